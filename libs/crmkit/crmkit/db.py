@@ -1,0 +1,100 @@
+"""Async SQLAlchemy 2 on asyncpg, with the tenant set per transaction for row-level security.
+
+Every transaction a tenant session begins starts with
+`set_config('app.tenant_id', <tenant>, true)`: transaction-local, so a pooled connection never
+carries one request's tenant into the next. With no tenant set, RLS policies match no row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import sqlalchemy as sa
+from sqlalchemy import MetaData, event
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from .context import TenantId
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TENANT_SETTING = "app.tenant_id"
+
+
+def new_metadata() -> MetaData:
+    return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class TenantMixin:
+    """A tenant-owned table: `tenant_id` first in its key, RLS enabled by its migration."""
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(PG_UUID(as_uuid=True), nullable=False)
+
+
+def make_base(metadata: MetaData | None = None) -> type[DeclarativeBase]:
+    class Base(DeclarativeBase):
+        pass
+
+    Base.metadata = metadata or new_metadata()
+    return Base
+
+
+def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True,
+        connect_args={"server_settings": {"application_name": "tidtam"}},
+    )
+
+
+def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+@event.listens_for(Session, "after_begin")
+def _set_tenant(session: Session, transaction, connection) -> None:
+    tenant = session.info.get("tenant")
+    if tenant is not None:
+        connection.execute(
+            sa.text("SELECT set_config(:k, :v, true)"), {"k": TENANT_SETTING, "v": str(tenant)}
+        )
+
+
+@asynccontextmanager
+async def tenant_session(
+    maker: async_sessionmaker[AsyncSession], tenant: TenantId | None
+) -> AsyncIterator[AsyncSession]:
+    """A session whose every transaction is scoped to `tenant` (None: no tenant, no rows)."""
+    async with maker() as session:
+        if tenant is not None:
+            session.info["tenant"] = tenant.value
+        yield session
+
+
+# --- DDL helpers for migrations -------------------------------------------------------------
+
+def enable_rls(table: str) -> list[str]:
+    """Statements that put `table` under FORCE'd row-level security keyed on app.tenant_id."""
+    cond = f"tenant_id = NULLIF(current_setting('{TENANT_SETTING}', true), '')::uuid"
+    return [
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+        f"CREATE POLICY tenant_isolation ON {table} USING ({cond}) WITH CHECK ({cond})",
+    ]
+
+
+def grant_app_role(role: str) -> list[str]:
+    """Let the application role use every table and sequence of the schema (not own them)."""
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    ]

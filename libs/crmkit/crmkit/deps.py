@@ -1,0 +1,38 @@
+"""`Annotated` dependency aliases for service routers: the verified context and a tenant
+session that commits at the edge (after the handler, before the response is sent)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .context import HEADER, RequestContext, verify_context
+from .db import tenant_session
+from .logging import correlation_id
+
+
+def get_context(request: Request) -> RequestContext:
+    settings = request.app.state.settings
+    ctx = verify_context(settings.context_secret.get_secret_value(), request.headers.get(HEADER))
+    if ctx.correlation_id and not request.headers.get("x-correlation-id"):
+        correlation_id.set(ctx.correlation_id)
+    return ctx
+
+
+Ctx = Annotated[RequestContext, Depends(get_context)]
+
+
+async def get_session(request: Request, ctx: Ctx) -> AsyncIterator[AsyncSession]:
+    async with tenant_session(request.app.state.sessionmaker, ctx.tenant) as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+Db = Annotated[AsyncSession, Depends(get_session, scope="function")]

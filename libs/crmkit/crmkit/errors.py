@@ -1,0 +1,94 @@
+"""Typed errors that carry their HTTP status and say what to fix, and the one error schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Where the problem is, e.g. `body.phone` or `query.limit`")
+    message: str = Field(description="What is wrong and how to fix it")
+
+
+class ErrorBody(BaseModel):
+    """The single error schema of every Tidtam API."""
+
+    code: str = Field(description="Stable machine-readable code, e.g. `not_found`")
+    message: str = Field(description="Human-readable explanation of what to fix")
+    fields: list[FieldError] = Field(default_factory=list)
+
+
+class AppError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None,
+                 fields: list[FieldError] | None = None, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.fields = fields or []
+        self.headers = headers
+
+    def body(self) -> dict[str, Any]:
+        return ErrorBody(code=self.code, message=self.message, fields=self.fields).model_dump()
+
+
+class Unauthorized(AppError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(AppError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(AppError):
+    status = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(AppError):
+    status = 413
+    code = "payload_too_large"
+
+
+class Unprocessable(AppError):
+    status = 422
+    code = "validation_error"
+
+    @classmethod
+    def on(cls, field: str, message: str) -> Unprocessable:
+        return cls(message, fields=[FieldError(field=field, message=message)])
+
+
+class ServiceUnavailable(AppError):
+    status = 503
+    code = "service_unavailable"
+
+
+_DESCRIPTIONS = {
+    400: "Malformed request",
+    401: "Missing, invalid or expired credentials",
+    403: "Authenticated but not allowed to do this",
+    404: "No such resource, or not visible to the caller",
+    405: "Method not allowed",
+    409: "Conflicts with the current state",
+    413: "Request body too large",
+    422: "Invalid input; `fields` names each field and what is wrong",
+    503: "A service this request needs is unavailable",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries for the given error statuses, all with `ErrorBody`."""
+    return {s: {"model": ErrorBody, "description": _DESCRIPTIONS[s]} for s in statuses}

@@ -1,0 +1,209 @@
+"""The HTTP edge every service shares: body limit, correlation id, metrics, error handlers,
+health endpoints and an OpenAPI document whose every operation lists its error responses."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import logging as klog
+from .errors import AppError, ErrorBody, FieldError, PayloadTooLarge
+from .metrics import REQUESTS
+
+log = logging.getLogger("crmkit.web")
+MAX_BODY = 1024 * 1024
+CORRELATION_HEADER = "X-Correlation-ID"
+
+
+def error_response(status: int, code: str, message: str, fields=None, headers=None) -> Response:
+    body = ErrorBody(code=code, message=message, fields=fields or []).model_dump()
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json",
+                    headers=headers)
+
+
+class EdgeMiddleware:
+    """Pure ASGI: enforces the body limit while streaming, sets the correlation id, times
+    the request by route template."""
+
+    def __init__(self, app, service: str, max_body: int = MAX_BODY):
+        self.app = app
+        self.service = service
+        self.max_body = max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        cid = headers.get(CORRELATION_HEADER.lower().encode(), b"").decode("latin-1")[:100]
+        cid = cid or str(uuid.uuid4())
+        token = klog.correlation_id.set(cid)
+        start = time.perf_counter()
+        status_holder = {"status": 500, "started": False}
+        length = headers.get(b"content-length")
+        too_large = PayloadTooLarge(f"request body exceeds {self.max_body} bytes; send less")
+        try:
+            if length is not None and length.isdigit() and int(length) > self.max_body:
+                resp = error_response(413, too_large.code, too_large.message)
+                status_holder["status"] = 413
+                return await resp(scope, receive, send)
+            seen = 0
+
+            async def limited_receive():
+                nonlocal seen
+                message = await receive()
+                if message["type"] == "http.request":
+                    seen += len(message.get("body", b""))
+                    if seen > self.max_body:
+                        raise too_large
+                return message
+
+            async def tracking_send(message):
+                if message["type"] == "http.response.start":
+                    status_holder["status"] = message["status"]
+                    status_holder["started"] = True
+                    message.setdefault("headers", [])
+                    message["headers"] = list(message["headers"]) + [
+                        (CORRELATION_HEADER.encode(), cid.encode("latin-1"))
+                    ]
+                await send(message)
+
+            try:
+                await self.app(scope, limited_receive, tracking_send)
+            except PayloadTooLarge as exc:
+                if status_holder["started"]:
+                    raise
+                resp = error_response(413, exc.code, exc.message)
+                await resp(scope, receive, tracking_send)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            REQUESTS.labels(self.service, scope.get("method", ""), template,
+                            str(status_holder["status"])).observe(time.perf_counter() - start)
+            klog.correlation_id.reset(token)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError):
+        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        fields = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err.get("loc", ()))
+            fields.append(FieldError(field=loc or "body", message=_explain(err)))
+        msg = "; ".join(f"{f.field}: {f.message}" for f in fields[:5]) or "invalid request"
+        return JSONResponse(
+            ErrorBody(code="validation_error", message=msg, fields=fields).model_dump(),
+            status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        codes = {404: "not_found", 405: "method_not_allowed", 400: "bad_request",
+                 401: "unauthorized", 403: "forbidden", 413: "payload_too_large"}
+        message = exc.detail if isinstance(exc.detail, str) else "request refused"
+        if exc.status_code == 404 and message == "Not Found":
+            message = "no such resource"
+        return JSONResponse(
+            ErrorBody(code=codes.get(exc.status_code, "error"), message=message).model_dump(),
+            status_code=exc.status_code, headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        log.exception("unhandled error")
+        return JSONResponse(ErrorBody(code="internal_error",
+                                      message="unexpected error; it has been logged").model_dump(),
+                            status_code=500)
+
+
+def _explain(err: dict) -> str:
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a known field; remove it"
+    if kind == "string_too_long":
+        return f"is too long: at most {ctx.get('max_length')} characters"
+    if kind == "string_too_short":
+        return f"is too short: at least {ctx.get('min_length')} characters"
+    msg = err.get("msg", "is invalid")
+    return msg[0].lower() + msg[1:] if msg else "is invalid"
+
+
+def install_health(app: FastAPI, ready_checks: list[Callable[[], Awaitable[str | None]]]) -> None:
+    """`/healthz`: the process runs. `/readyz`: every check returns None (else its problem)."""
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz():
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz():
+        problems = [p for p in [await check() for check in ready_checks] if p]
+        if problems:
+            return error_response(503, "not_ready", "; ".join(problems))
+        return {"status": "ready"}
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics():
+        return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def documented_openapi(app: FastAPI, always: tuple[int, ...] = (401, 422)) -> Callable[[], dict]:
+    """Every operation documents the one error schema for 401 and 422 (and what it declares);
+    FastAPI's own HTTPValidationError is replaced by ErrorBody."""
+
+    def build() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = get_openapi(title=app.title, version=app.version, routes=app.routes,
+                           description=app.description)
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        schemas.setdefault("ErrorBody", ErrorBody.model_json_schema(
+            ref_template="#/components/schemas/{model}"))
+        for name, sub in ErrorBody.model_json_schema(
+                ref_template="#/components/schemas/{model}").get("$defs", {}).items():
+            schemas.setdefault(name, sub)
+        schemas["ErrorBody"].pop("$defs", None)
+        ref = {"$ref": "#/components/schemas/ErrorBody"}
+        for path_item in spec.get("paths", {}).values():
+            for op in path_item.values():
+                if not isinstance(op, dict) or "responses" not in op:
+                    continue
+                for status in always:
+                    op["responses"].setdefault(str(status), {"description": "Error"})
+                for status, resp in op["responses"].items():
+                    if status.startswith(("4", "5")):
+                        resp["content"] = {"application/json": {"schema": ref}}
+        app.openapi_schema = spec
+        return spec
+
+    return build
+
+
+def create_app(*, service: str, title: str, version: str = "0.1.0", description: str = "",
+               lifespan=None, max_body: int = MAX_BODY,
+               ready_checks: list[Callable[[], Awaitable[str | None]]] | None = None) -> FastAPI:
+    app = FastAPI(title=title, version=version, description=description, lifespan=lifespan,
+                  docs_url="/docs", openapi_url="/openapi.json")
+    install_error_handlers(app)
+    install_health(app, ready_checks or [])
+    app.openapi = documented_openapi(app)
+    app.add_middleware(EdgeMiddleware, service=service, max_body=max_body)
+    return app
