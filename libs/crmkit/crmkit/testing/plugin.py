@@ -1,0 +1,82 @@
+"""pytest plugin: real PostgreSQL and RabbitMQ for every test tier that needs them.
+
+Fixtures:
+- `test_servers`: (owner DB URL, AMQP URL, broker_is_container), session-wide.
+- `make_service_db(name, service_dir)`: a fresh database migrated to head; returns
+  `ServiceDb(owner_url, app_url, name)`. Dropped at the end of the session.
+- `amqp_url`, `event_capture`: bind an exclusive queue to `tidtam.events` and
+  `await capture.assert_published(type, where=..., timeout=...)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from crmkit import migrate
+from crmkit.testing.capture import EventCapture
+from crmkit.testing.servers import start_servers
+
+APP_ROLE = os.environ.get("TIDTAM_APP_DB_ROLE", "tidtam_app")
+
+
+@dataclass
+class ServiceDb:
+    name: str
+    owner_url: str
+    app_url: str
+
+
+@pytest.fixture(scope="session")
+def test_servers():
+    with ExitStack() as stack:
+        yield start_servers(stack)
+
+
+@pytest.fixture(scope="session")
+def amqp_url(test_servers) -> str:
+    return test_servers[1]
+
+
+@pytest.fixture(scope="session")
+def make_service_db(test_servers):
+    owner = test_servers[0]
+    created: list[str] = []
+
+    def make(name: str, service_dir: Path) -> ServiceDb:
+        db = f"tidtam_t_{name}_{uuid.uuid4().hex[:8]}"
+        owner_url = make_url(owner).set(database=db).render_as_string(hide_password=False)
+        migrate.setup(Path(service_dir), owner_url, APP_ROLE)
+        created.append(db)
+        app = make_url(owner_url).set(username=APP_ROLE, password=None)
+        return ServiceDb(db, owner_url, app.render_as_string(hide_password=False))
+
+    yield make
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(make_url(owner).set(drivername="postgresql")
+                                     .render_as_string(hide_password=False))
+        try:
+            for db in created:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    if not os.environ.get("TIDTAM_TEST_KEEP_DBS"):
+        asyncio.run(drop())
+
+
+@pytest.fixture
+async def event_capture(amqp_url):
+    capture = EventCapture(amqp_url)
+    await capture.start()
+    yield capture
+    await capture.stop()
