@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 import orjson
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -51,6 +51,9 @@ class EdgeMiddleware:
         status_holder = {"status": 500, "started": False}
         length = headers.get(b"content-length")
         too_large = PayloadTooLarge(f"request body exceeds {self.max_body} bytes; send less")
+        # Raised from receive(): FastAPI re-raises HTTPException from body parsing (anything
+        # else it turns into a 400), and the HTTPException handler renders it as ErrorBody.
+        too_large_http = HTTPException(413, too_large.message)
         try:
             if length is not None and length.isdigit() and int(length) > self.max_body:
                 resp = error_response(413, too_large.code, too_large.message)
@@ -64,7 +67,7 @@ class EdgeMiddleware:
                 if message["type"] == "http.request":
                     seen += len(message.get("body", b""))
                     if seen > self.max_body:
-                        raise too_large
+                        raise too_large_http
                 return message
 
             async def tracking_send(message):
@@ -79,10 +82,10 @@ class EdgeMiddleware:
 
             try:
                 await self.app(scope, limited_receive, tracking_send)
-            except PayloadTooLarge as exc:
-                if status_holder["started"]:
+            except HTTPException as exc:
+                if status_holder["started"] or exc.status_code != 413:
                     raise
-                resp = error_response(413, exc.code, exc.message)
+                resp = error_response(413, too_large.code, too_large.message)
                 await resp(scope, receive, tracking_send)
         finally:
             route = scope.get("route")

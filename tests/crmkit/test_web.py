@@ -1,0 +1,110 @@
+"""The shared HTTP edge: body limit, error schema, correlation id, OpenAPI errors (in-process)."""
+
+import httpx
+import pytest
+from pydantic import BaseModel, ConfigDict, Field
+
+from crmkit.errors import Conflict, error_responses
+from crmkit.web import create_app
+
+pytestmark = pytest.mark.unit
+
+
+class Thing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(max_length=200)
+    count: int = 0
+
+
+def _app():
+    app = create_app(service="t", title="t")
+
+    @app.post("/things", status_code=201, responses=error_responses(409))
+    async def make(thing: Thing):
+        if thing.name == "taken":
+            raise Conflict("a thing with this name exists; choose another name")
+        return thing
+
+    return app
+
+
+@pytest.fixture
+async def client():
+    transport = httpx.ASGITransport(app=_app())
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        yield c
+
+
+async def test_valid_request_passes_and_echoes_a_correlation_id(client):
+    r = await client.post("/things", json={"name": "ลูกค้า"}, headers={"X-Correlation-ID": "abc"})
+    assert r.status_code == 201 and r.json()["name"] == "ลูกค้า"
+    assert r.headers["x-correlation-id"] == "abc"
+
+
+async def test_generated_correlation_id_when_none_given(client):
+    r = await client.post("/things", json={"name": "x"})
+    assert len(r.headers["x-correlation-id"]) == 36
+
+
+@pytest.mark.parametrize("body,field,fragment", [
+    ({"name": "x", "colour": 1}, "body.colour", "not a known field"),
+    ({"name": "x", "count": "many"}, "body.count", "integer"),
+    ({}, "body.name", "required"),
+    ({"name": "ก" * 10_000}, "body.name", "at most 200"),
+])
+async def test_bad_input_is_422_naming_the_field(client, body, field, fragment):
+    r = await client.post("/things", json=body)
+    assert r.status_code == 422
+    err = r.json()
+    assert err["code"] == "validation_error"
+    assert err["fields"][0]["field"] == field
+    assert fragment in err["fields"][0]["message"]
+
+
+async def test_body_over_one_megabyte_is_413(client):
+    r = await client.post("/things", content=b"{" + b" " * (2 * 1024 * 1024) + b"}",
+                          headers={"content-type": "application/json"})
+    assert r.status_code == 413 and r.json()["code"] == "payload_too_large"
+
+
+async def test_chunked_body_over_limit_is_413_without_content_length(client):
+    async def chunks():
+        for _ in range(40):
+            yield b" " * 65536
+
+    r = await client.post("/things", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+async def test_deeply_nested_json_is_4xx_not_500(client):
+    deep = b"[" * 200_000 + b"]" * 200_000
+    r = await client.post("/things", content=deep[: 1024 * 1000],
+                          headers={"content-type": "application/json"})
+    assert 400 <= r.status_code < 500, r.text
+    r = await client.post("/things", content=b'{"name": "x", "count": ' + b"9" * 5000 + b"}",
+                          headers={"content-type": "application/json"})
+    assert 400 <= r.status_code < 500, r.text
+
+
+async def test_typed_error_carries_status_and_message(client):
+    r = await client.post("/things", json={"name": "taken"})
+    assert r.status_code == 409
+    assert r.json() == {"code": "conflict",
+                        "message": "a thing with this name exists; choose another name",
+                        "fields": []}
+
+
+async def test_unknown_route_and_method_use_the_error_schema(client):
+    r = await client.get("/nothing")
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
+    r = await client.delete("/things")
+    assert r.status_code == 405 and r.json()["code"] == "method_not_allowed"
+
+
+def test_openapi_documents_errors_with_one_schema():
+    spec = _app().openapi()
+    op = spec["paths"]["/things"]["post"]
+    for status in ("401", "409", "422"):
+        assert op["responses"][status]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ErrorBody"}
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
