@@ -4,6 +4,7 @@ Fixtures:
 - `test_servers`: (owner DB URL, AMQP URL, broker_is_container), session-wide.
 - `make_service_db(name, service_dir)`: a fresh database migrated to head; returns
   `ServiceDb(owner_url, app_url, name)`. Dropped at the end of the session.
+- `make_vhost(tag)`: an AMQP URL on a fresh vhost of the test broker.
 - `amqp_url`, `event_capture`: bind an exclusive queue to `tidtam.events` and
   `await capture.assert_published(type, where=..., timeout=...)`.
 """
@@ -44,6 +45,28 @@ def test_servers():
 @pytest.fixture(scope="session")
 def amqp_url(test_servers) -> str:
     return test_servers[1]
+
+
+@pytest.fixture(scope="session")
+def make_vhost(test_servers):
+    """`make_vhost("e2e")` → an AMQP URL on a fresh vhost (deleted after the session).
+
+    Each system under test gets its own vhost: two leads processes bound to one broker
+    would otherwise compete for the same `leads.*` queues."""
+    made: list[str] = []
+
+    def make(tag: str) -> str:
+        name = f"tidtam_t_{tag}_{uuid.uuid4().hex[:8]}"
+        url = test_servers.new_vhost(name)
+        made.append(name)
+        return url
+
+    yield make
+    for name in made:
+        try:
+            test_servers.rabbitmqctl("delete_vhost", name)
+        except RuntimeError:
+            pass
 
 
 @pytest.fixture(scope="session")
