@@ -1,0 +1,109 @@
+"""The whole system (gateway + leads, real processes, fresh databases and vhost) for e2e tests."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+
+from crmkit.testing.capture import EventCapture
+from crmkit.testing.system import System
+
+PASSWORD = "e2e-password-1"
+
+
+@pytest.fixture(scope="session")
+def system(test_servers, make_vhost):
+    sut = System(test_servers.db_url, make_vhost("e2e"), tag="e2e")
+    try:
+        sut.start()
+        yield sut
+    finally:
+        sut.stop()
+
+
+@pytest.fixture(scope="session")
+def gw(system):
+    with httpx.Client(base_url=system.gateway.url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+async def lead_events(system):
+    """An external system's own queue bound to `tidtam.events` with `lead.#`."""
+    capture = EventCapture(system.amqp_url, binding="lead.#")
+    await capture.start()
+    yield capture
+    await capture.stop()
+
+
+@dataclass
+class Tenant:
+    id: str
+    gw: httpx.Client
+    users: dict[str, str] = field(default_factory=dict)  # name -> user id
+    tokens: dict[str, dict] = field(default_factory=dict)  # name -> auth headers
+    teams: dict[str, str] = field(default_factory=dict)
+
+    def h(self, who: str) -> dict:
+        return self.tokens[who]
+
+    def add_user(self, who: str, role: str, team: str | None = None) -> str:
+        email = f"{who}-{uuid.uuid4().hex[:6]}@e2e.example"
+        body = {"email": email, "name": f"{who} คนขาย", "password": PASSWORD, "role": role}
+        if team:
+            body["team_id"] = self.teams[team]
+        r = self.gw.post("/api/v1/users", headers=self.h("admin"), json=body)
+        assert r.status_code == 201, r.text
+        self.users[who] = r.json()["id"]
+        self.tokens[who] = login(self.gw, email)
+        return self.users[who]
+
+    def add_team(self, name: str) -> str:
+        r = self.gw.post("/api/v1/teams", headers=self.h("admin"), json={"name": name})
+        assert r.status_code == 201, r.text
+        self.teams[name] = r.json()["id"]
+        return self.teams[name]
+
+    def set_visibility(self, visibility: str) -> None:
+        r = self.gw.patch("/api/v1/settings", headers=self.h("admin"),
+                          json={"lead_visibility": visibility})
+        assert r.status_code == 200, r.text
+
+    def create_lead(self, who: str, **extra) -> dict:
+        body = {"name": f"ลูกค้า {uuid.uuid4().hex[:6]}", "phone": "081-234-5678",
+                "email": f"{uuid.uuid4().hex[:8]}@example.co.th", "source": "website", **extra}
+        deadline = time.monotonic() + 20
+        while True:  # the leads service learns new users through events
+            r = self.gw.post("/api/v1/leads", headers=self.h(who), json=body)
+            if r.status_code == 201 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert r.status_code == 201, r.text
+        return r.json()
+
+
+def login(gw: httpx.Client, email: str, password: str = PASSWORD) -> dict:
+    r = gw.post("/api/v1/auth/token", data={"username": email, "password": password})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def new_tenant(gw: httpx.Client, operator_token: str, name: str = "บริษัท ทดสอบ จำกัด") -> Tenant:
+    email = f"admin-{uuid.uuid4().hex[:6]}@e2e.example"
+    r = gw.post("/api/v1/tenants", headers={"Authorization": f"Bearer {operator_token}"},
+                json={"name": name, "admin": {"email": email, "name": "แอดมิน",
+                                              "password": PASSWORD}})
+    assert r.status_code == 201, r.text
+    t = Tenant(id=r.json()["id"], gw=gw)
+    t.users["admin"] = r.json()["admin_user_id"]
+    t.tokens["admin"] = login(gw, email)
+    return t
+
+
+@pytest.fixture(scope="session")
+def make_tenant(gw, system):
+    return lambda name="บริษัท ทดสอบ จำกัด": new_tenant(gw, system.operator_token, name)
