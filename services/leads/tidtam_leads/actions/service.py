@@ -1,0 +1,99 @@
+"""Lead actions: send on, lose, junk, restore, move between stages.
+
+Each one locks the lead, changes it (bumping its version), appends to its history and stages
+its event, all in the request's transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.context import RequestContext
+from crmkit.errors import Conflict, Unprocessable
+
+from ..followups import repository as history
+from ..leads import repository as leads_repo
+from ..leads import service as leads
+from ..leads.events import stage_lead_event
+from ..leads.schemas import LeadOut
+from ..pipelines import service as pipelines
+from ..users import service as users
+from . import events as _events  # noqa: F401  (registers the event data models)
+from .schemas import ReasonIn, SendIn, StageIn, clean_reason
+
+BOX_EVENT = {"lost": ("lost", "lead.lost"), "junk": ("junked", "lead.junked")}
+
+
+async def send(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
+               body: SendIn) -> LeadOut:
+    lead = await leads.load(session, ctx, lead_id, write=True)
+    if body.to_user_id == lead["owner_id"]:
+        raise Conflict("the lead already belongs to that user")
+    await users.require_active(session, ctx, body.to_user_id, "body.to_user_id")
+    sent_by = list(lead["sent_by"])
+    if ctx.user_id not in sent_by:
+        sent_by.append(ctx.user_id)
+    row = await leads_repo.update(session, ctx.tenant, lead_id, dict(
+        owner_id=body.to_user_id, status="inbox", status_reason=None, sent_by=sent_by))
+    detail = {"from_user_id": str(lead["owner_id"]), "to_user_id": str(body.to_user_id),
+              "from_status": lead["status"]}
+    await history.append(session, ctx.tenant, lead_id, "sent", ctx.user_id, note=body.note,
+                         detail=detail)
+    await stage_lead_event(session, ctx.tenant, "lead.sent", row,
+                           from_user_id=lead["owner_id"], to_user_id=body.to_user_id,
+                           from_status=lead["status"], note=body.note)
+    return await leads.reload_out(session, ctx, lead_id)
+
+
+async def move_to_box(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
+                      box: str, body: ReasonIn) -> LeadOut:
+    lead = await leads.load(session, ctx, lead_id, write=True)
+    reason = clean_reason(body.reason)
+    if lead["status"] == box:
+        raise Conflict(f"the lead is already in {box}; restore it first to change the reason")
+    kind, type_ = BOX_EVENT[box]
+    row = await leads_repo.update(session, ctx.tenant, lead_id,
+                                  dict(status=box, status_reason=reason))
+    await history.append(session, ctx.tenant, lead_id, kind, ctx.user_id, note=reason,
+                         detail={"from_status": lead["status"]})
+    await stage_lead_event(session, ctx.tenant, type_, row, from_status=lead["status"])
+    return await leads.reload_out(session, ctx, lead_id)
+
+
+async def restore(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID) -> LeadOut:
+    lead = await leads.load(session, ctx, lead_id, write=True)
+    if lead["status"] == "inbox":
+        raise Conflict("the lead is already in the inbox")
+    row = await leads_repo.update(session, ctx.tenant, lead_id,
+                                  dict(status="inbox", status_reason=None))
+    await history.append(session, ctx.tenant, lead_id, "restored", ctx.user_id,
+                         detail={"from_status": lead["status"]})
+    await stage_lead_event(session, ctx.tenant, "lead.restored", row,
+                           from_status=lead["status"])
+    return await leads.reload_out(session, ctx, lead_id)
+
+
+async def change_stage(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
+                       body: StageIn) -> LeadOut:
+    lead = await leads.load(session, ctx, lead_id, write=True)
+    stage = await pipelines.get_stage(session, ctx, body.stage_id)
+    if stage is None:
+        raise Unprocessable.on("body.stage_id", f"no stage {body.stage_id} in this tenant")
+    if stage.id == lead["stage_id"]:
+        return leads.to_out(ctx, lead)
+    if stage.pipeline_id == lead["pipeline_id"]:
+        current = await pipelines.get_stage(session, ctx, lead["stage_id"])
+        may_go_back = bool(ctx.settings.get("allow_stage_back")) or ctx.role == "admin"
+        if stage.position < current.position and not may_go_back:
+            raise Conflict("moving a lead back to an earlier stage is not allowed in this "
+                           "tenant (setting allow_stage_back); ask an admin")
+    row = await leads_repo.update(session, ctx.tenant, lead_id,
+                                  dict(pipeline_id=stage.pipeline_id, stage_id=stage.id))
+    moved = dict(from_pipeline_id=lead["pipeline_id"], from_stage_id=lead["stage_id"],
+                 to_pipeline_id=stage.pipeline_id, to_stage_id=stage.id)
+    await history.append(session, ctx.tenant, lead_id, "stage_changed", ctx.user_id,
+                         detail={k: str(v) for k, v in moved.items()})
+    await stage_lead_event(session, ctx.tenant, "lead.stage_changed", row, **moved)
+    return await leads.reload_out(session, ctx, lead_id)

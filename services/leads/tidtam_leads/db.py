@@ -1,0 +1,21 @@
+"""The service's declarative base: every domain's models.py maps its tables onto it."""
+
+from __future__ import annotations
+
+from crmkit.db import make_base
+from crmkit.schema import kit_tables
+
+Base = make_base()
+outbox_table, processed_table = kit_tables(Base.metadata)
+
+
+def all_metadata():
+    """The full metadata, with every domain's models imported (for env.py and tooling)."""
+    from .catalog import models as _c  # noqa: F401
+    from .followups import models as _f  # noqa: F401
+    from .labels import models as _la  # noqa: F401
+    from .leads import models as _le  # noqa: F401
+    from .pipelines import models as _p  # noqa: F401
+    from .users import models as _u  # noqa: F401
+
+    return Base.metadata

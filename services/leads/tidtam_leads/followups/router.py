@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter
+
+from crmkit.deps import Ctx, Db
+from crmkit.errors import error_responses
+
+from . import service
+from .schemas import EntryOut, FollowupIn
+
+router = APIRouter(prefix="/api/v1/leads/{lead_id}", tags=["follow-ups"])
+
+
+@router.post("/followups", status_code=201, response_model=EntryOut,
+             responses=error_responses(401, 403, 404, 422))
+async def log_followup(lead_id: uuid.UUID, body: FollowupIn, ctx: Ctx, db: Db):
+    """Append to the lead's follow-up log. The log is append-only: there is no update or
+    delete, and the database refuses both."""
+    return await service.log(db, ctx, lead_id, body)
+
+
+@router.get("/followups", response_model=list[EntryOut],
+            responses=error_responses(401, 404, 422))
+async def list_followups(lead_id: uuid.UUID, ctx: Ctx, db: Db):
+    """The lead's follow-ups, oldest first, with author and time."""
+    return await service.list_entries(db, ctx, lead_id, ["followup"])
+
+
+@router.get("/history", response_model=list[EntryOut],
+            responses=error_responses(401, 404, 422))
+async def history(lead_id: uuid.UUID, ctx: Ctx, db: Db):
+    """Everything that happened to the lead, oldest first: follow-ups, creation, edits,
+    sends, box moves, stage changes, restores and transfers."""
+    return await service.list_entries(db, ctx, lead_id, None)

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from ..text import text
+
+Channel = Literal["phone", "email", "line", "meeting", "note"]
+Kind = Literal["followup", "created", "updated", "sent", "lost", "junked", "restored",
+               "stage_changed", "transferred"]
+
+
+class FollowupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    channel: Channel
+    note: text(5000)
+    next_contact_at: AwareDatetime | None = Field(
+        None, description="When to contact next, with a time zone (e.g. +07:00)")
+
+
+class AuthorOut(BaseModel):
+    id: uuid.UUID | None
+    name: str | None
+
+
+class EntryOut(BaseModel):
+    id: int
+    lead_id: uuid.UUID
+    kind: Kind
+    channel: Channel | None
+    note: str | None
+    next_contact_at: datetime | None
+    detail: dict[str, Any]
+    author: AuthorOut
+    created_at: datetime

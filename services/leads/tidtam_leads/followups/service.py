@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.context import RequestContext
+
+from ..leads import repository as leads_repo
+from ..leads import service as leads
+from ..leads.events import stage_lead_event
+from . import repository
+from .events import FollowupData
+from .schemas import AuthorOut, EntryOut, FollowupIn
+
+
+def _out(row) -> EntryOut:
+    data = {k: row[k] for k in EntryOut.model_fields if k != "author"}
+    return EntryOut(**data, author=AuthorOut(id=row["author_id"],
+                                             name=row.get("author_name")))
+
+
+async def log(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
+              body: FollowupIn) -> EntryOut:
+    """Logging a follow-up is a change to the lead (write access, new version), so its
+    event carries the next sequence number."""
+    await leads.load(session, ctx, lead_id, write=True)
+    entry = await repository.append(session, ctx.tenant, lead_id, "followup", ctx.user_id,
+                                    channel=body.channel, note=body.note,
+                                    next_contact_at=body.next_contact_at)
+    row = await leads_repo.update(session, ctx.tenant, lead_id, {})
+    followup = FollowupData(id=entry["id"], channel=body.channel, note=body.note,
+                            next_contact_at=body.next_contact_at, author_id=ctx.user_id,
+                            created_at=entry["created_at"])
+    await stage_lead_event(session, ctx.tenant, "lead.followup_logged", row,
+                           followup=followup.model_dump())
+    found = await repository.entries(session, ctx.tenant, lead_id, None)
+    return _out(next(e for e in found if e["id"] == entry["id"]))
+
+
+async def list_entries(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
+                       kinds: list[str] | None) -> list[EntryOut]:
+    await leads.load(session, ctx, lead_id)
+    return [_out(r) for r in await repository.entries(session, ctx.tenant, lead_id, kinds)]

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..text import text
+
+
+class LabelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: text(50)
+    color: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$", description="e.g. #ff8800")
+    scope: Literal["system", "personal"] = Field(
+        "personal", description="system: made by admins, seen by all; personal: seen only "
+                                "by its maker")
+
+
+class LabelOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    color: str | None
+    scope: Literal["system", "personal"]
+    created_by: uuid.UUID

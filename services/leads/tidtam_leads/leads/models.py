@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Computed, DateTime, Integer, Numeric, Text
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crmkit.db import TenantMixin
+
+from ..db import Base
+
+# What `q` searches: name, phone (E.164 and the local 0… form Thai users type), email and
+# company, lower-cased once here so the trigram index serves ILIKE.
+SEARCH_EXPR = (
+    "lower(name || ' ' || phone || ' ' || regexp_replace(phone, '^\\+66', '0') || ' ' "
+    "|| email || ' ' || coalesce(company, ''))"
+)
+
+
+class Lead(TenantMixin, Base):
+    __tablename__ = "leads"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    phone: Mapped[str] = mapped_column(Text)
+    phone_ext: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str] = mapped_column(Text)
+    company: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    status: Mapped[str] = mapped_column(Text)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    sent_by: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(UUID(as_uuid=True)))
+    pipeline_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    stage_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    potential: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    search: Mapped[str] = mapped_column(Text, Computed(SEARCH_EXPR, persisted=True))

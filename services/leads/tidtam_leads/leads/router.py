@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Query
+
+from crmkit.deps import Ctx, Db
+from crmkit.errors import error_responses
+
+from . import service
+from .schemas import Box, LeadCreate, LeadCreated, LeadOut, LeadPage, LeadPatch
+
+router = APIRouter(prefix="/api/v1/leads", tags=["leads"])
+
+
+@router.post("", status_code=201, response_model=LeadCreated,
+             responses=error_responses(401, 422))
+async def create_lead(body: LeadCreate, ctx: Ctx, db: Db):
+    """Create a lead in its owner's Inbox. Open leads with the same phone or email are
+    listed in `possible_duplicates`; the lead is created all the same."""
+    return await service.create(db, ctx, body)
+
+
+@router.get("", response_model=LeadPage, responses=error_responses(401, 422))
+async def list_leads(
+    ctx: Ctx, db: Db,
+    box: Box = "inbox",
+    q: str | None = Query(None, max_length=100,
+                          description="Part of a name, phone (any form), email or company"),
+    label_id: uuid.UUID | None = None,
+    pipeline_id: uuid.UUID | None = None,
+    stage_id: uuid.UUID | None = None,
+    owner_id: uuid.UUID | None = None,
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = Query(None, max_length=200, description="`next_cursor` of the "
+                                                                 "previous page"),
+):
+    """A box, newest first. `sent`: leads the caller passed on to someone else."""
+    return await service.list_box(db, ctx, box=box, limit=limit, cursor=cursor, q=q,
+                                  label_id=label_id, pipeline_id=pipeline_id,
+                                  stage_id=stage_id, owner_id=owner_id)
+
+
+@router.get("/{lead_id}", response_model=LeadOut, responses=error_responses(401, 404, 422))
+async def get_lead(lead_id: uuid.UUID, ctx: Ctx, db: Db):
+    return await service.get(db, ctx, lead_id)
+
+
+@router.patch("/{lead_id}", response_model=LeadOut,
+              responses=error_responses(401, 403, 404, 422))
+async def patch_lead(lead_id: uuid.UUID, body: LeadPatch, ctx: Ctx, db: Db):
+    """Edit details. Status and stage change through the actions (`/send`, `/lost`, …)."""
+    return await service.patch(db, ctx, lead_id, body)
+
+
+@router.put("/{lead_id}/labels/{label_id}", response_model=LeadOut,
+            responses=error_responses(401, 403, 404, 422))
+async def add_label(lead_id: uuid.UUID, label_id: uuid.UUID, ctx: Ctx, db: Db):
+    return await service.put_label(db, ctx, lead_id, label_id, True)
+
+
+@router.delete("/{lead_id}/labels/{label_id}", response_model=LeadOut,
+               responses=error_responses(401, 403, 404, 422))
+async def remove_label(lead_id: uuid.UUID, label_id: uuid.UUID, ctx: Ctx, db: Db):
+    return await service.put_label(db, ctx, lead_id, label_id, False)

@@ -1,0 +1,173 @@
+"""Creating, reading, listing and editing leads. Actions live in ../actions."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.context import RequestContext, system_scope
+from crmkit.errors import Forbidden, NotFound, Unprocessable
+
+from ..catalog import service as catalog
+from ..followups import repository as history
+from ..labels import service as labels
+from ..pipelines import service as pipelines
+from ..text import like_escape, nfc, phone_digits, split_phone
+from ..users import service as users
+from . import repository
+from .events import stage_lead_event
+from .schemas import (
+    REQUIRED_ON_PATCH,
+    DuplicateHint,
+    LeadCreate,
+    LeadCreated,
+    LeadOut,
+    LeadPage,
+    LeadPatch,
+)
+
+READ_ONLY = ("you see this lead because you sent it on; only its owner (or someone who "
+             "manages them) may change it")
+
+
+def to_out(ctx: RequestContext, row: Any, label_ids: list[uuid.UUID] | None = None) -> LeadOut:
+    data = dict(row)
+    data["reason"] = data.pop("status_reason")
+    data["label_ids"] = label_ids if label_ids is not None else (data.get("label_ids") or [])
+    data["read_only"] = not ctx.lead_scope.may_write(row["owner_id"])
+    return LeadOut.model_validate(data)
+
+
+async def load(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID, *,
+               write: bool = False):
+    """The lead if the caller may see it (404 otherwise); with `write`, locked for the
+    change and 403 when the caller only sees it as its sender."""
+    row = await repository.get(session, ctx.tenant, ctx.lead_scope, lead_id, ctx.user_id,
+                               lock=write)
+    if row is None:
+        raise NotFound("no such lead")
+    if write and not ctx.lead_scope.may_write(row["owner_id"]):
+        raise Forbidden(READ_ONLY)
+    return row
+
+
+async def reload_out(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID) -> LeadOut:
+    row = await repository.get(session, ctx.tenant, ctx.lead_scope, lead_id, ctx.user_id)
+    if row is None:
+        # Moved out of the caller's sight by this very change (sent or transferred away).
+        row = await repository.get(session, ctx.tenant, system_scope(), lead_id, ctx.user_id)
+    return to_out(ctx, row)
+
+
+async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate) -> LeadCreated:
+    await catalog.ensure_defaults(session, ctx.tenant)
+    await catalog.require_source(session, ctx, body.source)
+    owner = body.owner_id or ctx.user_id
+    if owner != ctx.user_id:
+        await users.require_active(session, ctx, owner, "body.owner_id")
+    stage = await pipelines.resolve_stage(session, ctx, body.pipeline_id, body.stage_id)
+    await labels.require_visible(session, ctx, body.label_ids, "body.label_ids")
+    phone, ext = split_phone(body.phone)
+    row = await repository.insert(session, ctx.tenant, dict(
+        id=uuid.uuid4(), name=body.name, phone=phone, phone_ext=ext, email=body.email,
+        company=body.company, note=body.note, source=body.source, owner_id=owner,
+        pipeline_id=stage.pipeline_id, stage_id=stage.id, potential=body.potential,
+    ))
+    await repository.set_label(session, ctx.tenant, row["id"], body.label_ids)
+    await history.append(session, ctx.tenant, row["id"], "created", ctx.user_id,
+                         detail={"owner_id": str(owner), "source": body.source})
+    await stage_lead_event(session, ctx.tenant, "lead.created", row)
+    dups = await repository.duplicates(session, ctx.tenant, ctx.lead_scope, phone,
+                                       body.email, row["id"])
+    hints = [DuplicateHint(id=d["id"], name=d["name"],
+                           match="phone" if d["phone"] == phone else "email") for d in dups]
+    out = to_out(ctx, row, list(dict.fromkeys(body.label_ids)))
+    return LeadCreated(**out.model_dump(), possible_duplicates=hints)
+
+
+async def get(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID) -> LeadOut:
+    return to_out(ctx, await load(session, ctx, lead_id))
+
+
+async def patch(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
+                body: LeadPatch) -> LeadOut:
+    given = body.model_fields_set
+    for field in REQUIRED_ON_PATCH:
+        if field in given and getattr(body, field) is None:
+            raise Unprocessable.on(f"body.{field}", "may not be null; leave it out to keep it")
+    current = await load(session, ctx, lead_id, write=True)
+    values: dict[str, Any] = {f: getattr(body, f) for f in given if f != "phone"}
+    if "phone" in given:
+        values["phone"], values["phone_ext"] = split_phone(body.phone)
+    if "source" in given:
+        await catalog.require_source(session, ctx, body.source)
+    if "owner_id" in given and body.owner_id != current["owner_id"]:
+        await users.require_active(session, ctx, body.owner_id, "body.owner_id")
+    changed = sorted(k for k, v in values.items() if current[k] != v)
+    if not changed:
+        return to_out(ctx, current)
+    row = await repository.update(session, ctx.tenant, lead_id,
+                                  {k: values[k] for k in changed})
+    await history.append(session, ctx.tenant, lead_id, "updated", ctx.user_id,
+                         detail={"changed": changed})
+    await stage_lead_event(session, ctx.tenant, "lead.updated", row, changed=changed)
+    return await reload_out(session, ctx, lead_id)
+
+
+def encode_cursor(created_at: datetime, lead_id: uuid.UUID) -> str:
+    return base64.urlsafe_b64encode(
+        orjson.dumps([created_at.isoformat(), str(lead_id)])).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        created, lid = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        at = datetime.fromisoformat(created)
+        if at.tzinfo is None:
+            raise ValueError("naive time")
+        return at, uuid.UUID(lid)
+    except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
+        raise Unprocessable.on("query.cursor", "is not a cursor this API returned; start "
+                                               "again without it") from exc
+
+
+async def list_box(session: AsyncSession, ctx: RequestContext, *, box: str, limit: int,
+                   cursor: str | None, q: str | None, **filters: Any) -> LeadPage:
+    after = decode_cursor(cursor) if cursor else None
+    q_text = q_digits = None
+    query = nfc(q) if q else None
+    if query:
+        q_text = f"%{like_escape(query.lower())}%"
+        digits = phone_digits(query)
+        q_digits = f"%{like_escape(digits)}%" if digits else None
+    rows = await repository.page(session, ctx.tenant, ctx.lead_scope, ctx.user_id, box=box,
+                                 limit=limit + 1, after=after, q_text=q_text,
+                                 q_digits=q_digits, **filters)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return LeadPage(items=[to_out(ctx, r) for r in rows],
+                    next_cursor=encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
+                    if more else None)
+
+
+async def put_label(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
+                    label_id: uuid.UUID, on: bool) -> LeadOut:
+    """System labels change the lead for everyone (write access); a personal label is the
+    caller's own note, so seeing the lead is enough."""
+    row = await load(session, ctx, lead_id)
+    try:
+        found = await labels.require_visible(session, ctx, [label_id], "path.label_id")
+    except Unprocessable as exc:
+        raise NotFound("no such label") from exc
+    if found[0].scope == "system":
+        row = await load(session, ctx, lead_id, write=True)
+    if on:
+        await repository.set_label(session, ctx.tenant, row["id"], [label_id])
+    else:
+        await repository.unset_label(session, ctx.tenant, row["id"], label_id)
+    return await reload_out(session, ctx, lead_id)

@@ -1,0 +1,76 @@
+"""The leads service: `uvicorn tidtam_leads.main:app` (port 8001).
+
+One process runs the API, the outbox relay and the event consumer (FastAPI lifespan).
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+import sqlalchemy as sa
+from fastapi import FastAPI
+
+from crmkit import logging as klog
+from crmkit.consumer import Consumer
+from crmkit.db import create_engine, sessionmaker
+from crmkit.messaging import Broker
+from crmkit.outbox import OutboxRelay
+from crmkit.web import create_app
+
+from . import consumers
+from .actions import events as _action_events  # noqa: F401  (event models register on import)
+from .actions.router import router as actions_router
+from .catalog.router import router as catalog_router
+from .config import SERVICE, LeadsSettings
+from .followups import events as _followup_events  # noqa: F401
+from .followups.router import router as followups_router
+from .labels.router import router as labels_router
+from .leads.router import router as leads_router
+from .pipelines.router import router as pipelines_router
+from .transfer import events as _transfer_events  # noqa: F401
+from .transfer.router import router as transfer_router
+
+
+def build_app(settings: LeadsSettings | None = None) -> FastAPI:
+    settings = settings or LeadsSettings()
+    klog.configure(SERVICE, settings.log_level, settings.log_json)
+    engine = create_engine(settings.database_url, pool_size=settings.db_pool_size,
+                           max_overflow=settings.db_max_overflow)
+    maker = sessionmaker(engine)
+    broker = Broker.from_settings(settings, SERVICE)
+    relay = OutboxRelay(SERVICE, maker, broker, settings.outbox_sweep_seconds)
+    consumer = consumers.register(Consumer("projections", consumers.BINDINGS, maker, SERVICE))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.settings = settings
+        app.state.sessionmaker = maker
+        broker.add_consumer(consumer)
+        await broker.start()
+        await relay.start()
+        try:
+            yield
+        finally:
+            await relay.stop()
+            await broker.stop()
+            await engine.dispose()
+
+    async def database_ready() -> str | None:
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(sa.text("SELECT 1"))
+        except Exception as exc:  # readiness reports any failure, it never raises
+            return f"database unreachable: {exc.__class__.__name__}"
+        return None
+
+    app = create_app(service=SERVICE, title="Tidtam leads",
+                     description="Leads, boxes, follow-up log, pipelines and labels",
+                     lifespan=lifespan, ready_checks=[database_ready, broker.ready_check])
+    # transfer before leads: `/api/v1/leads/transfer` must not read as a lead id.
+    for router in (transfer_router, leads_router, actions_router, followups_router,
+                   pipelines_router, labels_router, catalog_router):
+        app.include_router(router)
+    return app
+
+
+app = build_app()

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..text import text
+
+MAX_EXTRA_PIPELINES = 10
+MAX_STAGES = 10
+
+
+class StageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: text(100)
+    name_en: text(100) | None = None
+
+
+class PipelineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: text(100)
+    name_en: text(100) | None = None
+    # The limit is checked in the service so the 422 states it in our words.
+    stages: list[StageIn] = Field(min_length=1, max_length=100)
+
+
+class StageOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    name_en: str | None
+    position: int
+
+
+class PipelineOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    name_en: str | None
+    is_standard: bool
+    stages: list[StageOut]

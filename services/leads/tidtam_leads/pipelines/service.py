@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.context import RequestContext, TenantId
+from crmkit.errors import Forbidden, NotFound, Unprocessable
+
+from ..catalog import defaults
+from . import repository
+from .models import Stage
+from .schemas import MAX_EXTRA_PIPELINES, MAX_STAGES, PipelineIn, PipelineOut, StageIn, StageOut
+
+
+def standard_pipeline_id(tenant: TenantId) -> uuid.UUID:
+    return uuid.uuid5(tenant.value, "pipeline:standard")
+
+
+async def standard_exists(session: AsyncSession, tenant: TenantId) -> bool:
+    return await repository.standard_id(session, tenant) is not None
+
+
+async def create_standard(session: AsyncSession, tenant: TenantId) -> None:
+    pid = standard_pipeline_id(tenant)
+    name, name_en = defaults.STANDARD_PIPELINE
+    await repository.insert_pipeline(session, tenant, pid, name, name_en, True, [
+        (uuid.uuid5(tenant.value, f"stage:standard:{i}"), n, en)
+        for i, (n, en) in enumerate(defaults.STANDARD_STAGES)
+    ])
+
+
+def _out(pipe, stages) -> PipelineOut:
+    return PipelineOut(id=pipe.id, name=pipe.name, name_en=pipe.name_en,
+                       is_standard=pipe.is_standard,
+                       stages=[StageOut(id=s.id, name=s.name, name_en=s.name_en,
+                                        position=s.position) for s in stages])
+
+
+async def list_pipelines(session: AsyncSession, ctx: RequestContext) -> list[PipelineOut]:
+    from ..catalog.service import ensure_defaults
+
+    await ensure_defaults(session, ctx.tenant)
+    return [_out(p, s) for p, s in await repository.list_all(session, ctx.tenant)]
+
+
+async def get_pipeline(session: AsyncSession, ctx: RequestContext,
+                       pid: uuid.UUID) -> PipelineOut:
+    found = await repository.list_all(session, ctx.tenant, pid)
+    if not found:
+        raise NotFound("no such pipeline")
+    return _out(*found[0])
+
+
+async def create_pipeline(session: AsyncSession, ctx: RequestContext,
+                          body: PipelineIn) -> PipelineOut:
+    from ..catalog.service import ensure_defaults
+
+    if not ctx.is_admin:
+        raise Forbidden("only an admin may add pipelines")
+    if len(body.stages) > MAX_STAGES:
+        raise Unprocessable.on("body.stages", f"a pipeline has at most {MAX_STAGES} stages; "
+                                              f"this one has {len(body.stages)}")
+    await ensure_defaults(session, ctx.tenant)
+    await repository.lock_pipelines(session, ctx.tenant)
+    if await repository.count_extra(session, ctx.tenant) >= MAX_EXTRA_PIPELINES:
+        raise Unprocessable.on("body", f"a tenant may add at most {MAX_EXTRA_PIPELINES} "
+                                       f"pipelines besides the standard one")
+    pid = uuid.uuid4()
+    await repository.insert_pipeline(session, ctx.tenant, pid, body.name, body.name_en, False,
+                                     [(uuid.uuid4(), s.name, s.name_en) for s in body.stages])
+    await session.flush()
+    return await get_pipeline(session, ctx, pid)
+
+
+async def add_stage(session: AsyncSession, ctx: RequestContext, pid: uuid.UUID,
+                    body: StageIn) -> PipelineOut:
+    if not ctx.is_admin:
+        raise Forbidden("only an admin may add stages")
+    await get_pipeline(session, ctx, pid)
+    await repository.lock_pipelines(session, ctx.tenant)
+    count = await repository.count_stages(session, ctx.tenant, pid)
+    if count >= MAX_STAGES:
+        raise Unprocessable.on("body", f"a pipeline has at most {MAX_STAGES} stages; this one "
+                                       f"already has {count}")
+    await repository.insert_stage(session, ctx.tenant, pid, uuid.uuid4(), body.name,
+                                  body.name_en, count)
+    await session.flush()
+    return await get_pipeline(session, ctx, pid)
+
+
+async def resolve_stage(session: AsyncSession, ctx: RequestContext,
+                        pipeline_id: uuid.UUID | None, stage_id: uuid.UUID | None,
+                        prefix: str = "body") -> Stage:
+    """The stage a new lead starts in: given, or the first of the given (else standard)
+    pipeline. Unknown ids are 422 naming the field."""
+    if stage_id is not None:
+        stage = await repository.get_stage(session, ctx.tenant, stage_id)
+        if stage is None:
+            raise Unprocessable.on(f"{prefix}.stage_id", f"no stage {stage_id} in this tenant")
+        if pipeline_id is not None and stage.pipeline_id != pipeline_id:
+            raise Unprocessable.on(f"{prefix}.stage_id",
+                                   "belongs to another pipeline than pipeline_id")
+        return stage
+    pid = pipeline_id or await repository.standard_id(session, ctx.tenant)
+    stage = await repository.first_stage(session, ctx.tenant, pid) if pid else None
+    if stage is None:
+        raise Unprocessable.on(f"{prefix}.pipeline_id", f"no pipeline {pipeline_id} in this "
+                                                        "tenant")
+    return stage
+
+
+async def get_stage(session: AsyncSession, ctx: RequestContext, sid: uuid.UUID) -> Stage | None:
+    return await repository.get_stage(session, ctx.tenant, sid)

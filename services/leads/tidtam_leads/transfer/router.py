@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from crmkit.deps import Ctx, Db
+from crmkit.errors import error_responses
+
+from . import events as _events  # noqa: F401  (registers lead.transferred)
+from . import service
+from .schemas import TransferIn, TransferOut
+
+router = APIRouter(tags=["leads"])
+
+
+@router.post("/api/v1/leads/transfer", response_model=TransferOut,
+             responses=error_responses(401, 403, 422))
+async def transfer(body: TransferIn, ctx: Ctx, db: Db):
+    """Admins only: every lead of `from_user_id` now belongs to `to_user_id`."""
+    return await service.transfer(db, ctx, body)

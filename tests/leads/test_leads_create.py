@@ -1,0 +1,124 @@
+"""POST /api/v1/leads: Thai phones, NFC text, defaults, duplicates hint and clear 422s."""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+
+import pytest
+from leads_support import lead_body
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.parametrize("raw, e164, ext", [
+    ("081-234-5678", "+66812345678", None),
+    ("0812345678", "+66812345678", None),
+    ("02 123 4567", "+6621234567", None),
+    ("053-123-456", "+6653123456", None),
+    ("๐๘๑-๒๓๔-๕๖๗๘", "+66812345678", None),
+    ("+66 81 234 5678", "+66812345678", None),
+    ("66812345678", "+66812345678", None),
+    ("02-123-4567 ต่อ 12", "+6621234567", "12"),
+])
+async def test_thai_phone_forms_are_stored_e164(api, tenant, raw, e164, ext):
+    r = await api.post("/api/v1/leads", json=lead_body(phone=raw),
+                       headers=tenant.headers(tenant.sales1))
+    assert r.status_code == 201, r.text
+    assert r.json()["phone"] == e164 and r.json()["phone_ext"] == ext
+
+
+async def test_defaults_nfc_and_owner(api, tenant):
+    # "ำ" written decomposed (NIKHAHIT + SARA AA) must come back composed (NFC, not NFKC)
+    decomposed = "บริษัท น\u0e4d\u0e32ดี จำกัด"
+    r = await api.post("/api/v1/leads", headers=tenant.headers(tenant.sales1), json=lead_body(
+        name="  คุณ\u0e01\u0e34\u0e48ง  ", company=decomposed, email="Somsak@Example.CO.TH",
+        potential="15000.50", note="สนใจ"))
+    assert r.status_code == 201, r.text
+    lead = r.json()
+    assert lead["name"] == "คุณกิ่ง"
+    assert lead["company"] == unicodedata.normalize("NFC", decomposed)
+    assert "\u0e33" in lead["company"]
+    assert lead["email"] == "Somsak@example.co.th"
+    assert lead["owner_id"] == str(tenant.sales1.id)
+    assert lead["status"] == "inbox" and lead["sent_by"] == [] and lead["version"] == 1
+    assert lead["potential"] == "15000.50" and lead["read_only"] is False
+    pipes = (await api.get("/api/v1/pipelines", headers=tenant.headers(tenant.sales1))).json()
+    standard = next(p for p in pipes if p["is_standard"])
+    assert lead["pipeline_id"] == standard["id"]
+    assert lead["stage_id"] == standard["stages"][0]["id"]
+
+
+async def test_owner_must_be_an_active_user(api, tenant):
+    h = tenant.headers(tenant.admin)
+    r = await api.post("/api/v1/leads", headers=h, json=lead_body(owner_id=str(tenant.sales2.id)))
+    assert r.status_code == 201 and r.json()["owner_id"] == str(tenant.sales2.id)
+    r = await api.post("/api/v1/leads", headers=h, json=lead_body(owner_id=str(uuid.uuid4())))
+    assert r.status_code == 422 and r.json()["fields"][0]["field"] == "body.owner_id"
+
+
+async def test_possible_duplicates_are_reported_but_created(api, tenant, create_lead):
+    first = await create_lead(tenant.sales1, phone="081-999-0001", email="dup@example.co.th")
+    r = await api.post("/api/v1/leads", headers=tenant.headers(tenant.sales1),
+                       json=lead_body(phone="+66819990001"))
+    assert r.status_code == 201
+    assert r.json()["possible_duplicates"] == [
+        {"id": first["id"], "name": first["name"], "match": "phone"}]
+    r = await api.post("/api/v1/leads", headers=tenant.headers(tenant.sales1),
+                       json=lead_body(phone="089-000-1234", email="DUP@example.co.th"))
+    assert [d["match"] for d in r.json()["possible_duplicates"]] == ["email"]
+    # a lead the caller cannot see is not hinted at
+    r = await api.post("/api/v1/leads", headers=tenant.headers(tenant.sales3, "own"),
+                       json=lead_body(phone="081-999-0001"))
+    assert r.status_code == 201 and r.json()["possible_duplicates"] == []
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"favourite_colour": "red"}, "body.favourite_colour"),
+    ({"name": 42}, "body.name"),
+    ({"name": "ก" * 10_000}, "body.name"),
+    ({"name": "   "}, "body.name"),
+    ({"phone": "12"}, "body.phone"),
+    ({"phone": "โทรมาได้เลย"}, "body.phone"),
+    ({"email": "not-an-email"}, "body.email"),
+    ({"source": "carrier_pigeon"}, "body.source"),
+    ({"potential": -1}, "body.potential"),
+    ({"potential": "lots"}, "body.potential"),
+    ({"stage_id": str(uuid.uuid4())}, "body.stage_id"),
+    ({"label_ids": [str(uuid.uuid4())]}, "body.label_ids"),
+])
+async def test_bad_input_is_422_naming_the_field(api, tenant, change, field):
+    r = await api.post("/api/v1/leads", headers=tenant.headers(tenant.sales1),
+                       json=lead_body(**change))
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["code"] == "validation_error"
+    assert field in [f["field"] for f in body["fields"]], body
+
+
+async def test_missing_required_fields(api, tenant):
+    r = await api.post("/api/v1/leads", headers=tenant.headers(tenant.sales1), json={})
+    assert r.status_code == 422
+    assert {f["field"] for f in r.json()["fields"]} >= {
+        "body.name", "body.phone", "body.email", "body.source"}
+
+
+async def test_name_limit_counts_visible_characters(api, tenant):
+    # 200 Thai letters each with a tone mark: 400 code points, 200 visible characters
+    r = await api.post("/api/v1/leads", headers=tenant.headers(tenant.sales1),
+                       json=lead_body(name="ก\u0e48" * 200))
+    assert r.status_code == 201, r.text
+    r = await api.post("/api/v1/leads", headers=tenant.headers(tenant.sales1),
+                       json=lead_body(name="ก" * 201))
+    assert r.status_code == 422 and "at most 200" in r.text
+
+
+async def test_created_event_is_published(api, tenant, lead_events):
+    r = await api.post("/api/v1/leads", headers=tenant.headers(tenant.sales1), json=lead_body())
+    lead = r.json()
+    event = await lead_events.assert_published(
+        "lead.created", lambda e: e["subject"] == lead["id"])
+    assert event["source"] == "/services/leads" and event["specversion"] == "1.0"
+    assert event["tenantid"] == str(tenant.id) and event["sequence"] == 1
+    assert event["dataversion"] == "1"
+    assert event["data"]["phone"] == lead["phone"] and event["data"]["status"] == "inbox"
