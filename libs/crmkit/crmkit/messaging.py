@@ -1,0 +1,285 @@
+"""The RabbitMQ side of the kit: one supervised connection per process, the topology, and a
+confirmed, mandatory publish.
+
+Why not `aio_pika.connect_robust`: after a broker restart robust connections have come back
+with channels but without their consumers (aio-pika #231, #563, #334) and publishes have hung
+until a reconnect (#636). Here a plain `aio_pika.connect` is watched by a supervisor task: any
+loss of the connection (or of a consumer's channel) tears the whole session down, and the
+next session reconnects with exponential backoff, re-declares the topology and re-attaches
+every registered consumer from scratch. `publish` never waits longer than its timeout.
+
+Topology (declared on every connect; declarations are idempotent):
+
+- `tidtam.events`: durable topic exchange, routing key = event type.
+- `tidtam.dlx`: direct dead-letter exchange. Each consumer's queue dead-letters with routing
+  key = its own queue name into `<queue>.dlq`.
+- `tidtam.events.archive`: classic durable queue bound `#` (at most 100,000 messages, oldest
+  dropped first, 7 days TTL), so an event no service subscribes to yet is kept, not returned.
+  Because of it, `mandatory` does not fire for "nobody listens to this type". It still catches a
+  real misrouting: a publish to an exchange whose bindings or queues were deleted, or to a
+  bare exchange without the archive (the tests do exactly that), raises instead of vanishing.
+- per consumer `<service>.<consumer>`: durable quorum queue with `x-delivery-limit` (RabbitMQ
+  3.10 has no default: a poison message would loop forever), dead-lettering at-least-once
+  (which needs `x-overflow=reject-publish`) into `<service>.<consumer>.dlq` (quorum).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+from typing import TYPE_CHECKING
+
+import aio_pika
+import aiormq
+from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange
+
+from .events import CONTENT_TYPE, EXCHANGE, CloudEvent
+from .logging import log as klog
+
+if TYPE_CHECKING:
+    from .consumer import Consumer
+
+logger = logging.getLogger("crmkit.messaging")
+
+DLX = "tidtam.dlx"
+ARCHIVE_QUEUE = "tidtam.events.archive"
+ARCHIVE_ARGUMENTS = {
+    "x-max-length": 100_000,
+    "x-overflow": "drop-head",
+    "x-message-ttl": 7 * 24 * 3600 * 1000,
+}
+
+
+class PublishFailed(Exception):
+    """A publish that the broker did not confirm. `reason` is the PUBLISH_ERRORS label:
+    unroutable, nack, timeout, disconnected or error."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+def consumer_queue_arguments(delivery_limit: int) -> dict:
+    return {
+        "x-queue-type": "quorum",
+        "x-delivery-limit": delivery_limit,
+        "x-dead-letter-exchange": DLX,
+        "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish",
+    }
+
+
+class Broker:
+    """Supervised connection: `start()`, `add_consumer()`, `publish()`, `connected`, `stop()`."""
+
+    def __init__(self, amqp_url: str, service: str, *, exchange: str = EXCHANGE,
+                 archive: bool | None = None, delivery_limit: int = 5, prefetch: int = 32,
+                 publish_timeout: float = 10.0, connect_timeout: float = 5.0,
+                 backoff_min: float = 0.5, backoff_max: float = 30.0):
+        self.amqp_url = amqp_url
+        self.service = service
+        self.exchange = exchange
+        # The archive belongs to the real exchange; a test exchange gets none unless asked.
+        self.archive = exchange == EXCHANGE if archive is None else archive
+        self.delivery_limit = delivery_limit
+        self.prefetch = prefetch
+        self.publish_timeout = publish_timeout
+        self.connect_timeout = connect_timeout
+        self.backoff_min = backoff_min
+        self.backoff_max = backoff_max
+        self.connects = 0  # successful sessions so far; tests read it to see a reconnect
+        self._consumers: list[Consumer] = []
+        self._attached: dict[str, tuple[AbstractChannel, aio_pika.abc.AbstractQueue, str]] = {}
+        self._ready = asyncio.Event()
+        self._lost: asyncio.Event | None = None
+        self._conn: AbstractConnection | None = None
+        self._pub_channel: AbstractChannel | None = None
+        self._pub_exchange: AbstractExchange | None = None
+        self._pub_lock = asyncio.Lock()
+        self._task: asyncio.Task | None = None
+        self._stopping = False
+
+    @classmethod
+    def from_settings(cls, settings, service: str | None = None, **kw) -> Broker:
+        return cls(settings.amqp_url, service or settings.service_name,
+                   delivery_limit=settings.consumer_delivery_limit,
+                   prefetch=settings.consumer_prefetch, **kw)
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        return self._ready.is_set() and self._conn is not None and not self._conn.is_closed
+
+    async def ready_check(self) -> str | None:
+        """For `/readyz`."""
+        return None if self.connected else "not connected to RabbitMQ"
+
+    async def wait_connected(self, timeout: float) -> bool:
+        try:
+            async with asyncio.timeout(timeout):
+                await self._ready.wait()
+            return True
+        except TimeoutError:
+            return False
+
+    async def start(self, wait: float | None = None) -> None:
+        """Start the supervisor; with `wait`, also wait that long for the first connection
+        (raising if it does not come, e.g. for a start-up check)."""
+        self._stopping = False
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._supervise(), name=f"broker:{self.service}")
+        if wait is not None and not await self.wait_connected(wait):
+            raise PublishFailed("disconnected", f"RabbitMQ at {self._safe_url()} is unreachable "
+                                f"after {wait}s; is it running?")
+
+    async def stop(self, drain_timeout: float = 10.0) -> None:
+        """Cancel consuming, let in-flight handlers finish (bounded), then close."""
+        self._stopping = True
+        for name, (_channel, queue, tag) in list(self._attached.items()):
+            with suppress(Exception):
+                async with asyncio.timeout(2):
+                    await queue.cancel(tag)
+            self._attached.pop(name, None)
+        for consumer in self._consumers:
+            await consumer.drain(drain_timeout)
+        if self._task:
+            self._task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def add_consumer(self, consumer: Consumer) -> None:
+        """Register before or after start(); it is (re)attached on every connect."""
+        self._consumers.append(consumer)
+        if self.connected and self._lost is not None:
+            # Simplest correct way to attach mid-session: start a fresh session.
+            self._lost.set()
+
+    # --- publishing ---------------------------------------------------------------------
+
+    async def publish(self, event: CloudEvent, *, timeout: float | None = None) -> None:
+        """Publish with a publisher confirm and `mandatory`; return only once the broker has
+        confirmed a routed message. Raises PublishFailed (never hangs past `timeout`)."""
+        timeout = self.publish_timeout if timeout is None else timeout
+        message = aio_pika.Message(
+            body=event.to_bytes(), content_type=CONTENT_TYPE, message_id=event.id,
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT, type=event.type,
+            app_id=self.service, correlation_id=event.correlationid,
+        )
+        try:
+            async with asyncio.timeout(timeout):
+                await self._ready.wait()
+                exchange = await self._publish_exchange()
+                await exchange.publish(message, routing_key=event.type, mandatory=True)
+        except TimeoutError as exc:
+            state = "waiting for a confirm" if self.connected else "disconnected"
+            raise PublishFailed("timeout", f"publish timed out after {timeout}s ({state})") \
+                from exc
+        except aiormq.exceptions.PublishError as exc:
+            raise PublishFailed("unroutable", f"{event.type} is unroutable on exchange "
+                                f"{self.exchange!r} (returned by the broker)") from exc
+        except aiormq.exceptions.DeliveryError as exc:
+            raise PublishFailed("nack", f"broker refused {event.type}: {exc}") from exc
+        except (aiormq.exceptions.AMQPError, ConnectionError, RuntimeError) as exc:
+            self._pub_exchange = None
+            raise PublishFailed("disconnected", f"publish failed: {exc!r}") from exc
+
+    async def _publish_exchange(self) -> AbstractExchange:
+        async with self._pub_lock:
+            if self._pub_exchange is None or self._pub_channel is None \
+                    or self._pub_channel.is_closed:
+                if self._conn is None or self._conn.is_closed:
+                    raise ConnectionError("no connection to RabbitMQ")
+                # on_return_raises: without it an unroutable mandatory publish is confirmed
+                # and returned silently (PITFALLS.md).
+                self._pub_channel = await self._conn.channel(publisher_confirms=True,
+                                                             on_return_raises=True)
+                self._pub_exchange = await self._pub_channel.get_exchange(self.exchange,
+                                                                          ensure=False)
+            return self._pub_exchange
+
+    # --- supervision --------------------------------------------------------------------
+
+    async def _supervise(self) -> None:
+        delay = self.backoff_min
+        while not self._stopping:
+            conn: AbstractConnection | None = None
+            lost = asyncio.Event()
+            try:
+                conn = await aio_pika.connect(self.amqp_url, timeout=self.connect_timeout)
+                conn.close_callbacks.add(lambda *_, ev=lost: ev.set())
+                self._lost = lost
+                async with asyncio.timeout(self.connect_timeout * 4):
+                    await self._declare_topology(conn)
+                    for consumer in list(self._consumers):
+                        await self._attach(conn, consumer, lost)
+                self._conn = conn
+                self.connects += 1
+                self._ready.set()
+                delay = self.backoff_min
+                klog(logger, logging.INFO, "connected to RabbitMQ", consumers=len(self._consumers),
+                     session=self.connects)
+                await lost.wait()
+                if not self._stopping:
+                    klog(logger, logging.WARNING, "RabbitMQ connection or channel lost")
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                klog(logger, logging.WARNING, "RabbitMQ unavailable, retrying",
+                     error=repr(exc), retry_in=delay)
+            finally:
+                self._ready.clear()
+                self._conn = None
+                self._pub_channel = self._pub_exchange = None
+                self._attached.clear()
+                if conn is not None and not conn.is_closed:
+                    with suppress(Exception):
+                        await asyncio.wait_for(conn.close(), 5)
+            if self._stopping:
+                break
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.backoff_max)
+
+    async def _declare_topology(self, conn: AbstractConnection) -> None:
+        channel = await conn.channel()
+        exchange = await channel.declare_exchange(self.exchange, aio_pika.ExchangeType.TOPIC,
+                                                  durable=True)
+        await channel.declare_exchange(DLX, aio_pika.ExchangeType.DIRECT, durable=True)
+        if self.archive:
+            archive = await channel.declare_queue(ARCHIVE_QUEUE, durable=True,
+                                                  arguments=ARCHIVE_ARGUMENTS)
+            await archive.bind(exchange, "#")
+        await channel.close()
+
+    async def _attach(self, conn: AbstractConnection, consumer: Consumer,
+                      lost: asyncio.Event) -> None:
+        channel = await conn.channel()
+        await channel.set_qos(prefetch_count=consumer.prefetch or self.prefetch)
+        exchange = await channel.get_exchange(self.exchange, ensure=False)
+        dlx = await channel.get_exchange(DLX, ensure=False)
+        name = consumer.queue_name
+        dlq = await channel.declare_queue(f"{name}.dlq", durable=True,
+                                          arguments={"x-queue-type": "quorum"})
+        await dlq.bind(dlx, routing_key=name)
+        args = consumer_queue_arguments(consumer.delivery_limit or self.delivery_limit)
+        args["x-dead-letter-routing-key"] = name
+        queue = await channel.declare_queue(name, durable=True, arguments=args)
+        for key in consumer.bindings:
+            await queue.bind(exchange, key)
+
+        def channel_closed(*_):
+            # A consumer whose channel died consumes nothing: rebuild the whole session.
+            if not self._stopping:
+                lost.set()
+
+        channel.close_callbacks.add(channel_closed)
+        tag = await queue.consume(consumer.on_message)
+        self._attached[name] = (channel, queue, tag)
+
+    def _safe_url(self) -> str:
+        from yarl import URL
+
+        url = URL(self.amqp_url)
+        return str(url.with_password("***") if url.password else url)

@@ -1,0 +1,258 @@
+"""The transactional outbox: request code stages events, a relay publishes them.
+
+`stage(session, event)` inserts into `outbox` inside the caller's transaction (it never
+commits): the event exists exactly when the change it describes does.
+
+`OutboxRelay` runs as a task in the service process. It is woken by LISTEN on
+`tidtam_outbox` (a NOTIFY trigger fires on commit of every outbox insert) and by a periodic
+sweep, which is what makes it correct: a NOTIFY missed while the listener was reconnecting,
+or rows left behind by a crashed relay, are picked up by the next sweep. Each batch is claimed
+with `FOR UPDATE SKIP LOCKED` (two relays never claim the same row), published with publisher
+confirms and `mandatory`, and marked sent in the same transaction, which then commits.
+A crash between publish and commit republishes the batch: consumers deduplicate. A failed
+publish records `attempts` and `last_error` and the relay backs off exponentially.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Iterable
+from contextlib import suppress
+
+import asyncpg
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from . import failpoints
+from .db import sessionmaker as make_sessionmaker
+from .events import CloudEvent
+from .logging import correlation_id
+from .logging import log as klog
+from .messaging import Broker, PublishFailed
+from .metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE, PUBLISH_ERRORS
+from .schema import OUTBOX_CHANNEL, kit_tables
+
+logger = logging.getLogger("crmkit.outbox")
+
+OUTBOX, _ = kit_tables(sa.MetaData())
+
+
+def _row(event: CloudEvent) -> dict:
+    if event.correlationid is None and (cid := correlation_id.get()):
+        # Carry the request's correlation id into every event it causes.
+        event = event.model_copy(update={"correlationid": cid})
+    return {
+        "event_id": uuid.UUID(event.id), "event_type": event.type,
+        "tenant_id": uuid.UUID(event.tenantid),
+        "payload": event.model_dump(mode="json", exclude_none=True),
+    }
+
+
+async def stage(session: AsyncSession, event: CloudEvent) -> None:
+    """Stage `event` in the caller's transaction (executes the INSERT; never commits)."""
+    await session.execute(sa.insert(OUTBOX).values(_row(event)))
+
+
+async def stage_many(session: AsyncSession, events: Iterable[CloudEvent]) -> None:
+    """Bulk paths: one executemany instead of a statement per event."""
+    rows = [_row(e) for e in events]
+    if rows:
+        await session.execute(sa.insert(OUTBOX), rows)
+
+
+class OutboxRelay:
+    def __init__(self, service: str, db: AsyncEngine | async_sessionmaker, broker: Broker,
+                 sweep_seconds: float = 2.0, *, batch_size: int = 100,
+                 backoff_min: float = 0.5, backoff_max: float = 30.0,
+                 publish_timeout: float = 10.0, listen: bool = True):
+        if isinstance(db, AsyncEngine):
+            self._engine, self._maker = db, make_sessionmaker(db)
+        else:
+            self._engine, self._maker = db.kw["bind"], db
+        self.service = service
+        self.broker = broker
+        self.sweep_seconds = sweep_seconds
+        self.batch_size = batch_size
+        self.backoff_min = backoff_min
+        self.backoff_max = backoff_max
+        self.publish_timeout = publish_timeout
+        self.listen = listen
+        self.listening = False
+        # Set whenever a cycle ends with nothing left unsent (tests and harnesses wait on it).
+        self.idle = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._tasks: list[asyncio.Task] = []
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._stopping = False
+        self._tasks = [asyncio.create_task(self._run(), name=f"outbox-relay:{self.service}")]
+        if self.listen:
+            self._tasks.append(asyncio.create_task(self._listen(),
+                                                   name=f"outbox-listen:{self.service}"))
+
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Let a batch in flight finish (so it is marked sent, not republished), then cancel."""
+        self._stopping = True
+        self._wake.set()
+        if self._tasks:
+            await asyncio.wait(self._tasks[:1], timeout=timeout)
+            for task in self._tasks:
+                task.cancel()
+            for task in self._tasks:
+                with suppress(asyncio.CancelledError):
+                    await task
+        self._tasks = []
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # --- the loop -----------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        delay = self.backoff_min
+        while not self._stopping:
+            self._wake.clear()
+            if not self.broker.connected:
+                PUBLISH_ERRORS.labels(self.service, "disconnected").inc()
+                await self.broker.wait_connected(min(self.sweep_seconds, delay))
+                await self._observe()
+                delay = min(delay * 2, self.backoff_max)
+                continue
+            ok = await self.drain()
+            await self._observe()
+            if ok:
+                delay = self.backoff_min
+                with suppress(TimeoutError):
+                    async with asyncio.timeout(self.sweep_seconds):
+                        await self._wake.wait()
+            else:
+                # Back off regardless of NOTIFYs: a burst of inserts must not hammer a broker
+                # that is refusing us.
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.backoff_max)
+
+    async def drain(self) -> bool:
+        """Publish batches until none is left. False if anything failed (caller backs off)."""
+        try:
+            while not self._stopping:
+                claimed, failed = await self._batch()
+                if failed:
+                    return False
+                if claimed < self.batch_size:
+                    return True
+            return True
+        except Exception as exc:  # the database went away, etc.: back off, don't die
+            klog(logger, logging.WARNING, "outbox relay cycle failed", error=repr(exc)[:500])
+            return False
+
+    async def _batch(self) -> tuple[int, int]:
+        async with self._maker() as session, session.begin():
+            rows = (await session.execute(
+                sa.select(OUTBOX.c.id, OUTBOX.c.payload)
+                .where(OUTBOX.c.sent_at.is_(None))
+                .order_by(OUTBOX.c.id)
+                .limit(self.batch_size)
+                .with_for_update(skip_locked=True)
+            )).all()
+            if not rows:
+                return 0, 0
+            failpoints.hit("relay.before_publish")
+            # Concurrent publishes on one confirming channel: confirms are pipelined, so a
+            # batch costs about one round trip rather than one per event.
+            errors = await asyncio.gather(*(self._publish(r.payload) for r in rows))
+            failpoints.hit("relay.after_publish")
+            sent = [r.id for r, err in zip(rows, errors, strict=True) if err is None]
+            failed = [{"b_id": r.id, "b_err": err[:2000]}
+                      for r, err in zip(rows, errors, strict=True) if err is not None]
+            if sent:
+                await session.execute(sa.update(OUTBOX).where(OUTBOX.c.id.in_(sent))
+                                      .values(sent_at=sa.func.now()))
+            if failed:
+                await session.execute(
+                    sa.update(OUTBOX).where(OUTBOX.c.id == sa.bindparam("b_id"))
+                    .values(attempts=OUTBOX.c.attempts + 1, last_error=sa.bindparam("b_err")),
+                    failed,
+                )
+                klog(logger, logging.WARNING, "outbox publish failed; will retry",
+                     failed=len(failed), published=len(sent), error=failed[0]["b_err"])
+        return len(rows), len(failed)
+
+    async def _publish(self, payload: dict) -> str | None:
+        try:
+            event = CloudEvent.model_validate(payload)
+            await self.broker.publish(event, timeout=self.publish_timeout)
+        except PublishFailed as exc:
+            PUBLISH_ERRORS.labels(self.service, exc.reason).inc()
+            return f"{exc.reason}: {exc}"
+        except Exception as exc:
+            PUBLISH_ERRORS.labels(self.service, "error").inc()
+            return f"error: {exc!r}"
+        EVENTS_PUBLISHED.labels(self.service, event.type).inc()
+        return None
+
+    async def backlog(self) -> tuple[int, float]:
+        """(unsent rows, age in seconds of the oldest)."""
+        async with self._maker() as session:
+            count, age = (await session.execute(sa.text(
+                "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) "
+                "FROM outbox WHERE sent_at IS NULL"))).one()
+        return int(count), float(age)
+
+    async def _observe(self) -> None:
+        try:
+            count, age = await self.backlog()
+        except Exception as exc:
+            klog(logger, logging.WARNING, "cannot read the outbox backlog", error=repr(exc))
+            self.idle.clear()
+            return
+        OUTBOX_BACKLOG.labels(self.service).set(count)
+        OUTBOX_OLDEST_AGE.labels(self.service).set(age)
+        if count == 0:
+            self.idle.set()
+        else:
+            self.idle.clear()
+
+    # --- LISTEN ---------------------------------------------------------------------------
+
+    def _dsn(self) -> str:
+        return self._engine.url.set(drivername="postgresql").render_as_string(
+            hide_password=False)
+
+    async def _listen(self, health_seconds: float = 10.0) -> None:
+        """A dedicated connection (a pooled one would lose LISTEN when returned); reconnected
+        with backoff if it drops, and checked with a ping so a silent drop is noticed."""
+        delay = self.backoff_min
+        while not self._stopping:
+            conn = None
+            try:
+                conn = await asyncpg.connect(self._dsn(), timeout=10, server_settings={
+                    "application_name": f"{self.service}-outbox-listen"})
+                lost = asyncio.Event()
+                conn.add_termination_listener(lambda _c, ev=lost: ev.set())
+                await conn.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
+                self.listening = True
+                delay = self.backoff_min
+                self._wake.set()  # catch up on anything committed while we were not listening
+                while not lost.is_set():
+                    try:
+                        async with asyncio.timeout(health_seconds):
+                            await lost.wait()
+                    except TimeoutError:
+                        await asyncio.wait_for(conn.fetchval("SELECT 1"), 5)
+                klog(logger, logging.WARNING, "outbox LISTEN connection lost; reconnecting")
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                klog(logger, logging.WARNING, "outbox LISTEN unavailable; the sweep covers it",
+                     error=repr(exc)[:300], retry_in=delay)
+            finally:
+                self.listening = False
+                if conn is not None:
+                    conn.terminate()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.backoff_max)

@@ -1,0 +1,3 @@
+from crmkit.migrate import run_env
+
+run_env(None)

@@ -1,0 +1,68 @@
+"""Helpers shared by the kit's event tests (imported as a plain module: no conftest import)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+import aio_pika
+import sqlalchemy as sa
+
+from crmkit.context import tenant_from_event
+from crmkit.db import tenant_session
+from crmkit.events import CloudEvent
+from crmkit.outbox import stage
+
+
+def widget_event(tenant: uuid.UUID, name: str, type_: str = "widget.created",
+                 **data) -> CloudEvent:
+    return CloudEvent(source="/services/kit", type=type_, subject=name, tenantid=str(tenant),
+                      data={"name": name, **data})
+
+
+async def stage_committed(maker, events: list[CloudEvent]) -> None:
+    """Stage events the way request code does: in a tenant transaction that commits."""
+    by_tenant: dict[str, list[CloudEvent]] = {}
+    for e in events:
+        by_tenant.setdefault(e.tenantid, []).append(e)
+    for tenant, group in by_tenant.items():
+        async with tenant_session(maker, tenant_from_event(tenant)) as s, s.begin():
+            for e in group:
+                await stage(s, e)
+
+
+async def eventually(check: Callable[[], Awaitable[bool] | bool], timeout: float,
+                     what: str, interval: float = 0.05) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(interval)
+
+
+async def unsent(engine) -> int:
+    async with engine.connect() as conn:
+        return (await conn.execute(
+            sa.text("SELECT count(*) FROM outbox WHERE sent_at IS NULL"))).scalar_one()
+
+
+async def queue_depth(amqp_url: str, name: str) -> int:
+    conn = await aio_pika.connect(amqp_url)
+    try:
+        channel = await conn.channel()
+        queue = await channel.declare_queue(name, passive=True)
+        return queue.declaration_result.message_count
+    finally:
+        await conn.close()
+
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:8]}"
