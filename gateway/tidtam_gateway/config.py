@@ -1,0 +1,55 @@
+"""Gateway settings (`TIDTAM_*`). Default secrets are refused outside development/test."""
+
+from __future__ import annotations
+
+import secrets
+
+from pydantic import SecretStr, model_validator
+
+from crmkit.config import (
+    DEFAULT_PG,
+    DEV_CONTEXT_SECRET,
+    DEV_JWT_SECRET,
+    InsecureDefault,
+    KitSettings,
+)
+
+
+class GatewaySettings(KitSettings):
+    service_name: str = "gateway"
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    # Seconds an access token is valid; deactivation still takes effect at once because
+    # every request checks the user is active.
+    jwt_ttl: int = 3600
+    operator_token: SecretStr | None = None
+    gateway_database_url: str = DEFAULT_PG.format(user="tidtam_app", db="tidtam_gateway")
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    leads_url: str = "http://127.0.0.1:8001"
+    proxy_connect_timeout: float = 3.0
+    proxy_timeout: float = 30.0
+    proxy_max_connections: int = 200
+    outbox_sweep_seconds: float = 2.0
+
+    _dev_secrets: tuple[tuple[str, str], ...] = (
+        ("context_secret", DEV_CONTEXT_SECRET),
+        ("jwt_secret", DEV_JWT_SECRET),
+    )
+
+    @model_validator(mode="after")
+    def _operator_token(self):
+        token = self.operator_token.get_secret_value() if self.operator_token else ""
+        if token:
+            return self
+        if self.env == "production":
+            raise InsecureDefault("TIDTAM_OPERATOR_TOKEN must be set when TIDTAM_ENV=production")
+        # Development/test: a fresh one per process; the lifespan prints it.
+        self.operator_token = SecretStr(secrets.token_urlsafe(32))
+        self._generated_operator_token = True
+        return self
+
+    _generated_operator_token: bool = False
+
+    @property
+    def operator_token_generated(self) -> bool:
+        return self._generated_operator_token

@@ -1,0 +1,107 @@
+"""`Annotated` dependency aliases for the gateway's routers.
+
+The gateway authenticates callers itself (JWT or API key), so instead of crmkit.deps'
+signed-context dependency it builds a `Caller`; the session is scoped to the caller's tenant
+and commits at the edge, after the handler and before the response.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import (
+    APIKeyHeader,
+    HTTPAuthorizationCredentials,
+    HTTPBearer,
+    OAuth2PasswordBearer,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.db import tenant_session
+from crmkit.errors import Forbidden, Unauthorized
+
+from .auth import service as auth_service
+from .auth.caller import Caller
+from .config import GatewaySettings
+
+# auto_error=False: our own 401s carry ErrorBody; these objects also document the schemes.
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False,
+                              scheme_name="OAuth2Password",
+                              description="A user's access token, or an API key `tdk_...`")
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="ApiKey",
+                              description="An API key (`tdk_...`); acts with role integration")
+operator_bearer = HTTPBearer(auto_error=False, scheme_name="OperatorToken",
+                             description="`TIDTAM_OPERATOR_TOKEN`, for the hosting operator")
+
+
+def get_settings(request: Request) -> GatewaySettings:
+    return request.app.state.settings
+
+
+Settings = Annotated[GatewaySettings, Depends(get_settings)]
+
+
+async def get_caller(request: Request, settings: Settings,
+                     bearer: Annotated[str | None, Depends(oauth2)],
+                     api_key: Annotated[str | None, Depends(api_key_header)]) -> Caller:
+    return await auth_service.authenticate(
+        request.app.state.auth_engine, bearer=bearer, api_key=api_key,
+        jwt_secret=settings.jwt_secret.get_secret_value(),
+    )
+
+
+CurrentCaller = Annotated[Caller, Depends(get_caller)]
+
+
+def require_admin(caller: CurrentCaller) -> Caller:
+    if not caller.is_admin:
+        raise Forbidden("only a tenant admin may do this")
+    return caller
+
+
+AdminCaller = Annotated[Caller, Depends(require_admin)]
+
+
+async def get_db(request: Request, caller: CurrentCaller) -> AsyncIterator[AsyncSession]:
+    async with tenant_session(request.app.state.sessionmaker, caller.tenant) as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+Db = Annotated[AsyncSession, Depends(get_db, scope="function")]
+
+
+def require_operator(settings: Settings,
+                     creds: Annotated[HTTPAuthorizationCredentials | None,
+                                      Depends(operator_bearer)]) -> None:
+    expected = settings.operator_token.get_secret_value() if settings.operator_token else ""
+    given = creds.credentials if creds else ""
+    if not given:
+        raise Unauthorized("send `Authorization: Bearer <operator token>`",
+                           headers={"WWW-Authenticate": "Bearer"})
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise Unauthorized("the operator token is wrong", headers={"WWW-Authenticate": "Bearer"})
+
+
+Operator = Annotated[None, Depends(require_operator)]
+
+
+async def get_operator_db(request: Request, _op: Operator) -> AsyncIterator[AsyncSession]:
+    """A session with no tenant: the operator's service sets the tenant it works on."""
+    async with request.app.state.sessionmaker() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+OperatorDb = Annotated[AsyncSession, Depends(get_operator_db, scope="function")]

@@ -1,0 +1,15 @@
+"""Every table of the gateway database, for Alembic's `target_metadata`."""
+
+from crmkit.schema import kit_tables
+
+from .apikeys.models import ApiKey
+from .db import Base
+from .settings.models import TenantSettings
+from .teams.models import Team
+from .tenants.models import Tenant
+from .users.models import User
+
+metadata = Base.metadata
+outbox, processed_events = kit_tables(metadata)
+
+__all__ = ["ApiKey", "Team", "Tenant", "TenantSettings", "User", "metadata"]

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, StrictBool
+
+from ..common import Input
+
+LeadVisibility = Literal["all", "team", "own"]
+
+
+class SettingsOut(BaseModel):
+    lead_visibility: LeadVisibility = Field(
+        description="all: everyone sees every lead; team: sales see their team's; "
+                    "own: sales see their own (plus, read-only, those they sent on)")
+    allow_stage_back: bool = Field(
+        description="Whether non-admins may move a lead to an earlier stage")
+
+
+class SettingsPatch(Input):
+    # Non-optional types with None defaults: omitted is fine, an explicit null is a 422.
+    lead_visibility: LeadVisibility = None  # type: ignore[assignment]
+    allow_stage_back: StrictBool = None  # type: ignore[assignment]

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.context import TenantId
+
+from ..settings.models import TenantSettings
+from .models import Tenant
+
+
+def bind_tenant(session: AsyncSession, tenant: TenantId) -> None:
+    """Scope an operator's (tenant-less) session to one tenant; must precede its first
+    statement, because crmkit.db sets `app.tenant_id` when the transaction begins."""
+    if session.in_transaction():
+        raise RuntimeError("bind_tenant after the transaction began")
+    session.info["tenant"] = tenant.value
+
+
+async def insert(session: AsyncSession, *, tenant_id: uuid.UUID, name: str) -> Tenant:
+    tenant = Tenant(id=tenant_id, name=name)
+    session.add(tenant)
+    await session.flush()  # no ORM relationship orders these two inserts, so: one by one
+    session.add(TenantSettings(tenant_id=tenant_id))
+    await session.flush()
+    await session.refresh(tenant)
+    return tenant
+
+
+async def get(session: AsyncSession, tenant_id: uuid.UUID) -> Tenant | None:
+    return (await session.execute(sa.select(Tenant).where(Tenant.id == tenant_id))).scalar()

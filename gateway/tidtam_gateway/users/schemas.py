@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, StrictBool, field_validator
+
+from ..common import Email, Input, Name, Password
+
+UserRole = Literal["admin", "manager", "sales"]
+
+
+class UserCreate(Input):
+    email: Email
+    name: Name
+    password: Password
+    role: UserRole = "sales"
+    team_id: uuid.UUID | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        return v.lower()
+
+
+class UserUpdate(Input):
+    """Only the fields sent change. Fields other than `team_id` may not be null (the type
+    excludes None, and None defaults are not validated, so an explicit null is a 422)."""
+
+    email: Email = None  # type: ignore[assignment]
+    name: Name = None  # type: ignore[assignment]
+    password: Password = None  # type: ignore[assignment]
+    role: UserRole = None  # type: ignore[assignment]
+    team_id: uuid.UUID | None = None
+    active: StrictBool = None  # type: ignore[assignment]
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        return v.lower()
+
+
+class UserOut(BaseModel):
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    email: str
+    name: str
+    role: str
+    team_id: uuid.UUID | None
+    active: bool
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,60 @@
+"""The gateway database itself: FORCE'd row-level security, and auth functions that are the
+only cross-tenant door."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+pytestmark = pytest.mark.integration
+TENANT_TABLES = ("tenants", "tenant_settings", "teams", "users", "api_keys")
+
+
+def _dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def test_app_role_sees_no_rows_without_a_tenant(gateway_db, make_tenant):
+    a, b = make_tenant(), make_tenant()
+    conn = await asyncpg.connect(_dsn(gateway_db.app_url))
+    try:
+        role = await conn.fetchrow("SELECT rolsuper, rolbypassrls FROM pg_roles "
+                                   "WHERE rolname = current_user")
+        assert (role["rolsuper"], role["rolbypassrls"]) == (False, False)
+        for table in TENANT_TABLES:
+            forced = await conn.fetchrow("SELECT relrowsecurity, relforcerowsecurity "
+                                         "FROM pg_class WHERE relname = $1", table)
+            assert tuple(forced) == (True, True), table
+            assert await conn.fetchval(f"SELECT count(*) FROM {table}") == 0, table
+        async with conn.transaction():
+            await conn.execute("SELECT set_config('app.tenant_id', $1, true)", a.id)
+            ids = {str(r["tenant_id"]) for r in await conn.fetch("SELECT tenant_id FROM users")}
+            assert ids == {a.id}
+            assert await conn.fetchval("SELECT count(*) FROM tenants") == 1
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):  # WITH CHECK
+                await conn.execute("UPDATE users SET tenant_id = $1::uuid", b.id)
+        # The pooled connection keeps no tenant once the transaction is over.
+        assert await conn.fetchval("SELECT count(*) FROM users") == 0
+    finally:
+        await conn.close()
+
+
+async def test_auth_functions_return_only_what_auth_needs(gateway_db, make_tenant):
+    t = make_tenant()
+    conn = await asyncpg.connect(_dsn(gateway_db.app_url))
+    try:
+        rows = await conn.fetch("SELECT * FROM gateway_login_candidates($1)",
+                                t.admin_email.upper())
+        assert [(str(r["tenant_id"]), str(r["user_id"])) for r in rows] == [(t.id, t.admin_id)]
+        assert set(rows[0].keys()) == {"tenant_id", "user_id", "password_hash"}
+        caller = await conn.fetchrow("SELECT * FROM gateway_caller($1::uuid, $2::uuid)",
+                                     t.id, t.admin_id)
+        assert caller["role"] == "admin" and caller["lead_visibility"] == "all"
+        definer = await conn.fetch("SELECT proname, prosecdef FROM pg_proc "
+                                   "WHERE proname LIKE 'gateway_%'")
+        assert {r["proname"] for r in definer} == {
+            "gateway_login_candidates", "gateway_caller", "gateway_caller_by_key"}
+        assert all(r["prosecdef"] for r in definer)
+    finally:
+        await conn.close()

@@ -1,0 +1,131 @@
+"""The proxy to the services: signed context, streaming, header hygiene, failures."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+
+import httpx
+import pytest
+
+from crmkit.context import verify_context
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def proxied(start_gateway, echo_upstream):
+    gateway = start_gateway(leads_url=echo_upstream.url)
+    with httpx.Client(base_url=gateway.url, timeout=30) as client:
+        yield gateway, client
+
+
+def test_a_down_service_is_503_with_a_clear_message(gw, make_tenant):
+    t = make_tenant()
+    for method, path in (("GET", "/api/v1/leads"), ("POST", "/api/v1/leads"),
+                         ("GET", "/api/v1/pipelines/x"), ("DELETE", "/api/v1/labels/1")):
+        r = gw.request(method, path, headers=t.admin,
+                       json={"name": "x"} if method == "POST" else None)
+        assert r.status_code == 503, r.text
+        assert r.json() == {"code": "service_unavailable",
+                            "message": "leads service unavailable", "fields": []}
+
+
+def test_proxy_needs_credentials(proxied):
+    _, client = proxied
+    r = client.get("/api/v1/leads", headers={"X-Tidtam-Context": "forged.sig"})
+    assert r.status_code == 401 and r.json()["code"] == "unauthorized"
+
+
+def test_forwards_a_signed_context_and_drops_the_clients(proxied, make_tenant):
+    gateway, client = proxied
+    t = make_tenant()
+    team = t.add_team()
+    manager_id, _, manager = t.add_user("manager", team_id=team)
+    mate_id, _, _ = t.add_user("sales", team_id=team)
+    r = client.get("/api/v1/leads/abc", params={"box": "inbox", "q": "สมชาย"}, headers={
+        **manager, "X-Tidtam-Context": "forged.context", "X-Correlation-ID": "corr-123",
+        "Cookie": "s=1", "Accept": "application/json"})
+    assert r.status_code == 200, r.text
+    seen = r.json()
+    assert seen["method"] == "GET" and seen["path"] == "/api/v1/leads/abc"
+    assert httpx.QueryParams(seen["query"]) == httpx.QueryParams({"box": "inbox",
+                                                                  "q": "สมชาย"})
+    headers = seen["headers"]
+    assert len(headers["x-tidtam-context"]) == 1
+    assert "forged.context" not in headers["x-tidtam-context"]
+    for secret in ("authorization", "x-api-key", "cookie"):
+        assert secret not in headers
+    assert headers["x-correlation-id"] == ["corr-123"]
+    assert r.headers["x-correlation-id"] == "corr-123"
+    ctx = verify_context(gateway.context_secret, headers["x-tidtam-context"][0])
+    assert (str(ctx.tenant), str(ctx.user_id), ctx.role, str(ctx.team_id)) == (
+        t.id, manager_id, "manager", team)
+    assert ctx.lead_scope.owner_ids == {uuid.UUID(manager_id), uuid.UUID(mate_id)}
+    assert ctx.settings == {"allow_stage_back": False} and ctx.correlation_id == "corr-123"
+    # Upstream response headers come back, repeated ones intact.
+    assert r.headers.get_list("set-cookie") == ["a=1", "b=2"]
+    assert r.headers["x-upstream"] == "echo"
+
+
+def test_context_follows_settings_and_api_keys(proxied, make_tenant):
+    gateway, client = proxied
+    t = make_tenant()
+    gw_patch = client.patch("/api/v1/settings", headers=t.admin,
+                            json={"lead_visibility": "own", "allow_stage_back": True})
+    assert gw_patch.status_code == 200
+    sales_id, _, sales = t.add_user("sales")
+    ctx = verify_context(gateway.context_secret, client.get(
+        "/api/v1/leads", headers=sales).json()["headers"]["x-tidtam-context"][0])
+    assert ctx.lead_scope.owner_ids == {uuid.UUID(sales_id)}
+    assert ctx.lead_scope.sender_id == uuid.UUID(sales_id)
+    assert ctx.settings == {"allow_stage_back": True}
+    key = client.post("/api/v1/api-keys", headers=t.admin, json={"name": "k"}).json()["key"]
+    seen = client.get("/api/v1/leads", headers={"X-API-Key": key}).json()["headers"]
+    assert "x-api-key" not in seen
+    ctx = verify_context(gateway.context_secret, seen["x-tidtam-context"][0])
+    assert ctx.role == "integration" and ctx.lead_scope.sees_all
+    assert str(ctx.user_id) == t.admin_id
+
+
+def test_streams_bodies_both_ways(proxied, make_tenant):
+    _, client = proxied
+    t = make_tenant()
+    payload = os.urandom(700 * 1024)
+
+    def chunks():
+        for i in range(0, len(payload), 50_000):
+            yield payload[i:i + 50_000]
+
+    for content in (payload, chunks()):
+        r = client.post("/api/v1/leads/import", headers={**t.admin,
+                        "Content-Type": "application/octet-stream"}, content=content)
+        assert r.status_code == 200, r.text
+        assert r.json()["body_len"] == len(payload)
+        assert r.json()["body_sha256"] == hashlib.sha256(payload).hexdigest()
+    size = 8 * 1024 * 1024
+    with client.stream("GET", "/api/v1/leads/big", params={"size": size},
+                       headers=t.admin) as r:
+        assert r.status_code == 200
+        assert sum(len(c) for c in r.iter_bytes()) == size
+
+
+def test_bodies_over_a_megabyte_are_413_before_reaching_the_service(proxied, make_tenant):
+    _, client = proxied
+    t = make_tenant()
+    big = b"x" * (2 * 1024 * 1024)
+    r = client.post("/api/v1/leads", headers=t.admin, content=big)
+    assert r.status_code == 413 and r.json()["code"] == "payload_too_large"
+    r = client.post("/api/v1/leads", headers=t.admin,
+                    content=(big[i:i + 65536] for i in range(0, len(big), 65536)))
+    assert r.status_code == 413 and r.json()["code"] == "payload_too_large"
+
+
+def test_a_slow_service_is_504(start_gateway, echo_upstream, make_tenant):
+    gateway = start_gateway(leads_url=echo_upstream.url, TIDTAM_PROXY_TIMEOUT="0.5")
+    t = make_tenant()
+    with httpx.Client(base_url=gateway.url, timeout=30) as client:
+        r = client.get("/api/v1/leads/slow", params={"seconds": 3}, headers=t.admin)
+    assert r.status_code == 504 and r.json()["code"] == "gateway_timeout"
+    assert "leads" in r.json()["message"]

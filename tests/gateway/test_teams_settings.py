@@ -1,0 +1,59 @@
+"""Teams and tenant settings."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+async def test_teams_are_created_listed_and_announced(gw, make_tenant, event_capture):
+    t = make_tenant()
+    r = gw.post("/api/v1/teams", headers=t.admin, json={"name": "  ทีมเหนือ "})
+    assert r.status_code == 201, r.text
+    team = r.json()
+    assert team["name"] == "ทีมเหนือ"
+    event = await event_capture.assert_published(
+        "team.created", where=lambda e: e["subject"] == team["id"])
+    assert event["data"] == {"id": team["id"], "tenant_id": t.id, "name": "ทีมเหนือ"}
+    dup = gw.post("/api/v1/teams", headers=t.admin, json={"name": "ทีมเหนือ"})
+    assert dup.status_code == 409 and dup.json()["code"] == "team_exists"
+    t.add_team("ทีมใต้")
+    names = [x["name"] for x in gw.get("/api/v1/teams", headers=t.admin).json()["items"]]
+    assert sorted(names) == names and set(names) == {"ทีมเหนือ", "ทีมใต้"}
+    # Another tenant may use the same name, and sees none of these.
+    other = make_tenant()
+    assert gw.post("/api/v1/teams", headers=other.admin, json={"name": "ทีมเหนือ"}
+                   ).status_code == 201
+    assert len(gw.get("/api/v1/teams", headers=other.admin).json()["items"]) == 1
+
+
+def test_settings_defaults_and_patch(gw, make_tenant):
+    t = make_tenant()
+    _, _, sales = t.add_user()
+    assert gw.get("/api/v1/settings", headers=sales).json() == {
+        "lead_visibility": "all", "allow_stage_back": False}
+    r = gw.patch("/api/v1/settings", headers=t.admin, json={"lead_visibility": "own"})
+    assert r.json() == {"lead_visibility": "own", "allow_stage_back": False}
+    r = gw.patch("/api/v1/settings", headers=t.admin, json={"allow_stage_back": True})
+    assert r.json() == {"lead_visibility": "own", "allow_stage_back": True}
+    assert gw.patch("/api/v1/settings", headers=t.admin, json={}).json() == r.json()
+    # Settings are per tenant.
+    assert gw.get("/api/v1/settings", headers=make_tenant().admin).json()["lead_visibility"] \
+        == "all"
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"lead_visibility": "everyone"}, "body.lead_visibility"),
+    ({"lead_visibility": None}, "body.lead_visibility"),
+    ({"allow_stage_back": "maybe"}, "body.allow_stage_back"),
+    ({"allow_stage_back": 1}, "body.allow_stage_back"),
+    ({"allow_stage_back": None}, "body.allow_stage_back"),
+    ({"theme": "dark"}, "body.theme"),
+])
+def test_settings_validation_names_the_field(gw, make_tenant, body, field):
+    t = make_tenant()
+    r = gw.patch("/api/v1/settings", headers=t.admin, json=body)
+    assert r.status_code == 422, r.text
+    assert [f["field"] for f in r.json()["fields"]] == [field]
+    assert gw.get("/api/v1/settings", headers=t.admin).json()["lead_visibility"] == "all"
