@@ -113,6 +113,12 @@ def tenant_from_event(value: str) -> TenantId:
     return TenantId(uuid.UUID(str(value)), _KEY)
 
 
+def authenticated_tenant(value: uuid.UUID | str) -> TenantId:
+    """For the gateway: a tenant it has authenticated itself (a verified JWT or API key, or
+    the operator creating that tenant)."""
+    return TenantId(uuid.UUID(str(value)), _KEY)
+
+
 def system_scope() -> VisibilityScope:
     """Everything in the tenant: for consumers and relays acting for the system."""
     return VisibilityScope(None, _key=_KEY)
