@@ -1,0 +1,124 @@
+"""Pipelines and their limits, labels (system/personal), sources and reasons, defaults."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+async def test_standard_pipeline_and_defaults_from_tenant_created(api, tenant, leads_db):
+    h = tenant.headers(tenant.sales1)
+    pipes = (await api.get("/api/v1/pipelines", headers=h)).json()
+    assert len(pipes) == 1 and pipes[0]["is_standard"]
+    assert [s["name_en"] for s in pipes[0]["stages"]] == [
+        "New", "Contacted", "Proposal", "Negotiation", "Won"]
+    assert [s["position"] for s in pipes[0]["stages"]] == list(range(5))
+    sources = {s["key"] for s in (await api.get("/api/v1/lead-sources", headers=h)).json()}
+    assert sources == {"website", "facebook", "line", "email", "phone", "walk_in", "referral",
+                       "other"}
+    lost = (await api.get("/api/v1/lead-reasons", headers=h, params={"kind": "lost"})).json()
+    assert lost and {r["kind"] for r in lost} == {"lost"}
+
+
+async def test_defaults_are_created_lazily_without_tenant_created(api, gateway_events,
+                                                                  leads_db):
+    from leads_support import make_tenant
+
+    t = await make_tenant(gateway_events, leads_db.owner_url, announce_tenant=False)
+    h = t.headers(t.sales1)
+    r = await api.post("/api/v1/leads", headers=h, json={
+        "name": "ลูกค้าแรก", "phone": "0812345678", "email": "a@example.co.th",
+        "source": "line"})
+    assert r.status_code == 201, r.text
+    assert len((await api.get("/api/v1/pipelines", headers=h)).json()) == 1
+    # the late tenant.created is harmless
+    await gateway_events.publish("tenant.created", t.id, t.id,
+                                 {"id": str(t.id), "name": "x", "plan": "standard"})
+
+
+async def test_pipeline_limits(api, tenant):
+    ha = tenant.headers(tenant.admin)
+    eleven = [{"name": f"ขั้น {i}"} for i in range(11)]
+    r = await api.post("/api/v1/pipelines", headers=ha, json={"name": "ยาว", "stages": eleven})
+    assert r.status_code == 422 and "at most 10 stages" in r.json()["message"]
+    r = await api.post("/api/v1/pipelines", headers=tenant.headers(tenant.manager),
+                       json={"name": "ของผู้จัดการ", "stages": [{"name": "a"}]})
+    assert r.status_code == 403
+    made = []
+    for i in range(10):
+        r = await api.post("/api/v1/pipelines", headers=ha,
+                           json={"name": f"ไปป์ไลน์ {i}", "stages": [{"name": "เริ่ม"}]})
+        assert r.status_code == 201, r.text
+        made.append(r.json())
+    r = await api.post("/api/v1/pipelines", headers=ha,
+                       json={"name": "เกิน", "stages": [{"name": "เริ่ม"}]})
+    assert r.status_code == 422 and "at most 10 pipelines" in r.json()["message"]
+    pid = made[0]["id"]
+    for i in range(9):
+        r = await api.post(f"/api/v1/pipelines/{pid}/stages", headers=ha,
+                           json={"name": f"ขั้น {i}"})
+        assert r.status_code == 201, r.text
+    assert [s["position"] for s in r.json()["stages"]] == list(range(10))
+    r = await api.post(f"/api/v1/pipelines/{pid}/stages", headers=ha, json={"name": "เกิน"})
+    assert r.status_code == 422 and "at most 10 stages" in r.json()["message"]
+    assert len((await api.get("/api/v1/pipelines", headers=ha)).json()) == 11
+
+
+async def test_labels_system_and_personal(api, tenant, create_lead):
+    ha, h1, h2 = (tenant.headers(p) for p in (tenant.admin, tenant.sales1, tenant.sales2))
+    r = await api.post("/api/v1/labels", headers=h1, json={"name": "VIP", "scope": "system"})
+    assert r.status_code == 403
+    r = await api.post("/api/v1/labels", headers=ha,
+                       json={"name": "VIP", "color": "#ff8800", "scope": "system"})
+    assert r.status_code == 201
+    vip = r.json()
+    assert (await api.post("/api/v1/labels", headers=ha,
+                           json={"name": "vip", "scope": "system"})).status_code == 409
+    r = await api.post("/api/v1/labels", headers=h1, json={"name": "โทรตอนเย็น",
+                                                           "scope": "personal"})
+    assert r.status_code == 201
+    mine = r.json()
+    assert {la["id"] for la in (await api.get("/api/v1/labels", headers=h1)).json()} == {
+        vip["id"], mine["id"]}
+    assert {la["id"] for la in (await api.get("/api/v1/labels", headers=h2)).json()} == {
+        vip["id"]}
+
+    lead = await create_lead(tenant.sales1, label_ids=[vip["id"]])
+    assert lead["label_ids"] == [vip["id"]]
+    base = f"/api/v1/leads/{lead['id']}/labels"
+    r = await api.put(f"{base}/{mine['id']}", headers=h1)
+    assert r.status_code == 200 and set(r.json()["label_ids"]) == {vip["id"], mine["id"]}
+    # sales2 (same tenant, visibility all) sees the lead but not sales1's personal label
+    r = await api.get(f"/api/v1/leads/{lead['id']}", headers=h2)
+    assert r.json()["label_ids"] == [vip["id"]]
+    assert (await api.put(f"{base}/{mine['id']}", headers=h2)).status_code == 404
+    listed = await api.get("/api/v1/leads", headers=h2, params={"label_id": mine["id"]})
+    assert listed.json()["items"] == []
+    listed = await api.get("/api/v1/leads", headers=h1, params={"label_id": mine["id"]})
+    assert [i["id"] for i in listed.json()["items"]] == [lead["id"]]
+    r = await api.delete(f"{base}/{vip['id']}", headers=h1)
+    assert r.status_code == 200 and r.json()["label_ids"] == [mine["id"]]
+    r = await api.post("/api/v1/leads", headers=h2, json={
+        "name": "x", "phone": "0812345678", "email": "x@example.co.th", "source": "line",
+        "label_ids": [mine["id"]]})
+    assert r.status_code == 422
+
+
+async def test_sources_and_reasons_admin_additions(api, tenant):
+    ha, h1 = tenant.headers(tenant.admin), tenant.headers(tenant.sales1)
+    body = {"key": "tiktok", "name": "TikTok"}
+    assert (await api.post("/api/v1/lead-sources", headers=h1, json=body)).status_code == 403
+    assert (await api.post("/api/v1/lead-sources", headers=ha, json=body)).status_code == 201
+    assert (await api.post("/api/v1/lead-sources", headers=ha, json=body)).status_code == 409
+    r = await api.post("/api/v1/leads", headers=h1, json={
+        "name": "จาก TikTok", "phone": "0812345678", "email": "t@example.co.th",
+        "source": "tiktok"})
+    assert r.status_code == 201
+    reason = {"kind": "junk", "text": "เบอร์ผิด"}
+    assert (await api.post("/api/v1/lead-reasons", headers=h1, json=reason)).status_code == 403
+    assert (await api.post("/api/v1/lead-reasons", headers=ha, json=reason)).status_code == 201
+    junk = (await api.get("/api/v1/lead-reasons", headers=h1, params={"kind": "junk"})).json()
+    assert "เบอร์ผิด" in [r["text"] for r in junk]
+    r = await api.get("/api/v1/lead-reasons", headers=h1, params={"kind": "spam"})
+    assert r.status_code == 422
