@@ -10,9 +10,11 @@ from collections.abc import Awaitable, Callable
 import aio_pika
 import sqlalchemy as sa
 
+from crmkit.consumer import Consumer
 from crmkit.context import tenant_from_event
 from crmkit.db import tenant_session
 from crmkit.events import CloudEvent
+from crmkit.metrics import EVENTS_CONSUMED
 from crmkit.outbox import stage
 
 
@@ -66,3 +68,31 @@ async def queue_depth(amqp_url: str, name: str) -> int:
 
 def unique(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+def widget_consumer(app_maker, kind: str, calls: list | None = None, **kw) -> Consumer:
+    consumer = Consumer(name=unique("kit.t"), bindings=[f"{kind}.#"], sessionmaker=app_maker,
+                        service="kit", **kw)
+
+    @consumer.handler(f"{kind}.created")
+    async def on_created(session, event, tenant):
+        if calls is not None:
+            calls.append(event.id)
+        if event.data.get("poison"):
+            raise RuntimeError("this handler always fails on poison")
+        # Through RLS: the session is scoped to the event's tenant, so WITH CHECK holds.
+        await session.execute(
+            sa.text("INSERT INTO widgets (tenant_id, event_id, name) VALUES (:t, :e, :n)"),
+            {"t": tenant.value, "e": event.id, "n": event.data["name"]})
+
+    return consumer
+
+
+async def widgets_of(owner_engine, event_id: str) -> int:
+    async with owner_engine.connect() as c:
+        return (await c.execute(sa.text("SELECT count(*) FROM widgets WHERE event_id = :e"),
+                                {"e": event_id})).scalar_one()
+
+
+def consumed(consumer: Consumer, type_: str, outcome: str) -> float:
+    return EVENTS_CONSUMED.labels("kit", consumer.name, type_, outcome)._value.get()
