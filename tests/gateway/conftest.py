@@ -6,6 +6,7 @@ Fixtures (reusable by e2e tests):
 - `gateway`: a `RunningGateway` (url, operator_token, jwt_secret, context_secret) whose
   TIDTAM_LEADS_URL is a closed port (the leads service is "down").
 - `gw`: an httpx.Client on `gateway`; `make_tenant()` → `TenantHandle` with an admin token.
+- `echo_upstream`, `proxied`: (gateway, client) whose leads service is an echoing stand-in.
 """
 
 from __future__ import annotations
@@ -150,3 +151,12 @@ def echo_upstream():
     yield proc
     proc.stop()
 
+
+
+@pytest.fixture(scope="session")
+def proxied(start_gateway, echo_upstream):
+    """A gateway whose "leads service" is the echo upstream (short proxy timeout, so a slow
+    answer is quickly a 504)."""
+    gateway = start_gateway(leads_url=echo_upstream.url, TIDTAM_PROXY_TIMEOUT="1.5")
+    with httpx.Client(base_url=gateway.url, timeout=30) as client:
+        yield gateway, client

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -49,11 +48,10 @@ def test_gateway_operations_alone_while_leads_is_down(gw):
     assert spec["paths"]["/api/v1/tenants"]["post"]["security"] == [{"OperatorToken": []}]
 
 
-def test_merged_with_the_services_document(start_gateway, echo_upstream):
-    gateway = start_gateway(leads_url=echo_upstream.url)
-    with httpx.Client(base_url=gateway.url, timeout=30) as client:
-        spec = client.get("/api/v1/openapi.json").json()
-        docs = client.get("/docs")
+def test_merged_with_the_services_document(proxied):
+    _, client = proxied
+    spec = client.get("/api/v1/openapi.json").json()
+    docs = client.get("/docs")
     _check_shape(spec)
     leads = spec["paths"]["/api/v1/leads"]
     assert {"get", "post"} <= set(leads) and "/healthz" not in spec["paths"]
