@@ -71,6 +71,7 @@ def unique(prefix: str) -> str:
 
 
 def widget_consumer(app_maker, kind: str, calls: list | None = None, **kw) -> Consumer:
+    kw.setdefault("retry_delay", 0.02)  # production waits 0.5 s, doubling; tests need not
     consumer = Consumer(name=unique("kit.t"), bindings=[f"{kind}.#"], sessionmaker=app_maker,
                         service="kit", **kw)
 

@@ -43,7 +43,7 @@ async def test_duplicate_delivery_is_applied_once(app_maker, owner_engine, broke
 
 
 async def test_poison_message_dead_letters_after_the_limit_and_others_flow(
-        app_maker, owner_engine, brokers, amqp_url):
+        app_maker, owner_engine, brokers, amqp_url, caplog):
     kind = unique("wpoison")
     calls: list[str] = []
     consumer = widget_consumer(app_maker, kind, calls)
@@ -77,6 +77,11 @@ async def test_poison_message_dead_letters_after_the_limit_and_others_flow(
     finally:
         await conn.close()
     assert set(dead) == {poison.id, "garbage"}
+    assert dead[poison.id].headers["x-first-death-reason"] == "delivery_limit"
+    # The quorum queue's own count drives the retry delay: 0, 1, 2, ... on redeliveries.
+    counts = [r.fields["delivery_count"] for r in caplog.records
+              if r.getMessage().startswith("event handler failed")]
+    assert counts[:5] == [0, 1, 2, 3, 4]
     assert calls.count(poison.id) >= 5, "redelivered up to the delivery limit"
     assert EVENTS_FAILED.labels("kit", consumer.name, f"{kind}.created")._value.get() >= 5
     assert await widgets_of(owner_engine, poison.id) == 0

@@ -5,8 +5,10 @@ insert `(consumer, event_id)` into `processed_events` (ON CONFLICT DO NOTHING); 
 already there the event is a duplicate (redelivery, or a relay that crashed between publish
 and mark-sent) and is skipped; otherwise the handler runs. Commit, then ack.
 
-- A handler that raises: rollback, nack with requeue. The quorum queue counts deliveries and
-  dead-letters the message after `x-delivery-limit`, so it is never lost and never loops.
+- A handler that raises: rollback, wait a growing delay (so a database blip does not burn
+  the delivery limit in milliseconds), then nack with requeue. The quorum queue counts
+  deliveries (`x-delivery-count`) and dead-letters the message after `x-delivery-limit`, so
+  it is never lost and never loops.
 - A body that is not a CloudEvent (or has no valid id/tenant): rejected to the DLQ at once;
   retrying cannot fix it.
 - A type with no handler (a wildcard binding caught more than we handle): ack and ignore.
@@ -49,13 +51,16 @@ class Consumer:
 
     def __init__(self, name: str, bindings: list[str], sessionmaker: async_sessionmaker,
                  service: str, *, prefetch: int | None = None,
-                 delivery_limit: int | None = None, concurrency: int = 1):
+                 delivery_limit: int | None = None, concurrency: int = 1,
+                 retry_delay: float = 0.5, retry_delay_max: float = 10.0):
         self.service = service
         self.name = name if name.startswith(f"{service}.") else f"{service}.{name}"
         self.bindings = list(bindings)
         self.sessionmaker = sessionmaker
         self.prefetch = prefetch
         self.delivery_limit = delivery_limit
+        self.retry_delay = retry_delay
+        self.retry_delay_max = retry_delay_max
         self._handlers: dict[str, Handler] = {}
         self._slots = asyncio.Semaphore(concurrency)
         self._inflight = 0
@@ -117,9 +122,12 @@ class Consumer:
             applied = await self._apply(handler, event, event_id, tenant)
         except Exception as exc:  # redelivered, never lost
             EVENTS_FAILED.labels(self.service, self.name, event.type).inc()
+            count = _delivery_count(message)
+            delay = min(self.retry_delay * 2 ** count, self.retry_delay_max)
             klog(logger, logging.ERROR, "event handler failed; message requeued",
                  consumer=self.name, event_id=event.id, event_type=event.type,
-                 redelivered=message.redelivered, error=repr(exc)[:1000])
+                 delivery_count=count, retry_in=delay, error=repr(exc)[:1000])
+            await asyncio.sleep(delay)
             await _settle(message.nack(requeue=True))
             return
         finally:
@@ -142,6 +150,14 @@ class Consumer:
                     return False
                 await handler(session, event, tenant)
             return True
+
+
+def _delivery_count(message: AbstractIncomingMessage) -> int:
+    """Earlier failed deliveries, as counted by the quorum queue (absent on the first)."""
+    try:
+        return int((message.headers or {}).get("x-delivery-count") or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 async def _settle(op: Awaitable[None]) -> None:

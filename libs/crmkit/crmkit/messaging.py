@@ -60,6 +60,10 @@ class PublishFailed(Exception):
         self.reason = reason
 
 
+class BrokerUnavailable(ConnectionError):
+    """RabbitMQ did not answer within the start-up wait."""
+
+
 def consumer_queue_arguments(delivery_limit: int) -> dict:
     return {
         "x-queue-type": "quorum",
@@ -99,6 +103,7 @@ class Broker:
         self._pub_lock = asyncio.Lock()
         self._task: asyncio.Task | None = None
         self._stopping = False
+        self._reattach = False
 
     @classmethod
     def from_settings(cls, settings, service: str | None = None, **kw) -> Broker:
@@ -131,8 +136,8 @@ class Broker:
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._supervise(), name=f"broker:{self.service}")
         if wait is not None and not await self.wait_connected(wait):
-            raise PublishFailed("disconnected", f"RabbitMQ at {self._safe_url()} is unreachable "
-                                f"after {wait}s; is it running?")
+            raise BrokerUnavailable(f"RabbitMQ at {self._safe_url()} is unreachable after "
+                                    f"{wait}s; is it running?")
 
     async def stop(self, drain_timeout: float = 10.0) -> None:
         """Cancel consuming, let in-flight handlers finish (bounded), then close."""
@@ -155,6 +160,7 @@ class Broker:
         self._consumers.append(consumer)
         if self.connected and self._lost is not None:
             # Simplest correct way to attach mid-session: start a fresh session.
+            self._reattach = True
             self._lost.set()
 
     # --- publishing ---------------------------------------------------------------------
@@ -222,7 +228,7 @@ class Broker:
                 klog(logger, logging.INFO, "connected to RabbitMQ", consumers=len(self._consumers),
                      session=self.connects)
                 await lost.wait()
-                if not self._stopping:
+                if not (self._stopping or self._reattach):
                     klog(logger, logging.WARNING, "RabbitMQ connection or channel lost")
             except asyncio.CancelledError:
                 raise
@@ -239,6 +245,9 @@ class Broker:
                         await asyncio.wait_for(conn.close(), 5)
             if self._stopping:
                 break
+            if self._reattach:
+                self._reattach = False
+                continue
             await asyncio.sleep(delay)
             delay = min(delay * 2, self.backoff_max)
 
