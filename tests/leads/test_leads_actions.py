@@ -50,7 +50,8 @@ async def test_actions_history_and_events(api, tenant, create_lead, lead_events)
     assert history[1]["note"] == "ราคาสูงเกินไป"
     assert history[4]["detail"]["to_stage_id"] == stages[2]["id"]
     assert history[6]["detail"]["to_user_id"] == str(tenant.sales2.id)
-    follow = (await api.get(f"{base}/followups", headers=h)).json()
+    assert (await api.get(f"{base}/followups", headers=h)).json() == history
+    follow = (await api.get(f"{base}/followups", headers=h, params={"kind": "followup"})).json()
     assert [(f["channel"], f["note"]) for f in follow] == [("line", "ส่งใบเสนอราคาทางไลน์")]
     assert follow[0]["next_contact_at"].startswith("2026-12-01T03:00:00")
 

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from crmkit.deps import Ctx, Db
 from crmkit.errors import error_responses
 
 from . import service
-from .schemas import EntryOut, FollowupIn
+from .schemas import EntryOut, FollowupIn, Kind
 
 router = APIRouter(prefix="/api/v1/leads/{lead_id}", tags=["follow-ups"])
 
@@ -23,14 +23,15 @@ async def log_followup(lead_id: uuid.UUID, body: FollowupIn, ctx: Ctx, db: Db):
 
 @router.get("/followups", response_model=list[EntryOut],
             responses=error_responses(401, 404, 422))
-async def list_followups(lead_id: uuid.UUID, ctx: Ctx, db: Db):
-    """The lead's follow-ups, oldest first, with author and time."""
-    return await service.list_entries(db, ctx, lead_id, ["followup"])
+async def list_followups(lead_id: uuid.UUID, ctx: Ctx, db: Db,
+                         kind: list[Kind] | None = Query(None)):
+    """The lead's log, oldest first, with author and time: follow-ups and every send, box
+    move, stage change, restore and transfer (`kind`). `?kind=followup` for follow-ups only."""
+    return await service.list_entries(db, ctx, lead_id, kind)
 
 
 @router.get("/history", response_model=list[EntryOut],
             responses=error_responses(401, 404, 422))
 async def history(lead_id: uuid.UUID, ctx: Ctx, db: Db):
-    """Everything that happened to the lead, oldest first: follow-ups, creation, edits,
-    sends, box moves, stage changes, restores and transfers."""
+    """The same log as GET /followups (kept as a clearer name for the whole history)."""
     return await service.list_entries(db, ctx, lead_id, None)
