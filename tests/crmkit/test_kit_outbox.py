@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections import Counter
 
@@ -15,7 +16,8 @@ from kithelpers import eventually, stage_committed, unique, unsent, widget_event
 from crmkit.context import tenant_from_event
 from crmkit.db import tenant_session
 from crmkit.events import CONTENT_TYPE, EXCHANGE
-from crmkit.metrics import PUBLISH_ERRORS
+from crmkit.messaging import Broker, BrokerUnavailable, PublishFailed
+from crmkit.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE, PUBLISH_ERRORS
 from crmkit.outbox import OutboxRelay, stage
 
 pytestmark = pytest.mark.integration
@@ -185,3 +187,29 @@ async def test_relay_relistens_after_its_connection_is_killed(app_maker, owner_e
                                              timeout=5)
     finally:
         await relay.stop()
+
+
+async def test_without_a_broker_the_relay_waits_publish_times_out_and_stop_is_prompt(
+        app_maker, app_engine):
+    broker = Broker("amqp://guest:guest@127.0.0.1:1/", "kit", connect_timeout=1,
+                    backoff_min=0.05, backoff_max=0.2)
+    with pytest.raises(BrokerUnavailable, match="unreachable"):
+        await broker.start(wait=0.5)
+    relay = OutboxRelay("kit", app_maker, broker, sweep_seconds=5, backoff_min=0.05,
+                        backoff_max=30)
+    event = widget_event(uuid.uuid4(), "waits")
+    await stage_committed(app_maker, [event])
+    await relay.start()
+    try:
+        await eventually(lambda: OUTBOX_BACKLOG.labels("kit")._value.get() == 1, 5,
+                         "the backlog gauge")
+        assert OUTBOX_OLDEST_AGE.labels("kit")._value.get() >= 0
+        with pytest.raises(PublishFailed) as failed:
+            await broker.publish(event, timeout=0.3)  # times out, never hangs
+        assert failed.value.reason == "timeout"
+    finally:
+        started = time.monotonic()
+        await relay.stop()
+        await broker.stop()
+        assert time.monotonic() - started < 2, "stop() must not wait out a backoff"
+    assert await unsent(app_engine) == 1

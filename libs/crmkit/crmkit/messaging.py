@@ -117,6 +117,11 @@ class Broker:
     def connected(self) -> bool:
         return self._ready.is_set() and self._conn is not None and not self._conn.is_closed
 
+    @property
+    def ready_event(self) -> asyncio.Event:
+        """Set while connected with the topology declared and consumers attached."""
+        return self._ready
+
     async def ready_check(self) -> str | None:
         """For `/readyz`."""
         return None if self.connected else "not connected to RabbitMQ"

@@ -83,6 +83,7 @@ class OutboxRelay:
         # Set whenever a cycle ends with nothing left unsent (tests and harnesses wait on it).
         self.idle = asyncio.Event()
         self._wake = asyncio.Event()
+        self._stop_event = asyncio.Event()
         self._stopping = False
         self._tasks: list[asyncio.Task] = []
 
@@ -90,6 +91,7 @@ class OutboxRelay:
 
     async def start(self) -> None:
         self._stopping = False
+        self._stop_event.clear()
         self._tasks = [asyncio.create_task(self._run(), name=f"outbox-relay:{self.service}")]
         if self.listen:
             self._tasks.append(asyncio.create_task(self._listen(),
@@ -98,7 +100,7 @@ class OutboxRelay:
     async def stop(self, timeout: float = 10.0) -> None:
         """Let a batch in flight finish (so it is marked sent, not republished), then cancel."""
         self._stopping = True
-        self._wake.set()
+        self._stop_event.set()
         if self._tasks:
             await asyncio.wait(self._tasks[:1], timeout=timeout)
             for task in self._tasks:
@@ -119,7 +121,7 @@ class OutboxRelay:
             self._wake.clear()
             if not self.broker.connected:
                 PUBLISH_ERRORS.labels(self.service, "disconnected").inc()
-                await self.broker.wait_connected(min(self.sweep_seconds, delay))
+                await self._pause(min(self.sweep_seconds, delay), self.broker.ready_event)
                 await self._observe()
                 delay = min(delay * 2, self.backoff_max)
                 continue
@@ -127,14 +129,21 @@ class OutboxRelay:
             await self._observe()
             if ok:
                 delay = self.backoff_min
-                with suppress(TimeoutError):
-                    async with asyncio.timeout(self.sweep_seconds):
-                        await self._wake.wait()
+                await self._pause(self.sweep_seconds, self._wake)
             else:
                 # Back off regardless of NOTIFYs: a burst of inserts must not hammer a broker
                 # that is refusing us.
-                await asyncio.sleep(delay)
+                await self._pause(delay)
                 delay = min(delay * 2, self.backoff_max)
+
+    async def _pause(self, seconds: float, *wake_on: asyncio.Event) -> None:
+        """Sleep up to `seconds`; end early on stop() or when any of `wake_on` is set."""
+        waits = [asyncio.ensure_future(e.wait()) for e in (self._stop_event, *wake_on)]
+        try:
+            await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for w in waits:
+                w.cancel()
 
     async def drain(self) -> bool:
         """Publish batches until none is left. False if anything failed (caller backs off)."""
@@ -244,6 +253,8 @@ class OutboxRelay:
                             await lost.wait()
                     except TimeoutError:
                         await asyncio.wait_for(conn.fetchval("SELECT 1"), 5)
+                if self._stopping:
+                    break
                 klog(logger, logging.WARNING, "outbox LISTEN connection lost; reconnecting")
             except asyncio.CancelledError:
                 raise
@@ -254,5 +265,5 @@ class OutboxRelay:
                 self.listening = False
                 if conn is not None:
                     conn.terminate()
-            await asyncio.sleep(delay)
+            await self._pause(delay)
             delay = min(delay * 2, self.backoff_max)
