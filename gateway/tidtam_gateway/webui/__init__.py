@@ -1,0 +1,1 @@
+"""The browser UI: static files only (no build step), talking to the public API."""

@@ -1,0 +1,82 @@
+// Same-origin calls to the public API. The token lives in sessionStorage (per tab, gone when
+// the tab closes); a 401 on an authenticated call ends the session.
+
+const TOKEN_KEY = "tidtam.token";
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `HTTP ${status}`);
+    this.status = status;
+    this.code = body && body.code;
+    this.fields = (body && Array.isArray(body.fields)) ? body.fields : [];
+    this.serverMessage = body && typeof body.message === "string" ? body.message : null;
+  }
+}
+
+/** fetch() itself failed: the server is down or the network is gone. */
+export class NetworkError extends Error {}
+
+let onUnauthorized = () => {};
+export const setUnauthorizedHandler = (fn) => { onUnauthorized = fn; };
+
+export const getToken = () => {
+  try { return sessionStorage.getItem(TOKEN_KEY); } catch { return null; }
+};
+export const setToken = (token) => {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token); else sessionStorage.removeItem(TOKEN_KEY);
+  } catch { /* storage disabled: the session lasts until reload */ }
+};
+
+async function readBody(res) {
+  if (res.status === 204) return null;
+  const type = res.headers.get("content-type") || "";
+  if (type.includes("json")) {
+    try { return await res.json(); } catch { return null; }
+  }
+  const text = await res.text();
+  return text ? { message: text.slice(0, 300) } : null;
+}
+
+/**
+ * api("/api/v1/leads", {query: {box: "inbox"}}) → parsed JSON.
+ * Options: method, query (object; empty values dropped), json (body), form (urlencoded body).
+ */
+export async function api(path, { method = "GET", query, json, form } = {}) {
+  let url = path;
+  if (query) {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) {
+      if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
+    }
+    const qs = params.toString();
+    if (qs) url += "?" + qs;
+  }
+  const headers = { Accept: "application/json" };
+  const token = getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let body;
+  if (json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(json);
+  } else if (form) {
+    body = new URLSearchParams(form);
+  }
+  let res;
+  try {
+    res = await fetch(url, { method, headers, body, credentials: "same-origin" });
+  } catch (err) {
+    throw new NetworkError(String(err));
+  }
+  const data = await readBody(res);
+  if (res.status === 401 && token) {
+    setToken(null);
+    onUnauthorized();
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+/** A list endpoint may answer a bare list or a page {items: [...]}: always give the list. */
+export const asList = (data) =>
+  Array.isArray(data) ? data : (data && Array.isArray(data.items) ? data.items : []);

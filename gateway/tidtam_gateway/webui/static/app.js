@@ -1,0 +1,322 @@
+// Tidtam web UI: login, the boxes, the lead list and the detail panel. No build step.
+
+import { api, ApiError, getToken, setToken, setUnauthorizedHandler } from "./api.js";
+import { $, $$, h } from "./dom.js";
+import { renderDetail } from "./detail.js";
+import { formatBaht, formatDate, formatPhone } from "./format.js";
+import { applyStatic, lang, setLang, t } from "./i18n.js";
+import { renderNewLead } from "./newlead.js";
+import { errorMessage, loadCatalogs, sourceLabel, stageLabel, state, toast, userLabel } from "./ui.js";
+
+const BOXES = ["inbox", "sent", "lost", "junk"];
+const PAGE = 50;
+
+const ui = {
+  box: "inbox",
+  q: "",
+  items: [],
+  cursor: null,
+  listSeq: 0,
+  detailSeq: 0,
+  selectedId: null,
+  view: null,       // {kind: "detail", lead, entries, showAll, duplicates} | {kind: "new"} | null
+};
+
+// ---- views ---------------------------------------------------------------------------------
+
+function showLogin(message) {
+  $("#app-view").hidden = true;
+  $("#whoami").hidden = true;
+  $("#logout").hidden = true;
+  $("#login-view").hidden = false;
+  const error = $("#login-error");
+  error.hidden = !message;
+  error.textContent = message || "";
+  $("#login-email").focus();
+}
+
+async function showApp() {
+  try {
+    state.me = await api("/api/v1/me");
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 401)) showLogin(errorMessage(err));
+    return;
+  }
+  $("#login-view").hidden = true;
+  $("#app-view").hidden = false;
+  $("#whoami").hidden = false;
+  $("#logout").hidden = false;
+  renderWhoami();
+  await loadCatalogs();
+  selectBox(ui.box);
+}
+
+function renderWhoami() {
+  if (!state.me) return;
+  $("#me-name").textContent = state.me.name;
+  $("#me-role").textContent = t(`role.${state.me.role}`);
+}
+
+// ---- login / logout / language -------------------------------------------------------------
+
+async function onLogin(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const button = form.querySelector("button[type=submit]");
+  const error = $("#login-error");
+  error.hidden = true;
+  button.disabled = true;
+  button.textContent = t("login.busy");
+  try {
+    const data = await api("/api/v1/auth/token", { method: "POST", form: {
+      username: $("#login-email").value.trim(), password: $("#login-password").value } });
+    setToken(data.access_token);
+    $("#login-password").value = "";
+    await showApp();
+  } catch (err) {
+    const bad = err instanceof ApiError && (err.status === 401 || err.status === 400);
+    error.textContent = bad ? t("login.failed") : errorMessage(err);
+    error.hidden = false;
+  } finally {
+    button.disabled = false;
+    button.textContent = t("login.submit");
+  }
+}
+
+function logout() {
+  setToken(null);
+  Object.assign(state, { me: null, users: null, pipelines: [], reasons: {} });
+  Object.assign(ui, { items: [], cursor: null, selectedId: null, view: null, q: "" });
+  $("#search-q").value = "";
+  closeDetail({ focus: false });
+  showLogin();
+}
+
+function toggleLanguage() {
+  setLang(lang() === "th" ? "en" : "th");
+  relabel();
+}
+
+function relabel() {
+  applyStatic();
+  const button = $("#lang-toggle");
+  button.textContent = t("lang.other");
+  button.lang = lang() === "th" ? "en" : "th";
+  button.setAttribute("aria-label", t("lang.switch"));
+  document.title = lang() === "th" ? "ติดตาม · Tidtam CRM" : "Tidtam CRM · ติดตาม";
+  $("#list-title").textContent = t(`box.${ui.box}`);
+  renderWhoami();
+  if (!$("#app-view").hidden) {
+    renderList();
+    if (ui.view?.kind === "detail") drawDetail(false);
+  }
+}
+
+// ---- the list ------------------------------------------------------------------------------
+
+function selectBox(box) {
+  ui.box = BOXES.includes(box) ? box : "inbox";
+  for (const button of $$(".box-btn")) {
+    if (button.dataset.box === ui.box) button.setAttribute("aria-current", "page");
+    else button.removeAttribute("aria-current");
+  }
+  $("#list-title").textContent = t(`box.${ui.box}`);
+  loadList();
+}
+
+async function loadList({ more = false } = {}) {
+  const seq = ++ui.listSeq;
+  const status = $("#list-status");
+  if (!more) {
+    ui.items = [];
+    ui.cursor = null;
+    $("#lead-list").replaceChildren();
+    $("#load-more").hidden = true;
+  }
+  status.textContent = t("list.loading");
+  let data;
+  try {
+    data = await api("/api/v1/leads", { query: {
+      box: ui.box, q: ui.q, limit: PAGE, cursor: more ? ui.cursor : undefined } });
+  } catch (err) {
+    if (seq === ui.listSeq && err.status !== 401) status.textContent = errorMessage(err);
+    return;
+  }
+  if (seq !== ui.listSeq) return; // a newer box or search replaced this one
+  ui.items.push(...(data.items || []));
+  ui.cursor = data.next_cursor || null;
+  renderList();
+}
+
+function leadItem(lead, L) {
+  const meta = [lead.company, formatPhone(lead.phone)].filter(Boolean).join(" · ");
+  const tags = [
+    h("span", { class: "tag" }, sourceLabel(lead.source)),
+    stageLabel(lead.stage_id) ? h("span", { class: "tag tag-stage" }, stageLabel(lead.stage_id)) : null,
+    lead.status !== "inbox" ? h("span", { class: `badge badge-${lead.status}` }, t(`status.${lead.status}`)) : null,
+    ui.box === "sent" ? h("span", { class: "tag" }, `→ ${userLabel(lead.owner_id)}`) : null,
+  ];
+  const button = h("button", {
+    type: "button", class: "lead-item", "aria-current": lead.id === ui.selectedId ? "true" : null,
+    onclick: () => openLead(lead.id) },
+  h("span", { class: "lead-top" },
+    h("span", { class: "lead-name" }, lead.name),
+    h("time", { class: "lead-date", datetime: lead.created_at }, formatDate(lead.created_at, L))),
+  meta ? h("span", { class: "lead-meta" }, meta) : null,
+  h("span", { class: "lead-tags" }, tags,
+    lead.potential !== null && lead.potential !== undefined
+      ? h("span", { class: "lead-potential" }, formatBaht(lead.potential, L)) : null));
+  button.dataset.id = lead.id;
+  return h("li", {}, button);
+}
+
+function renderList() {
+  const L = lang();
+  $("#lead-list").replaceChildren(...ui.items.map((lead) => leadItem(lead, L)));
+  $("#load-more").hidden = !ui.cursor;
+  const status = $("#list-status");
+  if (!ui.items.length) status.textContent = ui.q ? t("list.noMatch", { q: ui.q }) : t("list.empty");
+  else status.textContent = t("list.count", { n: ui.items.length.toLocaleString(L === "th" ? "th-TH" : "en-US") });
+}
+
+function markSelected() {
+  for (const button of $$(".lead-item")) {
+    if (button.dataset.id === ui.selectedId) button.setAttribute("aria-current", "true");
+    else button.removeAttribute("aria-current");
+  }
+}
+
+// ---- the detail panel ----------------------------------------------------------------------
+
+function setDetailOpen(open) {
+  $("#detail-placeholder").hidden = open;
+  $("#detail-body").hidden = !open;
+  $("#app-view").classList.toggle("show-detail", open);
+}
+
+function closeDetail({ focus = true } = {}) {
+  const previous = ui.selectedId;
+  ui.view = null;
+  ui.selectedId = null;
+  ui.detailSeq++;
+  $("#detail-body").replaceChildren();
+  setDetailOpen(false);
+  markSelected();
+  if (!focus || $("#app-view").hidden) return;
+  const item = previous && $(`.lead-item[data-id="${CSS.escape(previous)}"]`);
+  (item || $("#main")).focus();
+}
+
+const detailHandlers = {
+  close: closeDetail,
+  openLead: (id) => openLead(id),
+  toggleAll: (all) => openLead(ui.selectedId, { showAll: all, keepFocus: true }),
+  changed: async (message) => {
+    toast(message);
+    loadList();
+    await openLead(ui.selectedId, { showAll: ui.view?.showAll, keepFocus: true, afterAction: true });
+  },
+};
+
+function drawDetail(focus) {
+  const heading = renderDetail($("#detail-body"), ui.view, detailHandlers);
+  setDetailOpen(true);
+  if (focus) heading.focus();
+}
+
+async function openLead(id, { showAll = false, duplicates = null, keepFocus = false, afterAction = false } = {}) {
+  if (!id) return;
+  const seq = ++ui.detailSeq;
+  ui.selectedId = id;
+  markSelected();
+  if (!keepFocus) {
+    setDetailOpen(true);
+    $("#detail-body").replaceChildren(h("p", { class: "muted" }, t("list.loading")));
+  }
+  const base = `/api/v1/leads/${encodeURIComponent(id)}`;
+  let lead, entries;
+  try {
+    [lead, entries] = await Promise.all([
+      api(base), api(`${base}/${showAll ? "history" : "followups"}`)]);
+  } catch (err) {
+    if (seq !== ui.detailSeq || err.status === 401) return;
+    if (afterAction && err.status === 404) { // sent on to someone we may no longer see
+      toast(t("detail.gone"));
+      closeDetail();
+      return;
+    }
+    toast(errorMessage(err), "error");
+    if (!keepFocus) closeDetail();
+    return;
+  }
+  if (seq !== ui.detailSeq) return;
+  ui.view = { kind: "detail", lead, entries: Array.isArray(entries) ? entries : [], showAll, duplicates };
+  const active = document.activeElement;
+  drawDetail(!keepFocus);
+  if (keepFocus && active && !document.contains(active)) $(".detail-title")?.focus();
+}
+
+function openNewLead() {
+  ui.detailSeq++;
+  ui.selectedId = null;
+  ui.view = { kind: "new" };
+  markSelected();
+  setDetailOpen(true);
+  renderNewLead($("#detail-body"), {
+    onCancel: closeDetail,
+    onCreated: (lead) => {
+      toast(t("new.created", { name: lead.name }));
+      if (ui.box !== "inbox" || ui.q) {
+        ui.q = "";
+        $("#search-q").value = "";
+        selectBox("inbox");
+      } else {
+        loadList();
+      }
+      openLead(lead.id, { duplicates: lead.possible_duplicates || [] });
+    },
+  });
+}
+
+// ---- wiring --------------------------------------------------------------------------------
+
+function init() {
+  relabel();
+  setUnauthorizedHandler(() => {
+    state.me = null;
+    closeDetail({ focus: false });
+    showLogin(t("login.expired"));
+  });
+  $("#login-form").addEventListener("submit", onLogin);
+  $("#lang-toggle").addEventListener("click", toggleLanguage);
+  $("#logout").addEventListener("click", logout);
+  $("#new-lead-btn").addEventListener("click", openNewLead);
+  $("#load-more").addEventListener("click", () => loadList({ more: true }));
+  for (const button of $$(".box-btn")) {
+    button.addEventListener("click", () => { closeDetail({ focus: false }); selectBox(button.dataset.box); });
+  }
+  let debounce;
+  const search = $("#search-q");
+  $("#search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(debounce);
+    ui.q = search.value.trim();
+    loadList();
+  });
+  search.addEventListener("input", () => {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => {
+      if (search.value.trim() === ui.q) return;
+      ui.q = search.value.trim();
+      loadList();
+    }, 350);
+  });
+  document.addEventListener("keydown", (event) => {
+    // Not from inside a form: Escape there must not throw away what was typed.
+    const typing = event.target.closest?.("input, textarea, select");
+    if (event.key === "Escape" && ui.view && !typing && !event.defaultPrevented) closeDetail();
+  });
+  if (getToken()) showApp(); else showLogin();
+}
+
+init();

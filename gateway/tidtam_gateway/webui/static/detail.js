@@ -1,0 +1,213 @@
+// The lead detail panel: facts, actions (stage, send, lost/junk, restore) and the follow-up log.
+
+import { api } from "./api.js";
+import { h, nextId } from "./dom.js";
+import { formatBaht, formatDate, formatDateTime, formatPhone, localInputToIso } from "./format.js";
+import { lang, t } from "./i18n.js";
+import {
+  busy, CHANNELS, clearErrors, field, reasonsFor, showErrors, sourceLabel, stageLabel, stageName,
+  state, tx, userLabel,
+} from "./ui.js";
+
+const leadUrl = (id, tail = "") => `/api/v1/leads/${encodeURIComponent(id)}${tail}`;
+
+/**
+ * view: {lead, entries, showAll, duplicates}
+ * on: {close(), changed(message), toggleAll(bool), openLead(id)}
+ */
+export function renderDetail(container, view, on) {
+  const { lead } = view;
+  const L = lang();
+  const heading = h("h2", { class: "detail-title", tabindex: "-1" }, lead.name);
+  const statusBadge = lead.status !== "inbox"
+    ? h("span", { class: `badge badge-${lead.status}` }, t(`status.${lead.status}`)) : null;
+
+  // replaceChildren() would print null as text: drop the parts that do not apply.
+  container.replaceChildren(...[
+    h("div", { class: "detail-head" },
+      h("div", {},
+        heading,
+        lead.company ? h("p", { class: "muted detail-company" }, lead.company) : null),
+      h("button", { type: "button", class: "btn btn-icon", onclick: on.close,
+                    "aria-label": t("detail.close") }, h("span", { "aria-hidden": "true" }, "×"))),
+    view.duplicates?.length ? duplicatesNote(view.duplicates, on) : null,
+    lead.read_only ? h("p", { class: "notice" }, t("detail.readOnly")) : null,
+    facts(lead, L, statusBadge),
+    lead.read_only ? null : actions(lead, on),
+    followupLog(lead, view, on, L),
+  ].filter(Boolean));
+  return heading;
+}
+
+function duplicatesNote(duplicates, on) {
+  return h("div", { class: "notice notice-warn", role: "note" },
+    h("p", { class: "notice-title" }, t("dup.title")),
+    h("ul", { class: "dup-list" }, duplicates.map((d) => h("li", {},
+      h("button", { type: "button", class: "link", onclick: () => on.openLead(d.id) }, d.name),
+      " — ", t(`dup.match.${d.match}`)))));
+}
+
+function facts(lead, L, statusBadge) {
+  const row = (key, ...value) => (value.some((v) => v !== "" && v !== null && v !== undefined)
+    ? [h("dt", {}, t(key)), h("dd", {}, ...value)] : null);
+  const phone = formatPhone(lead.phone) + (lead.phone_ext ? ` ${L === "th" ? "ต่อ" : "ext."} ${lead.phone_ext}` : "");
+  return h("dl", { class: "facts" },
+    row("field.phone", h("a", { href: `tel:${lead.phone}` }, phone)),
+    row("field.email", h("a", { href: `mailto:${lead.email}` }, lead.email)),
+    row("field.status", statusBadge || t("status.inbox"),
+        lead.reason ? h("span", { class: "muted" }, ` — ${lead.reason}`) : null),
+    row("field.stage", stageLabel(lead.stage_id)),
+    row("field.source", sourceLabel(lead.source)),
+    row("field.potential", formatBaht(lead.potential, L)),
+    row("field.owner", userLabel(lead.owner_id)),
+    row("field.created", formatDate(lead.created_at, L)),
+    lead.note ? [h("dt", {}, t("field.note")), h("dd", { class: "prewrap" }, lead.note)] : null);
+}
+
+function section(titleKey, ...body) {
+  const id = nextId("sec");
+  return h("section", { class: "action-card", "aria-labelledby": id },
+    h("h3", { id }, t(titleKey)), ...body);
+}
+
+/** A form that POSTs, shows errors beside its fields and reports success. */
+function actionForm(fields, buildRequest, doneMessage, on, ...children) {
+  const general = h("p", { class: "form-error", role: "alert", tabindex: "-1", hidden: true });
+  const form = h("form", { class: "stack", novalidate: true }, ...children, general);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(fields, general);
+    const request = buildRequest();
+    if (!request) return;
+    await busy(form, async () => {
+      try {
+        await api(request.url, { method: "POST", json: request.json });
+      } catch (err) {
+        if (err.status !== 401) showErrors(err, fields, general);
+        return;
+      }
+      on.changed(typeof doneMessage === "function" ? doneMessage() : doneMessage);
+    });
+  });
+  return form;
+}
+
+function actions(lead, on) {
+  const cards = [];
+  if (lead.status === "inbox") {
+    cards.push(stageCard(lead, on), sendCard(lead, on), closeCard(lead, on));
+  } else {
+    const form = actionForm({}, () => ({ url: leadUrl(lead.id, "/restore") }), t("restore.done"), on,
+      h("button", { type: "submit", class: "btn btn-primary" }, t("restore.submit")));
+    cards.push(section("restore.title", form));
+  }
+  return h("div", { class: "actions" }, h("h3", { class: "visually-hidden" }, t("actions.title")), cards);
+}
+
+function stageCard(lead, on) {
+  const options = state.pipelines.map((p) => h("optgroup", { label: stageName(p) },
+    p.stages.map((s) => h("option", { value: s.id, selected: s.id === lead.stage_id }, stageName(s)))));
+  const stage = field({ name: "stage_id", label: "field.stage", control: "select" });
+  stage.input.append(...options);
+  stage.input.value = lead.stage_id;
+  const fields = { stage_id: stage };
+  const form = actionForm(fields, () => ({ url: leadUrl(lead.id, "/stage"),
+                                           json: { stage_id: stage.input.value } }),
+    t("stage.done"), on,
+    h("div", { class: "inline" }, stage.wrap,
+      h("button", { type: "submit", class: "btn" }, t("stage.submit"))));
+  return section("stage.title", form);
+}
+
+function sendCard(lead, on) {
+  const others = (state.users || []).filter((u) => u.id !== lead.owner_id && u.active !== false);
+  const user = state.users
+    ? field({ name: "to_user_id", label: "send.user", control: "select", required: true,
+              options: [["", t("send.pick")], ...others.map((u) => [u.id, `${u.name} (${u.email})`])] })
+    : field({ name: "to_user_id", label: "send.userId", required: true, hint: "send.userIdHint",
+              attrs: { autocomplete: "off", spellcheck: "false",
+                       placeholder: "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" } });
+  const note = field({ name: "note", label: "send.note", control: "textarea",
+                       attrs: { rows: 2, maxlength: 2000 } });
+  const fields = { to_user_id: user, note };
+  const form = actionForm(fields, () => {
+    const json = { to_user_id: user.input.value.trim() };
+    if (note.input.value.trim()) json.note = note.input.value.trim();
+    return { url: leadUrl(lead.id, "/send"), json };
+  }, t("send.done"), on, user.wrap, note.wrap,
+  h("div", {}, h("button", { type: "submit", class: "btn" }, t("send.submit"))));
+  return section("send.title", form);
+}
+
+function closeCard(lead, on) {
+  const listId = nextId("reasons");
+  const datalist = h("datalist", { id: listId });
+  const reason = field({ name: "reason", label: "close.reason", required: true, hint: "close.reasonHint",
+                         attrs: { list: listId, maxlength: 500, autocomplete: "off" } });
+  const groupName = nextId("kind");
+  const radio = (kind) => h("label", { class: "choice" },
+    h("input", { type: "radio", name: groupName, value: kind, checked: kind === "lost",
+                 onchange: () => fillReasons(kind) }),
+    " ", t(`close.${kind}`));
+  const kind = () => (document.querySelector(`input[name="${groupName}"]:checked`)?.value || "lost");
+  async function fillReasons(k) {
+    const reasons = await reasonsFor(k);
+    datalist.replaceChildren(...reasons.map((r) => h("option", { value: r })));
+  }
+  fillReasons("lost");
+  const form = actionForm({ reason }, () => ({ url: leadUrl(lead.id, kind() === "junk" ? "/junk" : "/lost"),
+                                              json: { reason: reason.input.value.trim() } }),
+    () => t(`close.done.${kind()}`), on,
+    h("fieldset", { class: "choices" }, h("legend", {}, t("close.kind")), radio("lost"), radio("junk")),
+    reason.wrap, datalist,
+    h("div", {}, h("button", { type: "submit", class: "btn btn-danger" }, t("close.submit"))));
+  return section("close.title", form);
+}
+
+function entryText(entry) {
+  const d = entry.detail || {};
+  if (entry.kind === "stage_changed" && d.to_stage_id) return `→ ${stageLabel(d.to_stage_id)}`;
+  if (entry.kind === "sent" && d.to_user_id) return `→ ${userLabel(d.to_user_id)}`;
+  return null;
+}
+
+function followupLog(lead, view, on, L) {
+  const items = view.entries.map((e) => h("li", { class: `log-entry log-${e.kind}` },
+    h("div", { class: "log-head" },
+      h("span", { class: "badge" }, e.kind === "followup" && e.channel
+        ? t(`channel.${e.channel}`) : t(`kind.${e.kind}`)),
+      h("span", { class: "log-author" }, e.author?.name || t("log.unknownAuthor")),
+      h("time", { datetime: e.created_at, class: "muted" }, formatDateTime(e.created_at, L))),
+    entryText(e) ? h("p", { class: "log-detail" }, entryText(e)) : null,
+    e.note ? h("p", { class: "prewrap" }, e.note) : null,
+    e.next_contact_at ? h("p", { class: "log-next" }, `${t("log.next")}: `,
+      h("time", { datetime: e.next_contact_at }, formatDateTime(e.next_contact_at, L))) : null));
+
+  const toggleId = nextId("all");
+  const toggle = h("label", { class: "choice", for: toggleId },
+    h("input", { type: "checkbox", id: toggleId, checked: view.showAll,
+                 onchange: (ev) => on.toggleAll(ev.target.checked) }), " ", t("log.all"));
+
+  return h("section", { class: "log", "aria-labelledby": "log-title" },
+    h("div", { class: "log-title-row" }, h("h3", { id: "log-title" }, t("log.title")), toggle),
+    items.length ? h("ol", { class: "log-list" }, items) : h("p", { class: "muted" }, t("log.empty")),
+    lead.read_only ? null : logForm(lead, on));
+}
+
+function logForm(lead, on) {
+  const channel = field({ name: "channel", label: "log.channel", control: "select",
+                          options: CHANNELS.map((c) => [c, t(`channel.${c}`)]) });
+  const note = field({ name: "note", label: "log.note", control: "textarea", required: true,
+                       attrs: { rows: 3, maxlength: 5000 } });
+  const next = field({ name: "next_contact_at", label: "log.nextAt", type: "datetime-local" });
+  const fields = { channel, note, next_contact_at: next };
+  const form = actionForm(fields, () => {
+    const json = { channel: channel.input.value, note: note.input.value.trim() };
+    const at = localInputToIso(next.input.value);
+    if (at) json.next_contact_at = at;
+    return { url: leadUrl(lead.id, "/followups"), json };
+  }, t("log.done"), on,
+  h("div", { class: "grid-2" }, channel.wrap, next.wrap), note.wrap,
+  h("div", {}, h("button", { type: "submit", class: "btn btn-primary" }, t("log.submit"))));
+  return section("log.add", form);
+}
