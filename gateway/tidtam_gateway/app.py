@@ -20,7 +20,8 @@ from crmkit.web import create_app
 from .apikeys.router import router as apikeys_router
 from .auth.router import router as auth_router
 from .config import GatewaySettings
-from .db import engines
+from .db import auth_pool
+from .db import engine as make_engine
 from .openapi import OpenApiMerger
 from .proxy.router import router as proxy_router
 from .settings.router import router as settings_router
@@ -50,9 +51,11 @@ def _announce_operator_token(settings: GatewaySettings) -> None:
 async def lifespan(app: FastAPI):
     settings: GatewaySettings = app.state.settings
     _announce_operator_token(settings)
-    engine, auth_engine = engines(settings.gateway_database_url, settings.db_pool_size,
-                                  settings.db_max_overflow)
-    app.state.engine, app.state.auth_engine = engine, auth_engine
+    engine = make_engine(settings.gateway_database_url, settings.db_pool_size,
+                         settings.db_max_overflow)
+    app.state.engine = engine
+    app.state.auth_pool = await auth_pool(settings.gateway_database_url,
+                                          settings.auth_pool_size)
     app.state.sessionmaker = sessionmaker(engine)
     limits = httpx.Limits(max_connections=settings.proxy_max_connections,
                           max_keepalive_connections=settings.proxy_max_connections)
@@ -66,6 +69,7 @@ async def lifespan(app: FastAPI):
     finally:
         await stop_workers(workers)
         await app.state.http.aclose()
+        await app.state.auth_pool.close()
         await engine.dispose()
 
 

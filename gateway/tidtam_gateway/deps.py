@@ -48,7 +48,7 @@ async def get_caller(request: Request, settings: Settings,
                      bearer: Annotated[str | None, Depends(oauth2)],
                      api_key: Annotated[str | None, Depends(api_key_header)]) -> Caller:
     return await auth_service.authenticate(
-        request.app.state.auth_engine, bearer=bearer, api_key=api_key,
+        request.app.state.auth_pool, bearer=bearer, api_key=api_key,
         jwt_secret=settings.jwt_secret.get_secret_value(),
     )
 

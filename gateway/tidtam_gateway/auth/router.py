@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1", tags=["auth"])
 async def token(request: Request, settings: Settings,
                 form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
     access = await service.login(
-        request.app.state.auth_engine, email=form.username, password=form.password,
+        request.app.state.auth_pool, email=form.username, password=form.password,
         secret=settings.jwt_secret.get_secret_value(), ttl=settings.jwt_ttl,
     )
     return TokenOut(access_token=access, expires_in=settings.jwt_ttl)

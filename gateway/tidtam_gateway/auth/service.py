@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+import asyncpg
 
 from crmkit.context import authenticated_tenant
 from crmkit.errors import Unauthorized
@@ -15,50 +15,50 @@ from .tokens import hash_api_key, is_api_key, issue_access_token, read_access_to
 _BEARER = {"WWW-Authenticate": "Bearer"}
 
 
-async def login(engine: AsyncEngine, *, email: str, password: str, secret: str,
+async def login(pool: asyncpg.Pool, *, email: str, password: str, secret: str,
                 ttl: int) -> str:
     """An access token for the account this email+password opens.
 
     One email may belong to several tenants; the password decides, trying each in the order
     the accounts were created.
     """
-    candidates = await repository.login_candidates(engine, email.strip().lower())
+    candidates = await repository.login_candidates(pool, email.strip().lower())
     if not candidates:
         await verify_password(None, password)
     for row in candidates:
-        if await verify_password(row.password_hash, password):
-            return issue_access_token(secret, user_id=row.user_id, tenant_id=row.tenant_id,
+        if await verify_password(row["password_hash"], password):
+            return issue_access_token(secret, user_id=row["user_id"], tenant_id=row["tenant_id"],
                                       ttl=ttl)
     raise Unauthorized("wrong email or password", code="invalid_credentials", headers=_BEARER)
 
 
-async def authenticate(engine: AsyncEngine, *, bearer: str | None, api_key: str | None,
+async def authenticate(pool: asyncpg.Pool, *, bearer: str | None, api_key: str | None,
                        jwt_secret: str) -> Caller:
     if api_key or (bearer and is_api_key(bearer)):
-        return await _by_api_key(engine, api_key or bearer or "")
+        return await _by_api_key(pool, api_key or bearer or "")
     if not bearer:
         raise Unauthorized("log in first: send `Authorization: Bearer <token>` from "
                            "/api/v1/auth/token, or an API key", headers=_BEARER)
     tenant_id, user_id = read_access_token(jwt_secret, bearer)
-    row = await repository.caller_by_user(engine, tenant_id, user_id)
-    if row is None or not row.active:
+    row = await repository.caller_by_user(pool, tenant_id, user_id)
+    if row is None or not row["active"]:
         raise Unauthorized("this account is deactivated or no longer exists", headers=_BEARER)
     return Caller(
-        tenant=authenticated_tenant(row.tenant_id), user_id=row.user_id, role=row.role,
-        team_id=row.team_id, email=row.email, name=row.name,
-        lead_visibility=row.lead_visibility, allow_stage_back=row.allow_stage_back,
-        team_member_ids=tuple(row.team_member_ids or ()),
+        tenant=authenticated_tenant(row["tenant_id"]), user_id=row["user_id"], role=row["role"],
+        team_id=row["team_id"], email=row["email"], name=row["name"],
+        lead_visibility=row["lead_visibility"], allow_stage_back=row["allow_stage_back"],
+        team_member_ids=tuple(row["team_member_ids"] or ()),
     )
 
 
-async def _by_api_key(engine: AsyncEngine, key: str) -> Caller:
-    row = await repository.caller_by_key(engine, hash_api_key(key.strip()))
+async def _by_api_key(pool: asyncpg.Pool, key: str) -> Caller:
+    row = await repository.caller_by_key(pool, hash_api_key(key.strip()))
     if row is None:
         raise Unauthorized("the API key is invalid or has been revoked", headers=_BEARER)
     # An integration acts for the admin who made the key (so records it creates have an
     # owner that exists) with the `integration` role, which sees the whole tenant.
     return Caller(
-        tenant=authenticated_tenant(row.tenant_id), user_id=row.user_id, role="integration",
-        team_id=None, email=None, name=None, lead_visibility=row.lead_visibility,
-        allow_stage_back=row.allow_stage_back, api_key_id=row.key_id,
+        tenant=authenticated_tenant(row["tenant_id"]), user_id=row["user_id"], role="integration",
+        team_id=None, email=None, name=None, lead_visibility=row["lead_visibility"],
+        allow_stage_back=row["allow_stage_back"], api_key_id=row["key_id"],
     )
