@@ -11,7 +11,7 @@ import httpx
 import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 
 from crmkit import logging as klog
 from crmkit.db import sessionmaker
@@ -28,6 +28,8 @@ from .settings.router import router as settings_router
 from .teams.router import router as teams_router
 from .tenants.router import router as tenants_router
 from .users.router import router as users_router
+from .webui.router import mount_static
+from .webui.router import router as webui_router
 from .workers import start_workers, stop_workers
 
 log = logging.getLogger("tidtam_gateway")
@@ -92,12 +94,6 @@ def _replace_docs(app: FastAPI) -> None:
     async def oauth2_redirect():
         return get_swagger_ui_oauth2_redirect_html()
 
-    @app.get("/", include_in_schema=False)
-    async def root():
-        return HTMLResponse("<!doctype html><meta charset=utf-8><title>Tidtam</title>"
-                            "<h1>Tidtam (ติดตาม)</h1><p><a href=/docs>API documentation</a>"
-                            f" · <a href={OPENAPI_URL}>OpenAPI</a></p>")
-
 
 def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
@@ -119,7 +115,8 @@ def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
                      lifespan=lifespan, ready_checks=[database_ready, broker_ready])
     app.state.settings = settings
     for router in (tenants_router, auth_router, users_router, teams_router, settings_router,
-                   apikeys_router, proxy_router):
+                   apikeys_router, proxy_router, webui_router):
         app.include_router(router)
+    mount_static(app)
     _replace_docs(app)
     return app

@@ -64,3 +64,12 @@ def test_merged_with_the_services_document(proxied):
     ok = leads["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok == {"$ref": "#/components/schemas/LeadsTeamOut"}
     assert docs.status_code == 200 and "/api/v1/openapi.json" in docs.text
+
+
+def test_the_web_ui_is_served_at_the_root(gw):
+    page = gw.get("/")
+    assert page.status_code == 200 and "Tidtam" in page.text
+    assert page.headers["content-security-policy"]
+    assert gw.get("/ui/static/app.js").status_code == 200
+    spec = gw.get("/api/v1/openapi.json").json()
+    assert "/" not in spec["paths"] and not any(p.startswith("/ui") for p in spec["paths"])
