@@ -58,3 +58,20 @@ async def test_auth_functions_return_only_what_auth_needs(gateway_db, make_tenan
         assert all(r["prosecdef"] for r in definer)
     finally:
         await conn.close()
+
+
+async def test_migrations_match_the_models(gateway_db):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from tidtam_gateway.models import metadata
+
+    engine = create_async_engine(gateway_db.owner_url)
+    try:
+        async with engine.connect() as conn:
+            diff = await conn.run_sync(
+                lambda c: compare_metadata(MigrationContext.configure(c), metadata))
+    finally:
+        await engine.dispose()
+    assert diff == []

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import UUID
 
-from crmkit.db import TENANT_SETTING, enable_rls, grant_app_role
+from crmkit.db import TENANT_SETTING, enable_rls, grant_app_role, new_metadata
 from crmkit.migrate import app_role
 from crmkit.schema import kit_tables, notify_trigger_ddl
 
@@ -87,7 +87,7 @@ def _tables() -> None:
         sa.UniqueConstraint("key_hash"),
     )
     bind = op.get_bind()
-    for table in kit_tables(sa.MetaData()):
+    for table in kit_tables(new_metadata()):  # same constraint names as the models
         table.create(bind)
     for stmt in notify_trigger_ddl():
         op.execute(stmt)

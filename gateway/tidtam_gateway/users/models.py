@@ -24,6 +24,7 @@ class User(TenantMixin, Base):
         sa.ForeignKeyConstraint(["tenant_id", "team_id"], ["teams.tenant_id", "teams.id"]),
         sa.CheckConstraint("role IN ('admin', 'manager', 'sales')", name="role"),
         sa.Index("ix_users_email", "email"),
+        sa.Index("ix_users_tenant_id_team_id", "tenant_id", "team_id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
