@@ -1,0 +1,99 @@
+# Tidtam: the two commands are `make run` and `make test`. `make help` lists the rest.
+#
+# Everything installs into ./.venv from the committed uv.lock. uv itself is used from PATH
+# when present, otherwise bootstrapped once into ./.tools (pip install uv).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON      ?= python3
+UV_VERSION  ?= 0.13.9
+TOOLS       := $(CURDIR)/.tools
+VENV        := $(CURDIR)/.venv
+VPY         := $(VENV)/bin/python
+# uv from PATH if there is one, else the bootstrapped copy.
+UV          ?= $(or $(shell command -v uv 2>/dev/null),$(TOOLS)/bin/uv)
+STAMP       := $(VENV)/.tidtam-installed
+LOCK        := $(wildcard uv.lock)
+PROJECTS    := pyproject.toml libs/crmkit/pyproject.toml services/leads/pyproject.toml \
+               gateway/pyproject.toml
+
+# uv: the project's venv, no interpreter downloads (only PyPI is reachable here), copy
+# instead of hard links (the cache may be on another filesystem), the system CA store (a
+# TLS-intercepting proxy's CA is trusted there, not in uv's bundled roots).
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS ?= never
+export UV_LINK_MODE ?= copy
+export UV_SYSTEM_CERTS ?= 1
+
+PYTEST_ARGS ?=
+BENCH_ARGS  ?=
+
+.PHONY: help install run demo test lint migrate bench checkservers clean distclean
+
+help: ## list the targets
+	@echo "Tidtam: make run (start everything), make test (the whole suite)"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
+
+# --- install -------------------------------------------------------------------------------
+
+$(TOOLS)/bin/uv:
+	@echo "uv not on PATH: installing uv $(UV_VERSION) into .tools/"
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+# Re-synced only when the lock or a pyproject changes (or .venv is gone): a no-op
+# `make install` costs nothing.
+$(STAMP): $(LOCK) $(PROJECTS) | $(UV)
+	@if [ -f uv.lock ]; then \
+	  echo "$(UV) sync --frozen"; "$(UV)" sync --frozen; \
+	else \
+	  echo "uv.lock missing: $(UV) sync (writes a new lock; commit it)"; "$(UV)" sync; \
+	fi
+	@touch $@
+
+install: $(STAMP) ## install everything (dev tools included) into .venv from uv.lock
+
+# --- run -----------------------------------------------------------------------------------
+
+run: install ## create databases, migrate, start leads + gateway on http://127.0.0.1:8000
+	$(VPY) scripts/run.py
+
+migrate: install ## create the databases and the app role if missing, migrate both services
+	$(VPY) scripts/run.py --migrate-only
+
+demo: install ## seed a demo tenant with Thai sample data (needs `make run` in another shell)
+	$(VPY) scripts/demo.py
+
+checkservers: ## is PostgreSQL / RabbitMQ reachable? (says how to start them if not)
+	@$(PYTHON) scripts/checkservers.py --tests
+
+# --- quality -------------------------------------------------------------------------------
+
+# pytest's exit code passes through unchanged; 5 ("no tests collected") is a failure too,
+# with a message, so a wrong path or -k never passes silently.
+test: install ## the whole suite on real PostgreSQL and RabbitMQ (PYTEST_ARGS=...)
+	@$(VPY) scripts/checkservers.py --tests
+	@status=0; $(VENV)/bin/pytest $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests (exit 5): failing" >&2; fi; \
+	exit $$status
+
+lint: install ## ruff check over the whole repository
+	$(VENV)/bin/ruff check .
+
+bench: install ## load benchmark through the gateway; prints figures (BENCH_ARGS=...)
+	@$(VPY) scripts/checkservers.py --tests
+	$(VPY) bench/load.py $(BENCH_ARGS)
+
+# --- housekeeping --------------------------------------------------------------------------
+
+clean: ## remove caches, logs and run state (keeps .venv and .tools)
+	rm -rf .run .pytest_cache .ruff_cache .hypothesis bench/results
+	find . -path ./.venv -prune -o -path ./.tools -prune -o \
+	  \( -name __pycache__ -o -name '*.egg-info' \) -type d -print0 | xargs -0 rm -rf
+
+distclean: clean ## also remove .venv and .tools
+	rm -rf $(VENV) $(TOOLS)
