@@ -117,6 +117,13 @@ def install_error_handlers(app: FastAPI) -> None:
         codes = {404: "not_found", 405: "method_not_allowed", 400: "bad_request",
                  401: "unauthorized", 403: "forbidden", 413: "payload_too_large"}
         message = exc.detail if isinstance(exc.detail, str) else "request refused"
+        if exc.status_code == 400 and message == "There was an error parsing the body":
+            # FastAPI's answer to a body that is not UTF-8 JSON (or nests too deep): one
+            # documented status for every kind of bad input.
+            return JSONResponse(ErrorBody(
+                code="validation_error", message="the body is not valid UTF-8 JSON",
+                fields=[FieldError(field="body", message="send a valid JSON document")],
+            ).model_dump(), status_code=422)
         if exc.status_code == 404 and message == "Not Found":
             message = "no such resource"
         return JSONResponse(
