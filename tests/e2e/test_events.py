@@ -30,7 +30,8 @@ async def test_every_lead_event_reaches_an_external_subscriber(gw, make_tenant, 
         ("post", f"/api/v1/leads/{lead_id}/restore", {}),
         ("post", f"/api/v1/leads/{lead_id}/junk", {"reason": "ข้อมูลซ้ำ"}),
         ("post", f"/api/v1/leads/{lead_id}/restore", {}),
-        ("post", f"/api/v1/leads/{lead_id}/send", {"to_user_id": t.users["other"]}),
+        ("post", f"/api/v1/leads/{lead_id}/send", {"to_user_id": t.users["other"],
+                                                   "note": "ฝากปิดการขายด้วย"}),
     ]
     for method, path, body in steps:
         r = getattr(gw, method)(path, headers=t.h("admin"), json=body)
@@ -54,6 +55,8 @@ async def test_every_lead_event_reaches_an_external_subscriber(gw, make_tenant, 
     assert got["lead.stage_changed"]["data"]["stage_id"] == second_stage
     assert got["lead.lost"]["data"]["status"] == "lost"
     assert got["lead.sent"]["data"]["owner_id"] == t.users["other"]
+    assert got["lead.sent"]["data"]["send_note"] == "ฝากปิดการขายด้วย"
+    assert got["lead.sent"]["data"]["note"] == "สนใจแพ็กเกจปี"  # still the lead's own note
     assert got["lead.transferred"]["data"]["owner_id"] == t.users["sales"]
     # one aggregate's sequence only grows, in the order the changes were made
     sequences = [e["sequence"] for e in sorted(

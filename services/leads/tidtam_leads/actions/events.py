@@ -12,7 +12,8 @@ class LeadSentV1(LeadData):
     from_user_id: uuid.UUID
     to_user_id: uuid.UUID
     from_status: str
-    note: str | None = None
+    # The sender's message; `note` stays the lead's own note, as in every lead event.
+    send_note: str | None = None
 
 
 @event_data("lead.lost")

@@ -43,7 +43,7 @@ async def send(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
                          detail=detail)
     await stage_lead_event(session, ctx.tenant, "lead.sent", row,
                            from_user_id=lead["owner_id"], to_user_id=body.to_user_id,
-                           from_status=lead["status"], note=body.note)
+                           from_status=lead["status"], send_note=body.note)
     return await leads.reload_out(session, ctx, lead_id)
 
 
