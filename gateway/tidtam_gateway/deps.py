@@ -20,7 +20,7 @@ from fastapi.security import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crmkit.db import tenant_session
+from crmkit.db import unit_of_work
 from crmkit.errors import Forbidden, Unauthorized
 
 from .auth import service as auth_service
@@ -66,13 +66,8 @@ AdminCaller = Annotated[Caller, Depends(require_admin)]
 
 
 async def get_db(request: Request, caller: CurrentCaller) -> AsyncIterator[AsyncSession]:
-    async with tenant_session(request.app.state.sessionmaker, caller.tenant) as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
+    async with unit_of_work(request.app.state.sessionmaker, caller.tenant) as session:
+        yield session
 
 
 Db = Annotated[AsyncSession, Depends(get_db, scope="function")]
@@ -95,13 +90,8 @@ Operator = Annotated[None, Depends(require_operator)]
 
 async def get_operator_db(request: Request, _op: Operator) -> AsyncIterator[AsyncSession]:
     """A session with no tenant: the operator's service sets the tenant it works on."""
-    async with request.app.state.sessionmaker() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
+    async with unit_of_work(request.app.state.sessionmaker, None) as session:
+        yield session
 
 
 OperatorDb = Annotated[AsyncSession, Depends(get_operator_db, scope="function")]

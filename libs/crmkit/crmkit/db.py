@@ -84,6 +84,21 @@ async def tenant_session(
         yield session
 
 
+@asynccontextmanager
+async def unit_of_work(
+    maker: async_sessionmaker[AsyncSession], tenant: TenantId | None
+) -> AsyncIterator[AsyncSession]:
+    """A tenant session committed when the block ends normally, rolled back otherwise: the
+    one place where request edges commit."""
+    async with tenant_session(maker, tenant) as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
 # --- DDL helpers for migrations -------------------------------------------------------------
 
 def enable_rls(table: str) -> list[str]:

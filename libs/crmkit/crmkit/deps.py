@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .context import HEADER, RequestContext, verify_context
-from .db import tenant_session
+from .db import unit_of_work
 from .logging import correlation_id
 
 
@@ -26,13 +26,8 @@ Ctx = Annotated[RequestContext, Depends(get_context)]
 
 
 async def get_session(request: Request, ctx: Ctx) -> AsyncIterator[AsyncSession]:
-    async with tenant_session(request.app.state.sessionmaker, ctx.tenant) as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
+    async with unit_of_work(request.app.state.sessionmaker, ctx.tenant) as session:
+        yield session
 
 
 Db = Annotated[AsyncSession, Depends(get_session, scope="function")]
