@@ -108,3 +108,30 @@ def test_openapi_documents_errors_with_one_schema():
         assert op["responses"][status]["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/ErrorBody"}
     assert "HTTPValidationError" not in spec["components"]["schemas"]
+
+
+async def test_405_allows_every_method_of_the_path_not_only_the_first_route():
+    app = create_app(service="t", title="t")
+
+    @app.get("/things/{thing_id:id}")
+    async def read(thing_id: str):
+        return {}
+
+    @app.delete("/things/{thing_id:id}")
+    async def remove(thing_id: str):
+        return {}
+
+    @app.post("/things/archive")
+    async def archive():
+        return {}
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        for method in ("OPTIONS", "PUT", "QUERY"):
+            r = await c.request(method, "/things/0b5a8f2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b")
+            assert r.status_code == 405 and r.headers["allow"] == "GET, DELETE", method
+            assert r.json()["code"] == "method_not_allowed" and "GET, DELETE" in r.text
+        # `archive` is not an id, so only the literal route's methods apply
+        r = await c.patch("/things/archive")
+        assert r.status_code == 405 and r.headers["allow"] == "POST"
+        assert (await c.get("/things/not-an-id")).status_code == 404

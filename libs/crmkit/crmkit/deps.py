@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from . import routing as _routing  # noqa: F401  (registers the `:id` path convertor)
 from .context import HEADER, RequestContext, verify_context
 from .db import unit_of_work
 from .logging import correlation_id

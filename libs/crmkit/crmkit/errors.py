@@ -33,6 +33,11 @@ class AppError(Exception):
         self.fields = fields or []
         self.headers = headers
 
+    @classmethod
+    def on(cls, field: str, message: str) -> AppError:
+        """The error, pinned on one field (`body.owner_id`, `query.cursor`)."""
+        return cls(message, fields=[FieldError(field=field, message=message)])
+
     def body(self) -> dict[str, Any]:
         return ErrorBody(code=self.code, message=self.message, fields=self.fields).model_dump()
 
@@ -66,10 +71,6 @@ class Unprocessable(AppError):
     status = 422
     code = "validation_error"
 
-    @classmethod
-    def on(cls, field: str, message: str) -> Unprocessable:
-        return cls(message, fields=[FieldError(field=field, message=message)])
-
 
 class ServiceUnavailable(AppError):
     status = 503
@@ -86,6 +87,7 @@ _DESCRIPTIONS = {
     413: "Request body too large",
     422: "Invalid input; `fields` names each field and what is wrong",
     503: "A service this request needs is unavailable",
+    504: "A service this request needs did not answer in time",
 }
 
 

@@ -14,13 +14,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette._utils import get_route_path
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import logging as klog
+from . import routing as _routing  # noqa: F401  (registers the `:id` path convertor)
 from .errors import AppError, ErrorBody, FieldError, PayloadTooLarge
 from .metrics import REQUESTS
 
 log = logging.getLogger("crmkit.web")
+
 MAX_BODY = 1024 * 1024
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -126,9 +129,15 @@ def install_error_handlers(app: FastAPI) -> None:
             ).model_dump(), status_code=422)
         if exc.status_code == 404 and message == "Not Found":
             message = "no such resource"
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            allowed = allowed_methods(request)
+            headers["Allow"] = ", ".join(allowed)
+            message = (f"{request.method} is not allowed here; use "
+                       f"{', '.join(m for m in allowed if m not in ('HEAD', 'OPTIONS'))}")
         return JSONResponse(
             ErrorBody(code=codes.get(exc.status_code, "error"), message=message).model_dump(),
-            status_code=exc.status_code, headers=getattr(exc, "headers", None),
+            status_code=exc.status_code, headers=headers or None,
         )
 
     @app.exception_handler(Exception)
@@ -137,6 +146,24 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(ErrorBody(code="internal_error",
                                       message="unexpected error; it has been logged").model_dump(),
                             status_code=500)
+
+
+_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path. Starlette's own 405 names only the first
+    route whose path matched, but FastAPI makes one route per method, so GET and POST on the
+    same path would each advertise only themselves."""
+    path = get_route_path(request.scope)
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        regex = getattr(route, "path_regex", None)
+        route_methods = getattr(route, "methods", None)
+        if regex is not None and route_methods and regex.match(path):
+            methods |= set(route_methods)
+    return sorted(methods, key=lambda m: (_METHOD_ORDER.index(m) if m in _METHOD_ORDER
+                                          else len(_METHOD_ORDER), m))
 
 
 def _explain(err: dict) -> str:
@@ -150,6 +177,12 @@ def _explain(err: dict) -> str:
         return f"is too long: at most {ctx.get('max_length')} characters"
     if kind == "string_too_short":
         return f"is too short: at least {ctx.get('min_length')} characters"
+    if kind == "too_long":
+        return f"has too many items: at most {ctx.get('max_length')}"
+    if kind == "too_short":
+        return f"has too few items: at least {ctx.get('min_length')}"
+    if err.get("input", ...) is None and kind.endswith("_type"):
+        return "may not be null; leave it out instead"
     msg = err.get("msg", "is invalid")
     return msg[0].lower() + msg[1:] if msg else "is invalid"
 
@@ -174,8 +207,8 @@ def install_health(app: FastAPI, ready_checks: list[Callable[[], Awaitable[str |
 
 
 def documented_openapi(app: FastAPI, always: tuple[int, ...] = (401, 422)) -> Callable[[], dict]:
-    """Every operation documents the one error schema for 401 and 422 (and what it declares);
-    FastAPI's own HTTPValidationError is replaced by ErrorBody."""
+    """Every operation documents the one error schema for 401 and 422 (and what it declares),
+    and 413 if it takes a body; FastAPI's own HTTPValidationError is replaced by ErrorBody."""
 
     def build() -> dict:
         if app.openapi_schema:
@@ -198,6 +231,8 @@ def documented_openapi(app: FastAPI, always: tuple[int, ...] = (401, 422)) -> Ca
                     continue
                 for status in always:
                     op["responses"].setdefault(str(status), {"description": "Error"})
+                if "requestBody" in op:  # EdgeMiddleware's body limit
+                    op["responses"].setdefault("413", {"description": "Request body too large"})
                 for status, resp in op["responses"].items():
                     if status.startswith(("4", "5")):
                         resp["content"] = {"application/json": {"schema": ref}}
