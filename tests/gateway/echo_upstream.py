@@ -62,6 +62,9 @@ async def app(scope, receive, send):
             await send({"type": "http.response.body", "body": b"x" * n,
                         "more_body": sent < size})
         return
+    if path.endswith("/post-only") and scope["method"] != "POST":
+        return await _send_json(send, 405, {"code": "method_not_allowed", "message": "no",
+                                            "fields": []}, headers=[(b"allow", b"POST")])
     if path.endswith("/slow"):
         await asyncio.sleep(float(query.get("seconds", "5")))
     digest, length, chunks = hashlib.sha256(), 0, 0
@@ -78,5 +81,6 @@ async def app(scope, receive, send):
         headers.setdefault(k.decode().lower(), []).append(v.decode("latin-1"))
     await _send_json(send, 200, {
         "method": scope["method"], "path": path, "query": scope["query_string"].decode(),
+        "raw_path": scope.get("raw_path", b"").decode("latin-1"),
         "headers": headers, "body_len": length, "body_sha256": digest.hexdigest(),
     }, headers=[(b"set-cookie", b"a=1"), (b"set-cookie", b"b=2"), (b"x-upstream", b"echo")])

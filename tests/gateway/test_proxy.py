@@ -123,3 +123,22 @@ def test_a_slow_service_is_504(proxied, make_tenant):
     r = client.get("/api/v1/leads/slow", params={"seconds": 4}, headers=t.admin)
     assert r.status_code == 504 and r.json()["code"] == "gateway_timeout"
     assert "leads" in r.json()["message"]
+
+
+def test_forwards_the_path_as_sent_even_with_unprintable_escapes(proxied, make_tenant):
+    # Decoded, %01 is a control character no URL may carry; the raw path goes through as is.
+    _, client = proxied
+    t = make_tenant()
+    r = client.get("/api/v1/leads/%C2%86O/labels/P%F2%A4%BE%8E%01?x=%00", headers=t.admin)
+    assert r.status_code == 200, r.text
+    assert r.json()["raw_path"] == "/api/v1/leads/%C2%86O/labels/P%F2%A4%BE%8E%01"
+    assert r.json()["query"] == "x=%00"
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "TRACE", "QUERY", "HEAD"])
+def test_every_method_reaches_the_service_which_answers_405_with_allow(proxied, make_tenant,
+                                                                       method):
+    _, client = proxied
+    t = make_tenant()
+    r = client.request(method, "/api/v1/leads/x/post-only", headers=t.admin)
+    assert r.status_code == 405 and r.headers["allow"] == "POST"

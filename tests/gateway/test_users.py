@@ -30,7 +30,7 @@ async def test_admin_adds_a_user_with_a_team(gw, make_tenant, event_capture):
     assert gw.get(f"/api/v1/users/{user['id']}", headers=t.admin).json() == user
 
 
-def test_duplicate_email_is_409_and_unknown_team_is_422(gw, make_tenant):
+def test_duplicate_email_is_409_and_unknown_team_is_404(gw, make_tenant):
     t = make_tenant()
     _, email, _ = t.add_user()
     body = {"email": email, "name": "ซ้ำ", "password": PASSWORD, "role": "sales"}
@@ -39,7 +39,7 @@ def test_duplicate_email_is_409_and_unknown_team_is_422(gw, make_tenant):
     other = make_tenant()
     r = gw.post("/api/v1/users", headers=t.admin, json={
         **body, "email": unique_email(), "team_id": other.add_team()})
-    assert r.status_code == 422
+    assert r.status_code == 404  # another tenant's team is as unknown as a made-up one
     assert r.json()["fields"][0]["field"] == "body.team_id"
 
 

@@ -15,7 +15,9 @@ OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
     "leads": ("/api/v1/leads", "/api/v1/pipelines", "/api/v1/labels", "/api/v1/lead-sources",
               "/api/v1/lead-reasons"),
 }
-METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+# Every method goes through: the owning service answers the ones it does not serve with 405
+# and the `Allow` header of the methods it does, which the proxy passes back.
+METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY"]
 
 router = APIRouter()
 

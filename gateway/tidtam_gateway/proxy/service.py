@@ -59,8 +59,14 @@ def _has_body(request: Request) -> bool:
 
 async def forward(client: httpx.AsyncClient, *, service: str, base_url: str,
                   request: Request, context: str, cid: str) -> StreamingResponse:
-    url = httpx.URL(base_url.rstrip("/") + request.url.path,
-                    query=request.url.query.encode("latin-1"))
+    # The path as the client sent it (still percent-encoded): the decoded form may hold
+    # characters no URL can carry (a %01, say), and the service decodes it the same way.
+    # (Some ASGI servers put the query in raw_path too; the query comes from query_string.)
+    raw_path = (request.scope.get("raw_path") or request.url.path.encode()).split(b"?")[0]
+    query = request.scope.get("query_string", b"")
+    base = httpx.URL(base_url)
+    url = base.copy_with(raw_path=base.raw_path.split(b"?")[0].rstrip(b"/") + raw_path
+                         + (b"?" + query if query else b""))
     upstream_request = client.build_request(
         request.method, url, headers=_request_headers(request, context, cid),
         content=request.stream() if _has_body(request) else None,

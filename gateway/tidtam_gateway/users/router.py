@@ -19,7 +19,8 @@ def _out(user) -> UserOut:
 
 
 @router.post("", status_code=201, response_model=UserOut,
-             responses=error_responses(401, 403, 409, 413, 422), summary="Add a user (admin)")
+             responses=error_responses(401, 403, 404, 409, 413, 422),
+             summary="Add a user (admin); an unknown `team_id` is 404")
 async def create_user(body: UserCreate, caller: AdminCaller, db: Db) -> UserOut:
     return _out(await service.add_user(db, caller.tenant.value, body))
 

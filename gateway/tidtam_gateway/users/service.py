@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crmkit.errors import Conflict, NotFound, Unprocessable
+from crmkit.errors import Conflict, NotFound
 
 from .. import eventing
 from ..auth.caller import Caller
@@ -28,7 +28,8 @@ async def _stage(session: AsyncSession, type_: str, user: User) -> None:
 async def _check_team(session: AsyncSession, team_id: uuid.UUID | None) -> None:
     # Under RLS another tenant's team is simply not found.
     if team_id is not None and not await teams_repository.exists(session, team_id):
-        raise Unprocessable.on("body.team_id", "no team with this id in your tenant")
+        # A reference to a record the caller cannot see is 404, naming the field.
+        raise NotFound.on("body.team_id", "no team with this id in your tenant")
 
 
 async def add_user(session: AsyncSession, tenant_id: uuid.UUID, data: UserCreate) -> User:
