@@ -101,7 +101,7 @@ async def test_send_needs_an_active_recipient(api, tenant, create_lead, gateway_
     await gateway_events.user(tenant, tenant.sales3, "user.deactivated", active=False)
     await wait_for_users(leads_db.owner_url, tenant.id, [tenant.sales3.id], active=False)
     r = await api.post(f"{base}/send", headers=h, json={"to_user_id": str(tenant.sales3.id)})
-    assert r.status_code == 422 and r.json()["fields"][0]["field"] == "body.to_user_id"
+    assert r.status_code == 404 and r.json()["fields"][0]["field"] == "body.to_user_id"
     # a stale event (older sequence) does not bring the user back
     await gateway_events.user(tenant, tenant.sales3, "user.updated", sequence=1)
     await gateway_events.user(tenant, tenant.sales2, "user.updated")

@@ -54,7 +54,7 @@ async def test_owner_must_be_an_active_user(api, tenant):
     r = await api.post("/api/v1/leads", headers=h, json=lead_body(owner_id=str(tenant.sales2.id)))
     assert r.status_code == 201 and r.json()["owner_id"] == str(tenant.sales2.id)
     r = await api.post("/api/v1/leads", headers=h, json=lead_body(owner_id=str(uuid.uuid4())))
-    assert r.status_code == 422 and r.json()["fields"][0]["field"] == "body.owner_id"
+    assert r.status_code == 404 and r.json()["fields"][0]["field"] == "body.owner_id"
 
 
 async def test_possible_duplicates_are_reported_but_created(api, tenant, create_lead):
@@ -81,11 +81,11 @@ async def test_possible_duplicates_are_reported_but_created(api, tenant, create_
     ({"phone": "12"}, "body.phone"),
     ({"phone": "โทรมาได้เลย"}, "body.phone"),
     ({"email": "not-an-email"}, "body.email"),
-    ({"source": "carrier_pigeon"}, "body.source"),
+    ({"source": "Carrier Pigeon"}, "body.source"),
     ({"potential": -1}, "body.potential"),
     ({"potential": "lots"}, "body.potential"),
-    ({"stage_id": str(uuid.uuid4())}, "body.stage_id"),
-    ({"label_ids": [str(uuid.uuid4())]}, "body.label_ids"),
+    ({"potential": "1.234"}, "body.potential"),
+    ({"name": "a\x00b"}, "body.name"),
 ])
 async def test_bad_input_is_422_naming_the_field(api, tenant, change, field):
     r = await api.post("/api/v1/leads", headers=tenant.headers(tenant.sales1),
@@ -94,6 +94,21 @@ async def test_bad_input_is_422_naming_the_field(api, tenant, change, field):
     body = r.json()
     assert body["code"] == "validation_error"
     assert field in [f["field"] for f in body["fields"]], body
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"source": "carrier_pigeon"}, "body.source"),
+    ({"stage_id": str(uuid.uuid4())}, "body.stage_id"),
+    ({"pipeline_id": str(uuid.uuid4())}, "body.pipeline_id"),
+    ({"label_ids": [str(uuid.uuid4())]}, "body.label_ids"),
+])
+async def test_unknown_references_are_404_naming_the_field(api, tenant, change, field):
+    # Well-formed, but the tenant has no such thing (the schema cannot know): 404, as for
+    # any record the caller cannot see, with `fields` saying which reference.
+    r = await api.post("/api/v1/leads", headers=tenant.headers(tenant.sales1),
+                       json=lead_body(**change))
+    assert r.status_code == 404, r.text
+    assert field in [f["field"] for f in r.json()["fields"]], r.text
 
 
 async def test_missing_required_fields(api, tenant):

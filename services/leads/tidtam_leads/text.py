@@ -10,7 +10,7 @@ import unicodedata
 from typing import Annotated
 
 import phonenumbers
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -31,23 +31,42 @@ def visible_length(text: str) -> int:
     return sum(1 for ch in text if unicodedata.category(ch) not in ("Mn", "Me"))
 
 
-def _length(min_len: int, max_len: int):
-    def check(text: str) -> str:
-        # A cheap raw cap first, so a 10 MB string is refused without walking it twice.
-        if len(text) > max_len * 4 or visible_length(text) > max_len:
-            raise PydanticCustomError("string_too_long", "is too long: at most {max_length} "
-                                      "characters", {"max_length": max_len})
-        if len(text) < min_len:
-            raise PydanticCustomError("string_too_short", "must not be blank"
-                                      if min_len == 1 else "is too short", {"min_length": min_len})
-        return text
-
-    return AfterValidator(check)
+# What the schema promises (and the server enforces): some character that is not white
+# space, and no NUL, which PostgreSQL cannot store.
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
 
 
-def text(max_len: int, min_len: int = 1):
-    """An NFC-normalised, trimmed string of at most `max_len` visible characters."""
-    return Annotated[str, BeforeValidator(nfc), _length(min_len, max_len)]
+def check_text(value: str, max_len: int) -> str:
+    # Lengths are of the value as sent, so what the schema's maxLength allows is what we
+    # allow (trimming comes after). A cheap raw cap first: a 10 MB string is refused
+    # without walking it twice.
+    if len(value) > max_len * 4 or visible_length(value) > max_len:
+        raise PydanticCustomError("string_too_long", "is too long: at most {max_length} "
+                                  "characters", {"max_length": max_len})
+    if "\x00" in value:
+        raise PydanticCustomError("string_nul", "must not contain NUL (\\u0000) characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError("string_unicode", "is not valid Unicode text (lone "
+                                  "surrogate escape)") from None
+    value = unicodedata.normalize("NFC", value).strip()
+    if not value:
+        raise PydanticCustomError("string_too_short", "must not be blank", {"min_length": 1})
+    return value
+
+
+def text(max_len: int):
+    """An NFC-normalised, trimmed, non-blank string of at most `max_len` visible characters.
+
+    The schema says `maxLength: max_len` (code points): anything it allows is accepted;
+    Thai vowel and tone marks do not count, so the server takes a little more."""
+    return Annotated[
+        str,
+        AfterValidator(lambda v: check_text(v, max_len)),
+        WithJsonSchema({"type": "string", "minLength": 1, "maxLength": max_len,
+                        "pattern": NOT_BLANK}),
+    ]
 
 
 def parse_phone(raw: str) -> str:
@@ -66,7 +85,22 @@ def parse_phone(raw: str) -> str:
     return f"{e164}{EXT_SEP}{number.extension}" if number.extension else e164
 
 
-Phone = Annotated[str, BeforeValidator(nfc), _length(1, 60), AfterValidator(parse_phone)]
+# The forms the schema documents (every string matching it is a valid Thai number): mobile
+# 06x/08x/09x and Bangkok 02, from 0, 66 or +66, Thai or Arabic digits, spaces or dashes,
+# an optional extension. The server also takes other valid Thai and international numbers.
+_D = "[0-9๐-๙]"
+_SEP = "[ -]?"
+PHONE_PATTERN = (
+    f"^(?:[0๐]|\\+?[6๖][6๖]{_SEP})"
+    f"(?:(?:[89๘๙]{_D}|[6๖][1-6๑-๖]){_SEP}{_D}{{3}}{_SEP}{_D}{{4}}"
+    f"|[2๒]{_SEP}{_D}{{3}}{_SEP}{_D}{{4}})"
+    f"(?: ?(?:ต่อ|ext\\.?) ?{_D}{{1,5}})?$"
+)
+Phone = Annotated[
+    str,
+    AfterValidator(lambda v: parse_phone(check_text(v, 60))),
+    WithJsonSchema({"type": "string", "maxLength": 60, "pattern": PHONE_PATTERN}),
+]
 
 
 def split_phone(value: str) -> tuple[str, str | None]:

@@ -11,7 +11,7 @@ from ..leads.schemas import LeadOut
 from . import service
 from .schemas import ReasonIn, SendIn, StageIn
 
-router = APIRouter(prefix="/api/v1/leads/{lead_id}", tags=["lead actions"])
+router = APIRouter(prefix="/api/v1/leads/{lead_id:id}", tags=["lead actions"])
 ERRORS = error_responses(401, 403, 404, 409, 422)
 
 

@@ -1,43 +1,56 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from crmkit.errors import Unprocessable
 
-from ..text import nfc, text
+from ..text import NOT_BLANK, check_text, text
+
+REASON_MAX = 500
 
 
 class SendIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    to_user_id: uuid.UUID
+    to_user_id: uuid.UUID = Field(description="An active user of the tenant (else 404)")
     note: text(2000) | None = None
 
 
 class ReasonIn(BaseModel):
     """`reason`: one of the tenant's reasons (GET /api/v1/lead-reasons) or free text.
 
-    Required and non-blank, but checked by the service after the lead's visibility: a lead
-    the caller may not see is 404 whatever the body says."""
+    The schema states the rule (required, not blank, at most 500 characters); the service
+    checks it after the lead's visibility, so a lead the caller may not see is 404 whatever
+    the body says."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["reason"]})
 
-    reason: str | None = Field(None, max_length=2000)
+    reason: Annotated[str | None, WithJsonSchema(
+        {"type": "string", "minLength": 1, "maxLength": REASON_MAX, "pattern": NOT_BLANK,
+         "description": "Why: one of GET /api/v1/lead-reasons or your own words"},
+    )] = Field(None, max_length=2000)
 
 
 def clean_reason(reason: str | None) -> str:
-    value = nfc(reason) if reason is not None else ""
-    if not value:
+    if reason is None:
         raise Unprocessable.on("body.reason", "is required: say why (pick one of "
                                               "GET /api/v1/lead-reasons or write your own)")
-    if len(value) > 500:
-        raise Unprocessable.on("body.reason", "is too long: at most 500 characters")
-    return value
+    try:
+        return check_text(reason, REASON_MAX)
+    except PydanticCustomError as exc:
+        message = exc.message()
+        if exc.type == "string_too_short":
+            message = ("is required: say why (pick one of GET /api/v1/lead-reasons or write "
+                       "your own)")
+        raise Unprocessable.on("body.reason", message) from None
 
 
 class StageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    stage_id: uuid.UUID
+    stage_id: uuid.UUID = Field(description="A stage of any of the tenant's pipelines "
+                                            "(else 404)")

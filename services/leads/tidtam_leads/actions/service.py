@@ -11,7 +11,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext
-from crmkit.errors import Conflict, Unprocessable
+from crmkit.errors import Conflict, NotFound
 
 from ..followups import repository as history
 from ..leads import repository as leads_repo
@@ -80,7 +80,7 @@ async def change_stage(session: AsyncSession, ctx: RequestContext, lead_id: uuid
     lead = await leads.load(session, ctx, lead_id, write=True)
     stage = await pipelines.get_stage(session, ctx, body.stage_id)
     if stage is None:
-        raise Unprocessable.on("body.stage_id", f"no stage {body.stage_id} in this tenant")
+        raise NotFound.on("body.stage_id", f"no stage {body.stage_id} in this tenant")
     if stage.id == lead["stage_id"]:
         return leads.to_out(ctx, lead)
     if stage.pipeline_id == lead["pipeline_id"]:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,11 +10,14 @@ from ..text import text
 ReasonKind = Literal["lost", "junk"]
 
 
+SourceKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$",
+                                 description="A lead source's stable key, e.g. `tiktok`")]
+
+
 class SourceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$",
-                     description="Stable key stored on leads, e.g. `tiktok`")
+    key: SourceKey = Field(description="Stable key stored on leads, e.g. `tiktok`")
     name: text(100)
 
 

@@ -12,7 +12,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext, TenantId
-from crmkit.errors import Conflict, Forbidden, Unprocessable
+from crmkit.errors import Conflict, Forbidden, NotFound
 
 from ..pipelines import service as pipelines
 from . import defaults, repository
@@ -66,8 +66,10 @@ async def add_source(session: AsyncSession, ctx: RequestContext, body: SourceIn)
 async def require_source(session: AsyncSession, ctx: RequestContext, key: str) -> None:
     if not await repository.source_exists(session, ctx.tenant, key):
         keys = ", ".join(s.key for s in await repository.list_sources(session, ctx.tenant))
-        raise Unprocessable.on("body.source", f"{key!r} is not one of this tenant's lead "
-                                              f"sources: {keys}")
+        # A reference to something the tenant does not have is 404, as for any record the
+        # caller cannot see; `fields` says which one.
+        raise NotFound.on("body.source", f"{key!r} is not one of this tenant's lead "
+                                         f"sources: {keys}")
 
 
 async def list_reasons(session: AsyncSession, ctx: RequestContext,

@@ -10,7 +10,7 @@ from crmkit.errors import error_responses
 from . import service
 from .schemas import EntryOut, FollowupIn, Kind
 
-router = APIRouter(prefix="/api/v1/leads/{lead_id}", tags=["follow-ups"])
+router = APIRouter(prefix="/api/v1/leads/{lead_id:id}", tags=["follow-ups"])
 
 
 @router.post("/followups", status_code=201, response_model=EntryOut,

@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext
-from crmkit.errors import Conflict, Forbidden, Unprocessable
+from crmkit.errors import Conflict, Forbidden, NotFound
 
 from . import repository
 from .models import Label
@@ -41,5 +41,5 @@ async def require_visible(session: AsyncSession, ctx: RequestContext,
     found = await repository.get_visible(session, ctx.tenant, ctx.user_id, ids)
     missing = set(ids) - {la.id for la in found}
     if missing:
-        raise Unprocessable.on(field, f"unknown labels: {', '.join(map(str, sorted(missing)))}")
+        raise NotFound.on(field, f"unknown labels: {', '.join(map(str, sorted(missing)))}")
     return found

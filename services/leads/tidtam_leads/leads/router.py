@@ -9,15 +9,18 @@ from crmkit.errors import error_responses
 
 from . import service
 from .schemas import Box, LeadCreate, LeadCreated, LeadOut, LeadPage, LeadPatch
+from .service import CURSOR_PATTERN
 
 router = APIRouter(prefix="/api/v1/leads", tags=["leads"])
 
 
 @router.post("", status_code=201, response_model=LeadCreated,
-             responses=error_responses(401, 422))
+             responses=error_responses(401, 404, 409, 422))
 async def create_lead(body: LeadCreate, ctx: Ctx, db: Db):
     """Create a lead in its owner's Inbox. Open leads with the same phone or email are
-    listed in `possible_duplicates`; the lead is created all the same."""
+    listed in `possible_duplicates`; the lead is created all the same. A source, owner,
+    pipeline, stage or label the tenant does not have is 404 naming the field; a stage of
+    another pipeline than `pipeline_id` is 409."""
     return await service.create(db, ctx, body)
 
 
@@ -25,15 +28,15 @@ async def create_lead(body: LeadCreate, ctx: Ctx, db: Db):
 async def list_leads(
     ctx: Ctx, db: Db,
     box: Box = "inbox",
-    q: str | None = Query(None, max_length=100,
+    q: str | None = Query(None, max_length=100, pattern=r"^[^\x00]*$",
                           description="Part of a name, phone (any form), email or company"),
     label_id: uuid.UUID | None = None,
     pipeline_id: uuid.UUID | None = None,
     stage_id: uuid.UUID | None = None,
     owner_id: uuid.UUID | None = None,
     limit: int = Query(50, ge=1, le=200),
-    cursor: str | None = Query(None, max_length=200, description="`next_cursor` of the "
-                                                                 "previous page"),
+    cursor: str | None = Query(None, pattern=CURSOR_PATTERN,
+                               description="`next_cursor` of the previous page"),
 ):
     """A box, newest first. `sent`: leads the caller passed on to someone else."""
     return await service.list_box(db, ctx, box=box, limit=limit, cursor=cursor, q=q,
@@ -41,25 +44,25 @@ async def list_leads(
                                   stage_id=stage_id, owner_id=owner_id)
 
 
-@router.get("/{lead_id}", response_model=LeadOut, responses=error_responses(401, 404, 422))
+@router.get("/{lead_id:id}", response_model=LeadOut, responses=error_responses(401, 404, 422))
 async def get_lead(lead_id: uuid.UUID, ctx: Ctx, db: Db):
     return await service.get(db, ctx, lead_id)
 
 
-@router.patch("/{lead_id}", response_model=LeadOut,
+@router.patch("/{lead_id:id}", response_model=LeadOut,
               responses=error_responses(401, 403, 404, 422))
 async def patch_lead(lead_id: uuid.UUID, body: LeadPatch, ctx: Ctx, db: Db):
     """Edit details. Status and stage change through the actions (`/send`, `/lost`, …)."""
     return await service.patch(db, ctx, lead_id, body)
 
 
-@router.put("/{lead_id}/labels/{label_id}", response_model=LeadOut,
+@router.put("/{lead_id:id}/labels/{label_id}", response_model=LeadOut,
             responses=error_responses(401, 403, 404, 422))
 async def add_label(lead_id: uuid.UUID, label_id: uuid.UUID, ctx: Ctx, db: Db):
     return await service.put_label(db, ctx, lead_id, label_id, True)
 
 
-@router.delete("/{lead_id}/labels/{label_id}", response_model=LeadOut,
+@router.delete("/{lead_id:id}/labels/{label_id}", response_model=LeadOut,
                responses=error_responses(401, 403, 404, 422))
 async def remove_label(lead_id: uuid.UUID, label_id: uuid.UUID, ctx: Ctx, db: Db):
     return await service.put_label(db, ctx, lead_id, label_id, False)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import base64
+import re
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext, system_scope
@@ -22,7 +21,6 @@ from ..users import service as users
 from . import repository
 from .events import stage_lead_event
 from .schemas import (
-    REQUIRED_ON_PATCH,
     DuplicateHint,
     LeadCreate,
     LeadCreated,
@@ -97,9 +95,6 @@ async def get(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID) ->
 async def patch(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
                 body: LeadPatch) -> LeadOut:
     given = body.model_fields_set
-    for field in REQUIRED_ON_PATCH:
-        if field in given and getattr(body, field) is None:
-            raise Unprocessable.on(f"body.{field}", "may not be null; leave it out to keep it")
     current = await load(session, ctx, lead_id, write=True)
     values: dict[str, Any] = {f: getattr(body, f) for f in given if f != "phone"}
     if "phone" in given:
@@ -119,21 +114,23 @@ async def patch(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
     return await reload_out(session, ctx, lead_id)
 
 
+# A cursor is a keyset position in plain digits: `<created_at in µs since 1970>_<id hex>`.
+# Any string of that shape (CURSOR_PATTERN) is a position; a made-up one just starts there.
+CURSOR_PATTERN = r"^[0-9]{1,16}_[0-9a-f]{32}$"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+
+
 def encode_cursor(created_at: datetime, lead_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(
-        orjson.dumps([created_at.isoformat(), str(lead_id)])).decode().rstrip("=")
+    return f"{(created_at - _EPOCH) // _MICRO}_{lead_id.hex}"
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        created, lid = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        at = datetime.fromisoformat(created)
-        if at.tzinfo is None:
-            raise ValueError("naive time")
-        return at, uuid.UUID(lid)
-    except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
+    if not re.fullmatch(CURSOR_PATTERN, cursor):
         raise Unprocessable.on("query.cursor", "is not a cursor this API returned; start "
-                                               "again without it") from exc
+                                               "again without it")
+    micros, lid = cursor.split("_")
+    return _EPOCH + int(micros) * _MICRO, uuid.UUID(hex=lid)
 
 
 async def list_box(session: AsyncSession, ctx: RequestContext, *, box: str, limit: int,
@@ -160,10 +157,7 @@ async def put_label(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UU
     """System labels change the lead for everyone (write access); a personal label is the
     caller's own note, so seeing the lead is enough."""
     row = await load(session, ctx, lead_id)
-    try:
-        found = await labels.require_visible(session, ctx, [label_id], "path.label_id")
-    except Unprocessable as exc:
-        raise NotFound("no such label") from exc
+    found = await labels.require_visible(session, ctx, [label_id], "path.label_id")
     if found[0].scope == "system":
         row = await load(session, ctx, lead_id, write=True)
     if on:

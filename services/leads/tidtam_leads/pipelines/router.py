@@ -20,9 +20,10 @@ async def list_pipelines(ctx: Ctx, db: Db):
 
 
 @router.post("", status_code=201, response_model=PipelineOut,
-             responses=error_responses(401, 403, 422))
+             responses=error_responses(401, 403, 409, 422))
 async def create_pipeline(body: PipelineIn, ctx: Ctx, db: Db):
-    """Admins only; at most 10 besides the standard one, each with at most 10 stages."""
+    """Admins only; at most 10 besides the standard one (the 11th is 409), each with at most
+    10 stages."""
     return await service.create_pipeline(db, ctx, body)
 
 
@@ -33,7 +34,7 @@ async def get_pipeline(pipeline_id: uuid.UUID, ctx: Ctx, db: Db):
 
 
 @router.post("/{pipeline_id}/stages", status_code=201, response_model=PipelineOut,
-             responses=error_responses(401, 403, 404, 422))
+             responses=error_responses(401, 403, 404, 409, 422))
 async def add_stage(pipeline_id: uuid.UUID, body: StageIn, ctx: Ctx, db: Db):
-    """Append a stage (admins only; at most 10 per pipeline)."""
+    """Append a stage (admins only; at most 10 per pipeline: the 11th is 409)."""
     return await service.add_stage(db, ctx, pipeline_id, body)

@@ -22,8 +22,7 @@ class PipelineIn(BaseModel):
 
     name: text(100)
     name_en: text(100) | None = None
-    # The limit is checked in the service so the 422 states it in our words.
-    stages: list[StageIn] = Field(min_length=1, max_length=100)
+    stages: list[StageIn] = Field(min_length=1, max_length=MAX_STAGES)
 
 
 class StageOut(BaseModel):

@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext, TenantId
-from crmkit.errors import Forbidden, NotFound, Unprocessable
+from crmkit.errors import Conflict, Forbidden, NotFound
 
 from ..catalog import defaults
 from . import repository
@@ -58,13 +58,10 @@ async def create_pipeline(session: AsyncSession, ctx: RequestContext,
 
     if not ctx.is_admin:
         raise Forbidden("only an admin may add pipelines")
-    if len(body.stages) > MAX_STAGES:
-        raise Unprocessable.on("body.stages", f"a pipeline has at most {MAX_STAGES} stages; "
-                                              f"this one has {len(body.stages)}")
     await ensure_defaults(session, ctx.tenant)
     await repository.lock_pipelines(session, ctx.tenant)
     if await repository.count_extra(session, ctx.tenant) >= MAX_EXTRA_PIPELINES:
-        raise Unprocessable.on("body", f"a tenant may add at most {MAX_EXTRA_PIPELINES} "
+        raise Conflict(f"a tenant may add at most {MAX_EXTRA_PIPELINES} "
                                        f"pipelines besides the standard one")
     pid = uuid.uuid4()
     await repository.insert_pipeline(session, ctx.tenant, pid, body.name, body.name_en, False,
@@ -81,8 +78,8 @@ async def add_stage(session: AsyncSession, ctx: RequestContext, pid: uuid.UUID,
     await repository.lock_pipelines(session, ctx.tenant)
     count = await repository.count_stages(session, ctx.tenant, pid)
     if count >= MAX_STAGES:
-        raise Unprocessable.on("body", f"a pipeline has at most {MAX_STAGES} stages; this one "
-                                       f"already has {count}")
+        raise Conflict(f"a pipeline has at most {MAX_STAGES} stages; this one already has "
+                       f"{count}")
     await repository.insert_stage(session, ctx.tenant, pid, uuid.uuid4(), body.name,
                                   body.name_en, count)
     await session.flush()
@@ -97,15 +94,15 @@ async def resolve_stage(session: AsyncSession, ctx: RequestContext,
     if stage_id is not None:
         stage = await repository.get_stage(session, ctx.tenant, stage_id)
         if stage is None:
-            raise Unprocessable.on(f"{prefix}.stage_id", f"no stage {stage_id} in this tenant")
+            raise NotFound.on(f"{prefix}.stage_id", f"no stage {stage_id} in this tenant")
         if pipeline_id is not None and stage.pipeline_id != pipeline_id:
-            raise Unprocessable.on(f"{prefix}.stage_id",
+            raise Conflict.on(f"{prefix}.stage_id",
                                    "belongs to another pipeline than pipeline_id")
         return stage
     pid = pipeline_id or await repository.standard_id(session, ctx.tenant)
     stage = await repository.first_stage(session, ctx.tenant, pid) if pid else None
     if stage is None:
-        raise Unprocessable.on(f"{prefix}.pipeline_id", f"no pipeline {pipeline_id} in this "
+        raise NotFound.on(f"{prefix}.pipeline_id", f"no pipeline {pipeline_id} in this "
                                                         "tenant")
     return stage
 

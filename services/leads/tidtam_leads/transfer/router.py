@@ -13,7 +13,8 @@ router = APIRouter(tags=["leads"])
 
 
 @router.post("/api/v1/leads/transfer", response_model=TransferOut,
-             responses=error_responses(401, 403, 422))
+             responses=error_responses(401, 403, 404, 422))
 async def transfer(body: TransferIn, ctx: Ctx, db: Db):
-    """Admins only: every lead of `from_user_id` now belongs to `to_user_id`."""
+    """Admins only: every lead of `from_user_id` now belongs to `to_user_id`, who must be an
+    active user (else 404) other than `from_user_id` (else 422)."""
     return await service.transfer(db, ctx, body)

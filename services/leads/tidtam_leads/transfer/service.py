@@ -17,9 +17,9 @@ async def transfer(session: AsyncSession, ctx: RequestContext, body: TransferIn)
     """Move every lead of one user (e.g. one who left) to another, set-based."""
     if not ctx.is_admin:
         raise Forbidden("only an admin may transfer a user's leads")
+    await users.require_active(session, ctx, body.to_user_id, "body.to_user_id")
     if body.from_user_id == body.to_user_id:
         raise Unprocessable.on("body.to_user_id", "must differ from from_user_id")
-    await users.require_active(session, ctx, body.to_user_id, "body.to_user_id")
     detail = {"from_user_id": str(body.from_user_id), "to_user_id": str(body.to_user_id)}
     rows = await repository.move_all(session, ctx.tenant, body.from_user_id, body.to_user_id,
                                      ctx.user_id, orjson.dumps(detail).decode())

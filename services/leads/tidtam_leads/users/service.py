@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext, TenantId
-from crmkit.errors import Unprocessable
+from crmkit.errors import NotFound
 
 from . import repository
 from .schemas import GatewayUser
@@ -28,4 +28,4 @@ async def require_active(session: AsyncSession, ctx: RequestContext, user_id: uu
                          field: str) -> None:
     """Owners and recipients must be active users of the caller's tenant."""
     if await repository.get_active(session, ctx.tenant, user_id) is None:
-        raise Unprocessable.on(field, f"{user_id} is not an active user of this tenant")
+        raise NotFound.on(field, f"{user_id} is not an active user of this tenant")
