@@ -27,6 +27,7 @@ def test_login_and_me(gw, make_tenant):
 
 
 @pytest.mark.parametrize("username,password", [("nobody@gw.example", PASSWORD),
+                                               ("no\x00body@gw.example", PASSWORD),
                                                (None, "wrong-password")])
 def test_wrong_credentials_are_401_error_body(gw, make_tenant, username, password):
     t = make_tenant()

@@ -22,7 +22,9 @@ async def login(pool: asyncpg.Pool, *, email: str, password: str, secret: str,
     One email may belong to several tenants; the password decides, trying each in the order
     the accounts were created.
     """
-    candidates = await repository.login_candidates(pool, email.strip().lower())
+    # No stored email holds NUL, and PostgreSQL refuses it in a parameter (a 500 otherwise).
+    email = email.strip().lower()
+    candidates = [] if "\x00" in email else await repository.login_candidates(pool, email)
     if not candidates:
         await verify_password(None, password)
     for row in candidates:
