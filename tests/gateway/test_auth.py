@@ -54,6 +54,28 @@ def test_same_email_in_two_tenants_the_password_decides(gw, make_tenant):
     assert (in_a["tenant_id"], in_b["tenant_id"]) == (a.id, b.id)
 
 
+def test_same_email_and_password_in_two_tenants_must_name_the_tenant(gw, make_tenant):
+    email = unique_email("twice")
+    a, b = make_tenant(), make_tenant()
+    a.add_user(email=email)
+    r = gw.post("/api/v1/users", headers=b.admin, json={
+        "email": email, "name": "คนเดิม", "password": PASSWORD, "role": "sales"})
+    assert r.status_code == 201, r.text  # the same password in both tenants
+    r = gw.post("/api/v1/auth/token", data={"username": email, "password": PASSWORD})
+    assert r.status_code == 409, r.text
+    assert r.json()["code"] == "tenant_required"
+    assert a.id in r.json()["message"] and b.id in r.json()["message"]
+    for tenant in (a, b):
+        r = gw.post("/api/v1/auth/token", data={"username": email, "password": PASSWORD,
+                                                "tenant_id": tenant.id})
+        assert r.status_code == 200, r.text
+        me = gw.get("/api/v1/me", headers={"Authorization": f"Bearer {r.json()['access_token']}"})
+        assert me.json()["tenant_id"] == tenant.id
+    r = gw.post("/api/v1/auth/token", data={"username": email, "password": PASSWORD,
+                                            "tenant_id": str(uuid.uuid4())})
+    assert r.status_code == 401
+
+
 @pytest.mark.parametrize("header", [
     None, "Bearer", "Bearer not-a-jwt", "Bearer eyJhbGciOiJub25lIn0.e30.", "Basic abc",
 ])

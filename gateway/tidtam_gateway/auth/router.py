@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
 from crmkit.errors import error_responses
@@ -14,13 +15,17 @@ from .schemas import MeOut, TokenOut
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
 
-@router.post("/auth/token", response_model=TokenOut, responses=error_responses(401, 413, 422),
+@router.post("/auth/token", response_model=TokenOut, responses=error_responses(401, 409, 413, 422),
              summary="Log in (OAuth2 password grant: username = email)")
 async def token(request: Request, settings: Settings,
-                form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
+                form: Annotated[OAuth2PasswordRequestForm, Depends()],
+                tenant_id: Annotated[uuid.UUID | None, Form(
+                    description="Only when one email and password open accounts in several "
+                                "tenants (the answer is then 409 naming them)")] = None,
+                ) -> TokenOut:
     access = await service.login(
         request.app.state.auth_pool, email=form.username, password=form.password,
-        secret=settings.jwt_secret.get_secret_value(), ttl=settings.jwt_ttl,
+        secret=settings.jwt_secret.get_secret_value(), ttl=settings.jwt_ttl, tenant_id=tenant_id,
     )
     return TokenOut(access_token=access, expires_in=settings.jwt_ttl)
 

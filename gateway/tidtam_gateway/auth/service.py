@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 import asyncpg
 
 from crmkit.context import authenticated_tenant
-from crmkit.errors import Unauthorized
+from crmkit.errors import Conflict, Unauthorized
 
 from . import repository
 from .caller import Caller
@@ -16,21 +18,28 @@ _BEARER = {"WWW-Authenticate": "Bearer"}
 
 
 async def login(pool: asyncpg.Pool, *, email: str, password: str, secret: str,
-                ttl: int) -> str:
+                ttl: int, tenant_id: uuid.UUID | None = None) -> str:
     """An access token for the account this email+password opens.
 
-    One email may belong to several tenants; the password decides, trying each in the order
-    the accounts were created.
+    One email may belong to several tenants. When the password opens more than one of them,
+    the caller must say which (`tenant_id`): never log someone into a tenant by chance.
     """
     # No stored email holds NUL, and PostgreSQL refuses it in a parameter (a 500 otherwise).
     email = email.strip().lower()
     candidates = [] if "\x00" in email else await repository.login_candidates(pool, email)
+    if tenant_id is not None:
+        candidates = [row for row in candidates if row["tenant_id"] == tenant_id]
     if not candidates:
         await verify_password(None, password)
-    for row in candidates:
-        if await verify_password(row["password_hash"], password):
-            return issue_access_token(secret, user_id=row["user_id"], tenant_id=row["tenant_id"],
-                                      ttl=ttl)
+    opened = [row for row in candidates if await verify_password(row["password_hash"], password)]
+    if len(opened) > 1:
+        ids = ", ".join(str(row["tenant_id"]) for row in opened)
+        raise Conflict(f"this email and password open accounts in {len(opened)} tenants; log in "
+                       f"again with the form field tenant_id set to one of: {ids}",
+                       code="tenant_required")
+    if opened:
+        return issue_access_token(secret, user_id=opened[0]["user_id"],
+                                  tenant_id=opened[0]["tenant_id"], ttl=ttl)
     raise Unauthorized("wrong email or password", code="invalid_credentials", headers=_BEARER)
 
 
