@@ -85,6 +85,10 @@ def _replace_docs(app: FastAPI) -> None:
     async def openapi_json():
         return JSONResponse(await app.state.openapi.document())
 
+    @app.get("/api/v1/asyncapi.json", include_in_schema=False)
+    async def asyncapi_json():
+        return JSONResponse(await app.state.openapi.events())
+
     @app.get("/docs", include_in_schema=False)
     async def docs():
         return get_swagger_ui_html(openapi_url=OPENAPI_URL, title="Tidtam API",

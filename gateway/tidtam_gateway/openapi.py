@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from crmkit import asyncapi
 from crmkit.errors import ErrorBody
 
 from .proxy.router import OWNED_PREFIXES, service_url
@@ -25,6 +26,7 @@ _PROXY_ERRORS = {
     "504": "The owning service did not answer in time",
 }
 _METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+GATEWAY_EVENT_PREFIXES = ("tenant.", "user.", "team.")
 CALLER_SECURITY = [{"OAuth2Password": []}, {"ApiKey": []}]
 
 
@@ -56,20 +58,27 @@ class OpenApiMerger:
             self._merged = spec
         return spec
 
-    async def _fetch(self, name: str) -> dict[str, Any] | None:
-        if name in self._specs:
-            return self._specs[name]
-        if time.monotonic() - self._failed_at.get(name, -RETRY_SECONDS) < RETRY_SECONDS:
+    async def events(self) -> dict[str, Any]:
+        """The event catalogue (AsyncAPI): the gateway's own events and every service's."""
+        own = asyncapi.document("Tidtam events", GATEWAY_EVENT_PREFIXES)
+        found = [await self._fetch(name, "/asyncapi.json") for name in OWNED_PREFIXES]
+        return asyncapi.merge(own, *[doc for doc in found if doc])
+
+    async def _fetch(self, name: str, path: str = "/openapi.json") -> dict[str, Any] | None:
+        key = f"{name}{path}"
+        if key in self._specs:
+            return self._specs[key]
+        if time.monotonic() - self._failed_at.get(key, -RETRY_SECONDS) < RETRY_SECONDS:
             return None
-        url = service_url(self.settings, name).rstrip("/") + "/openapi.json"
+        url = service_url(self.settings, name).rstrip("/") + path
         try:
             response = await self.client.get(url, timeout=3.0)
             response.raise_for_status()
-            self._specs[name] = response.json()
-            return self._specs[name]
+            self._specs[key] = response.json()
+            return self._specs[key]
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("cannot fetch %s: %r", url, exc)
-            self._failed_at[name] = time.monotonic()
+            self._failed_at[key] = time.monotonic()
             return None
 
 

@@ -69,3 +69,32 @@ async def test_every_lead_event_reaches_an_external_subscriber(gw, make_tenant, 
     kinds = [e.get("kind") for e in entries]
     for kind in ("followup", "stage_changed", "lost", "restored", "junked", "sent"):
         assert kind in kinds, kinds
+
+
+async def test_event_catalogue_is_served_and_describes_what_is_published(gw, make_tenant,
+                                                                         lead_events):
+    import jsonschema
+
+    doc = gw.get("/api/v1/asyncapi.json").json()
+    assert doc["asyncapi"].startswith("3.")
+    addresses = {c["address"] for c in doc["channels"].values()}
+    for type_ in ("lead.created", "lead.updated", "lead.sent", "lead.stage_changed",
+                  "lead.lost", "lead.junked", "lead.restored", "lead.followup_logged",
+                  "lead.transferred", "tenant.created", "user.created", "user.updated",
+                  "user.deactivated", "team.created"):
+        assert type_ in addresses, type_
+    t = make_tenant()
+    t.add_user("sales", "sales")
+    lead = t.create_lead("sales", company="บริษัท แคตตาล็อก จำกัด")
+    event = await lead_events.assert_published("lead.created",
+                                               lambda e: e["subject"] == lead["id"])
+    payload = {"$ref": "#/components/messages/lead_created_v1/payload",
+               "components": doc["components"]}
+    jsonschema.validate(event, payload)  # the envelope and data as the catalogue says
+    bad = {**event, "data": {**event["data"], "owner_id": 42}}
+    try:
+        jsonschema.validate(bad, payload)
+    except jsonschema.ValidationError:
+        pass
+    else:
+        raise AssertionError("the catalogue's schema accepted a wrong owner_id")

@@ -22,7 +22,7 @@ ENVELOPE_FIELDS = {
 }
 
 
-def document(title: str, source_prefix: str | None = None,
+def document(title: str, source_prefix: str | tuple[str, ...] | None = None,
              version: str = "0.1.0") -> dict[str, Any]:
     """AsyncAPI for every registered event type whose name starts with one of the prefixes
     (all when None): one channel per routing key on the `tidtam.events` topic exchange."""

@@ -65,7 +65,8 @@ def build_app(settings: LeadsSettings | None = None) -> FastAPI:
 
     app = create_app(service=SERVICE, title="Tidtam leads",
                      description="Leads, boxes, follow-up log, pipelines and labels",
-                     lifespan=lifespan, ready_checks=[database_ready, broker.ready_check])
+                     lifespan=lifespan, ready_checks=[database_ready, broker.ready_check],
+                     events_prefix="lead.")
     # transfer before leads: `/api/v1/leads/transfer` must not read as a lead id.
     for router in (transfer_router, leads_router, actions_router, followups_router,
                    pipelines_router, labels_router, catalog_router):
