@@ -4,7 +4,6 @@ The correlation id of the HTTP request travels into the event and into the consu
 from __future__ import annotations
 
 import uuid
-from contextlib import asynccontextmanager
 
 import aio_pika
 import httpx
@@ -21,6 +20,7 @@ from crmkit.deps import Ctx, Db
 from crmkit.events import CloudEvent
 from crmkit.messaging import Broker
 from crmkit.outbox import OutboxRelay, stage
+from crmkit.runtime import EventWorkers, service_lifespan
 from crmkit.web import create_app
 
 pytestmark = pytest.mark.integration
@@ -37,19 +37,8 @@ def build_app(settings: ServiceSettings, kind: str, seen: list):
     async def on_created(session, event: CloudEvent, tenant):
         seen.append((event.id, klogging.correlation_id.get(), tenant.value))
 
-    @asynccontextmanager
-    async def lifespan(app):
-        app.state.settings = settings
-        app.state.sessionmaker = maker
-        broker.add_consumer(consumer)
-        await broker.start()
-        await relay.start()
-        try:
-            yield
-        finally:
-            await relay.stop()
-            await broker.stop()
-            await engine.dispose()
+    lifespan = service_lifespan(settings, engine, maker,
+                                EventWorkers(broker, relay, (consumer,)))
 
     app = create_app(service="kit", title="kit", lifespan=lifespan,
                      ready_checks=[broker.ready_check])

@@ -5,8 +5,6 @@ One process runs the API, the outbox relay and the event consumer (FastAPI lifes
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
-
 import sqlalchemy as sa
 from fastapi import FastAPI
 
@@ -15,6 +13,7 @@ from crmkit.consumer import Consumer
 from crmkit.db import create_engine, sessionmaker
 from crmkit.messaging import Broker
 from crmkit.outbox import OutboxRelay
+from crmkit.runtime import EventWorkers, service_lifespan
 from crmkit.web import create_app
 
 from . import consumers
@@ -41,19 +40,8 @@ def build_app(settings: LeadsSettings | None = None) -> FastAPI:
     relay = OutboxRelay(SERVICE, maker, broker, settings.outbox_sweep_seconds)
     consumer = consumers.register(Consumer("projections", consumers.BINDINGS, maker, SERVICE))
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        app.state.settings = settings
-        app.state.sessionmaker = maker
-        broker.add_consumer(consumer)
-        await broker.start()
-        await relay.start()
-        try:
-            yield
-        finally:
-            await relay.stop()
-            await broker.stop()
-            await engine.dispose()
+    workers = EventWorkers(broker, relay, (consumer,))
+    lifespan = service_lifespan(settings, engine, maker, workers)
 
     async def database_ready() -> str | None:
         try:

@@ -1,0 +1,56 @@
+"""What runs beside the API in every service process: the broker connection, the outbox
+relay and the consumers, started and stopped with the app (FastAPI lifespan)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from .consumer import Consumer
+from .messaging import Broker
+from .outbox import OutboxRelay
+
+
+@dataclass
+class EventWorkers:
+    broker: Broker
+    relay: OutboxRelay
+    consumers: tuple[Consumer, ...] = ()
+
+    async def start(self) -> None:
+        # Not waiting for RabbitMQ: requests are served while the broker is away; the relay
+        # catches up from the outbox, and consumers re-attach, when it returns.
+        for consumer in self.consumers:
+            self.broker.add_consumer(consumer)
+        await self.broker.start()
+        await self.relay.start()
+
+    async def stop(self) -> None:
+        await self.relay.stop()
+        await self.broker.stop()
+
+    async def ready_check(self) -> str | None:
+        return await self.broker.ready_check()
+
+
+def service_lifespan(settings, engine: AsyncEngine,
+                     maker: async_sessionmaker[AsyncSession],
+                     workers: EventWorkers) -> Callable[[FastAPI], AbstractAsyncContextManager]:
+    """Sets what crmkit.deps needs on app.state, runs the workers, disposes the pool."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.sessionmaker = maker
+        await workers.start()
+        try:
+            yield
+        finally:
+            await workers.stop()
+            await engine.dispose()
+
+    return lifespan
