@@ -4,9 +4,10 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, StrictBool, field_validator
+from pydantic import StrictBool, field_validator
 
 from ..common import Email, Input, Name, Password
+from .events import UserData
 
 UserRole = Literal["admin", "manager", "sales"]
 
@@ -41,13 +42,8 @@ class UserUpdate(Input):
         return v.lower()
 
 
-class UserOut(BaseModel):
-    id: uuid.UUID
-    tenant_id: uuid.UUID
-    email: str
-    name: str
-    role: str
-    team_id: uuid.UUID | None
-    active: bool
+class UserOut(UserData):
+    """A user as the API shows it: what the events carry, plus when."""
+
     created_at: datetime
     updated_at: datetime
