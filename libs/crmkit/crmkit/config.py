@@ -61,8 +61,9 @@ class ServiceSettings(KitSettings):
     service_name: str = "service"
     database_url: str = ""
     migrate_database_url: str = ""
-    db_pool_size: int = 10
-    db_max_overflow: int = 10
+    # A fixed pool (no overflow: overflow connections are opened and closed per use).
+    db_pool_size: int = 16
+    db_max_overflow: int = 0
     outbox_sweep_seconds: float = 2.0
     consumer_prefetch: int = 32
     consumer_delivery_limit: int = 5

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import sqlalchemy as sa
+import asyncpg
 from sqlalchemy import MetaData, event
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import (
@@ -53,10 +53,14 @@ def make_base(metadata: MetaData | None = None) -> type[DeclarativeBase]:
     return Base
 
 
-def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 16, max_overflow: int = 0) -> AsyncEngine:
+    """No overflow by default: an overflow connection is opened and closed per use, which
+    under load costs far more than waiting for a pooled one. JIT is off: every statement of
+    an OLTP service is small, and PostgreSQL's cost-based JIT trigger only ever adds
+    milliseconds of compilation to queries that run in fractions of one."""
     return create_async_engine(
         url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True,
-        connect_args={"server_settings": {"application_name": "tidtam"}},
+        connect_args={"server_settings": {"application_name": "tidtam", "jit": "off"}},
     )
 
 
@@ -68,9 +72,21 @@ def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 def _set_tenant(session: Session, transaction, connection) -> None:
     tenant = session.info.get("tenant")
     if tenant is not None:
-        connection.execute(
-            sa.text("SELECT set_config(:k, :v, true)"), {"k": TENANT_SETTING, "v": str(tenant)}
-        )
+        # Driver-level SQL: this runs once per transaction, and needs no compilation.
+        connection.exec_driver_sql(_SET_TENANT, (TENANT_SETTING, str(tenant)))
+
+
+_SET_TENANT = "SELECT set_config($1, $2, true)"
+
+
+async def driver(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection of the session's transaction, begun (tenant set) if it was
+    not yet: for hot paths that run their prepared SQL without SQLAlchemy's per-statement
+    work. Its statements are part of the same transaction, committed or rolled back with
+    the session; nothing else changes (RLS, the tenant setting, the edge commit)."""
+    conn = await session.connection()
+    raw = await conn.get_raw_connection()
+    return raw.driver_connection
 
 
 @asynccontextmanager
