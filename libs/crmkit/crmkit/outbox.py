@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from . import failpoints
+from .db import driver
 from .db import sessionmaker as make_sessionmaker
 from .events import CloudEvent
 from .logging import correlation_id
@@ -39,10 +40,15 @@ logger = logging.getLogger("crmkit.outbox")
 OUTBOX, _ = kit_tables(sa.MetaData())
 
 
-def _row(event: CloudEvent) -> dict:
+def _with_correlation(event: CloudEvent) -> CloudEvent:
     if event.correlationid is None and (cid := correlation_id.get()):
         # Carry the request's correlation id into every event it causes.
         event = event.model_copy(update={"correlationid": cid})
+    return event
+
+
+def _row(event: CloudEvent) -> dict:
+    event = _with_correlation(event)
     return {
         "event_id": uuid.UUID(event.id), "event_type": event.type,
         "tenant_id": uuid.UUID(event.tenantid),
@@ -50,9 +56,19 @@ def _row(event: CloudEvent) -> dict:
     }
 
 
+_STAGE = ("INSERT INTO outbox (event_id, event_type, tenant_id, payload) "
+          "VALUES ($1, $2, $3, $4::jsonb)")
+
+
 async def stage(session: AsyncSession, event: CloudEvent) -> None:
-    """Stage `event` in the caller's transaction (executes the INSERT; never commits)."""
-    await session.execute(sa.insert(OUTBOX).values(_row(event)))
+    """Stage `event` in the caller's transaction (executes the INSERT; never commits).
+
+    Every request that changes something stages an event, so this runs as one prepared
+    statement on the transaction's own connection, not through SQLAlchemy's compiler."""
+    event = _with_correlation(event)
+    conn = await driver(session)
+    await conn.execute(_STAGE, uuid.UUID(event.id), event.type, uuid.UUID(event.tenantid),
+                       event.model_dump_json(exclude_none=True))
 
 
 async def stage_many(session: AsyncSession, events: Iterable[CloudEvent]) -> None:
