@@ -22,6 +22,10 @@ from .schemas import ReasonIn, ReasonOut, SourceIn, SourceOut
 # Tenants whose defaults were seen committed: skips the check on every request. Only filled
 # from a read that found them, never from our own uncommitted insert.
 _ready: set[uuid.UUID] = set()
+# (tenant, key) of sources seen committed. Sources are never deleted or renamed, so a key
+# once seen stays valid; a session that inserted defaults itself caches nothing (its read
+# may be its own uncommitted row). The leads' foreign key to sources stays the backstop.
+_sources: set[tuple[uuid.UUID, str]] = set()
 
 
 def reason_id(tenant: TenantId, kind: str, text: str) -> uuid.UUID:
@@ -34,6 +38,7 @@ async def ensure_defaults(session: AsyncSession, tenant: TenantId) -> None:
     if await pipelines.standard_exists(session, tenant):
         _ready.add(tenant.value)
         return
+    session.info[pipelines.WROTE_CATALOG] = True
     await pipelines.create_standard(session, tenant)
     await repository.insert_sources(session, tenant, defaults.SOURCES)
     await repository.insert_reasons(session, tenant, [
@@ -64,7 +69,13 @@ async def add_source(session: AsyncSession, ctx: RequestContext, body: SourceIn)
 
 
 async def require_source(session: AsyncSession, ctx: RequestContext, key: str) -> None:
-    if not await repository.source_exists(session, ctx.tenant, key):
+    cache_key = (ctx.tenant.value, key)
+    if cache_key in _sources:
+        return
+    if await repository.source_exists(session, ctx.tenant, key):
+        if not session.info.get(pipelines.WROTE_CATALOG):
+            _sources.add(cache_key)
+    else:
         keys = ", ".join(s.key for s in await repository.list_sources(session, ctx.tenant))
         # A reference to something the tenant does not have is 404, as for any record the
         # caller cannot see; `fields` says which one.

@@ -6,11 +6,13 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId, VisibilityScope
+from crmkit.db import driver
 
 from ..labels.models import Label, LeadLabel
 from .models import Lead
@@ -49,6 +51,32 @@ async def insert(session: AsyncSession, tenant: TenantId, values: dict[str, Any]
     return (await session.execute(
         sa.insert(Lead).values(tenant_id=tenant.value, **values).returning(*COLUMNS)
     )).mappings().one()
+
+
+_RETURNING = ", ".join(c.name for c in COLUMNS)
+_INSERT_CREATED = f"""
+WITH lead AS (
+    INSERT INTO leads (tenant_id, id, name, phone, phone_ext, email, company, note, source,
+                       owner_id, pipeline_id, stage_id, potential)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+    RETURNING {_RETURNING}
+), history AS (
+    INSERT INTO lead_history (tenant_id, lead_id, kind, author_id, detail)
+    SELECT tenant_id, id, 'created', $14, $15::jsonb FROM lead
+)
+SELECT * FROM lead"""
+
+
+async def insert_created(session: AsyncSession, tenant: TenantId, values: dict[str, Any],
+                         author_id: uuid.UUID, detail: dict[str, Any]):
+    """Insert a new lead and its `created` history entry in one statement (the hot path of
+    POST /leads: one round trip, no SQLAlchemy compilation). Returns the lead's row."""
+    conn = await driver(session)
+    v = values
+    return await conn.fetchrow(
+        _INSERT_CREATED, tenant.value, v["id"], v["name"], v["phone"], v["phone_ext"],
+        v["email"], v["company"], v["note"], v["source"], v["owner_id"], v["pipeline_id"],
+        v["stage_id"], v["potential"], author_id, orjson.dumps(detail).decode())
 
 
 async def get(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
@@ -108,14 +136,36 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
     return list((await session.execute(q)).mappings())
 
 
+def _duplicates_query(tenant: TenantId, scope: VisibilityScope, phone: str, email: str,
+                      exclude: uuid.UUID) -> tuple[str, list[Any]]:
+    # One branch per index (ix_leads_phone, ix_leads_email; both partial on the literal
+    # status 'inbox'), so that the plan PostgreSQL caches for this prepared statement (a
+    # generic plan, after five executions) still uses them. As one OR with a parameter for
+    # the status, the generic plan walked the tenant's whole inbox: 90 ms at 100,000 leads.
+    args: list[Any] = [tenant.value, exclude, phone, email.lower()]
+    if scope.sees_all:
+        visible = ""
+    else:
+        args.append(sorted(scope.owner_ids))
+        visible = " AND (owner_id = ANY($5::uuid[])"
+        if scope.sender_id is not None:
+            args.append(scope.sender_id)
+            visible += " OR sent_by @> ARRAY[$6::uuid]"
+        visible += ")"
+    branch = ("(SELECT id, name, phone, created_at FROM leads WHERE tenant_id = $1 "
+              "AND status = 'inbox' AND {match} AND id <> $2" + visible +
+              " ORDER BY created_at DESC LIMIT 10)")
+    sql = (f"SELECT id, name, phone FROM ({branch.format(match='phone = $3')} UNION "
+           f"{branch.format(match='lower(email) = $4')}) AS d "
+           "ORDER BY created_at DESC LIMIT 10")
+    return sql, args
+
+
 async def duplicates(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
                      phone: str, email: str, exclude: uuid.UUID) -> list:
     """Open leads the caller can see with the same phone or email."""
-    q = (sa.select(Lead.id, Lead.name, Lead.phone).where(
-        Lead.tenant_id == tenant.value, Lead.status == "inbox", Lead.id != exclude,
-        sa.or_(Lead.phone == phone, sa.func.lower(Lead.email) == email.lower()),
-        readable(scope)).order_by(Lead.created_at.desc()).limit(10))
-    return list((await session.execute(q)).mappings())
+    sql, args = _duplicates_query(tenant, scope, phone, email, exclude)
+    return await (await driver(session)).fetch(sql, *args)
 
 
 async def set_label(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,

@@ -21,7 +21,6 @@ from ..users import service as users
 from . import repository
 from .events import stage_lead_event
 from .schemas import (
-    DuplicateHint,
     LeadCreate,
     LeadCreated,
     LeadOut,
@@ -33,12 +32,17 @@ READ_ONLY = ("you see this lead because you sent it on; only its owner (or someo
              "manages them) may change it")
 
 
-def to_out(ctx: RequestContext, row: Any, label_ids: list[uuid.UUID] | None = None) -> LeadOut:
+def _out_data(ctx: RequestContext, row: Any,
+              label_ids: list[uuid.UUID] | None = None) -> dict[str, Any]:
     data = dict(row)
     data["reason"] = data.pop("status_reason")
     data["label_ids"] = label_ids if label_ids is not None else (data.get("label_ids") or [])
     data["read_only"] = not ctx.lead_scope.may_write(row["owner_id"])
-    return LeadOut.model_validate(data)
+    return data
+
+
+def to_out(ctx: RequestContext, row: Any, label_ids: list[uuid.UUID] | None = None) -> LeadOut:
+    return LeadOut.model_validate(_out_data(ctx, row, label_ids))
 
 
 async def load(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID, *,
@@ -71,21 +75,20 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate) -
     stage = await pipelines.resolve_stage(session, ctx, body.pipeline_id, body.stage_id)
     await labels.require_visible(session, ctx, body.label_ids, "body.label_ids")
     phone, ext = split_phone(body.phone)
-    row = await repository.insert(session, ctx.tenant, dict(
+    row = await repository.insert_created(session, ctx.tenant, dict(
         id=uuid.uuid4(), name=body.name, phone=phone, phone_ext=ext, email=body.email,
         company=body.company, note=body.note, source=body.source, owner_id=owner,
         pipeline_id=stage.pipeline_id, stage_id=stage.id, potential=body.potential,
-    ))
+    ), ctx.user_id, {"owner_id": str(owner), "source": body.source})
     await repository.set_label(session, ctx.tenant, row["id"], body.label_ids)
-    await history.append(session, ctx.tenant, row["id"], "created", ctx.user_id,
-                         detail={"owner_id": str(owner), "source": body.source})
     await stage_lead_event(session, ctx.tenant, "lead.created", row)
     dups = await repository.duplicates(session, ctx.tenant, ctx.lead_scope, phone,
                                        body.email, row["id"])
-    hints = [DuplicateHint(id=d["id"], name=d["name"],
-                           match="phone" if d["phone"] == phone else "email") for d in dups]
-    out = to_out(ctx, row, list(dict.fromkeys(body.label_ids)))
-    return LeadCreated(**out.model_dump(), possible_duplicates=hints)
+    data = _out_data(ctx, row, list(dict.fromkeys(body.label_ids)))
+    data["possible_duplicates"] = [
+        {"id": d["id"], "name": d["name"], "match": "phone" if d["phone"] == phone else "email"}
+        for d in dups]
+    return LeadCreated.model_validate(data)
 
 
 async def get(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID) -> LeadOut:

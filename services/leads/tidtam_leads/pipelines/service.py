@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +12,9 @@ from ..catalog import defaults
 from . import repository
 from .models import Stage
 from .schemas import MAX_EXTRA_PIPELINES, MAX_STAGES, PipelineIn, PipelineOut, StageIn, StageOut
+
+WROTE_CATALOG = "tidtam_leads.wrote_catalog"  # set by catalog.ensure_defaults
+WROTE_PIPELINES = "tidtam_leads.wrote_pipelines"
 
 
 def standard_pipeline_id(tenant: TenantId) -> uuid.UUID:
@@ -58,6 +62,7 @@ async def create_pipeline(session: AsyncSession, ctx: RequestContext,
 
     if not ctx.is_admin:
         raise Forbidden("only an admin may add pipelines")
+    session.info[WROTE_PIPELINES] = True
     await ensure_defaults(session, ctx.tenant)
     await repository.lock_pipelines(session, ctx.tenant)
     if await repository.count_extra(session, ctx.tenant) >= MAX_EXTRA_PIPELINES:
@@ -74,6 +79,7 @@ async def add_stage(session: AsyncSession, ctx: RequestContext, pid: uuid.UUID,
                     body: StageIn) -> PipelineOut:
     if not ctx.is_admin:
         raise Forbidden("only an admin may add stages")
+    session.info[WROTE_PIPELINES] = True
     await get_pipeline(session, ctx, pid)
     await repository.lock_pipelines(session, ctx.tenant)
     count = await repository.count_stages(session, ctx.tenant, pid)
@@ -86,11 +92,27 @@ async def add_stage(session: AsyncSession, ctx: RequestContext, pid: uuid.UUID,
     return await get_pipeline(session, ctx, pid)
 
 
+class StartStage(NamedTuple):
+    id: uuid.UUID
+    pipeline_id: uuid.UUID
+
+
+# (tenant, pipeline id or None for the standard one) -> the pipeline's first stage. Stages
+# are only ever appended (never deleted or reordered) and a pipeline's standard flag never
+# changes, so a first stage once seen committed stays the first stage. Not filled by a
+# session that wrote pipelines itself (its read may be its own uncommitted row).
+_first_stage: dict[tuple[uuid.UUID, uuid.UUID | None], StartStage] = {}
+
+
 async def resolve_stage(session: AsyncSession, ctx: RequestContext,
                         pipeline_id: uuid.UUID | None, stage_id: uuid.UUID | None,
-                        prefix: str = "body") -> Stage:
+                        prefix: str = "body") -> Stage | StartStage:
     """The stage a new lead starts in: given, or the first of the given (else standard)
     pipeline. Unknown ids are 422 naming the field."""
+    if stage_id is None:
+        cached = _first_stage.get((ctx.tenant.value, pipeline_id))
+        if cached is not None:
+            return cached
     if stage_id is not None:
         stage = await repository.get_stage(session, ctx.tenant, stage_id)
         if stage is None:
@@ -104,6 +126,8 @@ async def resolve_stage(session: AsyncSession, ctx: RequestContext,
     if stage is None:
         raise NotFound.on(f"{prefix}.pipeline_id", f"no pipeline {pipeline_id} in this "
                                                         "tenant")
+    if not session.info.get(WROTE_CATALOG) and not session.info.get(WROTE_PIPELINES):
+        _first_stage[(ctx.tenant.value, pipeline_id)] = StartStage(stage.id, stage.pipeline_id)
     return stage
 
 
