@@ -141,7 +141,10 @@ def _duplicates_query(tenant: TenantId, scope: VisibilityScope, phone: str, emai
     # One branch per index (ix_leads_phone, ix_leads_email; both partial on the literal
     # status 'inbox'), so that the plan PostgreSQL caches for this prepared statement (a
     # generic plan, after five executions) still uses them. As one OR with a parameter for
-    # the status, the generic plan walked the tenant's whole inbox: 90 ms at 100,000 leads.
+    # the status, the generic plan walked the tenant's whole inbox (90 ms at 100,000 leads);
+    # so did a branch with its own ORDER BY created_at LIMIT, which tempted the planner into
+    # the (tenant_id, status, created_at) index. The branches only fetch matches; the sort
+    # and limit come after the union.
     args: list[Any] = [tenant.value, exclude, phone, email.lower()]
     if scope.sees_all:
         visible = ""
@@ -152,9 +155,8 @@ def _duplicates_query(tenant: TenantId, scope: VisibilityScope, phone: str, emai
             args.append(scope.sender_id)
             visible += " OR sent_by @> ARRAY[$6::uuid]"
         visible += ")"
-    branch = ("(SELECT id, name, phone, created_at FROM leads WHERE tenant_id = $1 "
-              "AND status = 'inbox' AND {match} AND id <> $2" + visible +
-              " ORDER BY created_at DESC LIMIT 10)")
+    branch = ("SELECT id, name, phone, created_at FROM leads WHERE tenant_id = $1 "
+              "AND status = 'inbox' AND {match} AND id <> $2" + visible)
     sql = (f"SELECT id, name, phone FROM ({branch.format(match='phone = $3')} UNION "
            f"{branch.format(match='lower(email) = $4')}) AS d "
            "ORDER BY created_at DESC LIMIT 10")
