@@ -43,3 +43,5 @@ class Lead(TenantMixin, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     search: Mapped[str] = mapped_column(Text, Computed(SEARCH_EXPR, persisted=True))
+    # Duplicate hints match on it: a plain column, so its index serves under RLS (0002).
+    email_key: Mapped[str] = mapped_column(Text, Computed("lower(email)", persisted=True))

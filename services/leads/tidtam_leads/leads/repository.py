@@ -17,7 +17,7 @@ from crmkit.db import driver
 from ..labels.models import Label, LeadLabel
 from .models import Lead
 
-COLUMNS = [c for c in Lead.__table__.c if c.name != "search"]
+COLUMNS = [c for c in Lead.__table__.c if c.name not in ("search", "email_key")]
 UUID_ARRAY = sa.ARRAY(sa.Uuid)
 
 
@@ -158,7 +158,7 @@ def _duplicates_query(tenant: TenantId, scope: VisibilityScope, phone: str, emai
     branch = ("SELECT id, name, phone, created_at FROM leads WHERE tenant_id = $1 "
               "AND status = 'inbox' AND {match} AND id <> $2" + visible)
     sql = (f"SELECT id, name, phone FROM ({branch.format(match='phone = $3')} UNION "
-           f"{branch.format(match='lower(email) = $4')}) AS d "
+           f"{branch.format(match='email_key = $4')}) AS d "
            "ORDER BY created_at DESC LIMIT 10")
     return sql, args
 
