@@ -15,7 +15,7 @@ from .db import unit_of_work
 from .logging import correlation_id
 
 
-def get_context(request: Request) -> RequestContext:
+async def get_context(request: Request) -> RequestContext:
     settings = request.app.state.settings
     ctx = verify_context(settings.context_secret.get_secret_value(), request.headers.get(HEADER))
     if ctx.correlation_id and not request.headers.get("x-correlation-id"):
