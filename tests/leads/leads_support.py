@@ -1,25 +1,24 @@
 """Reusable helpers for tests that drive the leads service (also for later e2e tests).
 
 - `run_leads_service(db, amqp_url, secret)`: the real `uvicorn tidtam_leads.main:app`.
-- `Tenant`: a tenant with an admin, a manager and sales people in two teams, announced to
-  the service the way the gateway does it (tenant.created / user.created through the real
-  broker); `tenant.headers(person, visibility)` signs a context as the gateway would.
+- `make_tenant`: crmkit.testing.tenants' tenant (people in two teams, announced through the
+  broker) signed with this suite's secret.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import aio_pika
-import anyio
-import asyncpg
-from sqlalchemy.engine import make_url
-
-from crmkit.context import HEADER, sign_context
-from crmkit.events import EXCHANGE, CloudEvent
 from crmkit.testing.process import ServiceProcess
+from crmkit.testing.tenants import (  # noqa: F401  (re-exported for the leads tests)
+    GatewayEvents,
+    Person,
+    Tenant,
+    pg_dsn,
+    wait_for_users,
+)
+from crmkit.testing.tenants import make_tenant as _make_tenant
 
 SECRET = "leads-test-context-secret"
 LEADS_DIR = Path(__file__).resolve().parents[2] / "services" / "leads"
@@ -38,128 +37,9 @@ def run_leads_service(db, amqp_url: str, secret: str = SECRET,
     }, log_path=log_path).start()
 
 
-def pg_dsn(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-@dataclass(frozen=True)
-class Person:
-    id: uuid.UUID
-    role: str
-    name: str
-    team_id: uuid.UUID | None
-    email: str
-
-
-@dataclass
-class Tenant:
-    id: uuid.UUID
-    people: dict[str, Person] = field(default_factory=dict)
-    secret: str = SECRET
-    seq: int = 0
-
-    def __getattr__(self, key: str) -> Person:
-        people = self.__dict__.get("people", {})
-        if key in people:
-            return people[key]
-        raise AttributeError(key)
-
-    def team_of(self, person: Person) -> list[uuid.UUID]:
-        if person.team_id is None:
-            return []
-        return [p.id for p in self.people.values() if p.team_id == person.team_id]
-
-    def headers(self, person: Person, visibility: str = "all", *,
-                allow_stage_back: bool = False) -> dict[str, str]:
-        token = sign_context(
-            self.secret, tenant_id=self.id, user_id=person.id, role=person.role,
-            team_id=person.team_id, lead_visibility=visibility,
-            team_member_ids=self.team_of(person),
-            settings={"allow_stage_back": allow_stage_back})
-        return {HEADER: token}
-
-
-class GatewayEvents:
-    """Publishes the gateway's events (docs/CONTRACTS.md) to the real exchange."""
-
-    def __init__(self, amqp_url: str):
-        self.amqp_url = amqp_url
-        self._conn = None
-        self._exchange = None
-
-    async def start(self) -> None:
-        self._conn = await aio_pika.connect(self.amqp_url)
-        channel = await self._conn.channel(publisher_confirms=True)
-        self._exchange = await channel.declare_exchange(EXCHANGE, aio_pika.ExchangeType.TOPIC,
-                                                        durable=True)
-
-    async def stop(self) -> None:
-        if self._conn:
-            await self._conn.close()
-
-    async def publish(self, type_: str, tenant_id: uuid.UUID, subject: uuid.UUID, data: dict,
-                      sequence: int = 1) -> CloudEvent:
-        event = CloudEvent(source="/gateway", type=type_, subject=str(subject),
-                           tenantid=str(tenant_id), sequence=sequence, data=data)
-        await self._exchange.publish(aio_pika.Message(
-            event.to_bytes(), content_type="application/cloudevents+json",
-            message_id=event.id, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-            routing_key=type_)
-        return event
-
-    async def user(self, tenant: Tenant, person: Person, type_: str = "user.created",
-                   active: bool = True, sequence: int | None = None) -> CloudEvent:
-        tenant.seq += 1
-        return await self.publish(type_, tenant.id, person.id, {
-            "id": str(person.id), "tenant_id": str(tenant.id), "email": person.email,
-            "name": person.name, "role": person.role,
-            "team_id": str(person.team_id) if person.team_id else None, "active": active,
-        }, sequence if sequence is not None else tenant.seq)
-
-
-DEFAULT_PEOPLE = [
-    # key, role, name, team
-    ("admin", "admin", "สมชาย แอดมิน", None),
-    ("manager", "manager", "สมหญิง ผู้จัดการ", "a"),
-    ("sales1", "sales", "มานะ ขายเก่ง", "a"),
-    ("sales2", "sales", "ปิติ ขยัน", "a"),
-    ("sales3", "sales", "ชูใจ ทีมบี", "b"),
-]
-
-
-async def make_tenant(gateway: GatewayEvents, owner_url: str, *,
-                      secret: str = SECRET, announce_tenant: bool = True) -> Tenant:
-    """A tenant and its people, announced through the broker; returns once the service's
-    users projection holds them all."""
-    tenant = Tenant(uuid.uuid4(), secret=secret)
-    teams = {"a": uuid.uuid4(), "b": uuid.uuid4()}
-    for key, role, name, team in DEFAULT_PEOPLE:
-        tenant.people[key] = Person(uuid.uuid4(), role, name, teams.get(team),
-                                    f"{key}.{tenant.id.hex[:6]}@example.co.th")
-    if announce_tenant:
-        await gateway.publish("tenant.created", tenant.id, tenant.id,
-                              {"id": str(tenant.id), "name": "บริษัท ทดสอบ จำกัด",
-                               "plan": "standard"})
-    for person in tenant.people.values():
-        await gateway.user(tenant, person)
-    await wait_for_users(owner_url, tenant.id, [p.id for p in tenant.people.values()])
-    return tenant
-
-
-async def wait_for_users(owner_url: str, tenant_id: uuid.UUID, ids: list[uuid.UUID],
-                         *, active: bool | None = None, timeout: float = 15.0) -> None:
-    conn = await asyncpg.connect(pg_dsn(owner_url))
-    try:
-        with anyio.fail_after(timeout):
-            while True:
-                q = "SELECT count(*) FROM users WHERE tenant_id = $1 AND id = ANY($2::uuid[])"
-                if active is not None:
-                    q += f" AND active = {'true' if active else 'false'}"
-                if await conn.fetchval(q, tenant_id, ids) == len(ids):
-                    return
-                await anyio.sleep(0.05)
-    finally:
-        await conn.close()
+async def make_tenant(gateway: GatewayEvents, owner_url: str, *, secret: str = SECRET,
+                      **kw) -> Tenant:
+    return await _make_tenant(gateway, owner_url, secret=secret, **kw)
 
 
 def lead_body(**over) -> dict:

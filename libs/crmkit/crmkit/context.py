@@ -84,6 +84,9 @@ class RequestContext:
     role: Role
     team_id: uuid.UUID | None
     lead_scope: VisibilityScope
+    # Accounts and their contacts follow the tenant's `account_visibility` by the same rule
+    # (`scope_for`); there is no Sent box for accounts, so its `sender_id` is never used.
+    account_scope: VisibilityScope
     settings: dict[str, Any]
     correlation_id: str | None = None
 
@@ -135,10 +138,12 @@ def _unb64(text: str) -> bytes:
 def sign_context(secret: str, *, tenant_id: uuid.UUID, user_id: uuid.UUID, role: str,
                  team_id: uuid.UUID | None, lead_visibility: str,
                  team_member_ids: list[uuid.UUID], settings: dict[str, Any],
+                 account_visibility: str = "all",
                  correlation_id: str | None = None, ttl: int = 60) -> str:
     payload = {
         "tid": str(tenant_id), "uid": str(user_id), "role": role,
         "team": str(team_id) if team_id else None, "lv": lead_visibility,
+        "av": account_visibility,
         "tm": [str(m) for m in team_member_ids], "set": settings,
         "cid": correlation_id, "exp": int(time.time()) + ttl,
     }
@@ -172,6 +177,7 @@ def verify_context(secret: str, token: str | None) -> RequestContext:
             role=p["role"],
             team_id=team,
             lead_scope=scope_for(p["role"], p["lv"], user_id, members),
+            account_scope=scope_for(p["role"], p["av"], user_id, members),
             settings=dict(p.get("set") or {}),
             correlation_id=p.get("cid"),
         )

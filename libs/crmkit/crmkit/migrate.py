@@ -72,7 +72,8 @@ def upgrade(service_dir: Path, url: str, app_role: str = APP_ROLE) -> None:
     cfg.set_main_option("script_location", str(service_dir / "migrations"))
     cfg.attributes["database_url"] = url
     cfg.attributes["app_role"] = app_role
-    command.upgrade(cfg, "head")
+    # "heads": a service's domains may add independent branches of revisions.
+    command.upgrade(cfg, "heads")
 
 
 def run_env(target_metadata) -> None:

@@ -245,7 +245,7 @@ def documented_openapi(app: FastAPI, always: tuple[int, ...] = (401, 422)) -> Ca
 def create_app(*, service: str, title: str, version: str = "0.1.0", description: str = "",
                lifespan=None, max_body: int = MAX_BODY,
                ready_checks: list[Callable[[], Awaitable[str | None]]] | None = None,
-               events_prefix: str | None = None) -> FastAPI:
+               events_prefix: str | tuple[str, ...] | None = None) -> FastAPI:
     """A service app with the shared edge. With `events_prefix` (e.g. "lead."), the catalogue
     of the events it publishes is served as AsyncAPI at `/asyncapi.json`."""
     app = FastAPI(title=title, version=version, description=description, lifespan=lifespan,

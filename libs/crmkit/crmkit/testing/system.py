@@ -1,8 +1,8 @@
 """The whole system as real processes on fresh databases: for e2e tests and benchmarks.
 
     system = System(owner_db_url, amqp_url, tag="e2e")
-    system.start()          # migrates, starts leads then gateway, waits for /readyz
-    system.gateway.url, system.leads.url, system.operator_token
+    system.start()          # migrates, starts the services then the gateway (/readyz)
+    system.gateway.url, system.leads.url, system.accounts.url, system.operator_token
     system.stop()
 """
 
@@ -21,6 +21,7 @@ from crmkit.testing.process import ServiceProcess
 
 ROOT = Path(__file__).resolve().parents[4]
 APP_ROLE = "tidtam_app"
+SERVICES = ("leads", "accounts")  # under services/, each with a database of its own
 
 
 def _with_db(url: str, db: str, user: str | None = None) -> str:
@@ -37,21 +38,22 @@ class System:
         suffix = f"_{uuid.uuid4().hex[:8]}" if unique else ""
         self.owner_db_url = owner_db_url
         self.amqp_url = amqp_url
-        self.dbs = {"leads": f"tidtam_{tag}_leads{suffix}",
-                    "gateway": f"tidtam_{tag}_gateway{suffix}"}
+        self.dbs = {name: f"tidtam_{tag}_{name}{suffix}" for name in (*SERVICES, "gateway")}
         self.operator_token = secrets.token_urlsafe(24)
         self.context_secret = secrets.token_urlsafe(24)
         self.log_dir = log_dir or ROOT / ".run" / "logs"
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.extra_env = extra_env or {}
         self.leads: ServiceProcess | None = None
+        self.accounts: ServiceProcess | None = None
         self.gateway: ServiceProcess | None = None
 
     def db_url(self, service: str, *, owner: bool = False) -> str:
         return _with_db(self.owner_db_url, self.dbs[service], None if owner else APP_ROLE)
 
     def migrate(self) -> None:
-        migrate.setup(ROOT / "services" / "leads", self.db_url("leads", owner=True), APP_ROLE)
+        for name in SERVICES:
+            migrate.setup(ROOT / "services" / name, self.db_url(name, owner=True), APP_ROLE)
         migrate.setup(ROOT / "gateway", self.db_url("gateway", owner=True), APP_ROLE)
 
     def common_env(self) -> dict[str, str]:
@@ -59,23 +61,42 @@ class System:
                 "TIDTAM_CONTEXT_SECRET": self.context_secret, "TIDTAM_LOG_LEVEL": "WARNING",
                 **self.extra_env}
 
+    def service_process(self, name: str, port: int | None = None,
+                        env: dict[str, str] | None = None) -> ServiceProcess:
+        """A (not yet started) process of service `name`; pass `port` to restart one on
+        the port the gateway already points at."""
+        return ServiceProcess(f"tidtam_{name}.main:app", {
+            **self.common_env(), **self.peer_urls(),
+            f"TIDTAM_{name.upper()}_DATABASE_URL": self.db_url(name),
+            **(env or {})}, port=port, log_path=self.log_dir / f"{self.dbs[name]}.log")
+
     def leads_process(self, port: int | None = None, env: dict[str, str] | None = None):
-        return ServiceProcess("tidtam_leads.main:app", {
-            **self.common_env(), "TIDTAM_LEADS_DATABASE_URL": self.db_url("leads"),
-            **(env or {})}, port=port, log_path=self.log_dir / f"{self.dbs['leads']}.log")
+        return self.service_process("leads", port, env)
+
+    def accounts_process(self, port: int | None = None, env: dict[str, str] | None = None):
+        return self.service_process("accounts", port, env)
+
+    def peer_urls(self) -> dict[str, str]:
+        """`TIDTAM_<NAME>_URL` of every service already started (services call each other
+        for fresh reads, e.g. leads reads an account when a lead is made from it)."""
+        return {f"TIDTAM_{name.upper()}_URL": getattr(self, name).url
+                for name in SERVICES if getattr(self, name) is not None}
 
     def start(self) -> System:
         self.migrate()
+        # accounts first: leads reads accounts (a lead made from an account).
+        self.accounts = self.accounts_process().start()
         self.leads = self.leads_process().start()
         self.gateway = ServiceProcess("tidtam_gateway.main:app", {
-            **self.common_env(), "TIDTAM_GATEWAY_DATABASE_URL": self.db_url("gateway"),
-            "TIDTAM_LEADS_URL": self.leads.url, "TIDTAM_OPERATOR_TOKEN": self.operator_token,
+            **self.common_env(), **self.peer_urls(),
+            "TIDTAM_GATEWAY_DATABASE_URL": self.db_url("gateway"),
+            "TIDTAM_OPERATOR_TOKEN": self.operator_token,
             "TIDTAM_JWT_SECRET": secrets.token_urlsafe(24),
         }, log_path=self.log_dir / f"{self.dbs['gateway']}.log").start()
         return self
 
     def stop(self, drop: bool = True) -> None:
-        for proc in (self.gateway, self.leads):
+        for proc in (self.gateway, self.leads, self.accounts):
             if proc:
                 proc.stop()
         if drop:

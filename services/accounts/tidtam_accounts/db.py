@@ -1,0 +1,21 @@
+"""The service's declarative base: every domain's models.py maps its tables onto it."""
+
+from __future__ import annotations
+
+from crmkit.db import make_base
+from crmkit.schema import kit_tables
+
+Base = make_base()
+outbox_table, processed_table = kit_tables(Base.metadata)
+
+# Each domain with tables adds its models module here (for env.py and tooling).
+MODEL_MODULES: tuple[str, ...] = ()
+
+
+def all_metadata():
+    """The full metadata, with every domain's models imported."""
+    import importlib
+
+    for name in MODEL_MODULES:
+        importlib.import_module(f"tidtam_accounts.{name}")
+    return Base.metadata

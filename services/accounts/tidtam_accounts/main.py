@@ -1,0 +1,61 @@
+"""The accounts service: `uvicorn tidtam_accounts.main:app` (port 8002).
+
+One process runs the API, the outbox relay and the event consumer (FastAPI lifespan).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from fastapi import FastAPI
+
+from crmkit import logging as klog
+from crmkit.consumer import Consumer
+from crmkit.db import create_engine, sessionmaker
+from crmkit.messaging import Broker
+from crmkit.outbox import OutboxRelay
+from crmkit.runtime import EventWorkers, service_lifespan
+from crmkit.web import create_app
+
+from . import consumers
+from .config import SERVICE, AccountsSettings
+
+
+def routers() -> list:
+    """The API's routers, in matching order (fixed paths such as `/api/v1/accounts/lookup`
+    before `/api/v1/accounts/{id}`). Importing a domain's router also registers its events."""
+    return []
+
+
+def build_app(settings: AccountsSettings | None = None) -> FastAPI:
+    settings = settings or AccountsSettings()
+    klog.configure(SERVICE, settings.log_level, settings.log_json)
+    engine = create_engine(settings.database_url, pool_size=settings.db_pool_size,
+                           max_overflow=settings.db_max_overflow)
+    maker = sessionmaker(engine)
+    broker = Broker.from_settings(settings, SERVICE)
+    relay = OutboxRelay(SERVICE, maker, broker, settings.outbox_sweep_seconds)
+    consumer = consumers.register(Consumer("projections", consumers.BINDINGS, maker, SERVICE))
+
+    workers = EventWorkers(broker, relay, (consumer,))
+    lifespan = service_lifespan(settings, engine, maker, workers)
+
+    async def database_ready() -> str | None:
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(sa.text("SELECT 1"))
+        except Exception as exc:  # readiness reports any failure, it never raises
+            return f"database unreachable: {exc.__class__.__name__}"
+        return None
+
+    app = create_app(service=SERVICE, title="Tidtam accounts",
+                     description="Customer accounts, contacts, duplicates, tax-ID lookup, "
+                                 "account timeline",
+                     lifespan=lifespan, ready_checks=[database_ready, broker.ready_check],
+                     events_prefix=("account.", "contact."))
+    app.state.settings = settings
+    for router in routers():
+        app.include_router(router)
+    return app
+
+
+app = build_app()
