@@ -18,7 +18,7 @@ UV          ?= $(or $(shell command -v uv 2>/dev/null),$(TOOLS)/bin/uv)
 STAMP       := $(VENV)/.tidtam-installed
 LOCK        := $(wildcard uv.lock)
 PROJECTS    := pyproject.toml libs/crmkit/pyproject.toml services/leads/pyproject.toml \
-               gateway/pyproject.toml
+               services/accounts/pyproject.toml gateway/pyproject.toml
 
 # uv: the project's venv, no interpreter downloads (only PyPI is reachable here), copy
 # instead of hard links (the cache may be on another filesystem), the system CA store (a
@@ -59,10 +59,10 @@ install: $(STAMP) ## install everything (dev tools included) into .venv from uv.
 
 # --- run -----------------------------------------------------------------------------------
 
-run: install ## create databases, migrate, start leads + gateway on http://127.0.0.1:8000
+run: install ## create databases, migrate, start accounts + leads + gateway on http://127.0.0.1:8000
 	$(VPY) scripts/run.py
 
-migrate: install ## create the databases and the app role if missing, migrate both services
+migrate: install ## create the databases and the app role if missing, migrate every service
 	$(VPY) scripts/run.py --migrate-only
 
 demo: install ## seed a demo tenant with Thai sample data (needs `make run` in another shell)

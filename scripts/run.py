@@ -3,14 +3,15 @@
     .venv/bin/python scripts/run.py [--migrate-only]
 
 1. checks that PostgreSQL and RabbitMQ answer (says which is down and how to start it);
-2. creates the databases `tidtam_leads` and `tidtam_gateway` and the application role if
-   missing, and migrates both (`python -m crmkit.migrate <service-dir> --database-url ...`);
+2. creates the databases `tidtam_accounts`, `tidtam_leads` and `tidtam_gateway` and the
+   application role if missing, and migrates each (`python -m crmkit.migrate <service-dir>
+   --database-url ...`);
 3. in development, generates TIDTAM_OPERATOR_TOKEN when it is not set (written to
    .run/operator_token for `make demo`);
-4. starts leads, waits for its /readyz, then the gateway, waits for its /readyz, prints how
-   to log in, and multiplexes their logs with a prefix;
-5. on Ctrl-C or SIGTERM stops both (SIGTERM, then SIGKILL after a grace period) and exits 0;
-   if either dies on its own, stops the other and exits non-zero.
+4. starts accounts, leads and the gateway in that order, each once the one before answers
+   /readyz, prints how to log in, and multiplexes their logs with a prefix;
+5. on Ctrl-C or SIGTERM stops them all (SIGTERM, then SIGKILL after a grace period) and
+   exits 0; if one dies on its own, stops the others and exits non-zero.
 
 Every setting comes from the TIDTAM_* environment variables of docs/CONTRACTS.md.
 """
@@ -44,14 +45,19 @@ DEFAULTS = {
     "TIDTAM_AMQP_URL": "amqp://guest:guest@127.0.0.1:5672/",
     "TIDTAM_LEADS_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_leads"),
     "TIDTAM_LEADS_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_leads"),
+    "TIDTAM_ACCOUNTS_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_accounts"),
+    "TIDTAM_ACCOUNTS_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_accounts"),
     "TIDTAM_GATEWAY_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_gateway"),
     "TIDTAM_GATEWAY_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_gateway"),
     "TIDTAM_LEADS_URL": "http://127.0.0.1:8001",
+    "TIDTAM_ACCOUNTS_URL": "http://127.0.0.1:8002",
     "TIDTAM_GATEWAY_URL": "http://127.0.0.1:8000",
     # Readable console logs for a developer; set TIDTAM_LOG_JSON=true for the JSON lines.
     "TIDTAM_LOG_JSON": "false",
 }
-SERVICES = (  # name, package dir, ASGI app, URL variable, migrate URL variable
+SERVICES = (  # name, package dir, ASGI app, URL variable, migrate URL variable (start order)
+    ("accounts", "services/accounts", "tidtam_accounts.main:app", "TIDTAM_ACCOUNTS_URL",
+     "TIDTAM_ACCOUNTS_MIGRATE_DATABASE_URL"),
     ("leads", "services/leads", "tidtam_leads.main:app", "TIDTAM_LEADS_URL",
      "TIDTAM_LEADS_MIGRATE_DATABASE_URL"),
     ("gateway", "gateway", "tidtam_gateway.main:app", "TIDTAM_GATEWAY_URL",
@@ -127,7 +133,7 @@ class Child:
     """One service: uvicorn in its own session (so a terminal Ctrl-C reaches only us and
     we stop the children in order), its output prefixed onto ours and kept in .run/logs."""
 
-    COLORS = {"leads": "\033[36m", "gateway": "\033[35m"}
+    COLORS = {"leads": "\033[36m", "accounts": "\033[33m", "gateway": "\033[35m"}
 
     def __init__(self, name: str, app: str, url: str, env: dict[str, str]):
         self.name, self.app, self.url, self.env = name, app, url, env
@@ -146,7 +152,7 @@ class Child:
         return self
 
     def _pump(self) -> None:
-        prefix = f"{self.name:<7} | "
+        prefix = f"{self.name:<8} | "
         if _color:
             prefix = f"{self.COLORS.get(self.name, '')}{prefix}\033[0m"
         (RUN_DIR / "logs").mkdir(parents=True, exist_ok=True)
@@ -216,6 +222,7 @@ def banner(env: dict[str, str], token: str, generated: bool) -> str:
  Tidtam is running.
    gateway  {gw}        API docs  {gw}/docs
 {ui}   leads    {env['TIDTAM_LEADS_URL']}        (internal: answers only the gateway)
+   accounts {env['TIDTAM_ACCOUNTS_URL']}        (internal: answers only the gateway)
    operator token ({where}also in .run/operator_token):
      {token}
 
@@ -251,15 +258,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
 
-    if not checkservers.check(env["TIDTAM_LEADS_MIGRATE_DATABASE_URL"], env["TIDTAM_AMQP_URL"],
-                              quiet=True, db_from="TIDTAM_LEADS_MIGRATE_DATABASE_URL",
-                              amqp_from="TIDTAM_AMQP_URL"):
-        return 1
-    gw_migrate = env["TIDTAM_GATEWAY_MIGRATE_DATABASE_URL"]
-    if not checkservers.check(gw_migrate, env["TIDTAM_AMQP_URL"], quiet=True,
-                              db_from="TIDTAM_GATEWAY_MIGRATE_DATABASE_URL",
-                              amqp_from="TIDTAM_AMQP_URL"):
-        return 1
+    for _name, _dir, _app, _url, migrate_var in SERVICES:
+        if not checkservers.check(env[migrate_var], env["TIDTAM_AMQP_URL"], quiet=True,
+                                  db_from=migrate_var, amqp_from="TIDTAM_AMQP_URL"):
+            return 1
     if not args.migrate_only:
         for name, _dir, _app, url_var, _m in SERVICES:
             host, port = _host_port(env[url_var])
