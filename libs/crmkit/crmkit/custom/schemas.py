@@ -1,0 +1,211 @@
+"""The API models of custom fields and segments, shared by every service that has them.
+
+They are the same classes in every service, so the operations they describe are the same,
+byte for byte, in each service's OpenAPI document (the gateway merges them into one).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import orjson
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+Entity = Literal["lead", "account"]
+FieldType = Literal["text", "number", "date", "select", "multi_select", "checkbox"]
+KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+MAX_FIELDS = 50  # per tenant and entity
+MAX_OPTIONS = 100
+MAX_TEXT_VALUE = 1000  # visible characters of a `text` value
+MAX_OPTION_TEXT = 100
+MAX_LIST_ITEMS = MAX_OPTIONS  # a multi_select value
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
+def clean_text(value: str, max_len: int) -> str:
+    """NFC, trimmed, non-blank, no NUL, at most `max_len` characters a reader sees (Thai
+    vowel and tone marks, which combine, do not count)."""
+    if len(value) > max_len * 4 or sum(
+            1 for ch in value if unicodedata.category(ch) not in ("Mn", "Me")) > max_len:
+        raise PydanticCustomError("string_too_long", "is too long: at most {max_length} "
+                                  "characters", {"max_length": max_len})
+    if "\x00" in value:
+        raise PydanticCustomError("string_nul", "must not contain NUL (\\u0000) characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError("string_unicode", "is not valid Unicode text") from None
+    value = unicodedata.normalize("NFC", value).strip()
+    if not value:
+        raise PydanticCustomError("string_too_short", "must not be blank", {"min_length": 1})
+    return value
+
+
+def _text(max_len: int):
+    return Annotated[str, AfterValidator(lambda v: clean_text(v, max_len)),
+                     WithJsonSchema({"type": "string", "minLength": 1, "maxLength": max_len,
+                                     "pattern": NOT_BLANK})]
+
+
+Key = Annotated[str, Field(pattern=KEY_PATTERN, description=(
+    "Slug: a lower-case letter, then up to 39 lower-case letters, digits or `_`; unique "
+    "per entity; cannot change"))]
+Label = _text(100)
+OptionText = _text(MAX_OPTION_TEXT)
+
+
+class CustomFieldOption(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    value: OptionText = Field(description="What records store and `cf.<key>=` filters on")
+    label_th: Label | None = Field(None, description="Defaults to `value`")
+    label_en: Label | None = Field(None, description="Defaults to `label_th`")
+
+
+Option = Annotated[CustomFieldOption | OptionText, Field(description=(
+    "An option object, or a plain string standing for `{\"value\": s}`"))]
+
+
+class CustomFieldCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: Key
+    label_th: Label
+    label_en: Label | None = None
+    type: FieldType
+    options: list[Option] = Field(default_factory=list, max_length=MAX_OPTIONS, description=(
+        "Required (at least one) for `select` and `multi_select`; not allowed for the "
+        "other types. Values must be unique"))
+    required: bool = Field(False, description="Records created without a value are 422; "
+                                              "a value cannot be cleared")
+    position: int | None = Field(None, ge=0, le=10_000, description="Display order; "
+                                 "defaults to after the last field")
+
+
+class CustomFieldPatch(BaseModel):
+    """Only the fields sent change. `type` may change only while no record holds a value;
+    an option may be removed only while no record holds it (both 409 otherwise)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label_th: Label = None  # type: ignore[assignment]
+    label_en: Label | None = None
+    type: FieldType = None  # type: ignore[assignment]
+    options: list[Option] = Field(None, max_length=MAX_OPTIONS)  # type: ignore[assignment]
+    required: bool = None  # type: ignore[assignment]
+    position: int = Field(None, ge=0, le=10_000)  # type: ignore[assignment]
+
+
+class CustomFieldOptionOut(BaseModel):
+    value: str
+    label_th: str
+    label_en: str
+
+
+class CustomFieldOut(BaseModel):
+    entity: Entity
+    key: str
+    label_th: str
+    label_en: str | None
+    type: FieldType
+    options: list[CustomFieldOptionOut]
+    required: bool
+    position: int
+    created_at: datetime
+    updated_at: datetime
+
+
+# A segment's filters: the list's query parameters, each a string (a number or true/false
+# may be sent as such), or a list of them for a parameter given more than once.
+FilterScalar = Annotated[str | int | float | bool, Field()]
+FilterValue = Annotated[FilterScalar | list[FilterScalar], Field()]
+FILTERS_DESCRIPTION = (
+    "The list's query parameters as an object, e.g. `{\"box\": \"inbox\", \"cf.grade\": "
+    "\"A\"}` (a list for a parameter given more than once). Checked by the same rules as "
+    "the list; an unknown parameter is 422 naming `filters.<name>`")
+Filters = Annotated[dict[str, FilterValue], Field(max_length=30,
+                                                  description=FILTERS_DESCRIPTION)]
+
+
+class SegmentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Label
+    entity: Entity | None = Field(None, description="If sent, must equal the `entity` "
+                                                    "query parameter")
+    filters: Filters
+    shared: bool = Field(False, description="Shared: the whole tenant sees it. Personal: "
+                                            "only its creator")
+
+
+class SegmentPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Label = None  # type: ignore[assignment]
+    filters: Filters = None  # type: ignore[assignment]
+    shared: bool = None  # type: ignore[assignment]
+
+
+class SegmentOut(BaseModel):
+    id: uuid.UUID
+    entity: Entity
+    name: str
+    filters: dict[str, str | list[str]]
+    shared: bool
+    created_by: uuid.UUID
+    editable: bool = Field(description="The caller may change or delete it (its creator, "
+                                       "or an admin for a shared one)")
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- values on records ------------------------------------------------------------------
+
+_VALUE_SCHEMA: dict[str, Any] = {"anyOf": [
+    {"type": "string", "maxLength": MAX_TEXT_VALUE * 4},
+    {"type": "number"},
+    {"type": "boolean"},
+    {"type": "array", "items": {"type": "string"}, "maxItems": MAX_LIST_ITEMS},
+]}
+CUSTOM_DESCRIPTION = (
+    "Values of the tenant's custom fields (GET /api/v1/custom-fields), by key: text → "
+    "string, number → number, date → `YYYY-MM-DD`, select → one option value, "
+    "multi_select → list of option values, checkbox → true/false. An unknown key or a "
+    "wrong value is 422 naming `body.custom.<key>`")
+
+CustomValuesIn = Annotated[dict[str, Any], WithJsonSchema({
+    "type": "object", "maxProperties": MAX_FIELDS,
+    "propertyNames": {"pattern": KEY_PATTERN},
+    "additionalProperties": _VALUE_SCHEMA, "description": CUSTOM_DESCRIPTION,
+})]
+CustomValuesPatch = Annotated[dict[str, Any], WithJsonSchema({
+    "type": "object", "maxProperties": MAX_FIELDS,
+    "propertyNames": {"pattern": KEY_PATTERN},
+    "additionalProperties": {"anyOf": [*_VALUE_SCHEMA["anyOf"], {"type": "null"}]},
+    "description": "Only the keys sent change; `null` removes a value (422 for a required "
+                   "field). " + CUSTOM_DESCRIPTION,
+})]
+
+
+def _stored(value: Any) -> Any:
+    """A `custom` column as read: a dict through the ORM, JSON text through raw SQL."""
+    if value is None:
+        return {}
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+CustomValuesOut = Annotated[dict[str, Any], BeforeValidator(_stored), WithJsonSchema({
+    "type": "object", "additionalProperties": _VALUE_SCHEMA,
+    "description": "Values of the tenant's custom fields, by key (unset ones are absent)",
+})]

@@ -1,0 +1,142 @@
+"""Checking and merging the custom values of one record against the tenant's definitions.
+
+Pure functions (no I/O): the owning service loads the definitions and stores the result.
+Every problem is reported at once, each naming `body.custom.<key>`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+from ..errors import FieldError, Unprocessable
+from .schemas import MAX_LIST_ITEMS, MAX_TEXT_VALUE, clean_text
+
+MAX_NUMBER = 1e15  # beyond it a JSON number stops being exact in most clients
+DATE_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+LAST_CE_YEAR = 2400  # a larger year is a Buddhist Era year sent by mistake (THAI.md)
+CHOICE_TYPES = ("select", "multi_select")
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """What values of one custom field must look like."""
+
+    key: str
+    type: str
+    options: tuple[str, ...] = ()
+    required: bool = False
+
+
+class BadValue(ValueError):
+    """A value a definition refuses; the message says what to send instead."""
+
+
+def check_date(value: object) -> str:
+    if not isinstance(value, str) or not DATE_PATTERN.match(value):
+        raise BadValue("must be a date written YYYY-MM-DD, e.g. 2025-03-07")
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise BadValue(f"{value} is not a day of the calendar") from None
+    if parsed.year > LAST_CE_YEAR:
+        raise BadValue(f"year {parsed.year} looks like a Buddhist Era year; send the "
+                       f"Gregorian year ({parsed.year - 543})")
+    return value
+
+
+def check_number(value: object) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadValue("must be a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadValue("must be a finite number")
+    if abs(value) > MAX_NUMBER:
+        raise BadValue(f"is too large: at most {MAX_NUMBER:.0e} either way")
+    return value
+
+
+def _option(value: object, defn: Definition) -> str:
+    if not isinstance(value, str):
+        raise BadValue("must be one of the field's option values (a string)")
+    text = unicodedata.normalize("NFC", value).strip()
+    if text not in defn.options:
+        raise BadValue(f"{text!r} is not an option; choose one of: "
+                       f"{', '.join(defn.options[:20])}")
+    return text
+
+
+def check_value(defn: Definition, value: object) -> Any:
+    """The value as stored, or BadValue. `None` is never passed here (it means removal)."""
+    match defn.type:
+        case "text":
+            if not isinstance(value, str):
+                raise BadValue("must be text (a string)")
+            try:
+                return clean_text(value, MAX_TEXT_VALUE)
+            except PydanticCustomError as exc:
+                raise BadValue(exc.message()) from None
+        case "number":
+            return check_number(value)
+        case "date":
+            return check_date(value)
+        case "select":
+            return _option(value, defn)
+        case "multi_select":
+            if not isinstance(value, list):
+                raise BadValue("must be a list of option values")
+            if len(value) > MAX_LIST_ITEMS:
+                raise BadValue(f"has too many items: at most {MAX_LIST_ITEMS}")
+            chosen = {_option(v, defn) for v in value}
+            # Stored in the field's option order: equal sets compare equal as JSON.
+            return [o for o in defn.options if o in chosen]
+        case "checkbox":
+            if not isinstance(value, bool):
+                raise BadValue("must be true or false")
+            return value
+    raise BadValue(f"has an unknown type {defn.type!r}")
+
+
+def _empty(value: object) -> bool:
+    return value is None or value == []
+
+
+def merge(definitions: dict[str, Definition], current: dict[str, Any] | None,
+          given: dict[str, Any] | None, *, creating: bool, field: str = "body.custom"
+          ) -> dict[str, Any]:
+    """`current` with `given` applied: each key sent is checked and set; `null` (or an empty
+    multi_select list) removes it. On create every required field must end up set; on
+    update a required value cannot be removed. Raises one 422 naming every bad key."""
+    out = dict(current or {})
+    errors: list[FieldError] = []
+    for key, value in (given or {}).items():
+        defn = definitions.get(key)
+        where = f"{field}.{key}"
+        if defn is None:
+            errors.append(FieldError(field=where, message=(
+                "is not a custom field of this tenant (GET /api/v1/custom-fields lists "
+                "them)")))
+            continue
+        if _empty(value):
+            if defn.required:
+                errors.append(FieldError(field=where, message="is required; it cannot be "
+                                                              "removed"))
+            out.pop(key, None)
+            continue
+        try:
+            out[key] = check_value(defn, value)
+        except BadValue as exc:
+            errors.append(FieldError(field=where, message=str(exc)))
+    if creating:
+        errors += [FieldError(field=f"{field}.{d.key}", message="is required")
+                   for d in definitions.values()
+                   if d.required and d.key not in out and d.key not in (given or {})]
+    if errors:
+        raise Unprocessable("; ".join(f"{e.field}: {e.message}" for e in errors[:5]),
+                            fields=errors)
+    return out
