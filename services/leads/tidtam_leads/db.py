@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from crmkit.custom import custom_tables
 from crmkit.db import make_base
 from crmkit.schema import kit_tables
 
 Base = make_base()
 outbox_table, processed_table = kit_tables(Base.metadata)
+custom_fields_table, segments_table = custom_tables(Base.metadata)
 
 
 def all_metadata():

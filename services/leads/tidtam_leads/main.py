@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from crmkit import logging as klog
 from crmkit.consumer import Consumer
+from crmkit.custom import custom_routers
 from crmkit.db import create_engine, sessionmaker
 from crmkit.messaging import Broker
 from crmkit.outbox import OutboxRelay
@@ -25,6 +26,7 @@ from .followups import events as _followup_events  # noqa: F401
 from .followups.router import router as followups_router
 from .labels.router import router as labels_router
 from .leads.router import router as leads_router
+from .leads.service import CUSTOM as LEAD_CUSTOM
 from .pipelines.router import router as pipelines_router
 from .transfer import events as _transfer_events  # noqa: F401
 from .transfer.router import router as transfer_router
@@ -57,7 +59,8 @@ def build_app(settings: LeadsSettings | None = None) -> FastAPI:
                      events_prefix="lead.")
     # transfer before leads: `/api/v1/leads/transfer` must not read as a lead id.
     for router in (transfer_router, leads_router, actions_router, followups_router,
-                   pipelines_router, labels_router, catalog_router):
+                   pipelines_router, labels_router, catalog_router,
+                   *custom_routers(LEAD_CUSTOM)):
         app.include_router(router)
     return app
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -21,9 +20,10 @@ _DEFINITIONS = ("SELECT key, type, options, required FROM custom_fields "
 
 
 async def value_rules(session: AsyncSession, tenant: TenantId, entity: str) -> list[Any]:
-    """(key, type, options, required) of every field; `options` as decoded JSON."""
+    """(key, type, options, required) of every field (the session's driver connection
+    decodes JSONB, as SQLAlchemy set it up)."""
     rows = await (await driver(session)).fetch(_DEFINITIONS, tenant.value, entity)
-    return [(r["key"], r["type"], orjson.loads(r["options"]), r["required"]) for r in rows]
+    return [(r["key"], r["type"], r["options"], r["required"]) for r in rows]
 
 
 async def fields(session: AsyncSession, tenant: TenantId, entity: str) -> list:

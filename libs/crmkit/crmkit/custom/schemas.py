@@ -11,15 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-import orjson
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    WithJsonSchema,
-)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 Entity = Literal["lead", "account"]
@@ -196,16 +188,7 @@ CustomValuesPatch = Annotated[dict[str, Any], WithJsonSchema({
     "description": "Only the keys sent change; `null` removes a value (422 for a required "
                    "field). " + CUSTOM_DESCRIPTION,
 })]
-
-
-def _stored(value: Any) -> Any:
-    """A `custom` column as read: a dict through the ORM, JSON text through raw SQL."""
-    if value is None:
-        return {}
-    return orjson.loads(value) if isinstance(value, str | bytes) else value
-
-
-CustomValuesOut = Annotated[dict[str, Any], BeforeValidator(_stored), WithJsonSchema({
+CustomValuesOut = Annotated[dict[str, Any], WithJsonSchema({
     "type": "object", "additionalProperties": _VALUE_SCHEMA,
     "description": "Values of the tenant's custom fields, by key (unset ones are absent)",
 })]

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit import outbox
 from crmkit.context import TenantId
+from crmkit.custom import CustomValuesOut
 from crmkit.events import event_data, make_event
 from crmkit.logging import correlation_id
 
@@ -34,6 +35,7 @@ class LeadData(BaseModel):
     pipeline_id: uuid.UUID
     stage_id: uuid.UUID
     potential: Decimal | None = None
+    custom: CustomValuesOut = {}
     version: int
     created_at: datetime
     updated_at: datetime

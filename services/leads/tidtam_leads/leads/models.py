@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Computed, DateTime, Integer, Numeric, Text
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crmkit.db import TenantMixin
@@ -42,6 +42,7 @@ class Lead(TenantMixin, Base):
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    custom: Mapped[dict] = mapped_column(JSONB)  # custom-field values (crmkit.custom)
     search: Mapped[str] = mapped_column(Text, Computed(SEARCH_EXPR, persisted=True))
     # Duplicate hints match on it: a plain column, so its index serves under RLS (0002).
     email_key: Mapped[str] = mapped_column(Text, Computed("lower(email)", persisted=True))

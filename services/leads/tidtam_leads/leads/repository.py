@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId, VisibilityScope
+from crmkit.custom import CustomFilter, to_sql
 from crmkit.db import driver
 
 from ..labels.models import Label, LeadLabel
@@ -57,8 +59,8 @@ _RETURNING = ", ".join(c.name for c in COLUMNS)
 _INSERT_CREATED = f"""
 WITH lead AS (
     INSERT INTO leads (tenant_id, id, name, phone, phone_ext, email, company, note, source,
-                       owner_id, pipeline_id, stage_id, potential)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                       owner_id, pipeline_id, stage_id, potential, custom)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $16::jsonb)
     RETURNING {_RETURNING}
 ), history AS (
     INSERT INTO lead_history (tenant_id, lead_id, kind, author_id, detail)
@@ -76,7 +78,8 @@ async def insert_created(session: AsyncSession, tenant: TenantId, values: dict[s
     return await conn.fetchrow(
         _INSERT_CREATED, tenant.value, v["id"], v["name"], v["phone"], v["phone_ext"],
         v["email"], v["company"], v["note"], v["source"], v["owner_id"], v["pipeline_id"],
-        v["stage_id"], v["potential"], author_id, orjson.dumps(detail).decode())
+        v["stage_id"], v["potential"], author_id, orjson.dumps(detail).decode(),
+        orjson.dumps(v.get("custom") or {}).decode())
 
 
 async def get(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
@@ -103,8 +106,10 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
                after: tuple[datetime, uuid.UUID] | None, q_text: str | None,
                q_digits: str | None, label_id: uuid.UUID | None,
                pipeline_id: uuid.UUID | None, stage_id: uuid.UUID | None,
-               owner_id: uuid.UUID | None) -> list:
-    """One page of a box, newest first, keyset on (created_at, id)."""
+               owner_id: uuid.UUID | None, custom: Sequence[CustomFilter] = (),
+               also_q: tuple[str, str | None] | None = None) -> list:
+    """One page of a box, newest first, keyset on (created_at, id). `custom`: `cf.*`
+    filters; `also_q`: a second search that must match too (a segment's)."""
     where = [Lead.tenant_id == tenant.value]
     if box == "sent":
         where += [Lead.sent_by.contains(array([viewer], type_=sa.Uuid)),
@@ -115,10 +120,12 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
     if after is not None:
         where.append(sa.tuple_(Lead.created_at, Lead.id) < sa.tuple_(
             sa.literal(after[0], sa.DateTime(timezone=True)), sa.literal(after[1], sa.Uuid)))
-    if q_text:
-        match = Lead.search.ilike(q_text, escape="\\")
-        where.append(sa.or_(match, Lead.search.like(q_digits, escape="\\")) if q_digits
-                     else match)
+    for text_, digits in ((q_text, q_digits), also_q or (None, None)):
+        if text_:
+            match = Lead.search.ilike(text_, escape="\\")
+            where.append(sa.or_(match, Lead.search.like(digits, escape="\\")) if digits
+                         else match)
+    where += to_sql(Lead.custom, custom)
     if pipeline_id:
         where.append(Lead.pipeline_id == pipeline_id)
     if stage_id:

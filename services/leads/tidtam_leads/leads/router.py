@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from crmkit.deps import Ctx, Db
 from crmkit.errors import error_responses
@@ -24,9 +24,9 @@ async def create_lead(body: LeadCreate, ctx: Ctx, db: Db):
     return await service.create(db, ctx, body)
 
 
-@router.get("", response_model=LeadPage, responses=error_responses(401, 422))
+@router.get("", response_model=LeadPage, responses=error_responses(401, 404, 422))
 async def list_leads(
-    ctx: Ctx, db: Db,
+    request: Request, ctx: Ctx, db: Db,
     box: Box = "inbox",
     q: str | None = Query(None, max_length=100, pattern=r"^[^\x00]*$",
                           description="Part of a name, phone (any form), email or company"),
@@ -34,12 +34,21 @@ async def list_leads(
     pipeline_id: uuid.UUID | None = None,
     stage_id: uuid.UUID | None = None,
     owner_id: uuid.UUID | None = None,
+    segment: uuid.UUID | None = Query(None, description=(
+        "A saved segment (GET /api/v1/segments?entity=lead): its filters apply too, ANDed "
+        "with the ones given here; unknown or not visible to the caller: 404")),
     limit: int = Query(50, ge=1, le=200),
     cursor: str | None = Query(None, pattern=CURSOR_PATTERN,
                                description="`next_cursor` of the previous page"),
 ):
-    """A box, newest first. `sent`: leads the caller passed on to someone else."""
-    return await service.list_box(db, ctx, box=box, limit=limit, cursor=cursor, q=q,
+    """A box, newest first. `sent`: leads the caller passed on to someone else.
+
+    Custom fields filter too: `cf.<key>=value` (equality; for a multi_select field, "has
+    this option"; for a checkbox, `false` also matches leads without a value) and
+    `cf.<key>.min=` / `cf.<key>.max=` for number and date fields (inclusive). An unknown key
+    or a value the field would refuse is 422 naming `query.cf.<key>`."""
+    return await service.list_box(db, ctx, request=request, segment=segment, box=box,
+                                  limit=limit, cursor=cursor, q=q,
                                   label_id=label_id, pipeline_id=pipeline_id,
                                   stage_id=stage_id, owner_id=owner_id)
 

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from crmkit.custom import CustomValuesIn, CustomValuesOut, CustomValuesPatch
 from crmkit.fields import Email
 
 from ..catalog.schemas import SourceKey
@@ -71,6 +72,7 @@ class LeadCreate(BaseModel):
     stage_id: uuid.UUID | None = None
     label_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
     potential: Potential | None = None
+    custom: CustomValuesIn = Field(default_factory=dict)
 
 
 class LeadPatch(BaseModel):
@@ -88,6 +90,7 @@ class LeadPatch(BaseModel):
     source: SourceKey = None  # type: ignore[assignment]
     potential: Potential | None = None
     owner_id: uuid.UUID = None  # type: ignore[assignment]
+    custom: CustomValuesPatch = None  # type: ignore[assignment]
 
 
 class LeadOut(BaseModel):
@@ -106,6 +109,7 @@ class LeadOut(BaseModel):
     pipeline_id: uuid.UUID
     stage_id: uuid.UUID
     potential: Decimal | None
+    custom: CustomValuesOut
     label_ids: list[uuid.UUID] = Field(description="System labels and the caller's own")
     version: int
     created_at: datetime

@@ -7,8 +7,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crmkit import custom
 from crmkit.context import RequestContext, system_scope
 from crmkit.errors import Forbidden, NotFound, Unprocessable
 
@@ -28,6 +30,8 @@ from .schemas import (
     LeadPatch,
 )
 
+# Leads' custom fields and segments (crmkit.custom), mounted by main.py.
+CUSTOM = custom.CustomEntity(entity="lead", table="leads", list_path="/api/v1/leads")
 READ_ONLY = ("you see this lead because you sent it on; only its owner (or someone who "
              "manages them) may change it")
 
@@ -69,6 +73,8 @@ async def reload_out(session: AsyncSession, ctx: RequestContext, lead_id: uuid.U
 async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate) -> LeadCreated:
     await catalog.ensure_defaults(session, ctx.tenant)
     await catalog.require_source(session, ctx, body.source)
+    values = custom.merge(await custom.definitions(session, ctx, CUSTOM), None, body.custom,
+                          creating=True)
     owner = body.owner_id or ctx.user_id
     if owner != ctx.user_id:
         await users.require_active(session, ctx, owner, "body.owner_id")
@@ -79,6 +85,7 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate) -
         id=uuid.uuid4(), name=body.name, phone=phone, phone_ext=ext, email=body.email,
         company=body.company, note=body.note, source=body.source, owner_id=owner,
         pipeline_id=stage.pipeline_id, stage_id=stage.id, potential=body.potential,
+        custom=values,
     ), ctx.user_id, {"owner_id": str(owner), "source": body.source})
     await repository.set_label(session, ctx.tenant, row["id"], body.label_ids)
     await stage_lead_event(session, ctx.tenant, "lead.created", row)
@@ -102,6 +109,9 @@ async def patch(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
     values: dict[str, Any] = {f: getattr(body, f) for f in given if f != "phone"}
     if "phone" in given:
         values["phone"], values["phone_ext"] = split_phone(body.phone)
+    if "custom" in given:  # the keys sent change; the others stay
+        values["custom"] = custom.merge(await custom.definitions(session, ctx, CUSTOM),
+                                        current["custom"], body.custom, creating=False)
     if "source" in given:
         await catalog.require_source(session, ctx, body.source)
     if "owner_id" in given and body.owner_id != current["owner_id"]:
@@ -136,18 +146,33 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     return _EPOCH + int(micros) * _MICRO, uuid.UUID(hex=lid)
 
 
-async def list_box(session: AsyncSession, ctx: RequestContext, *, box: str, limit: int,
-                   cursor: str | None, q: str | None, **filters: Any) -> LeadPage:
-    after = decode_cursor(cursor) if cursor else None
-    q_text = q_digits = None
+def _search_terms(q: str | None) -> tuple[str | None, str | None]:
+    """`q` as LIKE patterns on the search column: the text, and its digits if it looks
+    like a phone number."""
     query = nfc(q) if q else None
-    if query:
-        q_text = f"%{like_escape(query.lower())}%"
-        digits = phone_digits(query)
-        q_digits = f"%{like_escape(digits)}%" if digits else None
-    rows = await repository.page(session, ctx.tenant, ctx.lead_scope, ctx.user_id, box=box,
+    if not query:
+        return None, None
+    digits = phone_digits(query)
+    return f"%{like_escape(query.lower())}%", f"%{like_escape(digits)}%" if digits else None
+
+
+async def list_box(session: AsyncSession, ctx: RequestContext, *, request: Request,
+                   segment: uuid.UUID | None, limit: int, cursor: str | None,
+                   **params: Any) -> LeadPage:
+    """`params`: the list's filters (box, q, …); a segment's stored ones and `cf.*` from
+    the query string apply too (crmkit.custom.list_filters)."""
+    after = decode_cursor(cursor) if cursor else None
+    found = await custom.list_filters(session, ctx, CUSTOM, request.app, request.query_params,
+                                      segment, params)
+    if found.empty:
+        return LeadPage(items=[], next_cursor=None)
+    filters = found.params
+    q_text, q_digits = _search_terms(filters.pop("q"))
+    also_q = _search_terms(found.also["q"]) if "q" in found.also else None
+    rows = await repository.page(session, ctx.tenant, ctx.lead_scope, ctx.user_id,
                                  limit=limit + 1, after=after, q_text=q_text,
-                                 q_digits=q_digits, **filters)
+                                 q_digits=q_digits, custom=found.custom, also_q=also_q,
+                                 **filters)
     more = len(rows) > limit
     rows = rows[:limit]
     return LeadPage(items=[to_out(ctx, r) for r in rows],
