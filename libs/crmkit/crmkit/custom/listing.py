@@ -7,13 +7,14 @@ the list route (its declared query parameters, as FastAPI would parse them) plus
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi import routing as fastapi_routing
 from fastapi.dependencies.utils import request_params_to_args
-from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import QueryParams
 
@@ -34,10 +35,19 @@ def _query_fields(dependant) -> list:
     return found
 
 
+def _routes(app: FastAPI):
+    # FastAPI ≥ 0.16x keeps included routers as branches; `iter_route_contexts` (what its
+    # own OpenAPI generation walks) yields every route with its full path.
+    walk = getattr(fastapi_routing, "iter_route_contexts", None)
+    return walk(app.routes) if walk else app.routes
+
+
+@functools.lru_cache(maxsize=32)  # an app's routes are fixed once it serves
 def list_params(app: FastAPI, path: str) -> dict[str, Any]:
     """The query parameters of GET `path`, by name, as FastAPI declared them."""
-    for route in app.router.routes:
-        if isinstance(route, APIRoute) and route.path == path and "GET" in route.methods:
+    for route in _routes(app):
+        if route.path == path and "GET" in (route.methods or ()) and hasattr(route,
+                                                                              "dependant"):
             return {f.alias: f for f in _query_fields(route.dependant)
                     if f.alias not in NOT_FILTERS}
     raise LookupError(f"no GET {path} route")
