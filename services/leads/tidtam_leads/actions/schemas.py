@@ -7,8 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from crmkit.errors import Unprocessable
-
-from ..text import NOT_BLANK, check_text, text
+from crmkit.text import NOT_BLANK, check_text, text
 
 REASON_MAX = 500
 

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..text import text
+from crmkit.text import text
 
 ReasonKind = Literal["lost", "junk"]
 

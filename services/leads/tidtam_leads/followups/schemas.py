@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from ..text import text
+from crmkit.text import text
 
 Channel = Literal["phone", "email", "line", "meeting", "note"]
 Kind = Literal["followup", "created", "updated", "sent", "lost", "junked", "restored",

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..text import text
+from crmkit.text import text
 
 
 class LabelIn(BaseModel):

@@ -1,58 +1,22 @@
 from __future__ import annotations
 
-import math
-import re
 import uuid
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Literal
+from decimal import Decimal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.custom import CustomValuesIn, CustomValuesOut, CustomValuesPatch
 from crmkit.fields import Email
+from crmkit.money import baht
+from crmkit.text import Phone, text
 
 from ..catalog.schemas import SourceKey
-from ..text import Phone, text
 
 Box = Literal["inbox", "sent", "lost", "junk"]
 
-MAX_POTENTIAL = Decimal("999999999999.99")  # numeric(14, 2)
-_MONEY_TEXT = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
-
-
-def _money(value: object) -> object:
-    """THB to the satang. A JSON number is rounded to 2 places (a binary float cannot hold
-    0.1 exactly); a string must be exact. Both must fit numeric(14, 2)."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise PydanticCustomError("money", "must be a number of baht, e.g. 15000 or 15000.50")
-    if isinstance(value, str):
-        if not re.fullmatch(_MONEY_TEXT, value):
-            raise PydanticCustomError("money", "write the amount like 15000 or 15000.50: at "
-                                      "most 12 digits before the point and 2 after")
-        return Decimal(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        raise PydanticCustomError("money", "must be a finite number")
-    if value < 0:
-        raise PydanticCustomError("money", "must not be negative")
-    if value > MAX_POTENTIAL:
-        raise PydanticCustomError("money", f"is too large: at most {MAX_POTENTIAL}")
-    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-Potential = Annotated[
-    Decimal,
-    BeforeValidator(_money),
-    WithJsonSchema({
-        "anyOf": [
-            {"type": "number", "minimum": 0, "maximum": float(MAX_POTENTIAL)},
-            {"type": "string", "pattern": _MONEY_TEXT},
-        ],
-        "description": "Expected value in THB: a number (rounded to 2 decimal places) or a "
-                       "string with at most 2",
-    }),
-]
+Potential = baht("Expected value in THB")
 
 
 class LeadCreate(BaseModel):

@@ -13,12 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit import custom
 from crmkit.context import RequestContext, system_scope
 from crmkit.errors import Forbidden, NotFound, Unprocessable
+from crmkit.text import like_escape, nfc, phone_digits, split_phone
 
 from ..catalog import service as catalog
 from ..followups import repository as history
 from ..labels import service as labels
 from ..pipelines import service as pipelines
-from ..text import like_escape, nfc, phone_digits, split_phone
 from ..users import service as users
 from . import repository
 from .events import stage_lead_event

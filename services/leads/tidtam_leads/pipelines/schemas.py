@@ -4,7 +4,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..text import text
+from crmkit.text import text
 
 MAX_EXTRA_PIPELINES = 10
 MAX_STAGES = 10

@@ -1,0 +1,96 @@
+"""The projection of the gateway's users that a service keeps from user.* events: to
+validate owners and recipients, and to name authors.
+
+A service declares `class User(UserProjection, Base): __tablename__ = "users"` and its
+migration creates the table with `users_table_columns()`; its consumer applies
+user.created/updated/deactivated with `apply_user_event`."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import BigInteger, Boolean, Text
+from sqlalchemy.dialects.postgresql import UUID, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .context import RequestContext, TenantId
+from .errors import NotFound
+
+USER_EVENTS = ["user.created", "user.updated", "user.deactivated"]
+
+
+class GatewayUser(BaseModel):
+    """`data` of the gateway's user.created/updated/deactivated (v1, docs/CONTRACTS.md).
+    Not registered with crmkit.events: the gateway owns that registration."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    email: str
+    name: str
+    role: str
+    team_id: uuid.UUID | None = None
+    active: bool = True
+
+
+class UserProjection:
+    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    email: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(Text)
+    team_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    active: Mapped[bool] = mapped_column(Boolean)
+    # The event sequence last applied: an older event arriving late is ignored.
+    sequence: Mapped[int] = mapped_column(BigInteger)
+
+
+def users_table_columns() -> list[sa.SchemaItem]:
+    """The `users` table's columns and key, for a migration's `op.create_table("users", ...)`."""
+    return [
+        sa.Column("tenant_id", UUID(as_uuid=True), nullable=False),
+        sa.Column("id", UUID(as_uuid=True), nullable=False),
+        sa.Column("email", sa.Text, nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("role", sa.Text, nullable=False),
+        sa.Column("team_id", UUID(as_uuid=True)),
+        sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+        sa.Column("sequence", sa.BigInteger, nullable=False, server_default="0"),
+        sa.PrimaryKeyConstraint("tenant_id", "id"),
+    ]
+
+
+async def apply_user_event(session: AsyncSession, model: type, tenant: TenantId, data: dict,
+                           sequence: int, deactivate: bool = False) -> None:
+    user = GatewayUser.model_validate(data)
+    if user.tenant_id != tenant.value:
+        # An event whose data disagrees with its envelope is not ours to apply.
+        raise ValueError("user event tenant_id does not match the envelope's tenantid")
+    if deactivate:
+        user.active = False
+    values = dict(tenant_id=tenant.value, id=user.id, email=user.email, name=user.name,
+                  role=user.role, team_id=user.team_id, active=user.active, sequence=sequence)
+    stmt = insert(model).values(**values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[model.tenant_id, model.id],
+        set_={k: stmt.excluded[k] for k in values if k not in ("tenant_id", "id")},
+        # An older event delivered late must not undo a newer one.
+        where=model.sequence <= stmt.excluded.sequence,
+    )
+    await session.execute(stmt)
+
+
+async def require_active(session: AsyncSession, model: type, ctx: RequestContext,
+                         user_id: uuid.UUID, field: str) -> None:
+    """Owners and recipients must be active users of the caller's tenant (404 naming
+    `field` otherwise)."""
+    found = (await session.execute(
+        sa.select(model.id).where(model.tenant_id == ctx.tenant.value, model.id == user_id,
+                                  model.active.is_(True))
+    )).scalar_one_or_none()
+    if found is None:
+        raise NotFound.on(field, f"{user_id} is not an active user of this tenant")
