@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, FilePath, field_validator
 
 from crmkit.config import DEFAULT_PG, ServiceSettings
 
@@ -19,3 +19,22 @@ class AccountsSettings(ServiceSettings):
         default=DEFAULT_PG.format(user="postgres", db="tidtam_accounts"),
         validation_alias=AliasChoices("TIDTAM_ACCOUNTS_MIGRATE_DATABASE_URL"),
     )
+
+    # The Revenue Department's public VAT-registrant service (GET /api/v1/accounts/lookup).
+    rd_url: str = Field(default="https://rdws.rd.go.th/serviceRD3/vatserviceRD3.asmx",
+                        validation_alias=AliasChoices("TIDTAM_RD_URL"))
+    # Seconds for the whole call (connect, send, wait, read); then 503.
+    rd_timeout: float = Field(default=15.0, gt=0, le=120,
+                              validation_alias=AliasChoices("TIDTAM_RD_TIMEOUT"))
+    # How long an answer (found or not found) is reused; failures are never cached.
+    rd_cache_seconds: int = Field(default=86400, ge=0,
+                                  validation_alias=AliasChoices("TIDTAM_RD_CACHE_SECONDS"))
+    # Extra CA certificates (PEM) for the RD's unusual chain, added to the system's roots.
+    # Verification is never turned off.
+    rd_ca_file: FilePath | None = Field(default=None,
+                                        validation_alias=AliasChoices("TIDTAM_RD_CA_FILE"))
+
+    @field_validator("rd_ca_file", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value):
+        return value or None

@@ -23,7 +23,8 @@ from .config import SERVICE, AccountsSettings
 def routers() -> list:
     """The API's routers, in matching order (fixed paths such as `/api/v1/accounts/lookup`
     before `/api/v1/accounts/{id}`). Importing a domain's router also registers its events."""
-    return []
+    from .lookup.router import router as lookup_router
+    return [lookup_router]
 
 
 def build_app(settings: AccountsSettings | None = None) -> FastAPI:
