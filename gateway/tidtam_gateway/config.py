@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from typing import Literal, get_args
 
-from pydantic import SecretStr, model_validator
+from pydantic import NonNegativeInt, SecretStr, field_validator, model_validator
 
 from crmkit.config import (
     DEFAULT_PG,
@@ -13,6 +14,10 @@ from crmkit.config import (
     InsecureDefault,
     KitSettings,
 )
+
+Plan = Literal["free", "pro", "enterprise"]
+PLANS: tuple[str, ...] = get_args(Plan)
+DEFAULT_CONTACT_LIMITS: dict[str, int | None] = {"free": 500, "pro": 20000, "enterprise": None}
 
 
 class GatewaySettings(KitSettings):
@@ -29,6 +34,11 @@ class GatewaySettings(KitSettings):
     db_max_overflow: int = 0
     auth_pool_size: int = 10
     leads_url: str = "http://127.0.0.1:8001"
+    accounts_url: str = "http://127.0.0.1:8002"
+    # Contacts a tenant may keep per plan (null: no limit), as JSON in
+    # TIDTAM_PLAN_CONTACT_LIMITS; a plan left out keeps its default.
+    plan_contact_limits: dict[Plan, NonNegativeInt | None] = dict(DEFAULT_CONTACT_LIMITS)
+    default_plan: Plan = "free"
     proxy_connect_timeout: float = 3.0
     proxy_timeout: float = 30.0
     proxy_max_connections: int = 200
@@ -38,6 +48,14 @@ class GatewaySettings(KitSettings):
         ("context_secret", DEV_CONTEXT_SECRET),
         ("jwt_secret", DEV_JWT_SECRET),
     )
+
+    @field_validator("plan_contact_limits", mode="after")
+    @classmethod
+    def _every_plan(cls, value: dict[str, int | None]) -> dict[str, int | None]:
+        return {**DEFAULT_CONTACT_LIMITS, **value}
+
+    def contact_limit(self, plan: str) -> int | None:
+        return self.plan_contact_limits[plan]
 
     @model_validator(mode="after")
     def _operator_token(self):

@@ -45,6 +45,19 @@ def test_scope_and_signed_context_agree(role, visibility, owners, sender):
     assert ctx.settings == {"allow_stage_back": True} and ctx.correlation_id == "c"
 
 
+@pytest.mark.parametrize("role,visibility,owners", [
+    ("admin", "own", None), ("sales", "all", None), ("sales", "team", {ME, MATE}),
+    ("sales", "own", {ME}), ("manager", "own", {ME, MATE}),
+])
+def test_account_scope_follows_its_own_setting(role, visibility, owners):
+    caller = Caller(tenant=authenticated_tenant(TENANT), user_id=ME, role=role, team_id=None,
+                    email=None, name=None, lead_visibility="all", allow_stage_back=False,
+                    account_visibility=visibility, team_member_ids=(MATE,))
+    ctx = verify_context("k", caller.signed_context("k", ttl=30, correlation_id=None))
+    assert caller.account_scope.owner_ids == (None if owners is None else frozenset(owners))
+    assert ctx.account_scope == caller.account_scope and ctx.lead_scope.sees_all
+
+
 def test_access_tokens_round_trip_and_refuse_tampering():
     token = issue_access_token("s", user_id=ME, tenant_id=TENANT, ttl=60)
     assert read_access_token("s", token) == (TENANT, ME)

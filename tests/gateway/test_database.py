@@ -51,6 +51,9 @@ async def test_auth_functions_return_only_what_auth_needs(gateway_db, make_tenan
         caller = await conn.fetchrow("SELECT * FROM gateway_caller($1::uuid, $2::uuid)",
                                      t.id, t.admin_id)
         assert caller["role"] == "admin" and caller["lead_visibility"] == "all"
+        assert caller["account_visibility"] == "all"
+        by_key = await conn.fetch("SELECT * FROM gateway_caller_by_key('none')")
+        assert by_key == []
         definer = await conn.fetch("SELECT proname, prosecdef FROM pg_proc "
                                    "WHERE proname LIKE 'gateway_%'")
         assert {r["proname"] for r in definer} == {
@@ -75,3 +78,40 @@ async def test_migrations_match_the_models(gateway_db):
     finally:
         await engine.dispose()
     assert diff == []
+
+
+def test_migration_0002_moves_standard_tenants_to_free_and_back(make_service_db):
+    """Tenants made before plans existed (`standard`) are on `free` after 0002."""
+    import asyncio
+    import uuid
+    from pathlib import Path
+
+    from alembic import command
+    from alembic.config import Config
+
+    service_dir = Path(__file__).resolve().parents[2] / "gateway"
+    db = make_service_db("gateway", service_dir)
+    cfg = Config(str(service_dir / "alembic.ini"))
+    cfg.set_main_option("script_location", str(service_dir / "migrations"))
+    cfg.attributes["database_url"] = db.owner_url
+    tenant = uuid.uuid4()
+
+    async def sql(query: str, *args):
+        conn = await asyncpg.connect(_dsn(db.owner_url))
+        try:
+            return await conn.fetch(query, *args)
+        finally:
+            await conn.close()
+
+    command.downgrade(cfg, "0001")
+    asyncio.run(sql("INSERT INTO tenants (id, name) VALUES ($1, 'เก่า')", tenant))
+    asyncio.run(sql("INSERT INTO tenant_settings (tenant_id) VALUES ($1)", tenant))
+    assert asyncio.run(sql("SELECT plan FROM tenants"))[0]["plan"] == "standard"
+    command.upgrade(cfg, "heads")
+    row = asyncio.run(sql("SELECT t.plan, t.version, s.account_visibility FROM tenants t "
+                          "JOIN tenant_settings s ON s.tenant_id = t.id"))[0]
+    assert tuple(row) == ("free", 1, "all")
+    with pytest.raises(asyncpg.CheckViolationError):
+        asyncio.run(sql("UPDATE tenants SET plan = 'standard'"))
+    command.downgrade(cfg, "0001")
+    assert asyncio.run(sql("SELECT plan FROM tenants"))[0]["plan"] == "standard"

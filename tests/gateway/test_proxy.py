@@ -84,6 +84,35 @@ def test_context_follows_settings_and_api_keys(proxied, make_tenant):
     assert str(ctx.user_id) == t.admin_id
 
 
+def test_context_carries_the_account_visibility(proxied, make_tenant):
+    gateway, client = proxied
+    t = make_tenant()
+    team = t.add_team()
+    sales_id, _, sales = t.add_user("sales", team_id=team)
+    mate_id, _, _ = t.add_user("sales", team_id=team)
+    t.add_user("sales")  # in no team: never in the scope
+
+    def context(headers):
+        seen = client.get("/api/v1/leads", headers=headers).json()["headers"]
+        return verify_context(gateway.context_secret, seen["x-tidtam-context"][0])
+
+    ctx = context(sales)
+    assert ctx.account_scope.sees_all and ctx.lead_scope.sees_all
+    # Only the account setting says `team`: the team's members are still looked up.
+    assert client.patch("/api/v1/settings", headers=t.admin,
+                        json={"account_visibility": "team"}).status_code == 200
+    ctx = context(sales)
+    assert ctx.lead_scope.sees_all
+    assert ctx.account_scope.owner_ids == {uuid.UUID(sales_id), uuid.UUID(mate_id)}
+    assert client.patch("/api/v1/settings", headers=t.admin,
+                        json={"account_visibility": "own"}).status_code == 200
+    ctx = context(sales)
+    assert ctx.account_scope.owner_ids == {uuid.UUID(sales_id)} and ctx.lead_scope.sees_all
+    assert context(t.admin).account_scope.sees_all
+    key = client.post("/api/v1/api-keys", headers=t.admin, json={"name": "k"}).json()["key"]
+    assert context({"X-API-Key": key}).account_scope.sees_all
+
+
 def test_streams_bodies_both_ways(proxied, make_tenant):
     _, client = proxied
     t = make_tenant()

@@ -32,12 +32,21 @@ def test_settings_defaults_and_patch(gw, make_tenant):
     t = make_tenant()
     _, _, sales = t.add_user()
     assert gw.get("/api/v1/settings", headers=sales).json() == {
-        "lead_visibility": "all", "allow_stage_back": False}
+        "lead_visibility": "all", "account_visibility": "all", "allow_stage_back": False}
     r = gw.patch("/api/v1/settings", headers=t.admin, json={"lead_visibility": "own"})
-    assert r.json() == {"lead_visibility": "own", "allow_stage_back": False}
+    assert r.json() == {"lead_visibility": "own", "account_visibility": "all",
+                        "allow_stage_back": False}
     r = gw.patch("/api/v1/settings", headers=t.admin, json={"allow_stage_back": True})
-    assert r.json() == {"lead_visibility": "own", "allow_stage_back": True}
+    assert r.json() == {"lead_visibility": "own", "account_visibility": "all",
+                        "allow_stage_back": True}
+    r = gw.patch("/api/v1/settings", headers=t.admin, json={"account_visibility": "team"})
+    assert r.json() == {"lead_visibility": "own", "account_visibility": "team",
+                        "allow_stage_back": True}
     assert gw.patch("/api/v1/settings", headers=t.admin, json={}).json() == r.json()
+    assert gw.get("/api/v1/settings", headers=sales).json() == r.json()
+    # Only admins change them.
+    assert gw.patch("/api/v1/settings", headers=sales,
+                    json={"account_visibility": "all"}).status_code == 403
     # Settings are per tenant.
     assert gw.get("/api/v1/settings", headers=make_tenant().admin).json()["lead_visibility"] \
         == "all"
@@ -46,6 +55,9 @@ def test_settings_defaults_and_patch(gw, make_tenant):
 @pytest.mark.parametrize("body,field", [
     ({"lead_visibility": "everyone"}, "body.lead_visibility"),
     ({"lead_visibility": None}, "body.lead_visibility"),
+    ({"account_visibility": "everyone"}, "body.account_visibility"),
+    ({"account_visibility": None}, "body.account_visibility"),
+    ({"account_visibility": "ALL"}, "body.account_visibility"),
     ({"allow_stage_back": "maybe"}, "body.allow_stage_back"),
     ({"allow_stage_back": 1}, "body.allow_stage_back"),
     ({"allow_stage_back": None}, "body.allow_stage_back"),
@@ -56,4 +68,5 @@ def test_settings_validation_names_the_field(gw, make_tenant, body, field):
     r = gw.patch("/api/v1/settings", headers=t.admin, json=body)
     assert r.status_code == 422, r.text
     assert [f["field"] for f in r.json()["fields"]] == [field]
-    assert gw.get("/api/v1/settings", headers=t.admin).json()["lead_visibility"] == "all"
+    unchanged = gw.get("/api/v1/settings", headers=t.admin).json()
+    assert (unchanged["lead_visibility"], unchanged["account_visibility"]) == ("all", "all")

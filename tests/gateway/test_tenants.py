@@ -38,11 +38,11 @@ async def test_operator_creates_a_tenant_and_its_admin(gw, gateway, event_captur
     assert set(body) == {"id", "admin_user_id"}
     tenant = gw.get(f"/api/v1/tenants/{body['id']}", headers=gateway.operator)
     assert tenant.status_code == 200
-    assert tenant.json()["name"] == "ร้านทดสอบ" and tenant.json()["plan"] == "standard"
+    assert tenant.json()["name"] == "ร้านทดสอบ" and tenant.json()["plan"] == "free"
 
     created = await event_capture.assert_published(
         "tenant.created", where=lambda e: e["subject"] == body["id"])
-    assert created["data"] == {"id": body["id"], "name": "ร้านทดสอบ", "plan": "standard"}
+    assert created["data"] == {"id": body["id"], "name": "ร้านทดสอบ", "plan": "free"}
     assert created["tenantid"] == body["id"] and created["source"] == "/services/gateway"
     user = await event_capture.assert_published(
         "user.created", where=lambda e: e["subject"] == body["admin_user_id"])

@@ -18,6 +18,7 @@ class Caller:
     name: str | None
     lead_visibility: str
     allow_stage_back: bool
+    account_visibility: str = "all"
     team_member_ids: tuple[uuid.UUID, ...] = ()
     api_key_id: uuid.UUID | None = None
 
@@ -30,6 +31,11 @@ class Caller:
         return scope_for(self.role, self.lead_visibility, self.user_id,
                          list(self.team_member_ids))
 
+    @property
+    def account_scope(self) -> VisibilityScope:
+        return scope_for(self.role, self.account_visibility, self.user_id,
+                         list(self.team_member_ids))
+
     def service_settings(self) -> dict:
         """The tenant settings services read from the context (docs/CONTRACTS.md)."""
         return {"allow_stage_back": self.allow_stage_back}
@@ -38,6 +44,7 @@ class Caller:
         return sign_context(
             secret, tenant_id=self.tenant.value, user_id=self.user_id, role=self.role,
             team_id=self.team_id, lead_visibility=self.lead_visibility,
+            account_visibility=self.account_visibility,
             team_member_ids=list(self.team_member_ids), settings=self.service_settings(),
             correlation_id=correlation_id, ttl=ttl,
         )

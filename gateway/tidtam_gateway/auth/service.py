@@ -58,6 +58,7 @@ async def authenticate(pool: asyncpg.Pool, *, bearer: str | None, api_key: str |
         tenant=authenticated_tenant(row["tenant_id"]), user_id=row["user_id"], role=row["role"],
         team_id=row["team_id"], email=row["email"], name=row["name"],
         lead_visibility=row["lead_visibility"], allow_stage_back=row["allow_stage_back"],
+        account_visibility=row["account_visibility"],
         team_member_ids=tuple(row["team_member_ids"] or ()),
     )
 
@@ -71,5 +72,6 @@ async def _by_api_key(pool: asyncpg.Pool, key: str) -> Caller:
     return Caller(
         tenant=authenticated_tenant(row["tenant_id"]), user_id=row["user_id"], role="integration",
         team_id=None, email=None, name=None, lead_visibility=row["lead_visibility"],
-        allow_stage_back=row["allow_stage_back"], api_key_id=row["key_id"],
+        allow_stage_back=row["allow_stage_back"],
+        account_visibility=row["account_visibility"], api_key_id=row["key_id"],
     )

@@ -15,10 +15,13 @@ class TenantSettings(Base):
     __table_args__ = (
         sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
         sa.CheckConstraint("lead_visibility IN ('all', 'team', 'own')", name="lead_visibility"),
+        sa.CheckConstraint("account_visibility IN ('all', 'team', 'own')",
+                           name="account_visibility"),
     )
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     lead_visibility: Mapped[str] = mapped_column(sa.Text, server_default="all")
+    account_visibility: Mapped[str] = mapped_column(sa.Text, server_default="all")
     allow_stage_back: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True),
                                                  server_default=sa.func.now())

@@ -6,18 +6,22 @@ from pydantic import BaseModel, Field, StrictBool
 
 from ..common import Input
 
-LeadVisibility = Literal["all", "team", "own"]
+Visibility = Literal["all", "team", "own"]
 
 
 class SettingsOut(BaseModel):
-    lead_visibility: LeadVisibility = Field(
+    lead_visibility: Visibility = Field(
         description="all: everyone sees every lead; team: sales see their team's; "
                     "own: sales see their own (plus, read-only, those they sent on)")
+    account_visibility: Visibility = Field(
+        description="The same rule for accounts and their contacts: all, team or own "
+                    "(managers see their team's; admins everything)")
     allow_stage_back: bool = Field(
         description="Whether non-admins may move a lead to an earlier stage")
 
 
 class SettingsPatch(Input):
     # Non-optional types with None defaults: omitted is fine, an explicit null is a 422.
-    lead_visibility: LeadVisibility = None  # type: ignore[assignment]
+    lead_visibility: Visibility = None  # type: ignore[assignment]
+    account_visibility: Visibility = None  # type: ignore[assignment]
     allow_stage_back: StrictBool = None  # type: ignore[assignment]

@@ -11,7 +11,8 @@ from .schemas import SettingsOut, SettingsPatch
 async def get_settings(session: AsyncSession) -> SettingsOut:
     row = await repository.get(session)
     if row is None:  # a tenant from before settings existed: the documented defaults
-        return SettingsOut(lead_visibility="all", allow_stage_back=False)
+        return SettingsOut(lead_visibility="all", account_visibility="all",
+                           allow_stage_back=False)
     return SettingsOut.model_validate(row, from_attributes=True)
 
 
