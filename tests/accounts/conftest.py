@@ -14,6 +14,7 @@ from accounts_support import (
     make_tenant,
     run_accounts_service,
 )
+from fake_rd import FakeRD
 
 from crmkit.testing.capture import EventCapture
 
@@ -30,9 +31,17 @@ def accounts_amqp(make_vhost):
 
 
 @pytest.fixture(scope="session")
-def accounts_service_env() -> dict[str, str]:
+def fake_rd():
+    """The Revenue Department's VAT service stand-in (fake_rd.py), started before the service."""
+    server = FakeRD().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def accounts_service_env(fake_rd) -> dict[str, str]:
     """Extra environment for the session's service process (a suite may override it)."""
-    return {}
+    return {"TIDTAM_RD_URL": fake_rd.url, "TIDTAM_RD_TIMEOUT": "1"}
 
 
 @pytest.fixture(scope="session")
