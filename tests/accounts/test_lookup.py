@@ -14,6 +14,10 @@ from accounts_support import SECRET, Person, Tenant
 from fake_rd import CACHED_TIN, COMPANY_NAME_QUERY, COMPANY_TIN, PERSON_TIN
 from stdnum.th import moa
 
+from crmkit.testing.process import free_port
+from tidtam_accounts.lookup.cache import TTLCache
+from tidtam_accounts.lookup.client import RDClient, RDUnavailable
+
 pytestmark = pytest.mark.integration
 
 URL = "/api/v1/accounts/lookup"
@@ -98,6 +102,14 @@ async def test_found_by_name(api, headers, rd):
                                  "subdistrict": "ช้างเผือก", "district": "เมืองเชียงใหม่",
                                  "province": "เชียงใหม่", "postcode": "50300"}
     assert ("", COMPANY_NAME_QUERY) in rd.requests  # trimmed before asking
+
+
+async def test_name_is_escaped_in_the_request(api, headers, rd):
+    name = "A&B <ทดสอบ> \"1\""
+    resp = await api.get(URL, params={"name": name}, headers=headers)
+    assert resp.status_code == 200, resp.text
+    assert rd.count(name=name) == 1  # the fake parsed our XML and read the name intact
+    assert rd.bad_requests == []
 
 
 async def test_not_found_is_not_an_error(api, headers, rd):
@@ -204,3 +216,29 @@ async def test_openapi_documents_the_errors(api):
     assert {"200", "401", "422", "503"} <= set(responses)
     assert responses["503"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorBody"}
+
+
+# --- the pieces on their own ---------------------------------------------------------------
+
+@pytest.mark.unit
+def test_cache_expires_and_evicts_least_recently_used():
+    now = [0.0]
+    cache = TTLCache(ttl=10, size=2, clock=lambda: now[0])
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1  # "b" is now the least recently used
+    cache.put("c", 3)
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (1, None, 3)
+    now[0] = 10.0
+    assert cache.get("a") is None and len(cache) == 1
+
+
+@pytest.mark.unit
+async def test_client_connection_refused_is_unavailable():
+    client = RDClient(f"http://127.0.0.1:{free_port()}/vatserviceRD3.asmx", timeout=1)
+    try:
+        with pytest.raises(RDUnavailable) as caught:
+            await client.search(tin=COMPANY_TIN)
+    finally:
+        await client.aclose()
+    assert caught.value.reason == "connection"

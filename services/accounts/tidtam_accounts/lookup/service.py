@@ -175,7 +175,7 @@ class RDLookup:
             result = to_result(records, message, asked_tin)
         except RDUnavailable as exc:
             LOOKUPS.labels(SERVICE, "unavailable", "false").inc()
-            log.warning("RD lookup failed", extra={"reason": exc.reason, "detail": str(exc)})
+            log.warning("RD lookup failed: %s", exc)
             raise ServiceUnavailable(
                 "the Revenue Department's VAT service is unavailable "
                 f"({exc.reason}); try again later, or save the account by hand",
