@@ -121,3 +121,13 @@ def phone_digits(query: str) -> str | None:
 
 def like_escape(text_: str) -> str:
     return text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_patterns(q: str | None) -> tuple[str | None, str | None]:
+    """A search box's `q` as LIKE patterns on a lower-cased search column: the text, and
+    its digits if it looks like a phone number."""
+    query = nfc(q) if q else None
+    if not query:
+        return None, None
+    digits = phone_digits(query)
+    return f"%{like_escape(query.lower())}%", f"%{like_escape(digits)}%" if digits else None

@@ -94,3 +94,19 @@ async def require_active(session: AsyncSession, model: type, ctx: RequestContext
     )).scalar_one_or_none()
     if found is None:
         raise NotFound.on(field, f"{user_id} is not an active user of this tenant")
+
+
+class Users:
+    """The projection on one service's `users` model: `apply` for its consumer,
+    `require_active` for its services."""
+
+    def __init__(self, model: type):
+        self.model = model
+
+    async def apply(self, session: AsyncSession, tenant: TenantId, data: dict,
+                    sequence: int, deactivate: bool = False) -> None:
+        await apply_user_event(session, self.model, tenant, data, sequence, deactivate)
+
+    async def require_active(self, session: AsyncSession, ctx: RequestContext,
+                             user_id: uuid.UUID, field: str) -> None:
+        await require_active(session, self.model, ctx, user_id, field)

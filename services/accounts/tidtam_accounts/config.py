@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from pydantic import AliasChoices, Field, FilePath, field_validator
 
 from crmkit.config import DEFAULT_PG, ServiceSettings
@@ -34,7 +36,20 @@ class AccountsSettings(ServiceSettings):
     rd_ca_file: FilePath | None = Field(default=None,
                                         validation_alias=AliasChoices("TIDTAM_RD_CA_FILE"))
 
+    default_plan: str = Field(default="free",
+                              validation_alias=AliasChoices("TIDTAM_ACCOUNTS_DEFAULT_PLAN"))
+    # Until the gateway's tenant event says otherwise, a tenant has the free plan's limit.
+    default_contact_limit: int | None = Field(
+        default=500, ge=0,
+        validation_alias=AliasChoices("TIDTAM_ACCOUNTS_DEFAULT_CONTACT_LIMIT"))
+
     @field_validator("rd_ca_file", mode="before")
     @classmethod
     def _empty_is_none(cls, value):
         return value or None
+
+
+@functools.cache
+def settings() -> AccountsSettings:
+    """The process's settings, read once (for code that runs outside a request)."""
+    return AccountsSettings()

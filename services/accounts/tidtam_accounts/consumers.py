@@ -1,14 +1,30 @@
-"""What the accounts service does with other services' events. The kit's Consumer commits each
-handler's effect together with the `(consumer, event_id)` record, so a redelivery is skipped.
+"""What the accounts service does with other services' events. The kit's Consumer commits
+each handler's effect together with the `(consumer, event_id)` record, so a redelivery is
+skipped.
 
 Each domain that consumes adds its bindings and a `register(consumer)` here."""
 
 from __future__ import annotations
 
 from crmkit.consumer import Consumer
+from crmkit.users import USER_EVENTS
 
-BINDINGS: list[str] = []
+from .quota import consumers as quota
+from .users.service import apply_user_event
+
+BINDINGS: list[str] = [*quota.BINDINGS, *USER_EVENTS]
 
 
 def register(consumer: Consumer) -> Consumer:
+    quota.register(consumer)
+
+    @consumer.handler("user.created")
+    @consumer.handler("user.updated")
+    async def user_changed(session, event, tenant):
+        await apply_user_event(session, tenant, event.data, event.sequence)
+
+    @consumer.handler("user.deactivated")
+    async def user_deactivated(session, event, tenant):
+        await apply_user_event(session, tenant, event.data, event.sequence, deactivate=True)
+
     return consumer

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from crmkit import logging as klog
 from crmkit.consumer import Consumer
+from crmkit.custom import custom_routers
 from crmkit.db import create_engine, sessionmaker
 from crmkit.messaging import Broker
 from crmkit.outbox import OutboxRelay
@@ -17,14 +18,19 @@ from crmkit.runtime import EventWorkers, service_lifespan
 from crmkit.web import create_app
 
 from . import consumers
+from .accounts.service import CUSTOM as ACCOUNT_CUSTOM
 from .config import SERVICE, AccountsSettings
 
 
 def routers() -> list:
     """The API's routers, in matching order (fixed paths such as `/api/v1/accounts/lookup`
     before `/api/v1/accounts/{id}`). Importing a domain's router also registers its events."""
+    from .accounts.router import router as accounts_router
+    from .contacts.router import router as contacts_router
     from .lookup.router import router as lookup_router
-    return [lookup_router]
+
+    return [lookup_router, accounts_router, contacts_router,
+            *custom_routers(ACCOUNT_CUSTOM)]
 
 
 def build_app(settings: AccountsSettings | None = None) -> FastAPI:

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from crmkit import users
-from crmkit.context import RequestContext, TenantId
+from crmkit.users import Users
 
 from .models import User
 
-
-async def apply_user_event(session: AsyncSession, tenant: TenantId, data: dict,
-                           sequence: int, deactivate: bool = False) -> None:
-    await users.apply_user_event(session, User, tenant, data, sequence, deactivate)
-
-
-async def require_active(session: AsyncSession, ctx: RequestContext, user_id: uuid.UUID,
-                         field: str) -> None:
-    await users.require_active(session, User, ctx, user_id, field)
+USERS = Users(User)
+apply_user_event = USERS.apply
+require_active = USERS.require_active

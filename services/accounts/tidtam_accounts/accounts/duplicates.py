@@ -1,0 +1,61 @@
+"""The duplicate check before save: likely duplicates among the accounts the caller can
+see, each with a score and the reasons.
+
+Reasons and their weight (the score is the strongest, plus 5 for each further reason):
+the same tax ID and branch 100; the same affix-free name 90 (similar: up to 80, by
+trigram similarity); a shared phone or email, of the account or one of its contacts, 85;
+the same tax ID at another branch 60.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.context import RequestContext
+
+from ..names import name_key
+from ..thai import HEAD_OFFICE
+from . import repository
+from .schemas import Duplicate, DuplicateList, DuplicateQuery
+from .values import to_out
+
+LIMIT = 10
+SAME_NAME = 0.999
+
+
+def _score(row: Any, query: DuplicateQuery, branch: str | None,
+           keys: set[str]) -> tuple[int, list[str]]:
+    found: list[tuple[int, str]] = []
+    if query.tax_id and row["found_tax"] == query.tax_id:
+        found.append((100, "tax_id_branch") if row["branch"] == branch else (60, "tax_id"))
+    hits = set(row["key_hits"] or ()) & keys
+    if any(h.startswith("+") for h in hits):
+        found.append((85, "phone"))
+    if any("@" in h for h in hits):
+        found.append((85, "email"))
+    sim = float(row["name_sim"] or 0)
+    if query.name and sim >= 0.3:
+        found.append((90 if sim >= SAME_NAME else round(30 + 50 * sim), "name"))
+    if not found:
+        return 0, []
+    found.sort(reverse=True)
+    return min(100, found[0][0] + 5 * (len(found) - 1)), [r for _, r in found]
+
+
+async def find(session: AsyncSession, ctx: RequestContext, query: DuplicateQuery
+               ) -> DuplicateList:
+    branch = query.branch or (HEAD_OFFICE if query.tax_id else None)
+    keys = {*query.phones, *(e.lower() for e in query.emails)}
+    rows = await repository.similar(
+        session, ctx.tenant, ctx.account_scope, tax_id=query.tax_id, keys=sorted(keys),
+        name_key=name_key(query.name) if query.name else None, exclude=query.exclude_id,
+        limit=LIMIT)
+    items = []
+    for row in rows:
+        score, reasons = _score(row, query, branch, keys)
+        if score:
+            items.append(Duplicate(account=to_out(row), score=score, reasons=reasons))
+    items.sort(key=lambda d: -d.score)
+    return DuplicateList(items=items[:LIMIT])

@@ -1,0 +1,176 @@
+"""All SQL about accounts. Visibility is applied here, in SQL, from the caller's scope."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.context import TenantId, VisibilityScope
+from crmkit.custom import CustomFilter, to_sql
+
+from .models import Account, AccountKey
+
+COLUMNS = [c for c in Account.__table__.c if c.name not in ("search", "name_key")]
+
+
+def visible(scope: VisibilityScope) -> sa.ColumnElement[bool]:
+    """Accounts have no Sent box: whoever may see an account may change it."""
+    live = Account.merged_into.is_(None)
+    return live if scope.sees_all else sa.and_(live, Account.owner_id.in_(sorted(scope.owner_ids)))
+
+
+async def insert(session: AsyncSession, tenant: TenantId, values: dict[str, Any]):
+    return (await session.execute(
+        sa.insert(Account).values(tenant_id=tenant.value, **values).returning(*COLUMNS)
+    )).mappings().one()
+
+
+async def get(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
+              account_id: uuid.UUID, *, lock: bool = False):
+    q = sa.select(*COLUMNS).where(Account.tenant_id == tenant.value, Account.id == account_id,
+                                  visible(scope))
+    if lock:
+        q = q.with_for_update()
+    return (await session.execute(q)).mappings().one_or_none()
+
+
+async def merged_into(session: AsyncSession, tenant: TenantId,
+                      account_id: uuid.UUID) -> uuid.UUID | None:
+    return (await session.execute(sa.select(Account.merged_into).where(
+        Account.tenant_id == tenant.value, Account.id == account_id))).scalar_one_or_none()
+
+
+async def update(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID,
+                 values: dict[str, Any]):
+    """Apply a change and bump the aggregate's version (the events' `sequence`)."""
+    return (await session.execute(
+        sa.update(Account).where(Account.tenant_id == tenant.value, Account.id == account_id)
+        .values(**values, version=Account.version + 1, updated_at=sa.func.now())
+        .returning(*COLUMNS)
+    )).mappings().one()
+
+
+async def delete(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID) -> None:
+    await session.execute(sa.delete(Account).where(Account.tenant_id == tenant.value,
+                                                   Account.id == account_id))
+
+
+async def lock_tax_id(session: AsyncSession, tenant: TenantId, tax_id: str,
+                      branch: str) -> None:
+    """Serialise saves of one tax ID + branch (till commit), so two concurrent creates
+    cannot both pass the "already exists" check."""
+    await session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+        sa.func.hashtextextended(f"{tenant.value}:{tax_id}:{branch}", 0))))
+
+
+async def with_tax_id(session: AsyncSession, tenant: TenantId, tax_id: str,
+                      branch: str | None, exclude: uuid.UUID | None) -> list:
+    """Live accounts with this tax ID (and branch, when given), whoever owns them."""
+    where = [Account.tenant_id == tenant.value, Account.tax_id == tax_id,
+             Account.merged_into.is_(None)]
+    if branch is not None:
+        where.append(Account.branch == branch)
+    if exclude is not None:
+        where.append(Account.id != exclude)
+    return list((await session.execute(
+        sa.select(Account.id, Account.owner_id, Account.branch).where(*where).limit(20)
+    )).mappings())
+
+
+async def set_keys(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID,
+                   contact_id: uuid.UUID | None, phones: Sequence[str],
+                   emails: Sequence[str]) -> None:
+    """Replace the phone and email keys of an account (contact_id None) or a contact."""
+    owner = (AccountKey.contact_id.is_(None) if contact_id is None
+             else AccountKey.contact_id == contact_id)
+    await session.execute(sa.delete(AccountKey).where(
+        AccountKey.tenant_id == tenant.value, AccountKey.account_id == account_id, owner))
+    rows = [dict(tenant_id=tenant.value, account_id=account_id, contact_id=contact_id,
+                 kind=kind, value=value)
+            for kind, values in (("phone", phones), ("email", [e.lower() for e in emails]))
+            for value in dict.fromkeys(values)]
+    if rows:
+        await session.execute(sa.insert(AccountKey), rows)
+
+
+async def move_keys(session: AsyncSession, tenant: TenantId, from_id: uuid.UUID,
+                    to_id: uuid.UUID) -> None:
+    await session.execute(sa.update(AccountKey).where(
+        AccountKey.tenant_id == tenant.value, AccountKey.account_id == from_id)
+        .values(account_id=to_id))
+
+
+def _keys_match(values: Sequence[str]) -> sa.ColumnElement[bool]:
+    return sa.exists().where(AccountKey.tenant_id == Account.tenant_id,
+                             AccountKey.account_id == Account.id,
+                             AccountKey.value.in_(list(values)))
+
+
+async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, *,
+               limit: int, after: tuple[datetime, uuid.UUID] | None,
+               q: tuple[str | None, str | None], q_keys: Sequence[str],
+               label: str | None, province: str | None, owner_id: uuid.UUID | None,
+               custom: Sequence[CustomFilter] = (),
+               also_q: tuple[tuple[str | None, str | None], Sequence[str]] | None = None
+               ) -> list:
+    """One page, newest first, keyset on (created_at, id). `q`: LIKE patterns on the search
+    column (text, digits); `q_keys`: exact phones/emails that also match (contacts' too);
+    `also_q`: a segment's search, which must match as well."""
+    where = [Account.tenant_id == tenant.value, visible(scope)]
+    if after is not None:
+        where.append(sa.tuple_(Account.created_at, Account.id) < sa.tuple_(
+            sa.literal(after[0], sa.DateTime(timezone=True)), sa.literal(after[1], sa.Uuid)))
+    for (text_, digits), keys in ((q, q_keys), also_q or ((None, None), ())):
+        if text_:
+            alternatives = [Account.search.ilike(text_, escape="\\")]
+            if digits:
+                alternatives.append(Account.search.like(digits, escape="\\"))
+            if keys:
+                alternatives.append(_keys_match(keys))
+            where.append(sa.or_(*alternatives))
+    where += to_sql(Account.custom, custom)
+    if label:
+        where.append(Account.labels.contains([label]))
+    if province:
+        where.append(Account.province == province)
+    if owner_id:
+        where.append(Account.owner_id == owner_id)
+    q_ = (sa.select(*COLUMNS).where(*where)
+          .order_by(Account.created_at.desc(), Account.id.desc()).limit(limit))
+    return list((await session.execute(q_)).mappings())
+
+
+async def similar(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, *,
+                  tax_id: str | None, keys: Sequence[str], name_key: str | None,
+                  exclude: uuid.UUID | None, limit: int = 10) -> list:
+    """Candidates for the duplicate check, with what matched: `tax_branch` (the branch
+    found), `key_hits` (their phones/emails among `keys`), `name_sim` (trigram similarity
+    of the affix-free names)."""
+    hits = (sa.select(sa.func.array_agg(sa.distinct(AccountKey.value)))
+            .where(AccountKey.tenant_id == Account.tenant_id,
+                   AccountKey.account_id == Account.id,
+                   AccountKey.value.in_(list(keys) or [""]))
+            .scalar_subquery())
+    sim = (sa.func.similarity(Account.name_key, name_key) if name_key
+           else sa.literal(0.0, sa.Float))
+    match = []
+    if tax_id:
+        match.append(Account.tax_id == tax_id)
+    if keys:
+        match.append(_keys_match(keys))
+    if name_key:
+        # `%` is pg_trgm's similarity operator (threshold pg_trgm.similarity_threshold, 0.3),
+        # which its GIN index serves.
+        match.append(Account.name_key.op("%")(name_key))
+    where = [Account.tenant_id == tenant.value, visible(scope), sa.or_(*match)]
+    if exclude is not None:
+        where.append(Account.id != exclude)
+    q = (sa.select(*COLUMNS, Account.tax_id.label("found_tax"), hits.label("key_hits"),
+                   sim.label("name_sim"))
+         .where(*where).order_by(sim.desc(), Account.created_at.desc()).limit(limit * 3))
+    return list((await session.execute(q)).mappings())

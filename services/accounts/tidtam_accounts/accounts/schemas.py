@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from crmkit.custom import CustomValuesIn, CustomValuesOut, CustomValuesPatch
+from crmkit.fields import Email
+from crmkit.money import baht
+from crmkit.text import Phone, text
+
+from ..thai import Branch, Postcode, TaxId
+
+Kind = Literal["company", "person"]
+Baht = baht("Amount in THB")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Address(_Strict):
+    """A Thai address: `line` is house number, building, street…; then ตำบล/แขวง, อำเภอ/เขต,
+    จังหวัด and the postcode."""
+
+    line: text(300) | None = None
+    subdistrict: text(100) | None = Field(None, description="ตำบล / แขวง")
+    district: text(100) | None = Field(None, description="อำเภอ / เขต")
+    province: text(100) | None = Field(None, description="จังหวัด, e.g. เชียงใหม่")
+    postcode: Postcode | None = None
+
+
+class Location(_Strict):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class BillDiscount(_Strict):
+    kind: Literal["percent", "amount"]
+    value: Decimal = Field(ge=0, le=Decimal("999999999999.99"), max_digits=14,
+                           decimal_places=2)
+
+    @model_validator(mode="after")
+    def _percent(self):
+        if self.kind == "percent" and self.value > 100:
+            raise ValueError("a percent discount is at most 100")
+        return self
+
+
+class Anniversary(_Strict):
+    kind: Literal["birthday", "founding", "other"]
+    date: date
+    contact_id: uuid.UUID | None = None
+    note: text(500) | None = None
+
+
+Label = text(50)
+
+
+class AccountFields(_Strict):
+    kind: Kind = "company"
+    name: text(200) = Field(description="Thai and/or English")
+    name_en: text(200) | None = None
+    tax_id: TaxId | None = None
+    branch: Branch | None = Field(None, description="Defaults to 00000 when tax_id is given")
+    address: Address | None = None
+    phones: list[Phone] = Field(default_factory=list, max_length=10)
+    emails: list[Email] = Field(default_factory=list, max_length=10)
+    website: text(300) | None = None
+    line_id: text(100) | None = None
+    location: Location | None = None
+    owner_id: uuid.UUID | None = Field(None, description="Defaults to the caller; must be an "
+                                                         "active user (else 404)")
+    credit_limit: Baht | None = None
+    credit_days: int | None = Field(None, ge=0, le=3650)
+    bill_discount: BillDiscount | None = None
+    anniversaries: list[Anniversary] = Field(default_factory=list, max_length=50)
+    labels: list[Label] = Field(default_factory=list, max_length=30)
+    custom: CustomValuesIn = Field(default_factory=dict)
+
+
+class AccountCreate(AccountFields):
+    force: bool = Field(False, description="Save even if an account with the same tax ID and "
+                                           "branch exists (else 409)")
+
+
+class AccountPatch(_Strict):
+    """Only the fields sent change; `name`, `kind` and `owner_id` may not be null."""
+
+    kind: Kind = None  # type: ignore[assignment]
+    name: text(200) = None  # type: ignore[assignment]
+    name_en: text(200) | None = None
+    tax_id: TaxId | None = None
+    branch: Branch | None = None
+    address: Address | None = None
+    phones: list[Phone] = Field(None, max_length=10)  # type: ignore[assignment]
+    emails: list[Email] = Field(None, max_length=10)  # type: ignore[assignment]
+    website: text(300) | None = None
+    line_id: text(100) | None = None
+    location: Location | None = None
+    owner_id: uuid.UUID = None  # type: ignore[assignment]
+    credit_limit: Baht | None = None
+    credit_days: int | None = Field(None, ge=0, le=3650)
+    bill_discount: BillDiscount | None = None
+    anniversaries: list[Anniversary] = Field(None, max_length=50)  # type: ignore[assignment]
+    labels: list[Label] = Field(None, max_length=30)  # type: ignore[assignment]
+    custom: CustomValuesPatch = None  # type: ignore[assignment]
+    force: bool = False
+
+
+class AccountOut(BaseModel):
+    id: uuid.UUID
+    kind: Kind
+    name: str
+    name_en: str | None
+    tax_id: str | None
+    branch: str | None
+    branch_label: str | None = Field(description="สำนักงานใหญ่ or สาขาที่ 00001")
+    address: Address | None
+    phones: list[str]
+    emails: list[str]
+    website: str | None
+    line_id: str | None
+    location: Location | None
+    owner_id: uuid.UUID
+    credit_limit: Decimal | None
+    credit_days: int | None
+    bill_discount: BillDiscount | None
+    anniversaries: list[Anniversary]
+    labels: list[str]
+    custom: CustomValuesOut
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class AccountPage(BaseModel):
+    items: list[AccountOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page")
+
+
+class CopyIn(_Strict):
+    name: text(200)
+
+
+class MergeIn(_Strict):
+    from_id: uuid.UUID = Field(description="The account merged into this one (then gone)")
+
+
+class DuplicateQuery(_Strict):
+    """Candidate fields of an account about to be saved; at least one."""
+
+    name: text(200) | None = None
+    tax_id: TaxId | None = None
+    branch: Branch | None = None
+    phones: list[Phone] = Field(default_factory=list, max_length=10)
+    emails: list[Email] = Field(default_factory=list, max_length=10)
+    exclude_id: uuid.UUID | None = Field(None, description="The account being edited")
+
+    @model_validator(mode="after")
+    def _something(self):
+        if not (self.name or self.tax_id or self.phones or self.emails):
+            raise ValueError("give at least one of name, tax_id, phones, emails")
+        return self
+
+
+class Duplicate(BaseModel):
+    account: AccountOut
+    score: int = Field(ge=0, le=100, description="100: certainly the same")
+    reasons: list[Literal["tax_id_branch", "tax_id", "phone", "email", "name"]]
+
+
+class DuplicateList(BaseModel):
+    items: list[Duplicate]

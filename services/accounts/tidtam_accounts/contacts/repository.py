@@ -1,0 +1,92 @@
+"""All SQL about contacts. Visibility comes from their account (the service checks it)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.context import TenantId
+
+from .models import Contact
+
+COLUMNS = list(Contact.__table__.c)
+
+
+def _of(tenant: TenantId, account_id: uuid.UUID) -> list[sa.ColumnElement[bool]]:
+    return [Contact.tenant_id == tenant.value, Contact.account_id == account_id]
+
+
+async def insert(session: AsyncSession, tenant: TenantId, values: dict[str, Any]):
+    return (await session.execute(
+        sa.insert(Contact).values(tenant_id=tenant.value, **values).returning(*COLUMNS)
+    )).mappings().one()
+
+
+async def get(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID,
+              contact_id: uuid.UUID, *, lock: bool = False):
+    q = sa.select(*COLUMNS).where(*_of(tenant, account_id), Contact.id == contact_id)
+    if lock:
+        q = q.with_for_update()
+    return (await session.execute(q)).mappings().one_or_none()
+
+
+async def update(session: AsyncSession, tenant: TenantId, contact_id: uuid.UUID,
+                 values: dict[str, Any]):
+    return (await session.execute(
+        sa.update(Contact).where(Contact.tenant_id == tenant.value, Contact.id == contact_id)
+        .values(**values, version=Contact.version + 1, updated_at=sa.func.now())
+        .returning(*COLUMNS)
+    )).mappings().one()
+
+
+async def delete(session: AsyncSession, tenant: TenantId, contact_id: uuid.UUID) -> None:
+    await session.execute(sa.delete(Contact).where(Contact.tenant_id == tenant.value,
+                                                   Contact.id == contact_id))
+
+
+async def clear_primary(session: AsyncSession, tenant: TenantId,
+                        account_id: uuid.UUID) -> list:
+    """Unset the account's primary contact; the rows changed (for their events)."""
+    return list((await session.execute(
+        sa.update(Contact).where(*_of(tenant, account_id), Contact.is_primary.is_(True))
+        .values(is_primary=False, version=Contact.version + 1, updated_at=sa.func.now())
+        .returning(*COLUMNS)
+    )).mappings())
+
+
+async def count(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID) -> int:
+    return (await session.execute(
+        sa.select(sa.func.count()).select_from(Contact).where(*_of(tenant, account_id))
+    )).scalar_one()
+
+
+async def has_primary(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID) -> bool:
+    return (await session.execute(sa.select(sa.exists().where(
+        *_of(tenant, account_id), Contact.is_primary.is_(True))))).scalar_one()
+
+
+async def page(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID, *,
+               limit: int, after: tuple[datetime, uuid.UUID] | None) -> list:
+    """Newest first, keyset on (created_at, id)."""
+    where = _of(tenant, account_id)
+    if after is not None:
+        where.append(sa.tuple_(Contact.created_at, Contact.id) < sa.tuple_(
+            sa.literal(after[0], sa.DateTime(timezone=True)), sa.literal(after[1], sa.Uuid)))
+    q = (sa.select(*COLUMNS).where(*where)
+         .order_by(Contact.created_at.desc(), Contact.id.desc()).limit(limit))
+    return list((await session.execute(q)).mappings())
+
+
+async def move(session: AsyncSession, tenant: TenantId, from_id: uuid.UUID,
+               to_id: uuid.UUID) -> list:
+    """Move every contact of `from_id` to `to_id` (none of them primary there)."""
+    return list((await session.execute(
+        sa.update(Contact).where(*_of(tenant, from_id))
+        .values(account_id=to_id, is_primary=False, version=Contact.version + 1,
+                updated_at=sa.func.now())
+        .returning(*COLUMNS)
+    )).mappings())

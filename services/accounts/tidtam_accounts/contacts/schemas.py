@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from crmkit.fields import Email
+from crmkit.text import Phone, text
+
+
+class ContactCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: text(200)
+    position: text(100) | None = None
+    phones: list[Phone] = Field(default_factory=list, max_length=10)
+    emails: list[Email] = Field(default_factory=list, max_length=10)
+    line_id: text(100) | None = None
+    birthday: date | None = None
+    is_primary: bool = Field(False, description="The account's main contact; setting it "
+                                                "unsets the previous one. The first contact "
+                                                "of an account is primary anyway.")
+
+
+class ContactPatch(BaseModel):
+    """Only the fields sent change; `name` may not be null."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: text(200) = None  # type: ignore[assignment]
+    position: text(100) | None = None
+    phones: list[Phone] = Field(None, max_length=10)  # type: ignore[assignment]
+    emails: list[Email] = Field(None, max_length=10)  # type: ignore[assignment]
+    line_id: text(100) | None = None
+    birthday: date | None = None
+    is_primary: bool = None  # type: ignore[assignment]
+
+
+class ContactOut(BaseModel):
+    id: uuid.UUID
+    account_id: uuid.UUID
+    name: str
+    position: str | None
+    phones: list[str]
+    emails: list[str]
+    line_id: str | None
+    birthday: date | None
+    is_primary: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ContactPage(BaseModel):
+    items: list[ContactOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page")

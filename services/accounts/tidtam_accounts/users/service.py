@@ -1,0 +1,11 @@
+"""The users projection (crmkit.users) on this service's `users` table."""
+
+from __future__ import annotations
+
+from crmkit.users import Users
+
+from .models import User
+
+USERS = Users(User)
+apply_user_event = USERS.apply
+require_active = USERS.require_active
