@@ -19,8 +19,9 @@ def bind_tenant(session: AsyncSession, tenant: TenantId) -> None:
     session.info["tenant"] = tenant.value
 
 
-async def insert(session: AsyncSession, *, tenant_id: uuid.UUID, name: str) -> Tenant:
-    tenant = Tenant(id=tenant_id, name=name)
+async def insert(session: AsyncSession, *, tenant_id: uuid.UUID, name: str, plan: str
+                 ) -> Tenant:
+    tenant = Tenant(id=tenant_id, name=name, plan=plan)
     session.add(tenant)
     await session.flush()  # no ORM relationship orders these two inserts, so: one by one
     session.add(TenantSettings(tenant_id=tenant_id))
@@ -29,5 +30,16 @@ async def insert(session: AsyncSession, *, tenant_id: uuid.UUID, name: str) -> T
     return tenant
 
 
-async def get(session: AsyncSession, tenant_id: uuid.UUID) -> Tenant | None:
-    return (await session.execute(sa.select(Tenant).where(Tenant.id == tenant_id))).scalar()
+async def get(session: AsyncSession, tenant_id: uuid.UUID, *, for_update: bool = False
+              ) -> Tenant | None:
+    q = sa.select(Tenant).where(Tenant.id == tenant_id)
+    if for_update:
+        q = q.with_for_update()
+    return (await session.execute(q)).scalar()
+
+
+async def set_plan(session: AsyncSession, tenant: Tenant, plan: str) -> Tenant:
+    tenant.plan = plan
+    tenant.version = tenant.version + 1
+    await session.flush()
+    return tenant

@@ -6,9 +6,9 @@ from fastapi import APIRouter
 
 from crmkit.errors import error_responses
 
-from ..deps import OperatorDb
+from ..deps import OperatorDb, Settings
 from . import service
-from .schemas import TenantCreate, TenantCreated, TenantOut
+from .schemas import TenantCreate, TenantCreated, TenantOut, TenantPatch
 
 router = APIRouter(prefix="/api/v1/tenants", tags=["tenants (operator)"])
 
@@ -16,12 +16,24 @@ router = APIRouter(prefix="/api/v1/tenants", tags=["tenants (operator)"])
 @router.post("", status_code=201, response_model=TenantCreated,
              responses=error_responses(401, 409, 413, 422),
              summary="Create a tenant and its first admin (operator token)")
-async def create_tenant(body: TenantCreate, db: OperatorDb) -> TenantCreated:
-    return await service.create_tenant(db, body)
+async def create_tenant(body: TenantCreate, db: OperatorDb, settings: Settings
+                        ) -> TenantCreated:
+    """The tenant starts on `TIDTAM_DEFAULT_PLAN` (free unless configured)."""
+    return await service.create_tenant(db, settings, body)
 
 
 @router.get("/{tenant_id}", response_model=TenantOut, responses=error_responses(401, 404, 422),
             summary="A tenant (operator token)")
-async def get_tenant(tenant_id: uuid.UUID, db: OperatorDb) -> TenantOut:
-    return TenantOut.model_validate(await service.get_tenant(db, tenant_id),
-                                    from_attributes=True)
+async def get_tenant(tenant_id: uuid.UUID, db: OperatorDb, settings: Settings) -> TenantOut:
+    return service.tenant_out(await service.get_tenant(db, tenant_id), settings)
+
+
+@router.patch("/{tenant_id}", response_model=TenantOut,
+              responses=error_responses(401, 404, 413, 422),
+              summary="Change a tenant's plan (operator token)")
+async def patch_tenant(tenant_id: uuid.UUID, body: TenantPatch, db: OperatorDb,
+                       settings: Settings) -> TenantOut:
+    """Announces `tenant.plan_changed` with the plan's contact limit, which the accounts
+    service enforces."""
+    return service.tenant_out(await service.change_plan(db, settings, tenant_id, body),
+                              settings)

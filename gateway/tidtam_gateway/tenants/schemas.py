@@ -6,6 +6,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from ..common import Email, Input, Name, Password
+from ..config import Plan
 
 
 class AdminIn(Input):
@@ -27,5 +28,12 @@ class TenantCreated(BaseModel):
 class TenantOut(BaseModel):
     id: uuid.UUID
     name: str
-    plan: str
+    plan: Plan
+    contact_limit: int | None = Field(
+        description="Contacts the tenant may keep on its plan (configuration); null: no limit")
     created_at: datetime
+
+
+class TenantPatch(Input):
+    plan: Plan = Field(description="free, pro or enterprise; the contact limit of each is "
+                                   "configuration (`TIDTAM_PLAN_CONTACT_LIMITS`)")

@@ -8,30 +8,56 @@ from crmkit.context import authenticated_tenant
 from crmkit.errors import NotFound
 
 from .. import eventing
+from ..config import GatewaySettings
 from ..users import service as users_service
 from ..users.schemas import UserCreate
 from . import repository
-from .events import TenantData
+from .events import TenantData, TenantPlanData
 from .models import Tenant
-from .schemas import TenantCreate, TenantCreated
+from .schemas import TenantCreate, TenantCreated, TenantOut, TenantPatch
 
 
-async def create_tenant(session: AsyncSession, data: TenantCreate) -> TenantCreated:
+def tenant_out(tenant: Tenant, settings: GatewaySettings) -> TenantOut:
+    return TenantOut(id=tenant.id, name=tenant.name, plan=tenant.plan,
+                     contact_limit=settings.contact_limit(tenant.plan),
+                     created_at=tenant.created_at)
+
+
+async def create_tenant(session: AsyncSession, settings: GatewaySettings,
+                        data: TenantCreate) -> TenantCreated:
     tenant_id = uuid.uuid4()
     repository.bind_tenant(session, authenticated_tenant(tenant_id))
-    tenant = await repository.insert(session, tenant_id=tenant_id, name=data.name)
+    tenant = await repository.insert(session, tenant_id=tenant_id, name=data.name,
+                                     plan=settings.default_plan)
     await eventing.stage(session, type_="tenant.created", tenant_id=tenant_id,
-                         subject=tenant_id,
-                         data=TenantData(id=tenant_id, name=tenant.name, plan=tenant.plan))
+                         subject=tenant_id, sequence=tenant.version,
+                         data=TenantData(id=tenant_id, name=tenant.name, plan=tenant.plan,
+                                         contact_limit=settings.contact_limit(tenant.plan)))
     admin = await users_service.add_user(session, tenant_id, UserCreate(
         email=data.admin.email, name=data.admin.name, password=data.admin.password,
         role="admin"))
     return TenantCreated(id=tenant_id, admin_user_id=admin.id)
 
 
-async def get_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> Tenant:
+async def get_tenant(session: AsyncSession, tenant_id: uuid.UUID, *,
+                     for_update: bool = False) -> Tenant:
     repository.bind_tenant(session, authenticated_tenant(tenant_id))
-    tenant = await repository.get(session, tenant_id)
+    tenant = await repository.get(session, tenant_id, for_update=for_update)
     if tenant is None:
         raise NotFound("no tenant with this id")
+    return tenant
+
+
+async def change_plan(session: AsyncSession, settings: GatewaySettings, tenant_id: uuid.UUID,
+                      data: TenantPatch) -> Tenant:
+    """A new plan is announced (`tenant.plan_changed`, staged with the change); the plan
+    it already has changes nothing and announces nothing."""
+    tenant = await get_tenant(session, tenant_id, for_update=True)
+    if tenant.plan == data.plan:
+        return tenant
+    tenant = await repository.set_plan(session, tenant, data.plan)
+    await eventing.stage(session, type_="tenant.plan_changed", tenant_id=tenant_id,
+                         subject=tenant_id, sequence=tenant.version,
+                         data=TenantPlanData(id=tenant_id, plan=tenant.plan,
+                                             contact_limit=settings.contact_limit(tenant.plan)))
     return tenant
