@@ -8,6 +8,7 @@ import uuid
 import pytest
 from accounts_support import tax_id, thai_company
 
+
 async def _create(api, tenant, body, who=None, status=201):
     r = await api.post("/api/v1/accounts", json=body, headers=tenant.headers(who or tenant.admin))
     assert r.status_code == status, r.text
