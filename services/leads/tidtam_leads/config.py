@@ -24,3 +24,11 @@ class LeadsSettings(ServiceSettings):
         default=DEFAULT_PG.format(user="postgres", db="tidtam_leads"),
         validation_alias=AliasChoices("TIDTAM_LEADS_MIGRATE_DATABASE_URL"),
     )
+
+    # The accounts service, read over HTTP when a lead is made from an account (fresh data,
+    # with the caller's own visibility: their signed context is forwarded unchanged).
+    accounts_url: str = Field(default="http://127.0.0.1:8002",
+                              validation_alias=AliasChoices("TIDTAM_ACCOUNTS_URL"))
+    # Seconds for a whole call to it; then 503.
+    accounts_timeout: float = Field(default=5.0, gt=0, le=60,
+                                    validation_alias=AliasChoices("TIDTAM_ACCOUNTS_TIMEOUT"))

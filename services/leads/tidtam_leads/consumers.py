@@ -1,15 +1,18 @@
-"""What the leads service does with other services' events: the users projection and the
-tenant's defaults. The kit's Consumer commits each handler's effect together with the
-`(consumer, event_id)` record, so a redelivery is skipped."""
+"""What the leads service does with other services' events: the users projection, the
+tenant's defaults, and the accounts service's answers to conversions (conversion/). The kit's
+Consumer commits each handler's effect together with the `(consumer, event_id)` record, so a
+redelivery is skipped."""
 
 from __future__ import annotations
 
 from crmkit.consumer import Consumer
 
 from .catalog.service import ensure_defaults
+from .conversion import service as conversion
 from .users.service import apply_user_event
 
-BINDINGS = ["tenant.created", "user.created", "user.updated", "user.deactivated"]
+BINDINGS = ["tenant.created", "user.created", "user.updated", "user.deactivated",
+            "account.lead_converted", "account.conversion_failed", "account.merged"]
 
 
 def register(consumer: Consumer) -> Consumer:
@@ -25,5 +28,17 @@ def register(consumer: Consumer) -> Consumer:
     @consumer.handler("user.deactivated")
     async def user_deactivated(session, event, tenant):
         await apply_user_event(session, tenant, event.data, event.sequence, deactivate=True)
+
+    @consumer.handler("account.lead_converted")
+    async def lead_converted(session, event, tenant):
+        await conversion.apply_converted(session, tenant, event.data)
+
+    @consumer.handler("account.conversion_failed")
+    async def conversion_failed(session, event, tenant):
+        await conversion.apply_failed(session, tenant, event.data)
+
+    @consumer.handler("account.merged")
+    async def account_merged(session, event, tenant):
+        await conversion.apply_merged(session, tenant, event.data)
 
     return consumer

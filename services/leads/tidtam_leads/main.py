@@ -5,6 +5,8 @@ One process runs the API, the outbox relay and the event consumer (FastAPI lifes
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 import sqlalchemy as sa
 from fastapi import FastAPI
 
@@ -22,6 +24,9 @@ from .actions import events as _action_events  # noqa: F401  (event models regis
 from .actions.router import router as actions_router
 from .catalog.router import router as catalog_router
 from .config import SERVICE, LeadsSettings
+from .conversion import events as _conversion_events  # noqa: F401
+from .conversion.client import http_client
+from .conversion.router import router as conversion_router
 from .followups import events as _followup_events  # noqa: F401
 from .followups.router import router as followups_router
 from .labels.router import router as labels_router
@@ -43,7 +48,15 @@ def build_app(settings: LeadsSettings | None = None) -> FastAPI:
     consumer = consumers.register(Consumer("projections", consumers.BINDINGS, maker, SERVICE))
 
     workers = EventWorkers(broker, relay, (consumer,))
-    lifespan = service_lifespan(settings, engine, maker, workers)
+    service = service_lifespan(settings, engine, maker, workers)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # One pooled client for reads from the accounts service (conversion/client.py).
+        async with service(app), http_client(settings.accounts_url,
+                                             settings.accounts_timeout) as accounts_http:
+            app.state.accounts_http = accounts_http
+            yield
 
     async def database_ready() -> str | None:
         try:
@@ -58,8 +71,8 @@ def build_app(settings: LeadsSettings | None = None) -> FastAPI:
                      lifespan=lifespan, ready_checks=[database_ready, broker.ready_check],
                      events_prefix="lead.")
     # transfer before leads: `/api/v1/leads/transfer` must not read as a lead id.
-    for router in (transfer_router, leads_router, actions_router, followups_router,
-                   pipelines_router, labels_router, catalog_router,
+    for router in (transfer_router, leads_router, actions_router, conversion_router,
+                   followups_router, pipelines_router, labels_router, catalog_router,
                    *custom_routers(LEAD_CUSTOM)):
         app.include_router(router)
     return app

@@ -10,7 +10,8 @@ from crmkit.text import text
 
 Channel = Literal["phone", "email", "line", "meeting", "note"]
 Kind = Literal["followup", "created", "updated", "sent", "lost", "junked", "restored",
-               "stage_changed", "transferred"]
+               "stage_changed", "transferred", "conversion_requested", "converted",
+               "conversion_failed", "account_merged"]
 
 
 class FollowupIn(BaseModel):

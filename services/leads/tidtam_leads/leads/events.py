@@ -36,6 +36,9 @@ class LeadData(BaseModel):
     stage_id: uuid.UUID
     potential: Decimal | None = None
     custom: CustomValuesOut = {}
+    account_id: uuid.UUID | None = None
+    contact_id: uuid.UUID | None = None
+    conversion_status: str | None = None
     version: int
     created_at: datetime
     updated_at: datetime

@@ -43,6 +43,13 @@ class Lead(TenantMixin, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     custom: Mapped[dict] = mapped_column(JSONB)  # custom-field values (crmkit.custom)
+    # The account and contact in the accounts service (no foreign keys: another database),
+    # and the conversion in flight or done (migration 0004).
+    account_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    conversion_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    conversion_status: Mapped[str | None] = mapped_column(Text)
+    conversion_error: Mapped[str | None] = mapped_column(Text)
     search: Mapped[str] = mapped_column(Text, Computed(SEARCH_EXPR, persisted=True))
     # Duplicate hints match on it: a plain column, so its index serves under RLS (0002).
     email_key: Mapped[str] = mapped_column(Text, Computed("lower(email)", persisted=True))

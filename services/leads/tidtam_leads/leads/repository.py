@@ -59,8 +59,9 @@ _RETURNING = ", ".join(c.name for c in COLUMNS)
 _INSERT_CREATED = f"""
 WITH lead AS (
     INSERT INTO leads (tenant_id, id, name, phone, phone_ext, email, company, note, source,
-                       owner_id, pipeline_id, stage_id, potential, custom)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $16::jsonb)
+                       owner_id, pipeline_id, stage_id, potential, custom, account_id,
+                       contact_id)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $16::jsonb, $17, $18)
     RETURNING {_RETURNING}
 ), history AS (
     INSERT INTO lead_history (tenant_id, lead_id, kind, author_id, detail)
@@ -79,7 +80,8 @@ async def insert_created(session: AsyncSession, tenant: TenantId, values: dict[s
         _INSERT_CREATED, tenant.value, v["id"], v["name"], v["phone"], v["phone_ext"],
         v["email"], v["company"], v["note"], v["source"], v["owner_id"], v["pipeline_id"],
         v["stage_id"], v["potential"], author_id, orjson.dumps(detail).decode(),
-        orjson.dumps(v.get("custom") or {}).decode())
+        orjson.dumps(v.get("custom") or {}).decode(), v.get("account_id"),
+        v.get("contact_id"))
 
 
 async def get(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 from crmkit.deps import Ctx, Db
 from crmkit.errors import error_responses
 
+from ..conversion.client import Accounts
 from . import service
 from .schemas import Box, LeadCreate, LeadCreated, LeadOut, LeadPage, LeadPatch
 from .service import CURSOR_PATTERN
@@ -15,13 +16,19 @@ router = APIRouter(prefix="/api/v1/leads", tags=["leads"])
 
 
 @router.post("", status_code=201, response_model=LeadCreated,
-             responses=error_responses(401, 404, 409, 422))
-async def create_lead(body: LeadCreate, ctx: Ctx, db: Db):
+             responses=error_responses(401, 404, 409, 422, 503))
+async def create_lead(body: LeadCreate, ctx: Ctx, db: Db, accounts: Accounts):
     """Create a lead in its owner's Inbox. Open leads with the same phone or email are
     listed in `possible_duplicates`; the lead is created all the same. A source, owner,
     pipeline, stage or label the tenant does not have is 404 naming the field; a stage of
-    another pipeline than `pipeline_id` is 409."""
-    return await service.create(db, ctx, body)
+    another pipeline than `pipeline_id` is 409.
+
+    With `account_id` (and optionally `contact_id`) the lead is made for an existing
+    account: name, phone and email left out are the contact's, else the account's (its
+    first phone and email), and `company` is the account's name for a company. An account
+    or contact the caller may not see is 404 naming the field; the accounts service being
+    unreachable is 503."""
+    return await service.create(db, ctx, body, accounts)
 
 
 @router.get("", response_model=LeadPage, responses=error_responses(401, 404, 422))

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from crmkit.custom import CustomValuesIn, CustomValuesOut, CustomValuesPatch
 from crmkit.fields import Email
@@ -19,13 +19,35 @@ Box = Literal["inbox", "sent", "lost", "junk"]
 Potential = baht("Expected value in THB")
 
 
-class LeadCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+# `name`, `phone` and `email` are required unless the lead is made from an account
+# (`account_id`), which fills what is left out; `contact_id` needs `account_id`. The service
+# checks it (422 naming the field); the schema states it.
+_FROM_ACCOUNT_RULE = {"anyOf": [
+    {"required": ["account_id"]},
+    {"required": ["name", "phone", "email"], "not": {"required": ["contact_id"]}},
+]}
 
-    name: text(200)
-    phone: Phone = Field(description="Thai local forms, Thai digits, +66… or 66…; "
-                                     "stored as E.164")
-    email: Email
+
+class LeadCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_FROM_ACCOUNT_RULE)
+
+    # Not nullable (leave a field out to have the account's value), hence the ignores.
+    name: text(200) = Field(  # type: ignore[assignment]
+        None, description="Required without `account_id`; else the contact's or account's "
+                          "name")
+    phone: Phone = Field(  # type: ignore[assignment]
+        None, description="Thai local forms, Thai digits, +66… or 66…; stored as E.164. "
+                          "Required without `account_id`; else the contact's or account's "
+                          "first phone")
+    email: Email = Field(  # type: ignore[assignment]
+        None, description="Required without `account_id`; else the contact's or account's "
+                          "first email")
+    account_id: uuid.UUID = Field(None, description=(  # type: ignore[assignment]
+        "Make the lead for an existing account (GET /api/v1/accounts): what the body leaves "
+        "out is filled from it; not visible to the caller: 404. Any number of leads may "
+        "share an account."))
+    contact_id: uuid.UUID = Field(None, description=(  # type: ignore[assignment]
+        "A contact of `account_id` (which it requires): fills name, phone and email first"))
     source: SourceKey = Field(description="One of the tenant's lead sources (`key`, "
                                           "GET /api/v1/lead-sources); another is 404")
     company: text(200) | None = None
@@ -37,6 +59,25 @@ class LeadCreate(BaseModel):
     label_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
     potential: Potential | None = None
     custom: CustomValuesIn = Field(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _details_required_without_account(cls, data, handler):
+        # Without account_id a body missing name, phone or email is validated as the
+        # stricter model, so every missing field is named together with the others' errors.
+        if (cls is LeadCreate and isinstance(data, dict) and data.get("account_id") is None
+                and any(f not in data for f in _DETAILS)):
+            _LeadCreateOwnDetails.model_validate(data)
+        return handler(data)
+
+
+_DETAILS = ("name", "phone", "email")
+
+
+class _LeadCreateOwnDetails(LeadCreate):
+    name: text(200)
+    phone: Phone
+    email: Email
 
 
 class LeadPatch(BaseModel):
@@ -74,6 +115,12 @@ class LeadOut(BaseModel):
     stage_id: uuid.UUID
     potential: Decimal | None
     custom: CustomValuesOut
+    account_id: uuid.UUID | None = Field(description="The account in the accounts service")
+    contact_id: uuid.UUID | None
+    conversion_status: Literal["converting", "converted", "failed"] | None = Field(
+        description="POST /leads/{id}/convert: `converting` until the accounts service "
+                    "has made (or refused) the account and contact")
+    conversion_error: str | None = Field(description="Why the last conversion failed")
     label_ids: list[uuid.UUID] = Field(description="System labels and the caller's own")
     version: int
     created_at: datetime

@@ -16,6 +16,8 @@ from crmkit.errors import Forbidden, NotFound, Unprocessable
 from crmkit.text import like_escape, nfc, phone_digits, split_phone
 
 from ..catalog import service as catalog
+from ..conversion import from_account
+from ..conversion.client import AccountsReader
 from ..followups import repository as history
 from ..labels import service as labels
 from ..pipelines import service as pipelines
@@ -70,7 +72,12 @@ async def reload_out(session: AsyncSession, ctx: RequestContext, lead_id: uuid.U
     return to_out(ctx, row)
 
 
-async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate) -> LeadCreated:
+async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
+                 accounts: AccountsReader) -> LeadCreated:
+    """With `account_id`, what the body leaves out is read from the account (and contact)
+    first, before the transaction holds a connection."""
+    from_account.check_required(body)
+    d = await from_account.details(body, accounts)
     await catalog.ensure_defaults(session, ctx.tenant)
     await catalog.require_source(session, ctx, body.source)
     values = custom.merge(await custom.definitions(session, ctx, CUSTOM), None, body.custom,
@@ -80,21 +87,23 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate) -
         await users.require_active(session, ctx, owner, "body.owner_id")
     stage = await pipelines.resolve_stage(session, ctx, body.pipeline_id, body.stage_id)
     await labels.require_visible(session, ctx, body.label_ids, "body.label_ids")
-    phone, ext = split_phone(body.phone)
+    detail = {"owner_id": str(owner), "source": body.source}
+    if body.account_id:
+        detail["account_id"] = str(body.account_id)
     row = await repository.insert_created(session, ctx.tenant, dict(
-        id=uuid.uuid4(), name=body.name, phone=phone, phone_ext=ext, email=body.email,
-        company=body.company, note=body.note, source=body.source, owner_id=owner,
+        id=uuid.uuid4(), name=d.name, phone=d.phone, phone_ext=d.phone_ext, email=d.email,
+        company=d.company, note=body.note, source=body.source, owner_id=owner,
         pipeline_id=stage.pipeline_id, stage_id=stage.id, potential=body.potential,
-        custom=values,
-    ), ctx.user_id, {"owner_id": str(owner), "source": body.source})
+        custom=values, account_id=body.account_id, contact_id=body.contact_id,
+    ), ctx.user_id, detail)
     await repository.set_label(session, ctx.tenant, row["id"], body.label_ids)
     await stage_lead_event(session, ctx.tenant, "lead.created", row)
-    dups = await repository.duplicates(session, ctx.tenant, ctx.lead_scope, phone,
-                                       body.email, row["id"])
+    dups = await repository.duplicates(session, ctx.tenant, ctx.lead_scope, d.phone,
+                                       d.email, row["id"])
     data = _out_data(ctx, row, list(dict.fromkeys(body.label_ids)))
     data["possible_duplicates"] = [
-        {"id": d["id"], "name": d["name"], "match": "phone" if d["phone"] == phone else "email"}
-        for d in dups]
+        {"id": dup["id"], "name": dup["name"],
+         "match": "phone" if dup["phone"] == d.phone else "email"} for dup in dups]
     return LeadCreated.model_validate(data)
 
 

@@ -1,0 +1,87 @@
+"""Reads from the accounts service over HTTP, for a lead made from an account.
+
+The caller's signed context (`X-Tidtam-Context`) is forwarded unchanged, so the accounts
+service applies the caller's own account visibility: what they may not see is 404 there, and
+404 here. One pooled `httpx.AsyncClient` per process (created in the app's lifespan).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+import httpx
+from fastapi import Depends, Request
+from pydantic import BaseModel, ValidationError
+
+from crmkit.context import HEADER
+from crmkit.errors import NotFound, ServiceUnavailable
+from crmkit.logging import correlation_id
+
+UNAVAILABLE = ("the accounts service is unavailable, so the account could not be read; try "
+               "again, or create the lead without account_id")
+
+
+class AccountIn(BaseModel):
+    """What leads uses of the accounts service's AccountOut (other fields are ignored)."""
+
+    id: uuid.UUID
+    kind: Literal["company", "person"]
+    name: str
+    phones: list[str] = []
+    emails: list[str] = []
+
+
+class ContactIn(BaseModel):
+    id: uuid.UUID
+    account_id: uuid.UUID
+    name: str
+    phones: list[str] = []
+    emails: list[str] = []
+
+
+def http_client(base_url: str, timeout: float) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=base_url, timeout=httpx.Timeout(timeout),
+                             follow_redirects=False)
+
+
+class AccountsReader:
+    """The accounts service, as the caller of this request."""
+
+    def __init__(self, http: httpx.AsyncClient, headers: dict[str, str]):
+        self.http = http
+        self.headers = headers
+
+    async def account(self, account_id: uuid.UUID) -> AccountIn:
+        return await self._get(f"/api/v1/accounts/{account_id}", AccountIn, "body.account_id",
+                               f"no account {account_id} that you may see")
+
+    async def contact(self, account_id: uuid.UUID, contact_id: uuid.UUID) -> ContactIn:
+        return await self._get(f"/api/v1/accounts/{account_id}/contacts/{contact_id}",
+                               ContactIn, "body.contact_id",
+                               f"account {account_id} has no contact {contact_id}")
+
+    async def _get(self, path: str, model: type[BaseModel], field: str, missing: str):
+        try:
+            r = await self.http.get(path, headers=self.headers)
+        except httpx.HTTPError as exc:
+            raise ServiceUnavailable(f"{UNAVAILABLE} ({exc.__class__.__name__})") from exc
+        if r.status_code == 404:
+            raise NotFound.on(field, missing)
+        if r.status_code != 200:
+            raise ServiceUnavailable(f"{UNAVAILABLE} (it answered {r.status_code})")
+        try:
+            return model.model_validate_json(r.content)
+        except ValidationError as exc:
+            raise ServiceUnavailable(f"{UNAVAILABLE} (unexpected answer)") from exc
+
+
+async def get_accounts(request: Request) -> AccountsReader:
+    headers = {HEADER: request.headers.get(HEADER, "")}
+    cid = correlation_id.get()
+    if cid:
+        headers["X-Correlation-ID"] = cid
+    return AccountsReader(request.app.state.accounts_http, headers)
+
+
+Accounts = Annotated[AccountsReader, Depends(get_accounts)]

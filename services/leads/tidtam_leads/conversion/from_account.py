@@ -1,0 +1,62 @@
+"""A lead made from an existing account (and optionally one of its contacts): what the body
+leaves out comes from them, read fresh from the accounts service as the caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crmkit.errors import Unprocessable
+from crmkit.text import split_phone
+
+from ..leads.schemas import LeadCreate
+from .client import AccountsReader
+
+
+@dataclass(frozen=True)
+class Details:
+    name: str
+    phone: str
+    phone_ext: str | None
+    email: str
+    company: str | None
+
+
+def check_required(body: LeadCreate) -> None:
+    """`contact_id` needs `account_id` (name, phone and email without an account are
+    required by LeadCreate itself)."""
+    if body.contact_id is not None and body.account_id is None:
+        raise Unprocessable.on("body.contact_id", "needs account_id: the account the contact "
+                                                  "is of")
+
+
+def own_details(body: LeadCreate) -> Details:
+    phone, ext = split_phone(body.phone)
+    return Details(body.name, phone, ext, body.email, body.company)
+
+
+async def details(body: LeadCreate, accounts: AccountsReader) -> Details:
+    """The lead's name, phone, email and company: the body's, else the contact's, else the
+    account's. 404 for an account or contact the caller may not see; 503 when the accounts
+    service cannot answer."""
+    if body.account_id is None:
+        return own_details(body)
+    account = await accounts.account(body.account_id)
+    contact = (await accounts.contact(body.account_id, body.contact_id)
+               if body.contact_id is not None else None)
+    sources = [s for s in (contact, account) if s is not None]
+    whose = "the contact and the account have" if contact else "the account has"
+    if body.phone is not None:
+        phone, ext = split_phone(body.phone)
+    else:
+        found = next((p for s in sources for p in s.phones), None)
+        if found is None:
+            raise Unprocessable.on("body.phone", f"is required: {whose} no phone")
+        phone, ext = split_phone(found)
+    email = body.email or next((e for s in sources for e in s.emails), None)
+    if email is None:
+        raise Unprocessable.on("body.email", f"is required: {whose} no email")
+    company = body.company
+    if company is None and account.kind == "company":
+        company = account.name[:200]
+    name = body.name or (contact.name if contact else account.name)[:200]
+    return Details(name, phone, ext, email, company)
