@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 from contextlib import asynccontextmanager
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
 import sqlalchemy as sa
@@ -62,7 +63,11 @@ async def lifespan(app: FastAPI):
     limits = httpx.Limits(max_connections=settings.proxy_max_connections,
                           max_keepalive_connections=settings.proxy_max_connections)
     timeout = httpx.Timeout(settings.proxy_timeout, connect=settings.proxy_connect_timeout)
-    app.state.http = httpx.AsyncClient(limits=limits, timeout=timeout, follow_redirects=False)
+    # A jar that keeps nothing: the pool is shared by every caller, so a Set-Cookie from a
+    # service must not go back to it on other people's requests.
+    no_cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+    app.state.http = httpx.AsyncClient(limits=limits, timeout=timeout, follow_redirects=False,
+                                       cookies=no_cookies)
     app.state.openapi = OpenApiMerger(app, app.state.http, settings)
     workers = await start_workers(settings, engine)
     app.state.workers = workers
