@@ -2,11 +2,13 @@
 
 Fixtures (reusable by e2e tests):
 - `gateway_db`: the migrated gateway database (`ServiceDb`).
-- `start_gateway(leads_url=..., **env)`: start another gateway process on that database.
+- `start_gateway(leads_url=..., accounts_url=..., **env)`: start another gateway process on
+  that database.
 - `gateway`: a `RunningGateway` (url, operator_token, jwt_secret, context_secret) whose
-  TIDTAM_LEADS_URL is a closed port (the leads service is "down").
+  TIDTAM_LEADS_URL and TIDTAM_ACCOUNTS_URL are closed ports (the services are "down").
 - `gw`: an httpx.Client on `gateway`; `make_tenant()` → `TenantHandle` with an admin token.
-- `echo_upstream`, `proxied`: (gateway, client) whose leads service is an echoing stand-in.
+- `echo_upstream`, `echo_accounts`, `proxied`: (gateway, client) whose leads and accounts
+  services are echoing stand-ins (each echo says which it plays, as `service`).
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ def start_gateway(gateway_db, amqp_url):
     shared = {name: secrets.token_urlsafe(24)
               for name in ("operator_token", "jwt_secret", "context_secret")}
 
-    def start(leads_url: str | None = None, **env: str) -> RunningGateway:
+    def start(leads_url: str | None = None, accounts_url: str | None = None,
+              **env: str) -> RunningGateway:
         gateway = RunningGateway(process=None, **shared)  # type: ignore[arg-type]
         gateway.process = ServiceProcess("tidtam_gateway.main:app", {
             "TIDTAM_ENV": "test", "TIDTAM_LOG_LEVEL": "WARNING",
@@ -67,6 +70,7 @@ def start_gateway(gateway_db, amqp_url):
             "TIDTAM_CONTEXT_SECRET": gateway.context_secret,
             # Nothing listens there: the leads service is "down" unless a test says otherwise.
             "TIDTAM_LEADS_URL": leads_url or f"http://127.0.0.1:{free_port()}",
+            "TIDTAM_ACCOUNTS_URL": accounts_url or f"http://127.0.0.1:{free_port()}",
             **env,
         }, log_path=LOG_DIR / f"gateway-test-{uuid.uuid4().hex[:6]}.log")
         started.append(gateway.process)
@@ -141,22 +145,36 @@ def make_tenant(gw, gateway) -> Callable[..., TenantHandle]:
     return lambda **kw: create_tenant(gw, gateway, **kw)
 
 
+def _echo(name: str) -> ServiceProcess:
+    return ServiceProcess("echo_upstream:app", {"PYTHONPATH": str(Path(__file__).parent),
+                                                "ECHO_NAME": name},
+                          log_path=LOG_DIR / f"gateway-echo-{name}.log", ready_path="/healthz")
+
+
 @pytest.fixture(scope="session")
 def echo_upstream():
-    """A throwaway upstream that echoes what the gateway forwarded (a stand-in for a service,
-    to observe the proxy from the far side)."""
-    proc = ServiceProcess("echo_upstream:app", {"PYTHONPATH": str(Path(__file__).parent)},
-                          log_path=LOG_DIR / "gateway-echo-upstream.log", ready_path="/healthz")
+    """A throwaway upstream that echoes what the gateway forwarded (a stand-in for the leads
+    service, to observe the proxy from the far side)."""
+    proc = _echo("leads")
     proc.start()
     yield proc
     proc.stop()
 
 
+@pytest.fixture(scope="session")
+def echo_accounts():
+    """The same, standing in for the accounts service."""
+    proc = _echo("accounts")
+    proc.start()
+    yield proc
+    proc.stop()
+
 
 @pytest.fixture(scope="session")
-def proxied(start_gateway, echo_upstream):
-    """A gateway whose "leads service" is the echo upstream (short proxy timeout, so a slow
-    answer is quickly a 504)."""
-    gateway = start_gateway(leads_url=echo_upstream.url, TIDTAM_PROXY_TIMEOUT="1.5")
+def proxied(start_gateway, echo_upstream, echo_accounts):
+    """A gateway whose leads and accounts services are the echo upstreams (short proxy
+    timeout, so a slow answer is quickly a 504)."""
+    gateway = start_gateway(leads_url=echo_upstream.url, accounts_url=echo_accounts.url,
+                            TIDTAM_PROXY_TIMEOUT="1.5")
     with httpx.Client(base_url=gateway.url, timeout=30) as client:
         yield gateway, client

@@ -1,16 +1,40 @@
 """A throwaway upstream for proxy tests: echoes what the gateway forwarded, streams big
-answers, answers slowly on request, and serves a small OpenAPI document."""
+answers, answers slowly on request, and serves small OpenAPI and AsyncAPI documents."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import json
+import os
 
-SPEC = {
-    "openapi": "3.1.0",
-    "info": {"title": "echo", "version": "0"},
-    "paths": {
+# Which service this stand-in plays (`leads` or `accounts`): said in every echo, and its
+# documents differ accordingly.
+NAME = os.environ.get("ECHO_NAME", "leads")
+_OK = {"200": {"description": "ok"}}
+_ENTITY = {"name": "entity", "in": "query", "required": True,
+           "schema": {"type": "string", "enum": ["lead", "account"]}}
+# Operations both services serve alike (crmkit.custom): the merge shows them once.
+SHARED_PATHS = {
+    "/api/v1/custom-fields": {
+        "get": {"operationId": "list_custom_fields", "tags": ["custom fields"],
+                "parameters": [_ENTITY],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"type": "array", "items": {
+                        "$ref": "#/components/schemas/CustomFieldOut"}}}}},
+                    "422": {"description": "bad"}}},
+    },
+    "/api/v1/custom-fields/{key}": {
+        "delete": {"operationId": "delete_custom_field", "tags": ["custom fields"],
+                   "parameters": [_ENTITY, {"name": "key", "in": "path", "required": True,
+                                            "schema": {"type": "string"}}],
+                   "responses": {"204": {"description": "gone"}}},
+    },
+}
+SHARED_SCHEMAS = {"CustomFieldOut": {"type": "object", "properties": {
+    "key": {"type": "string"}, "label_th": {"type": "string"}}}}
+OWN_PATHS = {
+    "leads": {
         "/api/v1/leads": {
             "get": {"operationId": "list_leads", "tags": ["leads"],
                     "responses": {"200": {"description": "ok", "content": {"application/json": {
@@ -21,11 +45,40 @@ SPEC = {
                          "$ref": "#/components/schemas/TeamOut"}}}},
                      "responses": {"201": {"description": "created"}}},
         },
-        "/healthz": {"get": {"responses": {"200": {"description": "ok"}}}},
     },
-    # Same name as a gateway schema, different shape: the merge must keep both.
-    "components": {"schemas": {"TeamOut": {"type": "object", "properties": {
-        "echo": {"type": "string"}}}}},
+    "accounts": {
+        "/api/v1/accounts": {
+            "get": {"operationId": "list_accounts", "tags": ["accounts"],
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/TeamOut"}}}}}},
+        },
+        # Not the accounts service's to document: the merge leaves it out.
+        "/api/v1/leads/{lead_id}": {"get": {"operationId": "not_mine", "responses": _OK}},
+    },
+}
+# Same name as a gateway schema, different shape (and different in each service): the
+# merge must keep all of them.
+OWN_SCHEMAS = {
+    "leads": {"TeamOut": {"type": "object", "properties": {"echo": {"type": "string"}}}},
+    "accounts": {"TeamOut": {"type": "object", "properties": {"account": {"type": "string"}}}},
+}
+SPEC = {
+    "openapi": "3.1.0",
+    "info": {"title": f"echo {NAME}", "version": "0"},
+    "paths": {**OWN_PATHS[NAME], **SHARED_PATHS,
+              "/healthz": {"get": {"responses": _OK}}},
+    "components": {"schemas": {**OWN_SCHEMAS[NAME], **SHARED_SCHEMAS}},
+}
+EVENT = {"leads": "lead.created", "accounts": "account.created"}[NAME]
+_KEY = EVENT.replace(".", "_")
+ASYNCAPI = {
+    "asyncapi": "3.0.0", "info": {"title": f"echo {NAME}", "version": "0"},
+    "channels": {_KEY: {"address": EVENT, "messages": {
+        f"{_KEY}_v1": {"$ref": f"#/components/messages/{_KEY}_v1"}}}},
+    "operations": {f"publish_{_KEY}": {"action": "send",
+                                       "channel": {"$ref": f"#/channels/{_KEY}"}}},
+    "components": {"messages": {f"{_KEY}_v1": {"name": EVENT, "payload": {"type": "object"}}},
+                   "schemas": {}},
 }
 
 
@@ -51,6 +104,8 @@ async def app(scope, receive, send):
         return await _send_json(send, 200, {"status": "ok"})
     if path == "/openapi.json":
         return await _send_json(send, 200, SPEC)
+    if path == "/asyncapi.json":
+        return await _send_json(send, 200, ASYNCAPI)
     if path.endswith("/big"):
         size, chunk = int(query.get("size", "0")), 64 * 1024
         await send({"type": "http.response.start", "status": 200,
@@ -80,7 +135,8 @@ async def app(scope, receive, send):
     for k, v in scope["headers"]:
         headers.setdefault(k.decode().lower(), []).append(v.decode("latin-1"))
     await _send_json(send, 200, {
-        "method": scope["method"], "path": path, "query": scope["query_string"].decode(),
+        "service": NAME, "method": scope["method"], "path": path,
+        "query": scope["query_string"].decode(),
         "raw_path": scope.get("raw_path", b"").decode("latin-1"),
         "headers": headers, "body_len": length, "body_sha256": digest.hexdigest(),
     }, headers=[(b"set-cookie", b"a=1"), (b"set-cookie", b"b=2"), (b"x-upstream", b"echo")])

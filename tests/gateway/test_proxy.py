@@ -64,6 +64,20 @@ def test_forwards_a_signed_context_and_drops_the_clients(proxied, make_tenant):
     assert r.headers["x-upstream"] == "echo"
 
 
+def test_a_services_cookies_are_not_kept_for_the_next_request(proxied, make_tenant):
+    # The proxy's HTTP pool is shared by every caller: a Set-Cookie from a service must
+    # reach the client, and never come back to the service on anyone's next request.
+    _, client = proxied
+    a, b = make_tenant(), make_tenant()
+    with httpx.Client(base_url=client.base_url, timeout=30) as fresh:
+        first = fresh.get("/api/v1/leads", headers=a.admin)
+        assert first.headers.get_list("set-cookie") == ["a=1", "b=2"]
+        fresh.cookies.clear()
+        for headers in (a.admin, b.admin):
+            seen = fresh.get("/api/v1/accounts", headers=headers).json()["headers"]
+            assert "cookie" not in seen
+
+
 def test_context_follows_settings_and_api_keys(proxied, make_tenant):
     gateway, client = proxied
     t = make_tenant()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from crmkit.errors import Unprocessable
 from crmkit.logging import correlation_id
 
 from ..deps import CurrentCaller, Settings
@@ -14,7 +15,12 @@ from . import service
 OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
     "leads": ("/api/v1/leads", "/api/v1/pipelines", "/api/v1/labels", "/api/v1/lead-sources",
               "/api/v1/lead-reasons"),
+    "accounts": ("/api/v1/accounts",),
 }
+# Prefixes every service with custom fields serves alike (crmkit.custom): the `entity`
+# query parameter names the owner.
+ENTITY_PREFIXES = ("/api/v1/custom-fields", "/api/v1/segments")
+ENTITY_OWNERS = {"lead": "leads", "account": "accounts"}
 # Every method goes through: the owning service answers the ones it does not serve with 405
 # and the `Allow` header of the methods it does, which the proxy passes back.
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY"]
@@ -26,23 +32,47 @@ def service_url(settings, name: str) -> str:
     return getattr(settings, f"{name}_url")
 
 
+async def _forward(name: str, request: Request, caller, settings) -> object:
+    context = caller.signed_context(settings.context_secret.get_secret_value(),
+                                    ttl=settings.context_ttl,
+                                    correlation_id=correlation_id.get())
+    return await service.forward(
+        request.app.state.http, service=name, base_url=service_url(settings, name),
+        request=request, context=context, cid=correlation_id.get() or "",
+    )
+
+
 def _make_handler(name: str):
     async def proxy(request: Request, caller: CurrentCaller, settings: Settings):
-        context = caller.signed_context(settings.context_secret.get_secret_value(),
-                                        ttl=settings.context_ttl,
-                                        correlation_id=correlation_id.get())
-        return await service.forward(
-            request.app.state.http, service=name, base_url=service_url(settings, name),
-            request=request, context=context, cid=correlation_id.get() or "",
-        )
+        return await _forward(name, request, caller, settings)
 
     proxy.__name__ = f"proxy_{name.replace('-', '_')}"
     return proxy
 
 
+def owner_of_entity(request: Request) -> str:
+    # Exactly one value: the services read one, and two could be read differently.
+    values = request.query_params.getlist("entity")
+    owner = ENTITY_OWNERS.get(values[0]) if len(values) == 1 else None
+    if owner is None:
+        raise Unprocessable.on("query.entity", "required, once: `lead` (the leads "
+                               "service's) or `account` (the accounts service's)")
+    return owner
+
+
+async def proxy_by_entity(request: Request, caller: CurrentCaller, settings: Settings):
+    return await _forward(owner_of_entity(request), request, caller, settings)
+
+
+def _add(prefix: str, handler) -> None:
+    router.add_api_route(prefix, handler, methods=METHODS, include_in_schema=False)
+    router.add_api_route(prefix + "/{path:path}", handler, methods=METHODS,
+                         include_in_schema=False)
+
+
 for _name, _prefixes in OWNED_PREFIXES.items():
     _handler = _make_handler(_name)
     for _prefix in _prefixes:
-        router.add_api_route(_prefix, _handler, methods=METHODS, include_in_schema=False)
-        router.add_api_route(_prefix + "/{path:path}", _handler, methods=METHODS,
-                             include_in_schema=False)
+        _add(_prefix, _handler)
+for _prefix in ENTITY_PREFIXES:
+    _add(_prefix, proxy_by_entity)
