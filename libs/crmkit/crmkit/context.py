@@ -122,6 +122,19 @@ def authenticated_tenant(value: uuid.UUID | str) -> TenantId:
     return TenantId(uuid.UUID(str(value)), _KEY)
 
 
+def context_for(tenant: TenantId, user_id: uuid.UUID, role: str, team_id: uuid.UUID | None,
+                account_owner_ids: list[uuid.UUID] | None, *,
+                correlation_id: str | None = None) -> RequestContext:
+    """For consumers acting for the person who asked (e.g. a lead's conversion): their
+    account visibility as the asking service recorded it from their signed context
+    (`account_owner_ids`, None: every account). Leads are not theirs to see here."""
+    owners = None if account_owner_ids is None else frozenset(account_owner_ids)
+    scope = VisibilityScope(owners, _key=_KEY)
+    return RequestContext(tenant=tenant, user_id=user_id, role=role, team_id=team_id,
+                          lead_scope=VisibilityScope(frozenset(), _key=_KEY),
+                          account_scope=scope, settings={}, correlation_id=correlation_id)
+
+
 def system_scope() -> VisibilityScope:
     """Everything in the tenant: for consumers and relays acting for the system."""
     return VisibilityScope(None, _key=_KEY)

@@ -9,14 +9,19 @@ from __future__ import annotations
 from crmkit.consumer import Consumer
 from crmkit.users import USER_EVENTS
 
+from .conversion import consumers as conversion
 from .quota import consumers as quota
+from .timeline import consumers as timeline
 from .users.service import apply_user_event
 
-BINDINGS: list[str] = [*quota.BINDINGS, *USER_EVENTS]
+BINDINGS: list[str] = [*quota.BINDINGS, *USER_EVENTS, *conversion.BINDINGS,
+                       *timeline.BINDINGS]
 
 
 def register(consumer: Consumer) -> Consumer:
     quota.register(consumer)
+    conversion.register(consumer)
+    timeline.register(consumer)
 
     @consumer.handler("user.created")
     @consumer.handler("user.updated")

@@ -12,7 +12,7 @@ custom_fields_table, segments_table = custom_tables(Base.metadata)
 
 # Each domain with tables adds its models module here (for env.py and tooling).
 MODEL_MODULES: tuple[str, ...] = ("users.models", "quota.models", "accounts.models",
-                                   "contacts.models")
+                                   "contacts.models", "timeline.models")
 
 
 def all_metadata():

@@ -27,9 +27,11 @@ def routers() -> list:
     before `/api/v1/accounts/{id}`). Importing a domain's router also registers its events."""
     from .accounts.router import router as accounts_router
     from .contacts.router import router as contacts_router
+    from .conversion import events as _conversion_events  # noqa: F401
     from .lookup.router import router as lookup_router
+    from .timeline.router import router as timeline_router
 
-    return [lookup_router, accounts_router, contacts_router,
+    return [lookup_router, accounts_router, contacts_router, timeline_router,
             *custom_routers(ACCOUNT_CUSTOM)]
 
 

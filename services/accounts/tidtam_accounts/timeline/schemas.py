@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class EntryOut(BaseModel):
+    id: uuid.UUID
+    account_id: uuid.UUID
+    lead_id: uuid.UUID | None
+    kind: str = Field(description="lead_created, lead_stage_changed, lead_lost, lead_junked, "
+                                  "lead_restored, lead_sent, lead_transferred, followup, "
+                                  "lead_converted (more kinds come with activities and "
+                                  "documents)")
+    at: datetime
+    summary: dict[str, Any] = Field(description="The lead as the event told it (name, "
+                                                "status, stage_id, …) and what changed")
+
+
+class TimelinePage(BaseModel):
+    items: list[EntryOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page")

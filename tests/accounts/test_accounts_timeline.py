@@ -1,0 +1,103 @@
+"""GET /accounts/{id}/timeline: a projection of the leads service's events (published here
+as leads publishes them), idempotent, following links, conversions and merges."""
+
+from __future__ import annotations
+
+import uuid
+
+import anyio
+import pytest
+from accounts_support import thai_company
+from conversion_support import LeadsPeer, lead_data
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+async def leads_peer(accounts_amqp):
+    peer = LeadsPeer(accounts_amqp)
+    await peer.start()
+    yield peer
+    await peer.stop()
+
+
+async def _timeline(api, headers, account_id, until, **params):
+    with anyio.fail_after(15):
+        while True:
+            r = await api.get(f"/api/v1/accounts/{account_id}/timeline", headers=headers,
+                              params=params)
+            assert r.status_code == 200, r.text
+            if until(r.json()["items"]):
+                return r.json()
+            await anyio.sleep(0.05)
+
+
+async def test_lead_events_of_a_linked_lead(api, tenant, leads_peer):
+    h = tenant.headers(tenant.sales1, account_visibility="own")
+    acc = (await api.post("/api/v1/accounts", json=thai_company(
+        801, owner_id=str(tenant.sales1.id)), headers=tenant.headers(tenant.admin))).json()
+    lead = lead_data(tenant, tenant.sales1, account_id=acc["id"])
+    created = await leads_peer.lead("lead.created", tenant.id, lead)
+    to_stage = str(uuid.uuid4())
+    await leads_peer.lead("lead.stage_changed", tenant.id, {
+        **lead, "version": 2, "stage_id": to_stage, "from_pipeline_id": lead["pipeline_id"],
+        "from_stage_id": lead["stage_id"], "to_pipeline_id": lead["pipeline_id"],
+        "to_stage_id": to_stage}, sequence=2)
+    await leads_peer.lead("lead.updated", tenant.id, {**lead, "version": 3,
+                                                      "changed": ["note"]}, sequence=3)
+    await leads_peer.lead("lead.lost", tenant.id, {
+        **lead, "version": 4, "status": "lost", "reason": "ราคาสูง", "from_status": "inbox"},
+        sequence=4)
+    await leads_peer.republish(created)                       # a redelivery: no new entry
+    page = await _timeline(api, h, acc["id"], lambda items: len(items) >= 3)
+    kinds = [e["kind"] for e in page["items"]]
+    assert kinds == ["lead_lost", "lead_stage_changed", "lead_created"]
+    assert page["items"][0]["summary"]["reason"] == "ราคาสูง"
+    assert page["items"][1]["summary"]["to_stage_id"] == to_stage
+    assert {e["lead_id"] for e in page["items"]} == {lead["id"]}
+    # keyset pages, newest first
+    first = (await api.get(f"/api/v1/accounts/{acc['id']}/timeline", headers=h,
+                           params={"limit": 2})).json()
+    assert [e["kind"] for e in first["items"]] == kinds[:2] and first["next_cursor"]
+    rest = (await api.get(f"/api/v1/accounts/{acc['id']}/timeline", headers=h,
+                          params={"limit": 2, "cursor": first["next_cursor"]})).json()
+    assert [e["kind"] for e in rest["items"]] == kinds[2:] and rest["next_cursor"] is None
+    # the account's visibility applies: sales3 (own) may not see it; a bad cursor is 422
+    r = await api.get(f"/api/v1/accounts/{acc['id']}/timeline",
+                      headers=tenant.headers(tenant.sales3, account_visibility="own"))
+    assert r.status_code == 404
+    r = await api.get(f"/api/v1/accounts/{uuid.uuid4()}/timeline", headers=h)
+    assert r.status_code == 404
+    r = await api.get(f"/api/v1/accounts/{acc['id']}/timeline", headers=h,
+                      params={"cursor": "nope"})
+    assert r.status_code == 422
+
+
+async def test_conversion_adopts_the_leads_past_and_merge_moves_it(api, tenant, leads_peer):
+    h = tenant.headers(tenant.admin)
+    acc = (await api.post("/api/v1/accounts", json=thai_company(802), headers=h)).json()
+    other = (await api.post("/api/v1/accounts", json=thai_company(803), headers=h)).json()
+    lead = lead_data(tenant, tenant.sales1)                  # not linked yet
+    await leads_peer.lead("lead.created", tenant.id, lead)
+    await leads_peer.lead("lead.followup_logged", tenant.id, {
+        **lead, "version": 2, "followup": {"id": 1, "channel": "phone", "note": "โทรแล้ว",
+                                           "author_id": str(tenant.sales1.id),
+                                           "created_at": lead["created_at"]}}, sequence=2)
+    await leads_peer.lead("lead.converted", tenant.id, {
+        **lead, "version": 4, "account_id": acc["id"], "contact_id": str(uuid.uuid4()),
+        "conversion_status": "converted", "conversion_id": str(uuid.uuid4())}, sequence=4)
+    page = await _timeline(api, h, acc["id"], lambda items: len(items) == 3)
+    assert [e["kind"] for e in page["items"]] == ["lead_converted", "followup",
+                                                 "lead_created"]
+    assert page["items"][1]["summary"]["followup"]["note"] == "โทรแล้ว"
+
+    r = await api.post(f"/api/v1/accounts/{other['id']}/merge", headers=h,
+                       json={"from_id": acc["id"]})
+    assert r.status_code == 200, r.text
+    moved = await _timeline(api, h, other["id"], lambda items: len(items) == 3)
+    assert {e["account_id"] for e in moved["items"]} == {other["id"]}
+    # a late event naming the merged-away account lands on the survivor
+    await leads_peer.lead("lead.restored", tenant.id, {
+        **lead, "version": 5, "account_id": acc["id"], "from_status": "lost"}, sequence=5)
+    late = await _timeline(api, h, other["id"], lambda items: len(items) == 4)
+    assert late["items"][0]["kind"] == "lead_restored"
