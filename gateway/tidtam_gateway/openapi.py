@@ -1,6 +1,7 @@
 """The public API's one OpenAPI document: the gateway's own operations plus each owning
 service's `/openapi.json` (fetched, cached, refetched while it fails), with one security
-model and `ErrorBody` for every error."""
+model and `ErrorBody` for every error. Operations several services serve alike (custom
+fields and segments, routed by `entity`) appear once."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from fastapi import FastAPI
 from crmkit import asyncapi
 from crmkit.errors import ErrorBody
 
-from .proxy.router import OWNED_PREFIXES, service_url
+from .proxy.router import ENTITY_PREFIXES, OWNED_PREFIXES, service_url
 
 log = logging.getLogger("tidtam_gateway.openapi")
 RETRY_SECONDS = 5.0
@@ -52,7 +53,7 @@ class OpenApiMerger:
                     f"{spec['info'].get('description', '')}\n\nThe {name} service's "
                     f"operations are missing: it did not answer; reload later.").strip()
                 continue
-            _merge(spec, service_spec, name, prefixes)
+            _merge(spec, service_spec, name, prefixes + ENTITY_PREFIXES)
         _finish(spec)
         if complete:
             self._merged = spec
@@ -120,11 +121,21 @@ def _merge(spec: dict, service_spec: dict, name: str, prefixes: tuple[str, ...])
                 responses.setdefault(status, {"description": text})
             if "requestBody" in op:
                 responses.setdefault("413", {"description": "Request body too large"})
-        spec.setdefault("paths", {})[path] = item
+        _merge_path(spec.setdefault("paths", {}).setdefault(path, {}), item, path, name)
     known = {t.get("name") for t in spec.get("tags", [])}
     for tag in service_spec.get("tags", []):
         if tag.get("name") not in known:
             spec.setdefault("tags", []).append(tag)
+
+
+def _merge_path(target: dict, item: dict, path: str, name: str) -> None:
+    """The first service's operation stays; another's of the same path and method is the
+    same operation (crmkit.custom), or, if it differs, a deployment with mixed versions."""
+    for key, value in item.items():
+        if key in target and target[key] != value:
+            log.warning("%s %s: the %s service's operation differs from another "
+                        "service's; documenting the first", key.upper(), path, name)
+        target.setdefault(key, value)
 
 
 def _finish(spec: dict) -> None:
