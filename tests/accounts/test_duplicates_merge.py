@@ -38,7 +38,7 @@ async def test_similar_but_not_same_name_scores_lower(api, tenant):
     made = await _create(api, tenant, {"name": "บริษัท เชียงใหม่การเกษตร จำกัด"})
     found = await _dups(api, tenant, name="เชียงใหม่การเกษตรภัณฑ์")
     hit = next(d for d in found if d["account"]["id"] == made["id"])
-    assert 30 <= hit["score"] < 90 and hit["reasons"] == ["name"]
+    assert 32 <= hit["score"] < 90 and hit["reasons"] == ["name"]
     assert not [d for d in await _dups(api, tenant, name="ภูเก็ตประมง")
                 if d["account"]["id"] == made["id"]]
 

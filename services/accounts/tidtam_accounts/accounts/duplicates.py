@@ -2,8 +2,8 @@
 see, each with a score and the reasons.
 
 Reasons and their weight (the score is the strongest, plus 5 for each further reason):
-the same tax ID and branch 100; the same affix-free name 90 (similar: up to 80, by
-trigram similarity); a shared phone or email, of the account or one of its contacts, 85;
+the same tax ID and branch 100; the same affix-free name 90 (similar: 80 × the trigram
+similarity, from 0.4); a shared phone or email, of the account or one of its contacts, 85;
 the same tax ID at another branch 60.
 """
 
@@ -23,6 +23,7 @@ from .values import to_out
 
 LIMIT = 10
 SAME_NAME = 0.999
+SIMILAR = 0.4  # as account_similar_names (migration 0004_search) finds them
 
 
 def _score(row: Any, query: DuplicateQuery, branch: str | None,
@@ -36,8 +37,8 @@ def _score(row: Any, query: DuplicateQuery, branch: str | None,
     if any("@" in h for h in hits):
         found.append((85, "email"))
     sim = float(row["name_sim"] or 0)
-    if query.name and sim >= 0.3:
-        found.append((90 if sim >= SAME_NAME else round(30 + 50 * sim), "name"))
+    if query.name and sim >= SIMILAR:
+        found.append((90 if sim >= SAME_NAME else round(80 * sim), "name"))
     if not found:
         return 0, []
     found.sort(reverse=True)

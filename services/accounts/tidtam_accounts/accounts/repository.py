@@ -127,9 +127,8 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, 
             sa.literal(after[0], sa.DateTime(timezone=True)), sa.literal(after[1], sa.Uuid)))
     for (text_, digits), keys in ((q, q_keys), also_q or ((None, None), ())):
         if text_:
-            alternatives = [Account.search.ilike(text_, escape="\\")]
-            if digits:
-                alternatives.append(Account.search.like(digits, escape="\\"))
+            alternatives = [Account.id.in_(sa.select(sa.func.account_search_ids(
+                sa.literal(text_, sa.Text), sa.literal(digits, sa.Text))))]
             if keys:
                 alternatives.append(_keys_match(keys))
             where.append(sa.or_(*alternatives))
@@ -156,21 +155,28 @@ async def similar(session: AsyncSession, tenant: TenantId, scope: VisibilityScop
                    AccountKey.account_id == Account.id,
                    AccountKey.value.in_(list(keys) or [""]))
             .scalar_subquery())
-    sim = (sa.func.similarity(Account.name_key, name_key) if name_key
-           else sa.literal(0.0, sa.Float))
     match = []
     if tax_id:
         match.append(Account.tax_id == tax_id)
     if keys:
         match.append(_keys_match(keys))
+    names = None
     if name_key:
-        # `%` is pg_trgm's similarity operator (threshold pg_trgm.similarity_threshold, 0.3),
-        # which its GIN index serves.
-        match.append(Account.name_key.op("%")(name_key))
+        # pg_trgm's `%` (similarity ≥ 0.3) on the names' search copy (0004_search): the
+        # closest few, whoever owns them; visibility applies below.
+        names = (sa.select(sa.column("account_id", sa.Uuid), sa.column("sim", sa.Float))
+                 .select_from(sa.func.account_similar_names(name_key, limit * 3)
+                              .table_valued("account_id", "sim").alias("names"))
+                 .subquery("names"))
+        match.append(names.c.account_id.is_not(None))
+    sim = names.c.sim if names is not None else sa.literal(0.0, sa.Float)
     where = [Account.tenant_id == tenant.value, visible(scope), sa.or_(*match)]
     if exclude is not None:
         where.append(Account.id != exclude)
-    q = (sa.select(*COLUMNS, Account.tax_id.label("found_tax"), hits.label("key_hits"),
-                   sim.label("name_sim"))
-         .where(*where).order_by(sim.desc(), Account.created_at.desc()).limit(limit * 3))
+    q = sa.select(*COLUMNS, Account.tax_id.label("found_tax"), hits.label("key_hits"),
+                  sa.func.coalesce(sim, 0.0).label("name_sim"))
+    q = q.select_from(Account.__table__.outerjoin(names, names.c.account_id == Account.id)
+                      if names is not None else Account.__table__)
+    q = (q.where(*where).order_by(sa.func.coalesce(sim, 0.0).desc(),
+                                  Account.created_at.desc()).limit(limit * 3))
     return list((await session.execute(q)).mappings())
