@@ -6,11 +6,11 @@ from fastapi import APIRouter, Query, Request
 
 from crmkit.deps import Ctx, Db
 from crmkit.errors import error_responses
+from crmkit.paging import CURSOR_PATTERN
 
 from ..conversion.client import Accounts
 from . import service
 from .schemas import Box, LeadCreate, LeadCreated, LeadOut, LeadPage, LeadPatch
-from .service import CURSOR_PATTERN
 
 router = APIRouter(prefix="/api/v1/leads", tags=["leads"])
 

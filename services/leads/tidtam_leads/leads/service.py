@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import uuid
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import Request
@@ -12,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit import custom
 from crmkit.context import RequestContext, system_scope
-from crmkit.errors import Forbidden, NotFound, Unprocessable
-from crmkit.text import like_escape, nfc, phone_digits, split_phone
+from crmkit.errors import Forbidden, NotFound
+from crmkit.paging import decode_cursor, next_cursor
+from crmkit.text import search_patterns, split_phone
 
 from ..catalog import service as catalog
 from ..conversion import from_account
@@ -136,35 +135,6 @@ async def patch(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
     return await reload_out(session, ctx, lead_id)
 
 
-# A cursor is a keyset position in plain digits: `<created_at in µs since 1970>_<id hex>`.
-# Any string of that shape (CURSOR_PATTERN) is a position; a made-up one just starts there.
-CURSOR_PATTERN = r"^[0-9]{1,16}_[0-9a-f]{32}$"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICRO = timedelta(microseconds=1)
-
-
-def encode_cursor(created_at: datetime, lead_id: uuid.UUID) -> str:
-    return f"{(created_at - _EPOCH) // _MICRO}_{lead_id.hex}"
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    if not re.fullmatch(CURSOR_PATTERN, cursor):
-        raise Unprocessable.on("query.cursor", "is not a cursor this API returned; start "
-                                               "again without it")
-    micros, lid = cursor.split("_")
-    return _EPOCH + int(micros) * _MICRO, uuid.UUID(hex=lid)
-
-
-def _search_terms(q: str | None) -> tuple[str | None, str | None]:
-    """`q` as LIKE patterns on the search column: the text, and its digits if it looks
-    like a phone number."""
-    query = nfc(q) if q else None
-    if not query:
-        return None, None
-    digits = phone_digits(query)
-    return f"%{like_escape(query.lower())}%", f"%{like_escape(digits)}%" if digits else None
-
-
 async def list_box(session: AsyncSession, ctx: RequestContext, *, request: Request,
                    segment: uuid.UUID | None, limit: int, cursor: str | None,
                    **params: Any) -> LeadPage:
@@ -176,17 +146,14 @@ async def list_box(session: AsyncSession, ctx: RequestContext, *, request: Reque
     if found.empty:
         return LeadPage(items=[], next_cursor=None)
     filters = found.params
-    q_text, q_digits = _search_terms(filters.pop("q"))
-    also_q = _search_terms(found.also["q"]) if "q" in found.also else None
+    q_text, q_digits = search_patterns(filters.pop("q"))
+    also_q = search_patterns(found.also["q"]) if "q" in found.also else None
     rows = await repository.page(session, ctx.tenant, ctx.lead_scope, ctx.user_id,
                                  limit=limit + 1, after=after, q_text=q_text,
                                  q_digits=q_digits, custom=found.custom, also_q=also_q,
                                  **filters)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return LeadPage(items=[to_out(ctx, r) for r in rows],
-                    next_cursor=encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
-                    if more else None)
+    rows, cursor = next_cursor(rows, limit)
+    return LeadPage(items=[to_out(ctx, r) for r in rows], next_cursor=cursor)
 
 
 async def put_label(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
