@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from accounts_conversion_support import LeadsPeer, answer_for, conversion_request
 from accounts_support import make_tenant, thai_company
-from conversion_support import LeadsPeer, answer_for, conversion_request
 
 from crmkit.context import context_for, tenant_from_event
 

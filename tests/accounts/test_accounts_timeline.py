@@ -7,8 +7,8 @@ import uuid
 
 import anyio
 import pytest
+from accounts_conversion_support import LeadsPeer, lead_data
 from accounts_support import thai_company
-from conversion_support import LeadsPeer, lead_data
 
 pytestmark = pytest.mark.integration
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from conversion_support import PeerEvents, wait_lead
+from leads_conversion_support import PeerEvents, wait_lead
 
 pytestmark = pytest.mark.integration
 
