@@ -14,9 +14,9 @@ from accounts_support import (
     make_tenant,
     run_accounts_service,
 )
-from fake_rd import FakeRD
 
 from crmkit.testing.capture import EventCapture
+from crmkit.testing.fake_rd import FakeRD
 
 
 @pytest.fixture(scope="session")

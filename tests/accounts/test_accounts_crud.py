@@ -53,7 +53,10 @@ async def test_branch_label_and_person(api, tenant):
     ({"tax_id": tax_id(9, company=False)}, "body.tax_id"),  # a person's, for a company
     ({"branch": "0001"}, "body.branch"),
     ({"branch": "สาขา1"}, "body.branch"),
-    ({"tax_id": None, "branch": "00001"}, "body.branch"),   # branch without a tax ID
+    ({"branch": "๐๐๐๐๑"}, "body.branch"),                  # Thai digits: tax IDs only
+    ({"credit_days": True}, "body.credit_days"),            # JSON types as the schema says
+    ({"force": 0}, "body.force"),
+    ({"anniversaries": [{"kind": "birthday", "date": 0}]}, "body.anniversaries.0.date"),
     ({"address": {"postcode": "99999"}}, "body.address.postcode"),
     ({"address": {"postcode": "0500"}}, "body.address.postcode"),
     ({"phones": ["12345"]}, "body.phones.0"),
@@ -68,6 +71,11 @@ async def test_bad_thai_fields_are_clear_422s(api, tenant, patch, field):
     assert r.status_code == 422, r.text
     fields = [f["field"] for f in r.json()["fields"]]
     assert any(f.startswith(field) for f in fields), fields
+
+
+async def test_branch_without_tax_id_is_ignored(api, tenant):
+    made = await _create(api, tenant, {**thai_company(8), "tax_id": None, "branch": "00001"})
+    assert made["tax_id"] is None and made["branch"] is None
 
 
 async def test_thai_digits_and_dashes_in_tax_id(api, tenant):

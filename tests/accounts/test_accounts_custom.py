@@ -34,6 +34,9 @@ async def test_values_are_checked_and_filtered(api, tenant, industry):
     shop = (await api.post("/api/v1/accounts", json=thai_company(
         302, custom={"industry": "ค้าปลีก", "employees": 8}), headers=h)).json()
     assert hotel["custom"] == {"industry": "โรงแรม", "employees": 120}
+    r = await api.post("/api/v1/accounts", json=thai_company(
+        303, custom={"industry": "โรงแรม", "colour": "red"}), headers=h)
+    assert r.status_code == 404 and r.json()["fields"][0]["field"] == "body.custom.colour"
     listed = await api.get("/api/v1/accounts", params={"cf.industry": "โรงแรม"}, headers=h)
     assert [a["id"] for a in listed.json()["items"]] == [hotel["id"]]
     listed = await api.get("/api/v1/accounts", params={"cf.employees.max": "10"}, headers=h)

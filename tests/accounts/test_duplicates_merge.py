@@ -67,10 +67,12 @@ async def test_tax_id_branch_phone_email(api, tenant):
     assert not editing
 
 
-async def test_duplicates_needs_something(api, tenant):
-    r = await api.post("/api/v1/accounts/duplicates", json={},
-                       headers=tenant.headers(tenant.admin))
-    assert r.status_code == 422
+async def test_nothing_asked_nothing_found(api, tenant):
+    await _create(api, tenant, thai_company(202))
+    for body in ({}, {"name": None, "phones": [], "emails": []}):
+        r = await api.post("/api/v1/accounts/duplicates", json=body,
+                           headers=tenant.headers(tenant.admin))
+        assert r.status_code == 200 and r.json() == {"items": []}
 
 
 async def test_copy_takes_terms_not_identity(api, tenant):
@@ -107,7 +109,7 @@ async def test_merge(api, tenant, account_events):
     assert r.status_code == 403
     r = await api.post(f"/api/v1/accounts/{keep['id']}/merge", json={"from_id": keep["id"]},
                        headers=h)
-    assert r.status_code == 422
+    assert r.status_code == 409 and r.json()["code"] == "merge_into_itself"
     r = await api.post(f"/api/v1/accounts/{keep['id']}/merge", json={"from_id": gone["id"]},
                        headers=tenant.headers(tenant.manager))
     assert r.status_code == 200, r.text

@@ -11,9 +11,9 @@ import uuid
 import anyio
 import pytest
 from accounts_support import SECRET, Person, Tenant
-from fake_rd import CACHED_TIN, COMPANY_NAME_QUERY, COMPANY_TIN, PERSON_TIN
 from stdnum.th import moa
 
+from crmkit.testing.fake_rd import CACHED_TIN, COMPANY_NAME_QUERY, COMPANY_TIN, PERSON_TIN
 from crmkit.testing.process import free_port
 from tidtam_accounts.lookup.cache import TTLCache
 from tidtam_accounts.lookup.client import RDClient, RDUnavailable

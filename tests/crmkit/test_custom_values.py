@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from crmkit.custom.schemas import CustomFieldCreate, SegmentCreate
 from crmkit.custom.values import Definition, merge
-from crmkit.errors import Unprocessable
+from crmkit.errors import NotFound, Unprocessable
 
 pytestmark = pytest.mark.unit
 
@@ -67,12 +67,18 @@ def test_a_wrong_value_is_422_naming_its_key(key, value, says):
     assert says in fields_of(exc)[f"body.custom.{key}"]
 
 
-def test_unknown_keys_and_a_missing_required_field_are_all_named_at_once():
-    with pytest.raises(Unprocessable) as exc:
-        merge(DEFS, None, {"colour": "red", "budget": "lots"}, creating=True)
-    assert set(fields_of(exc)) == {"body.custom.colour", "body.custom.budget",
-                                   "body.custom.province"}
+def test_unknown_keys_are_404_naming_each():
+    with pytest.raises(NotFound) as exc:
+        merge(DEFS, None, {"colour": "red", "size": 3, "budget": 1}, creating=True)
+    assert set(fields_of(exc)) == {"body.custom.colour", "body.custom.size"}
     assert "not a custom field" in fields_of(exc)["body.custom.colour"]
+
+
+def test_bad_values_and_a_missing_required_field_are_all_named_at_once():
+    with pytest.raises(Unprocessable) as exc:
+        merge(DEFS, None, {"grade": "Z", "budget": "lots"}, creating=True)
+    assert set(fields_of(exc)) == {"body.custom.grade", "body.custom.budget",
+                                   "body.custom.province"}
     assert fields_of(exc)["body.custom.province"] == "is required"
 
 

@@ -1,4 +1,5 @@
-"""The whole system (gateway + leads, real processes, fresh databases and vhost) for e2e tests."""
+"""The whole system (gateway, leads and accounts: real processes, fresh databases and vhost)
+for e2e tests."""
 
 from __future__ import annotations
 
@@ -10,14 +11,24 @@ import httpx
 import pytest
 
 from crmkit.testing.capture import EventCapture
+from crmkit.testing.fake_rd import FakeRD
 from crmkit.testing.system import System
 
 PASSWORD = "e2e-password-1"
 
 
 @pytest.fixture(scope="session")
-def system(test_servers, make_vhost):
-    sut = System(test_servers.db_url, make_vhost("e2e"), tag="e2e")
+def fake_revenue_department():
+    """The Revenue Department's VAT service stand-in: lookups never leave the machine."""
+    fake = FakeRD().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def system(test_servers, make_vhost, fake_revenue_department):
+    sut = System(test_servers.db_url, make_vhost("e2e"), tag="e2e",
+                 extra_env={"TIDTAM_RD_URL": fake_revenue_department.url})
     try:
         sut.start()
         yield sut

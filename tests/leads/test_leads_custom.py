@@ -125,8 +125,15 @@ async def test_patch_merges_and_null_removes(api, tenant, create_lead, grade_and
     assert r.json()["version"] == lead["version"] + 1  # nothing changed, nothing bumped
 
 
+async def test_an_unknown_custom_key_is_404_naming_it(api, tenant, grade_and_tags):
+    from leads_support import lead_body
+    r = await api.post("/api/v1/leads", headers=tenant.headers(tenant.sales1),
+                       json=lead_body(custom={"colour": "red"}))
+    assert r.status_code == 404, r.text
+    assert [f["field"] for f in r.json()["fields"]] == ["body.custom.colour"]
+
+
 @pytest.mark.parametrize("custom, field", [
-    ({"colour": "red"}, "body.custom.colour"),
     ({"grade": "Z"}, "body.custom.grade"),
     ({"tags": "สปา"}, "body.custom.tags"),
     ({"budget": "1,000"}, "body.custom.budget"),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 from typing import Annotated
 
 import email_validator
-from pydantic import AfterValidator, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, StrictBool, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 MAX_EMAIL = 254
@@ -31,3 +32,39 @@ def _email(value: str) -> str:
 Email = Annotated[str, AfterValidator(_email),
                   WithJsonSchema({"type": "string", "format": "email",
                                   "maxLength": MAX_EMAIL})]
+
+
+# JSON types as the schema states them. Pydantic's lax mode would take `true` for an
+# integer, `0` for a boolean, "1.5" for a number and a number of seconds for a date: inputs
+# the schema refuses, so the server must refuse them too. JSON Schema's integer is any
+# number without a fraction, so 3.0 is one.
+JsonBool = StrictBool
+
+
+def _json_int(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _json_number(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("float_type", "must be a number")
+    return value
+
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, str | date):
+        return value
+    raise PydanticCustomError("date_type", "must be a date written YYYY-MM-DD")
+
+
+def json_int(*, ge: int | None = None, le: int | None = None):
+    """An integer as JSON has them, within bounds. (The bounds go before the validators:
+    after them, pydantic writes `ge`/`le` into the schema instead of minimum/maximum.)"""
+    return Annotated[int, Field(ge=ge, le=le), Strict(), BeforeValidator(_json_int)]
+
+
+JsonInt = json_int()
+JsonFloat = Annotated[float, BeforeValidator(_json_number)]
+JsonDate = Annotated[date, BeforeValidator(_iso_date)]

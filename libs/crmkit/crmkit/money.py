@@ -48,3 +48,29 @@ def baht(description: str):
                            "string with at most 2",
         }),
     ]
+
+
+_PERCENT_TEXT = r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$"
+
+
+def parse_percent(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise PydanticCustomError("percent", "must be a percentage from 0 to 100, e.g. 7.5")
+    if isinstance(value, str):
+        if not re.fullmatch(_PERCENT_TEXT, value):
+            raise PydanticCustomError("percent", "write the percentage like 5 or 7.25, from 0 "
+                                      "to 100, at most 2 decimal places")
+        return Decimal(value)
+    if isinstance(value, float) and not math.isfinite(value) or not 0 <= value <= 100:
+        raise PydanticCustomError("percent", "must be from 0 to 100")
+    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(parse_percent),
+    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0, "maximum": 100},
+                              {"type": "string", "pattern": _PERCENT_TEXT}],
+                    "description": "Percent, 0–100: a number (rounded to 2 decimal places) "
+                                   "or a string with at most 2"}),
+]

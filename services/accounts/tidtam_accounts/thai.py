@@ -1,30 +1,32 @@
 """Thai identifiers as API fields: tax IDs (13 digits with the check digit; a company's
-starts with 0), branch numbers (5 digits, 00000 = head office) and postcodes."""
+starts with 0), branch numbers (5 digits, 00000 = head office) and postcodes.
+
+Each schema pattern is exactly what the server accepts (a value the schema refuses is
+refused). A tax ID's check digit no pattern can state: its schema says format `th-tax-id`
+and the description says what that is."""
 
 from __future__ import annotations
 
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 from stdnum import exceptions as stdnum_errors
 from stdnum.th import tin
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 HEAD_OFFICE = "00000"
-
-
-def _digits_of(value: object, what: str) -> object:
-    """Thai digits and the usual separators (spaces, dashes) are accepted and dropped."""
-    if isinstance(value, str):
-        return re.sub(r"[\s\-]", "", value.translate(THAI_DIGITS))
-    raise PydanticCustomError(what, f"must be a string of digits (a {what.replace('_', ' ')})")
+TAX_ID_PATTERN = r"^(?:[0-9๐-๙][ -]?){12}[0-9๐-๙]$"
+BRANCH_PATTERN = r"^[0-9]{5}$"
+POSTCODE_PATTERN = r"^(1[0-9]|[2-8][0-9]|9[0-6])[0-9]{3}$"
 
 
 def check_tax_id(value: str) -> str:
-    if not re.fullmatch(r"[0-9]{13}", value):
-        raise PydanticCustomError("tax_id", "must be 13 digits, e.g. 0107544000108")
+    if not re.fullmatch(TAX_ID_PATTERN, value):
+        raise PydanticCustomError("tax_id", "must be 13 digits, e.g. 0107544000108 (Thai "
+                                            "digits, spaces or dashes between them are fine)")
+    value = re.sub(r"[ -]", "", value.translate(THAI_DIGITS))
     try:
         tin.validate(value)
     except stdnum_errors.ValidationError:
@@ -35,35 +37,31 @@ def check_tax_id(value: str) -> str:
 
 
 def check_branch(value: str) -> str:
-    if not re.fullmatch(r"[0-9]{5}", value):
+    if not re.fullmatch(BRANCH_PATTERN, value):
         raise PydanticCustomError("branch", "must be 5 digits: 00000 for the head office, "
                                             "00001 for branch 1, …")
     return value
 
 
 def check_postcode(value: str) -> str:
-    # Thai postcodes: 5 digits, the first two a province's (10 Bangkok … 96 Narathiwat).
-    if not re.fullmatch(r"[0-9]{5}", value) or not 10 <= int(value[:2]) <= 96:
+    if not re.fullmatch(POSTCODE_PATTERN, value):
         raise PydanticCustomError("postcode", "is not a Thai postcode: 5 digits from 10000 "
                                               "to 96999, e.g. 10110")
     return value
 
 
-def _field(what: str, check, pattern: str, description: str):
-    return Annotated[
-        str,
-        BeforeValidator(lambda v: _digits_of(v, what)),
-        AfterValidator(check),
-        WithJsonSchema({"type": "string", "pattern": pattern, "description": description}),
-    ]
-
-
-TaxId = _field("tax_id", check_tax_id, r"^[0-9]{13}$",
-               "13-digit Thai tax ID with a valid check digit (a company's starts with 0)")
-Branch = _field("branch", check_branch, r"^[0-9]{5}$",
-                "5-digit branch number: 00000 = head office (สำนักงานใหญ่)")
-Postcode = _field("postcode", check_postcode, r"^(1[0-9]|[2-8][0-9]|9[0-6])[0-9]{3}$",
-                  "Thai postcode, 5 digits")
+# The schema names the format, not the pattern: a pattern would tell clients that any 13
+# digits will do, and the check digit says otherwise.
+TaxId = Annotated[str, AfterValidator(check_tax_id), WithJsonSchema({
+    "type": "string", "format": "th-tax-id", "minLength": 13, "maxLength": 25,
+    "description": "Thai tax ID: 13 digits whose last is the check digit (a company's "
+                   "starts with 0), e.g. 0107544000108; Thai digits, and a space or dash "
+                   "between digits, are accepted; stored as plain digits"})]
+Branch = Annotated[str, AfterValidator(check_branch), WithJsonSchema({
+    "type": "string", "pattern": BRANCH_PATTERN,
+    "description": "5-digit branch number: 00000 = head office (สำนักงานใหญ่)"})]
+Postcode = Annotated[str, AfterValidator(check_postcode), WithJsonSchema({
+    "type": "string", "pattern": POSTCODE_PATTERN, "description": "Thai postcode, 5 digits"})]
 
 
 def branch_label(branch: str | None) -> str | None:

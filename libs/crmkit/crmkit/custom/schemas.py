@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from ..fields import JsonBool, json_int
+
 Entity = Literal["lead", "account"]
 FieldType = Literal["text", "number", "date", "select", "multi_select", "checkbox"]
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
@@ -54,6 +56,7 @@ Key = Annotated[str, Field(pattern=KEY_PATTERN, description=(
     "Slug: a lower-case letter, then up to 39 lower-case letters, digits or `_`; unique "
     "per entity; cannot change"))]
 Label = _text(100)
+Position = json_int(ge=0, le=10_000)
 OptionText = _text(MAX_OPTION_TEXT)
 
 
@@ -79,9 +82,9 @@ class CustomFieldCreate(BaseModel):
     options: list[Option] = Field(default_factory=list, max_length=MAX_OPTIONS, description=(
         "Required (at least one) for `select` and `multi_select`; not allowed for the "
         "other types. Values must be unique"))
-    required: bool = Field(False, description="Records created without a value are 422; "
+    required: JsonBool = Field(False, description="Records created without a value are 422; "
                                               "a value cannot be cleared")
-    position: int | None = Field(None, ge=0, le=10_000, description="Display order; "
+    position: Position | None = Field(None, description="Display order; "
                                  "defaults to after the last field")
 
 
@@ -95,8 +98,8 @@ class CustomFieldPatch(BaseModel):
     label_en: Label | None = None
     type: FieldType = None  # type: ignore[assignment]
     options: list[Option] = Field(None, max_length=MAX_OPTIONS)  # type: ignore[assignment]
-    required: bool = None  # type: ignore[assignment]
-    position: int = Field(None, ge=0, le=10_000)  # type: ignore[assignment]
+    required: JsonBool = None  # type: ignore[assignment]
+    position: Position = None  # type: ignore[assignment]
 
 
 class CustomFieldOptionOut(BaseModel):
@@ -137,7 +140,7 @@ class SegmentCreate(BaseModel):
     entity: Entity | None = Field(None, description="If sent, must equal the `entity` "
                                                     "query parameter")
     filters: Filters
-    shared: bool = Field(False, description="Shared: the whole tenant sees it. Personal: "
+    shared: JsonBool = Field(False, description="Shared: the whole tenant sees it. Personal: "
                                             "only its creator")
 
 
@@ -146,7 +149,7 @@ class SegmentPatch(BaseModel):
 
     name: Label = None  # type: ignore[assignment]
     filters: Filters = None  # type: ignore[assignment]
-    shared: bool = None  # type: ignore[assignment]
+    shared: JsonBool = None  # type: ignore[assignment]
 
 
 class SegmentOut(BaseModel):
@@ -173,8 +176,8 @@ _VALUE_SCHEMA: dict[str, Any] = {"anyOf": [
 CUSTOM_DESCRIPTION = (
     "Values of the tenant's custom fields (GET /api/v1/custom-fields), by key: text → "
     "string, number → number, date → `YYYY-MM-DD`, select → one option value, "
-    "multi_select → list of option values, checkbox → true/false. An unknown key or a "
-    "wrong value is 422 naming `body.custom.<key>`")
+    "multi_select → list of option values, checkbox → true/false. A key the tenant has not "
+    "defined is 404 and a wrong value 422, each naming `body.custom.<key>`")
 
 CustomValuesIn = Annotated[dict[str, Any], WithJsonSchema({
     "type": "object", "maxProperties": MAX_FIELDS,

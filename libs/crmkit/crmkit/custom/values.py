@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-from ..errors import FieldError, Unprocessable
+from ..errors import FieldError, NotFound, Unprocessable
 from .schemas import MAX_LIST_ITEMS, MAX_TEXT_VALUE, clean_text
 
 MAX_NUMBER = 1e15  # beyond it a JSON number stops being exact in most clients
@@ -111,17 +111,20 @@ def merge(definitions: dict[str, Definition], current: dict[str, Any] | None,
           ) -> dict[str, Any]:
     """`current` with `given` applied: each key sent is checked and set; `null` (or an empty
     multi_select list) removes it. On create every required field must end up set; on
-    update a required value cannot be removed. Raises one 422 naming every bad key."""
+    update a required value cannot be removed. A key the tenant has not defined is 404
+    (like any reference to what does not exist), naming every such key; then one 422
+    naming every bad value."""
+    unknown = [FieldError(field=f"{field}.{key}", message=(
+        "is not a custom field of this tenant (GET /api/v1/custom-fields lists them)"))
+        for key in (given or {}) if key not in definitions]
+    if unknown:
+        raise NotFound("; ".join(f"{e.field}: {e.message}" for e in unknown[:5]),
+                       fields=unknown)
     out = dict(current or {})
     errors: list[FieldError] = []
     for key, value in (given or {}).items():
-        defn = definitions.get(key)
+        defn = definitions[key]
         where = f"{field}.{key}"
-        if defn is None:
-            errors.append(FieldError(field=where, message=(
-                "is not a custom field of this tenant (GET /api/v1/custom-fields lists "
-                "them)")))
-            continue
         if _empty(value):
             if defn.required:
                 errors.append(FieldError(field=where, message="is required; it cannot be "

@@ -49,6 +49,8 @@ async def find(session: AsyncSession, ctx: RequestContext, query: DuplicateQuery
                ) -> DuplicateList:
     branch = query.branch or (HEAD_OFFICE if query.tax_id else None)
     keys = {*query.phones, *(e.lower() for e in query.emails)}
+    if not (query.name or query.tax_id or keys):
+        return DuplicateList(items=[])
     rows = await repository.similar(
         session, ctx.tenant, ctx.account_scope, tax_id=query.tax_id, keys=sorted(keys),
         name_key=name_key(query.name) if query.name else None, exclude=query.exclude_id,

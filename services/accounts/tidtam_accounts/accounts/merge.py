@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext
-from crmkit.errors import Forbidden, Unprocessable
+from crmkit.errors import Conflict, Forbidden
 
 from ..contacts import repository as contacts
 from ..contacts.events import stage_contact_event
@@ -39,7 +39,8 @@ async def merge(session: AsyncSession, ctx: RequestContext, survivor_id: uuid.UU
     if ctx.role not in MERGERS:
         raise Forbidden("only an admin or a manager may merge accounts")
     if survivor_id == from_id:
-        raise Unprocessable.on("body.from_id", "an account cannot be merged into itself")
+        raise Conflict("an account cannot be merged into itself: give another from_id",
+                       code="merge_into_itself")
     # Lock in id order, so two opposite merges cannot deadlock.
     first, second = sorted([survivor_id, from_id])
     rows = {first: await load(session, ctx, first, write=True),

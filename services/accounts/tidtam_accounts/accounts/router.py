@@ -98,10 +98,10 @@ async def copy_account(account_id: uuid.UUID, body: CopyIn, ctx: Ctx, db: Db):
 
 
 @router.post("/{account_id:id}/merge", response_model=AccountOut,
-             responses=error_responses(401, 403, 404, 422))
+             responses=error_responses(401, 403, 404, 409, 422))
 async def merge_accounts(account_id: uuid.UUID, body: MergeIn, ctx: Ctx, db: Db):
     """Admins and managers: merge `from_id` into this account. Its contacts, phones, emails,
     labels and anniversaries move here, empty fields here are filled from it, and leads'
     links and the timeline follow (event `account.merged`); `from_id` then answers 404
-    saying where it went."""
+    saying where it went. Merging an account into itself is 409."""
     return await merge.merge(db, ctx, account_id, body.from_id)

@@ -1,21 +1,22 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.custom import CustomValuesIn, CustomValuesOut, CustomValuesPatch
-from crmkit.fields import Email
-from crmkit.money import baht
+from crmkit.fields import Email, JsonBool, JsonDate, JsonFloat, json_int
+from crmkit.money import Percent, baht
 from crmkit.text import Phone, text
 
 from ..thai import Branch, Postcode, TaxId
 
 Kind = Literal["company", "person"]
 Baht = baht("Amount in THB")
+CreditDays = json_int(ge=0, le=3650)
 
 
 class _Strict(BaseModel):
@@ -34,25 +35,26 @@ class Address(_Strict):
 
 
 class Location(_Strict):
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: JsonFloat = Field(ge=-90, le=90)
+    lon: JsonFloat = Field(ge=-180, le=180)
 
 
-class BillDiscount(_Strict):
-    kind: Literal["percent", "amount"]
-    value: Decimal = Field(ge=0, le=Decimal("999999999999.99"), max_digits=14,
-                           decimal_places=2)
+class PercentDiscount(_Strict):
+    kind: Literal["percent"]
+    value: Percent
 
-    @model_validator(mode="after")
-    def _percent(self):
-        if self.kind == "percent" and self.value > 100:
-            raise ValueError("a percent discount is at most 100")
-        return self
+
+class AmountDiscount(_Strict):
+    kind: Literal["amount"]
+    value: Baht
+
+
+BillDiscount = Annotated[PercentDiscount | AmountDiscount, Field(discriminator="kind")]
 
 
 class Anniversary(_Strict):
     kind: Literal["birthday", "founding", "other"]
-    date: date
+    date: JsonDate
     contact_id: uuid.UUID | None = None
     note: text(500) | None = None
 
@@ -65,7 +67,8 @@ class AccountFields(_Strict):
     name: text(200) = Field(description="Thai and/or English")
     name_en: text(200) | None = None
     tax_id: TaxId | None = None
-    branch: Branch | None = Field(None, description="Defaults to 00000 when tax_id is given")
+    branch: Branch | None = Field(None, description="Defaults to 00000 when tax_id is given; "
+                                                    "ignored without tax_id")
     address: Address | None = None
     phones: list[Phone] = Field(default_factory=list, max_length=10)
     emails: list[Email] = Field(default_factory=list, max_length=10)
@@ -75,7 +78,7 @@ class AccountFields(_Strict):
     owner_id: uuid.UUID | None = Field(None, description="Defaults to the caller; must be an "
                                                          "active user (else 404)")
     credit_limit: Baht | None = None
-    credit_days: int | None = Field(None, ge=0, le=3650)
+    credit_days: CreditDays | None = None
     bill_discount: BillDiscount | None = None
     anniversaries: list[Anniversary] = Field(default_factory=list, max_length=50)
     labels: list[Label] = Field(default_factory=list, max_length=30)
@@ -83,7 +86,7 @@ class AccountFields(_Strict):
 
 
 class AccountCreate(AccountFields):
-    force: bool = Field(False, description="Save even if an account with the same tax ID and "
+    force: JsonBool = Field(False, description="Save even if an account with the same tax ID and "
                                            "branch exists (else 409)")
 
 
@@ -103,12 +106,12 @@ class AccountPatch(_Strict):
     location: Location | None = None
     owner_id: uuid.UUID = None  # type: ignore[assignment]
     credit_limit: Baht | None = None
-    credit_days: int | None = Field(None, ge=0, le=3650)
+    credit_days: CreditDays | None = None
     bill_discount: BillDiscount | None = None
     anniversaries: list[Anniversary] = Field(None, max_length=50)  # type: ignore[assignment]
     labels: list[Label] = Field(None, max_length=30)  # type: ignore[assignment]
     custom: CustomValuesPatch = None  # type: ignore[assignment]
-    force: bool = False
+    force: JsonBool = False
 
 
 class AccountOut(BaseModel):
@@ -151,7 +154,7 @@ class MergeIn(_Strict):
 
 
 class DuplicateQuery(_Strict):
-    """Candidate fields of an account about to be saved; at least one."""
+    """Candidate fields of an account about to be saved (none given: no duplicates)."""
 
     name: text(200) | None = None
     tax_id: TaxId | None = None
@@ -159,12 +162,6 @@ class DuplicateQuery(_Strict):
     phones: list[Phone] = Field(default_factory=list, max_length=10)
     emails: list[Email] = Field(default_factory=list, max_length=10)
     exclude_id: uuid.UUID | None = Field(None, description="The account being edited")
-
-    @model_validator(mode="after")
-    def _something(self):
-        if not (self.name or self.tax_id or self.phones or self.emails):
-            raise ValueError("give at least one of name, tax_id, phones, emails")
-        return self
 
 
 class Duplicate(BaseModel):

@@ -57,14 +57,11 @@ async def check_tax_id(session: AsyncSession, ctx: RequestContext, tax_id: str |
             code="duplicate_tax_id")
 
 
-def check_identity(kind: str, tax_id: str | None, branch: str | None, given_branch: bool) -> None:
-    """A company's tax ID (a juristic person's) starts with 0; a branch needs a tax ID."""
+def check_identity(kind: str, tax_id: str | None) -> None:
+    """A company's tax ID (a juristic person's) starts with 0."""
     if kind == "company" and tax_id and not tax_id.startswith("0"):
         raise Unprocessable.on("body.tax_id", "a company's tax ID starts with 0; this one is "
                                               "a person's (set kind to person) or mistyped")
-    if given_branch and branch and not tax_id:
-        raise Unprocessable.on("body.branch", "a branch number belongs to a tax ID; give "
-                                              "tax_id too, or leave branch out")
 
 
 async def _require_owner(session: AsyncSession, ctx: RequestContext,
@@ -84,7 +81,7 @@ async def create(session: AsyncSession, ctx: RequestContext, body: AccountCreate
     fields.update(address=body.address, location=body.location,
                   bill_discount=body.bill_discount, anniversaries=body.anniversaries)
     values = column_values(fields)
-    check_identity(values["kind"], values["tax_id"], values["branch"], body.branch is not None)
+    check_identity(values["kind"], values["tax_id"])
     values.update(settle_branch(values))
     values["owner_id"] = await _require_owner(session, ctx, body.owner_id)
     values["custom"] = custom.merge(await custom.definitions(session, ctx, CUSTOM), None,
@@ -115,7 +112,7 @@ async def patch(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUI
     if "owner_id" in given and body.owner_id != current["owner_id"]:
         await _require_owner(session, ctx, body.owner_id)
     merged = {**current, **values}
-    check_identity(merged["kind"], merged["tax_id"], values.get("branch"), "branch" in given)
+    check_identity(merged["kind"], merged["tax_id"])
     values.update(settle_branch(merged))
     merged.update(values)
     changed = sorted(k for k, v in values.items() if current[k] != v)

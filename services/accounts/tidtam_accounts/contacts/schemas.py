@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from crmkit.fields import Email
+from crmkit.fields import Email, JsonBool, JsonDate
 from crmkit.text import Phone, text
 
 
@@ -17,8 +17,8 @@ class ContactCreate(BaseModel):
     phones: list[Phone] = Field(default_factory=list, max_length=10)
     emails: list[Email] = Field(default_factory=list, max_length=10)
     line_id: text(100) | None = None
-    birthday: date | None = None
-    is_primary: bool = Field(False, description="The account's main contact; setting it "
+    birthday: JsonDate | None = None
+    is_primary: JsonBool = Field(False, description="The account's main contact; setting it "
                                                 "unsets the previous one. The first contact "
                                                 "of an account is primary anyway.")
 
@@ -33,8 +33,8 @@ class ContactPatch(BaseModel):
     phones: list[Phone] = Field(None, max_length=10)  # type: ignore[assignment]
     emails: list[Email] = Field(None, max_length=10)  # type: ignore[assignment]
     line_id: text(100) | None = None
-    birthday: date | None = None
-    is_primary: bool = None  # type: ignore[assignment]
+    birthday: JsonDate | None = None
+    is_primary: JsonBool = None  # type: ignore[assignment]
 
 
 class ContactOut(BaseModel):

@@ -7,6 +7,7 @@ from crmkit.errors import error_responses
 
 from . import service
 from .schemas import LookupOut
+from .service import NAME_LENGTH, NAME_PATTERN
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
 
@@ -14,9 +15,12 @@ router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
 @router.get("/lookup", response_model=LookupOut, responses=error_responses(401, 422, 503))
 async def lookup(
     request: Request, ctx: Ctx,
-    tax_id: str | None = Query(None, max_length=32,
-                               description="13-digit Thai tax ID (dashes and spaces allowed)"),
-    name: str | None = Query(None, max_length=200,
+    tax_id: str | None = Query(None, min_length=13, max_length=25, openapi_examples={
+        "PTT": {"value": "0107544000108"}}, description=(
+        "13-digit Thai tax ID with its check digit (format th-tax-id; Thai digits, spaces "
+        "or dashes between digits allowed)")),
+    name: str | None = Query(None, min_length=NAME_LENGTH[0], max_length=NAME_LENGTH[1],
+                             pattern=NAME_PATTERN,
                              description="Registered name, or part of it (2 to 100 characters)"),
 ):
     """Asks the Revenue Department's public VAT-registrant service by tax ID or name and

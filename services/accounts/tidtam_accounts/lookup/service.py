@@ -13,12 +13,12 @@ import unicodedata
 
 from fastapi import FastAPI
 from prometheus_client import Counter
-from stdnum.exceptions import ValidationError
-from stdnum.th import tin as thai_tin
+from pydantic_core import PydanticCustomError
 
 from crmkit.errors import FieldError, ServiceUnavailable, Unprocessable
 
 from ..config import SERVICE, AccountsSettings
+from ..thai import check_tax_id
 from .cache import TTLCache
 from .client import RDClient, RDUnavailable
 from .schemas import AddressOut, CandidateOut, LookupOut
@@ -32,6 +32,10 @@ LOOKUPS = Counter("tidtam_rd_lookups_total",
 CACHE_SIZE = 1000
 MAX_CANDIDATES = 100
 NAME_LENGTH = (2, 100)
+# At least two characters that are not white space, and no control characters.
+_ANY = r"[^\x00-\x1f\x7f-\x9f]*"
+_SHOWN = r"[^\s\x00-\x1f\x7f-\x9f]"
+NAME_PATTERN = f"^{_ANY}{_SHOWN}{_ANY}{_SHOWN}{_ANY}$"
 # What vmsgerr says when there is no such registrant (ไม่พบข้อมูล...): "not VAT-registered".
 NOT_FOUND_MESSAGE = re.compile(r"ไม่พบ|not\s*found|no\s*data", re.IGNORECASE)
 HEAD_OFFICE = "สำนักงานใหญ่"
@@ -54,17 +58,16 @@ def query_key(tax_id: str | None, name: str | None) -> tuple[str, str]:
                                              for f in ("tax_id", "name")])
     if tax_id is not None:
         try:
-            return "tax_id", thai_tin.validate(tax_id.strip())
-        except ValidationError:
-            raise Unprocessable.on("query.tax_id", "is not a Thai tax ID: 13 digits whose last "
-                                   "is the check digit, e.g. 0105556000017") from None
-    text = clean(name or "")
-    if any(unicodedata.category(c) in ("Cc", "Cs", "Co") for c in text):
-        raise Unprocessable.on("query.name", "contains control characters; remove them")
+            return "tax_id", check_tax_id(tax_id)
+        except PydanticCustomError as exc:
+            raise Unprocessable.on("query.tax_id", exc.message()) from None
+    # The route's own checks (NAME_PATTERN, NAME_LENGTH) hold it; again here for callers
+    # other than the route.
     low, high = NAME_LENGTH
-    if not low <= len(text) <= high:
-        raise Unprocessable.on("query.name", f"must be {low} to {high} characters")
-    return "name", text
+    if not re.fullmatch(NAME_PATTERN, name or "") or not low <= len(name or "") <= high:
+        raise Unprocessable.on("query.name", f"must be {low} to {high} characters, at least "
+                                             "two of them visible, and no control characters")
+    return "name", " ".join(unicodedata.normalize("NFC", name).split())
 
 
 # --- reply -> candidates ------------------------------------------------------------------
