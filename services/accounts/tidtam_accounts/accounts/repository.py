@@ -105,10 +105,17 @@ async def move_keys(session: AsyncSession, tenant: TenantId, from_id: uuid.UUID,
         .values(account_id=to_id))
 
 
-def _keys_match(values: Sequence[str]) -> sa.ColumnElement[bool]:
-    return sa.exists().where(AccountKey.tenant_id == Account.tenant_id,
-                             AccountKey.account_id == Account.id,
-                             AccountKey.value.in_(list(values)))
+def _matching_ids(tenant: TenantId, text_: str, digits: str | None,
+                  keys: Sequence[str]) -> sa.CompoundSelect | sa.Select:
+    """Ids of accounts whose search text matches (account_search_ids, 0004_search), or that
+    have one of `keys` as a phone or email, their own or a contact's: one set, so the list
+    fetches each by its key (as an OR of the two, it walked the whole tenant)."""
+    found = sa.select(sa.func.account_search_ids(sa.literal(text_, sa.Text),
+                                                 sa.literal(digits, sa.Text)))
+    if not keys:
+        return found
+    return sa.union(found, sa.select(AccountKey.account_id).where(
+        AccountKey.tenant_id == tenant.value, AccountKey.value.in_(list(keys))))
 
 
 async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, *,
@@ -127,11 +134,7 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, 
             sa.literal(after[0], sa.DateTime(timezone=True)), sa.literal(after[1], sa.Uuid)))
     for (text_, digits), keys in ((q, q_keys), also_q or ((None, None), ())):
         if text_:
-            alternatives = [Account.id.in_(sa.select(sa.func.account_search_ids(
-                sa.literal(text_, sa.Text), sa.literal(digits, sa.Text))))]
-            if keys:
-                alternatives.append(_keys_match(keys))
-            where.append(sa.or_(*alternatives))
+            where.append(Account.id.in_(_matching_ids(tenant, text_, digits, keys)))
     where += to_sql(Account.custom, custom)
     if label:
         where.append(Account.labels.contains([label]))
@@ -147,36 +150,41 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, 
 async def similar(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, *,
                   tax_id: str | None, keys: Sequence[str], name_key: str | None,
                   exclude: uuid.UUID | None, limit: int = 10) -> list:
-    """Candidates for the duplicate check, with what matched: `tax_branch` (the branch
-    found), `key_hits` (their phones/emails among `keys`), `name_sim` (trigram similarity
-    of the affix-free names)."""
+    """Candidates for the duplicate check, with what matched: `found_tax`, `key_hits`
+    (their phones/emails among `keys`), `name_sim` (trigram similarity of the affix-free
+    names). Each kind of match finds its ids by its own index; the union is then fetched
+    by key (an OR of the three in one WHERE walked the whole tenant)."""
     hits = (sa.select(sa.func.array_agg(sa.distinct(AccountKey.value)))
             .where(AccountKey.tenant_id == Account.tenant_id,
                    AccountKey.account_id == Account.id,
                    AccountKey.value.in_(list(keys) or [""]))
             .scalar_subquery())
-    match = []
+    found: list[sa.Select] = []
     if tax_id:
-        match.append(Account.tax_id == tax_id)
+        found.append(sa.select(Account.id).where(Account.tenant_id == tenant.value,
+                                                 Account.tax_id == tax_id))
     if keys:
-        match.append(_keys_match(keys))
+        found.append(sa.select(AccountKey.account_id).where(
+            AccountKey.tenant_id == tenant.value, AccountKey.value.in_(list(keys))))
     names = None
     if name_key:
-        # pg_trgm's `%` (similarity ≥ 0.3) on the names' search copy (0004_search): the
-        # closest few, whoever owns them; visibility applies below.
+        # pg_trgm similarity on the names' search copy (0004_search): the closest few,
+        # whoever owns them; visibility applies below.
         names = (sa.select(sa.column("account_id", sa.Uuid), sa.column("sim", sa.Float))
                  .select_from(sa.func.account_similar_names(name_key, limit * 3)
-                              .table_valued("account_id", "sim").alias("names"))
-                 .subquery("names"))
-        match.append(names.c.account_id.is_not(None))
-    sim = names.c.sim if names is not None else sa.literal(0.0, sa.Float)
-    where = [Account.tenant_id == tenant.value, visible(scope), sa.or_(*match)]
+                              .table_valued("account_id", "sim").alias("similar"))
+                 .cte("names"))  # referenced twice, computed once
+        found.append(sa.select(names.c.account_id))
+    if not found:
+        return []
+    sim = sa.func.coalesce(names.c.sim, 0.0) if names is not None else sa.literal(0.0)
+    where = [Account.tenant_id == tenant.value, visible(scope),
+             Account.id.in_(sa.union(*found) if len(found) > 1 else found[0])]
     if exclude is not None:
         where.append(Account.id != exclude)
     q = sa.select(*COLUMNS, Account.tax_id.label("found_tax"), hits.label("key_hits"),
-                  sa.func.coalesce(sim, 0.0).label("name_sim"))
+                  sim.label("name_sim"))
     q = q.select_from(Account.__table__.outerjoin(names, names.c.account_id == Account.id)
                       if names is not None else Account.__table__)
-    q = (q.where(*where).order_by(sa.func.coalesce(sim, 0.0).desc(),
-                                  Account.created_at.desc()).limit(limit * 3))
+    q = q.where(*where).order_by(sim.desc(), Account.created_at.desc()).limit(limit * 3)
     return list((await session.execute(q)).mappings())
