@@ -15,13 +15,11 @@ context signed by the bench (the gateway's overhead is measured by bench/load.py
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import random
 import sys
 import time
 import uuid
-from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -31,10 +29,9 @@ from stdnum.th import moa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import report, timed_requests  # noqa: E402
+from load import report, timed_requests, with_system  # noqa: E402
 
 from crmkit.context import sign_context  # noqa: E402
-from crmkit.testing.servers import start_servers  # noqa: E402
 from crmkit.testing.system import System  # noqa: E402
 from tidtam_accounts.accounts.values import search_text  # noqa: E402
 from tidtam_accounts.names import name_key  # noqa: E402
@@ -143,18 +140,12 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--samples", type=int, default=300)
     args = parser.parse_args()
-    with ExitStack() as stack:
-        servers = start_servers(stack)
-        vhost = f"tidtam_bench_{uuid.uuid4().hex[:8]}"
-        amqp = servers.new_vhost(vhost)
-        system = System(servers.db_url, amqp, tag="bench")
-        try:
-            system.migrate()
-            system.accounts = system.accounts_process().start()
-            asyncio.run(run(system, args.accounts, args.samples))
-        finally:
-            system.stop()
-            servers.rabbitmqctl("delete_vhost", vhost)
+
+    def start(system: System) -> None:
+        system.migrate()
+        system.accounts = system.accounts_process().start()
+
+    with_system(start, lambda system: run(system, args.accounts, args.samples))
 
 
 if __name__ == "__main__":

@@ -127,6 +127,16 @@ def enable_rls(table: str) -> list[str]:
     ]
 
 
+def default_grants(role: str) -> list[str]:
+    """Tables and sequences a later migration adds get the application role's grants
+    without anyone remembering."""
+    return [
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE "
+        f"ON TABLES TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}",
+    ]
+
+
 def grant_app_role(role: str) -> list[str]:
     """Let the application role use every table and sequence of the schema (not own them)."""
     return [

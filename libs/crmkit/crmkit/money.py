@@ -15,23 +15,27 @@ MAX_BAHT = Decimal("999999999999.99")  # numeric(14, 2)
 _MONEY_TEXT = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
 
 
-def parse_baht(value: object) -> object:
-    """A binary float cannot hold 0.1 exactly, so a number is rounded to 2 places; a string
-    must be exact."""
+def _parse_decimal(value: object, *, pattern: str, most: Decimal, what: str,
+                   example: str) -> Decimal:
+    """A JSON number (rounded to 2 places: a binary float cannot hold 0.1 exactly) or an
+    exact string, from 0 to `most`."""
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise PydanticCustomError("money", "must be a number of baht, e.g. 15000 or 15000.50")
+        raise PydanticCustomError(what, f"must be a number, e.g. {example}")
     if isinstance(value, str):
-        if not re.fullmatch(_MONEY_TEXT, value):
-            raise PydanticCustomError("money", "write the amount like 15000 or 15000.50: at "
-                                      "most 12 digits before the point and 2 after")
+        if not re.fullmatch(pattern, value):
+            raise PydanticCustomError(what, f"write it like {example}: at most {most} and "
+                                            "2 decimal places")
         return Decimal(value)
     if isinstance(value, float) and not math.isfinite(value):
-        raise PydanticCustomError("money", "must be a finite number")
-    if value < 0:
-        raise PydanticCustomError("money", "must not be negative")
-    if value > MAX_BAHT:
-        raise PydanticCustomError("money", f"is too large: at most {MAX_BAHT}")
+        raise PydanticCustomError(what, "must be a finite number")
+    if not 0 <= value <= most:
+        raise PydanticCustomError(what, f"must be from 0 to {most}")
     return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def parse_baht(value: object) -> object:
+    return _parse_decimal(value, pattern=_MONEY_TEXT, most=MAX_BAHT, what="money",
+                          example="15000 or 15000.50")
 
 
 def baht(description: str):
@@ -54,16 +58,8 @@ _PERCENT_TEXT = r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$"
 
 
 def parse_percent(value: object) -> object:
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise PydanticCustomError("percent", "must be a percentage from 0 to 100, e.g. 7.5")
-    if isinstance(value, str):
-        if not re.fullmatch(_PERCENT_TEXT, value):
-            raise PydanticCustomError("percent", "write the percentage like 5 or 7.25, from 0 "
-                                      "to 100, at most 2 decimal places")
-        return Decimal(value)
-    if isinstance(value, float) and not math.isfinite(value) or not 0 <= value <= 100:
-        raise PydanticCustomError("percent", "must be from 0 to 100")
-    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return _parse_decimal(value, pattern=_PERCENT_TEXT, most=Decimal(100), what="percent",
+                          example="5 or 7.25")
 
 
 Percent = Annotated[

@@ -110,3 +110,15 @@ class Users:
     async def require_active(self, session: AsyncSession, ctx: RequestContext,
                              user_id: uuid.UUID, field: str) -> None:
         await require_active(session, self.model, ctx, user_id, field)
+
+
+def register_user_handlers(consumer, users: Users) -> None:
+    """user.created/updated/deactivated → the service's users projection."""
+    @consumer.handler("user.created")
+    @consumer.handler("user.updated")
+    async def user_changed(session, event, tenant):
+        await users.apply(session, tenant, event.data, event.sequence)
+
+    @consumer.handler("user.deactivated")
+    async def user_deactivated(session, event, tenant):
+        await users.apply(session, tenant, event.data, event.sequence, deactivate=True)

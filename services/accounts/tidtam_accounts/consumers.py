@@ -7,12 +7,12 @@ Each domain that consumes adds its bindings and a `register(consumer)` here."""
 from __future__ import annotations
 
 from crmkit.consumer import Consumer
-from crmkit.users import USER_EVENTS
+from crmkit.users import USER_EVENTS, register_user_handlers
 
 from .conversion import consumers as conversion
 from .quota import consumers as quota
 from .timeline import consumers as timeline
-from .users.service import apply_user_event
+from .users.service import USERS
 
 BINDINGS: list[str] = [*quota.BINDINGS, *USER_EVENTS, *conversion.BINDINGS,
                        *timeline.BINDINGS]
@@ -22,14 +22,6 @@ def register(consumer: Consumer) -> Consumer:
     quota.register(consumer)
     conversion.register(consumer)
     timeline.register(consumer)
-
-    @consumer.handler("user.created")
-    @consumer.handler("user.updated")
-    async def user_changed(session, event, tenant):
-        await apply_user_event(session, tenant, event.data, event.sequence)
-
-    @consumer.handler("user.deactivated")
-    async def user_deactivated(session, event, tenant):
-        await apply_user_event(session, tenant, event.data, event.sequence, deactivate=True)
+    register_user_handlers(consumer, USERS)
 
     return consumer

@@ -6,12 +6,13 @@ redelivery is skipped."""
 from __future__ import annotations
 
 from crmkit.consumer import Consumer
+from crmkit.users import USER_EVENTS, register_user_handlers
 
 from .catalog.service import ensure_defaults
 from .conversion import service as conversion
-from .users.service import apply_user_event
+from .users.service import USERS
 
-BINDINGS = ["tenant.created", "user.created", "user.updated", "user.deactivated",
+BINDINGS = ["tenant.created", *USER_EVENTS,
             "account.lead_converted", "account.conversion_failed", "account.merged"]
 
 
@@ -20,14 +21,7 @@ def register(consumer: Consumer) -> Consumer:
     async def tenant_created(session, event, tenant):
         await ensure_defaults(session, tenant)
 
-    @consumer.handler("user.created")
-    @consumer.handler("user.updated")
-    async def user_changed(session, event, tenant):
-        await apply_user_event(session, tenant, event.data, event.sequence)
-
-    @consumer.handler("user.deactivated")
-    async def user_deactivated(session, event, tenant):
-        await apply_user_event(session, tenant, event.data, event.sequence, deactivate=True)
+    register_user_handlers(consumer, USERS)
 
     @consumer.handler("account.lead_converted")
     async def lead_converted(session, event, tenant):

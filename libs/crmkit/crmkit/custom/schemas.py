@@ -6,15 +6,15 @@ byte for byte, in each service's OpenAPI document (the gateway merges them into 
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
-from pydantic_core import PydanticCustomError
 
 from ..fields import JsonBool, json_int
+from ..text import NOT_BLANK
+from ..text import check_text as clean_text
 
 Entity = Literal["lead", "account"]
 FieldType = Literal["text", "number", "date", "select", "multi_select", "checkbox"]
@@ -24,26 +24,6 @@ MAX_OPTIONS = 100
 MAX_TEXT_VALUE = 1000  # visible characters of a `text` value
 MAX_OPTION_TEXT = 100
 MAX_LIST_ITEMS = MAX_OPTIONS  # a multi_select value
-NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
-
-
-def clean_text(value: str, max_len: int) -> str:
-    """NFC, trimmed, non-blank, no NUL, at most `max_len` characters a reader sees (Thai
-    vowel and tone marks, which combine, do not count)."""
-    if len(value) > max_len * 4 or sum(
-            1 for ch in value if unicodedata.category(ch) not in ("Mn", "Me")) > max_len:
-        raise PydanticCustomError("string_too_long", "is too long: at most {max_length} "
-                                  "characters", {"max_length": max_len})
-    if "\x00" in value:
-        raise PydanticCustomError("string_nul", "must not contain NUL (\\u0000) characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise PydanticCustomError("string_unicode", "is not valid Unicode text") from None
-    value = unicodedata.normalize("NFC", value).strip()
-    if not value:
-        raise PydanticCustomError("string_too_short", "must not be blank", {"min_length": 1})
-    return value
 
 
 def _text(max_len: int):

@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from crmkit.custom.tables import install, uninstall
-from crmkit.db import enable_rls, grant_app_role
+from crmkit.db import default_grants, enable_rls, grant_app_role
 from crmkit.migrate import app_role
 from crmkit.users import users_table_columns
 
@@ -128,12 +128,8 @@ def upgrade() -> None:
     for stmt in install(op.get_bind(), "accounts"):
         op.execute(stmt)
     role = app_role()
-    for stmt in grant_app_role(role):
+    for stmt in [*grant_app_role(role), *default_grants(role)]:
         op.execute(stmt)
-    op.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE "
-               f"ON TABLES TO {role}")
-    op.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES "
-               f"TO {role}")
 
 
 def downgrade() -> None:

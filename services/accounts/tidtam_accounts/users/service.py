@@ -7,5 +7,4 @@ from crmkit.users import Users
 from .models import User
 
 USERS = Users(User)
-apply_user_event = USERS.apply
 require_active = USERS.require_active

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
-from crmkit.db import enable_rls, grant_app_role
+from crmkit.db import default_grants, enable_rls, grant_app_role
 from crmkit.migrate import app_role
 from crmkit.schema import kit_tables, notify_trigger_ddl
 
@@ -199,13 +199,8 @@ def upgrade() -> None:
         for stmt in enable_rls(table):
             op.execute(stmt)
     role = app_role()
-    for stmt in grant_app_role(role):
+    for stmt in [*grant_app_role(role), *default_grants(role)]:
         op.execute(stmt)
-    # Tables a later migration adds get the same grants without anyone remembering.
-    op.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE "
-               f"ON TABLES TO {role}")
-    op.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES "
-               f"TO {role}")
 
 
 def downgrade() -> None:
