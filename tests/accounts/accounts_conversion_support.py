@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-import aio_pika
 import anyio
 
 from crmkit.events import CloudEvent
@@ -17,17 +16,8 @@ class LeadsPeer(GatewayEvents):
     async def lead(self, type_: str, tenant_id: uuid.UUID, data: dict,
                    sequence: int = 1) -> CloudEvent:
         subject = data.get("id") or data.get("lead_id")
-        event = CloudEvent(source="/services/leads", type=type_, subject=str(subject),
-                           tenantid=str(tenant_id), sequence=sequence, data=data)
-        await self.republish(event)
-        return event
-
-    async def republish(self, event: CloudEvent) -> None:
-        """The same event again (same id), as a redelivery or a relay's second publish."""
-        await self._exchange.publish(aio_pika.Message(
-            event.to_bytes(), content_type="application/cloudevents+json",
-            message_id=event.id, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-            routing_key=event.type)
+        return await self.publish(type_, tenant_id, subject, data, sequence,
+                                  source="/services/leads")
 
 
 def lead_data(tenant, owner, **over) -> dict:

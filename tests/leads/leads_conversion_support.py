@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-import aio_pika
 import anyio
 
 from crmkit.events import CloudEvent
@@ -17,17 +16,8 @@ class PeerEvents(GatewayEvents):
 
     async def account(self, type_: str, tenant_id: uuid.UUID, data: dict) -> CloudEvent:
         subject = data.get("account_id") or data.get("id") or data.get("lead_id")
-        event = CloudEvent(source="/services/accounts", type=type_, subject=str(subject),
-                           tenantid=str(tenant_id), data=data)
-        await self.republish(event)
-        return event
-
-    async def republish(self, event: CloudEvent) -> None:
-        """The same event again (same id): what the broker does on a redelivery."""
-        await self._exchange.publish(aio_pika.Message(
-            event.to_bytes(), content_type="application/cloudevents+json",
-            message_id=event.id, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-            routing_key=event.type)
+        return await self.publish(type_, tenant_id, subject, data,
+                                  source="/services/accounts")
 
 
 async def wait_lead(api, headers, lead_id, until, timeout: float = 15.0) -> dict:

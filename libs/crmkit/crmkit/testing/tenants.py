@@ -86,14 +86,21 @@ class GatewayEvents:
             await self._conn.close()
 
     async def publish(self, type_: str, tenant_id: uuid.UUID, subject: uuid.UUID, data: dict,
-                      sequence: int = 1) -> CloudEvent:
-        event = CloudEvent(source="/gateway", type=type_, subject=str(subject),
+                      sequence: int = 1, source: str = "/gateway") -> CloudEvent:
+        """An event as `source` publishes it (the gateway's, or a peer service's:
+        `/services/leads`)."""
+        event = CloudEvent(source=source, type=type_, subject=str(subject),
                            tenantid=str(tenant_id), sequence=sequence, data=data)
+        await self.republish(event)
+        return event
+
+    async def republish(self, event: CloudEvent) -> None:
+        """The same event again (same id): what a redelivery or a relay's second publish
+        looks like to a consumer."""
         await self._exchange.publish(aio_pika.Message(
             event.to_bytes(), content_type="application/cloudevents+json",
             message_id=event.id, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-            routing_key=type_)
-        return event
+            routing_key=event.type)
 
     async def user(self, tenant: Tenant, person: Person, type_: str = "user.created",
                    active: bool = True, sequence: int | None = None) -> CloudEvent:
