@@ -221,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
              json={"reason": "ข้อมูลปลอม / Fake details"})
     print("boxes    1 lead lost (price too high), 1 junked (fake details)")
 
+    seed_accounts(api, tokens, users, leads, tag)
+
     lines = [f"Tidtam demo tenant: {TENANT_NAME} ({tenant['id']})",
              f"gateway: {api.http.base_url}   docs: {api.http.base_url}/docs",
              f"password for every user: {PASSWORD}"]
@@ -234,6 +236,47 @@ def main(argv: list[str] | None = None) -> int:
           f"-d username={email('sales1')} -d password={PASSWORD}")
     print(f"(also appended to {CREDENTIALS_FILE.relative_to(ROOT)})")
     return 0
+
+
+ACCOUNTS = [  # name, tax ID's first 12 digits, branch, province, postcode, contact
+    ("บริษัท สยามค้าไม้ จำกัด", "010555600123", "00000", "กรุงเทพมหานคร", "10110",
+     ("คุณวิภาวรรณ ศรีสุข", "ผู้จัดการฝ่ายจัดซื้อ")),
+    ("บริษัท เชียงใหม่การเกษตร จำกัด", "050555800456", "00001", "เชียงใหม่", "50200",
+     ("คุณอนันต์ ทองดี", "เจ้าของกิจการ")),
+    ("ห้างหุ้นส่วนจำกัด ภูเก็ตซีฟู้ด", "083555900789", "00000", "ภูเก็ต", "83000",
+     ("คุณปิยะนุช รักไทย", "ฝ่ายบัญชี")),
+]
+
+
+def seed_accounts(api: Api, tokens: dict, users: dict, leads: list, tag: str) -> None:
+    """Customer accounts with contacts, a lead made from one (selling again), and a lead
+    converted into a new account (over events: it shows `converting` for a moment)."""
+    from stdnum.th import moa
+
+    made = []
+    for n, (name, prefix, branch, province, postcode, (person, position)) in enumerate(ACCOUNTS):
+        owner = ["sales1", "sales2", "manager"][n]
+        account = api.call("POST", "/api/v1/accounts", tokens["admin"], json={
+            "kind": "company", "name": name, "tax_id": prefix + moa.calc_check_digit(prefix),
+            "branch": branch, "owner_id": users[owner], "labels": ["ลูกค้าประจำ"],
+            "address": {"line": f"{10 + n}/{n + 1} ถนนสุขุมวิท", "province": province,
+                        "postcode": postcode},
+            "phones": [f"02-{210 + n}-{1000 + n:04d}"], "emails": [f"info{n}.{tag}@example.co.th"],
+            "credit_limit": 200000 * (n + 1), "credit_days": 30,
+        }, retry_on=(404,))
+        api.call("POST", f"/api/v1/accounts/{account['id']}/contacts", tokens["admin"], json={
+            "name": person, "position": position, "phones": [f"08{n + 1}-555-{1234 + n:04d}"],
+            "emails": [f"contact{n}.{tag}@example.co.th"]})
+        made.append((account, owner))
+    print(f"accounts {len(made)} with a contact each")
+    account, owner = made[0]
+    api.call("POST", "/api/v1/leads", tokens[owner], json={
+        "account_id": account["id"], "source": "referral", "potential": 350000,
+        "note": "ขายซ้ำ: สั่งไม้แปรรูปล็อตใหม่ / repeat order"}, retry_on=(404, 422, 503))
+    lead_id, lead_owner = leads[0]
+    api.call("POST", f"/api/v1/leads/{lead_id}/convert", tokens[lead_owner],
+             json={"account": {}}, expect=(202,))
+    print("leads    1 made from an account, 1 converted into a new account")
 
 
 if __name__ == "__main__":
