@@ -21,7 +21,7 @@ FieldType = Literal["text", "number", "date", "select", "multi_select", "checkbo
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 MAX_FIELDS = 50  # per tenant and entity
 MAX_OPTIONS = 100
-MAX_TEXT_VALUE = 1000  # visible characters of a `text` value
+MAX_TEXT_VALUE = 1000  # characters (code points) of a `text` value
 MAX_OPTION_TEXT = 100
 MAX_LIST_ITEMS = MAX_OPTIONS  # a multi_select value
 
