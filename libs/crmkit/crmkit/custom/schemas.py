@@ -148,7 +148,7 @@ class SegmentOut(BaseModel):
 # --- values on records ------------------------------------------------------------------
 
 _VALUE_SCHEMA: dict[str, Any] = {"anyOf": [
-    {"type": "string", "maxLength": MAX_TEXT_VALUE * 4},
+    {"type": "string", "maxLength": MAX_TEXT_VALUE},
     {"type": "number"},
     {"type": "boolean"},
     {"type": "array", "items": {"type": "string"}, "maxItems": MAX_LIST_ITEMS},
