@@ -105,13 +105,23 @@ async def move_keys(session: AsyncSession, tenant: TenantId, from_id: uuid.UUID,
         .values(account_id=to_id))
 
 
-def _matching_ids(tenant: TenantId, text_: str, digits: str | None,
-                  keys: Sequence[str]) -> sa.CompoundSelect | sa.Select:
-    """Ids of accounts whose search text matches (account_search_ids, 0004_search), or that
-    have one of `keys` as a phone or email, their own or a contact's: one set, so the list
-    fetches each by its key (as an OR of the two, it walked the whole tenant)."""
-    found = sa.select(sa.func.account_search_ids(sa.literal(text_, sa.Text),
-                                                 sa.literal(digits, sa.Text)))
+def _matching_ids(tenant: TenantId, text_: str, digits: str | None, keys: Sequence[str],
+                  page: tuple | None = None) -> sa.CompoundSelect | sa.Select:
+    """Ids of accounts whose search text matches, or that have one of `keys` as a phone or
+    email, their own or a contact's: one set, so the list fetches each by its key (as an
+    OR of the two, it walked the whole tenant). With `page` (owner ids or None, the keyset
+    position, the page size) only the first page of text matches, newest first
+    (account_search_page, 0005): for a search with no other filter."""
+    if page is None:
+        found = sa.select(sa.func.account_search_ids(sa.literal(text_, sa.Text),
+                                                     sa.literal(digits, sa.Text)))
+    else:
+        owners, after, limit = page
+        found = sa.select(sa.func.account_search_page(
+            sa.literal(text_, sa.Text), sa.literal(digits, sa.Text),
+            sa.literal(owners, sa.ARRAY(sa.Uuid)),
+            sa.literal(after[0] if after else None, sa.DateTime(timezone=True)),
+            sa.literal(after[1] if after else None, sa.Uuid), limit))
     if not keys:
         return found
     return sa.union(found, sa.select(AccountKey.account_id).where(
@@ -132,9 +142,12 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, 
     if after is not None:
         where.append(sa.tuple_(Account.created_at, Account.id) < sa.tuple_(
             sa.literal(after[0], sa.DateTime(timezone=True)), sa.literal(after[1], sa.Uuid)))
+    alone = not (label or province or owner_id or custom or also_q)
+    page_of = ((None if scope.sees_all else sorted(scope.owner_ids)), after, limit)
     for (text_, digits), keys in ((q, q_keys), also_q or ((None, None), ())):
         if text_:
-            where.append(Account.id.in_(_matching_ids(tenant, text_, digits, keys)))
+            where.append(Account.id.in_(_matching_ids(tenant, text_, digits, keys,
+                                                      page_of if alone else None)))
     where += to_sql(Account.custom, custom)
     if label:
         where.append(Account.labels.contains([label]))
