@@ -82,7 +82,7 @@ async def test_existing_account_request_and_409(api, tenant, create_lead, lead_e
     assert event["sequence"] == 2
     assert data["lead_id"] == lead["id"] and data["account_id"] == account_id
     assert data["account"] is None
-    assert data["contact"] == {"name": lead["name"], "phones": ["+6621234567"],
+    assert data["contact"] == {"name": lead["name"], "phones": ["+6621234567;ext=12"],
                                "emails": [lead["email"]]}
     team_a = sorted(str(p.id) for p in (tenant.manager, tenant.sales1, tenant.sales2))
     assert data["requested_by"] == {"user_id": str(tenant.sales1.id), "role": "sales",
