@@ -1,17 +1,22 @@
-// Tidtam web UI: login, the boxes, the lead list and the detail panel. No build step.
+// Tidtam web UI: login, the boxes, the lead list, the accounts and the detail panel. No build step.
 
-import { api, ApiError, getToken, setToken, setUnauthorizedHandler } from "./api.js";
+import { renderAccount } from "./account-detail.js";
+import { initAccounts, loadAccounts, renderAccounts, resetAccounts } from "./accounts.js";
+import { api, ApiError, asList, getToken, setToken, setUnauthorizedHandler } from "./api.js";
 import { $, $$, h } from "./dom.js";
 import { renderDetail } from "./detail.js";
 import { formatBaht, formatDate, formatPhone } from "./format.js";
 import { applyStatic, lang, setLang, t } from "./i18n.js";
+import { renderNewAccount } from "./newaccount.js";
 import { renderNewLead } from "./newlead.js";
+import { loadTimeline } from "./timeline.js";
 import { errorMessage, loadCatalogs, sourceLabel, stageLabel, state, toast, userLabel } from "./ui.js";
 
 const BOXES = ["inbox", "sent", "lost", "junk"];
 const PAGE = 50;
 
 const ui = {
+  mode: "leads",    // the list pane shows "leads" (a box) or "accounts"
   box: "inbox",
   q: "",
   items: [],
@@ -19,7 +24,8 @@ const ui = {
   listSeq: 0,
   detailSeq: 0,
   selectedId: null,
-  view: null,       // {kind: "detail", lead, entries, showAll, duplicates} | {kind: "new"} | null
+  view: null,       // {kind: "detail", lead, entries, showAll, duplicates} | {kind: "new"}
+                    // | {kind: "account", account, contacts, timeline, …} | {kind: "newAccount"} | null
 };
 
 // ---- views ---------------------------------------------------------------------------------
@@ -48,7 +54,7 @@ async function showApp() {
   $("#logout").hidden = false;
   renderWhoami();
   await loadCatalogs();
-  selectBox(ui.box);
+  if (ui.mode === "accounts") selectAccounts(); else selectBox(ui.box);
 }
 
 function renderWhoami() {
@@ -86,8 +92,9 @@ async function onLogin(event) {
 function logout() {
   setToken(null);
   Object.assign(state, { me: null, users: null, pipelines: [], reasons: {} });
-  Object.assign(ui, { items: [], cursor: null, selectedId: null, view: null, q: "" });
+  Object.assign(ui, { items: [], cursor: null, selectedId: null, view: null, q: "", mode: "leads" });
   $("#search-q").value = "";
+  resetAccounts();
   closeDetail({ focus: false });
   showLogin();
 }
@@ -107,21 +114,36 @@ function relabel() {
   $("#list-title").textContent = t(`box.${ui.box}`);
   renderWhoami();
   if (!$("#app-view").hidden) {
-    renderList();
-    if (ui.view?.kind === "detail") drawDetail(false);
+    if (ui.mode === "accounts") renderAccounts(); else renderList();
+    if (ui.view?.kind === "detail" || ui.view?.kind === "account") drawDetail(false);
   }
 }
 
 // ---- the list ------------------------------------------------------------------------------
 
-function selectBox(box) {
-  ui.box = BOXES.includes(box) ? box : "inbox";
+/** Show the leads list (a box) or the accounts list in the list pane. */
+function showMode(mode) {
+  ui.mode = mode;
+  $("#leads-view").hidden = mode !== "leads";
+  $("#accounts-view").hidden = mode !== "accounts";
+  $("#main").setAttribute("aria-labelledby", mode === "accounts" ? "accounts-title" : "list-title");
   for (const button of $$(".box-btn")) {
-    if (button.dataset.box === ui.box) button.setAttribute("aria-current", "page");
+    const current = mode === "accounts" ? button.dataset.view === "accounts" : button.dataset.box === ui.box;
+    if (current) button.setAttribute("aria-current", "page");
     else button.removeAttribute("aria-current");
   }
+}
+
+function selectBox(box) {
+  ui.box = BOXES.includes(box) ? box : "inbox";
+  showMode("leads");
   $("#list-title").textContent = t(`box.${ui.box}`);
   loadList();
+}
+
+function selectAccounts() {
+  showMode("accounts");
+  loadAccounts();
 }
 
 async function loadList({ more = false } = {}) {
@@ -203,13 +225,15 @@ function closeDetail({ focus = true } = {}) {
   setDetailOpen(false);
   markSelected();
   if (!focus || $("#app-view").hidden) return;
-  const item = previous && $(`.lead-item[data-id="${CSS.escape(previous)}"]`);
+  const item = previous && $$(`.lead-item[data-id="${CSS.escape(previous)}"]`)
+    .find((el) => el.offsetParent !== null);
   (item || $("#main")).focus();
 }
 
 const detailHandlers = {
   close: closeDetail,
   openLead: (id) => openLead(id),
+  openAccount: (id) => openAccount(id),
   toggleAll: (all) => openLead(ui.selectedId, { showAll: all, keepFocus: true }),
   changed: async (message) => {
     toast(message);
@@ -219,7 +243,9 @@ const detailHandlers = {
 };
 
 function drawDetail(focus) {
-  const heading = renderDetail($("#detail-body"), ui.view, detailHandlers);
+  const heading = ui.view.kind === "account"
+    ? renderAccount($("#detail-body"), ui.view, accountHandlers)
+    : renderDetail($("#detail-body"), ui.view, detailHandlers);
   setDetailOpen(true);
   if (focus) heading.focus();
 }
@@ -278,6 +304,74 @@ function openNewLead() {
   });
 }
 
+// ---- accounts ------------------------------------------------------------------------------
+
+const accountUrl = (id, tail = "") => `/api/v1/accounts/${encodeURIComponent(id)}${tail}`;
+
+const accountHandlers = {
+  close: closeDetail,
+  openLead: (id) => openLead(id),
+  reload: async (message) => {
+    toast(message);
+    await openAccount(ui.selectedId, { keepFocus: true });
+  },
+  leadCreated: (lead) => {
+    toast(t("acc.lead.created", { name: lead.name }));
+    if (ui.mode === "leads") loadList();
+    openLead(lead.id, { duplicates: lead.possible_duplicates || [] });
+  },
+};
+
+/** The account with its contacts and the first page of its timeline (each may fail alone). */
+async function openAccount(id, { keepFocus = false } = {}) {
+  if (!id) return;
+  const seq = ++ui.detailSeq;
+  ui.selectedId = id;
+  markSelected();
+  if (!keepFocus) {
+    setDetailOpen(true);
+    $("#detail-body").replaceChildren(h("p", { class: "muted" }, t("list.loading")));
+  }
+  const [account, contacts, timeline] = await Promise.allSettled([
+    api(accountUrl(id)), api(accountUrl(id, "/contacts"), { query: { limit: 200 } }), loadTimeline(id)]);
+  if (seq !== ui.detailSeq) return;
+  if (account.status === "rejected") {
+    if (account.reason?.status === 401) return;
+    toast(errorMessage(account.reason), "error");
+    if (!keepFocus) closeDetail();
+    return;
+  }
+  const ok = (r) => r.status === "fulfilled";
+  ui.view = {
+    kind: "account", account: account.value,
+    contacts: ok(contacts) ? asList(contacts.value) : null,
+    contactsError: ok(contacts) ? null : errorMessage(contacts.reason),
+    timeline: ok(timeline) ? asList(timeline.value) : null,
+    timelineCursor: ok(timeline) ? timeline.value.next_cursor || null : null,
+    timelineError: ok(timeline) ? null : errorMessage(timeline.reason),
+  };
+  const active = document.activeElement;
+  drawDetail(!keepFocus);
+  if (keepFocus && active && !document.contains(active)) $(".detail-title")?.focus();
+}
+
+function openNewAccount() {
+  ui.detailSeq++;
+  ui.selectedId = null;
+  ui.view = { kind: "newAccount" };
+  markSelected();
+  setDetailOpen(true);
+  renderNewAccount($("#detail-body"), {
+    cancel: closeDetail,
+    openAccount: (id) => openAccount(id),
+    created: (account) => {
+      toast(t("acc.created", { name: account.name }));
+      loadAccounts();
+      openAccount(account.id);
+    },
+  });
+}
+
 // ---- wiring --------------------------------------------------------------------------------
 
 function init() {
@@ -292,9 +386,12 @@ function init() {
   $("#logout").addEventListener("click", logout);
   $("#new-lead-btn").addEventListener("click", openNewLead);
   $("#load-more").addEventListener("click", () => loadList({ more: true }));
-  for (const button of $$(".box-btn")) {
+  for (const button of $$(".box-btn[data-box]")) {
     button.addEventListener("click", () => { closeDetail({ focus: false }); selectBox(button.dataset.box); });
   }
+  $("#accounts-btn").addEventListener("click", () => { closeDetail({ focus: false }); selectAccounts(); });
+  $("#new-account-btn").addEventListener("click", openNewAccount);
+  initAccounts({ open: (id) => openAccount(id), selected: () => ui.selectedId });
   let debounce;
   const search = $("#search-q");
   $("#search-form").addEventListener("submit", (event) => {

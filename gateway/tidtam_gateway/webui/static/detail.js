@@ -1,6 +1,7 @@
 // The lead detail panel: facts, actions (stage, send, lost/junk, restore) and the follow-up log.
 
 import { api } from "./api.js";
+import { conversionCard } from "./convert.js";
 import { h, nextId } from "./dom.js";
 import { formatBaht, formatDate, formatDateTime, formatPhone, localInputToIso } from "./format.js";
 import { lang, t } from "./i18n.js";
@@ -13,7 +14,7 @@ const leadUrl = (id, tail = "") => `/api/v1/leads/${encodeURIComponent(id)}${tai
 
 /**
  * view: {lead, entries, showAll, duplicates}
- * on: {close(), changed(message), toggleAll(bool), openLead(id)}
+ * on: {close(), changed(message), toggleAll(bool), openLead(id), openAccount(id)}
  */
 export function renderDetail(container, view, on) {
   const { lead } = view;
@@ -33,6 +34,7 @@ export function renderDetail(container, view, on) {
     view.duplicates?.length ? duplicatesNote(view.duplicates, on) : null,
     lead.read_only ? h("p", { class: "notice" }, t("detail.readOnly")) : null,
     facts(lead, L, statusBadge),
+    conversionCard(lead, on),
     lead.read_only ? null : actions(lead, on),
     followupLog(lead, view, on, L),
   ].filter(Boolean));

@@ -138,14 +138,15 @@ export function clearErrors(fields, general) {
 
 /**
  * Put a failed call's error next to the inputs it names (`fields[].field` = "body.phone");
- * everything else goes in `general`. Focuses the first bad input.
+ * everything else goes in `general`. Focuses the first bad input. `pick` maps an error's
+ * path to a key of `fields` (default "body.phone" → "phone").
  */
-export function showErrors(err, fields, general) {
+export function showErrors(err, fields, general, pick = bodyField) {
   const leftover = [];
   let first = null;
   if (err instanceof ApiError && err.fields.length) {
     for (const fe of err.fields) {
-      const target = fields[bodyField(fe.field)];
+      const target = fields[pick(fe.field)];
       if (!target) { leftover.push(`${fe.field}: ${fe.message}`); continue; }
       target.error.textContent = target.error.textContent
         ? `${target.error.textContent} ${fe.message}` : fe.message;
