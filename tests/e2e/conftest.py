@@ -28,7 +28,9 @@ def fake_revenue_department():
 @pytest.fixture(scope="session")
 def system(test_servers, make_vhost, fake_revenue_department):
     sut = System(test_servers.db_url, make_vhost("e2e"), tag="e2e",
-                 extra_env={"TIDTAM_RD_URL": fake_revenue_department.url})
+                 extra_env={"TIDTAM_RD_URL": fake_revenue_department.url,
+                            # a small plan to reach in a test (new tenants stay on free)
+                            "TIDTAM_PLAN_CONTACT_LIMITS": '{"pro": 3}'})
     try:
         sut.start()
         yield sut
