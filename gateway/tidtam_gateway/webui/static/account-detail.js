@@ -1,0 +1,117 @@
+// The account detail panel: facts, financial terms, labels, contacts, a new lead, the timeline.
+
+import { api } from "./api.js";
+import { branchText, formatAddress, formatTaxId } from "./address.js";
+import { contactsSection } from "./contacts.js";
+import { h, nextId } from "./dom.js";
+import { formatBaht, formatDate, formatPhone } from "./format.js";
+import { lang, t } from "./i18n.js";
+import { timelineSection } from "./timeline.js";
+import { busy, clearErrors, field, showErrors, SOURCES, state, tx, userLabel } from "./ui.js";
+
+const KIND_KEYS = { company: "acc.kind.company", person: "acc.kind.person" };
+
+/**
+ * view: {account, contacts: [...] | null, contactsError, timeline: [...] | null,
+ *        timelineCursor, timelineError}
+ * on: {close(), reload(message), openLead(id), leadCreated(lead)}
+ */
+export function renderAccount(container, view, on) {
+  const { account } = view;
+  const L = lang();
+  const heading = h("h2", { class: "detail-title", tabindex: "-1" }, account.name);
+  container.replaceChildren(
+    h("div", { class: "detail-head" },
+      h("div", {},
+        heading,
+        account.name_en ? h("p", { class: "muted detail-company" }, account.name_en) : null),
+      h("button", { type: "button", class: "btn btn-icon", onclick: on.close,
+                    "aria-label": t("detail.close") }, h("span", { "aria-hidden": "true" }, "×"))),
+    facts(account, L),
+    terms(account, L),
+    newLeadCard(account, view, on),
+    contactsSection(account, view, on),
+    timelineSection(account, view, on, L));
+  return heading;
+}
+
+const row = (key, ...value) => (value.some((v) => v !== "" && v !== null && v !== undefined)
+  ? [h("dt", {}, t(key)), h("dd", {}, ...value)] : null);
+
+const joined = (items) => items.flatMap((el, i) => (i ? [", ", el] : [el]));
+
+function facts(a, L) {
+  const tax = a.tax_id ? `${formatTaxId(a.tax_id)} · ${branchText(a)}` : "";
+  return h("dl", { class: "facts" },
+    row("acc.kind", t(KIND_KEYS[a.kind] || "acc.kind.company")),
+    row("acc.taxId", tax),
+    row("acc.address", formatAddress(a.address)),
+    row("field.phone", a.phones?.length
+      ? joined(a.phones.map((p) => h("a", { href: `tel:${p}` }, formatPhone(p)))) : ""),
+    row("field.email", a.emails?.length
+      ? joined(a.emails.map((e) => h("a", { href: `mailto:${e}` }, e))) : ""),
+    row("acc.lineId", a.line_id || ""),
+    row("acc.website", a.website || ""),
+    row("acc.labels", a.labels?.length
+      ? h("span", { class: "lead-tags" }, a.labels.map((l) => h("span", { class: "tag" }, l))) : ""),
+    row("field.owner", userLabel(a.owner_id)),
+    row("field.created", formatDate(a.created_at, L)));
+}
+
+function discountText(d, L) {
+  if (!d) return "";
+  return d.kind === "percent" ? `${Number(d.value)}%` : formatBaht(d.value, L);
+}
+
+function terms(a, L) {
+  const id = nextId("terms");
+  const rows = [
+    row("acc.creditLimit", formatBaht(a.credit_limit, L)),
+    row("acc.creditDays", a.credit_days === null || a.credit_days === undefined
+      ? "" : t("acc.days", { n: a.credit_days })),
+    row("acc.discount", discountText(a.bill_discount, L)),
+  ].filter(Boolean);
+  return h("section", { class: "stack-sm", "aria-labelledby": id },
+    h("h3", { id }, t("acc.terms")),
+    rows.length ? h("dl", { class: "facts" }, rows) : h("p", { class: "muted" }, t("acc.noTerms")));
+}
+
+function newLeadCard(account, view, on) {
+  const id = nextId("newlead");
+  const source = field({ name: "source", label: "field.source", control: "select", options: [
+    ...SOURCES.map((key) => [key, t(`source.${key}`), `source.${key}`]),
+    ...state.sources.map((s) => [s.key, s.name]),
+  ] });
+  const contacts = view.contacts || [];
+  const contact = field({ name: "contact_id", label: "contact.title", control: "select", options: [
+    ["", t("acc.lead.noContact"), "acc.lead.noContact"],
+    ...contacts.map((c) => [c.id, c.position ? `${c.name} (${c.position})` : c.name]),
+  ] });
+  const primary = contacts.find((c) => c.is_primary);
+  if (primary) contact.input.value = primary.id;
+  const fields = { source, contact_id: contact };
+  const general = h("p", { class: "form-error", role: "alert", tabindex: "-1", hidden: true });
+  const form = h("form", { class: "stack", novalidate: true },
+    h("div", { class: "grid-2" }, source.wrap, contacts.length ? contact.wrap : null),
+    general,
+    h("div", {}, tx("button", "acc.lead.submit", { type: "submit", class: "btn btn-primary" })));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(fields, general);
+    const json = { account_id: account.id, source: source.input.value };
+    if (contact.input.value) json.contact_id = contact.input.value;
+    await busy(form, async () => {
+      let lead;
+      try {
+        lead = await api("/api/v1/leads", { method: "POST", json });
+      } catch (err) {
+        if (err.status !== 401) showErrors(err, fields, general);
+        return;
+      }
+      on.leadCreated(lead);
+    });
+  });
+  return h("section", { class: "action-card", "aria-labelledby": id },
+    h("h3", { id }, t("acc.lead.title")),
+    tx("p", "acc.lead.hint", { class: "hint" }), form);
+}
