@@ -106,3 +106,21 @@ async def test_quota_holds_under_concurrent_creates(api, gateway_events, account
         total += len((await api.get(f"/api/v1/accounts/{acc['id']}/contacts",
                                     params={"limit": 200}, headers=h)).json()["items"])
     assert total == limit
+
+
+async def test_an_anniversary_names_a_contact_of_the_account(api, tenant):
+    acc = await _account(api, tenant, 34)
+    other = await _account(api, tenant, 35)
+    h = tenant.headers(tenant.admin)
+    mine = (await api.post(f"/api/v1/accounts/{acc['id']}/contacts", json={"name": "คุณเอ"},
+                           headers=h)).json()
+    theirs = (await api.post(f"/api/v1/accounts/{other['id']}/contacts",
+                             json={"name": "คุณบี"}, headers=h)).json()
+    day = {"kind": "birthday", "date": "1980-04-13", "note": "วันสงกรานต์"}
+    r = await api.patch(f"/api/v1/accounts/{acc['id']}", headers=h,
+                        json={"anniversaries": [{**day, "contact_id": mine["id"]}]})
+    assert r.status_code == 200 and r.json()["anniversaries"][0]["contact_id"] == mine["id"]
+    r = await api.patch(f"/api/v1/accounts/{acc['id']}", headers=h,
+                        json={"anniversaries": [day, {**day, "contact_id": theirs["id"]}]})
+    assert r.status_code == 404
+    assert r.json()["fields"][0]["field"] == "body.anniversaries.1.contact_id"

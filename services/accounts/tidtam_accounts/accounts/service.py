@@ -64,6 +64,20 @@ def check_identity(kind: str, tax_id: str | None) -> None:
                                               "a person's (set kind to person) or mistyped")
 
 
+async def check_anniversaries(session: AsyncSession, ctx: RequestContext,
+                              account_id: uuid.UUID | None, anniversaries: list) -> None:
+    """An anniversary's `contact_id` must be a contact of this account (404 naming it)."""
+    wanted = [(i, a.contact_id) for i, a in enumerate(anniversaries or []) if a.contact_id]
+    if not wanted:
+        return
+    found = (await contacts.existing(session, ctx.tenant, account_id, [c for _, c in wanted])
+             if account_id else set())
+    for i, contact_id in wanted:
+        if contact_id not in found:
+            raise NotFound.on(f"body.anniversaries.{i}.contact_id",
+                              f"{contact_id} is not a contact of this account")
+
+
 async def _require_owner(session: AsyncSession, ctx: RequestContext,
                          owner_id: uuid.UUID | None) -> uuid.UUID:
     owner = owner_id or ctx.user_id
@@ -84,6 +98,7 @@ async def create(session: AsyncSession, ctx: RequestContext, body: AccountCreate
     check_identity(values["kind"], values["tax_id"])
     values.update(settle_branch(values))
     values["owner_id"] = await _require_owner(session, ctx, body.owner_id)
+    await check_anniversaries(session, ctx, account_id, body.anniversaries)
     values["custom"] = custom.merge(await custom.definitions(session, ctx, CUSTOM), None,
                                     body.custom, creating=True)
     if not body.force:
@@ -111,6 +126,8 @@ async def patch(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUI
                                         current["custom"], body.custom, creating=False)
     if "owner_id" in given and body.owner_id != current["owner_id"]:
         await _require_owner(session, ctx, body.owner_id)
+    if "anniversaries" in given:
+        await check_anniversaries(session, ctx, account_id, body.anniversaries)
     merged = {**current, **values}
     check_identity(merged["kind"], merged["tax_id"])
     values.update(settle_branch(merged))

@@ -64,6 +64,16 @@ async def count(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID) 
     )).scalar_one()
 
 
+async def existing(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID,
+                   ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of `ids` are contacts of the account."""
+    if not ids:
+        return set()
+    result = await session.execute(sa.select(Contact.id).where(
+        *_of(tenant, account_id), Contact.id.in_(ids)))
+    return set(result.scalars())
+
+
 async def has_primary(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID) -> bool:
     return (await session.execute(sa.select(sa.exists().where(
         *_of(tenant, account_id), Contact.is_primary.is_(True))))).scalar_one()
