@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from stdnum.th import moa
 
+from crmkit.text import PHONE_PATTERN
+
 pytestmark = pytest.mark.e2e
 
 
@@ -21,6 +23,10 @@ CALLER: dict = {}
 # Valid ones to fuzz with (a company's, so valid for either kind of account).
 schemathesis.openapi.format("th-tax-id", st.integers(0, 10**8 - 1).map(
     lambda n: f"0105{n:08d}" + moa.calc_check_digit(f"0105{n:08d}")))
+
+# `format: phone`: any number we can dial, which no pattern states; fuzz with the common
+# Thai forms (every string of PHONE_PATTERN is a valid number).
+schemathesis.openapi.format("phone", st.from_regex(PHONE_PATTERN, fullmatch=True))
 
 # Rules across parameters that OpenAPI cannot state: a schema-valid request may break them
 # and get its 422, which is right. GET /accounts/lookup takes exactly one of tax_id, name; a
