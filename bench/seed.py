@@ -39,7 +39,7 @@ async def seed_leads(owner_url: str, tenant_id: str, owner_ids: list[str], count
             "leads", records=rows(),
             columns=["tenant_id", "id", "name", "phone", "email", "company", "source",
                      "owner_id", "status", "pipeline_id", "stage_id", "created_at", "updated_at"])
-        await conn.execute("ANALYZE leads")
+        await conn.execute("ANALYZE leads; ANALYZE lead_search")
         return count
     finally:
         await conn.close()

@@ -99,3 +99,43 @@ async def test_boxes_and_filters(api, tenant, create_lead):
     first = pipes[0]["stages"][0]["id"]
     assert inbox["id"] in await box("inbox", stage_id=first, pipeline_id=pipes[0]["id"])
     assert await box("inbox", stage_id=pipes[0]["stages"][1]["id"], **mine) == set()
+
+
+async def test_search_follows_edits_boxes_owners_and_pages(api, tenant, create_lead):
+    """The search reads a copy kept by a trigger (migration 0005): it must follow every
+    change of what it searches, of the box and of the owner, and page like the list."""
+    tag = uuid.uuid4().hex[:8]
+    own = tenant.headers(tenant.sales1, "own")
+
+    async def found(headers, **params):
+        r = await api.get("/api/v1/leads", headers=headers, params=params)
+        assert r.status_code == 200, r.text
+        return [x["id"] for x in r.json()["items"]]
+
+    leads = [await create_lead(tenant.sales1, "own", name=f"คุณค้นหา {tag} {i}")
+             for i in range(5)]
+    seen, cursor = [], None
+    while True:
+        r = await api.get("/api/v1/leads", headers=own,
+                          params={"q": tag, "limit": 2, **({"cursor": cursor} if cursor else {})})
+        seen += [x["id"] for x in r.json()["items"]]
+        cursor = r.json()["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [x["id"] for x in reversed(leads)]
+    first = leads[0]["id"]
+    r = await api.patch(f"/api/v1/leads/{first}", headers=own,
+                        json={"name": f"คุณเปลี่ยนชื่อ {tag}x"})
+    assert r.status_code == 200
+    assert await found(own, q=f"{tag}x") == [first]
+    r = await api.post(f"/api/v1/leads/{first}/lost", headers=own, json={"reason": "ราคา"})
+    assert r.status_code == 200, r.text
+    assert first not in await found(own, q=tag)
+    assert await found(own, q=f"{tag}x", box="lost") == [first]
+    second = leads[1]["id"]
+    r = await api.post(f"/api/v1/leads/{second}/send", headers=own,
+                       json={"to_user_id": str(tenant.sales2.id)})
+    assert r.status_code == 200, r.text
+    assert second not in await found(own, q=tag)
+    assert second in await found(tenant.headers(tenant.sales2, "own"), q=tag)
+    assert second in await found(own, q=tag, box="sent")
