@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crmkit.messaging import Broker
 from crmkit.outbox import OutboxRelay
-from crmkit.runtime import EventWorkers
+from crmkit.runtime import EventWorkers, housekeeper
 
 from .config import GatewaySettings
 
@@ -16,7 +16,7 @@ async def start_workers(settings: GatewaySettings, engine: AsyncEngine) -> Event
     broker = Broker(settings.amqp_url, settings.service_name)
     relay = OutboxRelay(settings.service_name, engine, broker,
                         sweep_seconds=settings.outbox_sweep_seconds)
-    workers = EventWorkers(broker, relay)
+    workers = EventWorkers(broker, relay, housekeeper=housekeeper(settings, engine))
     await workers.start()
     return workers
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_CONTEXT_SECRET = "dev-only-context-secret-change-me"
@@ -33,6 +33,10 @@ class KitSettings(BaseSettings):
     log_json: bool = True
     # Seconds a gateway-signed request context stays valid.
     context_ttl: int = 60
+    # Published outbox rows and processed-event records older than this are deleted
+    # (crmkit.housekeeping), checked every `housekeeping_seconds`.
+    event_retention_days: float = Field(30.0, gt=0)
+    housekeeping_seconds: float = Field(3600.0, gt=0)
 
     _dev_secrets: tuple[tuple[str, str], ...] = (("context_secret", DEV_CONTEXT_SECRET),)
 

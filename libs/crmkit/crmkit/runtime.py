@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from .consumer import Consumer
+from .housekeeping import Housekeeper
 from .messaging import Broker
 from .outbox import OutboxRelay
 
@@ -20,6 +21,7 @@ class EventWorkers:
     broker: Broker
     relay: OutboxRelay
     consumers: tuple[Consumer, ...] = ()
+    housekeeper: Housekeeper | None = None
 
     async def start(self) -> None:
         # Not waiting for RabbitMQ: requests are served while the broker is away; the relay
@@ -28,8 +30,12 @@ class EventWorkers:
             self.broker.add_consumer(consumer)
         await self.broker.start()
         await self.relay.start()
+        if self.housekeeper:
+            await self.housekeeper.start()
 
     async def stop(self) -> None:
+        if self.housekeeper:
+            await self.housekeeper.stop()
         await self.relay.stop()
         await self.broker.stop()
 
@@ -54,3 +60,9 @@ def service_lifespan(settings, engine: AsyncEngine,
             await engine.dispose()
 
     return lifespan
+
+
+def housekeeper(settings, engine: AsyncEngine) -> Housekeeper:
+    """The process's housekeeping of the kit's tables, from its settings."""
+    return Housekeeper(settings.service_name, engine, settings.event_retention_days,
+                       settings.housekeeping_seconds)

@@ -16,7 +16,7 @@ from crmkit.custom import custom_routers
 from crmkit.db import create_engine, sessionmaker
 from crmkit.messaging import Broker
 from crmkit.outbox import OutboxRelay
-from crmkit.runtime import EventWorkers, service_lifespan
+from crmkit.runtime import EventWorkers, housekeeper, service_lifespan
 from crmkit.web import create_app
 
 from . import consumers
@@ -47,7 +47,7 @@ def build_app(settings: LeadsSettings | None = None) -> FastAPI:
     relay = OutboxRelay(SERVICE, maker, broker, settings.outbox_sweep_seconds)
     consumer = consumers.register(Consumer("projections", consumers.BINDINGS, maker, SERVICE))
 
-    workers = EventWorkers(broker, relay, (consumer,))
+    workers = EventWorkers(broker, relay, (consumer,), housekeeper(settings, engine))
     service = service_lifespan(settings, engine, maker, workers)
 
     @asynccontextmanager
