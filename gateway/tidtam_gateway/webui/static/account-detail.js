@@ -1,4 +1,5 @@
-// The account detail panel: facts, financial terms, labels, contacts, a new lead, the timeline.
+// The account detail panel: facts, financial terms, labels, contacts, a new lead, the timeline;
+// "Edit" swaps in the account form; a merged account points to the one it went into.
 
 import { api } from "./api.js";
 import { branchText, formatAddress, formatTaxId } from "./address.js";
@@ -6,32 +7,72 @@ import { contactsSection } from "./contacts.js";
 import { h, nextId } from "./dom.js";
 import { formatBaht, formatDate, formatPhone } from "./format.js";
 import { lang, t } from "./i18n.js";
+import { renderEditAccount } from "./newaccount.js";
 import { timelineSection } from "./timeline.js";
-import { busy, clearErrors, field, showErrors, SOURCES, state, tx, userLabel } from "./ui.js";
+import { busy, clearErrors, field, showErrors, SOURCES, state, toast, tx, userLabel } from "./ui.js";
 
 const KIND_KEYS = { company: "acc.kind.company", person: "acc.kind.person" };
 
 /**
  * view: {account, contacts: [...] | null, contactsError, timeline: [...] | null,
- *        timelineCursor, timelineError}
- * on: {close(), reload(message), openLead(id), leadCreated(lead)}
+ *        timelineCursor, timelineError, editing}
+ * on: {close(), reload(message), openLead(id), openAccount(id), leadCreated(lead), edited(account)}
  */
 export function renderAccount(container, view, on) {
   const { account } = view;
   const L = lang();
   const heading = h("h2", { class: "detail-title", tabindex: "-1" }, account.name);
+  const edit = h("button", { type: "button", class: "btn", onclick: () => startEdit(container, view, on) },
+    t("acc.edit"));
   container.replaceChildren(
-    h("div", { class: "detail-head" },
-      h("div", {},
-        heading,
-        account.name_en ? h("p", { class: "muted detail-company" }, account.name_en) : null),
-      h("button", { type: "button", class: "btn btn-icon", onclick: on.close,
-                    "aria-label": t("detail.close") }, h("span", { "aria-hidden": "true" }, "×"))),
+    head(h("div", {},
+      heading,
+      account.name_en ? h("p", { class: "muted detail-company" }, account.name_en) : null), on, edit),
     facts(account, L),
     terms(account, L),
     newLeadCard(account, view, on),
     contactsSection(account, view, on),
     timelineSection(account, view, on, L));
+  return heading;
+}
+
+const head = (title, on, ...tools) => h("div", { class: "detail-head" }, title,
+  h("div", { class: "detail-tools" }, ...tools,
+    h("button", { type: "button", class: "btn btn-icon", onclick: on.close,
+                  "aria-label": t("detail.close"), "data-i18n-aria-label": "detail.close" },
+      h("span", { "aria-hidden": "true" }, "×"))));
+
+/** The account form in place of the detail; Cancel (or no change) brings the detail back. */
+function startEdit(container, view, on) {
+  view.editing = true; // the language switch must not redraw the detail over the form
+  const back = () => {
+    view.editing = false;
+    renderAccount(container, view, on).focus();
+  };
+  renderEditAccount(container, view.account, {
+    saved: (account) => { view.editing = false; on.edited(account); },
+    unchanged: () => { back(); toast(t("acc.edit.unchanged")); },
+    cancel: back,
+    openAccount: on.openAccount,
+  });
+}
+
+/** "this account was merged into 6f1c…" → the survivor's id (null if the message has none). */
+export const mergedInto = (message) =>
+  /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(message || "")?.[0] ?? null;
+
+/** GET answered 404 "merged": say so, and link the survivor named in the message. */
+export function renderMerged(container, err, on) {
+  const survivor = mergedInto(err.serverMessage);
+  const heading = tx("h2", "acc.merged.title", { class: "detail-title", tabindex: "-1" });
+  container.replaceChildren(
+    head(heading, on),
+    h("div", { class: "notice stack-sm", role: "note" },
+      tx("p", "acc.merged.text"),
+      err.serverMessage ? h("p", { class: "muted" }, err.serverMessage) : null,
+      survivor ? h("p", {}, h("button", { type: "button", class: "link",
+                                          onclick: () => on.openAccount(survivor) }, t("acc.merged.open")))
+        : null));
   return heading;
 }
 

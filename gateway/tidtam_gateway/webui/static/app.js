@@ -1,6 +1,6 @@
 // Tidtam web UI: login, the boxes, the lead list, the accounts and the detail panel. No build step.
 
-import { renderAccount } from "./account-detail.js";
+import { renderAccount, renderMerged } from "./account-detail.js";
 import { initAccounts, loadAccounts, renderAccounts, resetAccounts } from "./accounts.js";
 import { api, ApiError, asList, getToken, setToken, setUnauthorizedHandler } from "./api.js";
 import { $, $$, h } from "./dom.js";
@@ -115,7 +115,8 @@ function relabel() {
   renderWhoami();
   if (!$("#app-view").hidden) {
     if (ui.mode === "accounts") renderAccounts(); else renderList();
-    if (ui.view?.kind === "detail" || ui.view?.kind === "account") drawDetail(false);
+    const shown = ui.view?.kind === "detail" || ui.view?.kind === "account";
+    if (shown && !ui.view.editing) drawDetail(false); // an edit form relabels itself
   }
 }
 
@@ -311,6 +312,12 @@ const accountUrl = (id, tail = "") => `/api/v1/accounts/${encodeURIComponent(id)
 const accountHandlers = {
   close: closeDetail,
   openLead: (id) => openLead(id),
+  openAccount: (id) => openAccount(id),
+  edited: async (account) => {
+    toast(t("acc.edit.saved", { name: account.name }));
+    if (ui.mode === "accounts") loadAccounts();
+    await openAccount(account.id, { keepFocus: true });
+  },
   reload: async (message) => {
     toast(message);
     await openAccount(ui.selectedId, { keepFocus: true });
@@ -337,6 +344,12 @@ async function openAccount(id, { keepFocus = false } = {}) {
   if (seq !== ui.detailSeq) return;
   if (account.status === "rejected") {
     if (account.reason?.status === 401) return;
+    if (account.reason?.code === "merged") {
+      ui.view = { kind: "merged" };
+      setDetailOpen(true);
+      renderMerged($("#detail-body"), account.reason, accountHandlers).focus();
+      return;
+    }
     toast(errorMessage(account.reason), "error");
     if (!keepFocus) closeDetail();
     return;

@@ -1,31 +1,28 @@
-// An account's contacts: the list and a small form to add one.
+// An account's contacts: the list (each row editable, see contact-edit.js) and a form to add one.
 
+import { listFieldPick } from "./account-fields.js";
 import { api } from "./api.js";
+import { contactRow } from "./contact-edit.js";
 import { h, nextId } from "./dom.js";
-import { bodyField, formatPhone } from "./format.js";
+import { formatPhone } from "./format.js";
 import { t } from "./i18n.js";
 import { busy, clearErrors, field, showErrors, tx } from "./ui.js";
 
-/** "body.phones.0" → "phone", "body.emails" → "email", else as the lead form does. */
-export function listFieldPick(path) {
-  const m = /^body\.(phones|emails)\b/.exec(path ?? "");
-  if (m) return m[1] === "phones" ? "phone" : "email";
-  return bodyField(path);
-}
-
-function contactItem(c) {
+/** A contact as shown in its row: name, primary mark, position, ways to reach them. */
+function contactView(c) {
   const reach = [
     ...c.phones.map((p) => h("a", { href: `tel:${p}` }, formatPhone(p))),
     ...c.emails.map((e) => h("a", { href: `mailto:${e}` }, e)),
     c.line_id ? `LINE ${c.line_id}` : null,
   ].filter(Boolean);
-  return h("li", { class: "contact" },
+  return [
     h("div", { class: "contact-head" },
       h("span", { class: "lead-name" }, c.name),
       c.is_primary ? h("span", { class: "tag tag-stage" }, t("contact.primary")) : null,
       c.position ? h("span", { class: "muted" }, c.position) : null),
     reach.length ? h("p", { class: "lead-meta" }, reach.flatMap((el, i) => (i ? [" · ", el] : [el])))
-      : null);
+      : null,
+  ].filter(Boolean);
 }
 
 /** view.contacts is null when they could not be loaded (view.contactsError says why). */
@@ -34,7 +31,10 @@ export function contactsSection(account, view, on) {
   let body;
   if (view.contacts === null) body = h("p", { class: "form-error" }, view.contactsError || "");
   else if (!view.contacts.length) body = h("p", { class: "muted" }, t("contact.empty"));
-  else body = h("ul", { class: "contact-list" }, view.contacts.map(contactItem));
+  else {
+    body = h("ul", { class: "contact-list" },
+      view.contacts.map((c) => contactRow(account, c, on, contactView)));
+  }
   return h("section", { class: "stack-sm", "aria-labelledby": id },
     h("h3", { id }, t("contact.title")), body, addForm(account, on));
 }

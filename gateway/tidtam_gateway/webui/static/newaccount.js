@@ -1,92 +1,57 @@
-// The new-account form: RD lookup, a duplicate check before saving, and "save anyway" when
-// the tax ID + branch is taken (409 duplicate_tax_id → force).
+// The account form, new or editing: RD lookup, a duplicate check before saving, and "save
+// anyway" when the tax ID + branch is taken (409 duplicate_tax_id → force). Editing sends
+// only the changed fields (PATCH).
 
 import { api } from "./api.js";
 import { branchText, formatTaxId } from "./address.js";
-import { listFieldPick } from "./contacts.js";
+import {
+  createBody, duplicateQuery, fieldsLayout, fillFields, formValues, makeFields, patchBody, pick,
+  readFields,
+} from "./account-fields.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { lookupRow } from "./rdlookup.js";
-import { busy, clearErrors, field, showErrors, tx } from "./ui.js";
+import { busy, clearErrors, showErrors, tx } from "./ui.js";
 
 const LIKELY = 80; // a duplicate's score from which we ask before saving
-const ADDRESS = ["line", "subdistrict", "district", "province", "postcode"];
 const REASON_KEYS = {
   tax_id_branch: "dup.reason.tax_id_branch", tax_id: "dup.reason.tax_id", name: "dup.reason.name",
   phone: "dup.reason.phone", email: "dup.reason.email",
 };
 
-/** "body.address.postcode" → "postcode", "query.tax_id" → "tax_id", "body.phones.0" → "phone". */
-function pick(path) {
-  const m = /^(?:body\.address|query)\.(\w+)/.exec(path ?? "");
-  return m ? m[1] : listFieldPick(path);
-}
-
-function makeFields() {
-  const text = (name, label, attrs = {}, extra = {}) =>
-    field({ name, label, ...extra, attrs: { autocomplete: "off", ...attrs } });
-  return {
-    kind: field({ name: "kind", label: "acc.kind", control: "select", options: [
-      ["company", t("acc.kind.company"), "acc.kind.company"],
-      ["person", t("acc.kind.person"), "acc.kind.person"]] }),
-    name: text("name", "acc.name", { maxlength: 200 }, { required: true }),
-    tax_id: text("tax_id", "acc.taxId", { inputmode: "numeric", maxlength: 25, placeholder: "0107544000108" }),
-    branch: text("branch", "acc.branch", { inputmode: "numeric", maxlength: 5, placeholder: "00000" },
-                 { hint: "acc.branchHint" }),
-    line: text("line", "addr.line", { maxlength: 300 }),
-    subdistrict: text("subdistrict", "addr.subdistrict", { maxlength: 100 }),
-    district: text("district", "addr.district", { maxlength: 100 }),
-    province: text("province", "addr.province", { maxlength: 100 }),
-    postcode: text("postcode", "addr.postcode", { inputmode: "numeric", maxlength: 5, placeholder: "10110" }),
-    phone: text("phone", "field.phone", { inputmode: "tel", placeholder: "02-123-4567" }, { type: "tel" }),
-    email: text("email", "field.email", { inputmode: "email", placeholder: "name@example.co.th" },
-                { type: "email" }),
-  };
-}
-
-function buildBody(fields) {
-  const value = (name) => fields[name].input.value.trim();
-  const body = { kind: fields.kind.input.value, name: value("name") };
-  if (value("tax_id")) {
-    body.tax_id = value("tax_id");
-    if (value("branch")) body.branch = value("branch");
-  }
-  const address = Object.fromEntries(ADDRESS.filter(value).map((k) => [k, value(k)]));
-  if (Object.keys(address).length) body.address = address;
-  if (value("phone")) body.phones = [value("phone")];
-  if (value("email")) body.emails = [value("email")];
-  return body;
-}
-
-/** What /accounts/duplicates is asked: the identifying fields only. */
-function duplicateQuery(body) {
-  const q = {};
-  for (const key of ["name", "tax_id", "branch", "phones", "emails"]) if (body[key]) q[key] = body[key];
-  return q;
+/** A new account. on: {created(account), cancel(), openAccount(id)}. */
+export function renderNewAccount(container, on) {
+  return renderAccountForm(container, null,
+    { saved: on.created, cancel: on.cancel, openAccount: on.openAccount });
 }
 
 /**
- * Render the form into `container`. on: {created(account), cancel(), openAccount(id)}.
+ * Edit `account`: the form filled with it, PATCHing only the changed fields.
+ * on: {saved(account), unchanged(), cancel(), openAccount(id)}.
  */
-export function renderNewAccount(container, on) {
+export function renderEditAccount(container, account, on) {
+  return renderAccountForm(container, account, on);
+}
+
+function renderAccountForm(container, account, on) {
+  const editing = Boolean(account);
   const fields = makeFields();
+  fillFields(fields, formValues(account));
+  // Compared as the inputs give it back (an email input with `multiple` drops the spaces).
+  const initial = readFields(fields);
   const general = h("p", { class: "form-error", role: "alert", tabindex: "-1", hidden: true });
   const confirm = h("div", { role: "alert", tabindex: "-1", hidden: true });
-  const heading = tx("h2", "acc.new.title", { class: "detail-title", tabindex: "-1" });
+  const heading = tx("h2", editing ? "acc.edit.title" : "acc.new.title",
+                     { class: "detail-title", tabindex: "-1" });
   const lookup = lookupRow(fields, pick);
 
   const form = h("form", { class: "stack", novalidate: true },
-    h("div", { class: "grid-2" }, fields.kind.wrap, fields.name.wrap),
-    h("div", { class: "grid-2" }, fields.tax_id.wrap, fields.branch.wrap),
-    h("div", { class: "stack-sm" }, h("div", {}, lookup.button), lookup.message),
-    fields.line.wrap,
-    h("div", { class: "grid-2" }, fields.subdistrict.wrap, fields.district.wrap),
-    h("div", { class: "grid-2" }, fields.province.wrap, fields.postcode.wrap),
-    h("div", { class: "grid-2" }, fields.phone.wrap, fields.email.wrap),
+    ...fieldsLayout(fields, lookup),
     general,
     confirm,
     h("div", { class: "form-actions" },
-      tx("button", "acc.new.submit", { type: "submit", class: "btn btn-primary" }),
+      tx("button", editing ? "acc.edit.submit" : "acc.new.submit",
+         { type: "submit", class: "btn btn-primary" }),
       tx("button", "new.cancel", { type: "button", class: "btn", onclick: on.cancel })));
 
   function ask(titleKey, items, message, proceedKey, proceed) {
@@ -112,9 +77,10 @@ export function renderNewAccount(container, on) {
     " — ", reasons.map((r) => (REASON_KEYS[r] ? t(REASON_KEYS[r]) : r)).join(", "),
     ` (${t("acc.dup.score", { n: score })})`);
 
+  const url = editing ? `/api/v1/accounts/${encodeURIComponent(account.id)}` : "/api/v1/accounts";
   async function save(body) {
     try {
-      on.created(await api("/api/v1/accounts", { method: "POST", json: body }));
+      on.saved(await api(url, { method: editing ? "PATCH" : "POST", json: body }));
     } catch (err) {
       if (err.status === 401) return;
       if (err.status === 409 && err.code === "duplicate_tax_id") {
@@ -130,9 +96,15 @@ export function renderNewAccount(container, on) {
     event.preventDefault();
     clearErrors(fields, general);
     confirm.hidden = true;
-    const body = buildBody(fields);
+    const values = readFields(fields);
+    const body = editing ? patchBody(initial, values) : createBody(values);
+    if (editing && !Object.keys(body).length) {
+      on.unchanged();
+      return;
+    }
     await busy(form, async () => {
-      const query = duplicateQuery(body);
+      const query = duplicateQuery(body, editing ? values : null);
+      if (editing && Object.keys(query).length) query.exclude_id = account.id;
       let likely = [];
       if (Object.keys(query).length) {
         try {
@@ -159,4 +131,5 @@ export function renderNewAccount(container, on) {
         h("span", { "aria-hidden": "true" }, "×"))),
     form);
   fields.name.input.focus();
+  return heading;
 }
