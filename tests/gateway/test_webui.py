@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -99,7 +100,8 @@ async def test_unknown_asset_is_404_and_ui_stays_out_of_openapi(client):
 # ---- accounts (and the i18n tables every module uses) ----------------------------------------
 
 ACCOUNT_MODULES = ["accounts.js", "account-detail.js", "contacts.js", "timeline.js", "address.js",
-                   "newaccount.js", "rdlookup.js", "convert.js"]
+                   "newaccount.js", "rdlookup.js", "convert.js", "account-fields.js",
+                   "contact-edit.js"]
 
 
 @pytest.mark.parametrize("name", ACCOUNT_MODULES)
@@ -203,3 +205,142 @@ def test_node_parses_each_module(name, tmp_path):
     result = subprocess.run([shutil.which("node"), "--check", str(copy)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+# ---- editing accounts and contacts ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ACCOUNT_MODULES)
+def test_account_modules_stay_small(name):
+    lines = (STATIC_DIR / name).read_text(encoding="utf-8").count("\n")
+    assert lines <= 250, f"{name} has {lines} lines: split it"
+
+
+def test_editing_is_wired_to_the_api():
+    source = {name: (STATIC_DIR / name).read_text(encoding="utf-8") for name in ACCOUNT_MODULES}
+    detail, form = source["account-detail.js"], source["newaccount.js"]
+    # The detail's Edit opens the new-account form's module filled with the account.
+    assert 'import { renderEditAccount } from "./newaccount.js";' in detail
+    assert 'onclick: () => startEdit(container, view, on)' in detail and 't("acc.edit")' in detail
+    assert 'method: editing ? "PATCH" : "POST"' in form
+    assert 'err.code === "duplicate_tax_id"' in form and "force: true" in form
+    assert "query.exclude_id = account.id" in form
+    contact = source["contact-edit.js"]
+    assert 'method: "PATCH"' in contact and 'method: "DELETE"' in contact
+    assert '"contact.deleteConfirm"' in contact
+    app = (STATIC_DIR / "app.js").read_text(encoding="utf-8")
+    assert 'account.reason?.code === "merged"' in app and "renderMerged(" in app
+    assert "!ui.view.editing" in app  # the language switch keeps an open edit form
+
+
+def test_edit_strings_in_thai_and_english():
+    tables = i18n_tables()
+    assert (tables["th"]["acc.edit"], tables["en"]["acc.edit"]) == ("แก้ไข", "Edit")
+    assert (tables["th"]["acc.saveAnyway"], tables["en"]["acc.saveAnyway"]) == (
+        "บันทึกต่อไป", "Save anyway")
+    for key in ("acc.edit.title", "acc.merged.title", "acc.merged.open", "contact.deleteConfirm"):
+        assert "ลูกค้า" in tables["th"][key] or "ผู้ติดต่อ" in tables["th"][key], key
+        assert not re.search("[\u0e00-\u0e7f]", tables["en"][key]), key
+
+
+PROBE = """
+import { createBody, duplicateQuery, formValues, patchBody, pick } from "./account-fields.js";
+import { contactPatch, contactValues } from "./contact-edit.js";
+import { mergedInto } from "./account-detail.js";
+const account = JSON.parse(process.argv[2]);
+const shown = formValues(account);
+const contact = contactValues({ name: "สมชาย", position: "ผู้จัดการ", phones: ["+66812345678"],
+                                emails: [], is_primary: true });
+const branchOnly = { ...shown, branch: "00002" };
+console.log(JSON.stringify({
+  shown,
+  unchanged: patchBody(shown, { ...shown }),
+  edited: patchBody(shown, { ...shown, name: "บริษัท ข จำกัด", website: "", postcode: "10120",
+    phone: `${shown.phone}, 081-234-5678 ต่อ 12`, credit_limit: "200,000", credit_days: "",
+    labels: "vip, ส่งออก" }),
+  created: createBody({ ...formValues(null), name: "ร้านค้า", branch: "00001",
+                        email: "a@shop.co.th, b@shop.co.th", credit_days: "45" }),
+  dupBranch: duplicateQuery(patchBody(shown, branchOnly), branchOnly),
+  picks: ["body.address.postcode", "body.phones.1", "body.labels.0", "query.tax_id"].map(pick),
+  contactUnchanged: contactPatch(contact, { ...contact }),
+  contactEdited: contactPatch(contact, { ...contact, position: "", phone: "", is_primary: false }),
+  merged: mergedInto("this account was merged into 3fa85f64-5717-4562-b3fc-2c963f66afa6"),
+  notMerged: mergedInto("no such account"),
+}));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH")
+def test_form_bodies_are_what_the_accounts_api_takes(tmp_path):
+    """Run the form's body builders in node and check their output against the accounts
+    service's own request models: only changed fields go in a PATCH, in the API's shapes."""
+    schemas = pytest.importorskip("tidtam_accounts.accounts.schemas")
+    contact_schemas = pytest.importorskip("tidtam_accounts.contacts.schemas")
+    for path in STATIC_DIR.glob("*.js"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "package.json").write_text('{"type": "module"}')
+    (tmp_path / "probe.mjs").write_text(PROBE, encoding="utf-8")
+    account = {"id": "6f1c2a4e-0000-4000-8000-000000000001", "kind": "company",
+               "name": "บริษัท ก จำกัด", "name_en": None, "tax_id": "0107544000108",
+               "branch": "00000", "address": {"line": "1 ถนนสุขุมวิท", "subdistrict": None,
+                                              "district": None, "province": "กรุงเทพมหานคร",
+                                              "postcode": "10110"},
+               "phones": ["+6621234567"], "emails": ["sales@k.co.th"], "website": "https://k.co.th",
+               "line_id": None, "credit_limit": "150000.00", "credit_days": 30, "labels": ["vip"]}
+    node = [shutil.which("node"), str(tmp_path / "probe.mjs"), json.dumps(account)]
+    result = subprocess.run(node, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+
+    assert out["shown"]["phone"] == "02-123-4567" and out["shown"]["credit_limit"] == "150000"
+    assert out["unchanged"] == {}
+    edited = out["edited"]
+    assert edited == {
+        "name": "บริษัท ข จำกัด", "website": None,
+        "address": {"line": "1 ถนนสุขุมวิท", "province": "กรุงเทพมหานคร", "postcode": "10120"},
+        "phones": ["02-123-4567", "081-234-5678 ต่อ 12"], "labels": ["vip", "ส่งออก"],
+        "credit_limit": "200000", "credit_days": None}
+    patch = schemas.AccountPatch.model_validate(edited)
+    assert patch.model_fields_set == set(edited)
+    assert patch.phones == ["+6621234567", "+66812345678;ext=12"]
+    assert out["created"] == {"kind": "company", "name": "ร้านค้า",
+                              "emails": ["a@shop.co.th", "b@shop.co.th"], "credit_days": 45}
+    schemas.AccountCreate.model_validate(out["created"])
+    # A branch changed alone is asked about as the tax ID + branch it makes.
+    assert out["dupBranch"] == {"tax_id": "0107544000108", "branch": "00002"}
+    assert out["picks"] == ["postcode", "phone", "labels", "tax_id"]
+    assert out["contactUnchanged"] == {}
+    assert out["contactEdited"] == {"position": None, "phones": [], "is_primary": False}
+    contact_schemas.ContactPatch.model_validate(out["contactEdited"])
+    assert out["merged"] == "3fa85f64-5717-4562-b3fc-2c963f66afa6" and out["notMerged"] is None
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH")
+def test_edit_flows_call_the_api_as_documented(tmp_path):
+    """Click through Edit (409 → save anyway), a contact's edit and delete, and the merged
+    notice's link, with a stand-in DOM and fetch (tests/gateway/webui_flows.mjs)."""
+    for path in STATIC_DIR.glob("*.js"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "package.json").write_text('{"type": "module"}')
+    script = tmp_path / "flows.mjs"
+    script.write_bytes((Path(__file__).parent / "webui_flows.mjs").read_bytes())
+    account = {"id": "a1", "kind": "company", "name": "บริษัท ก จำกัด", "name_en": None,
+               "tax_id": "0107544000108", "branch": "00000", "address": None,
+               "phones": ["+6621234567"], "emails": ["x@k.co.th"], "website": None,
+               "line_id": None, "credit_limit": None, "credit_days": None,
+               "bill_discount": None, "labels": [], "owner_id": "u1",
+               "created_at": "2025-01-01T00:00:00Z"}
+    node = [shutil.which("node"), str(script), json.dumps(account)]
+    result = subprocess.run(node, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["filled"] == "บริษัท ก จำกัด" and out["takenShown"]
+    assert [(c["method"], c["url"], c["body"]) for c in out["calls"]] == [
+        ("POST", "/api/v1/accounts/duplicates", {"name": "บริษัท ข จำกัด", "exclude_id": "a1"}),
+        ("PATCH", "/api/v1/accounts/a1", {"name": "บริษัท ข จำกัด"}),
+        ("PATCH", "/api/v1/accounts/a1", {"name": "บริษัท ข จำกัด", "force": True}),
+        ("PATCH", "/api/v1/accounts/a1/contacts/c1", {"position": "ผู้จัดการ"}),
+        ("DELETE", "/api/v1/accounts/a1/contacts/c1", None),
+    ]
+    assert [e[0] for e in out["events"]] == ["edited", "reload", "reload", "open"]
+    assert out["events"][-1] == ["open", "3fa85f64-5717-4562-b3fc-2c963f66afa6"]
