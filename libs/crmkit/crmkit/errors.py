@@ -72,6 +72,11 @@ class Unprocessable(AppError):
     code = "validation_error"
 
 
+class TooManyRequests(AppError):
+    status = 429
+    code = "too_many_requests"
+
+
 class ServiceUnavailable(AppError):
     status = 503
     code = "service_unavailable"
@@ -86,6 +91,7 @@ _DESCRIPTIONS = {
     409: "Conflicts with the current state",
     413: "Request body too large",
     422: "Invalid input; `fields` names each field and what is wrong",
+    429: "Too many attempts; `Retry-After` says how many seconds to wait",
     503: "A service this request needs is unavailable",
     504: "A service this request needs did not answer in time",
 }
