@@ -3,6 +3,7 @@
 from crmkit.schema import kit_tables
 
 from .apikeys.models import ApiKey
+from .auth.models import LoginThrottle
 from .db import Base
 from .settings.models import TenantSettings
 from .teams.models import Team
@@ -12,4 +13,4 @@ from .users.models import User
 metadata = Base.metadata
 outbox, processed_events = kit_tables(metadata)
 
-__all__ = ["ApiKey", "Team", "Tenant", "TenantSettings", "User", "metadata"]
+__all__ = ["ApiKey", "LoginThrottle", "Team", "Tenant", "TenantSettings", "User", "metadata"]
