@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
-from pydantic import NonNegativeInt, SecretStr, field_validator, model_validator
+from pydantic import NonNegativeInt, PositiveInt, SecretStr, field_validator, model_validator
+from pydantic_settings import NoDecode
 
 from crmkit.config import (
     DEFAULT_PG,
@@ -43,6 +45,13 @@ class GatewaySettings(KitSettings):
     proxy_timeout: float = 30.0
     proxy_max_connections: int = 200
     outbox_sweep_seconds: float = 2.0
+    # Login throttle (auth/throttle.py): attempts that did not log in, per email and per
+    # client address, within a window that starts at the first of them.
+    login_max_failures: PositiveInt = 5
+    login_max_failures_per_ip: PositiveInt = 50
+    login_window_seconds: PositiveInt = 900
+    # Peers (reverse proxies) whose X-Forwarded-For names the client, comma-separated IPs.
+    trusted_proxies: Annotated[frozenset[str], NoDecode] = frozenset()
 
     _dev_secrets: tuple[tuple[str, str], ...] = (
         ("context_secret", DEV_CONTEXT_SECRET),
@@ -53,6 +62,19 @@ class GatewaySettings(KitSettings):
     @classmethod
     def _every_plan(cls, value: dict[str, int | None]) -> dict[str, int | None]:
         return {**DEFAULT_CONTACT_LIMITS, **value}
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_ips(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part for part in value.split(",") if part.strip()]
+        if isinstance(value, (list, tuple, set, frozenset)):
+            try:
+                return frozenset(str(ipaddress.ip_address(str(v).strip())) for v in value)
+            except ValueError as exc:
+                raise ValueError(f"TIDTAM_TRUSTED_PROXIES: {exc}; list IP addresses "
+                                 "separated by commas") from None
+        return value
 
     def contact_limit(self, plan: str) -> int | None:
         return self.plan_contact_limits[plan]

@@ -36,3 +36,51 @@ async def caller_by_user(pool: asyncpg.Pool, tenant_id: uuid.UUID,
 async def caller_by_key(pool: asyncpg.Pool, key_hash: str) -> asyncpg.Record | None:
     rows = await _fetch(pool, "SELECT * FROM gateway_caller_by_key($1)", key_hash)
     return rows[0] if rows else None
+
+
+# The login throttle (throttle.py). One statement counts an attempt for the email and for
+# the address at once, atomically: concurrent attempts each get their own number. A window
+# that has run out starts again at this attempt.
+_COUNT_ATTEMPT = """
+INSERT INTO login_throttle AS t (scope, key_hash, window_start, attempts)
+VALUES ('email', $1, now(), 1), ('ip', $2, now(), 1)
+ON CONFLICT (scope, key_hash) DO UPDATE SET
+    attempts = CASE WHEN t.window_start <= now() - make_interval(secs => $3) THEN 1
+                    ELSE t.attempts + 1 END,
+    window_start = CASE WHEN t.window_start <= now() - make_interval(secs => $3) THEN now()
+                        ELSE t.window_start END
+RETURNING scope, attempts,
+    greatest(1, ceil(extract(epoch FROM window_start + make_interval(secs => $3) - now())))::int
+        AS retry_after
+"""
+
+# A login that worked: the email starts afresh; the address gives back this attempt only
+# (one account that works must not wipe an address's failures on others).
+_SUCCEEDED = """
+WITH cleared AS (DELETE FROM login_throttle WHERE scope = 'email' AND key_hash = $1)
+UPDATE login_throttle SET attempts = greatest(attempts - 1, 0)
+WHERE scope = 'ip' AND key_hash = $2
+"""
+
+# A bounded cleanup of windows that have run out, oldest first; rows another login holds
+# are skipped rather than waited for.
+_CLEAN_UP = """
+DELETE FROM login_throttle WHERE (scope, key_hash) IN (
+    SELECT scope, key_hash FROM login_throttle
+    WHERE window_start <= now() - make_interval(secs => $1)
+    ORDER BY window_start LIMIT $2 FOR UPDATE SKIP LOCKED)
+"""
+
+
+async def count_attempt(pool: asyncpg.Pool, email_key: bytes, ip_key: bytes,
+                        window: float) -> list[asyncpg.Record]:
+    """(scope, attempts, retry_after seconds) for the email and the address."""
+    return await _fetch(pool, _COUNT_ATTEMPT, email_key, ip_key, window)
+
+
+async def attempt_succeeded(pool: asyncpg.Pool, email_key: bytes, ip_key: bytes) -> None:
+    await _fetch(pool, _SUCCEEDED, email_key, ip_key)
+
+
+async def clean_up_attempts(pool: asyncpg.Pool, window: float, batch: int) -> None:
+    await _fetch(pool, _CLEAN_UP, window, batch)
