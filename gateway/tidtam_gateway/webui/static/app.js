@@ -278,18 +278,28 @@ async function openLead(id, { showAll = false, duplicates = null, keepFocus = fa
   }
   if (seq !== ui.detailSeq) return;
   ui.view = { kind: "detail", lead, entries: Array.isArray(entries) ? entries : [], showAll, duplicates };
+  redrawDetail(keepFocus);
+}
+
+// Draw the detail pane again; with `keepFocus`, focus stays where it was if it still can.
+function redrawDetail(keepFocus) {
   const active = document.activeElement;
   drawDetail(!keepFocus);
   if (keepFocus && active && !document.contains(active)) $(".detail-title")?.focus();
 }
 
-function openNewLead() {
+// Open the detail pane on a form of its own (`view`); returns the element to render into.
+function openForm(view) {
   ui.detailSeq++;
   ui.selectedId = null;
-  ui.view = { kind: "new" };
+  ui.view = view;
   markSelected();
   setDetailOpen(true);
-  renderNewLead($("#detail-body"), {
+  return $("#detail-body");
+}
+
+function openNewLead() {
+  renderNewLead(openForm({ kind: "new" }), {
     onCancel: closeDetail,
     onCreated: (lead) => {
       toast(t("new.created", { name: lead.name }));
@@ -363,18 +373,11 @@ async function openAccount(id, { keepFocus = false } = {}) {
     timelineCursor: ok(timeline) ? timeline.value.next_cursor || null : null,
     timelineError: ok(timeline) ? null : errorMessage(timeline.reason),
   };
-  const active = document.activeElement;
-  drawDetail(!keepFocus);
-  if (keepFocus && active && !document.contains(active)) $(".detail-title")?.focus();
+  redrawDetail(keepFocus);
 }
 
 function openNewAccount() {
-  ui.detailSeq++;
-  ui.selectedId = null;
-  ui.view = { kind: "newAccount" };
-  markSelected();
-  setDetailOpen(true);
-  renderNewAccount($("#detail-body"), {
+  renderNewAccount(openForm({ kind: "newAccount" }), {
     cancel: closeDetail,
     openAccount: (id) => openAccount(id),
     created: (account) => {
