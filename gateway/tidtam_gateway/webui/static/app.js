@@ -127,6 +127,9 @@ function showMode(mode) {
   ui.mode = mode;
   $("#leads-view").hidden = mode !== "leads";
   $("#accounts-view").hidden = mode !== "accounts";
+  const placeholder = $("#detail-placeholder p");
+  placeholder.dataset.i18n = mode === "accounts" ? "acc.placeholder" : "detail.placeholder";
+  placeholder.textContent = t(placeholder.dataset.i18n);
   $("#main").setAttribute("aria-labelledby", mode === "accounts" ? "accounts-title" : "list-title");
   for (const button of $$(".box-btn")) {
     const current = mode === "accounts" ? button.dataset.view === "accounts" : button.dataset.box === ui.box;
