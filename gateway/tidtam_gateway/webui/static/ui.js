@@ -66,7 +66,9 @@ export { stageName };
 export async function loadCatalogs() {
   const [pipelines, users, sources] = await Promise.allSettled([
     api("/api/v1/pipelines"),
-    api("/api/v1/users", { query: { limit: 200 } }),
+    // The people list is an admin's (GET /users); others show ids they cannot name.
+    state.me?.role === "admin" ? api("/api/v1/users", { query: { limit: 200 } })
+                               : Promise.reject(new Error("admin only")),
     api("/api/v1/lead-sources"),
   ]);
   if (pipelines.status === "fulfilled") {
