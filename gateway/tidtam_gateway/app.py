@@ -28,6 +28,7 @@ from .proxy.router import router as proxy_router
 from .settings.router import router as settings_router
 from .teams.router import router as teams_router
 from .tenants.router import router as tenants_router
+from .users.router import people_router
 from .users.router import router as users_router
 from .webui.router import mount_static
 from .webui.router import router as webui_router
@@ -123,8 +124,8 @@ def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
     app = create_app(service="gateway", title="Tidtam API", description=DESCRIPTION,
                      lifespan=lifespan, ready_checks=[database_ready, broker_ready])
     app.state.settings = settings
-    for router in (tenants_router, auth_router, users_router, teams_router, settings_router,
-                   apikeys_router, proxy_router, webui_router):
+    for router in (tenants_router, auth_router, users_router, people_router, teams_router,
+                   settings_router, apikeys_router, proxy_router, webui_router):
         app.include_router(router)
     mount_static(app)
     _replace_docs(app)

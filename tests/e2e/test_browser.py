@@ -96,6 +96,13 @@ def test_a_salesperson_makes_an_account_a_contact_and_a_lead(gw, system, make_te
         page.wait_for_timeout(200)
     assert leads["items"] and leads["items"][0]["account_id"] == account["id"]
 
+    # A salesperson names colleagues (GET /people): the send-on picker lists the admin.
+    page.click("[data-box=inbox]")
+    page.locator("#lead-list .lead-item").first.click()
+    picker = page.locator("select[name=to_user_id]")
+    picker.wait_for(state="attached")
+    assert any("แอดมิน" in o for o in picker.locator("option").all_inner_texts())
+
     page.click("#lang-toggle")
     assert page.locator("#accounts-title").inner_text() == "Accounts"
     assert not errors, errors

@@ -153,3 +153,26 @@ def test_another_tenants_admin_sees_nothing_of_tenant_a(gw, make_tenant):
     assert gw.get(f"/api/v1/users/{uid}", headers=a.admin).json()["name"] != "pwned"
     # The operator-only tenant read is not open to tenant admins either.
     assert gw.get(f"/api/v1/tenants/{a.id}", headers=b.admin).status_code == 401
+
+
+def test_every_role_sees_the_people_list_without_emails(gw, make_tenant):
+    t = make_tenant()
+    ids = [t.add_user(role)[0] for role in ("sales", "manager", "sales")]
+    _, _, sales = t.add_user("sales")
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        r = gw.get("/api/v1/people", headers=sales, params=params)
+        assert r.status_code == 200, r.text
+        page = r.json()
+        seen += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert {p["id"] for p in seen} >= {*ids, t.admin_id}
+    assert len({p["id"] for p in seen}) == len(seen) == 5
+    assert all(set(p) == {"id", "name", "role", "team_id", "active"} for p in seen)
+    other = make_tenant()
+    theirs = gw.get("/api/v1/people", headers=other.admin).json()["items"]
+    assert not {p["id"] for p in theirs} & {p["id"] for p in seen}
+    assert gw.get("/api/v1/people").status_code == 401

@@ -46,6 +46,14 @@ async def page(session: AsyncSession, *, limit: int, after_email: str | None) ->
     return list((await session.execute(q)).scalars())
 
 
+async def people(session: AsyncSession, *, limit: int, after_id: str | None) -> list[User]:
+    """Ordered by id, so the cursor (the last id) says nothing about anyone."""
+    q = sa.select(User).order_by(User.id).limit(limit + 1)
+    if after_id is not None:
+        q = q.where(sa.cast(User.id, sa.Text) > after_id)
+    return list((await session.execute(q)).scalars())
+
+
 async def save(session: AsyncSession, user: User, changes: dict[str, Any]) -> User:
     for key, value in changes.items():
         setattr(user, key, value)

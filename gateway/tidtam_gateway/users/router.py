@@ -7,11 +7,12 @@ from fastapi import APIRouter
 from crmkit.errors import error_responses
 
 from ..common import Cursor, Limit, Page
-from ..deps import AdminCaller, Db
+from ..deps import AdminCaller, CurrentCaller, Db
 from . import service
-from .schemas import UserCreate, UserOut, UserUpdate
+from .schemas import PersonOut, UserCreate, UserOut, UserUpdate
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
+people_router = APIRouter(prefix="/api/v1/people", tags=["users"])
 
 
 def _out(user) -> UserOut:
@@ -51,3 +52,11 @@ async def update_user(user_id: uuid.UUID, body: UserUpdate, caller: AdminCaller,
                summary="Deactivate a user (admin); their tokens stop working at once")
 async def deactivate_user(user_id: uuid.UUID, caller: AdminCaller, db: Db) -> UserOut:
     return _out(await service.deactivate_user(db, caller, user_id))
+
+
+@people_router.get("", response_model=Page[PersonOut], responses=error_responses(401, 422),
+                   summary="The tenant's people, for every role: id, name, role, team, active")
+async def list_people(caller: CurrentCaller, db: Db, limit: Limit = 200,
+                      cursor: Cursor = None) -> Page[PersonOut]:
+    """What a salesperson needs to name lead owners and pick whom to send a lead to."""
+    return await service.list_people(db, limit=limit, cursor=cursor)

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import StrictBool, field_validator
+from pydantic import BaseModel, StrictBool, field_validator
 
 from ..common import Email, Input, Name, Password
 from .events import UserData
@@ -47,3 +47,14 @@ class UserOut(UserData):
 
     created_at: datetime
     updated_at: datetime
+
+
+class PersonOut(BaseModel):
+    """A colleague as every user of the tenant may see them: enough to name owners and pick
+    whom to send a lead to (emails and the rest are for admins, GET /users)."""
+
+    id: uuid.UUID
+    name: str
+    role: UserRole
+    team_id: uuid.UUID | None
+    active: bool

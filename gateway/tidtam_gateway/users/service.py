@@ -15,7 +15,7 @@ from ..teams import repository as teams_repository
 from . import repository
 from .events import UserData
 from .models import User
-from .schemas import UserCreate, UserOut, UserUpdate
+from .schemas import PersonOut, UserCreate, UserOut, UserUpdate
 
 
 async def _stage(session: AsyncSession, type_: str, user: User) -> None:
@@ -60,6 +60,17 @@ async def list_users(session: AsyncSession, *, limit: int, cursor: str | None) -
     return Page[UserOut](
         items=[UserOut.model_validate(u, from_attributes=True) for u in rows],
         next_cursor=encode_cursor(rows[-1].email) if more else None,
+    )
+
+
+async def list_people(session: AsyncSession, *, limit: int,
+                      cursor: str | None) -> Page[PersonOut]:
+    rows = await repository.people(session, limit=limit, after_id=decode_cursor(cursor))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page[PersonOut](
+        items=[PersonOut.model_validate(u, from_attributes=True) for u in rows],
+        next_cursor=encode_cursor(str(rows[-1].id)) if more else None,
     )
 
 

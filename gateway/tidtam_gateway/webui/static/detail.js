@@ -125,7 +125,7 @@ function sendCard(lead, on) {
   const others = (state.users || []).filter((u) => u.id !== lead.owner_id && u.active !== false);
   const user = state.users
     ? field({ name: "to_user_id", label: "send.user", control: "select", required: true,
-              options: [["", t("send.pick")], ...others.map((u) => [u.id, `${u.name} (${u.email})`])] })
+              options: [["", t("send.pick")], ...others.map((u) => [u.id, `${u.name} (${t(`role.${u.role}`)})`])] })
     : field({ name: "to_user_id", label: "send.userId", required: true, hint: "send.userIdHint",
               attrs: { autocomplete: "off", spellcheck: "false",
                        placeholder: "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" } });

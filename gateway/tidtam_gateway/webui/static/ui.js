@@ -62,13 +62,11 @@ export function userLabel(id) {
 
 export { stageName };
 
-/** Pipelines, users and sources: each optional, the UI degrades without them. */
+/** Pipelines, people and sources: each optional, the UI degrades without them. */
 export async function loadCatalogs() {
   const [pipelines, users, sources] = await Promise.allSettled([
     api("/api/v1/pipelines"),
-    // The people list is an admin's (GET /users); others show ids they cannot name.
-    state.me?.role === "admin" ? api("/api/v1/users", { query: { limit: 200 } })
-                               : Promise.reject(new Error("admin only")),
+    api("/api/v1/people", { query: { limit: 200 } }),  // every role may name colleagues
     api("/api/v1/lead-sources"),
   ]);
   if (pipelines.status === "fulfilled") {
