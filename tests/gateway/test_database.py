@@ -57,7 +57,10 @@ async def test_auth_functions_return_only_what_auth_needs(gateway_db, make_tenan
         definer = await conn.fetch("SELECT proname, prosecdef FROM pg_proc "
                                    "WHERE proname LIKE 'gateway_%'")
         assert {r["proname"] for r in definer} == {
-            "gateway_login_candidates", "gateway_caller", "gateway_caller_by_key"}
+            "gateway_login_candidates", "gateway_caller", "gateway_caller_by_key",
+            "gateway_tenant_plans"}  # the operator's announce-limits: ids and plans only
+        plans = await conn.fetch("SELECT * FROM gateway_tenant_plans()")
+        assert set(plans[0].keys()) == {"id", "plan", "announced_limit", "limit_announced"}
         assert all(r["prosecdef"] for r in definer)
     finally:
         await conn.close()

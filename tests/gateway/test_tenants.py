@@ -163,3 +163,27 @@ async def test_default_plan_and_limits_are_configuration(start_gateway, event_ca
         r = await client.patch(f"/api/v1/tenants/{tenant_id}", headers=gateway.operator,
                                json={"plan": "free"})
         assert r.json()["contact_limit"] == 500
+
+
+async def test_changed_limits_are_announced_once(gateway, start_gateway, event_capture):
+    async with httpx.AsyncClient(base_url=gateway.url, timeout=30) as client:
+        r = await client.post("/api/v1/tenants", headers=gateway.operator, json=_body())
+        assert r.status_code == 201, r.text
+        tenant_id = r.json()["id"]
+    # The operator raises the free plan's limit and restarts the gateways with it.
+    raised = start_gateway(TIDTAM_PLAN_CONTACT_LIMITS='{"free": 750}')
+    async with httpx.AsyncClient(base_url=raised.url, timeout=30) as client:
+        r = await client.post("/api/v1/tenants/announce-limits", headers=raised.operator)
+        assert r.status_code == 200, r.text
+        assert r.json()["announced"] >= 1
+        event = await event_capture.assert_published(
+            "tenant.plan_changed", where=lambda e: e["subject"] == tenant_id)
+        assert event["data"] == {"id": tenant_id, "plan": "free", "contact_limit": 750}
+        assert event["sequence"] == 2
+        r = await client.post("/api/v1/tenants/announce-limits", headers=raised.operator)
+        assert r.json() == {"announced": 0}
+        tenant = (await client.get(f"/api/v1/tenants/{tenant_id}",
+                                   headers=raised.operator)).json()
+        assert tenant["contact_limit"] == 750
+        r = await client.post("/api/v1/tenants/announce-limits")
+        assert r.status_code == 401

@@ -22,6 +22,9 @@ class Tenant(Base):
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     name: Mapped[str] = mapped_column(sa.Text)
     plan: Mapped[str] = mapped_column(sa.Text, server_default="free")
+    # The contact limit last announced (None: no limit), and whether one was announced.
+    announced_limit: Mapped[int | None] = mapped_column(sa.Integer)
+    limit_announced: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
     # Bumped on every change: the `sequence` of the tenant's events.
     version: Mapped[int] = mapped_column(sa.Integer, server_default="1")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True),

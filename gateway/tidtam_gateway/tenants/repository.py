@@ -19,9 +19,11 @@ def bind_tenant(session: AsyncSession, tenant: TenantId) -> None:
     session.info["tenant"] = tenant.value
 
 
-async def insert(session: AsyncSession, *, tenant_id: uuid.UUID, name: str, plan: str
-                 ) -> Tenant:
-    tenant = Tenant(id=tenant_id, name=name, plan=plan)
+async def insert(session: AsyncSession, *, tenant_id: uuid.UUID, name: str, plan: str,
+                 limit: int | None) -> Tenant:
+    """A new tenant, its plan's contact limit announced with its creation."""
+    tenant = Tenant(id=tenant_id, name=name, plan=plan, announced_limit=limit,
+                    limit_announced=True)
     session.add(tenant)
     await session.flush()  # no ORM relationship orders these two inserts, so: one by one
     session.add(TenantSettings(tenant_id=tenant_id))
@@ -38,8 +40,12 @@ async def get(session: AsyncSession, tenant_id: uuid.UUID, *, for_update: bool =
     return (await session.execute(q)).scalar()
 
 
-async def set_plan(session: AsyncSession, tenant: Tenant, plan: str) -> Tenant:
+async def set_plan(session: AsyncSession, tenant: Tenant, plan: str,
+                   limit: int | None) -> Tenant:
+    """A plan (or the same plan with another limit) to announce: a new version."""
     tenant.plan = plan
+    tenant.announced_limit = limit
+    tenant.limit_announced = True
     tenant.version = tenant.version + 1
     await session.flush()
     return tenant

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from crmkit.errors import error_responses
 
 from ..deps import OperatorDb, Settings
 from . import service
-from .schemas import TenantCreate, TenantCreated, TenantOut, TenantPatch
+from .schemas import AnnouncedLimits, TenantCreate, TenantCreated, TenantOut, TenantPatch
 
 router = APIRouter(prefix="/api/v1/tenants", tags=["tenants (operator)"])
 
@@ -20,6 +20,18 @@ async def create_tenant(body: TenantCreate, db: OperatorDb, settings: Settings
                         ) -> TenantCreated:
     """The tenant starts on `TIDTAM_DEFAULT_PLAN` (free unless configured)."""
     return await service.create_tenant(db, settings, body)
+
+
+@router.post("/announce-limits", response_model=AnnouncedLimits,
+             responses=error_responses(401, 422),
+             summary="Announce changed contact limits to the tenants (operator token)")
+async def announce_limits(request: Request, _: OperatorDb,
+                          settings: Settings) -> AnnouncedLimits:
+    """After TIDTAM_PLAN_CONTACT_LIMITS changed (and the gateways restarted with it): every
+    tenant whose plan's limit is not the one it was last told gets `tenant.plan_changed`.
+    Idempotent: a second call finds nothing to announce."""
+    return AnnouncedLimits(announced=await service.announce_limits(
+        request.app.state.sessionmaker, settings))
 
 
 @router.get("/{tenant_id}", response_model=TenantOut, responses=error_responses(401, 404, 422),

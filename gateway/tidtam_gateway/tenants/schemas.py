@@ -37,3 +37,7 @@ class TenantOut(BaseModel):
 class TenantPatch(Input):
     plan: Plan = Field(description="free, pro or enterprise; the contact limit of each is "
                                    "configuration (`TIDTAM_PLAN_CONTACT_LIMITS`)")
+
+
+class AnnouncedLimits(BaseModel):
+    announced: int = Field(description="Tenants told their new contact limit")

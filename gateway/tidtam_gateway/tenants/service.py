@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncSession
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crmkit.context import authenticated_tenant
 from crmkit.errors import NotFound
@@ -28,7 +29,8 @@ async def create_tenant(session: AsyncSession, settings: GatewaySettings,
     tenant_id = uuid.uuid4()
     repository.bind_tenant(session, authenticated_tenant(tenant_id))
     tenant = await repository.insert(session, tenant_id=tenant_id, name=data.name,
-                                     plan=settings.default_plan)
+                                     plan=settings.default_plan,
+                                     limit=settings.contact_limit(settings.default_plan))
     await eventing.stage(session, type_="tenant.created", tenant_id=tenant_id,
                          subject=tenant_id, sequence=tenant.version,
                          data=TenantData(id=tenant_id, name=tenant.name, plan=tenant.plan,
@@ -55,9 +57,40 @@ async def change_plan(session: AsyncSession, settings: GatewaySettings, tenant_i
     tenant = await get_tenant(session, tenant_id, for_update=True)
     if tenant.plan == data.plan:
         return tenant
-    tenant = await repository.set_plan(session, tenant, data.plan)
-    await eventing.stage(session, type_="tenant.plan_changed", tenant_id=tenant_id,
-                         subject=tenant_id, sequence=tenant.version,
-                         data=TenantPlanData(id=tenant_id, plan=tenant.plan,
-                                             contact_limit=settings.contact_limit(tenant.plan)))
+    tenant = await repository.set_plan(session, tenant, data.plan,
+                                       settings.contact_limit(data.plan))
+    await _announce(session, tenant)
     return tenant
+
+
+async def _announce(session: AsyncSession, tenant: Tenant) -> None:
+    await eventing.stage(session, type_="tenant.plan_changed", tenant_id=tenant.id,
+                         subject=tenant.id, sequence=tenant.version,
+                         data=TenantPlanData(id=tenant.id, plan=tenant.plan,
+                                             contact_limit=tenant.announced_limit))
+
+
+async def announce_limits(maker: async_sessionmaker[AsyncSession],
+                          settings: GatewaySettings) -> int:
+    """Tell every tenant whose plan's contact limit (TIDTAM_PLAN_CONTACT_LIMITS) is not the
+    one it was last told: `tenant.plan_changed`, one tenant per transaction. Idempotent:
+    run again, it finds nothing to tell. Returns how many were told."""
+    async with maker() as session:
+        rows = (await session.execute(sa.text(
+            "SELECT id, plan, announced_limit, limit_announced FROM gateway_tenant_plans()"
+        ))).all()
+    told = 0
+    for row in rows:
+        if row.limit_announced and row.announced_limit == settings.contact_limit(row.plan):
+            continue
+        async with maker() as session:
+            repository.bind_tenant(session, authenticated_tenant(row.id))
+            async with session.begin():
+                tenant = await repository.get(session, row.id, for_update=True)
+                limit = settings.contact_limit(tenant.plan)
+                if tenant.limit_announced and tenant.announced_limit == limit:
+                    continue  # told meanwhile, by another gateway
+                tenant = await repository.set_plan(session, tenant, tenant.plan, limit)
+                await _announce(session, tenant)
+                told += 1
+    return told
