@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from crmkit.custom.service import SERVICE_OF
 from crmkit.errors import Unprocessable
 from crmkit.logging import correlation_id
 
@@ -20,7 +21,6 @@ OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
 # Prefixes every service with custom fields serves alike (crmkit.custom): the `entity`
 # query parameter names the owner.
 ENTITY_PREFIXES = ("/api/v1/custom-fields", "/api/v1/segments")
-ENTITY_OWNERS = {"lead": "leads", "account": "accounts"}
 # Every method goes through: the owning service answers the ones it does not serve with 405
 # and the `Allow` header of the methods it does, which the proxy passes back.
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY"]
@@ -53,7 +53,7 @@ def _make_handler(name: str):
 def owner_of_entity(request: Request) -> str:
     # Exactly one value: the services read one, and two could be read differently.
     values = request.query_params.getlist("entity")
-    owner = ENTITY_OWNERS.get(values[0]) if len(values) == 1 else None
+    owner = SERVICE_OF.get(values[0]) if len(values) == 1 else None
     if owner is None:
         raise Unprocessable.on("query.entity", "required, once: `lead` (the leads "
                                "service's) or `account` (the accounts service's)")

@@ -10,6 +10,8 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
+
 from .errors import Unprocessable
 
 CURSOR_PATTERN = r"^[0-9]{1,16}_[0-9a-f]{32}$"
@@ -35,3 +37,13 @@ def next_cursor(rows: list, limit: int) -> tuple[list, str | None]:
         return rows, None
     rows = rows[:limit]
     return rows, encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
+
+
+def before(created: sa.ColumnElement, row_id: sa.ColumnElement,
+           after: tuple[datetime, uuid.UUID] | None) -> list[sa.ColumnElement[bool]]:
+    """The keyset condition of the page after `after` (newest first on (created, id)):
+    `[]` for the first page, so callers can `where += before(...)`."""
+    if after is None:
+        return []
+    return [sa.tuple_(created, row_id) < sa.tuple_(
+        sa.literal(after[0], sa.DateTime(timezone=True)), sa.literal(after[1], sa.Uuid))]

@@ -7,11 +7,12 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crmkit import outbox
 from crmkit.context import RequestContext
 from crmkit.errors import Conflict, Forbidden
 
 from ..contacts import repository as contacts
-from ..contacts.events import stage_contact_event
+from ..contacts.events import contact_event
 from . import repository
 from .events import stage_account_event
 from .schemas import AccountCreate, AccountOut
@@ -47,9 +48,8 @@ async def merge(session: AsyncSession, ctx: RequestContext, survivor_id: uuid.UU
             second: await load(session, ctx, second, write=True)}
     survivor, gone = rows[survivor_id], rows[from_id]
     moved = await contacts.move(session, ctx.tenant, from_id, survivor_id)
-    for row in moved:
-        await stage_contact_event(session, ctx.tenant, "contact.updated", row,
-                                  changed=["account_id"])
+    await outbox.stage_many(session, [contact_event(ctx.tenant, "contact.updated", row,
+                                                    changed=["account_id"]) for row in moved])
     await repository.move_keys(session, ctx.tenant, from_id, survivor_id)
     filled = {k: gone[k] for k in ("tax_id", "branch", "address", "website", "line_id",
                                    "lat", "lon", "credit_limit", "credit_days",

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId, VisibilityScope
 from crmkit.custom import CustomFilter, to_sql
+from crmkit.paging import before
 
 from .models import Account, AccountKey
 
@@ -139,9 +140,7 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, 
     column (text, digits); `q_keys`: exact phones/emails that also match (contacts' too);
     `also_q`: a segment's search, which must match as well."""
     where = [Account.tenant_id == tenant.value, visible(scope)]
-    if after is not None:
-        where.append(sa.tuple_(Account.created_at, Account.id) < sa.tuple_(
-            sa.literal(after[0], sa.DateTime(timezone=True)), sa.literal(after[1], sa.Uuid)))
+    where += before(Account.created_at, Account.id, after)
     alone = not (label or province or owner_id or custom or also_q)
     page_of = ((None if scope.sees_all else sorted(scope.owner_ids)), after, limit)
     for (text_, digits), keys in ((q, q_keys), also_q or ((None, None), ())):

@@ -31,9 +31,13 @@ class ContactDeletedV1(ContactOut):
     pass
 
 
+def contact_event(tenant: TenantId, type_: str, row: Any, **extra: Any):
+    data = {**ContactOut.model_validate(dict(row)).model_dump(mode="json"), **extra}
+    return make_event(service=SERVICE, type_=type_, tenant_id=tenant.value,
+                      subject=str(row["id"]), data=data, sequence=row["version"],
+                      correlation_id=correlation_id.get())
+
+
 async def stage_contact_event(session: AsyncSession, tenant: TenantId, type_: str,
                               row: Any, **extra: Any) -> None:
-    data = {**ContactOut.model_validate(dict(row)).model_dump(mode="json"), **extra}
-    await outbox.stage(session, make_event(
-        service=SERVICE, type_=type_, tenant_id=tenant.value, subject=str(row["id"]),
-        data=data, sequence=row["version"], correlation_id=correlation_id.get()))
+    await outbox.stage(session, contact_event(tenant, type_, row, **extra))

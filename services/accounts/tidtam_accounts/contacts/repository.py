@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
+from crmkit.paging import before
 
 from .models import Contact
 
@@ -83,9 +84,7 @@ async def page(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID, *
                limit: int, after: tuple[datetime, uuid.UUID] | None) -> list:
     """Newest first, keyset on (created_at, id)."""
     where = _of(tenant, account_id)
-    if after is not None:
-        where.append(sa.tuple_(Contact.created_at, Contact.id) < sa.tuple_(
-            sa.literal(after[0], sa.DateTime(timezone=True)), sa.literal(after[1], sa.Uuid)))
+    where += before(Contact.created_at, Contact.id, after)
     q = (sa.select(*COLUMNS).where(*where)
          .order_by(Contact.created_at.desc(), Contact.id.desc()).limit(limit))
     return list((await session.execute(q)).mappings())

@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 from crmkit.errors import FieldError, ServiceUnavailable, Unprocessable
 
 from ..config import SERVICE, AccountsSettings
-from ..thai import check_tax_id
+from ..thai import branch_label, check_tax_id
 from .cache import TTLCache
 from .client import RDClient, RDUnavailable
 from .schemas import AddressOut, CandidateOut, LookupOut
@@ -38,7 +38,6 @@ _SHOWN = r"[^\s\x00-\x1f\x7f-\x9f]"
 NAME_PATTERN = f"^{_ANY}{_SHOWN}{_ANY}{_SHOWN}{_ANY}$"
 # What vmsgerr says when there is no such registrant (ไม่พบข้อมูล...): "not VAT-registered".
 NOT_FOUND_MESSAGE = re.compile(r"ไม่พบ|not\s*found|no\s*data", re.IGNORECASE)
-HEAD_OFFICE = "สำนักงานใหญ่"
 
 
 def clean(value: str) -> str:
@@ -132,7 +131,7 @@ def candidate(record: dict[str, str], asked_tin: str) -> CandidateOut | None:
         name=registered_name(record, company),
         tax_id=tax_id,
         branch=branch,
-        branch_label=HEAD_OFFICE if branch == "00000" else f"สาขาที่ {branch}",
+        branch_label=branch_label(branch),
         address=AddressOut(line=address_line(record),
                            subdistrict=clean(record.get("vThambol", "")),
                            district=clean(record.get("vAmphur", "")),

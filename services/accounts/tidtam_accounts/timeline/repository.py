@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
+from crmkit.paging import before
 
 from .models import Entry, LeadLink
 
@@ -77,9 +78,7 @@ async def page(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID, *
                after: tuple[datetime, uuid.UUID] | None) -> list:
     """Newest first, keyset on (at, id); `created_at` is `at`, for crmkit.paging."""
     where = [Entry.tenant_id == tenant.value, Entry.account_id == account_id]
-    if after is not None:
-        where.append(sa.tuple_(Entry.at, Entry.id) < sa.tuple_(
-            sa.literal(after[0], sa.DateTime(timezone=True)), sa.literal(after[1], sa.Uuid)))
+    where += before(Entry.at, Entry.id, after)
     q = (sa.select(Entry.id, Entry.account_id, Entry.lead_id, Entry.kind, Entry.at,
                    Entry.summary, Entry.at.label("created_at"))
          .where(*where).order_by(Entry.at.desc(), Entry.id.desc()).limit(limit))

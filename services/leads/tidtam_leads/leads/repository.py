@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit.context import TenantId, VisibilityScope
 from crmkit.custom import CustomFilter, to_sql
 from crmkit.db import driver
+from crmkit.paging import before
 
 from ..labels.models import Label, LeadLabel
 from .models import Lead
@@ -133,9 +134,7 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
     else:
         # The read-only leads a caller sent on belong in their Sent box, not here.
         where += [Lead.status == box, writable(scope)]
-    if after is not None:
-        where.append(sa.tuple_(Lead.created_at, Lead.id) < sa.tuple_(
-            sa.literal(after[0], sa.DateTime(timezone=True)), sa.literal(after[1], sa.Uuid)))
+    where += before(Lead.created_at, Lead.id, after)
     # The search goes through lead_search (migration 0005): under RLS no trigram index
     # serves `leads` itself. With nothing else to filter on, one page straight from it.
     alone = box != "sent" and not (label_id or pipeline_id or stage_id or owner_id or custom
