@@ -1,5 +1,6 @@
 """The tenant's account_visibility (all | team | own) applied to accounts and contacts:
-lists, reads, writes, search, duplicates and contacts. What a caller may not see is 404."""
+lists, reads, writes, search, duplicates, contacts, copy and timeline. What a caller may
+not see is 404."""
 
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ async def test_visibility_matrix(api, tenant, owned, visibility):
             assert (await api.patch(base, json={"line_id": f"{viewer}-{visibility}"},
                                     headers=h)).status_code == want
             assert (await api.get(f"{base}/contacts", headers=h)).status_code == want
+            assert (await api.get(f"{base}/timeline", headers=h)).status_code == want
             assert (await api.get(f"{base}/contacts/{contact['id']}",
                                   headers=h)).status_code == want
             assert (await api.patch(f"{base}/contacts/{contact['id']}", json={"position": "x"},
