@@ -3,10 +3,11 @@ relay and the consumers, started and stopped with the app (FastAPI lifespan)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -66,3 +67,17 @@ def housekeeper(settings, engine: AsyncEngine) -> Housekeeper:
     """The process's housekeeping of the kit's tables, from its settings."""
     return Housekeeper(settings.service_name, engine, settings.event_retention_days,
                        settings.housekeeping_seconds)
+
+
+def database_ready(engine: AsyncEngine) -> Callable[[], Awaitable[str | None]]:
+    """A readiness check (crmkit.web) that the service's database answers."""
+
+    async def check() -> str | None:
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(sa.text("SELECT 1"))
+        except Exception as exc:  # readiness reports any failure, it never raises
+            return f"database unreachable: {exc.__class__.__name__}"
+        return None
+
+    return check

@@ -5,7 +5,8 @@ One process runs the API, the outbox relay and the event consumer (FastAPI lifes
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from crmkit import logging as klog
@@ -14,12 +15,13 @@ from crmkit.custom import custom_routers
 from crmkit.db import create_engine, sessionmaker
 from crmkit.messaging import Broker
 from crmkit.outbox import OutboxRelay
-from crmkit.runtime import EventWorkers, housekeeper, service_lifespan
+from crmkit.runtime import EventWorkers, database_ready, housekeeper, service_lifespan
 from crmkit.web import create_app
 
 from . import consumers
 from .accounts.service import CUSTOM as ACCOUNT_CUSTOM
 from .config import SERVICE, AccountsSettings
+from .lookup.service import RDLookup
 
 
 def routers() -> list:
@@ -46,20 +48,22 @@ def build_app(settings: AccountsSettings | None = None) -> FastAPI:
     consumer = consumers.register(Consumer("projections", consumers.BINDINGS, maker, SERVICE))
 
     workers = EventWorkers(broker, relay, (consumer,), housekeeper(settings, engine))
-    lifespan = service_lifespan(settings, engine, maker, workers)
+    service = service_lifespan(settings, engine, maker, workers)
 
-    async def database_ready() -> str | None:
-        try:
-            async with engine.connect() as conn:
-                await conn.execute(sa.text("SELECT 1"))
-        except Exception as exc:  # readiness reports any failure, it never raises
-            return f"database unreachable: {exc.__class__.__name__}"
-        return None
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # The Revenue Department client's connection pool lives as long as the app.
+        async with service(app):
+            app.state.rd_lookup = RDLookup(settings)
+            try:
+                yield
+            finally:
+                await app.state.rd_lookup.client.aclose()
 
     app = create_app(service=SERVICE, title="Tidtam accounts",
                      description="Customer accounts, contacts, duplicates, tax-ID lookup, "
                                  "account timeline",
-                     lifespan=lifespan, ready_checks=[database_ready, broker.ready_check],
+                     lifespan=lifespan, ready_checks=[database_ready(engine), broker.ready_check],
                      events_prefix=("account.", "contact."))
     app.state.settings = settings
     for router in routers():

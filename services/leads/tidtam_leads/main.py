@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-import sqlalchemy as sa
 from fastapi import FastAPI
 
 from crmkit import logging as klog
@@ -16,7 +15,7 @@ from crmkit.custom import custom_routers
 from crmkit.db import create_engine, sessionmaker
 from crmkit.messaging import Broker
 from crmkit.outbox import OutboxRelay
-from crmkit.runtime import EventWorkers, housekeeper, service_lifespan
+from crmkit.runtime import EventWorkers, database_ready, housekeeper, service_lifespan
 from crmkit.web import create_app
 
 from . import consumers
@@ -58,17 +57,9 @@ def build_app(settings: LeadsSettings | None = None) -> FastAPI:
             app.state.accounts_http = accounts_http
             yield
 
-    async def database_ready() -> str | None:
-        try:
-            async with engine.connect() as conn:
-                await conn.execute(sa.text("SELECT 1"))
-        except Exception as exc:  # readiness reports any failure, it never raises
-            return f"database unreachable: {exc.__class__.__name__}"
-        return None
-
     app = create_app(service=SERVICE, title="Tidtam leads",
                      description="Leads, boxes, follow-up log, pipelines and labels",
-                     lifespan=lifespan, ready_checks=[database_ready, broker.ready_check],
+                     lifespan=lifespan, ready_checks=[database_ready(engine), broker.ready_check],
                      events_prefix="lead.")
     # transfer before leads: `/api/v1/leads/transfer` must not read as a lead id.
     for router in (transfer_router, leads_router, actions_router, conversion_router,
