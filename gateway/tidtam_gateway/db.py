@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncpg
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import DeclarativeBase
 
-from crmkit.db import create_engine, make_base
+from crmkit.db import create_engine, new_metadata
 
-Base = make_base()
+
+class Base(DeclarativeBase):
+    metadata = new_metadata()
 
 
 def engine(url: str, pool_size: int, max_overflow: int) -> AsyncEngine:

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .context import TenantId
 
@@ -43,14 +43,6 @@ class TenantMixin:
     """A tenant-owned table: `tenant_id` first in its key, RLS enabled by its migration."""
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(PG_UUID(as_uuid=True), nullable=False)
-
-
-def make_base(metadata: MetaData | None = None) -> type[DeclarativeBase]:
-    class Base(DeclarativeBase):
-        pass
-
-    Base.metadata = metadata or new_metadata()
-    return Base
 
 
 def create_engine(url: str, *, pool_size: int = 16, max_overflow: int = 0) -> AsyncEngine:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import email_validator
-from pydantic import AfterValidator, BeforeValidator, Field, Strict, StrictBool, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    GetCoreSchemaHandler,
+    StrictBool,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError, core_schema
 
 MAX_EMAIL = 254
 
@@ -59,12 +66,21 @@ def _iso_date(value: object) -> object:
     raise PydanticCustomError("date_type", "must be a date written YYYY-MM-DD")
 
 
-def json_int(*, ge: int | None = None, le: int | None = None):
-    """An integer as JSON has them, within bounds. (The bounds go before the validators:
-    after them, pydantic writes `ge`/`le` into the schema instead of minimum/maximum.)"""
-    return Annotated[int, Field(ge=ge, le=le), Strict(), BeforeValidator(_json_int)]
+@dataclass(frozen=True, slots=True)
+class JsonIntRange:
+    """`Annotated[int, JsonIntRange(ge=0, le=3650)]`: an integer as JSON has them, within
+    bounds; the schema says `minimum`/`maximum`."""
+
+    ge: int | None = None
+    le: int | None = None
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(
+            _json_int, core_schema.int_schema(ge=self.ge, le=self.le, strict=True))
 
 
-JsonInt = json_int()
+JsonInt = Annotated[int, JsonIntRange()]
 JsonFloat = Annotated[float, BeforeValidator(_json_number)]
 JsonDate = Annotated[date, BeforeValidator(_iso_date)]

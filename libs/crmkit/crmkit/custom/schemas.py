@@ -10,11 +10,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from ..fields import JsonBool, json_int
-from ..text import NOT_BLANK
-from ..text import check_text as clean_text
+from ..fields import JsonBool, JsonIntRange
+from ..text import Text
 
 Entity = Literal["lead", "account"]
 FieldType = Literal["text", "number", "date", "select", "multi_select", "checkbox"]
@@ -26,18 +25,12 @@ MAX_OPTION_TEXT = 100
 MAX_LIST_ITEMS = MAX_OPTIONS  # a multi_select value
 
 
-def _text(max_len: int):
-    return Annotated[str, AfterValidator(lambda v: clean_text(v, max_len)),
-                     WithJsonSchema({"type": "string", "minLength": 1, "maxLength": max_len,
-                                     "pattern": NOT_BLANK})]
-
-
 Key = Annotated[str, Field(pattern=KEY_PATTERN, description=(
     "Slug: a lower-case letter, then up to 39 lower-case letters, digits or `_`; unique "
     "per entity; cannot change"))]
-Label = _text(100)
-Position = json_int(ge=0, le=10_000)
-OptionText = _text(MAX_OPTION_TEXT)
+Label = Annotated[str, Text(100)]
+Position = Annotated[int, JsonIntRange(ge=0, le=10_000)]
+OptionText = Annotated[str, Text(MAX_OPTION_TEXT)]
 
 
 class CustomFieldOption(BaseModel):

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from crmkit.text import text
+from crmkit.text import Text
 
 
 class LabelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: text(50)
+    name: Annotated[str, Text(50)]
     color: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$", description="e.g. #ff8800")
     scope: Literal["system", "personal"] = Field(
         "personal", description="system: made by admins, seen by all; personal: seen only "

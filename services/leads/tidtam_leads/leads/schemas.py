@@ -3,20 +3,20 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from crmkit.custom import CustomValuesIn, CustomValuesOut, CustomValuesPatch
 from crmkit.fields import Email
-from crmkit.money import baht
-from crmkit.text import Phone, text
+from crmkit.money import BahtAmount
+from crmkit.text import Phone, Text
 
 from ..catalog.schemas import SourceKey
 
 Box = Literal["inbox", "sent", "lost", "junk"]
 
-Potential = baht("Expected value in THB")
+Potential = Annotated[Decimal, BahtAmount("Expected value in THB")]
 
 
 # `name`, `phone` and `email` are required unless the lead is made from an account
@@ -32,7 +32,7 @@ class LeadCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_FROM_ACCOUNT_RULE)
 
     # Not nullable (leave a field out to have the account's value), hence the ignores.
-    name: text(200) = Field(  # type: ignore[assignment]
+    name: Annotated[str, Text(200)] = Field(  # type: ignore[assignment]
         None, description="Required without `account_id`; else the contact's or account's "
                           "name")
     phone: Phone = Field(  # type: ignore[assignment]
@@ -50,8 +50,8 @@ class LeadCreate(BaseModel):
         "A contact of `account_id` (which it requires): fills name, phone and email first"))
     source: SourceKey = Field(description="One of the tenant's lead sources (`key`, "
                                           "GET /api/v1/lead-sources); another is 404")
-    company: text(200) | None = None
-    note: text(5000) | None = None
+    company: Annotated[str, Text(200)] | None = None
+    note: Annotated[str, Text(5000)] | None = None
     owner_id: uuid.UUID | None = Field(None, description="Defaults to the caller; must be an "
                                                          "active user (else 404)")
     pipeline_id: uuid.UUID | None = None
@@ -75,7 +75,7 @@ _DETAILS = ("name", "phone", "email")
 
 
 class _LeadCreateOwnDetails(LeadCreate):
-    name: text(200)
+    name: Annotated[str, Text(200)]
     phone: Phone
     email: Email
 
@@ -87,11 +87,11 @@ class LeadPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: text(200) = None  # type: ignore[assignment]
+    name: Annotated[str, Text(200)] = None  # type: ignore[assignment]
     phone: Phone = None  # type: ignore[assignment]
     email: Email = None  # type: ignore[assignment]
-    company: text(200) | None = None
-    note: text(5000) | None = None
+    company: Annotated[str, Text(200)] | None = None
+    note: Annotated[str, Text(5000)] | None = None
     source: SourceKey = None  # type: ignore[assignment]
     potential: Potential | None = None
     owner_id: uuid.UUID = None  # type: ignore[assignment]
