@@ -60,7 +60,7 @@ class VisibilityScope:
     sender_id: uuid.UUID | None = None
     _key: object = field(default=None, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self._key is not _KEY:
             raise TypeError("VisibilityScope is created only by crmkit.context")
 
@@ -122,7 +122,7 @@ def authenticated_tenant(value: uuid.UUID | str) -> TenantId:
     return TenantId(uuid.UUID(str(value)), _KEY)
 
 
-def context_for(tenant: TenantId, user_id: uuid.UUID, role: str, team_id: uuid.UUID | None,
+def context_for(tenant: TenantId, user_id: uuid.UUID, role: Role, team_id: uuid.UUID | None,
                 account_owner_ids: list[uuid.UUID] | None, *,
                 correlation_id: str | None = None) -> RequestContext:
     """For consumers acting for the person who asked (e.g. a lead's conversion): their
@@ -148,10 +148,10 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def sign_context(secret: str, *, tenant_id: uuid.UUID, user_id: uuid.UUID, role: str,
-                 team_id: uuid.UUID | None, lead_visibility: str,
+def sign_context(secret: str, *, tenant_id: uuid.UUID, user_id: uuid.UUID, role: Role,
+                 team_id: uuid.UUID | None, lead_visibility: Visibility,
                  team_member_ids: list[uuid.UUID], settings: dict[str, Any],
-                 account_visibility: str = "all",
+                 account_visibility: Visibility = "all",
                  correlation_id: str | None = None, ttl: int = 60) -> str:
     payload = {
         "tid": str(tenant_id), "uid": str(user_id), "role": role,

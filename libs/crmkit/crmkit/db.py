@@ -14,13 +14,15 @@ from contextlib import asynccontextmanager
 import asyncpg
 from sqlalchemy import MetaData, event
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
+from sqlalchemy.pool import PoolProxiedConnection
 
 from .context import TenantId
 
@@ -61,7 +63,8 @@ def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 @event.listens_for(Session, "after_begin")
-def _set_tenant(session: Session, transaction, connection) -> None:
+def _set_tenant(session: Session, transaction: SessionTransaction,
+                connection: Connection) -> None:
     tenant = session.info.get("tenant")
     if tenant is not None:
         # Driver-level SQL: this runs once per transaction, and needs no compilation.
@@ -77,8 +80,15 @@ async def driver(session: AsyncSession) -> asyncpg.Connection:
     work. Its statements are part of the same transaction, committed or rolled back with
     the session; nothing else changes (RLS, the tenant setting, the edge commit)."""
     conn = await session.connection()
-    raw = await conn.get_raw_connection()
-    return raw.driver_connection
+    return driver_of(await conn.get_raw_connection())
+
+
+def driver_of(raw: PoolProxiedConnection) -> asyncpg.Connection:
+    """The asyncpg connection under a pooled SQLAlchemy one."""
+    if raw.driver_connection is None:  # only once the pool has invalidated it
+        raise RuntimeError("the database connection was invalidated")
+    conn: asyncpg.Connection = raw.driver_connection
+    return conn
 
 
 @asynccontextmanager

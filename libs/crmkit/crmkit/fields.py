@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import email_validator
 from pydantic import (
@@ -84,3 +84,25 @@ class JsonIntRange:
 JsonInt = Annotated[int, JsonIntRange()]
 JsonFloat = Annotated[float, BeforeValidator(_json_number)]
 JsonDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+@dataclass(frozen=True, slots=True)
+class _LeaveOutNotNull:
+    """The `T | None` of an `Omittable[T]` field validates as `T`: None only when the field
+    is left out (defaults are not validated), a JSON null is refused like any other wrong
+    type, and the schema says `T`, not nullable."""
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        schema = handler(source)
+        if schema["type"] != "nullable":
+            raise TypeError(f"Omittable[...] needs an `X | None` type, not {source!r}")
+        return schema["schema"]
+
+
+T = TypeVar("T")
+# A field of a PATCH body (or one the service fills in) that may be left out but not sent as
+# null: `name: Omittable[str] = None`. The type checker sees `str | None`, which is what the
+# code gets.
+Omittable = Annotated[T | None, _LeaveOutNotNull()]

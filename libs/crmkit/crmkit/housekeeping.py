@@ -14,6 +14,7 @@ import logging
 from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from .db import driver_of
 from .logging import log as klog
 
 logger = logging.getLogger("crmkit.housekeeping")
@@ -47,8 +48,8 @@ class Housekeeper:
             total = 0
             while True:
                 async with self.engine.begin() as conn:
-                    raw = await conn.get_raw_connection()
-                    status = await raw.driver_connection.execute(
+                    raw = driver_of(await conn.get_raw_connection())
+                    status = await raw.execute(
                         sql, float(self.retention_seconds), BATCH)
                 n = int(status.split()[-1])
                 total += n

@@ -52,5 +52,5 @@ def configure(service: str, level: str = "INFO", json: bool = True) -> None:
     logging.getLogger("aio_pika").setLevel(logging.WARNING)
 
 
-def log(logger: logging.Logger, level: int, msg: str, **fields) -> None:
+def log(logger: logging.Logger, level: int, msg: str, **fields: object) -> None:
     logger.log(level, msg, extra={"fields": fields})

@@ -22,10 +22,8 @@ _EXT_WORD = re.compile(r"\s*ต่อ\s*")
 EXT_SEP = ";ext="
 
 
-def nfc(value: object) -> object:
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value).strip()
-    return value
+def nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value).strip()
 
 
 # What the schema promises (and the server enforces): some character that is not white

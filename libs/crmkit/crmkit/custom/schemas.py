@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from ..fields import JsonBool, JsonIntRange
+from ..fields import JsonBool, JsonIntRange, Omittable
 from ..text import Text
 
 Entity = Literal["lead", "account"]
@@ -67,12 +67,12 @@ class CustomFieldPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    label_th: Label = None  # type: ignore[assignment]
+    label_th: Omittable[Label] = None
     label_en: Label | None = None
-    type: FieldType = None  # type: ignore[assignment]
-    options: list[Option] = Field(None, max_length=MAX_OPTIONS)  # type: ignore[assignment]
-    required: JsonBool = None  # type: ignore[assignment]
-    position: Position = None  # type: ignore[assignment]
+    type: Omittable[FieldType] = None
+    options: Omittable[list[Option]] = Field(None, max_length=MAX_OPTIONS)
+    required: Omittable[JsonBool] = None
+    position: Omittable[Position] = None
 
 
 class CustomFieldOptionOut(BaseModel):
@@ -120,9 +120,9 @@ class SegmentCreate(BaseModel):
 class SegmentPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Label = None  # type: ignore[assignment]
-    filters: Filters = None  # type: ignore[assignment]
-    shared: JsonBool = None  # type: ignore[assignment]
+    name: Omittable[Label] = None
+    filters: Omittable[Filters] = None
+    shared: Omittable[JsonBool] = None
 
 
 class SegmentOut(BaseModel):

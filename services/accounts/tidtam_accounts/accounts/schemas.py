@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.custom import CustomValuesIn, CustomValuesOut, CustomValuesPatch
-from crmkit.fields import Email, JsonBool, JsonDate, JsonFloat, JsonIntRange
+from crmkit.fields import Email, JsonBool, JsonDate, JsonFloat, JsonIntRange, Omittable
 from crmkit.money import BahtAmount, Percent
 from crmkit.text import Phone, Text
 
@@ -93,24 +93,24 @@ class AccountCreate(AccountFields):
 class AccountPatch(_Strict):
     """Only the fields sent change; `name`, `kind` and `owner_id` may not be null."""
 
-    kind: Kind = None  # type: ignore[assignment]
-    name: Annotated[str, Text(200)] = None  # type: ignore[assignment]
+    kind: Omittable[Kind] = None
+    name: Omittable[Annotated[str, Text(200)]] = None
     name_en: Annotated[str, Text(200)] | None = None
     tax_id: TaxId | None = None
     branch: Branch | None = None
     address: Address | None = None
-    phones: list[Phone] = Field(None, max_length=10)  # type: ignore[assignment]
-    emails: list[Email] = Field(None, max_length=10)  # type: ignore[assignment]
+    phones: Omittable[list[Phone]] = Field(None, max_length=10)
+    emails: Omittable[list[Email]] = Field(None, max_length=10)
     website: Annotated[str, Text(300)] | None = None
     line_id: Annotated[str, Text(100)] | None = None
     location: Location | None = None
-    owner_id: uuid.UUID = None  # type: ignore[assignment]
+    owner_id: Omittable[uuid.UUID] = None
     credit_limit: Baht | None = None
     credit_days: CreditDays | None = None
     bill_discount: BillDiscount | None = None
-    anniversaries: list[Anniversary] = Field(None, max_length=50)  # type: ignore[assignment]
-    labels: list[Label] = Field(None, max_length=30)  # type: ignore[assignment]
-    custom: CustomValuesPatch = None  # type: ignore[assignment]
+    anniversaries: Omittable[list[Anniversary]] = Field(None, max_length=50)
+    labels: Omittable[list[Label]] = Field(None, max_length=30)
+    custom: Omittable[CustomValuesPatch] = None
     force: JsonBool = False
 
 

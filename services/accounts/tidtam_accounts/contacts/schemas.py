@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from crmkit.fields import Email, JsonBool, JsonDate
+from crmkit.fields import Email, JsonBool, JsonDate, Omittable
 from crmkit.text import Phone, Text
 
 
@@ -29,13 +29,13 @@ class ContactPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, Text(200)] = None  # type: ignore[assignment]
+    name: Omittable[Annotated[str, Text(200)]] = None
     position: Annotated[str, Text(100)] | None = None
-    phones: list[Phone] = Field(None, max_length=10)  # type: ignore[assignment]
-    emails: list[Email] = Field(None, max_length=10)  # type: ignore[assignment]
+    phones: Omittable[list[Phone]] = Field(None, max_length=10)
+    emails: Omittable[list[Email]] = Field(None, max_length=10)
     line_id: Annotated[str, Text(100)] | None = None
     birthday: JsonDate | None = None
-    is_primary: JsonBool = None  # type: ignore[assignment]
+    is_primary: Omittable[JsonBool] = None
 
 
 class ContactOut(BaseModel):

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from crmkit.custom import CustomValuesIn, CustomValuesOut, CustomValuesPatch
-from crmkit.fields import Email
+from crmkit.fields import Email, Omittable
 from crmkit.money import BahtAmount
 from crmkit.text import Phone, Text
 
@@ -31,22 +31,22 @@ _FROM_ACCOUNT_RULE = {"anyOf": [
 class LeadCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_FROM_ACCOUNT_RULE)
 
-    # Not nullable (leave a field out to have the account's value), hence the ignores.
-    name: Annotated[str, Text(200)] = Field(  # type: ignore[assignment]
+    # Not nullable: leave a field out to have the account's value.
+    name: Omittable[Annotated[str, Text(200)]] = Field(
         None, description="Required without `account_id`; else the contact's or account's "
                           "name")
-    phone: Phone = Field(  # type: ignore[assignment]
+    phone: Omittable[Phone] = Field(
         None, description="Thai local forms, Thai digits, +66… or 66…; stored as E.164. "
                           "Required without `account_id`; else the contact's or account's "
                           "first phone")
-    email: Email = Field(  # type: ignore[assignment]
+    email: Omittable[Email] = Field(
         None, description="Required without `account_id`; else the contact's or account's "
                           "first email")
-    account_id: uuid.UUID = Field(None, description=(  # type: ignore[assignment]
+    account_id: Omittable[uuid.UUID] = Field(None, description=(
         "Make the lead for an existing account (GET /api/v1/accounts): what the body leaves "
         "out is filled from it; not visible to the caller: 404. Any number of leads may "
         "share an account."))
-    contact_id: uuid.UUID = Field(None, description=(  # type: ignore[assignment]
+    contact_id: Omittable[uuid.UUID] = Field(None, description=(
         "A contact of `account_id` (which it requires): fills name, phone and email first"))
     source: SourceKey = Field(description="One of the tenant's lead sources (`key`, "
                                           "GET /api/v1/lead-sources); another is 404")
@@ -87,15 +87,15 @@ class LeadPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, Text(200)] = None  # type: ignore[assignment]
-    phone: Phone = None  # type: ignore[assignment]
-    email: Email = None  # type: ignore[assignment]
+    name: Omittable[Annotated[str, Text(200)]] = None
+    phone: Omittable[Phone] = None
+    email: Omittable[Email] = None
     company: Annotated[str, Text(200)] | None = None
     note: Annotated[str, Text(5000)] | None = None
-    source: SourceKey = None  # type: ignore[assignment]
+    source: Omittable[SourceKey] = None
     potential: Potential | None = None
-    owner_id: uuid.UUID = None  # type: ignore[assignment]
-    custom: CustomValuesPatch = None  # type: ignore[assignment]
+    owner_id: Omittable[uuid.UUID] = None
+    custom: Omittable[CustomValuesPatch] = None
 
 
 class LeadOut(BaseModel):
