@@ -12,7 +12,7 @@ import httpx
 import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from crmkit import logging as klog
 from crmkit.db import sessionmaker
@@ -88,20 +88,20 @@ def _replace_docs(app: FastAPI) -> None:
                                                              "/docs/oauth2-redirect", "/redoc")]
 
     @app.get(OPENAPI_URL, include_in_schema=False)
-    async def openapi_json():
+    async def openapi_json() -> Response:
         return JSONResponse(await app.state.openapi.document())
 
     @app.get("/api/v1/asyncapi.json", include_in_schema=False)
-    async def asyncapi_json():
+    async def asyncapi_json() -> Response:
         return JSONResponse(await app.state.openapi.events())
 
     @app.get("/docs", include_in_schema=False)
-    async def docs():
+    async def docs() -> HTMLResponse:
         return get_swagger_ui_html(openapi_url=OPENAPI_URL, title="Tidtam API",
                                    oauth2_redirect_url="/docs/oauth2-redirect")
 
     @app.get("/docs/oauth2-redirect", include_in_schema=False)
-    async def oauth2_redirect():
+    async def oauth2_redirect() -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
 
 
