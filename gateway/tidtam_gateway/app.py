@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 
@@ -43,7 +44,7 @@ key as `Authorization: Bearer tdk_...` or `X-API-Key`. Every error is an `ErrorB
 
 
 def _announce_operator_token(settings: GatewaySettings) -> None:
-    if settings.operator_token_generated:
+    if settings.operator_token_generated and settings.operator_token is not None:
         token = settings.operator_token.get_secret_value()
         # Printed, not only logged: in development this is how the operator learns it.
         print(f"\n  TIDTAM_OPERATOR_TOKEN was not set; generated for this run:\n"
@@ -52,7 +53,7 @@ def _announce_operator_token(settings: GatewaySettings) -> None:
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI):
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: GatewaySettings = app.state.settings
     _announce_operator_token(settings)
     engine = make_engine(settings.gateway_database_url, settings.db_pool_size,

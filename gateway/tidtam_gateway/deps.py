@@ -38,7 +38,8 @@ operator_bearer = HTTPBearer(auto_error=False, scheme_name="OperatorToken",
 
 
 def get_settings(request: Request) -> GatewaySettings:
-    return request.app.state.settings
+    settings: GatewaySettings = request.app.state.settings
+    return settings
 
 
 Settings = Annotated[GatewaySettings, Depends(get_settings)]

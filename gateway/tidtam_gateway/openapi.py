@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from crmkit import asyncapi
 from crmkit.errors import ErrorBody
 
+from .config import GatewaySettings
 from .proxy.router import ENTITY_PREFIXES, OWNED_PREFIXES, service_url
 
 log = logging.getLogger("tidtam_gateway.openapi")
@@ -28,11 +29,12 @@ _PROXY_ERRORS = {
 }
 _METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 GATEWAY_EVENT_PREFIXES = ("tenant.", "user.", "team.")
-CALLER_SECURITY = [{"OAuth2Password": []}, {"ApiKey": []}]
+CALLER_SECURITY: list[dict[str, list[str]]] = [{"OAuth2Password": []}, {"ApiKey": []}]
 
 
 class OpenApiMerger:
-    def __init__(self, app: FastAPI, client: httpx.AsyncClient, settings):
+    def __init__(self, app: FastAPI, client: httpx.AsyncClient,
+                 settings: GatewaySettings) -> None:
         self.app = app
         self.client = client
         self.settings = settings

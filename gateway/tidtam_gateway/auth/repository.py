@@ -13,7 +13,7 @@ _RETRY_ON = (asyncpg.ConnectionDoesNotExistError, asyncpg.InterfaceError,
              asyncpg.CannotConnectNowError, ConnectionError)
 
 
-async def _fetch(pool: asyncpg.Pool, sql: str, *args) -> list[asyncpg.Record]:
+async def _fetch(pool: asyncpg.Pool, sql: str, *args: object) -> list[asyncpg.Record]:
     for attempt in (1, 2):
         try:
             return await pool.fetch(sql, *args)

@@ -3,12 +3,16 @@ caller's context, forward. Documented in OpenAPI by the owning service's own spe
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, Request, Response
 
 from crmkit.custom.service import SERVICE_OF
 from crmkit.errors import Unprocessable
 from crmkit.logging import correlation_id
 
+from ..auth.caller import Caller
+from ..config import GatewaySettings
 from ..deps import CurrentCaller, Settings
 from . import service
 
@@ -26,13 +30,16 @@ ENTITY_PREFIXES = ("/api/v1/custom-fields", "/api/v1/segments")
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY"]
 
 router = APIRouter()
+ProxyHandler = Callable[[Request, Caller, GatewaySettings], Awaitable[Response]]
 
 
-def service_url(settings, name: str) -> str:
-    return getattr(settings, f"{name}_url")
+def service_url(settings: GatewaySettings, name: str) -> str:
+    url: str = getattr(settings, f"{name}_url")
+    return url
 
 
-async def _forward(name: str, request: Request, caller, settings) -> object:
+async def _forward(name: str, request: Request, caller: Caller,
+                   settings: GatewaySettings) -> Response:
     context = caller.signed_context(settings.context_secret.get_secret_value(),
                                     ttl=settings.context_ttl,
                                     correlation_id=correlation_id.get())
@@ -42,8 +49,8 @@ async def _forward(name: str, request: Request, caller, settings) -> object:
     )
 
 
-def _make_handler(name: str):
-    async def proxy(request: Request, caller: CurrentCaller, settings: Settings):
+def _make_handler(name: str) -> ProxyHandler:
+    async def proxy(request: Request, caller: CurrentCaller, settings: Settings) -> Response:
         return await _forward(name, request, caller, settings)
 
     proxy.__name__ = f"proxy_{name.replace('-', '_')}"
@@ -60,11 +67,12 @@ def owner_of_entity(request: Request) -> str:
     return owner
 
 
-async def proxy_by_entity(request: Request, caller: CurrentCaller, settings: Settings):
+async def proxy_by_entity(request: Request, caller: CurrentCaller,
+                          settings: Settings) -> Response:
     return await _forward(owner_of_entity(request), request, caller, settings)
 
 
-def _add(prefix: str, handler) -> None:
+def _add(prefix: str, handler: ProxyHandler) -> None:
     router.add_api_route(prefix, handler, methods=METHODS, include_in_schema=False)
     router.add_api_route(prefix + "/{path:path}", handler, methods=METHODS,
                          include_in_schema=False)

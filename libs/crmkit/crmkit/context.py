@@ -95,7 +95,7 @@ class RequestContext:
         return self.role == "admin"
 
 
-def scope_for(role: str, visibility: str, user_id: uuid.UUID,
+def scope_for(role: Role, visibility: Visibility, user_id: uuid.UUID,
               team_member_ids: list[uuid.UUID]) -> VisibilityScope:
     """The visibility rule of ARCHITECTURE.md, in one place.
 

@@ -62,7 +62,7 @@ async def delete(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID)
 
 
 async def lock_tax_id(session: AsyncSession, tenant: TenantId, tax_id: str,
-                      branch: str) -> None:
+                      branch: str | None) -> None:
     """Serialise saves of one tax ID + branch (till commit), so two concurrent creates
     cannot both pass the "already exists" check."""
     await session.execute(sa.select(sa.func.pg_advisory_xact_lock(

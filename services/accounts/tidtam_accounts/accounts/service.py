@@ -21,7 +21,7 @@ from ..thai import branch_label
 from ..users import service as users
 from . import repository
 from .events import stage_account_event
-from .schemas import AccountCreate, AccountOut, AccountPage, AccountPatch
+from .schemas import AccountCreate, AccountOut, AccountPage, AccountPatch, Anniversary
 from .values import column_values, derived, settle_branch, to_out
 
 # Accounts' custom fields and segments (crmkit.custom), mounted by main.py.
@@ -65,9 +65,10 @@ def check_identity(kind: str, tax_id: str | None) -> None:
 
 
 async def check_anniversaries(session: AsyncSession, ctx: RequestContext,
-                              account_id: uuid.UUID | None, anniversaries: list) -> None:
+                              account_id: uuid.UUID | None,
+                              anniversaries: list[Anniversary]) -> None:
     """An anniversary's `contact_id` must be a contact of this account (404 naming it)."""
-    wanted = [(i, a.contact_id) for i, a in enumerate(anniversaries or []) if a.contact_id]
+    wanted = [(i, a.contact_id) for i, a in enumerate(anniversaries) if a.contact_id]
     if not wanted:
         return
     found = (await contacts.existing(session, ctx.tenant, account_id, [c for _, c in wanted])
@@ -121,12 +122,13 @@ async def patch(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUI
     given = body.model_fields_set - {"force"}
     current = await load(session, ctx, account_id, write=True)
     values = column_values({f: getattr(body, f) for f in given})
-    if "custom" in given:  # the keys sent change; the others stay
+    # Omittable fields: sent (in `given`) exactly when not None.
+    if body.custom is not None:  # the keys sent change; the others stay
         values["custom"] = custom.merge(await custom.definitions(session, ctx, CUSTOM),
                                         current["custom"], body.custom, creating=False)
-    if "owner_id" in given and body.owner_id != current["owner_id"]:
+    if body.owner_id is not None and body.owner_id != current["owner_id"]:
         await _require_owner(session, ctx, body.owner_id)
-    if "anniversaries" in given:
+    if body.anniversaries is not None:
         await check_anniversaries(session, ctx, account_id, body.anniversaries)
     merged = {**current, **values}
     check_identity(merged["kind"], merged["tax_id"])

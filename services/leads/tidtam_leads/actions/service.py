@@ -86,7 +86,8 @@ async def change_stage(session: AsyncSession, ctx: RequestContext, lead_id: uuid
     if stage.pipeline_id == lead["pipeline_id"]:
         current = await pipelines.get_stage(session, ctx, lead["stage_id"])
         may_go_back = bool(ctx.settings.get("allow_stage_back")) or ctx.role == "admin"
-        if stage.position < current.position and not may_go_back:
+        if (current is not None and stage.position < current.position
+                and not may_go_back):
             raise Conflict("moving a lead back to an earlier stage is not allowed in this "
                            "tenant (setting allow_stage_back); ask an admin")
     row = await leads_repo.update(session, ctx.tenant, lead_id,

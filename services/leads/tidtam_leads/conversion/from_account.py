@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crmkit.errors import Unprocessable
+from crmkit.errors import FieldError, Unprocessable
 from crmkit.text import split_phone
 
 from ..leads.schemas import LeadCreate
@@ -30,6 +30,12 @@ def check_required(body: LeadCreate) -> None:
 
 
 def own_details(body: LeadCreate) -> Details:
+    if body.name is None or body.phone is None or body.email is None:
+        # LeadCreate's own validator refuses such a body without account_id already.
+        missing = [f for f in ("name", "phone", "email") if getattr(body, f) is None]
+        raise Unprocessable(f"{', '.join(missing)} required without account_id",
+                            fields=[FieldError(field=f"body.{f}", message="is required")
+                                    for f in missing])
     phone, ext = split_phone(body.phone)
     return Details(body.name, phone, ext, body.email, body.company)
 

@@ -74,7 +74,7 @@ async def convert(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID
     owners = ctx.account_scope.owner_ids
     data = {
         "conversion_id": conversion_id, "lead_id": lead_id, "account_id": body.account_id,
-        "account": None if body.account_id else _account_defaults(lead, body.account),
+        "account": None if body.account is None else _account_defaults(lead, body.account),
         "contact": {"name": lead["name"], "phones": [_phone(lead)],
                     "emails": [lead["email"]], **(body.contact or {})},
         "requested_by": {"user_id": ctx.user_id, "role": ctx.role, "team_id": ctx.team_id,

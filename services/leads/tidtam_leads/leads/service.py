@@ -115,14 +115,15 @@ async def patch(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
     given = body.model_fields_set
     current = await load(session, ctx, lead_id, write=True)
     values: dict[str, Any] = {f: getattr(body, f) for f in given if f != "phone"}
-    if "phone" in given:
+    # Omittable fields: sent (in `given`) exactly when not None.
+    if body.phone is not None:
         values["phone"], values["phone_ext"] = split_phone(body.phone)
-    if "custom" in given:  # the keys sent change; the others stay
+    if body.custom is not None:  # the keys sent change; the others stay
         values["custom"] = custom.merge(await custom.definitions(session, ctx, CUSTOM),
                                         current["custom"], body.custom, creating=False)
-    if "source" in given:
+    if body.source is not None:
         await catalog.require_source(session, ctx, body.source)
-    if "owner_id" in given and body.owner_id != current["owner_id"]:
+    if body.owner_id is not None and body.owner_id != current["owner_id"]:
         await users.require_active(session, ctx, body.owner_id, "body.owner_id")
     changed = sorted(k for k, v in values.items() if current[k] != v)
     if not changed:
