@@ -96,9 +96,10 @@ class _LeaveOutNotNull:
         self, source: type[Any], handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
         schema = handler(source)
-        if schema["type"] != "nullable":
-            raise TypeError(f"Omittable[...] needs an `X | None` type, not {source!r}")
-        return schema["schema"]
+        if schema["type"] == "nullable":
+            inner: core_schema.CoreSchema = schema["schema"]
+            return inner
+        raise TypeError(f"Omittable[...] needs an `X | None` type, not {source!r}")
 
 
 T = TypeVar("T")

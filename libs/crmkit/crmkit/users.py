@@ -8,6 +8,7 @@ user.created/updated/deactivated with `apply_user_event`."""
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
@@ -15,9 +16,14 @@ from sqlalchemy import BigInteger, Boolean, Text
 from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.schema import SchemaItem
 
 from .context import RequestContext, TenantId
 from .errors import NotFound
+from .events import CloudEvent
+
+if TYPE_CHECKING:
+    from .consumer import Consumer
 
 USER_EVENTS = ["user.created", "user.updated", "user.deactivated"]
 
@@ -49,7 +55,7 @@ class UserProjection:
     sequence: Mapped[int] = mapped_column(BigInteger)
 
 
-def users_table_columns() -> list[sa.SchemaItem]:
+def users_table_columns() -> list[SchemaItem]:
     """The `users` table's columns and key, for a migration's `op.create_table("users", ...)`."""
     return [
         sa.Column("tenant_id", UUID(as_uuid=True), nullable=False),
@@ -64,7 +70,8 @@ def users_table_columns() -> list[sa.SchemaItem]:
     ]
 
 
-async def apply_user_event(session: AsyncSession, model: type, tenant: TenantId, data: dict,
+async def apply_user_event(session: AsyncSession, model: type[UserProjection], tenant: TenantId,
+                           data: dict[str, Any],
                            sequence: int, deactivate: bool = False) -> None:
     user = GatewayUser.model_validate(data)
     if user.tenant_id != tenant.value:
@@ -84,7 +91,7 @@ async def apply_user_event(session: AsyncSession, model: type, tenant: TenantId,
     await session.execute(stmt)
 
 
-async def require_active(session: AsyncSession, model: type, ctx: RequestContext,
+async def require_active(session: AsyncSession, model: type[UserProjection], ctx: RequestContext,
                          user_id: uuid.UUID, field: str) -> None:
     """Owners and recipients must be active users of the caller's tenant (404 naming
     `field` otherwise)."""
@@ -100,10 +107,10 @@ class Users:
     """The projection on one service's `users` model: `apply` for its consumer,
     `require_active` for its services."""
 
-    def __init__(self, model: type):
+    def __init__(self, model: type[UserProjection]) -> None:
         self.model = model
 
-    async def apply(self, session: AsyncSession, tenant: TenantId, data: dict,
+    async def apply(self, session: AsyncSession, tenant: TenantId, data: dict[str, Any],
                     sequence: int, deactivate: bool = False) -> None:
         await apply_user_event(session, self.model, tenant, data, sequence, deactivate)
 
@@ -112,13 +119,14 @@ class Users:
         await require_active(session, self.model, ctx, user_id, field)
 
 
-def register_user_handlers(consumer, users: Users) -> None:
+def register_user_handlers(consumer: Consumer, users: Users) -> None:
     """user.created/updated/deactivated → the service's users projection."""
     @consumer.handler("user.created")
     @consumer.handler("user.updated")
-    async def user_changed(session, event, tenant):
+    async def user_changed(session: AsyncSession, event: CloudEvent, tenant: TenantId) -> None:
         await users.apply(session, tenant, event.data, event.sequence)
 
     @consumer.handler("user.deactivated")
-    async def user_deactivated(session, event, tenant):
+    async def user_deactivated(session: AsyncSession, event: CloudEvent,
+                               tenant: TenantId) -> None:
         await users.apply(session, tenant, event.data, event.sequence, deactivate=True)

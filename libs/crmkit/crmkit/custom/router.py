@@ -121,7 +121,7 @@ def _segments_router(config: CustomEntity) -> APIRouter:
         check_entity(config, entity, "segments")
         await service.visible_segment(db, ctx, config, segment_id, write=True)
         values = {f: getattr(body, f) for f in body.model_fields_set}
-        if "filters" in values:
+        if body.filters is not None:  # Omittable: sent exactly when not None
             values["filters"] = await validate_segment_filters(db, ctx, config, request.app,
                                                                body.filters)
         return await service.patch_segment(db, ctx, segment_id, values)

@@ -4,6 +4,7 @@ not break. The entity-specific parts (which table, which list) come from `Custom
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +59,7 @@ def _require_admin(ctx: RequestContext) -> None:
         raise Forbidden("only an admin may define custom fields")
 
 
-def _options(type_: str, options: list[CustomFieldOption | str]) -> list[dict[str, str]]:
+def _options(type_: str, options: Sequence[CustomFieldOption | str]) -> list[dict[str, str]]:
     """Options as stored: objects with both labels filled in. Only choice types have them,
     and those need at least one; values are unique."""
     if type_ not in CHOICE_TYPES:
@@ -118,15 +119,16 @@ async def patch_field(session: AsyncSession, ctx: RequestContext, config: Custom
     current = await _field_or_404(session, ctx, config, key)
     given = body.model_fields_set
     values: dict[str, Any] = {f: getattr(body, f) for f in given - {"options"}}
-    type_ = body.type if "type" in given else current["type"]
+    # Omittable fields: sent (in `given`) exactly when not None.
+    type_ = body.type if body.type is not None else current["type"]
     if type_ != current["type"] and await repository.in_use(session, ctx.tenant,
                                                             config.table, key):
         raise Conflict.on("body.type", f"records hold values of {key!r}: its type cannot "
                                        "change (create another field instead)")
-    if "options" in given or type_ != current["type"]:
+    if body.options is not None or type_ != current["type"]:
         kept = [CustomFieldOption(**o) for o in current["options"]] if type_ in CHOICE_TYPES \
             else []
-        values["options"] = _options(type_, body.options if "options" in given else kept)
+        values["options"] = _options(type_, body.options if body.options is not None else kept)
         if type_ == current["type"] and type_ in CHOICE_TYPES:
             gone = ({o["value"] for o in current["options"]}
                     - {o["value"] for o in values["options"]})
