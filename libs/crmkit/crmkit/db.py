@@ -8,13 +8,14 @@ carries one request's tenant into the next. With no tenant set, RLS policies mat
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from typing import Any, Protocol, TypeVar, cast
 
 import asyncpg
 from sqlalchemy import MetaData, event
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -23,6 +24,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.sql import Executable
 
 from .context import TenantId
 
@@ -89,6 +91,39 @@ def driver_of(raw: PoolProxiedConnection) -> asyncpg.Connection:
         raise RuntimeError("the database connection was invalidated")
     conn: asyncpg.Connection = raw.driver_connection
     return conn
+
+
+R = TypeVar("R")
+
+
+class RowLike(Protocol):
+    """A row from SQLAlchemy (RowMapping) or asyncpg (Record): named values."""
+
+    def keys(self) -> Iterable[Any]: ...
+    def items(self) -> Iterable[tuple[Any, Any]]: ...
+
+
+def row_as(kind: type[R], row: RowLike) -> R:
+    """A result row as the repository's typed row (a TypedDict): a plain dict, checked to
+    hold every key the type requires, so a query that drifts from its row type fails here,
+    not three calls later. (The values' types are the columns'; the driver converts them.)"""
+    required: frozenset[str] = getattr(kind, "__required_keys__", frozenset())
+    missing = required - set(row.keys())
+    if missing:
+        raise TypeError(f"{kind.__name__} row lacks {', '.join(sorted(missing))}")
+    return cast(R, dict(row.items()))
+
+
+def rows_as(kind: type[R], rows: Iterable[RowLike]) -> list[R]:
+    return [row_as(kind, row) for row in rows]
+
+
+async def rows_affected(session: AsyncSession, stmt: Executable) -> int:
+    """Run an INSERT/UPDATE/DELETE and say how many rows it touched."""
+    result = await session.execute(stmt)
+    if not isinstance(result, CursorResult):  # only DML has a row count
+        raise TypeError(f"not a DML statement: {stmt!r}")
+    return result.rowcount
 
 
 @asynccontextmanager

@@ -5,7 +5,11 @@ redelivery is skipped."""
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from crmkit.consumer import Consumer
+from crmkit.context import TenantId
+from crmkit.events import CloudEvent
 from crmkit.users import USER_EVENTS, register_user_handlers
 
 from .catalog.service import ensure_defaults
@@ -18,21 +22,21 @@ BINDINGS = ["tenant.created", *USER_EVENTS,
 
 def register(consumer: Consumer) -> Consumer:
     @consumer.handler("tenant.created")
-    async def tenant_created(session, event, tenant):
+    async def tenant_created(session: AsyncSession, event: CloudEvent, tenant: TenantId) -> None:
         await ensure_defaults(session, tenant)
 
     register_user_handlers(consumer, USERS)
 
     @consumer.handler("account.lead_converted")
-    async def lead_converted(session, event, tenant):
+    async def lead_converted(session: AsyncSession, event: CloudEvent, tenant: TenantId) -> None:
         await conversion.apply_converted(session, tenant, event.data)
 
     @consumer.handler("account.conversion_failed")
-    async def conversion_failed(session, event, tenant):
+    async def conversion_failed(session: AsyncSession, event: CloudEvent, tenant: TenantId) -> None:
         await conversion.apply_failed(session, tenant, event.data)
 
     @consumer.handler("account.merged")
-    async def account_merged(session, event, tenant):
+    async def account_merged(session: AsyncSession, event: CloudEvent, tenant: TenantId) -> None:
         await conversion.apply_merged(session, tenant, event.data)
 
     return consumer

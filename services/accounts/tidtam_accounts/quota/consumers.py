@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from crmkit.consumer import Consumer
+from crmkit.context import TenantId
+from crmkit.events import CloudEvent
 
 from ..config import settings
 from .service import apply_plan
@@ -13,7 +17,7 @@ BINDINGS = ["tenant.created", "tenant.plan_changed"]
 def register(consumer: Consumer) -> None:
     @consumer.handler("tenant.created")
     @consumer.handler("tenant.plan_changed")
-    async def plan_changed(session, event, tenant):
+    async def plan_changed(session: AsyncSession, event: CloudEvent, tenant: TenantId) -> None:
         data = event.data
         limit = data["contact_limit"] if "contact_limit" in data else \
             settings().default_contact_limit

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from crmkit.consumer import Consumer
+from crmkit.context import TenantId
+from crmkit.events import CloudEvent
 
 from . import service
 
@@ -14,9 +18,9 @@ def register(consumer: Consumer) -> None:
         consumer.handler(type_)(_lead_event)
 
     @consumer.handler("account.merged")
-    async def merged(session, event, tenant):
+    async def merged(session: AsyncSession, event: CloudEvent, tenant: TenantId) -> None:
         await service.apply_merged(session, tenant, event.data)
 
 
-async def _lead_event(session, event, tenant):
+async def _lead_event(session: AsyncSession, event: CloudEvent, tenant: TenantId) -> None:
     await service.apply_lead_event(session, tenant, event)

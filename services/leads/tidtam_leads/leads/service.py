@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Request
@@ -23,6 +24,7 @@ from ..pipelines import service as pipelines
 from ..users import service as users
 from . import repository
 from .events import stage_lead_event
+from .repository import LeadRow, LeadView
 from .schemas import (
     LeadCreate,
     LeadCreated,
@@ -37,7 +39,7 @@ READ_ONLY = ("you see this lead because you sent it on; only its owner (or someo
              "manages them) may change it")
 
 
-def _out_data(ctx: RequestContext, row: Any,
+def _out_data(ctx: RequestContext, row: LeadRow,
               label_ids: list[uuid.UUID] | None = None) -> dict[str, Any]:
     data = dict(row)
     data["reason"] = data.pop("status_reason")
@@ -46,16 +48,16 @@ def _out_data(ctx: RequestContext, row: Any,
     return data
 
 
-def to_out(ctx: RequestContext, row: Any, label_ids: list[uuid.UUID] | None = None) -> LeadOut:
+def to_out(ctx: RequestContext, row: LeadRow, label_ids: list[uuid.UUID] | None = None) -> LeadOut:
     return LeadOut.model_validate(_out_data(ctx, row, label_ids))
 
 
 async def load(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID, *,
-               write: bool = False):
+               write: bool = False) -> LeadView:
     """The lead if the caller may see it (404 otherwise); with `write`, locked for the
     change and 403 when the caller only sees it as its sender."""
-    row = await repository.get(session, ctx.tenant, ctx.lead_scope, lead_id, ctx.user_id,
-                               lock=write)
+    row = await repository.get(session, ctx.tenant, ctx.lead_scope, lead_id=lead_id,
+                               viewer=ctx.user_id, lock=write)
     if row is None:
         raise NotFound("no such lead")
     if write and not ctx.lead_scope.may_write(row["owner_id"]):
@@ -64,10 +66,14 @@ async def load(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID, *
 
 
 async def reload_out(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID) -> LeadOut:
-    row = await repository.get(session, ctx.tenant, ctx.lead_scope, lead_id, ctx.user_id)
+    row = await repository.get(session, ctx.tenant, ctx.lead_scope, lead_id=lead_id,
+                               viewer=ctx.user_id)
     if row is None:
         # Moved out of the caller's sight by this very change (sent or transferred away).
-        row = await repository.get(session, ctx.tenant, system_scope(), lead_id, ctx.user_id)
+        row = await repository.get(session, ctx.tenant, system_scope(), lead_id=lead_id,
+                                   viewer=ctx.user_id)
+    if row is None:
+        raise NotFound("no such lead")
     return to_out(ctx, row)
 
 
@@ -125,7 +131,8 @@ async def patch(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
         await catalog.require_source(session, ctx, body.source)
     if body.owner_id is not None and body.owner_id != current["owner_id"]:
         await users.require_active(session, ctx, body.owner_id, "body.owner_id")
-    changed = sorted(k for k, v in values.items() if current[k] != v)
+    was: Mapping[str, object] = current
+    changed = sorted(k for k, v in values.items() if was[k] != v)
     if not changed:
         return to_out(ctx, current)
     row = await repository.update(session, ctx.tenant, lead_id,
