@@ -47,10 +47,10 @@ async def merge(session: AsyncSession, ctx: RequestContext, survivor_id: uuid.UU
     rows = {first: await load(session, ctx, first, write=True),
             second: await load(session, ctx, second, write=True)}
     survivor, gone = rows[survivor_id], rows[from_id]
-    moved = await contacts.move(session, ctx.tenant, from_id, survivor_id)
+    moved = await contacts.move(session, ctx.tenant, from_id=from_id, to_id=survivor_id)
     await outbox.stage_many(session, [contact_event(ctx.tenant, "contact.updated", row,
                                                     changed=["account_id"]) for row in moved])
-    await repository.move_keys(session, ctx.tenant, from_id, survivor_id)
+    await repository.move_keys(session, ctx.tenant, from_id=from_id, to_id=survivor_id)
     filled = {k: gone[k] for k in ("tax_id", "branch", "address", "website", "line_id",
                                    "lat", "lon", "credit_limit", "credit_days",
                                    "bill_discount", "name_en")

@@ -47,7 +47,8 @@ async def check_tax_id(session: AsyncSession, ctx: RequestContext, tax_id: str |
     if not tax_id:
         return
     await repository.lock_tax_id(session, ctx.tenant, tax_id, branch)
-    taken = await repository.with_tax_id(session, ctx.tenant, tax_id, branch, exclude)
+    taken = await repository.with_tax_id(session, ctx.tenant, tax_id=tax_id, branch=branch,
+                                         exclude=exclude)
     if taken:
         seen = [r["id"] for r in taken if ctx.account_scope.may_write(r["owner_id"])]
         where = f" ({seen[0]})" if seen else " (owned by someone you cannot see)"
@@ -106,8 +107,8 @@ async def create(session: AsyncSession, ctx: RequestContext, body: AccountCreate
         await check_tax_id(session, ctx, values["tax_id"], values["branch"], None)
     row = await repository.insert(session, ctx.tenant, {
         "id": account_id or uuid.uuid4(), **values, **derived(values)})
-    await repository.set_keys(session, ctx.tenant, row["id"], None, row["phones"],
-                              row["emails"])
+    await repository.set_keys(session, ctx.tenant, account_id=row["id"], contact_id=None,
+                              phones=row["phones"], emails=row["emails"])
     out = to_out(row)
     await stage_account_event(session, ctx.tenant, "account.created", out)
     return out
@@ -142,8 +143,8 @@ async def patch(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUI
     row = await repository.update(session, ctx.tenant, account_id,
                                   {**{k: values[k] for k in changed}, **derived(merged)})
     if {"phones", "emails"} & set(changed):
-        await repository.set_keys(session, ctx.tenant, account_id, None, row["phones"],
-                                  row["emails"])
+        await repository.set_keys(session, ctx.tenant, account_id=account_id,
+                                  contact_id=None, phones=row["phones"], emails=row["emails"])
     out = to_out(row)
     api_changed = sorted({"location" if k in ("lat", "lon") else k for k in changed})
     await stage_account_event(session, ctx.tenant, "account.updated", out,

@@ -22,7 +22,8 @@ from .schemas import ContactCreate, ContactOut, ContactPage, ContactPatch
 async def _load(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID,
                 contact_id: uuid.UUID, *, write: bool = False):
     await accounts.load(session, ctx, account_id, write=write)
-    row = await repository.get(session, ctx.tenant, account_id, contact_id, lock=write)
+    row = await repository.get(session, ctx.tenant, account_id=account_id,
+                               contact_id=contact_id, lock=write)
     if row is None:
         raise NotFound("no such contact of this account")
     return row
@@ -48,8 +49,9 @@ async def create(session: AsyncSession, ctx: RequestContext, account_id: uuid.UU
     row = await repository.insert(session, ctx.tenant, {
         **body.model_dump(), "id": contact_id or uuid.uuid4(), "account_id": account_id,
         "is_primary": primary})
-    await accounts_repo.set_keys(session, ctx.tenant, account_id, row["id"], row["phones"],
-                                 row["emails"])
+    await accounts_repo.set_keys(session, ctx.tenant, account_id=account_id,
+                                 contact_id=row["id"], phones=row["phones"],
+                                 emails=row["emails"])
     await stage_contact_event(session, ctx.tenant, "contact.created", row)
     return ContactOut.model_validate(dict(row))
 
@@ -82,8 +84,9 @@ async def patch(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUI
     row = await repository.update(session, ctx.tenant, contact_id,
                                   {k: values[k] for k in changed})
     if {"phones", "emails"} & set(changed):
-        await accounts_repo.set_keys(session, ctx.tenant, account_id, contact_id,
-                                     row["phones"], row["emails"])
+        await accounts_repo.set_keys(session, ctx.tenant, account_id=account_id,
+                                     contact_id=contact_id, phones=row["phones"],
+                                     emails=row["emails"])
     await stage_contact_event(session, ctx.tenant, "contact.updated", row, changed=changed)
     return ContactOut.model_validate(dict(row))
 
@@ -92,6 +95,7 @@ async def delete(session: AsyncSession, ctx: RequestContext, account_id: uuid.UU
                  contact_id: uuid.UUID) -> None:
     row = await _load(session, ctx, account_id, contact_id, write=True)
     await repository.delete(session, ctx.tenant, contact_id)
-    await accounts_repo.set_keys(session, ctx.tenant, account_id, contact_id, [], [])
+    await accounts_repo.set_keys(session, ctx.tenant, account_id=account_id,
+                                 contact_id=contact_id, phones=[], emails=[])
     await quota.release(session, ctx.tenant, 1)
     await stage_contact_event(session, ctx.tenant, "contact.deleted", row)

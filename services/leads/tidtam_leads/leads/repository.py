@@ -152,7 +152,7 @@ def _matching_ids(text_: str, digits: str | None, page: tuple | None) -> sa.Sele
     if page is None:
         return sa.select(sa.func.lead_search_ids(text_arg, digits_arg))
     box, scope, after, limit = page
-    owners = None if scope.sees_all else sorted(scope.owner_ids)
+    owners = None if scope.owner_ids is None else sorted(scope.owner_ids)
     return sa.select(sa.func.lead_search_page(
         text_arg, digits_arg, sa.literal(box, sa.Text), sa.literal(owners, sa.ARRAY(sa.Uuid)),
         sa.literal(after[0] if after else None, sa.DateTime(timezone=True)),
@@ -202,7 +202,7 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
     return rows_as(LeadView, (await session.execute(q)).mappings())
 
 
-def _duplicates_query(tenant: TenantId, scope: VisibilityScope, phone: str, email: str,
+def _duplicates_query(tenant: TenantId, scope: VisibilityScope, *, phone: str, email: str,
                       exclude: uuid.UUID) -> tuple[str, list[Any]]:
     # One branch per index (ix_leads_phone, ix_leads_email; both partial on the literal
     # status 'inbox'), so that the plan PostgreSQL caches for this prepared statement (a
@@ -212,7 +212,7 @@ def _duplicates_query(tenant: TenantId, scope: VisibilityScope, phone: str, emai
     # the (tenant_id, status, created_at) index. The branches only fetch matches; the sort
     # and limit come after the union.
     args: list[Any] = [tenant.value, exclude, phone, email.lower()]
-    if scope.sees_all:
+    if scope.owner_ids is None:  # sees all
         visible = ""
     else:
         args.append(sorted(scope.owner_ids))
@@ -229,10 +229,10 @@ def _duplicates_query(tenant: TenantId, scope: VisibilityScope, phone: str, emai
     return sql, args
 
 
-async def duplicates(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
+async def duplicates(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, *,
                      phone: str, email: str, exclude: uuid.UUID) -> list[DuplicateRow]:
     """Open leads the caller can see with the same phone or email."""
-    sql, args = _duplicates_query(tenant, scope, phone, email, exclude)
+    sql, args = _duplicates_query(tenant, scope, phone=phone, email=email, exclude=exclude)
     return rows_as(DuplicateRow, await (await driver(session)).fetch(sql, *args))
 
 

@@ -103,8 +103,8 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
     ), ctx.user_id, detail)
     await repository.set_label(session, ctx.tenant, row["id"], body.label_ids)
     await stage_lead_event(session, ctx.tenant, "lead.created", row)
-    dups = await repository.duplicates(session, ctx.tenant, ctx.lead_scope, d.phone,
-                                       d.email, row["id"])
+    dups = await repository.duplicates(session, ctx.tenant, ctx.lead_scope, phone=d.phone,
+                                       email=d.email, exclude=row["id"])
     data = _out_data(ctx, row, list(dict.fromkeys(body.label_ids)))
     data["possible_duplicates"] = [
         {"id": dup["id"], "name": dup["name"],
