@@ -163,8 +163,8 @@ async def visible_segment(session: AsyncSession, ctx: RequestContext, config: Cu
                           write: bool = False) -> Any:
     """The segment if the caller sees it (404 otherwise); with `write`, 403 unless they
     may change it."""
-    row = await repository.segment(session, ctx.tenant, config.entity, ctx.user_id,
-                                   segment_id, lock=write)
+    row = await repository.segment(session, ctx.tenant, config.entity, viewer=ctx.user_id,
+                                   segment_id=segment_id, lock=write)
     if row is None:
         raise NotFound.on(field, "no such segment")
     if write and not segment_out(ctx, row).editable:

@@ -15,6 +15,7 @@ from crmkit.text import Phone, Text
 from ..thai import Branch, Postcode, TaxId
 
 Kind = Literal["company", "person"]
+MatchReason = Literal["tax_id_branch", "tax_id", "phone", "email", "name"]
 Baht = Annotated[Decimal, BahtAmount("Amount in THB")]
 CreditDays = Annotated[int, JsonIntRange(ge=0, le=3650)]
 
@@ -167,7 +168,7 @@ class DuplicateQuery(_Strict):
 class Duplicate(BaseModel):
     account: AccountOut
     score: int = Field(ge=0, le=100, description="100: certainly the same")
-    reasons: list[Literal["tax_id_branch", "tax_id", "phone", "email", "name"]]
+    reasons: list[MatchReason]
 
 
 class DuplicateList(BaseModel):

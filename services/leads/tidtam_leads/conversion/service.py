@@ -133,7 +133,8 @@ async def apply_merged(session: AsyncSession, tenant: TenantId, data: dict) -> i
     merged = AccountMerged.model_validate(data)
     detail = orjson.dumps({"from_account_id": str(merged.from_id),
                            "account_id": str(merged.id)}).decode()
-    rows = await repository.relink_account(session, tenant, merged.from_id, merged.id, detail)
+    rows = await repository.relink_account(session, tenant, from_account=merged.from_id,
+                                           to_account=merged.id, detail=detail)
     await outbox.stage_many(session, [
         lead_event(tenant, "lead.updated", row, changed=["account_id"]) for row in rows])
     return len(rows)

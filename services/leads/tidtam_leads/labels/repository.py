@@ -12,7 +12,7 @@ from crmkit.db import rows_affected
 from .models import Label
 
 
-def _visible(viewer: uuid.UUID):
+def _visible(viewer: uuid.UUID) -> sa.ColumnElement[bool]:
     return sa.or_(Label.scope == "system", Label.created_by == viewer)
 
 
