@@ -8,6 +8,7 @@ the service.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +21,8 @@ EXCHANGE = "tidtam.events"
 _registry: dict[tuple[str, str], type[BaseModel]] = {}
 
 
-def event_data(type_: str, version: str = "1"):
+def event_data(type_: str, version: str = "1"
+               ) -> Callable[[type[BaseModel]], type[BaseModel]]:
     """Class decorator: register a pydantic model as the `data` of an event type/version."""
 
     def wrap(model: type[BaseModel]) -> type[BaseModel]:

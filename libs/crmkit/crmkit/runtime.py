@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from .config import ServiceSettings
 from .consumer import Consumer
 from .housekeeping import Housekeeper
 from .messaging import Broker
@@ -44,7 +46,16 @@ class EventWorkers:
         return await self.broker.ready_check()
 
 
-def service_lifespan(settings, engine: AsyncEngine,
+class HousekeepingSettings(Protocol):
+    """What housekeeping reads of a process's settings (the gateway's and services')."""
+
+    service_name: str
+    event_retention_days: float
+    housekeeping_seconds: float
+
+
+
+def service_lifespan(settings: ServiceSettings, engine: AsyncEngine,
                      maker: async_sessionmaker[AsyncSession],
                      workers: EventWorkers) -> Callable[[FastAPI], AbstractAsyncContextManager]:
     """Sets what crmkit.deps needs on app.state, runs the workers, disposes the pool."""
@@ -63,7 +74,7 @@ def service_lifespan(settings, engine: AsyncEngine,
     return lifespan
 
 
-def housekeeper(settings, engine: AsyncEngine) -> Housekeeper:
+def housekeeper(settings: HousekeepingSettings, engine: AsyncEngine) -> Housekeeper:
     """The process's housekeeping of the kit's tables, from its settings."""
     return Housekeeper(settings.service_name, engine, settings.event_retention_days,
                        settings.housekeeping_seconds)

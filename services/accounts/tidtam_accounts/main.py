@@ -5,6 +5,7 @@ One process runs the API, the outbox relay and the event consumer (FastAPI lifes
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -51,7 +52,7 @@ def build_app(settings: AccountsSettings | None = None) -> FastAPI:
     service = service_lifespan(settings, engine, maker, workers)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The Revenue Department client's connection pool lives as long as the app.
         async with service(app):
             app.state.rd_lookup = RDLookup(settings)

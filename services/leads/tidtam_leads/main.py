@@ -5,6 +5,7 @@ One process runs the API, the outbox relay and the event consumer (FastAPI lifes
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -50,7 +51,7 @@ def build_app(settings: LeadsSettings | None = None) -> FastAPI:
     service = service_lifespan(settings, engine, maker, workers)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # One pooled client for reads from the accounts service (conversion/client.py).
         async with service(app), http_client(settings.accounts_url,
                                              settings.accounts_timeout) as accounts_http:

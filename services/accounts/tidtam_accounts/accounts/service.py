@@ -4,6 +4,7 @@ live in duplicates.py and merge.py."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Request
@@ -21,6 +22,7 @@ from ..thai import branch_label
 from ..users import service as users
 from . import repository
 from .events import stage_account_event
+from .repository import AccountRow
 from .schemas import AccountCreate, AccountOut, AccountPage, AccountPatch, Anniversary
 from .values import column_values, derived, settle_branch, to_out
 
@@ -29,7 +31,7 @@ CUSTOM = custom.CustomEntity(entity="account", table="accounts", list_path="/api
 
 
 async def load(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID, *,
-               write: bool = False):
+               write: bool = False) -> AccountRow:
     """The account if the caller may see it (404 otherwise, saying where a merged one
     went); with `write`, locked for the change."""
     row = await repository.get(session, ctx.tenant, ctx.account_scope, account_id, lock=write)
@@ -135,7 +137,8 @@ async def patch(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUI
     check_identity(merged["kind"], merged["tax_id"])
     values.update(settle_branch(merged))
     merged.update(values)
-    changed = sorted(k for k, v in values.items() if current[k] != v)
+    was: Mapping[str, object] = current
+    changed = sorted(k for k, v in values.items() if was[k] != v)
     if not changed:
         return to_out(current)
     if {"tax_id", "branch"} & set(changed) and not body.force:

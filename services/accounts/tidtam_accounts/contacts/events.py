@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit import outbox
 from crmkit.context import TenantId
-from crmkit.events import event_data, make_event
+from crmkit.events import CloudEvent, event_data, make_event
 from crmkit.logging import correlation_id
 
 from ..config import SERVICE
@@ -31,7 +31,7 @@ class ContactDeletedV1(ContactOut):
     pass
 
 
-def contact_event(tenant: TenantId, type_: str, row: Any, **extra: Any):
+def contact_event(tenant: TenantId, type_: str, row: Any, **extra: Any) -> CloudEvent:
     data = {**ContactOut.model_validate(dict(row)).model_dump(mode="json"), **extra}
     return make_event(service=SERVICE, type_=type_, tenant_id=tenant.value,
                       subject=str(row["id"]), data=data, sequence=row["version"],

@@ -4,6 +4,7 @@ new contact takes a place in the plan's quota."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,11 +17,12 @@ from ..accounts import service as accounts
 from ..quota import service as quota
 from . import repository
 from .events import stage_contact_event
+from .repository import ContactRow
 from .schemas import ContactCreate, ContactOut, ContactPage, ContactPatch
 
 
 async def _load(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID,
-                contact_id: uuid.UUID, *, write: bool = False):
+                contact_id: uuid.UUID, *, write: bool = False) -> ContactRow:
     await accounts.load(session, ctx, account_id, write=write)
     row = await repository.get(session, ctx.tenant, account_id=account_id,
                                contact_id=contact_id, lock=write)
@@ -76,7 +78,8 @@ async def patch(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUI
                 contact_id: uuid.UUID, body: ContactPatch) -> ContactOut:
     current = await _load(session, ctx, account_id, contact_id, write=True)
     values = {f: getattr(body, f) for f in body.model_fields_set}
-    changed = sorted(k for k, v in values.items() if current[k] != v)
+    was: Mapping[str, object] = current
+    changed = sorted(k for k, v in values.items() if was[k] != v)
     if not changed:
         return ContactOut.model_validate(dict(current))
     if values.get("is_primary") and "is_primary" in changed:

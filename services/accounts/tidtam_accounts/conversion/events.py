@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from crmkit.context import Role
 from crmkit.events import event_data
 
 
@@ -28,7 +29,7 @@ class AccountConversionFailedV1(BaseModel):
 
 class RequestedBy(BaseModel):
     user_id: uuid.UUID
-    role: str
+    role: Role
     team_id: uuid.UUID | None = None
     account_owner_ids: list[uuid.UUID] | None = None
 

@@ -10,6 +10,7 @@ attempt leaves nothing behind (a savepoint); leads may then retry with a new con
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -102,7 +103,7 @@ async def convert(session: AsyncSession, tenant: TenantId, data: dict,
 
 
 async def _answer(session: AsyncSession, tenant: TenantId, type_: str,
-                  req: ConversionRequested, **data) -> None:
+                  req: ConversionRequested, **data: Any) -> None:
     await outbox.stage(session, make_event(
         service=SERVICE, type_=type_, tenant_id=tenant.value, subject=str(req.lead_id),
         data={"conversion_id": req.conversion_id, "lead_id": req.lead_id, **data},

@@ -22,7 +22,7 @@ from crmkit.paging import decode_cursor, next_cursor
 
 from ..accounts import service as accounts
 from . import repository
-from .schemas import TimelinePage
+from .schemas import EntryOut, TimelinePage
 
 # Lead event type -> timeline kind; lead.updated only moves the link (no entry).
 KINDS = {
@@ -48,8 +48,9 @@ async def apply_lead_event(session: AsyncSession, tenant: TenantId, event: Cloud
     account_id = _uuid(data.get("account_id"))
     if account_id is not None:
         account_id = await repository.survivor(session, tenant, account_id)
-    link = await repository.link(session, tenant, lead_id, account_id,
-                                 _uuid(data.get("contact_id")), event.sequence)
+    link = await repository.link(session, tenant, lead_id=lead_id, account_id=account_id,
+                                 contact_id=_uuid(data.get("contact_id")),
+                                 sequence=event.sequence)
     if link.account_id is not None:
         await repository.adopt(session, tenant, lead_id, link.account_id)
     kind = KINDS.get(event.type)
@@ -79,4 +80,4 @@ async def page(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID
     rows = await repository.page(session, ctx.tenant, account_id, limit=limit + 1,
                                  after=after)
     rows, cursor = next_cursor(rows, limit)
-    return TimelinePage(items=[dict(r) for r in rows], next_cursor=cursor)
+    return TimelinePage(items=[EntryOut.model_validate(r) for r in rows], next_cursor=cursor)

@@ -43,11 +43,12 @@ async def source_exists(session: AsyncSession, tenant: TenantId, key: str) -> bo
     ))
 
 
-async def next_position(session: AsyncSession, tenant: TenantId, model) -> int:
-    return await session.scalar(
+async def next_position(session: AsyncSession, tenant: TenantId,
+                        model: type[Source] | type[Reason]) -> int:
+    return (await session.execute(
         sa.select(sa.func.coalesce(sa.func.max(model.position) + 1, 0))
         .where(model.tenant_id == tenant.value)
-    )
+    )).scalar_one()
 
 
 async def list_reasons(session: AsyncSession, tenant: TenantId, kind: str | None) -> list[Reason]:

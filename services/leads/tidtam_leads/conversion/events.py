@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from crmkit.context import Role
 from crmkit.events import event_data
 
 from ..leads.events import LeadData
@@ -24,7 +25,7 @@ class RequestedBy(BaseModel):
     """Who asked: the accounts service acts as this person (their account visibility)."""
 
     user_id: uuid.UUID
-    role: str
+    role: Role
     team_id: uuid.UUID | None = None
     account_owner_ids: list[uuid.UUID] | None = Field(
         description="Owners whose accounts the requester may see; null: every account")

@@ -4,11 +4,12 @@ import uuid
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from crmkit.errors import FieldError, Unprocessable
 from crmkit.fields import Omittable
 
-_EXACTLY_ONE = {"oneOf": [{"required": ["account_id"]}, {"required": ["account"]}]}
+_EXACTLY_ONE: JsonDict = {"oneOf": [{"required": ["account_id"]}, {"required": ["account"]}]}
 
 
 class ConvertIn(BaseModel):

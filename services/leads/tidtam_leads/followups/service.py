@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,13 +12,15 @@ from ..leads import service as leads
 from ..leads.events import stage_lead_event
 from . import repository
 from .events import FollowupData
+from .repository import AuthoredEntryRow
 from .schemas import AuthorOut, EntryOut, FollowupIn
 
 
-def _out(row) -> EntryOut:
-    data = {k: row[k] for k in EntryOut.model_fields if k != "author"}
-    return EntryOut(**data, author=AuthorOut(id=row["author_id"],
-                                             name=row.get("author_name")))
+def _out(row: AuthoredEntryRow) -> EntryOut:
+    fields: Mapping[str, object] = row
+    data = {k: fields[k] for k in EntryOut.model_fields if k != "author"}
+    return EntryOut.model_validate({**data, "author": AuthorOut(
+        id=row["author_id"], name=row.get("author_name"))})
 
 
 async def log(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit import outbox
 from crmkit.context import TenantId
 from crmkit.custom import CustomValuesOut
-from crmkit.events import event_data, make_event
+from crmkit.events import CloudEvent, event_data, make_event
 from crmkit.logging import correlation_id
 
 from ..config import SERVICE
@@ -62,7 +62,7 @@ def lead_data(row: Any) -> dict[str, Any]:
     return out
 
 
-def lead_event(tenant: TenantId, type_: str, row: Any, **extra: Any):
+def lead_event(tenant: TenantId, type_: str, row: Any, **extra: Any) -> CloudEvent:
     return make_event(service=SERVICE, type_=type_, tenant_id=tenant.value,
                       subject=str(row["id"]), data={**lead_data(row), **extra},
                       sequence=row["version"], correlation_id=correlation_id.get())

@@ -165,7 +165,7 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
                q_digits: str | None, label_id: uuid.UUID | None,
                pipeline_id: uuid.UUID | None, stage_id: uuid.UUID | None,
                owner_id: uuid.UUID | None, custom: Sequence[CustomFilter] = (),
-               also_q: tuple[str, str | None] | None = None) -> list[LeadView]:
+               also_q: tuple[str | None, str | None] | None = None) -> list[LeadView]:
     """One page of a box, newest first, keyset on (created_at, id). `custom`: `cf.*`
     filters; `also_q`: a second search that must match too (a segment's)."""
     where = [Lead.tenant_id == tenant.value]

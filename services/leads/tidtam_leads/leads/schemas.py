@@ -3,9 +3,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ModelWrapValidatorHandler, model_validator
+from pydantic.config import JsonDict
 
 from crmkit.custom import CustomValuesIn, CustomValuesOut, CustomValuesPatch
 from crmkit.fields import Email, Omittable
@@ -22,7 +23,7 @@ Potential = Annotated[Decimal, BahtAmount("Expected value in THB")]
 # `name`, `phone` and `email` are required unless the lead is made from an account
 # (`account_id`), which fills what is left out; `contact_id` needs `account_id`. The service
 # checks it (422 naming the field); the schema states it.
-_FROM_ACCOUNT_RULE = {"anyOf": [
+_FROM_ACCOUNT_RULE: JsonDict = {"anyOf": [
     {"required": ["account_id"]},
     {"required": ["name", "phone", "email"], "not": {"required": ["contact_id"]}},
 ]}
@@ -62,7 +63,9 @@ class LeadCreate(BaseModel):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _details_required_without_account(cls, data, handler):
+    def _details_required_without_account(cls, data: Any,
+                                          handler: ModelWrapValidatorHandler[LeadCreate]
+                                          ) -> LeadCreate:
         # Without account_id a body missing name, phone or email is validated as the
         # stricter model, so every missing field is named together with the others' errors.
         if (cls is LeadCreate and isinstance(data, dict) and data.get("account_id") is None

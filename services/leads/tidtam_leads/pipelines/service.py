@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,7 +11,7 @@ from crmkit.errors import Conflict, Forbidden, NotFound
 
 from ..catalog import defaults
 from . import repository
-from .models import Stage
+from .models import Pipeline, Stage
 from .schemas import MAX_EXTRA_PIPELINES, MAX_STAGES, PipelineIn, PipelineOut, StageIn, StageOut
 
 WROTE_CATALOG = "tidtam_leads.wrote_catalog"  # set by catalog.ensure_defaults
@@ -34,7 +35,7 @@ async def create_standard(session: AsyncSession, tenant: TenantId) -> None:
     ])
 
 
-def _out(pipe, stages) -> PipelineOut:
+def _out(pipe: Pipeline, stages: Sequence[Stage]) -> PipelineOut:
     return PipelineOut(id=pipe.id, name=pipe.name, name_en=pipe.name_en,
                        is_standard=pipe.is_standard,
                        stages=[StageOut(id=s.id, name=s.name, name_en=s.name_en,
