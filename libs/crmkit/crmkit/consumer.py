@@ -49,7 +49,8 @@ class Consumer:
     `name` is the queue name, `<service>.<consumer>` (the service prefix is added when
     missing). `concurrency` bounds handlers running at once (1 keeps delivery order)."""
 
-    def __init__(self, name: str, bindings: list[str], sessionmaker: async_sessionmaker,
+    def __init__(self, name: str, bindings: list[str],
+                 sessionmaker: async_sessionmaker[AsyncSession],
                  service: str, *, prefetch: int | None = None,
                  delivery_limit: int | None = None, concurrency: int = 1,
                  retry_delay: float = 0.5, retry_delay_max: float = 10.0):

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -71,7 +72,7 @@ class VisibilityScope:
     def may_write(self, owner_id: uuid.UUID) -> bool:
         return self.owner_ids is None or owner_id in self.owner_ids
 
-    def may_read(self, owner_id: uuid.UUID, senders: list[uuid.UUID] | tuple = ()) -> bool:
+    def may_read(self, owner_id: uuid.UUID, senders: Sequence[uuid.UUID] = ()) -> bool:
         return self.may_write(owner_id) or (
             self.sender_id is not None and self.sender_id in senders
         )

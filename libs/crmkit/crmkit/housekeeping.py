@@ -39,7 +39,7 @@ class Housekeeper:
         self.engine = engine
         self.retention_seconds = retention_days * 86400
         self.every_seconds = every_seconds
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
 
     async def sweep(self) -> dict[str, int]:
         """Delete everything past the retention now; rows deleted, per table."""

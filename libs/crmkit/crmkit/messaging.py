@@ -102,7 +102,7 @@ class Broker:
         self._pub_channel: AbstractChannel | None = None
         self._pub_exchange: AbstractExchange | None = None
         self._pub_lock = asyncio.Lock()
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._reattach = False
 

@@ -20,6 +20,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 from contextlib import suppress
+from typing import Any
 
 import asyncpg
 import sqlalchemy as sa
@@ -47,7 +48,7 @@ def _with_correlation(event: CloudEvent) -> CloudEvent:
     return event
 
 
-def _row(event: CloudEvent) -> dict:
+def _row(event: CloudEvent) -> dict[str, Any]:
     event = _with_correlation(event)
     return {
         "event_id": uuid.UUID(event.id), "event_type": event.type,
@@ -79,7 +80,8 @@ async def stage_many(session: AsyncSession, events: Iterable[CloudEvent]) -> Non
 
 
 class OutboxRelay:
-    def __init__(self, service: str, db: AsyncEngine | async_sessionmaker, broker: Broker,
+    def __init__(self, service: str, db: AsyncEngine | async_sessionmaker[AsyncSession],
+                 broker: Broker,
                  sweep_seconds: float = 2.0, *, batch_size: int = 100,
                  backoff_min: float = 0.5, backoff_max: float = 30.0,
                  publish_timeout: float = 10.0, listen: bool = True):
@@ -101,7 +103,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._stop_event = asyncio.Event()
         self._stopping = False
-        self._tasks: list[asyncio.Task] = []
+        self._tasks: list[asyncio.Task[None]] = []
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -207,7 +209,7 @@ class OutboxRelay:
                      failed=len(failed), published=len(sent), error=failed[0]["b_err"])
         return len(rows), len(failed)
 
-    async def _publish(self, payload: dict) -> str | None:
+    async def _publish(self, payload: dict[str, Any]) -> str | None:
         try:
             event = CloudEvent.model_validate(payload)
             await self.broker.publish(event, timeout=self.publish_timeout)

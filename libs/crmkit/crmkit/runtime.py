@@ -57,7 +57,8 @@ class HousekeepingSettings(Protocol):
 
 def service_lifespan(settings: ServiceSettings, engine: AsyncEngine,
                      maker: async_sessionmaker[AsyncSession],
-                     workers: EventWorkers) -> Callable[[FastAPI], AbstractAsyncContextManager]:
+                     workers: EventWorkers
+                     ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """Sets what crmkit.deps needs on app.state, runs the workers, disposes the pool."""
 
     @asynccontextmanager

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from crmkit import logging as klog
 from crmkit.consumer import Consumer
@@ -25,7 +25,7 @@ from .config import SERVICE, AccountsSettings
 from .lookup.service import RDLookup
 
 
-def routers() -> list:
+def routers() -> list[APIRouter]:
     """The API's routers, in matching order (fixed paths such as `/api/v1/accounts/lookup`
     before `/api/v1/accounts/{id}`). Importing a domain's router also registers its events."""
     from .accounts.router import router as accounts_router

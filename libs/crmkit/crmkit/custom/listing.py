@@ -26,7 +26,7 @@ from ..errors import FieldError, Unprocessable
 from ..web import _explain as explain
 from . import filters as cf
 from .service import CustomEntity, definitions, visible_segment
-from .values import BadValue
+from .values import BadValue, Definition
 
 NOT_FILTERS = ("limit", "cursor", "segment")  # paging, and no segment inside a segment
 
@@ -70,7 +70,8 @@ def _errors(fields: list[FieldError]) -> Unprocessable:
                          fields=fields)
 
 
-def check_filters(params: dict[str, Any], defs: dict, pairs: list[tuple[str, str]], *,
+def check_filters(params: dict[str, Any], defs: dict[str, Definition],
+                  pairs: list[tuple[str, str]], *,
                   prefix: str) -> tuple[dict[str, Any], list[cf.CustomFilter]]:
     """Typed values of the list's own parameters and the parsed `cf.*` filters, or a 422
     naming `<prefix>.<name>` for each one the list would refuse."""

@@ -30,7 +30,7 @@ class ServiceProcess:
         self.env = {**os.environ, **env}
         self.log_path = log_path
         self.ready_path = ready_path
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:

@@ -60,6 +60,11 @@ class SimilarRow(AccountRow):
     name_sim: float
 
 
+# A search's first page straight from account_search_page: owner ids (None: all), the
+# keyset position, the page size.
+SearchPage = tuple[list[uuid.UUID] | None, tuple[datetime, uuid.UUID] | None, int]
+
+
 class TaxIdHolder(TypedDict):
     id: uuid.UUID
     owner_id: uuid.UUID
@@ -157,7 +162,8 @@ async def move_keys(session: AsyncSession, tenant: TenantId, *, from_id: uuid.UU
 
 
 def _matching_ids(tenant: TenantId, text_: str, digits: str | None, keys: Sequence[str],
-                  page: tuple | None = None) -> sa.CompoundSelect | sa.Select:
+                  page: SearchPage | None = None
+                  ) -> sa.CompoundSelect[uuid.UUID] | sa.Select[uuid.UUID]:
     """Ids of accounts whose search text matches, or that have one of `keys` as a phone or
     email, their own or a contact's: one set, so the list fetches each by its key (as an
     OR of the two, it walked the whole tenant). With `page` (owner ids or None, the keyset
@@ -221,7 +227,7 @@ async def similar(session: AsyncSession, tenant: TenantId, scope: VisibilityScop
                    AccountKey.account_id == Account.id,
                    AccountKey.value.in_(list(keys) or [""]))
             .scalar_subquery())
-    found: list[sa.Select] = []
+    found: list[sa.Select[uuid.UUID]] = []
     if tax_id:
         found.append(sa.select(Account.id).where(Account.tenant_id == tenant.value,
                                                  Account.tax_id == tax_id))

@@ -83,7 +83,7 @@ async def _contact(session: AsyncSession, ctx: RequestContext, req: ConversionRe
     return contact_id
 
 
-async def convert(session: AsyncSession, tenant: TenantId, data: dict,
+async def convert(session: AsyncSession, tenant: TenantId, data: dict[str, Any],
                   correlation: str | None = None) -> bool:
     """Handle `lead.conversion_requested`; returns whether it converted (else it failed)."""
     req = ConversionRequested.model_validate(data)

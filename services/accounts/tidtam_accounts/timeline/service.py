@@ -65,7 +65,7 @@ async def apply_lead_event(session: AsyncSession, tenant: TenantId, event: Cloud
         summary={k: data[k] for k in _SUMMARY if data.get(k) is not None})
 
 
-async def apply_merged(session: AsyncSession, tenant: TenantId, data: dict) -> None:
+async def apply_merged(session: AsyncSession, tenant: TenantId, data: dict[str, Any]) -> None:
     """`account.merged` (our own): the merged-away account's leads and entries move to the
     survivor."""
     await repository.move_account(session, tenant, uuid.UUID(str(data["from_id"])),

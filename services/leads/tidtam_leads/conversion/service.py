@@ -87,7 +87,7 @@ async def convert(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID
     return await leads.reload_out(session, ctx, lead_id)
 
 
-async def apply_converted(session: AsyncSession, tenant: TenantId, data: dict) -> bool:
+async def apply_converted(session: AsyncSession, tenant: TenantId, data: dict[str, Any]) -> bool:
     """`account.lead_converted`: link the lead, if the answer is for its current conversion
     (a redelivered, stale or foreign answer is ignored). Returns whether it applied."""
     done = AccountLeadConverted.model_validate(data)
@@ -105,7 +105,7 @@ async def apply_converted(session: AsyncSession, tenant: TenantId, data: dict) -
     return True
 
 
-async def apply_failed(session: AsyncSession, tenant: TenantId, data: dict) -> bool:
+async def apply_failed(session: AsyncSession, tenant: TenantId, data: dict[str, Any]) -> bool:
     """`account.conversion_failed`: the lead shows why; it may be converted again."""
     failed = AccountConversionFailed.model_validate(data)
     lead = await repository.lock(session, tenant, failed.lead_id)
@@ -126,7 +126,7 @@ def _is_current(lead: Any, conversion_id: uuid.UUID) -> bool:
             and lead["conversion_status"] == "converting")
 
 
-async def apply_merged(session: AsyncSession, tenant: TenantId, data: dict) -> int:
+async def apply_merged(session: AsyncSession, tenant: TenantId, data: dict[str, Any]) -> int:
     """`account.merged`: leads of the merged-away account now point at the survivor; each
     moved lead gets a history entry and a `lead.updated` (changed: account_id). One
     set-based statement, however many leads; the events are staged in one executemany."""

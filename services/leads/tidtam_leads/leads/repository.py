@@ -60,6 +60,10 @@ class LeadView(LeadRow):
     label_ids: list[uuid.UUID]
 
 
+# A search's first page straight from lead_search_page: box, scope, keyset position, size.
+SearchPage = tuple[str, VisibilityScope, tuple[datetime, uuid.UUID] | None, int]
+
+
 class DuplicateRow(TypedDict):
     id: uuid.UUID
     name: str
@@ -80,7 +84,7 @@ def readable(scope: VisibilityScope) -> sa.ColumnElement[bool]:
     return cond
 
 
-def label_ids_of(viewer: uuid.UUID) -> sa.ScalarSelect:
+def label_ids_of(viewer: uuid.UUID) -> sa.ScalarSelect[list[uuid.UUID]]:
     """The lead's labels the viewer may see: system ones and their own personal ones."""
     return (
         sa.select(sa.func.coalesce(sa.func.array_agg(LeadLabel.label_id),
@@ -145,7 +149,8 @@ async def update(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
     )).mappings().one())
 
 
-def _matching_ids(text_: str, digits: str | None, page: tuple | None) -> sa.Select:
+def _matching_ids(text_: str, digits: str | None,
+                  page: SearchPage | None) -> sa.Select[uuid.UUID]:
     """Ids of the tenant's leads whose search text matches; with `page` (box, scope, keyset
     position, size) only the first page of the caller's writable ones in that box."""
     text_arg, digits_arg = sa.literal(text_, sa.Text), sa.literal(digits, sa.Text)
