@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..context import RequestContext
 from ..errors import Conflict, Forbidden, NotFound, Unprocessable
 from . import repository
+from .repository import FieldRow, SegmentRow
 from .schemas import (
     MAX_FIELDS,
     CustomFieldCreate,
@@ -50,7 +51,7 @@ async def definitions(session: AsyncSession, ctx: RequestContext, config: Custom
             await repository.value_rules(session, ctx.tenant, config.entity)}
 
 
-def _field_out(row: Any) -> CustomFieldOut:
+def _field_out(row: FieldRow) -> CustomFieldOut:
     return CustomFieldOut.model_validate(dict(row))
 
 
@@ -104,7 +105,7 @@ async def create_field(session: AsyncSession, ctx: RequestContext, config: Custo
 
 
 async def _field_or_404(session: AsyncSession, ctx: RequestContext, config: CustomEntity,
-                        key: str) -> Any:
+                        key: str) -> FieldRow:
     row = await repository.field(session, ctx.tenant, config.entity, key, lock=True)
     if row is None:
         raise NotFound.on("path.key", f"no custom field {key!r}")
@@ -152,7 +153,7 @@ async def delete_field(session: AsyncSession, ctx: RequestContext, config: Custo
 
 # --- segments ------------------------------------------------------------------------------
 
-def segment_out(ctx: RequestContext, row: Any) -> SegmentOut:
+def segment_out(ctx: RequestContext, row: SegmentRow) -> SegmentOut:
     data = dict(row)
     data["editable"] = row["created_by"] == ctx.user_id or (row["shared"] and ctx.is_admin)
     return SegmentOut.model_validate(data)
@@ -160,7 +161,7 @@ def segment_out(ctx: RequestContext, row: Any) -> SegmentOut:
 
 async def visible_segment(session: AsyncSession, ctx: RequestContext, config: CustomEntity,
                           segment_id: uuid.UUID, *, field: str = "path.segment_id",
-                          write: bool = False) -> Any:
+                          write: bool = False) -> SegmentRow:
     """The segment if the caller sees it (404 otherwise); with `write`, 403 unless they
     may change it."""
     row = await repository.segment(session, ctx.tenant, config.entity, viewer=ctx.user_id,

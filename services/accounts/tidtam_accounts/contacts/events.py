@@ -13,6 +13,7 @@ from crmkit.events import CloudEvent, event_data, make_event
 from crmkit.logging import correlation_id
 
 from ..config import SERVICE
+from .repository import ContactRow
 from .schemas import ContactOut
 
 
@@ -31,7 +32,7 @@ class ContactDeletedV1(ContactOut):
     pass
 
 
-def contact_event(tenant: TenantId, type_: str, row: Any, **extra: Any) -> CloudEvent:
+def contact_event(tenant: TenantId, type_: str, row: ContactRow, **extra: Any) -> CloudEvent:
     data = {**ContactOut.model_validate(dict(row)).model_dump(mode="json"), **extra}
     return make_event(service=SERVICE, type_=type_, tenant_id=tenant.value,
                       subject=str(row["id"]), data=data, sequence=row["version"],
@@ -39,5 +40,5 @@ def contact_event(tenant: TenantId, type_: str, row: Any, **extra: Any) -> Cloud
 
 
 async def stage_contact_event(session: AsyncSession, tenant: TenantId, type_: str,
-                              row: Any, **extra: Any) -> None:
+                              row: ContactRow, **extra: Any) -> None:
     await outbox.stage(session, contact_event(tenant, type_, row, **extra))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,7 @@ from crmkit.events import CloudEvent, event_data, make_event
 from crmkit.logging import correlation_id
 
 from ..config import SERVICE
+from .repository import LeadRow
 
 
 class LeadData(BaseModel):
@@ -54,21 +56,21 @@ class LeadUpdatedV1(LeadData):
     changed: list[str]
 
 
-def lead_data(row: Any) -> dict[str, Any]:
-    """A leads row (mapping or ORM) as event data fields."""
-    get = row.__getitem__ if hasattr(row, "__getitem__") else lambda k: getattr(row, k)
-    out = {f: get(f) for f in LeadData.model_fields if f != "reason"}
-    out["reason"] = get("status_reason")
+def lead_data(row: LeadRow) -> dict[str, Any]:
+    """A leads row as event data fields."""
+    fields: Mapping[str, object] = row
+    out = {f: fields[f] for f in LeadData.model_fields if f != "reason"}
+    out["reason"] = row["status_reason"]
     return out
 
 
-def lead_event(tenant: TenantId, type_: str, row: Any, **extra: Any) -> CloudEvent:
+def lead_event(tenant: TenantId, type_: str, row: LeadRow, **extra: Any) -> CloudEvent:
     return make_event(service=SERVICE, type_=type_, tenant_id=tenant.value,
                       subject=str(row["id"]), data={**lead_data(row), **extra},
                       sequence=row["version"], correlation_id=correlation_id.get())
 
 
-async def stage_lead_event(session: AsyncSession, tenant: TenantId, type_: str, row: Any,
+async def stage_lead_event(session: AsyncSession, tenant: TenantId, type_: str, row: LeadRow,
                            **extra: Any) -> None:
     """Stage in the outbox, in the caller's transaction: committed with the change or not
     at all."""
