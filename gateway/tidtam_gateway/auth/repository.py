@@ -72,7 +72,7 @@ async def login_candidates(pool: asyncpg.Pool, email: str) -> list[LoginCandidat
         pool, "SELECT * FROM gateway_login_candidates($1)", email))
 
 
-async def caller_by_user(pool: asyncpg.Pool, tenant_id: uuid.UUID,
+async def caller_by_user(pool: asyncpg.Pool, *, tenant_id: uuid.UUID,
                          user_id: uuid.UUID) -> CallerRow | None:
     rows = await _fetch(pool, "SELECT * FROM gateway_caller($1, $2)", tenant_id, user_id)
     return row_as(CallerRow, rows[0]) if rows else None

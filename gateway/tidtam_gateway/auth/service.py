@@ -51,7 +51,7 @@ async def authenticate(pool: asyncpg.Pool, *, bearer: str | None, api_key: str |
         raise Unauthorized("log in first: send `Authorization: Bearer <token>` from "
                            "/api/v1/auth/token, or an API key", headers=_BEARER)
     tenant_id, user_id = read_access_token(jwt_secret, bearer)
-    row = await repository.caller_by_user(pool, tenant_id, user_id)
+    row = await repository.caller_by_user(pool, tenant_id=tenant_id, user_id=user_id)
     if row is None or not row["active"]:
         raise Unauthorized("this account is deactivated or no longer exists", headers=_BEARER)
     return Caller(

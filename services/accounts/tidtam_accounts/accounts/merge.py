@@ -33,7 +33,7 @@ async def copy(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID
     return await create(session, ctx, AccountCreate.model_validate({**fields, "name": name}))
 
 
-async def merge(session: AsyncSession, ctx: RequestContext, survivor_id: uuid.UUID,
+async def merge(session: AsyncSession, ctx: RequestContext, *, survivor_id: uuid.UUID,
                 from_id: uuid.UUID) -> AccountOut:
     """Move `from_id`'s contacts, phones and emails (and, through `account.merged`, leads'
     links and timeline) to the survivor; `from_id` remains only as a pointer to it."""

@@ -104,4 +104,4 @@ async def merge_accounts(account_id: uuid.UUID, body: MergeIn, ctx: Ctx, db: Db)
     labels and anniversaries move here, empty fields here are filled from it, and leads'
     links and the timeline follow (event `account.merged`); `from_id` then answers 404
     saying where it went. Merging an account into itself is 409."""
-    return await merge.merge(db, ctx, account_id, body.from_id)
+    return await merge.merge(db, ctx, survivor_id=account_id, from_id=body.from_id)

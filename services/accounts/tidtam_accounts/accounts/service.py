@@ -43,7 +43,7 @@ async def load(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID
     return row
 
 
-async def check_tax_id(session: AsyncSession, ctx: RequestContext, tax_id: str | None,
+async def check_tax_id(session: AsyncSession, ctx: RequestContext, *, tax_id: str | None,
                        branch: str | None, exclude: uuid.UUID | None) -> None:
     """409 when another live account has this tax ID and branch (whoever owns it)."""
     if not tax_id:
@@ -106,7 +106,8 @@ async def create(session: AsyncSession, ctx: RequestContext, body: AccountCreate
     values["custom"] = custom.merge(await custom.definitions(session, ctx, CUSTOM), None,
                                     body.custom, creating=True)
     if not body.force:
-        await check_tax_id(session, ctx, values["tax_id"], values["branch"], None)
+        await check_tax_id(session, ctx, tax_id=values["tax_id"], branch=values["branch"],
+                           exclude=None)
     row = await repository.insert(session, ctx.tenant, {
         "id": account_id or uuid.uuid4(), **values, **derived(values)})
     await repository.set_keys(session, ctx.tenant, account_id=row["id"], contact_id=None,
@@ -142,7 +143,8 @@ async def patch(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUI
     if not changed:
         return to_out(current)
     if {"tax_id", "branch"} & set(changed) and not body.force:
-        await check_tax_id(session, ctx, merged["tax_id"], merged["branch"], account_id)
+        await check_tax_id(session, ctx, tax_id=merged["tax_id"], branch=merged["branch"],
+                           exclude=account_id)
     row = await repository.update(session, ctx.tenant, account_id,
                                   {**{k: values[k] for k in changed}, **derived(merged)})
     if {"phones", "emails"} & set(changed):

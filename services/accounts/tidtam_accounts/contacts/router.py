@@ -33,19 +33,20 @@ async def list_contacts(account_id: uuid.UUID, ctx: Ctx, db: Db,
 @router.get("/{contact_id:id}", response_model=ContactOut,
             responses=error_responses(401, 404, 422))
 async def get_contact(account_id: uuid.UUID, contact_id: uuid.UUID, ctx: Ctx, db: Db) -> ContactOut:
-    return await service.get(db, ctx, account_id, contact_id)
+    return await service.get(db, ctx, account_id=account_id, contact_id=contact_id)
 
 
 @router.patch("/{contact_id:id}", response_model=ContactOut,
               responses=error_responses(401, 404, 422))
 async def patch_contact(account_id: uuid.UUID, contact_id: uuid.UUID, body: ContactPatch,
                         ctx: Ctx, db: Db) -> ContactOut:
-    return await service.patch(db, ctx, account_id, contact_id, body)
+    return await service.patch(db, ctx, account_id=account_id, contact_id=contact_id,
+                               body=body)
 
 
 @router.delete("/{contact_id:id}", status_code=204, response_class=Response,
                responses=error_responses(401, 404, 422))
 async def delete_contact(account_id: uuid.UUID, contact_id: uuid.UUID, ctx: Ctx,
                          db: Db) -> Response:
-    await service.delete(db, ctx, account_id, contact_id)
+    await service.delete(db, ctx, account_id=account_id, contact_id=contact_id)
     return Response(status_code=204)

@@ -21,8 +21,8 @@ from .repository import ContactRow
 from .schemas import ContactCreate, ContactOut, ContactPage, ContactPatch
 
 
-async def _load(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID,
-                contact_id: uuid.UUID, *, write: bool = False) -> ContactRow:
+async def _load(session: AsyncSession, ctx: RequestContext, *, account_id: uuid.UUID,
+                contact_id: uuid.UUID, write: bool = False) -> ContactRow:
     await accounts.load(session, ctx, account_id, write=write)
     row = await repository.get(session, ctx.tenant, account_id=account_id,
                                contact_id=contact_id, lock=write)
@@ -58,9 +58,10 @@ async def create(session: AsyncSession, ctx: RequestContext, account_id: uuid.UU
     return ContactOut.model_validate(dict(row))
 
 
-async def get(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID,
+async def get(session: AsyncSession, ctx: RequestContext, *, account_id: uuid.UUID,
               contact_id: uuid.UUID) -> ContactOut:
-    return ContactOut.model_validate(dict(await _load(session, ctx, account_id, contact_id)))
+    row = await _load(session, ctx, account_id=account_id, contact_id=contact_id)
+    return ContactOut.model_validate(dict(row))
 
 
 async def list_page(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID, *,
@@ -74,9 +75,10 @@ async def list_page(session: AsyncSession, ctx: RequestContext, account_id: uuid
                        next_cursor=cursor)
 
 
-async def patch(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID,
+async def patch(session: AsyncSession, ctx: RequestContext, *, account_id: uuid.UUID,
                 contact_id: uuid.UUID, body: ContactPatch) -> ContactOut:
-    current = await _load(session, ctx, account_id, contact_id, write=True)
+    current = await _load(session, ctx, account_id=account_id, contact_id=contact_id,
+                         write=True)
     values = {f: getattr(body, f) for f in body.model_fields_set}
     was: Mapping[str, object] = current
     changed = sorted(k for k, v in values.items() if was[k] != v)
@@ -94,9 +96,10 @@ async def patch(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUI
     return ContactOut.model_validate(dict(row))
 
 
-async def delete(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID,
+async def delete(session: AsyncSession, ctx: RequestContext, *, account_id: uuid.UUID,
                  contact_id: uuid.UUID) -> None:
-    row = await _load(session, ctx, account_id, contact_id, write=True)
+    row = await _load(session, ctx, account_id=account_id, contact_id=contact_id,
+                         write=True)
     await repository.delete(session, ctx.tenant, contact_id)
     await accounts_repo.set_keys(session, ctx.tenant, account_id=account_id,
                                  contact_id=contact_id, phones=[], emails=[])

@@ -61,7 +61,7 @@ async def link(session: AsyncSession, tenant: TenantId, *, lead_id: uuid.UUID,
         LeadLink.tenant_id == tenant.value, LeadLink.lead_id == lead_id))).scalar_one()
 
 
-async def adopt(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
+async def adopt(session: AsyncSession, tenant: TenantId, *, lead_id: uuid.UUID,
                 account_id: uuid.UUID) -> None:
     """The lead's entries from before it had an account now belong to it."""
     await session.execute(sa.update(Entry).where(
@@ -78,7 +78,7 @@ async def append(session: AsyncSession, tenant: TenantId, *, event_id: uuid.UUID
     ).on_conflict_do_nothing(index_elements=[Entry.tenant_id, Entry.event_id]))
 
 
-async def move_account(session: AsyncSession, tenant: TenantId, from_id: uuid.UUID,
+async def move_account(session: AsyncSession, tenant: TenantId, *, from_id: uuid.UUID,
                        to_id: uuid.UUID) -> None:
     for model in (LeadLink, Entry):
         await session.execute(sa.update(model).where(

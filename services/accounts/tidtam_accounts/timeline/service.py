@@ -52,7 +52,7 @@ async def apply_lead_event(session: AsyncSession, tenant: TenantId, event: Cloud
                                  contact_id=_uuid(data.get("contact_id")),
                                  sequence=event.sequence)
     if link.account_id is not None:
-        await repository.adopt(session, tenant, lead_id, link.account_id)
+        await repository.adopt(session, tenant, lead_id=lead_id, account_id=link.account_id)
     kind = KINDS.get(event.type)
     if kind is None:
         return
@@ -68,8 +68,8 @@ async def apply_lead_event(session: AsyncSession, tenant: TenantId, event: Cloud
 async def apply_merged(session: AsyncSession, tenant: TenantId, data: dict[str, Any]) -> None:
     """`account.merged` (our own): the merged-away account's leads and entries move to the
     survivor."""
-    await repository.move_account(session, tenant, uuid.UUID(str(data["from_id"])),
-                                  uuid.UUID(str(data["id"])))
+    await repository.move_account(session, tenant, from_id=uuid.UUID(str(data["from_id"])),
+                                  to_id=uuid.UUID(str(data["id"])))
 
 
 async def page(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID, *,

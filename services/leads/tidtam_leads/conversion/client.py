@@ -58,7 +58,7 @@ class AccountsReader:
         return await self._get(f"/api/v1/accounts/{account_id}", AccountIn, "body.account_id",
                                f"no account {account_id} that you may see")
 
-    async def contact(self, account_id: uuid.UUID, contact_id: uuid.UUID) -> ContactIn:
+    async def contact(self, *, account_id: uuid.UUID, contact_id: uuid.UUID) -> ContactIn:
         return await self._get(f"/api/v1/accounts/{account_id}/contacts/{contact_id}",
                                ContactIn, "body.contact_id",
                                f"account {account_id} has no contact {contact_id}")

@@ -47,7 +47,8 @@ async def details(body: LeadCreate, accounts: AccountsReader) -> Details:
     if body.account_id is None:
         return own_details(body)
     account = await accounts.account(body.account_id)
-    contact = (await accounts.contact(body.account_id, body.contact_id)
+    contact = (await accounts.contact(account_id=body.account_id,
+                                           contact_id=body.contact_id)
                if body.contact_id is not None else None)
     sources = [s for s in (contact, account) if s is not None]
     whose = "the contact and the account have" if contact else "the account has"

@@ -252,7 +252,7 @@ async def set_label(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
     ]).on_conflict_do_nothing())
 
 
-async def unset_label(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
+async def unset_label(session: AsyncSession, tenant: TenantId, *, lead_id: uuid.UUID,
                       label_id: uuid.UUID) -> None:
     await session.execute(sa.delete(LeadLabel).where(
         LeadLabel.tenant_id == tenant.value, LeadLabel.lead_id == lead_id,

@@ -75,10 +75,10 @@ async def patch_lead(lead_id: uuid.UUID, body: LeadPatch, ctx: Ctx, db: Db) -> L
 @router.put("/{lead_id:id}/labels/{label_id}", response_model=LeadOut,
             responses=error_responses(401, 403, 404, 422))
 async def add_label(lead_id: uuid.UUID, label_id: uuid.UUID, ctx: Ctx, db: Db) -> LeadOut:
-    return await service.put_label(db, ctx, lead_id, label_id, True)
+    return await service.put_label(db, ctx, lead_id=lead_id, label_id=label_id, on=True)
 
 
 @router.delete("/{lead_id:id}/labels/{label_id}", response_model=LeadOut,
                responses=error_responses(401, 403, 404, 422))
 async def remove_label(lead_id: uuid.UUID, label_id: uuid.UUID, ctx: Ctx, db: Db) -> LeadOut:
-    return await service.put_label(db, ctx, lead_id, label_id, False)
+    return await service.put_label(db, ctx, lead_id=lead_id, label_id=label_id, on=False)

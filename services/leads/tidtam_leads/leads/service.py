@@ -90,7 +90,8 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
     owner = body.owner_id or ctx.user_id
     if owner != ctx.user_id:
         await users.require_active(session, ctx, owner, "body.owner_id")
-    stage = await pipelines.resolve_stage(session, ctx, body.pipeline_id, body.stage_id)
+    stage = await pipelines.resolve_stage(session, ctx, pipeline_id=body.pipeline_id,
+                                           stage_id=body.stage_id)
     await labels.require_visible(session, ctx, body.label_ids, "body.label_ids")
     detail = {"owner_id": str(owner), "source": body.source}
     if body.account_id:
@@ -164,7 +165,7 @@ async def list_box(session: AsyncSession, ctx: RequestContext, *, request: Reque
     return LeadPage(items=[to_out(ctx, r) for r in rows], next_cursor=cursor)
 
 
-async def put_label(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
+async def put_label(session: AsyncSession, ctx: RequestContext, *, lead_id: uuid.UUID,
                     label_id: uuid.UUID, on: bool) -> LeadOut:
     """System labels change the lead for everyone (write access); a personal label is the
     caller's own note, so seeing the lead is enough."""
@@ -175,5 +176,6 @@ async def put_label(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UU
     if on:
         await repository.set_label(session, ctx.tenant, row["id"], [label_id])
     else:
-        await repository.unset_label(session, ctx.tenant, row["id"], label_id)
+        await repository.unset_label(session, ctx.tenant, lead_id=row["id"],
+                                     label_id=label_id)
     return await reload_out(session, ctx, lead_id)

@@ -29,8 +29,8 @@ async def insert_pipeline(session: AsyncSession, tenant: TenantId, pid: uuid.UUI
     ]).on_conflict_do_nothing())
 
 
-async def insert_stage(session: AsyncSession, tenant: TenantId, pid: uuid.UUID, sid: uuid.UUID,
-                       name: str, name_en: str | None, position: int) -> None:
+async def insert_stage(session: AsyncSession, tenant: TenantId, *, pid: uuid.UUID,
+                       sid: uuid.UUID, name: str, name_en: str | None, position: int) -> None:
     await session.execute(insert(Stage).values(
         tenant_id=tenant.value, id=sid, pipeline_id=pid, name=name, name_en=name_en,
         position=position))

@@ -87,8 +87,8 @@ async def add_stage(session: AsyncSession, ctx: RequestContext, pid: uuid.UUID,
     if count >= MAX_STAGES:
         raise Conflict(f"a pipeline has at most {MAX_STAGES} stages; this one already has "
                        f"{count}")
-    await repository.insert_stage(session, ctx.tenant, pid, uuid.uuid4(), body.name,
-                                  body.name_en, count)
+    await repository.insert_stage(session, ctx.tenant, pid=pid, sid=uuid.uuid4(),
+                                  name=body.name, name_en=body.name_en, position=count)
     await session.flush()
     return await get_pipeline(session, ctx, pid)
 
@@ -105,7 +105,7 @@ class StartStage(NamedTuple):
 _first_stage: dict[tuple[uuid.UUID, uuid.UUID | None], StartStage] = {}
 
 
-async def resolve_stage(session: AsyncSession, ctx: RequestContext,
+async def resolve_stage(session: AsyncSession, ctx: RequestContext, *,
                         pipeline_id: uuid.UUID | None, stage_id: uuid.UUID | None,
                         prefix: str = "body") -> Stage | StartStage:
     """The stage a new lead starts in: given, or the first of the given (else standard)
