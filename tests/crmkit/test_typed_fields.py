@@ -8,7 +8,7 @@ from typing import Annotated
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from crmkit.db import row_as
+from crmkit.db import row_as, rows_as
 from crmkit.fields import Omittable
 from crmkit.text import Text
 
@@ -60,3 +60,6 @@ def test_row_as_names_missing_columns():
     assert row_as(Row, {"id": 1, "name": "a", "extra": 2}) == {"id": 1, "name": "a", "extra": 2}
     with pytest.raises(TypeError, match="Row row lacks name"):
         row_as(Row, {"id": 1})
+    assert rows_as(Row, []) == []
+    with pytest.raises(TypeError, match="Row row lacks name"):
+        rows_as(Row, [{"id": 1}, {"id": 2}])

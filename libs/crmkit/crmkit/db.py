@@ -107,15 +107,24 @@ def row_as(kind: type[R], row: RowLike) -> R:
     """A result row as the repository's typed row (a TypedDict): a plain dict, checked to
     hold every key the type requires, so a query that drifts from its row type fails here,
     not three calls later. (The values' types are the columns'; the driver converts them.)"""
-    required: frozenset[str] = getattr(kind, "__required_keys__", frozenset())
-    missing = required - set(row.keys())
-    if missing:
-        raise TypeError(f"{kind.__name__} row lacks {', '.join(sorted(missing))}")
-    return cast(R, dict(row.items()))
+    data = dict(row.items())
+    _check_keys(kind, data)
+    return cast(R, data)
 
 
 def rows_as(kind: type[R], rows: Iterable[RowLike]) -> list[R]:
-    return [row_as(kind, row) for row in rows]
+    """`row_as` for every row of one result (they share their keys: checked once)."""
+    data = [dict(row.items()) for row in rows]
+    if data:
+        _check_keys(kind, data[0])
+    return cast(list[R], data)
+
+
+def _check_keys(kind: type[object], row: dict[str, Any]) -> None:
+    required: frozenset[str] = getattr(kind, "__required_keys__", frozenset())
+    missing = required - row.keys()
+    if missing:
+        raise TypeError(f"{kind.__name__} row lacks {', '.join(sorted(missing))}")
 
 
 async def rows_affected(session: AsyncSession, stmt: Executable) -> int:
