@@ -28,8 +28,8 @@ class UserCreate(Input):
 
 
 class UserUpdate(Input):
-    """Only the fields sent change. Fields other than `team_id` may not be null
-    (Omittable: left out they are None, an explicit null is a 422)."""
+    """Only the fields sent change. Fields other than `team_id` may not be null:
+    leave a field out to keep it (an explicit null is a 422)."""
 
     email: Omittable[Email] = None
     name: Omittable[Name] = None
