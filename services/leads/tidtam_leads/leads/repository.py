@@ -59,14 +59,14 @@ async def insert(session: AsyncSession, tenant: TenantId, values: dict[str, Any]
 _RETURNING = ", ".join(c.name for c in COLUMNS)
 _INSERT_CREATED = f"""
 WITH lead AS (
-    INSERT INTO leads (tenant_id, id, name, phone, phone_ext, email, company, note, source,
+    INSERT INTO leads (tenant_id, id, name, phone, email, company, note, source,
                        owner_id, pipeline_id, stage_id, potential, custom, account_id,
                        contact_id)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $16::jsonb, $17, $18)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $15::jsonb, $16, $17)
     RETURNING {_RETURNING}
 ), history AS (
     INSERT INTO lead_history (tenant_id, lead_id, kind, author_id, detail)
-    SELECT tenant_id, id, 'created', $14, $15::jsonb FROM lead
+    SELECT tenant_id, id, 'created', $13, $14::jsonb FROM lead
 )
 SELECT * FROM lead"""
 
@@ -78,8 +78,8 @@ async def insert_created(session: AsyncSession, tenant: TenantId, values: dict[s
     conn = await driver(session)
     v = values
     return await conn.fetchrow(
-        _INSERT_CREATED, tenant.value, v["id"], v["name"], v["phone"], v["phone_ext"],
-        v["email"], v["company"], v["note"], v["source"], v["owner_id"], v["pipeline_id"],
+        _INSERT_CREATED, tenant.value, v["id"], v["name"], v["phone"], v["email"],
+        v["company"], v["note"], v["source"], v["owner_id"], v["pipeline_id"],
         v["stage_id"], v["potential"], author_id, orjson.dumps(detail).decode(),
         orjson.dumps(v.get("custom") or {}).decode(), v.get("account_id"),
         v.get("contact_id"))

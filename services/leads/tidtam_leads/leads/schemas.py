@@ -101,8 +101,8 @@ class LeadPatch(BaseModel):
 class LeadOut(BaseModel):
     id: uuid.UUID
     name: str
-    phone: str
-    phone_ext: str | None
+    phone: str = Field(description="E.164, with `;ext=NN` when it has an extension "
+                                   "(e.g. `+6621234567;ext=12`)")
     email: str
     company: str | None
     note: str | None
