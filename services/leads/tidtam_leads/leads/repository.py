@@ -118,6 +118,24 @@ def _matching_ids(text_: str, digits: str | None, page: tuple | None) -> sa.Sele
         sa.literal(after[1] if after else None, sa.Uuid), limit))
 
 
+def in_box(box: str, scope: VisibilityScope,
+           viewer: uuid.UUID) -> list[sa.ColumnElement[bool]]:
+    """The leads in the caller's `box`: for `sent`, those they passed on to someone else."""
+    if box == "sent":
+        return [Lead.sent_by.contains(array([viewer], type_=sa.Uuid)), Lead.owner_id != viewer,
+                readable(scope)]
+    # The read-only leads a caller sent on belong in their Sent box, not here.
+    return [Lead.status == box, writable(scope)]
+
+
+async def box_counts(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
+                     viewer: uuid.UUID, boxes: Sequence[str]) -> dict[str, int]:
+    """How many leads each box holds for the caller, by the lists' own conditions."""
+    q = sa.select(*(sa.func.count().filter(sa.and_(*in_box(box, scope, viewer))).label(box)
+                    for box in boxes)).where(Lead.tenant_id == tenant.value, readable(scope))
+    return dict((await session.execute(q)).mappings().one())
+
+
 async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
                viewer: uuid.UUID, *, box: str, limit: int,
                after: tuple[datetime, uuid.UUID] | None, q_text: str | None,
@@ -127,13 +145,7 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
                also_q: tuple[str, str | None] | None = None) -> list:
     """One page of a box, newest first, keyset on (created_at, id). `custom`: `cf.*`
     filters; `also_q`: a second search that must match too (a segment's)."""
-    where = [Lead.tenant_id == tenant.value]
-    if box == "sent":
-        where += [Lead.sent_by.contains(array([viewer], type_=sa.Uuid)),
-                  Lead.owner_id != viewer, readable(scope)]
-    else:
-        # The read-only leads a caller sent on belong in their Sent box, not here.
-        where += [Lead.status == box, writable(scope)]
+    where = [Lead.tenant_id == tenant.value, *in_box(box, scope, viewer)]
     where += before(Lead.created_at, Lead.id, after)
     # The search goes through lead_search (migration 0005): under RLS no trigram index
     # serves `leads` itself. With nothing else to filter on, one page straight from it.

@@ -24,6 +24,7 @@ from ..users import service as users
 from . import repository
 from .events import stage_lead_event
 from .schemas import (
+    BoxCounts,
     LeadCreate,
     LeadCreated,
     LeadOut,
@@ -152,6 +153,11 @@ async def list_box(session: AsyncSession, ctx: RequestContext, *, request: Reque
                                  **filters)
     rows, cursor = next_cursor(rows, limit)
     return LeadPage(items=[to_out(ctx, r) for r in rows], next_cursor=cursor)
+
+
+async def counts(session: AsyncSession, ctx: RequestContext) -> BoxCounts:
+    return BoxCounts.model_validate(await repository.box_counts(
+        session, ctx.tenant, ctx.lead_scope, ctx.user_id, list(BoxCounts.model_fields)))
 
 
 async def put_label(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
