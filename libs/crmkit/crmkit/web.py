@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match, Mount
+from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from . import logging as klog
@@ -173,8 +174,14 @@ def _serves(routes: Sequence[BaseRoute], scope: Scope) -> bool:
         match, child_scope = route.matches(dict(scope))
         if match is not Match.FULL:
             continue
-        inner = getattr(route.app, "routes", None) if isinstance(route, Mount) else None
-        if inner is None:  # a route, or a mounted app that routes by itself
+        if not isinstance(route, Mount):
+            return True
+        if isinstance(route.app, StaticFiles):  # it refuses all but these with a bare 405
+            if scope["method"] in ("GET", "HEAD"):
+                return True
+            continue
+        inner = getattr(route.app, "routes", None)
+        if inner is None:  # a mounted app that routes (and answers its 405s) by itself
             return True
         if _serves(inner, {**scope, **child_scope}):
             return True
