@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import aio_pika
 import orjson
 import pytest
+from kithelpers import queue_depth
 
 from crmkit.events import CloudEvent
 from crmkit.messaging import ARCHIVE_QUEUE, Broker
@@ -27,16 +28,6 @@ from crmkit.replay import Selection, binding_matches, replay
 ])
 def test_binding_patterns_match_as_the_broker_does(pattern, key, expected):
     assert binding_matches(pattern.split("."), key.split(".")) is expected
-
-
-async def _count(url: str, queue: str) -> int:
-    conn = await aio_pika.connect(url)
-    try:
-        channel = await conn.channel()
-        declared = await channel.declare_queue(queue, passive=True)
-        return declared.declaration_result.message_count
-    finally:
-        await conn.close()
 
 
 async def _drain(url: str, queue: str) -> list[dict]:
@@ -88,10 +79,10 @@ async def test_replay_copies_matching_events_and_keeps_the_archive(make_vhost):
     assert [e["_id"] for e in got] == [events[0].id, events[3].id]  # consumers dedupe on it
     assert all(e["_replay"] is True for e in got)
     for _ in range(50):  # the archive got every message back, in order
-        if await _count(url, ARCHIVE_QUEUE) == 4:
+        if await queue_depth(url, ARCHIVE_QUEUE) == 4:
             break
         await asyncio.sleep(0.1)
-    assert await _count(url, ARCHIVE_QUEUE) == 4
+    assert await queue_depth(url, ARCHIVE_QUEUE) == 4
 
     # again, from the command line: every tenant's events since a time, of two types
     since = datetime(2026, 6, 1, tzinfo=UTC).isoformat()
@@ -106,4 +97,4 @@ async def test_replay_copies_matching_events_and_keeps_the_archive(make_vhost):
 
     with pytest.raises(aio_pika.exceptions.ChannelNotFoundEntity):
         await replay(url, "no-such-queue", Selection())
-    assert await _count(url, ARCHIVE_QUEUE) == 4
+    assert await queue_depth(url, ARCHIVE_QUEUE) == 4
