@@ -34,7 +34,7 @@ async def list_followups(lead_id: uuid.UUID, ctx: Ctx, db: Db,
 @router.get("/followups/{entry_id:int}", response_model=EntryOut,
             responses=error_responses(401, 404, 422))
 async def get_followup(lead_id: uuid.UUID, entry_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
-                       ctx: Ctx, db: Db):
+                       ctx: Ctx, db: Db) -> EntryOut:
     """One entry of the lead's log (its `id` from the list). The log is append-only: PUT,
     PATCH and DELETE here are 405, and the database refuses them too."""
     return await service.get_entry(db, ctx, lead_id, entry_id)

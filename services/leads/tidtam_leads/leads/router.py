@@ -61,7 +61,7 @@ async def list_leads(
 
 
 @router.get("/counts", response_model=BoxCounts, responses=error_responses(401))
-async def box_counts(ctx: Ctx, db: Db):
+async def box_counts(ctx: Ctx, db: Db) -> BoxCounts:
     """How many leads each box holds for the caller, under the same visibility as the
     lists: `inbox`, `sent`, `lost`, `junk` are what `GET /leads?box=…` would list."""
     return await service.counts(db, ctx)
