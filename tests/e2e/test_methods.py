@@ -25,6 +25,10 @@ CASES = [
     ("PUT", "/api/v1/users", "GET, POST"),
     ("DELETE", "/api/v1/settings", "GET, PATCH"),
     ("POST", "/api/v1/me", "GET"),
+    # a literal beside an id: `announce-limits` is not a tenant id
+    ("GET", "/api/v1/tenants/announce-limits", "POST"),
+    ("OPTIONS", "/api/v1/tenants/announce-limits", "POST"),
+    ("DELETE", f"/api/v1/tenants/{LEAD}", "GET, PATCH"),
     ("POST", "/ui/static/app.js", "GET, HEAD"),
 ]
 
