@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
@@ -46,11 +46,19 @@ class SegmentRow(TypedDict):
     updated_at: datetime
 
 
-async def value_rules(session: AsyncSession, tenant: TenantId, entity: str) -> list[Any]:
+class ValueRule(NamedTuple):
+    key: str
+    type: str
+    options: list[dict[str, str]]
+    required: bool
+
+
+async def value_rules(session: AsyncSession, tenant: TenantId,
+                      entity: str) -> list[ValueRule]:
     """(key, type, options, required) of every field (the session's driver connection
     decodes JSONB, as SQLAlchemy set it up)."""
     rows = await (await driver(session)).fetch(_DEFINITIONS, tenant.value, entity)
-    return [(r["key"], r["type"], r["options"], r["required"]) for r in rows]
+    return [ValueRule(r["key"], r["type"], r["options"], r["required"]) for r in rows]
 
 
 async def fields(session: AsyncSession, tenant: TenantId, entity: str) -> list[FieldRow]:

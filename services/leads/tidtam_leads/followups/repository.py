@@ -46,13 +46,39 @@ async def append(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID, ki
     ).returning(*COLUMNS))).mappings().one())
 
 
+def _select(tenant: TenantId, lead_id: uuid.UUID) -> sa.Select[Any]:
+    return (sa.select(*COLUMNS, User.name.label("author_name"))
+            .outerjoin(User, sa.and_(User.tenant_id == HistoryEntry.tenant_id,
+                                     User.id == HistoryEntry.author_id))
+            .where(HistoryEntry.tenant_id == tenant.value, HistoryEntry.lead_id == lead_id))
+
+
 async def entries(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
                   kinds: Sequence[str] | None) -> list[AuthoredEntryRow]:
-    q = (sa.select(*COLUMNS, User.name.label("author_name"))
-         .outerjoin(User, sa.and_(User.tenant_id == HistoryEntry.tenant_id,
-                                  User.id == HistoryEntry.author_id))
-         .where(HistoryEntry.tenant_id == tenant.value, HistoryEntry.lead_id == lead_id))
+    q = _select(tenant, lead_id)
     if kinds:
         q = q.where(HistoryEntry.kind.in_(kinds))
     result = await session.execute(q.order_by(HistoryEntry.id))
     return rows_as(AuthoredEntryRow, result.mappings())
+
+
+async def entry(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
+                entry_id: int) -> AuthoredEntryRow | None:
+    q = _select(tenant, lead_id).where(HistoryEntry.id == entry_id)
+    row = (await session.execute(q)).mappings().one_or_none()
+    return None if row is None else row_as(AuthoredEntryRow, row)
+
+
+async def last_stage_left(session: AsyncSession, tenant: TenantId, *, lead_id: uuid.UUID,
+                          pipeline_id: uuid.UUID) -> uuid.UUID | None:
+    """The stage the lead was in when it last left `pipeline_id` for another pipeline (None
+    if it never did), read from the log, which nothing can rewrite."""
+    detail = HistoryEntry.detail
+    q = (sa.select(detail["from_stage_id"].astext)
+         .where(HistoryEntry.tenant_id == tenant.value, HistoryEntry.lead_id == lead_id,
+                HistoryEntry.kind == "stage_changed",
+                detail["from_pipeline_id"].astext == str(pipeline_id),
+                detail["to_pipeline_id"].astext != str(pipeline_id))
+         .order_by(HistoryEntry.id.desc()).limit(1))
+    found = (await session.execute(q)).scalar_one_or_none()
+    return uuid.UUID(found) if found else None
