@@ -89,6 +89,19 @@ async def driver(session: AsyncSession) -> asyncpg.Connection:
     return raw.driver_connection
 
 
+async def set_tenant(session: AsyncSession, tenant: uuid.UUID | None) -> None:
+    """Scope the session to `tenant` (None: no tenant) from now on: its next transactions,
+    and the one under way if there is one (transaction-local, as at its start). For the
+    operator, whose one transaction may create a tenant and then work inside it."""
+    if tenant is None:
+        session.info.pop("tenant", None)
+    else:
+        session.info["tenant"] = tenant
+    if session.in_transaction():
+        conn = await driver(session)
+        await conn.execute(_SET_TENANT, TENANT_SETTING, "" if tenant is None else str(tenant))
+
+
 @asynccontextmanager
 async def tenant_session(
     maker: async_sessionmaker[AsyncSession], tenant: TenantId | None
