@@ -86,6 +86,11 @@ async def driver(session: AsyncSession) -> asyncpg.Connection:
     the session; nothing else changes (RLS, the tenant setting, the edge commit)."""
     conn = await session.connection()
     raw = await conn.get_raw_connection()
+    if getattr(raw.dbapi_connection, "_transaction", False) is None:
+        # SQLAlchemy's asyncpg adapter sends BEGIN with its first statement. With a tenant,
+        # after_begin's set_config was that statement; without one nothing was sent yet,
+        # and a statement run on the driver now would commit on its own.
+        await conn.exec_driver_sql("SELECT 1")
     return raw.driver_connection
 
 
