@@ -9,7 +9,7 @@ import uuid
 
 import asyncpg
 import pytest
-from leads_support import lead_body, pg_dsn
+from leads_support import lead_body, pg_dsn, run_leads_service
 
 from crmkit.db import create_engine
 from crmkit.housekeeping import Housekeeper
@@ -215,3 +215,47 @@ async def test_follow_ups_pipelines_labels_and_actions_replay(api, tenant, creat
     entries = await _fetchval(leads_db, "SELECT count(*) FROM lead_history WHERE lead_id = $1 "
                                         "AND kind IN ('followup', 'lost')", uuid.UUID(lead["id"]))
     assert entries == 2
+
+
+@pytest.fixture
+def crashing_leads(leads_db, leads_amqp, tmp_path):
+    """`start(failpoint)`: another leads process on the same database that dies (SIGKILL)
+    at that point of every keyed request (crmkit.failpoints)."""
+    from crmkit.testing.process import free_port
+
+    started = []
+
+    def start(failpoint: str):
+        started.append(run_leads_service(
+            leads_db, leads_amqp, log_path=tmp_path / f"{failpoint}.log",
+            TIDTAM_FAILPOINTS=f"{failpoint}=1", TIDTAM_ACCOUNTS_URL=f"http://127.0.0.1:"
+                                                                     f"{free_port()}"))
+        return started[-1]
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+async def test_a_crash_saves_both_the_lead_and_its_key_or_neither(api, tenant, leads_db,
+                                                                  crashing_leads):
+    import httpx
+
+    h = keyed(tenant.headers(tenant.sales1), str(uuid.uuid4()))
+    body = lead_body()
+    for failpoint, saved in [("idempotency.before_commit", 0), ("idempotency.after_commit", 1)]:
+        crashing = crashing_leads(failpoint)
+        async with httpx.AsyncClient(base_url=crashing.url, timeout=30) as client:
+            with pytest.raises(httpx.TransportError):  # the process died under the request
+                await client.post("/api/v1/leads", json=body, headers=h)
+        assert await leads_with_email(leads_db, tenant, body["email"]) == saved, failpoint
+        assert await _fetchval(leads_db, "SELECT count(*) FROM idempotency_keys WHERE "
+                                         "tenant_id = $1 AND key = $2", tenant.id,
+                               h[KEY]) == saved, failpoint
+    # the client, whose answer was lost, retries on a healthy process: the lead the crashed
+    # one committed, not a second
+    retry = await api.post("/api/v1/leads", json=body, headers=h)
+    assert retry.status_code == 201 and retry.headers["idempotent-replayed"] == "true"
+    assert await leads_with_email(leads_db, tenant, body["email"]) == 1
+    assert await _fetchval(leads_db, "SELECT id FROM leads WHERE tenant_id = $1 AND email = $2",
+                           tenant.id, body["email"]) == uuid.UUID(retry.json()["id"])

@@ -41,6 +41,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from . import failpoints
 from .context import TenantId
 from .db import driver, set_tenant, unit_of_work
 from .errors import Unprocessable
@@ -191,8 +192,12 @@ async def idempotent_unit_of_work(
         if key is not None:
             claim = await _claim(session, request, tenant, check_key(key), caller)
         yield session
-        if claim is not None and not claim.recorded:
-            raise RuntimeError("the answer to an idempotent request was not recorded")
+        if claim is not None:
+            if not claim.recorded:
+                raise RuntimeError("the answer to an idempotent request was not recorded")
+            failpoints.hit("idempotency.before_commit")  # tests: a crash with both unsaved
+    if claim is not None:
+        failpoints.hit("idempotency.after_commit")  # tests: both saved, the answer lost
 
 
 def _takes_key(dependant: Dependant) -> bool:
