@@ -237,6 +237,7 @@ def crashing_leads(leads_db, leads_amqp, tmp_path):
         process.stop()
 
 
+@pytest.mark.slow
 async def test_a_crash_saves_both_the_lead_and_its_key_or_neither(api, tenant, leads_db,
                                                                   crashing_leads):
     import httpx

@@ -91,7 +91,7 @@ WHERE tenant_id = $1 AND key = $2"""
 class Replayed(Exception):
     """Raised by the claim when the key already has an answer; IdempotentRoute sends it."""
 
-    def __init__(self, response: Response):
+    def __init__(self, response: Response) -> None:
         super().__init__("replayed")
         self.response = response
 
