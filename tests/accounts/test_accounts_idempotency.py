@@ -7,21 +7,16 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-import asyncpg
 import pytest
 from accounts_support import thai_company
 
-from crmkit.testing.tenants import pg_dsn
+from crmkit.testing.tenants import fetchval
 
 pytestmark = pytest.mark.integration
 
 
 async def _count(accounts_db, sql: str, *args: object) -> int:
-    conn = await asyncpg.connect(pg_dsn(accounts_db.owner_url))
-    try:
-        return await conn.fetchval(sql, *args)
-    finally:
-        await conn.close()
+    return await fetchval(accounts_db.owner_url, sql, *args)
 
 
 async def test_account_contact_and_copy_are_made_once(api, tenant, accounts_db):

@@ -7,12 +7,11 @@ from __future__ import annotations
 import concurrent.futures
 import uuid
 
-import asyncpg
 import httpx
 import pytest
 
 from crmkit.schema import OPERATOR_SCOPE
-from crmkit.testing.tenants import pg_dsn
+from crmkit.testing.tenants import fetchval
 
 from .conftest import PASSWORD, unique_email
 
@@ -24,11 +23,7 @@ def keyed(headers: dict[str, str], key: str | None = None) -> dict[str, str]:
 
 
 async def _fetch(gateway_db, sql: str, *args: object) -> object:
-    conn = await asyncpg.connect(pg_dsn(gateway_db.owner_url))
-    try:
-        return await conn.fetchval(sql, *args)
-    finally:
-        await conn.close()
+    return await fetchval(gateway_db.owner_url, sql, *args)
 
 
 def _tenant_body(email: str) -> dict:

@@ -13,6 +13,7 @@ from leads_support import lead_body, pg_dsn, run_leads_service
 
 from crmkit.db import create_engine
 from crmkit.housekeeping import Housekeeper
+from crmkit.testing.tenants import fetchval
 
 pytestmark = pytest.mark.integration
 
@@ -24,11 +25,7 @@ def keyed(headers: dict[str, str], key: str) -> dict[str, str]:
 
 
 async def _fetchval(leads_db, sql: str, *args: object) -> object:
-    conn = await asyncpg.connect(pg_dsn(leads_db.owner_url))
-    try:
-        return await conn.fetchval(sql, *args)
-    finally:
-        await conn.close()
+    return await fetchval(leads_db.owner_url, sql, *args)
 
 
 async def leads_with_email(leads_db, tenant, email: str) -> int:
