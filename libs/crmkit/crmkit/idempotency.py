@@ -55,6 +55,7 @@ OPERATOR = "operator"
 _KEY = re.compile(r"[\x20-\x7e]{1,255}")
 _CLAIM = "crmkit.idempotency.claim"  # request.scope: the claim the route class records
 
+
 def _string_schema(schema: dict[str, Any]) -> None:
     """Document the header as the string it is (a header is never null), with the rule
     check_key enforces (the handler's own message says what to fix)."""
