@@ -25,7 +25,12 @@ def test_keys_of_1_to_255_printable_ascii_characters(key):
     assert check_key(key) == key
 
 
-@pytest.mark.parametrize("key", ["", "x" * 256, "ไทย", "tab\there", "nul\x00", "del\x7f"])
+def test_spaces_around_a_key_are_not_part_of_it():
+    assert check_key(" 0 ") == "0" and check_key("a b ") == "a b"
+
+
+@pytest.mark.parametrize("key", ["", "   ", "x" * 256, " " + "x" * 255, "ไทย", "tab\there",
+                                 "nul\x00", "del\x7f", "line\n"])
 def test_anything_else_is_422_naming_the_header(key):
     with pytest.raises(Unprocessable) as refused:
         check_key(key)

@@ -5,6 +5,8 @@ tenant exists and its answer recorded after."""
 from __future__ import annotations
 
 import concurrent.futures
+import json
+import socket
 import uuid
 
 import httpx
@@ -107,3 +109,37 @@ def test_the_gateway_documents_the_header_on_its_creating_posts(gw):
         assert header[0]["schema"]["maxLength"] == 255
     login = spec["paths"]["/api/v1/auth/token"]["post"].get("parameters", [])
     assert not [p for p in login if p["name"] == "Idempotency-Key"]
+
+
+def _raw_post(url: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
+    """A POST sent byte for byte (httpx refuses the spaces around a value this test needs);
+    the status and the (de-chunked) body of the answer."""
+    parsed = httpx.URL(url)
+    lines = [f"POST {path} HTTP/1.1", f"Host: {parsed.host}", f"Content-Length: {len(body)}",
+             "Content-Type: application/json", "Connection: close",
+             *[f"{k}: {v}" for k, v in headers.items()]]
+    with socket.create_connection((parsed.host, parsed.port), timeout=30) as sock:
+        sock.sendall("\r\n".join(lines).encode() + b"\r\n\r\n" + body)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, rest = answer.partition(b"\r\n\r\n")
+    if b"transfer-encoding: chunked" not in head.lower():
+        return int(head.split()[1]), rest
+    content = b""
+    while rest:  # the gateway streams: chunked transfer coding
+        size, _, rest = rest.partition(b"\r\n")
+        content, rest = content + rest[:int(size, 16)], rest[int(size, 16) + 2:]
+    return int(head.split()[1]), content
+
+
+def test_the_key_reaches_the_service_unchanged_spaces_around_it_dropped(proxied, make_tenant):
+    gateway, client = proxied
+    t = make_tenant()
+    key = str(uuid.uuid4())
+    seen = client.post("/api/v1/leads", headers=keyed(t.admin, key), json={}).json()
+    assert seen["headers"]["idempotency-key"] == [key]
+    status, body = _raw_post(gateway.url, "/api/v1/leads",
+                             {**t.admin, "Idempotency-Key": f"{key}  "}, b"{}")
+    assert status == 200, body  # not a 503: the proxy could not send the spaces on
+    assert json.loads(body)["headers"]["idempotency-key"] == [key]

@@ -52,7 +52,10 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 TTL_SECONDS = 24 * 3600
 FIELD = f"header.{HEADER}"
 OPERATOR = "operator"
-_KEY = re.compile(r"[\x20-\x7e]{1,255}")
+# Printable ASCII with at least one non-space. Spaces around it are not part of the key
+# (nor of any HTTP field value, RFC 9110 5.5; the gateway does not forward them).
+KEY_PATTERN = r"^[\x20-\x7e]*[\x21-\x7e][\x20-\x7e]*$"
+_KEY = re.compile(KEY_PATTERN)
 _CLAIM = "crmkit.idempotency.claim"  # request.scope: the claim the route class records
 
 
@@ -60,7 +63,7 @@ def _string_schema(schema: dict[str, Any]) -> None:
     """Document the header as the string it is (a header is never null), with the rule
     check_key enforces (the handler's own message says what to fix)."""
     schema.pop("anyOf", None)
-    schema.update(type="string", minLength=1, maxLength=255, pattern="^[\\x20-\\x7e]+$")
+    schema.update(type="string", minLength=1, maxLength=255, pattern=KEY_PATTERN)
 
 
 KeyHeader = Annotated[str | None, Header(
@@ -98,10 +101,13 @@ class Replayed(Exception):
 
 
 def check_key(value: str) -> str:
-    if not _KEY.fullmatch(value):
+    """The key in `value`: 1-255 printable ASCII characters, not all spaces; the spaces
+    around it dropped."""
+    if len(value) > 255 or not _KEY.fullmatch(value):
         raise Unprocessable.on(FIELD, "must be 1 to 255 printable ASCII characters (letters, "
-                                      "digits, punctuation, space); a UUID is a good key")
-    return value
+                                      "digits, punctuation, space), not only spaces; a UUID "
+                                      "is a good key")
+    return value.strip(" ")
 
 
 def fingerprint(method: str, target: str, body: bytes) -> bytes:
