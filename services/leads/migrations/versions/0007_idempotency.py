@@ -1,7 +1,7 @@
 """`idempotency_keys`: the first answer to each `Idempotency-Key` (crmkit.idempotency), per
 tenant under RLS, and the function housekeeping expires them with.
 
-Revision ID: 0006_idempotency
+Revision ID: 0007_idempotency
 """
 
 from alembic import op
@@ -9,8 +9,8 @@ from alembic import op
 from crmkit.migrate import app_role
 from crmkit.schema import create_idempotency_keys, drop_idempotency_keys
 
-revision = "0006_idempotency"
-down_revision = "0005_search"
+revision = "0007_idempotency"
+down_revision = "0006_phone_ext"
 branch_labels = None
 depends_on = None
 
