@@ -82,7 +82,13 @@ async def driver(session: AsyncSession) -> asyncpg.Connection:
     work. Its statements are part of the same transaction, committed or rolled back with
     the session; nothing else changes (RLS, the tenant setting, the edge commit)."""
     conn = await session.connection()
-    return driver_of(await conn.get_raw_connection())
+    raw = await conn.get_raw_connection()
+    if getattr(raw.dbapi_connection, "_transaction", False) is None:
+        # SQLAlchemy's asyncpg adapter sends BEGIN with its first statement. With a tenant,
+        # after_begin's set_config was that statement; without one nothing was sent yet,
+        # and a statement run on the driver now would commit on its own.
+        await conn.exec_driver_sql("SELECT 1")
+    return driver_of(raw)
 
 
 def driver_of(raw: PoolProxiedConnection) -> asyncpg.Connection:
@@ -133,6 +139,19 @@ async def rows_affected(session: AsyncSession, stmt: Executable) -> int:
     if not isinstance(result, CursorResult):  # only DML has a row count
         raise TypeError(f"not a DML statement: {stmt!r}")
     return result.rowcount
+
+
+async def set_tenant(session: AsyncSession, tenant: uuid.UUID | None) -> None:
+    """Scope the session to `tenant` (None: no tenant) from now on: its next transactions,
+    and the one under way if there is one (transaction-local, as at its start). For the
+    operator, whose one transaction may create a tenant and then work inside it."""
+    if tenant is None:
+        session.info.pop("tenant", None)
+    else:
+        session.info["tenant"] = tenant
+    if session.in_transaction():
+        conn = await driver(session)
+        await conn.execute(_SET_TENANT, TENANT_SETTING, "" if tenant is None else str(tenant))
 
 
 @asynccontextmanager

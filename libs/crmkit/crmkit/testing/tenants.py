@@ -30,6 +30,15 @@ def pg_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+async def fetchval(url: str, sql: str, *args: object) -> Any:
+    """One value from a database, on a connection of its own (for a test's checks)."""
+    conn = await asyncpg.connect(pg_dsn(url))
+    try:
+        return await conn.fetchval(sql, *args)
+    finally:
+        await conn.close()
+
+
 @dataclass(frozen=True)
 class Person:
     id: uuid.UUID
