@@ -19,9 +19,10 @@ from crmkit.db import sessionmaker
 from crmkit.web import create_app
 
 from .apikeys.router import router as apikeys_router
+from .auth.cache import CallerCache
 from .auth.router import router as auth_router
 from .config import GatewaySettings
-from .db import auth_pool
+from .db import auth_pool, plain_dsn
 from .db import engine as make_engine
 from .openapi import OpenApiMerger
 from .proxy.router import router as proxy_router
@@ -61,6 +62,8 @@ async def lifespan(app: FastAPI):
     app.state.auth_pool = await auth_pool(settings.gateway_database_url,
                                           settings.auth_pool_size)
     app.state.sessionmaker = sessionmaker(engine)
+    app.state.callers = CallerCache(plain_dsn(settings.gateway_database_url))
+    await app.state.callers.start()
     limits = httpx.Limits(max_connections=settings.proxy_max_connections,
                           max_keepalive_connections=settings.proxy_max_connections)
     timeout = httpx.Timeout(settings.proxy_timeout, connect=settings.proxy_connect_timeout)
@@ -76,6 +79,7 @@ async def lifespan(app: FastAPI):
         yield
     finally:
         await stop_workers(workers)
+        await app.state.callers.stop()
         await app.state.http.aclose()
         await app.state.auth_pool.close()
         await engine.dispose()

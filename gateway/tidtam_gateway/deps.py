@@ -37,7 +37,9 @@ operator_bearer = HTTPBearer(auto_error=False, scheme_name="OperatorToken",
                              description="`TIDTAM_OPERATOR_TOKEN`, for the hosting operator")
 
 
-def get_settings(request: Request) -> GatewaySettings:
+# Every dependency is `async def`: FastAPI runs a plain `def` one in a worker thread, and
+# that hand-off was a fifth of the gateway's CPU per request (py-spy, bench/profile.py).
+async def get_settings(request: Request) -> GatewaySettings:
     return request.app.state.settings
 
 
@@ -48,7 +50,7 @@ async def get_caller(request: Request, settings: Settings,
                      bearer: Annotated[str | None, Depends(oauth2)],
                      api_key: Annotated[str | None, Depends(api_key_header)]) -> Caller:
     return await auth_service.authenticate(
-        request.app.state.auth_pool, bearer=bearer, api_key=api_key,
+        request.app.state.auth_pool, request.app.state.callers, bearer=bearer, api_key=api_key,
         jwt_secret=settings.jwt_secret.get_secret_value(),
     )
 
@@ -56,7 +58,7 @@ async def get_caller(request: Request, settings: Settings,
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
 
 
-def require_admin(caller: CurrentCaller) -> Caller:
+async def require_admin(caller: CurrentCaller) -> Caller:
     if not caller.is_admin:
         raise Forbidden("only a tenant admin may do this")
     return caller
@@ -73,7 +75,7 @@ async def get_db(request: Request, caller: CurrentCaller) -> AsyncIterator[Async
 Db = Annotated[AsyncSession, Depends(get_db, scope="function")]
 
 
-def require_operator(settings: Settings,
+async def require_operator(settings: Settings,
                      creds: Annotated[HTTPAuthorizationCredentials | None,
                                       Depends(operator_bearer)]) -> None:
     expected = settings.operator_token.get_secret_value() if settings.operator_token else ""
