@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import sys
 from contextlib import asynccontextmanager
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
 import sqlalchemy as sa
@@ -26,6 +25,7 @@ from .db import auth_pool, plain_dsn
 from .db import engine as make_engine
 from .openapi import OpenApiMerger
 from .proxy.router import router as proxy_router
+from .proxy.service import client_session
 from .settings.router import router as settings_router
 from .teams.router import router as teams_router
 from .tenants.router import router as tenants_router
@@ -64,14 +64,11 @@ async def lifespan(app: FastAPI):
     app.state.sessionmaker = sessionmaker(engine)
     app.state.callers = CallerCache(plain_dsn(settings.gateway_database_url))
     await app.state.callers.start()
-    limits = httpx.Limits(max_connections=settings.proxy_max_connections,
-                          max_keepalive_connections=settings.proxy_max_connections)
-    timeout = httpx.Timeout(settings.proxy_timeout, connect=settings.proxy_connect_timeout)
-    # A jar that keeps nothing: the pool is shared by every caller, so a Set-Cookie from a
-    # service must not go back to it on other people's requests.
-    no_cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
-    app.state.http = httpx.AsyncClient(limits=limits, timeout=timeout, follow_redirects=False,
-                                       cookies=no_cookies)
+    app.state.proxy = client_session(
+        max_connections=settings.proxy_max_connections, idle_seconds=settings.proxy_idle_seconds,
+        connect_timeout=settings.proxy_connect_timeout, read_timeout=settings.proxy_timeout)
+    # The merged OpenAPI document's reads of the services' own (not a hot path).
+    app.state.http = httpx.AsyncClient(timeout=settings.proxy_timeout, follow_redirects=False)
     app.state.openapi = OpenApiMerger(app, app.state.http, settings)
     workers = await start_workers(settings, engine)
     app.state.workers = workers
@@ -81,6 +78,7 @@ async def lifespan(app: FastAPI):
         await stop_workers(workers)
         await app.state.callers.stop()
         await app.state.http.aclose()
+        await app.state.proxy.close()
         await app.state.auth_pool.close()
         await engine.dispose()
 

@@ -37,7 +37,7 @@ async def _forward(name: str, request: Request, caller, settings) -> object:
                                     ttl=settings.context_ttl,
                                     correlation_id=correlation_id.get())
     return await service.forward(
-        request.app.state.http, service=name, base_url=service_url(settings, name),
+        request.app.state.proxy, service=name, base_url=service_url(settings, name),
         request=request, context=context, cid=correlation_id.get() or "",
     )
 
