@@ -1,7 +1,7 @@
 """Where a process spends its time: py-spy samples while a benchmark phase runs, summed
 into the top functions by share (self time, and time with callees).
 
-    .venv/bin/python bench/profile.py <py-spy raw file> [top]
+    .venv/bin/python bench/pyspy.py <py-spy raw file> [top]
 
 `bench/load.py --profile` records the gateway and the leads service during the create
 line (py-spy attaches to a running process: it needs root or ptrace permission).
@@ -40,6 +40,12 @@ def _name(frame: str) -> str:
     return f"{m['fn']} ({path})"
 
 
+# Leaves where a thread waits (idle worker threads of the thread pool); not CPU.
+_IDLE = ("Condition.wait (threading.py)", "Queue.get (queue.py)", "Event.wait (threading.py)")
+# The event loop's own frame: uvloop's C code runs under it (I/O, HTTP parsing, callbacks).
+_LOOP = {"Runner.run (asyncio/runners.py)": "event loop: uvloop I/O, httptools parsing"}
+
+
 def summarise(raw: Path, top: int = 15) -> list[str]:
     """Lines: share of samples per function, self and inclusive, the largest first."""
     own: Counter[str] = Counter()
@@ -51,8 +57,9 @@ def summarise(raw: Path, top: int = 15) -> list[str]:
             continue
         n = int(count)
         frames = [_name(f) for f in stack.split(";") if f.strip()]
-        if not frames:
+        if not frames or frames[-1] in _IDLE:
             continue
+        frames[-1] = _LOOP.get(frames[-1], frames[-1])
         total += n
         own[frames[-1]] += n
         for name in set(frames):
@@ -61,10 +68,8 @@ def summarise(raw: Path, top: int = 15) -> list[str]:
         return ["    (no samples: was py-spy allowed to attach?)"]
     lines = [f"    {total} samples; self time:"]
     lines += [f"    {100 * n / total:5.1f}%  {name}" for name, n in own.most_common(top)]
-    lines.append("    with callees (frames of our code and the libraries it calls):")
-    ours = [(k, v) for k, v in inclusive.most_common() if not k.startswith(
-        ("<module>", "run (", "run_forever", "_run_once", "_run (", "main (", "__call__ (",
-         "app (", "wrapped_app", "handle ("))]
+    lines.append("    our functions, with what they call:")
+    ours = [(k, v) for k, v in inclusive.most_common() if "tidtam_" in k or "crmkit/" in k]
     lines += [f"    {100 * n / total:5.1f}%  {name}" for name, n in ours[:top]]
     return lines
 
