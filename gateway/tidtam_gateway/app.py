@@ -20,6 +20,7 @@ from crmkit.web import create_app
 from .apikeys.router import router as apikeys_router
 from .auth.cache import CallerCache
 from .auth.router import router as auth_router
+from .auth.tokens import VerifiedTokens
 from .config import GatewaySettings
 from .db import auth_pool, plain_dsn
 from .db import engine as make_engine
@@ -64,6 +65,7 @@ async def lifespan(app: FastAPI):
     app.state.sessionmaker = sessionmaker(engine)
     app.state.callers = CallerCache(plain_dsn(settings.gateway_database_url))
     await app.state.callers.start()
+    app.state.tokens = VerifiedTokens(settings.jwt_secret.get_secret_value())
     app.state.proxy = client_session(
         max_connections=settings.proxy_max_connections, idle_seconds=settings.proxy_idle_seconds,
         connect_timeout=settings.proxy_connect_timeout, read_timeout=settings.proxy_timeout)

@@ -46,13 +46,12 @@ async def get_settings(request: Request) -> GatewaySettings:
 Settings = Annotated[GatewaySettings, Depends(get_settings)]
 
 
-async def get_caller(request: Request, settings: Settings,
+async def get_caller(request: Request,
                      bearer: Annotated[str | None, Depends(oauth2)],
                      api_key: Annotated[str | None, Depends(api_key_header)]) -> Caller:
-    return await auth_service.authenticate(
-        request.app.state.auth_pool, request.app.state.callers, bearer=bearer, api_key=api_key,
-        jwt_secret=settings.jwt_secret.get_secret_value(),
-    )
+    state = request.app.state
+    return await auth_service.authenticate(state.auth_pool, state.callers, state.tokens,
+                                           bearer=bearer, api_key=api_key)
 
 
 CurrentCaller = Annotated[Caller, Depends(get_caller)]

@@ -13,7 +13,7 @@ from . import repository
 from .cache import CallerCache
 from .caller import Caller
 from .passwords import verify_password
-from .tokens import hash_api_key, is_api_key, issue_access_token, read_access_token
+from .tokens import VerifiedTokens, hash_api_key, is_api_key, issue_access_token
 
 _BEARER = {"WWW-Authenticate": "Bearer"}
 
@@ -44,8 +44,8 @@ async def login(pool: asyncpg.Pool, *, email: str, password: str, secret: str,
     raise Unauthorized("wrong email or password", code="invalid_credentials", headers=_BEARER)
 
 
-async def authenticate(pool: asyncpg.Pool, cache: CallerCache, *, bearer: str | None,
-                       api_key: str | None, jwt_secret: str) -> Caller:
+async def authenticate(pool: asyncpg.Pool, cache: CallerCache, tokens: VerifiedTokens, *,
+                       bearer: str | None, api_key: str | None) -> Caller:
     """The caller, from the cache when it holds them (invalidated by every change to the
     rows it is built from, auth/cache.py), else from the database."""
     if api_key or (bearer and is_api_key(bearer)):
@@ -54,7 +54,7 @@ async def authenticate(pool: asyncpg.Pool, cache: CallerCache, *, bearer: str | 
     if not bearer:
         raise Unauthorized("log in first: send `Authorization: Bearer <token>` from "
                            "/api/v1/auth/token, or an API key", headers=_BEARER)
-    tenant_id, user_id = read_access_token(jwt_secret, bearer)
+    tenant_id, user_id = tokens.read(bearer)
     return await cache.get(("user", tenant_id, user_id),
                            lambda: _by_user(pool, tenant_id, user_id))
 
