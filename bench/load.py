@@ -11,7 +11,8 @@ missing) and prints, each line with the generator's own CPU:
 3. gateway overhead: the same create and list via the gateway and directly on the leads
    service with a context signed by the bench, p50;
 4. commit → an external queue bound to `lead.#` receives the event, at 200 creates/s;
-5. list Inbox (50 rows) under `own` visibility at N leads (seeded with COPY), concurrency 32;
+5. list Inbox (50 rows) under `own` visibility at N leads (seeded with COPY), concurrency 32,
+   and two searches at concurrency 1 (a common term, and one lead's email);
 6. the create line again with TIDTAM_WORKERS=2 (a second, fresh system).
 With --profile, py-spy samples the gateway and the leads service during line 1 and prints
 their top functions (bench/pyspy.py).
@@ -30,6 +31,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import aio_pika
 import asyncpg
@@ -237,6 +239,12 @@ def full_run(system: System, args: argparse.Namespace) -> None:
     loadgen.run(system.gateway.url, inbox, concurrency=8, seconds=2)  # warm-up
     listed = loadgen.run(system.gateway.url, inbox, concurrency=32, seconds=args.seconds)
     line(f"list Inbox, concurrency 32 ({TARGETS['list']})", listed)
+    search = Shape("GET", INBOX + "&q=" + quote("ทดสอบ 4"), sales)
+    line("search q='ทดสอบ 4', concurrency 1",
+         loadgen.run(system.gateway.url, search, concurrency=1, seconds=args.seconds / 2))
+    rare = Shape("GET", INBOX + "&q=" + quote(f"seed{args.leads // 2}@"), sales)  # the trigram case
+    line("search one lead's email, concurrency 1",
+         loadgen.run(system.gateway.url, rare, concurrency=1, seconds=args.seconds / 2))
     mine = direct_headers(system, tenant_id, users[0])
     overhead(system, "list", inbox, Shape("GET", INBOX, mine), args.seconds / 2)
 

@@ -57,6 +57,12 @@ async def get_caller(request: Request,
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
 
 
+async def caller_of(request: Request) -> Caller:
+    """`get_caller` called directly, for routes that skip FastAPI's dependency solving (the
+    proxy: the gateway's hottest path). The same schemes read the same headers."""
+    return await get_caller(request, await oauth2(request), await api_key_header(request))
+
+
 async def require_admin(caller: CurrentCaller) -> Caller:
     if not caller.is_admin:
         raise Forbidden("only a tenant admin may do this")
