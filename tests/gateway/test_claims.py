@@ -104,3 +104,13 @@ def test_settings_refuse_dev_secrets_outside_development(monkeypatch):
     given = GatewaySettings(env="development", operator_token="mine")
     assert not given.operator_token_generated
     assert given.operator_token.get_secret_value() == "mine"
+
+
+def test_the_proxy_forgets_idle_connections_before_the_services_close_them(monkeypatch):
+    for name in ("TIDTAM_PROXY_IDLE_SECONDS", "TIDTAM_KEEP_ALIVE_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    assert GatewaySettings().proxy_idle_seconds < GatewaySettings().keep_alive_seconds
+    assert GatewaySettings(proxy_idle_seconds=4.5, keep_alive_seconds=5).proxy_idle_seconds
+    with pytest.raises(ValueError, match="TIDTAM_PROXY_IDLE_SECONDS .* must be below "
+                                         "TIDTAM_KEEP_ALIVE_SECONDS"):
+        GatewaySettings(proxy_idle_seconds=5, keep_alive_seconds=5)
