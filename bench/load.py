@@ -272,7 +272,7 @@ def with_system(body: Callable[[System], None], env: dict[str, str] | None = Non
         vhost = f"tidtam_bench_{uuid.uuid4().hex[:8]}"
         system = System(servers.db_url, servers.new_vhost(vhost), tag="bench", extra_env=env)
         try:
-            system.start()
+            system.start(ready_timeout=180)  # the machine may be busy
             body(system)
         finally:
             system.stop()

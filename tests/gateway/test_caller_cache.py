@@ -31,15 +31,22 @@ def two_gateways(start_gateway, echo_upstream):
         yield a, via_a, b, via_b
 
 
+def _user_made_through_a(two_gateways, role: str = "sales"):
+    """(tenant, the new user's id, their auth headers), made through gateway A."""
+    a, via_a, _b, _via_b = two_gateways
+    tenant = create_tenant(via_a, a)
+    uid, _email, headers = tenant.add_user(role)
+    return tenant, uid, headers
+
+
 def _pg(url: str) -> str:
     return url.replace("postgresql+asyncpg", "postgresql")
 
 
 @pytest.mark.e2e
 def test_deactivated_through_a_is_refused_by_b_on_the_next_request(two_gateways):
-    a, via_a, _b, via_b = two_gateways
-    t = create_tenant(via_a, a)
-    uid, _email, headers = t.add_user()
+    _a, via_a, _b, via_b = two_gateways
+    t, uid, headers = _user_made_through_a(two_gateways)
     for _ in range(3):  # B now holds the caller
         assert via_b.get("/api/v1/me", headers=headers).status_code == 200
     assert via_a.delete(f"/api/v1/users/{uid}", headers=t.admin).status_code == 200
@@ -54,9 +61,8 @@ def test_deactivated_through_a_is_refused_by_b_on_the_next_request(two_gateways)
 
 @pytest.mark.e2e
 def test_role_and_team_changes_through_a_show_on_b_at_once(two_gateways):
-    a, via_a, _b, via_b = two_gateways
-    t = create_tenant(via_a, a)
-    uid, _email, headers = t.add_user("sales")
+    _a, via_a, _b, via_b = two_gateways
+    t, uid, headers = _user_made_through_a(two_gateways)
     assert via_b.get("/api/v1/users", headers=headers).status_code == 403
     assert via_a.patch(f"/api/v1/users/{uid}", headers=t.admin,
                        json={"role": "admin"}).status_code == 200
@@ -72,9 +78,8 @@ def test_role_and_team_changes_through_a_show_on_b_at_once(two_gateways):
 
 @pytest.mark.e2e
 def test_a_settings_change_through_a_is_in_bs_next_context(two_gateways):
-    a, via_a, b, via_b = two_gateways
-    t = create_tenant(via_a, a)
-    _uid, _email, headers = t.add_user("sales")
+    _a, via_a, b, via_b = two_gateways
+    t, _uid, headers = _user_made_through_a(two_gateways)
 
     def scope_seen_by_leads():
         seen = via_b.get("/api/v1/leads", headers=headers).json()["headers"]
@@ -102,9 +107,8 @@ async def test_a_lost_listener_drops_the_cache_so_a_missed_change_still_counts(
     """A change whose NOTIFY B cannot have heard (made with triggers off, while B's LISTEN
     connection was being replaced) still takes effect on B: losing the connection empties the
     cache. Without the loss, the same silent change would not (the control)."""
-    a, via_a, _b, via_b = two_gateways
-    t = create_tenant(via_a, a)
-    uid, _email, headers = t.add_user()
+    _a, _via_a, _b, via_b = two_gateways
+    _t, uid, headers = _user_made_through_a(two_gateways)
     owner = await asyncpg.connect(_pg(gateway_db.owner_url))
     try:
         await owner.execute("SET session_replication_role = replica")  # no triggers: no NOTIFY
