@@ -1,5 +1,5 @@
 """The load generator: wrk (C, a few percent of one core) when it is installed, else a
-Python one on aiohttp, which costs far more CPU on the same two cores as the system under
+Python one on httpx, which costs far more CPU on the same two cores as the system under
 test, so its figures are lower bounds. Either way each line says what the generator itself
 used, as a share of one core.
 
@@ -19,6 +19,8 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+import httpx
 
 WRK = shutil.which("wrk")
 LUA = Path(__file__).with_name("wrk.lua")
@@ -59,7 +61,7 @@ def describe() -> str:
         version = subprocess.run([WRK, "-v"], capture_output=True, text=True)
         first = (version.stdout or version.stderr).splitlines()[:1]
         return f"wrk ({first[0].strip() if first else WRK}) with bench/wrk.lua"
-    return ("the Python generator (aiohttp): wrk is not installed, and this one spends a "
+    return ("the Python generator (httpx): wrk is not installed, and this one spends a "
             "large share of the same CPU the system under test needs, so rates are lower "
             "bounds; `make bench` installs wrk where it can (root with apt-get)")
 
@@ -112,14 +114,13 @@ def percentile(values: list[float], p: float) -> float:
 
 
 async def _python(base_url: str, shape: Shape, concurrency: int, seconds: float) -> Result:
-    import aiohttp  # imported here: with wrk the bench needs none of it
     latencies: list[float] = []
     failures: list[str] = []
     run_id = uuid.uuid4().hex[:8]
     counter = iter(range(10**9))
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-    connector = aiohttp.TCPConnector(limit=concurrency)
-    async with aiohttp.ClientSession(base_url, connector=connector) as session:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as client:
         start = time.perf_counter()
         deadline = start + seconds
 
@@ -127,12 +128,11 @@ async def _python(base_url: str, shape: Shape, concurrency: int, seconds: float)
             while time.perf_counter() < deadline:
                 body = lead_body(next(counter), run_id) if shape.body == "lead" else None
                 t0 = time.perf_counter()
-                async with session.request(shape.method, shape.path, headers=shape.headers,
-                                           json=body) as r:
-                    await r.read()
-                    latencies.append(time.perf_counter() - t0)
-                    if r.status >= 400:
-                        failures.append(f"{r.status}")
+                r = await client.request(shape.method, shape.path, headers=shape.headers,
+                                         json=body)
+                latencies.append(time.perf_counter() - t0)
+                if r.status_code >= 400:
+                    failures.append(f"{r.status_code} {r.text[:200]}")
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - start

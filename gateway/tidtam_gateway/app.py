@@ -7,7 +7,6 @@ import logging
 import sys
 from contextlib import asynccontextmanager
 
-import httpx
 import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
@@ -69,9 +68,7 @@ async def lifespan(app: FastAPI):
     app.state.proxy = client_session(
         max_connections=settings.proxy_max_connections, idle_seconds=settings.proxy_idle_seconds,
         connect_timeout=settings.proxy_connect_timeout, read_timeout=settings.proxy_timeout)
-    # The merged OpenAPI document's reads of the services' own (not a hot path).
-    app.state.http = httpx.AsyncClient(timeout=settings.proxy_timeout, follow_redirects=False)
-    app.state.openapi = OpenApiMerger(app, app.state.http, settings)
+    app.state.openapi = OpenApiMerger(app, app.state.proxy, settings)
     workers = await start_workers(settings, engine)
     app.state.workers = workers
     try:
@@ -79,8 +76,7 @@ async def lifespan(app: FastAPI):
     finally:
         await stop_workers(workers)
         await app.state.callers.stop()
-        await app.state.http.aclose()
-        await app.state.proxy.close()
+        await app.state.proxy.aclose()
         await app.state.auth_pool.close()
         await engine.dispose()
 
