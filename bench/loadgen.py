@@ -119,7 +119,8 @@ async def _python(base_url: str, shape: Shape, concurrency: int, seconds: float)
     run_id = uuid.uuid4().hex[:8]
     counter = iter(range(10**9))
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency,
+                          keepalive_expiry=1.0)  # below the gateway's keep-alive
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as client:
         start = time.perf_counter()
         deadline = start + seconds
