@@ -3,7 +3,7 @@ caller's context, forward. Documented in OpenAPI by the owning service's own spe
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -53,7 +53,7 @@ async def _forward(request: Request, owner: Callable[[Request], str]) -> Respons
     )
 
 
-def _make_handler(name: str):
+def _make_handler(name: str) -> Callable[[Request], Awaitable[Response]]:
     async def proxy(request: Request) -> Response:
         return await _forward(request, lambda _request: name)
 
@@ -75,7 +75,7 @@ async def proxy_by_entity(request: Request) -> Response:
     return await _forward(request, owner_of_entity)
 
 
-def _add(prefix: str, handler) -> None:
+def _add(prefix: str, handler: Callable[[Request], Awaitable[Response]]) -> None:
     router.add_route(prefix, handler, methods=METHODS, include_in_schema=False)
     router.add_route(prefix + "/{path:path}", handler, methods=METHODS, include_in_schema=False)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import asyncpg
 from sqlalchemy import MetaData, event
@@ -73,7 +74,7 @@ def create_engine(url: str, *, pool_size: int = 16, max_overflow: int = 0) -> As
     return engine
 
 
-def _refuse_closed(dbapi_connection, _record, _proxy) -> None:
+def _refuse_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
     if dbapi_connection.driver_connection.is_closed():
         # The pool discards it and checks out (or opens) another.
         raise DisconnectionError("the server closed this pooled connection")
