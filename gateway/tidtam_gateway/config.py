@@ -6,7 +6,7 @@ import ipaddress
 import secrets
 from typing import Annotated, Literal, Self, get_args
 
-from pydantic import NonNegativeInt, PositiveInt, SecretStr, field_validator, model_validator
+from pydantic import Field, NonNegativeInt, PositiveInt, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from crmkit.config import (
@@ -44,6 +44,10 @@ class GatewaySettings(KitSettings):
     proxy_connect_timeout: float = 3.0
     proxy_timeout: float = 30.0
     proxy_max_connections: int = 200
+    # Seconds the proxy keeps an idle connection to a service for reuse: below the
+    # services' TIDTAM_KEEP_ALIVE_SECONDS, or the service may close one as a request goes
+    # down it (proxy/service.py).
+    proxy_idle_seconds: float = Field(2.0, gt=0)
     outbox_sweep_seconds: float = 2.0
     # Login throttle (auth/throttle.py): attempts that did not log in, per email and per
     # client address, within a window that starts at the first of them.
@@ -78,6 +82,15 @@ class GatewaySettings(KitSettings):
 
     def contact_limit(self, plan: Plan) -> int | None:
         return self.plan_contact_limits[plan]
+
+    @model_validator(mode="after")
+    def _idle_below_keep_alive(self) -> Self:
+        if self.proxy_idle_seconds >= self.keep_alive_seconds:
+            raise ValueError(
+                f"TIDTAM_PROXY_IDLE_SECONDS ({self.proxy_idle_seconds}) must be below "
+                f"TIDTAM_KEEP_ALIVE_SECONDS ({self.keep_alive_seconds}), the services' "
+                "keep-alive: a connection kept longer may be closed as a request goes down it")
+        return self
 
     @model_validator(mode="after")
     def _operator_token(self) -> Self:
