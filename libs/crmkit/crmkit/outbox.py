@@ -126,9 +126,6 @@ class OutboxRelay:
                     await task
         self._tasks = []
 
-    def wake(self) -> None:
-        self._wake.set()
-
     # --- the loop -----------------------------------------------------------------------
 
     async def _run(self) -> None:

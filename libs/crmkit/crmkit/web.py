@@ -14,8 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette._utils import get_route_path
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from . import logging as klog
 from . import routing as _routing  # noqa: F401  (registers the `:id` path convertor)
@@ -155,12 +155,12 @@ def allowed_methods(request: Request) -> list[str]:
     """Every method some route serves at this path. Starlette's own 405 names only the first
     route whose path matched, but FastAPI makes one route per method, so GET and POST on the
     same path would each advertise only themselves."""
-    path = get_route_path(request.scope)
     methods: set[str] = set()
     for route in request.app.router.routes:
-        regex = getattr(route, "path_regex", None)
         route_methods = getattr(route, "methods", None)
-        if regex is not None and route_methods and regex.match(path):
+        # A route whose path fits but whose method does not matches PARTIAL (Starlette's
+        # public matching, which also strips a mount's root_path).
+        if route_methods and route.matches(request.scope)[0] is not Match.NONE:
             methods |= set(route_methods)
     return sorted(methods, key=lambda m: (_METHOD_ORDER.index(m) if m in _METHOD_ORDER
                                           else len(_METHOD_ORDER), m))
