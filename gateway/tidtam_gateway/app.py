@@ -70,7 +70,7 @@ async def lifespan(app: FastAPI):
     app.state.http = httpx.AsyncClient(limits=limits, timeout=timeout, follow_redirects=False,
                                        cookies=no_cookies)
     app.state.openapi = OpenApiMerger(app, app.state.http, settings)
-    workers = await start_workers(settings, engine)
+    workers = await start_workers(settings)
     app.state.workers = workers
     try:
         yield

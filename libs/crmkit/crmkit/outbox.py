@@ -103,6 +103,10 @@ class OutboxRelay:
         self._stopping = False
         self._tasks: list[asyncio.Task] = []
 
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
+
     # --- lifecycle ----------------------------------------------------------------------
 
     async def start(self) -> None:
