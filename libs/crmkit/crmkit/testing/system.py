@@ -87,6 +87,13 @@ class System:
                 for name in SERVICES if getattr(self, name) is not None}
 
     def start(self) -> System:
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()  # what did start ends now, not at exit
+            raise
+
+    def _start(self) -> System:
         self.migrate()
         # accounts first: leads reads accounts (a lead made from an account).
         self.accounts = self.accounts_process().start()
