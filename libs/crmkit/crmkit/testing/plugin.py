@@ -106,3 +106,19 @@ async def event_capture(amqp_url):
     await capture.start()
     yield capture
     await capture.stop()
+
+
+# Every test says which tier it is in (`pytest -m unit` must select exactly the tests that
+# need no servers); a test without one is a collection error, not a silent member of none.
+TIERS = ("unit", "integration", "e2e", "slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    untiered = [item.nodeid for item in items
+                if not any(item.get_closest_marker(tier) for tier in TIERS)]
+    if untiered:
+        shown = "\n  ".join(untiered[:20])
+        more = f"\n  … and {len(untiered) - 20} more" if len(untiered) > 20 else ""
+        raise pytest.UsageError(
+            f"{len(untiered)} test(s) carry no tier marker (one of {', '.join(TIERS)}); "
+            f"mark each, e.g. `pytestmark = pytest.mark.unit`:\n  {shown}{more}")
