@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import asyncpg
 from sqlalchemy import MetaData, event
@@ -64,8 +65,11 @@ def create_engine(url: str, *, pool_size: int = 16, max_overflow: int = 0) -> As
     )
 
 
-def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+def sessionmaker(engine: AsyncEngine, *,
+                 info: dict[str, Any] | None = None) -> async_sessionmaker[AsyncSession]:
+    """`info`: what every session it makes carries in `Session.info` (e.g. an app's own
+    caches, reached from a session without a module-level global)."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True, info=info)
 
 
 @event.listens_for(Session, "after_begin")
