@@ -120,7 +120,7 @@ class ServiceProcess:
     """`uvicorn <app>` in a subprocess; `start()` waits until `/readyz` answers 200."""
 
     def __init__(self, app: str, env: dict[str, str], port: int | None = None,
-                 log_path: Path | None = None, ready_path: str = "/readyz"):
+                 log_path: Path | None = None, ready_path: str = "/readyz") -> None:
         self.app = app
         self.port = port or free_port()
         self.env = {**os.environ, **env}
