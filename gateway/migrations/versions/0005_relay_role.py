@@ -1,26 +1,13 @@
-"""The outbox's own role: the request role may only INSERT into `outbox` (it sits outside
-RLS so the relay can read across tenants, and its rows carry personal data); the relay role
-(crmkit.migrate creates it) reads, marks and deletes them. See crmkit.db.outbox_grants.
+"""The outbox's own role: the request role may only INSERT into `outbox`, the relay role
+reads it (crmkit.migrate.upgrade_outbox_roles).
 
 Revision ID: 0005_relay_role
 """
 
-from alembic import op
-
-from crmkit.db import outbox_grants, outbox_grants_undone
-from crmkit.migrate import app_role, relay_role
+from crmkit.migrate import downgrade_outbox_roles as downgrade  # noqa: F401
+from crmkit.migrate import upgrade_outbox_roles as upgrade  # noqa: F401
 
 revision = "0005_relay_role"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
-
-
-def upgrade() -> None:
-    for stmt in outbox_grants(app_role(), relay_role()):
-        op.execute(stmt)
-
-
-def downgrade() -> None:
-    for stmt in outbox_grants_undone(app_role(), relay_role()):
-        op.execute(stmt)

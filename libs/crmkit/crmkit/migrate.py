@@ -147,3 +147,23 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def upgrade_outbox_roles() -> None:
+    """A service migration's body (`upgrade = upgrade_outbox_roles`): the request role may
+    only INSERT into the outbox, the relay role reads, marks and deletes (crmkit.db)."""
+    from alembic import op
+
+    from .db import outbox_grants
+
+    for stmt in outbox_grants(app_role(), relay_role()):
+        op.execute(stmt)
+
+
+def downgrade_outbox_roles() -> None:
+    from alembic import op
+
+    from .db import outbox_grants_undone
+
+    for stmt in outbox_grants_undone(app_role(), relay_role()):
+        op.execute(stmt)
