@@ -16,7 +16,9 @@ DEV_CONTEXT_SECRET = "dev-only-context-secret-change-me"
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me"
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_PG = "postgresql+asyncpg://{user}@127.0.0.1:5432/{db}"
-# The role the outbox relay and housekeeping log in as (crmkit.migrate creates it).
+# The roles services log in as (crmkit.migrate creates them): request handlers and consumers,
+# and the outbox relay with housekeeping.
+APP_ROLE = "tidtam_app"
 RELAY_ROLE = "tidtam_relay"
 
 
@@ -26,12 +28,12 @@ def as_user(url: str, user: str) -> str:
         hide_password=False)
 
 
-def relay_url(app_url: str, relay_url: str, *, env: str, service: str) -> str:
-    """The relay's database URL: `relay_url` if set, else `app_url` as the relay role. An app
-    URL with a password is a real deployment, where the relay role has a password of its own:
+def relay_url(app_url: str, given: str, *, env: str, service: str) -> str:
+    """The relay's database URL: `given` if set, else `app_url` as the relay role. An app URL
+    with a password is a real deployment, where the relay role has a password of its own:
     then the URL must be given, and its absence fails start-up rather than the first login."""
-    if relay_url or not app_url:
-        return relay_url
+    if given or not app_url:
+        return given
     url = make_url(app_url)
     if url.password is not None and env not in ("development", "test"):
         raise ValueError(f"TIDTAM_{service.upper()}_RELAY_DATABASE_URL must be set: the outbox "

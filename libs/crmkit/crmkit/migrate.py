@@ -21,8 +21,8 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-APP_ROLE = "tidtam_app"
-RELAY_ROLE = "tidtam_relay"
+from .config import APP_ROLE, RELAY_ROLE
+
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
