@@ -22,7 +22,6 @@ from crmkit.context import RequestContext, TenantId
 from crmkit.errors import Conflict
 from crmkit.events import make_event
 from crmkit.logging import correlation_id
-from crmkit.text import EXT_SEP
 
 from ..config import SERVICE
 from ..followups import repository as history
@@ -37,15 +36,10 @@ from .schemas import ConvertIn, check_exactly_one
 AGAIN = "converting a lead again into another account is not supported"
 
 
-def _phone(lead: Any) -> str:
-    """The lead's phone as accounts take it: E.164, with `;ext=` when it has one."""
-    return f"{lead['phone']}{EXT_SEP}{lead['phone_ext']}" if lead["phone_ext"] else lead["phone"]
-
-
 def _account_defaults(lead: Any, given: dict[str, Any]) -> dict[str, Any]:
     kind = given.get("kind") or ("company" if lead["company"] else "person")
     name = lead["company"] if kind == "company" and lead["company"] else lead["name"]
-    return {"kind": kind, "name": name, "phones": [_phone(lead)], "emails": [lead["email"]],
+    return {"kind": kind, "name": name, "phones": [lead["phone"]], "emails": [lead["email"]],
             "owner_id": str(lead["owner_id"]), **given}
 
 
@@ -75,7 +69,7 @@ async def convert(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID
     data = {
         "conversion_id": conversion_id, "lead_id": lead_id, "account_id": body.account_id,
         "account": None if body.account_id else _account_defaults(lead, body.account),
-        "contact": {"name": lead["name"], "phones": [_phone(lead)],
+        "contact": {"name": lead["name"], "phones": [lead["phone"]],
                     "emails": [lead["email"]], **(body.contact or {})},
         "requested_by": {"user_id": ctx.user_id, "role": ctx.role, "team_id": ctx.team_id,
                          "account_owner_ids": None if owners is None else sorted(owners)},

@@ -23,7 +23,6 @@ class LeadData(BaseModel):
     id: uuid.UUID
     name: str
     phone: str
-    phone_ext: str | None = None
     email: str
     company: str | None = None
     note: str | None = None

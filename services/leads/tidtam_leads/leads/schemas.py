@@ -101,8 +101,8 @@ class LeadPatch(BaseModel):
 class LeadOut(BaseModel):
     id: uuid.UUID
     name: str
-    phone: str
-    phone_ext: str | None
+    phone: str = Field(description="E.164, with `;ext=NN` when it has an extension "
+                                   "(e.g. `+6621234567;ext=12`)")
     email: str
     company: str | None
     note: str | None
@@ -136,6 +136,14 @@ class DuplicateHint(BaseModel):
 
 class LeadCreated(LeadOut):
     possible_duplicates: list[DuplicateHint]
+
+
+class BoxCounts(BaseModel):
+    """How many leads each of the caller's boxes holds (what `GET /leads?box=` would list)."""
+    inbox: int
+    sent: int
+    lost: int
+    junk: int
 
 
 class LeadPage(BaseModel):
