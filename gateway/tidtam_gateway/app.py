@@ -6,9 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 from contextlib import asynccontextmanager
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 
-import httpx
 import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
@@ -19,12 +17,15 @@ from crmkit.db import sessionmaker
 from crmkit.web import create_app
 
 from .apikeys.router import router as apikeys_router
+from .auth.cache import CallerCache
 from .auth.router import router as auth_router
+from .auth.tokens import VerifiedTokens
 from .config import GatewaySettings
-from .db import auth_pool
+from .db import auth_pool, plain_dsn
 from .db import engine as make_engine
 from .openapi import OpenApiMerger
 from .proxy.router import router as proxy_router
+from .proxy.service import client_session
 from .settings.router import router as settings_router
 from .teams.router import router as teams_router
 from .tenants.router import router as tenants_router
@@ -61,22 +62,21 @@ async def lifespan(app: FastAPI):
     app.state.auth_pool = await auth_pool(settings.gateway_database_url,
                                           settings.auth_pool_size)
     app.state.sessionmaker = sessionmaker(engine)
-    limits = httpx.Limits(max_connections=settings.proxy_max_connections,
-                          max_keepalive_connections=settings.proxy_max_connections)
-    timeout = httpx.Timeout(settings.proxy_timeout, connect=settings.proxy_connect_timeout)
-    # A jar that keeps nothing: the pool is shared by every caller, so a Set-Cookie from a
-    # service must not go back to it on other people's requests.
-    no_cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
-    app.state.http = httpx.AsyncClient(limits=limits, timeout=timeout, follow_redirects=False,
-                                       cookies=no_cookies)
-    app.state.openapi = OpenApiMerger(app, app.state.http, settings)
+    app.state.callers = CallerCache(plain_dsn(settings.gateway_database_url))
+    await app.state.callers.start()
+    app.state.tokens = VerifiedTokens(settings.jwt_secret.get_secret_value())
+    app.state.proxy = client_session(
+        max_connections=settings.proxy_max_connections, idle_seconds=settings.proxy_idle_seconds,
+        connect_timeout=settings.proxy_connect_timeout, read_timeout=settings.proxy_timeout)
+    app.state.openapi = OpenApiMerger(app, app.state.proxy, settings)
     workers = await start_workers(settings)
     app.state.workers = workers
     try:
         yield
     finally:
         await stop_workers(workers)
-        await app.state.http.aclose()
+        await app.state.callers.stop()
+        await app.state.proxy.aclose()
         await app.state.auth_pool.close()
         await engine.dispose()
 

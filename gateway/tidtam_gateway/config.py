@@ -56,6 +56,10 @@ class GatewaySettings(KitSettings):
     proxy_connect_timeout: float = 3.0
     proxy_timeout: float = 30.0
     proxy_max_connections: int = 200
+    # Seconds the proxy keeps an idle connection to a service for reuse: below the
+    # services' TIDTAM_KEEP_ALIVE_SECONDS, or the service may close one as a request goes
+    # down it (proxy/service.py).
+    proxy_idle_seconds: float = Field(2.0, gt=0)
     outbox_sweep_seconds: float = 2.0
     # Login throttle (auth/throttle.py): attempts that did not log in, per email and per
     # client address, within a window that starts at the first of them.
@@ -95,6 +99,15 @@ class GatewaySettings(KitSettings):
     def _relay_as_relay_role(self) -> GatewaySettings:
         self.relay_database_url = relay_url(self.gateway_database_url, self.relay_database_url,
                                             env=self.env, service=self.service_name)
+        return self
+
+    @model_validator(mode="after")
+    def _idle_below_keep_alive(self):
+        if self.proxy_idle_seconds >= self.keep_alive_seconds:
+            raise ValueError(
+                f"TIDTAM_PROXY_IDLE_SECONDS ({self.proxy_idle_seconds}) must be below "
+                f"TIDTAM_KEEP_ALIVE_SECONDS ({self.keep_alive_seconds}), the services' "
+                "keep-alive: a connection kept longer may be closed as a request goes down it")
         return self
 
     @model_validator(mode="after")

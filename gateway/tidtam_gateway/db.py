@@ -21,9 +21,13 @@ def engine(url: str, pool_size: int, max_overflow: int) -> AsyncEngine:
     return create_engine(url, pool_size=pool_size, max_overflow=max_overflow)
 
 
+def plain_dsn(url: str) -> str:
+    """The SQLAlchemy URL as a plain asyncpg DSN."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 async def auth_pool(url: str, size: int) -> asyncpg.Pool:
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     return await asyncpg.create_pool(
-        dsn, min_size=min(2, size), max_size=size,
+        plain_dsn(url), min_size=min(2, size), max_size=size,
         server_settings={"application_name": "tidtam-gateway-auth"},
     )

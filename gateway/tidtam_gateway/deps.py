@@ -2,7 +2,9 @@
 
 The gateway authenticates callers itself (JWT or API key), so instead of crmkit.deps'
 signed-context dependency it builds a `Caller`; the session is scoped to the caller's tenant
-and commits at the edge, after the handler and before the response.
+and commits at the edge, after the handler and before the response. The `Idempotent...`
+sessions honour `Idempotency-Key` (crmkit.idempotency) for the POSTs that create: keyed per
+tenant, and the operator's (tenant creation) in the operator's own scope.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.db import unit_of_work
 from crmkit.errors import Forbidden, Unauthorized
+from crmkit.idempotency import OPERATOR, KeyHeader, idempotent_unit_of_work
 
 from .auth import service as auth_service
 from .auth.caller import Caller
@@ -37,26 +40,33 @@ operator_bearer = HTTPBearer(auto_error=False, scheme_name="OperatorToken",
                              description="`TIDTAM_OPERATOR_TOKEN`, for the hosting operator")
 
 
-def get_settings(request: Request) -> GatewaySettings:
+# Every dependency is `async def`: FastAPI runs a plain `def` one in a worker thread, and
+# that hand-off was a fifth of the gateway's CPU per request (py-spy, bench/pyspy.py).
+async def get_settings(request: Request) -> GatewaySettings:
     return request.app.state.settings
 
 
 Settings = Annotated[GatewaySettings, Depends(get_settings)]
 
 
-async def get_caller(request: Request, settings: Settings,
+async def get_caller(request: Request,
                      bearer: Annotated[str | None, Depends(oauth2)],
                      api_key: Annotated[str | None, Depends(api_key_header)]) -> Caller:
-    return await auth_service.authenticate(
-        request.app.state.auth_pool, bearer=bearer, api_key=api_key,
-        jwt_secret=settings.jwt_secret.get_secret_value(),
-    )
+    state = request.app.state
+    return await auth_service.authenticate(state.auth_pool, state.callers, state.tokens,
+                                           bearer=bearer, api_key=api_key)
 
 
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
 
 
-def require_admin(caller: CurrentCaller) -> Caller:
+async def caller_of(request: Request) -> Caller:
+    """`get_caller` called directly, for routes that skip FastAPI's dependency solving (the
+    proxy: the gateway's hottest path). The same schemes read the same headers."""
+    return await get_caller(request, await oauth2(request), await api_key_header(request))
+
+
+async def require_admin(caller: CurrentCaller) -> Caller:
     if not caller.is_admin:
         raise Forbidden("only a tenant admin may do this")
     return caller
@@ -73,7 +83,17 @@ async def get_db(request: Request, caller: CurrentCaller) -> AsyncIterator[Async
 Db = Annotated[AsyncSession, Depends(get_db, scope="function")]
 
 
-def require_operator(settings: Settings,
+async def get_idempotent_db(request: Request, caller: CurrentCaller,
+                            key: KeyHeader = None) -> AsyncIterator[AsyncSession]:
+    async with idempotent_unit_of_work(request.app.state.sessionmaker, caller.tenant, request,
+                                       key, caller=str(caller.user_id)) as session:
+        yield session
+
+
+IdempotentDb = Annotated[AsyncSession, Depends(get_idempotent_db, scope="function")]
+
+
+async def require_operator(settings: Settings,
                      creds: Annotated[HTTPAuthorizationCredentials | None,
                                       Depends(operator_bearer)]) -> None:
     expected = settings.operator_token.get_secret_value() if settings.operator_token else ""
@@ -95,3 +115,14 @@ async def get_operator_db(request: Request, _op: Operator) -> AsyncIterator[Asyn
 
 
 OperatorDb = Annotated[AsyncSession, Depends(get_operator_db, scope="function")]
+
+
+async def get_idempotent_operator_db(request: Request, _op: Operator,
+                                     key: KeyHeader = None) -> AsyncIterator[AsyncSession]:
+    async with idempotent_unit_of_work(request.app.state.sessionmaker, None, request, key,
+                                       caller=OPERATOR) as session:
+        yield session
+
+
+IdempotentOperatorDb = Annotated[AsyncSession,
+                                 Depends(get_idempotent_operator_db, scope="function")]

@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy import MetaData, event
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -58,11 +59,25 @@ def create_engine(url: str, *, pool_size: int = 16, max_overflow: int = 0) -> As
     """No overflow by default: an overflow connection is opened and closed per use, which
     under load costs far more than waiting for a pooled one. JIT is off: every statement of
     an OLTP service is small, and PostgreSQL's cost-based JIT trigger only ever adds
-    milliseconds of compilation to queries that run in fractions of one."""
-    return create_async_engine(
-        url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True,
+    milliseconds of compilation to queries that run in fractions of one.
+
+    No `pool_pre_ping`: with asyncpg it is three round trips (BEGIN, a ping, ROLLBACK) on
+    every checkout, a fifth of a request's database time here (bench/pyspy.py). A connection
+    the server closed (restart, idle timeout, pg_terminate_backend) is known to asyncpg
+    without asking, since the event loop sees the socket close; such a one is replaced at
+    checkout instead."""
+    engine = create_async_engine(
+        url, pool_size=pool_size, max_overflow=max_overflow,
         connect_args={"server_settings": {"application_name": "tidtam", "jit": "off"}},
     )
+    event.listen(engine.sync_engine, "checkout", _refuse_closed)
+    return engine
+
+
+def _refuse_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    if dbapi_connection.driver_connection.is_closed():
+        # The pool discards it and checks out (or opens) another.
+        raise DisconnectionError("the server closed this pooled connection")
 
 
 def sessionmaker(engine: AsyncEngine, *,
@@ -90,7 +105,25 @@ async def driver(session: AsyncSession) -> asyncpg.Connection:
     the session; nothing else changes (RLS, the tenant setting, the edge commit)."""
     conn = await session.connection()
     raw = await conn.get_raw_connection()
+    if getattr(raw.dbapi_connection, "_transaction", False) is None:
+        # SQLAlchemy's asyncpg adapter sends BEGIN with its first statement. With a tenant,
+        # after_begin's set_config was that statement; without one nothing was sent yet,
+        # and a statement run on the driver now would commit on its own.
+        await conn.exec_driver_sql("SELECT 1")
     return raw.driver_connection
+
+
+async def set_tenant(session: AsyncSession, tenant: uuid.UUID | None) -> None:
+    """Scope the session to `tenant` (None: no tenant) from now on: its next transactions,
+    and the one under way if there is one (transaction-local, as at its start). For the
+    operator, whose one transaction may create a tenant and then work inside it."""
+    if tenant is None:
+        session.info.pop("tenant", None)
+    else:
+        session.info["tenant"] = tenant
+    if session.in_transaction():
+        conn = await driver(session)
+        await conn.execute(_SET_TENANT, TENANT_SETTING, "" if tenant is None else str(tenant))
 
 
 @asynccontextmanager

@@ -167,3 +167,23 @@ def downgrade_outbox_roles() -> None:
 
     for stmt in outbox_grants_undone(app_role(), relay_role()):
         op.execute(stmt)
+
+
+def _expire_function() -> str:
+    from .schema import EXPIRE_FUNCTION
+
+    return f"FUNCTION {EXPIRE_FUNCTION}(double precision, integer)"
+
+
+def upgrade_relay_housekeeping() -> None:
+    """Housekeeping runs as the relay role: it also expires idempotency keys (through their
+    SECURITY DEFINER function; the relay role never reads the keys themselves)."""
+    from alembic import op
+
+    op.execute(f"GRANT EXECUTE ON {_expire_function()} TO {relay_role()}")
+
+
+def downgrade_relay_housekeeping() -> None:
+    from alembic import op
+
+    op.execute(f"REVOKE EXECUTE ON {_expire_function()} FROM {relay_role()}")

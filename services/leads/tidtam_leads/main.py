@@ -62,8 +62,9 @@ def build_app(settings: LeadsSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # One pooled client for reads from the accounts service (conversion/client.py).
-        async with service(app), http_client(settings.accounts_url,
-                                             settings.accounts_timeout) as accounts_http:
+        async with service(app), http_client(
+                settings.accounts_url, settings.accounts_timeout,
+                keep_alive=settings.keep_alive_seconds) as accounts_http:
             app.state.accounts_http = accounts_http
             yield
 

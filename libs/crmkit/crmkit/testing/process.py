@@ -140,7 +140,8 @@ class ServiceProcess:
         main = threading.current_thread() is threading.main_thread()
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", self.app, "--host", "127.0.0.1",
+                # crmkit.serve: uvicorn with TIDTAM_WORKERS and TIDTAM_KEEP_ALIVE_SECONDS.
+                [sys.executable, "-m", "crmkit.serve", self.app, "--host", "127.0.0.1",
                  "--port", str(self.port), "--no-access-log"],
                 env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
                 preexec_fn=die_with_parent(os.getpid()) if main else None,
