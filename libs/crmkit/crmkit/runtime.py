@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from .config import ServiceSettings
 from .consumer import Consumer
+from .db import create_engine
 from .housekeeping import Housekeeper
 from .messaging import Broker
 from .outbox import OutboxRelay
@@ -71,8 +72,17 @@ def service_lifespan(settings: ServiceSettings, engine: AsyncEngine,
         finally:
             await workers.stop()
             await engine.dispose()
+            if workers.relay.engine is not engine:
+                await workers.relay.engine.dispose()
 
     return lifespan
+
+
+def relay_engine(url: str) -> AsyncEngine:
+    """The outbox relay's own pool, as the relay role (the request role cannot read the
+    outbox). Three connections: the relay's batch, its backlog gauge and housekeeping each
+    hold at most one at a time."""
+    return create_engine(url, pool_size=3, max_overflow=0)
 
 
 def housekeeper(settings: HousekeepingSettings, engine: AsyncEngine) -> Housekeeper:
