@@ -6,7 +6,15 @@ import ipaddress
 import secrets
 from typing import Annotated, Literal, get_args
 
-from pydantic import NonNegativeInt, PositiveInt, SecretStr, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import NoDecode
 
 from crmkit.config import (
@@ -14,7 +22,7 @@ from crmkit.config import (
     DEV_CONTEXT_SECRET,
     DEV_JWT_SECRET,
     InsecureDefault,
-    KitSettings,
+    ServiceSettings,
 )
 
 Plan = Literal["free", "pro", "enterprise"]
@@ -22,14 +30,21 @@ PLANS: tuple[str, ...] = get_args(Plan)
 DEFAULT_CONTACT_LIMITS: dict[str, int | None] = {"free": 500, "pro": 20000, "enterprise": None}
 
 
-class GatewaySettings(KitSettings):
+class GatewaySettings(ServiceSettings):
     service_name: str = "gateway"
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     # Seconds an access token is valid; deactivation still takes effect at once because
     # every request checks the user is active.
     jwt_ttl: int = 3600
     operator_token: SecretStr | None = None
-    gateway_database_url: str = DEFAULT_PG.format(user="tidtam_app", db="tidtam_gateway")
+    database_url: str = Field(
+        default=DEFAULT_PG.format(user="tidtam_app", db="tidtam_gateway"),
+        validation_alias=AliasChoices("TIDTAM_GATEWAY_DATABASE_URL"),
+    )
+    migrate_database_url: str = Field(
+        default=DEFAULT_PG.format(user="postgres", db="tidtam_gateway"),
+        validation_alias=AliasChoices("TIDTAM_GATEWAY_MIGRATE_DATABASE_URL"),
+    )
     # No overflow: SQLAlchemy closes overflow connections after each use, and reconnecting
     # under load cost 3-4x the throughput here; requests queue for a pooled one instead.
     db_pool_size: int = 10
@@ -44,7 +59,6 @@ class GatewaySettings(KitSettings):
     proxy_connect_timeout: float = 3.0
     proxy_timeout: float = 30.0
     proxy_max_connections: int = 200
-    outbox_sweep_seconds: float = 2.0
     # Login throttle (auth/throttle.py): attempts that did not log in, per email and per
     # client address, within a window that starts at the first of them.
     login_max_failures: PositiveInt = 5

@@ -65,6 +65,9 @@ class ServiceSettings(KitSettings):
     service_name: str = "service"
     database_url: str = ""
     migrate_database_url: str = ""
+    # The outbox relay's connection (its own role, which may read every tenant's outbox
+    # rows); empty: the relay uses `database_url`. crmkit.runtime gives it its own engine.
+    relay_database_url: str = ""
     # A fixed pool (no overflow: overflow connections are opened and closed per use).
     db_pool_size: int = 16
     db_max_overflow: int = 0

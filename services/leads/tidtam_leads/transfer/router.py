@@ -5,7 +5,6 @@ from fastapi import APIRouter
 from crmkit.deps import Ctx, Db
 from crmkit.errors import error_responses
 
-from . import events as _events  # noqa: F401  (registers lead.transferred)
 from . import service
 from .schemas import TransferIn, TransferOut
 
