@@ -23,6 +23,8 @@ import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tidtam_contracts import CATALOGUE, Catalogue
+
 from . import asyncapi
 from . import logging as klog
 from .config import ServiceSettings
@@ -96,7 +98,8 @@ def build_service(settings: ServiceSettings, *, title: str, description: str = "
                   routers: Sequence[APIRouter] = (), events: EventSource,
                   handlers: Sequence[Handler[Any]] = (), consumer: str = "projections",
                   resources: Sequence[Resource] = (), ready_checks: Sequence[ReadyCheck] = (),
-                  version: str = "0.1.0") -> FastAPI:
+                  version: str = "0.1.0",
+                  catalogue: Catalogue | None = CATALOGUE) -> FastAPI:
     """The app of one process: the shared edge (crmkit.web), `routers` in order, the event
     catalogue at /asyncapi.json, and a lifespan that owns the database engine(s), the broker,
     the outbox relay (on `relay_database_url` when set), the consumer `<service>.<consumer>`
@@ -104,7 +107,8 @@ def build_service(settings: ServiceSettings, *, title: str, description: str = "
     service = settings.service_name
     if events.service != service:
         raise ValueError(f"the EventSource is {events.service}'s, the settings {service}'s")
-    check_handlers(f"{service}.{consumer}", handlers)  # fails start-up, naming the type
+    # Fails start-up, naming the event type (the kit's own tests pass catalogue=None).
+    check_handlers(f"{service}.{consumer}", handlers, catalogue)
     klog.configure(service, settings.log_level, settings.log_json)
 
     @asynccontextmanager
@@ -120,7 +124,8 @@ def build_service(settings: ServiceSettings, *, title: str, description: str = "
         broker = Broker.from_settings(settings, service)
         relay = OutboxRelay(service, sessionmaker(relay_engine), broker,
                             settings.outbox_sweep_seconds)
-        consumers = (Consumer(consumer, handlers, maker, service),) if handlers else ()
+        consumers = (Consumer(consumer, handlers, maker, service, catalogue=catalogue),) \
+            if handlers else ()
         workers = EventWorkers(broker, relay, consumers, housekeeper(settings, engine))
         try:
             async with AsyncExitStack() as stack:
@@ -145,12 +150,12 @@ def build_service(settings: ServiceSettings, *, title: str, description: str = "
         workers = getattr(app.state, "workers", None)
         return await workers.ready_check() if workers is not None else "starting"
 
-    catalogue = asyncapi.document(f"{title} events", service=service,
+    described = asyncapi.document(f"{title} events", service=service,
                                   published=events.published,
                                   consumed=[h.model for h in handlers], version=version)
     app = create_app(service=service, title=title, version=version, description=description,
                      lifespan=lifespan, ready_checks=[database, broker, *ready_checks],
-                     event_catalogue=catalogue)
+                     event_catalogue=described)
     app.state.settings = settings
     app.state.events = events
     for router in routers:
