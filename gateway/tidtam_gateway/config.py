@@ -45,6 +45,9 @@ class GatewaySettings(ServiceSettings):
         default=DEFAULT_PG.format(user="postgres", db="tidtam_gateway"),
         validation_alias=AliasChoices("TIDTAM_GATEWAY_MIGRATE_DATABASE_URL"),
     )
+    # The outbox relay's own role (crmkit.runtime); empty: the relay uses database_url.
+    relay_database_url: str = Field(
+        default="", validation_alias=AliasChoices("TIDTAM_GATEWAY_RELAY_DATABASE_URL"))
     # No overflow: SQLAlchemy closes overflow connections after each use, and reconnecting
     # under load cost 3-4x the throughput here; requests queue for a pooled one instead.
     db_pool_size: int = 10

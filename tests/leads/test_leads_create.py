@@ -138,5 +138,5 @@ async def test_created_event_is_published(api, tenant, lead_events):
         "lead.created", lambda e: e["subject"] == lead["id"])
     assert event["source"] == "/services/leads" and event["specversion"] == "1.0"
     assert event["tenantid"] == str(tenant.id) and event["sequence"] == 1
-    assert event["dataversion"] == "1"
+    assert event["dataversion"] == "2"
     assert event["data"]["phone"] == lead["phone"] and event["data"]["box"] == "inbox"
