@@ -7,8 +7,6 @@ import secrets
 from typing import Annotated, Literal, get_args
 
 from pydantic import (
-    AliasChoices,
-    Field,
     NonNegativeInt,
     PositiveInt,
     SecretStr,
@@ -18,11 +16,11 @@ from pydantic import (
 from pydantic_settings import NoDecode
 
 from crmkit.config import (
-    DEFAULT_PG,
     DEV_CONTEXT_SECRET,
     DEV_JWT_SECRET,
     InsecureDefault,
     ServiceSettings,
+    service_database,
 )
 
 Plan = Literal["free", "pro", "enterprise"]
@@ -37,17 +35,9 @@ class GatewaySettings(ServiceSettings):
     # every request checks the user is active.
     jwt_ttl: int = 3600
     operator_token: SecretStr | None = None
-    database_url: str = Field(
-        default=DEFAULT_PG.format(user="tidtam_app", db="tidtam_gateway"),
-        validation_alias=AliasChoices("TIDTAM_GATEWAY_DATABASE_URL"),
-    )
-    migrate_database_url: str = Field(
-        default=DEFAULT_PG.format(user="postgres", db="tidtam_gateway"),
-        validation_alias=AliasChoices("TIDTAM_GATEWAY_MIGRATE_DATABASE_URL"),
-    )
-    # The outbox relay's own role (crmkit.runtime); empty: the relay uses database_url.
-    relay_database_url: str = Field(
-        default="", validation_alias=AliasChoices("TIDTAM_GATEWAY_RELAY_DATABASE_URL"))
+    database_url: str = service_database("gateway", "app")
+    migrate_database_url: str = service_database("gateway", "migrate")
+    relay_database_url: str = service_database("gateway", "relay")
     # No overflow: SQLAlchemy closes overflow connections after each use, and reconnecting
     # under load cost 3-4x the throughput here; requests queue for a pooled one instead.
     db_pool_size: int = 10

@@ -4,8 +4,6 @@ the real broker, are both applied by the accounts service as v2."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from datetime import UTC, datetime
 
@@ -21,6 +19,8 @@ from tidtam_contracts.leads import Lead
 from tidtam_gateway.contracts import EVENTS_PUBLISHED as GATEWAY_PUBLISHED
 from tidtam_leads.consumers import HANDLERS as LEADS_HANDLERS
 from tidtam_leads.contracts import EVENTS_PUBLISHED as LEADS_PUBLISHED
+
+from .conftest import post_until_created, until
 
 pytestmark = pytest.mark.e2e
 
@@ -54,16 +54,6 @@ def test_every_published_and_consumed_event_is_in_the_served_asyncapi(gw):
     assert "box" in doc["components"]["schemas"]["lead_lost_v2"]["properties"]
 
 
-def _until(get, check, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        r = get()
-        if r.status_code == 200 and check(r.json()):
-            return r.json()
-        assert time.monotonic() < deadline, (r.status_code, r.text)
-        time.sleep(0.1)
-
-
 async def _stage_in_leads_outbox(system, event: dict) -> None:
     """What a leads process still on v1 would have left in the outbox: the real relay of
     the running leads service publishes it (LISTEN/NOTIFY, or its sweep)."""
@@ -81,13 +71,8 @@ async def test_v1_and_v2_lead_events_are_both_applied_as_v2(system, gw, make_ten
                                                             lead_events):
     t = make_tenant()
     tag = uuid.uuid4().hex[:6]
-    deadline = time.monotonic() + 20
-    while True:  # the accounts service learns the tenant's admin through events
-        r = gw.post("/api/v1/accounts", headers=t.h("admin"),
-                    json={"kind": "company", "name": f"บริษัท สองรุ่น {tag} จำกัด"})
-        if r.status_code == 201 or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.2)
+    r = post_until_created(gw, "/api/v1/accounts", t.h("admin"),
+                           {"kind": "company", "name": f"บริษัท สองรุ่น {tag} จำกัด"})
     assert r.status_code == 201, r.text
     account = r.json()
     lead = t.create_lead("admin", account_id=account["id"])
@@ -113,7 +98,7 @@ async def test_v1_and_v2_lead_events_are_both_applied_as_v2(system, gw, make_ten
                                                  lambda e: e["id"] == v1["id"])
     assert on_wire["dataversion"] == "1" and on_wire["data"]["from_status"] == "lost"
 
-    timeline = _until(
+    timeline = until(
         lambda: gw.get(f"/api/v1/accounts/{account['id']}/timeline", headers=t.h("admin")),
         lambda page: len(page["items"]) == 3)
     by_kind = {e["kind"]: e["summary"] for e in timeline["items"]}

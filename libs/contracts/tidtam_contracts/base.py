@@ -116,6 +116,19 @@ class Catalogue:
         except KeyError:
             raise ContractError(f"no contract for event type {type_}") from None
 
+    def require_newest(self, model: type[EventData], who: str, verb: str) -> None:
+        """ContractError naming the event type unless `model` is in the catalogue and the
+        newest version of its type (what a service publishes, and what a handler is
+        registered for: older versions are upcast to it)."""
+        if model not in self:
+            raise ContractError(f"{who} {verb} {model.label()}, which is not in "
+                                "tidtam_contracts")
+        newest = self.latest(model.TYPE)
+        if newest is not model:
+            raise ContractError(f"{who} {verb} {model.label()}; the newest is "
+                                f"{newest.label()} (older versions are upcast to it): "
+                                f"{verb} that")
+
     def types(self) -> list[str]:
         return sorted(self._latest)
 

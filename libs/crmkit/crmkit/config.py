@@ -6,9 +6,9 @@ Secrets have development defaults so `make run` works on a fresh machine; outsid
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_CONTEXT_SECRET = "dev-only-context-secret-change-me"
@@ -74,3 +74,18 @@ class ServiceSettings(KitSettings):
     outbox_sweep_seconds: float = 2.0
     consumer_prefetch: int = 32
     consumer_delivery_limit: int = 5
+
+
+_DATABASE_URL_DEFAULTS = {"app": "tidtam_app", "migrate": "postgres", "relay": None}
+
+
+def service_database(service: str, role: Literal["app", "migrate", "relay"]) -> Any:
+    """A service's database URL setting, read from `TIDTAM_<SERVICE>_DATABASE_URL` (the
+    application role, RLS applies), `…_MIGRATE_DATABASE_URL` (the owner, for migrations) or
+    `…_RELAY_DATABASE_URL` (the outbox relay's own role; empty: the application's URL), so
+    that processes sharing an environment each find their own database."""
+    infix = "" if role == "app" else f"{role.upper()}_"
+    user = _DATABASE_URL_DEFAULTS[role]
+    default = DEFAULT_PG.format(user=user, db=f"tidtam_{service}") if user else ""
+    return Field(default=default, validation_alias=AliasChoices(
+        f"TIDTAM_{service.upper()}_{infix}DATABASE_URL"))

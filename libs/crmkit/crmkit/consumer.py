@@ -117,13 +117,7 @@ def check_handlers(consumer: str, handlers: Sequence[Handler[Any]],
         if model.TYPE in by_type:
             raise ContractError(f"{consumer} handles {model.TYPE} twice")
         if catalogue is not None:
-            if model not in catalogue:
-                raise ContractError(f"{consumer} handles {model.label()}, which is not in "
-                                    "tidtam_contracts")
-            newest = catalogue.latest(model.TYPE)
-            if newest is not model:
-                raise ContractError(f"{consumer} handles {model.label()}; register "
-                                    f"{newest.label()} (older versions are upcast to it)")
+            catalogue.require_newest(model, consumer, "handles")
         by_type[model.TYPE] = handler
     return by_type
 

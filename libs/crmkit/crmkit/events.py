@@ -76,13 +76,7 @@ class EventSource:
                                     f"{seen[model.TYPE].__name__}, {model.__name__})")
             seen[model.TYPE] = model
             if catalogue is not None:
-                if model not in catalogue:
-                    raise ContractError(f"{service} publishes {model.label()}, which is not "
-                                        "in tidtam_contracts: add it to its domain's EVENTS")
-                newest = catalogue.latest(model.TYPE)
-                if newest is not model:
-                    raise ContractError(f"{service} publishes {model.label()} but the "
-                                        f"contracts' newest is {newest.label()}: publish that")
+                catalogue.require_newest(model, service, "publishes")
 
     def event(self, data: EventData, *, tenant_id: uuid.UUID | str, subject: str,
               sequence: int = 0) -> CloudEvent:
