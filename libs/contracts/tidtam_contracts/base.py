@@ -65,7 +65,8 @@ class EventData(BaseModel):
                 value: EventData = model.model_validate(data)
                 for newer in reversed(chain[:index]):
                     value = newer.upcast(value)
-                assert isinstance(value, cls)
+                if not isinstance(value, cls):
+                    raise ContractError(f"{cls.label()}: an upcast gave {type(value)}")
                 return value
         raise UnknownVersion(f"{cls.TYPE} has no version {version!r} here (this consumer "
                              f"reads {', '.join('v' + m.VERSION for m in chain)})")

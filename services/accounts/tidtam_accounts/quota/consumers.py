@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crmkit.consumer import Delivery, Handler, on
+from crmkit.consumer import Delivery, Handler, on_each
 from tidtam_contracts.gateway import TenantCreatedV1, TenantPlanChangedV1
 
 from ..config import settings
@@ -23,5 +23,4 @@ async def plan_changed(session: AsyncSession,
                      event.sequence)
 
 
-HANDLERS: list[Handler[Any]] = [on(TenantCreatedV1, plan_changed),
-                                on(TenantPlanChangedV1, plan_changed)]
+HANDLERS: list[Handler[Any]] = on_each([TenantCreatedV1, TenantPlanChangedV1], plan_changed)
