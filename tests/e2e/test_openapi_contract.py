@@ -72,6 +72,9 @@ def test_spec_documents_errors_with_one_schema(gw):
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+# One test item fuzzes every operation (its subtests): on a busy 2-core machine that takes
+# longer than the suite's 300 s per test.
+@pytest.mark.timeout(900)
 @schema.parametrize()
 @settings(max_examples=int(os.environ.get("TIDTAM_FUZZ_EXAMPLES", "25")), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
