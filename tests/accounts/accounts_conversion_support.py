@@ -27,7 +27,7 @@ def lead_data(tenant, owner, **over) -> dict:
     """A lead event's data, v2 (tidtam_contracts.leads.Lead)."""
     now = datetime.now(UTC).isoformat()
     return {"id": str(uuid.uuid4()), "name": "คุณสมศักดิ์ ใจดี", "phone": "+66812345678",
-            "phone_ext": None, "email": f"somsak.{uuid.uuid4().hex[:6]}@example.co.th",
+            "email": f"somsak.{uuid.uuid4().hex[:6]}@example.co.th",
             "company": None, "note": None, "potential": None,
             "source": "website", "owner_id": str(owner.id), "box": "inbox",
             "reason": None, "sent_by": [], "pipeline_id": str(uuid.uuid4()),

@@ -48,10 +48,18 @@ def test_v1_lead_data_is_read_as_v2():
     assert isinstance(lost, LeadLostV2)
     assert (lost.box, lost.from_box, lost.reason) == ("lost", "inbox", "ราคาสูง")
     # v1 left these out (they had defaults); v2 has them, empty
-    assert lost.phone_ext is None and lost.custom == {} and lost.conversion_status is None
+    assert lost.custom == {} and lost.conversion_status is None
+    assert lost.phone == "+66812345678" and "phone_ext" not in lost.model_dump()
     again = LeadLostV2.read("2", lost.model_dump(mode="json"))
     assert again == lost
     assert "status" not in again.model_dump() and "from_status" not in again.model_dump()
+
+
+def test_an_early_v1_extension_moves_into_the_phone():
+    early = LeadLostV2.read("1", lead_v1(phone="+6621234567", phone_ext="12"))
+    assert early.phone == "+6621234567;ext=12"
+    later = LeadLostV2.read("1", lead_v1(phone="+6621234567;ext=12"))  # no phone_ext
+    assert later.phone == "+6621234567;ext=12"
 
 
 def test_invalid_or_unknown_versions_are_refused():

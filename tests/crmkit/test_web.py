@@ -135,3 +135,64 @@ async def test_405_allows_every_method_of_the_path_not_only_the_first_route():
         r = await c.patch("/things/archive")
         assert r.status_code == 405 and r.headers["allow"] == "POST"
         assert (await c.get("/things/not-an-id")).status_code == 404
+
+
+async def test_405_names_the_methods_of_included_routers_and_mounted_apps(tmp_path):
+    """Services declare their routes on APIRouters (nested ones too) and include them, and
+    an app may mount another: their routes are not in `app.router.routes`."""
+    from fastapi import APIRouter
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route, Router
+    from starlette.staticfiles import StaticFiles
+
+    app = create_app(service="t", title="t")
+    outer = APIRouter(prefix="/api/v1/leads")
+    inner = APIRouter(prefix="/{lead_id:id}/followups")
+
+    @inner.get("")
+    async def list_followups(lead_id: str):
+        return []
+
+    @inner.post("")
+    async def log_followup(lead_id: str):
+        return {}
+
+    @inner.get("/{entry_id:int}")
+    async def one_followup(lead_id: str, entry_id: int):
+        return {}
+
+    @outer.get("")
+    async def list_leads():
+        return []
+
+    @outer.post("")
+    async def create_lead():
+        return {}
+
+    outer.include_router(inner)
+    app.include_router(outer)
+    async def put_key(request):
+        return JSONResponse({})
+
+    # A mounted router (not an app): its 405 is answered by the outer app's handler.
+    app.mount("/sub", Router(routes=[Route("/{key}", put_key, methods=["PUT"])]))
+    (tmp_path / "app.js").write_text("export {};")
+    app.mount("/static", StaticFiles(directory=tmp_path))  # GET and HEAD only
+    lead = "/api/v1/leads/0b5a8f2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b/followups"
+    expected = [("DELETE", "/api/v1/leads", "GET, POST"),
+                ("PUT", lead, "GET, POST"),
+                ("PATCH", f"{lead}/7", "GET"),
+                ("DELETE", f"{lead}/7", "GET"),
+                ("GET", "/sub/k", "PUT"),
+                ("POST", "/static/app.js", "GET, HEAD")]
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        for method, path, allow in expected:
+            r = await c.request(method, path)
+            assert r.status_code == 405 and r.headers["allow"] == allow, (method, path)
+            use = ", ".join(m for m in allow.split(", ") if m != "HEAD")  # HEAD goes unsaid
+            assert r.json() == {"code": "method_not_allowed", "fields": [],
+                                "message": f"{method} is not allowed here; use {use}"}
+        assert (await c.put("/sub/k")).status_code == 200
+        assert (await c.get("/static/app.js")).status_code == 200
+        assert (await c.patch(f"{lead}/not-a-number")).status_code == 404

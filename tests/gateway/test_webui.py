@@ -247,6 +247,7 @@ PROBE = """
 import { createBody, duplicateQuery, formValues, patchBody, pick } from "./account-fields.js";
 import { contactPatch, contactValues } from "./contact-edit.js";
 import { mergedInto } from "./account-detail.js";
+import { formatPhone } from "./format.js";
 const account = JSON.parse(process.argv[2]);
 const shown = formValues(account);
 const contact = contactValues({ name: "สมชาย", position: "ผู้จัดการ", phones: ["+66812345678"],
@@ -266,6 +267,7 @@ console.log(JSON.stringify({
   contactEdited: contactPatch(contact, { ...contact, position: "", phone: "", is_primary: false }),
   merged: mergedInto("this account was merged into 3fa85f64-5717-4562-b3fc-2c963f66afa6"),
   notMerged: mergedInto("no such account"),
+  phoneExt: formatPhone("+6621234567;ext=12"),
 }));
 """
 
@@ -303,6 +305,10 @@ def test_form_bodies_are_what_the_accounts_api_takes(tmp_path):
     patch = schemas.AccountPatch.model_validate(edited)
     assert patch.model_fields_set == set(edited)
     assert patch.phones == ["+6621234567", "+66812345678;ext=12"]
+    # a phone with an extension is shown in Thai form, and that form is taken back as is
+    assert out["phoneExt"] == "02-123-4567 ต่อ 12"
+    assert schemas.AccountPatch.model_validate(
+        {"phones": [out["phoneExt"]]}).phones == ["+6621234567;ext=12"]
     assert out["created"] == {"kind": "company", "name": "ร้านค้า",
                               "emails": ["a@shop.co.th", "b@shop.co.th"], "credit_days": 45}
     schemas.AccountCreate.model_validate(out["created"])

@@ -123,6 +123,57 @@ async def test_stage_back_rule(api, tenant, create_lead, role, allow, expected):
         assert "allow_stage_back" in r.json()["message"]
 
 
+async def _other_pipeline(api, tenant):
+    r = await api.post("/api/v1/pipelines", headers=tenant.headers(tenant.admin), json={
+        "name": "งานโครงการ", "name_en": "Projects",
+        "stages": [{"name": "สำรวจ"}, {"name": "ออกแบบ"}, {"name": "ติดตั้ง"}]})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+@pytest.mark.parametrize("role, allow, expected", [
+    ("sales1", False, 409), ("sales1", True, 200), ("admin", False, 200)])
+async def test_stage_back_rule_holds_across_a_detour_through_another_pipeline(
+        api, tenant, create_lead, role, allow, expected):
+    """Stage 3 of P → another pipeline → stage 1 of P is a move back like P3 → P1."""
+    other = await _other_pipeline(api, tenant)
+    person = getattr(tenant, role)
+    h = tenant.headers(person, allow_stage_back=allow)
+    std = (await _pipelines(api, h))[0]
+    lead = await create_lead(person)
+    base = f"/api/v1/leads/{lead['id']}/stage"
+    for stage in (std["stages"][3], other["stages"][0]):
+        r = await api.post(base, headers=h, json={"stage_id": stage["id"]})
+        assert r.status_code == 200, r.text
+    r = await api.post(base, headers=h, json={"stage_id": std["stages"][1]["id"]})
+    assert r.status_code == expected, r.text
+    if expected == 409:
+        assert "allow_stage_back" in r.json()["message"]
+        assert std["stages"][3]["name"] in r.json()["message"]
+        lead_now = (await api.get(f"/api/v1/leads/{lead['id']}", headers=h)).json()
+        assert lead_now["stage_id"] == other["stages"][0]["id"]
+        # where it left off, or further on, is a move forward
+        for stage in (std["stages"][3], other["stages"][1], std["stages"][4]):
+            r = await api.post(base, headers=h, json={"stage_id": stage["id"]})
+            assert r.status_code == 200, r.text
+
+
+async def test_an_admins_move_back_lets_sales_go_on_from_there(api, tenant, create_lead):
+    other = await _other_pipeline(api, tenant)
+    hs, ha = tenant.headers(tenant.sales1), tenant.headers(tenant.admin)
+    std = (await _pipelines(api, hs))[0]
+    lead = await create_lead(tenant.sales1)
+    base = f"/api/v1/leads/{lead['id']}/stage"
+    moves = [(hs, std["stages"][4], 200), (hs, other["stages"][0], 200),
+             (ha, std["stages"][1], 200),            # the admin sets it back in P
+             (hs, other["stages"][0], 200),          # it leaves P from stage 1 now
+             (hs, std["stages"][2], 200),            # so stage 2 is forward
+             (hs, std["stages"][1], 409)]
+    for h, stage, expected in moves:
+        r = await api.post(base, headers=h, json={"stage_id": stage["id"]})
+        assert r.status_code == expected, (stage["name"], r.text)
+
+
 async def test_stage_of_another_pipeline_moves_the_lead(api, tenant, create_lead):
     ha = tenant.headers(tenant.admin)
     r = await api.post("/api/v1/pipelines", headers=ha, json={
@@ -149,7 +200,24 @@ async def test_followups_have_no_update_or_delete_route(api, tenant, create_lead
     r = await api.post(base, headers=h, json={"channel": "phone", "note": "โทรครั้งแรก"})
     fid = r.json()["id"]
     for method in ("PUT", "PATCH", "DELETE"):
-        assert (await api.request(method, base, headers=h)).status_code == 405
-        assert (await api.request(method, f"{base}/{fid}", headers=h)).status_code in (404, 405)
+        r = await api.request(method, base, headers=h)
+        assert r.status_code == 405 and r.headers["allow"] == "GET, POST", r.text
+        assert r.json()["message"] == f"{method} is not allowed here; use GET, POST"
+        r = await api.request(method, f"{base}/{fid}", headers=h, json={"note": "แก้"})
+        assert r.status_code == 405 and r.headers["allow"] == "GET", r.text
+        assert r.json() == {"code": "method_not_allowed", "fields": [],
+                            "message": f"{method} is not allowed here; use GET"}
+    r = await api.get(f"{base}/{fid}", headers=h)
+    assert r.status_code == 200 and r.json()["note"] == "โทรครั้งแรก"
+    assert r.json()["kind"] == "followup" and r.json()["id"] == fid
+    assert r.json()["author"] == {"id": str(tenant.sales1.id), "name": tenant.sales1.name}
+    # another lead's entry, an unknown one, and a lead the caller may not see: 404
+    other = await create_lead(tenant.sales1)
+    r = await api.get(f"/api/v1/leads/{other['id']}/followups/{fid}", headers=h)
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
+    assert (await api.get(f"{base}/{2**63 - 1}", headers=h)).status_code == 404
+    assert (await api.get(f"{base}/{2**63}", headers=h)).status_code == 422
+    r = await api.get(f"{base}/{fid}", headers=tenant.headers(tenant.sales2, "own"))
+    assert r.status_code == 404
     r = await api.post(base, headers=h, json={"channel": "fax", "note": "x"})
     assert r.status_code == 422

@@ -49,9 +49,11 @@ async def test_matrix(api, tenant, world, visibility, actor):
     person = getattr(tenant, actor)
     h = tenant.headers(person, visibility)
     listed = set()
-    for box in ("inbox", "sent"):
+    counts = (await api.get("/api/v1/leads/counts", headers=h)).json()
+    for box in ("inbox", "sent", "lost", "junk"):
         r = await api.get("/api/v1/leads", headers=h, params={"box": box, "limit": 200})
         assert r.status_code == 200
+        assert counts[box] == len(r.json()["items"]), (box, counts)  # counts = lists
         listed |= {i["id"] for i in r.json()["items"]}
     expected_listed = {world[k] for k in writable}
     if actor == "sales1":
@@ -90,6 +92,24 @@ async def test_matrix(api, tenant, world, visibility, actor):
             for r in (get, follow, patch, log, lost, stage, send):
                 assert r.status_code == 404, (key, r.status_code, r.text)
                 assert lead_id not in r.text
+
+
+async def test_box_counts_follow_visibility(api, tenant, world):
+    for key, action in (("sales1", "lost"), ("sales2", "junk")):
+        r = await api.post(f"/api/v1/leads/{world[key]}/{action}",
+                           headers=tenant.headers(getattr(tenant, key)), json={"reason": "ทดสอบ"})
+        assert r.status_code == 200, r.text
+    expected = {
+        ("sales1", "own"): {"inbox": 0, "sent": 1, "lost": 1, "junk": 0},
+        ("sales1", "team"): {"inbox": 0, "sent": 0, "lost": 1, "junk": 1},
+        ("admin", "own"): {"inbox": 3, "sent": 0, "lost": 1, "junk": 1},
+        ("sales3", "own"): {"inbox": 2, "sent": 0, "lost": 0, "junk": 0},
+    }
+    for (who, visibility), counts in expected.items():
+        r = await api.get("/api/v1/leads/counts",
+                          headers=tenant.headers(getattr(tenant, who), visibility))
+        assert r.status_code == 200 and r.json() == counts, (who, visibility, r.text)
+    assert (await api.get("/api/v1/leads/counts")).status_code == 401
 
 
 async def test_another_tenants_admin_sees_nothing(api, tenant, world, gateway_events,

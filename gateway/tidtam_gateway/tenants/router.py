@@ -34,13 +34,13 @@ async def announce_limits(request: Request, _: OperatorDb,
         request.app.state.sessionmaker, settings))
 
 
-@router.get("/{tenant_id}", response_model=TenantOut, responses=error_responses(401, 404, 422),
+@router.get("/{tenant_id:id}", response_model=TenantOut, responses=error_responses(401, 404, 422),
             summary="A tenant (operator token)")
 async def get_tenant(tenant_id: uuid.UUID, db: OperatorDb, settings: Settings) -> TenantOut:
     return service.tenant_out(await service.get_tenant(db, tenant_id), settings)
 
 
-@router.patch("/{tenant_id}", response_model=TenantOut,
+@router.patch("/{tenant_id:id}", response_model=TenantOut,
               responses=error_responses(401, 404, 413, 422),
               summary="Change a tenant's plan (operator token)")
 async def patch_tenant(tenant_id: uuid.UUID, body: TenantPatch, db: OperatorDb,

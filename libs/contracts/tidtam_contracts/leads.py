@@ -3,8 +3,10 @@
 Every lead event's `data` is the lead after the change (`Lead`, which the leads API's
 `LeadOut` extends), plus what the event adds. v2 (the current version) names the lead's box
 `box`, as the list query does (`GET /leads?box=`); v1 called it `status` (and `from_status`
-in movement events). The v1 models stay so that consumers can read v1 events still in
-outboxes, queues and the archive: `upcast` renames the two fields.
+in movement events), and its first publications carried the phone's extension apart
+(`phone_ext`) where v2 has it inside `phone` (`;ext=12`). The v1 models stay so that
+consumers can read v1 events still in outboxes, queues and the archive: `upcast` renames
+the two fields and moves the extension into the phone.
 
 `lead.conversion_requested` is not the lead: it is the request to the accounts service.
 """
@@ -22,6 +24,7 @@ from .base import EventData
 from .common import CustomValues
 
 LeadBox = Literal["inbox", "lost", "junk"]
+EXT_SEP = ";ext="  # RFC 3966: the extension inside the phone, as crmkit.text writes it
 ConversionStatus = Literal["converting", "converted", "failed"]
 
 
@@ -30,8 +33,8 @@ class Lead(BaseModel):
 
     id: uuid.UUID
     name: str
-    phone: str = Field(description="E.164, e.g. +66812345678")
-    phone_ext: str | None = Field(description="The extension, digits only")
+    phone: str = Field(description="E.164, with `;ext=NN` when it has an extension "
+                                   "(e.g. `+6621234567;ext=12`)")
     email: str
     company: str | None
     note: str | None
@@ -69,7 +72,8 @@ class Followup(BaseModel):
 
 class LeadEvent(Lead, EventData):
     """Every v2 lead event: the lead, plus the event's own fields. Reads v1 by renaming
-    `status` → `box` and `from_status` → `from_box`."""
+    `status` → `box` and `from_status` → `from_box`, and by writing an early v1's
+    `phone_ext` into `phone` (RFC 3966 `;ext=`, the one form in v2)."""
 
     VERSION: ClassVar[str] = "2"
 
@@ -79,6 +83,9 @@ class LeadEvent(Lead, EventData):
         data["box"] = data.pop("status")
         if "from_status" in data:
             data["from_box"] = data.pop("from_status")
+        ext = data.pop("phone_ext", None)
+        if ext:
+            data["phone"] = data["phone"] + EXT_SEP + ext
         return cls.model_validate(data)
 
 
@@ -148,7 +155,8 @@ class LeadConversionFailedV2(LeadEvent):
 # --- v1 (superseded): the lead's box was `status` ---------------------------------------
 
 class LeadV1(EventData):
-    """The lead as v1 events carried it (as published, defaults included)."""
+    """The lead as v1 events carried it (as published, defaults included; the first ones
+    carried the phone's extension apart, in `phone_ext`)."""
 
     VERSION: ClassVar[str] = "1"
 

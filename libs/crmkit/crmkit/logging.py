@@ -38,6 +38,18 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(out, default=str).decode()
 
 
+class DemoteToDebug(logging.Filter):
+    """httpx logs every request it sends at INFO ("HTTP Request: GET …"): the gateway's
+    proxy would log each forwarded call. Its records pass as DEBUG, shown only when the
+    process logs at DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger().isEnabledFor(logging.DEBUG)
+        return True
+
+
 def configure(service: str, level: str = "INFO", json: bool = True) -> None:
     handler = logging.StreamHandler(sys.stderr)
     if json:
@@ -50,6 +62,9 @@ def configure(service: str, level: str = "INFO", json: bool = True) -> None:
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     logging.getLogger("aiormq").setLevel(logging.WARNING)
     logging.getLogger("aio_pika").setLevel(logging.WARNING)
+    httpx_log = logging.getLogger("httpx")
+    if not any(isinstance(f, DemoteToDebug) for f in httpx_log.filters):
+        httpx_log.addFilter(DemoteToDebug())
 
 
 def log(logger: logging.Logger, level: int, msg: str, **fields) -> None:

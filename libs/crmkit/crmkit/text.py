@@ -68,7 +68,10 @@ def text(max_len: int):
 
 def parse_phone(raw: str) -> str:
     """A Thai (or international) phone in any common written form → E.164, with
-    `;ext=NN` appended when an extension was given."""
+    `;ext=NN` appended when an extension was given (RFC 3966's form, `+6621234567;ext=12`).
+
+    The one way every service writes a phone, a lead's `phone` as an account's or contact's
+    `phones` item: a conversion copies it as it is, and `tel:` links take it."""
     cleaned = _EXT_WORD.sub(" ext. ", raw.translate(THAI_DIGITS))
     try:
         number = phonenumbers.parse(cleaned, "TH")
@@ -103,11 +106,6 @@ Phone = Annotated[
                                    "form: 081-234-5678, 02 123 4567, ๐๘๑…, +66 81 234 5678, "
                                    "… ต่อ 12 (extension); stored as E.164"}),
 ]
-
-
-def split_phone(value: str) -> tuple[str, str | None]:
-    e164, _, ext = value.partition(EXT_SEP)
-    return e164, ext or None
 
 
 def phone_digits(query: str) -> str | None:

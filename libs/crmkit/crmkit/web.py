@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import orjson
@@ -15,8 +15,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette._utils import get_route_path
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match, Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from . import logging as klog
 from . import routing as _routing  # noqa: F401  (registers the `:id` path convertor)
@@ -149,22 +151,42 @@ def install_error_handlers(app: FastAPI) -> None:
                             status_code=500)
 
 
-_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY")
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route serves at this path. Starlette's own 405 names only the first
-    route whose path matched, but FastAPI makes one route per method, so GET and POST on the
-    same path would each advertise only themselves."""
-    path = get_route_path(request.scope)
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        regex = getattr(route, "path_regex", None)
-        route_methods = getattr(route, "methods", None)
-        if regex is not None and route_methods and regex.match(path):
-            methods |= set(route_methods)
-    return sorted(methods, key=lambda m: (_METHOD_ORDER.index(m) if m in _METHOD_ORDER
-                                          else len(_METHOD_ORDER), m))
+    """Every method some route serves at this request's path.
+
+    Asked of the routes themselves (`matches`, what the router does), once per method: the
+    routes of an included router are not in `app.router.routes` (FastAPI keeps them behind
+    one entry per `include_router`), and a mounted app has its own. Starlette's own 405
+    would name only the first route whose path matched, while FastAPI makes one route per
+    method. Only ever called for a 405, so it is worked out then, not kept."""
+    scope = request.scope
+    # Routing into a mount moved its prefix into root_path; start again from the app's.
+    top = {**scope, "root_path": scope.get("app_root_path", scope.get("root_path", ""))}
+    return [m for m in _METHOD_ORDER
+            if _serves(request.app.router.routes, {**top, "method": m})]
+
+
+def _serves(routes: Sequence[BaseRoute], scope: Scope) -> bool:
+    for route in routes:
+        # A fresh copy per route: FastAPI's included routers note their state in the scope.
+        match, child_scope = route.matches(dict(scope))
+        if match is not Match.FULL:
+            continue
+        if not isinstance(route, Mount):
+            return True
+        if isinstance(route.app, StaticFiles):  # it refuses all but these with a bare 405
+            if scope["method"] in ("GET", "HEAD"):
+                return True
+            continue
+        inner = getattr(route.app, "routes", None)
+        if inner is None:  # a mounted app that routes (and answers its 405s) by itself
+            return True
+        if _serves(inner, {**scope, **child_scope}):
+            return True
+    return False
 
 
 def _explain(err: dict) -> str:

@@ -145,6 +145,16 @@ function selectBox(box) {
   loadList();
 }
 
+/** How many leads each box holds (GET /leads/counts), beside the box names. */
+async function loadCounts() {
+  let counts;
+  try { counts = await api("/api/v1/leads/counts"); } catch { return; } // the list says why
+  for (const el of $$(".box-count[data-count]")) {
+    const n = counts[el.dataset.count];
+    el.textContent = n ? String(n) : "";
+  }
+}
+
 function selectAccounts() {
   showMode("accounts");
   loadAccounts();
@@ -160,6 +170,7 @@ async function loadList({ more = false } = {}) {
     $("#load-more").hidden = true;
   }
   status.textContent = t("list.loading");
+  if (!more) loadCounts();
   let data;
   try {
     data = await api("/api/v1/leads", { query: {

@@ -52,9 +52,8 @@ function duplicatesNote(duplicates, on) {
 function facts(lead, L, boxBadge) {
   const row = (key, ...value) => (value.some((v) => v !== "" && v !== null && v !== undefined)
     ? [h("dt", {}, t(key)), h("dd", {}, ...value)] : null);
-  const phone = formatPhone(lead.phone) + (lead.phone_ext ? ` ${L === "th" ? "ต่อ" : "ext."} ${lead.phone_ext}` : "");
   return h("dl", { class: "facts" },
-    row("field.phone", h("a", { href: `tel:${lead.phone}` }, phone)),
+    row("field.phone", h("a", { href: `tel:${lead.phone}` }, formatPhone(lead.phone))),
     row("field.email", h("a", { href: `mailto:${lead.email}` }, lead.email)),
     row("field.box", boxBadge || t("lead.box.inbox"),
         lead.reason ? h("span", { class: "muted" }, ` — ${lead.reason}`) : null),

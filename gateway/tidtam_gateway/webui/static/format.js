@@ -1,10 +1,20 @@
 // Display formats: Thai phone numbers, baht, and Buddhist-Era (Thai) or Gregorian dates.
 
+import { t } from "./i18n.js";
+
 const LOCALES = { th: "th-TH-u-ca-buddhist", en: "en-GB-u-ca-gregory" };
 
-/** E.164 "+66812345678" → "081-234-5678"; "+6621234567" → "02-123-4567". Others unchanged. */
+/** E.164 "+66812345678" → "081-234-5678"; "+6621234567;ext=12" → "02-123-4567 ต่อ 12"
+ * ("ext. 12" in English). The API writes an extension as `;ext=` (crmkit.text), and
+ * takes this form back. Others unchanged. */
 export function formatPhone(phone) {
   if (!phone) return "";
+  const [number, ext] = phone.split(";ext=");
+  const shown = localPhone(number);
+  return ext ? `${shown} ${t("phone.ext")} ${ext}` : shown;
+}
+
+function localPhone(phone) {
   const m = /^\+66(\d{8,9})$/.exec(phone);
   if (!m) return phone;
   const local = "0" + m[1];

@@ -7,6 +7,7 @@ its event, all in the request's transaction.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +27,7 @@ from ..leads import service as leads
 from ..leads.events import stage_lead_event
 from ..leads.schemas import LeadOut
 from ..pipelines import service as pipelines
+from ..pipelines.models import Stage
 from ..users import service as users
 from .schemas import ReasonIn, SendIn, StageIn, clean_reason
 
@@ -81,6 +83,19 @@ async def restore(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID
     return await leads.reload_out(session, ctx, lead_id)
 
 
+async def _last_held(session: AsyncSession, ctx: RequestContext, lead: Any,
+                     pipeline_id: uuid.UUID) -> Stage | None:
+    """The stage the lead last held in `pipeline_id`: its current one if it is there, else
+    the one it left that pipeline from (a move back by way of another pipeline is still a
+    move back). An allowed move back (an admin's) lowers it again, so the lead may then go
+    forward from there."""
+    if pipeline_id == lead["pipeline_id"]:
+        stage_id = lead["stage_id"]
+    else:
+        stage_id = await history.last_stage_left(session, ctx.tenant, lead["id"], pipeline_id)
+    return await pipelines.get_stage(session, ctx, stage_id) if stage_id else None
+
+
 async def change_stage(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
                        body: StageIn) -> LeadOut:
     lead = await leads.load(session, ctx, lead_id, write=True)
@@ -89,12 +104,13 @@ async def change_stage(session: AsyncSession, ctx: RequestContext, lead_id: uuid
         raise NotFound.on("body.stage_id", f"no stage {body.stage_id} in this tenant")
     if stage.id == lead["stage_id"]:
         return leads.to_out(ctx, lead)
-    if stage.pipeline_id == lead["pipeline_id"]:
-        current = await pipelines.get_stage(session, ctx, lead["stage_id"])
-        may_go_back = bool(ctx.settings.get("allow_stage_back")) or ctx.role == "admin"
-        if stage.position < current.position and not may_go_back:
-            raise Conflict("moving a lead back to an earlier stage is not allowed in this "
-                           "tenant (setting allow_stage_back); ask an admin")
+    may_go_back = bool(ctx.settings.get("allow_stage_back")) or ctx.role == "admin"
+    if not may_go_back:
+        held = await _last_held(session, ctx, lead, stage.pipeline_id)
+        if held is not None and stage.position < held.position:
+            raise Conflict(f"the lead was at stage \"{held.name}\" of this pipeline; moving it "
+                           "back to an earlier stage is not allowed in this tenant (setting "
+                           "allow_stage_back), also by way of another pipeline; ask an admin")
     row = await leads_repo.update(session, ctx.tenant, lead_id,
                                   dict(pipeline_id=stage.pipeline_id, stage_id=stage.id))
     moved = dict(from_pipeline_id=lead["pipeline_id"], from_stage_id=lead["stage_id"],

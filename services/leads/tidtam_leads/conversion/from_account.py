@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crmkit.errors import Unprocessable
-from crmkit.text import split_phone
 
 from ..leads.schemas import LeadCreate
 from .client import AccountsReader
@@ -15,8 +14,7 @@ from .client import AccountsReader
 @dataclass(frozen=True)
 class Details:
     name: str
-    phone: str
-    phone_ext: str | None
+    phone: str  # E.164 with `;ext=NN`, as crmkit.text.Phone makes it and accounts keep it
     email: str
     company: str | None
 
@@ -30,8 +28,7 @@ def check_required(body: LeadCreate) -> None:
 
 
 def own_details(body: LeadCreate) -> Details:
-    phone, ext = split_phone(body.phone)
-    return Details(body.name, phone, ext, body.email, body.company)
+    return Details(body.name, body.phone, body.email, body.company)
 
 
 async def details(body: LeadCreate, accounts: AccountsReader) -> Details:
@@ -45,13 +42,9 @@ async def details(body: LeadCreate, accounts: AccountsReader) -> Details:
                if body.contact_id is not None else None)
     sources = [s for s in (contact, account) if s is not None]
     whose = "the contact and the account have" if contact else "the account has"
-    if body.phone is not None:
-        phone, ext = split_phone(body.phone)
-    else:
-        found = next((p for s in sources for p in s.phones), None)
-        if found is None:
-            raise Unprocessable.on("body.phone", f"is required: {whose} no phone")
-        phone, ext = split_phone(found)
+    phone = body.phone or next((p for s in sources for p in s.phones), None)
+    if phone is None:
+        raise Unprocessable.on("body.phone", f"is required: {whose} no phone")
     email = body.email or next((e for s in sources for e in s.emails), None)
     if email is None:
         raise Unprocessable.on("body.email", f"is required: {whose} no email")
@@ -59,4 +52,4 @@ async def details(body: LeadCreate, accounts: AccountsReader) -> Details:
     if company is None and account.kind == "company":
         company = account.name[:200]
     name = body.name or (contact.name if contact else account.name)[:200]
-    return Details(name, phone, ext, email, company)
+    return Details(name, phone, email, company)

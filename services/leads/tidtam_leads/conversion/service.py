@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit import outbox
 from crmkit.context import RequestContext, TenantId
 from crmkit.errors import Conflict
-from crmkit.text import EXT_SEP
 from tidtam_contracts.accounts import (
     AccountConversionFailedV1,
     AccountLeadConvertedV1,
@@ -47,15 +46,10 @@ from .schemas import ConvertIn, check_exactly_one
 AGAIN = "converting a lead again into another account is not supported"
 
 
-def _phone(lead: Any) -> str:
-    """The lead's phone as accounts take it: E.164, with `;ext=` when it has one."""
-    return f"{lead['phone']}{EXT_SEP}{lead['phone_ext']}" if lead["phone_ext"] else lead["phone"]
-
-
 def _account_defaults(lead: Any, given: dict[str, Any]) -> dict[str, Any]:
     kind = given.get("kind") or ("company" if lead["company"] else "person")
     name = lead["company"] if kind == "company" and lead["company"] else lead["name"]
-    return {"kind": kind, "name": name, "phones": [_phone(lead)], "emails": [lead["email"]],
+    return {"kind": kind, "name": name, "phones": [lead["phone"]], "emails": [lead["email"]],
             "owner_id": str(lead["owner_id"]), **given}
 
 
@@ -86,7 +80,7 @@ async def convert(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID
         conversion_id=conversion_id, lead_id=lead_id, account_id=body.account_id,
         account=None if body.account_id else _account_defaults(lead, body.account),
         contact=ContactDraft.model_validate({
-            "name": lead["name"], "phones": [_phone(lead)], "emails": [lead["email"]],
+            "name": lead["name"], "phones": [lead["phone"]], "emails": [lead["email"]],
             **(body.contact or {})}),
         requested_by=RequestedBy(user_id=ctx.user_id, role=ctx.role, team_id=ctx.team_id,
                                  account_owner_ids=None if owners is None else sorted(owners)),

@@ -27,12 +27,37 @@ async def append(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID, ki
     ).returning(*COLUMNS))).mappings().one()
 
 
+def _select(tenant: TenantId, lead_id: uuid.UUID) -> sa.Select:
+    return (sa.select(*COLUMNS, User.name.label("author_name"))
+            .outerjoin(User, sa.and_(User.tenant_id == HistoryEntry.tenant_id,
+                                     User.id == HistoryEntry.author_id))
+            .where(HistoryEntry.tenant_id == tenant.value, HistoryEntry.lead_id == lead_id))
+
+
 async def entries(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
                   kinds: list[str] | None) -> list:
-    q = (sa.select(*COLUMNS, User.name.label("author_name"))
-         .outerjoin(User, sa.and_(User.tenant_id == HistoryEntry.tenant_id,
-                                  User.id == HistoryEntry.author_id))
-         .where(HistoryEntry.tenant_id == tenant.value, HistoryEntry.lead_id == lead_id))
+    q = _select(tenant, lead_id)
     if kinds:
         q = q.where(HistoryEntry.kind.in_(kinds))
     return list((await session.execute(q.order_by(HistoryEntry.id))).mappings())
+
+
+async def entry(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
+                entry_id: int) -> sa.RowMapping | None:
+    q = _select(tenant, lead_id).where(HistoryEntry.id == entry_id)
+    return (await session.execute(q)).mappings().one_or_none()
+
+
+async def last_stage_left(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
+                          pipeline_id: uuid.UUID) -> uuid.UUID | None:
+    """The stage the lead was in when it last left `pipeline_id` for another pipeline (None
+    if it never did), read from the log, which nothing can rewrite."""
+    detail = HistoryEntry.detail
+    q = (sa.select(detail["from_stage_id"].astext)
+         .where(HistoryEntry.tenant_id == tenant.value, HistoryEntry.lead_id == lead_id,
+                HistoryEntry.kind == "stage_changed",
+                detail["from_pipeline_id"].astext == str(pipeline_id),
+                detail["to_pipeline_id"].astext != str(pipeline_id))
+         .order_by(HistoryEntry.id.desc()).limit(1))
+    found = (await session.execute(q)).scalar_one_or_none()
+    return uuid.UUID(found) if found else None

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from crmkit.deps import Ctx, Db
 from crmkit.errors import error_responses
@@ -28,6 +29,15 @@ async def list_followups(lead_id: uuid.UUID, ctx: Ctx, db: Db,
     """The lead's log, oldest first, with author and time: follow-ups and every send, box
     move, stage change, restore and transfer (`kind`). `?kind=followup` for follow-ups only."""
     return await service.list_entries(db, ctx, lead_id, kind)
+
+
+@router.get("/followups/{entry_id:int}", response_model=EntryOut,
+            responses=error_responses(401, 404, 422))
+async def get_followup(lead_id: uuid.UUID, entry_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+                       ctx: Ctx, db: Db) -> EntryOut:
+    """One entry of the lead's log (its `id` from the list). The log is append-only: PUT,
+    PATCH and DELETE here are 405, and the database refuses them too."""
+    return await service.get_entry(db, ctx, lead_id, entry_id)
 
 
 @router.get("/history", response_model=list[EntryOut],

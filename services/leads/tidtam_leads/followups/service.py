@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext
+from crmkit.errors import NotFound
 from tidtam_contracts.leads import Followup, LeadFollowupLoggedV2
 
 from ..leads import repository as leads_repo
@@ -40,11 +41,19 @@ async def log(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
                             next_contact_at=body.next_contact_at, author_id=ctx.user_id,
                             created_at=entry["created_at"])
     await stage_lead_event(session, ctx.tenant, LeadFollowupLoggedV2, row, followup=followup)
-    found = await repository.entries(session, ctx.tenant, lead_id, None)
-    return _out(next(e for e in found if e["id"] == entry["id"]))
+    return _out(await repository.entry(session, ctx.tenant, lead_id, entry["id"]))
 
 
 async def list_entries(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
                        kinds: list[str] | None) -> list[EntryOut]:
     await leads.load(session, ctx, lead_id)
     return [_out(r) for r in await repository.entries(session, ctx.tenant, lead_id, kinds)]
+
+
+async def get_entry(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
+                    entry_id: int) -> EntryOut:
+    await leads.load(session, ctx, lead_id)
+    row = await repository.entry(session, ctx.tenant, lead_id, entry_id)
+    if row is None:
+        raise NotFound(f"no entry {entry_id} in this lead's log")
+    return _out(row)

@@ -59,14 +59,14 @@ async def insert(session: AsyncSession, tenant: TenantId, values: dict[str, Any]
 _RETURNING = ", ".join(c.name for c in COLUMNS)
 _INSERT_CREATED = f"""
 WITH lead AS (
-    INSERT INTO leads (tenant_id, id, name, phone, phone_ext, email, company, note, source,
+    INSERT INTO leads (tenant_id, id, name, phone, email, company, note, source,
                        owner_id, pipeline_id, stage_id, potential, custom, account_id,
                        contact_id)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $16::jsonb, $17, $18)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $15::jsonb, $16, $17)
     RETURNING {_RETURNING}
 ), history AS (
     INSERT INTO lead_history (tenant_id, lead_id, kind, author_id, detail)
-    SELECT tenant_id, id, 'created', $14, $15::jsonb FROM lead
+    SELECT tenant_id, id, 'created', $13, $14::jsonb FROM lead
 )
 SELECT * FROM lead"""
 
@@ -78,8 +78,8 @@ async def insert_created(session: AsyncSession, tenant: TenantId, values: dict[s
     conn = await driver(session)
     v = values
     return await conn.fetchrow(
-        _INSERT_CREATED, tenant.value, v["id"], v["name"], v["phone"], v["phone_ext"],
-        v["email"], v["company"], v["note"], v["source"], v["owner_id"], v["pipeline_id"],
+        _INSERT_CREATED, tenant.value, v["id"], v["name"], v["phone"], v["email"],
+        v["company"], v["note"], v["source"], v["owner_id"], v["pipeline_id"],
         v["stage_id"], v["potential"], author_id, orjson.dumps(detail).decode(),
         orjson.dumps(v.get("custom") or {}).decode(), v.get("account_id"),
         v.get("contact_id"))
@@ -118,6 +118,24 @@ def _matching_ids(text_: str, digits: str | None, page: tuple | None) -> sa.Sele
         sa.literal(after[1] if after else None, sa.Uuid), limit))
 
 
+def in_box(box: str, scope: VisibilityScope,
+           viewer: uuid.UUID) -> list[sa.ColumnElement[bool]]:
+    """The leads in the caller's `box`: for `sent`, those they passed on to someone else."""
+    if box == "sent":
+        return [Lead.sent_by.contains(array([viewer], type_=sa.Uuid)), Lead.owner_id != viewer,
+                readable(scope)]
+    # The read-only leads a caller sent on belong in their Sent box, not here.
+    return [Lead.status == box, writable(scope)]
+
+
+async def box_counts(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
+                     viewer: uuid.UUID, boxes: Sequence[str]) -> dict[str, int]:
+    """How many leads each box holds for the caller, by the lists' own conditions."""
+    q = sa.select(*(sa.func.count().filter(sa.and_(*in_box(box, scope, viewer))).label(box)
+                    for box in boxes)).where(Lead.tenant_id == tenant.value, readable(scope))
+    return dict((await session.execute(q)).mappings().one())
+
+
 async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
                viewer: uuid.UUID, *, box: str, limit: int,
                after: tuple[datetime, uuid.UUID] | None, q_text: str | None,
@@ -127,13 +145,7 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
                also_q: tuple[str, str | None] | None = None) -> list:
     """One page of a box, newest first, keyset on (created_at, id). `custom`: `cf.*`
     filters; `also_q`: a second search that must match too (a segment's)."""
-    where = [Lead.tenant_id == tenant.value]
-    if box == "sent":
-        where += [Lead.sent_by.contains(array([viewer], type_=sa.Uuid)),
-                  Lead.owner_id != viewer, readable(scope)]
-    else:
-        # The read-only leads a caller sent on belong in their Sent box, not here.
-        where += [Lead.status == box, writable(scope)]
+    where = [Lead.tenant_id == tenant.value, *in_box(box, scope, viewer)]
     where += before(Lead.created_at, Lead.id, after)
     # The search goes through lead_search (migration 0005): under RLS no trigram index
     # serves `leads` itself. With nothing else to filter on, one page straight from it.

@@ -10,7 +10,7 @@ from crmkit.paging import CURSOR_PATTERN
 
 from ..conversion.client import Accounts
 from . import service
-from .schemas import Box, LeadCreate, LeadCreated, LeadOut, LeadPage, LeadPatch
+from .schemas import Box, BoxCounts, LeadCreate, LeadCreated, LeadOut, LeadPage, LeadPatch
 
 router = APIRouter(prefix="/api/v1/leads", tags=["leads"])
 
@@ -58,6 +58,13 @@ async def list_leads(
                                   limit=limit, cursor=cursor, q=q,
                                   label_id=label_id, pipeline_id=pipeline_id,
                                   stage_id=stage_id, owner_id=owner_id)
+
+
+@router.get("/counts", response_model=BoxCounts, responses=error_responses(401))
+async def box_counts(ctx: Ctx, db: Db) -> BoxCounts:
+    """How many leads each box holds for the caller, under the same visibility as the
+    lists: `inbox`, `sent`, `lost`, `junk` are what `GET /leads?box=…` would list."""
+    return await service.counts(db, ctx)
 
 
 @router.get("/{lead_id:id}", response_model=LeadOut, responses=error_responses(401, 404, 422))

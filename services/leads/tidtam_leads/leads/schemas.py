@@ -116,6 +116,14 @@ class LeadCreated(LeadOut):
     possible_duplicates: list[DuplicateHint]
 
 
+class BoxCounts(BaseModel):
+    """How many leads each of the caller's boxes holds (what `GET /leads?box=` would list)."""
+    inbox: int
+    sent: int
+    lost: int
+    junk: int
+
+
 class LeadPage(BaseModel):
     items: list[LeadOut]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page")

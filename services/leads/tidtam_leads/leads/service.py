@@ -12,7 +12,7 @@ from crmkit import custom
 from crmkit.context import RequestContext, system_scope
 from crmkit.errors import Forbidden, NotFound
 from crmkit.paging import decode_cursor, next_cursor
-from crmkit.text import search_patterns, split_phone
+from crmkit.text import search_patterns
 from tidtam_contracts.leads import LeadCreatedV2, LeadUpdatedV2
 
 from ..catalog import service as catalog
@@ -25,6 +25,7 @@ from ..users import service as users
 from . import repository
 from .events import stage_lead_event
 from .schemas import (
+    BoxCounts,
     LeadCreate,
     LeadCreated,
     LeadOut,
@@ -92,7 +93,7 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
     if body.account_id:
         detail["account_id"] = str(body.account_id)
     row = await repository.insert_created(session, ctx.tenant, dict(
-        id=uuid.uuid4(), name=d.name, phone=d.phone, phone_ext=d.phone_ext, email=d.email,
+        id=uuid.uuid4(), name=d.name, phone=d.phone, email=d.email,
         company=d.company, note=body.note, source=body.source, owner_id=owner,
         pipeline_id=stage.pipeline_id, stage_id=stage.id, potential=body.potential,
         custom=values, account_id=body.account_id, contact_id=body.contact_id,
@@ -116,9 +117,7 @@ async def patch(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
                 body: LeadPatch) -> LeadOut:
     given = body.model_fields_set
     current = await load(session, ctx, lead_id, write=True)
-    values: dict[str, Any] = {f: getattr(body, f) for f in given if f != "phone"}
-    if "phone" in given:
-        values["phone"], values["phone_ext"] = split_phone(body.phone)
+    values: dict[str, Any] = {f: getattr(body, f) for f in given}
     if "custom" in given:  # the keys sent change; the others stay
         values["custom"] = custom.merge(await custom.definitions(session, ctx, CUSTOM),
                                         current["custom"], body.custom, creating=False)
@@ -156,6 +155,11 @@ async def list_box(session: AsyncSession, ctx: RequestContext, *, request: Reque
                                  **filters)
     rows, cursor = next_cursor(rows, limit)
     return LeadPage(items=[to_out(ctx, r) for r in rows], next_cursor=cursor)
+
+
+async def counts(session: AsyncSession, ctx: RequestContext) -> BoxCounts:
+    return BoxCounts.model_validate(await repository.box_counts(
+        session, ctx.tenant, ctx.lead_scope, ctx.user_id, list(BoxCounts.model_fields)))
 
 
 async def put_label(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
