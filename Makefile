@@ -31,7 +31,7 @@ export UV_SYSTEM_CERTS ?= 1
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: help install run demo test lint migrate bench bench-accounts checkservers clean distclean
+.PHONY: help install run demo test lint migrate bench bench-accounts bench-idempotency checkservers clean distclean
 
 help: ## list the targets
 	@echo "Tidtam: make run (start everything), make test (the whole suite)"
@@ -91,6 +91,10 @@ bench: install ## load benchmark through the gateway; prints figures (BENCH_ARGS
 bench-accounts: install ## accounts search and duplicate check at 100k accounts (BENCH_ARGS=...)
 	@$(VPY) scripts/checkservers.py --tests
 	$(VPY) bench/accounts.py $(BENCH_ARGS)
+
+bench-idempotency: install ## create lead with and without Idempotency-Key, and a replay (BENCH_ARGS=...)
+	@$(VPY) scripts/checkservers.py --tests
+	$(VPY) bench/idempotency.py $(BENCH_ARGS)
 
 # --- housekeeping --------------------------------------------------------------------------
 

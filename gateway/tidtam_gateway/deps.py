@@ -2,7 +2,9 @@
 
 The gateway authenticates callers itself (JWT or API key), so instead of crmkit.deps'
 signed-context dependency it builds a `Caller`; the session is scoped to the caller's tenant
-and commits at the edge, after the handler and before the response.
+and commits at the edge, after the handler and before the response. The `Idempotent...`
+sessions honour `Idempotency-Key` (crmkit.idempotency) for the POSTs that create: keyed per
+tenant, and the operator's (tenant creation) in the operator's own scope.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.db import unit_of_work
 from crmkit.errors import Forbidden, Unauthorized
+from crmkit.idempotency import OPERATOR, KeyHeader, idempotent_unit_of_work
 
 from .auth import service as auth_service
 from .auth.caller import Caller
@@ -73,6 +76,16 @@ async def get_db(request: Request, caller: CurrentCaller) -> AsyncIterator[Async
 Db = Annotated[AsyncSession, Depends(get_db, scope="function")]
 
 
+async def get_idempotent_db(request: Request, caller: CurrentCaller,
+                            key: KeyHeader = None) -> AsyncIterator[AsyncSession]:
+    async with idempotent_unit_of_work(request.app.state.sessionmaker, caller.tenant, request,
+                                       key, caller=str(caller.user_id)) as session:
+        yield session
+
+
+IdempotentDb = Annotated[AsyncSession, Depends(get_idempotent_db, scope="function")]
+
+
 def require_operator(settings: Settings,
                      creds: Annotated[HTTPAuthorizationCredentials | None,
                                       Depends(operator_bearer)]) -> None:
@@ -95,3 +108,14 @@ async def get_operator_db(request: Request, _op: Operator) -> AsyncIterator[Asyn
 
 
 OperatorDb = Annotated[AsyncSession, Depends(get_operator_db, scope="function")]
+
+
+async def get_idempotent_operator_db(request: Request, _op: Operator,
+                                     key: KeyHeader = None) -> AsyncIterator[AsyncSession]:
+    async with idempotent_unit_of_work(request.app.state.sessionmaker, None, request, key,
+                                       caller=OPERATOR) as session:
+        yield session
+
+
+IdempotentOperatorDb = Annotated[AsyncSession,
+                                 Depends(get_idempotent_operator_db, scope="function")]

@@ -1,6 +1,6 @@
 """Every table of the gateway database, for Alembic's `target_metadata`."""
 
-from crmkit.schema import kit_tables
+from crmkit.schema import idempotency_table, kit_tables
 
 from .apikeys.models import ApiKey
 from .auth.models import LoginThrottle
@@ -12,5 +12,6 @@ from .users.models import User
 
 metadata = Base.metadata
 outbox, processed_events = kit_tables(metadata)
+idempotency_keys = idempotency_table(metadata)
 
 __all__ = ["ApiKey", "LoginThrottle", "Team", "Tenant", "TenantSettings", "User", "metadata"]

@@ -28,7 +28,7 @@ async def owner_engine(kitdb):
     engine = create_engine(kitdb.owner_url, pool_size=2, max_overflow=2)
     async with engine.begin() as conn:
         # Each test starts from empty tables: relays sweep the whole outbox.
-        await conn.execute(sa.text("TRUNCATE outbox, processed_events, widgets"))
+        await conn.execute(sa.text("TRUNCATE outbox, processed_events, widgets, idempotency_keys"))
     yield engine
     await engine.dispose()
 

@@ -40,12 +40,12 @@ async def test_old_published_rows_and_old_records_go(owner_engine, app_engine):
                                                 {"id": ids["new_rec"], "age": 29}])
     keeper = Housekeeper("kit", app_engine, retention_days=30, every_seconds=3600)
     deleted = await keeper.sweep()
-    assert deleted == {"outbox": 1, "processed_events": 1}
+    assert deleted == {"outbox": 1, "processed_events": 1, "idempotency_keys": 0}
     assert await _rows(owner_engine, "SELECT event_id FROM outbox") == {
         ids["new_sent"], ids["old_unsent"]}
     assert await _rows(owner_engine, "SELECT event_id FROM processed_events") == {
         ids["new_rec"]}
-    assert await keeper.sweep() == {"outbox": 0, "processed_events": 0}
+    assert await keeper.sweep() == {"outbox": 0, "processed_events": 0, "idempotency_keys": 0}
 
 
 async def test_it_runs_in_the_background_until_stopped(owner_engine, app_engine):

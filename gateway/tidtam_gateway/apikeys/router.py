@@ -6,12 +6,13 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from crmkit.errors import error_responses
+from crmkit.idempotency import IdempotentRoute
 
-from ..deps import AdminCaller, Db
+from ..deps import AdminCaller, Db, IdempotentDb
 from . import service
 from .schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
 
-router = APIRouter(prefix="/api/v1/api-keys", tags=["api keys"])
+router = APIRouter(prefix="/api/v1/api-keys", tags=["api keys"], route_class=IdempotentRoute)
 
 
 class ApiKeyList(BaseModel):
@@ -21,7 +22,7 @@ class ApiKeyList(BaseModel):
 @router.post("", status_code=201, response_model=ApiKeyCreated,
              responses=error_responses(401, 403, 413, 422),
              summary="Make an API key (admin); the key is shown only in this response")
-async def create_key(body: ApiKeyCreate, caller: AdminCaller, db: Db) -> ApiKeyCreated:
+async def create_key(body: ApiKeyCreate, caller: AdminCaller, db: IdempotentDb) -> ApiKeyCreated:
     return await service.create_key(db, caller, body)
 
 

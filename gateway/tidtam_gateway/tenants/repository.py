@@ -6,17 +6,17 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
+from crmkit.db import set_tenant
 
 from ..settings.models import TenantSettings
 from .models import Tenant
 
 
-def bind_tenant(session: AsyncSession, tenant: TenantId) -> None:
-    """Scope an operator's (tenant-less) session to one tenant; must precede its first
-    statement, because crmkit.db sets `app.tenant_id` when the transaction begins."""
-    if session.in_transaction():
-        raise RuntimeError("bind_tenant after the transaction began")
-    session.info["tenant"] = tenant.value
+async def bind_tenant(session: AsyncSession, tenant: TenantId) -> None:
+    """Scope an operator's (tenant-less) session to one tenant from here on, the transaction
+    under way included: a tenant creation with an Idempotency-Key has claimed the key (in
+    the operator's scope) in it already, and records the answer there before it commits."""
+    await set_tenant(session, tenant.value)
 
 
 async def insert(session: AsyncSession, *, tenant_id: uuid.UUID, name: str, plan: str,

@@ -5,18 +5,20 @@ import uuid
 from fastapi import APIRouter, Request
 
 from crmkit.errors import error_responses
+from crmkit.idempotency import IdempotentRoute
 
-from ..deps import OperatorDb, Settings
+from ..deps import IdempotentOperatorDb, OperatorDb, Settings
 from . import service
 from .schemas import AnnouncedLimits, TenantCreate, TenantCreated, TenantOut, TenantPatch
 
-router = APIRouter(prefix="/api/v1/tenants", tags=["tenants (operator)"])
+router = APIRouter(prefix="/api/v1/tenants", tags=["tenants (operator)"],
+                   route_class=IdempotentRoute)
 
 
 @router.post("", status_code=201, response_model=TenantCreated,
              responses=error_responses(401, 409, 413, 422),
              summary="Create a tenant and its first admin (operator token)")
-async def create_tenant(body: TenantCreate, db: OperatorDb, settings: Settings
+async def create_tenant(body: TenantCreate, db: IdempotentOperatorDb, settings: Settings
                         ) -> TenantCreated:
     """The tenant starts on `TIDTAM_DEFAULT_PLAN` (free unless configured)."""
     return await service.create_tenant(db, settings, body)

@@ -27,7 +27,7 @@ def tenant_out(tenant: Tenant, settings: GatewaySettings) -> TenantOut:
 async def create_tenant(session: AsyncSession, settings: GatewaySettings,
                         data: TenantCreate) -> TenantCreated:
     tenant_id = uuid.uuid4()
-    repository.bind_tenant(session, authenticated_tenant(tenant_id))
+    await repository.bind_tenant(session, authenticated_tenant(tenant_id))
     tenant = await repository.insert(session, tenant_id=tenant_id, name=data.name,
                                      plan=settings.default_plan,
                                      limit=settings.contact_limit(settings.default_plan))
@@ -43,7 +43,7 @@ async def create_tenant(session: AsyncSession, settings: GatewaySettings,
 
 async def get_tenant(session: AsyncSession, tenant_id: uuid.UUID, *,
                      for_update: bool = False) -> Tenant:
-    repository.bind_tenant(session, authenticated_tenant(tenant_id))
+    await repository.bind_tenant(session, authenticated_tenant(tenant_id))
     tenant = await repository.get(session, tenant_id, for_update=for_update)
     if tenant is None:
         raise NotFound("no tenant with this id")
@@ -83,7 +83,7 @@ async def announce_limits(maker: async_sessionmaker[AsyncSession],
         if row.limit_announced and row.announced_limit == settings.contact_limit(row.plan):
             continue
         async with maker() as session:
-            repository.bind_tenant(session, authenticated_tenant(row.id))
+            await repository.bind_tenant(session, authenticated_tenant(row.id))
             async with session.begin():
                 tenant = await repository.get(session, row.id, for_update=True)
                 limit = settings.contact_limit(tenant.plan)

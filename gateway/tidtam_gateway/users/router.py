@@ -5,13 +5,14 @@ import uuid
 from fastapi import APIRouter
 
 from crmkit.errors import error_responses
+from crmkit.idempotency import IdempotentRoute
 
 from ..common import Cursor, Limit, Page
-from ..deps import AdminCaller, CurrentCaller, Db
+from ..deps import AdminCaller, CurrentCaller, Db, IdempotentDb
 from . import service
 from .schemas import PersonOut, UserCreate, UserOut, UserUpdate
 
-router = APIRouter(prefix="/api/v1/users", tags=["users"])
+router = APIRouter(prefix="/api/v1/users", tags=["users"], route_class=IdempotentRoute)
 people_router = APIRouter(prefix="/api/v1/people", tags=["users"])
 
 
@@ -22,7 +23,7 @@ def _out(user) -> UserOut:
 @router.post("", status_code=201, response_model=UserOut,
              responses=error_responses(401, 403, 404, 409, 413, 422),
              summary="Add a user (admin); an unknown `team_id` is 404")
-async def create_user(body: UserCreate, caller: AdminCaller, db: Db) -> UserOut:
+async def create_user(body: UserCreate, caller: AdminCaller, db: IdempotentDb) -> UserOut:
     return _out(await service.add_user(db, caller.tenant.value, body))
 
 

@@ -86,7 +86,25 @@ async def driver(session: AsyncSession) -> asyncpg.Connection:
     the session; nothing else changes (RLS, the tenant setting, the edge commit)."""
     conn = await session.connection()
     raw = await conn.get_raw_connection()
+    if getattr(raw.dbapi_connection, "_transaction", False) is None:
+        # SQLAlchemy's asyncpg adapter sends BEGIN with its first statement. With a tenant,
+        # after_begin's set_config was that statement; without one nothing was sent yet,
+        # and a statement run on the driver now would commit on its own.
+        await conn.exec_driver_sql("SELECT 1")
     return raw.driver_connection
+
+
+async def set_tenant(session: AsyncSession, tenant: uuid.UUID | None) -> None:
+    """Scope the session to `tenant` (None: no tenant) from now on: its next transactions,
+    and the one under way if there is one (transaction-local, as at its start). For the
+    operator, whose one transaction may create a tenant and then work inside it."""
+    if tenant is None:
+        session.info.pop("tenant", None)
+    else:
+        session.info["tenant"] = tenant
+    if session.in_transaction():
+        conn = await driver(session)
+        await conn.execute(_SET_TENANT, TENANT_SETTING, "" if tenant is None else str(tenant))
 
 
 @asynccontextmanager

@@ -1,5 +1,7 @@
 """`Annotated` dependency aliases for service routers: the verified context and a tenant
-session that commits at the edge (after the handler, before the response is sent)."""
+session that commits at the edge (after the handler, before the response is sent); for a
+POST that changes something, `IdempotentDb`, the same session honouring `Idempotency-Key`
+(crmkit.idempotency; its router needs `route_class=IdempotentRoute`)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from . import routing as _routing  # noqa: F401  (registers the `:id` path convertor)
 from .context import HEADER, RequestContext, verify_context
 from .db import unit_of_work
+from .idempotency import KeyHeader, idempotent_unit_of_work
 from .logging import correlation_id
 
 
@@ -32,3 +35,13 @@ async def get_session(request: Request, ctx: Ctx) -> AsyncIterator[AsyncSession]
 
 
 Db = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def get_idempotent_session(request: Request, ctx: Ctx,
+                                 key: KeyHeader = None) -> AsyncIterator[AsyncSession]:
+    async with idempotent_unit_of_work(request.app.state.sessionmaker, ctx.tenant, request,
+                                       key, caller=str(ctx.user_id)) as session:
+        yield session
+
+
+IdempotentDb = Annotated[AsyncSession, Depends(get_idempotent_session, scope="function")]

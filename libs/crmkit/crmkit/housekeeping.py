@@ -3,7 +3,11 @@ records older than the retention are deleted, a batch at a time, every so often.
 
 Retention must outlast any redelivery or replay a consumer should still recognise as a
 duplicate: RabbitMQ redelivers within minutes, the archive queue keeps 7 days, so the
-default of 30 days leaves a wide margin. Unpublished outbox rows are never touched."""
+default of 30 days leaves a wide margin. Unpublished outbox rows are never touched.
+
+Idempotency keys (crmkit.idempotency) go after their own 24 hours, through a SECURITY
+DEFINER function: they are tenant rows under RLS, which the application role sees only one
+tenant at a time."""
 
 from __future__ import annotations
 
@@ -14,20 +18,26 @@ import logging
 from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from .idempotency import TTL_SECONDS as IDEMPOTENCY_TTL
 from .logging import log as klog
+from .schema import EXPIRE_FUNCTION
 
 logger = logging.getLogger("crmkit.housekeeping")
 DELETED = Counter("tidtam_housekeeping_deleted_total",
                   "Kit rows deleted past their retention", ["service", "table"])
 BATCH = 5000
 
-# Each deletes one batch of the oldest rows past the retention ($1: seconds).
+# Each deletes one batch of the oldest rows past the retention ($1: seconds, $2: batch)
+# and returns how many it deleted.
 _STATEMENTS = {
-    "outbox": "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NOT NULL "
-              "AND sent_at < now() - make_interval(secs => $1) ORDER BY id LIMIT $2)",
-    "processed_events": "DELETE FROM processed_events WHERE (consumer, event_id) IN ("
-                        "SELECT consumer, event_id FROM processed_events WHERE processed_at < "
-                        "now() - make_interval(secs => $1) LIMIT $2)",
+    "outbox": "WITH gone AS (DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE "
+              "sent_at IS NOT NULL AND sent_at < now() - make_interval(secs => $1) ORDER BY id "
+              "LIMIT $2) RETURNING 1) SELECT count(*) FROM gone",
+    "processed_events": "WITH gone AS (DELETE FROM processed_events WHERE (consumer, event_id) "
+                        "IN (SELECT consumer, event_id FROM processed_events WHERE "
+                        "processed_at < now() - make_interval(secs => $1) LIMIT $2) "
+                        "RETURNING 1) SELECT count(*) FROM gone",
+    "idempotency_keys": f"SELECT {EXPIRE_FUNCTION}($1, $2)",
 }
 
 
@@ -44,13 +54,12 @@ class Housekeeper:
         """Delete everything past the retention now; rows deleted, per table."""
         deleted = {}
         for table, sql in _STATEMENTS.items():
+            seconds = IDEMPOTENCY_TTL if table == "idempotency_keys" else self.retention_seconds
             total = 0
             while True:
                 async with self.engine.begin() as conn:
                     raw = await conn.get_raw_connection()
-                    status = await raw.driver_connection.execute(
-                        sql, float(self.retention_seconds), BATCH)
-                n = int(status.split()[-1])
+                    n = int(await raw.driver_connection.fetchval(sql, float(seconds), BATCH))
                 total += n
                 if n < BATCH:
                     break

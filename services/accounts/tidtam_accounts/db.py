@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from crmkit.custom import custom_tables
 from crmkit.db import make_base
-from crmkit.schema import kit_tables
+from crmkit.schema import idempotency_table, kit_tables
 
 Base = make_base()
 outbox_table, processed_table = kit_tables(Base.metadata)
+idempotency_keys_table = idempotency_table(Base.metadata)
 custom_fields_table, segments_table = custom_tables(Base.metadata)
 
 # Each domain with tables adds its models module here (for env.py and tooling).

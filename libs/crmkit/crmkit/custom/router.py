@@ -9,8 +9,9 @@ import uuid
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from ..deps import Ctx, Db
+from ..deps import Ctx, Db, IdempotentDb
 from ..errors import Unprocessable, error_responses
+from ..idempotency import IdempotentRoute
 from . import service
 from .listing import validate_segment_filters
 from .schemas import (
@@ -34,7 +35,8 @@ def custom_routers(config: CustomEntity) -> list[APIRouter]:
 
 
 def _fields_router(config: CustomEntity) -> APIRouter:
-    router = APIRouter(prefix="/api/v1/custom-fields", tags=["custom fields"])
+    router = APIRouter(prefix="/api/v1/custom-fields", tags=["custom fields"],
+                       route_class=IdempotentRoute)
     KeyPath = Path(pattern=KEY_PATTERN, description="The field's `key`")
 
     @router.get("", response_model=list[CustomFieldOut],
@@ -48,7 +50,7 @@ def _fields_router(config: CustomEntity) -> APIRouter:
 
     @router.post("", status_code=201, response_model=CustomFieldOut,
                  responses=error_responses(401, 403, 404, 409, 422))
-    async def create_custom_field(body: CustomFieldCreate, ctx: Ctx, db: Db,
+    async def create_custom_field(body: CustomFieldCreate, ctx: Ctx, db: IdempotentDb,
                                   entity: Entity = Query(description=ENTITY_DOC)):
         """Admins only (403 otherwise). A `key` already defined is 409, and so is a 51st
         field of the entity."""
@@ -80,7 +82,7 @@ def _fields_router(config: CustomEntity) -> APIRouter:
 
 
 def _segments_router(config: CustomEntity) -> APIRouter:
-    router = APIRouter(prefix="/api/v1/segments", tags=["segments"])
+    router = APIRouter(prefix="/api/v1/segments", tags=["segments"], route_class=IdempotentRoute)
 
     @router.get("", response_model=list[SegmentOut], responses=error_responses(401, 404, 422))
     async def list_segments(ctx: Ctx, db: Db,
@@ -91,7 +93,7 @@ def _segments_router(config: CustomEntity) -> APIRouter:
 
     @router.post("", status_code=201, response_model=SegmentOut,
                  responses=error_responses(401, 404, 409, 422))
-    async def create_segment(body: SegmentCreate, request: Request, ctx: Ctx, db: Db,
+    async def create_segment(body: SegmentCreate, request: Request, ctx: Ctx, db: IdempotentDb,
                              entity: Entity = Query(description=ENTITY_DOC)):
         """A saved filter of the entity's list: use it as `GET /api/v1/leads?segment=<id>`
         (or `/accounts`). Anyone may save one; a shared one is seen by the whole tenant.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 import aio_pika
 import anyio
@@ -26,6 +27,15 @@ from crmkit.events import EXCHANGE, CloudEvent
 
 def pg_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def fetchval(url: str, sql: str, *args: object) -> Any:
+    """One value from a database, on a connection of its own (for a test's checks)."""
+    conn = await asyncpg.connect(pg_dsn(url))
+    try:
+        return await conn.fetchval(sql, *args)
+    finally:
+        await conn.close()
 
 
 @dataclass(frozen=True)

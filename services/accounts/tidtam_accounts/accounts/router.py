@@ -4,8 +4,9 @@ import uuid
 
 from fastapi import APIRouter, Query, Request, Response
 
-from crmkit.deps import Ctx, Db
+from crmkit.deps import Ctx, Db, IdempotentDb
 from crmkit.errors import error_responses
+from crmkit.idempotency import IdempotentRoute
 from crmkit.paging import CURSOR_PATTERN
 
 from . import duplicates, merge, service
@@ -20,12 +21,12 @@ from .schemas import (
     MergeIn,
 )
 
-router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
+router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"], route_class=IdempotentRoute)
 
 
 @router.post("", status_code=201, response_model=AccountOut,
              responses=error_responses(401, 404, 409, 422))
-async def create_account(body: AccountCreate, ctx: Ctx, db: Db):
+async def create_account(body: AccountCreate, ctx: Ctx, db: IdempotentDb):
     """Create an account. Another live account with the same tax ID and branch is 409
     (whoever owns it) unless `force` is true; an owner who is not an active user, or whose
     accounts the caller may not manage, is 404 naming `body.owner_id`."""
@@ -90,7 +91,7 @@ async def delete_account(account_id: uuid.UUID, ctx: Ctx, db: Db):
 
 @router.post("/{account_id:id}/copy", status_code=201, response_model=AccountOut,
              responses=error_responses(401, 404, 422))
-async def copy_account(account_id: uuid.UUID, body: CopyIn, ctx: Ctx, db: Db):
+async def copy_account(account_id: uuid.UUID, body: CopyIn, ctx: Ctx, db: IdempotentDb):
     """A new account of the caller's, pre-filled from this one (kind, address, website,
     terms, labels, custom fields; not its tax ID, phones, emails, contacts or history), for
     another company of the same group."""
@@ -99,7 +100,7 @@ async def copy_account(account_id: uuid.UUID, body: CopyIn, ctx: Ctx, db: Db):
 
 @router.post("/{account_id:id}/merge", response_model=AccountOut,
              responses=error_responses(401, 403, 404, 409, 422))
-async def merge_accounts(account_id: uuid.UUID, body: MergeIn, ctx: Ctx, db: Db):
+async def merge_accounts(account_id: uuid.UUID, body: MergeIn, ctx: Ctx, db: IdempotentDb):
     """Admins and managers: merge `from_id` into this account. Its contacts, phones, emails,
     labels and anniversaries move here, empty fields here are filled from it, and leads'
     links and the timeline follow (event `account.merged`); `from_id` then answers 404

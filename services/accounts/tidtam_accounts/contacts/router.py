@@ -4,19 +4,21 @@ import uuid
 
 from fastapi import APIRouter, Query, Response
 
-from crmkit.deps import Ctx, Db
+from crmkit.deps import Ctx, Db, IdempotentDb
 from crmkit.errors import error_responses
+from crmkit.idempotency import IdempotentRoute
 from crmkit.paging import CURSOR_PATTERN
 
 from . import service
 from .schemas import ContactCreate, ContactOut, ContactPage, ContactPatch
 
-router = APIRouter(prefix="/api/v1/accounts/{account_id:id}/contacts", tags=["contacts"])
+router = APIRouter(prefix="/api/v1/accounts/{account_id:id}/contacts", tags=["contacts"],
+                   route_class=IdempotentRoute)
 
 
 @router.post("", status_code=201, response_model=ContactOut,
              responses=error_responses(401, 404, 409, 422))
-async def create_contact(account_id: uuid.UUID, body: ContactCreate, ctx: Ctx, db: Db):
+async def create_contact(account_id: uuid.UUID, body: ContactCreate, ctx: Ctx, db: IdempotentDb):
     """Add a contact. Past the plan's contact limit it is 409 (code
     `contact_quota_exceeded`) naming the limit and the plan."""
     return await service.create(db, ctx, account_id, body)

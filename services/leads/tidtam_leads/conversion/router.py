@@ -4,19 +4,21 @@ import uuid
 
 from fastapi import APIRouter
 
-from crmkit.deps import Ctx, Db
+from crmkit.deps import Ctx, IdempotentDb
 from crmkit.errors import error_responses
+from crmkit.idempotency import IdempotentRoute
 
 from ..leads.schemas import LeadOut
 from . import service
 from .schemas import ConvertIn
 
-router = APIRouter(prefix="/api/v1/leads/{lead_id:id}", tags=["lead actions"])
+router = APIRouter(prefix="/api/v1/leads/{lead_id:id}", tags=["lead actions"],
+                   route_class=IdempotentRoute)
 
 
 @router.post("/convert", status_code=202, response_model=LeadOut,
              responses=error_responses(401, 403, 404, 409, 422))
-async def convert(lead_id: uuid.UUID, body: ConvertIn, ctx: Ctx, db: Db):
+async def convert(lead_id: uuid.UUID, body: ConvertIn, ctx: Ctx, db: IdempotentDb):
     """Register the lead as a customer: link it to an existing account (`account_id`) or a
     new one (`account`), with a contact made from the lead's name, phone and email. The
     lead stays in its pipeline as an opportunity.

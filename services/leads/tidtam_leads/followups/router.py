@@ -5,18 +5,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from crmkit.deps import Ctx, Db
+from crmkit.deps import Ctx, Db, IdempotentDb
 from crmkit.errors import error_responses
+from crmkit.idempotency import IdempotentRoute
 
 from . import service
 from .schemas import EntryOut, FollowupIn, Kind
 
-router = APIRouter(prefix="/api/v1/leads/{lead_id:id}", tags=["follow-ups"])
+router = APIRouter(prefix="/api/v1/leads/{lead_id:id}", tags=["follow-ups"],
+                   route_class=IdempotentRoute)
 
 
 @router.post("/followups", status_code=201, response_model=EntryOut,
              responses=error_responses(401, 403, 404, 422))
-async def log_followup(lead_id: uuid.UUID, body: FollowupIn, ctx: Ctx, db: Db):
+async def log_followup(lead_id: uuid.UUID, body: FollowupIn, ctx: Ctx, db: IdempotentDb):
     """Append to the lead's follow-up log. The log is append-only: there is no update or
     delete, and the database refuses both."""
     return await service.log(db, ctx, lead_id, body)

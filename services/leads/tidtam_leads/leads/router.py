@@ -4,20 +4,21 @@ import uuid
 
 from fastapi import APIRouter, Query, Request
 
-from crmkit.deps import Ctx, Db
+from crmkit.deps import Ctx, Db, IdempotentDb
 from crmkit.errors import error_responses
+from crmkit.idempotency import IdempotentRoute
 from crmkit.paging import CURSOR_PATTERN
 
 from ..conversion.client import Accounts
 from . import service
 from .schemas import Box, BoxCounts, LeadCreate, LeadCreated, LeadOut, LeadPage, LeadPatch
 
-router = APIRouter(prefix="/api/v1/leads", tags=["leads"])
+router = APIRouter(prefix="/api/v1/leads", tags=["leads"], route_class=IdempotentRoute)
 
 
 @router.post("", status_code=201, response_model=LeadCreated,
              responses=error_responses(401, 404, 409, 422, 503))
-async def create_lead(body: LeadCreate, ctx: Ctx, db: Db, accounts: Accounts):
+async def create_lead(body: LeadCreate, ctx: Ctx, db: IdempotentDb, accounts: Accounts):
     """Create a lead in its owner's Inbox. Open leads with the same phone or email are
     listed in `possible_duplicates`; the lead is created all the same. A source, owner,
     pipeline, stage or label the tenant does not have is 404 naming the field; a stage of
