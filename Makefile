@@ -84,8 +84,17 @@ test: install ## the whole suite on real PostgreSQL and RabbitMQ (PYTEST_ARGS=..
 lint: install ## ruff check over the whole repository
 	$(VENV)/bin/ruff check .
 
+# The load generator is wrk (Debian package) where it is installed or can be (root with
+# apt-get, as .ci/run installs Chromium); otherwise bench/load.py says it falls back to its
+# Python generator.
 bench: install ## load benchmark through the gateway; prints figures (BENCH_ARGS=...)
 	@$(VPY) scripts/checkservers.py --tests
+	@if ! command -v wrk >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "make bench: installing wrk (the load generator)"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends wrk; } >/dev/null \
+	  || echo "make bench: could not install wrk; the Python generator will be used" >&2; \
+	fi
 	$(VPY) bench/load.py $(BENCH_ARGS)
 
 bench-accounts: install ## accounts search and duplicate check at 100k accounts (BENCH_ARGS=...)

@@ -1,14 +1,21 @@
 """Load benchmark through the gateway: prints figures, asserts nothing.
 
-    make bench            # or: .venv/bin/python bench/load.py [--leads 100000]
+    make bench            # or: .venv/bin/python bench/load.py [--leads 100000] [--seconds 10]
 
-Starts its own system (fresh databases, a fresh RabbitMQ vhost, leads + gateway as real
-uvicorn processes), then measures:
-1. create-lead throughput and p50/p99 at concurrency 1 and 32, through the gateway;
-2. list-Inbox p50/p99 for a sales user under `own` visibility on a tenant with N leads
-   (seeded with COPY: the bulk path, not the API);
-3. the gateway's overhead: the same list and create called through the gateway and
-   directly on the leads service with a context signed by the bench.
+Starts its own system (fresh databases, a fresh RabbitMQ vhost, accounts + leads + gateway
+as real processes), drives it with wrk (bench/loadgen.py; a Python generator where wrk is
+missing) and prints, each line with the generator's own CPU:
+1. create lead through the gateway at concurrency 32 (/s, p50, p99), with the outbox
+   backlog when the line ends and a count of the `lead.created` events published;
+2. create at concurrency 1 (p50);
+3. gateway overhead: the same create and list via the gateway and directly on the leads
+   service with a context signed by the bench, p50;
+4. commit → an external queue bound to `lead.#` receives the event, at 200 creates/s;
+5. list Inbox (50 rows) under `own` visibility at N leads (seeded with COPY), concurrency 32,
+   and two searches at concurrency 1 (a common term, and one lead's email);
+6. the create line again with TIDTAM_WORKERS=2 (a second, fresh system).
+With --profile, py-spy samples the gateway and the leads service during line 1 and prints
+their top functions (bench/pyspy.py).
 """
 
 from __future__ import annotations
@@ -16,199 +23,278 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import sys
+import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
+import aio_pika
+import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import events  # noqa: E402
+import loadgen  # noqa: E402
+import pyspy  # noqa: E402
+from loadgen import Shape, line  # noqa: E402
 from seed import seed_leads  # noqa: E402
 
 from crmkit.context import sign_context  # noqa: E402
+from crmkit.events import EXCHANGE  # noqa: E402
 from crmkit.testing.servers import start_servers  # noqa: E402
 from crmkit.testing.system import System  # noqa: E402
 
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
-
-
-def report(label: str, latencies: list[float], elapsed: float | None = None) -> dict:
-    row = {"label": label, "n": len(latencies), "p50_ms": pct(latencies, 50),
-           "p99_ms": pct(latencies, 99), "mean_ms": statistics.fmean(latencies) * 1000}
-    if elapsed:
-        row["per_s"] = len(latencies) / elapsed
-    rate = f"{row['per_s']:8.1f}/s" if elapsed else " " * 10
-    print(f"  {label:<46} n={row['n']:>6} {rate}  p50={row['p50_ms']:7.2f} ms  "
-          f"p99={row['p99_ms']:7.2f} ms", flush=True)
-    return row
+LEADS = "/api/v1/leads"
+INBOX = "/api/v1/leads?box=inbox&limit=50"
+TARGETS = {"c32": "target ≥ 500/s", "c1": "target p50 ≤ 4 ms", "overhead": "target ≤ 1 ms",
+           "list": "target p99 ≤ 80 ms, ≥ 500 pages/s", "event": "target p99 ≤ 50 ms"}
 
 
-async def timed_requests(client: httpx.AsyncClient, make_request, total: int,
-                         concurrency: int) -> tuple[list[float], float]:
-    latencies: list[float] = []
-    counter = iter(range(total))
-    failures: list[str] = []
-
-    async def worker():
-        for i in counter:
-            start = time.perf_counter()
-            r = await make_request(client, i)
-            latencies.append(time.perf_counter() - start)
-            if r.status_code >= 300:
-                failures.append(f"{r.status_code} {r.text[:200]}")
-
-    start = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - start
-    if failures:
-        raise SystemExit(f"{len(failures)} requests failed, e.g. {failures[0]}")
-    return latencies, elapsed
-
-
-def lead_body(i: int) -> dict:
-    return {"name": f"คุณสมชาย ใจดี {i}", "phone": f"08{i % 10}-{(i * 7919) % 1000:03d}-"
-            f"{(i * 104729) % 10000:04d}", "email": f"lead{i}-{uuid.uuid4().hex[:6]}@example.co.th",
-            "source": "website", "company": f"บริษัท ทดสอบ {i % 97} จำกัด", "potential": 15000}
-
-
-async def wait_until(check, what: str, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.2)
-    raise SystemExit(f"timed out waiting for {what}")
-
-
-async def setup_tenant(gw: httpx.AsyncClient, operator: str, sales_users: int):
-    r = await gw.post("/api/v1/tenants", headers={"Authorization": f"Bearer {operator}"},
-                      json={"name": "Bench Co.", "admin": {"email": "admin@bench.example",
-                                                           "name": "Admin", "password":
-                                                           "bench-password-1"}})
-    r.raise_for_status()
-    tenant_id = r.json()["id"]
-    admin = await login(gw, "admin@bench.example", "bench-password-1")
-    users = []
-    for n in range(sales_users):
-        r = await gw.post("/api/v1/users", headers=admin, json={
-            "email": f"sales{n}@bench.example", "name": f"Sales {n}",
-            "password": "bench-password-1", "role": "sales"})
-        r.raise_for_status()
-        users.append(r.json()["id"])
-    r = await gw.patch("/api/v1/settings", headers=admin, json={"lead_visibility": "own"})
-    r.raise_for_status()
-    sales = await login(gw, "sales0@bench.example", "bench-password-1")
-
-    async def projection_ready():
-        r = await gw.post("/api/v1/leads", headers=sales, json=lead_body(0))
-        return r.status_code == 201
-
-    await wait_until(projection_ready, "the leads service to learn the users")
-    return tenant_id, admin, sales, users
-
-
-async def login(gw: httpx.AsyncClient, email: str, password: str) -> dict:
+async def login(gw: httpx.AsyncClient, email: str, password: str) -> dict[str, str]:
     r = await gw.post("/api/v1/auth/token", data={"username": email, "password": password})
     r.raise_for_status()
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
-async def run(system: System, n_leads: int, creates: int) -> None:
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(base_url=system.gateway.url, limits=limits, timeout=60) as gw, \
-            httpx.AsyncClient(base_url=system.leads.url, limits=limits, timeout=60) as direct:
-        tenant_id, admin, sales, users = await setup_tenant(gw, system.operator_token, 10)
-        print(f"\nTidtam load benchmark — {os.cpu_count()} cores, one uvicorn worker per service")
-        print("\n1. create lead through the gateway")
-
-        async def create(client, i):
-            return await client.post("/api/v1/leads", headers=sales, json=lead_body(i))
-
-        await timed_requests(gw, create, 50, 8)  # warm-up
-        report("create lead, concurrency 1", *await timed_requests(gw, create, creates // 10, 1))
-        report("create lead, concurrency 32", *await timed_requests(gw, create, creates, 32))
-
-        print(f"\n2. list Inbox, `own` visibility, tenant with {n_leads:,} leads")
-        start = time.perf_counter()
-        seeded = await seed_leads(system.db_url("leads", owner=True), tenant_id, users, n_leads)
-        print(f"  seeded {seeded:,} leads with COPY in {time.perf_counter() - start:.1f} s")
-
-        async def list_inbox(client, i):
-            return await client.get("/api/v1/leads", headers=sales,
-                                    params={"box": "inbox", "limit": 50})
-
-        await timed_requests(gw, list_inbox, 50, 4)
-        report("list Inbox (50 rows), concurrency 1", *await timed_requests(gw, list_inbox, 500, 1))
-        report("list Inbox (50 rows), concurrency 8",
-               *await timed_requests(gw, list_inbox, 1000, 8))
-
-        async def search(client, i):
-            return await client.get("/api/v1/leads", headers=sales,
-                                    params={"box": "inbox", "q": "ทดสอบ 4", "limit": 50})
-
-        report("search q='ทดสอบ 4', concurrency 1", *await timed_requests(gw, search, 200, 1))
-
-        async def search_rare(client, i):  # one lead's email: the trigram index's case
-            return await client.get("/api/v1/leads", headers=sales, params={
-                "box": "inbox", "q": f"seed{(i * 7919) % n_leads}@", "limit": 50})
-
-        report("search one lead's email, concurrency 1",
-               *await timed_requests(gw, search_rare, 200, 1))
-
-        print("\n3. gateway overhead (same request, concurrency 1)")
-        me = uuid.UUID(users[0])
-
-        def direct_headers():
-            return {"X-Tidtam-Context": sign_context(
-                system.context_secret, tenant_id=uuid.UUID(tenant_id), user_id=me, role="sales",
-                team_id=None, lead_visibility="own", team_member_ids=[],
-                settings={"allow_stage_back": False})}
-
-        async def list_direct(client, i):
-            return await client.get("/api/v1/leads", headers=direct_headers(),
-                                    params={"box": "inbox", "limit": 50})
-
-        async def create_direct(client, i):
-            return await client.post("/api/v1/leads", headers=direct_headers(), json=lead_body(i))
-
-        via = report("list via gateway", *await timed_requests(gw, list_inbox, 500, 1))
-        dir_ = report("list direct to leads", *await timed_requests(direct, list_direct, 500, 1))
-        print(f"  gateway overhead on list: p50 +{via['p50_ms'] - dir_['p50_ms']:.2f} ms")
-        via = report("create via gateway", *await timed_requests(gw, create, 300, 1))
-        dir_ = report("create direct to leads",
-                      *await timed_requests(direct, create_direct, 300, 1))
-        print(f"  gateway overhead on create: p50 +{via['p50_ms'] - dir_['p50_ms']:.2f} ms")
+async def setup_tenant(system: System, sales_users: int) -> tuple[str, dict[str, str],
+                                                                  list[str]]:
+    """(tenant id, a sales user's auth header, the sales users' ids): `own` visibility."""
+    async with httpx.AsyncClient(base_url=system.gateway.url, timeout=60) as gw:
+        r = await gw.post("/api/v1/tenants",
+                          headers={"Authorization": f"Bearer {system.operator_token}"},
+                          json={"name": "Bench Co.", "admin": {
+                              "email": "admin@bench.example", "name": "Admin",
+                              "password": "bench-password-1"}})
+        r.raise_for_status()
+        tenant_id = r.json()["id"]
+        admin = await login(gw, "admin@bench.example", "bench-password-1")
+        users = []
+        for n in range(sales_users):
+            r = await gw.post("/api/v1/users", headers=admin, json={
+                "email": f"sales{n}@bench.example", "name": f"Sales {n}",
+                "password": "bench-password-1", "role": "sales"})
+            r.raise_for_status()
+            users.append(r.json()["id"])
+        r = await gw.patch("/api/v1/settings", headers=admin, json={"lead_visibility": "own"})
+        r.raise_for_status()
+        sales = await login(gw, "sales0@bench.example", "bench-password-1")
+        deadline = time.monotonic() + 30
+        while True:  # the leads service learns its users from events
+            r = await gw.post(LEADS, headers=sales, json=loadgen.lead_body(0, "ready"))
+            if r.status_code == 201:
+                break
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the leads service did not learn the users: {r.text}")
+            await asyncio.sleep(0.2)
+    return tenant_id, sales, users
 
 
-def with_system(start, body) -> None:
-    """Run `body(system)` (a coroutine function) on a fresh system of the bench's own:
-    fresh databases and RabbitMQ vhost, `start(system)` starting what it needs; all of it
-    dropped afterwards."""
+class Outbox:
+    """The leads database as the bench sees it: leads made, events not yet published."""
+
+    def __init__(self, system: System, tenant_id: str):
+        self.url = system.db_url("leads", owner=True).replace("postgresql+asyncpg",
+                                                               "postgresql")
+        self.tenant = uuid.UUID(tenant_id)
+
+    async def _one(self, sql: str, *args: Any) -> int:
+        conn = await asyncpg.connect(self.url)
+        try:
+            return int(await conn.fetchval(sql, *args))
+        finally:
+            await conn.close()
+
+    async def leads(self) -> int:
+        return await self._one("SELECT count(*) FROM leads WHERE tenant_id = $1", self.tenant)
+
+    async def unsent(self) -> int:
+        return await self._one("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+
+
+async def created_queue(amqp_url: str) -> str:
+    """A queue of our own bound to `lead.created`: counts what the relay published."""
+    async with await aio_pika.connect(amqp_url) as connection:
+        channel = await connection.channel()
+        exchange = await channel.declare_exchange(EXCHANGE, aio_pika.ExchangeType.TOPIC,
+                                                  durable=True)
+        name = f"bench.created.{uuid.uuid4().hex[:6]}"
+        queue = await channel.declare_queue(name, auto_delete=False)
+        await queue.bind(exchange, "lead.created")
+    return name
+
+
+async def queued(connection: aio_pika.abc.AbstractConnection, name: str) -> int:
+    channel = await connection.channel()
+    queue = await channel.declare_queue(name, passive=True)
+    count = queue.declaration_result.message_count or 0
+    await channel.close()
+    return count
+
+
+async def poll(read: Callable[[], Awaitable[int]], done: Callable[[int], bool],
+               timeout: float) -> int:
+    """`read()` every 0.1 s until `done` says so or `timeout` seconds pass: the last value."""
+    value = await read()
+    for _ in range(int(timeout * 10)):
+        if done(value):
+            break
+        await asyncio.sleep(0.1)
+        value = await read()
+    return value
+
+
+def create_line(system: System, label: str, sales: dict[str, str], tenant_id: str,
+                seconds: float, profile: bool) -> None:
+    """The create line at concurrency 32, then whether every lead.created went out."""
+    outbox = Outbox(system, tenant_id)
+
+    async def before() -> tuple[str, int]:
+        # The warm-up's events out first: from here on, every lead.created is this line's.
+        await poll(outbox.unsent, lambda n: n == 0, 60)
+        return await created_queue(system.amqp_url), await outbox.leads()
+
+    queue_name, leads_before = asyncio.run(before())
+    recorders = []
+    if profile:
+        tmp = Path(tempfile.mkdtemp(prefix="tidtam-profile-"))
+        recorders = [(name, tmp / f"{name}.txt",
+                      pyspy.record(getattr(system, name).proc.pid, seconds, tmp / f"{name}.txt"))
+                     for name in ("gateway", "leads")]
+    result = loadgen.run(system.gateway.url, Shape("POST", LEADS, sales, "lead"),
+                         concurrency=32, seconds=seconds)
+    line(f"{label} ({TARGETS['c32']})", result)
+
+    async def after() -> None:
+        backlog = await outbox.unsent()
+        start = time.monotonic()
+        await poll(outbox.unsent, lambda n: n == 0, 60)
+        drained = time.monotonic() - start
+        made = await outbox.leads() - leads_before
+        async with await aio_pika.connect(system.amqp_url) as connection:
+            published = await poll(lambda: queued(connection, queue_name),
+                                   lambda n: n >= made, 10)
+        print(f"    outbox backlog when the line ended: {backlog} unsent, all sent "
+              f"{drained:.1f} s later; lead.created published: {published} of {made} leads "
+              f"made{'' if published == made else '  <-- MISSING EVENTS'}", flush=True)
+
+    asyncio.run(after())
+    for name, raw, proc in recorders:
+        proc.wait()
+        print(f"\n  py-spy, {name} during the line above:")
+        print("\n".join(pyspy.summarise(raw, 12)))
+
+
+def direct_headers(system: System, tenant_id: str, user_id: str) -> dict[str, str]:
+    """What the gateway would send: the bench signs the same context (valid for 60 s)."""
+    return {"X-Tidtam-Context": sign_context(
+        system.context_secret, tenant_id=uuid.UUID(tenant_id), user_id=uuid.UUID(user_id),
+        role="sales", team_id=None, lead_visibility="own", team_member_ids=[],
+        settings={"allow_stage_back": False})}
+
+
+def overhead(system: System, what: str, shape: Shape, direct: Shape, seconds: float) -> None:
+    via = loadgen.run(system.gateway.url, shape, concurrency=1, seconds=seconds)
+    line(f"{what} via gateway, concurrency 1", via)
+    dir_ = loadgen.run(system.leads.url, direct, concurrency=1, seconds=seconds)
+    line(f"{what} direct to leads, concurrency 1", dir_)
+    print(f"    gateway overhead on {what}: p50 {via.p50_ms - dir_.p50_ms:+.2f} ms "
+          f"({TARGETS['overhead']})", flush=True)
+
+
+def full_run(system: System, args: argparse.Namespace) -> None:
+    tenant_id, sales, users = asyncio.run(setup_tenant(system, 10))
+    create = Shape("POST", LEADS, sales, "lead")
+    loadgen.run(system.gateway.url, create, concurrency=8, seconds=2)  # warm-up
+
+    print("\n1. create lead through the gateway, 1 worker per process")
+    create_line(system, "create lead, concurrency 32", sales, tenant_id, args.seconds,
+                args.profile)
+    c1 = loadgen.run(system.gateway.url, create, concurrency=1, seconds=args.seconds / 2)
+    line(f"create lead, concurrency 1 ({TARGETS['c1']})", c1)
+
+    print("\n2. gateway overhead (the same request via the gateway and direct)")
+    mine = direct_headers(system, tenant_id, users[0])
+    overhead(system, "create", create, Shape("POST", LEADS, mine, "lead"), args.seconds / 2)
+
+    print(f"\n3. commit → a queue bound to `lead.#` receives the event, "
+          f"at {args.event_rate:.0f} creates/s")
+    result, missing = asyncio.run(events.latency(system.amqp_url, system.gateway.url, sales,
+                                                 rate=args.event_rate, seconds=args.seconds))
+    line(f"event latency ({TARGETS['event']})", result, rate=False)
+    sent = int(args.event_rate * args.seconds)
+    answered = sent / result.seconds
+    note = (f" (the system did not keep up with {args.event_rate:.0f}/s: the latency includes "
+            "the requests' queueing)" if answered < 0.95 * args.event_rate else "")
+    lost = f"; {missing} never arrived" if missing else ""
+    print(f"    {result.n} of {sent} events received{lost}; creates answered at "
+          f"{answered:.0f}/s{note}", flush=True)
+
+    print(f"\n4. list Inbox (50 rows), `own` visibility, tenant with {args.leads:,} leads")
+    start = time.perf_counter()
+    seeded = asyncio.run(seed_leads(system.db_url("leads", owner=True), tenant_id, users,
+                                    args.leads))
+    print(f"  seeded {seeded:,} leads with COPY in {time.perf_counter() - start:.1f} s")
+    inbox = Shape("GET", INBOX, sales)
+    loadgen.run(system.gateway.url, inbox, concurrency=8, seconds=2)  # warm-up
+    listed = loadgen.run(system.gateway.url, inbox, concurrency=32, seconds=args.seconds)
+    line(f"list Inbox, concurrency 32 ({TARGETS['list']})", listed)
+    search = Shape("GET", INBOX + "&q=" + quote("ทดสอบ 4"), sales)
+    line("search q='ทดสอบ 4', concurrency 1",
+         loadgen.run(system.gateway.url, search, concurrency=1, seconds=args.seconds / 2))
+    rare = Shape("GET", INBOX + "&q=" + quote(f"seed{args.leads // 2}@"), sales)  # the trigram case
+    line("search one lead's email, concurrency 1",
+         loadgen.run(system.gateway.url, rare, concurrency=1, seconds=args.seconds / 2))
+    mine = direct_headers(system, tenant_id, users[0])
+    overhead(system, "list", inbox, Shape("GET", INBOX, mine), args.seconds / 2)
+
+
+def workers_run(system: System, args: argparse.Namespace, workers: int) -> None:
+    tenant_id, sales, _users = asyncio.run(setup_tenant(system, 10))
+    create = Shape("POST", LEADS, sales, "lead")
+    loadgen.run(system.gateway.url, create, concurrency=8, seconds=2)  # warm-up
+    print(f"\n5. create lead through the gateway, {workers} workers per process "
+          "(TIDTAM_WORKERS)")
+    create_line(system, "create lead, concurrency 32", sales, tenant_id, args.seconds,
+                profile=False)
+
+
+def with_system(body: Callable[[System], None], env: dict[str, str] | None = None) -> None:
+    """Run `body(system)` on a fresh system of the bench's own (fresh databases and RabbitMQ
+    vhost), all of it dropped afterwards."""
     with ExitStack() as stack:
         servers = start_servers(stack)
         vhost = f"tidtam_bench_{uuid.uuid4().hex[:8]}"
-        system = System(servers.db_url, servers.new_vhost(vhost), tag="bench")
+        system = System(servers.db_url, servers.new_vhost(vhost), tag="bench", extra_env=env)
         try:
-            start(system)
-            asyncio.run(body(system))
+            system.start(ready_timeout=180)  # the machine may be busy
+            body(system)
         finally:
             system.stop()
             servers.rabbitmqctl("delete_vhost", vhost)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--leads", type=int, default=100_000)
-    parser.add_argument("--creates", type=int, default=3000)
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each line")
+    parser.add_argument("--event-rate", type=float, default=200.0)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="the workers of the last line (0: leave it out)")
+    parser.add_argument("--profile", action="store_true",
+                        help="py-spy the gateway and leads during line 1 (needs root)")
     args = parser.parse_args()
-    with_system(System.start, lambda system: run(system, args.leads, args.creates))
+    print(f"Tidtam load benchmark — {os.cpu_count()} cores, load generator: "
+          f"{loadgen.describe()}")
+    with_system(lambda system: full_run(system, args), {"TIDTAM_WORKERS": "1"})
+    if args.workers > 1:
+        with_system(lambda system: workers_run(system, args, args.workers),
+                    {"TIDTAM_WORKERS": str(args.workers)})
 
 
 if __name__ == "__main__":

@@ -142,7 +142,8 @@ class Child:
 
     def start(self) -> Child:
         host, port = _host_port(self.url)
-        cmd = [sys.executable, "-m", "uvicorn", self.app, "--host", host, "--port", str(port),
+        # crmkit.serve: uvicorn with TIDTAM_WORKERS and TIDTAM_KEEP_ALIVE_SECONDS.
+        cmd = [sys.executable, "-m", "crmkit.serve", self.app, "--host", host, "--port", str(port),
                "--no-access-log", "--timeout-graceful-shutdown", "5"]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -8,9 +8,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 
-import httpx
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import JSONResponse
@@ -18,12 +16,15 @@ from fastapi.responses import JSONResponse
 from crmkit.runtime import build_service
 
 from .apikeys.router import router as apikeys_router
+from .auth.cache import CallerCache
 from .auth.router import router as auth_router
+from .auth.tokens import VerifiedTokens
 from .config import GatewaySettings
 from .contracts import EVENTS
-from .db import auth_pool
+from .db import auth_pool, plain_dsn
 from .openapi import OpenApiMerger
 from .proxy.router import router as proxy_router
+from .proxy.service import client_session
 from .settings.router import router as settings_router
 from .teams.router import router as teams_router
 from .tenants.router import router as tenants_router
@@ -71,17 +72,28 @@ async def _auth_pool(app: FastAPI) -> AsyncIterator[None]:
 @asynccontextmanager
 async def _proxy_client(app: FastAPI) -> AsyncIterator[None]:
     settings: GatewaySettings = app.state.settings
-    limits = httpx.Limits(max_connections=settings.proxy_max_connections,
-                          max_keepalive_connections=settings.proxy_max_connections)
-    timeout = httpx.Timeout(settings.proxy_timeout, connect=settings.proxy_connect_timeout)
-    # A jar that keeps nothing: the pool is shared by every caller, so a Set-Cookie from a
-    # service must not go back to it on other people's requests.
-    no_cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
-    async with httpx.AsyncClient(limits=limits, timeout=timeout, follow_redirects=False,
-                                 cookies=no_cookies) as client:
-        app.state.http = client
-        app.state.openapi = OpenApiMerger(app, client, settings)
+    app.state.proxy = client_session(
+        max_connections=settings.proxy_max_connections, idle_seconds=settings.proxy_idle_seconds,
+        connect_timeout=settings.proxy_connect_timeout, read_timeout=settings.proxy_timeout)
+    app.state.openapi = OpenApiMerger(app, app.state.proxy, settings)
+    try:
         yield
+    finally:
+        await app.state.proxy.aclose()
+
+
+@asynccontextmanager
+async def _callers(app: FastAPI) -> AsyncIterator[None]:
+    """Callers cached in process, dropped on NOTIFY (auth/cache.py); verified tokens
+    remembered until they expire."""
+    settings: GatewaySettings = app.state.settings
+    app.state.callers = CallerCache(plain_dsn(settings.database_url))
+    await app.state.callers.start()
+    app.state.tokens = VerifiedTokens(settings.jwt_secret.get_secret_value())
+    try:
+        yield
+    finally:
+        await app.state.callers.stop()
 
 
 def _replace_docs(app: FastAPI) -> None:
@@ -113,7 +125,7 @@ def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
     relay, plus the auth pool, the proxy's HTTP pool and the merged documents."""
     app = build_service(settings or GatewaySettings(), title="Tidtam API",
                         description=DESCRIPTION, routers=ROUTERS, events=EVENTS,
-                        resources=[_operator_token, _auth_pool, _proxy_client])
+                        resources=[_operator_token, _auth_pool, _callers, _proxy_client])
     mount_static(app)
     _replace_docs(app)
     return app

@@ -7,6 +7,7 @@ import secrets
 from typing import Annotated, Literal, get_args
 
 from pydantic import (
+    Field,
     NonNegativeInt,
     PositiveInt,
     SecretStr,
@@ -52,6 +53,10 @@ class GatewaySettings(ServiceSettings):
     proxy_connect_timeout: float = 3.0
     proxy_timeout: float = 30.0
     proxy_max_connections: int = 200
+    # Seconds the proxy keeps an idle connection to a service for reuse: below the
+    # services' TIDTAM_KEEP_ALIVE_SECONDS, or the service may close one as a request goes
+    # down it (proxy/service.py).
+    proxy_idle_seconds: float = Field(2.0, gt=0)
     # Login throttle (auth/throttle.py): attempts that did not log in, per email and per
     # client address, within a window that starts at the first of them.
     login_max_failures: PositiveInt = 5
@@ -85,6 +90,15 @@ class GatewaySettings(ServiceSettings):
 
     def contact_limit(self, plan: str) -> int | None:
         return self.plan_contact_limits[plan]
+
+    @model_validator(mode="after")
+    def _idle_below_keep_alive(self):
+        if self.proxy_idle_seconds >= self.keep_alive_seconds:
+            raise ValueError(
+                f"TIDTAM_PROXY_IDLE_SECONDS ({self.proxy_idle_seconds}) must be below "
+                f"TIDTAM_KEEP_ALIVE_SECONDS ({self.keep_alive_seconds}), the services' "
+                "keep-alive: a connection kept longer may be closed as a request goes down it")
+        return self
 
     @model_validator(mode="after")
     def _operator_token(self):

@@ -16,9 +16,13 @@ from crmkit.db import make_base
 Base = make_base()
 
 
+def plain_dsn(url: str) -> str:
+    """The SQLAlchemy URL as a plain asyncpg DSN."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 async def auth_pool(url: str, size: int) -> asyncpg.Pool:
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     return await asyncpg.create_pool(
-        dsn, min_size=min(2, size), max_size=size,
+        plain_dsn(url), min_size=min(2, size), max_size=size,
         server_settings={"application_name": "tidtam-gateway-auth"},
     )

@@ -40,26 +40,33 @@ operator_bearer = HTTPBearer(auto_error=False, scheme_name="OperatorToken",
                              description="`TIDTAM_OPERATOR_TOKEN`, for the hosting operator")
 
 
-def get_settings(request: Request) -> GatewaySettings:
+# Every dependency is `async def`: FastAPI runs a plain `def` one in a worker thread, and
+# that hand-off was a fifth of the gateway's CPU per request (py-spy, bench/pyspy.py).
+async def get_settings(request: Request) -> GatewaySettings:
     return request.app.state.settings
 
 
 Settings = Annotated[GatewaySettings, Depends(get_settings)]
 
 
-async def get_caller(request: Request, settings: Settings,
+async def get_caller(request: Request,
                      bearer: Annotated[str | None, Depends(oauth2)],
                      api_key: Annotated[str | None, Depends(api_key_header)]) -> Caller:
-    return await auth_service.authenticate(
-        request.app.state.auth_pool, bearer=bearer, api_key=api_key,
-        jwt_secret=settings.jwt_secret.get_secret_value(),
-    )
+    state = request.app.state
+    return await auth_service.authenticate(state.auth_pool, state.callers, state.tokens,
+                                           bearer=bearer, api_key=api_key)
 
 
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
 
 
-def require_admin(caller: CurrentCaller) -> Caller:
+async def caller_of(request: Request) -> Caller:
+    """`get_caller` called directly, for routes that skip FastAPI's dependency solving (the
+    proxy: the gateway's hottest path). The same schemes read the same headers."""
+    return await get_caller(request, await oauth2(request), await api_key_header(request))
+
+
+async def require_admin(caller: CurrentCaller) -> Caller:
     if not caller.is_admin:
         raise Forbidden("only a tenant admin may do this")
     return caller
@@ -86,7 +93,7 @@ async def get_idempotent_db(request: Request, caller: CurrentCaller,
 IdempotentDb = Annotated[AsyncSession, Depends(get_idempotent_db, scope="function")]
 
 
-def require_operator(settings: Settings,
+async def require_operator(settings: Settings,
                      creds: Annotated[HTTPAuthorizationCredentials | None,
                                       Depends(operator_bearer)]) -> None:
     expected = settings.operator_token.get_secret_value() if settings.operator_token else ""

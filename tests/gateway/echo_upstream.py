@@ -82,6 +82,9 @@ ASYNCAPI = {
 }
 
 
+SEEN: dict[str, int] = {}
+
+
 async def _send_json(send, status: int, payload: dict, headers=()) -> None:
     body = json.dumps(payload).encode()
     await send({"type": "http.response.start", "status": status,
@@ -134,9 +137,13 @@ async def app(scope, receive, send):
     headers: dict[str, list[str]] = {}
     for k, v in scope["headers"]:
         headers.setdefault(k.decode().lower(), []).append(v.decode("latin-1"))
+    # How often this process saw a request carrying this X-Echo-Id (1: it was not re-sent).
+    echo_id = (headers.get("x-echo-id") or [""])[0]
+    SEEN[echo_id] = SEEN.get(echo_id, 0) + 1
     await _send_json(send, 200, {
         "service": NAME, "method": scope["method"], "path": path,
         "query": scope["query_string"].decode(),
         "raw_path": scope.get("raw_path", b"").decode("latin-1"),
         "headers": headers, "body_len": length, "body_sha256": digest.hexdigest(),
+        "seen": SEEN[echo_id] if echo_id else None,
     }, headers=[(b"set-cookie", b"a=1"), (b"set-cookie", b"b=2"), (b"x-upstream", b"echo")])

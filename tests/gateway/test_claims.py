@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
+import jwt
 import pytest
 
 from crmkit.context import authenticated_tenant, verify_context
 from crmkit.errors import Unauthorized
 from tidtam_gateway.auth.caller import Caller
 from tidtam_gateway.auth.tokens import (
+    VerifiedTokens,
     hash_api_key,
     is_api_key,
     issue_access_token,
@@ -67,6 +70,20 @@ def test_access_tokens_round_trip_and_refuse_tampering():
         read_access_token("s", issue_access_token("s", user_id=ME, tenant_id=TENANT, ttl=-1))
 
 
+def test_a_verified_token_is_remembered_until_it_expires():
+    tokens = VerifiedTokens("s")
+    token = issue_access_token("s", user_id=ME, tenant_id=TENANT, ttl=2)
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    assert tokens.read(token) == (TENANT, ME) == tokens.read(token)
+    with pytest.raises(Unauthorized, match="invalid"):  # a forged one is never remembered
+        tokens.read(issue_access_token("other", user_id=ME, tenant_id=TENANT, ttl=60))
+    time.sleep(max(0.0, expires + 0.01 - time.time()))
+    with pytest.raises(Unauthorized, match="expired"):
+        tokens.read(token)
+    with pytest.raises(Unauthorized, match="expired"):
+        VerifiedTokens("s").read(token)
+
+
 def test_api_keys_are_random_and_only_their_hash_is_kept():
     key, prefix, stored = new_api_key()
     other, _, _ = new_api_key()
@@ -87,3 +104,13 @@ def test_settings_refuse_dev_secrets_outside_development(monkeypatch):
     given = GatewaySettings(env="development", operator_token="mine")
     assert not given.operator_token_generated
     assert given.operator_token.get_secret_value() == "mine"
+
+
+def test_the_proxy_forgets_idle_connections_before_the_services_close_them(monkeypatch):
+    for name in ("TIDTAM_PROXY_IDLE_SECONDS", "TIDTAM_KEEP_ALIVE_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    assert GatewaySettings().proxy_idle_seconds < GatewaySettings().keep_alive_seconds
+    assert GatewaySettings(proxy_idle_seconds=4.5, keep_alive_seconds=5).proxy_idle_seconds
+    with pytest.raises(ValueError, match="TIDTAM_PROXY_IDLE_SECONDS .* must be below "
+                                         "TIDTAM_KEEP_ALIVE_SECONDS"):
+        GatewaySettings(proxy_idle_seconds=5, keep_alive_seconds=5)

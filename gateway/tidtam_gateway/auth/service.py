@@ -10,9 +10,10 @@ from crmkit.context import authenticated_tenant
 from crmkit.errors import Conflict, Unauthorized
 
 from . import repository
+from .cache import CallerCache
 from .caller import Caller
 from .passwords import verify_password
-from .tokens import hash_api_key, is_api_key, issue_access_token, read_access_token
+from .tokens import VerifiedTokens, hash_api_key, is_api_key, issue_access_token
 
 _BEARER = {"WWW-Authenticate": "Bearer"}
 
@@ -43,14 +44,22 @@ async def login(pool: asyncpg.Pool, *, email: str, password: str, secret: str,
     raise Unauthorized("wrong email or password", code="invalid_credentials", headers=_BEARER)
 
 
-async def authenticate(pool: asyncpg.Pool, *, bearer: str | None, api_key: str | None,
-                       jwt_secret: str) -> Caller:
+async def authenticate(pool: asyncpg.Pool, cache: CallerCache, tokens: VerifiedTokens, *,
+                       bearer: str | None, api_key: str | None) -> Caller:
+    """The caller, from the cache when it holds them (invalidated by every change to the
+    rows it is built from, auth/cache.py), else from the database."""
     if api_key or (bearer and is_api_key(bearer)):
-        return await _by_api_key(pool, api_key or bearer or "")
+        key_hash = hash_api_key((api_key or bearer or "").strip())
+        return await cache.get(("key", key_hash), lambda: _by_api_key(pool, key_hash))
     if not bearer:
         raise Unauthorized("log in first: send `Authorization: Bearer <token>` from "
                            "/api/v1/auth/token, or an API key", headers=_BEARER)
-    tenant_id, user_id = read_access_token(jwt_secret, bearer)
+    tenant_id, user_id = tokens.read(bearer)
+    return await cache.get(("user", tenant_id, user_id),
+                           lambda: _by_user(pool, tenant_id, user_id))
+
+
+async def _by_user(pool: asyncpg.Pool, tenant_id: uuid.UUID, user_id: uuid.UUID) -> Caller:
     row = await repository.caller_by_user(pool, tenant_id, user_id)
     if row is None or not row["active"]:
         raise Unauthorized("this account is deactivated or no longer exists", headers=_BEARER)
@@ -63,8 +72,8 @@ async def authenticate(pool: asyncpg.Pool, *, bearer: str | None, api_key: str |
     )
 
 
-async def _by_api_key(pool: asyncpg.Pool, key: str) -> Caller:
-    row = await repository.caller_by_key(pool, hash_api_key(key.strip()))
+async def _by_api_key(pool: asyncpg.Pool, key_hash: str) -> Caller:
+    row = await repository.caller_by_key(pool, key_hash)
     if row is None:
         raise Unauthorized("the API key is invalid or has been revoked", headers=_BEARER)
     # An integration acts for the admin who made the key (so records it creates have an

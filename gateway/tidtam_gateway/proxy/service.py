@@ -1,12 +1,21 @@
-"""Forward a request to the service that owns its path, streaming both bodies.
+"""Forward a request to the service that owns its path; the answer is relayed as it comes.
 
-The request body is handed to httpx as the ASGI receive stream (EdgeMiddleware still counts
-it and stops at 1 MB), and the response is relayed chunk by chunk, so neither is buffered.
+The request body is read first (EdgeMiddleware stops it at 1 MB), so it can be sent again:
+
+- The pool forgets a connection idle for `TIDTAM_PROXY_IDLE_SECONDS`, below the services'
+  keep-alive (`TIDTAM_KEEP_ALIVE_SECONDS`, crmkit.serve): a request never goes down a
+  connection the service is closing at that moment (the keep-alive race: 503s under load).
+- A request is sent again once when the connection failed: always when it could not be
+  made (nothing was sent), and for idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE)
+  also when a pooled connection broke before an answer came. A POST or PATCH the service
+  may have received is never sent twice: that is a 503, and the client decides (with an
+  Idempotency-Key it may simply retry).
 """
 
 from __future__ import annotations
 
 import logging
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
 from starlette.background import BackgroundTask
@@ -22,17 +31,33 @@ log = logging.getLogger("tidtam_gateway.proxy")
 _HOP_BY_HOP = {b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization",
                b"te", b"trailer", b"trailers", b"transfer-encoding", b"upgrade"}
 # Credentials stay at the gateway; the service trusts only the context the gateway signs,
-# so whatever a client sends as that header is dropped.
+# so whatever a client sends as that header is dropped. The body is sent whole, with its
+# own length.
 _DROP_REQUEST = _HOP_BY_HOP | {b"host", b"authorization", b"x-api-key", b"cookie",
-                               CONTEXT_HEADER.lower().encode(),
+                               b"content-length", CONTEXT_HEADER.lower().encode(),
                                CORRELATION_HEADER.lower().encode()}
 # The gateway's server adds its own date/server, and EdgeMiddleware its correlation id.
 _DROP_RESPONSE = _HOP_BY_HOP | {b"date", b"server", CORRELATION_HEADER.lower().encode()}
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 
 
 class GatewayTimeout(AppError):
     status = 504
     code = "gateway_timeout"
+
+
+def client_session(*, max_connections: int, idle_seconds: float, connect_timeout: float,
+                   read_timeout: float) -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=max_connections,
+                          max_keepalive_connections=max_connections,
+                          keepalive_expiry=idle_seconds)
+    # retries=1: httpx retries only a connection that could not be made (nothing was sent).
+    transport = httpx.AsyncHTTPTransport(limits=limits, retries=1)
+    # A jar that keeps nothing: the pool is shared by every caller, so a Set-Cookie from a
+    # service must not go back to it on other people's requests.
+    no_cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+    return httpx.AsyncClient(transport=transport, follow_redirects=False, cookies=no_cookies,
+                             timeout=httpx.Timeout(read_timeout, connect=connect_timeout))
 
 
 def _named_in_connection(headers: list[tuple[bytes, bytes]]) -> set[bytes]:
@@ -54,27 +79,36 @@ def _request_headers(request: Request, context: str, cid: str) -> list[tuple[byt
     return out
 
 
-def _has_body(request: Request) -> bool:
-    length = request.headers.get("content-length")
-    return bool((length and length != "0") or request.headers.get("transfer-encoding"))
-
-
-async def forward(client: httpx.AsyncClient, *, service: str, base_url: str,
-                  request: Request, context: str, cid: str) -> StreamingResponse:
+def _url(base_url: str, request: Request) -> httpx.URL:
     # The path as the client sent it (still percent-encoded): the decoded form may hold
     # characters no URL can carry (a %01, say), and the service decodes it the same way.
     # (Some ASGI servers put the query in raw_path too; the query comes from query_string.)
     raw_path = (request.scope.get("raw_path") or request.url.path.encode()).split(b"?")[0]
     query = request.scope.get("query_string", b"")
     base = httpx.URL(base_url)
-    url = base.copy_with(raw_path=base.raw_path.split(b"?")[0].rstrip(b"/") + raw_path
-                         + (b"?" + query if query else b""))
-    upstream_request = client.build_request(
-        request.method, url, headers=_request_headers(request, context, cid),
-        content=request.stream() if _has_body(request) else None,
-    )
+    return base.copy_with(raw_path=base.raw_path.split(b"?")[0].rstrip(b"/") + raw_path
+                          + (b"?" + query if query else b""))
+
+
+async def _send(client: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
     try:
-        upstream = await client.send(upstream_request, stream=True)
+        return await client.send(request, stream=True)
+    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+        # A pooled connection broke before any answer: sent again only when sending it
+        # twice does no harm.
+        if request.method not in IDEMPOTENT:
+            raise
+        return await client.send(request, stream=True)
+
+
+async def forward(client: httpx.AsyncClient, *, service: str, base_url: str,
+                  request: Request, context: str, cid: str) -> StreamingResponse:
+    body = await request.body()
+    upstream_request = client.build_request(
+        request.method, _url(base_url, request),
+        headers=_request_headers(request, context, cid), content=body or None)
+    try:
+        upstream = await _send(client, upstream_request)
     except httpx.ReadTimeout as exc:
         raise GatewayTimeout(f"{service} service did not answer in time; try again") from exc
     except httpx.TimeoutException as exc:

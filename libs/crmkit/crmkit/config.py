@@ -37,6 +37,9 @@ class KitSettings(BaseSettings):
     # (crmkit.housekeeping), checked every `housekeeping_seconds`.
     event_retention_days: float = Field(30.0, gt=0)
     housekeeping_seconds: float = Field(3600.0, gt=0)
+    # Seconds the HTTP server keeps an idle connection open (crmkit.serve passes it to
+    # uvicorn; the gateway's proxy pool must forget idle connections sooner).
+    keep_alive_seconds: int = Field(5, gt=0)
 
     _dev_secrets: tuple[tuple[str, str], ...] = (("context_secret", DEV_CONTEXT_SECRET),)
 

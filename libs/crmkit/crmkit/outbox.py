@@ -21,7 +21,6 @@ import uuid
 from collections.abc import Iterable
 from contextlib import suppress
 
-import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -29,6 +28,7 @@ from . import failpoints
 from .db import driver
 from .db import sessionmaker as make_sessionmaker
 from .events import CloudEvent
+from .listening import listen_forever
 from .logging import correlation_id
 from .logging import log as klog
 from .messaging import Broker, PublishFailed
@@ -248,38 +248,16 @@ class OutboxRelay:
         return self._engine.url.set(drivername="postgresql").render_as_string(
             hide_password=False)
 
-    async def _listen(self, health_seconds: float = 10.0) -> None:
-        """A dedicated connection (a pooled one would lose LISTEN when returned); reconnected
-        with backoff if it drops, and checked with a ping so a silent drop is noticed."""
-        delay = self.backoff_min
-        while not self._stopping:
-            conn = None
-            try:
-                conn = await asyncpg.connect(self._dsn(), timeout=10, server_settings={
-                    "application_name": f"{self.service}-outbox-listen"})
-                lost = asyncio.Event()
-                conn.add_termination_listener(lambda _c, ev=lost: ev.set())
-                await conn.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
-                self.listening = True
-                delay = self.backoff_min
-                self._wake.set()  # catch up on anything committed while we were not listening
-                while not lost.is_set():
-                    try:
-                        async with asyncio.timeout(health_seconds):
-                            await lost.wait()
-                    except TimeoutError:
-                        await asyncio.wait_for(conn.fetchval("SELECT 1"), 5)
-                if self._stopping:
-                    break
-                klog(logger, logging.WARNING, "outbox LISTEN connection lost; reconnecting")
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                klog(logger, logging.WARNING, "outbox LISTEN unavailable; the sweep covers it",
-                     error=repr(exc)[:300], retry_in=delay)
-            finally:
-                self.listening = False
-                if conn is not None:
-                    conn.terminate()
-            await self._pause(delay)
-            delay = min(delay * 2, self.backoff_max)
+    async def _listen(self) -> None:
+        def up() -> None:
+            self.listening = True
+            self._wake.set()  # catch up on anything committed while we were not listening
+
+        def down() -> None:
+            self.listening = False
+
+        await listen_forever(self._dsn(), OUTBOX_CHANNEL, name=f"{self.service}-outbox-listen",
+                             logger=logger, on_notify=lambda _payload: self._wake.set(),
+                             on_up=up, on_down=down, stop=self._stop_event,
+                             fallback="the sweep covers it", backoff_min=self.backoff_min,
+                             backoff_max=self.backoff_max)

@@ -38,7 +38,8 @@ def build_app(settings: LeadsSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def accounts_http(app: FastAPI) -> AsyncIterator[None]:
         # One pooled client for reads from the accounts service (conversion/client.py).
-        async with http_client(settings.accounts_url, settings.accounts_timeout) as client:
+        async with http_client(settings.accounts_url, settings.accounts_timeout,
+                               keep_alive=settings.keep_alive_seconds) as client:
             app.state.accounts_http = client
             yield
 

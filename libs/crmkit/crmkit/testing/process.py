@@ -38,7 +38,8 @@ class ServiceProcess:
     def start(self, timeout: float = 30.0) -> ServiceProcess:
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", self.app, "--host", "127.0.0.1",
+            # crmkit.serve: uvicorn with TIDTAM_WORKERS and TIDTAM_KEEP_ALIVE_SECONDS.
+            [sys.executable, "-m", "crmkit.serve", self.app, "--host", "127.0.0.1",
              "--port", str(self.port), "--no-access-log"],
             env=self.env, stdout=out, stderr=subprocess.STDOUT,
         )

@@ -82,17 +82,19 @@ class System:
         return {f"TIDTAM_{name.upper()}_URL": getattr(self, name).url
                 for name in SERVICES if getattr(self, name) is not None}
 
-    def start(self) -> System:
+    def start(self, ready_timeout: float = 30.0) -> System:
+        """`ready_timeout`: seconds each process may take to answer /readyz (a benchmark on
+        a loaded machine gives more)."""
         self.migrate()
         # accounts first: leads reads accounts (a lead made from an account).
-        self.accounts = self.accounts_process().start()
-        self.leads = self.leads_process().start()
+        self.accounts = self.accounts_process().start(ready_timeout)
+        self.leads = self.leads_process().start(ready_timeout)
         self.gateway = ServiceProcess("tidtam_gateway.main:app", {
             **self.common_env(), **self.peer_urls(),
             "TIDTAM_GATEWAY_DATABASE_URL": self.db_url("gateway"),
             "TIDTAM_OPERATOR_TOKEN": self.operator_token,
             "TIDTAM_JWT_SECRET": secrets.token_urlsafe(24),
-        }, log_path=self.log_dir / f"{self.dbs['gateway']}.log").start()
+        }, log_path=self.log_dir / f"{self.dbs['gateway']}.log").start(ready_timeout)
         return self
 
     def stop(self, drop: bool = True) -> None:

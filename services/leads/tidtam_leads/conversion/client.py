@@ -40,8 +40,13 @@ class ContactIn(BaseModel):
     emails: list[str] = []
 
 
-def http_client(base_url: str, timeout: float) -> httpx.AsyncClient:
+def http_client(base_url: str, timeout: float, *, keep_alive: float) -> httpx.AsyncClient:
+    """Idle connections are dropped at half the accounts service's keep-alive (assumed the
+    same TIDTAM_KEEP_ALIVE_SECONDS as ours), so none is used as the service closes it; a
+    connection that cannot be made is tried once more (nothing was sent)."""
+    limits = httpx.Limits(keepalive_expiry=keep_alive / 2)
     return httpx.AsyncClient(base_url=base_url, timeout=httpx.Timeout(timeout),
+                             transport=httpx.AsyncHTTPTransport(retries=1, limits=limits),
                              follow_redirects=False)
 
 
