@@ -28,13 +28,11 @@ _PROXY_ERRORS = {
     "504": "The owning service did not answer in time",
 }
 _METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
-GATEWAY_EVENT_PREFIXES = ("tenant.", "user.", "team.")
 CALLER_SECURITY: list[dict[str, list[str]]] = [{"OAuth2Password": []}, {"ApiKey": []}]
 
 
 class OpenApiMerger:
-    def __init__(self, app: FastAPI, client: httpx.AsyncClient,
-                 settings: GatewaySettings) -> None:
+    def __init__(self, app: FastAPI, client: httpx.AsyncClient, settings: GatewaySettings):
         self.app = app
         self.client = client
         self.settings = settings
@@ -63,7 +61,7 @@ class OpenApiMerger:
 
     async def events(self) -> dict[str, Any]:
         """The event catalogue (AsyncAPI): the gateway's own events and every service's."""
-        own = asyncapi.document("Tidtam events", GATEWAY_EVENT_PREFIXES)
+        own = self.app.state.event_catalogue
         found = [await self._fetch(name, "/asyncapi.json") for name in OWNED_PREFIXES]
         return asyncapi.merge(own, *[doc for doc in found if doc])
 

@@ -7,9 +7,9 @@ from typing import Literal
 from pydantic import BaseModel, StrictBool, field_validator
 
 from crmkit.fields import Omittable
+from tidtam_contracts.gateway import User
 
 from ..common import Email, Input, Name, Password
-from .events import UserData
 
 UserRole = Literal["admin", "manager", "sales"]
 
@@ -44,7 +44,7 @@ class UserUpdate(Input):
         return v.lower()
 
 
-class UserOut(UserData):
+class UserOut(User):
     """A user as the API shows it: what the events carry, plus when."""
 
     created_at: datetime

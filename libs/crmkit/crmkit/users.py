@@ -3,7 +3,7 @@ validate owners and recipients, and to name authors.
 
 A service declares `class User(UserProjection, Base): __tablename__ = "users"` and its
 migration creates the table with `users_table_columns()`; its consumer applies
-user.created/updated/deactivated with `apply_user_event`."""
+user.created/updated/deactivated with the handlers of `user_handlers` (in its HANDLERS)."""
 
 from __future__ import annotations
 
@@ -11,36 +11,26 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import BigInteger, Boolean, Text
 from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.schema import SchemaItem
 
+from tidtam_contracts.gateway import (
+    USER_EVENTS,
+    User,
+    UserCreatedV1,
+    UserDeactivatedV1,
+    UserUpdatedV1,
+)
+
+from .consumer import Delivery, Handler, on_each
 from .context import RequestContext, TenantId
 from .errors import NotFound
-from .events import CloudEvent
 
 if TYPE_CHECKING:
-    from .consumer import Consumer
-
-USER_EVENTS = ["user.created", "user.updated", "user.deactivated"]
-
-
-class GatewayUser(BaseModel):
-    """`data` of the gateway's user.created/updated/deactivated (v1, docs/CONTRACTS.md).
-    Not registered with crmkit.events: the gateway owns that registration."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    id: uuid.UUID
-    tenant_id: uuid.UUID
-    email: str
-    name: str
-    role: str
-    team_id: uuid.UUID | None = None
-    active: bool = True
+    pass
 
 
 class UserProjection:
@@ -70,15 +60,13 @@ def users_table_columns() -> list[SchemaItem]:
     ]
 
 
-async def apply_user_event(session: AsyncSession, model: type[UserProjection], tenant: TenantId,
-                           data: dict[str, Any],
+async def apply_user_event(session: AsyncSession, model: Any, tenant: TenantId, user: User,
                            sequence: int, deactivate: bool = False) -> None:
-    user = GatewayUser.model_validate(data)
     if user.tenant_id != tenant.value:
         # An event whose data disagrees with its envelope is not ours to apply.
         raise ValueError("user event tenant_id does not match the envelope's tenantid")
     if deactivate:
-        user.active = False
+        user = user.model_copy(update={"active": False})
     values = dict(tenant_id=tenant.value, id=user.id, email=user.email, name=user.name,
                   role=user.role, team_id=user.team_id, active=user.active, sequence=sequence)
     stmt = insert(model).values(**values)
@@ -110,23 +98,22 @@ class Users:
     def __init__(self, model: type[UserProjection]) -> None:
         self.model = model
 
-    async def apply(self, session: AsyncSession, tenant: TenantId, data: dict[str, Any],
+    async def apply(self, session: AsyncSession, tenant: TenantId, user: User,
                     sequence: int, deactivate: bool = False) -> None:
-        await apply_user_event(session, self.model, tenant, data, sequence, deactivate)
+        await apply_user_event(session, self.model, tenant, user, sequence, deactivate)
 
     async def require_active(self, session: AsyncSession, ctx: RequestContext,
                              user_id: uuid.UUID, field: str) -> None:
         await require_active(session, self.model, ctx, user_id, field)
 
 
-def register_user_handlers(consumer: Consumer, users: Users) -> None:
-    """user.created/updated/deactivated → the service's users projection."""
-    @consumer.handler("user.created")
-    @consumer.handler("user.updated")
-    async def user_changed(session: AsyncSession, event: CloudEvent, tenant: TenantId) -> None:
-        await users.apply(session, tenant, event.data, event.sequence)
+def user_handlers(users: Users) -> list[Handler[Any]]:
+    """user.created/updated/deactivated → the service's users projection (for HANDLERS)."""
 
-    @consumer.handler("user.deactivated")
-    async def user_deactivated(session: AsyncSession, event: CloudEvent,
-                               tenant: TenantId) -> None:
-        await users.apply(session, tenant, event.data, event.sequence, deactivate=True)
+    async def user_changed(session: AsyncSession,
+                           event: Delivery[UserCreatedV1 | UserUpdatedV1 | UserDeactivatedV1],
+                           ) -> None:
+        await users.apply(session, event.tenant, event.data, event.sequence,
+                          deactivate=isinstance(event.data, UserDeactivatedV1))
+
+    return on_each(USER_EVENTS, user_changed)

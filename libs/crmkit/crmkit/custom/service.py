@@ -15,6 +15,7 @@ from ..errors import Conflict, Forbidden, NotFound, Unprocessable
 from . import repository
 from .repository import FieldRow, SegmentRow
 from .schemas import (
+    CHOICE_TYPES,
     MAX_FIELDS,
     CustomFieldCreate,
     CustomFieldOption,
@@ -22,7 +23,7 @@ from .schemas import (
     CustomFieldPatch,
     SegmentOut,
 )
-from .values import CHOICE_TYPES, Definition
+from .values import Definition
 
 SERVICE_OF = {"lead": "leads", "account": "accounts"}
 MAX_SEGMENTS = 100  # per user and entity

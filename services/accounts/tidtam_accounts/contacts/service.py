@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit.context import RequestContext
 from crmkit.errors import NotFound
 from crmkit.paging import decode_cursor, next_cursor
+from tidtam_contracts.accounts import ContactCreatedV1, ContactDeletedV1, ContactUpdatedV1
 
 from ..accounts import repository as accounts_repo
 from ..accounts import service as accounts
@@ -34,7 +35,7 @@ async def _load(session: AsyncSession, ctx: RequestContext, *, account_id: uuid.
 async def _unset_primary(session: AsyncSession, ctx: RequestContext,
                          account_id: uuid.UUID) -> None:
     for row in await repository.clear_primary(session, ctx.tenant, account_id):
-        await stage_contact_event(session, ctx.tenant, "contact.updated", row,
+        await stage_contact_event(session, ctx.tenant, ContactUpdatedV1, row,
                                   changed=["is_primary"])
 
 
@@ -54,7 +55,7 @@ async def create(session: AsyncSession, ctx: RequestContext, account_id: uuid.UU
     await accounts_repo.set_keys(session, ctx.tenant, account_id=account_id,
                                  contact_id=row["id"], phones=row["phones"],
                                  emails=row["emails"])
-    await stage_contact_event(session, ctx.tenant, "contact.created", row)
+    await stage_contact_event(session, ctx.tenant, ContactCreatedV1, row)
     return ContactOut.model_validate(dict(row))
 
 
@@ -92,7 +93,7 @@ async def patch(session: AsyncSession, ctx: RequestContext, *, account_id: uuid.
         await accounts_repo.set_keys(session, ctx.tenant, account_id=account_id,
                                      contact_id=contact_id, phones=row["phones"],
                                      emails=row["emails"])
-    await stage_contact_event(session, ctx.tenant, "contact.updated", row, changed=changed)
+    await stage_contact_event(session, ctx.tenant, ContactUpdatedV1, row, changed=changed)
     return ContactOut.model_validate(dict(row))
 
 
@@ -104,4 +105,4 @@ async def delete(session: AsyncSession, ctx: RequestContext, *, account_id: uuid
     await accounts_repo.set_keys(session, ctx.tenant, account_id=account_id,
                                  contact_id=contact_id, phones=[], emails=[])
     await quota.release(session, ctx.tenant, 1)
-    await stage_contact_event(session, ctx.tenant, "contact.deleted", row)
+    await stage_contact_event(session, ctx.tenant, ContactDeletedV1, row)

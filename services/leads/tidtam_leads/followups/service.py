@@ -1,27 +1,32 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext
 from crmkit.errors import NotFound
+from tidtam_contracts.leads import Followup, LeadFollowupLoggedV2
 
 from ..leads import repository as leads_repo
 from ..leads import service as leads
 from ..leads.events import stage_lead_event
 from . import repository
-from .events import FollowupData
-from .repository import AuthoredEntryRow
 from .schemas import AuthorOut, EntryOut, FollowupIn
 
 
-def _out(row: AuthoredEntryRow) -> EntryOut:
-    fields: Mapping[str, object] = row
-    data = {k: fields[k] for k in EntryOut.model_fields if k != "author"}
-    return EntryOut.model_validate({**data, "author": AuthorOut(
-        id=row["author_id"], name=row.get("author_name"))})
+def _out(row: Any) -> EntryOut:
+    data = {k: row[k] for k in EntryOut.model_fields if k != "author"}
+    if "from_status" in data["detail"]:
+        # The log is append-only: entries written before the box had one name keep
+        # `from_status` in the database and are shown with today's name.
+        detail = dict(data["detail"])
+        detail["from_box"] = detail.pop("from_status")
+        data["detail"] = detail
+    return EntryOut(**data, author=AuthorOut(id=row["author_id"],
+                                             name=row.get("author_name")))
 
 
 async def log(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
@@ -33,15 +38,11 @@ async def log(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
                                     channel=body.channel, note=body.note,
                                     next_contact_at=body.next_contact_at)
     row = await leads_repo.update(session, ctx.tenant, lead_id, {})
-    followup = FollowupData(id=entry["id"], channel=body.channel, note=body.note,
+    followup = Followup(id=entry["id"], channel=body.channel, note=body.note,
                             next_contact_at=body.next_contact_at, author_id=ctx.user_id,
                             created_at=entry["created_at"])
-    await stage_lead_event(session, ctx.tenant, "lead.followup_logged", row,
-                           followup=followup.model_dump())
-    logged = await repository.entry(session, ctx.tenant, lead_id, entry["id"])
-    if logged is None:  # appended in this very transaction, and the log is append-only
-        raise RuntimeError(f"log entry {entry['id']} vanished after it was appended")
-    return _out(logged)
+    await stage_lead_event(session, ctx.tenant, LeadFollowupLoggedV2, row, followup=followup)
+    return _out(await repository.entry(session, ctx.tenant, lead_id, entry["id"]))
 
 
 async def list_entries(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit import outbox
 from crmkit.context import RequestContext
 from crmkit.errors import Forbidden, Unprocessable
+from tidtam_contracts.leads import LeadTransferredV2
 
 from ..leads.events import lead_event
 from ..users import service as users
@@ -24,7 +25,7 @@ async def transfer(session: AsyncSession, ctx: RequestContext, body: TransferIn)
     rows = await repository.move_all(session, ctx.tenant, from_user=body.from_user_id,
                                      to_user=body.to_user_id, author=ctx.user_id,
                                      detail=orjson.dumps(detail).decode())
-    events = [lead_event(ctx.tenant, "lead.transferred", row, from_user_id=body.from_user_id,
+    events = [lead_event(ctx.tenant, LeadTransferredV2, row, from_user_id=body.from_user_id,
                          to_user_id=body.to_user_id) for row in rows]
     await outbox.stage_many(session, events)
     return TransferOut(moved=len(rows))
