@@ -4,8 +4,8 @@
 
 1. checks that PostgreSQL and RabbitMQ answer (says which is down and how to start it);
 2. creates the databases `tidtam_accounts`, `tidtam_leads` and `tidtam_gateway` and the
-   application role if missing, and migrates each (`python -m crmkit.migrate <service-dir>
-   --database-url ...`);
+   application and relay roles if missing, and migrates each
+   (`python -m crmkit.migrate <service-dir> --database-url ...`);
 3. in development, generates TIDTAM_OPERATOR_TOKEN when it is not set (written to
    .run/operator_token for `make demo`);
 4. starts accounts, leads and the gateway in that order, each once the one before answers
@@ -44,10 +44,13 @@ DEFAULTS = {
     "TIDTAM_ENV": "development",
     "TIDTAM_AMQP_URL": "amqp://guest:guest@127.0.0.1:5672/",
     "TIDTAM_LEADS_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_leads"),
+    "TIDTAM_LEADS_RELAY_DATABASE_URL": PG.format(user="tidtam_relay", db="tidtam_leads"),
     "TIDTAM_LEADS_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_leads"),
     "TIDTAM_ACCOUNTS_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_accounts"),
+    "TIDTAM_ACCOUNTS_RELAY_DATABASE_URL": PG.format(user="tidtam_relay", db="tidtam_accounts"),
     "TIDTAM_ACCOUNTS_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_accounts"),
     "TIDTAM_GATEWAY_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_gateway"),
+    "TIDTAM_GATEWAY_RELAY_DATABASE_URL": PG.format(user="tidtam_relay", db="tidtam_gateway"),
     "TIDTAM_GATEWAY_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_gateway"),
     "TIDTAM_LEADS_URL": "http://127.0.0.1:8001",
     "TIDTAM_ACCOUNTS_URL": "http://127.0.0.1:8002",
@@ -80,20 +83,21 @@ def fail(msg: str, code: int = 1) -> int:
     return code
 
 
-def app_role(env: dict[str, str]) -> str:
-    """The role services log in as: TIDTAM_APP_DB_ROLE, else the user of the leads app URL."""
-    if env.get("TIDTAM_APP_DB_ROLE"):
-        return env["TIDTAM_APP_DB_ROLE"]
-    return urlsplit(env["TIDTAM_LEADS_DATABASE_URL"].replace("+asyncpg", "")).username or \
-        "tidtam_app"
+def db_role(env: dict[str, str], role_var: str, url_var: str, default: str) -> str:
+    """A role the services log in as: `role_var` if set, else the user of the leads URL."""
+    if env.get(role_var):
+        return env[role_var]
+    return urlsplit(env[url_var].replace("+asyncpg", "")).username or default
 
 
 def migrate(env: dict[str, str]) -> int:
-    role = app_role(env)
+    role = db_role(env, "TIDTAM_APP_DB_ROLE", "TIDTAM_LEADS_DATABASE_URL", "tidtam_app")
+    relay = db_role(env, "TIDTAM_RELAY_DB_ROLE", "TIDTAM_LEADS_RELAY_DATABASE_URL",
+                    "tidtam_relay")
     for name, service_dir, _app, _url_var, migrate_var in SERVICES:
         say(f"migrate: {name} ({_db_name(env[migrate_var])})")
         cmd = [sys.executable, "-m", "crmkit.migrate", service_dir,
-               "--database-url", env[migrate_var], "--app-role", role]
+               "--database-url", env[migrate_var], "--app-role", role, "--relay-role", relay]
         done = subprocess.run(cmd, cwd=ROOT, env=env)
         if done.returncode:
             return fail(f"migrating {name} failed (exit {done.returncode}): "

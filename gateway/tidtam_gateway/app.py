@@ -69,7 +69,7 @@ async def lifespan(app: FastAPI):
         max_connections=settings.proxy_max_connections, idle_seconds=settings.proxy_idle_seconds,
         connect_timeout=settings.proxy_connect_timeout, read_timeout=settings.proxy_timeout)
     app.state.openapi = OpenApiMerger(app, app.state.proxy, settings)
-    workers = await start_workers(settings, engine)
+    workers = await start_workers(settings)
     app.state.workers = workers
     try:
         yield

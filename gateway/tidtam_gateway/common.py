@@ -14,33 +14,21 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
 )
-from pydantic_core import PydanticCustomError
 
 from crmkit.errors import Unprocessable
 from crmkit.fields import Email  # noqa: F401  (re-exported for the domains' schemas)
+from crmkit.text import check_unicode, text
 
-# Not blank, and no NUL (PostgreSQL cannot store it): what the schema says is what we check.
-NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
-
-
-def _name(value: str) -> str:
-    # The length is of the value as sent, so the schema's maxLength is exact; then trim.
-    if len(value) > 200:
-        raise PydanticCustomError("string_too_long", "is too long: at most {max_length} "
-                                  "characters", {"max_length": 200})
-    if "\x00" in value:
-        raise PydanticCustomError("string_nul", "must not contain NUL (\\u0000) characters")
-    value = value.strip()
-    if not value:
-        raise PydanticCustomError("string_too_short", "must not be blank", {"min_length": 1})
-    return value
-
-
-Name = Annotated[str, AfterValidator(_name),
-                 WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 200,
-                                 "pattern": NOT_BLANK})]
-# Upper bound: argon2 hashes whatever it gets, and a megabyte password is a cheap DoS.
-Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
+# Names are text as every service takes it (crmkit.text): NFC, trimmed, not blank, no NUL,
+# no lone surrogate, at most 200 code points as sent.
+Name = text(200)
+# Upper bound: argon2 hashes whatever it gets, and a megabyte password is a cheap DoS. Never
+# normalised or trimmed (the hash is of what the user typed), only refused when it is not
+# text at all (NUL, a lone surrogate: the hash would fail on it with a 500).
+Password = Annotated[str, StringConstraints(min_length=8, max_length=128),
+                     AfterValidator(check_unicode),
+                     WithJsonSchema({"type": "string", "minLength": 8, "maxLength": 128,
+                                     "pattern": r"^[^\x00]*$"})]
 
 
 class Input(BaseModel):

@@ -6,7 +6,15 @@ import ipaddress
 import secrets
 from typing import Annotated, Literal, get_args
 
-from pydantic import Field, NonNegativeInt, PositiveInt, SecretStr, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import NoDecode
 
 from crmkit.config import (
@@ -15,6 +23,7 @@ from crmkit.config import (
     DEV_JWT_SECRET,
     InsecureDefault,
     KitSettings,
+    relay_url,
 )
 
 Plan = Literal["free", "pro", "enterprise"]
@@ -30,6 +39,9 @@ class GatewaySettings(KitSettings):
     jwt_ttl: int = 3600
     operator_token: SecretStr | None = None
     gateway_database_url: str = DEFAULT_PG.format(user="tidtam_app", db="tidtam_gateway")
+    # The outbox relay's role (crmkit.config.relay_url: default, the URL above as tidtam_relay).
+    relay_database_url: str = Field(
+        default="", validation_alias=AliasChoices("TIDTAM_GATEWAY_RELAY_DATABASE_URL"))
     # No overflow: SQLAlchemy closes overflow connections after each use, and reconnecting
     # under load cost 3-4x the throughput here; requests queue for a pooled one instead.
     db_pool_size: int = 10
@@ -82,6 +94,12 @@ class GatewaySettings(KitSettings):
 
     def contact_limit(self, plan: str) -> int | None:
         return self.plan_contact_limits[plan]
+
+    @model_validator(mode="after")
+    def _relay_as_relay_role(self) -> GatewaySettings:
+        self.relay_database_url = relay_url(self.gateway_database_url, self.relay_database_url,
+                                            env=self.env, service=self.service_name)
+        return self
 
     @model_validator(mode="after")
     def _idle_below_keep_alive(self):

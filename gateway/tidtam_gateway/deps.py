@@ -75,9 +75,24 @@ async def require_admin(caller: CurrentCaller) -> Caller:
 AdminCaller = Annotated[Caller, Depends(require_admin)]
 
 
+def _forget_callers(request: Request, caller: Caller | None) -> None:
+    """After a change commits, this process forgets the callers it touched before it answers:
+    the NOTIFY from the change's trigger reaches the listener a moment later, and the client's
+    next request (a deactivated user's, say) may come before it. Other gateway processes learn
+    of it from that NOTIFY."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    callers = request.app.state.callers
+    if caller is None:
+        callers.clear()
+    else:
+        callers.invalidate(str(caller.tenant.value))
+
+
 async def get_db(request: Request, caller: CurrentCaller) -> AsyncIterator[AsyncSession]:
     async with unit_of_work(request.app.state.sessionmaker, caller.tenant) as session:
         yield session
+    _forget_callers(request, caller)
 
 
 Db = Annotated[AsyncSession, Depends(get_db, scope="function")]
@@ -88,6 +103,7 @@ async def get_idempotent_db(request: Request, caller: CurrentCaller,
     async with idempotent_unit_of_work(request.app.state.sessionmaker, caller.tenant, request,
                                        key, caller=str(caller.user_id)) as session:
         yield session
+    _forget_callers(request, caller)
 
 
 IdempotentDb = Annotated[AsyncSession, Depends(get_idempotent_db, scope="function")]
@@ -112,6 +128,7 @@ async def get_operator_db(request: Request, _op: Operator) -> AsyncIterator[Asyn
     """A session with no tenant: the operator's service sets the tenant it works on."""
     async with unit_of_work(request.app.state.sessionmaker, None) as session:
         yield session
+    _forget_callers(request, None)
 
 
 OperatorDb = Annotated[AsyncSession, Depends(get_operator_db, scope="function")]
@@ -122,6 +139,7 @@ async def get_idempotent_operator_db(request: Request, _op: Operator,
     async with idempotent_unit_of_work(request.app.state.sessionmaker, None, request, key,
                                        caller=OPERATOR) as session:
         yield session
+    _forget_callers(request, None)
 
 
 IdempotentOperatorDb = Annotated[AsyncSession,

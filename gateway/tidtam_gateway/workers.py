@@ -3,17 +3,17 @@ that publishes what requests staged (requests themselves never publish)."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from crmkit.messaging import Broker
 from crmkit.outbox import OutboxRelay
-from crmkit.runtime import EventWorkers, housekeeper
+from crmkit.runtime import EventWorkers, housekeeper, relay_engine
 
 from .config import GatewaySettings
 
 
-async def start_workers(settings: GatewaySettings, engine: AsyncEngine) -> EventWorkers:
+async def start_workers(settings: GatewaySettings) -> EventWorkers:
     broker = Broker(settings.amqp_url, settings.service_name)
+    # The relay logs in as its own role: the request role may only INSERT into the outbox.
+    engine = relay_engine(settings.relay_database_url)
     relay = OutboxRelay(settings.service_name, engine, broker,
                         sweep_seconds=settings.outbox_sweep_seconds)
     workers = EventWorkers(broker, relay, housekeeper=housekeeper(settings, engine))
@@ -23,3 +23,4 @@ async def start_workers(settings: GatewaySettings, engine: AsyncEngine) -> Event
 
 async def stop_workers(workers: EventWorkers) -> None:
     await workers.stop()
+    await workers.relay.engine.dispose()

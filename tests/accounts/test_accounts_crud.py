@@ -8,6 +8,8 @@ import uuid
 import pytest
 from accounts_support import tax_id, thai_company
 
+pytestmark = pytest.mark.integration
+
 
 async def _create(api, tenant, body, who=None, status=201):
     r = await api.post("/api/v1/accounts", json=body, headers=tenant.headers(who or tenant.admin))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from accounts_support import thai_company
 
+pytestmark = pytest.mark.integration
+
 ACCOUNT = {"entity": "account"}
 
 

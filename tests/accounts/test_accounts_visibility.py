@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from accounts_support import thai_company
 
+pytestmark = pytest.mark.integration
+
 OWNERS = ["admin", "manager", "sales1", "sales2", "sales3"]
 # viewer -> owners whose accounts they see, per visibility (team a: manager, sales1, sales2)
 SEES = {

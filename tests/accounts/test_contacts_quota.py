@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from accounts_support import make_tenant, thai_company
+
+pytestmark = pytest.mark.integration
 
 
 async def _account(api, tenant, n, who=None):

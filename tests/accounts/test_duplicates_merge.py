@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from accounts_support import tax_id, thai_company
 
+pytestmark = pytest.mark.integration
+
 
 async def _create(api, tenant, body, who=None):
     r = await api.post("/api/v1/accounts", json=body, headers=tenant.headers(who or tenant.admin))

@@ -35,7 +35,7 @@ async def owner_engine(kitdb):
 
 @pytest.fixture
 async def app_engine(kitdb, owner_engine):
-    """The application role (tidtam_app): what services and relays really run as."""
+    """The application role (tidtam_app): what request handlers and consumers run as."""
     engine = create_engine(kitdb.app_url, pool_size=5, max_overflow=5)
     yield engine
     await engine.dispose()
@@ -44,6 +44,20 @@ async def app_engine(kitdb, owner_engine):
 @pytest.fixture
 def app_maker(app_engine):
     return sessionmaker(app_engine)
+
+
+@pytest.fixture
+async def relay_engine(kitdb, owner_engine):
+    """The relay role (tidtam_relay): what relays and housekeeping run as; the only role
+    that may read the outbox."""
+    engine = create_engine(kitdb.relay_url, pool_size=5, max_overflow=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def relay_maker(relay_engine):
+    return sessionmaker(relay_engine)
 
 
 @pytest.fixture

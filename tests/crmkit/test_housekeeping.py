@@ -26,7 +26,7 @@ async def _rows(engine, sql):
         return {r[0] for r in await conn.execute(sa.text(sql))}
 
 
-async def test_old_published_rows_and_old_records_go(owner_engine, app_engine):
+async def test_old_published_rows_and_old_records_go(owner_engine, relay_engine):
     tenant = uuid.uuid4()
     ids = {name: uuid.uuid4() for name in ("old_sent", "new_sent", "old_unsent", "old_rec",
                                            "new_rec")}
@@ -38,7 +38,7 @@ async def test_old_published_rows_and_old_records_go(owner_engine, app_engine):
                            [{"id": ids["old_unsent"], "tenant": tenant, "age": 40}])
         await conn.execute(sa.text(PROCESSED), [{"id": ids["old_rec"], "age": 31},
                                                 {"id": ids["new_rec"], "age": 29}])
-    keeper = Housekeeper("kit", app_engine, retention_days=30, every_seconds=3600)
+    keeper = Housekeeper("kit", relay_engine, retention_days=30, every_seconds=3600)
     deleted = await keeper.sweep()
     assert deleted == {"outbox": 1, "processed_events": 1, "idempotency_keys": 0}
     assert await _rows(owner_engine, "SELECT event_id FROM outbox") == {
@@ -48,10 +48,10 @@ async def test_old_published_rows_and_old_records_go(owner_engine, app_engine):
     assert await keeper.sweep() == {"outbox": 0, "processed_events": 0, "idempotency_keys": 0}
 
 
-async def test_it_runs_in_the_background_until_stopped(owner_engine, app_engine):
+async def test_it_runs_in_the_background_until_stopped(owner_engine, relay_engine):
     async with owner_engine.begin() as conn:
         await conn.execute(sa.text(PROCESSED), [{"id": uuid.uuid4(), "age": 90}])
-    keeper = Housekeeper("kit", app_engine, retention_days=30, every_seconds=0.05)
+    keeper = Housekeeper("kit", relay_engine, retention_days=30, every_seconds=0.05)
     await keeper.start()
     try:
         with anyio.fail_after(10):

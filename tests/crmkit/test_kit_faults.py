@@ -42,7 +42,7 @@ class RelayForkServer:
     """relay_harness.py --serve: imports once, forks one real relay process per run."""
 
     def __init__(self, kitdb, amqp_url: str):
-        self.args = [str(HARNESS), "--serve", "--db", kitdb.app_url, "--amqp", amqp_url,
+        self.args = [str(HARNESS), "--serve", "--db", kitdb.relay_url, "--amqp", amqp_url,
                      "--batch", str(BATCH)]
         self.proc = None
 
@@ -73,7 +73,7 @@ class RelayForkServer:
 
 
 async def test_sigkilled_relay_loses_nothing_and_consumers_apply_once(
-        kitdb, app_maker, owner_engine, app_engine, brokers, amqp_url):
+        kitdb, app_maker, owner_engine, relay_engine, brokers, amqp_url):
     kind = unique("wkill")
     created = f"{kind}.created"
     consumer = widget_consumer(app_maker, kind)
@@ -115,7 +115,7 @@ async def test_sigkilled_relay_loses_nothing_and_consumers_apply_once(
                     assert rc == 0, err[-2000:]
             rc, err = await relays.run()  # no failpoints: drain what is left
             assert rc == 0, err[-2000:]
-        assert await unsent(app_engine) == 0
+        assert await unsent(relay_engine) == 0
         ids = {e.id for e in committed}
 
         async def all_applied() -> bool:
@@ -165,14 +165,14 @@ async def rabbitmqctl(*args: str, timeout: float = 90) -> None:
 
 
 async def test_broker_restart_consumers_come_back_and_backlog_drains(
-        test_servers, app_maker, owner_engine, app_engine, brokers):
+        test_servers, app_maker, relay_maker, owner_engine, relay_engine, brokers):
     if not _local_broker(test_servers):
         pytest.skip("needs the local RabbitMQ node and rabbitmqctl to restart it")
     kind = unique("wrestart")
     created = f"{kind}.created"
     consumer = widget_consumer(app_maker, kind)
     broker = await brokers(consumers=[consumer], backoff_min=0.2, backoff_max=1.0)
-    relay = OutboxRelay("kit", app_maker, broker, sweep_seconds=0.5, backoff_min=0.1,
+    relay = OutboxRelay("kit", relay_maker, broker, sweep_seconds=0.5, backoff_min=0.1,
                         backoff_max=1.0, publish_timeout=2.0)
     await relay.start()
 
@@ -192,7 +192,7 @@ async def test_broker_restart_consumers_come_back_and_backlog_drains(
             during = [widget_event(tenant, f"during{i}", type_=created) for i in range(20)]
             await stage_committed(app_maker, during)
             # The relay cannot publish now: the rows wait in the outbox.
-            assert await unsent(app_engine) == 20
+            assert await unsent(relay_engine) == 20
         finally:
             await rabbitmqctl("start_app")
             await rabbitmqctl("await_startup")
@@ -201,7 +201,7 @@ async def test_broker_restart_consumers_come_back_and_backlog_drains(
         # Published after the restart and consumed by the re-attached consumer.
         await eventually(lambda: applied(30), 30, "the backlog to drain through the consumer")
         await eventually(lambda: relay.idle.is_set(), 10, "the relay to be idle")
-        assert await unsent(app_engine) == 0
+        assert await unsent(relay_engine) == 0
         async with owner_engine.connect() as c:
             per_event = (await c.execute(sa.text(
                 "SELECT max(n) FROM (SELECT count(*) n FROM widgets GROUP BY event_id) x"

@@ -20,7 +20,7 @@ from crmkit.deps import Ctx, Db
 from crmkit.events import CloudEvent
 from crmkit.messaging import Broker
 from crmkit.outbox import OutboxRelay, stage
-from crmkit.runtime import EventWorkers, service_lifespan
+from crmkit.runtime import EventWorkers, relay_engine, service_lifespan
 from crmkit.web import create_app
 
 pytestmark = pytest.mark.integration
@@ -30,7 +30,8 @@ def build_app(settings: ServiceSettings, kind: str, seen: list):
     engine = create_engine(settings.database_url, pool_size=3, max_overflow=2)
     maker = sessionmaker(engine)
     broker = Broker.from_settings(settings)
-    relay = OutboxRelay(settings.service_name, maker, broker, settings.outbox_sweep_seconds)
+    relay = OutboxRelay(settings.service_name, relay_engine(settings.relay_database_url),
+                        broker, settings.outbox_sweep_seconds)
     consumer = Consumer(unique("wiring"), [f"{kind}.*"], maker, settings.service_name)
 
     @consumer.handler(f"{kind}.created")

@@ -7,6 +7,8 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
+from crmkit.testing.roles import assert_outbox_roles
+
 pytestmark = pytest.mark.integration
 TENANT_TABLES = ("tenants", "tenant_settings", "teams", "users", "api_keys")
 
@@ -118,3 +120,7 @@ def test_migration_0002_moves_standard_tenants_to_free_and_back(make_service_db)
         asyncio.run(sql("UPDATE tenants SET plan = 'standard'"))
     command.downgrade(cfg, "0001")
     assert asyncio.run(sql("SELECT plan FROM tenants"))[0]["plan"] == "standard"
+
+
+async def test_request_role_may_only_insert_into_the_outbox(gateway_db):
+    await assert_outbox_roles(gateway_db)

@@ -69,3 +69,30 @@ def test_non_json_content_and_bad_path_ids(gw, make_tenant):
     _error(gw.get("/api/v1/users/not-a-uuid", headers=t.admin), 422)
     _error(gw.get("/api/v1/no-such-thing", headers=t.admin), 404)
     _error(gw.put("/api/v1/users", headers=t.admin, json={}), 405)
+
+
+@pytest.mark.parametrize("field,escaped", [
+    ("name", r"\ud800"), ("name", r"ok \udfff"), ("password", r"correct-horse-\ud83d"),
+    ("email", r"a\ud800@gw.example"), ("name", r"a\u0000b"), ("password", r"12345678\u0000"),
+])
+def test_lone_surrogates_and_nul_are_422_naming_the_field(gw, make_tenant, field, escaped):
+    # JSON's \ud800 escape is valid JSON but no text: it must be refused at the edge, not
+    # fail as a 500 when the database, argon2 or the outbox encode it.
+    t = make_tenant()
+    values = {"email": unique_email(), "name": "ok", "password": PASSWORD, "role": "sales"}
+    values[field] = escaped
+    raw = ("{" + ", ".join(f'"{k}": "{v}"' for k, v in values.items()) + "}").encode()
+    r = gw.post("/api/v1/users", headers={**t.admin, "Content-Type": "application/json"},
+                content=raw)
+    assert f"body.{field}" in {f["field"] for f in _error(r, 422)["fields"]}
+
+
+def test_names_are_stored_nfc_and_trimmed(gw, make_tenant):
+    # "กำ" typed as KO KAI + NIKHAHIT + SARA AA (decomposed) and "é" as e + U+0301: stored as
+    # the composed forms, so search and uniqueness see one spelling.
+    t = make_tenant()
+    r = gw.post("/api/v1/teams", headers=t.admin, json={"name": "  Cafe\u0301 ทีม  "})
+    assert r.status_code == 201, r.text
+    assert r.json()["name"] == "Café ทีม"
+    r = gw.post("/api/v1/teams", headers=t.admin, json={"name": " \u3000 "})
+    assert {f["field"] for f in _error(r, 422)["fields"]} == {"body.name"}

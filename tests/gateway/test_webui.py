@@ -126,8 +126,6 @@ async def test_the_page_has_accounts_and_imports_every_account_module(client):
             seen.add(name)
             todo += IMPORT.findall((await client.get(f"/ui/static/{name}")).text)
     assert set(ACCOUNT_MODULES) <= seen
-    # The lead detail offers the conversion.
-    assert "conversionCard(lead, on)" in (STATIC_DIR / "detail.js").read_text(encoding="utf-8")
 
 
 IMPORT = re.compile(r"""from\s+["']\./([\w.-]+\.js)["']""")
@@ -142,12 +140,42 @@ KEY_USES = [
 KEY_ATTR = re.compile(r"""data-i18n(?:-placeholder|-aria-label)?="([^"]+)\"""")
 
 
-def i18n_tables() -> dict[str, dict[str, str]]:
-    source = (STATIC_DIR / "i18n.js").read_text(encoding="utf-8")
-    th, en = source.split("\n  en: {", 1)
-    en = en.split("\n};", 1)[0]
-    pair = re.compile(r'"([^"]+)":\s*"((?:[^"\\]|\\.)*)"')
-    return {"th": dict(pair.findall(th)), "en": dict(pair.findall(en))}
+NODE = shutil.which("node")
+needs_node = pytest.mark.skipif(NODE is None, reason="node is not on PATH (.ci/run installs it)")
+TIMELINE_KINDS = ["lead_created", "lead_stage_changed", "lead_lost", "lead_junked",
+                  "lead_restored", "lead_sent", "lead_transferred", "followup", "lead_converted"]
+INBOX_LEAD = {"id": "l1", "name": "คุณ ก", "status": "inbox", "read_only": False,
+              "conversion_status": None, "account_id": None, "phone": "+66812345678",
+              "email": None, "company": None, "source": "line", "owner_id": "u1",
+              "pipeline_id": "p1", "stage_id": "s1", "created_at": "2025-01-01T00:00:00Z",
+              "label_ids": [], "custom": {}}
+
+
+def run_node(folder: Path, script: str, *args: object) -> dict:
+    """Run one of this folder's node scripts (*.mjs) beside a copy of the UI's modules, as
+    ES modules; its one line of JSON output."""
+    for path in [*STATIC_DIR.glob("*.js"), *Path(__file__).parent.glob("*.mjs")]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "package.json").write_text('{"type": "module"}')
+    node = [NODE, str(folder / script), *(json.dumps(a) for a in args)]
+    result = subprocess.run(node, capture_output=True, text=True, timeout=60, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict:
+    """webui_render.mjs: the string tables as the page loads them, an account timeline with
+    an entry of each kind (in both languages), and an inbox lead's detail."""
+    if NODE is None:
+        pytest.skip("node is not on PATH (.ci/run installs it)")
+    return run_node(tmp_path_factory.mktemp("render"), "webui_render.mjs", TIMELINE_KINDS,
+                    INBOX_LEAD)
+
+
+@pytest.fixture(scope="module")
+def tables(rendered) -> dict[str, dict[str, str]]:
+    return rendered["tables"]
 
 
 def used_keys(source: str, namespaces: set[str]) -> set[str]:
@@ -159,8 +187,7 @@ def used_keys(source: str, namespaces: set[str]) -> set[str]:
     return keys
 
 
-def test_thai_and_english_tables_have_the_same_keys_and_no_empty_text():
-    tables = i18n_tables()
+def test_thai_and_english_tables_have_the_same_keys_and_no_empty_text(tables):
     assert len(tables["th"]) > 150
     assert set(tables["th"]) == set(tables["en"])
     for lang, table in tables.items():
@@ -176,8 +203,7 @@ def test_thai_and_english_tables_have_the_same_keys_and_no_empty_text():
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in STATIC_DIR.glob("*.js")) + ["index.html"])
-def test_every_key_a_module_uses_is_in_both_languages(name):
-    tables = i18n_tables()
+def test_every_key_a_module_uses_is_in_both_languages(name, tables):
     namespaces = {key.split(".")[0] for key in tables["th"]}
     source = (STATIC_DIR / name).read_text(encoding="utf-8")
     keys = used_keys(source, namespaces) | set(KEY_ATTR.findall(source))
@@ -188,15 +214,19 @@ def test_every_key_a_module_uses_is_in_both_languages(name):
         assert not missing, f"{name}: {lang} lacks {missing}"
 
 
-def test_account_timeline_kinds_each_have_a_label():
-    """The kinds the accounts service documents for its timeline are all labelled."""
-    source = (STATIC_DIR / "timeline.js").read_text(encoding="utf-8")
-    for kind in ("lead_created", "lead_stage_changed", "lead_lost", "lead_junked", "lead_restored",
-                 "lead_sent", "lead_transferred", "followup", "lead_converted"):
-        assert f'{kind}: "tl.{kind}"' in source, kind
+def test_account_timeline_kinds_each_have_a_label(rendered, tables):
+    """Every kind the accounts service documents for its timeline is shown by its label, in
+    either language (never as the raw kind or key)."""
+    for lang in ("th", "en"):
+        assert rendered["badges"][lang] == [tables[lang][f"tl.{k}"] for k in TIMELINE_KINDS]
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH")
+def test_an_inbox_lead_offers_conversion(rendered):
+    assert rendered["convertShown"]
+    assert rendered["calls"][-1] == {"url": "/api/v1/leads/l1/convert", "method": "POST"}
+
+
+@needs_node
 @pytest.mark.parametrize("name", sorted(p.name for p in STATIC_DIR.glob("*.js")))
 def test_node_parses_each_module(name, tmp_path):
     # As an ES module (.mjs): without a package.json, node would read a .js file as CommonJS.
@@ -216,25 +246,7 @@ def test_account_modules_stay_small(name):
     assert lines <= 250, f"{name} has {lines} lines: split it"
 
 
-def test_editing_is_wired_to_the_api():
-    source = {name: (STATIC_DIR / name).read_text(encoding="utf-8") for name in ACCOUNT_MODULES}
-    detail, form = source["account-detail.js"], source["newaccount.js"]
-    # The detail's Edit opens the new-account form's module filled with the account.
-    assert 'import { renderEditAccount } from "./newaccount.js";' in detail
-    assert 'onclick: () => startEdit(container, view, on)' in detail and 't("acc.edit")' in detail
-    assert 'method: editing ? "PATCH" : "POST"' in form
-    assert 'err.code === "duplicate_tax_id"' in form and "force: true" in form
-    assert "query.exclude_id = account.id" in form
-    contact = source["contact-edit.js"]
-    assert 'method: "PATCH"' in contact and 'method: "DELETE"' in contact
-    assert '"contact.deleteConfirm"' in contact
-    app = (STATIC_DIR / "app.js").read_text(encoding="utf-8")
-    assert 'account.reason?.code === "merged"' in app and "renderMerged(" in app
-    assert "!ui.view.editing" in app  # the language switch keeps an open edit form
-
-
-def test_edit_strings_in_thai_and_english():
-    tables = i18n_tables()
+def test_edit_strings_in_thai_and_english(tables):
     assert (tables["th"]["acc.edit"], tables["en"]["acc.edit"]) == ("แก้ไข", "Edit")
     assert (tables["th"]["acc.saveAnyway"], tables["en"]["acc.saveAnyway"]) == (
         "บันทึกต่อไป", "Save anyway")
@@ -272,15 +284,12 @@ console.log(JSON.stringify({
 """
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH")
+@needs_node
 def test_form_bodies_are_what_the_accounts_api_takes(tmp_path):
     """Run the form's body builders in node and check their output against the accounts
     service's own request models: only changed fields go in a PATCH, in the API's shapes."""
     schemas = pytest.importorskip("tidtam_accounts.accounts.schemas")
     contact_schemas = pytest.importorskip("tidtam_accounts.contacts.schemas")
-    for path in STATIC_DIR.glob("*.js"):
-        (tmp_path / path.name).write_bytes(path.read_bytes())
-    (tmp_path / "package.json").write_text('{"type": "module"}')
     (tmp_path / "probe.mjs").write_text(PROBE, encoding="utf-8")
     account = {"id": "6f1c2a4e-0000-4000-8000-000000000001", "kind": "company",
                "name": "บริษัท ก จำกัด", "name_en": None, "tax_id": "0107544000108",
@@ -289,10 +298,7 @@ def test_form_bodies_are_what_the_accounts_api_takes(tmp_path):
                                               "postcode": "10110"},
                "phones": ["+6621234567"], "emails": ["sales@k.co.th"], "website": "https://k.co.th",
                "line_id": None, "credit_limit": "150000.00", "credit_days": 30, "labels": ["vip"]}
-    node = [shutil.which("node"), str(tmp_path / "probe.mjs"), json.dumps(account)]
-    result = subprocess.run(node, capture_output=True, text=True, timeout=60, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    out = json.loads(result.stdout)
+    out = run_node(tmp_path, "probe.mjs", account)
 
     assert out["shown"]["phone"] == "02-123-4567" and out["shown"]["credit_limit"] == "150000"
     assert out["unchanged"] == {}
@@ -321,25 +327,17 @@ def test_form_bodies_are_what_the_accounts_api_takes(tmp_path):
     assert out["merged"] == "3fa85f64-5717-4562-b3fc-2c963f66afa6" and out["notMerged"] is None
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH")
+@needs_node
 def test_edit_flows_call_the_api_as_documented(tmp_path):
     """Click through Edit (409 → save anyway), a contact's edit and delete, and the merged
     notice's link, with a stand-in DOM and fetch (tests/gateway/webui_flows.mjs)."""
-    for path in STATIC_DIR.glob("*.js"):
-        (tmp_path / path.name).write_bytes(path.read_bytes())
-    (tmp_path / "package.json").write_text('{"type": "module"}')
-    script = tmp_path / "flows.mjs"
-    script.write_bytes((Path(__file__).parent / "webui_flows.mjs").read_bytes())
     account = {"id": "a1", "kind": "company", "name": "บริษัท ก จำกัด", "name_en": None,
                "tax_id": "0107544000108", "branch": "00000", "address": None,
                "phones": ["+6621234567"], "emails": ["x@k.co.th"], "website": None,
                "line_id": None, "credit_limit": None, "credit_days": None,
                "bill_discount": None, "labels": [], "owner_id": "u1",
                "created_at": "2025-01-01T00:00:00Z"}
-    node = [shutil.which("node"), str(script), json.dumps(account)]
-    result = subprocess.run(node, capture_output=True, text=True, timeout=60, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    out = json.loads(result.stdout)
+    out = run_node(tmp_path, "webui_flows.mjs", account)
     assert out["filled"] == "บริษัท ก จำกัด" and out["takenShown"]
     assert [(c["method"], c["url"], c["body"]) for c in out["calls"]] == [
         ("POST", "/api/v1/accounts/duplicates", {"name": "บริษัท ข จำกัด", "exclude_id": "a1"}),

@@ -1,28 +1,8 @@
 // The account and contact editing flows, run in node against a tiny stand-in for the DOM (just
 // enough for h() and the forms) and a fake fetch: which calls the clicks make, with what body.
 // Run by tests/gateway/test_webui.py from a copy of the static folder; prints JSON.
-class Node {}
-class Text extends Node { constructor(t) { super(); this.textContent = t; } }
-class El extends Node {
-  constructor(tag) { super(); this.tagName = tag.toUpperCase(); this.children = []; this.attrs = {};
-    this.dataset = {}; this.listeners = {}; this.value = ""; this.checked = false; this.hidden = false;
-    this.disabled = false; }
-  setAttribute(k, v) { this.attrs[k] = String(v); if (k === "hidden") this.hidden = true; }
-  removeAttribute(k) { delete this.attrs[k]; }
-  addEventListener(type, fn) { (this.listeners[type] ||= []).push(fn); }
-  append(...c) { this.children.push(...c); }
-  replaceChildren(...c) { this.children = c; }
-  focus() { globalThis.focused = this; }
-  get textContent() { return this.children.map((c) => c.textContent).join(""); }
-  set textContent(t) { this.children = [new Text(t)]; }
-  all() { return this.children.flatMap((c) => (c instanceof El ? [c, ...c.all()] : [])); }
-  get elements() { return this.all().filter((e) => ["INPUT", "SELECT", "BUTTON", "TEXTAREA"].includes(e.tagName)); }
-  querySelector(sel) { return this.all().find((e) => e.tagName === "BUTTON" && e.attrs.type === "submit"); }
-  async fire(type) { for (const fn of this.listeners[type] || []) await fn({ preventDefault() {}, currentTarget: this }); }
-}
-globalThis.Node = Node;
-globalThis.document = { createElement: (t) => new El(t), createTextNode: (t) => new Text(t) };
-globalThis.setTimeout = (fn) => fn();
+import { El } from "./webui_dom.mjs";
+
 const calls = [];
 globalThis.fetch = async (url, init) => {
   calls.push({ url, method: init.method, body: init.body ? JSON.parse(init.body) : null });

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+import sqlalchemy as sa
+
+from crmkit.context import tenant_from_event
+from crmkit.db import create_engine, sessionmaker, unit_of_work
+from tidtam_leads.catalog import service as catalog
 
 pytestmark = pytest.mark.integration
 
@@ -123,3 +130,46 @@ async def test_sources_and_reasons_admin_additions(api, tenant):
     assert "เบอร์ผิด" in [r["text"] for r in junk]
     r = await api.get("/api/v1/lead-reasons", headers=h1, params={"kind": "spam"})
     assert r.status_code == 422
+
+
+async def test_each_app_has_its_own_catalog_cache(leads_db):
+    """The check that a tenant's defaults exist is cached per app (its sessionmaker), not
+    per process: an app that has not seen them asks the database, whatever another app in
+    the same process (an earlier test, on another database) has seen."""
+    engine = create_engine(leads_db.app_url, pool_size=2)
+    owner = create_engine(leads_db.owner_url, pool_size=1)
+    app_a = sessionmaker(engine, info=catalog.session_info())
+    app_b = sessionmaker(engine, info=catalog.session_info())
+    tenant = tenant_from_event(str(uuid.uuid4()))
+
+    async def pipelines() -> int:
+        async with owner.connect() as c:
+            return (await c.execute(sa.text("SELECT count(*) FROM pipelines WHERE tenant_id "
+                                            "= :t"), {"t": tenant.value})).scalar_one()
+
+    async def forget_defaults() -> None:  # as if app A had seen another database
+        async with owner.begin() as c:
+            for table in ("reasons", "sources", "stages", "pipelines"):
+                await c.execute(sa.text(f"DELETE FROM {table} WHERE tenant_id = :t"),
+                                {"t": tenant.value})
+
+    async def ensure(maker) -> None:
+        async with unit_of_work(maker, tenant) as session:
+            await catalog.ensure_defaults(session, tenant)
+
+    try:
+        await ensure(app_a)  # creates them (its own insert: not cached)
+        await ensure(app_a)  # reads them committed: cached in A
+        assert await pipelines() == 1
+        await forget_defaults()
+        await ensure(app_b)  # B has seen nothing: asks, and creates them again
+        assert await pipelines() == 1
+        await forget_defaults()
+        await ensure(app_a)  # A trusts what it saw
+        assert await pipelines() == 0
+        await ensure(sessionmaker(engine))  # a maker without the cache always asks
+        assert await pipelines() == 1
+    finally:
+        await forget_defaults()
+        await engine.dispose()
+        await owner.dispose()

@@ -178,7 +178,7 @@ async def test_keys_past_24_hours_are_not_honoured_and_housekeeping_deletes_them
     replay = await api.post("/api/v1/leads", json=body, headers=h)
     assert replay.json()["id"] == again.json()["id"]
     await _fetchval(leads_db, age, tenant.id, key)
-    engine = create_engine(leads_db.app_url, pool_size=1)
+    engine = create_engine(leads_db.relay_url, pool_size=1)  # housekeeping: the relay role
     try:
         deleted = await Housekeeper("leads", engine, retention_days=30,
                                     every_seconds=3600).sweep()

@@ -10,11 +10,35 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 DEV_CONTEXT_SECRET = "dev-only-context-secret-change-me"
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me"
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_PG = "postgresql+asyncpg://{user}@127.0.0.1:5432/{db}"
+# The roles services log in as (crmkit.migrate creates them): request handlers and consumers,
+# and the outbox relay with housekeeping.
+APP_ROLE = "tidtam_app"
+RELAY_ROLE = "tidtam_relay"
+
+
+def as_user(url: str, user: str) -> str:
+    """`url` logging in as `user` instead (without the other role's password)."""
+    return make_url(url).set(username=user, password=None).render_as_string(
+        hide_password=False)
+
+
+def relay_url(app_url: str, given: str, *, env: str, service: str) -> str:
+    """The relay's database URL: `given` if set, else `app_url` as the relay role. An app URL
+    with a password is a real deployment, where the relay role has a password of its own:
+    then the URL must be given, and its absence fails start-up rather than the first login."""
+    if given or not app_url:
+        return given
+    url = make_url(app_url)
+    if url.password is not None and env not in ("development", "test"):
+        raise ValueError(f"TIDTAM_{service.upper()}_RELAY_DATABASE_URL must be set: the outbox "
+                         f"relay logs in as its own role ({RELAY_ROLE}), with its own password")
+    return as_user(app_url, RELAY_ROLE)
 
 
 class InsecureDefault(ValueError):
@@ -61,12 +85,15 @@ class KitSettings(BaseSettings):
 class ServiceSettings(KitSettings):
     """A service with its own database.
 
-    `database_url` is the application role (RLS applies); `migrate_database_url` is the
-    owner role that runs migrations.
+    `database_url` is the application role (RLS applies; it may only INSERT into the outbox);
+    `relay_database_url` is the relay role, which publishes and cleans up the outbox (default:
+    `database_url` as user `tidtam_relay`, without its password); `migrate_database_url` is
+    the owner role that runs migrations.
     """
 
     service_name: str = "service"
     database_url: str = ""
+    relay_database_url: str = ""
     migrate_database_url: str = ""
     # A fixed pool (no overflow: overflow connections are opened and closed per use).
     db_pool_size: int = 16
@@ -74,3 +101,9 @@ class ServiceSettings(KitSettings):
     outbox_sweep_seconds: float = 2.0
     consumer_prefetch: int = 32
     consumer_delivery_limit: int = 5
+
+    @model_validator(mode="after")
+    def _relay_as_relay_role(self) -> ServiceSettings:
+        self.relay_database_url = relay_url(self.database_url, self.relay_database_url,
+                                            env=self.env, service=self.service_name)
+        return self

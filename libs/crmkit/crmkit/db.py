@@ -80,8 +80,11 @@ def _refuse_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         raise DisconnectionError("the server closed this pooled connection")
 
 
-def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+def sessionmaker(engine: AsyncEngine, *,
+                 info: dict[str, Any] | None = None) -> async_sessionmaker[AsyncSession]:
+    """`info`: what every session it makes carries in `Session.info` (e.g. an app's own
+    caches, reached from a session without a module-level global)."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True, info=info)
 
 
 @event.listens_for(Session, "after_begin")
@@ -177,4 +180,29 @@ def grant_app_role(role: str) -> list[str]:
         f"GRANT USAGE ON SCHEMA public TO {role}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    ]
+
+
+def outbox_grants(app_role: str, relay_role: str) -> list[str]:
+    """The outbox is outside RLS (the relay reads across tenants) and its rows carry personal
+    data: the request role may only add rows (staging is a plain INSERT, no RETURNING; the
+    identity column needs no sequence privilege; the NOTIFY trigger needs none). Only the
+    relay role reads, marks and deletes them; it also deletes old processed-event records
+    (crmkit.housekeeping), and touches no tenant table."""
+    return [
+        f"REVOKE ALL ON outbox FROM {app_role}",
+        f"GRANT INSERT ON outbox TO {app_role}",
+        f"REVOKE ALL ON SEQUENCE outbox_id_seq FROM {app_role}",
+        f"GRANT USAGE ON SCHEMA public TO {relay_role}",
+        f"GRANT SELECT, UPDATE, DELETE ON outbox TO {relay_role}",
+        f"GRANT SELECT, DELETE ON processed_events TO {relay_role}",
+    ]
+
+
+def outbox_grants_undone(app_role: str, relay_role: str) -> list[str]:
+    """The downgrade of `outbox_grants`: the request role back to full use of the outbox."""
+    return [
+        f"REVOKE ALL ON outbox, processed_events FROM {relay_role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON outbox TO {app_role}",
+        f"GRANT USAGE, SELECT ON SEQUENCE outbox_id_seq TO {app_role}",
     ]

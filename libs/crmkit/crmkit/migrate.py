@@ -1,10 +1,13 @@
 """Database setup and Alembic migrations, run by a one-off step (never at import).
 
     python -m crmkit.migrate <service-dir> [--database-url URL] [--app-role ROLE]
+                                           [--relay-role ROLE]
 
-creates the database if missing, creates the application role if missing (LOGIN, neither
-superuser nor BYPASSRLS), and upgrades the service's migrations to head as the owner role.
-Each service's `migrations/env.py` calls `run_env(metadata)`.
+creates the database if missing, creates the two login roles if missing (LOGIN, neither
+superuser nor BYPASSRLS): the application role that request handlers and consumers use, and
+the relay role that the outbox relay and housekeeping use (the only role that may read the
+outbox, which holds every tenant's events); then upgrades the service's migrations to head as
+the owner role. Each service's `migrations/env.py` calls `run_env(metadata)`.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-APP_ROLE = "tidtam_app"
+from .config import APP_ROLE, RELAY_ROLE
+
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -48,7 +52,8 @@ async def ensure_database(url: str) -> None:
 
 
 async def ensure_app_role(url: str, role: str = APP_ROLE, password: str | None = None) -> None:
-    """Create the application role: it logs in, owns nothing, and is subject to RLS."""
+    """Create a login role for the services (the application or the relay role): it logs
+    in, owns nothing, and is subject to RLS."""
     role = _ident(role)
     conn = await asyncpg.connect(_dsn(url))
     try:
@@ -64,7 +69,8 @@ async def ensure_app_role(url: str, role: str = APP_ROLE, password: str | None =
         await conn.close()
 
 
-def upgrade(service_dir: Path, url: str, app_role: str = APP_ROLE) -> None:
+def upgrade(service_dir: Path, url: str, app_role: str = APP_ROLE,
+            relay_role: str = RELAY_ROLE) -> None:
     from alembic import command
     from alembic.config import Config
 
@@ -72,6 +78,7 @@ def upgrade(service_dir: Path, url: str, app_role: str = APP_ROLE) -> None:
     cfg.set_main_option("script_location", str(service_dir / "migrations"))
     cfg.attributes["database_url"] = url
     cfg.attributes["app_role"] = app_role
+    cfg.attributes["relay_role"] = relay_role
     # "heads": a service's domains may add independent branches of revisions.
     command.upgrade(cfg, "heads")
 
@@ -107,10 +114,18 @@ def app_role() -> str:
     return _ident(context.config.attributes.get("app_role") or APP_ROLE)
 
 
-def setup(service_dir: Path, url: str, role: str = APP_ROLE, password: str | None = None) -> None:
+def relay_role() -> str:
+    from alembic import context
+
+    return _ident(context.config.attributes.get("relay_role") or RELAY_ROLE)
+
+
+def setup(service_dir: Path, url: str, role: str = APP_ROLE, password: str | None = None, *,
+          relay_role: str = RELAY_ROLE, relay_password: str | None = None) -> None:
     asyncio.run(ensure_database(url))
     asyncio.run(ensure_app_role(url, role, password))
-    upgrade(service_dir, url, role)
+    asyncio.run(ensure_app_role(url, relay_role, relay_password))
+    upgrade(service_dir, url, role, relay_role)
 
 
 def main() -> None:
@@ -119,12 +134,56 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("TIDTAM_MIGRATE_DATABASE_URL"))
     parser.add_argument("--app-role", default=os.environ.get("TIDTAM_APP_DB_ROLE", APP_ROLE))
     parser.add_argument("--app-password", default=os.environ.get("TIDTAM_APP_DB_PASSWORD"))
+    parser.add_argument("--relay-role",
+                        default=os.environ.get("TIDTAM_RELAY_DB_ROLE", RELAY_ROLE))
+    parser.add_argument("--relay-password", default=os.environ.get("TIDTAM_RELAY_DB_PASSWORD"))
     args = parser.parse_args()
     if not args.database_url:
         parser.error("give --database-url or TIDTAM_MIGRATE_DATABASE_URL (the owner role)")
-    setup(args.service_dir, args.database_url, args.app_role, args.app_password)
+    setup(args.service_dir, args.database_url, args.app_role, args.app_password,
+          relay_role=args.relay_role, relay_password=args.relay_password)
     print(f"migrated {args.service_dir.name}: {make_url(args.database_url).database} at head")
 
 
 if __name__ == "__main__":
     main()
+
+
+def upgrade_outbox_roles() -> None:
+    """A service migration's body (`upgrade = upgrade_outbox_roles`): the request role may
+    only INSERT into the outbox, the relay role reads, marks and deletes (crmkit.db)."""
+    from alembic import op
+
+    from .db import outbox_grants
+
+    for stmt in outbox_grants(app_role(), relay_role()):
+        op.execute(stmt)
+
+
+def downgrade_outbox_roles() -> None:
+    from alembic import op
+
+    from .db import outbox_grants_undone
+
+    for stmt in outbox_grants_undone(app_role(), relay_role()):
+        op.execute(stmt)
+
+
+def _expire_function() -> str:
+    from .schema import EXPIRE_FUNCTION
+
+    return f"FUNCTION {EXPIRE_FUNCTION}(double precision, integer)"
+
+
+def upgrade_relay_housekeeping() -> None:
+    """Housekeeping runs as the relay role: it also expires idempotency keys (through their
+    SECURITY DEFINER function; the relay role never reads the keys themselves)."""
+    from alembic import op
+
+    op.execute(f"GRANT EXECUTE ON {_expire_function()} TO {relay_role()}")
+
+
+def downgrade_relay_housekeeping() -> None:
+    from alembic import op
+
+    op.execute(f"REVOKE EXECUTE ON {_expire_function()} FROM {relay_role()}")

@@ -47,35 +47,32 @@ def _with_correlation(event: CloudEvent) -> CloudEvent:
     return event
 
 
-def _row(event: CloudEvent) -> dict:
-    event = _with_correlation(event)
-    return {
-        "event_id": uuid.UUID(event.id), "event_type": event.type,
-        "tenant_id": uuid.UUID(event.tenantid),
-        "payload": event.model_dump(mode="json", exclude_none=True),
-    }
-
-
 _STAGE = ("INSERT INTO outbox (event_id, event_type, tenant_id, payload) "
           "VALUES ($1, $2, $3, $4::jsonb)")
+
+
+def _stage_args(event: CloudEvent) -> tuple[uuid.UUID, str, uuid.UUID, str]:
+    event = _with_correlation(event)
+    return (uuid.UUID(event.id), event.type, uuid.UUID(event.tenantid),
+            event.model_dump_json(exclude_none=True))
 
 
 async def stage(session: AsyncSession, event: CloudEvent) -> None:
     """Stage `event` in the caller's transaction (executes the INSERT; never commits).
 
     Every request that changes something stages an event, so this runs as one prepared
-    statement on the transaction's own connection, not through SQLAlchemy's compiler."""
-    event = _with_correlation(event)
+    statement on the transaction's own connection, not through SQLAlchemy's compiler (which
+    would also add `RETURNING id`: the request role may INSERT into the outbox, not read it)."""
     conn = await driver(session)
-    await conn.execute(_STAGE, uuid.UUID(event.id), event.type, uuid.UUID(event.tenantid),
-                       event.model_dump_json(exclude_none=True))
+    await conn.execute(_STAGE, *_stage_args(event))
 
 
 async def stage_many(session: AsyncSession, events: Iterable[CloudEvent]) -> None:
     """Bulk paths: one executemany instead of a statement per event."""
-    rows = [_row(e) for e in events]
+    rows = [_stage_args(e) for e in events]
     if rows:
-        await session.execute(sa.insert(OUTBOX), rows)
+        conn = await driver(session)
+        await conn.executemany(_STAGE, rows)
 
 
 class OutboxRelay:
@@ -103,6 +100,10 @@ class OutboxRelay:
         self._stopping = False
         self._tasks: list[asyncio.Task] = []
 
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
+
     # --- lifecycle ----------------------------------------------------------------------
 
     async def start(self) -> None:
@@ -125,9 +126,6 @@ class OutboxRelay:
                 with suppress(asyncio.CancelledError):
                     await task
         self._tasks = []
-
-    def wake(self) -> None:
-        self._wake.set()
 
     # --- the loop -----------------------------------------------------------------------
 

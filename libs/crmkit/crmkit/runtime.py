@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from .consumer import Consumer
+from .db import create_engine
 from .housekeeping import Housekeeper
 from .messaging import Broker
 from .outbox import OutboxRelay
@@ -59,8 +60,17 @@ def service_lifespan(settings, engine: AsyncEngine,
         finally:
             await workers.stop()
             await engine.dispose()
+            if workers.relay.engine is not engine:
+                await workers.relay.engine.dispose()
 
     return lifespan
+
+
+def relay_engine(url: str) -> AsyncEngine:
+    """The outbox relay's own pool, as the relay role (the request role cannot read the
+    outbox). Three connections: the relay's batch, its backlog gauge and housekeeping each
+    hold at most one at a time."""
+    return create_engine(url, pool_size=3, max_overflow=0)
 
 
 def housekeeper(settings, engine: AsyncEngine) -> Housekeeper:

@@ -30,13 +30,11 @@ def nfc(value: object) -> object:
 NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
 
 
-def check_text(value: str, max_len: int) -> str:
-    # Lengths are in code points of the value as sent, exactly as the schema's maxLength
-    # counts them (trimming comes after): what the schema refuses, we refuse. Thai vowel and
-    # tone marks count too, so limits are set with room for them.
-    if len(value) > max_len:
-        raise PydanticCustomError("string_too_long", "is too long: at most {max_length} "
-                                  "characters", {"max_length": max_len})
+def check_unicode(value: str) -> str:
+    """Text PostgreSQL can store and UTF-8 can carry: no NUL, no lone surrogate (JSON's
+    `"\\ud800"` decodes to one, and it fails later, as a 500, wherever the text is encoded).
+    Unchanged otherwise: secrets such as passwords are checked with this alone, never
+    normalised, so a hash made from the bytes a user typed still matches."""
     if "\x00" in value:
         raise PydanticCustomError("string_nul", "must not contain NUL (\\u0000) characters")
     try:
@@ -44,6 +42,17 @@ def check_text(value: str, max_len: int) -> str:
     except UnicodeEncodeError:
         raise PydanticCustomError("string_unicode", "is not valid Unicode text (lone "
                                   "surrogate escape)") from None
+    return value
+
+
+def check_text(value: str, max_len: int) -> str:
+    # Lengths are in code points of the value as sent, exactly as the schema's maxLength
+    # counts them (trimming comes after): what the schema refuses, we refuse. Thai vowel and
+    # tone marks count too, so limits are set with room for them.
+    if len(value) > max_len:
+        raise PydanticCustomError("string_too_long", "is too long: at most {max_length} "
+                                  "characters", {"max_length": max_len})
+    value = check_unicode(value)
     value = unicodedata.normalize("NFC", value).strip()
     if not value:
         raise PydanticCustomError("string_too_short", "must not be blank", {"min_length": 1})

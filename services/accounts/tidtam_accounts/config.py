@@ -21,6 +21,9 @@ class AccountsSettings(ServiceSettings):
         default=DEFAULT_PG.format(user="postgres", db="tidtam_accounts"),
         validation_alias=AliasChoices("TIDTAM_ACCOUNTS_MIGRATE_DATABASE_URL"),
     )
+    # Default: the database URL as user tidtam_relay (crmkit.config.relay_url).
+    relay_database_url: str = Field(
+        default="", validation_alias=AliasChoices("TIDTAM_ACCOUNTS_RELAY_DATABASE_URL"))
 
     # The Revenue Department's public VAT-registrant service (GET /api/v1/accounts/lookup).
     rd_url: str = Field(default="https://rdws.rd.go.th/serviceRD3/vatserviceRD3.asmx",

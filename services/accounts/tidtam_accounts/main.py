@@ -15,7 +15,13 @@ from crmkit.custom import custom_routers
 from crmkit.db import create_engine, sessionmaker
 from crmkit.messaging import Broker
 from crmkit.outbox import OutboxRelay
-from crmkit.runtime import EventWorkers, database_ready, housekeeper, service_lifespan
+from crmkit.runtime import (
+    EventWorkers,
+    database_ready,
+    housekeeper,
+    relay_engine,
+    service_lifespan,
+)
 from crmkit.web import create_app
 
 from . import consumers
@@ -44,10 +50,12 @@ def build_app(settings: AccountsSettings | None = None) -> FastAPI:
                            max_overflow=settings.db_max_overflow)
     maker = sessionmaker(engine)
     broker = Broker.from_settings(settings, SERVICE)
-    relay = OutboxRelay(SERVICE, maker, broker, settings.outbox_sweep_seconds)
+    # The relay logs in as its own role: the request role may only INSERT into the outbox.
+    outbox_engine = relay_engine(settings.relay_database_url)
+    relay = OutboxRelay(SERVICE, outbox_engine, broker, settings.outbox_sweep_seconds)
     consumer = consumers.register(Consumer("projections", consumers.BINDINGS, maker, SERVICE))
 
-    workers = EventWorkers(broker, relay, (consumer,), housekeeper(settings, engine))
+    workers = EventWorkers(broker, relay, (consumer,), housekeeper(settings, outbox_engine))
     service = service_lifespan(settings, engine, maker, workers)
 
     @asynccontextmanager

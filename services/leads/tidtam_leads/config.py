@@ -24,6 +24,9 @@ class LeadsSettings(ServiceSettings):
         default=DEFAULT_PG.format(user="postgres", db="tidtam_leads"),
         validation_alias=AliasChoices("TIDTAM_LEADS_MIGRATE_DATABASE_URL"),
     )
+    # Default: the database URL as user tidtam_relay (crmkit.config.relay_url).
+    relay_database_url: str = Field(
+        default="", validation_alias=AliasChoices("TIDTAM_LEADS_RELAY_DATABASE_URL"))
 
     # The accounts service, read over HTTP when a lead is made from an account (fresh data,
     # with the caller's own visibility: their signed context is forwarded unchanged).

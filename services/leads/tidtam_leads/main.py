@@ -15,12 +15,19 @@ from crmkit.custom import custom_routers
 from crmkit.db import create_engine, sessionmaker
 from crmkit.messaging import Broker
 from crmkit.outbox import OutboxRelay
-from crmkit.runtime import EventWorkers, database_ready, housekeeper, service_lifespan
+from crmkit.runtime import (
+    EventWorkers,
+    database_ready,
+    housekeeper,
+    relay_engine,
+    service_lifespan,
+)
 from crmkit.web import create_app
 
 from . import consumers
 from .actions import events as _action_events  # noqa: F401  (event models register on import)
 from .actions.router import router as actions_router
+from .catalog import service as catalog
 from .catalog.router import router as catalog_router
 from .config import SERVICE, LeadsSettings
 from .conversion import events as _conversion_events  # noqa: F401
@@ -41,12 +48,15 @@ def build_app(settings: LeadsSettings | None = None) -> FastAPI:
     klog.configure(SERVICE, settings.log_level, settings.log_json)
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size,
                            max_overflow=settings.db_max_overflow)
-    maker = sessionmaker(engine)
+    # The catalog's caches belong to this app, carried by every session it makes.
+    maker = sessionmaker(engine, info=catalog.session_info())
     broker = Broker.from_settings(settings, SERVICE)
-    relay = OutboxRelay(SERVICE, maker, broker, settings.outbox_sweep_seconds)
+    # The relay logs in as its own role: the request role may only INSERT into the outbox.
+    outbox_engine = relay_engine(settings.relay_database_url)
+    relay = OutboxRelay(SERVICE, outbox_engine, broker, settings.outbox_sweep_seconds)
     consumer = consumers.register(Consumer("projections", consumers.BINDINGS, maker, SERVICE))
 
-    workers = EventWorkers(broker, relay, (consumer,), housekeeper(settings, engine))
+    workers = EventWorkers(broker, relay, (consumer,), housekeeper(settings, outbox_engine))
     service = service_lifespan(settings, engine, maker, workers)
 
     @asynccontextmanager

@@ -1,6 +1,6 @@
 // Thai (default) and English strings, and the remembered language choice.
 
-const STRINGS = {
+export const STRINGS = {
   th: {
     "skip": "ข้ามไปยังเนื้อหา",
     "lang.other": "English",

@@ -3,7 +3,7 @@
 Fixtures:
 - `test_servers`: (owner DB URL, AMQP URL, broker_is_container), session-wide.
 - `make_service_db(name, service_dir)`: a fresh database migrated to head; returns
-  `ServiceDb(owner_url, app_url, name)`. Dropped at the end of the session.
+  `ServiceDb(name, owner_url, app_url, relay_url)`. Dropped at the end of the session.
 - `make_vhost(tag)`: an AMQP URL on a fresh vhost of the test broker.
 - `amqp_url`, `event_capture`: bind an exclusive queue to `tidtam.events` and
   `await capture.assert_published(type, where=..., timeout=...)`.
@@ -23,17 +23,20 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from crmkit import migrate
+from crmkit.config import as_user
 from crmkit.testing.capture import EventCapture
 from crmkit.testing.servers import start_servers
 
-APP_ROLE = os.environ.get("TIDTAM_APP_DB_ROLE", "tidtam_app")
+APP_ROLE = os.environ.get("TIDTAM_APP_DB_ROLE", migrate.APP_ROLE)
+RELAY_ROLE = os.environ.get("TIDTAM_RELAY_DB_ROLE", migrate.RELAY_ROLE)
 
 
 @dataclass
 class ServiceDb:
     name: str
     owner_url: str
-    app_url: str
+    app_url: str  # the request role: RLS applies, and it may only INSERT into the outbox
+    relay_url: str  # the outbox relay's role
 
 
 @pytest.fixture(scope="session")
@@ -77,10 +80,10 @@ def make_service_db(test_servers):
     def make(name: str, service_dir: Path) -> ServiceDb:
         db = f"tidtam_t_{name}_{uuid.uuid4().hex[:8]}"
         owner_url = make_url(owner).set(database=db).render_as_string(hide_password=False)
-        migrate.setup(Path(service_dir), owner_url, APP_ROLE)
+        migrate.setup(Path(service_dir), owner_url, APP_ROLE, relay_role=RELAY_ROLE)
         created.append(db)
-        app = make_url(owner_url).set(username=APP_ROLE, password=None)
-        return ServiceDb(db, owner_url, app.render_as_string(hide_password=False))
+        return ServiceDb(db, owner_url, as_user(owner_url, APP_ROLE),
+                         as_user(owner_url, RELAY_ROLE))
 
     yield make
 
@@ -103,3 +106,19 @@ async def event_capture(amqp_url):
     await capture.start()
     yield capture
     await capture.stop()
+
+
+# Every test says which tier it is in (`pytest -m unit` must select exactly the tests that
+# need no servers); a test without one is a collection error, not a silent member of none.
+TIERS = ("unit", "integration", "e2e", "slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    untiered = [item.nodeid for item in items
+                if not any(item.get_closest_marker(tier) for tier in TIERS)]
+    if untiered:
+        shown = "\n  ".join(untiered[:20])
+        more = f"\n  … and {len(untiered) - 20} more" if len(untiered) > 20 else ""
+        raise pytest.UsageError(
+            f"{len(untiered)} test(s) carry no tier marker (one of {', '.join(TIERS)}); "
+            f"mark each, e.g. `pytestmark = pytest.mark.unit`:\n  {shown}{more}")

@@ -1,16 +1,34 @@
-"""Run a service as a real process (uvicorn on a free port) for API and e2e tests."""
+"""Run a service as a real process (uvicorn on a free port) for API and e2e tests.
+
+Nothing a test run starts may outlive it, however the run ends. Each process starts in a
+process group of its own (so a terminal's Ctrl-C reaches only pytest, which then stops them
+in order) and is ended as a group, SIGTERM then SIGKILL, on every path:
+- normal teardown: `stop()` from the fixture that started it;
+- a failing test, or a fixture that never stops it: an atexit hook ends every one still live;
+- SIGTERM or SIGHUP to pytest: a handler ends them at once, then raises KeyboardInterrupt so
+  pytest still unwinds (and drops its databases);
+- pytest killed outright (SIGKILL, a crash): on Linux each child asked the kernel for SIGTERM
+  when its parent dies (prctl PR_SET_PDEATHSIG), and uvicorn ends its own workers on it.
+"""
 
 from __future__ import annotations
 
+import atexit
+import ctypes
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 import httpx
+
+PR_SET_PDEATHSIG = 1
 
 
 def free_port() -> int:
@@ -19,11 +37,90 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _load_prctl() -> Callable[..., int] | None:
+    # Resolved once, in the parent: the child runs this between fork and exec, where loading
+    # a library is not safe.
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_prctl = _load_prctl()
+
+
+def die_with_parent(parent: int) -> Callable[[], None]:
+    """A `preexec_fn`: SIGTERM to the child when the thread that started it dies (Linux)."""
+
+    def preexec() -> None:
+        if _prctl is not None:
+            _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return preexec
+
+
+def signal_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def end_group(proc: subprocess.Popen, grace: float) -> None:
+    """SIGTERM to the process's group, up to `grace` seconds for its leader to exit, then
+    SIGKILL to whatever is left of the group (workers the leader left behind, or a leader
+    that did not stop)."""
+    if proc.poll() is None:
+        signal_group(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            pass
+    signal_group(proc.pid, signal.SIGKILL)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:  # unkillable (D state): nothing more we can do
+        pass
+
+
+_live: set[ServiceProcess] = set()
+_guarded = False
+
+
+def end_all(grace: float = 5.0) -> None:
+    """End every ServiceProcess of this interpreter that is still running."""
+    for service in list(_live):
+        service.stop(grace)
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    end_all()
+    raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
+
+
+def _guard() -> None:
+    """Once per interpreter: the atexit hook, and handlers for SIGTERM and SIGHUP where no
+    one else has set one (signals can only be handled on the main thread)."""
+    global _guarded
+    if _guarded:
+        return
+    _guarded = True
+    atexit.register(end_all)
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(sig) is signal.SIG_DFL:
+                signal.signal(sig, _on_signal)
+
+
 class ServiceProcess:
     """`uvicorn <app>` in a subprocess; `start()` waits until `/readyz` answers 200."""
 
     def __init__(self, app: str, env: dict[str, str], port: int | None = None,
-                 log_path: Path | None = None, ready_path: str = "/readyz"):
+                 log_path: Path | None = None, ready_path: str = "/readyz") -> None:
         self.app = app
         self.port = port or free_port()
         self.env = {**os.environ, **env}
@@ -36,14 +133,28 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> ServiceProcess:
+        _guard()
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
-        self.proc = subprocess.Popen(
-            # crmkit.serve: uvicorn with TIDTAM_WORKERS and TIDTAM_KEEP_ALIVE_SECONDS.
-            [sys.executable, "-m", "crmkit.serve", self.app, "--host", "127.0.0.1",
-             "--port", str(self.port), "--no-access-log"],
-            env=self.env, stdout=out, stderr=subprocess.STDOUT,
-        )
-        self.wait_ready(timeout)
+        # The parent-death signal follows the thread that forks: only the main thread lives
+        # as long as pytest does.
+        main = threading.current_thread() is threading.main_thread()
+        try:
+            self.proc = subprocess.Popen(
+                # crmkit.serve: uvicorn with TIDTAM_WORKERS and TIDTAM_KEEP_ALIVE_SECONDS.
+                [sys.executable, "-m", "crmkit.serve", self.app, "--host", "127.0.0.1",
+                 "--port", str(self.port), "--no-access-log"],
+                env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=die_with_parent(os.getpid()) if main else None,
+            )
+        finally:
+            if out is not subprocess.DEVNULL:
+                out.close()  # the child has its own copy
+        _live.add(self)
+        try:
+            self.wait_ready(timeout)
+        except BaseException:
+            self.stop(grace=5)
+            raise
         return self
 
     def wait_ready(self, timeout: float = 30.0) -> None:
@@ -61,15 +172,13 @@ class ServiceProcess:
         raise TimeoutError(f"{self.app} not ready on {self.url} after {timeout}s")
 
     def kill(self) -> None:
-        """SIGKILL: no shutdown hooks run, as in a crash."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
+        """SIGKILL to the whole group: no shutdown hooks run, as in a crash."""
+        if self.proc:
+            signal_group(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
+            _live.discard(self)
 
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+    def stop(self, grace: float = 15.0) -> None:
+        if self.proc:
+            end_group(self.proc, grace)
+            _live.discard(self)

@@ -20,7 +20,8 @@ from crmkit import migrate
 from crmkit.testing.process import ServiceProcess
 
 ROOT = Path(__file__).resolve().parents[4]
-APP_ROLE = "tidtam_app"
+APP_ROLE = migrate.APP_ROLE
+RELAY_ROLE = migrate.RELAY_ROLE
 SERVICES = ("leads", "accounts")  # under services/, each with a database of its own
 
 
@@ -48,8 +49,10 @@ class System:
         self.accounts: ServiceProcess | None = None
         self.gateway: ServiceProcess | None = None
 
-    def db_url(self, service: str, *, owner: bool = False) -> str:
-        return _with_db(self.owner_db_url, self.dbs[service], None if owner else APP_ROLE)
+    def db_url(self, service: str, *, owner: bool = False, relay: bool = False) -> str:
+        """The request role's URL; the owner's with `owner`, the outbox relay's with `relay`."""
+        role = None if owner else RELAY_ROLE if relay else APP_ROLE
+        return _with_db(self.owner_db_url, self.dbs[service], role)
 
     def migrate(self) -> None:
         for name in SERVICES:
@@ -68,6 +71,7 @@ class System:
         return ServiceProcess(f"tidtam_{name}.main:app", {
             **self.common_env(), **self.peer_urls(),
             f"TIDTAM_{name.upper()}_DATABASE_URL": self.db_url(name),
+            f"TIDTAM_{name.upper()}_RELAY_DATABASE_URL": self.db_url(name, relay=True),
             **(env or {})}, port=port, log_path=self.log_dir / f"{self.dbs[name]}.log")
 
     def leads_process(self, port: int | None = None, env: dict[str, str] | None = None):
@@ -85,6 +89,13 @@ class System:
     def start(self, ready_timeout: float = 30.0) -> System:
         """`ready_timeout`: seconds each process may take to answer /readyz (a benchmark on
         a loaded machine gives more)."""
+        try:
+            return self._start(ready_timeout)
+        except BaseException:
+            self.stop()  # what did start ends now, not at exit
+            raise
+
+    def _start(self, ready_timeout: float) -> System:
         self.migrate()
         # accounts first: leads reads accounts (a lead made from an account).
         self.accounts = self.accounts_process().start(ready_timeout)
@@ -92,6 +103,7 @@ class System:
         self.gateway = ServiceProcess("tidtam_gateway.main:app", {
             **self.common_env(), **self.peer_urls(),
             "TIDTAM_GATEWAY_DATABASE_URL": self.db_url("gateway"),
+            "TIDTAM_GATEWAY_RELAY_DATABASE_URL": self.db_url("gateway", relay=True),
             "TIDTAM_OPERATOR_TOKEN": self.operator_token,
             "TIDTAM_JWT_SECRET": secrets.token_urlsafe(24),
         }, log_path=self.log_dir / f"{self.dbs['gateway']}.log").start(ready_timeout)

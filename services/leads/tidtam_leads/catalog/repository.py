@@ -54,7 +54,3 @@ async def list_reasons(session: AsyncSession, tenant: TenantId, kind: str | None
     if kind:
         q = q.where(Reason.kind == kind)
     return list((await session.execute(q.order_by(Reason.kind, Reason.position))).scalars())
-
-
-async def get_reason(session: AsyncSession, tenant: TenantId, rid: uuid.UUID) -> Reason | None:
-    return await session.get(Reason, (tenant.value, rid))

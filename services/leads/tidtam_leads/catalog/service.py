@@ -8,6 +8,7 @@ races between them) idempotent.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,13 +20,32 @@ from . import defaults, repository
 from .models import Reason, Source
 from .schemas import ReasonIn, ReasonOut, SourceIn, SourceOut
 
-# Tenants whose defaults were seen committed: skips the check on every request. Only filled
-# from a read that found them, never from our own uncommitted insert.
-_ready: set[uuid.UUID] = set()
-# (tenant, key) of sources seen committed. Sources are never deleted or renamed, so a key
-# once seen stays valid; a session that inserted defaults itself caches nothing (its read
-# may be its own uncommitted row). The leads' foreign key to sources stays the backstop.
-_sources: set[tuple[uuid.UUID, str]] = set()
+
+@dataclass
+class CatalogCache:
+    """What one app has seen committed, so that the checks are not made on every request.
+
+    `ready`: tenants whose defaults exist. `sources`: (tenant, key) of sources that exist;
+    sources are never deleted or renamed, so a key once seen stays valid (the leads' foreign
+    key to sources stays the backstop). Only filled from a read that found them, never from
+    a session's own uncommitted insert. One per app (its sessionmaker's `info`, see
+    `session_info`): two apps in one process, or two test databases, never share it."""
+
+    ready: set[uuid.UUID] = field(default_factory=set)
+    sources: set[tuple[uuid.UUID, str]] = field(default_factory=set)
+
+
+_CACHE = "tidtam_leads.catalog_cache"
+
+
+def session_info() -> dict[str, CatalogCache]:
+    """`info` for the app's sessionmaker: every session it makes carries the app's cache.
+    A session made without it caches nothing (it always asks the database)."""
+    return {_CACHE: CatalogCache()}
+
+
+def _cache(session: AsyncSession) -> CatalogCache:
+    return session.info.get(_CACHE) or CatalogCache()
 
 
 def reason_id(tenant: TenantId, kind: str, text: str) -> uuid.UUID:
@@ -33,10 +53,11 @@ def reason_id(tenant: TenantId, kind: str, text: str) -> uuid.UUID:
 
 
 async def ensure_defaults(session: AsyncSession, tenant: TenantId) -> None:
-    if tenant.value in _ready:
+    cache = _cache(session)
+    if tenant.value in cache.ready:
         return
     if await pipelines.standard_exists(session, tenant):
-        _ready.add(tenant.value)
+        cache.ready.add(tenant.value)
         return
     session.info[pipelines.WROTE_CATALOG] = True
     await pipelines.create_standard(session, tenant)
@@ -69,12 +90,12 @@ async def add_source(session: AsyncSession, ctx: RequestContext, body: SourceIn)
 
 
 async def require_source(session: AsyncSession, ctx: RequestContext, key: str) -> None:
-    cache_key = (ctx.tenant.value, key)
-    if cache_key in _sources:
+    cache, cache_key = _cache(session), (ctx.tenant.value, key)
+    if cache_key in cache.sources:
         return
     if await repository.source_exists(session, ctx.tenant, key):
         if not session.info.get(pipelines.WROTE_CATALOG):
-            _sources.add(cache_key)
+            cache.sources.add(cache_key)
     else:
         keys = ", ".join(s.key for s in await repository.list_sources(session, ctx.tenant))
         # A reference to something the tenant does not have is 404, as for any record the

@@ -50,12 +50,6 @@ def label_ids_of(viewer: uuid.UUID) -> sa.ScalarSelect:
     )
 
 
-async def insert(session: AsyncSession, tenant: TenantId, values: dict[str, Any]):
-    return (await session.execute(
-        sa.insert(Lead).values(tenant_id=tenant.value, **values).returning(*COLUMNS)
-    )).mappings().one()
-
-
 _RETURNING = ", ".join(c.name for c in COLUMNS)
 _INSERT_CREATED = f"""
 WITH lead AS (

@@ -4,8 +4,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import UUID
 
-from crmkit.db import enable_rls, grant_app_role, new_metadata
-from crmkit.migrate import app_role
+from crmkit.db import enable_rls, grant_app_role, new_metadata, outbox_grants
+from crmkit.migrate import app_role, relay_role
 from crmkit.schema import kit_tables, notify_trigger_ddl
 
 revision = "0001"
@@ -36,6 +36,7 @@ def upgrade() -> None:
         "ALTER DEFAULT PRIVILEGES IN SCHEMA public "
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}",
+        *outbox_grants(role, relay_role()),
     ]:
         op.execute(stmt)
 
