@@ -17,7 +17,7 @@ VPY         := $(VENV)/bin/python
 UV          ?= $(or $(shell command -v uv 2>/dev/null),$(TOOLS)/bin/uv)
 STAMP       := $(VENV)/.tidtam-installed
 LOCK        := $(wildcard uv.lock)
-PROJECTS    := pyproject.toml libs/crmkit/pyproject.toml services/leads/pyproject.toml \
+PROJECTS    := pyproject.toml libs/contracts/pyproject.toml libs/crmkit/pyproject.toml services/leads/pyproject.toml \
                services/accounts/pyproject.toml gateway/pyproject.toml
 
 # uv: the project's venv, no interpreter downloads (only PyPI is reachable here), copy

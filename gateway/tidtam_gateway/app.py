@@ -1,28 +1,27 @@
-"""Assembles the gateway: routers, the merged OpenAPI and docs, and the lifespan that owns
-the database pools, the proxy's HTTP pool, the broker and the outbox relay."""
+"""Assembles the gateway with the kit's one app builder (crmkit.runtime.build_service):
+routers, the merged OpenAPI and AsyncAPI documents, and the resources only the gateway holds
+(the auth pool, the proxy's HTTP pool)."""
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import JSONResponse
 
-from crmkit import logging as klog
-from crmkit.db import sessionmaker
-from crmkit.web import create_app
+from crmkit.runtime import build_service
 
 from .apikeys.router import router as apikeys_router
 from .auth.cache import CallerCache
 from .auth.router import router as auth_router
 from .auth.tokens import VerifiedTokens
 from .config import GatewaySettings
+from .contracts import EVENTS
 from .db import auth_pool, plain_dsn
-from .db import engine as make_engine
 from .openapi import OpenApiMerger
 from .proxy.router import router as proxy_router
 from .proxy.service import client_session
@@ -33,7 +32,9 @@ from .users.router import people_router
 from .users.router import router as users_router
 from .webui.router import mount_static
 from .webui.router import router as webui_router
-from .workers import start_workers, stop_workers
+
+ROUTERS = [tenants_router, auth_router, users_router, people_router, teams_router,
+           settings_router, apikeys_router, proxy_router, webui_router]
 
 log = logging.getLogger("tidtam_gateway")
 OPENAPI_URL = "/api/v1/openapi.json"
@@ -53,32 +54,46 @@ def _announce_operator_token(settings: GatewaySettings) -> None:
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI):
+async def _operator_token(app: FastAPI) -> AsyncIterator[None]:
+    _announce_operator_token(app.state.settings)
+    yield
+
+
+@asynccontextmanager
+async def _auth_pool(app: FastAPI) -> AsyncIterator[None]:
     settings: GatewaySettings = app.state.settings
-    _announce_operator_token(settings)
-    engine = make_engine(settings.gateway_database_url, settings.db_pool_size,
-                         settings.db_max_overflow)
-    app.state.engine = engine
-    app.state.auth_pool = await auth_pool(settings.gateway_database_url,
-                                          settings.auth_pool_size)
-    app.state.sessionmaker = sessionmaker(engine)
-    app.state.callers = CallerCache(plain_dsn(settings.gateway_database_url))
-    await app.state.callers.start()
-    app.state.tokens = VerifiedTokens(settings.jwt_secret.get_secret_value())
+    app.state.auth_pool = await auth_pool(settings.database_url, settings.auth_pool_size)
+    try:
+        yield
+    finally:
+        await app.state.auth_pool.close()
+
+
+@asynccontextmanager
+async def _proxy_client(app: FastAPI) -> AsyncIterator[None]:
+    settings: GatewaySettings = app.state.settings
     app.state.proxy = client_session(
         max_connections=settings.proxy_max_connections, idle_seconds=settings.proxy_idle_seconds,
         connect_timeout=settings.proxy_connect_timeout, read_timeout=settings.proxy_timeout)
     app.state.openapi = OpenApiMerger(app, app.state.proxy, settings)
-    workers = await start_workers(settings)
-    app.state.workers = workers
     try:
         yield
     finally:
-        await stop_workers(workers)
-        await app.state.callers.stop()
         await app.state.proxy.aclose()
-        await app.state.auth_pool.close()
-        await engine.dispose()
+
+
+@asynccontextmanager
+async def _callers(app: FastAPI) -> AsyncIterator[None]:
+    """Callers cached in process, dropped on NOTIFY (auth/cache.py); verified tokens
+    remembered until they expire."""
+    settings: GatewaySettings = app.state.settings
+    app.state.callers = CallerCache(plain_dsn(settings.database_url))
+    await app.state.callers.start()
+    app.state.tokens = VerifiedTokens(settings.jwt_secret.get_secret_value())
+    try:
+        yield
+    finally:
+        await app.state.callers.stop()
 
 
 def _replace_docs(app: FastAPI) -> None:
@@ -106,27 +121,11 @@ def _replace_docs(app: FastAPI) -> None:
 
 
 def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
-    settings = settings or GatewaySettings()
-    klog.configure("gateway", settings.log_level, settings.log_json)
-
-    async def database_ready() -> str | None:
-        try:
-            async with app.state.engine.connect() as conn:
-                await conn.execute(sa.text("SELECT 1"))
-        except Exception as exc:  # readiness reports any failure, it never raises
-            return f"gateway database unreachable: {exc.__class__.__name__}"
-        return None
-
-    async def broker_ready() -> str | None:
-        broker = getattr(app.state, "workers", None)
-        return await broker.ready_check() if broker else "starting"
-
-    app = create_app(service="gateway", title="Tidtam API", description=DESCRIPTION,
-                     lifespan=lifespan, ready_checks=[database_ready, broker_ready])
-    app.state.settings = settings
-    for router in (tenants_router, auth_router, users_router, people_router, teams_router,
-                   settings_router, apikeys_router, proxy_router, webui_router):
-        app.include_router(router)
+    """The gateway, built like every service (crmkit.runtime): its database and outbox
+    relay, plus the auth pool, the proxy's HTTP pool and the merged documents."""
+    app = build_service(settings or GatewaySettings(), title="Tidtam API",
+                        description=DESCRIPTION, routers=ROUTERS, events=EVENTS,
+                        resources=[_operator_token, _auth_pool, _callers, _proxy_client])
     mount_static(app)
     _replace_docs(app)
     return app

@@ -7,7 +7,6 @@ import secrets
 from typing import Annotated, Literal, get_args
 
 from pydantic import (
-    AliasChoices,
     Field,
     NonNegativeInt,
     PositiveInt,
@@ -18,12 +17,11 @@ from pydantic import (
 from pydantic_settings import NoDecode
 
 from crmkit.config import (
-    DEFAULT_PG,
     DEV_CONTEXT_SECRET,
     DEV_JWT_SECRET,
     InsecureDefault,
-    KitSettings,
-    relay_url,
+    ServiceSettings,
+    service_database,
 )
 
 Plan = Literal["free", "pro", "enterprise"]
@@ -31,17 +29,16 @@ PLANS: tuple[str, ...] = get_args(Plan)
 DEFAULT_CONTACT_LIMITS: dict[str, int | None] = {"free": 500, "pro": 20000, "enterprise": None}
 
 
-class GatewaySettings(KitSettings):
+class GatewaySettings(ServiceSettings):
     service_name: str = "gateway"
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     # Seconds an access token is valid; deactivation still takes effect at once because
     # every request checks the user is active.
     jwt_ttl: int = 3600
     operator_token: SecretStr | None = None
-    gateway_database_url: str = DEFAULT_PG.format(user="tidtam_app", db="tidtam_gateway")
-    # The outbox relay's role (crmkit.config.relay_url: default, the URL above as tidtam_relay).
-    relay_database_url: str = Field(
-        default="", validation_alias=AliasChoices("TIDTAM_GATEWAY_RELAY_DATABASE_URL"))
+    database_url: str = service_database("gateway", "app")
+    migrate_database_url: str = service_database("gateway", "migrate")
+    relay_database_url: str = service_database("gateway", "relay")
     # No overflow: SQLAlchemy closes overflow connections after each use, and reconnecting
     # under load cost 3-4x the throughput here; requests queue for a pooled one instead.
     db_pool_size: int = 10
@@ -60,7 +57,6 @@ class GatewaySettings(KitSettings):
     # services' TIDTAM_KEEP_ALIVE_SECONDS, or the service may close one as a request goes
     # down it (proxy/service.py).
     proxy_idle_seconds: float = Field(2.0, gt=0)
-    outbox_sweep_seconds: float = 2.0
     # Login throttle (auth/throttle.py): attempts that did not log in, per email and per
     # client address, within a window that starts at the first of them.
     login_max_failures: PositiveInt = 5
@@ -94,12 +90,6 @@ class GatewaySettings(KitSettings):
 
     def contact_limit(self, plan: str) -> int | None:
         return self.plan_contact_limits[plan]
-
-    @model_validator(mode="after")
-    def _relay_as_relay_role(self) -> GatewaySettings:
-        self.relay_database_url = relay_url(self.gateway_database_url, self.relay_database_url,
-                                            env=self.env, service=self.service_name)
-        return self
 
     @model_validator(mode="after")
     def _idle_below_keep_alive(self):

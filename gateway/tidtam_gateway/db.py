@@ -1,24 +1,19 @@
 """The gateway's declarative base and its two pools.
 
-The SQLAlchemy engine serves the gateway's own endpoints. Authentication, which every
-request (proxied ones included) needs, is one SQL function call on a plain asyncpg pool:
-measured here, SQLAlchemy's checkout (pre-ping included) costs several times more than the
-call itself.
+The SQLAlchemy engine (made by crmkit.runtime) serves the gateway's own endpoints.
+Authentication, which every request (proxied ones included) needs, is one SQL function
+call on a plain asyncpg pool: measured here, SQLAlchemy's checkout (pre-ping included)
+costs several times more than the call itself.
 """
 
 from __future__ import annotations
 
 import asyncpg
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from crmkit.db import create_engine, make_base
+from crmkit.db import make_base
 
 Base = make_base()
-
-
-def engine(url: str, pool_size: int, max_overflow: int) -> AsyncEngine:
-    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow)
 
 
 def plain_dsn(url: str) -> str:

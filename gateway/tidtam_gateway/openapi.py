@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from crmkit import asyncapi
 from crmkit.errors import ErrorBody
 
+from .config import GatewaySettings
 from .proxy.router import ENTITY_PREFIXES, OWNED_PREFIXES, service_url
 
 log = logging.getLogger("tidtam_gateway.openapi")
@@ -27,12 +28,11 @@ _PROXY_ERRORS = {
     "504": "The owning service did not answer in time",
 }
 _METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
-GATEWAY_EVENT_PREFIXES = ("tenant.", "user.", "team.")
 CALLER_SECURITY = [{"OAuth2Password": []}, {"ApiKey": []}]
 
 
 class OpenApiMerger:
-    def __init__(self, app: FastAPI, client: httpx.AsyncClient, settings):
+    def __init__(self, app: FastAPI, client: httpx.AsyncClient, settings: GatewaySettings):
         self.app = app
         self.client = client
         self.settings = settings
@@ -61,7 +61,7 @@ class OpenApiMerger:
 
     async def events(self) -> dict[str, Any]:
         """The event catalogue (AsyncAPI): the gateway's own events and every service's."""
-        own = asyncapi.document("Tidtam events", GATEWAY_EVENT_PREFIXES)
+        own = self.app.state.event_catalogue
         found = [await self._fetch(name, "/asyncapi.json") for name in OWNED_PREFIXES]
         return asyncapi.merge(own, *[doc for doc in found if doc])
 

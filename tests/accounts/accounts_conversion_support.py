@@ -14,18 +14,22 @@ from crmkit.testing.tenants import GatewayEvents
 
 class LeadsPeer(GatewayEvents):
     async def lead(self, type_: str, tenant_id: uuid.UUID, data: dict,
-                   sequence: int = 1) -> CloudEvent:
+                   sequence: int = 1, dataversion: str | None = None) -> CloudEvent:
+        """Lead events are v2 (conversion requests v1) unless `dataversion` says else."""
         subject = data.get("id") or data.get("lead_id")
+        if dataversion is None:
+            dataversion = "1" if type_ == "lead.conversion_requested" else "2"
         return await self.publish(type_, tenant_id, subject, data, sequence,
-                                  source="/services/leads")
+                                  source="/services/leads", dataversion=dataversion)
 
 
 def lead_data(tenant, owner, **over) -> dict:
-    """A lead event's data (LeadData in tidtam_leads.leads.events)."""
+    """A lead event's data, v2 (tidtam_contracts.leads.Lead)."""
     now = datetime.now(UTC).isoformat()
     return {"id": str(uuid.uuid4()), "name": "คุณสมศักดิ์ ใจดี", "phone": "+66812345678",
-            "email": f"somsak.{uuid.uuid4().hex[:6]}@example.co.th", "company": None,
-            "source": "website", "owner_id": str(owner.id), "status": "inbox",
+            "email": f"somsak.{uuid.uuid4().hex[:6]}@example.co.th",
+            "company": None, "note": None, "potential": None,
+            "source": "website", "owner_id": str(owner.id), "box": "inbox",
             "reason": None, "sent_by": [], "pipeline_id": str(uuid.uuid4()),
             "stage_id": str(uuid.uuid4()), "custom": {}, "account_id": None,
             "contact_id": None, "conversion_status": None, "version": 1, "created_at": now,

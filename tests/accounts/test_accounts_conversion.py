@@ -107,7 +107,7 @@ async def test_refusals_leave_nothing_behind(api, tenant, leads_peer, account_ev
     assert theirs["id"] in reason and "not visible" in reason
     # an invalid contact: the account made in the same attempt is not kept either
     req = conversion_request(tenant, tenant.admin, account={"name": "ร้านเต็มโควตา"},
-                             contact={"name": "x", "phones": ["abc"]})
+                             contact={"name": "x", "phones": ["abc"], "emails": []})
     reason = await _failed(leads_peer, account_events, tenant, req)
     assert reason.startswith("contact.phones.0:"), reason
     found = (await api.get("/api/v1/accounts", params={"q": "เต็มโควตา"}, headers=h)).json()

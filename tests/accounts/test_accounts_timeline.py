@@ -46,7 +46,7 @@ async def test_lead_events_of_a_linked_lead(api, tenant, leads_peer):
     await leads_peer.lead("lead.updated", tenant.id, {**lead, "version": 3,
                                                       "changed": ["note"]}, sequence=3)
     await leads_peer.lead("lead.lost", tenant.id, {
-        **lead, "version": 4, "status": "lost", "reason": "ราคาสูง", "from_status": "inbox"},
+        **lead, "version": 4, "box": "lost", "reason": "ราคาสูง", "from_box": "inbox"},
         sequence=4)
     await leads_peer.republish(created)                       # a redelivery: no new entry
     page = await _timeline(api, h, acc["id"], lambda items: len(items) >= 3)
@@ -96,8 +96,14 @@ async def test_conversion_adopts_the_leads_past_and_merge_moves_it(api, tenant, 
     assert r.status_code == 200, r.text
     moved = await _timeline(api, h, other["id"], lambda items: len(items) == 3)
     assert {e["account_id"] for e in moved["items"]} == {other["id"]}
-    # a late event naming the merged-away account lands on the survivor
+    # a late event naming the merged-away account lands on the survivor; it is a v1 event
+    # (a producer not rolled over yet: `status`, `from_status`), read as v2
+    v1 = {**{k: v for k, v in lead.items() if k != "box"}, "status": "inbox"}
     await leads_peer.lead("lead.restored", tenant.id, {
-        **lead, "version": 5, "account_id": acc["id"], "from_status": "lost"}, sequence=5)
+        **v1, "version": 5, "account_id": acc["id"], "from_status": "lost"}, sequence=5,
+        dataversion="1")
     late = await _timeline(api, h, other["id"], lambda items: len(items) == 4)
     assert late["items"][0]["kind"] == "lead_restored"
+    summary = late["items"][0]["summary"]
+    assert summary["from_box"] == "lost" and summary["box"] == "inbox"
+    assert "status" not in summary and "from_status" not in summary

@@ -6,16 +6,18 @@ import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import ClassVar
 
 import aio_pika
 import sqlalchemy as sa
 
-from crmkit.consumer import Consumer
+from crmkit.consumer import Consumer, Delivery, on
 from crmkit.context import tenant_from_event
 from crmkit.db import tenant_session
 from crmkit.events import CloudEvent
 from crmkit.metrics import EVENTS_CONSUMED
 from crmkit.outbox import stage
+from tidtam_contracts import EventData
 
 
 def widget_event(tenant: uuid.UUID, name: str, type_: str = "widget.created",
@@ -70,23 +72,36 @@ def unique(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:8]}"
 
 
+class Widget(EventData):
+    """The kit tests' own contract (not in tidtam_contracts): each test makes a subclass
+    with a type of its own (`widget_contract`), so tests do not share queues or bindings."""
+
+    VERSION: ClassVar[str] = "1"
+
+    name: str
+    poison: bool = False
+
+
+def widget_contract(kind: str) -> type[Widget]:
+    return type(f"Widget_{kind}", (Widget,), {"TYPE": f"{kind}.created",
+                                                "__module__": __name__})
+
+
 def widget_consumer(app_maker, kind: str, calls: list | None = None, **kw) -> Consumer:
     kw.setdefault("retry_delay", 0.02)  # production waits 0.5 s, doubling; tests need not
-    consumer = Consumer(name=unique("kit.t"), bindings=[f"{kind}.#"], sessionmaker=app_maker,
-                        service="kit", **kw)
 
-    @consumer.handler(f"{kind}.created")
-    async def on_created(session, event, tenant):
+    async def on_created(session, event: Delivery[Widget]) -> None:
         if calls is not None:
             calls.append(event.id)
-        if event.data.get("poison"):
+        if event.data.poison:
             raise RuntimeError("this handler always fails on poison")
         # Through RLS: the session is scoped to the event's tenant, so WITH CHECK holds.
         await session.execute(
             sa.text("INSERT INTO widgets (tenant_id, event_id, name) VALUES (:t, :e, :n)"),
-            {"t": tenant.value, "e": event.id, "n": event.data["name"]})
+            {"t": event.tenant.value, "e": event.id, "n": event.data.name})
 
-    return consumer
+    return Consumer(unique("kit.t"), [on(widget_contract(kind), on_created)], app_maker, "kit",
+                    bindings=[f"{kind}.#"], catalogue=None, **kw)
 
 
 async def widgets_of(owner_engine, event_id: str) -> int:

@@ -67,3 +67,35 @@ def test_entity_is_a_required_query_enum_and_every_error_is_documented():
             assert entity["schema"]["enum"] == ["lead", "account"]
             assert {"401", "404", "422"} <= set(op["responses"]), (path, method)
     assert {"403", "409"} <= set(spec["paths"]["/api/v1/custom-fields"]["post"]["responses"])
+
+
+@pytest.mark.parametrize("body", [
+    {"type": "select", "options": ["A", {"value": "B", "label_th": "บี"}]},
+    {"type": "multi_select", "options": ["A"]},
+    {"type": "text"}, {"type": "checkbox", "options": []},
+    {"type": "select"}, {"type": "select", "options": []},
+    {"type": "number", "options": ["1"]}, {"type": "date", "options": [{"value": "x"}]},
+    {"type": "select", "options": ["A", "A"]},
+])
+def test_the_schema_states_the_options_rule_the_service_checks(body):
+    """A custom field's `options` by `type` (oneOf): the served schema accepts a body
+    exactly when the service does."""
+    import jsonschema
+
+    from crmkit.custom.schemas import CustomFieldCreate
+    from crmkit.custom.service import _options
+    from crmkit.errors import Unprocessable
+
+    spec = _spec("lead", "leads")
+    schema = {**spec["components"]["schemas"]["CustomFieldCreate"],
+              "components": spec["components"]}
+    full = {"key": "grade", "label_th": "เกรด", **body}
+    schema_ok = jsonschema.Draft202012Validator(
+        schema, format_checker=None).is_valid(full)
+    try:
+        model = CustomFieldCreate.model_validate(full)
+        _options(model.type, model.options)
+        service_ok = True
+    except Unprocessable:
+        service_ok = False
+    assert schema_ok == service_ok, (body, schema_ok, service_ok)

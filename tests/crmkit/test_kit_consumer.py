@@ -138,3 +138,36 @@ async def test_rls_hides_every_row_without_a_tenant(app_maker, owner_engine):
             "WHERE relname = 'widgets'"))).one()
     assert tuple(role) == (False, False)
     assert tuple(forced) == (True, True)
+
+
+async def test_data_invalid_for_its_contract_is_dead_lettered_at_once(
+        app_maker, owner_engine, brokers, amqp_url):
+    """A handler receives only a valid model: data its contract refuses, or of a version
+    the consumer does not know, goes to the DLQ on the first delivery (no retry can fix
+    it), and the events behind it flow."""
+    kind = unique("winvalid")
+    calls: list[str] = []
+    consumer = widget_consumer(app_maker, kind, calls)
+    broker = await brokers(consumers=[consumer])
+    tenant = uuid.uuid4()
+    nameless = widget_event(tenant, "x", type_=f"{kind}.created")
+    nameless = nameless.model_copy(update={"data": {"poison": False}})
+    future = widget_event(tenant, "from the future", type_=f"{kind}.created")
+    future = future.model_copy(update={"dataversion": "2"})
+    good = widget_event(tenant, "good", type_=f"{kind}.created")
+    for event in (nameless, future, good):
+        await broker.publish(event)
+    await eventually(lambda: widgets_of(owner_engine, good.id), 15, "the valid event")
+    await eventually(lambda: _depth_is(amqp_url, consumer.dlq_name, 2), 15,
+                     "both invalid events in the DLQ")
+    conn = await aio_pika.connect(amqp_url)
+    try:
+        channel = await conn.channel()
+        dead = [await (await channel.get_queue(consumer.dlq_name)).get(no_ack=True)
+                for _ in range(2)]
+    finally:
+        await conn.close()
+    assert {m.message_id for m in dead} == {nameless.id, future.id}
+    assert {m.headers["x-first-death-reason"] for m in dead} == {"rejected"}
+    assert calls == [good.id]  # the handler never saw the invalid ones
+    assert EVENTS_FAILED.labels("kit", consumer.name, "invalid")._value.get() == 2

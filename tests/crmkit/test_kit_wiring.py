@@ -1,4 +1,4 @@
-"""A service wired as services are: Broker + OutboxRelay + Consumer in the FastAPI lifespan.
+"""A service made by the kit's one app builder (crmkit.runtime.build_service), as services are.
 The correlation id of the HTTP request travels into the event and into the consumer."""
 
 from __future__ import annotations
@@ -9,54 +9,47 @@ import aio_pika
 import httpx
 import pytest
 import sqlalchemy as sa
-from kithelpers import eventually, unique
+from fastapi import APIRouter
+from kithelpers import Widget, eventually, unique, widget_contract
 
 from crmkit import logging as klogging
 from crmkit.config import DEV_CONTEXT_SECRET, ServiceSettings
-from crmkit.consumer import Consumer
+from crmkit.consumer import Delivery, on
 from crmkit.context import HEADER, sign_context
-from crmkit.db import create_engine, sessionmaker
 from crmkit.deps import Ctx, Db
-from crmkit.events import CloudEvent
-from crmkit.messaging import Broker
-from crmkit.outbox import OutboxRelay, stage
-from crmkit.runtime import EventWorkers, relay_engine, service_lifespan
-from crmkit.web import create_app
+from crmkit.events import EventSource
+from crmkit.outbox import stage
+from crmkit.runtime import build_service
 
 pytestmark = pytest.mark.integration
 
 
 def build_app(settings: ServiceSettings, kind: str, seen: list):
-    engine = create_engine(settings.database_url, pool_size=3, max_overflow=2)
-    maker = sessionmaker(engine)
-    broker = Broker.from_settings(settings)
-    relay = OutboxRelay(settings.service_name, relay_engine(settings.relay_database_url),
-                        broker, settings.outbox_sweep_seconds)
-    consumer = Consumer(unique("wiring"), [f"{kind}.*"], maker, settings.service_name)
+    """A service made by the kit's one builder, with a widget contract of its own."""
+    contract = widget_contract(kind)
+    consumer_name = unique("wiring")
 
-    @consumer.handler(f"{kind}.created")
-    async def on_created(session, event: CloudEvent, tenant):
-        seen.append((event.id, klogging.correlation_id.get(), tenant.value))
+    async def on_created(session, event: Delivery[Widget]) -> None:
+        seen.append((event.id, klogging.correlation_id.get(), event.tenant.value))
 
-    lifespan = service_lifespan(settings, engine, maker,
-                                EventWorkers(broker, relay, (consumer,)))
+    router = APIRouter()
+    events = EventSource(settings.service_name, [contract], catalogue=None)
 
-    app = create_app(service="kit", title="kit", lifespan=lifespan,
-                     ready_checks=[broker.ready_check])
-
-    @app.post("/api/v1/widgets", status_code=201)
+    @router.post("/api/v1/widgets", status_code=201)
     async def create_widget(ctx: Ctx, db: Db):
         result = await db.execute(sa.text(
             "INSERT INTO widgets (tenant_id, name) VALUES (:t, 'w') RETURNING id"),
             {"t": ctx.tenant.value})
         widget_id = result.scalar_one()
-        event = CloudEvent(source="/services/kit", type=f"{kind}.created",
-                           subject=str(widget_id), tenantid=str(ctx.tenant),
-                           data={"id": widget_id})
+        event = events.event(contract(name="w"), tenant_id=ctx.tenant.value,
+                             subject=str(widget_id))
         await stage(db, event)  # same transaction as the insert; Db commits at the edge
         return {"event_id": event.id}
 
-    return app, consumer
+    app = build_service(settings, title="kit", routers=[router], events=events,
+                        handlers=[on(contract, on_created)], consumer=consumer_name,
+                        catalogue=None)
+    return app, f"{settings.service_name}.{consumer_name}"
 
 
 async def test_lifespan_wiring_and_correlation_id(kitdb, owner_engine, amqp_url,
@@ -65,7 +58,7 @@ async def test_lifespan_wiring_and_correlation_id(kitdb, owner_engine, amqp_url,
     settings = ServiceSettings(service_name="kit", database_url=kitdb.app_url,
                                amqp_url=amqp_url, outbox_sweep_seconds=0.5)
     seen: list = []
-    app, consumer = build_app(settings, kind, seen)
+    app, queue = build_app(settings, kind, seen)
     tenant = uuid.uuid4()
     token = sign_context(DEV_CONTEXT_SECRET, tenant_id=tenant, user_id=uuid.uuid4(),
                          role="admin", team_id=None, lead_visibility="all",
@@ -90,12 +83,12 @@ async def test_lifespan_wiring_and_correlation_id(kitdb, owner_engine, amqp_url,
                 await eventually(lambda: bool(seen), 10, "the consumer")
                 assert seen == [(event_id, "req-42", tenant)]
     finally:
-        await _delete_queues(amqp_url, consumer)
+        await _delete_queues(amqp_url, queue)
 
 
-async def _delete_queues(amqp_url: str, consumer: Consumer) -> None:
+async def _delete_queues(amqp_url: str, queue: str) -> None:
     conn = await aio_pika.connect(amqp_url)
     channel = await conn.channel()
-    for name in (consumer.queue_name, consumer.dlq_name):
+    for name in (queue, f"{queue}.dlq"):
         await channel.queue_delete(name)
     await conn.close()

@@ -123,3 +123,24 @@ def new_tenant(gw: httpx.Client, operator_token: str, name: str = "บริษ�
 @pytest.fixture(scope="session")
 def make_tenant(gw, system):
     return lambda name="บริษัท ทดสอบ จำกัด": new_tenant(gw, system.operator_token, name)
+
+
+def until(get, check, timeout: float = 30.0):
+    """Poll `get()` (a response) until `check(json)` holds; returns the json."""
+    deadline = time.monotonic() + timeout
+    while True:
+        r = get()
+        if r.status_code == 200 and check(r.json()):
+            return r.json()
+        assert time.monotonic() < deadline, (r.status_code, r.text)
+        time.sleep(0.1)
+
+
+def post_until_created(gw, path, headers, body, timeout: float = 20.0):
+    """The services learn new users through events: retry until they know the caller."""
+    deadline = time.monotonic() + timeout
+    while True:
+        r = gw.post(path, headers=headers, json=body)
+        if r.status_code == 201 or time.monotonic() > deadline:
+            return r
+        time.sleep(0.2)

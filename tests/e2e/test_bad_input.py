@@ -77,7 +77,7 @@ def test_reasonless_lost_is_422_and_the_lead_stays_in_the_inbox(gw, tenant):
         assert r.status_code == 422, r.text
         assert "reason" in r.text
     assert gw.get(f"/api/v1/leads/{lead['id']}", headers=tenant.h("sales")).json()[
-        "status"] == "inbox"
+        "box"] == "inbox"
 
 
 def test_followups_cannot_be_changed_or_deleted(gw, tenant):

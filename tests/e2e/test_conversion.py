@@ -4,7 +4,6 @@ making a second account or contact; the account's timeline shows the lead."""
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import asyncpg
@@ -13,28 +12,9 @@ import pytest
 from crmkit.testing.capture import EventCapture
 from crmkit.testing.tenants import pg_dsn
 
+from .conftest import post_until_created, until
+
 pytestmark = pytest.mark.e2e
-
-
-def _until(get, check, timeout: float = 30.0):
-    """Poll `get()` (a response) until `check(json)` holds; returns the json."""
-    deadline = time.monotonic() + timeout
-    while True:
-        r = get()
-        if r.status_code == 200 and check(r.json()):
-            return r.json()
-        assert time.monotonic() < deadline, (r.status_code, r.text)
-        time.sleep(0.1)
-
-
-def _post_until_created(gw, path, headers, body, timeout: float = 20.0):
-    """The services learn new users through events: retry until they know the caller."""
-    deadline = time.monotonic() + timeout
-    while True:
-        r = gw.post(path, headers=headers, json=body)
-        if r.status_code == 201 or time.monotonic() > deadline:
-            return r
-        time.sleep(0.2)
 
 
 async def _lead_status(system, lead_id: str) -> str | None:
@@ -53,7 +33,7 @@ def test_lead_from_an_account_through_the_gateway(gw, make_tenant):
     r = gw.patch("/api/v1/settings", headers=t.h("admin"), json={"account_visibility": "own"})
     assert r.status_code == 200, r.text
     tag = uuid.uuid4().hex[:6]
-    r = _post_until_created(gw, "/api/v1/accounts", t.h("sales"), {
+    r = post_until_created(gw, "/api/v1/accounts", t.h("sales"), {
         "kind": "company", "name": f"บริษัท ลูกค้าเก่า {tag} จำกัด",
         "phones": ["02-123-4567"], "emails": [f"buy-{tag}@old.co.th"]})
     assert r.status_code == 201, r.text
@@ -63,7 +43,7 @@ def test_lead_from_an_account_through_the_gateway(gw, make_tenant):
     assert r.status_code == 201, r.text
     contact = r.json()
 
-    r = _post_until_created(gw, "/api/v1/leads", t.h("sales"),
+    r = post_until_created(gw, "/api/v1/leads", t.h("sales"),
                             {"account_id": account["id"], "source": "website"})
     assert r.status_code == 201, r.text
     lead = r.json()
@@ -79,13 +59,13 @@ def test_lead_from_an_account_through_the_gateway(gw, make_tenant):
         "คุณมาลี ซื้อบ่อย", "+66899990000", f"malee-{tag}@old.co.th")
     assert again["contact_id"] == contact["id"] and again["id"] != lead["id"]
     # Another salesperson who may not see the account (account_visibility own): 404.
-    r = _post_until_created(gw, "/api/v1/leads", t.h("other"),
+    r = post_until_created(gw, "/api/v1/leads", t.h("other"),
                             {"account_id": account["id"], "source": "website"}, timeout=3)
     assert r.status_code == 404 and r.json()["fields"][0]["field"] == "body.account_id"
     r = gw.post("/api/v1/leads", headers=t.h("sales"), json={
         "account_id": account["id"], "contact_id": str(uuid.uuid4()), "source": "website"})
     assert r.status_code == 404 and r.json()["fields"][0]["field"] == "body.contact_id"
-    r = _post_until_created(gw, "/api/v1/accounts", t.h("sales"),
+    r = post_until_created(gw, "/api/v1/accounts", t.h("sales"),
                             {"kind": "person", "name": f"คุณไม่มีอีเมล {tag}",
                              "phones": ["081-111-2222"]})
     no_email = r.json()
@@ -94,7 +74,7 @@ def test_lead_from_an_account_through_the_gateway(gw, make_tenant):
     assert r.status_code == 422 and r.json()["fields"][0]["field"] == "body.email"
     assert "no email" in r.json()["message"]
     # the account's timeline shows its leads
-    timeline = _until(lambda: gw.get(f"/api/v1/accounts/{account['id']}/timeline",
+    timeline = until(lambda: gw.get(f"/api/v1/accounts/{account['id']}/timeline",
                                      headers=t.h("sales")),
                       lambda page: len(page["items"]) == 2)
     assert {e["lead_id"] for e in timeline["items"]} == {lead["id"], again["id"]}
@@ -138,7 +118,7 @@ async def test_conversion_survives_both_services_stopping(system, gw, make_tenan
 
         # 3. Leads comes back and finishes.
         system.leads = system.leads_process(port=leads_port).start()
-        done = _until(lambda: gw.get(f"/api/v1/leads/{lead['id']}", headers=t.h("sales")),
+        done = until(lambda: gw.get(f"/api/v1/leads/{lead['id']}", headers=t.h("sales")),
                       lambda x: x["conversion_status"] == "converted")
     finally:
         await answers.stop()
@@ -163,7 +143,7 @@ async def test_conversion_survives_both_services_stopping(system, gw, make_tenan
     assert len(contacts) == 1 and contacts[0]["position"] == "เจ้าของกิจการ"
     assert contacts[0]["name"] == lead["name"]
     # The account's timeline tells the lead's story, from before the conversion too.
-    timeline = _until(lambda: gw.get(f"/api/v1/accounts/{account_id}/timeline", headers=h),
+    timeline = until(lambda: gw.get(f"/api/v1/accounts/{account_id}/timeline", headers=h),
                       lambda page: len(page["items"]) == 3)
     assert [e["kind"] for e in timeline["items"]] == ["lead_converted", "lead_stage_changed",
                                                      "lead_created"]

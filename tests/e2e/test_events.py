@@ -53,7 +53,9 @@ async def test_every_lead_event_reaches_an_external_subscriber(gw, make_tenant, 
         assert event["source"] == "/services/leads"
         assert event["tenantid"] == t.id and event["data"]["id"] == lead_id
     assert got["lead.stage_changed"]["data"]["stage_id"] == second_stage
-    assert got["lead.lost"]["data"]["status"] == "lost"
+    assert got["lead.lost"]["data"]["box"] == "lost"
+    assert got["lead.lost"]["data"]["from_box"] == "inbox"
+    assert got["lead.lost"]["dataversion"] == "2"
     assert got["lead.sent"]["data"]["owner_id"] == t.users["other"]
     assert got["lead.sent"]["data"]["send_note"] == "ฝากปิดการขายด้วย"
     assert got["lead.sent"]["data"]["note"] == "สนใจแพ็กเกจปี"  # still the lead's own note
@@ -88,7 +90,7 @@ async def test_event_catalogue_is_served_and_describes_what_is_published(gw, mak
     lead = t.create_lead("sales", company="บริษัท แคตตาล็อก จำกัด")
     event = await lead_events.assert_published("lead.created",
                                                lambda e: e["subject"] == lead["id"])
-    payload = {"$ref": "#/components/messages/lead_created_v1/payload",
+    payload = {"$ref": "#/components/messages/lead_created_v2/payload",
                "components": doc["components"]}
     jsonschema.validate(event, payload)  # the envelope and data as the catalogue says
     bad = {**event, "data": {**event["data"], "owner_id": 42}}

@@ -22,14 +22,14 @@ async def test_actions_history_and_events(api, tenant, create_lead, lead_events)
     r = await api.post(f"{base}/lost", headers=h, json={"reason": "   "})
     assert r.status_code == 422
     r = await api.post(f"{base}/lost", headers=h, json={"reason": "ราคาสูงเกินไป"})
-    assert r.status_code == 200 and r.json()["status"] == "lost"
+    assert r.status_code == 200 and r.json()["box"] == "lost"
     assert r.json()["reason"] == "ราคาสูงเกินไป"
     assert (await api.post(f"{base}/lost", headers=h, json={"reason": "x"})).status_code == 409
     r = await api.post(f"{base}/restore", headers=h)
-    assert r.status_code == 200 and r.json()["status"] == "inbox" and r.json()["reason"] is None
+    assert r.status_code == 200 and r.json()["box"] == "inbox" and r.json()["reason"] is None
     assert (await api.post(f"{base}/restore", headers=h)).status_code == 409
     r = await api.post(f"{base}/junk", headers=h, json={"reason": "ลูกค้าทดสอบระบบ"})  # free text
-    assert r.status_code == 200 and r.json()["status"] == "junk"
+    assert r.status_code == 200 and r.json()["box"] == "junk"
     r = await api.post(f"{base}/stage", headers=h, json={"stage_id": stages[2]["id"]})
     assert r.status_code == 200 and r.json()["stage_id"] == stages[2]["id"]
     r = await api.post(f"{base}/followups", headers=h,
@@ -41,7 +41,7 @@ async def test_actions_history_and_events(api, tenant, create_lead, lead_events)
                        json={"to_user_id": str(tenant.sales2.id), "note": "ฝากดูแลต่อ"})
     assert r.status_code == 200, r.text
     sent = r.json()
-    assert sent["owner_id"] == str(tenant.sales2.id) and sent["status"] == "inbox"
+    assert sent["owner_id"] == str(tenant.sales2.id) and sent["box"] == "inbox"
     assert sent["sent_by"] == [str(tenant.sales1.id)] and sent["version"] == 7
 
     history = (await api.get(f"{base}/history", headers=h)).json()
@@ -62,7 +62,7 @@ async def test_actions_history_and_events(api, tenant, create_lead, lead_events)
              "lead.stage_changed", "lead.followup_logged", "lead.sent"]
     got = [await lead_events.assert_published(t, mine) for t in types]
     assert [e["sequence"] for e in got] == list(range(1, 8))
-    assert got[1]["data"]["status"] == "lost" and got[1]["data"]["reason"] == "ราคาสูงเกินไป"
+    assert got[1]["data"]["box"] == "lost" and got[1]["data"]["reason"] == "ราคาสูงเกินไป"
     assert got[4]["data"]["from_stage_id"] == stages[0]["id"]
     assert got[4]["data"]["to_stage_id"] == stages[2]["id"]
     assert got[5]["data"]["followup"]["channel"] == "line"
@@ -82,8 +82,8 @@ async def test_patch_updates_and_refuses_status(api, tenant, create_lead, lead_e
     event = await lead_events.assert_published("lead.updated",
                                                lambda e: e["subject"] == lead["id"])
     assert event["data"]["changed"] == ["company", "phone", "potential"]
-    for body in ({"status": "lost"}, {"stage_id": lead["stage_id"]}, {"name": None},
-                 {"phone": "abc"}):
+    for body in ({"box": "lost"}, {"status": "lost"}, {"stage_id": lead["stage_id"]},
+                 {"name": None}, {"phone": "abc"}):
         assert (await api.patch(base, headers=h, json=body)).status_code == 422, body
     r = await api.patch(base, headers=h, json={"owner_id": str(tenant.sales2.id)})
     assert r.status_code == 200 and r.json()["owner_id"] == str(tenant.sales2.id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from leads_conversion_support import PeerEvents, wait_lead
+from leads_conversion_support import PeerEvents, account_data, wait_lead
 
 pytestmark = pytest.mark.integration
 
@@ -158,7 +158,7 @@ async def test_converted_answer_links_the_lead_once(api, tenant, create_lead, le
     done = await wait_lead(api, h, lead["id"], lambda x: x["conversion_status"] == "converted")
     assert (done["account_id"], done["contact_id"]) == (answer["account_id"],
                                                         answer["contact_id"])
-    assert done["version"] == 3 and done["status"] == "inbox"
+    assert done["version"] == 3 and done["box"] == "inbox"
     assert done["stage_id"] == lead["stage_id"]         # stays in its pipeline
     published = await lead_events.assert_published("lead.converted", _mine(lead))
     assert published["data"]["account_id"] == answer["account_id"]
@@ -238,8 +238,8 @@ async def test_account_merge_relinks_leads(api, tenant, create_lead, lead_events
             "conversion_id": req["conversion_id"], "lead_id": lead["id"], "account_id": old,
             "contact_id": str(uuid.uuid4())})
         await wait_lead(api, h, lead["id"], lambda x: x["account_id"] == old)
-    await peer.account("account.merged", tenant.id, {
-        "id": survivor, "from_id": old, "contact_ids": [], "version": 2})
+    await peer.account("account.merged", tenant.id, account_data(
+        survivor, tenant.admin.id, from_id=old, contact_ids=[], version=2))
     for lead in leads:
         moved = await wait_lead(api, h, lead["id"], lambda x: x["account_id"] == survivor)
         assert moved["version"] == 4
@@ -259,4 +259,4 @@ async def test_conversion_events_are_in_the_catalogue(api):
     requested = doc["components"]["schemas"]["lead_conversion_requested_v1"]
     assert {"conversion_id", "lead_id", "account_id", "account", "contact",
             "requested_by"} <= set(requested["properties"])
-    assert "account_id" in doc["components"]["schemas"]["lead_created_v1"]["properties"]
+    assert "account_id" in doc["components"]["schemas"]["lead_created_v2"]["properties"]

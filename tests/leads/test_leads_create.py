@@ -65,7 +65,8 @@ async def test_defaults_nfc_and_owner(api, tenant):
     assert "\u0e33" in lead["company"]
     assert lead["email"] == "Somsak@example.co.th"
     assert lead["owner_id"] == str(tenant.sales1.id)
-    assert lead["status"] == "inbox" and lead["sent_by"] == [] and lead["version"] == 1
+    assert lead["box"] == "inbox" and "status" not in lead
+    assert lead["sent_by"] == [] and lead["version"] == 1
     assert lead["potential"] == "15000.50" and lead["read_only"] is False
     pipes = (await api.get("/api/v1/pipelines", headers=tenant.headers(tenant.sales1))).json()
     standard = next(p for p in pipes if p["is_standard"])
@@ -161,5 +162,5 @@ async def test_created_event_is_published(api, tenant, lead_events):
         "lead.created", lambda e: e["subject"] == lead["id"])
     assert event["source"] == "/services/leads" and event["specversion"] == "1.0"
     assert event["tenantid"] == str(tenant.id) and event["sequence"] == 1
-    assert event["dataversion"] == "1"
-    assert event["data"]["phone"] == lead["phone"] and event["data"]["status"] == "inbox"
+    assert event["dataversion"] == "2"
+    assert event["data"]["phone"] == lead["phone"] and event["data"]["box"] == "inbox"

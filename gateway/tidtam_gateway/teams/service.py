@@ -5,11 +5,11 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.errors import Conflict
+from tidtam_contracts.gateway import TeamCreatedV1
 
 from .. import eventing
 from ..common import Page, decode_cursor, encode_cursor
 from . import repository
-from .events import TeamData
 from .models import Team
 from .schemas import TeamCreate, TeamOut
 
@@ -18,8 +18,8 @@ async def create_team(session: AsyncSession, tenant_id: uuid.UUID, data: TeamCre
     if await repository.name_taken(session, data.name):
         raise Conflict("a team with this name already exists", code="team_exists")
     team = await repository.insert(session, tenant_id=tenant_id, name=data.name)
-    await eventing.stage(session, type_="team.created", tenant_id=tenant_id, subject=team.id,
-                         data=TeamData(id=team.id, tenant_id=tenant_id, name=team.name))
+    await eventing.stage(session, TeamCreatedV1(id=team.id, tenant_id=tenant_id, name=team.name),
+                         tenant_id=tenant_id, subject=team.id)
     return team
 
 

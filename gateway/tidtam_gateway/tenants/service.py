@@ -7,13 +7,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crmkit.context import authenticated_tenant
 from crmkit.errors import NotFound
+from tidtam_contracts.gateway import TenantCreatedV1, TenantPlanChangedV1
 
 from .. import eventing
 from ..config import GatewaySettings
 from ..users import service as users_service
 from ..users.schemas import UserCreate
 from . import repository
-from .events import TenantData, TenantPlanData
 from .models import Tenant
 from .schemas import TenantCreate, TenantCreated, TenantOut, TenantPatch
 
@@ -31,10 +31,10 @@ async def create_tenant(session: AsyncSession, settings: GatewaySettings,
     tenant = await repository.insert(session, tenant_id=tenant_id, name=data.name,
                                      plan=settings.default_plan,
                                      limit=settings.contact_limit(settings.default_plan))
-    await eventing.stage(session, type_="tenant.created", tenant_id=tenant_id,
-                         subject=tenant_id, sequence=tenant.version,
-                         data=TenantData(id=tenant_id, name=tenant.name, plan=tenant.plan,
-                                         contact_limit=settings.contact_limit(tenant.plan)))
+    await eventing.stage(session, TenantCreatedV1(
+        id=tenant_id, name=tenant.name, plan=tenant.plan,
+        contact_limit=settings.contact_limit(tenant.plan)),
+        tenant_id=tenant_id, subject=tenant_id, sequence=tenant.version)
     admin = await users_service.add_user(session, tenant_id, UserCreate(
         email=data.admin.email, name=data.admin.name, password=data.admin.password,
         role="admin"))
@@ -64,10 +64,9 @@ async def change_plan(session: AsyncSession, settings: GatewaySettings, tenant_i
 
 
 async def _announce(session: AsyncSession, tenant: Tenant) -> None:
-    await eventing.stage(session, type_="tenant.plan_changed", tenant_id=tenant.id,
-                         subject=tenant.id, sequence=tenant.version,
-                         data=TenantPlanData(id=tenant.id, plan=tenant.plan,
-                                             contact_limit=tenant.announced_limit))
+    await eventing.stage(session, TenantPlanChangedV1(
+        id=tenant.id, plan=tenant.plan, contact_limit=tenant.announced_limit),
+        tenant_id=tenant.id, subject=tenant.id, sequence=tenant.version)
 
 
 async def announce_limits(maker: async_sessionmaker[AsyncSession],

@@ -6,8 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, StrictBool, field_validator
 
+from tidtam_contracts.gateway import User
+
 from ..common import Email, Input, Name, Password
-from .events import UserData
 
 UserRole = Literal["admin", "manager", "sales"]
 
@@ -42,7 +43,7 @@ class UserUpdate(Input):
         return v.lower()
 
 
-class UserOut(UserData):
+class UserOut(User):
     """A user as the API shows it: what the events carry, plus when."""
 
     created_at: datetime

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.errors import Conflict, NotFound
+from tidtam_contracts.gateway import UserCreatedV1, UserDeactivatedV1, UserUpdatedV1
 
 from .. import eventing
 from ..auth.caller import Caller
@@ -13,16 +14,17 @@ from ..auth.passwords import hash_password
 from ..common import Page, decode_cursor, encode_cursor
 from ..teams import repository as teams_repository
 from . import repository
-from .events import UserData
 from .models import User
 from .schemas import PersonOut, UserCreate, UserOut, UserUpdate
 
 
-async def _stage(session: AsyncSession, type_: str, user: User) -> None:
-    data = UserData(id=user.id, tenant_id=user.tenant_id, email=user.email, name=user.name,
+async def _stage(session: AsyncSession,
+                 contract: type[UserCreatedV1 | UserUpdatedV1 | UserDeactivatedV1],
+                 user: User) -> None:
+    data = contract(id=user.id, tenant_id=user.tenant_id, email=user.email, name=user.name,
                     role=user.role, team_id=user.team_id, active=user.active)
-    await eventing.stage(session, type_=type_, tenant_id=user.tenant_id, subject=user.id,
-                         data=data, sequence=user.version)
+    await eventing.stage(session, data, tenant_id=user.tenant_id, subject=user.id,
+                         sequence=user.version)
 
 
 async def _check_team(session: AsyncSession, team_id: uuid.UUID | None) -> None:
@@ -41,7 +43,7 @@ async def add_user(session: AsyncSession, tenant_id: uuid.UUID, data: UserCreate
         session, tenant_id=tenant_id, email=data.email, name=data.name, role=data.role,
         team_id=data.team_id, password_hash=await hash_password(data.password),
     )
-    await _stage(session, "user.created", user)
+    await _stage(session, UserCreatedV1, user)
     return user
 
 
@@ -96,8 +98,8 @@ async def update_user(session: AsyncSession, caller: Caller, user_id: uuid.UUID,
         return user
     was_active = user.active
     user = await repository.save(session, user, changes)
-    await _stage(session, "user.deactivated" if was_active and not user.active
-                 else "user.updated", user)
+    await _stage(session, UserDeactivatedV1 if was_active and not user.active
+                 else UserUpdatedV1, user)
     return user
 
 
@@ -109,5 +111,5 @@ async def deactivate_user(session: AsyncSession, caller: Caller, user_id: uuid.U
     if not user.active:
         return user
     user = await repository.save(session, user, {"active": False})
-    await _stage(session, "user.deactivated", user)
+    await _stage(session, UserDeactivatedV1, user)
     return user

@@ -6,9 +6,9 @@ Secrets have development defaults so `make run` works on a fresh machine; outsid
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -93,8 +93,10 @@ class ServiceSettings(KitSettings):
 
     service_name: str = "service"
     database_url: str = ""
-    relay_database_url: str = ""
     migrate_database_url: str = ""
+    # The outbox relay's connection (its own role, which may read every tenant's outbox
+    # rows); empty: the application's URL as the relay role (`relay_url`).
+    relay_database_url: str = ""
     # A fixed pool (no overflow: overflow connections are opened and closed per use).
     db_pool_size: int = 16
     db_max_overflow: int = 0
@@ -107,3 +109,19 @@ class ServiceSettings(KitSettings):
         self.relay_database_url = relay_url(self.database_url, self.relay_database_url,
                                             env=self.env, service=self.service_name)
         return self
+
+
+_DATABASE_URL_DEFAULTS = {"app": "tidtam_app", "migrate": "postgres", "relay": None}
+
+
+def service_database(service: str, role: Literal["app", "migrate", "relay"]) -> Any:
+    """A service's database URL setting, read from `TIDTAM_<SERVICE>_DATABASE_URL` (the
+    application role, RLS applies), `…_MIGRATE_DATABASE_URL` (the owner, for migrations) or
+    `…_RELAY_DATABASE_URL` (the outbox relay's own role; empty: the application's URL as
+    the relay role), so
+    that processes sharing an environment each find their own database."""
+    infix = "" if role == "app" else f"{role.upper()}_"
+    user = _DATABASE_URL_DEFAULTS[role]
+    default = DEFAULT_PG.format(user=user, db=f"tidtam_{service}") if user else ""
+    return Field(default=default, validation_alias=AliasChoices(
+        f"TIDTAM_{service.upper()}_{infix}DATABASE_URL"))

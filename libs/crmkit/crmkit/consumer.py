@@ -9,9 +9,16 @@ and mark-sent) and is skipped; otherwise the handler runs. Commit, then ack.
   the delivery limit in milliseconds), then nack with requeue. The quorum queue counts
   deliveries (`x-delivery-count`) and dead-letters the message after `x-delivery-limit`, so
   it is never lost and never loops.
-- A body that is not a CloudEvent (or has no valid id/tenant): rejected to the DLQ at once;
-  retrying cannot fix it.
+- A body that is not a CloudEvent (or has no valid id/tenant), or whose `data` is not valid
+  for its contract, or of a `dataversion` newer than this consumer's contracts: rejected to
+  the DLQ at once; retrying cannot fix it (a DLQ'd newer version can be shovelled back once
+  the consumer is upgraded).
 - A type with no handler (a wildcard binding caught more than we handle): ack and ignore.
+
+Handlers are registered for an event contract (tidtam_contracts), the newest version of its
+type, in one explicit list per service (`HANDLERS = [on(LeadCreatedV2, fn), ...]`), and
+receive the validated model: data of an older version is validated against that version's
+model and upcast (`EventData.read`). The queue's bindings are the handlers' types.
 - Ack after commit: a crash in between redelivers the event, and the record above skips it.
 """
 
@@ -20,13 +27,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import suppress
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from aio_pika.abc import AbstractIncomingMessage
+from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tidtam_contracts import CATALOGUE, Catalogue, ContractError, EventData, UnknownVersion
+from tidtam_contracts.base import check_contract
 
 from . import logging as klogging
 from .context import TenantId, tenant_from_event
@@ -40,7 +53,73 @@ logger = logging.getLogger("crmkit.consumer")
 
 _, PROCESSED = kit_tables(sa.MetaData())
 
-Handler = Callable[[AsyncSession, CloudEvent, TenantId], Awaitable[None]]
+M = TypeVar("M", bound=EventData)
+
+
+@dataclass(frozen=True)
+class Delivery(Generic[M]):
+    """What a handler receives: the event's validated data (upcast to the contract the
+    handler registered for) with its envelope and tenant."""
+
+    data: M
+    envelope: CloudEvent
+    tenant: TenantId
+
+    @property
+    def id(self) -> str:
+        return self.envelope.id
+
+    @property
+    def type(self) -> str:
+        return self.envelope.type
+
+    @property
+    def sequence(self) -> int:
+        return self.envelope.sequence
+
+    @property
+    def time(self) -> str:
+        return self.envelope.time
+
+    @property
+    def correlationid(self) -> str | None:
+        return self.envelope.correlationid
+
+
+HandlerFn = Callable[[AsyncSession, Delivery[Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Handler(Generic[M]):
+    model: type[M]
+    fn: Callable[[AsyncSession, Delivery[M]], Awaitable[None]]
+
+
+def on(model: type[M], fn: Callable[[AsyncSession, Delivery[M]], Awaitable[None]]
+       ) -> Handler[M]:
+    """`fn` handles the events of `model`'s type (every version, upcast to `model`)."""
+    return Handler(model, fn)
+
+
+def on_each(models: Iterable[type[EventData]], fn: HandlerFn) -> list[Handler[Any]]:
+    """One `fn` for several contracts (e.g. user.created/updated)."""
+    return [Handler(model, fn) for model in models]
+
+
+def check_handlers(consumer: str, handlers: Sequence[Handler[Any]],
+                   catalogue: Catalogue | None = CATALOGUE) -> dict[str, Handler[Any]]:
+    """The handlers by event type; ContractError naming the event type for a handler of
+    something that is not a contract, not in the catalogue, not its type's newest version,
+    or a type handled twice. Called when the app is built."""
+    by_type: dict[str, Handler[Any]] = {}
+    for handler in handlers:
+        model = check_contract(handler.model)
+        if model.TYPE in by_type:
+            raise ContractError(f"{consumer} handles {model.TYPE} twice")
+        if catalogue is not None:
+            catalogue.require_newest(model, consumer, "handles")
+        by_type[model.TYPE] = handler
+    return by_type
 
 
 class Consumer:
@@ -49,19 +128,23 @@ class Consumer:
     `name` is the queue name, `<service>.<consumer>` (the service prefix is added when
     missing). `concurrency` bounds handlers running at once (1 keeps delivery order)."""
 
-    def __init__(self, name: str, bindings: list[str], sessionmaker: async_sessionmaker,
-                 service: str, *, prefetch: int | None = None,
-                 delivery_limit: int | None = None, concurrency: int = 1,
-                 retry_delay: float = 0.5, retry_delay_max: float = 10.0):
+    def __init__(self, name: str, handlers: Sequence[Handler[Any]],
+                 sessionmaker: async_sessionmaker[AsyncSession], service: str, *,
+                 bindings: Sequence[str] = (), catalogue: Catalogue | None = CATALOGUE,
+                 prefetch: int | None = None, delivery_limit: int | None = None,
+                 concurrency: int = 1, retry_delay: float = 0.5,
+                 retry_delay_max: float = 10.0):
         self.service = service
         self.name = name if name.startswith(f"{service}.") else f"{service}.{name}"
-        self.bindings = list(bindings)
+        self._handlers = check_handlers(self.name, handlers, catalogue)
+        # The handlers' types, plus any wider patterns asked for (their other types are
+        # acked and ignored).
+        self.bindings = list(dict.fromkeys([*self._handlers, *bindings]))
         self.sessionmaker = sessionmaker
         self.prefetch = prefetch
         self.delivery_limit = delivery_limit
         self.retry_delay = retry_delay
         self.retry_delay_max = retry_delay_max
-        self._handlers: dict[str, Handler] = {}
         self._slots = asyncio.Semaphore(concurrency)
         self._inflight = 0
         self._idle = asyncio.Event()
@@ -74,15 +157,6 @@ class Consumer:
     @property
     def dlq_name(self) -> str:
         return f"{self.name}.dlq"
-
-    def handler(self, type_: str) -> Callable[[Handler], Handler]:
-        def register(fn: Handler) -> Handler:
-            if type_ in self._handlers:
-                raise ValueError(f"{self.name} already handles {type_}")
-            self._handlers[type_] = fn
-            return fn
-
-        return register
 
     async def drain(self, timeout: float) -> None:
         """Wait (bounded) until no handler is running; used on shutdown."""
@@ -117,9 +191,19 @@ class Consumer:
             EVENTS_CONSUMED.labels(self.service, self.name, event.type, "ignored").inc()
             await _settle(message.ack())
             return
+        try:
+            data = handler.model.read(event.dataversion, event.data)
+        except (ValidationError, UnknownVersion) as exc:  # poison: no retry can fix it
+            klog(logger, logging.ERROR, "event data invalid for its contract; rejected to the "
+                 "dead-letter queue", consumer=self.name, event_id=event.id,
+                 event_type=event.type, dataversion=event.dataversion, error=str(exc)[:1000])
+            EVENTS_FAILED.labels(self.service, self.name, "invalid").inc()
+            await _settle(message.reject(requeue=False))
+            return
+        delivery = Delivery(data, event, tenant)
         token = klogging.correlation_id.set(event.correlationid or event.id)
         try:
-            applied = await self._apply(handler, event, event_id, tenant)
+            applied = await self._apply(handler, delivery, event_id)
         except Exception as exc:  # redelivered, never lost
             EVENTS_FAILED.labels(self.service, self.name, event.type).inc()
             count = _delivery_count(message)
@@ -136,9 +220,10 @@ class Consumer:
         EVENTS_CONSUMED.labels(self.service, self.name, event.type, outcome).inc()
         await _settle(message.ack())
 
-    async def _apply(self, handler: Handler, event: CloudEvent, event_id: uuid.UUID,
-                     tenant: TenantId) -> bool:
-        async with tenant_session(self.sessionmaker, tenant) as session:
+    async def _apply(self, handler: Handler[Any], delivery: Delivery[Any],
+                     event_id: uuid.UUID) -> bool:
+        event = delivery.envelope
+        async with tenant_session(self.sessionmaker, delivery.tenant) as session:
             async with session.begin():
                 recorded = await session.execute(
                     pg_insert(PROCESSED)
@@ -148,7 +233,7 @@ class Consumer:
                 )
                 if recorded.first() is None:
                     return False
-                await handler(session, event, tenant)
+                await handler.fn(session, delivery)
             return True
 
 

@@ -25,9 +25,13 @@ def nfc(value: object) -> object:
     return value
 
 
+# White space as Python's str.strip() and JSON Schema's `\s` (ECMA-262) each know it: they
+# differ (Python strips U+001C-U+001F and U+0085, the schema's `\s` has U+FEFF), and a value
+# of nothing else must be blank to both, or a fuzzer finds the gap.
+BLANK = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\ufeff"
 # What the schema promises (and the server enforces): some character that is not white
 # space, and no NUL, which PostgreSQL cannot store.
-NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+NOT_BLANK = "^[^\\x00]*[^\\x00" + "".join(f"\\u{ord(c):04x}" for c in BLANK) + "][^\\x00]*$"
 
 
 def check_unicode(value: str) -> str:
@@ -53,7 +57,7 @@ def check_text(value: str, max_len: int) -> str:
         raise PydanticCustomError("string_too_long", "is too long: at most {max_length} "
                                   "characters", {"max_length": max_len})
     value = check_unicode(value)
-    value = unicodedata.normalize("NFC", value).strip()
+    value = unicodedata.normalize("NFC", value).strip(BLANK)
     if not value:
         raise PydanticCustomError("string_too_short", "must not be blank", {"min_length": 1})
     return value

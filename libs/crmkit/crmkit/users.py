@@ -3,38 +3,24 @@ validate owners and recipients, and to name authors.
 
 A service declares `class User(UserProjection, Base): __tablename__ = "users"` and its
 migration creates the table with `users_table_columns()`; its consumer applies
-user.created/updated/deactivated with `apply_user_event`."""
+user.created/updated/deactivated with the handlers of `user_handlers` (in its HANDLERS)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import BigInteger, Boolean, Text
 from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tidtam_contracts.gateway import USER_EVENTS, User, UserDeactivatedV1
+
+from .consumer import Delivery, Handler, on_each
 from .context import RequestContext, TenantId
 from .errors import NotFound
-
-USER_EVENTS = ["user.created", "user.updated", "user.deactivated"]
-
-
-class GatewayUser(BaseModel):
-    """`data` of the gateway's user.created/updated/deactivated (v1, docs/CONTRACTS.md).
-    Not registered with crmkit.events: the gateway owns that registration."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    id: uuid.UUID
-    tenant_id: uuid.UUID
-    email: str
-    name: str
-    role: str
-    team_id: uuid.UUID | None = None
-    active: bool = True
 
 
 class UserProjection:
@@ -64,14 +50,13 @@ def users_table_columns() -> list[sa.SchemaItem]:
     ]
 
 
-async def apply_user_event(session: AsyncSession, model: type, tenant: TenantId, data: dict,
+async def apply_user_event(session: AsyncSession, model: Any, tenant: TenantId, user: User,
                            sequence: int, deactivate: bool = False) -> None:
-    user = GatewayUser.model_validate(data)
     if user.tenant_id != tenant.value:
         # An event whose data disagrees with its envelope is not ours to apply.
         raise ValueError("user event tenant_id does not match the envelope's tenantid")
     if deactivate:
-        user.active = False
+        user = user.model_copy(update={"active": False})
     values = dict(tenant_id=tenant.value, id=user.id, email=user.email, name=user.name,
                   role=user.role, team_id=user.team_id, active=user.active, sequence=sequence)
     stmt = insert(model).values(**values)
@@ -103,22 +88,20 @@ class Users:
     def __init__(self, model: type):
         self.model = model
 
-    async def apply(self, session: AsyncSession, tenant: TenantId, data: dict,
+    async def apply(self, session: AsyncSession, tenant: TenantId, user: User,
                     sequence: int, deactivate: bool = False) -> None:
-        await apply_user_event(session, self.model, tenant, data, sequence, deactivate)
+        await apply_user_event(session, self.model, tenant, user, sequence, deactivate)
 
     async def require_active(self, session: AsyncSession, ctx: RequestContext,
                              user_id: uuid.UUID, field: str) -> None:
         await require_active(session, self.model, ctx, user_id, field)
 
 
-def register_user_handlers(consumer, users: Users) -> None:
-    """user.created/updated/deactivated → the service's users projection."""
-    @consumer.handler("user.created")
-    @consumer.handler("user.updated")
-    async def user_changed(session, event, tenant):
-        await users.apply(session, tenant, event.data, event.sequence)
+def user_handlers(users: Users) -> list[Handler[Any]]:
+    """user.created/updated/deactivated → the service's users projection (for HANDLERS)."""
 
-    @consumer.handler("user.deactivated")
-    async def user_deactivated(session, event, tenant):
-        await users.apply(session, tenant, event.data, event.sequence, deactivate=True)
+    async def user_changed(session: AsyncSession, event: Delivery[User]) -> None:
+        await users.apply(session, event.tenant, event.data, event.sequence,
+                          deactivate=isinstance(event.data, UserDeactivatedV1))
+
+    return on_each(USER_EVENTS, user_changed)

@@ -7,6 +7,7 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 import orjson
 from fastapi import FastAPI, HTTPException, Request
@@ -267,19 +268,19 @@ def documented_openapi(app: FastAPI, always: tuple[int, ...] = (401, 422)) -> Ca
 def create_app(*, service: str, title: str, version: str = "0.1.0", description: str = "",
                lifespan=None, max_body: int = MAX_BODY,
                ready_checks: list[Callable[[], Awaitable[str | None]]] | None = None,
-               events_prefix: str | tuple[str, ...] | None = None) -> FastAPI:
-    """A service app with the shared edge. With `events_prefix` (e.g. "lead."), the catalogue
-    of the events it publishes is served as AsyncAPI at `/asyncapi.json`."""
+               event_catalogue: dict[str, Any] | None = None) -> FastAPI:
+    """A service app with the shared edge. With `event_catalogue` (crmkit.asyncapi), the
+    events it publishes and consumes are served as AsyncAPI at `/asyncapi.json`."""
     app = FastAPI(title=title, version=version, description=description, lifespan=lifespan,
                   docs_url="/docs", openapi_url="/openapi.json")
     install_error_handlers(app)
     install_health(app, ready_checks or [])
-    if events_prefix:
-        from .asyncapi import document
+    if event_catalogue is not None:
+        app.state.event_catalogue = event_catalogue
 
         @app.get("/asyncapi.json", include_in_schema=False)
-        async def asyncapi():
-            return document(f"{title} events", events_prefix, version)
+        async def asyncapi() -> dict[str, Any]:
+            return event_catalogue
 
     app.openapi = documented_openapi(app)
     app.add_middleware(EdgeMiddleware, service=service, max_body=max_body)

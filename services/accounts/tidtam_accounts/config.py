@@ -6,24 +6,16 @@ import functools
 
 from pydantic import AliasChoices, Field, FilePath, field_validator
 
-from crmkit.config import DEFAULT_PG, ServiceSettings
+from crmkit.config import ServiceSettings, service_database
 
 SERVICE = "accounts"
 
 
 class AccountsSettings(ServiceSettings):
     service_name: str = SERVICE
-    database_url: str = Field(
-        default=DEFAULT_PG.format(user="tidtam_app", db="tidtam_accounts"),
-        validation_alias=AliasChoices("TIDTAM_ACCOUNTS_DATABASE_URL"),
-    )
-    migrate_database_url: str = Field(
-        default=DEFAULT_PG.format(user="postgres", db="tidtam_accounts"),
-        validation_alias=AliasChoices("TIDTAM_ACCOUNTS_MIGRATE_DATABASE_URL"),
-    )
-    # Default: the database URL as user tidtam_relay (crmkit.config.relay_url).
-    relay_database_url: str = Field(
-        default="", validation_alias=AliasChoices("TIDTAM_ACCOUNTS_RELAY_DATABASE_URL"))
+    database_url: str = service_database(SERVICE, "app")
+    migrate_database_url: str = service_database(SERVICE, "migrate")
+    relay_database_url: str = service_database(SERVICE, "relay")
 
     # The Revenue Department's public VAT-registrant service (GET /api/v1/accounts/lookup).
     rd_url: str = Field(default="https://rdws.rd.go.th/serviceRD3/vatserviceRD3.asmx",

@@ -2,26 +2,20 @@
 each handler's effect together with the `(consumer, event_id)` record, so a redelivery is
 skipped.
 
-Each domain that consumes adds its bindings and a `register(consumer)` here."""
+HANDLERS is the one list of what this service consumes (each domain that consumes adds its
+own list here): the queue's bindings, the start-up checks and the AsyncAPI document all
+come from it."""
 
 from __future__ import annotations
 
-from crmkit.consumer import Consumer
-from crmkit.users import USER_EVENTS, register_user_handlers
+from typing import Any
 
-from .conversion import consumers as conversion
-from .quota import consumers as quota
-from .timeline import consumers as timeline
+from crmkit.consumer import Handler
+from crmkit.users import user_handlers
+
+from .conversion.consumers import HANDLERS as CONVERSION
+from .quota.consumers import HANDLERS as QUOTA
+from .timeline.consumers import HANDLERS as TIMELINE
 from .users.service import USERS
 
-BINDINGS: list[str] = [*quota.BINDINGS, *USER_EVENTS, *conversion.BINDINGS,
-                       *timeline.BINDINGS]
-
-
-def register(consumer: Consumer) -> Consumer:
-    quota.register(consumer)
-    conversion.register(consumer)
-    timeline.register(consumer)
-    register_user_handlers(consumer, USERS)
-
-    return consumer
+HANDLERS: list[Handler[Any]] = [*QUOTA, *user_handlers(USERS), *CONVERSION, *TIMELINE]

@@ -9,24 +9,16 @@ from __future__ import annotations
 
 from pydantic import AliasChoices, Field
 
-from crmkit.config import DEFAULT_PG, ServiceSettings
+from crmkit.config import ServiceSettings, service_database
 
 SERVICE = "leads"
 
 
 class LeadsSettings(ServiceSettings):
     service_name: str = SERVICE
-    database_url: str = Field(
-        default=DEFAULT_PG.format(user="tidtam_app", db="tidtam_leads"),
-        validation_alias=AliasChoices("TIDTAM_LEADS_DATABASE_URL"),
-    )
-    migrate_database_url: str = Field(
-        default=DEFAULT_PG.format(user="postgres", db="tidtam_leads"),
-        validation_alias=AliasChoices("TIDTAM_LEADS_MIGRATE_DATABASE_URL"),
-    )
-    # Default: the database URL as user tidtam_relay (crmkit.config.relay_url).
-    relay_database_url: str = Field(
-        default="", validation_alias=AliasChoices("TIDTAM_LEADS_RELAY_DATABASE_URL"))
+    database_url: str = service_database(SERVICE, "app")
+    migrate_database_url: str = service_database(SERVICE, "migrate")
+    relay_database_url: str = service_database(SERVICE, "relay")
 
     # The accounts service, read over HTTP when a lead is made from an account (fresh data,
     # with the caller's own visibility: their signed context is forwarded unchanged).

@@ -1,38 +1,53 @@
 """What the leads service does with other services' events: the users projection, the
 tenant's defaults, and the accounts service's answers to conversions (conversion/). The kit's
 Consumer commits each handler's effect together with the `(consumer, event_id)` record, so a
-redelivery is skipped."""
+redelivery is skipped.
+
+HANDLERS is the one list of what this service consumes: the queue's bindings, the start-up
+checks and the AsyncAPI document all come from it."""
 
 from __future__ import annotations
 
-from crmkit.consumer import Consumer
-from crmkit.users import USER_EVENTS, register_user_handlers
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.consumer import Delivery, Handler, on
+from crmkit.users import user_handlers
+from tidtam_contracts.accounts import (
+    AccountConversionFailedV1,
+    AccountLeadConvertedV1,
+    AccountMergedV1,
+)
+from tidtam_contracts.gateway import TenantCreatedV1
 
 from .catalog.service import ensure_defaults
 from .conversion import service as conversion
 from .users.service import USERS
 
-BINDINGS = ["tenant.created", *USER_EVENTS,
-            "account.lead_converted", "account.conversion_failed", "account.merged"]
+
+async def tenant_created(session: AsyncSession, event: Delivery[TenantCreatedV1]) -> None:
+    await ensure_defaults(session, event.tenant)
 
 
-def register(consumer: Consumer) -> Consumer:
-    @consumer.handler("tenant.created")
-    async def tenant_created(session, event, tenant):
-        await ensure_defaults(session, tenant)
+async def lead_converted(session: AsyncSession,
+                         event: Delivery[AccountLeadConvertedV1]) -> None:
+    await conversion.apply_converted(session, event.tenant, event.data)
 
-    register_user_handlers(consumer, USERS)
 
-    @consumer.handler("account.lead_converted")
-    async def lead_converted(session, event, tenant):
-        await conversion.apply_converted(session, tenant, event.data)
+async def conversion_failed(session: AsyncSession,
+                            event: Delivery[AccountConversionFailedV1]) -> None:
+    await conversion.apply_failed(session, event.tenant, event.data)
 
-    @consumer.handler("account.conversion_failed")
-    async def conversion_failed(session, event, tenant):
-        await conversion.apply_failed(session, tenant, event.data)
 
-    @consumer.handler("account.merged")
-    async def account_merged(session, event, tenant):
-        await conversion.apply_merged(session, tenant, event.data)
+async def account_merged(session: AsyncSession, event: Delivery[AccountMergedV1]) -> None:
+    await conversion.apply_merged(session, event.tenant, event.data)
 
-    return consumer
+
+HANDLERS: list[Handler[Any]] = [
+    on(TenantCreatedV1, tenant_created),
+    *user_handlers(USERS),
+    on(AccountLeadConvertedV1, lead_converted),
+    on(AccountConversionFailedV1, conversion_failed),
+    on(AccountMergedV1, account_merged),
+]

@@ -190,7 +190,7 @@ function leadItem(lead, L) {
   const tags = [
     h("span", { class: "tag" }, sourceLabel(lead.source)),
     stageLabel(lead.stage_id) ? h("span", { class: "tag tag-stage" }, stageLabel(lead.stage_id)) : null,
-    lead.status !== "inbox" ? h("span", { class: `badge badge-${lead.status}` }, t(`status.${lead.status}`)) : null,
+    lead.box !== "inbox" ? h("span", { class: `badge badge-${lead.box}` }, t(`lead.box.${lead.box}`)) : null,
     ui.box === "sent" ? h("span", { class: "tag" }, `→ ${userLabel(lead.owner_id)}`) : null,
   ];
   const button = h("button", {

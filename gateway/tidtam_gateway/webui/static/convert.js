@@ -31,7 +31,7 @@ export function conversionCard(lead, on) {
           t("convert.open"))));
   }
   if (status === "converting") return converting(lead, on);
-  const canConvert = lead.status === "inbox" && !lead.read_only;
+  const canConvert = lead.box === "inbox" && !lead.read_only;
   if (status !== "failed" && !canConvert) return null;
   const error = h("p", { class: "form-error", role: "alert", hidden: true });
   const button = h("button", { type: "button", class: "btn btn-primary" }, t("convert.button"));

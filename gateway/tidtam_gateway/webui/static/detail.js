@@ -20,8 +20,8 @@ export function renderDetail(container, view, on) {
   const { lead } = view;
   const L = lang();
   const heading = h("h2", { class: "detail-title", tabindex: "-1" }, lead.name);
-  const statusBadge = lead.status !== "inbox"
-    ? h("span", { class: `badge badge-${lead.status}` }, t(`status.${lead.status}`)) : null;
+  const boxBadge = lead.box !== "inbox"
+    ? h("span", { class: `badge badge-${lead.box}` }, t(`lead.box.${lead.box}`)) : null;
 
   // replaceChildren() would print null as text: drop the parts that do not apply.
   container.replaceChildren(...[
@@ -33,7 +33,7 @@ export function renderDetail(container, view, on) {
                     "aria-label": t("detail.close") }, h("span", { "aria-hidden": "true" }, "×"))),
     view.duplicates?.length ? duplicatesNote(view.duplicates, on) : null,
     lead.read_only ? h("p", { class: "notice" }, t("detail.readOnly")) : null,
-    facts(lead, L, statusBadge),
+    facts(lead, L, boxBadge),
     conversionCard(lead, on),
     lead.read_only ? null : actions(lead, on),
     followupLog(lead, view, on, L),
@@ -49,13 +49,13 @@ function duplicatesNote(duplicates, on) {
       " — ", t(`dup.match.${d.match}`)))));
 }
 
-function facts(lead, L, statusBadge) {
+function facts(lead, L, boxBadge) {
   const row = (key, ...value) => (value.some((v) => v !== "" && v !== null && v !== undefined)
     ? [h("dt", {}, t(key)), h("dd", {}, ...value)] : null);
   return h("dl", { class: "facts" },
     row("field.phone", h("a", { href: `tel:${lead.phone}` }, formatPhone(lead.phone))),
     row("field.email", h("a", { href: `mailto:${lead.email}` }, lead.email)),
-    row("field.status", statusBadge || t("status.inbox"),
+    row("field.box", boxBadge || t("lead.box.inbox"),
         lead.reason ? h("span", { class: "muted" }, ` — ${lead.reason}`) : null),
     row("field.stage", stageLabel(lead.stage_id)),
     row("field.source", sourceLabel(lead.source)),
@@ -95,7 +95,7 @@ function actionForm(fields, buildRequest, doneMessage, on, ...children) {
 
 function actions(lead, on) {
   const cards = [];
-  if (lead.status === "inbox") {
+  if (lead.box === "inbox") {
     cards.push(stageCard(lead, on), sendCard(lead, on), closeCard(lead, on));
   } else {
     const form = actionForm({}, () => ({ url: leadUrl(lead.id, "/restore") }), t("restore.done"), on,

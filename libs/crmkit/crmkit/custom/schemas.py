@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+
+from tidtam_contracts.common import CustomValues
 
 from ..fields import JsonBool, json_int
 from ..text import NOT_BLANK
@@ -18,6 +20,7 @@ from ..text import check_text as clean_text
 
 Entity = Literal["lead", "account"]
 FieldType = Literal["text", "number", "date", "select", "multi_select", "checkbox"]
+CHOICE_TYPES = ("select", "multi_select")  # the types that have options
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 MAX_FIELDS = 50  # per tenant and entity
 MAX_OPTIONS = 100
@@ -52,8 +55,24 @@ Option = Annotated[CustomFieldOption | OptionText, Field(description=(
     "An option object, or a plain string standing for `{\"value\": s}`"))]
 
 
+# What the service checks of `options` (service._options), as the schema states it: one
+# of two shapes, told apart by `type`. Values must also be unique once trimmed; JSON Schema
+# can state that only for identical items (`uniqueItems`).
+OPTIONS_BY_TYPE: dict[str, Any] = {"oneOf": [
+    {"title": "A select or multi_select field: at least one option",
+     "properties": {"type": {"enum": list(CHOICE_TYPES)},
+                    "options": {"minItems": 1, "uniqueItems": True}},
+     "required": ["type", "options"]},
+    {"title": "Any other type: no options",
+     "properties": {"type": {"enum": [t for t in get_args(FieldType)
+                                      if t not in CHOICE_TYPES]},
+                    "options": {"maxItems": 0}},
+     "required": ["type"]},
+]}
+
+
 class CustomFieldCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=OPTIONS_BY_TYPE)
 
     key: Key
     label_th: Label
@@ -171,7 +190,5 @@ CustomValuesPatch = Annotated[dict[str, Any], WithJsonSchema({
     "description": "Only the keys sent change; `null` removes a value (422 for a required "
                    "field). " + CUSTOM_DESCRIPTION,
 })]
-CustomValuesOut = Annotated[dict[str, Any], WithJsonSchema({
-    "type": "object", "additionalProperties": _VALUE_SCHEMA,
-    "description": "Values of the tenant's custom fields, by key (unset ones are absent)",
-})]
+# Values on a record as the API and the events show them: one definition, the contracts'.
+CustomValuesOut = CustomValues

@@ -13,6 +13,7 @@ from ..context import RequestContext
 from ..errors import Conflict, Forbidden, NotFound, Unprocessable
 from . import repository
 from .schemas import (
+    CHOICE_TYPES,
     MAX_FIELDS,
     CustomFieldCreate,
     CustomFieldOption,
@@ -20,7 +21,7 @@ from .schemas import (
     CustomFieldPatch,
     SegmentOut,
 )
-from .values import CHOICE_TYPES, Definition
+from .values import Definition
 
 SERVICE_OF = {"lead": "leads", "account": "accounts"}
 MAX_SEGMENTS = 100  # per user and entity

@@ -21,7 +21,6 @@ from .schemas import MAX_LIST_ITEMS, MAX_TEXT_VALUE, clean_text
 MAX_NUMBER = 1e15  # beyond it a JSON number stops being exact in most clients
 DATE_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 LAST_CE_YEAR = 2400  # a larger year is a Buddhist Era year sent by mistake (THAI.md)
-CHOICE_TYPES = ("select", "multi_select")
 
 
 @dataclass(frozen=True, slots=True)

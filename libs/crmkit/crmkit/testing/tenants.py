@@ -96,11 +96,13 @@ class GatewayEvents:
             await self._conn.close()
 
     async def publish(self, type_: str, tenant_id: uuid.UUID, subject: uuid.UUID, data: dict,
-                      sequence: int = 1, source: str = "/gateway") -> CloudEvent:
+                      sequence: int = 1, source: str = "/gateway",
+                      dataversion: str = "1") -> CloudEvent:
         """An event as `source` publishes it (the gateway's, or a peer service's:
         `/services/leads`)."""
         event = CloudEvent(source=source, type=type_, subject=str(subject),
-                           tenantid=str(tenant_id), sequence=sequence, data=data)
+                           tenantid=str(tenant_id), sequence=sequence, data=data,
+                           dataversion=dataversion)
         await self.republish(event)
         return event
 

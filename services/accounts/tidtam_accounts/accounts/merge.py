@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit import outbox
 from crmkit.context import RequestContext
 from crmkit.errors import Conflict, Forbidden
+from tidtam_contracts.accounts import AccountMergedV1, ContactUpdatedV1
 
 from ..contacts import repository as contacts
 from ..contacts.events import contact_event
@@ -48,7 +49,7 @@ async def merge(session: AsyncSession, ctx: RequestContext, survivor_id: uuid.UU
             second: await load(session, ctx, second, write=True)}
     survivor, gone = rows[survivor_id], rows[from_id]
     moved = await contacts.move(session, ctx.tenant, from_id, survivor_id)
-    await outbox.stage_many(session, [contact_event(ctx.tenant, "contact.updated", row,
+    await outbox.stage_many(session, [contact_event(ctx.tenant, ContactUpdatedV1, row,
                                                     changed=["account_id"]) for row in moved])
     await repository.move_keys(session, ctx.tenant, from_id, survivor_id)
     filled = {k: gone[k] for k in ("tax_id", "branch", "address", "website", "line_id",
@@ -66,6 +67,6 @@ async def merge(session: AsyncSession, ctx: RequestContext, survivor_id: uuid.UU
         k: merged[k] for k in (*filled, "phones", "emails", "labels", "anniversaries",
                                "custom")} | derived(merged))
     out = to_out(row)
-    await stage_account_event(session, ctx.tenant, "account.merged", out, from_id=str(from_id),
-                              contact_ids=[str(c["id"]) for c in moved])
+    await stage_account_event(session, ctx.tenant, AccountMergedV1, out, from_id=from_id,
+                              contact_ids=[c["id"] for c in moved])
     return out

@@ -1,16 +1,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from crmkit.custom import CustomValuesIn, CustomValuesOut, CustomValuesPatch
+from crmkit.custom import CustomValuesIn, CustomValuesPatch
 from crmkit.fields import Email, JsonBool, JsonDate, JsonFloat, json_int
 from crmkit.money import Percent, baht
 from crmkit.text import Phone, text
+from tidtam_contracts.accounts import Account
 
 from ..thai import Branch, Postcode, TaxId
 
@@ -114,30 +113,8 @@ class AccountPatch(_Strict):
     force: JsonBool = False
 
 
-class AccountOut(BaseModel):
-    id: uuid.UUID
-    kind: Kind
-    name: str
-    name_en: str | None
-    tax_id: str | None
-    branch: str | None
-    branch_label: str | None = Field(description="สำนักงานใหญ่ or สาขาที่ 00001")
-    address: Address | None
-    phones: list[str]
-    emails: list[str]
-    website: str | None
-    line_id: str | None
-    location: Location | None
-    owner_id: uuid.UUID
-    credit_limit: Decimal | None
-    credit_days: int | None
-    bill_discount: BillDiscount | None
-    anniversaries: list[Anniversary]
-    labels: list[str]
-    custom: CustomValuesOut
-    version: int
-    created_at: datetime
-    updated_at: datetime
+class AccountOut(Account):
+    """The account: its fields are the account events' too (tidtam_contracts.accounts)."""
 
 
 class AccountPage(BaseModel):

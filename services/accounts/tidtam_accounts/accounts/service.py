@@ -14,6 +14,7 @@ from crmkit.context import RequestContext
 from crmkit.errors import Conflict, NotFound, Unprocessable
 from crmkit.paging import decode_cursor, next_cursor
 from crmkit.text import parse_phone, search_patterns
+from tidtam_contracts.accounts import AccountCreatedV1, AccountDeletedV1, AccountUpdatedV1
 
 from ..contacts import repository as contacts
 from ..quota import service as quota
@@ -108,7 +109,7 @@ async def create(session: AsyncSession, ctx: RequestContext, body: AccountCreate
     await repository.set_keys(session, ctx.tenant, row["id"], None, row["phones"],
                               row["emails"])
     out = to_out(row)
-    await stage_account_event(session, ctx.tenant, "account.created", out)
+    await stage_account_event(session, ctx.tenant, AccountCreatedV1, out)
     return out
 
 
@@ -144,7 +145,7 @@ async def patch(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUI
                                   row["emails"])
     out = to_out(row)
     api_changed = sorted({"location" if k in ("lat", "lon") else k for k in changed})
-    await stage_account_event(session, ctx.tenant, "account.updated", out,
+    await stage_account_event(session, ctx.tenant, AccountUpdatedV1, out,
                               changed=api_changed)
     return out
 
@@ -155,7 +156,7 @@ async def delete(session: AsyncSession, ctx: RequestContext, account_id: uuid.UU
     count = await contacts.count(session, ctx.tenant, account_id)
     await repository.delete(session, ctx.tenant, account_id)
     await quota.release(session, ctx.tenant, count)
-    await stage_account_event(session, ctx.tenant, "account.deleted", to_out(row))
+    await stage_account_event(session, ctx.tenant, AccountDeletedV1, to_out(row))
 
 
 def _keys_of(q: str | None) -> list[str]:

@@ -1,5 +1,5 @@
-"""Contact events: `data` is the contact after the change (v1); `contact.updated` adds
-`changed`."""
+"""Contact events: `data` is the contact after the change (tidtam_contracts.accounts.
+Contact, which ContactOut extends); `contact.updated` adds `changed`."""
 
 from __future__ import annotations
 
@@ -9,35 +9,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit import outbox
 from crmkit.context import TenantId
-from crmkit.events import event_data, make_event
-from crmkit.logging import correlation_id
+from crmkit.events import CloudEvent
+from tidtam_contracts.accounts import ContactEventV1
 
-from ..config import SERVICE
-from .schemas import ContactOut
-
-
-@event_data("contact.created")
-class ContactCreatedV1(ContactOut):
-    pass
+from ..contracts import EVENTS
 
 
-@event_data("contact.updated")
-class ContactUpdatedV1(ContactOut):
-    changed: list[str]
+def contact_event(tenant: TenantId, contract: type[ContactEventV1], row: Any,
+                  **extra: Any) -> CloudEvent:
+    data = contract.model_validate({**dict(row), **extra})
+    return EVENTS.event(data, tenant_id=tenant.value,
+                        subject=str(row["id"]), sequence=row["version"])
 
 
-@event_data("contact.deleted")
-class ContactDeletedV1(ContactOut):
-    pass
-
-
-def contact_event(tenant: TenantId, type_: str, row: Any, **extra: Any):
-    data = {**ContactOut.model_validate(dict(row)).model_dump(mode="json"), **extra}
-    return make_event(service=SERVICE, type_=type_, tenant_id=tenant.value,
-                      subject=str(row["id"]), data=data, sequence=row["version"],
-                      correlation_id=correlation_id.get())
-
-
-async def stage_contact_event(session: AsyncSession, tenant: TenantId, type_: str,
-                              row: Any, **extra: Any) -> None:
-    await outbox.stage(session, contact_event(tenant, type_, row, **extra))
+async def stage_contact_event(session: AsyncSession, tenant: TenantId,
+                              contract: type[ContactEventV1], row: Any, **extra: Any) -> None:
+    await outbox.stage(session, contact_event(tenant, contract, row, **extra))

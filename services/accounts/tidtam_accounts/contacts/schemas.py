@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.fields import Email, JsonBool, JsonDate
 from crmkit.text import Phone, text
+from tidtam_contracts.accounts import Contact
 
 
 class ContactCreate(BaseModel):
@@ -37,19 +35,8 @@ class ContactPatch(BaseModel):
     is_primary: JsonBool = None  # type: ignore[assignment]
 
 
-class ContactOut(BaseModel):
-    id: uuid.UUID
-    account_id: uuid.UUID
-    name: str
-    position: str | None
-    phones: list[str]
-    emails: list[str]
-    line_id: str | None
-    birthday: date | None
-    is_primary: bool
-    version: int
-    created_at: datetime
-    updated_at: datetime
+class ContactOut(Contact):
+    """The contact: its fields are the contact events' too (tidtam_contracts.accounts)."""
 
 
 class ContactPage(BaseModel):

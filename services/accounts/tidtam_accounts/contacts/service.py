@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit.context import RequestContext
 from crmkit.errors import NotFound
 from crmkit.paging import decode_cursor, next_cursor
+from tidtam_contracts.accounts import ContactCreatedV1, ContactDeletedV1, ContactUpdatedV1
 
 from ..accounts import repository as accounts_repo
 from ..accounts import service as accounts
@@ -31,7 +32,7 @@ async def _load(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUI
 async def _unset_primary(session: AsyncSession, ctx: RequestContext,
                          account_id: uuid.UUID) -> None:
     for row in await repository.clear_primary(session, ctx.tenant, account_id):
-        await stage_contact_event(session, ctx.tenant, "contact.updated", row,
+        await stage_contact_event(session, ctx.tenant, ContactUpdatedV1, row,
                                   changed=["is_primary"])
 
 
@@ -50,7 +51,7 @@ async def create(session: AsyncSession, ctx: RequestContext, account_id: uuid.UU
         "is_primary": primary})
     await accounts_repo.set_keys(session, ctx.tenant, account_id, row["id"], row["phones"],
                                  row["emails"])
-    await stage_contact_event(session, ctx.tenant, "contact.created", row)
+    await stage_contact_event(session, ctx.tenant, ContactCreatedV1, row)
     return ContactOut.model_validate(dict(row))
 
 
@@ -84,7 +85,7 @@ async def patch(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUI
     if {"phones", "emails"} & set(changed):
         await accounts_repo.set_keys(session, ctx.tenant, account_id, contact_id,
                                      row["phones"], row["emails"])
-    await stage_contact_event(session, ctx.tenant, "contact.updated", row, changed=changed)
+    await stage_contact_event(session, ctx.tenant, ContactUpdatedV1, row, changed=changed)
     return ContactOut.model_validate(dict(row))
 
 
@@ -94,4 +95,4 @@ async def delete(session: AsyncSession, ctx: RequestContext, account_id: uuid.UU
     await repository.delete(session, ctx.tenant, contact_id)
     await accounts_repo.set_keys(session, ctx.tenant, account_id, contact_id, [], [])
     await quota.release(session, ctx.tenant, 1)
-    await stage_contact_event(session, ctx.tenant, "contact.deleted", row)
+    await stage_contact_event(session, ctx.tenant, ContactDeletedV1, row)

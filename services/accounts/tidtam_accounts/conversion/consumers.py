@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from crmkit.consumer import Consumer
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.consumer import Delivery, Handler, on
+from tidtam_contracts.leads import LeadConversionRequestedV1
 
 from . import service
 
-BINDINGS = ["lead.conversion_requested"]
+
+async def conversion_requested(session: AsyncSession,
+                               event: Delivery[LeadConversionRequestedV1]) -> None:
+    await service.convert(session, event.tenant, event.data, event.correlationid)
 
 
-def register(consumer: Consumer) -> None:
-    @consumer.handler("lead.conversion_requested")
-    async def conversion_requested(session, event, tenant):
-        await service.convert(session, tenant, event.data, event.correlationid)
+HANDLERS: list[Handler[Any]] = [on(LeadConversionRequestedV1, conversion_requested)]

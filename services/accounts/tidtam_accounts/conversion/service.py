@@ -17,17 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit import outbox
 from crmkit.context import RequestContext, TenantId, context_for, system_scope
 from crmkit.errors import AppError
-from crmkit.events import make_event
-from crmkit.logging import correlation_id
+from tidtam_contracts.accounts import AccountConversionFailedV1, AccountLeadConvertedV1
+from tidtam_contracts.leads import LeadConversionRequestedV1 as ConversionRequested
 
 from ..accounts import repository as accounts_repo
 from ..accounts import service as accounts
 from ..accounts.schemas import AccountCreate
-from ..config import SERVICE
 from ..contacts import repository as contacts_repo
 from ..contacts import service as contacts
 from ..contacts.schemas import ContactCreate
-from .events import ConversionRequested
+from ..contracts import EVENTS
 
 
 class Refused(Exception):
@@ -74,17 +73,16 @@ async def _contact(session: AsyncSession, ctx: RequestContext, req: ConversionRe
     _, contact_id = ids_of(req.conversion_id)
     if await contacts_repo.get(session, ctx.tenant, account_id, contact_id) is None:
         try:
-            body = ContactCreate.model_validate(req.contact)
+            body = ContactCreate.model_validate(req.contact.model_dump())
             await contacts.create(session, ctx, account_id, body, contact_id=contact_id)
         except (ValidationError, AppError) as exc:
             raise Refused(_explain("contact", exc)) from exc
     return contact_id
 
 
-async def convert(session: AsyncSession, tenant: TenantId, data: dict,
+async def convert(session: AsyncSession, tenant: TenantId, req: ConversionRequested,
                   correlation: str | None = None) -> bool:
     """Handle `lead.conversion_requested`; returns whether it converted (else it failed)."""
-    req = ConversionRequested.model_validate(data)
     who = req.requested_by
     ctx = context_for(tenant, who.user_id, who.role, who.team_id, who.account_owner_ids,
                       correlation_id=correlation)
@@ -93,16 +91,16 @@ async def convert(session: AsyncSession, tenant: TenantId, data: dict,
             account_id = await _account(session, ctx, req)
             contact_id = await _contact(session, ctx, req, account_id)
     except Refused as refused:
-        await _answer(session, tenant, "account.conversion_failed", req, reason=refused.reason)
+        await _answer(session, tenant, req, AccountConversionFailedV1(
+            conversion_id=req.conversion_id, lead_id=req.lead_id, reason=refused.reason))
         return False
-    await _answer(session, tenant, "account.lead_converted", req, account_id=account_id,
-                  contact_id=contact_id)
+    await _answer(session, tenant, req, AccountLeadConvertedV1(
+        conversion_id=req.conversion_id, lead_id=req.lead_id, account_id=account_id,
+        contact_id=contact_id))
     return True
 
 
-async def _answer(session: AsyncSession, tenant: TenantId, type_: str,
-                  req: ConversionRequested, **data) -> None:
-    await outbox.stage(session, make_event(
-        service=SERVICE, type_=type_, tenant_id=tenant.value, subject=str(req.lead_id),
-        data={"conversion_id": req.conversion_id, "lead_id": req.lead_id, **data},
-        correlation_id=correlation_id.get()))
+async def _answer(session: AsyncSession, tenant: TenantId, req: ConversionRequested,
+                  answer: AccountLeadConvertedV1 | AccountConversionFailedV1) -> None:
+    await outbox.stage(session, EVENTS.event(answer, tenant_id=tenant.value,
+                                             subject=str(req.lead_id)))

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from crmkit.consumer import Consumer
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.consumer import Delivery, Handler, on, on_each
+from tidtam_contracts.accounts import AccountMergedV1
 
 from . import service
 
-BINDINGS = [*service.LEAD_EVENTS, "account.merged"]
+
+async def merged(session: AsyncSession, event: Delivery[AccountMergedV1]) -> None:
+    await service.apply_merged(session, event.tenant, event.data)
 
 
-def register(consumer: Consumer) -> None:
-    for type_ in service.LEAD_EVENTS:
-        consumer.handler(type_)(_lead_event)
-
-    @consumer.handler("account.merged")
-    async def merged(session, event, tenant):
-        await service.apply_merged(session, tenant, event.data)
-
-
-async def _lead_event(session, event, tenant):
-    await service.apply_lead_event(session, tenant, event)
+HANDLERS: list[Handler[Any]] = [*on_each(service.LEAD_EVENTS, service.apply_lead_event),
+                                on(AccountMergedV1, merged)]

@@ -16,59 +16,79 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crmkit.consumer import Delivery
 from crmkit.context import RequestContext, TenantId
-from crmkit.events import CloudEvent
 from crmkit.paging import decode_cursor, next_cursor
+from tidtam_contracts import EventData
+from tidtam_contracts.accounts import AccountMergedV1
+from tidtam_contracts.leads import (
+    LeadConvertedV2,
+    LeadCreatedV2,
+    LeadEvent,
+    LeadFollowupLoggedV2,
+    LeadJunkedV2,
+    LeadLostV2,
+    LeadRestoredV2,
+    LeadSentV2,
+    LeadStageChangedV2,
+    LeadTransferredV2,
+    LeadUpdatedV2,
+)
 
 from ..accounts import service as accounts
 from . import repository
 from .schemas import TimelinePage
 
-# Lead event type -> timeline kind; lead.updated only moves the link (no entry).
-KINDS = {
-    "lead.created": "lead_created", "lead.stage_changed": "lead_stage_changed",
-    "lead.lost": "lead_lost", "lead.junked": "lead_junked", "lead.restored": "lead_restored",
-    "lead.sent": "lead_sent", "lead.transferred": "lead_transferred",
-    "lead.followup_logged": "followup", "lead.converted": "lead_converted",
-    "lead.updated": None,
+# Lead event contract -> timeline kind; lead.updated only moves the link (no entry).
+KINDS: dict[type[EventData], str | None] = {
+    LeadCreatedV2: "lead_created", LeadStageChangedV2: "lead_stage_changed",
+    LeadLostV2: "lead_lost", LeadJunkedV2: "lead_junked", LeadRestoredV2: "lead_restored",
+    LeadSentV2: "lead_sent", LeadTransferredV2: "lead_transferred",
+    LeadFollowupLoggedV2: "followup", LeadConvertedV2: "lead_converted",
+    LeadUpdatedV2: None,
 }
 LEAD_EVENTS = list(KINDS)
-_SUMMARY = ("name", "company", "status", "reason", "owner_id", "pipeline_id", "stage_id",
+_SUMMARY = ("name", "company", "box", "reason", "owner_id", "pipeline_id", "stage_id",
             "potential", "contact_id", "from_stage_id", "to_stage_id", "from_user_id",
-            "to_user_id", "from_status", "followup", "changed")
+            "to_user_id", "from_box", "followup", "changed")
+# Entries written from v1 lead events, before the box had one name.
+_OLD_NAMES = {"status": "box", "from_status": "from_box"}
 
 
-def _uuid(value: Any) -> uuid.UUID | None:
-    return uuid.UUID(str(value)) if value else None
-
-
-async def apply_lead_event(session: AsyncSession, tenant: TenantId, event: CloudEvent) -> None:
-    data = event.data
-    lead_id = uuid.UUID(str(data["id"]))
-    account_id = _uuid(data.get("account_id"))
+async def apply_lead_event(session: AsyncSession, event: Delivery[LeadEvent]) -> None:
+    tenant, lead = event.tenant, event.data
+    account_id = lead.account_id
     if account_id is not None:
         account_id = await repository.survivor(session, tenant, account_id)
-    link = await repository.link(session, tenant, lead_id, account_id,
-                                 _uuid(data.get("contact_id")), event.sequence)
+    link = await repository.link(session, tenant, lead.id, account_id, lead.contact_id,
+                                 event.sequence)
     if link.account_id is not None:
-        await repository.adopt(session, tenant, lead_id, link.account_id)
-    kind = KINDS.get(event.type)
+        await repository.adopt(session, tenant, lead.id, link.account_id)
+    kind = KINDS.get(type(lead))
     if kind is None:
         return
     # An older event than the link's keeps the account it had then, if it had one.
     owner = account_id if account_id is not None or link.sequence <= event.sequence \
         else link.account_id
+    data = lead.model_dump(mode="json", include=set(_SUMMARY))
     await repository.append(
-        session, tenant, event_id=uuid.UUID(event.id), account_id=owner, lead_id=lead_id,
+        session, tenant, event_id=uuid.UUID(event.id), account_id=owner, lead_id=lead.id,
         kind=kind, at=datetime.fromisoformat(event.time),
         summary={k: data[k] for k in _SUMMARY if data.get(k) is not None})
 
 
-async def apply_merged(session: AsyncSession, tenant: TenantId, data: dict) -> None:
+async def apply_merged(session: AsyncSession, tenant: TenantId, merged: AccountMergedV1) -> None:
     """`account.merged` (our own): the merged-away account's leads and entries move to the
     survivor."""
-    await repository.move_account(session, tenant, uuid.UUID(str(data["from_id"])),
-                                  uuid.UUID(str(data["id"])))
+    await repository.move_account(session, tenant, merged.from_id, merged.id)
+
+
+def _entry(row: Any) -> dict[str, Any]:
+    entry = dict(row)
+    summary = entry.get("summary") or {}
+    if any(k in summary for k in _OLD_NAMES):
+        entry["summary"] = {_OLD_NAMES.get(k, k): v for k, v in summary.items()}
+    return entry
 
 
 async def page(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID, *,
@@ -79,4 +99,4 @@ async def page(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID
     rows = await repository.page(session, ctx.tenant, account_id, limit=limit + 1,
                                  after=after)
     rows, cursor = next_cursor(rows, limit)
-    return TimelinePage(items=[dict(r) for r in rows], next_cursor=cursor)
+    return TimelinePage(items=[_entry(r) for r in rows], next_cursor=cursor)

@@ -13,6 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext
 from crmkit.errors import Conflict, NotFound
+from tidtam_contracts.leads import (
+    LeadJunkedV2,
+    LeadLostV2,
+    LeadRestoredV2,
+    LeadSentV2,
+    LeadStageChangedV2,
+)
 
 from ..followups import repository as history
 from ..leads import repository as leads_repo
@@ -22,10 +29,9 @@ from ..leads.schemas import LeadOut
 from ..pipelines import service as pipelines
 from ..pipelines.models import Stage
 from ..users import service as users
-from . import events as _events  # noqa: F401  (registers the event data models)
 from .schemas import ReasonIn, SendIn, StageIn, clean_reason
 
-BOX_EVENT = {"lost": ("lost", "lead.lost"), "junk": ("junked", "lead.junked")}
+BOX_EVENT = {"lost": ("lost", LeadLostV2), "junk": ("junked", LeadJunkedV2)}
 
 
 async def send(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
@@ -40,12 +46,12 @@ async def send(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
     row = await leads_repo.update(session, ctx.tenant, lead_id, dict(
         owner_id=body.to_user_id, status="inbox", status_reason=None, sent_by=sent_by))
     detail = {"from_user_id": str(lead["owner_id"]), "to_user_id": str(body.to_user_id),
-              "from_status": lead["status"]}
+              "from_box": lead["status"]}
     await history.append(session, ctx.tenant, lead_id, "sent", ctx.user_id, note=body.note,
                          detail=detail)
-    await stage_lead_event(session, ctx.tenant, "lead.sent", row,
+    await stage_lead_event(session, ctx.tenant, LeadSentV2, row,
                            from_user_id=lead["owner_id"], to_user_id=body.to_user_id,
-                           from_status=lead["status"], send_note=body.note)
+                           from_box=lead["status"], send_note=body.note)
     return await leads.reload_out(session, ctx, lead_id)
 
 
@@ -55,12 +61,12 @@ async def move_to_box(session: AsyncSession, ctx: RequestContext, lead_id: uuid.
     reason = clean_reason(body.reason)
     if lead["status"] == box:
         raise Conflict(f"the lead is already in {box}; restore it first to change the reason")
-    kind, type_ = BOX_EVENT[box]
+    kind, contract = BOX_EVENT[box]
     row = await leads_repo.update(session, ctx.tenant, lead_id,
                                   dict(status=box, status_reason=reason))
     await history.append(session, ctx.tenant, lead_id, kind, ctx.user_id, note=reason,
-                         detail={"from_status": lead["status"]})
-    await stage_lead_event(session, ctx.tenant, type_, row, from_status=lead["status"])
+                         detail={"from_box": lead["status"]})
+    await stage_lead_event(session, ctx.tenant, contract, row, from_box=lead["status"])
     return await leads.reload_out(session, ctx, lead_id)
 
 
@@ -71,9 +77,9 @@ async def restore(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID
     row = await leads_repo.update(session, ctx.tenant, lead_id,
                                   dict(status="inbox", status_reason=None))
     await history.append(session, ctx.tenant, lead_id, "restored", ctx.user_id,
-                         detail={"from_status": lead["status"]})
-    await stage_lead_event(session, ctx.tenant, "lead.restored", row,
-                           from_status=lead["status"])
+                         detail={"from_box": lead["status"]})
+    await stage_lead_event(session, ctx.tenant, LeadRestoredV2, row,
+                           from_box=lead["status"])
     return await leads.reload_out(session, ctx, lead_id)
 
 
@@ -111,5 +117,5 @@ async def change_stage(session: AsyncSession, ctx: RequestContext, lead_id: uuid
                  to_pipeline_id=stage.pipeline_id, to_stage_id=stage.id)
     await history.append(session, ctx.tenant, lead_id, "stage_changed", ctx.user_id,
                          detail={k: str(v) for k, v in moved.items()})
-    await stage_lead_event(session, ctx.tenant, "lead.stage_changed", row, **moved)
+    await stage_lead_event(session, ctx.tenant, LeadStageChangedV2, row, **moved)
     return await leads.reload_out(session, ctx, lead_id)

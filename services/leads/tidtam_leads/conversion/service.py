@@ -20,17 +20,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit import outbox
 from crmkit.context import RequestContext, TenantId
 from crmkit.errors import Conflict
-from crmkit.events import make_event
-from crmkit.logging import correlation_id
+from tidtam_contracts.accounts import (
+    AccountConversionFailedV1,
+    AccountLeadConvertedV1,
+    AccountMergedV1,
+)
+from tidtam_contracts.leads import (
+    ContactDraft,
+    LeadConversionFailedV2,
+    LeadConversionRequestedV1,
+    LeadConvertedV2,
+    LeadUpdatedV2,
+    RequestedBy,
+)
 
-from ..config import SERVICE
+from ..contracts import EVENTS
 from ..followups import repository as history
 from ..leads import repository as leads_repo
 from ..leads import service as leads
 from ..leads.events import lead_event, stage_lead_event
 from ..leads.schemas import LeadOut
 from . import repository
-from .events import AccountConversionFailed, AccountLeadConverted, AccountMerged
 from .schemas import ConvertIn, check_exactly_one
 
 AGAIN = "converting a lead again into another account is not supported"
@@ -66,25 +76,24 @@ async def convert(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID
     await history.append(session, ctx.tenant, lead_id, "conversion_requested", ctx.user_id,
                          detail={"conversion_id": str(conversion_id), "account_id": target})
     owners = ctx.account_scope.owner_ids
-    data = {
-        "conversion_id": conversion_id, "lead_id": lead_id, "account_id": body.account_id,
-        "account": None if body.account_id else _account_defaults(lead, body.account),
-        "contact": {"name": lead["name"], "phones": [lead["phone"]],
-                    "emails": [lead["email"]], **(body.contact or {})},
-        "requested_by": {"user_id": ctx.user_id, "role": ctx.role, "team_id": ctx.team_id,
-                         "account_owner_ids": None if owners is None else sorted(owners)},
-    }
-    await outbox.stage(session, make_event(
-        service=SERVICE, type_="lead.conversion_requested", tenant_id=ctx.tenant.value,
-        subject=str(lead_id), data=data, sequence=row["version"],
-        correlation_id=correlation_id.get()))
+    data = LeadConversionRequestedV1(
+        conversion_id=conversion_id, lead_id=lead_id, account_id=body.account_id,
+        account=None if body.account_id else _account_defaults(lead, body.account),
+        contact=ContactDraft.model_validate({
+            "name": lead["name"], "phones": [lead["phone"]], "emails": [lead["email"]],
+            **(body.contact or {})}),
+        requested_by=RequestedBy(user_id=ctx.user_id, role=ctx.role, team_id=ctx.team_id,
+                                 account_owner_ids=None if owners is None else sorted(owners)),
+    )
+    await outbox.stage(session, EVENTS.event(data, tenant_id=ctx.tenant.value,
+                                             subject=str(lead_id), sequence=row["version"]))
     return await leads.reload_out(session, ctx, lead_id)
 
 
-async def apply_converted(session: AsyncSession, tenant: TenantId, data: dict) -> bool:
+async def apply_converted(session: AsyncSession, tenant: TenantId,
+                          done: AccountLeadConvertedV1) -> bool:
     """`account.lead_converted`: link the lead, if the answer is for its current conversion
     (a redelivered, stale or foreign answer is ignored). Returns whether it applied."""
-    done = AccountLeadConverted.model_validate(data)
     lead = await repository.lock(session, tenant, done.lead_id)
     if not _is_current(lead, done.conversion_id):
         return False
@@ -94,14 +103,14 @@ async def apply_converted(session: AsyncSession, tenant: TenantId, data: dict) -
     await history.append(session, tenant, done.lead_id, "converted", None, detail={
         "conversion_id": str(done.conversion_id), "account_id": str(done.account_id),
         "contact_id": str(done.contact_id)})
-    await stage_lead_event(session, tenant, "lead.converted", row,
+    await stage_lead_event(session, tenant, LeadConvertedV2, row,
                            conversion_id=done.conversion_id)
     return True
 
 
-async def apply_failed(session: AsyncSession, tenant: TenantId, data: dict) -> bool:
+async def apply_failed(session: AsyncSession, tenant: TenantId,
+                       failed: AccountConversionFailedV1) -> bool:
     """`account.conversion_failed`: the lead shows why; it may be converted again."""
-    failed = AccountConversionFailed.model_validate(data)
     lead = await repository.lock(session, tenant, failed.lead_id)
     if not _is_current(lead, failed.conversion_id):
         return False
@@ -110,7 +119,7 @@ async def apply_failed(session: AsyncSession, tenant: TenantId, data: dict) -> b
         conversion_status="failed", conversion_error=reason))
     await history.append(session, tenant, failed.lead_id, "conversion_failed", None,
                          note=reason, detail={"conversion_id": str(failed.conversion_id)})
-    await stage_lead_event(session, tenant, "lead.conversion_failed", row,
+    await stage_lead_event(session, tenant, LeadConversionFailedV2, row,
                            conversion_id=failed.conversion_id, conversion_error=reason)
     return True
 
@@ -120,14 +129,14 @@ def _is_current(lead: Any, conversion_id: uuid.UUID) -> bool:
             and lead["conversion_status"] == "converting")
 
 
-async def apply_merged(session: AsyncSession, tenant: TenantId, data: dict) -> int:
+async def apply_merged(session: AsyncSession, tenant: TenantId,
+                       merged: AccountMergedV1) -> int:
     """`account.merged`: leads of the merged-away account now point at the survivor; each
     moved lead gets a history entry and a `lead.updated` (changed: account_id). One
     set-based statement, however many leads; the events are staged in one executemany."""
-    merged = AccountMerged.model_validate(data)
     detail = orjson.dumps({"from_account_id": str(merged.from_id),
                            "account_id": str(merged.id)}).decode()
     rows = await repository.relink_account(session, tenant, merged.from_id, merged.id, detail)
     await outbox.stage_many(session, [
-        lead_event(tenant, "lead.updated", row, changed=["account_id"]) for row in rows])
+        lead_event(tenant, LeadUpdatedV2, row, changed=["account_id"]) for row in rows])
     return len(rows)

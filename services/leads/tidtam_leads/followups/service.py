@@ -1,22 +1,29 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext
 from crmkit.errors import NotFound
+from tidtam_contracts.leads import Followup, LeadFollowupLoggedV2
 
 from ..leads import repository as leads_repo
 from ..leads import service as leads
 from ..leads.events import stage_lead_event
 from . import repository
-from .events import FollowupData
 from .schemas import AuthorOut, EntryOut, FollowupIn
 
 
-def _out(row) -> EntryOut:
+def _out(row: Any) -> EntryOut:
     data = {k: row[k] for k in EntryOut.model_fields if k != "author"}
+    if "from_status" in data["detail"]:
+        # The log is append-only: entries written before the box had one name keep
+        # `from_status` in the database and are shown with today's name.
+        detail = dict(data["detail"])
+        detail["from_box"] = detail.pop("from_status")
+        data["detail"] = detail
     return EntryOut(**data, author=AuthorOut(id=row["author_id"],
                                              name=row.get("author_name")))
 
@@ -30,11 +37,10 @@ async def log(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
                                     channel=body.channel, note=body.note,
                                     next_contact_at=body.next_contact_at)
     row = await leads_repo.update(session, ctx.tenant, lead_id, {})
-    followup = FollowupData(id=entry["id"], channel=body.channel, note=body.note,
+    followup = Followup(id=entry["id"], channel=body.channel, note=body.note,
                             next_contact_at=body.next_contact_at, author_id=ctx.user_id,
                             created_at=entry["created_at"])
-    await stage_lead_event(session, ctx.tenant, "lead.followup_logged", row,
-                           followup=followup.model_dump())
+    await stage_lead_event(session, ctx.tenant, LeadFollowupLoggedV2, row, followup=followup)
     return _out(await repository.entry(session, ctx.tenant, lead_id, entry["id"]))
 
 

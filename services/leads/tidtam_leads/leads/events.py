@@ -1,74 +1,38 @@
-"""Lead events: `data` is the lead after the change (v1). Movement events add from/to."""
+"""Lead events: `data` is the lead after the change (tidtam_contracts.leads.Lead), plus
+what the event type adds. Producers name the contract; its class fixes type and version."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit import outbox
 from crmkit.context import TenantId
-from crmkit.custom import CustomValuesOut
-from crmkit.events import event_data, make_event
-from crmkit.logging import correlation_id
+from crmkit.events import CloudEvent
+from tidtam_contracts.leads import Lead, LeadEvent
 
-from ..config import SERVICE
+from ..contracts import EVENTS
 
-
-class LeadData(BaseModel):
-    id: uuid.UUID
-    name: str
-    phone: str
-    email: str
-    company: str | None = None
-    note: str | None = None
-    source: str
-    owner_id: uuid.UUID
-    status: str
-    reason: str | None = None
-    sent_by: list[uuid.UUID]
-    pipeline_id: uuid.UUID
-    stage_id: uuid.UUID
-    potential: Decimal | None = None
-    custom: CustomValuesOut = {}
-    account_id: uuid.UUID | None = None
-    contact_id: uuid.UUID | None = None
-    conversion_status: str | None = None
-    version: int
-    created_at: datetime
-    updated_at: datetime
+# Database columns with another name in the contract (the column keeps its old name).
+_COLUMNS = {"box": "status", "reason": "status_reason"}
 
 
-@event_data("lead.created")
-class LeadCreatedV1(LeadData):
-    pass
-
-
-@event_data("lead.updated")
-class LeadUpdatedV1(LeadData):
-    changed: list[str]
-
-
-def lead_data(row: Any) -> dict[str, Any]:
-    """A leads row (mapping or ORM) as event data fields."""
+def lead_fields(row: Any) -> dict[str, Any]:
+    """A leads row (mapping or ORM) as the contract's lead fields."""
     get = row.__getitem__ if hasattr(row, "__getitem__") else lambda k: getattr(row, k)
-    out = {f: get(f) for f in LeadData.model_fields if f != "reason"}
-    out["reason"] = get("status_reason")
-    return out
+    return {f: get(_COLUMNS.get(f, f)) for f in Lead.model_fields}
 
 
-def lead_event(tenant: TenantId, type_: str, row: Any, **extra: Any):
-    return make_event(service=SERVICE, type_=type_, tenant_id=tenant.value,
-                      subject=str(row["id"]), data={**lead_data(row), **extra},
-                      sequence=row["version"], correlation_id=correlation_id.get())
+def lead_event(tenant: TenantId, contract: type[LeadEvent], row: Any,
+               **extra: Any) -> CloudEvent:
+    data = contract.model_validate({**lead_fields(row), **extra})
+    return EVENTS.event(data, tenant_id=tenant.value, subject=str(row["id"]),
+                        sequence=row["version"])
 
 
-async def stage_lead_event(session: AsyncSession, tenant: TenantId, type_: str, row: Any,
-                           **extra: Any) -> None:
+async def stage_lead_event(session: AsyncSession, tenant: TenantId,
+                           contract: type[LeadEvent], row: Any, **extra: Any) -> None:
     """Stage in the outbox, in the caller's transaction: committed with the change or not
     at all."""
-    await outbox.stage(session, lead_event(tenant, type_, row, **extra))
+    await outbox.stage(session, lead_event(tenant, contract, row, **extra))

@@ -1,16 +1,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from crmkit.custom import CustomValuesIn, CustomValuesOut, CustomValuesPatch
+from crmkit.custom import CustomValuesIn, CustomValuesPatch
 from crmkit.fields import Email
 from crmkit.money import baht
 from crmkit.text import Phone, text
+from tidtam_contracts.leads import Lead
 
 from ..catalog.schemas import SourceKey
 
@@ -98,33 +97,12 @@ class LeadPatch(BaseModel):
     custom: CustomValuesPatch = None  # type: ignore[assignment]
 
 
-class LeadOut(BaseModel):
-    id: uuid.UUID
-    name: str
-    phone: str = Field(description="E.164, with `;ext=NN` when it has an extension "
-                                   "(e.g. `+6621234567;ext=12`)")
-    email: str
-    company: str | None
-    note: str | None
-    source: str
-    owner_id: uuid.UUID
-    status: Literal["inbox", "lost", "junk"]
-    reason: str | None = Field(description="Why it was lost or junked")
-    sent_by: list[uuid.UUID]
-    pipeline_id: uuid.UUID
-    stage_id: uuid.UUID
-    potential: Decimal | None
-    custom: CustomValuesOut
-    account_id: uuid.UUID | None = Field(description="The account in the accounts service")
-    contact_id: uuid.UUID | None
-    conversion_status: Literal["converting", "converted", "failed"] | None = Field(
-        description="POST /leads/{id}/convert: `converting` until the accounts service "
-                    "has made (or refused) the account and contact")
+class LeadOut(Lead):
+    """The lead (its fields are the lead events' too: tidtam_contracts.leads.Lead), plus
+    what only the API shows."""
+
     conversion_error: str | None = Field(description="Why the last conversion failed")
     label_ids: list[uuid.UUID] = Field(description="System labels and the caller's own")
-    version: int
-    created_at: datetime
-    updated_at: datetime
     read_only: bool = Field(description="Visible to the caller only because they sent it on")
 
 

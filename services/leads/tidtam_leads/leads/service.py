@@ -13,6 +13,7 @@ from crmkit.context import RequestContext, system_scope
 from crmkit.errors import Forbidden, NotFound
 from crmkit.paging import decode_cursor, next_cursor
 from crmkit.text import search_patterns
+from tidtam_contracts.leads import LeadCreatedV2, LeadUpdatedV2
 
 from ..catalog import service as catalog
 from ..conversion import from_account
@@ -41,6 +42,7 @@ READ_ONLY = ("you see this lead because you sent it on; only its owner (or someo
 def _out_data(ctx: RequestContext, row: Any,
               label_ids: list[uuid.UUID] | None = None) -> dict[str, Any]:
     data = dict(row)
+    data["box"] = data.pop("status")
     data["reason"] = data.pop("status_reason")
     data["label_ids"] = label_ids if label_ids is not None else (data.get("label_ids") or [])
     data["read_only"] = not ctx.lead_scope.may_write(row["owner_id"])
@@ -97,7 +99,7 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
         custom=values, account_id=body.account_id, contact_id=body.contact_id,
     ), ctx.user_id, detail)
     await repository.set_label(session, ctx.tenant, row["id"], body.label_ids)
-    await stage_lead_event(session, ctx.tenant, "lead.created", row)
+    await stage_lead_event(session, ctx.tenant, LeadCreatedV2, row)
     dups = await repository.duplicates(session, ctx.tenant, ctx.lead_scope, d.phone,
                                        d.email, row["id"])
     data = _out_data(ctx, row, list(dict.fromkeys(body.label_ids)))
@@ -130,7 +132,7 @@ async def patch(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
                                   {k: values[k] for k in changed})
     await history.append(session, ctx.tenant, lead_id, "updated", ctx.user_id,
                          detail={"changed": changed})
-    await stage_lead_event(session, ctx.tenant, "lead.updated", row, changed=changed)
+    await stage_lead_event(session, ctx.tenant, LeadUpdatedV2, row, changed=changed)
     return await reload_out(session, ctx, lead_id)
 
 

@@ -6,7 +6,6 @@ from crmkit.deps import Ctx, IdempotentDb
 from crmkit.errors import error_responses
 from crmkit.idempotency import IdempotentRoute
 
-from . import events as _events  # noqa: F401  (registers lead.transferred)
 from . import service
 from .schemas import TransferIn, TransferOut
 

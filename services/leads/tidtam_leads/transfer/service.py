@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit import outbox
 from crmkit.context import RequestContext
 from crmkit.errors import Forbidden, Unprocessable
+from tidtam_contracts.leads import LeadTransferredV2
 
 from ..leads.events import lead_event
 from ..users import service as users
@@ -23,7 +24,7 @@ async def transfer(session: AsyncSession, ctx: RequestContext, body: TransferIn)
     detail = {"from_user_id": str(body.from_user_id), "to_user_id": str(body.to_user_id)}
     rows = await repository.move_all(session, ctx.tenant, body.from_user_id, body.to_user_id,
                                      ctx.user_id, orjson.dumps(detail).decode())
-    events = [lead_event(ctx.tenant, "lead.transferred", row, from_user_id=body.from_user_id,
+    events = [lead_event(ctx.tenant, LeadTransferredV2, row, from_user_id=body.from_user_id,
                          to_user_id=body.to_user_id) for row in rows]
     await outbox.stage_many(session, events)
     return TransferOut(moved=len(rows))

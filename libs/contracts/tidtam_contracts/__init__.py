@@ -1,0 +1,16 @@
+"""Tidtam's event contracts: one versioned pydantic model of `data` per event type, one
+module per producing domain (leads, accounts, gateway), and `CATALOGUE`, every one of them.
+
+Producers build events from these models; consumers receive them (crmkit.consumer), older
+versions upcast to the newest (base.EventData.read); the AsyncAPI catalogue is generated
+from them (crmkit.asyncapi)."""
+
+from __future__ import annotations
+
+from . import accounts, gateway, leads
+from .base import Catalogue, ContractError, EventData, UnknownVersion, check_contract
+
+CATALOGUE = Catalogue([*leads.EVENTS, *accounts.EVENTS, *gateway.EVENTS])
+
+__all__ = ["CATALOGUE", "Catalogue", "ContractError", "EventData", "UnknownVersion",
+           "accounts", "check_contract", "gateway", "leads"]

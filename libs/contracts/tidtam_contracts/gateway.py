@@ -1,0 +1,75 @@
+"""Events published by the gateway: tenants, users and teams."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from pydantic import BaseModel, Field
+
+from .base import EventData
+
+CONTACT_LIMIT_DOC = "Contacts the tenant may keep on its plan; null: no limit"
+
+
+class TenantCreatedV1(EventData):
+    TYPE: ClassVar[str] = "tenant.created"
+    VERSION: ClassVar[str] = "1"
+
+    id: uuid.UUID
+    name: str
+    plan: str
+    contact_limit: int | None = Field(None, description=CONTACT_LIMIT_DOC + " (absent from "
+                                      "events of tenants made before plans had limits)")
+
+
+class TenantPlanChangedV1(EventData):
+    TYPE: ClassVar[str] = "tenant.plan_changed"
+    VERSION: ClassVar[str] = "1"
+
+    id: uuid.UUID
+    plan: str
+    contact_limit: int | None = Field(description=CONTACT_LIMIT_DOC)
+
+
+class User(BaseModel):
+    """A user as the user events and the gateway's users API show it."""
+
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    email: str
+    name: str
+    role: str
+    team_id: uuid.UUID | None
+    active: bool
+
+
+class _UserV1(User, EventData):
+    VERSION: ClassVar[str] = "1"
+
+
+class UserCreatedV1(_UserV1):
+    TYPE: ClassVar[str] = "user.created"
+
+
+class UserUpdatedV1(_UserV1):
+    TYPE: ClassVar[str] = "user.updated"
+
+
+class UserDeactivatedV1(_UserV1):
+    TYPE: ClassVar[str] = "user.deactivated"
+
+
+class TeamCreatedV1(EventData):
+    TYPE: ClassVar[str] = "team.created"
+    VERSION: ClassVar[str] = "1"
+
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    name: str
+
+
+USER_EVENTS: list[type[EventData]] = [UserCreatedV1, UserUpdatedV1, UserDeactivatedV1]
+CURRENT: list[type[EventData]] = [TenantCreatedV1, TenantPlanChangedV1, *USER_EVENTS,
+                                  TeamCreatedV1]
+EVENTS: list[type[EventData]] = list(CURRENT)

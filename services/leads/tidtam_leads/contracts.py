@@ -1,0 +1,31 @@
+"""What the leads service publishes: one explicit list of event contracts (the newest
+version of each type, from tidtam_contracts.leads), checked when the app is built, and the
+EventSource every producer here makes its events with."""
+
+from __future__ import annotations
+
+from crmkit.events import EventSource
+from tidtam_contracts import EventData
+from tidtam_contracts.leads import (
+    LeadConversionFailedV2,
+    LeadConversionRequestedV1,
+    LeadConvertedV2,
+    LeadCreatedV2,
+    LeadFollowupLoggedV2,
+    LeadJunkedV2,
+    LeadLostV2,
+    LeadRestoredV2,
+    LeadSentV2,
+    LeadStageChangedV2,
+    LeadTransferredV2,
+    LeadUpdatedV2,
+)
+
+from .config import SERVICE
+
+EVENTS_PUBLISHED: list[type[EventData]] = [
+    LeadCreatedV2, LeadUpdatedV2, LeadSentV2, LeadLostV2, LeadJunkedV2, LeadRestoredV2,
+    LeadStageChangedV2, LeadTransferredV2, LeadFollowupLoggedV2, LeadConversionRequestedV1,
+    LeadConvertedV2, LeadConversionFailedV2,
+]
+EVENTS = EventSource(SERVICE, EVENTS_PUBLISHED)
