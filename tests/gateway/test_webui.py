@@ -144,7 +144,7 @@ NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="node is not on PATH (.ci/run installs it)")
 TIMELINE_KINDS = ["lead_created", "lead_stage_changed", "lead_lost", "lead_junked",
                   "lead_restored", "lead_sent", "lead_transferred", "followup", "lead_converted"]
-INBOX_LEAD = {"id": "l1", "name": "คุณ ก", "status": "inbox", "read_only": False,
+INBOX_LEAD = {"id": "l1", "name": "คุณ ก", "box": "inbox", "read_only": False,
               "conversion_status": None, "account_id": None, "phone": "+66812345678",
               "email": None, "company": None, "source": "line", "owner_id": "u1",
               "pipeline_id": "p1", "stage_id": "s1", "created_at": "2025-01-01T00:00:00Z",

@@ -26,6 +26,8 @@ from crmkit.context import HEADER as CONTEXT_HEADER
 from crmkit.errors import AppError, ServiceUnavailable
 from crmkit.web import CORRELATION_HEADER
 
+from .pools import SplitPoolTransport
+
 log = logging.getLogger("tidtam_gateway.proxy")
 
 _HOP_BY_HOP = {b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization",
@@ -48,11 +50,11 @@ class GatewayTimeout(AppError):
 
 def client_session(*, max_connections: int, idle_seconds: float, connect_timeout: float,
                    read_timeout: float) -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=max_connections,
-                          max_keepalive_connections=max_connections,
-                          keepalive_expiry=idle_seconds)
     # retries=1: httpx retries only a connection that could not be made (nothing was sent).
-    transport = httpx.AsyncHTTPTransport(limits=limits, retries=1)
+    # Split into a few small pools: httpcore's per-request walk of its pool is what the
+    # gateway spent most of its CPU on (see pools.py).
+    transport = SplitPoolTransport(max_connections=max_connections, idle_seconds=idle_seconds,
+                                   retries=1)
     # A jar that keeps nothing: the pool is shared by every caller, so a Set-Cookie from a
     # service must not go back to it on other people's requests.
     no_cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
