@@ -81,8 +81,11 @@ test: install ## the whole suite on real PostgreSQL and RabbitMQ (PYTEST_ARGS=..
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests (exit 5): failing" >&2; fi; \
 	exit $$status
 
-lint: install ## ruff check over the whole repository
+# ruff over the whole repository, then mypy (pydantic plugin) over libs/, gateway/ and
+# services/ as configured in pyproject.toml ([tool.mypy]); its cache is .mypy_cache.
+lint: install ## ruff check, then mypy type checking (a type error fails)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # The load generator is wrk (Debian package) where it is installed or can be (root with
 # apt-get, as .ci/run installs Chromium); otherwise bench/load.py says it falls back to its
@@ -108,7 +111,7 @@ bench-idempotency: install ## create lead with and without Idempotency-Key, and 
 # --- housekeeping --------------------------------------------------------------------------
 
 clean: ## remove caches, logs and run state (keeps .venv and .tools)
-	rm -rf .run .pytest_cache .ruff_cache .hypothesis bench/results
+	rm -rf .run .pytest_cache .ruff_cache .mypy_cache .hypothesis bench/results
 	find . -path ./.venv -prune -o -path ./.tools -prune -o \
 	  \( -name __pycache__ -o -name '*.egg-info' \) -type d -print0 | xargs -0 rm -rf
 

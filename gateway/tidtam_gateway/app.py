@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from crmkit.runtime import build_service
 
@@ -45,7 +45,7 @@ key as `Authorization: Bearer tdk_...` or `X-API-Key`. Every error is an `ErrorB
 
 
 def _announce_operator_token(settings: GatewaySettings) -> None:
-    if settings.operator_token_generated:
+    if settings.operator_token_generated and settings.operator_token is not None:
         token = settings.operator_token.get_secret_value()
         # Printed, not only logged: in development this is how the operator learns it.
         print(f"\n  TIDTAM_OPERATOR_TOKEN was not set; generated for this run:\n"
@@ -103,20 +103,20 @@ def _replace_docs(app: FastAPI) -> None:
                                                              "/docs/oauth2-redirect", "/redoc")]
 
     @app.get(OPENAPI_URL, include_in_schema=False)
-    async def openapi_json():
+    async def openapi_json() -> Response:
         return JSONResponse(await app.state.openapi.document())
 
     @app.get("/api/v1/asyncapi.json", include_in_schema=False)
-    async def asyncapi_json():
+    async def asyncapi_json() -> Response:
         return JSONResponse(await app.state.openapi.events())
 
     @app.get("/docs", include_in_schema=False)
-    async def docs():
+    async def docs() -> HTMLResponse:
         return get_swagger_ui_html(openapi_url=OPENAPI_URL, title="Tidtam API",
                                    oauth2_redirect_url="/docs/oauth2-redirect")
 
     @app.get("/docs/oauth2-redirect", include_in_schema=False)
-    async def oauth2_redirect():
+    async def oauth2_redirect() -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
 
 

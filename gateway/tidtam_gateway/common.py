@@ -17,11 +17,11 @@ from pydantic import (
 
 from crmkit.errors import Unprocessable
 from crmkit.fields import Email  # noqa: F401  (re-exported for the domains' schemas)
-from crmkit.text import check_unicode, text
+from crmkit.text import Text, check_unicode
 
 # Names are text as every service takes it (crmkit.text): NFC, trimmed, not blank, no NUL,
 # no lone surrogate, at most 200 code points as sent.
-Name = text(200)
+Name = Annotated[str, Text(200)]
 # Upper bound: argon2 hashes whatever it gets, and a megabyte password is a cheap DoS. Never
 # normalised or trimmed (the hash is of what the user typed), only refused when it is not
 # text at all (NUL, a lone surrogate: the hash would fail on it with a 500).

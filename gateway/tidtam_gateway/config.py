@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal, Self, get_args
 
 from pydantic import (
     Field,
@@ -26,7 +26,7 @@ from crmkit.config import (
 
 Plan = Literal["free", "pro", "enterprise"]
 PLANS: tuple[str, ...] = get_args(Plan)
-DEFAULT_CONTACT_LIMITS: dict[str, int | None] = {"free": 500, "pro": 20000, "enterprise": None}
+DEFAULT_CONTACT_LIMITS: dict[Plan, int | None] = {"free": 500, "pro": 20000, "enterprise": None}
 
 
 class GatewaySettings(ServiceSettings):
@@ -72,7 +72,7 @@ class GatewaySettings(ServiceSettings):
 
     @field_validator("plan_contact_limits", mode="after")
     @classmethod
-    def _every_plan(cls, value: dict[str, int | None]) -> dict[str, int | None]:
+    def _every_plan(cls, value: dict[Plan, int | None]) -> dict[Plan, int | None]:
         return {**DEFAULT_CONTACT_LIMITS, **value}
 
     @field_validator("trusted_proxies", mode="before")
@@ -88,11 +88,11 @@ class GatewaySettings(ServiceSettings):
                                  "separated by commas") from None
         return value
 
-    def contact_limit(self, plan: str) -> int | None:
+    def contact_limit(self, plan: Plan) -> int | None:
         return self.plan_contact_limits[plan]
 
     @model_validator(mode="after")
-    def _idle_below_keep_alive(self):
+    def _idle_below_keep_alive(self) -> Self:
         if self.proxy_idle_seconds >= self.keep_alive_seconds:
             raise ValueError(
                 f"TIDTAM_PROXY_IDLE_SECONDS ({self.proxy_idle_seconds}) must be below "
@@ -101,7 +101,7 @@ class GatewaySettings(ServiceSettings):
         return self
 
     @model_validator(mode="after")
-    def _operator_token(self):
+    def _operator_token(self) -> Self:
         token = self.operator_token.get_secret_value() if self.operator_token else ""
         if token:
             return self

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import asyncpg
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import DeclarativeBase
 
-from crmkit.db import make_base
+from crmkit.db import new_metadata
 
-Base = make_base()
+
+class Base(DeclarativeBase):
+    metadata = new_metadata()
 
 
 def plain_dsn(url: str) -> str:

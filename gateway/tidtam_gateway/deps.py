@@ -43,7 +43,8 @@ operator_bearer = HTTPBearer(auto_error=False, scheme_name="OperatorToken",
 # Every dependency is `async def`: FastAPI runs a plain `def` one in a worker thread, and
 # that hand-off was a fifth of the gateway's CPU per request (py-spy, bench/pyspy.py).
 async def get_settings(request: Request) -> GatewaySettings:
-    return request.app.state.settings
+    settings: GatewaySettings = request.app.state.settings
+    return settings
 
 
 Settings = Annotated[GatewaySettings, Depends(get_settings)]

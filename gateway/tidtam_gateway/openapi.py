@@ -28,7 +28,7 @@ _PROXY_ERRORS = {
     "504": "The owning service did not answer in time",
 }
 _METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
-CALLER_SECURITY = [{"OAuth2Password": []}, {"ApiKey": []}]
+CALLER_SECURITY: list[dict[str, list[str]]] = [{"OAuth2Password": []}, {"ApiKey": []}]
 
 
 class OpenApiMerger:
@@ -98,7 +98,8 @@ def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
     return node
 
 
-def _merge(spec: dict, service_spec: dict, name: str, prefixes: tuple[str, ...]) -> None:
+def _merge(spec: dict[str, Any], service_spec: dict[str, Any], name: str,
+           prefixes: tuple[str, ...]) -> None:
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     theirs = service_spec.get("components", {}).get("schemas", {})
     # Same name, different shape: keep both, theirs prefixed with the service's name.
@@ -128,7 +129,7 @@ def _merge(spec: dict, service_spec: dict, name: str, prefixes: tuple[str, ...])
             spec.setdefault("tags", []).append(tag)
 
 
-def _merge_path(target: dict, item: dict, path: str, name: str) -> None:
+def _merge_path(target: dict[str, Any], item: dict[str, Any], path: str, name: str) -> None:
     """The first service's operation stays; another's of the same path and method is the
     same operation (crmkit.custom), or, if it differs, a deployment with mixed versions."""
     for key, value in item.items():
@@ -138,7 +139,7 @@ def _merge_path(target: dict, item: dict, path: str, name: str) -> None:
         target.setdefault(key, value)
 
 
-def _finish(spec: dict) -> None:
+def _finish(spec: dict[str, Any]) -> None:
     """Every error response of every operation is `ErrorBody`, whoever declared it."""
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     body = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -8,8 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from .models import ApiKey
 
 
-async def insert(session: AsyncSession, **values) -> ApiKey:
-    key = ApiKey(id=uuid.uuid4(), **values)
+async def insert(session: AsyncSession, *, tenant_id: uuid.UUID, name: str, prefix: str,
+                 key_hash: str, created_by: uuid.UUID) -> ApiKey:
+    key = ApiKey(id=uuid.uuid4(), tenant_id=tenant_id, name=name, prefix=prefix,
+                 key_hash=key_hash, created_by=created_by)
     session.add(key)
     await session.flush()
     await session.refresh(key)

@@ -5,20 +5,20 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from crmkit.context import TenantId, VisibilityScope, scope_for, sign_context
+from crmkit.context import Role, TenantId, Visibility, VisibilityScope, scope_for, sign_context
 
 
 @dataclass(frozen=True, slots=True)
 class Caller:
     tenant: TenantId
     user_id: uuid.UUID
-    role: str
+    role: Role
     team_id: uuid.UUID | None
     email: str | None
     name: str | None
-    lead_visibility: str
+    lead_visibility: Visibility
     allow_stage_back: bool
-    account_visibility: str = "all"
+    account_visibility: Visibility = "all"
     team_member_ids: tuple[uuid.UUID, ...] = ()
     api_key_id: uuid.UUID | None = None
 
@@ -36,7 +36,7 @@ class Caller:
         return scope_for(self.role, self.account_visibility, self.user_id,
                          list(self.team_member_ids))
 
-    def service_settings(self) -> dict:
+    def service_settings(self) -> dict[str, bool]:
         """The tenant settings services read from the context (docs/CONTRACTS.md)."""
         return {"allow_stage_back": self.allow_stage_back}
 

@@ -4,8 +4,52 @@ migration (the app role cannot read other tenants' rows any other way)."""
 from __future__ import annotations
 
 import uuid
+from typing import Literal, TypedDict
 
 import asyncpg
+
+from crmkit.context import Role, Visibility
+from crmkit.db import row_as, rows_as
+
+
+class LoginCandidate(TypedDict):
+    tenant_id: uuid.UUID
+    user_id: uuid.UUID
+    password_hash: str
+
+
+class CallerRow(TypedDict):
+    """gateway_caller(): the user, their tenant's visibility settings and team."""
+
+    tenant_id: uuid.UUID
+    user_id: uuid.UUID
+    email: str
+    name: str
+    role: Role
+    team_id: uuid.UUID | None
+    active: bool
+    lead_visibility: Visibility
+    allow_stage_back: bool
+    team_member_ids: list[uuid.UUID] | None
+    account_visibility: Visibility
+
+
+class KeyCallerRow(TypedDict):
+    """gateway_caller_by_key(): the key, who made it, the tenant's settings."""
+
+    tenant_id: uuid.UUID
+    key_id: uuid.UUID
+    user_id: uuid.UUID
+    lead_visibility: Visibility
+    allow_stage_back: bool
+    account_visibility: Visibility
+
+
+class AttemptRow(TypedDict):
+    scope: Literal["email", "ip"]
+    attempts: int
+    retry_after: int
+
 
 # A connection the server dropped (restart, idle timeout) fails once; the pool discards it,
 # so a single retry on a fresh one hides the blip from the caller.
@@ -13,7 +57,7 @@ _RETRY_ON = (asyncpg.ConnectionDoesNotExistError, asyncpg.InterfaceError,
              asyncpg.CannotConnectNowError, ConnectionError)
 
 
-async def _fetch(pool: asyncpg.Pool, sql: str, *args) -> list[asyncpg.Record]:
+async def _fetch(pool: asyncpg.Pool, sql: str, *args: object) -> list[asyncpg.Record]:
     for attempt in (1, 2):
         try:
             return await pool.fetch(sql, *args)
@@ -23,19 +67,20 @@ async def _fetch(pool: asyncpg.Pool, sql: str, *args) -> list[asyncpg.Record]:
     raise AssertionError("unreachable")
 
 
-async def login_candidates(pool: asyncpg.Pool, email: str) -> list[asyncpg.Record]:
-    return await _fetch(pool, "SELECT * FROM gateway_login_candidates($1)", email)
+async def login_candidates(pool: asyncpg.Pool, email: str) -> list[LoginCandidate]:
+    return rows_as(LoginCandidate, await _fetch(
+        pool, "SELECT * FROM gateway_login_candidates($1)", email))
 
 
-async def caller_by_user(pool: asyncpg.Pool, tenant_id: uuid.UUID,
-                         user_id: uuid.UUID) -> asyncpg.Record | None:
+async def caller_by_user(pool: asyncpg.Pool, *, tenant_id: uuid.UUID,
+                         user_id: uuid.UUID) -> CallerRow | None:
     rows = await _fetch(pool, "SELECT * FROM gateway_caller($1, $2)", tenant_id, user_id)
-    return rows[0] if rows else None
+    return row_as(CallerRow, rows[0]) if rows else None
 
 
-async def caller_by_key(pool: asyncpg.Pool, key_hash: str) -> asyncpg.Record | None:
+async def caller_by_key(pool: asyncpg.Pool, key_hash: str) -> KeyCallerRow | None:
     rows = await _fetch(pool, "SELECT * FROM gateway_caller_by_key($1)", key_hash)
-    return rows[0] if rows else None
+    return row_as(KeyCallerRow, rows[0]) if rows else None
 
 
 # The login throttle (throttle.py). One statement counts an attempt for the email and for
@@ -72,13 +117,14 @@ DELETE FROM login_throttle WHERE (scope, key_hash) IN (
 """
 
 
-async def count_attempt(pool: asyncpg.Pool, email_key: bytes, ip_key: bytes,
-                        window: float) -> list[asyncpg.Record]:
+async def count_attempt(pool: asyncpg.Pool, *, email_key: bytes, ip_key: bytes,
+                        window: float) -> list[AttemptRow]:
     """(scope, attempts, retry_after seconds) for the email and the address."""
-    return await _fetch(pool, _COUNT_ATTEMPT, email_key, ip_key, window)
+    return rows_as(AttemptRow, await _fetch(pool, _COUNT_ATTEMPT, email_key, ip_key, window))
 
 
-async def attempt_succeeded(pool: asyncpg.Pool, email_key: bytes, ip_key: bytes) -> None:
+async def attempt_succeeded(pool: asyncpg.Pool, *, email_key: bytes,
+                            ip_key: bytes) -> None:
     await _fetch(pool, _SUCCEEDED, email_key, ip_key)
 
 

@@ -56,11 +56,11 @@ async def authenticate(pool: asyncpg.Pool, cache: CallerCache, tokens: VerifiedT
                            "/api/v1/auth/token, or an API key", headers=_BEARER)
     tenant_id, user_id = tokens.read(bearer)
     return await cache.get(("user", tenant_id, user_id),
-                           lambda: _by_user(pool, tenant_id, user_id))
+                           lambda: _by_user(pool, tenant_id=tenant_id, user_id=user_id))
 
 
-async def _by_user(pool: asyncpg.Pool, tenant_id: uuid.UUID, user_id: uuid.UUID) -> Caller:
-    row = await repository.caller_by_user(pool, tenant_id, user_id)
+async def _by_user(pool: asyncpg.Pool, *, tenant_id: uuid.UUID, user_id: uuid.UUID) -> Caller:
+    row = await repository.caller_by_user(pool, tenant_id=tenant_id, user_id=user_id)
     if row is None or not row["active"]:
         raise Unauthorized("this account is deactivated or no longer exists", headers=_BEARER)
     return Caller(

@@ -71,7 +71,7 @@ def _in_words(seconds: int) -> str:
     return f"{minutes} minute{'s' * (minutes != 1)} (after {at})"
 
 
-def _refusal(over: list[asyncpg.Record]) -> TooManyRequests:
+def _refusal(over: list[repository.AttemptRow]) -> TooManyRequests:
     wait = max(row["retry_after"] for row in over)
     what = ("for this email" if any(row["scope"] == "email" for row in over)
             else "from your network address")
@@ -88,16 +88,17 @@ async def attempt(pool: asyncpg.Pool, settings: GatewaySettings, *, email: str,
     ip_key = _key(secret, "ip", ip)
     window = float(settings.login_window_seconds)
     limits = {"email": settings.login_max_failures, "ip": settings.login_max_failures_per_ip}
-    rows = await repository.count_attempt(pool, email_key, ip_key, window)
+    rows = await repository.count_attempt(pool, email_key=email_key, ip_key=ip_key,
+                                          window=window)
     over = [row for row in rows if row["attempts"] > limits[row["scope"]]]
     if over:
         raise _refusal(over)
     try:
         yield
     except Conflict:  # the password was right; the client must only name the tenant
-        await repository.attempt_succeeded(pool, email_key, ip_key)
+        await repository.attempt_succeeded(pool, email_key=email_key, ip_key=ip_key)
         raise
     except Unauthorized:  # stays counted; the failure path pays for the cleanup
         await repository.clean_up_attempts(pool, window, CLEANUP_BATCH)
         raise
-    await repository.attempt_succeeded(pool, email_key, ip_key)
+    await repository.attempt_succeeded(pool, email_key=email_key, ip_key=ip_key)

@@ -34,7 +34,8 @@ router = APIRouter()
 
 
 def service_url(settings: GatewaySettings, name: str) -> str:
-    return getattr(settings, f"{name}_url")
+    url: str = getattr(settings, f"{name}_url")
+    return url
 
 
 async def _forward(request: Request, owner: Callable[[Request], str]) -> Response:

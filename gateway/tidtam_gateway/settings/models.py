@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from crmkit.context import Visibility
+
 from ..db import Base
 
 
@@ -20,8 +22,8 @@ class TenantSettings(Base):
     )
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    lead_visibility: Mapped[str] = mapped_column(sa.Text, server_default="all")
-    account_visibility: Mapped[str] = mapped_column(sa.Text, server_default="all")
+    lead_visibility: Mapped[Visibility] = mapped_column(sa.Text, server_default="all")
+    account_visibility: Mapped[Visibility] = mapped_column(sa.Text, server_default="all")
     allow_stage_back: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True),
                                                  server_default=sa.func.now())

@@ -16,8 +16,8 @@ async def get(session: AsyncSession) -> TenantSettings | None:
 
 async def upsert(session: AsyncSession, tenant_id: uuid.UUID, changes: dict[str, Any]
                  ) -> TenantSettings:
-    stmt = pg_insert(TenantSettings).values(tenant_id=tenant_id, **changes)
-    stmt = stmt.on_conflict_do_update(
+    insert = pg_insert(TenantSettings).values(tenant_id=tenant_id, **changes)
+    stmt = insert.on_conflict_do_update(
         index_elements=[TenantSettings.tenant_id],
         set_={**changes, "updated_at": sa.func.now()},
     ).returning(TenantSettings)

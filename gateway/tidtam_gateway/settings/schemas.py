@@ -4,6 +4,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, StrictBool
 
+from crmkit.fields import Omittable
+
 from ..common import Input
 
 Visibility = Literal["all", "team", "own"]
@@ -21,7 +23,7 @@ class SettingsOut(BaseModel):
 
 
 class SettingsPatch(Input):
-    # Non-optional types with None defaults: omitted is fine, an explicit null is a 422.
-    lead_visibility: Visibility = None  # type: ignore[assignment]
-    account_visibility: Visibility = None  # type: ignore[assignment]
-    allow_stage_back: StrictBool = None  # type: ignore[assignment]
+    # Omittable: left out is fine (None), an explicit null is a 422.
+    lead_visibility: Omittable[Visibility] = None
+    account_visibility: Omittable[Visibility] = None
+    allow_stage_back: Omittable[StrictBool] = None

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..config import PLANS
+from ..config import PLANS, Plan
 from ..db import Base
 
 PLANS_SQL = "(" + ", ".join(f"'{p}'" for p in PLANS) + ")"
@@ -21,7 +21,7 @@ class Tenant(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     name: Mapped[str] = mapped_column(sa.Text)
-    plan: Mapped[str] = mapped_column(sa.Text, server_default="free")
+    plan: Mapped[Plan] = mapped_column(sa.Text, server_default="free")
     # The contact limit last announced (None: no limit), and whether one was announced.
     announced_limit: Mapped[int | None] = mapped_column(sa.Integer)
     limit_announced: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())

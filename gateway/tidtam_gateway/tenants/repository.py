@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit.context import TenantId
 from crmkit.db import set_tenant
 
+from ..config import Plan
 from ..settings.models import TenantSettings
 from .models import Tenant
 
@@ -40,7 +41,7 @@ async def get(session: AsyncSession, tenant_id: uuid.UUID, *, for_update: bool =
     return (await session.execute(q)).scalar()
 
 
-async def set_plan(session: AsyncSession, tenant: Tenant, plan: str,
+async def set_plan(session: AsyncSession, tenant: Tenant, plan: Plan,
                    limit: int | None) -> Tenant:
     """A plan (or the same plan with another limit) to announce: a new version."""
     tenant.plan = plan

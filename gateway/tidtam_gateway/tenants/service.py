@@ -86,6 +86,8 @@ async def announce_limits(maker: async_sessionmaker[AsyncSession],
             await repository.bind_tenant(session, authenticated_tenant(row.id))
             async with session.begin():
                 tenant = await repository.get(session, row.id, for_update=True)
+                if tenant is None:
+                    continue  # deleted meanwhile: nothing left to tell
                 limit = settings.contact_limit(tenant.plan)
                 if tenant.limit_announced and tenant.announced_limit == limit:
                     continue  # told meanwhile, by another gateway

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from crmkit.db import TenantMixin
 
 from ..db import Base
+from .schemas import UserRole
 
 ROLES = ("admin", "manager", "sales")
 
@@ -30,7 +31,7 @@ class User(TenantMixin, Base):
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     email: Mapped[str] = mapped_column(sa.Text)
     name: Mapped[str] = mapped_column(sa.Text)
-    role: Mapped[str] = mapped_column(sa.Text)
+    role: Mapped[UserRole] = mapped_column(sa.Text)
     team_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), nullable=True)
     password_hash: Mapped[str] = mapped_column(sa.Text)
     active: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.true())

@@ -10,13 +10,14 @@ from crmkit.idempotency import IdempotentRoute
 from ..common import Cursor, Limit, Page
 from ..deps import AdminCaller, CurrentCaller, Db, IdempotentDb
 from . import service
+from .models import User
 from .schemas import PersonOut, UserCreate, UserOut, UserUpdate
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"], route_class=IdempotentRoute)
 people_router = APIRouter(prefix="/api/v1/people", tags=["users"])
 
 
-def _out(user) -> UserOut:
+def _out(user: User) -> UserOut:
     return UserOut.model_validate(user, from_attributes=True)
 
 

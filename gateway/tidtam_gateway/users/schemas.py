@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, StrictBool, field_validator
 
+from crmkit.fields import Omittable
 from tidtam_contracts.gateway import User
 
 from ..common import Email, Input, Name, Password
@@ -27,15 +28,15 @@ class UserCreate(Input):
 
 
 class UserUpdate(Input):
-    """Only the fields sent change. Fields other than `team_id` may not be null (the type
-    excludes None, and None defaults are not validated, so an explicit null is a 422)."""
+    """Only the fields sent change. Fields other than `team_id` may not be null:
+    leave a field out to keep it (an explicit null is a 422)."""
 
-    email: Email = None  # type: ignore[assignment]
-    name: Name = None  # type: ignore[assignment]
-    password: Password = None  # type: ignore[assignment]
-    role: UserRole = None  # type: ignore[assignment]
+    email: Omittable[Email] = None
+    name: Omittable[Name] = None
+    password: Omittable[Password] = None
+    role: Omittable[UserRole] = None
     team_id: uuid.UUID | None = None
-    active: StrictBool = None  # type: ignore[assignment]
+    active: Omittable[StrictBool] = None
 
     @field_validator("email")
     @classmethod

@@ -6,11 +6,14 @@ Nothing here is part of the public API, so none of it appears in the OpenAPI doc
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+from starlette.staticfiles import PathLike
 from starlette.types import Scope
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -47,7 +50,8 @@ async def index() -> FileResponse:
 
 
 class _UiStatic(StaticFiles):
-    def file_response(self, full_path, stat_result, scope: Scope, status_code: int = 200):
+    def file_response(self, full_path: PathLike, stat_result: os.stat_result, scope: Scope,
+                      status_code: int = 200) -> Response:
         response = super().file_response(full_path, stat_result, scope, status_code)
         content_type = CONTENT_TYPES.get(Path(full_path).suffix)
         if content_type:

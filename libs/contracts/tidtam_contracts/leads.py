@@ -264,7 +264,7 @@ class RequestedBy(BaseModel):
     """Who asked: the accounts service acts as this person (their account visibility)."""
 
     user_id: uuid.UUID
-    role: str
+    role: Literal["admin", "manager", "sales", "integration"]  # crmkit.context.Role
     team_id: uuid.UUID | None = None
     account_owner_ids: list[uuid.UUID] | None = Field(
         description="Owners whose accounts the requester may see; null: every account")

@@ -6,7 +6,7 @@ Secrets have development defaults so `make run` works on a fresh machine; outsid
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -68,7 +68,7 @@ class KitSettings(BaseSettings):
     _dev_secrets: tuple[tuple[str, str], ...] = (("context_secret", DEV_CONTEXT_SECRET),)
 
     @model_validator(mode="after")
-    def _refuse_default_secrets(self):
+    def _refuse_default_secrets(self) -> Self:
         if self.env in ("development", "test"):
             return self
         for field, default in self._dev_secrets:

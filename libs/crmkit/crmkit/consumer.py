@@ -239,10 +239,11 @@ class Consumer:
 
 def _delivery_count(message: AbstractIncomingMessage) -> int:
     """Earlier failed deliveries, as counted by the quorum queue (absent on the first)."""
-    try:
-        return int((message.headers or {}).get("x-delivery-count") or 0)
-    except (TypeError, ValueError):
-        return 0
+    count = (message.headers or {}).get("x-delivery-count")
+    if isinstance(count, int | str):
+        with suppress(ValueError):
+            return int(count)
+    return 0
 
 
 async def _settle(op: Awaitable[None]) -> None:

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -60,7 +61,7 @@ class VisibilityScope:
     sender_id: uuid.UUID | None = None
     _key: object = field(default=None, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self._key is not _KEY:
             raise TypeError("VisibilityScope is created only by crmkit.context")
 
@@ -71,7 +72,7 @@ class VisibilityScope:
     def may_write(self, owner_id: uuid.UUID) -> bool:
         return self.owner_ids is None or owner_id in self.owner_ids
 
-    def may_read(self, owner_id: uuid.UUID, senders: list[uuid.UUID] | tuple = ()) -> bool:
+    def may_read(self, owner_id: uuid.UUID, senders: Sequence[uuid.UUID] = ()) -> bool:
         return self.may_write(owner_id) or (
             self.sender_id is not None and self.sender_id in senders
         )
@@ -95,7 +96,7 @@ class RequestContext:
         return self.role == "admin"
 
 
-def scope_for(role: str, visibility: str, user_id: uuid.UUID,
+def scope_for(role: Role, visibility: Visibility, user_id: uuid.UUID,
               team_member_ids: list[uuid.UUID]) -> VisibilityScope:
     """The visibility rule of ARCHITECTURE.md, in one place.
 
@@ -122,7 +123,7 @@ def authenticated_tenant(value: uuid.UUID | str) -> TenantId:
     return TenantId(uuid.UUID(str(value)), _KEY)
 
 
-def context_for(tenant: TenantId, user_id: uuid.UUID, role: str, team_id: uuid.UUID | None,
+def context_for(tenant: TenantId, user_id: uuid.UUID, role: Role, team_id: uuid.UUID | None,
                 account_owner_ids: list[uuid.UUID] | None, *,
                 correlation_id: str | None = None) -> RequestContext:
     """For consumers acting for the person who asked (e.g. a lead's conversion): their
@@ -148,10 +149,10 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def sign_context(secret: str, *, tenant_id: uuid.UUID, user_id: uuid.UUID, role: str,
-                 team_id: uuid.UUID | None, lead_visibility: str,
+def sign_context(secret: str, *, tenant_id: uuid.UUID, user_id: uuid.UUID, role: Role,
+                 team_id: uuid.UUID | None, lead_visibility: Visibility,
                  team_member_ids: list[uuid.UUID], settings: dict[str, Any],
-                 account_visibility: str = "all",
+                 account_visibility: Visibility = "all",
                  correlation_id: str | None = None, ttl: int = 60) -> str:
     payload = {
         "tid": str(tenant_id), "uid": str(user_id), "role": role,

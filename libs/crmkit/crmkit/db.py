@@ -8,13 +8,14 @@ carries one request's tenant into the next. With no tenant set, RLS policies mat
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Protocol, TypeVar, cast
 
 import asyncpg
 from sqlalchemy import MetaData, event
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -22,7 +23,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
+from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.sql import Executable
 
 from .context import TenantId
 
@@ -45,14 +48,6 @@ class TenantMixin:
     """A tenant-owned table: `tenant_id` first in its key, RLS enabled by its migration."""
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(PG_UUID(as_uuid=True), nullable=False)
-
-
-def make_base(metadata: MetaData | None = None) -> type[DeclarativeBase]:
-    class Base(DeclarativeBase):
-        pass
-
-    Base.metadata = metadata or new_metadata()
-    return Base
 
 
 def create_engine(url: str, *, pool_size: int = 16, max_overflow: int = 0) -> AsyncEngine:
@@ -88,7 +83,8 @@ def sessionmaker(engine: AsyncEngine, *,
 
 
 @event.listens_for(Session, "after_begin")
-def _set_tenant(session: Session, transaction, connection) -> None:
+def _set_tenant(session: Session, transaction: SessionTransaction,
+                connection: Connection) -> None:
     tenant = session.info.get("tenant")
     if tenant is not None:
         # Driver-level SQL: this runs once per transaction, and needs no compilation.
@@ -110,7 +106,57 @@ async def driver(session: AsyncSession) -> asyncpg.Connection:
         # after_begin's set_config was that statement; without one nothing was sent yet,
         # and a statement run on the driver now would commit on its own.
         await conn.exec_driver_sql("SELECT 1")
-    return raw.driver_connection
+    return driver_of(raw)
+
+
+def driver_of(raw: PoolProxiedConnection) -> asyncpg.Connection:
+    """The asyncpg connection under a pooled SQLAlchemy one."""
+    if raw.driver_connection is None:  # only once the pool has invalidated it
+        raise RuntimeError("the database connection was invalidated")
+    conn: asyncpg.Connection = raw.driver_connection
+    return conn
+
+
+R = TypeVar("R")
+
+
+class RowLike(Protocol):
+    """A row from SQLAlchemy (RowMapping) or asyncpg (Record): named values."""
+
+    def keys(self) -> Iterable[Any]: ...
+    def items(self) -> Iterable[tuple[Any, Any]]: ...
+
+
+def row_as(kind: type[R], row: RowLike) -> R:
+    """A result row as the repository's typed row (a TypedDict): a plain dict, checked to
+    hold every key the type requires, so a query that drifts from its row type fails here,
+    not three calls later. (The values' types are the columns'; the driver converts them.)"""
+    data = dict(row.items())
+    _check_keys(kind, data)
+    return cast(R, data)
+
+
+def rows_as(kind: type[R], rows: Iterable[RowLike]) -> list[R]:
+    """`row_as` for every row of one result (they share their keys: checked once)."""
+    data = [dict(row.items()) for row in rows]
+    if data:
+        _check_keys(kind, data[0])
+    return cast(list[R], data)
+
+
+def _check_keys(kind: type[object], row: dict[str, Any]) -> None:
+    required: frozenset[str] = getattr(kind, "__required_keys__", frozenset())
+    missing = required - row.keys()
+    if missing:
+        raise TypeError(f"{kind.__name__} row lacks {', '.join(sorted(missing))}")
+
+
+async def rows_affected(session: AsyncSession, stmt: Executable) -> int:
+    """Run an INSERT/UPDATE/DELETE and say how many rows it touched."""
+    result = await session.execute(stmt)
+    if not isinstance(result, CursorResult):  # only DML has a row count
+        raise TypeError(f"not a DML statement: {stmt!r}")
+    return result.rowcount
 
 
 async def set_tenant(session: AsyncSession, tenant: uuid.UUID | None) -> None:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import email_validator
-from pydantic import AfterValidator, BeforeValidator, Field, Strict, StrictBool, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    GetCoreSchemaHandler,
+    StrictBool,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError, core_schema
 
 MAX_EMAIL = 254
 
@@ -59,12 +66,44 @@ def _iso_date(value: object) -> object:
     raise PydanticCustomError("date_type", "must be a date written YYYY-MM-DD")
 
 
-def json_int(*, ge: int | None = None, le: int | None = None):
-    """An integer as JSON has them, within bounds. (The bounds go before the validators:
-    after them, pydantic writes `ge`/`le` into the schema instead of minimum/maximum.)"""
-    return Annotated[int, Field(ge=ge, le=le), Strict(), BeforeValidator(_json_int)]
+@dataclass(frozen=True, slots=True)
+class JsonIntRange:
+    """`Annotated[int, JsonIntRange(ge=0, le=3650)]`: an integer as JSON has them, within
+    bounds; the schema says `minimum`/`maximum`."""
+
+    ge: int | None = None
+    le: int | None = None
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(
+            _json_int, core_schema.int_schema(ge=self.ge, le=self.le, strict=True))
 
 
-JsonInt = json_int()
+JsonInt = Annotated[int, JsonIntRange()]
 JsonFloat = Annotated[float, BeforeValidator(_json_number)]
 JsonDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+@dataclass(frozen=True, slots=True)
+class _LeaveOutNotNull:
+    """The `T | None` of an `Omittable[T]` field validates as `T`: None only when the field
+    is left out (defaults are not validated), a JSON null is refused like any other wrong
+    type, and the schema says `T`, not nullable."""
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        schema = handler(source)
+        if schema["type"] == "nullable":
+            inner: core_schema.CoreSchema = schema["schema"]
+            return inner
+        raise TypeError(f"Omittable[...] needs an `X | None` type, not {source!r}")
+
+
+T = TypeVar("T")
+# A field of a PATCH body (or one the service fills in) that may be left out but not sent as
+# null: `name: Omittable[str] = None`. The type checker sees `str | None`, which is what the
+# code gets.
+Omittable = Annotated[T | None, _LeaveOutNotNull()]

@@ -18,6 +18,7 @@ import logging
 from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from .db import driver_of
 from .idempotency import TTL_SECONDS as IDEMPOTENCY_TTL
 from .logging import log as klog
 from .schema import EXPIRE_FUNCTION
@@ -48,7 +49,7 @@ class Housekeeper:
         self.engine = engine
         self.retention_seconds = retention_days * 86400
         self.every_seconds = every_seconds
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
 
     async def sweep(self) -> dict[str, int]:
         """Delete everything past the retention now; rows deleted, per table."""
@@ -58,8 +59,8 @@ class Housekeeper:
             total = 0
             while True:
                 async with self.engine.begin() as conn:
-                    raw = await conn.get_raw_connection()
-                    n = int(await raw.driver_connection.fetchval(sql, float(seconds), BATCH))
+                    raw = driver_of(await conn.get_raw_connection())
+                    n = int(await raw.fetchval(sql, float(seconds), BATCH))
                 total += n
                 if n < BATCH:
                     break

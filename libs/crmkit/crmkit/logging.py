@@ -67,5 +67,5 @@ def configure(service: str, level: str = "INFO", json: bool = True) -> None:
         httpx_log.addFilter(DemoteToDebug())
 
 
-def log(logger: logging.Logger, level: int, msg: str, **fields) -> None:
+def log(logger: logging.Logger, level: int, msg: str, **fields: object) -> None:
     logger.log(level, msg, extra={"fields": fields})

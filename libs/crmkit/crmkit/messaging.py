@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import suppress
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aio_pika
 import aiormq
@@ -38,13 +38,14 @@ from .events import CONTENT_TYPE, EXCHANGE, CloudEvent
 from .logging import log as klog
 
 if TYPE_CHECKING:
+    from .config import ServiceSettings
     from .consumer import Consumer
 
 logger = logging.getLogger("crmkit.messaging")
 
 DLX = "tidtam.dlx"
 ARCHIVE_QUEUE = "tidtam.events.archive"
-ARCHIVE_ARGUMENTS = {
+ARCHIVE_ARGUMENTS: dict[str, Any] = {
     "x-max-length": 100_000,
     "x-overflow": "drop-head",
     "x-message-ttl": 7 * 24 * 3600 * 1000,
@@ -64,7 +65,7 @@ class BrokerUnavailable(ConnectionError):
     """RabbitMQ did not answer within the start-up wait."""
 
 
-def consumer_queue_arguments(delivery_limit: int) -> dict:
+def consumer_queue_arguments(delivery_limit: int) -> dict[str, Any]:
     return {
         "x-queue-type": "quorum",
         "x-delivery-limit": delivery_limit,
@@ -101,12 +102,13 @@ class Broker:
         self._pub_channel: AbstractChannel | None = None
         self._pub_exchange: AbstractExchange | None = None
         self._pub_lock = asyncio.Lock()
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._reattach = False
 
     @classmethod
-    def from_settings(cls, settings, service: str | None = None, **kw) -> Broker:
+    def from_settings(cls, settings: ServiceSettings, service: str | None = None,
+                      **kw: Any) -> Broker:
         return cls(settings.amqp_url, service or settings.service_name,
                    delivery_limit=settings.consumer_delivery_limit,
                    prefetch=settings.consumer_prefetch, **kw)
@@ -233,7 +235,8 @@ class Broker:
                 klog(logger, logging.INFO, "connected to RabbitMQ", consumers=len(self._consumers),
                      session=self.connects)
                 await lost.wait()
-                if not (self._stopping or self._reattach):
+                # stop() and reattach set these from other tasks while this one awaited.
+                if not (self._stopping or self._reattach):  # type: ignore[redundant-expr]
                     klog(logger, logging.WARNING, "RabbitMQ connection or channel lost")
             except asyncio.CancelledError:
                 raise
@@ -283,7 +286,7 @@ class Broker:
         for key in consumer.bindings:
             await queue.bind(exchange, key)
 
-        def channel_closed(*_):
+        def channel_closed(*_: object) -> None:
             # A consumer whose channel died consumes nothing: rebuild the whole session.
             if not self._stopping:
                 lost.set()

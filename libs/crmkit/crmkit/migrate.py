@@ -19,7 +19,8 @@ import re
 from pathlib import Path
 
 import asyncpg
-from sqlalchemy.engine import make_url
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection, make_url
 
 from .config import APP_ROLE, RELAY_ROLE
 
@@ -41,7 +42,10 @@ def _dsn(url: str, database: str | None = None) -> str:
 
 async def ensure_database(url: str) -> None:
     """Create the database named in `url` if it does not exist (connects to `postgres`)."""
-    name = _ident(make_url(url).database)
+    database = make_url(url).database
+    if not database:
+        raise ValueError(f"the database URL names no database: {url!r}")
+    name = _ident(database)
     conn = await asyncpg.connect(_dsn(url, "postgres"))
     try:
         exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
@@ -83,7 +87,7 @@ def upgrade(service_dir: Path, url: str, app_role: str = APP_ROLE,
     command.upgrade(cfg, "heads")
 
 
-def run_env(target_metadata) -> None:
+def run_env(target_metadata: MetaData) -> None:
     """Body of a service's migrations/env.py (async engine, one transaction per migration)."""
     from alembic import context
     from sqlalchemy import pool
@@ -92,7 +96,7 @@ def run_env(target_metadata) -> None:
     config = context.config
     url = config.attributes.get("database_url") or os.environ["TIDTAM_MIGRATE_DATABASE_URL"]
 
-    def do_run(connection) -> None:
+    def do_run(connection: Connection) -> None:
         context.configure(connection=connection, target_metadata=target_metadata,
                           transaction_per_migration=True)
         with context.begin_transaction():

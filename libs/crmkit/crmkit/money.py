@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BeforeValidator, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import BeforeValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
 MAX_BAHT = Decimal("999999999999.99")  # numeric(14, 2)
 _MONEY_TEXT = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
@@ -38,20 +40,29 @@ def parse_baht(value: object) -> object:
                           example="15000 or 15000.50")
 
 
-def baht(description: str):
-    """A non-negative amount of THB; `description` goes into the schema."""
-    return Annotated[
-        Decimal,
-        BeforeValidator(parse_baht),
-        WithJsonSchema({
+@dataclass(frozen=True, slots=True)
+class BahtAmount:
+    """`Annotated[Decimal, BahtAmount("Credit limit")]`: a non-negative amount of THB;
+    `description` goes into the schema."""
+
+    description: str
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(parse_baht, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
             "anyOf": [
                 {"type": "number", "minimum": 0, "maximum": float(MAX_BAHT)},
                 {"type": "string", "pattern": _MONEY_TEXT},
             ],
-            "description": f"{description}: a number (rounded to 2 decimal places) or a "
+            "description": f"{self.description}: a number (rounded to 2 decimal places) or a "
                            "string with at most 2",
-        }),
-    ]
+        }
 
 
 _PERCENT_TEXT = r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$"

@@ -20,6 +20,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 from contextlib import suppress
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -76,7 +77,8 @@ async def stage_many(session: AsyncSession, events: Iterable[CloudEvent]) -> Non
 
 
 class OutboxRelay:
-    def __init__(self, service: str, db: AsyncEngine | async_sessionmaker, broker: Broker,
+    def __init__(self, service: str, db: AsyncEngine | async_sessionmaker[AsyncSession],
+                 broker: Broker,
                  sweep_seconds: float = 2.0, *, batch_size: int = 100,
                  backoff_min: float = 0.5, backoff_max: float = 30.0,
                  publish_timeout: float = 10.0, listen: bool = True):
@@ -98,7 +100,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._stop_event = asyncio.Event()
         self._stopping = False
-        self._tasks: list[asyncio.Task] = []
+        self._tasks: list[asyncio.Task[None]] = []
 
     @property
     def engine(self) -> AsyncEngine:
@@ -205,7 +207,7 @@ class OutboxRelay:
                      failed=len(failed), published=len(sent), error=failed[0]["b_err"])
         return len(rows), len(failed)
 
-    async def _publish(self, payload: dict) -> str | None:
+    async def _publish(self, payload: dict[str, Any]) -> str | None:
         try:
             event = CloudEvent.model_validate(payload)
             await self.broker.publish(event, timeout=self.publish_timeout)

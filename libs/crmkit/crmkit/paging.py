@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from .errors import Unprocessable
+
+R = TypeVar("R", bound=Mapping[str, object])
 
 CURSOR_PATTERN = r"^[0-9]{1,16}_[0-9a-f]{32}$"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -31,15 +36,18 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     return _EPOCH + int(micros) * _MICRO, uuid.UUID(hex=rid)
 
 
-def next_cursor(rows: list, limit: int) -> tuple[list, str | None]:
+def next_cursor(rows: list[R], limit: int) -> tuple[list[R], str | None]:
     """`rows` fetched with `limit + 1`: the page, and the cursor of the next one if any."""
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
-    return rows, encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
+    created, row_id = rows[-1]["created_at"], rows[-1]["id"]
+    if not isinstance(created, datetime) or not isinstance(row_id, uuid.UUID):
+        raise TypeError("a keyset page needs rows with created_at and id")
+    return rows, encode_cursor(created, row_id)
 
 
-def before(created: sa.ColumnElement, row_id: sa.ColumnElement,
+def before(created: SQLCoreOperations[datetime], row_id: SQLCoreOperations[uuid.UUID],
            after: tuple[datetime, uuid.UUID] | None) -> list[sa.ColumnElement[bool]]:
     """The keyset condition of the page after `after` (newest first on (created, id)):
     `[]` for the first page, so callers can `where += before(...)`."""

@@ -77,6 +77,8 @@ async def replay(amqp_url: str, to_queue: str, selection: Selection, *,
         browse = await conn.channel()
         queue = await browse.declare_queue(archive, passive=True)
         held = queue.declaration_result.message_count
+        if held is None:  # a passive declare always reports it; aiormq's type allows None
+            raise RuntimeError(f"the broker did not say how many messages {archive} holds")
         while done.read < held:
             message = await queue.get(no_ack=False, fail=False)
             if message is None:

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated
+from dataclasses import dataclass
+from functools import partial
+from typing import Annotated, Any
 
 import phonenumbers
-from pydantic import AfterValidator, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Thai users write an extension as "ต่อ 12"; the parser only knows "ext.".
@@ -19,10 +22,8 @@ _EXT_WORD = re.compile(r"\s*ต่อ\s*")
 EXT_SEP = ";ext="
 
 
-def nfc(value: object) -> object:
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value).strip()
-    return value
+def nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value).strip()
 
 
 # White space as Python's str.strip() and JSON Schema's `\s` (ECMA-262) each know it: they
@@ -63,16 +64,25 @@ def check_text(value: str, max_len: int) -> str:
     return value
 
 
-def text(max_len: int):
-    """An NFC-normalised, trimmed, non-blank string of at most `max_len` characters.
+@dataclass(frozen=True, slots=True)
+class Text:
+    """`Annotated[str, Text(200)]`: an NFC-normalised, trimmed, non-blank string of at most
+    200 characters. The field's type stays `str` for the type checker; this marker adds the
+    check, and the schema says `maxLength: 200` (code points), which the server counts too."""
 
-    The schema says `maxLength: max_len` (code points), and the server counts the same."""
-    return Annotated[
-        str,
-        AfterValidator(lambda v: check_text(v, max_len)),
-        WithJsonSchema({"type": "string", "minLength": 1, "maxLength": max_len,
-                        "pattern": NOT_BLANK}),
-    ]
+    max_len: int
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            partial(check_text, max_len=self.max_len), handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "minLength": 1, "maxLength": self.max_len,
+                "pattern": NOT_BLANK}
 
 
 def parse_phone(raw: str) -> str:

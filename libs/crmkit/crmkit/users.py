@@ -8,19 +8,29 @@ user.created/updated/deactivated with the handlers of `user_handlers` (in its HA
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import BigInteger, Boolean, Text
 from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.schema import SchemaItem
 
-from tidtam_contracts.gateway import USER_EVENTS, User, UserDeactivatedV1
+from tidtam_contracts.gateway import (
+    USER_EVENTS,
+    User,
+    UserCreatedV1,
+    UserDeactivatedV1,
+    UserUpdatedV1,
+)
 
 from .consumer import Delivery, Handler, on_each
 from .context import RequestContext, TenantId
 from .errors import NotFound
+
+if TYPE_CHECKING:
+    pass
 
 
 class UserProjection:
@@ -35,7 +45,7 @@ class UserProjection:
     sequence: Mapped[int] = mapped_column(BigInteger)
 
 
-def users_table_columns() -> list[sa.SchemaItem]:
+def users_table_columns() -> list[SchemaItem]:
     """The `users` table's columns and key, for a migration's `op.create_table("users", ...)`."""
     return [
         sa.Column("tenant_id", UUID(as_uuid=True), nullable=False),
@@ -69,7 +79,7 @@ async def apply_user_event(session: AsyncSession, model: Any, tenant: TenantId, 
     await session.execute(stmt)
 
 
-async def require_active(session: AsyncSession, model: type, ctx: RequestContext,
+async def require_active(session: AsyncSession, model: type[UserProjection], ctx: RequestContext,
                          user_id: uuid.UUID, field: str) -> None:
     """Owners and recipients must be active users of the caller's tenant (404 naming
     `field` otherwise)."""
@@ -85,7 +95,7 @@ class Users:
     """The projection on one service's `users` model: `apply` for its consumer,
     `require_active` for its services."""
 
-    def __init__(self, model: type):
+    def __init__(self, model: type[UserProjection]) -> None:
         self.model = model
 
     async def apply(self, session: AsyncSession, tenant: TenantId, user: User,
@@ -100,7 +110,9 @@ class Users:
 def user_handlers(users: Users) -> list[Handler[Any]]:
     """user.created/updated/deactivated → the service's users projection (for HANDLERS)."""
 
-    async def user_changed(session: AsyncSession, event: Delivery[User]) -> None:
+    async def user_changed(session: AsyncSession,
+                           event: Delivery[UserCreatedV1 | UserUpdatedV1 | UserDeactivatedV1],
+                           ) -> None:
         await users.apply(session, event.tenant, event.data, event.sequence,
                           deactivate=isinstance(event.data, UserDeactivatedV1))
 

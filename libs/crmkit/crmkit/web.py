@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -18,7 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match, Mount
 from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
+from starlette.types import ASGIApp, Lifespan, Message, Receive, Scope, Send
 
 from . import logging as klog
 from . import routing as _routing  # noqa: F401  (registers the `:id` path convertor)
@@ -31,7 +31,9 @@ MAX_BODY = 1024 * 1024
 CORRELATION_HEADER = "X-Correlation-ID"
 
 
-def error_response(status: int, code: str, message: str, fields=None, headers=None) -> Response:
+def error_response(status: int, code: str, message: str,
+                   fields: list[FieldError] | None = None,
+                   headers: Mapping[str, str] | None = None) -> Response:
     body = ErrorBody(code=code, message=message, fields=fields or []).model_dump()
     return Response(orjson.dumps(body), status_code=status, media_type="application/json",
                     headers=headers)
@@ -41,12 +43,12 @@ class EdgeMiddleware:
     """Pure ASGI: enforces the body limit while streaming, sets the correlation id, times
     the request by route template."""
 
-    def __init__(self, app, service: str, max_body: int = MAX_BODY):
+    def __init__(self, app: ASGIApp, service: str, max_body: int = MAX_BODY) -> None:
         self.app = app
         self.service = service
         self.max_body = max_body
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers") or [])
@@ -54,7 +56,8 @@ class EdgeMiddleware:
         cid = cid or str(uuid.uuid4())
         token = klog.correlation_id.set(cid)
         start = time.perf_counter()
-        status_holder = {"status": 500, "started": False}
+        status = 500
+        started = False
         length = headers.get(b"content-length")
         too_large = PayloadTooLarge(f"request body exceeds {self.max_body} bytes; send less")
         # Raised from receive(): FastAPI re-raises HTTPException from body parsing (anything
@@ -63,11 +66,11 @@ class EdgeMiddleware:
         try:
             if length is not None and length.isdigit() and int(length) > self.max_body:
                 resp = error_response(413, too_large.code, too_large.message)
-                status_holder["status"] = 413
+                status = 413
                 return await resp(scope, receive, send)
             seen = 0
 
-            async def limited_receive():
+            async def limited_receive() -> Message:
                 nonlocal seen
                 message = await receive()
                 if message["type"] == "http.request":
@@ -76,10 +79,11 @@ class EdgeMiddleware:
                         raise too_large_http
                 return message
 
-            async def tracking_send(message):
+            async def tracking_send(message: Message) -> None:
+                nonlocal status, started
                 if message["type"] == "http.response.start":
-                    status_holder["status"] = message["status"]
-                    status_holder["started"] = True
+                    status = message["status"]
+                    started = True
                     message.setdefault("headers", [])
                     message["headers"] = list(message["headers"]) + [
                         (CORRELATION_HEADER.encode(), cid.encode("latin-1"))
@@ -89,7 +93,7 @@ class EdgeMiddleware:
             try:
                 await self.app(scope, limited_receive, tracking_send)
             except HTTPException as exc:
-                if status_holder["started"] or exc.status_code != 413:
+                if started or exc.status_code != 413:
                     raise
                 resp = error_response(413, too_large.code, too_large.message)
                 await resp(scope, receive, tracking_send)
@@ -97,17 +101,17 @@ class EdgeMiddleware:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
             REQUESTS.labels(self.service, scope.get("method", ""), template,
-                            str(status_holder["status"])).observe(time.perf_counter() - start)
+                            str(status)).observe(time.perf_counter() - start)
             klog.correlation_id.reset(token)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
-    async def _app_error(request: Request, exc: AppError):
+    async def _app_error(request: Request, exc: AppError) -> Response:
         return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError):
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         fields = []
         for err in exc.errors():
             loc = ".".join(str(p) for p in err.get("loc", ()))
@@ -119,10 +123,12 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException):
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         codes = {404: "not_found", 405: "method_not_allowed", 400: "bad_request",
                  401: "unauthorized", 403: "forbidden", 413: "payload_too_large"}
-        message = exc.detail if isinstance(exc.detail, str) else "request refused"
+        # FastAPI's HTTPException (a subclass) may carry any JSON as its detail.
+        detail: object = exc.detail
+        message = detail if isinstance(detail, str) else "request refused"
         if exc.status_code == 400 and message == "There was an error parsing the body":
             # FastAPI's answer to a body that is not UTF-8 JSON (or nests too deep): one
             # documented status for every kind of bad input.
@@ -144,7 +150,7 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception):
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error")
         return JSONResponse(ErrorBody(code="internal_error",
                                       message="unexpected error; it has been logged").model_dump(),
@@ -189,7 +195,7 @@ def _serves(routes: Sequence[BaseRoute], scope: Scope) -> bool:
     return False
 
 
-def _explain(err: dict) -> str:
+def _explain(err: Mapping[str, Any]) -> str:
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
     if kind == "missing":
@@ -213,27 +219,28 @@ def _explain(err: dict) -> str:
 def install_health(app: FastAPI, ready_checks: list[Callable[[], Awaitable[str | None]]]) -> None:
     """`/healthz`: the process runs. `/readyz`: every check returns None (else its problem)."""
 
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz():
+    @app.get("/healthz", include_in_schema=False, response_model=None)
+    async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", include_in_schema=False)
-    async def readyz():
+    @app.get("/readyz", include_in_schema=False, response_model=None)
+    async def readyz() -> Response | dict[str, str]:
         problems = [p for p in [await check() for check in ready_checks] if p]
         if problems:
             return error_response(503, "not_ready", "; ".join(problems))
         return {"status": "ready"}
 
     @app.get("/metrics", include_in_schema=False)
-    async def metrics():
+    async def metrics() -> Response:
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-def documented_openapi(app: FastAPI, always: tuple[int, ...] = (401, 422)) -> Callable[[], dict]:
+def documented_openapi(app: FastAPI,
+                       always: tuple[int, ...] = (401, 422)) -> Callable[[], dict[str, Any]]:
     """Every operation documents the one error schema for 401 and 422 (and what it declares),
     and 413 if it takes a body; FastAPI's own HTTPValidationError is replaced by ErrorBody."""
 
-    def build() -> dict:
+    def build() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         spec = get_openapi(title=app.title, version=app.version, routes=app.routes,
@@ -266,7 +273,7 @@ def documented_openapi(app: FastAPI, always: tuple[int, ...] = (401, 422)) -> Ca
 
 
 def create_app(*, service: str, title: str, version: str = "0.1.0", description: str = "",
-               lifespan=None, max_body: int = MAX_BODY,
+               lifespan: Lifespan[FastAPI] | None = None, max_body: int = MAX_BODY,
                ready_checks: list[Callable[[], Awaitable[str | None]]] | None = None,
                event_catalogue: dict[str, Any] | None = None) -> FastAPI:
     """A service app with the shared edge. With `event_catalogue` (crmkit.asyncapi), the
@@ -282,6 +289,7 @@ def create_app(*, service: str, title: str, version: str = "0.1.0", description:
         async def asyncapi() -> dict[str, Any]:
             return event_catalogue
 
-    app.openapi = documented_openapi(app)
+    # FastAPI's documented way to replace the document builder: assign the method.
+    app.openapi = documented_openapi(app)  # type: ignore[method-assign]
     app.add_middleware(EdgeMiddleware, service=service, max_body=max_body)
     return app

@@ -40,7 +40,7 @@ class AccountsSettings(ServiceSettings):
 
     @field_validator("rd_ca_file", mode="before")
     @classmethod
-    def _empty_is_none(cls, value):
+    def _empty_is_none(cls, value: object) -> object:
         return value or None
 
 

@@ -8,7 +8,7 @@ and the description says what that is."""
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, overload
 
 from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -64,6 +64,10 @@ Postcode = Annotated[str, AfterValidator(check_postcode), WithJsonSchema({
     "type": "string", "pattern": POSTCODE_PATTERN, "description": "Thai postcode, 5 digits"})]
 
 
+@overload
+def branch_label(branch: str) -> str: ...
+@overload
+def branch_label(branch: None) -> None: ...
 def branch_label(branch: str | None) -> str | None:
     """How Thai tax documents name a branch."""
     if branch is None:

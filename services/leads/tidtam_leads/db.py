@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
 from crmkit.custom import custom_tables
-from crmkit.db import make_base
+from crmkit.db import new_metadata
 from crmkit.schema import idempotency_table, kit_tables
 
-Base = make_base()
+
+class Base(DeclarativeBase):
+    metadata = new_metadata()
+
 outbox_table, processed_table = kit_tables(Base.metadata)
 idempotency_keys_table = idempotency_table(Base.metadata)
 custom_fields_table, segments_table = custom_tables(Base.metadata)
 
 
-def all_metadata():
+def all_metadata() -> MetaData:
     """The full metadata, with every domain's models imported (for env.py and tooling)."""
     from .catalog import models as _c  # noqa: F401
     from .followups import models as _f  # noqa: F401

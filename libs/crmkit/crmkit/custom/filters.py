@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONPATH
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from ..errors import FieldError, Unprocessable
 from .values import BadValue, Definition, check_date, check_value
@@ -104,7 +105,7 @@ def _jsonpath(key: str, op: str, value: Any) -> str:
     return f"$.{key} {'>=' if op == 'min' else '<='} {orjson.dumps(value).decode()}"
 
 
-def to_sql(column: sa.ColumnElement, filters: Sequence[CustomFilter]
+def to_sql(column: SQLCoreOperations[Any], filters: Sequence[CustomFilter]
            ) -> list[sa.ColumnElement[bool]]:
     """Conditions on the JSONB `custom` column, to AND into the list's WHERE."""
     out: list[sa.ColumnElement[bool]] = []

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi import routing as fastapi_routing
+from fastapi._compat import ModelField
+from fastapi.dependencies.models import Dependant
 from fastapi.dependencies.utils import request_params_to_args
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import QueryParams
@@ -23,19 +26,19 @@ from ..errors import FieldError, Unprocessable
 from ..web import _explain as explain
 from . import filters as cf
 from .service import CustomEntity, definitions, visible_segment
-from .values import BadValue
+from .values import BadValue, Definition
 
 NOT_FILTERS = ("limit", "cursor", "segment")  # paging, and no segment inside a segment
 
 
-def _query_fields(dependant) -> list:
+def _query_fields(dependant: Dependant) -> list[ModelField]:
     found = list(dependant.query_params)
     for sub in dependant.dependencies:
         found += _query_fields(sub)
     return found
 
 
-def _routes(app: FastAPI):
+def _routes(app: FastAPI) -> Iterable[Any]:
     # FastAPI ≥ 0.16x keeps included routers as branches; `iter_route_contexts` (what its
     # own OpenAPI generation walks) yields every route with its full path.
     walk = getattr(fastapi_routing, "iter_route_contexts", None)
@@ -67,7 +70,8 @@ def _errors(fields: list[FieldError]) -> Unprocessable:
                          fields=fields)
 
 
-def check_filters(params: dict[str, Any], defs: dict, pairs: list[tuple[str, str]], *,
+def check_filters(params: dict[str, Any], defs: dict[str, Definition],
+                  pairs: list[tuple[str, str]], *,
                   prefix: str) -> tuple[dict[str, Any], list[cf.CustomFilter]]:
     """Typed values of the list's own parameters and the parsed `cf.*` filters, or a 422
     naming `<prefix>.<name>` for each one the list would refuse."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple, TypedDict
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
@@ -11,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..context import TenantId
-from ..db import driver
+from ..db import driver, row_as, rows_as
 from .tables import FIELDS, SEGMENTS, entity_table
 
 # The hot path (every create of a record): one prepared statement, no ORM work.
@@ -19,27 +20,62 @@ _DEFINITIONS = ("SELECT key, type, options, required FROM custom_fields "
                 "WHERE tenant_id = $1 AND entity = $2")
 
 
-async def value_rules(session: AsyncSession, tenant: TenantId, entity: str) -> list[Any]:
+class FieldRow(TypedDict):
+    tenant_id: uuid.UUID
+    entity: str
+    key: str
+    label_th: str
+    label_en: str | None
+    type: str
+    options: list[dict[str, str]]
+    required: bool
+    position: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class SegmentRow(TypedDict):
+    tenant_id: uuid.UUID
+    id: uuid.UUID
+    entity: str
+    name: str
+    filters: dict[str, Any]
+    shared: bool
+    created_by: uuid.UUID
+    created_at: datetime
+    updated_at: datetime
+
+
+class ValueRule(NamedTuple):
+    key: str
+    type: str
+    options: list[dict[str, str]]
+    required: bool
+
+
+async def value_rules(session: AsyncSession, tenant: TenantId,
+                      entity: str) -> list[ValueRule]:
     """(key, type, options, required) of every field (the session's driver connection
     decodes JSONB, as SQLAlchemy set it up)."""
     rows = await (await driver(session)).fetch(_DEFINITIONS, tenant.value, entity)
-    return [(r["key"], r["type"], r["options"], r["required"]) for r in rows]
+    return [ValueRule(r["key"], r["type"], r["options"], r["required"]) for r in rows]
 
 
-async def fields(session: AsyncSession, tenant: TenantId, entity: str) -> list:
-    return list((await session.execute(
+async def fields(session: AsyncSession, tenant: TenantId, entity: str) -> list[FieldRow]:
+    return rows_as(FieldRow, (await session.execute(
         sa.select(FIELDS).where(FIELDS.c.tenant_id == tenant.value,
                                 FIELDS.c.entity == entity)
         .order_by(FIELDS.c.position, FIELDS.c.key))).mappings())
 
 
 async def field(session: AsyncSession, tenant: TenantId, entity: str, key: str, *,
-                lock: bool = False):
+                lock: bool = False) -> FieldRow | None:
     q = sa.select(FIELDS).where(FIELDS.c.tenant_id == tenant.value,
                                 FIELDS.c.entity == entity, FIELDS.c.key == key)
     if lock:
         q = q.with_for_update()
-    return (await session.execute(q)).mappings().one_or_none()
+    row = (await session.execute(q)).mappings().one_or_none()
+    return None if row is None else row_as(FieldRow, row)
 
 
 async def lock_fields(session: AsyncSession, tenant: TenantId, entity: str) -> tuple[int, int]:
@@ -53,19 +89,21 @@ async def lock_fields(session: AsyncSession, tenant: TenantId, entity: str) -> t
     return count, (top + 1 if top is not None else 0)
 
 
-async def insert_field(session: AsyncSession, tenant: TenantId, values: dict[str, Any]):
+async def insert_field(session: AsyncSession, tenant: TenantId,
+                       values: dict[str, Any]) -> FieldRow | None:
     """The new row, or None when the key is taken."""
-    return (await session.execute(
+    row = (await session.execute(
         pg_insert(FIELDS).values(tenant_id=tenant.value, **values)
         .on_conflict_do_nothing().returning(*FIELDS.c))).mappings().one_or_none()
+    return None if row is None else row_as(FieldRow, row)
 
 
 async def update_field(session: AsyncSession, tenant: TenantId, entity: str, key: str,
-                       values: dict[str, Any]):
-    return (await session.execute(
+                       values: dict[str, Any]) -> FieldRow:
+    return row_as(FieldRow, (await session.execute(
         sa.update(FIELDS).where(FIELDS.c.tenant_id == tenant.value,
                                 FIELDS.c.entity == entity, FIELDS.c.key == key)
-        .values(**values, updated_at=sa.func.now()).returning(*FIELDS.c))).mappings().one()
+        .values(**values, updated_at=sa.func.now()).returning(*FIELDS.c))).mappings().one())
 
 
 async def delete_field(session: AsyncSession, tenant: TenantId, entity: str, key: str,
@@ -100,25 +138,26 @@ async def in_use(session: AsyncSession, tenant: TenantId, table: str, key: str,
 
 # --- segments ------------------------------------------------------------------------------
 
-def _visible(tenant: TenantId, entity: str, viewer: uuid.UUID) -> list:
+def _visible(tenant: TenantId, entity: str, viewer: uuid.UUID) -> list[sa.ColumnElement[bool]]:
     return [SEGMENTS.c.tenant_id == tenant.value, SEGMENTS.c.entity == entity,
             sa.or_(SEGMENTS.c.shared, SEGMENTS.c.created_by == viewer)]
 
 
 async def segments(session: AsyncSession, tenant: TenantId, entity: str,
-                   viewer: uuid.UUID) -> list:
-    return list((await session.execute(
+                   viewer: uuid.UUID) -> list[SegmentRow]:
+    return rows_as(SegmentRow, (await session.execute(
         sa.select(SEGMENTS).where(*_visible(tenant, entity, viewer))
         .order_by(SEGMENTS.c.name, SEGMENTS.c.id))).mappings())
 
 
-async def segment(session: AsyncSession, tenant: TenantId, entity: str, viewer: uuid.UUID,
-                  segment_id: uuid.UUID, *, lock: bool = False):
+async def segment(session: AsyncSession, tenant: TenantId, entity: str, *, viewer: uuid.UUID,
+                  segment_id: uuid.UUID, lock: bool = False) -> SegmentRow | None:
     q = sa.select(SEGMENTS).where(*_visible(tenant, entity, viewer),
                                   SEGMENTS.c.id == segment_id)
     if lock:
         q = q.with_for_update()
-    return (await session.execute(q)).mappings().one_or_none()
+    row = (await session.execute(q)).mappings().one_or_none()
+    return None if row is None else row_as(SegmentRow, row)
 
 
 async def count_segments(session: AsyncSession, tenant: TenantId, entity: str,
@@ -130,18 +169,19 @@ async def count_segments(session: AsyncSession, tenant: TenantId, entity: str,
         SEGMENTS.c.created_by == creator))).scalar_one()
 
 
-async def insert_segment(session: AsyncSession, tenant: TenantId, values: dict[str, Any]):
-    return (await session.execute(
+async def insert_segment(session: AsyncSession, tenant: TenantId,
+                         values: dict[str, Any]) -> SegmentRow:
+    return row_as(SegmentRow, (await session.execute(
         sa.insert(SEGMENTS).values(tenant_id=tenant.value, **values)
-        .returning(*SEGMENTS.c))).mappings().one()
+        .returning(*SEGMENTS.c))).mappings().one())
 
 
 async def update_segment(session: AsyncSession, tenant: TenantId, segment_id: uuid.UUID,
-                         values: dict[str, Any]):
-    return (await session.execute(
+                         values: dict[str, Any]) -> SegmentRow:
+    return row_as(SegmentRow, (await session.execute(
         sa.update(SEGMENTS).where(SEGMENTS.c.tenant_id == tenant.value,
                                   SEGMENTS.c.id == segment_id)
-        .values(**values, updated_at=sa.func.now()).returning(*SEGMENTS.c))).mappings().one()
+        .values(**values, updated_at=sa.func.now()).returning(*SEGMENTS.c))).mappings().one())
 
 
 async def delete_segment(session: AsyncSession, tenant: TenantId,

@@ -10,13 +10,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from tidtam_contracts.common import CustomValues
 
-from ..fields import JsonBool, json_int
-from ..text import NOT_BLANK
-from ..text import check_text as clean_text
+from ..fields import JsonBool, JsonIntRange, Omittable
+from ..text import Text
 
 Entity = Literal["lead", "account"]
 FieldType = Literal["text", "number", "date", "select", "multi_select", "checkbox"]
@@ -29,18 +28,12 @@ MAX_OPTION_TEXT = 100
 MAX_LIST_ITEMS = MAX_OPTIONS  # a multi_select value
 
 
-def _text(max_len: int):
-    return Annotated[str, AfterValidator(lambda v: clean_text(v, max_len)),
-                     WithJsonSchema({"type": "string", "minLength": 1, "maxLength": max_len,
-                                     "pattern": NOT_BLANK})]
-
-
 Key = Annotated[str, Field(pattern=KEY_PATTERN, description=(
     "Slug: a lower-case letter, then up to 39 lower-case letters, digits or `_`; unique "
     "per entity; cannot change"))]
-Label = _text(100)
-Position = json_int(ge=0, le=10_000)
-OptionText = _text(MAX_OPTION_TEXT)
+Label = Annotated[str, Text(100)]
+Position = Annotated[int, JsonIntRange(ge=0, le=10_000)]
+OptionText = Annotated[str, Text(MAX_OPTION_TEXT)]
 
 
 class CustomFieldOption(BaseModel):
@@ -93,12 +86,12 @@ class CustomFieldPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    label_th: Label = None  # type: ignore[assignment]
+    label_th: Omittable[Label] = None
     label_en: Label | None = None
-    type: FieldType = None  # type: ignore[assignment]
-    options: list[Option] = Field(None, max_length=MAX_OPTIONS)  # type: ignore[assignment]
-    required: JsonBool = None  # type: ignore[assignment]
-    position: Position = None  # type: ignore[assignment]
+    type: Omittable[FieldType] = None
+    options: Omittable[list[Option]] = Field(None, max_length=MAX_OPTIONS)
+    required: Omittable[JsonBool] = None
+    position: Omittable[Position] = None
 
 
 class CustomFieldOptionOut(BaseModel):
@@ -146,9 +139,9 @@ class SegmentCreate(BaseModel):
 class SegmentPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Label = None  # type: ignore[assignment]
-    filters: Filters = None  # type: ignore[assignment]
-    shared: JsonBool = None  # type: ignore[assignment]
+    name: Omittable[Label] = None
+    filters: Omittable[Filters] = None
+    shared: Omittable[JsonBool] = None
 
 
 class SegmentOut(BaseModel):

@@ -4,6 +4,7 @@ not break. The entity-specific parts (which table, which list) come from `Custom
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..context import RequestContext
 from ..errors import Conflict, Forbidden, NotFound, Unprocessable
 from . import repository
+from .repository import FieldRow, SegmentRow
 from .schemas import (
     CHOICE_TYPES,
     MAX_FIELDS,
@@ -50,7 +52,7 @@ async def definitions(session: AsyncSession, ctx: RequestContext, config: Custom
             await repository.value_rules(session, ctx.tenant, config.entity)}
 
 
-def _field_out(row: Any) -> CustomFieldOut:
+def _field_out(row: FieldRow) -> CustomFieldOut:
     return CustomFieldOut.model_validate(dict(row))
 
 
@@ -59,7 +61,7 @@ def _require_admin(ctx: RequestContext) -> None:
         raise Forbidden("only an admin may define custom fields")
 
 
-def _options(type_: str, options: list[CustomFieldOption | str]) -> list[dict[str, str]]:
+def _options(type_: str, options: Sequence[CustomFieldOption | str]) -> list[dict[str, str]]:
     """Options as stored: objects with both labels filled in. Only choice types have them,
     and those need at least one; values are unique."""
     if type_ not in CHOICE_TYPES:
@@ -104,7 +106,7 @@ async def create_field(session: AsyncSession, ctx: RequestContext, config: Custo
 
 
 async def _field_or_404(session: AsyncSession, ctx: RequestContext, config: CustomEntity,
-                        key: str) -> Any:
+                        key: str) -> FieldRow:
     row = await repository.field(session, ctx.tenant, config.entity, key, lock=True)
     if row is None:
         raise NotFound.on("path.key", f"no custom field {key!r}")
@@ -119,15 +121,16 @@ async def patch_field(session: AsyncSession, ctx: RequestContext, config: Custom
     current = await _field_or_404(session, ctx, config, key)
     given = body.model_fields_set
     values: dict[str, Any] = {f: getattr(body, f) for f in given - {"options"}}
-    type_ = body.type if "type" in given else current["type"]
+    # Omittable fields: sent (in `given`) exactly when not None.
+    type_ = body.type if body.type is not None else current["type"]
     if type_ != current["type"] and await repository.in_use(session, ctx.tenant,
                                                             config.table, key):
         raise Conflict.on("body.type", f"records hold values of {key!r}: its type cannot "
                                        "change (create another field instead)")
-    if "options" in given or type_ != current["type"]:
+    if body.options is not None or type_ != current["type"]:
         kept = [CustomFieldOption(**o) for o in current["options"]] if type_ in CHOICE_TYPES \
             else []
-        values["options"] = _options(type_, body.options if "options" in given else kept)
+        values["options"] = _options(type_, body.options if body.options is not None else kept)
         if type_ == current["type"] and type_ in CHOICE_TYPES:
             gone = ({o["value"] for o in current["options"]}
                     - {o["value"] for o in values["options"]})
@@ -151,7 +154,7 @@ async def delete_field(session: AsyncSession, ctx: RequestContext, config: Custo
 
 # --- segments ------------------------------------------------------------------------------
 
-def segment_out(ctx: RequestContext, row: Any) -> SegmentOut:
+def segment_out(ctx: RequestContext, row: SegmentRow) -> SegmentOut:
     data = dict(row)
     data["editable"] = row["created_by"] == ctx.user_id or (row["shared"] and ctx.is_admin)
     return SegmentOut.model_validate(data)
@@ -159,11 +162,11 @@ def segment_out(ctx: RequestContext, row: Any) -> SegmentOut:
 
 async def visible_segment(session: AsyncSession, ctx: RequestContext, config: CustomEntity,
                           segment_id: uuid.UUID, *, field: str = "path.segment_id",
-                          write: bool = False) -> Any:
+                          write: bool = False) -> SegmentRow:
     """The segment if the caller sees it (404 otherwise); with `write`, 403 unless they
     may change it."""
-    row = await repository.segment(session, ctx.tenant, config.entity, ctx.user_id,
-                                   segment_id, lock=write)
+    row = await repository.segment(session, ctx.tenant, config.entity, viewer=ctx.user_id,
+                                   segment_id=segment_id, lock=write)
     if row is None:
         raise NotFound.on(field, "no such segment")
     if write and not segment_out(ctx, row).editable:

@@ -16,7 +16,8 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 
 from ..errors import FieldError, NotFound, Unprocessable
-from .schemas import MAX_LIST_ITEMS, MAX_TEXT_VALUE, clean_text
+from ..text import check_text as clean_text
+from .schemas import MAX_LIST_ITEMS, MAX_TEXT_VALUE
 
 MAX_NUMBER = 1e15  # beyond it a JSON number stops being exact in most clients
 DATE_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

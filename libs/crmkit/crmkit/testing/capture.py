@@ -9,20 +9,21 @@ from typing import Any
 
 import aio_pika
 import orjson
+from aio_pika.abc import AbstractConnection
 
 from crmkit.events import EXCHANGE
 
 
 class EventCapture:
-    def __init__(self, amqp_url: str, binding: str = "#"):
+    def __init__(self, amqp_url: str, binding: str = "#") -> None:
         self.amqp_url = amqp_url
         self.binding = binding
         self.events: list[dict[str, Any]] = []
-        self._conn = None
+        self._conn: AbstractConnection | None = None
 
     async def start(self) -> None:
-        self._conn = await aio_pika.connect(self.amqp_url)
-        channel = await self._conn.channel()
+        self._conn = conn = await aio_pika.connect(self.amqp_url)
+        channel = await conn.channel()
         exchange = await channel.declare_exchange(EXCHANGE, aio_pika.ExchangeType.TOPIC,
                                                   durable=True)
         queue = await channel.declare_queue(exclusive=True, auto_delete=True)
@@ -49,6 +50,6 @@ class EventCapture:
                 if where(event):
                     return event
             if time.monotonic() > deadline:
-                seen = sorted({e.get("type") for e in self.events})
+                seen = sorted({str(e.get("type")) for e in self.events})
                 raise AssertionError(f"no {type_} event matched within {timeout}s; seen: {seen}")
             await asyncio.sleep(0.05)

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import threading
 import xml.etree.ElementTree as ET
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from xml.sax.saxutils import escape
 
 NS = "https://rdws.rd.go.th/serviceRD3/vatserviceRD3"
@@ -98,7 +100,7 @@ DOCTYPE = (
 
 
 class FakeRD:
-    def __init__(self):
+    def __init__(self) -> None:
         self.requests: list[tuple[str, str]] = []
         self.modes: dict[str, str] = {}
         self.bad_requests: list[str] = []
@@ -159,11 +161,11 @@ class FakeRD:
             records = []
         return 200, reply(records, "" if records else NOT_FOUND_MESSAGE)
 
-    def _handler(self):
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (the stdlib's name)
+            def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 try:
                     tin, name = fake._read_call(self.headers, body)
@@ -185,13 +187,13 @@ class FakeRD:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timed-out call)
 
-            def log_message(self, *args):
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         return Handler
 
     @staticmethod
-    def _read_call(headers, body: bytes) -> tuple[str, str]:
+    def _read_call(headers: Message, body: bytes) -> tuple[str, str]:
         """(TIN, Name) of a `Service` call; ValueError when the call is not what the RD
         accepts (wrong SOAPAction, content type, operation or login)."""
         if headers.get("SOAPAction", "").strip('"') != SOAP_ACTION:

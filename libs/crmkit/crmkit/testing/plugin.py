@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from sqlalchemy.engine import make_url
 from crmkit import migrate
 from crmkit.config import as_user
 from crmkit.testing.capture import EventCapture
-from crmkit.testing.servers import start_servers
+from crmkit.testing.servers import Servers, start_servers
 
 APP_ROLE = os.environ.get("TIDTAM_APP_DB_ROLE", migrate.APP_ROLE)
 RELAY_ROLE = os.environ.get("TIDTAM_RELAY_DB_ROLE", migrate.RELAY_ROLE)
@@ -40,18 +41,18 @@ class ServiceDb:
 
 
 @pytest.fixture(scope="session")
-def test_servers():
+def test_servers() -> Iterator[Servers]:
     with ExitStack() as stack:
         yield start_servers(stack)
 
 
 @pytest.fixture(scope="session")
-def amqp_url(test_servers) -> str:
-    return test_servers[1]
+def amqp_url(test_servers: Servers) -> str:
+    return test_servers.amqp_url
 
 
 @pytest.fixture(scope="session")
-def make_vhost(test_servers):
+def make_vhost(test_servers: Servers) -> Iterator[Callable[[str], str]]:
     """`make_vhost("e2e")` → an AMQP URL on a fresh vhost (deleted after the session).
 
     Each system under test gets its own vhost: two leads processes bound to one broker
@@ -73,8 +74,8 @@ def make_vhost(test_servers):
 
 
 @pytest.fixture(scope="session")
-def make_service_db(test_servers):
-    owner = test_servers[0]
+def make_service_db(test_servers: Servers) -> Iterator[Callable[[str, Path], ServiceDb]]:
+    owner = test_servers.db_url
     created: list[str] = []
 
     def make(name: str, service_dir: Path) -> ServiceDb:
@@ -101,7 +102,7 @@ def make_service_db(test_servers):
 
 
 @pytest.fixture
-async def event_capture(amqp_url):
+async def event_capture(amqp_url: str) -> AsyncIterator[EventCapture]:
     capture = EventCapture(amqp_url)
     await capture.start()
     yield capture

@@ -34,7 +34,8 @@ PR_SET_PDEATHSIG = 1
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def _load_prctl() -> Callable[..., int] | None:
@@ -70,7 +71,7 @@ def signal_group(pgid: int, sig: int) -> None:
         pass
 
 
-def end_group(proc: subprocess.Popen, grace: float) -> None:
+def end_group(proc: subprocess.Popen[bytes], grace: float) -> None:
     """SIGTERM to the process's group, up to `grace` seconds for its leader to exit, then
     SIGKILL to whatever is left of the group (workers the leader left behind, or a leader
     that did not stop)."""
@@ -126,7 +127,7 @@ class ServiceProcess:
         self.env = {**os.environ, **env}
         self.log_path = log_path
         self.ready_path = ready_path
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
@@ -147,7 +148,7 @@ class ServiceProcess:
                 preexec_fn=die_with_parent(os.getpid()) if main else None,
             )
         finally:
-            if out is not subprocess.DEVNULL:
+            if not isinstance(out, int):  # a log file, not DEVNULL
                 out.close()  # the child has its own copy
         _live.add(self)
         try:

@@ -40,6 +40,7 @@ async def assert_outbox_roles(db: ServiceDb) -> None:
     only privilege there); the relay role has exactly RELAY_PRIVILEGES, on no tenant table."""
     app_role = make_url(db.app_url).username
     relay_role = make_url(db.relay_url).username
+    assert app_role and relay_role, "service database URLs name their roles"
     owner = await asyncpg.connect(_dsn(db.owner_url))
     try:
         assert await _privileges(owner, app_role, "outbox") == {("outbox", "INSERT")}
@@ -57,6 +58,7 @@ async def assert_outbox_roles(db: ServiceDb) -> None:
     try:
         role = await relay.fetchrow("SELECT rolsuper, rolbypassrls FROM pg_roles "
                                     "WHERE rolname = current_user")
+        assert role is not None
         assert (role["rolsuper"], role["rolbypassrls"]) == (False, False)
         await relay.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
     finally:

@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 from contextlib import ExitStack
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
 
 DEFAULT_DB = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -27,11 +27,17 @@ def docker_available() -> bool:
         return False
 
 
+class _Execs(Protocol):
+    """What we use of a testcontainers container (the package ships no types)."""
+
+    def exec(self, command: list[str]) -> tuple[int, bytes]: ...
+
+
 class Servers(NamedTuple):
     db_url: str
     amqp_url: str
     broker_is_container: bool
-    rabbit_container: object | None = None
+    rabbit_container: _Execs | None = None
 
     def rabbitmqctl(self, *args: str, timeout: float = 120) -> str:
         """Run rabbitmqctl against the test broker (locally, or inside its container)."""

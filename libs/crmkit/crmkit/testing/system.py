@@ -74,10 +74,12 @@ class System:
             f"TIDTAM_{name.upper()}_RELAY_DATABASE_URL": self.db_url(name, relay=True),
             **(env or {})}, port=port, log_path=self.log_dir / f"{self.dbs[name]}.log")
 
-    def leads_process(self, port: int | None = None, env: dict[str, str] | None = None):
+    def leads_process(self, port: int | None = None,
+                      env: dict[str, str] | None = None) -> ServiceProcess:
         return self.service_process("leads", port, env)
 
-    def accounts_process(self, port: int | None = None, env: dict[str, str] | None = None):
+    def accounts_process(self, port: int | None = None,
+                         env: dict[str, str] | None = None) -> ServiceProcess:
         return self.service_process("accounts", port, env)
 
     def peer_urls(self) -> dict[str, str]:

@@ -19,9 +19,10 @@ from typing import Any
 import aio_pika
 import anyio
 import asyncpg
+from aio_pika.abc import AbstractConnection, AbstractExchange
 from sqlalchemy.engine import make_url
 
-from crmkit.context import HEADER, sign_context
+from crmkit.context import HEADER, Role, Visibility, sign_context
 from crmkit.events import EXCHANGE, CloudEvent
 
 
@@ -41,7 +42,7 @@ async def fetchval(url: str, sql: str, *args: object) -> Any:
 @dataclass(frozen=True)
 class Person:
     id: uuid.UUID
-    role: str
+    role: Role
     name: str
     team_id: uuid.UUID | None
     email: str
@@ -55,7 +56,7 @@ class Tenant:
     seq: int = 0
 
     def __getattr__(self, key: str) -> Person:
-        people = self.__dict__.get("people", {})
+        people: dict[str, Person] = self.__dict__.get("people", {})
         if key in people:
             return people[key]
         raise AttributeError(key)
@@ -65,8 +66,8 @@ class Tenant:
             return []
         return [p.id for p in self.people.values() if p.team_id == person.team_id]
 
-    def headers(self, person: Person, visibility: str = "all", *,
-                account_visibility: str = "all",
+    def headers(self, person: Person, visibility: Visibility = "all", *,
+                account_visibility: Visibility = "all",
                 allow_stage_back: bool = False) -> dict[str, str]:
         token = sign_context(
             self.secret, tenant_id=self.id, user_id=person.id, role=person.role,
@@ -80,14 +81,14 @@ class Tenant:
 class GatewayEvents:
     """Publishes the gateway's events (docs/CONTRACTS.md) to the real exchange."""
 
-    def __init__(self, amqp_url: str):
+    def __init__(self, amqp_url: str) -> None:
         self.amqp_url = amqp_url
-        self._conn = None
-        self._exchange = None
+        self._conn: AbstractConnection | None = None
+        self._exchange: AbstractExchange | None = None
 
     async def start(self) -> None:
-        self._conn = await aio_pika.connect(self.amqp_url)
-        channel = await self._conn.channel(publisher_confirms=True)
+        self._conn = conn = await aio_pika.connect(self.amqp_url)
+        channel = await conn.channel(publisher_confirms=True)
         self._exchange = await channel.declare_exchange(EXCHANGE, aio_pika.ExchangeType.TOPIC,
                                                         durable=True)
 
@@ -95,7 +96,8 @@ class GatewayEvents:
         if self._conn:
             await self._conn.close()
 
-    async def publish(self, type_: str, tenant_id: uuid.UUID, subject: uuid.UUID, data: dict,
+    async def publish(self, type_: str, tenant_id: uuid.UUID, subject: uuid.UUID,
+                      data: dict[str, Any],
                       sequence: int = 1, source: str = "/gateway",
                       dataversion: str = "1") -> CloudEvent:
         """An event as `source` publishes it (the gateway's, or a peer service's:
@@ -109,6 +111,8 @@ class GatewayEvents:
     async def republish(self, event: CloudEvent) -> None:
         """The same event again (same id): what a redelivery or a relay's second publish
         looks like to a consumer."""
+        if self._exchange is None:
+            raise RuntimeError("GatewayEvents.start() first")
         await self._exchange.publish(aio_pika.Message(
             event.to_bytes(), content_type="application/cloudevents+json",
             message_id=event.id, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
@@ -124,7 +128,7 @@ class GatewayEvents:
         }, sequence if sequence is not None else tenant.seq)
 
 
-DEFAULT_PEOPLE = [
+DEFAULT_PEOPLE: list[tuple[str, Role, str, str | None]] = [
     # key, role, name, team
     ("admin", "admin", "สมชาย แอดมิน", None),
     ("manager", "manager", "สมหญิง ผู้จัดการ", "a"),
@@ -142,7 +146,8 @@ async def make_tenant(gateway: GatewayEvents, owner_url: str, *,
     tenant = Tenant(uuid.uuid4(), secret=secret)
     teams = {"a": uuid.uuid4(), "b": uuid.uuid4()}
     for key, role, name, team in DEFAULT_PEOPLE:
-        tenant.people[key] = Person(uuid.uuid4(), role, name, teams.get(team),
+        tenant.people[key] = Person(uuid.uuid4(), role, name,
+                                    teams[team] if team is not None else None,
                                     f"{key}.{tenant.id.hex[:6]}@example.co.th")
     if announce_tenant:
         await gateway.publish("tenant.created", tenant.id, tenant.id,

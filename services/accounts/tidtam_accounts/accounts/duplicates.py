@@ -9,8 +9,6 @@ the same tax ID at another branch 60.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext
@@ -18,7 +16,8 @@ from crmkit.context import RequestContext
 from ..names import name_key
 from ..thai import HEAD_OFFICE
 from . import repository
-from .schemas import Duplicate, DuplicateList, DuplicateQuery
+from .repository import SimilarRow
+from .schemas import Duplicate, DuplicateList, DuplicateQuery, MatchReason
 from .values import to_out
 
 LIMIT = 10
@@ -26,9 +25,9 @@ SAME_NAME = 0.999
 SIMILAR = 0.4  # as account_similar_names (migration 0004_search) finds them
 
 
-def _score(row: Any, query: DuplicateQuery, branch: str | None,
-           keys: set[str]) -> tuple[int, list[str]]:
-    found: list[tuple[int, str]] = []
+def _score(row: SimilarRow, query: DuplicateQuery, branch: str | None,
+           keys: set[str]) -> tuple[int, list[MatchReason]]:
+    found: list[tuple[int, MatchReason]] = []
     if query.tax_id and row["found_tax"] == query.tax_id:
         found.append((100, "tax_id_branch") if row["branch"] == branch else (60, "tax_id"))
     hits = set(row["key_hits"] or ()) & keys

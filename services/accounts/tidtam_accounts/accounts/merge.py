@@ -34,7 +34,7 @@ async def copy(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID
     return await create(session, ctx, AccountCreate.model_validate({**fields, "name": name}))
 
 
-async def merge(session: AsyncSession, ctx: RequestContext, survivor_id: uuid.UUID,
+async def merge(session: AsyncSession, ctx: RequestContext, *, survivor_id: uuid.UUID,
                 from_id: uuid.UUID) -> AccountOut:
     """Move `from_id`'s contacts, phones and emails (and, through `account.merged`, leads'
     links and timeline) to the survivor; `from_id` remains only as a pointer to it."""
@@ -48,10 +48,10 @@ async def merge(session: AsyncSession, ctx: RequestContext, survivor_id: uuid.UU
     rows = {first: await load(session, ctx, first, write=True),
             second: await load(session, ctx, second, write=True)}
     survivor, gone = rows[survivor_id], rows[from_id]
-    moved = await contacts.move(session, ctx.tenant, from_id, survivor_id)
+    moved = await contacts.move(session, ctx.tenant, from_id=from_id, to_id=survivor_id)
     await outbox.stage_many(session, [contact_event(ctx.tenant, ContactUpdatedV1, row,
                                                     changed=["account_id"]) for row in moved])
-    await repository.move_keys(session, ctx.tenant, from_id, survivor_id)
+    await repository.move_keys(session, ctx.tenant, from_id=from_id, to_id=survivor_id)
     filled = {k: gone[k] for k in ("tax_id", "branch", "address", "website", "line_id",
                                    "lat", "lon", "credit_limit", "credit_days",
                                    "bill_discount", "name_en")

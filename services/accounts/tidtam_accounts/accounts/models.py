@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import DateTime, Float, Integer, Numeric, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
@@ -22,7 +23,7 @@ class Account(Base):
     name_key: Mapped[str] = mapped_column(Text)
     tax_id: Mapped[str | None] = mapped_column(Text)
     branch: Mapped[str | None] = mapped_column(Text)
-    address: Mapped[dict | None] = mapped_column(JSONB)
+    address: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     province: Mapped[str | None] = mapped_column(Text)
     phones: Mapped[list[str]] = mapped_column(ARRAY(Text))
     emails: Mapped[list[str]] = mapped_column(ARRAY(Text))
@@ -33,10 +34,10 @@ class Account(Base):
     owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     credit_limit: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     credit_days: Mapped[int | None] = mapped_column(Integer)
-    bill_discount: Mapped[dict | None] = mapped_column(JSONB)
-    anniversaries: Mapped[list] = mapped_column(JSONB)
+    bill_discount: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    anniversaries: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     labels: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    custom: Mapped[dict] = mapped_column(JSONB)
+    custom: Mapped[dict[str, Any]] = mapped_column(JSONB)
     merged_into: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId, VisibilityScope
 from crmkit.custom import CustomFilter, to_sql
+from crmkit.db import row_as, rows_as
 from crmkit.paging import before
 
 from .models import Account, AccountKey
@@ -19,25 +21,78 @@ from .models import Account, AccountKey
 COLUMNS = [c for c in Account.__table__.c if c.name not in ("search", "name_key")]
 
 
+class AccountRow(TypedDict):
+    """An account as the queries return it: COLUMNS (a test holds the two equal)."""
+
+    tenant_id: uuid.UUID
+    id: uuid.UUID
+    kind: str
+    name: str
+    name_en: str | None
+    tax_id: str | None
+    branch: str | None
+    address: dict[str, Any] | None
+    province: str | None
+    phones: list[str]
+    emails: list[str]
+    website: str | None
+    line_id: str | None
+    lat: float | None
+    lon: float | None
+    owner_id: uuid.UUID
+    credit_limit: Decimal | None
+    credit_days: int | None
+    bill_discount: dict[str, Any] | None
+    anniversaries: list[dict[str, Any]]
+    labels: list[str]
+    custom: dict[str, Any]
+    merged_into: uuid.UUID | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class SimilarRow(AccountRow):
+    """A duplicate-check candidate and what matched."""
+
+    found_tax: str | None
+    key_hits: list[str] | None
+    name_sim: float
+
+
+# A search's first page straight from account_search_page: owner ids (None: all), the
+# keyset position, the page size.
+SearchPage = tuple[list[uuid.UUID] | None, tuple[datetime, uuid.UUID] | None, int]
+
+
+class TaxIdHolder(TypedDict):
+    id: uuid.UUID
+    owner_id: uuid.UUID
+    branch: str | None
+
+
 def visible(scope: VisibilityScope) -> sa.ColumnElement[bool]:
     """Accounts have no Sent box: whoever may see an account may change it."""
     live = Account.merged_into.is_(None)
-    return live if scope.sees_all else sa.and_(live, Account.owner_id.in_(sorted(scope.owner_ids)))
+    if scope.owner_ids is None:  # sees all
+        return live
+    return sa.and_(live, Account.owner_id.in_(sorted(scope.owner_ids)))
 
 
-async def insert(session: AsyncSession, tenant: TenantId, values: dict[str, Any]):
-    return (await session.execute(
+async def insert(session: AsyncSession, tenant: TenantId, values: dict[str, Any]) -> AccountRow:
+    return row_as(AccountRow, (await session.execute(
         sa.insert(Account).values(tenant_id=tenant.value, **values).returning(*COLUMNS)
-    )).mappings().one()
+    )).mappings().one())
 
 
 async def get(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
-              account_id: uuid.UUID, *, lock: bool = False):
+              account_id: uuid.UUID, *, lock: bool = False) -> AccountRow | None:
     q = sa.select(*COLUMNS).where(Account.tenant_id == tenant.value, Account.id == account_id,
                                   visible(scope))
     if lock:
         q = q.with_for_update()
-    return (await session.execute(q)).mappings().one_or_none()
+    row = (await session.execute(q)).mappings().one_or_none()
+    return None if row is None else row_as(AccountRow, row)
 
 
 async def merged_into(session: AsyncSession, tenant: TenantId,
@@ -47,13 +102,13 @@ async def merged_into(session: AsyncSession, tenant: TenantId,
 
 
 async def update(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID,
-                 values: dict[str, Any]):
+                 values: dict[str, Any]) -> AccountRow:
     """Apply a change and bump the aggregate's version (the events' `sequence`)."""
-    return (await session.execute(
+    return row_as(AccountRow, (await session.execute(
         sa.update(Account).where(Account.tenant_id == tenant.value, Account.id == account_id)
         .values(**values, version=Account.version + 1, updated_at=sa.func.now())
         .returning(*COLUMNS)
-    )).mappings().one()
+    )).mappings().one())
 
 
 async def delete(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID) -> None:
@@ -62,15 +117,15 @@ async def delete(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID)
 
 
 async def lock_tax_id(session: AsyncSession, tenant: TenantId, tax_id: str,
-                      branch: str) -> None:
+                      branch: str | None) -> None:
     """Serialise saves of one tax ID + branch (till commit), so two concurrent creates
     cannot both pass the "already exists" check."""
     await session.execute(sa.select(sa.func.pg_advisory_xact_lock(
         sa.func.hashtextextended(f"{tenant.value}:{tax_id}:{branch}", 0))))
 
 
-async def with_tax_id(session: AsyncSession, tenant: TenantId, tax_id: str,
-                      branch: str | None, exclude: uuid.UUID | None) -> list:
+async def with_tax_id(session: AsyncSession, tenant: TenantId, *, tax_id: str,
+                      branch: str | None, exclude: uuid.UUID | None) -> list[TaxIdHolder]:
     """Live accounts with this tax ID (and branch, when given), whoever owns them."""
     where = [Account.tenant_id == tenant.value, Account.tax_id == tax_id,
              Account.merged_into.is_(None)]
@@ -78,12 +133,12 @@ async def with_tax_id(session: AsyncSession, tenant: TenantId, tax_id: str,
         where.append(Account.branch == branch)
     if exclude is not None:
         where.append(Account.id != exclude)
-    return list((await session.execute(
+    return rows_as(TaxIdHolder, (await session.execute(
         sa.select(Account.id, Account.owner_id, Account.branch).where(*where).limit(20)
     )).mappings())
 
 
-async def set_keys(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID,
+async def set_keys(session: AsyncSession, tenant: TenantId, *, account_id: uuid.UUID,
                    contact_id: uuid.UUID | None, phones: Sequence[str],
                    emails: Sequence[str]) -> None:
     """Replace the phone and email keys of an account (contact_id None) or a contact."""
@@ -99,7 +154,7 @@ async def set_keys(session: AsyncSession, tenant: TenantId, account_id: uuid.UUI
         await session.execute(sa.insert(AccountKey), rows)
 
 
-async def move_keys(session: AsyncSession, tenant: TenantId, from_id: uuid.UUID,
+async def move_keys(session: AsyncSession, tenant: TenantId, *, from_id: uuid.UUID,
                     to_id: uuid.UUID) -> None:
     await session.execute(sa.update(AccountKey).where(
         AccountKey.tenant_id == tenant.value, AccountKey.account_id == from_id)
@@ -107,7 +162,8 @@ async def move_keys(session: AsyncSession, tenant: TenantId, from_id: uuid.UUID,
 
 
 def _matching_ids(tenant: TenantId, text_: str, digits: str | None, keys: Sequence[str],
-                  page: tuple | None = None) -> sa.CompoundSelect | sa.Select:
+                  page: SearchPage | None = None
+                  ) -> sa.CompoundSelect[uuid.UUID] | sa.Select[uuid.UUID]:
     """Ids of accounts whose search text matches, or that have one of `keys` as a phone or
     email, their own or a contact's: one set, so the list fetches each by its key (as an
     OR of the two, it walked the whole tenant). With `page` (owner ids or None, the keyset
@@ -135,14 +191,14 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, 
                label: str | None, province: str | None, owner_id: uuid.UUID | None,
                custom: Sequence[CustomFilter] = (),
                also_q: tuple[tuple[str | None, str | None], Sequence[str]] | None = None
-               ) -> list:
+               ) -> list[AccountRow]:
     """One page, newest first, keyset on (created_at, id). `q`: LIKE patterns on the search
     column (text, digits); `q_keys`: exact phones/emails that also match (contacts' too);
     `also_q`: a segment's search, which must match as well."""
     where = [Account.tenant_id == tenant.value, visible(scope)]
     where += before(Account.created_at, Account.id, after)
     alone = not (label or province or owner_id or custom or also_q)
-    page_of = ((None if scope.sees_all else sorted(scope.owner_ids)), after, limit)
+    page_of = ((None if scope.owner_ids is None else sorted(scope.owner_ids)), after, limit)
     for (text_, digits), keys in ((q, q_keys), also_q or ((None, None), ())):
         if text_:
             where.append(Account.id.in_(_matching_ids(tenant, text_, digits, keys,
@@ -156,12 +212,12 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, 
         where.append(Account.owner_id == owner_id)
     q_ = (sa.select(*COLUMNS).where(*where)
           .order_by(Account.created_at.desc(), Account.id.desc()).limit(limit))
-    return list((await session.execute(q_)).mappings())
+    return rows_as(AccountRow, (await session.execute(q_)).mappings())
 
 
 async def similar(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, *,
                   tax_id: str | None, keys: Sequence[str], name_key: str | None,
-                  exclude: uuid.UUID | None, limit: int = 10) -> list:
+                  exclude: uuid.UUID | None, limit: int = 10) -> list[SimilarRow]:
     """Candidates for the duplicate check, with what matched: `found_tax`, `key_hits`
     (their phones/emails among `keys`), `name_sim` (trigram similarity of the affix-free
     names). Each kind of match finds its ids by its own index; the union is then fetched
@@ -171,7 +227,7 @@ async def similar(session: AsyncSession, tenant: TenantId, scope: VisibilityScop
                    AccountKey.account_id == Account.id,
                    AccountKey.value.in_(list(keys) or [""]))
             .scalar_subquery())
-    found: list[sa.Select] = []
+    found: list[sa.Select[uuid.UUID]] = []
     if tax_id:
         found.append(sa.select(Account.id).where(Account.tenant_id == tenant.value,
                                                  Account.tax_id == tax_id))
@@ -199,4 +255,4 @@ async def similar(session: AsyncSession, tenant: TenantId, scope: VisibilityScop
     q = q.select_from(Account.__table__.outerjoin(names, names.c.account_id == Account.id)
                       if names is not None else Account.__table__)
     q = q.where(*where).order_by(sim.desc(), Account.created_at.desc()).limit(limit * 3)
-    return list((await session.execute(q)).mappings())
+    return rows_as(SimilarRow, (await session.execute(q)).mappings())

@@ -1,21 +1,23 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.custom import CustomValuesIn, CustomValuesPatch
-from crmkit.fields import Email, JsonBool, JsonDate, JsonFloat, json_int
-from crmkit.money import Percent, baht
-from crmkit.text import Phone, text
+from crmkit.fields import Email, JsonBool, JsonDate, JsonFloat, JsonIntRange, Omittable
+from crmkit.money import BahtAmount, Percent
+from crmkit.text import Phone, Text
 from tidtam_contracts.accounts import Account
 
 from ..thai import Branch, Postcode, TaxId
 
 Kind = Literal["company", "person"]
-Baht = baht("Amount in THB")
-CreditDays = json_int(ge=0, le=3650)
+MatchReason = Literal["tax_id_branch", "tax_id", "phone", "email", "name"]
+Baht = Annotated[Decimal, BahtAmount("Amount in THB")]
+CreditDays = Annotated[int, JsonIntRange(ge=0, le=3650)]
 
 
 class _Strict(BaseModel):
@@ -26,10 +28,10 @@ class Address(_Strict):
     """A Thai address: `line` is house number, building, street…; then ตำบล/แขวง, อำเภอ/เขต,
     จังหวัด and the postcode."""
 
-    line: text(300) | None = None
-    subdistrict: text(100) | None = Field(None, description="ตำบล / แขวง")
-    district: text(100) | None = Field(None, description="อำเภอ / เขต")
-    province: text(100) | None = Field(None, description="จังหวัด, e.g. เชียงใหม่")
+    line: Annotated[str, Text(300)] | None = None
+    subdistrict: Annotated[str, Text(100)] | None = Field(None, description="ตำบล / แขวง")
+    district: Annotated[str, Text(100)] | None = Field(None, description="อำเภอ / เขต")
+    province: Annotated[str, Text(100)] | None = Field(None, description="จังหวัด, e.g. เชียงใหม่")
     postcode: Postcode | None = None
 
 
@@ -55,24 +57,24 @@ class Anniversary(_Strict):
     kind: Literal["birthday", "founding", "other"]
     date: JsonDate
     contact_id: uuid.UUID | None = None
-    note: text(500) | None = None
+    note: Annotated[str, Text(500)] | None = None
 
 
-Label = text(50)
+Label = Annotated[str, Text(50)]
 
 
 class AccountFields(_Strict):
     kind: Kind = "company"
-    name: text(200) = Field(description="Thai and/or English")
-    name_en: text(200) | None = None
+    name: Annotated[str, Text(200)] = Field(description="Thai and/or English")
+    name_en: Annotated[str, Text(200)] | None = None
     tax_id: TaxId | None = None
     branch: Branch | None = Field(None, description="Defaults to 00000 when tax_id is given; "
                                                     "ignored without tax_id")
     address: Address | None = None
     phones: list[Phone] = Field(default_factory=list, max_length=10)
     emails: list[Email] = Field(default_factory=list, max_length=10)
-    website: text(300) | None = None
-    line_id: text(100) | None = None
+    website: Annotated[str, Text(300)] | None = None
+    line_id: Annotated[str, Text(100)] | None = None
     location: Location | None = None
     owner_id: uuid.UUID | None = Field(None, description="Defaults to the caller; must be an "
                                                          "active user (else 404)")
@@ -92,24 +94,24 @@ class AccountCreate(AccountFields):
 class AccountPatch(_Strict):
     """Only the fields sent change; `name`, `kind` and `owner_id` may not be null."""
 
-    kind: Kind = None  # type: ignore[assignment]
-    name: text(200) = None  # type: ignore[assignment]
-    name_en: text(200) | None = None
+    kind: Omittable[Kind] = None
+    name: Omittable[Annotated[str, Text(200)]] = None
+    name_en: Annotated[str, Text(200)] | None = None
     tax_id: TaxId | None = None
     branch: Branch | None = None
     address: Address | None = None
-    phones: list[Phone] = Field(None, max_length=10)  # type: ignore[assignment]
-    emails: list[Email] = Field(None, max_length=10)  # type: ignore[assignment]
-    website: text(300) | None = None
-    line_id: text(100) | None = None
+    phones: Omittable[list[Phone]] = Field(None, max_length=10)
+    emails: Omittable[list[Email]] = Field(None, max_length=10)
+    website: Annotated[str, Text(300)] | None = None
+    line_id: Annotated[str, Text(100)] | None = None
     location: Location | None = None
-    owner_id: uuid.UUID = None  # type: ignore[assignment]
+    owner_id: Omittable[uuid.UUID] = None
     credit_limit: Baht | None = None
     credit_days: CreditDays | None = None
     bill_discount: BillDiscount | None = None
-    anniversaries: list[Anniversary] = Field(None, max_length=50)  # type: ignore[assignment]
-    labels: list[Label] = Field(None, max_length=30)  # type: ignore[assignment]
-    custom: CustomValuesPatch = None  # type: ignore[assignment]
+    anniversaries: Omittable[list[Anniversary]] = Field(None, max_length=50)
+    labels: Omittable[list[Label]] = Field(None, max_length=30)
+    custom: Omittable[CustomValuesPatch] = None
     force: JsonBool = False
 
 
@@ -123,7 +125,7 @@ class AccountPage(BaseModel):
 
 
 class CopyIn(_Strict):
-    name: text(200)
+    name: Annotated[str, Text(200)]
 
 
 class MergeIn(_Strict):
@@ -133,7 +135,7 @@ class MergeIn(_Strict):
 class DuplicateQuery(_Strict):
     """Candidate fields of an account about to be saved (none given: no duplicates)."""
 
-    name: text(200) | None = None
+    name: Annotated[str, Text(200)] | None = None
     tax_id: TaxId | None = None
     branch: Branch | None = None
     phones: list[Phone] = Field(default_factory=list, max_length=10)
@@ -144,7 +146,7 @@ class DuplicateQuery(_Strict):
 class Duplicate(BaseModel):
     account: AccountOut
     score: int = Field(ge=0, le=100, description="100: certainly the same")
-    reasons: list[Literal["tax_id_branch", "tax_id", "phone", "email", "name"]]
+    reasons: list[MatchReason]
 
 
 class DuplicateList(BaseModel):

@@ -4,6 +4,7 @@ live in duplicates.py and merge.py."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Request
@@ -22,7 +23,8 @@ from ..thai import branch_label
 from ..users import service as users
 from . import repository
 from .events import stage_account_event
-from .schemas import AccountCreate, AccountOut, AccountPage, AccountPatch
+from .repository import AccountRow
+from .schemas import AccountCreate, AccountOut, AccountPage, AccountPatch, Anniversary
 from .values import column_values, derived, settle_branch, to_out
 
 # Accounts' custom fields and segments (crmkit.custom), mounted by main.py.
@@ -30,7 +32,7 @@ CUSTOM = custom.CustomEntity(entity="account", table="accounts", list_path="/api
 
 
 async def load(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID, *,
-               write: bool = False):
+               write: bool = False) -> AccountRow:
     """The account if the caller may see it (404 otherwise, saying where a merged one
     went); with `write`, locked for the change."""
     row = await repository.get(session, ctx.tenant, ctx.account_scope, account_id, lock=write)
@@ -42,13 +44,14 @@ async def load(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID
     return row
 
 
-async def check_tax_id(session: AsyncSession, ctx: RequestContext, tax_id: str | None,
+async def check_tax_id(session: AsyncSession, ctx: RequestContext, *, tax_id: str | None,
                        branch: str | None, exclude: uuid.UUID | None) -> None:
     """409 when another live account has this tax ID and branch (whoever owns it)."""
     if not tax_id:
         return
     await repository.lock_tax_id(session, ctx.tenant, tax_id, branch)
-    taken = await repository.with_tax_id(session, ctx.tenant, tax_id, branch, exclude)
+    taken = await repository.with_tax_id(session, ctx.tenant, tax_id=tax_id, branch=branch,
+                                         exclude=exclude)
     if taken:
         seen = [r["id"] for r in taken if ctx.account_scope.may_write(r["owner_id"])]
         where = f" ({seen[0]})" if seen else " (owned by someone you cannot see)"
@@ -66,9 +69,10 @@ def check_identity(kind: str, tax_id: str | None) -> None:
 
 
 async def check_anniversaries(session: AsyncSession, ctx: RequestContext,
-                              account_id: uuid.UUID | None, anniversaries: list) -> None:
+                              account_id: uuid.UUID | None,
+                              anniversaries: list[Anniversary]) -> None:
     """An anniversary's `contact_id` must be a contact of this account (404 naming it)."""
-    wanted = [(i, a.contact_id) for i, a in enumerate(anniversaries or []) if a.contact_id]
+    wanted = [(i, a.contact_id) for i, a in enumerate(anniversaries) if a.contact_id]
     if not wanted:
         return
     found = (await contacts.existing(session, ctx.tenant, account_id, [c for _, c in wanted])
@@ -103,11 +107,12 @@ async def create(session: AsyncSession, ctx: RequestContext, body: AccountCreate
     values["custom"] = custom.merge(await custom.definitions(session, ctx, CUSTOM), None,
                                     body.custom, creating=True)
     if not body.force:
-        await check_tax_id(session, ctx, values["tax_id"], values["branch"], None)
+        await check_tax_id(session, ctx, tax_id=values["tax_id"], branch=values["branch"],
+                           exclude=None)
     row = await repository.insert(session, ctx.tenant, {
         "id": account_id or uuid.uuid4(), **values, **derived(values)})
-    await repository.set_keys(session, ctx.tenant, row["id"], None, row["phones"],
-                              row["emails"])
+    await repository.set_keys(session, ctx.tenant, account_id=row["id"], contact_id=None,
+                              phones=row["phones"], emails=row["emails"])
     out = to_out(row)
     await stage_account_event(session, ctx.tenant, AccountCreatedV1, out)
     return out
@@ -122,27 +127,30 @@ async def patch(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUI
     given = body.model_fields_set - {"force"}
     current = await load(session, ctx, account_id, write=True)
     values = column_values({f: getattr(body, f) for f in given})
-    if "custom" in given:  # the keys sent change; the others stay
+    # Omittable fields: sent (in `given`) exactly when not None.
+    if body.custom is not None:  # the keys sent change; the others stay
         values["custom"] = custom.merge(await custom.definitions(session, ctx, CUSTOM),
                                         current["custom"], body.custom, creating=False)
-    if "owner_id" in given and body.owner_id != current["owner_id"]:
+    if body.owner_id is not None and body.owner_id != current["owner_id"]:
         await _require_owner(session, ctx, body.owner_id)
-    if "anniversaries" in given:
+    if body.anniversaries is not None:
         await check_anniversaries(session, ctx, account_id, body.anniversaries)
     merged = {**current, **values}
     check_identity(merged["kind"], merged["tax_id"])
     values.update(settle_branch(merged))
     merged.update(values)
-    changed = sorted(k for k, v in values.items() if current[k] != v)
+    was: Mapping[str, object] = current
+    changed = sorted(k for k, v in values.items() if was[k] != v)
     if not changed:
         return to_out(current)
     if {"tax_id", "branch"} & set(changed) and not body.force:
-        await check_tax_id(session, ctx, merged["tax_id"], merged["branch"], account_id)
+        await check_tax_id(session, ctx, tax_id=merged["tax_id"], branch=merged["branch"],
+                           exclude=account_id)
     row = await repository.update(session, ctx.tenant, account_id,
                                   {**{k: values[k] for k in changed}, **derived(merged)})
     if {"phones", "emails"} & set(changed):
-        await repository.set_keys(session, ctx.tenant, account_id, None, row["phones"],
-                                  row["emails"])
+        await repository.set_keys(session, ctx.tenant, account_id=account_id,
+                                  contact_id=None, phones=row["phones"], emails=row["emails"])
     out = to_out(row)
     api_changed = sorted({"location" if k in ("lat", "lon") else k for k in changed})
     await stage_account_event(session, ctx.tenant, AccountUpdatedV1, out,

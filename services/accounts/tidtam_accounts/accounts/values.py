@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from ..names import name_key
 from ..thai import HEAD_OFFICE, branch_label
+from .repository import AccountRow
 from .schemas import AccountOut
 
 # Input fields stored under another shape (location → lat/lon; the rest JSON).
@@ -68,9 +69,9 @@ def _json(value: Any) -> Any:
     return value
 
 
-def to_out(row: Any) -> AccountOut:
-    data = dict(row)
+def to_out(row: AccountRow) -> AccountOut:
+    data: dict[str, object] = dict(row)
     lat, lon = data.pop("lat", None), data.pop("lon", None)
     data["location"] = {"lat": lat, "lon": lon} if lat is not None else None
-    data["branch_label"] = branch_label(data.get("branch"))
+    data["branch_label"] = branch_label(row["branch"])
     return AccountOut.model_validate(data)

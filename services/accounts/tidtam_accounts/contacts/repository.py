@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
+from crmkit.db import row_as, rows_as
 from crmkit.paging import before
 
 from .models import Contact
@@ -17,31 +18,50 @@ from .models import Contact
 COLUMNS = list(Contact.__table__.c)
 
 
+class ContactRow(TypedDict):
+    """A contact as the queries return it: COLUMNS (a test holds the two equal)."""
+
+    tenant_id: uuid.UUID
+    id: uuid.UUID
+    account_id: uuid.UUID
+    name: str
+    position: str | None
+    phones: list[str]
+    emails: list[str]
+    line_id: str | None
+    birthday: date | None
+    is_primary: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
 def _of(tenant: TenantId, account_id: uuid.UUID) -> list[sa.ColumnElement[bool]]:
     return [Contact.tenant_id == tenant.value, Contact.account_id == account_id]
 
 
-async def insert(session: AsyncSession, tenant: TenantId, values: dict[str, Any]):
-    return (await session.execute(
+async def insert(session: AsyncSession, tenant: TenantId, values: dict[str, Any]) -> ContactRow:
+    return row_as(ContactRow, (await session.execute(
         sa.insert(Contact).values(tenant_id=tenant.value, **values).returning(*COLUMNS)
-    )).mappings().one()
+    )).mappings().one())
 
 
-async def get(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID,
-              contact_id: uuid.UUID, *, lock: bool = False):
+async def get(session: AsyncSession, tenant: TenantId, *, account_id: uuid.UUID,
+              contact_id: uuid.UUID, lock: bool = False) -> ContactRow | None:
     q = sa.select(*COLUMNS).where(*_of(tenant, account_id), Contact.id == contact_id)
     if lock:
         q = q.with_for_update()
-    return (await session.execute(q)).mappings().one_or_none()
+    row = (await session.execute(q)).mappings().one_or_none()
+    return None if row is None else row_as(ContactRow, row)
 
 
 async def update(session: AsyncSession, tenant: TenantId, contact_id: uuid.UUID,
-                 values: dict[str, Any]):
-    return (await session.execute(
+                 values: dict[str, Any]) -> ContactRow:
+    return row_as(ContactRow, (await session.execute(
         sa.update(Contact).where(Contact.tenant_id == tenant.value, Contact.id == contact_id)
         .values(**values, version=Contact.version + 1, updated_at=sa.func.now())
         .returning(*COLUMNS)
-    )).mappings().one()
+    )).mappings().one())
 
 
 async def delete(session: AsyncSession, tenant: TenantId, contact_id: uuid.UUID) -> None:
@@ -50,9 +70,9 @@ async def delete(session: AsyncSession, tenant: TenantId, contact_id: uuid.UUID)
 
 
 async def clear_primary(session: AsyncSession, tenant: TenantId,
-                        account_id: uuid.UUID) -> list:
+                        account_id: uuid.UUID) -> list[ContactRow]:
     """Unset the account's primary contact; the rows changed (for their events)."""
-    return list((await session.execute(
+    return rows_as(ContactRow, (await session.execute(
         sa.update(Contact).where(*_of(tenant, account_id), Contact.is_primary.is_(True))
         .values(is_primary=False, version=Contact.version + 1, updated_at=sa.func.now())
         .returning(*COLUMNS)
@@ -81,19 +101,19 @@ async def has_primary(session: AsyncSession, tenant: TenantId, account_id: uuid.
 
 
 async def page(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID, *,
-               limit: int, after: tuple[datetime, uuid.UUID] | None) -> list:
+               limit: int, after: tuple[datetime, uuid.UUID] | None) -> list[ContactRow]:
     """Newest first, keyset on (created_at, id)."""
     where = _of(tenant, account_id)
     where += before(Contact.created_at, Contact.id, after)
     q = (sa.select(*COLUMNS).where(*where)
          .order_by(Contact.created_at.desc(), Contact.id.desc()).limit(limit))
-    return list((await session.execute(q)).mappings())
+    return rows_as(ContactRow, (await session.execute(q)).mappings())
 
 
-async def move(session: AsyncSession, tenant: TenantId, from_id: uuid.UUID,
-               to_id: uuid.UUID) -> list:
+async def move(session: AsyncSession, tenant: TenantId, *, from_id: uuid.UUID,
+               to_id: uuid.UUID) -> list[ContactRow]:
     """Move every contact of `from_id` to `to_id` (none of them primary there)."""
-    return list((await session.execute(
+    return rows_as(ContactRow, (await session.execute(
         sa.update(Contact).where(*_of(tenant, from_id))
         .values(account_id=to_id, is_primary=False, version=Contact.version + 1,
                 updated_at=sa.func.now())

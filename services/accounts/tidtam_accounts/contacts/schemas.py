@@ -1,20 +1,22 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
-from crmkit.fields import Email, JsonBool, JsonDate
-from crmkit.text import Phone, text
+from crmkit.fields import Email, JsonBool, JsonDate, Omittable
+from crmkit.text import Phone, Text
 from tidtam_contracts.accounts import Contact
 
 
 class ContactCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: text(200)
-    position: text(100) | None = None
+    name: Annotated[str, Text(200)]
+    position: Annotated[str, Text(100)] | None = None
     phones: list[Phone] = Field(default_factory=list, max_length=10)
     emails: list[Email] = Field(default_factory=list, max_length=10)
-    line_id: text(100) | None = None
+    line_id: Annotated[str, Text(100)] | None = None
     birthday: JsonDate | None = None
     is_primary: JsonBool = Field(False, description="The account's main contact; setting it "
                                                 "unsets the previous one. The first contact "
@@ -26,13 +28,13 @@ class ContactPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: text(200) = None  # type: ignore[assignment]
-    position: text(100) | None = None
-    phones: list[Phone] = Field(None, max_length=10)  # type: ignore[assignment]
-    emails: list[Email] = Field(None, max_length=10)  # type: ignore[assignment]
-    line_id: text(100) | None = None
+    name: Omittable[Annotated[str, Text(200)]] = None
+    position: Annotated[str, Text(100)] | None = None
+    phones: Omittable[list[Phone]] = Field(None, max_length=10)
+    emails: Omittable[list[Email]] = Field(None, max_length=10)
+    line_id: Annotated[str, Text(100)] | None = None
     birthday: JsonDate | None = None
-    is_primary: JsonBool = None  # type: ignore[assignment]
+    is_primary: Omittable[JsonBool] = None
 
 
 class ContactOut(Contact):

@@ -4,6 +4,7 @@ new contact takes a place in the plan's quota."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,13 +18,15 @@ from ..accounts import service as accounts
 from ..quota import service as quota
 from . import repository
 from .events import stage_contact_event
+from .repository import ContactRow
 from .schemas import ContactCreate, ContactOut, ContactPage, ContactPatch
 
 
-async def _load(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID,
-                contact_id: uuid.UUID, *, write: bool = False):
+async def _load(session: AsyncSession, ctx: RequestContext, *, account_id: uuid.UUID,
+                contact_id: uuid.UUID, write: bool = False) -> ContactRow:
     await accounts.load(session, ctx, account_id, write=write)
-    row = await repository.get(session, ctx.tenant, account_id, contact_id, lock=write)
+    row = await repository.get(session, ctx.tenant, account_id=account_id,
+                               contact_id=contact_id, lock=write)
     if row is None:
         raise NotFound("no such contact of this account")
     return row
@@ -49,15 +52,17 @@ async def create(session: AsyncSession, ctx: RequestContext, account_id: uuid.UU
     row = await repository.insert(session, ctx.tenant, {
         **body.model_dump(), "id": contact_id or uuid.uuid4(), "account_id": account_id,
         "is_primary": primary})
-    await accounts_repo.set_keys(session, ctx.tenant, account_id, row["id"], row["phones"],
-                                 row["emails"])
+    await accounts_repo.set_keys(session, ctx.tenant, account_id=account_id,
+                                 contact_id=row["id"], phones=row["phones"],
+                                 emails=row["emails"])
     await stage_contact_event(session, ctx.tenant, ContactCreatedV1, row)
     return ContactOut.model_validate(dict(row))
 
 
-async def get(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID,
+async def get(session: AsyncSession, ctx: RequestContext, *, account_id: uuid.UUID,
               contact_id: uuid.UUID) -> ContactOut:
-    return ContactOut.model_validate(dict(await _load(session, ctx, account_id, contact_id)))
+    row = await _load(session, ctx, account_id=account_id, contact_id=contact_id)
+    return ContactOut.model_validate(dict(row))
 
 
 async def list_page(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID, *,
@@ -71,11 +76,13 @@ async def list_page(session: AsyncSession, ctx: RequestContext, account_id: uuid
                        next_cursor=cursor)
 
 
-async def patch(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID,
+async def patch(session: AsyncSession, ctx: RequestContext, *, account_id: uuid.UUID,
                 contact_id: uuid.UUID, body: ContactPatch) -> ContactOut:
-    current = await _load(session, ctx, account_id, contact_id, write=True)
+    current = await _load(session, ctx, account_id=account_id, contact_id=contact_id,
+                         write=True)
     values = {f: getattr(body, f) for f in body.model_fields_set}
-    changed = sorted(k for k, v in values.items() if current[k] != v)
+    was: Mapping[str, object] = current
+    changed = sorted(k for k, v in values.items() if was[k] != v)
     if not changed:
         return ContactOut.model_validate(dict(current))
     if values.get("is_primary") and "is_primary" in changed:
@@ -83,16 +90,19 @@ async def patch(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUI
     row = await repository.update(session, ctx.tenant, contact_id,
                                   {k: values[k] for k in changed})
     if {"phones", "emails"} & set(changed):
-        await accounts_repo.set_keys(session, ctx.tenant, account_id, contact_id,
-                                     row["phones"], row["emails"])
+        await accounts_repo.set_keys(session, ctx.tenant, account_id=account_id,
+                                     contact_id=contact_id, phones=row["phones"],
+                                     emails=row["emails"])
     await stage_contact_event(session, ctx.tenant, ContactUpdatedV1, row, changed=changed)
     return ContactOut.model_validate(dict(row))
 
 
-async def delete(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID,
+async def delete(session: AsyncSession, ctx: RequestContext, *, account_id: uuid.UUID,
                  contact_id: uuid.UUID) -> None:
-    row = await _load(session, ctx, account_id, contact_id, write=True)
+    row = await _load(session, ctx, account_id=account_id, contact_id=contact_id,
+                         write=True)
     await repository.delete(session, ctx.tenant, contact_id)
-    await accounts_repo.set_keys(session, ctx.tenant, account_id, contact_id, [], [])
+    await accounts_repo.set_keys(session, ctx.tenant, account_id=account_id,
+                                 contact_id=contact_id, phones=[], emails=[])
     await quota.release(session, ctx.tenant, 1)
     await stage_contact_event(session, ctx.tenant, ContactDeletedV1, row)

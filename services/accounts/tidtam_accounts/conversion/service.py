@@ -71,7 +71,8 @@ async def _account(session: AsyncSession, ctx: RequestContext,
 async def _contact(session: AsyncSession, ctx: RequestContext, req: ConversionRequested,
                    account_id: uuid.UUID) -> uuid.UUID:
     _, contact_id = ids_of(req.conversion_id)
-    if await contacts_repo.get(session, ctx.tenant, account_id, contact_id) is None:
+    if await contacts_repo.get(session, ctx.tenant, account_id=account_id,
+                               contact_id=contact_id) is None:
         try:
             body = ContactCreate.model_validate(req.contact.model_dump())
             await contacts.create(session, ctx, account_id, body, contact_id=contact_id)

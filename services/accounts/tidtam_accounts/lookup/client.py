@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 from pathlib import Path
+from typing import NoReturn
 from xml.etree.ElementTree import Element, TreeBuilder
 from xml.parsers import expat
 from xml.sax.saxutils import escape
@@ -52,7 +53,7 @@ def envelope(tin: str, name: str) -> bytes:
     ).encode()
 
 
-def _refuse(*_args) -> None:
+def _refuse(*_args: object) -> NoReturn:
     raise ValueError("DTDs and entity declarations are refused")
 
 

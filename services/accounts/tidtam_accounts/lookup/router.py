@@ -22,7 +22,7 @@ async def lookup(
     name: str | None = Query(None, min_length=NAME_LENGTH[0], max_length=NAME_LENGTH[1],
                              pattern=NAME_PATTERN,
                              description="Registered name, or part of it (2 to 100 characters)"),
-):
+) -> LookupOut:
     """Asks the Revenue Department's public VAT-registrant service by tax ID or name and
     returns pre-filled accounts to confirm; nothing is saved. `found: false` means not
     VAT-registered. When the RD does not answer properly: 503 (the account can still be

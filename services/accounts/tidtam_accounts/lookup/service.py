@@ -63,7 +63,8 @@ def query_key(tax_id: str | None, name: str | None) -> tuple[str, str]:
     # The route's own checks (NAME_PATTERN, NAME_LENGTH) hold it; again here for callers
     # other than the route.
     low, high = NAME_LENGTH
-    if not re.fullmatch(NAME_PATTERN, name or "") or not low <= len(name or "") <= high:
+    name = name or ""
+    if not re.fullmatch(NAME_PATTERN, name) or not low <= len(name) <= high:
         raise Unprocessable.on("query.name", f"must be {low} to {high} characters, at least "
                                              "two of them visible, and no control characters")
     return "name", " ".join(unicodedata.normalize("NFC", name).split())

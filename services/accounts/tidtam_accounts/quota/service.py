@@ -31,10 +31,10 @@ async def apply_plan(session: AsyncSession, tenant: TenantId, plan: str,
 async def take(session: AsyncSession, tenant: TenantId, n: int = 1) -> None:
     """Count `n` new contacts, or 409 if the plan's limit would be passed."""
     defaults = settings()
-    stmt = insert(TenantPlan).values(tenant_id=tenant.value, plan=defaults.default_plan,
-                                     contact_limit=defaults.default_contact_limit,
-                                     contact_count=n, sequence=0)
-    stmt = stmt.on_conflict_do_update(
+    new = insert(TenantPlan).values(tenant_id=tenant.value, plan=defaults.default_plan,
+                                    contact_limit=defaults.default_contact_limit,
+                                    contact_count=n, sequence=0)
+    stmt = new.on_conflict_do_update(
         index_elements=[TenantPlan.tenant_id],
         set_={"contact_count": TenantPlan.contact_count + n},
         where=sa.or_(TenantPlan.contact_limit.is_(None),

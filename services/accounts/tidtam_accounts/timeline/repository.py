@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
+from crmkit.db import rows_as
 from crmkit.paging import before
 
 from .models import Entry, LeadLink
+
+
+class TimelineRow(TypedDict):
+    id: uuid.UUID
+    account_id: uuid.UUID
+    lead_id: uuid.UUID | None
+    kind: str
+    at: datetime
+    summary: dict[str, Any]
+    created_at: datetime  # `at` again, for crmkit.paging
 
 _SURVIVOR = sa.text("""
 WITH RECURSIVE chain(id, merged_into, depth) AS (
@@ -33,8 +44,9 @@ async def survivor(session: AsyncSession, tenant: TenantId, account_id: uuid.UUI
     return found or account_id
 
 
-async def link(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
-               account_id: uuid.UUID | None, contact_id: uuid.UUID | None, sequence: int):
+async def link(session: AsyncSession, tenant: TenantId, *, lead_id: uuid.UUID,
+               account_id: uuid.UUID | None, contact_id: uuid.UUID | None,
+               sequence: int) -> LeadLink:
     """Record the lead's account as of `sequence` (an older event changes nothing); returns
     the link now in force."""
     stmt = insert(LeadLink).values(tenant_id=tenant.value, lead_id=lead_id,
@@ -49,7 +61,7 @@ async def link(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
         LeadLink.tenant_id == tenant.value, LeadLink.lead_id == lead_id))).scalar_one()
 
 
-async def adopt(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
+async def adopt(session: AsyncSession, tenant: TenantId, *, lead_id: uuid.UUID,
                 account_id: uuid.UUID) -> None:
     """The lead's entries from before it had an account now belong to it."""
     await session.execute(sa.update(Entry).where(
@@ -66,7 +78,7 @@ async def append(session: AsyncSession, tenant: TenantId, *, event_id: uuid.UUID
     ).on_conflict_do_nothing(index_elements=[Entry.tenant_id, Entry.event_id]))
 
 
-async def move_account(session: AsyncSession, tenant: TenantId, from_id: uuid.UUID,
+async def move_account(session: AsyncSession, tenant: TenantId, *, from_id: uuid.UUID,
                        to_id: uuid.UUID) -> None:
     for model in (LeadLink, Entry):
         await session.execute(sa.update(model).where(
@@ -75,11 +87,11 @@ async def move_account(session: AsyncSession, tenant: TenantId, from_id: uuid.UU
 
 
 async def page(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID, *, limit: int,
-               after: tuple[datetime, uuid.UUID] | None) -> list:
+               after: tuple[datetime, uuid.UUID] | None) -> list[TimelineRow]:
     """Newest first, keyset on (at, id); `created_at` is `at`, for crmkit.paging."""
     where = [Entry.tenant_id == tenant.value, Entry.account_id == account_id]
     where += before(Entry.at, Entry.id, after)
     q = (sa.select(Entry.id, Entry.account_id, Entry.lead_id, Entry.kind, Entry.at,
                    Entry.summary, Entry.at.label("created_at"))
          .where(*where).order_by(Entry.at.desc(), Entry.id.desc()).limit(limit))
-    return list((await session.execute(q)).mappings())
+    return rows_as(TimelineRow, (await session.execute(q)).mappings())

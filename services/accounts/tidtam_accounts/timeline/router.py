@@ -19,7 +19,7 @@ async def timeline(account_id: uuid.UUID, ctx: Ctx, db: Db,
                    limit: int = Query(50, ge=1, le=200),
                    cursor: str | None = Query(None, pattern=CURSOR_PATTERN,
                                               description="`next_cursor` of the previous "
-                                                          "page")):
+                                                          "page")) -> TimelinePage:
     """What happened with the account, newest first: its leads (created, stage changes,
     lost, junked, restored, sent, transferred, converted) and their follow-ups. Built from
     the other services' events, so it may trail them by a moment. An account the caller

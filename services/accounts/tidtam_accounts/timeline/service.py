@@ -37,7 +37,7 @@ from tidtam_contracts.leads import (
 
 from ..accounts import service as accounts
 from . import repository
-from .schemas import TimelinePage
+from .schemas import EntryOut, TimelinePage
 
 # Lead event contract -> timeline kind; lead.updated only moves the link (no entry).
 KINDS: dict[type[EventData], str | None] = {
@@ -60,10 +60,10 @@ async def apply_lead_event(session: AsyncSession, event: Delivery[LeadEvent]) ->
     account_id = lead.account_id
     if account_id is not None:
         account_id = await repository.survivor(session, tenant, account_id)
-    link = await repository.link(session, tenant, lead.id, account_id, lead.contact_id,
-                                 event.sequence)
+    link = await repository.link(session, tenant, lead_id=lead.id, account_id=account_id,
+                                 contact_id=lead.contact_id, sequence=event.sequence)
     if link.account_id is not None:
-        await repository.adopt(session, tenant, lead.id, link.account_id)
+        await repository.adopt(session, tenant, lead_id=lead.id, account_id=link.account_id)
     kind = KINDS.get(type(lead))
     if kind is None:
         return
@@ -80,7 +80,7 @@ async def apply_lead_event(session: AsyncSession, event: Delivery[LeadEvent]) ->
 async def apply_merged(session: AsyncSession, tenant: TenantId, merged: AccountMergedV1) -> None:
     """`account.merged` (our own): the merged-away account's leads and entries move to the
     survivor."""
-    await repository.move_account(session, tenant, merged.from_id, merged.id)
+    await repository.move_account(session, tenant, from_id=merged.from_id, to_id=merged.id)
 
 
 def _entry(row: Any) -> dict[str, Any]:
@@ -99,4 +99,5 @@ async def page(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID
     rows = await repository.page(session, ctx.tenant, account_id, limit=limit + 1,
                                  after=after)
     rows, cursor = next_cursor(rows, limit)
-    return TimelinePage(items=[_entry(r) for r in rows], next_cursor=cursor)
+    return TimelinePage(items=[EntryOut.model_validate(_entry(r)) for r in rows],
+                        next_cursor=cursor)

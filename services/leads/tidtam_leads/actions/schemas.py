@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from crmkit.errors import Unprocessable
-from crmkit.text import NOT_BLANK, check_text, text
+from crmkit.text import NOT_BLANK, Text, check_text
 
 REASON_MAX = 500
 
@@ -16,7 +16,7 @@ class SendIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     to_user_id: uuid.UUID = Field(description="An active user of the tenant (else 404)")
-    note: text(2000) | None = None
+    note: Annotated[str, Text(2000)] | None = None
 
 
 class ReasonIn(BaseModel):

@@ -92,7 +92,8 @@ async def _last_held(session: AsyncSession, ctx: RequestContext, lead: Any,
     if pipeline_id == lead["pipeline_id"]:
         stage_id = lead["stage_id"]
     else:
-        stage_id = await history.last_stage_left(session, ctx.tenant, lead["id"], pipeline_id)
+        stage_id = await history.last_stage_left(session, ctx.tenant, lead_id=lead["id"],
+                                                 pipeline_id=pipeline_id)
     return await pipelines.get_stage(session, ctx, stage_id) if stage_id else None
 
 

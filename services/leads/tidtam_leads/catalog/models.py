@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from crmkit.db import TenantMixin
 
 from ..db import Base
+from .schemas import ReasonKind
 
 
 class Source(TenantMixin, Base):
@@ -27,6 +28,6 @@ class Reason(TenantMixin, Base):
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    kind: Mapped[str] = mapped_column(Text)
+    kind: Mapped[ReasonKind] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)

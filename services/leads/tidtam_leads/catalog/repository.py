@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
+from crmkit.db import rows_affected
 
 from .models import Reason, Source
 
@@ -18,7 +19,7 @@ async def insert_sources(session: AsyncSession, tenant: TenantId,
         dict(tenant_id=tenant.value, key=k, name=n, position=start + i)
         for i, (k, n) in enumerate(rows)
     ]).on_conflict_do_nothing()
-    return (await session.execute(stmt)).rowcount
+    return await rows_affected(session, stmt)
 
 
 async def insert_reasons(session: AsyncSession, tenant: TenantId,
@@ -26,7 +27,7 @@ async def insert_reasons(session: AsyncSession, tenant: TenantId,
     stmt = insert(Reason).values([
         dict(tenant_id=tenant.value, id=i, kind=k, text=t, position=p) for i, k, t, p in rows
     ]).on_conflict_do_nothing()
-    return (await session.execute(stmt)).rowcount
+    return await rows_affected(session, stmt)
 
 
 async def list_sources(session: AsyncSession, tenant: TenantId) -> list[Source]:
@@ -42,11 +43,12 @@ async def source_exists(session: AsyncSession, tenant: TenantId, key: str) -> bo
     ))
 
 
-async def next_position(session: AsyncSession, tenant: TenantId, model) -> int:
-    return await session.scalar(
+async def next_position(session: AsyncSession, tenant: TenantId,
+                        model: type[Source] | type[Reason]) -> int:
+    return (await session.execute(
         sa.select(sa.func.coalesce(sa.func.max(model.position) + 1, 0))
         .where(model.tenant_id == tenant.value)
-    )
+    )).scalar_one()
 
 
 async def list_reasons(session: AsyncSession, tenant: TenantId, kind: str | None) -> list[Reason]:

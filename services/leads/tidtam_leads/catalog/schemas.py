@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from crmkit.text import text
+from crmkit.text import Text
 
 ReasonKind = Literal["lost", "junk"]
 
@@ -18,7 +18,7 @@ class SourceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     key: SourceKey = Field(description="Stable key stored on leads, e.g. `tiktok`")
-    name: text(100)
+    name: Annotated[str, Text(100)]
 
 
 class SourceOut(BaseModel):
@@ -31,7 +31,7 @@ class ReasonIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: ReasonKind
-    text: text(200)
+    text: Annotated[str, Text(200)]
 
 
 class ReasonOut(BaseModel):

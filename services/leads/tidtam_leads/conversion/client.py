@@ -8,7 +8,7 @@ service applies the caller's own account visibility: what they may not see is 40
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 import httpx
 from fastapi import Depends, Request
@@ -21,6 +21,8 @@ from crmkit.logging import correlation_id
 UNAVAILABLE = ("the accounts service is unavailable, so the account could not be read; try "
                "again, or create the lead without account_id")
 
+
+M = TypeVar("M", bound=BaseModel)
 
 class AccountIn(BaseModel):
     """What leads uses of the accounts service's AccountOut (other fields are ignored)."""
@@ -53,7 +55,7 @@ def http_client(base_url: str, timeout: float, *, keep_alive: float) -> httpx.As
 class AccountsReader:
     """The accounts service, as the caller of this request."""
 
-    def __init__(self, http: httpx.AsyncClient, headers: dict[str, str]):
+    def __init__(self, http: httpx.AsyncClient, headers: dict[str, str]) -> None:
         self.http = http
         self.headers = headers
 
@@ -61,12 +63,12 @@ class AccountsReader:
         return await self._get(f"/api/v1/accounts/{account_id}", AccountIn, "body.account_id",
                                f"no account {account_id} that you may see")
 
-    async def contact(self, account_id: uuid.UUID, contact_id: uuid.UUID) -> ContactIn:
+    async def contact(self, *, account_id: uuid.UUID, contact_id: uuid.UUID) -> ContactIn:
         return await self._get(f"/api/v1/accounts/{account_id}/contacts/{contact_id}",
                                ContactIn, "body.contact_id",
                                f"account {account_id} has no contact {contact_id}")
 
-    async def _get(self, path: str, model: type[BaseModel], field: str, missing: str):
+    async def _get(self, path: str, model: type[M], field: str, missing: str) -> M:
         try:
             r = await self.http.get(path, headers=self.headers)
         except httpx.HTTPError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crmkit.errors import Unprocessable
+from crmkit.errors import FieldError, Unprocessable
 
 from ..leads.schemas import LeadCreate
 from .client import AccountsReader
@@ -28,6 +28,12 @@ def check_required(body: LeadCreate) -> None:
 
 
 def own_details(body: LeadCreate) -> Details:
+    if body.name is None or body.phone is None or body.email is None:
+        # LeadCreate's own validator refuses such a body without account_id already.
+        missing = [f for f in ("name", "phone", "email") if getattr(body, f) is None]
+        raise Unprocessable(f"{', '.join(missing)} required without account_id",
+                            fields=[FieldError(field=f"body.{f}", message="is required")
+                                    for f in missing])
     return Details(body.name, body.phone, body.email, body.company)
 
 
@@ -38,7 +44,8 @@ async def details(body: LeadCreate, accounts: AccountsReader) -> Details:
     if body.account_id is None:
         return own_details(body)
     account = await accounts.account(body.account_id)
-    contact = (await accounts.contact(body.account_id, body.contact_id)
+    contact = (await accounts.contact(account_id=body.account_id,
+                                           contact_id=body.contact_id)
                if body.contact_id is not None else None)
     sources = [s for s in (contact, account) if s is not None]
     whose = "the contact and the account have" if contact else "the account has"

@@ -8,17 +8,19 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
+from crmkit.db import row_as, rows_as
 
 from ..leads.models import Lead
-from ..leads.repository import COLUMNS
+from ..leads.repository import COLUMNS, LeadRow
 
 
-async def lock(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID):
+async def lock(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID) -> LeadRow | None:
     """The lead, locked, whoever owns it (consumers act for the system)."""
-    return (await session.execute(
+    row = (await session.execute(
         sa.select(*COLUMNS).where(Lead.tenant_id == tenant.value, Lead.id == lead_id)
         .with_for_update()
     )).mappings().one_or_none()
+    return None if row is None else row_as(LeadRow, row)
 
 
 # One statement: relink every lead of the merged-away account and log it on each one.
@@ -37,8 +39,8 @@ SELECT * FROM moved
                 sa.bindparam("to_account", type_=sa.Uuid))
 
 
-async def relink_account(session: AsyncSession, tenant: TenantId, from_account: uuid.UUID,
-                         to_account: uuid.UUID, detail: str) -> list:
+async def relink_account(session: AsyncSession, tenant: TenantId, *, from_account: uuid.UUID,
+                         to_account: uuid.UUID, detail: str) -> list[LeadRow]:
     result = await session.execute(_RELINK, dict(
         tenant=tenant.value, from_account=from_account, to_account=to_account, detail=detail))
-    return list(result.mappings())
+    return rows_as(LeadRow, result.mappings())

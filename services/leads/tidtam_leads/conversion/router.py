@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/v1/leads/{lead_id:id}", tags=["lead actions"],
 
 @router.post("/convert", status_code=202, response_model=LeadOut,
              responses=error_responses(401, 403, 404, 409, 422))
-async def convert(lead_id: uuid.UUID, body: ConvertIn, ctx: Ctx, db: IdempotentDb):
+async def convert(lead_id: uuid.UUID, body: ConvertIn, ctx: Ctx, db: IdempotentDb) -> LeadOut:
     """Register the lead as a customer: link it to an existing account (`account_id`) or a
     new one (`account`), with a contact made from the lead's name, phone and email. The
     lead stays in its pipeline as an opportunity.

@@ -4,10 +4,12 @@ import uuid
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from crmkit.errors import FieldError, Unprocessable
+from crmkit.fields import Omittable
 
-_EXACTLY_ONE = {"oneOf": [{"required": ["account_id"]}, {"required": ["account"]}]}
+_EXACTLY_ONE: JsonDict = {"oneOf": [{"required": ["account_id"]}, {"required": ["account"]}]}
 
 
 class ConvertIn(BaseModel):
@@ -16,17 +18,17 @@ class ConvertIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=_EXACTLY_ONE)
 
-    account_id: uuid.UUID = Field(  # type: ignore[assignment]
+    account_id: Omittable[uuid.UUID] = Field(
         None, description="An existing account the caller may see (the accounts service "
                           "checks it; else the conversion fails)")
-    account: dict[str, Any] = Field(  # type: ignore[assignment]
+    account: Omittable[dict[str, Any]] = Field(
         None, max_length=50,
         description="A new account: AccountCreate fields (POST /api/v1/accounts). Left "
                     "out: `kind` company if the lead has a company, else person; `name` the "
                     "company or the lead's name; `phones`, `emails` the lead's; `owner_id` "
                     "the lead's owner. The accounts service validates them; invalid ones "
                     "fail the conversion (`conversion_error`).")
-    contact: dict[str, Any] = Field(  # type: ignore[assignment]
+    contact: Omittable[dict[str, Any]] = Field(
         None, max_length=50,
         description="Overrides for the contact made from the lead (ContactCreate fields; "
                     "by default the lead's name, phone and email)")

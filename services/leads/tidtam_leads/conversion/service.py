@@ -78,7 +78,7 @@ async def convert(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID
     owners = ctx.account_scope.owner_ids
     data = LeadConversionRequestedV1(
         conversion_id=conversion_id, lead_id=lead_id, account_id=body.account_id,
-        account=None if body.account_id else _account_defaults(lead, body.account),
+        account=None if body.account is None else _account_defaults(lead, body.account),
         contact=ContactDraft.model_validate({
             "name": lead["name"], "phones": [lead["phone"]], "emails": [lead["email"]],
             **(body.contact or {})}),
@@ -136,7 +136,8 @@ async def apply_merged(session: AsyncSession, tenant: TenantId,
     set-based statement, however many leads; the events are staged in one executemany."""
     detail = orjson.dumps({"from_account_id": str(merged.from_id),
                            "account_id": str(merged.id)}).decode()
-    rows = await repository.relink_account(session, tenant, merged.from_id, merged.id, detail)
+    rows = await repository.relink_account(session, tenant, from_account=merged.from_id,
+                                           to_account=merged.id, detail=detail)
     await outbox.stage_many(session, [
         lead_event(tenant, LeadUpdatedV2, row, changed=["account_id"]) for row in rows])
     return len(rows)

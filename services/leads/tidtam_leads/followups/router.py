@@ -18,7 +18,8 @@ router = APIRouter(prefix="/api/v1/leads/{lead_id:id}", tags=["follow-ups"],
 
 @router.post("/followups", status_code=201, response_model=EntryOut,
              responses=error_responses(401, 403, 404, 422))
-async def log_followup(lead_id: uuid.UUID, body: FollowupIn, ctx: Ctx, db: IdempotentDb):
+async def log_followup(lead_id: uuid.UUID, body: FollowupIn, ctx: Ctx,
+                       db: IdempotentDb) -> EntryOut:
     """Append to the lead's follow-up log. The log is append-only: there is no update or
     delete, and the database refuses both."""
     return await service.log(db, ctx, lead_id, body)
@@ -27,7 +28,7 @@ async def log_followup(lead_id: uuid.UUID, body: FollowupIn, ctx: Ctx, db: Idemp
 @router.get("/followups", response_model=list[EntryOut],
             responses=error_responses(401, 404, 422))
 async def list_followups(lead_id: uuid.UUID, ctx: Ctx, db: Db,
-                         kind: list[Kind] | None = Query(None)):
+                         kind: list[Kind] | None = Query(None)) -> list[EntryOut]:
     """The lead's log, oldest first, with author and time: follow-ups and every send, box
     move, stage change, restore and transfer (`kind`). `?kind=followup` for follow-ups only."""
     return await service.list_entries(db, ctx, lead_id, kind)
@@ -44,6 +45,6 @@ async def get_followup(lead_id: uuid.UUID, entry_id: Annotated[int, Path(ge=1, l
 
 @router.get("/history", response_model=list[EntryOut],
             responses=error_responses(401, 404, 422))
-async def history(lead_id: uuid.UUID, ctx: Ctx, db: Db):
+async def history(lead_id: uuid.UUID, ctx: Ctx, db: Db) -> list[EntryOut]:
     """The same log as GET /followups (kept as a clearer name for the whole history)."""
     return await service.list_entries(db, ctx, lead_id, None)

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from crmkit.text import text
+from crmkit.text import Text
 
 Channel = Literal["phone", "email", "line", "meeting", "note"]
 Kind = Literal["followup", "created", "updated", "sent", "lost", "junked", "restored",
@@ -18,7 +18,7 @@ class FollowupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     channel: Channel
-    note: text(5000)
+    note: Annotated[str, Text(5000)]
     next_contact_at: AwareDatetime | None = Field(
         None, description="When to contact next, with a time zone (e.g. +07:00)")
 

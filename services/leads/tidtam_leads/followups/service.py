@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,7 +46,7 @@ async def log(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
 
 
 async def list_entries(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
-                       kinds: list[str] | None) -> list[EntryOut]:
+                       kinds: Sequence[str] | None) -> list[EntryOut]:
     await leads.load(session, ctx, lead_id)
     return [_out(r) for r in await repository.entries(session, ctx.tenant, lead_id, kinds)]
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from crmkit.db import TenantMixin
 
 from ..db import Base
+from .schemas import LabelScope
 
 
 class Label(TenantMixin, Base):
@@ -19,7 +20,7 @@ class Label(TenantMixin, Base):
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
     color: Mapped[str | None] = mapped_column(Text)
-    scope: Mapped[str] = mapped_column(Text)
+    scope: Mapped[LabelScope] = mapped_column(Text)
     created_by: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -7,21 +7,21 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
+from crmkit.db import rows_affected
 
 from .models import Label
 
 
-def _visible(viewer: uuid.UUID):
+def _visible(viewer: uuid.UUID) -> sa.ColumnElement[bool]:
     return sa.or_(Label.scope == "system", Label.created_by == viewer)
 
 
 async def create(session: AsyncSession, tenant: TenantId, lid: uuid.UUID, name: str,
                  color: str | None, scope: str, creator: uuid.UUID) -> bool:
     """False when the name is taken (system names per tenant, personal per maker)."""
-    result = await session.execute(insert(Label).values(
+    return await rows_affected(session, insert(Label).values(
         tenant_id=tenant.value, id=lid, name=name, color=color, scope=scope, created_by=creator,
-    ).on_conflict_do_nothing())
-    return result.rowcount == 1
+    ).on_conflict_do_nothing()) == 1
 
 
 async def visible(session: AsyncSession, tenant: TenantId, viewer: uuid.UUID) -> list[Label]:

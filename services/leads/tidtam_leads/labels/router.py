@@ -13,13 +13,13 @@ router = APIRouter(prefix="/api/v1/labels", tags=["labels"], route_class=Idempot
 
 
 @router.get("", response_model=list[LabelOut], responses=error_responses(401))
-async def list_labels(ctx: Ctx, db: Db):
+async def list_labels(ctx: Ctx, db: Db) -> list[LabelOut]:
     """System labels and the caller's personal ones."""
     return await service.list_visible(db, ctx)
 
 
 @router.post("", status_code=201, response_model=LabelOut,
              responses=error_responses(401, 403, 409, 422))
-async def create_label(body: LabelIn, ctx: Ctx, db: IdempotentDb):
+async def create_label(body: LabelIn, ctx: Ctx, db: IdempotentDb) -> LabelOut:
     """System labels by admins only; personal labels by anyone, seen only by their maker."""
     return await service.create(db, ctx, body)

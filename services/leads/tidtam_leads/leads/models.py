@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Computed, DateTime, Integer, Numeric, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
@@ -41,7 +42,7 @@ class Lead(TenantMixin, Base):
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    custom: Mapped[dict] = mapped_column(JSONB)  # custom-field values (crmkit.custom)
+    custom: Mapped[dict[str, Any]] = mapped_column(JSONB)  # custom-field values (crmkit.custom)
     # The account and contact in the accounts service (no foreign keys: another database),
     # and the conversion in flight or done (migration 0004).
     account_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))

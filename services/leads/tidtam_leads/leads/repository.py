@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypedDict
 
 import orjson
 import sqlalchemy as sa
@@ -14,18 +15,63 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId, VisibilityScope
 from crmkit.custom import CustomFilter, to_sql
-from crmkit.db import driver
+from crmkit.db import driver, row_as, rows_as
 from crmkit.paging import before
 
 from ..labels.models import Label, LeadLabel
 from .models import Lead
 
 COLUMNS = [c for c in Lead.__table__.c if c.name not in ("search", "email_key")]
+
+
+class LeadRow(TypedDict):
+    """A lead as the queries return it: COLUMNS (a test holds the two equal)."""
+
+    tenant_id: uuid.UUID
+    id: uuid.UUID
+    name: str
+    phone: str
+    email: str
+    company: str | None
+    note: str | None
+    source: str
+    owner_id: uuid.UUID
+    status: str
+    status_reason: str | None
+    sent_by: list[uuid.UUID]
+    pipeline_id: uuid.UUID
+    stage_id: uuid.UUID
+    potential: Decimal | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    custom: dict[str, Any]
+    account_id: uuid.UUID | None
+    contact_id: uuid.UUID | None
+    conversion_id: uuid.UUID | None
+    conversion_status: str | None
+    conversion_error: str | None
+
+
+class LeadView(LeadRow):
+    """A lead as one viewer reads it: with the labels they may see."""
+
+    label_ids: list[uuid.UUID]
+
+
+# A search's first page straight from lead_search_page: box, scope, keyset position, size.
+SearchPage = tuple[str, VisibilityScope, tuple[datetime, uuid.UUID] | None, int]
+
+
+class DuplicateRow(TypedDict):
+    id: uuid.UUID
+    name: str
+    phone: str
 UUID_ARRAY = sa.ARRAY(sa.Uuid)
 
 
 def writable(scope: VisibilityScope) -> sa.ColumnElement[bool]:
-    if scope.sees_all:
+    if scope.owner_ids is None:  # sees all
         return sa.true()
     return Lead.owner_id.in_(sorted(scope.owner_ids))
 
@@ -37,7 +83,7 @@ def readable(scope: VisibilityScope) -> sa.ColumnElement[bool]:
     return cond
 
 
-def label_ids_of(viewer: uuid.UUID) -> sa.ScalarSelect:
+def label_ids_of(viewer: uuid.UUID) -> sa.ScalarSelect[list[uuid.UUID]]:
     """The lead's labels the viewer may see: system ones and their own personal ones."""
     return (
         sa.select(sa.func.coalesce(sa.func.array_agg(LeadLabel.label_id),
@@ -66,46 +112,51 @@ SELECT * FROM lead"""
 
 
 async def insert_created(session: AsyncSession, tenant: TenantId, values: dict[str, Any],
-                         author_id: uuid.UUID, detail: dict[str, Any]):
+                         author_id: uuid.UUID, detail: dict[str, Any]) -> LeadRow:
     """Insert a new lead and its `created` history entry in one statement (the hot path of
     POST /leads: one round trip, no SQLAlchemy compilation). Returns the lead's row."""
     conn = await driver(session)
     v = values
-    return await conn.fetchrow(
+    row = await conn.fetchrow(
         _INSERT_CREATED, tenant.value, v["id"], v["name"], v["phone"], v["email"],
         v["company"], v["note"], v["source"], v["owner_id"], v["pipeline_id"],
         v["stage_id"], v["potential"], author_id, orjson.dumps(detail).decode(),
         orjson.dumps(v.get("custom") or {}).decode(), v.get("account_id"),
         v.get("contact_id"))
+    if row is None:  # an INSERT … RETURNING always returns its row
+        raise RuntimeError("the lead's insert returned no row")
+    return row_as(LeadRow, row)
 
 
-async def get(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
-              lead_id: uuid.UUID, viewer: uuid.UUID, *, lock: bool = False):
+async def get(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, *,
+              lead_id: uuid.UUID, viewer: uuid.UUID, lock: bool = False) -> LeadView | None:
     q = sa.select(*COLUMNS, label_ids_of(viewer).label("label_ids")).where(
         Lead.tenant_id == tenant.value, Lead.id == lead_id, readable(scope))
     if lock:
         q = q.with_for_update(of=Lead)
-    return (await session.execute(q)).mappings().one_or_none()
+    row = (await session.execute(q)).mappings().one_or_none()
+    return None if row is None else row_as(LeadView, row)
 
 
 async def update(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
-                 values: dict[str, Any]):
+                 values: dict[str, Any]) -> LeadRow:
     """Apply a change and bump the aggregate's version (the events' `sequence`)."""
-    return (await session.execute(
+    return row_as(LeadRow, (await session.execute(
         sa.update(Lead).where(Lead.tenant_id == tenant.value, Lead.id == lead_id)
         .values(**values, version=Lead.version + 1, updated_at=sa.func.now())
         .returning(*COLUMNS)
-    )).mappings().one()
+    )).mappings().one())
 
 
-def _matching_ids(text_: str, digits: str | None, page: tuple | None) -> sa.Select:
+def _matching_ids(text_: str, digits: str | None,
+                  page: SearchPage | None) -> sa.Select[uuid.UUID]:
     """Ids of the tenant's leads whose search text matches; with `page` (box, scope, keyset
     position, size) only the first page of the caller's writable ones in that box."""
     text_arg, digits_arg = sa.literal(text_, sa.Text), sa.literal(digits, sa.Text)
     if page is None:
         return sa.select(sa.func.lead_search_ids(text_arg, digits_arg))
     box, scope, after, limit = page
-    owners = None if scope.sees_all else sorted(scope.owner_ids)
+    owners = None if scope.owner_ids is None else sorted(scope.owner_ids)
     return sa.select(sa.func.lead_search_page(
         text_arg, digits_arg, sa.literal(box, sa.Text), sa.literal(owners, sa.ARRAY(sa.Uuid)),
         sa.literal(after[0] if after else None, sa.DateTime(timezone=True)),
@@ -136,7 +187,7 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
                q_digits: str | None, label_id: uuid.UUID | None,
                pipeline_id: uuid.UUID | None, stage_id: uuid.UUID | None,
                owner_id: uuid.UUID | None, custom: Sequence[CustomFilter] = (),
-               also_q: tuple[str, str | None] | None = None) -> list:
+               also_q: tuple[str | None, str | None] | None = None) -> list[LeadView]:
     """One page of a box, newest first, keyset on (created_at, id). `custom`: `cf.*`
     filters; `also_q`: a second search that must match too (a segment's)."""
     where = [Lead.tenant_id == tenant.value, *in_box(box, scope, viewer)]
@@ -164,10 +215,10 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
             sa.or_(Label.scope == "system", Label.created_by == viewer)))
     q = (sa.select(*COLUMNS, label_ids_of(viewer).label("label_ids")).where(*where)
          .order_by(Lead.created_at.desc(), Lead.id.desc()).limit(limit))
-    return list((await session.execute(q)).mappings())
+    return rows_as(LeadView, (await session.execute(q)).mappings())
 
 
-def _duplicates_query(tenant: TenantId, scope: VisibilityScope, phone: str, email: str,
+def _duplicates_query(tenant: TenantId, scope: VisibilityScope, *, phone: str, email: str,
                       exclude: uuid.UUID) -> tuple[str, list[Any]]:
     # One branch per index (ix_leads_phone, ix_leads_email; both partial on the literal
     # status 'inbox'), so that the plan PostgreSQL caches for this prepared statement (a
@@ -177,7 +228,7 @@ def _duplicates_query(tenant: TenantId, scope: VisibilityScope, phone: str, emai
     # the (tenant_id, status, created_at) index. The branches only fetch matches; the sort
     # and limit come after the union.
     args: list[Any] = [tenant.value, exclude, phone, email.lower()]
-    if scope.sees_all:
+    if scope.owner_ids is None:  # sees all
         visible = ""
     else:
         args.append(sorted(scope.owner_ids))
@@ -194,11 +245,11 @@ def _duplicates_query(tenant: TenantId, scope: VisibilityScope, phone: str, emai
     return sql, args
 
 
-async def duplicates(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
-                     phone: str, email: str, exclude: uuid.UUID) -> list:
+async def duplicates(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, *,
+                     phone: str, email: str, exclude: uuid.UUID) -> list[DuplicateRow]:
     """Open leads the caller can see with the same phone or email."""
-    sql, args = _duplicates_query(tenant, scope, phone, email, exclude)
-    return await (await driver(session)).fetch(sql, *args)
+    sql, args = _duplicates_query(tenant, scope, phone=phone, email=email, exclude=exclude)
+    return rows_as(DuplicateRow, await (await driver(session)).fetch(sql, *args))
 
 
 async def set_label(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
@@ -212,7 +263,7 @@ async def set_label(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
     ]).on_conflict_do_nothing())
 
 
-async def unset_label(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
+async def unset_label(session: AsyncSession, tenant: TenantId, *, lead_id: uuid.UUID,
                       label_id: uuid.UUID) -> None:
     await session.execute(sa.delete(LeadLabel).where(
         LeadLabel.tenant_id == tenant.value, LeadLabel.lead_id == lead_id,

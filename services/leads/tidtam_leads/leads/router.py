@@ -18,7 +18,8 @@ router = APIRouter(prefix="/api/v1/leads", tags=["leads"], route_class=Idempoten
 
 @router.post("", status_code=201, response_model=LeadCreated,
              responses=error_responses(401, 404, 409, 422, 503))
-async def create_lead(body: LeadCreate, ctx: Ctx, db: IdempotentDb, accounts: Accounts):
+async def create_lead(body: LeadCreate, ctx: Ctx,
+                      db: IdempotentDb, accounts: Accounts) -> LeadCreated:
     """Create a lead in its owner's Inbox. Open leads with the same phone or email are
     listed in `possible_duplicates`; the lead is created all the same. A source, owner,
     pipeline, stage or label the tenant does not have is 404 naming the field; a stage of
@@ -48,7 +49,7 @@ async def list_leads(
     limit: int = Query(50, ge=1, le=200),
     cursor: str | None = Query(None, pattern=CURSOR_PATTERN,
                                description="`next_cursor` of the previous page"),
-):
+) -> LeadPage:
     """A box, newest first. `sent`: leads the caller passed on to someone else.
 
     Custom fields filter too: `cf.<key>=value` (equality; for a multi_select field, "has
@@ -69,24 +70,24 @@ async def box_counts(ctx: Ctx, db: Db) -> BoxCounts:
 
 
 @router.get("/{lead_id:id}", response_model=LeadOut, responses=error_responses(401, 404, 422))
-async def get_lead(lead_id: uuid.UUID, ctx: Ctx, db: Db):
+async def get_lead(lead_id: uuid.UUID, ctx: Ctx, db: Db) -> LeadOut:
     return await service.get(db, ctx, lead_id)
 
 
 @router.patch("/{lead_id:id}", response_model=LeadOut,
               responses=error_responses(401, 403, 404, 422))
-async def patch_lead(lead_id: uuid.UUID, body: LeadPatch, ctx: Ctx, db: Db):
+async def patch_lead(lead_id: uuid.UUID, body: LeadPatch, ctx: Ctx, db: Db) -> LeadOut:
     """Edit details. Status and stage change through the actions (`/send`, `/lost`, …)."""
     return await service.patch(db, ctx, lead_id, body)
 
 
 @router.put("/{lead_id:id}/labels/{label_id}", response_model=LeadOut,
             responses=error_responses(401, 403, 404, 422))
-async def add_label(lead_id: uuid.UUID, label_id: uuid.UUID, ctx: Ctx, db: Db):
-    return await service.put_label(db, ctx, lead_id, label_id, True)
+async def add_label(lead_id: uuid.UUID, label_id: uuid.UUID, ctx: Ctx, db: Db) -> LeadOut:
+    return await service.put_label(db, ctx, lead_id=lead_id, label_id=label_id, on=True)
 
 
 @router.delete("/{lead_id:id}/labels/{label_id}", response_model=LeadOut,
                responses=error_responses(401, 403, 404, 422))
-async def remove_label(lead_id: uuid.UUID, label_id: uuid.UUID, ctx: Ctx, db: Db):
-    return await service.put_label(db, ctx, lead_id, label_id, False)
+async def remove_label(lead_id: uuid.UUID, label_id: uuid.UUID, ctx: Ctx, db: Db) -> LeadOut:
+    return await service.put_label(db, ctx, lead_id=lead_id, label_id=label_id, on=False)

@@ -1,27 +1,29 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ModelWrapValidatorHandler, model_validator
+from pydantic.config import JsonDict
 
 from crmkit.custom import CustomValuesIn, CustomValuesPatch
-from crmkit.fields import Email
-from crmkit.money import baht
-from crmkit.text import Phone, text
+from crmkit.fields import Email, Omittable
+from crmkit.money import BahtAmount
+from crmkit.text import Phone, Text
 from tidtam_contracts.leads import Lead
 
 from ..catalog.schemas import SourceKey
 
 Box = Literal["inbox", "sent", "lost", "junk"]
 
-Potential = baht("Expected value in THB")
+Potential = Annotated[Decimal, BahtAmount("Expected value in THB")]
 
 
 # `name`, `phone` and `email` are required unless the lead is made from an account
 # (`account_id`), which fills what is left out; `contact_id` needs `account_id`. The service
 # checks it (422 naming the field); the schema states it.
-_FROM_ACCOUNT_RULE = {"anyOf": [
+_FROM_ACCOUNT_RULE: JsonDict = {"anyOf": [
     {"required": ["account_id"]},
     {"required": ["name", "phone", "email"], "not": {"required": ["contact_id"]}},
 ]}
@@ -30,27 +32,27 @@ _FROM_ACCOUNT_RULE = {"anyOf": [
 class LeadCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_FROM_ACCOUNT_RULE)
 
-    # Not nullable (leave a field out to have the account's value), hence the ignores.
-    name: text(200) = Field(  # type: ignore[assignment]
+    # Not nullable: leave a field out to have the account's value.
+    name: Omittable[Annotated[str, Text(200)]] = Field(
         None, description="Required without `account_id`; else the contact's or account's "
                           "name")
-    phone: Phone = Field(  # type: ignore[assignment]
+    phone: Omittable[Phone] = Field(
         None, description="Thai local forms, Thai digits, +66… or 66…; stored as E.164. "
                           "Required without `account_id`; else the contact's or account's "
                           "first phone")
-    email: Email = Field(  # type: ignore[assignment]
+    email: Omittable[Email] = Field(
         None, description="Required without `account_id`; else the contact's or account's "
                           "first email")
-    account_id: uuid.UUID = Field(None, description=(  # type: ignore[assignment]
+    account_id: Omittable[uuid.UUID] = Field(None, description=(
         "Make the lead for an existing account (GET /api/v1/accounts): what the body leaves "
         "out is filled from it; not visible to the caller: 404. Any number of leads may "
         "share an account."))
-    contact_id: uuid.UUID = Field(None, description=(  # type: ignore[assignment]
+    contact_id: Omittable[uuid.UUID] = Field(None, description=(
         "A contact of `account_id` (which it requires): fills name, phone and email first"))
     source: SourceKey = Field(description="One of the tenant's lead sources (`key`, "
                                           "GET /api/v1/lead-sources); another is 404")
-    company: text(200) | None = None
-    note: text(5000) | None = None
+    company: Annotated[str, Text(200)] | None = None
+    note: Annotated[str, Text(5000)] | None = None
     owner_id: uuid.UUID | None = Field(None, description="Defaults to the caller; must be an "
                                                          "active user (else 404)")
     pipeline_id: uuid.UUID | None = None
@@ -61,7 +63,9 @@ class LeadCreate(BaseModel):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _details_required_without_account(cls, data, handler):
+    def _details_required_without_account(cls, data: Any,
+                                          handler: ModelWrapValidatorHandler[LeadCreate]
+                                          ) -> LeadCreate:
         # Without account_id a body missing name, phone or email is validated as the
         # stricter model, so every missing field is named together with the others' errors.
         if (cls is LeadCreate and isinstance(data, dict) and data.get("account_id") is None
@@ -74,7 +78,7 @@ _DETAILS = ("name", "phone", "email")
 
 
 class _LeadCreateOwnDetails(LeadCreate):
-    name: text(200)
+    name: Annotated[str, Text(200)]
     phone: Phone
     email: Email
 
@@ -86,15 +90,15 @@ class LeadPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: text(200) = None  # type: ignore[assignment]
-    phone: Phone = None  # type: ignore[assignment]
-    email: Email = None  # type: ignore[assignment]
-    company: text(200) | None = None
-    note: text(5000) | None = None
-    source: SourceKey = None  # type: ignore[assignment]
+    name: Omittable[Annotated[str, Text(200)]] = None
+    phone: Omittable[Phone] = None
+    email: Omittable[Email] = None
+    company: Annotated[str, Text(200)] | None = None
+    note: Annotated[str, Text(5000)] | None = None
+    source: Omittable[SourceKey] = None
     potential: Potential | None = None
-    owner_id: uuid.UUID = None  # type: ignore[assignment]
-    custom: CustomValuesPatch = None  # type: ignore[assignment]
+    owner_id: Omittable[uuid.UUID] = None
+    custom: Omittable[CustomValuesPatch] = None
 
 
 class LeadOut(Lead):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Request
@@ -24,6 +25,7 @@ from ..pipelines import service as pipelines
 from ..users import service as users
 from . import repository
 from .events import stage_lead_event
+from .repository import LeadRow, LeadView
 from .schemas import (
     BoxCounts,
     LeadCreate,
@@ -39,7 +41,7 @@ READ_ONLY = ("you see this lead because you sent it on; only its owner (or someo
              "manages them) may change it")
 
 
-def _out_data(ctx: RequestContext, row: Any,
+def _out_data(ctx: RequestContext, row: LeadRow,
               label_ids: list[uuid.UUID] | None = None) -> dict[str, Any]:
     data = dict(row)
     data["box"] = data.pop("status")
@@ -49,16 +51,16 @@ def _out_data(ctx: RequestContext, row: Any,
     return data
 
 
-def to_out(ctx: RequestContext, row: Any, label_ids: list[uuid.UUID] | None = None) -> LeadOut:
+def to_out(ctx: RequestContext, row: LeadRow, label_ids: list[uuid.UUID] | None = None) -> LeadOut:
     return LeadOut.model_validate(_out_data(ctx, row, label_ids))
 
 
 async def load(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID, *,
-               write: bool = False):
+               write: bool = False) -> LeadView:
     """The lead if the caller may see it (404 otherwise); with `write`, locked for the
     change and 403 when the caller only sees it as its sender."""
-    row = await repository.get(session, ctx.tenant, ctx.lead_scope, lead_id, ctx.user_id,
-                               lock=write)
+    row = await repository.get(session, ctx.tenant, ctx.lead_scope, lead_id=lead_id,
+                               viewer=ctx.user_id, lock=write)
     if row is None:
         raise NotFound("no such lead")
     if write and not ctx.lead_scope.may_write(row["owner_id"]):
@@ -67,10 +69,14 @@ async def load(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID, *
 
 
 async def reload_out(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID) -> LeadOut:
-    row = await repository.get(session, ctx.tenant, ctx.lead_scope, lead_id, ctx.user_id)
+    row = await repository.get(session, ctx.tenant, ctx.lead_scope, lead_id=lead_id,
+                               viewer=ctx.user_id)
     if row is None:
         # Moved out of the caller's sight by this very change (sent or transferred away).
-        row = await repository.get(session, ctx.tenant, system_scope(), lead_id, ctx.user_id)
+        row = await repository.get(session, ctx.tenant, system_scope(), lead_id=lead_id,
+                                   viewer=ctx.user_id)
+    if row is None:
+        raise NotFound("no such lead")
     return to_out(ctx, row)
 
 
@@ -87,7 +93,8 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
     owner = body.owner_id or ctx.user_id
     if owner != ctx.user_id:
         await users.require_active(session, ctx, owner, "body.owner_id")
-    stage = await pipelines.resolve_stage(session, ctx, body.pipeline_id, body.stage_id)
+    stage = await pipelines.resolve_stage(session, ctx, pipeline_id=body.pipeline_id,
+                                           stage_id=body.stage_id)
     await labels.require_visible(session, ctx, body.label_ids, "body.label_ids")
     detail = {"owner_id": str(owner), "source": body.source}
     if body.account_id:
@@ -100,8 +107,8 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
     ), ctx.user_id, detail)
     await repository.set_label(session, ctx.tenant, row["id"], body.label_ids)
     await stage_lead_event(session, ctx.tenant, LeadCreatedV2, row)
-    dups = await repository.duplicates(session, ctx.tenant, ctx.lead_scope, d.phone,
-                                       d.email, row["id"])
+    dups = await repository.duplicates(session, ctx.tenant, ctx.lead_scope, phone=d.phone,
+                                       email=d.email, exclude=row["id"])
     data = _out_data(ctx, row, list(dict.fromkeys(body.label_ids)))
     data["possible_duplicates"] = [
         {"id": dup["id"], "name": dup["name"],
@@ -118,14 +125,16 @@ async def patch(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
     given = body.model_fields_set
     current = await load(session, ctx, lead_id, write=True)
     values: dict[str, Any] = {f: getattr(body, f) for f in given}
-    if "custom" in given:  # the keys sent change; the others stay
+    # Omittable fields: sent (in `given`) exactly when not None.
+    if body.custom is not None:  # the keys sent change; the others stay
         values["custom"] = custom.merge(await custom.definitions(session, ctx, CUSTOM),
                                         current["custom"], body.custom, creating=False)
-    if "source" in given:
+    if body.source is not None:
         await catalog.require_source(session, ctx, body.source)
-    if "owner_id" in given and body.owner_id != current["owner_id"]:
+    if body.owner_id is not None and body.owner_id != current["owner_id"]:
         await users.require_active(session, ctx, body.owner_id, "body.owner_id")
-    changed = sorted(k for k, v in values.items() if current[k] != v)
+    was: Mapping[str, object] = current
+    changed = sorted(k for k, v in values.items() if was[k] != v)
     if not changed:
         return to_out(ctx, current)
     row = await repository.update(session, ctx.tenant, lead_id,
@@ -162,7 +171,7 @@ async def counts(session: AsyncSession, ctx: RequestContext) -> BoxCounts:
         session, ctx.tenant, ctx.lead_scope, ctx.user_id, list(BoxCounts.model_fields)))
 
 
-async def put_label(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
+async def put_label(session: AsyncSession, ctx: RequestContext, *, lead_id: uuid.UUID,
                     label_id: uuid.UUID, on: bool) -> LeadOut:
     """System labels change the lead for everyone (write access); a personal label is the
     caller's own note, so seeing the lead is enough."""
@@ -173,5 +182,6 @@ async def put_label(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UU
     if on:
         await repository.set_label(session, ctx.tenant, row["id"], [label_id])
     else:
-        await repository.unset_label(session, ctx.tenant, row["id"], label_id)
+        await repository.unset_label(session, ctx.tenant, lead_id=row["id"],
+                                     label_id=label_id)
     return await reload_out(session, ctx, lead_id)

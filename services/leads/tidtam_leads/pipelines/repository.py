@@ -29,8 +29,8 @@ async def insert_pipeline(session: AsyncSession, tenant: TenantId, pid: uuid.UUI
     ]).on_conflict_do_nothing())
 
 
-async def insert_stage(session: AsyncSession, tenant: TenantId, pid: uuid.UUID, sid: uuid.UUID,
-                       name: str, name_en: str | None, position: int) -> None:
+async def insert_stage(session: AsyncSession, tenant: TenantId, *, pid: uuid.UUID,
+                       sid: uuid.UUID, name: str, name_en: str | None, position: int) -> None:
     await session.execute(insert(Stage).values(
         tenant_id=tenant.value, id=sid, pipeline_id=pid, name=name, name_en=name_en,
         position=position))
@@ -44,13 +44,13 @@ async def lock_pipelines(session: AsyncSession, tenant: TenantId) -> None:
 
 
 async def count_extra(session: AsyncSession, tenant: TenantId) -> int:
-    return await session.scalar(sa.select(sa.func.count()).where(
-        Pipeline.tenant_id == tenant.value, Pipeline.is_standard.is_(False)))
+    return (await session.execute(sa.select(sa.func.count()).where(
+        Pipeline.tenant_id == tenant.value, Pipeline.is_standard.is_(False)))).scalar_one()
 
 
 async def count_stages(session: AsyncSession, tenant: TenantId, pid: uuid.UUID) -> int:
-    return await session.scalar(sa.select(sa.func.count()).where(
-        Stage.tenant_id == tenant.value, Stage.pipeline_id == pid))
+    return (await session.execute(sa.select(sa.func.count()).where(
+        Stage.tenant_id == tenant.value, Stage.pipeline_id == pid))).scalar_one()
 
 
 async def list_all(session: AsyncSession, tenant: TenantId,

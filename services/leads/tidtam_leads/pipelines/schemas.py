@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from crmkit.text import text
+from crmkit.text import Text
 
 MAX_EXTRA_PIPELINES = 10
 MAX_STAGES = 10
@@ -13,15 +14,15 @@ MAX_STAGES = 10
 class StageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: text(100)
-    name_en: text(100) | None = None
+    name: Annotated[str, Text(100)]
+    name_en: Annotated[str, Text(100)] | None = None
 
 
 class PipelineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: text(100)
-    name_en: text(100) | None = None
+    name: Annotated[str, Text(100)]
+    name_en: Annotated[str, Text(100)] | None = None
     stages: list[StageIn] = Field(min_length=1, max_length=MAX_STAGES)
 
 

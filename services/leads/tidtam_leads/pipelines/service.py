@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,7 +11,7 @@ from crmkit.errors import Conflict, Forbidden, NotFound
 
 from ..catalog import defaults
 from . import repository
-from .models import Stage
+from .models import Pipeline, Stage
 from .schemas import MAX_EXTRA_PIPELINES, MAX_STAGES, PipelineIn, PipelineOut, StageIn, StageOut
 
 WROTE_CATALOG = "tidtam_leads.wrote_catalog"  # set by catalog.ensure_defaults
@@ -34,7 +35,7 @@ async def create_standard(session: AsyncSession, tenant: TenantId) -> None:
     ])
 
 
-def _out(pipe, stages) -> PipelineOut:
+def _out(pipe: Pipeline, stages: Sequence[Stage]) -> PipelineOut:
     return PipelineOut(id=pipe.id, name=pipe.name, name_en=pipe.name_en,
                        is_standard=pipe.is_standard,
                        stages=[StageOut(id=s.id, name=s.name, name_en=s.name_en,
@@ -86,8 +87,8 @@ async def add_stage(session: AsyncSession, ctx: RequestContext, pid: uuid.UUID,
     if count >= MAX_STAGES:
         raise Conflict(f"a pipeline has at most {MAX_STAGES} stages; this one already has "
                        f"{count}")
-    await repository.insert_stage(session, ctx.tenant, pid, uuid.uuid4(), body.name,
-                                  body.name_en, count)
+    await repository.insert_stage(session, ctx.tenant, pid=pid, sid=uuid.uuid4(),
+                                  name=body.name, name_en=body.name_en, position=count)
     await session.flush()
     return await get_pipeline(session, ctx, pid)
 
@@ -104,7 +105,7 @@ class StartStage(NamedTuple):
 _first_stage: dict[tuple[uuid.UUID, uuid.UUID | None], StartStage] = {}
 
 
-async def resolve_stage(session: AsyncSession, ctx: RequestContext,
+async def resolve_stage(session: AsyncSession, ctx: RequestContext, *,
                         pipeline_id: uuid.UUID | None, stage_id: uuid.UUID | None,
                         prefix: str = "body") -> Stage | StartStage:
     """The stage a new lead starts in: given, or the first of the given (else standard)

@@ -6,8 +6,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
+from crmkit.db import rows_as
 
-from ..leads.repository import COLUMNS
+from ..leads.repository import COLUMNS, LeadRow
 
 # One statement: move every lead of the user and write each one's history row. The CTE sees
 # the leads as updated; nothing is read into Python just to be written back.
@@ -24,11 +25,11 @@ SELECT * FROM moved
 """)
 
 
-async def move_all(session: AsyncSession, tenant: TenantId, from_user: uuid.UUID,
-                   to_user: uuid.UUID, author: uuid.UUID, detail: str) -> list:
+async def move_all(session: AsyncSession, tenant: TenantId, *, from_user: uuid.UUID,
+                   to_user: uuid.UUID, author: uuid.UUID, detail: str) -> list[LeadRow]:
     result = await session.execute(_MOVE.bindparams(
         sa.bindparam("tenant", type_=sa.Uuid), sa.bindparam("from_user", type_=sa.Uuid),
         sa.bindparam("to_user", type_=sa.Uuid), sa.bindparam("author", type_=sa.Uuid),
     ), dict(tenant=tenant.value, from_user=from_user, to_user=to_user, author=author,
             detail=detail))
-    return list(result.mappings())
+    return rows_as(LeadRow, result.mappings())

@@ -22,8 +22,9 @@ async def transfer(session: AsyncSession, ctx: RequestContext, body: TransferIn)
     if body.from_user_id == body.to_user_id:
         raise Unprocessable.on("body.to_user_id", "must differ from from_user_id")
     detail = {"from_user_id": str(body.from_user_id), "to_user_id": str(body.to_user_id)}
-    rows = await repository.move_all(session, ctx.tenant, body.from_user_id, body.to_user_id,
-                                     ctx.user_id, orjson.dumps(detail).decode())
+    rows = await repository.move_all(session, ctx.tenant, from_user=body.from_user_id,
+                                     to_user=body.to_user_id, author=ctx.user_id,
+                                     detail=orjson.dumps(detail).decode())
     events = [lead_event(ctx.tenant, LeadTransferredV2, row, from_user_id=body.from_user_id,
                          to_user_id=body.to_user_id) for row in rows]
     await outbox.stage_many(session, events)

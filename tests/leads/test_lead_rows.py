@@ -1,0 +1,20 @@
+"""Each typed row names exactly the columns its queries select."""
+
+import pytest
+
+from tidtam_leads.followups.repository import COLUMNS as ENTRY_COLUMNS
+from tidtam_leads.followups.repository import AuthoredEntryRow, EntryRow
+from tidtam_leads.leads.repository import COLUMNS, LeadRow, LeadView
+
+pytestmark = pytest.mark.unit
+
+
+def test_lead_row_is_the_selected_columns():
+    assert set(LeadRow.__annotations__) == {c.name for c in COLUMNS}
+    assert set(LeadView.__annotations__) - set(LeadRow.__annotations__) == {"label_ids"}
+
+
+def test_entry_row_is_the_table():
+    assert set(EntryRow.__annotations__) == {c.name for c in ENTRY_COLUMNS}
+    assert set(AuthoredEntryRow.__annotations__) - set(EntryRow.__annotations__) == {
+        "author_name"}
