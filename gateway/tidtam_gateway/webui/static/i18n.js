@@ -305,6 +305,20 @@ export function t(key, params = {}) {
 
 export const has = (key) => key in STRINGS[current];
 
+/**
+ * Add a screen's own strings (each screen module keeps its strings beside its code).
+ * A key defined twice is a mistake and throws, naming it.
+ * @param {{th: Record<string, string>, en: Record<string, string>}} strings
+ */
+export function addStrings(strings) {
+  for (const language of /** @type {const} */ (["th", "en"])) {
+    for (const [key, text] of Object.entries(strings[language])) {
+      if (key in STRINGS[language]) throw new Error(`i18n: "${key}" is defined twice`);
+      STRINGS[language][key] = text;
+    }
+  }
+}
+
 /** Re-label the static page: data-i18n (text), -placeholder and -aria-label attributes. */
 export function applyStatic(root = document) {
   document.documentElement.lang = current;
