@@ -24,7 +24,7 @@ from .contracts import EVENTS
 from .db import auth_pool, plain_dsn
 from .openapi import OpenApiMerger
 from .proxy.router import router as proxy_router
-from .proxy.service import client_session
+from .proxy.service import documents_client, upstreams
 from .settings.router import router as settings_router
 from .teams.router import router as teams_router
 from .tenants.router import router as tenants_router
@@ -72,14 +72,16 @@ async def _auth_pool(app: FastAPI) -> AsyncIterator[None]:
 @asynccontextmanager
 async def _proxy_client(app: FastAPI) -> AsyncIterator[None]:
     settings: GatewaySettings = app.state.settings
-    app.state.proxy = client_session(
+    app.state.proxy = upstreams(
         max_connections=settings.proxy_max_connections, idle_seconds=settings.proxy_idle_seconds,
         connect_timeout=settings.proxy_connect_timeout, read_timeout=settings.proxy_timeout)
-    app.state.openapi = OpenApiMerger(app, app.state.proxy, settings)
+    documents = documents_client()
+    app.state.openapi = OpenApiMerger(app, documents, settings)
     try:
         yield
     finally:
         await app.state.proxy.aclose()
+        await documents.aclose()
 
 
 @asynccontextmanager
