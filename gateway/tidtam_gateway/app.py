@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.middleware import Middleware
 
 from crmkit.runtime import build_service
 
@@ -23,6 +24,7 @@ from .config import GatewaySettings
 from .contracts import EVENTS
 from .db import auth_pool, plain_dsn
 from .openapi import OpenApiMerger
+from .proxy.router import ProxyFastPath
 from .proxy.router import router as proxy_router
 from .proxy.service import documents_client, upstreams
 from .settings.router import router as settings_router
@@ -128,6 +130,9 @@ def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
     app = build_service(settings or GatewaySettings(), title="Tidtam API",
                         description=DESCRIPTION, routers=ROUTERS, events=EVENTS,
                         resources=[_operator_token, _auth_pool, _callers, _proxy_client])
+    # Innermost of the app's own middleware, inside the kit's EdgeMiddleware (Starlette
+    # builds its stack from this list when the first request comes).
+    app.user_middleware.append(Middleware(ProxyFastPath))
     mount_static(app)
     _replace_docs(app)
     return app

@@ -81,3 +81,18 @@ def test_a_down_accounts_service_is_503_naming_it(gw, make_tenant):
         assert r.json()["message"] == "accounts service unavailable"
     assert gw.get("/api/v1/segments?entity=lead", headers=t.admin).json()["message"] == \
         "leads service unavailable"
+
+
+def test_no_gateway_operation_lies_under_a_proxied_prefix():
+    # The proxy's fast path (ProxyFastPath) takes every path under its prefixes before the
+    # router sees it: a gateway route there would never be reached.
+    from tidtam_gateway.app import create_gateway_app
+    from tidtam_gateway.config import GatewaySettings
+    from tidtam_gateway.proxy.router import _proxied
+
+    paths = create_gateway_app(GatewaySettings(env="test")).openapi()["paths"]
+    assert len(paths) > 10
+    assert [p for p in paths if _proxied(p)] == []
+    assert _proxied("/api/v1/leads/x")[1].path == "/api/v1/leads/{path:path}"
+    assert _proxied("/api/v1/leads")[1].path == "/api/v1/leads"
+    assert _proxied("/api/v1/leadsx") is None and _proxied("/api/v1/users") is None
