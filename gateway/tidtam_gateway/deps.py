@@ -63,8 +63,20 @@ CurrentCaller = Annotated[Caller, Depends(get_caller)]
 
 async def caller_of(request: Request) -> Caller:
     """`get_caller` called directly, for routes that skip FastAPI's dependency solving (the
-    proxy: the gateway's hottest path). The same schemes read the same headers."""
-    return await get_caller(request, await oauth2(request), await api_key_header(request))
+    proxy: the gateway's hottest path). It reads what `oauth2` and `api_key_header` read
+    (the first `Authorization` and `X-API-Key`; a bearer token only under the `Bearer`
+    scheme), in one pass over the raw headers: their case-insensitive lookups, each a
+    KeyError when the header is absent, were 8 % of the gateway's CPU per request."""
+    authorization: bytes | None = None
+    key: bytes | None = None
+    for name, value in request.scope["headers"]:
+        if name == b"authorization" and authorization is None:
+            authorization = value
+        elif name == b"x-api-key" and key is None:
+            key = value
+    scheme, _, param = (authorization or b"").decode("latin-1").partition(" ")
+    bearer = param.strip() if authorization and scheme.lower() == "bearer" else None
+    return await get_caller(request, bearer, (key or b"").decode("latin-1") or None)
 
 
 async def require_admin(caller: CurrentCaller) -> Caller:
