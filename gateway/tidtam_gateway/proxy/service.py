@@ -134,6 +134,8 @@ async def forward(proxy: Upstreams, *, service: str, base_url: str, request: Req
     except UpstreamError as exc:
         log.warning("proxy to %s failed: %r", service, exc)
         raise ServiceUnavailable(f"{service} service unavailable") from exc
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("forwarded %s %s to %s: %s", method, request.url.path, service, answer.status)
     drop = _DROP_RESPONSE | _named_in_connection(answer.headers)
     # Repeated headers (several Set-Cookie) stay as they came.
     return RelayedResponse(answer, [(k, v) for k, v in answer.headers if k.lower() not in drop])

@@ -29,6 +29,8 @@ log = logging.getLogger("crmkit.web")
 
 MAX_BODY = 1024 * 1024
 CORRELATION_HEADER = "X-Correlation-ID"
+_CORRELATION_KEY = CORRELATION_HEADER.lower().encode()
+_CORRELATION_NAME = CORRELATION_HEADER.encode()
 
 
 def error_response(status: int, code: str, message: str,
@@ -48,26 +50,33 @@ class EdgeMiddleware:
         self.service = service
         self.max_body = max_body
 
+    def _too_large_message(self) -> str:
+        return f"request body exceeds {self.max_body} bytes; send less"
+
+    def _too_large(self) -> Response:
+        return error_response(413, PayloadTooLarge.code, self._too_large_message())
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        headers = dict(scope.get("headers") or [])
-        cid = headers.get(CORRELATION_HEADER.lower().encode(), b"").decode("latin-1")[:100]
-        cid = cid or str(uuid.uuid4())
+        # One pass over the headers (this runs on every request; no dict of them all). The
+        # last of a repeated header counts, as it did in that dict.
+        cid_raw = length = None
+        for name, value in scope.get("headers") or ():
+            if name == _CORRELATION_KEY:
+                cid_raw = value
+            elif name == b"content-length":
+                length = value
+        cid = (cid_raw or b"").decode("latin-1")[:100] or str(uuid.uuid4())
+        cid_header = (_CORRELATION_NAME, cid.encode("latin-1"))
         token = klog.correlation_id.set(cid)
         start = time.perf_counter()
         status = 500
         started = False
-        length = headers.get(b"content-length")
-        too_large = PayloadTooLarge(f"request body exceeds {self.max_body} bytes; send less")
-        # Raised from receive(): FastAPI re-raises HTTPException from body parsing (anything
-        # else it turns into a 400), and the HTTPException handler renders it as ErrorBody.
-        too_large_http = HTTPException(413, too_large.message)
         try:
             if length is not None and length.isdigit() and int(length) > self.max_body:
-                resp = error_response(413, too_large.code, too_large.message)
                 status = 413
-                return await resp(scope, receive, send)
+                return await self._too_large()(scope, receive, send)
             seen = 0
 
             async def limited_receive() -> Message:
@@ -76,7 +85,10 @@ class EdgeMiddleware:
                 if message["type"] == "http.request":
                     seen += len(message.get("body", b""))
                     if seen > self.max_body:
-                        raise too_large_http
+                        # FastAPI re-raises HTTPException from body parsing (anything else
+                        # it turns into a 400), and the HTTPException handler renders it as
+                        # ErrorBody.
+                        raise HTTPException(413, self._too_large_message())
                 return message
 
             async def tracking_send(message: Message) -> None:
@@ -84,10 +96,7 @@ class EdgeMiddleware:
                 if message["type"] == "http.response.start":
                     status = message["status"]
                     started = True
-                    message.setdefault("headers", [])
-                    message["headers"] = list(message["headers"]) + [
-                        (CORRELATION_HEADER.encode(), cid.encode("latin-1"))
-                    ]
+                    message["headers"] = [*message.get("headers", ()), cid_header]
                 await send(message)
 
             try:
@@ -95,8 +104,7 @@ class EdgeMiddleware:
             except HTTPException as exc:
                 if started or exc.status_code != 413:
                     raise
-                resp = error_response(413, too_large.code, too_large.message)
-                await resp(scope, receive, tracking_send)
+                await self._too_large()(scope, receive, tracking_send)
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
