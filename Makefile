@@ -31,7 +31,7 @@ export UV_SYSTEM_CERTS ?= 1
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: help install run demo test lint migrate bench bench-accounts bench-idempotency checkservers clean distclean
+.PHONY: help install run demo test lint migrate bench bench-accounts bench-idempotency bench-proxy checkservers clean distclean
 
 help: ## list the targets
 	@echo "Tidtam: make run (start everything), make test (the whole suite)"
@@ -107,6 +107,10 @@ bench-accounts: install ## accounts search and duplicate check at 100k accounts 
 bench-idempotency: install ## create lead with and without Idempotency-Key, and a replay (BENCH_ARGS=...)
 	@$(VPY) scripts/checkservers.py --tests
 	$(VPY) bench/idempotency.py $(BENCH_ARGS)
+
+bench-proxy: install ## the gateway's CPU and latency per proxied request, against a bare upstream (BENCH_ARGS=...)
+	@$(VPY) scripts/checkservers.py --tests
+	$(VPY) bench/proxy.py $(BENCH_ARGS)
 
 # --- housekeeping --------------------------------------------------------------------------
 

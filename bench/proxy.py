@@ -1,7 +1,7 @@
 """The gateway's own cost per proxied request, against a bare upstream: prints figures,
 asserts nothing.
 
-    .venv/bin/python bench/proxy.py [--seconds 5] [--rounds 1]   # or: make bench-proxy
+    make bench-proxy      # or: .venv/bin/python bench/proxy.py [--seconds 5] [--profile]
 
 Starts a gateway on a fresh database whose leads service is tests/gateway/echo_upstream.py
 (a bare ASGI app that echoes what it got: no database behind it), logs a sales user in, and

@@ -320,3 +320,31 @@ async def test_an_answer_that_is_not_http_is_an_upstream_error():
         with pytest.raises(UpstreamError, match="not valid HTTP"):
             await get(p)
         assert p.idle == [] and p.slots._value == 8
+
+
+@pytest.mark.integration
+async def test_a_cancelled_request_closes_its_connection_and_frees_the_slot():
+    closed, asked = asyncio.Event(), asyncio.Event()
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                      n: int) -> None:
+        await server.read_request(reader)
+        asked.set()
+        if n == 1:
+            await reader.read()  # no answer; returns when the client closes
+            closed.set()
+            return
+        writer.write(OK)
+        await writer.drain()
+
+    server = raw_server(handler)
+    async with server:
+        p = pool(server.url, max_connections=1)
+        task = asyncio.create_task(get(p))
+        await asyncio.wait_for(asked.wait(), 5)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await asyncio.wait_for(closed.wait(), 5)
+        assert p.slots._value == 1 and p.idle == []
+        assert await get(p) == (200, b"ok")

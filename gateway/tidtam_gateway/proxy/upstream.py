@@ -268,6 +268,7 @@ class _Pool:
         be sent again when a pooled connection broke before any answer."""
         request = self.encode(method, target, headers, body)
         await self.slots.acquire()
+        conn: _Connection | None = None
         try:
             conn = self._pooled()
             reused = conn is not None
@@ -281,11 +282,14 @@ class _Pool:
             except UpstreamError:
                 if not (reused and retry and not conn.received):
                     raise
+                conn = None
                 conn = await self._connect()
                 conn.begin(head_only=method == "HEAD")
                 await conn.head(request, self.read_timeout)
             return Answer(self, conn)
-        except BaseException:
+        except BaseException:  # cancelled too: the connection is in an unknown state
+            if conn is not None:
+                conn.close()
             self.slots.release()
             raise
 
