@@ -22,6 +22,7 @@ export const ROUTES = [
   { path: "/accounts/new", load: () => import("./screens/accounts.js"), title: "acc.new",
     params: { view: "new" } },
   { path: "/accounts/:id", load: () => import("./screens/accounts.js"), title: "nav.accounts" },
+  { path: "/me", load: () => import("./screens/me.js"), title: "nav.me" },
 ];
 
 /** @type {NavLink[]} */
@@ -32,6 +33,7 @@ export const NAV = [
   { group: "leads", href: "#/leads?box=lost", label: "box.lost", count: "lost" },
   { group: "leads", href: "#/leads?box=junk", label: "box.junk", count: "junk" },
   { group: "records", href: "#/accounts", label: "nav.accounts" },
+  { group: "me", href: "#/me", label: "nav.me" },
 ];
 
 /** The nav's groups in order, each with its heading's i18n key. */
