@@ -61,7 +61,6 @@ export function customInputs(definitions, current = {}) {
       readers[f.key] = () => boxes.filter((b) => b.checked).map((b) => b.value);
     } else if (f.type === "checkbox") {
       const built = field({ name, label: fieldLabel(f), type: "checkbox", attrs: { checked: start === true } });
-      built.wrap.classList.add("field-check");
       fields[name] = built;
       readers[f.key] = () => /** @type {HTMLInputElement} */ (built.input).checked;
     } else {

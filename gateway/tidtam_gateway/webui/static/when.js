@@ -55,11 +55,14 @@ export function dateField({ name, label, time = false, value = null, required = 
   const years = [];
   for (let y = Math.min(now - 1, current?.year ?? now); y <= Math.max(now + 3, current?.year ?? now); y++) years.push(y);
   const monthName = new Intl.DateTimeFormat(L === "th" ? "th-TH" : "en-GB", { month: "long" });
-  const select = (/** @type {string} */ part, /** @type {[number, string][]} */ options, /** @type {number | undefined} */ chosen) =>
-    h("select", { id: part === "day" ? id : `${id}-${part}`, name: `${name}.${part}`, "aria-label": t(`when.${part}`),
-                  "aria-describedby": `${id}-shown ${id}-err` },
+  const select = (/** @type {string} */ part, /** @type {[number, string][]} */ options, /** @type {number | undefined} */ chosen) => {
+    const el = h("select", { id: part === "day" ? id : `${id}-${part}`, name: `${name}.${part}`,
+                             "aria-label": t(`when.${part}`), "aria-describedby": `${id}-shown ${id}-err` },
       h("option", { value: "" }, "—"),
       options.map(([v, text]) => h("option", { value: String(v), selected: v === chosen }, text)));
+    el.value = chosen ? String(chosen) : "";
+    return el;
+  };
   const day = select("day", Array.from({ length: 31 }, (_, i) => [i + 1, String(i + 1)]), current?.day);
   const month = select("month", Array.from({ length: 12 }, (_, i) => [i + 1, monthName.format(new Date(2025, i, 1))]),
     current?.month);
