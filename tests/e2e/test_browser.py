@@ -35,14 +35,22 @@ def browser_page():
         browser.close()
 
 
+def _sales_user(gw, t, name: str) -> str:
+    """A salesperson of tenant `t` (t.tokens["sales"]); their email."""
+    email = f"sales-{uuid.uuid4().hex[:6]}@e2e.example"
+    r = gw.post("/api/v1/users", headers=t.h("admin"), json={
+        "email": email, "name": name, "password": PASSWORD, "role": "sales"})
+    assert r.status_code == 201, r.text
+    t.users["sales"] = r.json()["id"]
+    t.tokens["sales"] = login(gw, email)
+    return email
+
+
 def test_a_salesperson_makes_an_account_a_contact_and_a_lead(gw, system, make_tenant,
                                                             browser_page):
     page, errors = browser_page
     t = make_tenant("บริษัท เบราว์เซอร์ จำกัด")
-    email = f"sales-{uuid.uuid4().hex[:6]}@e2e.example"
-    r = gw.post("/api/v1/users", headers=t.h("admin"), json={
-        "email": email, "name": "มานี ขายดี", "password": PASSWORD, "role": "sales"})
-    assert r.status_code == 201, r.text
+    email = _sales_user(gw, t, "มานี ขายดี")
     t.create_lead("admin")  # the leads service knows the tenant (its sources) by now
     tag = uuid.uuid4().hex[:6]
     name = f"บริษัท ทดสอบเบราว์เซอร์ {tag} จำกัด"
@@ -128,11 +136,7 @@ def test_a_deep_link_editing_labels_back_and_the_phone(gw, system, make_tenant, 
     scroll, a phone number stays on one line and "add follow-up" comes first."""
     page, errors = browser_page
     t = make_tenant("บริษัท ลิงก์ จำกัด")
-    email = f"sales-{uuid.uuid4().hex[:6]}@e2e.example"
-    r = gw.post("/api/v1/users", headers=t.h("admin"), json={
-        "email": email, "name": "สมศรี ขายเก่ง", "password": PASSWORD, "role": "sales"})
-    assert r.status_code == 201, r.text
-    t.tokens["sales"] = login(gw, email)
+    email = _sales_user(gw, t, "สมศรี ขายเก่ง")
     r = gw.post("/api/v1/labels", headers=t.h("admin"),
                 json={"name": "ลูกค้า VIP", "color": "#cc8800", "scope": "system"})
     assert r.status_code == 201, r.text
@@ -232,11 +236,7 @@ def test_bulk_send_and_my_password(gw, system, make_tenant, browser_page):
         pytest.skip("this API has no POST /leads/bulk or PATCH /me yet (issue 11's API branches)")
     page, errors = browser_page
     t = make_tenant("บริษัท หลายลีด จำกัด")
-    email = f"sales-{uuid.uuid4().hex[:6]}@e2e.example"
-    r = gw.post("/api/v1/users", headers=t.h("admin"), json={
-        "email": email, "name": "มานะ ส่งไว", "password": PASSWORD, "role": "sales"})
-    assert r.status_code == 201, r.text
-    t.tokens["sales"] = login(gw, email)
+    email = _sales_user(gw, t, "มานะ ส่งไว")
     leads = [t.create_lead("sales", name=f"ลีดชุด {i} {uuid.uuid4().hex[:4]}") for i in range(3)]
 
     page.goto(f"{system.gateway.url}/#/leads?box=inbox")

@@ -9,16 +9,15 @@ import { h } from "./dom.js";
 import { formatPhone } from "./format.js";
 import { addStrings, t } from "./i18n.js";
 import { peoplePicker } from "./people-picker.js";
-import { hasRole, SOURCES, state } from "./store.js";
-import { busy, clearErrors, field, showErrors, tx } from "./ui.js";
+import { leadFormRows, leadInputs } from "./newlead.js";
+import { hasRole, state } from "./store.js";
+import { busy, clearErrors, showErrors, tx } from "./ui.js";
 
 addStrings({
   th: { "edit.button": "แก้ไขลีด", "edit.title": "แก้ไขลีด", "edit.save": "บันทึกการแก้ไข",
-        "edit.saved": "บันทึกการแก้ไข “{name}” แล้ว", "edit.unchanged": "ไม่มีอะไรเปลี่ยน",
-        "edit.custom": "ข้อมูลเพิ่มเติม" },
+        "edit.saved": "บันทึกการแก้ไข “{name}” แล้ว", "edit.unchanged": "ไม่มีอะไรเปลี่ยน" },
   en: { "edit.button": "Edit lead", "edit.title": "Edit the lead", "edit.save": "Save changes",
-        "edit.saved": "Saved the changes to “{name}”", "edit.unchanged": "Nothing changed",
-        "edit.custom": "More details" },
+        "edit.saved": "Saved the changes to “{name}”", "edit.unchanged": "Nothing changed" },
 });
 
 /** The lead's editable fields as the form shows them (phone in Thai form, potential plain). */
@@ -57,20 +56,8 @@ export function leadPatch(shown, edited) {
  */
 export function renderLeadEdit(container, lead, on) {
   const shown = leadFormValues(lead);
-  const sources = [...SOURCES.map((k) => [k, t(`source.${k}`)]), ...state.sources.map((s) => [s.key, s.name])];
-  if (shown.source && !sources.some(([k]) => k === shown.source)) sources.push([shown.source, shown.source]);
   /** @type {Record<string, {wrap: HTMLElement, input: any, error: HTMLElement}>} */
-  const fields = {
-    name: field({ name: "name", label: "field.name", required: true, attrs: { maxlength: 200, autocomplete: "off" } }),
-    phone: field({ name: "phone", label: "field.phone", type: "tel", required: true,
-                   attrs: { inputmode: "tel", autocomplete: "off" } }),
-    email: field({ name: "email", label: "field.email", type: "email", required: true,
-                   attrs: { inputmode: "email", autocomplete: "off" } }),
-    company: field({ name: "company", label: "field.company", attrs: { maxlength: 200 } }),
-    source: field({ name: "source", label: "field.source", control: "select", required: true, options: sources }),
-    potential: field({ name: "potential", label: "field.potential", attrs: { inputmode: "decimal", autocomplete: "off" } }),
-    note: field({ name: "note", label: "field.note", control: "textarea", attrs: { rows: 4, maxlength: 5000 } }),
-  };
+  const fields = leadInputs(shown.source);
   const owner = hasRole(["admin", "manager"])
     ? peoplePicker({ name: "owner_id", label: "field.owner", value: lead.owner_id }) : null;
   if (owner) fields.owner_id = owner;
@@ -80,13 +67,7 @@ export function renderLeadEdit(container, lead, on) {
   const general = h("p", { class: "form-error", role: "alert", tabindex: "-1", hidden: true });
   const heading = tx("h2", "edit.title", { class: "detail-title", tabindex: "-1" });
   const form = h("form", { class: "stack", novalidate: true },
-    h("div", { class: "grid-2" }, fields.name.wrap, fields.company.wrap),
-    h("div", { class: "grid-2" }, fields.phone.wrap, fields.email.wrap),
-    h("div", { class: "grid-2" }, fields.source.wrap, fields.potential.wrap),
-    owner ? owner.wrap : null,
-    fields.note.wrap,
-    custom.wraps.length ? h("fieldset", { class: "form-group" }, h("legend", {}, t("edit.custom")),
-      h("div", { class: "grid-2" }, custom.wraps)) : null,
+    ...leadFormRows(fields, custom.wraps, owner ? owner.wrap : null),
     general,
     h("div", { class: "form-actions" },
       h("button", { type: "submit", class: "btn btn-primary" }, t("edit.save")),

@@ -13,6 +13,7 @@ import { renderNewAccount } from "../newaccount.js";
 import { state } from "../store.js";
 import { loadTimeline } from "../timeline.js";
 import { errorMessage, toast } from "../ui.js";
+import { listSearch } from "./list-search.js";
 
 /** @typedef {import("../types.js").Params} Params */
 /** @typedef {import("../types.js").App} App */
@@ -27,17 +28,13 @@ export function mount(root, params, app) {
   const listHref = () => app.href("/accounts", { q: ui.q });
   const accountHref = (/** @type {string} */ id) => app.href(`/accounts/${encodeURIComponent(id)}`, { q: ui.q });
 
-  const search = h("input", { id: "acc-q", type: "search", name: "q", maxlength: 200, autocomplete: "off",
-                              placeholder: t("acc.search.placeholder") });
-  let debounce = 0;
-  const runSearch = () => {
-    clearTimeout(debounce);
-    const q = search.value.trim();
-    // The account shown stays open beside the new results.
-    const path = ui.view === "new" ? "/accounts/new" : ui.id ? `/accounts/${encodeURIComponent(ui.id)}` : "/accounts";
-    if (q !== ui.q) app.navigate(app.href(path, { q }), { replace: true });
-  };
-  search.addEventListener("input", () => { clearTimeout(debounce); debounce = window.setTimeout(runSearch, 350); });
+  const searchBox = listSearch({ id: "acc-q", label: "acc.search.label", placeholder: "acc.search.placeholder",
+    current: () => ui.q,
+    search: (q) => { // the account shown stays open beside the new results
+      const path = ui.view === "new" ? "/accounts/new" : ui.id ? `/accounts/${encodeURIComponent(ui.id)}` : "/accounts";
+      app.navigate(app.href(path, { q }), { replace: true });
+    } });
+  const search = searchBox.input;
   const status = h("p", { class: "muted list-status", id: "acc-status", role: "status", "aria-live": "polite" });
   const ul = h("ul", { class: "lead-list", id: "account-list", "aria-labelledby": "accounts-title" });
   const more = h("button", { type: "button", class: "btn", id: "acc-more", hidden: true,
@@ -51,10 +48,7 @@ export function mount(root, params, app) {
           h("h1", { id: "accounts-title" }, t("acc.title")),
           h("a", { class: "btn btn-primary", id: "new-account-btn", href: "#/accounts/new" },
             h("span", { "aria-hidden": "true", class: "plus" }, "+"), " ", h("span", {}, t("acc.new")))),
-        h("form", { id: "acc-search-form", class: "search", role: "search",
-                    onsubmit: (/** @type {Event} */ e) => { e.preventDefault(); runSearch(); } },
-          h("label", { for: "acc-q", class: "visually-hidden" }, t("acc.search.label")), search,
-          h("button", { type: "submit", class: "btn" }, t("search.button")))),
+        searchBox.form),
       status, ul, h("div", { class: "list-foot" }, more)),
     h("section", { class: "detail-pane", id: "detail", "aria-label": t("detail.region") }, placeholder, body));
   root.replaceChildren(split);
@@ -202,7 +196,7 @@ export function mount(root, params, app) {
   }
   update(params);
 
-  const unmount = () => { clearTimeout(debounce); ui.seq++; ui.listSeq++; };
+  const unmount = () => { searchBox.stop(); ui.seq++; ui.listSeq++; };
   unmount.update = update;
   return unmount;
 }

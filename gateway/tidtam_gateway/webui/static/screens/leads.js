@@ -13,6 +13,7 @@ import { state } from "../store.js";
 import { errorMessage, toast } from "../ui.js";
 import { bulkBar } from "./lead-bulk.js";
 import { leadList } from "./lead-list.js";
+import { listSearch } from "./list-search.js";
 
 /** @typedef {import("../types.js").Params} Params */
 /** @typedef {import("../types.js").App} App */
@@ -30,31 +31,20 @@ export function mount(root, params, app) {
                          redraw: () => list.render() });
   const list = leadList({ hrefOf: leadHref, onCounts: app.setCounts, checkbox: bulk.checkbox });
 
-  const search = h("input", { id: "search-q", type: "search", name: "q", maxlength: 200, autocomplete: "off",
-                              placeholder: t("search.placeholder") });
-  let debounce = 0;
-  const runSearch = () => {
-    clearTimeout(debounce);
-    const q = search.value.trim();
-    // The lead shown stays open beside the new results.
-    const path = ui.view === "new" ? "/leads/new" : ui.id ? `/leads/${encodeURIComponent(ui.id)}` : "/leads";
-    if (q !== ui.q) app.navigate(app.href(path, { box: ui.box, q }), { replace: true });
-  };
-  const searchForm = h("form", { id: "search-form", class: "search", role: "search",
-                                 onsubmit: (/** @type {Event} */ e) => { e.preventDefault(); runSearch(); } },
-    h("label", { for: "search-q", class: "visually-hidden" }, t("search.label")), search,
-    h("button", { type: "submit", class: "btn" }, t("search.button")));
-  search.addEventListener("input", () => {
-    clearTimeout(debounce);
-    debounce = window.setTimeout(runSearch, 350);
-  });
+  const searchBox = listSearch({ id: "search-q", label: "search.label", placeholder: "search.placeholder",
+    current: () => ui.q,
+    search: (q) => { // the lead shown stays open beside the new results
+      const path = ui.view === "new" ? "/leads/new" : ui.id ? `/leads/${encodeURIComponent(ui.id)}` : "/leads";
+      app.navigate(app.href(path, { box: ui.box, q }), { replace: true });
+    } });
+  const search = searchBox.input;
 
   const body = h("div", { id: "detail-body", hidden: true });
   const placeholder = h("div", { class: "placeholder", id: "detail-placeholder" },
     h("p", {}, t("detail.placeholder")));
   const split = h("div", { class: "split" },
     h("section", { class: "list-pane", "aria-labelledby": "list-title" },
-      h("div", { class: "list-head" }, list.title, searchForm),
+      h("div", { class: "list-head" }, list.title, searchBox.form),
       bulk.wrap, list.status, list.ul,
       h("div", { class: "list-foot" }, list.more)),
     h("section", { class: "detail-pane", id: "detail", "aria-label": t("detail.region") }, placeholder, body));
@@ -182,7 +172,7 @@ export function mount(root, params, app) {
   update(params);
 
   const unmount = () => {
-    clearTimeout(debounce);
+    searchBox.stop();
     ui.seq++;
     list.stop();
     document.removeEventListener("keydown", onKey);
