@@ -124,6 +124,13 @@ def _sign_in(page, email: str) -> None:
     page.wait_for_selector("#app-view:not([hidden])")
 
 
+def _shot(page, name: str) -> None:
+    """With TIDTAM_SCREENSHOTS=<folder>, keep a screenshot of the page there (the README's)."""
+    folder = os.environ.get("TIDTAM_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=os.path.join(folder, f"{name}.png"))
+
+
 def _offered(gw, path: str, method: str) -> bool:
     """Does the served API have this operation (one another branch of this issue adds)?"""
     return method in gw.get("/api/v1/openapi.json").json()["paths"].get(path, {})
@@ -197,6 +204,12 @@ def test_a_deep_link_editing_labels_back_and_the_phone(gw, system, make_tenant, 
     page.click("#detail-body input[type=checkbox]")  # the whole history: human kinds, no keys
     page.wait_for_selector("#detail-body .log-entry:has-text('แก้ไขข้อมูล')")
     assert "kind." not in page.locator("#detail-body").inner_text()
+    _shot(page, "lead-th-desktop")
+    page.click("#lang-toggle")
+    page.wait_for_selector("#detail-body .log-entry:has-text('Edited')")
+    _shot(page, "lead-en-desktop")
+    page.click("#lang-toggle")
+    page.wait_for_selector("#detail-body .log-entry:has-text('แก้ไขข้อมูล')")
 
     # From the list to a lead, and Back to the list.
     page.click("#nav a[data-box=inbox]")
@@ -213,6 +226,7 @@ def test_a_deep_link_editing_labels_back_and_the_phone(gw, system, make_tenant, 
     page.set_viewport_size({"width": 375, "height": 812})
     page.goto(f"{system.gateway.url}/#/leads?box=inbox")
     page.wait_for_selector("#lead-list .lead-item")
+    _shot(page, "inbox-th-phone")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page is {width}px wide at 375"
     tabs = page.evaluate("(() => { const s = document.querySelector('#nav .nav-scroll'); return"
@@ -221,6 +235,7 @@ def test_a_deep_link_editing_labels_back_and_the_phone(gw, system, make_tenant, 
     page.click(f"#lead-list a[data-id='{lead['id']}']")
     page.wait_for_selector("#detail-body h2.detail-title")
     assert not page.locator(".list-pane").is_visible()  # the lead alone on a phone
+    _shot(page, "lead-th-phone")
     tel = page.locator("#detail-body a[href^='tel:']")
     assert tel.evaluate("a => a.getClientRects().length") == 1  # one line: not broken
     note_top = page.locator("#detail-body .log textarea[name=note]").bounding_box()["y"]

@@ -73,6 +73,8 @@ export function markCurrent() {
     const current = !a.classList.contains("nav-new")
       && isCurrent(a.getAttribute("href") || "", path, query, { box: "inbox" });
     if (current) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+    // On a phone the tabs scroll sideways: keep the current one in view.
+    if (current && a.scrollIntoView) a.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
 }
 

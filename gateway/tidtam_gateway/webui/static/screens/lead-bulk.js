@@ -14,7 +14,7 @@ import { busy, clearErrors, field, reasonsFor, showErrors, stageName } from "../
 addStrings({
   th: {
     "bulk.title": "ทำกับหลายลีด", "bulk.selected": "เลือกแล้ว {n} รายการ",
-    "bulk.all": "เลือกทุกลีดที่ตรงกับกล่องและคำค้นนี้ (สูงสุด 500)", "bulk.select": "เลือก {name}",
+    "bulk.all": "เลือกทุกลีดที่ตรงกับที่ค้น (สูงสุด 500)", "bulk.select": "เลือก {name}",
     "bulk.action": "ทำอะไร", "bulk.send": "ส่งต่อ", "bulk.add_label": "ติดป้าย",
     "bulk.remove_label": "เอาป้ายออก", "bulk.move_stage": "เปลี่ยนขั้นตอน", "bulk.lost": "ไม่สำเร็จ",
     "bulk.junk": "ขยะ", "bulk.submit": "ทำเลย", "bulk.clear": "ยกเลิกการเลือก",
@@ -23,7 +23,7 @@ addStrings({
   },
   en: {
     "bulk.title": "Work on several leads", "bulk.selected": "{n} selected",
-    "bulk.all": "Select every lead matching this box and search (at most 500)", "bulk.select": "Select {name}",
+    "bulk.all": "Select all that match (at most 500)", "bulk.select": "Select {name}",
     "bulk.action": "Action", "bulk.send": "Send", "bulk.add_label": "Add label",
     "bulk.remove_label": "Remove label", "bulk.move_stage": "Move stage", "bulk.lost": "Lost",
     "bulk.junk": "Junk", "bulk.submit": "Apply", "bulk.clear": "Clear selection",
