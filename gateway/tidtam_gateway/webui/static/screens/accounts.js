@@ -14,6 +14,7 @@ import { state } from "../store.js";
 import { loadTimeline } from "../timeline.js";
 import { errorMessage, toast } from "../ui.js";
 import { listSearch } from "./list-search.js";
+import { splitView } from "./split.js";
 
 /** @typedef {import("../types.js").Params} Params */
 /** @typedef {import("../types.js").App} App */
@@ -39,9 +40,7 @@ export function mount(root, params, app) {
   const ul = h("ul", { class: "lead-list", id: "account-list", "aria-labelledby": "accounts-title" });
   const more = h("button", { type: "button", class: "btn", id: "acc-more", hidden: true,
                              onclick: () => loadAccounts({ more: true }) }, t("list.more"));
-  const body = h("div", { id: "detail-body", hidden: true });
-  const placeholder = h("div", { class: "placeholder", id: "detail-placeholder" }, h("p", {}, t("acc.placeholder")));
-  const split = h("div", { class: "split" },
+  const panes = splitView(root,
     h("section", { class: "list-pane", "aria-labelledby": "accounts-title" },
       h("div", { class: "list-head" },
         h("div", { class: "list-title-row" },
@@ -50,8 +49,8 @@ export function mount(root, params, app) {
             h("span", { "aria-hidden": "true", class: "plus" }, "+"), " ", h("span", {}, t("acc.new")))),
         searchBox.form),
       status, ul, h("div", { class: "list-foot" }, more)),
-    h("section", { class: "detail-pane", id: "detail", "aria-label": t("detail.region") }, placeholder, body));
-  root.replaceChildren(split);
+    { hint: "acc.placeholder", onEscape: () => app.navigate(listHref()) });
+  const { body, setOpen: setDetailOpen } = panes;
 
   async function loadAccounts({ more: next = false } = {}) {
     const seq = ++ui.listSeq;
@@ -95,15 +94,7 @@ export function mount(root, params, app) {
 
   function select(/** @type {string|null} */ id) {
     ui.id = id;
-    for (const a of /** @type {HTMLElement[]} */ ([...ul.querySelectorAll(".lead-item")])) {
-      if (a.dataset.id === id) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
-    }
-  }
-
-  function setDetailOpen(/** @type {boolean} */ open) {
-    placeholder.hidden = open;
-    body.hidden = !open;
-    split.classList.toggle("show-detail", open);
+    return panes.mark(ul, id);
   }
 
   const handlers = {
@@ -186,17 +177,16 @@ export function mount(root, params, app) {
     else {
       const previous = ui.id;
       ui.seq++;
+      const item = select(previous);
       select(null);
       body.replaceChildren();
       setDetailOpen(false);
-      const item = /** @type {HTMLElement[]} */ ([...ul.querySelectorAll(".lead-item")])
-        .find((el) => el.dataset.id === previous);
       if (previous) (item || root).focus();
     }
   }
   update(params);
 
-  const unmount = () => { searchBox.stop(); ui.seq++; ui.listSeq++; };
+  const unmount = () => { searchBox.stop(); panes.stop(); ui.seq++; ui.listSeq++; };
   unmount.update = update;
   return unmount;
 }

@@ -9,6 +9,7 @@ import { lang, t } from "../i18n.js";
 import { labelChip } from "../lead-labels.js";
 import { state } from "../store.js";
 import { errorMessage, sourceLabel, stageLabel, userLabel } from "../ui.js";
+import { markShown } from "./split.js";
 
 /** The lead's labels as small chips (those the store knows). */
 const labelChips = (/** @type {any} */ lead) => (lead.label_ids || [])
@@ -92,12 +93,10 @@ export function leadList(hooks) {
     else status.textContent = t("list.count", { n: list.items.length.toLocaleString(L === "th" ? "th-TH" : "en-US") });
   }
 
-  /** Mark the lead shown in the detail pane. */
+  /** Mark the lead shown in the detail pane; returns its link (null when not listed). */
   function select(/** @type {string | null} */ id) {
     list.selectedId = id;
-    for (const a of /** @type {HTMLElement[]} */ (ul.querySelectorAll(".lead-item"))) {
-      if (a.dataset.id === id) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
-    }
+    return markShown(ul, id);
   }
 
   /** Show `box` searched for `q`; loads only when either changed (or `force`). */

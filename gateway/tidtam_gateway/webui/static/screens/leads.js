@@ -14,6 +14,7 @@ import { errorMessage, toast } from "../ui.js";
 import { bulkBar } from "./lead-bulk.js";
 import { leadList } from "./lead-list.js";
 import { listSearch } from "./list-search.js";
+import { splitView } from "./split.js";
 
 /** @typedef {import("../types.js").Params} Params */
 /** @typedef {import("../types.js").App} App */
@@ -39,22 +40,11 @@ export function mount(root, params, app) {
     } });
   const search = searchBox.input;
 
-  const body = h("div", { id: "detail-body", hidden: true });
-  const placeholder = h("div", { class: "placeholder", id: "detail-placeholder" },
-    h("p", {}, t("detail.placeholder")));
-  const split = h("div", { class: "split" },
-    h("section", { class: "list-pane", "aria-labelledby": "list-title" },
-      h("div", { class: "list-head" }, list.title, searchBox.form),
-      bulk.wrap, list.status, list.ul,
-      h("div", { class: "list-foot" }, list.more)),
-    h("section", { class: "detail-pane", id: "detail", "aria-label": t("detail.region") }, placeholder, body));
-  root.replaceChildren(split);
-
-  function setDetailOpen(/** @type {boolean} */ open) {
-    placeholder.hidden = open;
-    body.hidden = !open;
-    split.classList.toggle("show-detail", open);
-  }
+  const panes = splitView(root, h("section", { class: "list-pane", "aria-labelledby": "list-title" },
+    h("div", { class: "list-head" }, list.title, searchBox.form),
+    bulk.wrap, list.status, list.ul,
+    h("div", { class: "list-foot" }, list.more)), { hint: "detail.placeholder", onEscape: () => app.navigate(listHref()) });
+  const { body, setOpen: setDetailOpen } = panes;
 
   function closeDetail() {
     const previous = ui.id;
@@ -63,9 +53,8 @@ export function mount(root, params, app) {
     ui.view = "";
     body.replaceChildren();
     setDetailOpen(false);
+    const item = previous ? list.select(previous) : null;
     list.select(null);
-    const item = previous && /** @type {HTMLElement[]} */ ([...list.ul.querySelectorAll(".lead-item")])
-      .find((el) => el.dataset.id === previous);
     (item || root).focus();
   }
 
@@ -162,20 +151,13 @@ export function mount(root, params, app) {
     else closeDetail();
   }
 
-  /** Escape closes the detail (not from inside a form: what was typed must not be lost). */
-  const onKey = (/** @type {KeyboardEvent} */ event) => {
-    const target = /** @type {HTMLElement} */ (event.target);
-    const typing = target.closest?.("input, textarea, select");
-    if (event.key === "Escape" && ui.view && !typing && !event.defaultPrevented) app.navigate(listHref());
-  };
-  document.addEventListener("keydown", onKey);
   update(params);
 
   const unmount = () => {
     searchBox.stop();
     ui.seq++;
     list.stop();
-    document.removeEventListener("keydown", onKey);
+    panes.stop();
   };
   unmount.update = update;
   return unmount;
