@@ -77,7 +77,12 @@ async function route() {
     return;
   }
   unmountScreen();
-  current = { module, unmount: module.mount(main, params, app) };
+  try {
+    current = { module, unmount: module.mount(main, params, app) };
+  } catch (err) { // a screen's bug must not leave a blank page
+    main.append(notice(t("route.failed", { error: errorMessage(err) })));
+    throw err;
+  }
 }
 
 const notice = (/** @type {string} */ text) => h("div", { class: "screen-notice" },

@@ -110,6 +110,7 @@ export function mount(root, params, app) {
     if (seq !== ui.seq) return;
     ui.lead = lead;
     const duplicates = state.createdDuplicates?.id === id ? state.createdDuplicates.items : null;
+    if (duplicates) state.createdDuplicates = null; // shown once, as the lead is first opened
     const active = document.activeElement;
     const heading = renderDetail(body, { lead, entries: Array.isArray(entries) ? entries : [],
                                          showAll: ui.showAll, duplicates }, handlers);
