@@ -107,7 +107,7 @@ def test_a_salesperson_makes_an_account_a_contact_and_a_lead(gw, system, make_te
     # A salesperson names colleagues (GET /people): the send-on picker lists the admin.
     page.click("[data-box=inbox]")
     page.locator("#lead-list .lead-item").first.click()
-    picker = page.locator("select[name=to_user_id]")
+    picker = page.locator("#detail-body select[name=to_user_id]")
     picker.wait_for(state="attached")
     assert any("แอดมิน" in o for o in picker.locator("option").all_inner_texts())
 
