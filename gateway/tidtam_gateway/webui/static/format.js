@@ -1,3 +1,4 @@
+// @ts-check
 // Display formats: Thai phone numbers, baht, and Buddhist-Era (Thai) or Gregorian dates.
 
 import { t } from "./i18n.js";
@@ -56,13 +57,6 @@ export function formatDateTime(value, lang) {
     day: "numeric", month: "short", year: "numeric",
     hour: "2-digit", minute: "2-digit", hourCycle: "h23",
   }).format(d);
-}
-
-/** A <input type="datetime-local"> value (local time, no zone) → ISO 8601 with a zone. */
-export function localInputToIso(value) {
-  if (!value) return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
 /** "body.phone" → "phone"; "body" or other places → null. */

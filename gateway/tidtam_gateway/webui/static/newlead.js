@@ -1,20 +1,24 @@
+// @ts-check
 // The new-lead form: POST /api/v1/leads, errors shown next to the inputs they name.
 
 import { api } from "./api.js";
+import { customInputs, pickField } from "./custom-inputs.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { busy, clearErrors, field, showErrors, SOURCES, state, tx } from "./ui.js";
 
 /**
- * Render the form into `container`. onCreated(lead) gets the 201 body (with
- * possible_duplicates); onCancel() closes the form.
+ * The inputs of a lead's own fields (name, phone, email, source, company, potential, note),
+ * for the new-lead and the edit form. `source` (the lead's) is offered even when the tenant
+ * no longer lists it.
  */
-export function renderNewLead(container, { onCreated, onCancel }) {
+export function leadInputs(source = "") {
   const sourceOptions = [
     ...SOURCES.map((key) => [key, t(`source.${key}`), `source.${key}`]),
     ...state.sources.map((s) => [s.key, s.name]),
   ];
-  const fields = {
+  if (source && !sourceOptions.some(([key]) => key === source)) sourceOptions.push([source, source]);
+  return {
     name: field({ name: "name", label: "field.name", required: true,
                   attrs: { maxlength: 200, autocomplete: "off" } }),
     phone: field({ name: "phone", label: "field.phone", type: "tel", required: true,
@@ -29,14 +33,32 @@ export function renderNewLead(container, { onCreated, onCancel }) {
     note: field({ name: "note", label: "field.note", control: "textarea",
                   attrs: { rows: 4, maxlength: 5000 } }),
   };
+}
+
+/** The rows of a lead form: its own fields, `extra` (e.g. the owner), the custom fields. */
+export const leadFormRows = (/** @type {any} */ fields, /** @type {HTMLElement[]} */ customWraps,
+  /** @type {HTMLElement | null} */ extra = null) => [
+  h("div", { class: "grid-2" }, fields.name.wrap, fields.company.wrap),
+  h("div", { class: "grid-2" }, fields.phone.wrap, fields.email.wrap),
+  h("div", { class: "grid-2" }, fields.source.wrap, fields.potential.wrap),
+  extra, fields.note.wrap,
+  customWraps.length ? h("div", { class: "grid-2" }, customWraps) : null,
+];
+
+/**
+ * Render the form into `container`. onCreated(lead) gets the 201 body (with
+ * possible_duplicates); onCancel() closes the form.
+ */
+export function renderNewLead(container, { onCreated, onCancel }) {
+  /** @type {Record<string, any>} */
+  const fields = leadInputs();
+  const custom = customInputs(state.leadFields);
+  Object.assign(fields, custom.fields);
   const general = h("p", { class: "form-error", role: "alert", tabindex: "-1", hidden: true });
   const heading = tx("h2", "new.title", { class: "detail-title", tabindex: "-1" });
 
   const form = h("form", { class: "stack", novalidate: true },
-    h("div", { class: "grid-2" }, fields.name.wrap, fields.company.wrap),
-    h("div", { class: "grid-2" }, fields.phone.wrap, fields.email.wrap),
-    h("div", { class: "grid-2" }, fields.source.wrap, fields.potential.wrap),
-    fields.note.wrap,
+    ...leadFormRows(fields, custom.wraps),
     general,
     h("div", { class: "form-actions" },
       tx("button", "new.submit", { type: "submit", class: "btn btn-primary" }),
@@ -53,12 +75,14 @@ export function renderNewLead(container, { onCreated, onCancel }) {
     if (value("company")) body.company = value("company");
     if (value("note")) body.note = fields.note.input.value.trim();
     if (value("potential")) body.potential = value("potential").replace(/[,\s฿]/g, "");
+    const values = custom.read();
+    if (Object.keys(values).length) body.custom = values;
     await busy(form, async () => {
       try {
         onCreated(await api("/api/v1/leads", { method: "POST", json: body }));
       } catch (err) {
         if (err.status === 401) return;
-        showErrors(err, fields, general);
+        showErrors(err, fields, general, pickField);
       }
     });
   });
