@@ -177,6 +177,7 @@ export function smallForm({ specs, submitKey, submit, cancel, className = "adm-f
  * @param {{english?: boolean, maxlength?: number}} [opts]
  */
 export function renameForm(host, current, save, done, { english = false, maxlength = 100 } = {}) {
+  /** @type {any[]} */
   const specs = [{ name: "name", label: "adm.name", required: true, attrs: { value: current.name, maxlength } }];
   if (english) specs.push({ name: "name_en", label: "adm.nameEn", attrs: { value: current.name_en || "", maxlength } });
   const { form, fields } = smallForm({
