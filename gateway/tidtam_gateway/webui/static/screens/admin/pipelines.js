@@ -3,15 +3,16 @@
 // keyboard does it as well as the mouse), delete (a stage that still holds leads asks where
 // they go), with the limits shown: 10 pipelines besides the standard one, 10 stages each.
 
-import { api, ApiError, asList } from "../../api.js";
+import { api, asList } from "../../api.js";
 import { h } from "../../dom.js";
-import { addStrings, lang, t } from "../../i18n.js";
+import { addStrings, t } from "../../i18n.js";
 import { setPipelines } from "../../store.js";
-import { toast, tx } from "../../ui.js";
+import { stageName, toast, tx } from "../../ui.js";
 import { adminPage, button, del, errorText, patch, post, renameForm, smallForm } from "./common.js";
+import { holdsLeads, moved, stageLines } from "./pipeline-model.js";
 
-export const MAX_PIPELINES = 10;
-export const MAX_STAGES = 10;
+/** The limits when GET /pipelines/limits does not say. */
+const LIMITS = { max_pipelines: 10, max_stages: 10 };
 
 addStrings({
   th: {
@@ -23,7 +24,8 @@ addStrings({
     "pipes.addStage": "เพิ่มขั้นตอน", "pipes.stageAdded": "เพิ่มขั้นตอน “{name}” แล้ว",
     "pipes.up": "ขึ้น", "pipes.down": "ลง", "pipes.moveUp": "เลื่อนขึ้น: {name}", "pipes.moveDown": "เลื่อนลง: {name}",
     "pipes.reordered": "ย้าย “{name}” ไปลำดับที่ {n} แล้ว",
-    "pipes.moveLeadsTo": "ขั้นตอนนี้ยังมีลีด ย้ายลีดไปที่ขั้นตอน", "pipes.moveAndDelete": "ย้ายลีดแล้วลบ",
+    "pipes.moveLeadsTo": "ขั้นตอนนี้ยังมีลีด ย้ายลีดไปที่ขั้นตอน",
+    "pipes.moveLeadsToPipeline": "ไปป์ไลน์นี้ยังมีลีด ย้ายลีดไปที่ขั้นตอนแรกของไปป์ไลน์", "pipes.moveAndDelete": "ย้ายลีดแล้วลบ",
     "pipes.board": "เปิดบอร์ด", "pipes.confirmDelete": "ยืนยันการลบ",
   },
   en: {
@@ -35,35 +37,14 @@ addStrings({
     "pipes.addStage": "Add a stage", "pipes.stageAdded": "Added the stage “{name}”",
     "pipes.up": "Up", "pipes.down": "Down", "pipes.moveUp": "Move up: {name}", "pipes.moveDown": "Move down: {name}",
     "pipes.reordered": "Moved “{name}” to position {n}",
-    "pipes.moveLeadsTo": "This stage has leads. Move them to the stage", "pipes.moveAndDelete": "Move the leads and delete",
+    "pipes.moveLeadsTo": "This stage has leads. Move them to the stage",
+    "pipes.moveLeadsToPipeline": "This pipeline has leads. Move them to the first stage of", "pipes.moveAndDelete": "Move the leads and delete",
     "pipes.board": "Open the board", "pipes.confirmDelete": "Confirm deletion",
   },
 });
 
-/** @typedef {{id: string, name: string, name_en?: string|null, position: number}} Stage */
-/** @typedef {{id: string, name: string, name_en?: string|null, is_standard?: boolean, stages: Stage[]}} Pipeline */
-
-/** A name in the user's language. @param {{name: string, name_en?: string|null}} x */
-export const shownName = (x) => (lang() === "en" && x.name_en ? x.name_en : x.name);
-
-/** `ids` with the one at `index` moved by `delta` (-1 up, +1 down); the same list at an end.
- * @param {string[]} ids @param {number} index @param {number} delta */
-export function moved(ids, index, delta) {
-  const to = index + delta;
-  if (to < 0 || to >= ids.length) return ids;
-  const out = [...ids];
-  const [item] = out.splice(index, 1);
-  out.splice(to, 0, item);
-  return out;
-}
-
-/** "Lead\nQualified\n\n Won " → [{name: "Lead"}, {name: "Qualified"}, {name: "Won"}].
- * @param {string} text */
-export const stageLines = (text) =>
-  text.split("\n").map((s) => s.trim()).filter(Boolean).map((name) => ({ name }));
-
-/** A stage delete the API refused because leads are in it (409). @param {unknown} err */
-const holdsLeads = (err) => err instanceof ApiError && err.status === 409;
+/** @typedef {import("./pipeline-model.js").Stage} Stage */
+/** @typedef {import("./pipeline-model.js").Pipeline} Pipeline */
 
 const base = (/** @type {string} */ pid) => `/api/v1/pipelines/${encodeURIComponent(pid)}`;
 
@@ -72,6 +53,7 @@ export function mount(root, _params, app) {
   const page = adminPage(root, "pipes.title");
   /** @type {Pipeline[]} */
   let pipelines = [];
+  let limits = LIMITS;
   let alive = true;
   const holder = h("div", { class: "stack" });
   /** Where focus goes after a redraw (a data-focus value). @type {string|null} */
@@ -79,7 +61,9 @@ export function mount(root, _params, app) {
 
   async function load() {
     try {
-      pipelines = asList(await api("/api/v1/pipelines"));
+      const [list, known] = await Promise.all([api("/api/v1/pipelines"), api("/api/v1/pipelines/limits").catch(() => LIMITS)]);
+      pipelines = asList(list);
+      limits = { ...LIMITS, ...known };
       for (const p of pipelines) p.stages = [...p.stages].sort((a, b) => a.position - b.position);
       setPipelines(pipelines); // the rest of the UI names stages from the store
     } catch (err) { if (alive) page.say(errorText(err)); return; }
@@ -102,8 +86,8 @@ export function mount(root, _params, app) {
     const stage = p.stages[i];
     focusAfter = `${stage.id}:${delta < 0 ? "up" : "down"}`;
     return act(async () => {
-      await api(`${base(p.id)}/stages/order`, { method: "PUT", json: { stage_ids: ids } });
-      return t("pipes.reordered", { name: shownName(stage), n: ids.indexOf(stage.id) + 1 });
+      await api(`${base(p.id)}/stage-order`, { method: "PUT", json: { stage_ids: ids } });
+      return t("pipes.reordered", { name: stageName(stage), n: ids.indexOf(stage.id) + 1 });
     });
   }
 
@@ -112,7 +96,7 @@ export function mount(root, _params, app) {
   async function deleteStage(p, stage, host) {
     try {
       await del(`${base(p.id)}/stages/${stage.id}`);
-      toast(t("pipes.deleted", { name: shownName(stage) }));
+      toast(t("pipes.deleted", { name: stageName(stage) }));
       await load();
       return;
     } catch (err) {
@@ -121,11 +105,11 @@ export function mount(root, _params, app) {
     const others = p.stages.filter((s) => s.id !== stage.id);
     const { form, fields } = smallForm({
       specs: [{ name: "move_to", label: "pipes.moveLeadsTo", control: "select",
-        options: others.map((s) => [s.id, shownName(s)]) }],
+        options: others.map((s) => [s.id, stageName(s)]) }],
       submitKey: "pipes.moveAndDelete", cancel: draw, className: "adm-form adm-inline",
       submit: async (v) => {
-        await del(`${base(p.id)}/stages/${stage.id}`, { move_to: v.move_to });
-        toast(t("pipes.deleted", { name: shownName(stage) }));
+        await del(`${base(p.id)}/stages/${stage.id}`, { move_to_stage_id: v.move_to });
+        toast(t("pipes.deleted", { name: stageName(stage) }));
         await load();
       },
     });
@@ -133,10 +117,37 @@ export function mount(root, _params, app) {
     fields.move_to.input.focus();
   }
 
+  /** Delete a pipeline; when it holds leads, ask which pipeline takes them (its first stage).
+   * @param {Pipeline} p @param {HTMLElement} host */
+  async function deletePipeline(p, host) {
+    const name = stageName(p);
+    if (!confirm(t("adm.confirmDelete", { name }))) return;
+    try {
+      await del(base(p.id));
+      toast(t("pipes.deleted", { name }));
+      await load();
+      return;
+    } catch (err) {
+      if (!holdsLeads(err)) { toast(errorText(err), "error"); return; }
+    }
+    const { form, fields } = smallForm({
+      specs: [{ name: "to", label: "pipes.moveLeadsToPipeline", control: "select",
+        options: pipelines.filter((x) => x.id !== p.id).map((x) => [x.id, stageName(x)]) }],
+      submitKey: "pipes.moveAndDelete", cancel: draw, className: "adm-form adm-inline",
+      submit: async (v) => {
+        await del(base(p.id), { move_to_pipeline_id: v.to });
+        toast(t("pipes.deleted", { name }));
+        await load();
+      },
+    });
+    host.replaceChildren(form);
+    fields.to.input.focus();
+  }
+
   /** @param {Pipeline} p @param {Stage} stage @param {number} i */
   function stageRow(p, stage, i) {
     const extra = h("div", { class: "adm-extra" });
-    const name = shownName(stage);
+    const name = stageName(stage);
     const last = p.stages.length - 1;
     return h("li", { class: "adm-row adm-stage", dataset: { id: stage.id } },
       h("div", { class: "adm-main" },
@@ -159,8 +170,8 @@ export function mount(root, _params, app) {
   /** @param {Pipeline} p */
   function card(p) {
     const extra = h("div", { class: "adm-extra" });
-    const name = shownName(p);
-    const full = p.stages.length >= MAX_STAGES;
+    const name = stageName(p);
+    const full = p.stages.length >= limits.max_stages;
     const addStage = smallForm({
       specs: [{ name: "name", label: "pipes.addStage", required: true, attrs: { maxlength: 100 } }],
       submitKey: "adm.create", className: "adm-form adm-inline",
@@ -172,17 +183,15 @@ export function mount(root, _params, app) {
     return h("section", { class: "card adm-card stack", dataset: { id: p.id }, "aria-label": name },
       h("div", { class: "adm-row-head" },
         h("h2", {}, name, p.is_standard ? h("span", { class: "tag" }, t("pipes.standard")) : null),
-        h("span", { class: "muted" }, t("pipes.stageCount", { n: p.stages.length, max: MAX_STAGES }))),
+        h("span", { class: "muted" }, t("pipes.stageCount", { n: p.stages.length, max: limits.max_stages }))),
       h("div", { class: "adm-controls" },
         app && app.href ? h("a", { class: "btn", href: app.href(`/board/${p.id}`) }, t("pipes.board")) : null,
         button("adm.rename", () => renameForm(extra, p, (names) => act(async () => {
           await patch(base(p.id), names);
           return t("pipes.renamed", { name: names.name });
         }), draw, { english: true }), { "aria-label": `${t("adm.rename")}: ${name}` }),
-        p.is_standard ? null : button("adm.delete", () => {
-          if (!confirm(t("adm.confirmDelete", { name }))) return;
-          act(async () => { await del(base(p.id)); return t("pipes.deleted", { name }); });
-        }, { class: "btn btn-danger", "aria-label": `${t("adm.delete")}: ${name}` })),
+        p.is_standard ? null : button("adm.delete", () => deletePipeline(p, extra),
+          { class: "btn btn-danger", "aria-label": `${t("adm.delete")}: ${name}` })),
       extra,
       h("ol", { class: "adm-list" }, ...p.stages.map((s, i) => stageRow(p, s, i))),
       full ? h("p", { class: "muted" }, t("pipes.full")) : addStage.form);
@@ -190,7 +199,7 @@ export function mount(root, _params, app) {
 
   function draw() {
     const extra = pipelines.filter((p) => !p.is_standard).length;
-    page.say(t("pipes.count", { n: extra, max: MAX_PIPELINES }));
+    page.say(t("pipes.count", { n: extra, max: limits.max_pipelines }));
     const create = smallForm({
       specs: [
         { name: "name", label: "adm.name", required: true, attrs: { maxlength: 100 } },
@@ -203,7 +212,7 @@ export function mount(root, _params, app) {
         return t("pipes.created", { name: made.name });
       }),
     });
-    const adder = extra >= MAX_PIPELINES ? h("p", { class: "muted" }, t("pipes.full"))
+    const adder = extra >= limits.max_pipelines ? h("p", { class: "muted" }, t("pipes.full"))
       : h("details", { class: "card adm-card" }, tx("summary", "pipes.new"), create.form);
     holder.replaceChildren(...pipelines.map(card), adder);
     if (focusAfter) focusMoved(focusAfter);
