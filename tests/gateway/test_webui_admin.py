@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.unit,
 THAI = re.compile("[\u0e00-\u0e7f]")
 MODULES = sorted([*(STATIC_DIR / "screens" / "admin").glob("*.js"), STATIC_DIR / "screens" / "board.js",
                   STATIC_DIR / "screens" / "board-model.js", STATIC_DIR / "screens" / "labels.js",
-                  STATIC_DIR / "segments.js"])
+                  STATIC_DIR / "segments.js", STATIC_DIR / "errors.js"])
 # This part's own ways of naming a key: button("k", …), adminPage(root, "k"), heading: "k".
 MORE_KEY_USES = [re.compile(r"""\bbutton\(\s*"([^"]+)\""""),
                  re.compile(r"""\badminPage\(\s*\w+,\s*"([^"]+)\""""),
@@ -64,8 +64,10 @@ def test_refused_moves_are_explained_in_the_users_language(out):
     # An unknown code falls back to the server's message.
     assert th["unknownCode"] == en["unknownCode"] == "server says"
     # Field errors: a known code is translated, an unknown one keeps the server's sentence.
-    assert th["fields"] == "name: จำเป็นต้องกรอก · color: String should match pattern"
-    assert en["fields"] == "name: Required · color: String should match pattern"
+    assert th["fields"] == ("name: จำเป็นต้องกรอก · note: ยาวเกิน 200 ตัวอักษร · "
+                            "color: String should match pattern")
+    assert en["fields"] == ("name: Required · note: Longer than 200 characters · "
+                            "color: String should match pattern")
 
 
 def test_stage_reorder_moves_one_place_and_stops_at_the_ends(out):

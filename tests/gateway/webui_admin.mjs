@@ -12,7 +12,7 @@ const pipes = await import("./screens/admin/pipeline-model.js");
 await import("./screens/admin/pipelines.js");
 const settings = await import("./screens/admin/settings.js");
 const cf = await import("./screens/admin/custom-fields.js");
-const { errorText } = await import("./screens/admin/common.js");
+const { errorText } = await import("./errors.js");
 const { savedFilters } = await import("./segments.js");
 const { memberNames } = await import("./screens/admin/teams.js");
 // Every module of this part, so that the tables below hold all their strings.
@@ -41,6 +41,7 @@ for (const lang of ["th", "en"]) {
     unknownCode: errorText(new ApiError(409, { code: "something_new", message: "server says" })),
     fields: errorText(new ApiError(422, { code: "validation_error", message: "…",
       fields: [{ field: "body.name", message: "Field required", code: "missing" },
+               { field: "body.note", message: "at most 200", code: "too_long", params: { max_length: 200 } },
                { field: "body.color", message: "String should match pattern", code: "not_a_known_code" }] })),
   };
 }

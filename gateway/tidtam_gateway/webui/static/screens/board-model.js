@@ -2,7 +2,8 @@
 // The pipeline board's logic, without the DOM: leads grouped into their stage's column with
 // counts and sums, a card moved between columns, and why the API refused a move, in words.
 
-import { ApiError, NetworkError } from "../api.js";
+import { ApiError } from "../api.js";
+import { errorText } from "../errors.js";
 import { addStrings, t } from "../i18n.js";
 
 addStrings({
@@ -65,11 +66,10 @@ const CODE_KEYS = { stage_back_not_allowed: "board.refused.back", forbidden: "bo
  * @param {unknown} err
  */
 export function refusal(err) {
-  if (err instanceof NetworkError) return t("err.network");
-  if (!(err instanceof ApiError)) return String(err);
+  if (!(err instanceof ApiError)) return errorText(err);
   if (err.code && err.code in CODE_KEYS) return t(CODE_KEYS[err.code]);
   if (err.status === 409) return t("board.refused.back");
   if (err.status === 403) return t("board.refused.readOnly");
   if (err.status === 404) return t("board.refused.gone");
-  return err.serverMessage || t("err.generic", { status: err.status });
+  return errorText(err);
 }

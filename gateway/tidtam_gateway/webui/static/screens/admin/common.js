@@ -1,99 +1,31 @@
 // @ts-check
-// What the admin screens share: the page frame, error text in the user's language (by the
-// API's stable codes), an inline form and a row of small buttons.
+// What the admin screens share: the page frame, an inline form, a rename form, small
+// buttons, and short calls for writes and for reading every page of a list.
 
 import { api, ApiError, asList } from "../../api.js";
+import { errorText } from "../../errors.js";
 import { h } from "../../dom.js";
-import { bodyField } from "../../format.js";
-import { addStrings, has, t } from "../../i18n.js";
-import { busy, clearErrors, errorMessage, field, showErrors, tx } from "../../ui.js";
+import { addStrings } from "../../i18n.js";
+import { busy, clearErrors, field, showErrors, tx } from "../../ui.js";
+
+export { errorText };
 
 addStrings({
   th: {
-    "adm.nav": "ตั้งค่าระบบ",
     "adm.create": "เพิ่ม", "adm.save": "บันทึก", "adm.cancel": "ยกเลิก", "adm.rename": "เปลี่ยนชื่อ",
     "adm.delete": "ลบ", "adm.retire": "เลิกใช้", "adm.unretire": "ใช้อีกครั้ง", "adm.retired": "เลิกใช้แล้ว",
-    "adm.name": "ชื่อ", "adm.nameEn": "ชื่อภาษาอังกฤษ (ไม่บังคับ)", "adm.saved": "บันทึกแล้ว",
-    "adm.deleted": "ลบแล้ว", "adm.empty": "ยังไม่มีรายการ", "adm.loading": "กำลังโหลด…",
+    "adm.name": "ชื่อ", "adm.nameEn": "ชื่อภาษาอังกฤษ (ไม่บังคับ)",
+    "adm.empty": "ยังไม่มีรายการ", "adm.loading": "กำลังโหลด…",
     "adm.confirmDelete": "ลบ “{name}” ใช่หรือไม่",
-    "err.code.conflict": "ขัดแย้งกับข้อมูลปัจจุบัน",
-    "err.code.not_found": "ไม่พบรายการนี้ หรือคุณไม่มีสิทธิ์เห็น",
-    "err.code.forbidden": "คุณไม่มีสิทธิ์ทำรายการนี้",
-    "err.code.validation_error": "ข้อมูลไม่ถูกต้อง",
-    "err.code.team_exists": "มีทีมชื่อนี้อยู่แล้ว",
-    "err.code.team_not_empty": "ยังมีสมาชิกในทีมนี้ ย้ายสมาชิกออกก่อนจึงจะลบได้",
-    "err.code.email_taken": "อีเมลนี้มีผู้ใช้อยู่แล้ว",
-    "err.code.cannot_change_self": "คุณลดสิทธิ์หรือปิดบัญชีของตัวเองไม่ได้ ให้ผู้ดูแลคนอื่นทำ",
-    "err.code.stage_back_not_allowed": "ย้อนกลับไปขั้นตอนก่อนหน้าไม่ได้ (ผู้ดูแลปิดการย้อนขั้นตอนไว้)",
-    "err.code.limit_reached": "ถึงจำนวนสูงสุดแล้ว",
-    "err.code.stage_has_leads": "ขั้นตอนนี้ยังมีลีดอยู่ เลือกขั้นตอนที่จะย้ายลีดไป",
-    "err.code.pipeline_has_leads": "ไปป์ไลน์นี้ยังมีลีดอยู่ เลือกที่จะย้ายลีดไป",
-    "err.code.last_stage": "ลบขั้นตอนสุดท้ายของไปป์ไลน์ไม่ได้",
-    "err.code.standard_pipeline": "ลบไปป์ไลน์มาตรฐานไม่ได้",
-    "err.code.already_exists": "มีชื่อนี้อยู่แล้ว",
-    "err.code.source_retired": "ช่องทางนี้เลิกใช้แล้ว", "err.code.reason_retired": "เหตุผลนี้เลิกใช้แล้ว",
-    "err.code.label_retired": "ป้ายกำกับนี้เลิกใช้แล้ว",
-    "err.field.missing": "จำเป็นต้องกรอก",
-    "err.field.string_too_long": "ยาวเกินไป",
-    "err.field.string_too_short": "สั้นเกินไป",
-    "err.field.string_pattern_mismatch": "รูปแบบไม่ถูกต้อง",
-    "err.field.value_error": "ค่าไม่ถูกต้อง",
-    "err.field.literal_error": "ค่าที่เลือกไม่ถูกต้อง",
-    "err.field.email": "อีเมลไม่ถูกต้อง",
-    "err.field.duplicate": "ซ้ำกับที่มีอยู่แล้ว",
   },
   en: {
-    "adm.nav": "Administration",
     "adm.create": "Add", "adm.save": "Save", "adm.cancel": "Cancel", "adm.rename": "Rename",
     "adm.delete": "Delete", "adm.retire": "Retire", "adm.unretire": "Use again", "adm.retired": "retired",
-    "adm.name": "Name", "adm.nameEn": "English name (optional)", "adm.saved": "Saved",
-    "adm.deleted": "Deleted", "adm.empty": "Nothing here yet", "adm.loading": "Loading…",
+    "adm.name": "Name", "adm.nameEn": "English name (optional)",
+    "adm.empty": "Nothing here yet", "adm.loading": "Loading…",
     "adm.confirmDelete": "Delete “{name}”?",
-    "err.code.conflict": "This conflicts with the current state",
-    "err.code.not_found": "Not found, or not visible to you",
-    "err.code.forbidden": "You may not do this",
-    "err.code.validation_error": "Some input is not valid",
-    "err.code.team_exists": "A team with this name already exists",
-    "err.code.team_not_empty": "The team still has members: move them first",
-    "err.code.email_taken": "A user with this email already exists",
-    "err.code.cannot_change_self": "You cannot demote or deactivate yourself; ask another admin",
-    "err.code.stage_back_not_allowed": "Moving back to an earlier stage is not allowed (the admin turned it off)",
-    "err.code.limit_reached": "The limit is reached",
-    "err.code.stage_has_leads": "This stage still has leads: choose the stage to move them to",
-    "err.code.pipeline_has_leads": "This pipeline still has leads: choose where they go",
-    "err.code.last_stage": "A pipeline's last stage cannot be deleted",
-    "err.code.standard_pipeline": "The standard pipeline cannot be deleted",
-    "err.code.already_exists": "This name is already taken",
-    "err.code.source_retired": "This source is retired", "err.code.reason_retired": "This reason is retired",
-    "err.code.label_retired": "This label is retired",
-    "err.field.missing": "Required",
-    "err.field.string_too_long": "Too long",
-    "err.field.string_too_short": "Too short",
-    "err.field.string_pattern_mismatch": "Not in the right form",
-    "err.field.value_error": "Not a valid value",
-    "err.field.literal_error": "Not one of the choices",
-    "err.field.email": "Not a valid email address",
-    "err.field.duplicate": "Already taken",
   },
 });
-
-/**
- * Say an API error in the user's language: a known `code` by its text, else the server's
- * message. Field errors with a known `code` are translated in place (so showErrors shows
- * them translated); the others keep the server's sentence.
- * @param {unknown} err
- * @returns {string}
- */
-export function errorText(err) {
-  if (!(err instanceof ApiError)) return errorMessage(err);
-  for (const fe of err.fields) {
-    if (fe && fe.code && has(`err.field.${fe.code}`)) fe.message = t(`err.field.${fe.code}`);
-  }
-  // A 422 names its fields: say each (translated when its code is known).
-  if (err.fields.length) return err.fields.map((fe) => `${bodyField(fe.field) || fe.field}: ${fe.message}`).join(" · ");
-  if (err.code && has(`err.code.${err.code}`)) return t(`err.code.${err.code}`);
-  return errorMessage(err);
-}
 
 /** Translate an error's codes, then place it beside the inputs (ui.showErrors).
  * @param {unknown} err @param {Record<string, {input: HTMLElement, error: HTMLElement}>} fields
