@@ -28,6 +28,10 @@ export UV_PYTHON_DOWNLOADS ?= never
 export UV_LINK_MODE ?= copy
 export UV_SYSTEM_CERTS ?= 1
 
+# The web UI's type checker (TypeScript over the JSDoc of its modules), pinned in package.json
+# and package-lock.json, installed by `make lint` into ./node_modules with npm.
+NODE_STAMP  := $(CURDIR)/node_modules/.tidtam-installed
+
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
@@ -81,11 +85,18 @@ test: install ## the whole suite on real PostgreSQL and RabbitMQ (PYTEST_ARGS=..
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests (exit 5): failing" >&2; fi; \
 	exit $$status
 
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make lint: npm is missing (apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 # ruff over the whole repository, then mypy (pydantic plugin) over libs/, gateway/ and
-# services/ as configured in pyproject.toml ([tool.mypy]); its cache is .mypy_cache.
-lint: install ## ruff check, then mypy type checking (a type error fails)
+# services/ as configured in pyproject.toml ([tool.mypy]); its cache is .mypy_cache. Then
+# tsc checks the web UI's modules (// @ts-check, JSDoc types; tsconfig.json).
+lint: install $(NODE_STAMP) ## ruff, mypy, then tsc over the web UI (a type error fails)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	node_modules/.bin/tsc -p tsconfig.json
 
 # The load generator is wrk (Debian package) where it is installed or can be (root with
 # apt-get, as .ci/run installs Chromium); otherwise bench/load.py says it falls back to its
@@ -116,4 +127,4 @@ clean: ## remove caches, logs and run state (keeps .venv and .tools)
 	  \( -name __pycache__ -o -name '*.egg-info' \) -type d -print0 | xargs -0 rm -rf
 
 distclean: clean ## also remove .venv and .tools
-	rm -rf $(VENV) $(TOOLS)
+	rm -rf $(VENV) $(TOOLS) node_modules

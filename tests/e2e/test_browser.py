@@ -55,7 +55,7 @@ def test_a_salesperson_makes_an_account_a_contact_and_a_lead(gw, system, make_te
     page.click("#login-form button[type=submit]")
     page.wait_for_selector("#app-view:not([hidden])")
 
-    page.click("#accounts-btn")
+    page.click("#nav a[href='#/accounts']")
     page.click("#new-account-btn")
     form = page.locator("#detail-body form").first
     form.locator("input[name=name]").fill(name)
@@ -104,5 +104,6 @@ def test_a_salesperson_makes_an_account_a_contact_and_a_lead(gw, system, make_te
     assert any("แอดมิน" in o for o in picker.locator("option").all_inner_texts())
 
     page.click("#lang-toggle")
-    assert page.locator("#accounts-title").inner_text() == "Accounts"
+    page.wait_for_selector("#list-title:has-text('Inbox')")
+    assert page.locator("#nav a[href='#/accounts']").inner_text() == "Accounts"
     assert not errors, errors

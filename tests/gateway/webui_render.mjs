@@ -10,6 +10,8 @@ globalThis.fetch = async (url, init) => {
            json: async () => ({ conversion_status: "converting" }) };
 };
 const { STRINGS, setLang } = await import("./i18n.js");
+// Every module but the shell (app.js starts the page): each adds its own strings on import.
+for (const name of JSON.parse(process.argv[4])) await import(`./${name}`);
 const { timelineSection } = await import("./timeline.js");
 const { renderDetail } = await import("./detail.js");
 const kinds = JSON.parse(process.argv[2]);

@@ -1,3 +1,4 @@
+// @ts-check
 // The account detail panel: facts, financial terms, labels, contacts, a new lead, the timeline;
 // "Edit" swaps in the account form; a merged account points to the one it went into.
 

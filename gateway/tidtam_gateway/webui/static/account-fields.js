@@ -1,3 +1,4 @@
+// @ts-check
 // The account form's fields, and the bodies it sends: a whole account to create, or only the
 // fields the user changed to PATCH. The body builders are plain functions of the form's text.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Accounts' Thai details: the postal address, the branch and the tax ID as people write them.
 
 import { t } from "./i18n.js";

@@ -1,5 +1,8 @@
+// @ts-check
 // Same-origin calls to the public API. The token lives in sessionStorage (per tab, gone when
 // the tab closes); a 401 on an authenticated call ends the session.
+
+import { lang } from "./i18n.js";
 
 const TOKEN_KEY = "tidtam.token";
 
@@ -41,8 +44,12 @@ async function readBody(res) {
 /**
  * api("/api/v1/leads", {query: {box: "inbox"}}) → parsed JSON.
  * Options: method, query (object; empty values dropped), json (body), form (urlencoded body).
+ * @param {string} path
+ * @param {{method?: string, query?: Record<string, any>, json?: any,
+ *          form?: Record<string, string>, headers?: Record<string, string>}} [options]
+ * @returns {Promise<any>}
  */
-export async function api(path, { method = "GET", query, json, form } = {}) {
+export async function api(path, { method = "GET", query, json, form, headers: extra } = {}) {
   let url = path;
   if (query) {
     const params = new URLSearchParams();
@@ -52,7 +59,8 @@ export async function api(path, { method = "GET", query, json, form } = {}) {
     const qs = params.toString();
     if (qs) url += "?" + qs;
   }
-  const headers = { Accept: "application/json" };
+  /** @type {Record<string, string>} */
+  const headers = { Accept: "application/json", "Accept-Language": lang(), ...extra };
   const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   let body;

@@ -1,3 +1,4 @@
+// @ts-check
 // A contact row with its actions: edit inline (PATCH with only the changed fields) and delete
 // after a confirm step (DELETE, 204).
 

@@ -1,3 +1,4 @@
+// @ts-check
 // An account's contacts: the list (each row editable, see contact-edit.js) and a form to add one.
 
 import { listFieldPick } from "./account-fields.js";

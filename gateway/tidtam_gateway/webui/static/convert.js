@@ -1,3 +1,4 @@
+// @ts-check
 // On the lead detail: the lead's account (a link), its conversion status, and "Convert to
 // account". Conversion is asynchronous (202, converting → converted | failed): while it runs
 // the card asks again every few seconds and replaces itself, leaving the rest of the panel

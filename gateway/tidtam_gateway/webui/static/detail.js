@@ -1,3 +1,4 @@
+// @ts-check
 // The lead detail panel: facts, actions (stage, send, lost/junk, restore) and the follow-up log.
 
 import { api } from "./api.js";
@@ -150,7 +151,8 @@ function closeCard(lead, on) {
     h("input", { type: "radio", name: groupName, value: kind, checked: kind === "lost",
                  onchange: () => fillReasons(kind) }),
     " ", t(`close.${kind}`));
-  const kind = () => (document.querySelector(`input[name="${groupName}"]:checked`)?.value || "lost");
+  const kind = () => (/** @type {HTMLInputElement | null} */ (
+    document.querySelector(`input[name="${groupName}"]:checked`))?.value || "lost");
   async function fillReasons(k) {
     const reasons = await reasonsFor(k);
     datalist.replaceChildren(...reasons.map((r) => h("option", { value: r })));

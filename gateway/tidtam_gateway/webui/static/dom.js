@@ -1,3 +1,4 @@
+// @ts-check
 // A tiny element builder. Text always goes in as text nodes: nothing here parses HTML.
 
 /**

@@ -1,3 +1,4 @@
+// @ts-check
 // Display formats: Thai phone numbers, baht, and Buddhist-Era (Thai) or Gregorian dates.
 
 import { t } from "./i18n.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // Thai (default) and English strings, and the remembered language choice.
 
 export const STRINGS = {
@@ -16,8 +17,8 @@ export const STRINGS = {
     "login.expired": "หมดเวลาการใช้งาน กรุณาเข้าสู่ระบบอีกครั้ง",
     "role.admin": "ผู้ดูแล", "role.manager": "ผู้จัดการ", "role.sales": "ฝ่ายขาย",
     "role.integration": "ระบบเชื่อมต่อ",
-    "boxes.title": "กล่องลีด",
-    "box.inbox": "กล่องข้อความ", "box.sent": "ส่งต่อแล้ว", "box.lost": "ไม่สำเร็จ", "box.junk": "ขยะ",
+    "boxes.title": "กล่องของลีด",
+    "box.inbox": "กล่องลีด", "box.sent": "ส่งต่อแล้ว", "box.lost": "ไม่สำเร็จ", "box.junk": "ขยะ",
     "lead.box.inbox": "กำลังติดตาม", "lead.box.lost": "ไม่สำเร็จ", "lead.box.junk": "ขยะ",
     "search.label": "ค้นหาลีด",
     "search.placeholder": "ค้นหาชื่อ เบอร์ อีเมล บริษัท",
@@ -61,8 +62,8 @@ export const STRINGS = {
     "close.reason": "เหตุผล", "close.reasonHint": "เลือกจากรายการ หรือพิมพ์เหตุผลเอง",
     "close.submit": "ย้าย", "close.done.lost": "ย้ายไปที่ “ไม่สำเร็จ” แล้ว",
     "close.done.junk": "ย้ายไปที่ “ขยะ” แล้ว",
-    "restore.title": "นำกลับมาติดตาม", "restore.submit": "นำกลับเข้ากล่องข้อความ",
-    "restore.done": "นำกลับเข้ากล่องข้อความแล้ว",
+    "restore.title": "นำกลับมาติดตาม", "restore.submit": "นำกลับเข้ากล่องลีด",
+    "restore.done": "นำกลับเข้ากล่องลีดแล้ว",
     "log.title": "บันทึกการติดตาม", "log.all": "แสดงประวัติทั้งหมด",
     "log.empty": "ยังไม่มีบันทึกการติดตาม",
     "log.next": "ติดต่อครั้งถัดไป", "log.by": "โดย", "log.unknownAuthor": "ระบบ",
@@ -322,11 +323,13 @@ export function addStrings(strings) {
 /** Re-label the static page: data-i18n (text), -placeholder and -aria-label attributes. */
 export function applyStatic(root = document) {
   document.documentElement.lang = current;
-  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
-  for (const el of root.querySelectorAll("[data-i18n-placeholder]")) {
+  for (const el of root.querySelectorAll("[data-i18n]")) {
+    el.textContent = t(/** @type {HTMLElement} */ (el).dataset.i18n);
+  }
+  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (root.querySelectorAll("[data-i18n-placeholder]"))) {
     el.placeholder = t(el.dataset.i18nPlaceholder);
   }
-  for (const el of root.querySelectorAll("[data-i18n-aria-label]")) {
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-i18n-aria-label]"))) {
     el.setAttribute("aria-label", t(el.dataset.i18nAriaLabel));
   }
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The account form, new or editing: RD lookup, a duplicate check before saving, and "save
 // anyway" when the tax ID + branch is taken (409 duplicate_tax_id → force). Editing sends
 // only the changed fields (PATCH).

@@ -1,3 +1,4 @@
+// @ts-check
 // The new-lead form: POST /api/v1/leads, errors shown next to the inputs they name.
 
 import { api } from "./api.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // "Look up at the Revenue Department": fills the new-account form from the RD's VAT registry.
 // Nothing is saved; the user checks the filled fields and saves as usual.
 

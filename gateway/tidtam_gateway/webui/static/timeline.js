@@ -1,3 +1,4 @@
+// @ts-check
 // An account's timeline: its leads' events and follow-ups, newest first, with "load more".
 
 import { api } from "./api.js";

@@ -1,22 +1,16 @@
-// Shared state, the tenant's catalogues (pipelines, users, sources, reasons) and form helpers.
+// @ts-check
+// Form helpers and labels for what the catalogues name (sources, stages, people); the state
+// itself lives in store.js (re-exported here for the modules that import it from ui.js).
 
 import { api, asList, ApiError, NetworkError } from "./api.js";
+import { state } from "./store.js";
 import { h, nextId } from "./dom.js";
 import { bodyField } from "./format.js";
 import { has, lang, t } from "./i18n.js";
 
-export const SOURCES = ["website", "facebook", "line", "email", "phone", "walk_in", "referral", "other"];
 export const CHANNELS = ["phone", "email", "line", "meeting", "note"];
 
-export const state = {
-  me: null,
-  users: null,          // [..] for admins; null when GET /users is forbidden
-  userById: new Map(),
-  pipelines: [],
-  stageById: new Map(), // stage id → {stage, pipeline}
-  sources: [],          // the tenant's extra sources [{key, name}] beyond SOURCES
-  reasons: {},          // kind → [text]
-};
+export { loadCatalogs, SOURCES, state } from "./store.js";
 
 /** The text to show for a failed call. */
 export function errorMessage(err) {
@@ -61,28 +55,6 @@ export function userLabel(id) {
 }
 
 export { stageName };
-
-/** Pipelines, people and sources: each optional, the UI degrades without them. */
-export async function loadCatalogs() {
-  const [pipelines, users, sources] = await Promise.allSettled([
-    api("/api/v1/pipelines"),
-    api("/api/v1/people", { query: { limit: 200 } }),  // every role may name colleagues
-    api("/api/v1/lead-sources"),
-  ]);
-  if (pipelines.status === "fulfilled") {
-    state.pipelines = asList(pipelines.value);
-    state.stageById = new Map();
-    for (const p of state.pipelines) {
-      p.stages = [...(p.stages || [])].sort((a, b) => a.position - b.position);
-      for (const s of p.stages) state.stageById.set(s.id, { stage: s, pipeline: p });
-    }
-  }
-  state.users = users.status === "fulfilled" ? asList(users.value) : null;
-  state.userById = new Map((state.users || []).map((u) => [u.id, u]));
-  if (sources.status === "fulfilled") {
-    state.sources = asList(sources.value).filter((s) => s && s.key && !SOURCES.includes(s.key));
-  }
-}
 
 /** The tenant's reasons for `kind` (lost|junk) as plain strings, cached. */
 export async function reasonsFor(kind) {

@@ -1,0 +1,42 @@
+// @ts-check
+// The route table: every screen's URL, its module (loaded when first opened) and who may open
+// it; then the side navigation's links. To add a screen: write static/screens/NAME.js (see
+// types.js for its contract), add its route here and, if it has a link, a NAV entry.
+// The first route that matches wins: put "/leads/new" before "/leads/:id".
+
+/** @typedef {import("./types.js").Route} Route */
+/** @typedef {import("./types.js").NavLink} NavLink */
+
+const ADMIN = ["admin"];
+
+/** Where "#/" and an unknown link go. */
+export const HOME = "#/leads?box=inbox";
+
+/** @type {Route[]} */
+export const ROUTES = [
+  { path: "/leads", load: () => import("./screens/leads.js"), title: "nav.leads" },
+  { path: "/leads/new", load: () => import("./screens/leads.js"), title: "new.title",
+    params: { view: "new" } },
+  { path: "/leads/:id", load: () => import("./screens/leads.js"), title: "nav.leads" },
+  { path: "/accounts", load: () => import("./screens/accounts.js"), title: "nav.accounts" },
+  { path: "/accounts/new", load: () => import("./screens/accounts.js"), title: "acc.new",
+    params: { view: "new" } },
+  { path: "/accounts/:id", load: () => import("./screens/accounts.js"), title: "nav.accounts" },
+];
+
+/** @type {NavLink[]} */
+export const NAV = [
+  { group: "leads", href: "#/leads/new", label: "new.button", primary: true },
+  { group: "leads", href: "#/leads?box=inbox", label: "box.inbox", count: "inbox" },
+  { group: "leads", href: "#/leads?box=sent", label: "box.sent", count: "sent" },
+  { group: "leads", href: "#/leads?box=lost", label: "box.lost", count: "lost" },
+  { group: "leads", href: "#/leads?box=junk", label: "box.junk", count: "junk" },
+  { group: "records", href: "#/accounts", label: "nav.accounts" },
+];
+
+/** The nav's groups in order, each with its heading's i18n key. */
+export const NAV_GROUPS = [
+  ["leads", "boxes.title"], ["records", "nav.records"], ["admin", "nav.admin"], ["me", "nav.mine"],
+];
+
+export { ADMIN };

@@ -1,0 +1,175 @@
+// @ts-check
+// The leads screen: "#/leads?box=…&q=…" (a box, searched), "#/leads/<id>" (a lead beside the
+// list; alone on a phone) and "#/leads/new" (the new-lead form). Following a lead, Back or a
+// box keeps the screen mounted: update() loads only what changed.
+
+import { api } from "../api.js";
+import { h } from "../dom.js";
+import { renderDetail } from "../detail.js";
+import { t } from "../i18n.js";
+import { renderNewLead } from "../newlead.js";
+import { state } from "../store.js";
+import { errorMessage, toast } from "../ui.js";
+import { leadList } from "./lead-list.js";
+
+/** @typedef {import("../types.js").Params} Params */
+/** @typedef {import("../types.js").App} App */
+
+const leadUrl = (/** @type {string} */ id, tail = "") => `/api/v1/leads/${encodeURIComponent(id)}${tail}`;
+
+/** @param {HTMLElement} root @param {Params} params @param {App} app */
+export function mount(root, params, app) {
+  const ui = { box: "inbox", q: "", id: /** @type {string|null} */ (null), view: "", seq: 0,
+               showAll: false };
+  const listQuery = () => ({ box: ui.box, q: ui.q });
+  const listHref = () => app.href("/leads", listQuery());
+  const leadHref = (/** @type {string} */ id) => app.href(`/leads/${encodeURIComponent(id)}`, listQuery());
+  const list = leadList({ hrefOf: leadHref, onCounts: app.setCounts });
+
+  const search = h("input", { id: "search-q", type: "search", name: "q", maxlength: 200, autocomplete: "off",
+                              placeholder: t("search.placeholder") });
+  let debounce = 0;
+  const runSearch = () => {
+    clearTimeout(debounce);
+    const q = search.value.trim();
+    // The lead shown stays open beside the new results.
+    const path = ui.view === "new" ? "/leads/new" : ui.id ? `/leads/${encodeURIComponent(ui.id)}` : "/leads";
+    if (q !== ui.q) app.navigate(app.href(path, { box: ui.box, q }), { replace: true });
+  };
+  const searchForm = h("form", { id: "search-form", class: "search", role: "search",
+                                 onsubmit: (/** @type {Event} */ e) => { e.preventDefault(); runSearch(); } },
+    h("label", { for: "search-q", class: "visually-hidden" }, t("search.label")), search,
+    h("button", { type: "submit", class: "btn" }, t("search.button")));
+  search.addEventListener("input", () => {
+    clearTimeout(debounce);
+    debounce = window.setTimeout(runSearch, 350);
+  });
+
+  const body = h("div", { id: "detail-body", hidden: true });
+  const placeholder = h("div", { class: "placeholder", id: "detail-placeholder" },
+    h("p", {}, t("detail.placeholder")));
+  const split = h("div", { class: "split" },
+    h("section", { class: "list-pane", "aria-labelledby": "list-title" },
+      h("div", { class: "list-head" }, list.title, searchForm),
+      list.status, list.ul,
+      h("div", { class: "list-foot" }, list.more)),
+    h("section", { class: "detail-pane", id: "detail", "aria-label": t("detail.region") }, placeholder, body));
+  root.replaceChildren(split);
+
+  function setDetailOpen(/** @type {boolean} */ open) {
+    placeholder.hidden = open;
+    body.hidden = !open;
+    split.classList.toggle("show-detail", open);
+  }
+
+  function closeDetail() {
+    const previous = ui.id;
+    ui.seq++;
+    ui.id = null;
+    ui.view = "";
+    body.replaceChildren();
+    setDetailOpen(false);
+    list.select(null);
+    const item = previous && /** @type {HTMLElement[]} */ ([...list.ul.querySelectorAll(".lead-item")])
+      .find((el) => el.dataset.id === previous);
+    (item || root).focus();
+  }
+
+  const handlers = {
+    close: () => app.navigate(listHref()),
+    openLead: (/** @type {string} */ id) => app.navigate(leadHref(id)),
+    openAccount: (/** @type {string} */ id) => app.navigate(app.href(`/accounts/${encodeURIComponent(id)}`)),
+    toggleAll: (/** @type {boolean} */ all) => { ui.showAll = all; openLead(ui.id, { keepFocus: true }); },
+    changed: async (/** @type {string} */ message) => {
+      toast(message);
+      list.reload();
+      await openLead(ui.id, { keepFocus: true, afterAction: true });
+    },
+  };
+
+  /** @param {string|null} id @param {{keepFocus?: boolean, afterAction?: boolean}} [options] */
+  async function openLead(id, { keepFocus = false, afterAction = false } = {}) {
+    if (!id) return;
+    const seq = ++ui.seq;
+    ui.id = id;
+    list.select(id);
+    if (!keepFocus) {
+      setDetailOpen(true);
+      body.replaceChildren(h("p", { class: "muted" }, t("list.loading")));
+    }
+    let lead, entries;
+    try {
+      [lead, entries] = await Promise.all([
+        api(leadUrl(id)), api(leadUrl(id, ui.showAll ? "/history" : "/followups"))]);
+    } catch (err) {
+      if (seq !== ui.seq || err.status === 401) return;
+      if (afterAction && err.status === 404) { // sent on to someone we may no longer see
+        toast(t("detail.gone"));
+        app.navigate(listHref(), { replace: true });
+        return;
+      }
+      toast(errorMessage(err), "error");
+      body.replaceChildren(h("p", { class: "notice" }, errorMessage(err)));
+      return;
+    }
+    if (seq !== ui.seq) return;
+    const duplicates = state.createdDuplicates?.id === id ? state.createdDuplicates.items : null;
+    const active = document.activeElement;
+    const heading = renderDetail(body, { lead, entries: Array.isArray(entries) ? entries : [],
+                                         showAll: ui.showAll, duplicates }, handlers);
+    setDetailOpen(true);
+    if (!keepFocus) heading.focus();
+    else if (active && !document.contains(active)) heading.focus();
+  }
+
+  function openNew() {
+    ui.seq++;
+    ui.id = null;
+    list.select(null);
+    setDetailOpen(true);
+    renderNewLead(body, {
+      onCancel: () => app.navigate(listHref()),
+      onCreated: (/** @type {any} */ lead) => {
+        toast(t("new.created", { name: lead.name }));
+        state.createdDuplicates = { id: lead.id, items: lead.possible_duplicates || [] };
+        ui.box = "inbox";
+        ui.q = "";
+        app.navigate(app.href(`/leads/${encodeURIComponent(lead.id)}`, { box: "inbox" }), { replace: true });
+        list.show("inbox", "", true);
+      },
+    });
+  }
+
+  /** Follow the route: the box and search, then the detail pane. @param {Params} p */
+  function update(p) {
+    ui.box = p.box || "inbox";
+    ui.q = p.q || "";
+    if (document.activeElement !== search) search.value = ui.q;
+    list.show(ui.box, ui.q);
+    const view = p.view === "new" ? "new" : p.id ? `lead:${p.id}` : "";
+    if (view === ui.view) return;
+    ui.view = view;
+    ui.showAll = false;
+    if (view === "new") openNew();
+    else if (p.id) openLead(p.id);
+    else closeDetail();
+  }
+
+  /** Escape closes the detail (not from inside a form: what was typed must not be lost). */
+  const onKey = (/** @type {KeyboardEvent} */ event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    const typing = target.closest?.("input, textarea, select");
+    if (event.key === "Escape" && ui.view && !typing && !event.defaultPrevented) app.navigate(listHref());
+  };
+  document.addEventListener("keydown", onKey);
+  update(params);
+
+  const unmount = () => {
+    clearTimeout(debounce);
+    ui.seq++;
+    list.stop();
+    document.removeEventListener("keydown", onKey);
+  };
+  unmount.update = update;
+  return unmount;
+}
