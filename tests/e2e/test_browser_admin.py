@@ -29,6 +29,10 @@ def go(page, url: str, hash_: str) -> None:
     page.wait_for_selector(".adm-title, .board-page h1")
 
 
+def column(stage: dict) -> str:
+    return f".board-col[data-stage='{stage['id']}']"
+
+
 def add_user(gw, t, role: str, **extra) -> str:
     email = f"{role}-{uuid.uuid4().hex[:6]}@e2e.example"
     r = gw.post("/api/v1/users", headers=t.h("admin"), json={
@@ -112,7 +116,8 @@ def test_an_admin_sets_up_the_tenant_on_the_screens(gw, system, make_tenant, bro
     form.get_by_role("button", name="เพิ่ม", exact=True).click()
     page.wait_for_selector(".adm-row :text('เกรดลูกค้า')")
     fields = gw.get("/api/v1/custom-fields", params={"entity": "lead"}, headers=t.h("admin")).json()
-    grade = next(f for f in (fields if isinstance(fields, list) else fields["items"]) if f["key"] == "grade")
+    listed = fields if isinstance(fields, list) else fields["items"]
+    grade = next(f for f in listed if f["key"] == "grade")
     assert (grade["type"], [o["value"] for o in grade["options"]]) == ("select", ["A", "B", "C"])
 
     # Settings: own visibility for leads.
@@ -139,6 +144,7 @@ def test_the_board_moves_cards_by_drag_and_by_keyboard(gw, system, make_tenant, 
     mine = t.create_lead(who, name="ลูกค้า บนบอร์ด", potential="150000")
     theirs = t.create_lead("admin", name="ลูกค้า ของคนอื่น")
     sign_in(page, url, email, f"/board/{standard['id']}")
+    card_sel = f".board-card[data-id='{mine['id']}']"
 
     first = page.locator(f".board-col[data-stage='{stages[0]['id']}']")
     card = page.locator(f".board-card[data-id='{mine['id']}']")
@@ -162,15 +168,16 @@ def test_the_board_moves_cards_by_drag_and_by_keyboard(gw, system, make_tenant, 
                           has_text=stages[2]["name"])
     target.focus()
     page.keyboard.press("Enter")
-    page.locator(f".board-col[data-stage='{stages[2]['id']}'] .board-card[data-id='{mine['id']}']").wait_for()
+    page.locator(f"{column(stages[2])} {card_sel}").wait_for()
     until(lambda: gw.get(f"/api/v1/leads/{mine['id']}", headers=t.h(who)),
           lambda lead: lead["stage_id"] == stages[2]["id"])
 
     # Back to the first stage: refused (stage back is off), said in Thai, the card stays.
     page.locator(f".board-card[data-id='{mine['id']}']").drag_to(first)
     page.wait_for_selector(".board-page .list-status:has-text('ย้อนกลับ')")
-    page.locator(f".board-col[data-stage='{stages[2]['id']}'] .board-card[data-id='{mine['id']}']").wait_for()
-    assert gw.get(f"/api/v1/leads/{mine['id']}", headers=t.h(who)).json()["stage_id"] == stages[2]["id"]
+    page.locator(f"{column(stages[2])} {card_sel}").wait_for()
+    lead = gw.get(f"/api/v1/leads/{mine['id']}", headers=t.h(who)).json()
+    assert lead["stage_id"] == stages[2]["id"]
 
     # A phone: the columns scroll sideways instead of squeezing.
     page.set_viewport_size({"width": 375, "height": 740})

@@ -7,6 +7,7 @@ import "./webui_dom.mjs";
 globalThis.localStorage = { getItem: () => null, setItem() {} };
 const { STRINGS, setLang } = await import("./i18n.js");
 const { ApiError, NetworkError } = await import("./api.js");
+await import("./screens/admin/index.js");
 const board = await import("./screens/board-model.js");
 const pipes = await import("./screens/admin/pipeline-model.js");
 await import("./screens/admin/pipelines.js");

@@ -4,6 +4,8 @@
 // types.js for its contract), add its route here and, if it has a link, a NAV entry.
 // The first route that matches wins: put "/leads/new" before "/leads/:id".
 
+import { SETUP_NAV, SETUP_ROUTES } from "./screens/admin/index.js";
+
 /** @typedef {import("./types.js").Route} Route */
 /** @typedef {import("./types.js").NavLink} NavLink */
 
@@ -22,6 +24,7 @@ export const ROUTES = [
   { path: "/accounts/new", load: () => import("./screens/accounts.js"), title: "acc.new",
     params: { view: "new" } },
   { path: "/accounts/:id", load: () => import("./screens/accounts.js"), title: "nav.accounts" },
+  ...SETUP_ROUTES, // the board, my labels and the admin screens
 ];
 
 /** @type {NavLink[]} */
@@ -32,6 +35,7 @@ export const NAV = [
   { group: "leads", href: "#/leads?box=lost", label: "box.lost", count: "lost" },
   { group: "leads", href: "#/leads?box=junk", label: "box.junk", count: "junk" },
   { group: "records", href: "#/accounts", label: "nav.accounts" },
+  ...SETUP_NAV,
 ];
 
 /** The nav's groups in order, each with its heading's i18n key. */

@@ -14,7 +14,7 @@ import { columns, refusal, targets, withStage } from "./board-model.js";
 
 addStrings({
   th: {
-    "board.title": "บอร์ดไปป์ไลน์", "board.nav": "บอร์ด", "board.pipeline": "ไปป์ไลน์",
+    "board.nav": "บอร์ด", "board.pipeline": "ไปป์ไลน์",
     "board.count": "{n} ราย", "board.total": "รวม {sum}", "board.empty": "ไม่มีลีดในขั้นตอนนี้",
     "board.move": "ย้ายไป…", "board.moveLead": "ย้าย “{name}” ไปขั้นตอน", "board.moved": "ย้าย “{name}” ไปที่ “{stage}” แล้ว",
     "board.moving": "กำลังย้าย…", "board.noPipeline": "ไม่พบไปป์ไลน์นี้", "board.truncated": "แสดง {n} รายการแรก",
@@ -22,7 +22,7 @@ addStrings({
     "board.closeMenu": "ปิด",
   },
   en: {
-    "board.title": "Pipeline board", "board.nav": "Board", "board.pipeline": "Pipeline",
+    "board.nav": "Board", "board.pipeline": "Pipeline",
     "board.count": "{n} leads", "board.total": "Total {sum}", "board.empty": "No leads at this stage",
     "board.move": "Move to…", "board.moveLead": "Move “{name}” to the stage", "board.moved": "Moved “{name}” to “{stage}”",
     "board.moving": "Moving…", "board.noPipeline": "No such pipeline", "board.truncated": "Showing the first {n}",
@@ -48,7 +48,7 @@ export function mount(root, params, app) {
   const lanes = h("div", { class: "board", role: "list" });
   root.replaceChildren(h("section", { class: "board-page" },
     h("div", { class: "board-head" },
-      h("h1", { tabindex: "-1" }, t("board.title")),
+      h("h1", { tabindex: "-1" }, t("nav.board")),
       h("div", { class: "field board-picker" }, h("label", { for: "board-pipeline" }, t("board.pipeline")), picker)),
     h("p", { class: "hint" }, t("board.hint")), status, lanes));
   let alive = true;

@@ -11,6 +11,7 @@ import { renderNewLead } from "../newlead.js";
 import { state } from "../store.js";
 import { errorMessage, toast } from "../ui.js";
 import { leadList } from "./lead-list.js";
+import { segmentBar } from "../segments.js";
 
 /** @typedef {import("../types.js").Params} Params */
 /** @typedef {import("../types.js").App} App */
@@ -19,9 +20,9 @@ const leadUrl = (/** @type {string} */ id, tail = "") => `/api/v1/leads/${encode
 
 /** @param {HTMLElement} root @param {Params} params @param {App} app */
 export function mount(root, params, app) {
-  const ui = { box: "inbox", q: "", id: /** @type {string|null} */ (null), view: "", seq: 0,
+  const ui = { box: "inbox", q: "", segment: "", id: /** @type {string|null} */ (null), view: "", seq: 0,
                showAll: false };
-  const listQuery = () => ({ box: ui.box, q: ui.q });
+  const listQuery = () => ({ box: ui.box, q: ui.q, segment: ui.segment });
   const listHref = () => app.href("/leads", listQuery());
   const leadHref = (/** @type {string} */ id) => app.href(`/leads/${encodeURIComponent(id)}`, listQuery());
   const list = leadList({ hrefOf: leadHref, onCounts: app.setCounts });
@@ -45,12 +46,18 @@ export function mount(root, params, app) {
     debounce = window.setTimeout(runSearch, 350);
   });
 
+  // Saved segments (segments.js): pick one, or save the box and search as one.
+  const segmentHost = h("div");
+  const showSegments = () => segmentHost.replaceChildren(segmentBar({
+    entity: "lead", selected: ui.segment, filters: () => ({ box: ui.box, q: ui.q }),
+    pick: (id) => app.navigate(app.href("/leads", { box: ui.box, q: ui.q, segment: id })) }));
+
   const body = h("div", { id: "detail-body", hidden: true });
   const placeholder = h("div", { class: "placeholder", id: "detail-placeholder" },
     h("p", {}, t("detail.placeholder")));
   const split = h("div", { class: "split" },
     h("section", { class: "list-pane", "aria-labelledby": "list-title" },
-      h("div", { class: "list-head" }, list.title, searchForm),
+      h("div", { class: "list-head" }, list.title, searchForm, segmentHost),
       list.status, list.ul,
       h("div", { class: "list-foot" }, list.more)),
     h("section", { class: "detail-pane", id: "detail", "aria-label": t("detail.region") }, placeholder, body));
@@ -145,7 +152,8 @@ export function mount(root, params, app) {
     ui.box = p.box || "inbox";
     ui.q = p.q || "";
     if (document.activeElement !== search) search.value = ui.q;
-    list.show(ui.box, ui.q);
+    if (!segmentHost.firstChild || (p.segment || "") !== ui.segment) { ui.segment = p.segment || ""; showSegments(); }
+    list.show(ui.box, ui.q, false, ui.segment);
     const view = p.view === "new" ? "new" : p.id ? `lead:${p.id}` : "";
     if (view === ui.view) return;
     ui.view = view;

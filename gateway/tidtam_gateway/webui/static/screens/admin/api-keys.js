@@ -11,14 +11,14 @@ import { adminPage, button, del, errorText, post, smallForm } from "./common.js"
 
 addStrings({
   th: {
-    "keys.title": "คีย์ API", "keys.name": "ใช้สำหรับ (เช่น ฟอร์มบนเว็บไซต์)",
+    "keys.name": "ใช้สำหรับ (เช่น ฟอร์มบนเว็บไซต์)",
     "keys.created": "สร้างคีย์ “{name}” แล้ว",
     "keys.once": "คัดลอกคีย์นี้เก็บไว้ตอนนี้ ระบบจะไม่แสดงอีก", "keys.copy": "คัดลอก", "keys.copied": "คัดลอกแล้ว",
     "keys.revoke": "ยกเลิกคีย์", "keys.revoked": "ยกเลิกคีย์ “{name}” แล้ว", "keys.revokedOn": "ยกเลิกเมื่อ {when}",
     "keys.createdOn": "สร้างเมื่อ {when}", "keys.confirmRevoke": "ยกเลิกคีย์ “{name}”? ระบบที่ใช้คีย์นี้จะเชื่อมต่อไม่ได้ทันที",
   },
   en: {
-    "keys.title": "API keys", "keys.name": "What it is for (e.g. website form)",
+    "keys.name": "What it is for (e.g. website form)",
     "keys.created": "Created the key “{name}”",
     "keys.once": "Copy this key now: it is not shown again", "keys.copy": "Copy", "keys.copied": "Copied",
     "keys.revoke": "Revoke", "keys.revoked": "Revoked the key “{name}”", "keys.revokedOn": "revoked {when}",
@@ -30,7 +30,7 @@ addStrings({
 
 /** @param {HTMLElement} root */
 export function mount(root) {
-  const page = adminPage(root, "keys.title");
+  const page = adminPage(root, "nav.apiKeys");
   const list = h("ul", { class: "adm-list" });
   const shown = h("div", { class: "adm-extra", "aria-live": "polite" });
   let alive = true;

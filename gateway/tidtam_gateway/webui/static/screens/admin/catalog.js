@@ -8,10 +8,10 @@ import { adminPage, patch, post } from "./common.js";
 import { catalogList } from "./catalog-list.js";
 
 addStrings({
-  th: { "catalog.title": "ช่องทางและเหตุผล", "catalog.sources": "ช่องทางที่มาของลีด",
+  th: { "catalog.sources": "ช่องทางที่มาของลีด",
         "catalog.lost": "เหตุผลที่ไม่สำเร็จ", "catalog.junk": "เหตุผลที่เป็นขยะ",
         "catalog.key": "รหัส (a-z, 0-9, _)", "catalog.sourceName": "ชื่อช่องทาง", "catalog.reason": "เหตุผล" },
-  en: { "catalog.title": "Sources and reasons", "catalog.sources": "Lead sources",
+  en: { "catalog.sources": "Lead sources",
         "catalog.lost": "Reasons a lead is lost", "catalog.junk": "Reasons a lead is junk",
         "catalog.key": "Key (a-z, 0-9, _)", "catalog.sourceName": "Source name", "catalog.reason": "Reason" },
 });
@@ -38,7 +38,7 @@ function reasons(kind) {
 
 /** @param {HTMLElement} root */
 export function mount(root) {
-  const page = adminPage(root, "catalog.title");
+  const page = adminPage(root, "nav.catalog");
   const at = (/** @type {Source} */ s) => `/api/v1/lead-sources/${encodeURIComponent(s.key)}`;
   const sources = catalogList({
     heading: "catalog.sources",

@@ -7,6 +7,7 @@ import { errorText } from "../../errors.js";
 import { h } from "../../dom.js";
 import { addStrings } from "../../i18n.js";
 import { busy, clearErrors, field, showErrors, tx } from "../../ui.js";
+import "./index.js"; // the screens' titles (nav.*)
 
 export { errorText };
 

@@ -14,7 +14,7 @@ const ENTITIES = ["lead", "account"];
 
 addStrings({
   th: {
-    "cf.title": "ฟิลด์เพิ่มเติม", "cf.entity.lead": "ลีด", "cf.entity.account": "ลูกค้า (บริษัท)",
+    "cf.entity.lead": "ลีด", "cf.entity.account": "ลูกค้า (บริษัท)",
     "cf.key": "รหัสฟิลด์ (a-z, 0-9, _; เปลี่ยนภายหลังไม่ได้)", "cf.labelTh": "ชื่อฟิลด์ (ไทย)",
     "cf.labelEn": "ชื่อฟิลด์ (อังกฤษ)", "cf.type": "ชนิด", "cf.options": "ตัวเลือก (บรรทัดละหนึ่งตัวเลือก)",
     "cf.required": "ต้องกรอกทุกครั้ง", "cf.new": "เพิ่มฟิลด์", "cf.edit": "แก้ไข",
@@ -24,7 +24,7 @@ addStrings({
     "cf.requiredTag": "จำเป็น",
   },
   en: {
-    "cf.title": "Custom fields", "cf.entity.lead": "Leads", "cf.entity.account": "Accounts",
+    "cf.entity.lead": "Leads", "cf.entity.account": "Accounts",
     "cf.key": "Field key (a-z, 0-9, _; cannot change later)", "cf.labelTh": "Label (Thai)",
     "cf.labelEn": "Label (English)", "cf.type": "Type", "cf.options": "Options (one per line)",
     "cf.required": "Always required", "cf.new": "Add a field", "cf.edit": "Edit",
@@ -61,7 +61,7 @@ const specs = (/** @type {CustomField|null} */ f) => [
 
 /** @param {HTMLElement} root @param {Record<string, string>} params */
 export function mount(root, params) {
-  const page = adminPage(root, "cf.title");
+  const page = adminPage(root, "nav.customFields");
   let entity = ENTITIES.includes(params.entity) ? params.entity : "lead";
   /** @type {CustomField[]} */
   let fields = [];

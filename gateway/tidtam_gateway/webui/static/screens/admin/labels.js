@@ -10,10 +10,10 @@ import { adminPage, patch, post } from "./common.js";
 import { catalogList } from "./catalog-list.js";
 
 addStrings({
-  th: { "labels.title": "ป้ายกำกับของระบบ", "labels.mine": "ป้ายกำกับของฉัน", "labels.list": "ป้ายกำกับ",
+  th: { "labels.list": "ป้ายกำกับ",
         "labels.name": "ชื่อป้ายกำกับ", "labels.color": "สี",
         "labels.systemHint": "ทุกคนในบริษัทใช้ป้ายกำกับของระบบได้", "labels.mineHint": "เห็นและใช้ได้เฉพาะคุณ" },
-  en: { "labels.title": "System labels", "labels.mine": "My labels", "labels.list": "Labels",
+  en: { "labels.list": "Labels",
         "labels.name": "Label name", "labels.color": "Colour",
         "labels.systemHint": "Everyone in the company may use system labels", "labels.mineHint": "Only you see and use these" },
 });
@@ -30,7 +30,7 @@ function swatch(l) {
 
 /** The labels screen of one scope. @param {"system"|"personal"} scope @param {HTMLElement} root */
 export function mountScope(scope, root) {
-  const page = adminPage(root, scope === "system" ? "labels.title" : "labels.mine");
+  const page = adminPage(root, scope === "system" ? "nav.systemLabels" : "nav.labels");
   const at = (/** @type {Label} */ l) => `/api/v1/labels/${encodeURIComponent(l.id)}`;
   const section = catalogList({
     heading: "labels.list", maxlength: 50,

@@ -16,7 +16,7 @@ const LIMITS = { max_pipelines: 10, max_stages: 10 };
 
 addStrings({
   th: {
-    "pipes.title": "ไปป์ไลน์และขั้นตอน", "pipes.count": "ไปป์ไลน์เพิ่มเติม {n} จาก {max}",
+    "pipes.count": "ไปป์ไลน์เพิ่มเติม {n} จาก {max}",
     "pipes.stageCount": "{n} จาก {max} ขั้นตอน", "pipes.standard": "มาตรฐาน",
     "pipes.new": "เพิ่มไปป์ไลน์", "pipes.stages": "ขั้นตอน (บรรทัดละหนึ่งขั้นตอน)",
     "pipes.created": "เพิ่มไปป์ไลน์ “{name}” แล้ว", "pipes.renamed": "เปลี่ยนชื่อเป็น “{name}” แล้ว",
@@ -29,7 +29,7 @@ addStrings({
     "pipes.board": "เปิดบอร์ด", "pipes.confirmDelete": "ยืนยันการลบ",
   },
   en: {
-    "pipes.title": "Pipelines and stages", "pipes.count": "{n} of {max} extra pipelines",
+    "pipes.count": "{n} of {max} extra pipelines",
     "pipes.stageCount": "{n} of {max} stages", "pipes.standard": "standard",
     "pipes.new": "Add a pipeline", "pipes.stages": "Stages (one per line)",
     "pipes.created": "Added the pipeline “{name}”", "pipes.renamed": "Renamed to “{name}”",
@@ -50,7 +50,7 @@ const base = (/** @type {string} */ pid) => `/api/v1/pipelines/${encodeURICompon
 
 /** @param {HTMLElement} root @param {Record<string, string>} _params @param {any} app */
 export function mount(root, _params, app) {
-  const page = adminPage(root, "pipes.title");
+  const page = adminPage(root, "nav.pipelines");
   /** @type {Pipeline[]} */
   let pipelines = [];
   let limits = LIMITS;

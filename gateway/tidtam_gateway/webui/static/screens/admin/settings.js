@@ -10,7 +10,7 @@ import { api } from "../../api.js";
 
 addStrings({
   th: {
-    "settings.title": "ตั้งค่าการใช้งาน",
+    
     "settings.lead_visibility": "ใครเห็นลีดบ้าง", "settings.account_visibility": "ใครเห็นลูกค้าบ้าง",
     "settings.allow_stage_back": "ให้ผู้ใช้ทุกคนย้ายลีดย้อนกลับไปขั้นตอนก่อนหน้าได้",
     "settings.allow_stage_back.hint": "ถ้าไม่เลือก เฉพาะผู้ดูแลระบบย้อนขั้นตอนได้",
@@ -20,7 +20,7 @@ addStrings({
     "settings.saved": "บันทึกการตั้งค่าแล้ว", "settings.unchanged": "ไม่มีอะไรเปลี่ยน",
   },
   en: {
-    "settings.title": "Settings",
+    
     "settings.lead_visibility": "Who sees leads", "settings.account_visibility": "Who sees accounts",
     "settings.allow_stage_back": "Everyone may move a lead back to an earlier stage",
     "settings.allow_stage_back.hint": "Unticked, only admins may move a lead back",
@@ -75,7 +75,7 @@ function control(key, value) {
 
 /** @param {HTMLElement} root */
 export function mount(root) {
-  const page = adminPage(root, "settings.title");
+  const page = adminPage(root, "nav.settings");
   let alive = true;
   /** @type {Record<string, unknown>} */
   let current = {};

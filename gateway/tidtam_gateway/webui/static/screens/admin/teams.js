@@ -8,13 +8,13 @@ import { adminPage, button, del, errorText, getAll, patch, post, renameForm, sma
 
 addStrings({
   th: {
-    "teams.title": "ทีม", "teams.new": "ชื่อทีมใหม่", "teams.created": "เพิ่มทีม “{name}” แล้ว",
+    "teams.new": "ชื่อทีมใหม่", "teams.created": "เพิ่มทีม “{name}” แล้ว",
     "teams.members": "สมาชิก: {names}", "teams.noMembers": "ยังไม่มีสมาชิก",
     "teams.notEmpty": "ลบไม่ได้: ทีมนี้ยังมีสมาชิก ({names}) ย้ายพวกเขาไปทีมอื่นในหน้าผู้ใช้ก่อน",
     "teams.deleted": "ลบทีม “{name}” แล้ว", "teams.renamed": "เปลี่ยนชื่อทีมเป็น “{name}” แล้ว",
   },
   en: {
-    "teams.title": "Teams", "teams.new": "New team's name", "teams.created": "Added the team “{name}”",
+    "teams.new": "New team's name", "teams.created": "Added the team “{name}”",
     "teams.members": "Members: {names}", "teams.noMembers": "No members yet",
     "teams.notEmpty": "Cannot delete: the team still has members ({names}). Move them to another team on the Users page first",
     "teams.deleted": "Deleted the team “{name}”", "teams.renamed": "Renamed the team to “{name}”",
@@ -27,7 +27,7 @@ export const memberNames = (users, teamId) =>
 
 /** @param {HTMLElement} root */
 export function mount(root) {
-  const page = adminPage(root, "teams.title");
+  const page = adminPage(root, "nav.teams");
   /** @type {{teams: {id: string, name: string}[], users: any[]}} */
   const s = { teams: [], users: [] };
   const list = h("ul", { class: "adm-list" });

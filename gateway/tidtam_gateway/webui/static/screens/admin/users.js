@@ -9,7 +9,7 @@ import { adminPage, button, del, errorText, getAll, patch, post, smallForm } fro
 
 addStrings({
   th: {
-    "users.title": "ผู้ใช้", "users.new": "เพิ่มผู้ใช้", "users.email": "อีเมล", "users.name": "ชื่อ",
+    "users.new": "เพิ่มผู้ใช้", "users.email": "อีเมล", "users.name": "ชื่อ",
     "users.password": "รหัสผ่านเริ่มต้น", "users.passwordHint": "อย่างน้อย 8 ตัวอักษร แจ้งผู้ใช้ให้เปลี่ยนเองภายหลัง",
     "users.role": "บทบาท", "users.team": "ทีม", "users.noTeam": "— ไม่มีทีม —",
     "users.created": "เพิ่มผู้ใช้ “{name}” แล้ว", "users.inactive": "ปิดการใช้งาน",
@@ -22,7 +22,7 @@ addStrings({
     "users.confirmDeactivate": "ยืนยันการปิดใช้งาน",
   },
   en: {
-    "users.title": "Users", "users.new": "Add a user", "users.email": "Email", "users.name": "Name",
+    "users.new": "Add a user", "users.email": "Email", "users.name": "Name",
     "users.password": "First password", "users.passwordHint": "At least 8 characters; tell the user to change it",
     "users.role": "Role", "users.team": "Team", "users.noTeam": "— no team —",
     "users.created": "Added “{name}”", "users.inactive": "Deactivated",
@@ -52,7 +52,7 @@ const teamOptions = (teams, selected) => [
 
 /** @param {HTMLElement} root */
 export function mount(root) {
-  const page = adminPage(root, "users.title");
+  const page = adminPage(root, "nav.users");
   /** @type {{users: User[], teams: Team[], open: string|null}} */
   const s = { users: [], teams: [], open: null };
   const list = h("ul", { class: "adm-list" });
