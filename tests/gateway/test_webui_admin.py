@@ -82,10 +82,17 @@ def test_new_pipeline_stages_are_what_the_leads_api_takes(out):
     schemas.PipelineIn.model_validate({"name": "โครงการ", "stages": out["stageLines"]})
 
 
-def test_settings_get_a_control_by_type_and_patch_only_what_changed(out):
-    assert out["controls"] == ["visibility", "visibility", "checkbox", "number", "text"]
+def test_settings_are_drawn_from_their_description_and_patch_only_what_changed(out):
+    # GET /settings' `items` (type, allowed values) decide each control; without `items`
+    # the visibilities are choices, and another value is drawn by its own type.
+    assert [(s["key"], s["type"]) for s in out["described"]] == [
+        ("lead_visibility", "choice"), ("quote_days", "choice")]
+    assert [(s["key"], s["type"]) for s in out["inferred"]] == [
+        ("lead_visibility", "choice"), ("allow_stage_back", "boolean"), ("note", "text")]
+    # A setting this UI has no words for is named by the API's description.
+    assert out["labels"] == ["How long a quote is valid",
+                             "ให้ผู้ใช้ทุกคนย้ายลีดย้อนกลับไปขั้นตอนก่อนหน้าได้"]
     assert out["settingsPatch"] == {"lead_visibility": "own"}
-    assert out["unknownLabel"] == "quote_valid_days".replace("_", " ")
     from tidtam_gateway.settings.schemas import SettingsPatch
     SettingsPatch.model_validate(out["settingsPatch"])
 
@@ -122,7 +129,8 @@ def test_every_string_of_this_part_is_in_thai_and_english(out):
         for lang in ("th", "en"):
             missing = sorted(k for k in keys if k not in tables[lang])
             assert not missing, f"{path.name}: {lang} lacks {missing}"
-    for key in ("nav.users", "nav.pipelines", "nav.board", "keys.once", "cf.type.select", "seg.save"):
+    for key in ("nav.users", "nav.pipelines", "nav.board", "keys.once", "cf.type.select",
+                "seg.save"):
         assert THAI.search(tables["th"][key]) and not THAI.search(tables["en"][key]), key
 
 

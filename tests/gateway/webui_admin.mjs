@@ -54,11 +54,15 @@ console.log(JSON.stringify({
   sum: board.sumPotential([{ potential: "150000.00" }, { potential: 1234.5 }, { potential: "" }, { potential: "x" }]),
   reorder: [pipes.moved(["a", "b", "c"], 2, -1), pipes.moved(["a", "b", "c"], 0, -1), pipes.moved(["a", "b", "c"], 0, 1)],
   stageLines: pipes.stageLines(" ติดต่อ \n\nเสนอราคา\nปิดการขาย \n"),
-  controls: ["lead_visibility", "account_visibility", "allow_stage_back", "max_x", "note"].map((k, i) =>
-    settings.controlFor(k, ["all", "own", true, 3, "x"][i])),
-  settingsPatch: settings.changedSettings({ lead_visibility: "all", allow_stage_back: false, account_visibility: "team" },
-                                          { lead_visibility: "own", allow_stage_back: false, account_visibility: "team" }),
-  unknownLabel: settings.settingLabel("quote_valid_days"),
+  inferred: settings.settingItems({ lead_visibility: "all", allow_stage_back: true, note: "x" }),
+  described: settings.settingItems({ lead_visibility: "own", items: [
+    { key: "lead_visibility", value: "own", type: "choice", allowed: ["all", "team", "own"], default: "all", description: "…" },
+    { key: "quote_days", value: "30", type: "choice", allowed: ["15", "30"], default: "30", description: "How long a quote is valid" }] }),
+  settingsPatch: settings.changedSettings(
+    [{ key: "lead_visibility", value: "all" }, { key: "allow_stage_back", value: false }, { key: "account_visibility", value: "team" }],
+    { lead_visibility: "own", allow_stage_back: false, account_visibility: "team" }),
+  labels: [settings.settingLabel({ key: "quote_days", description: "How long a quote is valid" }),
+           settings.settingLabel({ key: "allow_stage_back", description: "…" })],
   fieldSelect: cf.fieldBody({ key: "grade", label_th: "เกรด", label_en: "", type: "select",
                               options: "A\n B \n\nC", required: "1" }),
   fieldText: cf.fieldBody({ key: "line_id", label_th: "ไลน์ไอดี", label_en: "LINE ID", type: "text",

@@ -5,7 +5,7 @@
 import { h } from "../../dom.js";
 import { addStrings, t } from "../../i18n.js";
 import { toast, tx } from "../../ui.js";
-import { adminPage, button, del, errorText, getAll, patch, post, smallForm } from "./common.js";
+import { adminPage, button, errorText, getAll, patch, post, smallForm } from "./common.js";
 
 addStrings({
   th: {
@@ -17,7 +17,11 @@ addStrings({
     "users.passwordSet": "ตั้งรหัสผ่านใหม่ของ “{name}” แล้ว",
     "users.deactivate": "ปิดการใช้งาน", "users.reactivate": "เปิดใช้งานอีกครั้ง",
     "users.transferTo": "โอนลีดของผู้ใช้นี้ให้", "users.keepLeads": "— ไม่โอน (ลีดคงอยู่กับผู้ใช้เดิม) —",
-    "users.deactivated": "ปิดการใช้งาน “{name}” แล้ว", "users.moved": "โอนลีด {n} รายการให้ “{to}” แล้ว",
+    "users.deactivated": "ปิดการใช้งาน “{name}” แล้ว",
+    "users.deactivatedTo": "ปิดการใช้งาน “{name}” แล้ว ลีดทั้งหมดจะย้ายไปให้ “{to}” ภายในไม่กี่วินาที",
+    "users.generateHint": "เว้นว่างไว้ ระบบจะสร้างรหัสผ่านใช้ครั้งเดียวให้", "users.mustChange": "ให้ผู้ใช้ตั้งรหัสผ่านเองหลังเข้าสู่ระบบ",
+    "users.tempPassword": "รหัสผ่านใช้ครั้งเดียว (แสดงครั้งเดียว แจ้งผู้ใช้ตอนนี้)",
+    "users.invite": "ให้ผู้ใช้ตั้งรหัสผ่านเองเมื่อเข้าสู่ระบบครั้งแรก",
     "users.reactivated": "เปิดใช้งาน “{name}” อีกครั้งแล้ว", "users.changed": "บันทึกการเปลี่ยนแปลงของ “{name}” แล้ว",
     "users.confirmDeactivate": "ยืนยันการปิดใช้งาน",
   },
@@ -30,7 +34,11 @@ addStrings({
     "users.passwordSet": "New password set for “{name}”",
     "users.deactivate": "Deactivate", "users.reactivate": "Reactivate",
     "users.transferTo": "Transfer this user's leads to", "users.keepLeads": "— keep them where they are —",
-    "users.deactivated": "Deactivated “{name}”", "users.moved": "{n} leads moved to “{to}”",
+    "users.deactivated": "Deactivated “{name}”",
+    "users.deactivatedTo": "Deactivated “{name}”; their leads move to “{to}” within seconds",
+    "users.generateHint": "Leave empty to have a one-time password made", "users.mustChange": "The user chooses their own password after logging in",
+    "users.tempPassword": "One-time password (shown only now: tell the user)",
+    "users.invite": "The user chooses their own password at the first login",
     "users.reactivated": "Reactivated “{name}”", "users.changed": "Saved the change to “{name}”",
     "users.confirmDeactivate": "Confirm deactivation",
   },
@@ -78,20 +86,36 @@ export function mount(root) {
     draw();
   }
 
-  /** @param {User} u @param {HTMLElement} host */
+  /** A new password: the one typed, or (left empty) a one-time one shown here once. Either
+   * way the user's sessions end, and they may be asked to choose their own.
+   * @param {User} u @param {HTMLElement} host */
   function resetPassword(u, host) {
     const { form, fields } = smallForm({
-      specs: [{ name: "password", label: "users.newPassword", type: "password", required: true,
-        attrs: { minlength: 8, maxlength: 128, autocomplete: "new-password" } }],
+      specs: [{ name: "password", label: "users.newPassword", type: "password", hint: "users.generateHint",
+        attrs: { minlength: 8, maxlength: 128, autocomplete: "new-password" } },
+      { name: "must_change", label: "users.mustChange", type: "checkbox", attrs: { checked: true } }],
       submitKey: "adm.save", cancel: draw, className: "adm-form adm-inline",
       submit: async (v) => {
-        await patch(`/api/v1/users/${u.id}`, { password: v.password });
+        const done = await post(`/api/v1/users/${u.id}/password`,
+          { password: v.password || null, must_change_password: !!v.must_change });
         toast(t("users.passwordSet", { name: u.name }));
         draw();
+        if (done.temporary_password) showOnce(u, done.temporary_password);
       },
     });
     host.replaceChildren(form);
     fields.password.input.focus();
+  }
+
+  /** The generated password, shown once in the user's row. @param {User} u @param {string} password */
+  function showOnce(u, password) {
+    const host = list.querySelector(`[data-id="${u.id}"] .adm-extra`);
+    if (!host) return;
+    const value = h("input", { type: "text", readonly: true, value: password, "aria-label": t("users.tempPassword") });
+    host.replaceChildren(h("div", { class: "notice notice-warn", role: "alert" },
+      h("p", { class: "notice-title" }, t("users.tempPassword")), value));
+    value.focus();
+    /** @type {HTMLInputElement} */ (value).select();
   }
 
   /** Deactivate, after handing the leads to the chosen colleague (if one is chosen).
@@ -103,13 +127,10 @@ export function mount(root) {
         options: [["", t("users.keepLeads")], ...others.map((o) => [o.id, o.name])] }],
       submitKey: "users.confirmDeactivate", cancel: draw, className: "adm-form adm-inline",
       submit: async (v) => {
-        if (v.to) {
-          const moved = await post("/api/v1/leads/transfer", { from_user_id: u.id, to_user_id: v.to });
-          const to = others.find((o) => o.id === v.to);
-          toast(t("users.moved", { n: moved.moved, to: to ? to.name : "" }));
-        }
-        Object.assign(u, await del(`/api/v1/users/${u.id}`));
-        toast(t("users.deactivated", { name: u.name }));
+        // One request: the leads service moves the leads on the user.deactivated event.
+        Object.assign(u, await post(`/api/v1/users/${u.id}/deactivate`, { transfer_leads_to: v.to || null }));
+        const to = others.find((o) => o.id === v.to);
+        toast(to ? t("users.deactivatedTo", { name: u.name, to: to.name }) : t("users.deactivated", { name: u.name }));
         draw();
       },
     });
@@ -129,8 +150,11 @@ export function mount(root) {
       ? [button("users.resetPassword", () => resetPassword(u, extra), { "aria-label": label("users.resetPassword") }),
         button("users.deactivate", () => deactivate(u, extra), { class: "btn btn-danger", "aria-label": label("users.deactivate") })]
       : [button("users.reactivate", async () => {
-        await change(u, { active: true });
-        if (u.active) toast(t("users.reactivated", { name: u.name }));
+        try {
+          Object.assign(u, await post(`/api/v1/users/${u.id}/reactivate`));
+          toast(t("users.reactivated", { name: u.name }));
+        } catch (err) { toast(errorText(err), "error"); }
+        draw();
       }, { "aria-label": label("users.reactivate") })];
     return h("li", { class: "adm-row", dataset: { id: u.id } },
       h("div", { class: "adm-main" },
@@ -154,10 +178,13 @@ export function mount(root) {
         hint: "users.passwordHint", attrs: { minlength: 8, maxlength: 128, autocomplete: "new-password" } },
       { name: "role", label: "users.role", control: "select", options: ROLES.map((r) => [r, t(`role.${r}`), `role.${r}`]) },
       { name: "team_id", label: "users.team", control: "select", options: [["", t("users.noTeam"), "users.noTeam"]] },
+      { name: "invite", label: "users.invite", type: "checkbox" },
     ],
     submitKey: "adm.create",
     submit: async (v) => {
-      const user = await post("/api/v1/users", { ...v, team_id: v.team_id || null });
+      const { invite, ...fields } = v;
+      const user = await post("/api/v1/users", { ...fields, team_id: v.team_id || null,
+        ...(invite ? { must_change_password: true } : {}) });
       toast(t("users.created", { name: user.name }));
       create.form.reset();
       s.users.push(user);
