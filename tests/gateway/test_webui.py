@@ -358,3 +358,110 @@ def test_edit_flows_call_the_api_as_documented(tmp_path):
     ]
     assert [e[0] for e in out["events"]] == ["edited", "reload", "reload", "open"]
     assert out["events"][-1] == ["open", "3fa85f64-5717-4562-b3fc-2c963f66afa6"]
+
+
+# ---- the router, the store and the sales screens' logic (tests/gateway/webui_logic.mjs) ------
+
+LOG_KINDS = ["followup", "created", "updated", "sent", "lost", "junked", "restored",
+             "stage_changed", "transferred", "conversion_requested", "converted",
+             "conversion_failed", "account_merged"]
+
+
+@pytest.fixture(scope="module")
+def logic(tmp_path_factory) -> dict:
+    if NODE is None:
+        pytest.skip("node is not on PATH (.ci/run installs it)")
+    return run_node(tmp_path_factory.mktemp("logic"), "webui_logic.mjs", LOG_KINDS)
+
+
+def test_routes_match_hash_links_with_their_parameters(logic):
+    routes = logic["routes"]
+    assert routes["inbox"] == {"path": "/leads", "params": {"box": "sent", "q": "สมชาย"}}
+    assert routes["lead"] == {"path": "/leads/:id",
+                              "params": {"box": "inbox", "id": "3fa85f64-5717"}}
+    assert routes["newLead"] == {"path": "/leads/new", "params": {"view": "new"}}
+    assert routes["account"] == {"path": "/accounts/:id", "params": {"id": "a 1"}}
+    assert routes["me"] == {"path": "/me", "params": {}}
+    assert routes["empty"] == {"path": "/", "query": {}}
+    assert routes["unknown"] is None
+    assert routes["trailing"]["path"] == "/leads"
+    assert logic["home"] == "#/leads?box=inbox"
+    assert logic["hrefs"] == ["#/leads?box=sent", "#/leads/x?q=%E0%B8%81+%E0%B8%82"]
+    assert logic["current"] == [True, False, True, False]
+
+
+def test_admin_routes_are_refused_and_hidden_from_other_roles(logic):
+    assert logic["allowed"] == [False, True, True, False]
+    sales, admin = dict(logic["nav"]["sales"]), dict(logic["nav"]["admin"])
+    assert "admin" not in sales and admin["admin"][-1] == "#/admin/probe"
+    assert "#/admin/users" in admin["admin"]  # the set-up screens' links (screens/admin)
+    assert sales["leads"] == admin["leads"] == [
+        "#/leads/new", "#/leads?box=inbox", "#/leads?box=sent", "#/leads?box=lost",
+        "#/leads?box=junk", "#/board"]
+    assert sales["me"] == ["#/me", "#/labels"]
+
+
+def test_the_store_tells_its_listeners_and_forgets_on_sign_out(logic):
+    assert logic["store"] == {"salesIsAdmin": False, "salesAnybody": True, "notified": 2,
+                              "after": [None, []]}
+
+
+def test_a_lead_edit_sends_only_what_changed_in_the_api_shapes(logic):
+    """The PATCH body the edit form builds is what the leads service's LeadPatch takes."""
+    schemas = pytest.importorskip("tidtam_leads.leads.schemas")
+    patch = logic["patch"]
+    assert logic["shown"]["phone"] == "081-234-5678" and logic["shown"]["potential"] == "150000"
+    assert patch["unchanged"] == {}
+    assert patch["edited"] == {"phone": "089-999-8888", "company": "บริษัท ข", "potential": None}
+    assert patch["cleared"] == {"company": None, "note": None}
+    parsed = schemas.LeadPatch.model_validate(patch["edited"])
+    assert parsed.phone == "+66899998888" and parsed.potential is None
+
+
+def test_bulk_bodies_are_one_action_with_what_it_needs(logic):
+    assert logic["bulk"] == [
+        {"action": "send", "lead_ids": ["l1", "l2"], "to_user_id": "u2"},
+        {"action": "lost", "all_matching": True, "reason": "ราคาสูง"},
+        {"action": "add_label", "lead_ids": ["l1"], "label_id": "b1"}]
+
+
+def test_the_date_picker_shows_buddhist_era_years_and_sends_gregorian(logic):
+    dates = logic["dates"]
+    assert dates["picked"] == "2026-03-07" and dates["read"] == "2026-03-07"
+    assert dates["yearShown"] == ["2569"]  # Thai: the Buddhist Era year
+    assert dates["noDay"] is None and dates["partial"] is None and dates["none"] == ""
+    assert dates["withTime"].endswith("Z") and dates["parts"]["year"] == 2026
+
+
+def test_custom_field_values_for_a_create_and_a_patch(logic):
+    custom = logic["custom"]
+    assert custom["read"] == {"size": 1200, "ok": True}
+    assert custom["changes"] == {"grade": None, "size": 1200, "ok": True}
+    assert custom["picks"] == ["custom.grade", "phone", None]
+
+
+def test_field_errors_are_said_in_the_users_language_by_code(logic):
+    assert logic["errors"] == {
+        "tooLong": "ยาวเกินไป: ไม่เกิน 200 ตัวอักษร",
+        "phone": "เบอร์โทรไม่ถูกต้อง เช่น 081-234-5678 หรือ 02-123-4567",
+        "unknown": "the server's words", "none": "old server"}
+
+
+def test_every_log_kind_the_leads_service_writes_has_a_human_label(logic, tables):
+    """The follow-up log never shows a raw key: every kind the leads service documents
+    (followups.schemas.Kind) has its own label in both languages."""
+    schemas = pytest.importorskip("tidtam_leads.followups.schemas")
+    assert sorted(LOG_KINDS) == sorted(schemas.Kind.__args__)
+    for language in ("th", "en"):
+        badges = logic["badges"][language]
+        assert badges == [tables[language][f"kind.{k}"] for k in LOG_KINDS]
+        assert len(set(badges)) == len(badges)
+
+
+def test_people_search_matches_names_of_active_people(logic):
+    assert logic["people"] == ["1"]
+
+
+def test_the_lead_inbox_is_not_called_a_message_box(logic, tables):
+    assert logic["strings"] == "กล่องลีด"
+    assert not any("กล่องข้อความ" in text for text in tables["th"].values())

@@ -66,11 +66,10 @@ def test_refused_moves_are_explained_in_the_users_language(out):
     # An unknown code falls back to the server's message.
     assert th["unknownCode"] == en["unknownCode"] == "server says"
     # Field errors: a known code is translated, an unknown one keeps the server's sentence.
-    assert th["fields"] == ("name: จำเป็นต้องกรอก · note: ยาวเกิน 200 ตัวอักษร · "
+    assert th["fields"] == ("name: กรุณากรอกช่องนี้ · note: ยาวเกินไป: ไม่เกิน 200 ตัวอักษร · "
                             "color: String should match pattern")
-    assert en["fields"] == ("name: Required · note: Longer than 200 characters · "
+    assert en["fields"] == ("name: Please fill this in · note: Too long: at most 200 characters · "
                             "color: String should match pattern")
-
 
 def test_stage_reorder_moves_one_place_and_stops_at_the_ends(out):
     assert out["reorder"] == [["a", "c", "b"], ["a", "b", "c"], ["b", "a", "c"]]

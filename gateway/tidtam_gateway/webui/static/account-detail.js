@@ -129,12 +129,28 @@ function newLeadCard(account, view, on) {
     ["", t("acc.lead.noContact"), "acc.lead.noContact"],
     ...contacts.map((c) => [c.id, c.position ? `${c.name} (${c.position})` : c.name]),
   ] });
-  const primary = contacts.find((c) => c.is_primary);
+  const primary = contacts.find((c) => c.is_primary) || contacts[0];
   if (primary) contact.input.value = primary.id;
-  const fields = { source, contact_id: contact };
+  // Pre-filled from the chosen contact (the primary one first), else from the account; the
+  // salesperson may change them before saving.
+  const details = {
+    name: field({ name: "name", label: "field.name", attrs: { maxlength: 200, autocomplete: "off" } }),
+    phone: field({ name: "phone", label: "field.phone", type: "tel", attrs: { inputmode: "tel", autocomplete: "off" } }),
+    email: field({ name: "email", label: "field.email", type: "email", attrs: { inputmode: "email", autocomplete: "off" } }),
+  };
+  const fill = () => {
+    const who = contacts.find((c) => c.id === contact.input.value) || null;
+    details.name.input.value = who ? who.name : account.name;
+    details.phone.input.value = formatPhone((who?.phones?.length ? who.phones : account.phones || [])[0]);
+    details.email.input.value = (who?.emails?.length ? who.emails : account.emails || [])[0] || "";
+  };
+  contact.input.addEventListener("change", fill);
+  fill();
+  const fields = { source, contact_id: contact, ...details };
   const general = h("p", { class: "form-error", role: "alert", tabindex: "-1", hidden: true });
   const form = h("form", { class: "stack", novalidate: true },
     h("div", { class: "grid-2" }, source.wrap, contacts.length ? contact.wrap : null),
+    h("div", { class: "grid-2" }, details.name.wrap, details.phone.wrap, details.email.wrap),
     general,
     h("div", {}, tx("button", "acc.lead.submit", { type: "submit", class: "btn btn-primary" })));
   form.addEventListener("submit", async (event) => {
@@ -142,6 +158,7 @@ function newLeadCard(account, view, on) {
     clearErrors(fields, general);
     const json = { account_id: account.id, source: source.input.value };
     if (contact.input.value) json.contact_id = contact.input.value;
+    for (const [key, f] of Object.entries(details)) if (f.input.value.trim()) json[key] = f.input.value.trim();
     await busy(form, async () => {
       let lead;
       try {

@@ -85,6 +85,13 @@ export async function api(path, { method = "GET", query, json, form, headers: ex
   return data;
 }
 
+/** A fresh Idempotency-Key for a POST that creates or changes many (a retry sends the same). */
+export function idempotencyKey() {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16)); // not a secure context: no randomUUID
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** A list endpoint may answer a bare list or a page {items: [...]}: always give the list. */
 export const asList = (data) =>
   Array.isArray(data) ? data : (data && Array.isArray(data.items) ? data.items : []);

@@ -29,6 +29,14 @@ const app = {
   toast,
   setCounts,
   refreshShell() { renderWhoami(); renderNav(state.me?.role); },
+  setLanguage(language) {
+    setLang(language);
+    relabel();
+    if (!state.me) return;
+    app.refreshShell();
+    unmountScreen(); // the screen is drawn again in the new language
+    route();
+  },
 };
 
 function unmountScreen() {
@@ -106,7 +114,10 @@ async function showApp() {
   $("#logout").hidden = false;
   await loadCatalogs();
   app.refreshShell();
-  route(); // the link the page was opened with (a deep link survives the login)
+  // An admin set the password: My account first. Else the link the page was opened with
+  // (a deep link survives the login).
+  if (state.me?.must_change_password && parseHash(location.hash).path !== "/me") app.navigate("#/me", { replace: true });
+  else route();
 }
 
 function renderWhoami() {
@@ -145,13 +156,13 @@ function logout() {
   showLogin();
 }
 
+/** The top bar's switch; a signed-in user's choice is remembered on their account too. */
 function toggleLanguage() {
-  setLang(lang() === "th" ? "en" : "th");
-  relabel();
-  if (state.me) {
-    app.refreshShell();
-    unmountScreen(); // the screen is drawn again in the new language
-    route();
+  const language = lang() === "th" ? "en" : "th";
+  app.setLanguage(language);
+  if (state.me && state.me.language !== language) {
+    state.me.language = language;
+    api("/api/v1/me", { method: "PATCH", json: { language } }).catch(() => {}); // kept locally anyway
   }
 }
 

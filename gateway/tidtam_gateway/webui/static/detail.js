@@ -1,21 +1,44 @@
 // @ts-check
-// The lead detail panel: facts, actions (stage, send, lost/junk, restore) and the follow-up log.
+// The lead detail panel: the name with Edit, labels, facts, the follow-up log with "add
+// follow-up" first (what a salesperson does most), then the actions (stage, send, lost/junk,
+// restore) and the conversion.
 
 import { api } from "./api.js";
 import { conversionCard } from "./convert.js";
+import { customFacts } from "./custom-inputs.js";
 import { h, nextId } from "./dom.js";
-import { formatBaht, formatDate, formatDateTime, formatPhone, localInputToIso } from "./format.js";
-import { lang, t } from "./i18n.js";
+import { formatBaht, formatDate, formatDateTime, formatPhone } from "./format.js";
+import { addStrings, has, lang, t } from "./i18n.js";
+import { labelsSection } from "./lead-labels.js";
+import { peoplePicker } from "./people-picker.js";
 import {
   busy, CHANNELS, clearErrors, field, reasonsFor, showErrors, sourceLabel, stageLabel, stageName,
-  state, tx, userLabel,
+  state, userLabel,
 } from "./ui.js";
+import { dateField } from "./when.js";
+
+// The log's kinds beyond those in i18n.js (every kind the leads service writes has a label).
+addStrings({
+  th: { "kind.conversion_requested": "ขอแปลงเป็นลูกค้า", "kind.converted": "แปลงเป็นลูกค้าแล้ว",
+        "kind.conversion_failed": "แปลงเป็นลูกค้าไม่สำเร็จ", "kind.account_merged": "รวมข้อมูลลูกค้า",
+        "kind.other": "เหตุการณ์อื่น" },
+  en: { "kind.conversion_requested": "Conversion requested", "kind.converted": "Converted to an account",
+        "kind.conversion_failed": "Conversion failed", "kind.account_merged": "Account merged",
+        "kind.other": "Other event" },
+});
+
+/** The badge text of a log entry: its channel for a follow-up, else its kind, never a raw key. */
+export function entryBadge(/** @type {{kind: string, channel?: string}} */ entry) {
+  if (entry.kind === "followup" && entry.channel && has(`channel.${entry.channel}`)) return t(`channel.${entry.channel}`);
+  return has(`kind.${entry.kind}`) ? t(`kind.${entry.kind}`) : t("kind.other");
+}
 
 const leadUrl = (id, tail = "") => `/api/v1/leads/${encodeURIComponent(id)}${tail}`;
 
 /**
  * view: {lead, entries, showAll, duplicates}
- * on: {close(), changed(message), toggleAll(bool), openLead(id), openAccount(id)}
+ * on: {close(), edit(), changed(message), toggleAll(bool), openLead(id), openAccount(id)}
+ * @param {HTMLElement} container @param {any} view @param {any} on
  */
 export function renderDetail(container, view, on) {
   const { lead } = view;
@@ -30,14 +53,17 @@ export function renderDetail(container, view, on) {
       h("div", {},
         heading,
         lead.company ? h("p", { class: "muted detail-company" }, lead.company) : null),
-      h("button", { type: "button", class: "btn btn-icon", onclick: on.close,
-                    "aria-label": t("detail.close") }, h("span", { "aria-hidden": "true" }, "×"))),
+      h("div", { class: "detail-tools" },
+        lead.read_only ? null : h("button", { type: "button", class: "btn btn-sm", onclick: on.edit }, t("edit.button")),
+        h("button", { type: "button", class: "btn btn-icon", onclick: on.close,
+                      "aria-label": t("detail.close") }, h("span", { "aria-hidden": "true" }, "×")))),
     view.duplicates?.length ? duplicatesNote(view.duplicates, on) : null,
     lead.read_only ? h("p", { class: "notice" }, t("detail.readOnly")) : null,
+    labelsSection(lead, on),
     facts(lead, L, boxBadge),
-    conversionCard(lead, on),
-    lead.read_only ? null : actions(lead, on),
     followupLog(lead, view, on, L),
+    lead.read_only ? null : actions(lead, on),
+    conversionCard(lead, on),
   ].filter(Boolean));
   return heading;
 }
@@ -63,6 +89,8 @@ function facts(lead, L, boxBadge) {
     row("field.potential", formatBaht(lead.potential, L)),
     row("field.owner", userLabel(lead.owner_id)),
     row("field.created", formatDate(lead.created_at, L)),
+    customFacts(state.leadFields, lead.custom, (v) => formatDate(v, L)).map(([label, text]) =>
+      [h("dt", {}, label), h("dd", {}, text)]),
     lead.note ? [h("dt", {}, t("field.note")), h("dd", { class: "prewrap" }, lead.note)] : null);
 }
 
@@ -122,18 +150,12 @@ function stageCard(lead, on) {
 }
 
 function sendCard(lead, on) {
-  const others = (state.users || []).filter((u) => u.id !== lead.owner_id && u.active !== false);
-  const user = state.users
-    ? field({ name: "to_user_id", label: "send.user", control: "select", required: true,
-              options: [["", t("send.pick")], ...others.map((u) => [u.id, `${u.name} (${t(`role.${u.role}`)})`])] })
-    : field({ name: "to_user_id", label: "send.userId", required: true, hint: "send.userIdHint",
-              attrs: { autocomplete: "off", spellcheck: "false",
-                       placeholder: "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" } });
+  const user = peoplePicker({ name: "to_user_id", label: "send.user", required: true, exclude: [lead.owner_id] });
   const note = field({ name: "note", label: "send.note", control: "textarea",
                        attrs: { rows: 2, maxlength: 2000 } });
   const fields = { to_user_id: user, note };
   const form = actionForm(fields, () => {
-    const json = { to_user_id: user.input.value.trim() };
+    const json = { to_user_id: user.value() };
     if (note.input.value.trim()) json.note = note.input.value.trim();
     return { url: leadUrl(lead.id, "/send"), json };
   }, t("send.done"), on, user.wrap, note.wrap,
@@ -177,8 +199,7 @@ function entryText(entry) {
 function followupLog(lead, view, on, L) {
   const items = view.entries.map((e) => h("li", { class: `log-entry log-${e.kind}` },
     h("div", { class: "log-head" },
-      h("span", { class: "badge" }, e.kind === "followup" && e.channel
-        ? t(`channel.${e.channel}`) : t(`kind.${e.kind}`)),
+      h("span", { class: "badge" }, entryBadge(e)),
       h("span", { class: "log-author" }, e.author?.name || t("log.unknownAuthor")),
       h("time", { datetime: e.created_at, class: "muted" }, formatDateTime(e.created_at, L))),
     entryText(e) ? h("p", { class: "log-detail" }, entryText(e)) : null,
@@ -192,9 +213,9 @@ function followupLog(lead, view, on, L) {
                  onchange: (ev) => on.toggleAll(ev.target.checked) }), " ", t("log.all"));
 
   return h("section", { class: "log", "aria-labelledby": "log-title" },
+    lead.read_only ? null : logForm(lead, on),
     h("div", { class: "log-title-row" }, h("h3", { id: "log-title" }, t("log.title")), toggle),
-    items.length ? h("ol", { class: "log-list" }, items) : h("p", { class: "muted" }, t("log.empty")),
-    lead.read_only ? null : logForm(lead, on));
+    items.length ? h("ol", { class: "log-list" }, items) : h("p", { class: "muted" }, t("log.empty")));
 }
 
 function logForm(lead, on) {
@@ -202,15 +223,20 @@ function logForm(lead, on) {
                           options: CHANNELS.map((c) => [c, t(`channel.${c}`)]) });
   const note = field({ name: "note", label: "log.note", control: "textarea", required: true,
                        attrs: { rows: 3, maxlength: 5000 } });
-  const next = field({ name: "next_contact_at", label: "log.nextAt", type: "datetime-local" });
+  const next = dateField({ name: "next_contact_at", label: "log.nextAt", time: true });
   const fields = { channel, note, next_contact_at: next };
   const form = actionForm(fields, () => {
     const json = { channel: channel.input.value, note: note.input.value.trim() };
-    const at = localInputToIso(next.input.value);
+    const at = next.read();
+    if (at === null) { // incomplete: say so beside the picker, send nothing
+      next.error.textContent = t("when.invalid");
+      next.error.hidden = false;
+      return null;
+    }
     if (at) json.next_contact_at = at;
     return { url: leadUrl(lead.id, "/followups"), json };
   }, t("log.done"), on,
-  h("div", { class: "grid-2" }, channel.wrap, next.wrap), note.wrap,
+  channel.wrap, note.wrap, next.wrap,
   h("div", {}, h("button", { type: "submit", class: "btn btn-primary" }, t("log.submit"))));
   return section("log.add", form);
 }

@@ -59,13 +59,6 @@ export function formatDateTime(value, lang) {
   }).format(d);
 }
 
-/** A <input type="datetime-local"> value (local time, no zone) → ISO 8601 with a zone. */
-export function localInputToIso(value) {
-  if (!value) return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
-
 /** "body.phone" → "phone"; "body" or other places → null. */
 export function bodyField(path) {
   const m = /^body\.([A-Za-z_]\w*)/.exec(path ?? "");

@@ -2,6 +2,7 @@
 // The new-lead form: POST /api/v1/leads, errors shown next to the inputs they name.
 
 import { api } from "./api.js";
+import { customInputs, pickField } from "./custom-inputs.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { busy, clearErrors, field, showErrors, SOURCES, state, tx } from "./ui.js";
@@ -30,6 +31,8 @@ export function renderNewLead(container, { onCreated, onCancel }) {
     note: field({ name: "note", label: "field.note", control: "textarea",
                   attrs: { rows: 4, maxlength: 5000 } }),
   };
+  const custom = customInputs(state.leadFields);
+  Object.assign(fields, custom.fields);
   const general = h("p", { class: "form-error", role: "alert", tabindex: "-1", hidden: true });
   const heading = tx("h2", "new.title", { class: "detail-title", tabindex: "-1" });
 
@@ -38,6 +41,7 @@ export function renderNewLead(container, { onCreated, onCancel }) {
     h("div", { class: "grid-2" }, fields.phone.wrap, fields.email.wrap),
     h("div", { class: "grid-2" }, fields.source.wrap, fields.potential.wrap),
     fields.note.wrap,
+    custom.wraps.length ? h("div", { class: "grid-2" }, custom.wraps) : null,
     general,
     h("div", { class: "form-actions" },
       tx("button", "new.submit", { type: "submit", class: "btn btn-primary" }),
@@ -54,12 +58,14 @@ export function renderNewLead(container, { onCreated, onCancel }) {
     if (value("company")) body.company = value("company");
     if (value("note")) body.note = fields.note.input.value.trim();
     if (value("potential")) body.potential = value("potential").replace(/[,\s฿]/g, "");
+    const values = custom.read();
+    if (Object.keys(values).length) body.custom = values;
     await busy(form, async () => {
       try {
         onCreated(await api("/api/v1/leads", { method: "POST", json: body }));
       } catch (err) {
         if (err.status === 401) return;
-        showErrors(err, fields, general);
+        showErrors(err, fields, general, pickField);
       }
     });
   });

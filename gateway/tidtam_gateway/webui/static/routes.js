@@ -24,6 +24,7 @@ export const ROUTES = [
   { path: "/accounts/new", load: () => import("./screens/accounts.js"), title: "acc.new",
     params: { view: "new" } },
   { path: "/accounts/:id", load: () => import("./screens/accounts.js"), title: "nav.accounts" },
+  { path: "/me", load: () => import("./screens/me.js"), title: "nav.me" },
   ...SETUP_ROUTES, // the board, my labels and the admin screens
 ];
 
@@ -35,6 +36,7 @@ export const NAV = [
   { group: "leads", href: "#/leads?box=lost", label: "box.lost", count: "lost" },
   { group: "leads", href: "#/leads?box=junk", label: "box.junk", count: "junk" },
   { group: "records", href: "#/accounts", label: "nav.accounts" },
+  { group: "me", href: "#/me", label: "nav.me" },
   ...SETUP_NAV,
 ];
 

@@ -9,12 +9,15 @@ import { api, asList } from "./api.js";
 export const SOURCES = ["website", "facebook", "line", "email", "phone", "walk_in", "referral", "other"];
 
 /**
- * @typedef {{id: string, name: string, email?: string, role: string, language?: string,
- *            team_id?: string|null, tenant_id?: string}} Me
+ * @typedef {{id: string, name: string, email?: string, role: string, language?: string|null,
+ *            team_id?: string|null, tenant_id?: string, must_change_password?: boolean}} Me
  * @typedef {{id: string, name: string, role?: string, active?: boolean}} Person
  * @typedef {{id: string, name: string, name_en?: string|null, position: number}} Stage
  * @typedef {{id: string, name: string, name_en?: string|null, stages: Stage[]}} Pipeline
  * @typedef {{id: string, name: string, color: string|null, scope: string, retired?: boolean}} Label
+ * @typedef {{value: string, label_th: string, label_en: string}} CustomOption
+ * @typedef {{key: string, label_th: string, label_en: string|null, type: string,
+ *            options: CustomOption[], required: boolean, position: number}} CustomField
  */
 
 export const state = {
@@ -36,6 +39,8 @@ export const state = {
   labels: [],
   /** @type {Record<string, string[]>} kind (lost|junk) → reasons */
   reasons: {},
+  /** @type {CustomField[]} the tenant's custom fields of leads, in display order */
+  leadFields: [],
   /** @type {{id: string, items: any[]} | null} the possible duplicates of the lead just made */
   createdDuplicates: null,
 };
@@ -63,7 +68,7 @@ export function signIn(me) {
 /** Forget everything of the signed-in user. */
 export function signOut() {
   Object.assign(state, { me: null, settings: null, users: null, userById: new Map(), pipelines: [],
-                         stageById: new Map(), sources: [], labels: [], reasons: {},
+                         stageById: new Map(), sources: [], labels: [], reasons: {}, leadFields: [],
                          createdDuplicates: null });
   changed();
 }
@@ -75,12 +80,13 @@ export function hasRole(/** @type {string[] | undefined} */ roles) {
 
 /** Pipelines, people, sources, labels and settings: each optional, the UI degrades without. */
 export async function loadCatalogs() {
-  const [pipelines, users, sources, labels, settings] = await Promise.allSettled([
+  const [pipelines, users, sources, labels, settings, leadFields] = await Promise.allSettled([
     api("/api/v1/pipelines"),
     api("/api/v1/people", { query: { limit: 200 } }),  // every role may name colleagues
     api("/api/v1/lead-sources"),
     api("/api/v1/labels"),
     api("/api/v1/settings"),
+    api("/api/v1/custom-fields", { query: { entity: "lead" } }),
   ]);
   if (pipelines.status === "fulfilled") setPipelines(asList(pipelines.value));
   state.users = users.status === "fulfilled" ? asList(users.value) : null;
@@ -90,6 +96,7 @@ export async function loadCatalogs() {
   }
   if (labels.status === "fulfilled") state.labels = asList(labels.value);
   state.settings = settings.status === "fulfilled" ? settings.value : null;
+  if (leadFields.status === "fulfilled") state.leadFields = asList(leadFields.value);
 }
 
 /** Keep the pipelines with their stages in order, and the stage index. */

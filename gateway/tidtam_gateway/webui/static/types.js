@@ -47,6 +47,8 @@
  * @property {(message: string, kind?: string) => void} toast
  * @property {(counts: Record<string, number>) => void} setCounts  the box counts in the nav
  * @property {() => void} refreshShell  re-draw the top bar and nav (after the user changed)
+ * @property {(language: string) => void} setLanguage  switch the UI to "th" or "en" (the
+ *   screen is mounted again in it)
  */
 
 export {};

@@ -5,6 +5,7 @@
 import { api, asList, ApiError, NetworkError } from "./api.js";
 import { state } from "./store.js";
 import { h, nextId } from "./dom.js";
+import { fieldErrorText } from "./field-errors.js";
 import { bodyField } from "./format.js";
 import { has, lang, t } from "./i18n.js";
 
@@ -119,9 +120,9 @@ export function showErrors(err, fields, general, pick = bodyField) {
   if (err instanceof ApiError && err.fields.length) {
     for (const fe of err.fields) {
       const target = fields[pick(fe.field)];
-      if (!target) { leftover.push(`${fe.field}: ${fe.message}`); continue; }
-      target.error.textContent = target.error.textContent
-        ? `${target.error.textContent} ${fe.message}` : fe.message;
+      const text = fieldErrorText(fe);
+      if (!target) { leftover.push(`${fe.field}: ${text}`); continue; }
+      target.error.textContent = target.error.textContent ? `${target.error.textContent} ${text}` : text;
       target.error.hidden = false;
       target.input.setAttribute("aria-invalid", "true");
       first = first || target.input;

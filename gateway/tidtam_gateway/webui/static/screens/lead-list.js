@@ -6,7 +6,14 @@ import { api } from "../api.js";
 import { h } from "../dom.js";
 import { formatBaht, formatDate, formatPhone } from "../format.js";
 import { lang, t } from "../i18n.js";
+import { labelChip } from "../lead-labels.js";
+import { state } from "../store.js";
 import { errorMessage, sourceLabel, stageLabel, userLabel } from "../ui.js";
+
+/** The lead's labels as small chips (those the store knows). */
+const labelChips = (/** @type {any} */ lead) => (lead.label_ids || [])
+  .map((/** @type {string} */ id) => state.labels.find((l) => l.id === id))
+  .filter(Boolean).map((/** @type {any} */ l) => labelChip(l));
 
 export const BOXES = ["inbox", "sent", "lost", "junk"];
 const PAGE = 50;
@@ -14,7 +21,9 @@ const PAGE = 50;
 /**
  * The list pane's elements and state. `hrefOf(id)` is the link of a lead (keeping the box
  * and search); `onCounts(counts)` gets GET /leads/counts after each load.
- * @param {{hrefOf: (id: string) => string, onCounts: (counts: Record<string, number>) => void}} hooks
+ * `checkbox(id, name)`, when given, makes the box that selects a lead for bulk work.
+ * @param {{hrefOf: (id: string) => string, onCounts: (counts: Record<string, number>) => void,
+ *          checkbox?: (id: string, name: string) => HTMLElement}} hooks
  */
 export function leadList(hooks) {
   const list = { box: "inbox", q: "", segment: "", items: /** @type {any[]} */ ([]), cursor: null, seq: 0,
@@ -68,11 +77,11 @@ export function leadList(hooks) {
         h("time", { class: "lead-date", datetime: lead.created_at }, formatDate(lead.created_at, L))),
       meta.length ? h("span", { class: "lead-meta" }, meta.map((m, i) => [
         i ? " · " : null, h("span", { class: i === meta.length - 1 && lead.phone ? "nowrap" : null }, m)])) : null,
-      h("span", { class: "lead-tags" }, tags,
+      h("span", { class: "lead-tags" }, tags, labelChips(lead),
         lead.potential !== null && lead.potential !== undefined
           ? h("span", { class: "lead-potential" }, formatBaht(lead.potential, L)) : null));
     link.dataset.id = lead.id;
-    return h("li", {}, link);
+    return h("li", { class: "lead-row" }, hooks.checkbox ? hooks.checkbox(lead.id, lead.name) : null, link);
   }
 
   function render() {
@@ -94,14 +103,16 @@ export function leadList(hooks) {
   /** Show `box` searched for `q` (within a saved `segment`); loads only when one changed (or `force`). */
   function show(/** @type {string} */ box, /** @type {string} */ q, force = false, segment = "") {
     const next = BOXES.includes(box) ? box : "inbox";
-    if (!force && next === list.box && q === list.q && segment === list.segment && list.seq) return;
+    if (!force && next === list.box && q === list.q && segment === list.segment && list.seq) return false;
     list.box = next;
     list.q = q;
     list.segment = segment;
     title.textContent = t(`box.${next}`);
     load();
+    return true;
   }
 
   const stop = () => { list.seq++; };
-  return { list, title, status, ul, more, show, select, reload: () => load(), stop };
+  const names = () => new Map(list.items.map((l) => [l.id, l.name]));
+  return { list, title, status, ul, more, show, select, reload: () => load(), stop, render, names };
 }

@@ -7,9 +7,11 @@ import { api } from "../api.js";
 import { h } from "../dom.js";
 import { renderDetail } from "../detail.js";
 import { t } from "../i18n.js";
+import { renderLeadEdit } from "../lead-edit.js";
 import { renderNewLead } from "../newlead.js";
 import { state } from "../store.js";
 import { errorMessage, toast } from "../ui.js";
+import { bulkBar } from "./lead-bulk.js";
 import { leadList } from "./lead-list.js";
 import { segmentBar } from "../segments.js";
 
@@ -21,11 +23,13 @@ const leadUrl = (/** @type {string} */ id, tail = "") => `/api/v1/leads/${encode
 /** @param {HTMLElement} root @param {Params} params @param {App} app */
 export function mount(root, params, app) {
   const ui = { box: "inbox", q: "", segment: "", id: /** @type {string|null} */ (null), view: "", seq: 0,
-               showAll: false };
+               showAll: false, lead: /** @type {any} */ (null) };
   const listQuery = () => ({ box: ui.box, q: ui.q, segment: ui.segment });
   const listHref = () => app.href("/leads", listQuery());
   const leadHref = (/** @type {string} */ id) => app.href(`/leads/${encodeURIComponent(id)}`, listQuery());
-  const list = leadList({ hrefOf: leadHref, onCounts: app.setCounts });
+  const bulk = bulkBar({ query: listQuery, names: () => list.names(), done: () => list.reload(),
+                         redraw: () => list.render() });
+  const list = leadList({ hrefOf: leadHref, onCounts: app.setCounts, checkbox: bulk.checkbox });
 
   const search = h("input", { id: "search-q", type: "search", name: "q", maxlength: 200, autocomplete: "off",
                               placeholder: t("search.placeholder") });
@@ -58,7 +62,7 @@ export function mount(root, params, app) {
   const split = h("div", { class: "split" },
     h("section", { class: "list-pane", "aria-labelledby": "list-title" },
       h("div", { class: "list-head" }, list.title, searchForm, segmentHost),
-      list.status, list.ul,
+      bulk.wrap, list.status, list.ul,
       h("div", { class: "list-foot" }, list.more)),
     h("section", { class: "detail-pane", id: "detail", "aria-label": t("detail.region") }, placeholder, body));
   root.replaceChildren(split);
@@ -87,6 +91,18 @@ export function mount(root, params, app) {
     openLead: (/** @type {string} */ id) => app.navigate(leadHref(id)),
     openAccount: (/** @type {string} */ id) => app.navigate(app.href(`/accounts/${encodeURIComponent(id)}`)),
     toggleAll: (/** @type {boolean} */ all) => { ui.showAll = all; openLead(ui.id, { keepFocus: true }); },
+    edit: () => {
+      if (!ui.lead) return;
+      ui.seq++;
+      renderLeadEdit(body, ui.lead, {
+        saved: (/** @type {any} */ lead) => {
+          toast(t("edit.saved", { name: lead.name }));
+          list.reload();
+          openLead(lead.id);
+        },
+        cancel: () => openLead(ui.id),
+      });
+    },
     changed: async (/** @type {string} */ message) => {
       toast(message);
       list.reload();
@@ -120,6 +136,7 @@ export function mount(root, params, app) {
       return;
     }
     if (seq !== ui.seq) return;
+    ui.lead = lead;
     const duplicates = state.createdDuplicates?.id === id ? state.createdDuplicates.items : null;
     const active = document.activeElement;
     const heading = renderDetail(body, { lead, entries: Array.isArray(entries) ? entries : [],
@@ -153,7 +170,7 @@ export function mount(root, params, app) {
     ui.q = p.q || "";
     if (document.activeElement !== search) search.value = ui.q;
     if (!segmentHost.firstChild || (p.segment || "") !== ui.segment) { ui.segment = p.segment || ""; showSegments(); }
-    list.show(ui.box, ui.q, false, ui.segment);
+    if (list.show(ui.box, ui.q, false, ui.segment)) bulk.reset();
     const view = p.view === "new" ? "new" : p.id ? `lead:${p.id}` : "";
     if (view === ui.view) return;
     ui.view = view;
