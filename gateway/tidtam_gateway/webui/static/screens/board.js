@@ -45,7 +45,7 @@ export function mount(root, params, app) {
   const s = { pipelines: [], pipeline: null, leads: [], truncated: false, seq: 0 };
   const status = h("p", { class: "muted list-status", role: "status", "aria-live": "polite" });
   const picker = h("select", { id: "board-pipeline", onchange: () => go(picker.value) });
-  const lanes = h("div", { class: "board", role: "list" });
+  const lanes = h("div", { class: "board" });
   root.replaceChildren(h("section", { class: "board-page" },
     h("div", { class: "board-head" },
       h("h1", { tabindex: "-1" }, t("nav.board")),
@@ -160,7 +160,7 @@ export function mount(root, params, app) {
       const headingId = `col-${col.stage.id}`;
       const list = h("ul", { class: "board-cards", "aria-labelledby": headingId },
         ...(col.leads.length ? col.leads.map(card) : [h("li", { class: "muted board-empty" }, t("board.empty"))]));
-      const lane = h("section", { class: "board-col", role: "listitem", "aria-labelledby": headingId, dataset: { stage: col.stage.id },
+      const lane = h("section", { class: "board-col", "aria-labelledby": headingId, dataset: { stage: col.stage.id },
         ondragover: (/** @type {DragEvent} */ e) => { e.preventDefault(); lane.classList.add("is-over"); },
         ondragleave: () => lane.classList.remove("is-over"),
         ondrop: (/** @type {DragEvent} */ e) => {
