@@ -254,3 +254,44 @@ def test_an_admin_deactivates_a_user_handing_on_their_leads(gw, system, make_ten
     until(lambda: gw.get(f"/api/v1/leads/{lead['id']}", headers=t.h("admin")),
           lambda got: got["owner_id"] == heir["id"])
     assert not errors, errors
+
+
+def test_an_api_key_is_shown_once_and_a_saved_segment_filters_the_list(gw, system, make_tenant,
+                                                                        browser_page):  # noqa: F811
+    page, errors = browser_page
+    t = make_tenant("บริษัท คีย์ จำกัด")
+    url = system.gateway.url
+    tag = uuid.uuid4().hex[:6]
+    wanted = t.create_lead("admin", name=f"ลูกค้า กลุ่ม {tag}")
+    t.create_lead("admin", name="ลูกค้า อื่น")
+    sign_in(page, url, add_user(gw, t, "admin"), "/admin/api-keys")
+
+    # An API key: shown once, works, then revoked.
+    page.get_by_label("ใช้สำหรับ").fill("ฟอร์มเว็บไซต์")
+    page.get_by_role("button", name="เพิ่ม", exact=True).click()
+    key = page.locator(".key-once").input_value()
+    assert key.startswith("tdk_")
+    assert gw.get("/api/v1/leads", headers={"X-API-Key": key}).status_code == 200
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="ยกเลิกคีย์: ฟอร์มเว็บไซต์").click()
+    page.locator(".adm-row.is-retired").wait_for()
+    assert gw.get("/api/v1/leads", headers={"X-API-Key": key}).status_code == 401
+
+    # A segment: the Inbox searched for the tag, saved as shared, picked again later.
+    page.goto(f"{url}/#/leads?box=inbox&q={tag}")
+    page.locator(f".lead-item:has-text('{wanted['name']}')").wait_for()
+    page.get_by_role("button", name="บันทึกตัวกรองนี้เป็นกลุ่ม").click()
+    page.get_by_label("ชื่อกลุ่ม").fill(f"กลุ่ม {tag}")
+    page.get_by_label("ให้ทุกคนในบริษัทใช้ได้").check()
+    page.locator(".seg-save button[type=submit]").click()
+    page.wait_for_url(lambda u: "segment=" in u)
+    segments = gw.get("/api/v1/segments", params={"entity": "lead"}, headers=t.h("admin")).json()
+    saved = next(s for s in segments if s["name"] == f"กลุ่ม {tag}")
+    assert saved["shared"] and saved["filters"] == {"box": "inbox", "q": tag}
+    page.goto(f"{url}/#/leads?box=inbox")
+    page.locator(".lead-item:has-text('ลูกค้า อื่น')").wait_for()
+    page.get_by_label("กลุ่มที่บันทึกไว้").select_option(saved["id"])
+    page.wait_for_url(lambda u: f"segment={saved['id']}" in u)
+    page.wait_for_function("""() => document.querySelectorAll('.lead-item').length === 1""")
+    assert wanted["name"] in page.locator(".lead-item").inner_text()
+    assert not errors, errors
