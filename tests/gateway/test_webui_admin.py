@@ -97,12 +97,17 @@ def test_settings_are_drawn_from_their_description_and_patch_only_what_changed(o
 
 
 def test_custom_field_bodies_are_what_the_api_takes(out):
-    from crmkit.custom.schemas import CustomFieldCreate
+    from crmkit.custom.schemas import CustomFieldCreate, CustomFieldPatch
     assert out["fieldSelect"] == {"key": "grade", "label_th": "เกรด", "label_en": None,
                                   "type": "select", "required": True, "options": ["A", "B", "C"]}
     assert out["fieldText"]["options"] == [] and out["fieldText"]["required"] is False
     for body in (out["fieldSelect"], out["fieldText"]):
         CustomFieldCreate.model_validate(body)
+    # An edit sends only what changed (an unchanged type or options could be refused).
+    assert out["patchUnchanged"] == {}
+    assert out["patchEdited"] == {"label_th": "เกรดลูกค้า", "label_en": None, "required": False,
+                                  "options": ["A", "B", "C"]}
+    CustomFieldPatch.model_validate(out["patchEdited"])
 
 
 def test_a_segment_saves_the_lists_filter_without_paging(out):

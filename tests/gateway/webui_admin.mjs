@@ -47,6 +47,8 @@ for (const lang of ["th", "en"]) {
   };
 }
 setLang("th");
+const GRADE = { key: "grade", label_th: "เกรด", label_en: "Grade", type: "select", required: true, position: 0,
+  options: [{ value: "A", label_th: "A", label_en: "A" }, { value: "B", label_th: "B", label_en: "B" }] };
 console.log(JSON.stringify({
   tables: STRINGS,
   cols, movedLeads, refusals,
@@ -67,6 +69,10 @@ console.log(JSON.stringify({
                               options: "A\n B \n\nC", required: "1" }),
   fieldText: cf.fieldBody({ key: "line_id", label_th: "ไลน์ไอดี", label_en: "LINE ID", type: "text",
                             options: "ignored", required: "" }),
+  patchUnchanged: cf.fieldPatch(GRADE, cf.fieldBody({ key: "grade", label_th: "เกรด", label_en: "Grade",
+    type: "select", options: "A\nB", required: "1" })),
+  patchEdited: cf.fieldPatch(GRADE, cf.fieldBody({ key: "grade", label_th: "เกรดลูกค้า", label_en: "",
+    type: "select", options: "A\nB\nC", required: "" })),
   segment: savedFilters({ box: "inbox", q: "", cursor: "abc", segment: "s1", label_id: "l1", "cf.grade": "A", x: null }),
   members: memberNames([{ name: "ก", team_id: "t1", active: true }, { name: "ข", team_id: "t1", active: false },
                         { name: "ค", team_id: "t2", active: true }], "t1"),

@@ -50,6 +50,19 @@ export function fieldBody(v) {
   };
 }
 
+/** The PATCH body: only what differs from the field as it is (a type or options sent unchanged
+ * could be refused while values use them). @param {CustomField} f @param {ReturnType<typeof fieldBody>} body */
+export function fieldPatch(f, body) {
+  /** @type {Record<string, unknown>} */
+  const out = {};
+  if (body.label_th !== f.label_th) out.label_th = body.label_th;
+  if ((body.label_en || null) !== (f.label_en || null)) out.label_en = body.label_en;
+  if (body.type !== f.type) out.type = body.type;
+  if (body.required !== f.required) out.required = body.required;
+  if (body.options.join("\n") !== f.options.map((o) => o.value).join("\n")) out.options = body.options;
+  return out;
+}
+
 const specs = (/** @type {CustomField|null} */ f) => [
   ...(f ? [] : [{ name: "key", label: "cf.key", required: true, attrs: { maxlength: 40, pattern: "[a-z][a-z0-9_]*", autocapitalize: "off" } }]),
   { name: "label_th", label: "cf.labelTh", required: true, attrs: { maxlength: 100, value: f ? f.label_th : "" } },
@@ -84,10 +97,7 @@ export function mount(root, params) {
     const form = smallForm({
       specs: specs(f), submitKey: "adm.save", cancel: () => host.replaceChildren(),
       submit: async (v) => {
-        const body = fieldBody({ ...v, key: f.key });
-        const saved = await patch(url(f.key) + `?entity=${entity}`, {
-          label_th: body.label_th, label_en: body.label_en, type: body.type, required: body.required,
-          ...(body.options.length || f.options.length ? { options: body.options } : {}) });
+        const saved = await patch(url(f.key) + `?entity=${entity}`, fieldPatch(f, fieldBody({ ...v, key: f.key })));
         toast(t("cf.saved", { name: fieldLabel(saved) }));
         await load();
       },
