@@ -4,6 +4,8 @@
 // types.js for its contract), add its route here and, if it has a link, a NAV entry.
 // The first route that matches wins: put "/leads/new" before "/leads/:id".
 
+import { SETUP_NAV, SETUP_ROUTES } from "./screens/admin/index.js";
+
 /** @typedef {import("./types.js").Route} Route */
 /** @typedef {import("./types.js").NavLink} NavLink */
 
@@ -23,6 +25,7 @@ export const ROUTES = [
     params: { view: "new" } },
   { path: "/accounts/:id", load: () => import("./screens/accounts.js"), title: "nav.accounts" },
   { path: "/me", load: () => import("./screens/me.js"), title: "nav.me" },
+  ...SETUP_ROUTES, // the board, my labels and the admin screens
 ];
 
 /** @type {NavLink[]} */
@@ -34,6 +37,7 @@ export const NAV = [
   { group: "leads", href: "#/leads?box=junk", label: "box.junk", count: "junk" },
   { group: "records", href: "#/accounts", label: "nav.accounts" },
   { group: "me", href: "#/me", label: "nav.me" },
+  ...SETUP_NAV,
 ];
 
 /** The nav's groups in order, each with its heading's i18n key. */

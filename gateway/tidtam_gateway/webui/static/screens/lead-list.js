@@ -27,7 +27,7 @@ const PAGE = 50;
  *          checkbox?: (id: string, name: string) => HTMLElement}} hooks
  */
 export function leadList(hooks) {
-  const list = { box: "inbox", q: "", items: /** @type {any[]} */ ([]), cursor: null, seq: 0,
+  const list = { box: "inbox", q: "", segment: "", items: /** @type {any[]} */ ([]), cursor: null, seq: 0,
                  selectedId: /** @type {string | null} */ (null) };
   const title = h("h1", { id: "list-title" }, t("box.inbox"));
   const status = h("p", { class: "muted list-status", id: "list-status", role: "status", "aria-live": "polite" });
@@ -52,7 +52,7 @@ export function leadList(hooks) {
     let data;
     try {
       data = await api("/api/v1/leads", { query: {
-        box: list.box, q: list.q, limit: PAGE, cursor: next ? list.cursor : undefined } });
+        box: list.box, q: list.q, segment: list.segment, limit: PAGE, cursor: next ? list.cursor : undefined } });
     } catch (err) {
       if (seq === list.seq && err.status !== 401) status.textContent = errorMessage(err);
       return;
@@ -99,12 +99,13 @@ export function leadList(hooks) {
     return markShown(ul, id);
   }
 
-  /** Show `box` searched for `q`; loads only when either changed (or `force`). */
-  function show(/** @type {string} */ box, /** @type {string} */ q, force = false) {
+  /** Show `box` searched for `q` (within a saved `segment`); loads only when one changed (or `force`). */
+  function show(/** @type {string} */ box, /** @type {string} */ q, force = false, segment = "") {
     const next = BOXES.includes(box) ? box : "inbox";
-    if (!force && next === list.box && q === list.q && list.seq) return false;
+    if (!force && next === list.box && q === list.q && segment === list.segment && list.seq) return false;
     list.box = next;
     list.q = q;
+    list.segment = segment;
     title.textContent = t(`box.${next}`);
     load();
     return true;

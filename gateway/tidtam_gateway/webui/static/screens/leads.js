@@ -13,6 +13,7 @@ import { state } from "../store.js";
 import { errorMessage, toast } from "../ui.js";
 import { bulkBar } from "./lead-bulk.js";
 import { leadList } from "./lead-list.js";
+import { segmentBar } from "../segments.js";
 import { listSearch } from "./list-search.js";
 import { splitView } from "./split.js";
 
@@ -23,9 +24,9 @@ const leadUrl = (/** @type {string} */ id, tail = "") => `/api/v1/leads/${encode
 
 /** @param {HTMLElement} root @param {Params} params @param {App} app */
 export function mount(root, params, app) {
-  const ui = { box: "inbox", q: "", id: /** @type {string|null} */ (null), view: "", seq: 0,
+  const ui = { box: "inbox", q: "", segment: "", id: /** @type {string|null} */ (null), view: "", seq: 0,
                showAll: false, lead: /** @type {any} */ (null) };
-  const listQuery = () => ({ box: ui.box, q: ui.q });
+  const listQuery = () => ({ box: ui.box, q: ui.q, segment: ui.segment });
   const listHref = () => app.href("/leads", listQuery());
   const leadHref = (/** @type {string} */ id) => app.href(`/leads/${encodeURIComponent(id)}`, listQuery());
   const bulk = bulkBar({ query: listQuery, names: () => list.names(), done: () => list.reload(),
@@ -40,8 +41,14 @@ export function mount(root, params, app) {
     } });
   const search = searchBox.input;
 
+  // Saved segments (segments.js): pick one, or save the box and search as one.
+  const segmentHost = h("div");
+  const showSegments = () => segmentHost.replaceChildren(segmentBar({
+    entity: "lead", selected: ui.segment, filters: () => ({ box: ui.box, q: ui.q }),
+    pick: (id) => app.navigate(app.href("/leads", { box: ui.box, q: ui.q, segment: id })) }));
+
   const panes = splitView(root, h("section", { class: "list-pane", "aria-labelledby": "list-title" },
-    h("div", { class: "list-head" }, list.title, searchBox.form),
+    h("div", { class: "list-head" }, list.title, searchBox.form, segmentHost),
     bulk.wrap, list.status, list.ul,
     h("div", { class: "list-foot" }, list.more)), { hint: "detail.placeholder", onEscape: () => app.navigate(listHref()) });
   const { body, setOpen: setDetailOpen } = panes;
@@ -142,7 +149,8 @@ export function mount(root, params, app) {
     ui.box = p.box || "inbox";
     ui.q = p.q || "";
     if (document.activeElement !== search) search.value = ui.q;
-    if (list.show(ui.box, ui.q)) bulk.reset();
+    if (!segmentHost.firstChild || (p.segment || "") !== ui.segment) { ui.segment = p.segment || ""; showSegments(); }
+    if (list.show(ui.box, ui.q, false, ui.segment)) bulk.reset();
     const view = p.view === "new" ? "new" : p.id ? `lead:${p.id}` : "";
     if (view === ui.view) return;
     ui.view = view;

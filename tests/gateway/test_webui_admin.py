@@ -1,0 +1,147 @@
+"""The admin screens and the pipeline board (webui/static/screens/admin/, screens/board*.js,
+segments.js): their logic run in node against the stand-in DOM (webui_admin.mjs), checked
+against the services' own request models, and every string in Thai and English."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tidtam_gateway.webui.router import STATIC_DIR
+
+from .test_webui import NODE, used_keys
+
+pytestmark = [pytest.mark.unit,
+              pytest.mark.skipif(NODE is None, reason="node is not on PATH (.ci/run installs it)")]
+
+THAI = re.compile("[\u0e00-\u0e7f]")
+SCREENS = STATIC_DIR / "screens"
+MODULES = sorted([*(SCREENS / "admin").glob("*.js"), SCREENS / "board.js",
+                  SCREENS / "board-model.js", SCREENS / "labels.js", STATIC_DIR / "segments.js",
+                  STATIC_DIR / "errors.js"])
+# This part's own ways of naming a key: button("k", …), adminPage(root, "k"), heading: "k".
+MORE_KEY_USES = [re.compile(r"""\bbutton\(\s*"([^"]+)\""""),
+                 re.compile(r"""\badminPage\(\s*\w+,\s*"([^"]+)\""""),
+                 re.compile(r"""\bheading:\s*"([^"]+)\""""),
+                 re.compile(r"""\bsubmitKey:\s*"([^"]+)\""""),
+                 re.compile(r"""\btitle:\s*"([^"]+)\"""")]
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("admin")
+    shutil.copytree(STATIC_DIR, folder, dirs_exist_ok=True)
+    for mjs in Path(__file__).parent.glob("*.mjs"):
+        shutil.copy(mjs, folder / mjs.name)
+    (folder / "package.json").write_text('{"type": "module"}')
+    result = subprocess.run([NODE, str(folder / "webui_admin.mjs")], capture_output=True,
+                            text=True, timeout=60, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_board_columns_follow_stage_order_with_counts_and_exact_sums(out):
+    # Stage order by position; a lead of another pipeline is on no column; 0.1 + 0.2 is 0.3.
+    assert out["cols"] == [["s1", 2, 0.3], ["s2", 1, 0], ["s3", 0, 0]]
+    assert [lead["stage_id"] for lead in out["movedLeads"]] == ["s3", "s1", "s2", "other-pipeline"]
+    assert out["targets"] == ["s2", "s3"]  # every stage but the card's own, in order
+    assert out["sum"] == 151234.5  # blanks and non-numbers count as nothing
+
+
+def test_refused_moves_are_explained_in_the_users_language(out):
+    th, en = out["refusals"]["th"], out["refusals"]["en"]
+    # A 409 from POST /leads/{id}/stage on the board is the stage-back rule, by code or not.
+    assert th["back"] == th["backCode"] and "ย้อนกลับ" in th["back"]
+    assert en["back"] == en["backCode"] and "earlier stage" in en["back"]
+    assert th["readOnly"] != th["back"] and THAI.search(th["readOnly"])
+    for key in ("back", "readOnly", "network", "teamExists"):
+        assert THAI.search(th[key]), key
+        assert not THAI.search(en[key]), key
+    assert th["teamExists"] == "มีทีมชื่อนี้อยู่แล้ว"
+    # An unknown code falls back to the server's message.
+    assert th["unknownCode"] == en["unknownCode"] == "server says"
+    # Field errors: a known code is translated, an unknown one keeps the server's sentence.
+    assert th["fields"] == ("name: กรุณากรอกช่องนี้ · note: ยาวเกินไป: ไม่เกิน 200 ตัวอักษร · "
+                            "color: String should match pattern")
+    assert en["fields"] == ("name: Please fill this in · note: Too long: at most 200 characters · "
+                            "color: String should match pattern")
+
+def test_stage_reorder_moves_one_place_and_stops_at_the_ends(out):
+    assert out["reorder"] == [["a", "c", "b"], ["a", "b", "c"], ["b", "a", "c"]]
+
+
+def test_new_pipeline_stages_are_what_the_leads_api_takes(out):
+    schemas = pytest.importorskip("tidtam_leads.pipelines.schemas")
+    assert out["stageLines"] == [{"name": "ติดต่อ"}, {"name": "เสนอราคา"}, {"name": "ปิดการขาย"}]
+    schemas.PipelineIn.model_validate({"name": "โครงการ", "stages": out["stageLines"]})
+
+
+def test_settings_are_drawn_from_their_description_and_patch_only_what_changed(out):
+    # GET /settings' `items` (type, allowed values) decide each control; without `items`
+    # the visibilities are choices, and another value is drawn by its own type.
+    assert [(s["key"], s["type"]) for s in out["described"]] == [
+        ("lead_visibility", "choice"), ("quote_days", "choice")]
+    assert [(s["key"], s["type"]) for s in out["inferred"]] == [
+        ("lead_visibility", "choice"), ("allow_stage_back", "boolean"), ("note", "text")]
+    # A setting this UI has no words for is named by the API's description.
+    assert out["labels"] == ["How long a quote is valid",
+                             "ให้ผู้ใช้ทุกคนย้ายลีดย้อนกลับไปขั้นตอนก่อนหน้าได้"]
+    assert out["settingsPatch"] == {"lead_visibility": "own"}
+    from tidtam_gateway.settings.schemas import SettingsPatch
+    SettingsPatch.model_validate(out["settingsPatch"])
+
+
+def test_custom_field_bodies_are_what_the_api_takes(out):
+    from crmkit.custom.schemas import CustomFieldCreate, CustomFieldPatch
+    assert out["fieldSelect"] == {"key": "grade", "label_th": "เกรด", "label_en": None,
+                                  "type": "select", "required": True, "options": ["A", "B", "C"]}
+    assert out["fieldText"]["options"] == [] and out["fieldText"]["required"] is False
+    for body in (out["fieldSelect"], out["fieldText"]):
+        CustomFieldCreate.model_validate(body)
+    # An edit sends only what changed (an unchanged type or options could be refused).
+    assert out["patchUnchanged"] == {}
+    assert out["patchEdited"] == {"label_th": "เกรดลูกค้า", "label_en": None, "required": False,
+                                  "options": ["A", "B", "C"]}
+    CustomFieldPatch.model_validate(out["patchEdited"])
+
+
+def test_a_segment_saves_the_lists_filter_without_paging(out):
+    from crmkit.custom.schemas import SegmentCreate
+    assert out["segment"] == {"box": "inbox", "label_id": "l1", "cf.grade": "A"}
+    SegmentCreate.model_validate({"name": "เกรด A", "filters": out["segment"], "shared": True})
+
+
+def test_a_teams_members_are_its_active_users(out):
+    assert out["members"] == ["ก"]
+
+
+def test_every_string_of_this_part_is_in_thai_and_english(out):
+    tables = out["tables"]
+    assert set(tables["th"]) == set(tables["en"])
+    assert all(text.strip() for table in tables.values() for text in table.values())
+    namespaces = {key.split(".")[0] for key in tables["th"]}
+    for path in MODULES:
+        source = path.read_text(encoding="utf-8")
+        more = {k for rx in MORE_KEY_USES for k in rx.findall(source)}
+        keys = {k for k in used_keys(source, namespaces) | more if "${" not in k}
+        assert keys or "i18n.js" not in source, path.name  # the extraction found its keys
+        for lang in ("th", "en"):
+            missing = sorted(k for k in keys if k not in tables[lang])
+            assert not missing, f"{path.name}: {lang} lacks {missing}"
+    for key in ("nav.users", "nav.pipelines", "nav.board", "keys.once", "cf.type.select",
+                "seg.save"):
+        assert THAI.search(tables["th"][key]) and not THAI.search(tables["en"][key]), key
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_modules_are_small_type_checked_and_never_parse_html(path):
+    source = path.read_text(encoding="utf-8")
+    assert source.count("\n") <= 250, f"{path.name}: split it"
+    assert source.startswith("// @ts-check"), path.name
+    for unsafe in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert unsafe not in source, f"{path.name} uses {unsafe}"

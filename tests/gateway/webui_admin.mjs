@@ -1,0 +1,79 @@
+// The admin screens' and the board's logic, run in node (ES modules, the stand-in DOM of
+// webui_dom.mjs): the board's columns, sums and refusals in both languages, the pipeline
+// reorder, the settings form's controls and PATCH body, the custom field and segment bodies,
+// and error codes said in the user's language. Prints one line of JSON.
+import "./webui_dom.mjs";
+
+globalThis.localStorage = { getItem: () => null, setItem() {} };
+const { STRINGS, setLang } = await import("./i18n.js");
+const { ApiError, NetworkError } = await import("./api.js");
+await import("./screens/admin/index.js");
+const board = await import("./screens/board-model.js");
+const pipes = await import("./screens/admin/pipeline-model.js");
+await import("./screens/admin/pipelines.js");
+const settings = await import("./screens/admin/settings.js");
+const cf = await import("./screens/admin/custom-fields.js");
+const { errorText } = await import("./errors.js");
+const { savedFilters } = await import("./segments.js");
+const { memberNames } = await import("./screens/admin/teams.js");
+// Every module of this part, so that the tables below hold all their strings.
+for (const m of ["users", "labels", "catalog", "api-keys"]) await import(`./screens/admin/${m}.js`);
+await import("./screens/board.js");
+await import("./screens/labels.js");
+
+const stages = [{ id: "s2", name: "เสนอราคา", name_en: "Quoted", position: 1 },
+                { id: "s1", name: "ติดต่อแล้ว", name_en: "Contacted", position: 0 },
+                { id: "s3", name: "ปิดการขาย", name_en: "Won", position: 2 }];
+const leads = [{ id: "a", name: "ก", stage_id: "s1", potential: "0.10" },
+               { id: "b", name: "ข", stage_id: "s1", potential: "0.20" },
+               { id: "c", name: "ค", stage_id: "s2", potential: null },
+               { id: "d", name: "ง", stage_id: "other-pipeline", potential: "5" }];
+const cols = board.columns(stages, leads).map((c) => [c.stage.id, c.count, c.total]);
+const movedLeads = board.withStage(leads, "a", "s3");
+const refusals = {};
+for (const lang of ["th", "en"]) {
+  setLang(lang);
+  refusals[lang] = {
+    back: board.refusal(new ApiError(409, { code: "conflict", message: "the lead was at stage …" })),
+    backCode: board.refusal(new ApiError(409, { code: "stage_back_not_allowed", message: "…" })),
+    readOnly: board.refusal(new ApiError(403, { code: "forbidden", message: "read only" })),
+    network: board.refusal(new NetworkError("down")),
+    teamExists: errorText(new ApiError(409, { code: "team_exists", message: "a team with this name already exists" })),
+    unknownCode: errorText(new ApiError(409, { code: "something_new", message: "server says" })),
+    fields: errorText(new ApiError(422, { code: "validation_error", message: "…",
+      fields: [{ field: "body.name", message: "Field required", code: "missing" },
+               { field: "body.note", message: "at most 200", code: "too_long", params: { max_length: 200 } },
+               { field: "body.color", message: "String should match pattern", code: "not_a_known_code" }] })),
+  };
+}
+setLang("th");
+const GRADE = { key: "grade", label_th: "เกรด", label_en: "Grade", type: "select", required: true, position: 0,
+  options: [{ value: "A", label_th: "A", label_en: "A" }, { value: "B", label_th: "B", label_en: "B" }] };
+console.log(JSON.stringify({
+  tables: STRINGS,
+  cols, movedLeads, refusals,
+  targets: board.targets(stages, leads[0]).map((s) => s.id),
+  sum: board.sumPotential([{ potential: "150000.00" }, { potential: 1234.5 }, { potential: "" }, { potential: "x" }]),
+  reorder: [pipes.moved(["a", "b", "c"], 2, -1), pipes.moved(["a", "b", "c"], 0, -1), pipes.moved(["a", "b", "c"], 0, 1)],
+  stageLines: pipes.stageLines(" ติดต่อ \n\nเสนอราคา\nปิดการขาย \n"),
+  inferred: settings.settingItems({ lead_visibility: "all", allow_stage_back: true, note: "x" }),
+  described: settings.settingItems({ lead_visibility: "own", items: [
+    { key: "lead_visibility", value: "own", type: "choice", allowed: ["all", "team", "own"], default: "all", description: "…" },
+    { key: "quote_days", value: "30", type: "choice", allowed: ["15", "30"], default: "30", description: "How long a quote is valid" }] }),
+  settingsPatch: settings.changedSettings(
+    [{ key: "lead_visibility", value: "all" }, { key: "allow_stage_back", value: false }, { key: "account_visibility", value: "team" }],
+    { lead_visibility: "own", allow_stage_back: false, account_visibility: "team" }),
+  labels: [settings.settingLabel({ key: "quote_days", description: "How long a quote is valid" }),
+           settings.settingLabel({ key: "allow_stage_back", description: "…" })],
+  fieldSelect: cf.fieldBody({ key: "grade", label_th: "เกรด", label_en: "", type: "select",
+                              options: "A\n B \n\nC", required: "1" }),
+  fieldText: cf.fieldBody({ key: "line_id", label_th: "ไลน์ไอดี", label_en: "LINE ID", type: "text",
+                            options: "ignored", required: "" }),
+  patchUnchanged: cf.fieldPatch(GRADE, cf.fieldBody({ key: "grade", label_th: "เกรด", label_en: "Grade",
+    type: "select", options: "A\nB", required: "1" })),
+  patchEdited: cf.fieldPatch(GRADE, cf.fieldBody({ key: "grade", label_th: "เกรดลูกค้า", label_en: "",
+    type: "select", options: "A\nB\nC", required: "" })),
+  segment: savedFilters({ box: "inbox", q: "", cursor: "abc", segment: "s1", label_id: "l1", "cf.grade": "A", x: null }),
+  members: memberNames([{ name: "ก", team_id: "t1", active: true }, { name: "ข", team_id: "t1", active: false },
+                        { name: "ค", team_id: "t2", active: true }], "t1"),
+}));
