@@ -1,8 +1,9 @@
 """Async SQLAlchemy 2 on asyncpg, with the tenant set per transaction for row-level security.
 
 Every transaction a tenant session begins starts with
-`set_config('app.tenant_id', <tenant>, true)`: transaction-local, so a pooled connection never
-carries one request's tenant into the next. With no tenant set, RLS policies match no row.
+`set_config('app.tenant_id', <tenant>, true)`, sent with its BEGIN in one round trip:
+transaction-local, so a pooled connection never carries one request's tenant into the next.
+With no tenant set, RLS policies match no row.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import Executable
+from sqlalchemy.util import await_
 
 from .context import TenantId
 
@@ -86,12 +88,57 @@ def sessionmaker(engine: AsyncEngine, *,
 def _set_tenant(session: Session, transaction: SessionTransaction,
                 connection: Connection) -> None:
     tenant = session.info.get("tenant")
-    if tenant is not None:
-        # Driver-level SQL: this runs once per transaction, and needs no compilation.
+    if tenant is None:
+        return
+    adapted = connection.connection.dbapi_connection
+    if _plain_begin(adapted):
+        await_(_begin_as(adapted, uuid.UUID(str(tenant))))
+    else:  # another isolation level, read-only, or already begun: SQLAlchemy's BEGIN
         connection.exec_driver_sql(_SET_TENANT, (TENANT_SETTING, str(tenant)))
 
 
 _SET_TENANT = "SELECT set_config($1, $2, true)"
+
+
+def _plain_begin(adapted: Any) -> bool:
+    """The connection is SQLAlchemy's asyncpg adapter with no transaction begun yet, and
+    would begin a plain one (the default isolation level, read-write)."""
+    return (getattr(adapted, "_transaction", False) is None
+            and getattr(adapted, "isolation_level", "") is None
+            and not getattr(adapted, "readonly", True)
+            and not getattr(adapted, "deferrable", True))
+
+
+class _Begun:
+    """A transaction begun by `_begin_as`, as SQLAlchemy's asyncpg adapter keeps one (it
+    only ever calls `commit` or `rollback`, then forgets it)."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def commit(self) -> None:
+        await self._conn.execute("COMMIT")
+
+    async def rollback(self) -> None:
+        await self._conn.execute("ROLLBACK")
+
+
+async def _begin_as(adapted: Any, tenant: uuid.UUID) -> None:
+    """BEGIN and the tenant's transaction-local setting in one round trip: one simple-
+    protocol message of two statements (a BEGIN in it opens a transaction that outlives the
+    message). The setting is in place before any statement of the transaction runs, as
+    with two round trips; the tenant is a UUID, so written as a literal it is only hex
+    digits and dashes. The adapter is handed the transaction first, so that whatever
+    happens next, its rollback (or the pool's reset) ends it."""
+    conn: asyncpg.Connection = adapted._connection
+    adapted._transaction = _Begun(conn)
+    try:
+        await conn.execute(
+            f"BEGIN; SELECT set_config('{TENANT_SETTING}', '{tenant}', true)")
+    except Exception as error:
+        adapted._handle_exception(error)  # SQLAlchemy's error types, as for any statement
 
 
 async def driver(session: AsyncSession) -> asyncpg.Connection:
