@@ -52,10 +52,33 @@ _STAGE = ("INSERT INTO outbox (event_id, event_type, tenant_id, payload) "
           "VALUES ($1, $2, $3, $4::jsonb)")
 
 
-def _stage_args(event: CloudEvent) -> tuple[uuid.UUID, str, uuid.UUID, str]:
+def stage_args(event: CloudEvent) -> tuple[uuid.UUID, str, uuid.UUID, str]:
+    """The outbox row's values: event id, type, tenant, payload (JSON text)."""
     event = _with_correlation(event)
     return (uuid.UUID(event.id), event.type, uuid.UUID(event.tenantid),
             event.model_dump_json(exclude_none=True))
+
+
+def json_time(column: str) -> str:
+    """SQL: a timestamptz as the JSON string pydantic writes for it (UTC, `Z`, six digits
+    of microseconds unless there are none), e.g. for `staged_with`'s `stamped`."""
+    return (f"to_char({column} AT TIME ZONE 'UTC', CASE WHEN extract(microseconds FROM "
+            f"{column})::bigint % 1000000 = 0 THEN 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"' "
+            f"ELSE 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"' END)")
+
+
+def staged_with(source: str, first: int, stamped: dict[str, str]) -> str:
+    """SQL: an INSERT of the outbox row whose `stage_args` are parameters `first` to
+    `first + 3`, for a CTE of the statement that makes the change (one round trip for
+    both, as atomic as `stage`): `source` is the CTE the row comes from (one row), and
+    `stamped` sets the event's `data` fields (keys) from its columns (timestamps the
+    database assigns, e.g. `created_at`), rendered as `json_time` does."""
+    payload = f"${first + 3}::jsonb"
+    for field, column in stamped.items():
+        payload = (f"jsonb_set({payload}, '{{data,{field}}}', "
+                   f"to_jsonb({json_time(f'{source}.{column}')}))")
+    return (f"INSERT INTO outbox (event_id, event_type, tenant_id, payload) "
+            f"SELECT ${first}, ${first + 1}, ${first + 2}, {payload} FROM {source}")
 
 
 async def stage(session: AsyncSession, event: CloudEvent) -> None:
@@ -65,12 +88,12 @@ async def stage(session: AsyncSession, event: CloudEvent) -> None:
     statement on the transaction's own connection, not through SQLAlchemy's compiler (which
     would also add `RETURNING id`: the request role may INSERT into the outbox, not read it)."""
     conn = await driver(session)
-    await conn.execute(_STAGE, *_stage_args(event))
+    await conn.execute(_STAGE, *stage_args(event))
 
 
 async def stage_many(session: AsyncSession, events: Iterable[CloudEvent]) -> None:
     """Bulk paths: one executemany instead of a statement per event."""
-    rows = [_stage_args(e) for e in events]
+    rows = [stage_args(e) for e in events]
     if rows:
         conn = await driver(session)
         await conn.executemany(_STAGE, rows)

@@ -24,7 +24,7 @@ from ..labels import service as labels
 from ..pipelines import service as pipelines
 from ..users import service as users
 from . import repository
-from .events import stage_lead_event
+from .events import lead_event, stage_lead_event
 from .repository import LeadRow, LeadView
 from .schemas import (
     BoxCounts,
@@ -99,16 +99,14 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
     detail = {"owner_id": str(owner), "source": body.source}
     if body.account_id:
         detail["account_id"] = str(body.account_id)
-    row = await repository.insert_created(session, ctx.tenant, dict(
+    row, dups = await repository.insert_created(session, ctx.tenant, ctx.lead_scope, dict(
         id=uuid.uuid4(), name=d.name, phone=d.phone, email=d.email,
         company=d.company, note=body.note, source=body.source, owner_id=owner,
         pipeline_id=stage.pipeline_id, stage_id=stage.id, potential=body.potential,
         custom=values, account_id=body.account_id, contact_id=body.contact_id,
-    ), ctx.user_id, detail)
+    ), author_id=ctx.user_id, detail=detail,
+        event=lambda new: lead_event(ctx.tenant, LeadCreatedV2, new))
     await repository.set_label(session, ctx.tenant, row["id"], body.label_ids)
-    await stage_lead_event(session, ctx.tenant, LeadCreatedV2, row)
-    dups = await repository.duplicates(session, ctx.tenant, ctx.lead_scope, phone=d.phone,
-                                       email=d.email, exclude=row["id"])
     data = _out_data(ctx, row, list(dict.fromkeys(body.label_ids)))
     data["possible_duplicates"] = [
         {"id": dup["id"], "name": dup["name"],
