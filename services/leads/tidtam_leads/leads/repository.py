@@ -167,7 +167,7 @@ async def insert_created(session: AsyncSession, tenant: TenantId, scope: Visibil
     dups = [DuplicateRow(id=uuid.UUID(d["id"]), name=d["name"], phone=d["phone"])
             for d in data.pop("possible_duplicates")]
     lead = row_as(LeadRow, data)
-    differs = sorted(k for k in lead if k not in _STAMPED and lead[k] != v[k])
+    differs = sorted(k for k, value in data.items() if k not in _STAMPED and value != v[k])
     if differs:
         raise RuntimeError(f"the new lead's event would not say what was stored: {differs}")
     return lead, dups
