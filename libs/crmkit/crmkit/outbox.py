@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Iterable
 from contextlib import suppress
@@ -123,6 +124,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._stop_event = asyncio.Event()
         self._stopping = False
+        self._observe_after = 0.0  # monotonic time after which a drain reads the backlog
         self._tasks: list[asyncio.Task[None]] = []
 
     @property
@@ -165,7 +167,12 @@ class OutboxRelay:
                 delay = min(delay * 2, self.backoff_max)
                 continue
             ok = await self.drain()
-            await self._observe()
+            # After a drain the backlog is read at most once a second (or once a sweep, if
+            # sweeps are shorter): at one create at a time each create wakes a drain, and
+            # reading the backlog after each cost more round trips than the create itself.
+            # A sweep that times out reads it, so `idle` and the gauges follow within one.
+            if not ok or time.monotonic() >= self._observe_after:
+                await self._observe()
             if ok:
                 delay = self.backoff_min
                 await self._pause(self.sweep_seconds, self._wake)
@@ -252,6 +259,7 @@ class OutboxRelay:
         return int(count), float(age)
 
     async def _observe(self) -> None:
+        self._observe_after = time.monotonic() + min(self.sweep_seconds, 1.0)
         try:
             count, age = await self.backlog()
         except Exception as exc:

@@ -260,7 +260,7 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
             sa.or_(Label.scope == "system", Label.created_by == viewer)))
     q = (sa.select(*COLUMNS, label_ids_of(viewer).label("label_ids")).where(*where)
          .order_by(Lead.created_at.desc(), Lead.id.desc()).limit(limit))
-    return rows_as(LeadView, (await session.execute(q)).mappings())
+    return rows_as(LeadView, await session.execute(q))
 
 
 def _duplicates_sql(*, sees_all: bool, sender: bool, first: int) -> str:
