@@ -12,6 +12,7 @@ from typing import Any, TypedDict, cast
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import array
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId, VisibilityScope
@@ -234,8 +235,43 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
                owner_id: uuid.UUID | None, custom: Sequence[CustomFilter] = (),
                also_q: tuple[str | None, str | None] | None = None) -> list[LeadView]:
     """One page of a box, newest first, keyset on (created_at, id). `custom`: `cf.*`
-    filters; `also_q`: a second search that must match too (a segment's)."""
-    where = [Lead.tenant_id == tenant.value, *in_box(box, scope, viewer)]
+    filters; `also_q`: a second search that must match too (a segment's).
+
+    The first page of a box without filters (what a list screen opens on, the hot case) is
+    the same statement for every request of one caller: built and compiled once per caller
+    (`_first_page`), then run as a prepared statement on the driver, without SQLAlchemy's
+    per-request construction, cache-key and result work."""
+    if after is None and not (q_text or label_id or pipeline_id or stage_id or owner_id
+                              or custom or also_q):
+        sql, args = _first_page(session.get_bind().dialect, tenant.value, scope, viewer,
+                                box=box, limit=limit)
+        return rows_as(LeadView, await (await driver(session)).fetch(sql, *args))
+    return rows_as(LeadView, await session.execute(_page_query(
+        tenant.value, scope, viewer, box=box, limit=limit, after=after, q_text=q_text,
+        q_digits=q_digits, label_id=label_id, pipeline_id=pipeline_id, stage_id=stage_id,
+        owner_id=owner_id, custom=custom, also_q=also_q)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_page(dialect: Dialect, tenant: uuid.UUID, scope: VisibilityScope,
+                viewer: uuid.UUID, *, box: str, limit: int) -> tuple[str, tuple[Any, ...]]:
+    """The SQL and arguments of a box's first page for one caller (they hold only the
+    caller's verified tenant, scope and id: the same for every request of theirs)."""
+    compiled = _page_query(tenant, scope, viewer, box=box, limit=limit, after=None,
+                           q_text=None, q_digits=None, label_id=None, pipeline_id=None,
+                           stage_id=None, owner_id=None).compile(
+        dialect=dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    return compiled.string, tuple(params[name] for name in compiled.positiontup or ())
+
+
+def _page_query(tenant: uuid.UUID, scope: VisibilityScope, viewer: uuid.UUID, *, box: str,
+                limit: int, after: tuple[datetime, uuid.UUID] | None, q_text: str | None,
+                q_digits: str | None, label_id: uuid.UUID | None,
+                pipeline_id: uuid.UUID | None, stage_id: uuid.UUID | None,
+                owner_id: uuid.UUID | None, custom: Sequence[CustomFilter] = (),
+                also_q: tuple[str | None, str | None] | None = None) -> sa.Select[Any]:
+    where = [Lead.tenant_id == tenant, *in_box(box, scope, viewer)]
     where += before(Lead.created_at, Lead.id, after)
     # The search goes through lead_search (migration 0005): under RLS no trigram index
     # serves `leads` itself. With nothing else to filter on, one page straight from it.
@@ -258,9 +294,8 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
             LeadLabel.label_id == label_id, Label.tenant_id == LeadLabel.tenant_id,
             Label.id == LeadLabel.label_id,
             sa.or_(Label.scope == "system", Label.created_by == viewer)))
-    q = (sa.select(*COLUMNS, label_ids_of(viewer).label("label_ids")).where(*where)
-         .order_by(Lead.created_at.desc(), Lead.id.desc()).limit(limit))
-    return rows_as(LeadView, await session.execute(q))
+    return (sa.select(*COLUMNS, label_ids_of(viewer).label("label_ids")).where(*where)
+            .order_by(Lead.created_at.desc(), Lead.id.desc()).limit(limit))
 
 
 def _duplicates_sql(*, sees_all: bool, sender: bool, first: int) -> str:
