@@ -207,13 +207,17 @@ class OutboxRelay:
 
     async def _batch(self) -> tuple[int, int]:
         async with self._maker() as session, session.begin():
-            rows = (await session.execute(
-                sa.select(OUTBOX.c.id, OUTBOX.c.payload)
-                .where(OUTBOX.c.sent_at.is_(None))
-                .order_by(OUTBOX.c.id)
-                .limit(self.batch_size)
-                .with_for_update(skip_locked=True)
-            )).all()
+            # Claimed and marked sent in one statement: the mark is only kept if the
+            # transaction commits after the publishes; a failed publish is unmarked below,
+            # and a crash before the commit leaves the rows unsent (republished later).
+            claim = (sa.select(OUTBOX.c.id).where(OUTBOX.c.sent_at.is_(None))
+                     .order_by(OUTBOX.c.id).limit(self.batch_size)
+                     .with_for_update(skip_locked=True))
+            rows = sorted((await session.execute(
+                sa.update(OUTBOX).where(OUTBOX.c.id.in_(claim))
+                .values(sent_at=sa.func.now())
+                .returning(OUTBOX.c.id, OUTBOX.c.payload)
+            )).all(), key=lambda r: r.id)
             if not rows:
                 return 0, 0
             failpoints.hit("relay.before_publish")
@@ -224,13 +228,11 @@ class OutboxRelay:
             sent = [r.id for r, err in zip(rows, errors, strict=True) if err is None]
             failed = [{"b_id": r.id, "b_err": err[:2000]}
                       for r, err in zip(rows, errors, strict=True) if err is not None]
-            if sent:
-                await session.execute(sa.update(OUTBOX).where(OUTBOX.c.id.in_(sent))
-                                      .values(sent_at=sa.func.now()))
             if failed:
                 await session.execute(
                     sa.update(OUTBOX).where(OUTBOX.c.id == sa.bindparam("b_id"))
-                    .values(attempts=OUTBOX.c.attempts + 1, last_error=sa.bindparam("b_err")),
+                    .values(sent_at=None, attempts=OUTBOX.c.attempts + 1,
+                            last_error=sa.bindparam("b_err")),
                     failed,
                 )
                 klog(logger, logging.WARNING, "outbox publish failed; will retry",
