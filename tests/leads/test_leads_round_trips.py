@@ -10,6 +10,7 @@ A change that adds a statement to a hot route fails here, naming the messages se
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import uuid
 
@@ -66,8 +67,8 @@ async def _per_request(counter: RoundTripCounter, send) -> float:
     return counter.round_trips / REPEATS
 
 
-def _explain(counter: RoundTripCounter) -> str:
-    return f"messages sent per {REPEATS} requests: {dict(counter.messages)}"
+def _explain(counter: RoundTripCounter, requests: int = REPEATS) -> str:
+    return f"messages sent per {requests} requests: {dict(counter.messages)}"
 
 
 async def test_create_round_trips(counted, client, gateway_events, leads_db):
@@ -104,3 +105,40 @@ async def test_list_round_trips(counted, client, gateway_events, leads_db):
     per_list = await _per_request(counter, inbox)
     assert 2 <= per_list <= LIST, _explain(counter)
     assert len((await inbox()).json()["items"]) == 3
+
+
+async def test_a_changed_definition_applies_to_the_next_create(counted, client,
+                                                               gateway_events, leads_db):
+    """The rules a create checks come from the process's cache (no statement: see the
+    budget above); a definition's change reaches it by NOTIFY when the change commits."""
+    counter, _ = counted
+    tenant = await make_tenant(gateway_events, leads_db.owner_url)
+    sales, admin = tenant.headers(tenant.sales1), tenant.headers(tenant.admin)
+
+    async def create(**custom):
+        return await client.post("/api/v1/leads", json=lead_body(custom=custom),
+                                 headers=sales)
+
+    assert (await create()).status_code == 201  # the tenant's rules now cached
+    r = await client.post("/api/v1/custom-fields", params={"entity": "lead"}, headers=admin,
+                          json={"key": "grade", "label_th": "เกรด", "type": "select",
+                                "options": ["A", "B"], "required": True})
+    assert r.status_code == 201, r.text
+    for _ in range(100):  # the notification's trip, not a timeout to wait out
+        r = await create()
+        if r.status_code == 422:
+            break
+        await asyncio.sleep(0.05)
+    assert r.status_code == 422 and "body.custom.grade" in r.text, r.text
+    counter.reset()
+    assert (await create(grade="A")).status_code == 201
+    assert counter.round_trips <= CREATE, _explain(counter, 1)
+    r = await client.delete("/api/v1/custom-fields/grade", params={"entity": "lead"},
+                            headers=admin)
+    assert r.status_code == 204, r.text
+    for _ in range(100):
+        r = await create(grade="A")
+        if r.status_code == 404:
+            break
+        await asyncio.sleep(0.05)
+    assert r.status_code == 404 and "body.custom.grade" in r.text, r.text
