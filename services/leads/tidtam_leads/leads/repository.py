@@ -6,7 +6,7 @@ import functools
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypedDict, cast
 
 import orjson
@@ -72,7 +72,7 @@ class DuplicateRow(TypedDict):
     name: str
     phone: str
 UUID_ARRAY = sa.ARRAY(sa.Uuid)
-_CENTS = Decimal("0.01")  # leads.potential is numeric(14, 2)
+_CENTS = Decimal("0.01")  # leads.potential is numeric(14, 2): PostgreSQL rounds half up
 
 
 def writable(scope: VisibilityScope) -> sa.ColumnElement[bool]:
@@ -150,7 +150,7 @@ async def insert_created(session: AsyncSession, tenant: TenantId, scope: Visibil
     v = {**values, **NEW_LEAD, "tenant_id": tenant.value,
          "custom": values.get("custom") or {},
          "potential": None if values["potential"] is None
-         else values["potential"].quantize(_CENTS)}
+         else values["potential"].quantize(_CENTS, rounding=ROUND_HALF_UP)}
     staged = stage_args(event(cast(LeadRow, {**v, **dict.fromkeys(_STAMPED,
                                                                   _PLACEHOLDER_TIME)})))
     dup_args = _duplicates_args(tenant, scope, phone=v["phone"], email=v["email"],
