@@ -164,3 +164,19 @@ async def test_created_event_is_published(api, tenant, lead_events):
     assert event["tenantid"] == str(tenant.id) and event["sequence"] == 1
     assert event["dataversion"] == "2"
     assert event["data"]["phone"] == lead["phone"] and event["data"]["box"] == "inbox"
+
+
+@pytest.mark.parametrize("potential", ["15000", "0.5", None])
+async def test_created_event_says_what_was_stored(api, tenant, lead_events, potential):
+    """The insert writes the event in the same statement, its timestamps rendered by
+    PostgreSQL: every field of the lead, timestamps as written, is the stored lead's."""
+    h = tenant.headers(tenant.sales1)
+    r = await api.post("/api/v1/leads", headers=h, json=lead_body(
+        potential=potential, company="บริษัท ทดสอบ จำกัด", note="สนใจ"))
+    assert r.status_code == 201, r.text
+    stored = (await api.get(f"/api/v1/leads/{r.json()['id']}", headers=h)).json()
+    event = await lead_events.assert_published(
+        "lead.created", lambda e: e["subject"] == stored["id"])
+    assert event["data"] == {k: v for k, v in stored.items()
+                             if k not in ("label_ids", "read_only", "conversion_error")}
+    assert event["data"]["created_at"] == event["data"]["updated_at"] == stored["created_at"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Iterable
 from contextlib import suppress
@@ -52,10 +53,33 @@ _STAGE = ("INSERT INTO outbox (event_id, event_type, tenant_id, payload) "
           "VALUES ($1, $2, $3, $4::jsonb)")
 
 
-def _stage_args(event: CloudEvent) -> tuple[uuid.UUID, str, uuid.UUID, str]:
+def stage_args(event: CloudEvent) -> tuple[uuid.UUID, str, uuid.UUID, str]:
+    """The outbox row's values: event id, type, tenant, payload (JSON text)."""
     event = _with_correlation(event)
     return (uuid.UUID(event.id), event.type, uuid.UUID(event.tenantid),
             event.model_dump_json(exclude_none=True))
+
+
+def json_time(column: str) -> str:
+    """SQL: a timestamptz as the JSON string pydantic writes for it (UTC, `Z`, six digits
+    of microseconds unless there are none), e.g. for `staged_with`'s `stamped`."""
+    return (f"to_char({column} AT TIME ZONE 'UTC', CASE WHEN extract(microseconds FROM "
+            f"{column})::bigint % 1000000 = 0 THEN 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"' "
+            f"ELSE 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"' END)")
+
+
+def staged_with(source: str, first: int, stamped: dict[str, str]) -> str:
+    """SQL: an INSERT of the outbox row whose `stage_args` are parameters `first` to
+    `first + 3`, for a CTE of the statement that makes the change (one round trip for
+    both, as atomic as `stage`): `source` is the CTE the row comes from (one row), and
+    `stamped` sets the event's `data` fields (keys) from its columns (timestamps the
+    database assigns, e.g. `created_at`), rendered as `json_time` does."""
+    payload = f"${first + 3}::jsonb"
+    for field, column in stamped.items():
+        payload = (f"jsonb_set({payload}, '{{data,{field}}}', "
+                   f"to_jsonb({json_time(f'{source}.{column}')}))")
+    return (f"INSERT INTO outbox (event_id, event_type, tenant_id, payload) "
+            f"SELECT ${first}, ${first + 1}, ${first + 2}, {payload} FROM {source}")
 
 
 async def stage(session: AsyncSession, event: CloudEvent) -> None:
@@ -65,12 +89,12 @@ async def stage(session: AsyncSession, event: CloudEvent) -> None:
     statement on the transaction's own connection, not through SQLAlchemy's compiler (which
     would also add `RETURNING id`: the request role may INSERT into the outbox, not read it)."""
     conn = await driver(session)
-    await conn.execute(_STAGE, *_stage_args(event))
+    await conn.execute(_STAGE, *stage_args(event))
 
 
 async def stage_many(session: AsyncSession, events: Iterable[CloudEvent]) -> None:
     """Bulk paths: one executemany instead of a statement per event."""
-    rows = [_stage_args(e) for e in events]
+    rows = [stage_args(e) for e in events]
     if rows:
         conn = await driver(session)
         await conn.executemany(_STAGE, rows)
@@ -100,6 +124,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._stop_event = asyncio.Event()
         self._stopping = False
+        self._observe_after = 0.0  # monotonic time after which a drain reads the backlog
         self._tasks: list[asyncio.Task[None]] = []
 
     @property
@@ -142,7 +167,12 @@ class OutboxRelay:
                 delay = min(delay * 2, self.backoff_max)
                 continue
             ok = await self.drain()
-            await self._observe()
+            # After a drain the backlog is read at most once a second (or once a sweep, if
+            # sweeps are shorter): at one create at a time each create wakes a drain, and
+            # reading the backlog after each cost more round trips than the create itself.
+            # A sweep that times out reads it, so `idle` and the gauges follow within one.
+            if not ok or time.monotonic() >= self._observe_after:
+                await self._observe()
             if ok:
                 delay = self.backoff_min
                 await self._pause(self.sweep_seconds, self._wake)
@@ -177,13 +207,17 @@ class OutboxRelay:
 
     async def _batch(self) -> tuple[int, int]:
         async with self._maker() as session, session.begin():
-            rows = (await session.execute(
-                sa.select(OUTBOX.c.id, OUTBOX.c.payload)
-                .where(OUTBOX.c.sent_at.is_(None))
-                .order_by(OUTBOX.c.id)
-                .limit(self.batch_size)
-                .with_for_update(skip_locked=True)
-            )).all()
+            # Claimed and marked sent in one statement: the mark is only kept if the
+            # transaction commits after the publishes; a failed publish is unmarked below,
+            # and a crash before the commit leaves the rows unsent (republished later).
+            claim = (sa.select(OUTBOX.c.id).where(OUTBOX.c.sent_at.is_(None))
+                     .order_by(OUTBOX.c.id).limit(self.batch_size)
+                     .with_for_update(skip_locked=True))
+            rows = sorted((await session.execute(
+                sa.update(OUTBOX).where(OUTBOX.c.id.in_(claim))
+                .values(sent_at=sa.func.now())
+                .returning(OUTBOX.c.id, OUTBOX.c.payload)
+            )).all(), key=lambda r: r.id)
             if not rows:
                 return 0, 0
             failpoints.hit("relay.before_publish")
@@ -194,13 +228,11 @@ class OutboxRelay:
             sent = [r.id for r, err in zip(rows, errors, strict=True) if err is None]
             failed = [{"b_id": r.id, "b_err": err[:2000]}
                       for r, err in zip(rows, errors, strict=True) if err is not None]
-            if sent:
-                await session.execute(sa.update(OUTBOX).where(OUTBOX.c.id.in_(sent))
-                                      .values(sent_at=sa.func.now()))
             if failed:
                 await session.execute(
                     sa.update(OUTBOX).where(OUTBOX.c.id == sa.bindparam("b_id"))
-                    .values(attempts=OUTBOX.c.attempts + 1, last_error=sa.bindparam("b_err")),
+                    .values(sent_at=None, attempts=OUTBOX.c.attempts + 1,
+                            last_error=sa.bindparam("b_err")),
                     failed,
                 )
                 klog(logger, logging.WARNING, "outbox publish failed; will retry",
@@ -229,6 +261,7 @@ class OutboxRelay:
         return int(count), float(age)
 
     async def _observe(self) -> None:
+        self._observe_after = time.monotonic() + min(self.sweep_seconds, 1.0)
         try:
             count, age = await self.backlog()
         except Exception as exc:

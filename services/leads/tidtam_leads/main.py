@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from crmkit.custom import custom_routers
+from crmkit.custom.cache import RulesCache
 from crmkit.runtime import build_service
 
 from .actions.router import router as actions_router
@@ -44,12 +45,13 @@ def build_app(settings: LeadsSettings | None = None) -> FastAPI:
             app.state.accounts_http = client
             yield
 
+    rules = RulesCache()  # custom-field rules, dropped on NOTIFY of a change
     return build_service(settings, title="Tidtam leads",
                          description="Leads, boxes, follow-up log, pipelines and labels",
                          routers=ROUTERS, events=EVENTS, handlers=HANDLERS,
-                         resources=[accounts_http],
-                         # The catalog's caches belong to this app, carried by its sessions.
-                         session_info=catalog.session_info())
+                         resources=[accounts_http, rules.resource],
+                         # The caches belong to this app, carried by its sessions.
+                         session_info={**catalog.session_info(), **rules.session_info()})
 
 
 app = build_app()

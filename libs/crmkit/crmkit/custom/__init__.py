@@ -7,7 +7,8 @@ accounts: `account`):
   tables' DDL in its migration (see tables.py);
 - `custom_routers(CustomEntity(...))` mounted in its app: `/api/v1/custom-fields` and
   `/api/v1/segments`, both with the required `entity` query parameter;
-- on create/PATCH of a record: `definitions(...)` then `merge(...)` → the `custom` JSONB;
+- on create/PATCH of a record: `definitions(...)` then `merge(...)` → the `custom` JSONB
+  (the rules from the app's `cache.RulesCache` when it has one: see cache.py);
 - in the list: `list_filters(...)` (segment + `cf.*`), `to_sql(column, filters)` in the
   repository.
 """

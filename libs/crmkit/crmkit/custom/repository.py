@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..context import TenantId
 from ..db import driver, row_as, rows_as
+from .cache import CHANNEL, WROTE
 from .tables import FIELDS, SEGMENTS, entity_table
 
 # The hot path (every create of a record): one prepared statement, no ORM work.
@@ -89,9 +90,17 @@ async def lock_fields(session: AsyncSession, tenant: TenantId, entity: str) -> t
     return count, (top + 1 if top is not None else 0)
 
 
+async def _definitions_change(session: AsyncSession, tenant: TenantId) -> None:
+    """Every process's rules cache drops the tenant's when this transaction commits
+    (crmkit.custom.cache); this session stops using the cache."""
+    session.info[WROTE] = True
+    await session.execute(sa.select(sa.func.pg_notify(CHANNEL, str(tenant.value))))
+
+
 async def insert_field(session: AsyncSession, tenant: TenantId,
                        values: dict[str, Any]) -> FieldRow | None:
     """The new row, or None when the key is taken."""
+    await _definitions_change(session, tenant)
     row = (await session.execute(
         pg_insert(FIELDS).values(tenant_id=tenant.value, **values)
         .on_conflict_do_nothing().returning(*FIELDS.c))).mappings().one_or_none()
@@ -100,6 +109,7 @@ async def insert_field(session: AsyncSession, tenant: TenantId,
 
 async def update_field(session: AsyncSession, tenant: TenantId, entity: str, key: str,
                        values: dict[str, Any]) -> FieldRow:
+    await _definitions_change(session, tenant)
     return row_as(FieldRow, (await session.execute(
         sa.update(FIELDS).where(FIELDS.c.tenant_id == tenant.value,
                                 FIELDS.c.entity == entity, FIELDS.c.key == key)
@@ -110,6 +120,7 @@ async def delete_field(session: AsyncSession, tenant: TenantId, entity: str, key
                        table: str) -> None:
     """The definition, and its values on every record of the tenant (a later field with
     the same key starts empty)."""
+    await _definitions_change(session, tenant)
     await session.execute(sa.delete(FIELDS).where(
         FIELDS.c.tenant_id == tenant.value, FIELDS.c.entity == entity, FIELDS.c.key == key))
     t = entity_table(table)

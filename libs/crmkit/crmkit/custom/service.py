@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..context import RequestContext
 from ..errors import Conflict, Forbidden, NotFound, Unprocessable
+from . import cache as rules_cache
 from . import repository
 from .repository import FieldRow, SegmentRow
 from .schemas import (
@@ -47,9 +48,17 @@ def check_entity(config: CustomEntity, entity: str, what: str) -> None:
 
 async def definitions(session: AsyncSession, ctx: RequestContext, config: CustomEntity
                       ) -> dict[str, Definition]:
-    return {key: Definition(key, type_, tuple(o["value"] for o in options), required)
-            for key, type_, options, required in
-            await repository.value_rules(session, ctx.tenant, config.entity)}
+    """The entity's field rules: from the app's cache (crmkit.custom.cache) when it has
+    them, else read."""
+    async def load() -> dict[str, Definition]:
+        return {key: Definition(key, type_, tuple(o["value"] for o in options), required)
+                for key, type_, options, required in
+                await repository.value_rules(session, ctx.tenant, config.entity)}
+
+    cache = rules_cache.of(session)
+    if cache is None:
+        return await load()
+    return await cache.get(ctx.tenant.value, config.entity, load)
 
 
 def _field_out(row: FieldRow) -> CustomFieldOut:

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Sequence
-from datetime import datetime
-from decimal import Decimal
-from typing import Any, TypedDict
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypedDict, cast
 
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import array
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId, VisibilityScope
 from crmkit.custom import CustomFilter, to_sql
 from crmkit.db import driver, row_as, rows_as
+from crmkit.events import CloudEvent
+from crmkit.outbox import stage_args, staged_with
 from crmkit.paging import before
 
 from ..labels.models import Label, LeadLabel
@@ -68,6 +72,7 @@ class DuplicateRow(TypedDict):
     name: str
     phone: str
 UUID_ARRAY = sa.ARRAY(sa.Uuid)
+_CENTS = Decimal("0.01")  # leads.potential is numeric(14, 2): PostgreSQL rounds half up
 
 
 def writable(scope: VisibilityScope) -> sa.ColumnElement[bool]:
@@ -107,25 +112,66 @@ WITH lead AS (
 ), history AS (
     INSERT INTO lead_history (tenant_id, lead_id, kind, author_id, detail)
     SELECT tenant_id, id, 'created', $13, $14::jsonb FROM lead
+), event AS (
+    {staged_with("lead", 18, {"created_at": "created_at", "updated_at": "updated_at"})}
 )
-SELECT * FROM lead"""
+SELECT lead.*, (
+    SELECT coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'name', d.name,
+                                                 'phone', d.phone)
+                              ORDER BY d.created_at DESC), '[]'::jsonb)
+    FROM ({{duplicates}}) AS d
+) AS possible_duplicates
+FROM lead"""
+# What the columns the insert leaves out hold in a new lead (their server defaults).
+NEW_LEAD: dict[str, Any] = {"status": "inbox", "status_reason": None, "sent_by": [], "version": 1,
+            "conversion_id": None, "conversion_status": None, "conversion_error": None}
+_STAMPED = ("created_at", "updated_at")  # set by the database: the event gets them in SQL
+_PLACEHOLDER_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-async def insert_created(session: AsyncSession, tenant: TenantId, values: dict[str, Any],
-                         author_id: uuid.UUID, detail: dict[str, Any]) -> LeadRow:
-    """Insert a new lead and its `created` history entry in one statement (the hot path of
-    POST /leads: one round trip, no SQLAlchemy compilation). Returns the lead's row."""
+@functools.cache
+def _insert_created_sql(sees_all: bool, sender: bool) -> str:
+    # Prepared once per visibility shape (the duplicates' conditions differ).
+    dups = _duplicates_sql(sees_all=sees_all, sender=sender, first=22)
+    return _INSERT_CREATED.replace("{duplicates}", dups)
+
+
+async def insert_created(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
+                         values: dict[str, Any], *, author_id: uuid.UUID,
+                         detail: dict[str, Any], event: Callable[[LeadRow], CloudEvent]
+                         ) -> tuple[LeadRow, list[DuplicateRow]]:
+    """Insert a new lead, its `created` history entry and its event (`event(row)`) in the
+    outbox, and read the open leads the caller sees with the same phone or email: one
+    statement, one round trip (the hot path of POST /leads). The event is made from the
+    row as it will be (the values, the server defaults of NEW_LEAD), its timestamps filled
+    in by the statement; the row the statement returns is checked to be that row, so the
+    event says what was stored or the transaction fails. Returns the row and the
+    duplicates."""
+    v = {**values, **NEW_LEAD, "tenant_id": tenant.value,
+         "custom": values.get("custom") or {},
+         "potential": None if values["potential"] is None
+         else values["potential"].quantize(_CENTS, rounding=ROUND_HALF_UP)}
+    staged = stage_args(event(cast(LeadRow, {**v, **dict.fromkeys(_STAMPED,
+                                                                  _PLACEHOLDER_TIME)})))
+    dup_args = _duplicates_args(tenant, scope, phone=v["phone"], email=v["email"],
+                                exclude=v["id"])
     conn = await driver(session)
-    v = values
     row = await conn.fetchrow(
-        _INSERT_CREATED, tenant.value, v["id"], v["name"], v["phone"], v["email"],
-        v["company"], v["note"], v["source"], v["owner_id"], v["pipeline_id"],
-        v["stage_id"], v["potential"], author_id, orjson.dumps(detail).decode(),
-        orjson.dumps(v.get("custom") or {}).decode(), v.get("account_id"),
-        v.get("contact_id"))
+        _insert_created_sql(scope.owner_ids is None, scope.sender_id is not None),
+        tenant.value, v["id"], v["name"], v["phone"], v["email"], v["company"], v["note"],
+        v["source"], v["owner_id"], v["pipeline_id"], v["stage_id"], v["potential"],
+        author_id, orjson.dumps(detail).decode(), orjson.dumps(v["custom"]).decode(),
+        v.get("account_id"), v.get("contact_id"), *staged, *dup_args)
     if row is None:  # an INSERT … RETURNING always returns its row
         raise RuntimeError("the lead's insert returned no row")
-    return row_as(LeadRow, row)
+    data = dict(row.items())
+    dups = [DuplicateRow(id=uuid.UUID(d["id"]), name=d["name"], phone=d["phone"])
+            for d in data.pop("possible_duplicates")]
+    lead = row_as(LeadRow, data)
+    differs = sorted(k for k, value in data.items() if k not in _STAMPED and value != v[k])
+    if differs:
+        raise RuntimeError(f"the new lead's event would not say what was stored: {differs}")
+    return lead, dups
 
 
 async def get(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, *,
@@ -189,8 +235,43 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
                owner_id: uuid.UUID | None, custom: Sequence[CustomFilter] = (),
                also_q: tuple[str | None, str | None] | None = None) -> list[LeadView]:
     """One page of a box, newest first, keyset on (created_at, id). `custom`: `cf.*`
-    filters; `also_q`: a second search that must match too (a segment's)."""
-    where = [Lead.tenant_id == tenant.value, *in_box(box, scope, viewer)]
+    filters; `also_q`: a second search that must match too (a segment's).
+
+    The first page of a box without filters (what a list screen opens on, the hot case) is
+    the same statement for every request of one caller: built and compiled once per caller
+    (`_first_page`), then run as a prepared statement on the driver, without SQLAlchemy's
+    per-request construction, cache-key and result work."""
+    if after is None and not (q_text or label_id or pipeline_id or stage_id or owner_id
+                              or custom or also_q):
+        sql, args = _first_page(session.get_bind().dialect, tenant.value, scope, viewer,
+                                box=box, limit=limit)
+        return rows_as(LeadView, await (await driver(session)).fetch(sql, *args))
+    return rows_as(LeadView, await session.execute(_page_query(
+        tenant.value, scope, viewer, box=box, limit=limit, after=after, q_text=q_text,
+        q_digits=q_digits, label_id=label_id, pipeline_id=pipeline_id, stage_id=stage_id,
+        owner_id=owner_id, custom=custom, also_q=also_q)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_page(dialect: Dialect, tenant: uuid.UUID, scope: VisibilityScope,
+                viewer: uuid.UUID, *, box: str, limit: int) -> tuple[str, tuple[Any, ...]]:
+    """The SQL and arguments of a box's first page for one caller (they hold only the
+    caller's verified tenant, scope and id: the same for every request of theirs)."""
+    compiled = _page_query(tenant, scope, viewer, box=box, limit=limit, after=None,
+                           q_text=None, q_digits=None, label_id=None, pipeline_id=None,
+                           stage_id=None, owner_id=None).compile(
+        dialect=dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    return compiled.string, tuple(params[name] for name in compiled.positiontup or ())
+
+
+def _page_query(tenant: uuid.UUID, scope: VisibilityScope, viewer: uuid.UUID, *, box: str,
+                limit: int, after: tuple[datetime, uuid.UUID] | None, q_text: str | None,
+                q_digits: str | None, label_id: uuid.UUID | None,
+                pipeline_id: uuid.UUID | None, stage_id: uuid.UUID | None,
+                owner_id: uuid.UUID | None, custom: Sequence[CustomFilter] = (),
+                also_q: tuple[str | None, str | None] | None = None) -> sa.Select[Any]:
+    where = [Lead.tenant_id == tenant, *in_box(box, scope, viewer)]
     where += before(Lead.created_at, Lead.id, after)
     # The search goes through lead_search (migration 0005): under RLS no trigram index
     # serves `leads` itself. With nothing else to filter on, one page straight from it.
@@ -213,13 +294,14 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
             LeadLabel.label_id == label_id, Label.tenant_id == LeadLabel.tenant_id,
             Label.id == LeadLabel.label_id,
             sa.or_(Label.scope == "system", Label.created_by == viewer)))
-    q = (sa.select(*COLUMNS, label_ids_of(viewer).label("label_ids")).where(*where)
-         .order_by(Lead.created_at.desc(), Lead.id.desc()).limit(limit))
-    return rows_as(LeadView, (await session.execute(q)).mappings())
+    return (sa.select(*COLUMNS, label_ids_of(viewer).label("label_ids")).where(*where)
+            .order_by(Lead.created_at.desc(), Lead.id.desc()).limit(limit))
 
 
-def _duplicates_query(tenant: TenantId, scope: VisibilityScope, *, phone: str, email: str,
-                      exclude: uuid.UUID) -> tuple[str, list[Any]]:
+def _duplicates_sql(*, sees_all: bool, sender: bool, first: int) -> str:
+    """Open leads with the same phone or email (id, name, phone, created_at), parameters
+    `first` on: tenant, the lead to leave out, phone, lower-cased email, then the caller's
+    owners unless they see all, then the caller as a sender if they see what they sent."""
     # One branch per index (ix_leads_phone, ix_leads_email; both partial on the literal
     # status 'inbox'), so that the plan PostgreSQL caches for this prepared statement (a
     # generic plan, after five executions) still uses them. As one OR with a parameter for
@@ -227,29 +309,28 @@ def _duplicates_query(tenant: TenantId, scope: VisibilityScope, *, phone: str, e
     # so did a branch with its own ORDER BY created_at LIMIT, which tempted the planner into
     # the (tenant_id, status, created_at) index. The branches only fetch matches; the sort
     # and limit come after the union.
+    p = [f"${first + i}" for i in range(6)]
+    visible = ""
+    if not sees_all:
+        visible = f" AND (owner_id = ANY({p[4]}::uuid[])"
+        if sender:
+            visible += f" OR sent_by @> ARRAY[{p[5]}::uuid]"
+        visible += ")"
+    branch = (f"SELECT id, name, phone, created_at FROM leads WHERE tenant_id = {p[0]} "
+              f"AND status = 'inbox' AND {{match}} AND id <> {p[1]}" + visible)
+    return (f"SELECT * FROM ({branch.format(match=f'phone = {p[2]}')} UNION "
+            f"{branch.format(match=f'email_key = {p[3]}')}) AS u "
+            "ORDER BY created_at DESC LIMIT 10")
+
+
+def _duplicates_args(tenant: TenantId, scope: VisibilityScope, *, phone: str, email: str,
+                     exclude: uuid.UUID) -> list[Any]:
     args: list[Any] = [tenant.value, exclude, phone, email.lower()]
-    if scope.owner_ids is None:  # sees all
-        visible = ""
-    else:
+    if scope.owner_ids is not None:
         args.append(sorted(scope.owner_ids))
-        visible = " AND (owner_id = ANY($5::uuid[])"
         if scope.sender_id is not None:
             args.append(scope.sender_id)
-            visible += " OR sent_by @> ARRAY[$6::uuid]"
-        visible += ")"
-    branch = ("SELECT id, name, phone, created_at FROM leads WHERE tenant_id = $1 "
-              "AND status = 'inbox' AND {match} AND id <> $2" + visible)
-    sql = (f"SELECT id, name, phone FROM ({branch.format(match='phone = $3')} UNION "
-           f"{branch.format(match='email_key = $4')}) AS d "
-           "ORDER BY created_at DESC LIMIT 10")
-    return sql, args
-
-
-async def duplicates(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, *,
-                     phone: str, email: str, exclude: uuid.UUID) -> list[DuplicateRow]:
-    """Open leads the caller can see with the same phone or email."""
-    sql, args = _duplicates_query(tenant, scope, phone=phone, email=email, exclude=exclude)
-    return rows_as(DuplicateRow, await (await driver(session)).fetch(sql, *args))
+    return args
 
 
 async def set_label(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from crmkit.deps import Ctx, Db, IdempotentDb
 from crmkit.errors import error_responses
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1/leads", tags=["leads"], route_class=Idempoten
 @router.post("", status_code=201, response_model=LeadCreated,
              responses=error_responses(401, 404, 409, 422, 503))
 async def create_lead(body: LeadCreate, ctx: Ctx,
-                      db: IdempotentDb, accounts: Accounts) -> LeadCreated:
+                      db: IdempotentDb, accounts: Accounts) -> Response:
     """Create a lead in its owner's Inbox. Open leads with the same phone or email are
     listed in `possible_duplicates`; the lead is created all the same. A source, owner,
     pipeline, stage or label the tenant does not have is 404 naming the field; a stage of
@@ -49,7 +49,7 @@ async def list_leads(
     limit: int = Query(50, ge=1, le=200),
     cursor: str | None = Query(None, pattern=CURSOR_PATTERN,
                                description="`next_cursor` of the previous page"),
-) -> LeadPage:
+) -> Response:
     """A box, newest first. `sent`: leads the caller passed on to someone else.
 
     Custom fields filter too: `cf.<key>=value` (equality; for a multi_select field, "has
