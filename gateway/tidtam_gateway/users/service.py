@@ -31,7 +31,8 @@ async def _check_team(session: AsyncSession, team_id: uuid.UUID | None) -> None:
     # Under RLS another tenant's team is simply not found.
     if team_id is not None and not await teams_repository.exists(session, team_id):
         # A reference to a record the caller cannot see is 404, naming the field.
-        raise NotFound.on("body.team_id", "no team with this id in your tenant")
+        raise NotFound.on("body.team_id", "no team with this id in your tenant",
+                          code="unknown_team")
 
 
 async def add_user(session: AsyncSession, tenant_id: uuid.UUID, data: UserCreate) -> User:

@@ -20,7 +20,7 @@ async def transfer(session: AsyncSession, ctx: RequestContext, body: TransferIn)
         raise Forbidden("only an admin may transfer a user's leads")
     await users.require_active(session, ctx, body.to_user_id, "body.to_user_id")
     if body.from_user_id == body.to_user_id:
-        raise Unprocessable.on("body.to_user_id", "must differ from from_user_id")
+        raise Unprocessable.on("body.to_user_id", "must differ from from_user_id", code="same_user")
     detail = {"from_user_id": str(body.from_user_id), "to_user_id": str(body.to_user_id)}
     rows = await repository.move_all(session, ctx.tenant, from_user=body.from_user_id,
                                      to_user=body.to_user_id, author=ctx.user_id,
