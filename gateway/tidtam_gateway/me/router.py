@@ -46,6 +46,7 @@ async def change_password(request: Request, body: PasswordChangeIn, caller: Curr
     """`current_password` must be right (else 422 `wrong_password` on that field; wrong
     guesses count like failed logins, 429 past the limit). Every token issued before this
     stops working at once; use the `access_token` returned from now on."""
+    service.require_account(caller)  # before the throttle counts anything
     async with throttle.attempt(request.app.state.auth_pool, settings, email=caller.email or "",
                                 ip=throttle.client_ip(request, settings.trusted_proxies)):
         user = await service.change_password(db, caller, body)

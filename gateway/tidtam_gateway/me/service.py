@@ -15,10 +15,14 @@ from ..users.models import User
 from .schemas import MePatch, PasswordChangeIn
 
 
-async def _me(session: AsyncSession, caller: Caller) -> User:
+def require_account(caller: Caller) -> None:
     if caller.api_key_id is not None:
         raise Forbidden("an API key has no account of its own to change",
                         code="api_key_caller")
+
+
+async def _me(session: AsyncSession, caller: Caller) -> User:
+    require_account(caller)
     return await users.get_user(session, caller.user_id, for_update=True)
 
 
