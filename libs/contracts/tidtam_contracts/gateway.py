@@ -67,30 +67,27 @@ class UserDeactivatedV1(_UserV1):
         "The admin who deactivated the user (the author of the leads' transfer history)"))
 
 
-class TeamCreatedV1(EventData):
+class _TeamV1(EventData):
+    VERSION: ClassVar[str] = "1"
+
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+
+
+class TeamCreatedV1(_TeamV1):
     TYPE: ClassVar[str] = "team.created"
-    VERSION: ClassVar[str] = "1"
 
-    id: uuid.UUID
-    tenant_id: uuid.UUID
     name: str
 
 
-class TeamRenamedV1(EventData):
+class TeamRenamedV1(_TeamV1):
     TYPE: ClassVar[str] = "team.renamed"
-    VERSION: ClassVar[str] = "1"
 
-    id: uuid.UUID
-    tenant_id: uuid.UUID
     name: str
 
 
-class TeamDeletedV1(EventData):
+class TeamDeletedV1(_TeamV1):
     TYPE: ClassVar[str] = "team.deleted"
-    VERSION: ClassVar[str] = "1"
-
-    id: uuid.UUID
-    tenant_id: uuid.UUID
 
 
 USER_EVENTS: list[type[EventData]] = [UserCreatedV1, UserUpdatedV1, UserDeactivatedV1]
