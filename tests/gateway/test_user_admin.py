@@ -107,6 +107,14 @@ def test_password_reset_ends_the_sessions_and_gives_a_one_time_password(gw, make
                    data={"username": email, "password": PASSWORD}).status_code == 401
     fresh = login(gw, email, temporary)
     assert gw.get("/api/v1/me", headers=fresh).json()["must_change_password"] is True
+    # The one-time password opens only the change of password, through the gateway's own
+    # routes and the proxy alike.
+    for method, path in (("GET", "/api/v1/people"), ("GET", "/api/v1/leads"),
+                         ("PATCH", "/api/v1/me")):
+        r = gw.request(method, path, headers=fresh, json={} if method == "PATCH" else None)
+        assert r.status_code == (200 if path == "/api/v1/me" else 403), (path, r.text)
+        if r.status_code == 403:
+            assert r.json()["code"] == "password_change_required"
     # The user picks their own: the flag clears.
     r = gw.post("/api/v1/me/password", headers=fresh,
                 json={"current_password": temporary, "new_password": "my-own-pass-9"})

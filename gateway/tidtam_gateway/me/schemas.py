@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from crmkit.fields import Omittable
+from crmkit.text import check_unicode
 
 from ..common import Input, Name, Password
 from ..users.schemas import Language
@@ -31,5 +32,6 @@ class MePatch(Input):
 
 
 class PasswordChangeIn(Input):
-    current_password: str = Field(max_length=128, description="The password in use now")
+    current_password: Annotated[str, AfterValidator(check_unicode)] = Field(
+        max_length=128, description="The password in use now")
     new_password: Password

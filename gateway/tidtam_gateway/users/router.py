@@ -4,9 +4,11 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import AfterValidator
 
 from crmkit.errors import error_responses
 from crmkit.idempotency import IdempotentRoute
+from crmkit.text import check_unicode
 
 from ..common import Cursor, Limit, Page
 from ..deps import AdminCaller, CurrentCaller, Db, IdempotentDb
@@ -100,8 +102,10 @@ async def reset_password(user_id: uuid.UUID, body: PasswordResetIn, caller: Admi
                    summary="The tenant's people, for every role: search, by name")
 async def list_people(
         caller: CurrentCaller, db: Db, limit: Limit = 200, cursor: Cursor = None,
-        q: Annotated[str | None, Query(max_length=100, description=(
-            "Words each found in the name (Thai or English) or the email, any case"))] = None,
+        q: Annotated[Annotated[str, AfterValidator(check_unicode)] | None, Query(
+            max_length=100, description=(
+                "Words each found in the name (Thai or English) or the email, any case"))
+        ] = None,
         team_id: Annotated[uuid.UUID | None, Query(description="Members of this team")] = None,
         active: Annotated[bool | None, Query(description=(
             "true: active people only (whom to send a lead to); false: deactivated"))] = None,
