@@ -59,7 +59,7 @@ def test_changing_my_password_ends_my_other_sessions(gw, make_tenant, start_gate
         assert gw2.get("/api/v1/me", headers=phone).status_code == 200
         wrong = gw.post("/api/v1/me/password", headers=this,
                         json={"current_password": "not-it-at-all", "new_password": NEW})
-        assert wrong.status_code == 422
+        assert wrong.status_code == 403
         assert [(f["field"], f["code"]) for f in wrong.json()["fields"]] == [
             ("body.current_password", "wrong_password")]
         assert gw.get("/api/v1/me", headers=phone).status_code == 200  # nothing changed

@@ -3,6 +3,7 @@ reactivate, reset a password, rename and delete teams; and the searchable people
 
 from __future__ import annotations
 
+import base64
 import unicodedata
 import uuid
 
@@ -211,8 +212,16 @@ def test_people_are_searched_by_thai_and_english_name_and_email(gw, make_tenant)
     everyone = gw.get("/api/v1/people", headers=sales).json()["items"]
     assert seen == [p["id"] for p in everyone] and len(seen) == 5
     assert {somchai, jose, mary} <= set(seen)
-    bad = gw.get("/api/v1/people", headers=sales, params={"cursor": "AAAA"})
-    assert bad.status_code == 422 and bad.json()["fields"][0]["code"] == "invalid_cursor"
+    # A cursor is a position by name: one this API did not make still names a place.
+    made_up = gw.get("/api/v1/people", headers=sales, params={
+        "cursor": base64.urlsafe_b64encode(b"N").decode().rstrip("=")})
+    assert made_up.status_code == 200, made_up.text
+    rest = [p["id"] for p in made_up.json()["items"]]
+    assert rest == [p["id"] for p in everyone][len(everyone) - len(rest):]  # the tail after N
+    # José and Mary sort before N; the sales user and the Thai names after it.
+    assert len(rest) == 3 and not {jose, mary} & set(rest)
+    bad = gw.get("/api/v1/people", headers=sales, params={"cursor": "!!"})
+    assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "query.cursor"
     long_q = gw.get("/api/v1/people", headers=sales, params={"q": "ก" * 101})
     assert long_q.status_code == 422
     assert long_q.json()["fields"][0]["code"] == "too_long"

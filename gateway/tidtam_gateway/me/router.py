@@ -43,9 +43,10 @@ async def update_me(body: MePatch, caller: CurrentCaller, db: Db) -> MeOut:
              summary="Change my password; every other session of mine ends")
 async def change_password(request: Request, body: PasswordChangeIn, caller: CurrentCaller,
                           db: Db, settings: Settings) -> TokenOut:
-    """`current_password` must be right (else 422 `wrong_password` on that field; wrong
+    """`current_password` must be right (else 403 `wrong_password` on that field; wrong
     guesses count like failed logins, 429 past the limit). Every token issued before this
-    stops working at once; use the `access_token` returned from now on."""
+    stops working at once; use the `access_token` returned from now on. No Idempotency-Key,
+    like the login: the answer is a credential, kept nowhere."""
     service.require_account(caller)  # before the throttle counts anything
     async with throttle.attempt(request.app.state.auth_pool, settings, email=caller.email or "",
                                 ip=throttle.client_ip(request, settings.trusted_proxies)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crmkit.errors import Forbidden, Unprocessable
+from crmkit.errors import Forbidden
 from tidtam_contracts.gateway import UserUpdatedV1
 
 from ..auth.caller import Caller
@@ -44,7 +44,8 @@ async def change_password(session: AsyncSession, caller: Caller,
     ends at once; the caller gets a token of the new generation."""
     user = await _me(session, caller)
     if not await verify_password(user.password_hash, data.current_password):
-        raise Unprocessable.on("body.current_password", "is not your current password",
-                               code="wrong_password")
+        # 403, not 422: the body is well formed; the caller has not shown it is them.
+        raise Forbidden.on("body.current_password", "is not your current password",
+                           code="wrong_password")
     return await users_repository.save(session, user, await users.password_changes(
         user, data.new_password, must_change=False))

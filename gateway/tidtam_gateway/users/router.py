@@ -71,7 +71,7 @@ async def deactivate_user(user_id: uuid.UUID, caller: AdminCaller, db: Db) -> Us
              responses=error_responses(401, 403, 404, 409, 413, 422),
              summary="Deactivate a user (admin), optionally handing their leads to another")
 async def deactivate_with_transfer(user_id: uuid.UUID, body: DeactivateIn, caller: AdminCaller,
-                                   db: Db) -> UserOut:
+                                   db: IdempotentDb) -> UserOut:
     """Their tokens stop working at once. With `transfer_leads_to` (an active user, else
     404 on that field) the leads service moves every lead they own to that user within
     seconds (user.deactivated carries the choice; applied once, even if redelivered).
@@ -80,9 +80,9 @@ async def deactivate_with_transfer(user_id: uuid.UUID, body: DeactivateIn, calle
 
 
 @router.post("/{user_id}/reactivate", response_model=UserOut,
-             responses=error_responses(401, 403, 404, 422),
+             responses=error_responses(401, 403, 404, 413, 422),
              summary="Reactivate a user (admin); they can log in again")
-async def reactivate_user(user_id: uuid.UUID, caller: AdminCaller, db: Db) -> UserOut:
+async def reactivate_user(user_id: uuid.UUID, caller: AdminCaller, db: IdempotentDb) -> UserOut:
     return _out(await service.reactivate_user(db, user_id))
 
 
@@ -91,7 +91,8 @@ async def reactivate_user(user_id: uuid.UUID, caller: AdminCaller, db: Db) -> Us
              summary="Reset a user's password (admin); every session of theirs ends")
 async def reset_password(user_id: uuid.UUID, body: PasswordResetIn, caller: AdminCaller,
                          db: Db) -> PasswordResetOut:
-    """Sets `password`, or generates a one-time password returned only in this answer.
+    """Sets `password`, or generates a one-time password returned only in this answer (no
+    Idempotency-Key: the answer is a credential, kept nowhere; a retry resets again).
     Every access token the user holds stops working; with `must_change_password` (the
     default) GET /api/v1/me tells the UI to ask them for their own."""
     user, generated = await service.reset_password(db, user_id, body)
