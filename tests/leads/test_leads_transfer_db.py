@@ -145,7 +145,7 @@ async def test_user_deactivated_with_an_heir_moves_the_leads_once(api, tenant, c
     moved = await state()  # the projection and the move commit together
     assert [(owner, n) for owner, _, n in moved] == [(str(tenant.sales1.id), 1)] * 3
     history = (await api.get(f"/api/v1/leads/{leads[0]['id']}/history", headers=admin)).json()
-    assert history[-1]["author_id"] == str(tenant.admin.id)
+    assert history[-1]["author"]["id"] == str(tenant.admin.id)
     # The same event again (a redelivery), then a marker event after it: nothing moves twice.
     await gateway_events.republish(event)
     await gateway_events.user(tenant, tenant.sales3, "user.deactivated", active=False)

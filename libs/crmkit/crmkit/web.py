@@ -215,6 +215,8 @@ def _field_code(err: Mapping[str, Any]) -> str:
         return "null_not_allowed"
     if kind == "string_too_short" and (err.get("ctx") or {}).get("min_length") == 1:
         return "blank"
+    if kind in ("too_long", "too_short") and isinstance(err.get("input"), str):
+        return kind  # a length constraint met on text by way of a union or annotation
     return _CODES.get(kind, kind)
 
 
@@ -222,7 +224,8 @@ def _field_params(err: Mapping[str, Any]) -> dict[str, Any]:
     """The error's context that a translation can show (numbers and text; not the
     exception objects pydantic also puts there)."""
     ctx = err.get("ctx") or {}
-    return {k: v for k, v in ctx.items() if isinstance(v, str | int | float | bool)}
+    return {k: v for k, v in ctx.items()
+            if isinstance(v, str | int | float | bool) and k != "field_type"}
 
 
 def pydantic_field_error(field: str, err: Mapping[str, Any]) -> FieldError:
