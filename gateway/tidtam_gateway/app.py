@@ -10,8 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.middleware import Middleware
 
 from crmkit.runtime import build_service
@@ -23,6 +22,8 @@ from .auth.tokens import VerifiedTokens
 from .config import GatewaySettings
 from .contracts import EVENTS
 from .db import auth_pool, plain_dsn
+from .docs.router import router as docs_router
+from .me.router import router as me_router
 from .openapi import OpenApiMerger
 from .proxy.router import ProxyFastPath
 from .proxy.router import router as proxy_router
@@ -35,7 +36,7 @@ from .users.router import router as users_router
 from .webui.router import mount_static
 from .webui.router import router as webui_router
 
-ROUTERS = [tenants_router, auth_router, users_router, people_router, teams_router,
+ROUTERS = [tenants_router, auth_router, me_router, users_router, people_router, teams_router,
            settings_router, apikeys_router, proxy_router, webui_router]
 
 log = logging.getLogger("tidtam_gateway")
@@ -101,7 +102,8 @@ async def _callers(app: FastAPI) -> AsyncIterator[None]:
 
 
 def _replace_docs(app: FastAPI) -> None:
-    """Serve the merged document at /api/v1/openapi.json and point Swagger UI at it."""
+    """Serve the merged document at /api/v1/openapi.json, and Swagger UI and ReDoc on it
+    from this machine (docs/router.py)."""
     app.router.routes = [r for r in app.router.routes
                          if getattr(r, "path", None) not in ("/openapi.json", "/docs",
                                                              "/docs/oauth2-redirect", "/redoc")]
@@ -114,14 +116,7 @@ def _replace_docs(app: FastAPI) -> None:
     async def asyncapi_json() -> Response:
         return JSONResponse(await app.state.openapi.events())
 
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=OPENAPI_URL, title="Tidtam API",
-                                   oauth2_redirect_url="/docs/oauth2-redirect")
-
-    @app.get("/docs/oauth2-redirect", include_in_schema=False)
-    async def oauth2_redirect() -> HTMLResponse:
-        return get_swagger_ui_oauth2_redirect_html()
+    app.include_router(docs_router)
 
 
 def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:

@@ -64,7 +64,8 @@ def decode_cursor(cursor: str | None) -> str | None:
         raw = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_",
                                validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise Unprocessable.on("query.cursor", "is not a cursor this API returned") from exc
+        raise Unprocessable.on("query.cursor", "is not a cursor this API returned",
+                               code="invalid_cursor") from exc
     # A cursor is only a keyset position: one this API did not make still names a place
     # (bytes that are not UTF-8, or NUL, which PostgreSQL refuses, become U+FFFD).
     return raw.decode("utf-8", "replace").replace("\x00", "\ufffd")

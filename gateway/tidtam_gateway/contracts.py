@@ -8,6 +8,8 @@ from crmkit.events import EventSource
 from tidtam_contracts import EventData
 from tidtam_contracts.gateway import (
     TeamCreatedV1,
+    TeamDeletedV1,
+    TeamRenamedV1,
     TenantCreatedV1,
     TenantPlanChangedV1,
     UserCreatedV1,
@@ -18,6 +20,6 @@ from tidtam_contracts.gateway import (
 SERVICE = "gateway"
 EVENTS_PUBLISHED: list[type[EventData]] = [
     TenantCreatedV1, TenantPlanChangedV1, UserCreatedV1, UserUpdatedV1, UserDeactivatedV1,
-    TeamCreatedV1,
+    TeamCreatedV1, TeamRenamedV1, TeamDeletedV1,
 ]
 EVENTS = EventSource(SERVICE, EVENTS_PUBLISHED)

@@ -50,12 +50,20 @@ async def get_settings(request: Request) -> GatewaySettings:
 Settings = Annotated[GatewaySettings, Depends(get_settings)]
 
 
+# What a user whose password an admin set may do before choosing their own.
+OPEN_BEFORE_PASSWORD_CHANGE = frozenset({"/api/v1/me", "/api/v1/me/password"})
+
+
 async def get_caller(request: Request,
                      bearer: Annotated[str | None, Depends(oauth2)],
                      api_key: Annotated[str | None, Depends(api_key_header)]) -> Caller:
     state = request.app.state
-    return await auth_service.authenticate(state.auth_pool, state.callers, state.tokens,
-                                           bearer=bearer, api_key=api_key)
+    caller = await auth_service.authenticate(state.auth_pool, state.callers, state.tokens,
+                                             bearer=bearer, api_key=api_key)
+    if caller.must_change_password and request.url.path not in OPEN_BEFORE_PASSWORD_CHANGE:
+        raise Forbidden("choose your own password first: POST /api/v1/me/password with the "
+                        "one you were given", code="password_change_required")
+    return caller
 
 
 CurrentCaller = Annotated[Caller, Depends(get_caller)]

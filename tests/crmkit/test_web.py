@@ -46,18 +46,21 @@ async def test_generated_correlation_id_when_none_given(client):
     assert len(r.headers["x-correlation-id"]) == 36
 
 
-@pytest.mark.parametrize("body,field,fragment", [
-    ({"name": "x", "colour": 1}, "body.colour", "not a known field"),
-    ({"name": "x", "count": "many"}, "body.count", "integer"),
-    ({}, "body.name", "required"),
-    ({"name": "ก" * 10_000}, "body.name", "at most 200"),
+@pytest.mark.parametrize("body,field,fragment,code,params", [
+    ({"name": "x", "colour": 1}, "body.colour", "not a known field", "unknown_field", {}),
+    ({"name": "x", "count": "many"}, "body.count", "integer", "int_parsing", {}),
+    ({}, "body.name", "required", "missing", {}),
+    ({"name": "ก" * 10_000}, "body.name", "at most 200", "too_long", {"max_length": 200}),
+    ({"name": None}, "body.name", "null", "null_not_allowed", {}),
 ])
-async def test_bad_input_is_422_naming_the_field(client, body, field, fragment):
+async def test_bad_input_is_422_naming_the_field(client, body, field, fragment, code, params):
     r = await client.post("/things", json=body)
     assert r.status_code == 422
     err = r.json()
     assert err["code"] == "validation_error"
     assert err["fields"][0]["field"] == field
+    # The stable code and its parameters: what a client translates, whatever the message.
+    assert err["fields"][0]["code"] == code and err["fields"][0]["params"] == params
     assert fragment in err["fields"][0]["message"]
 
 

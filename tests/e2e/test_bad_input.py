@@ -3,6 +3,8 @@ nothing half-written."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -23,25 +25,33 @@ def good(**over):
 
 
 CASES = [
-    ("unknown field", good(colour="red"), 422, "body.colour"),
-    ("wrong type", good(potential="lots"), 422, "body.potential"),
-    ("name of 10,000 characters", good(name="ก" * 10_000), 422, "body.name"),
-    ("no phone", {k: v for k, v in good().items() if k != "phone"}, 422, "body.phone"),
-    ("bad phone", good(phone="12"), 422, "phone"),
-    ("bad email", good(email="not-an-email"), 422, "email"),
-    ("unknown source", good(source="carrier-pigeon"), 422, "source"),
-    ("negative potential", good(potential=-5), 422, "potential"),
+    ("unknown field", good(colour="red"), 422, "body.colour", "unknown_field"),
+    ("wrong type", good(potential="lots"), 422, "body.potential", None),
+    ("name of 10,000 characters", good(name="ก" * 10_000), 422, "body.name", "too_long"),
+    ("no phone", {k: v for k, v in good().items() if k != "phone"}, 422, "body.phone",
+     "missing"),
+    ("bad phone", good(phone="12"), 422, "phone", "invalid_phone"),
+    ("bad email", good(email="not-an-email"), 422, "email", "invalid_email"),
+    ("unknown source", good(source="carrier-pigeon"), 422, "source", None),
+    ("negative potential", good(potential=-5), 422, "potential", None),
 ]
 
 
-@pytest.mark.parametrize("label,body,status,field", CASES, ids=[c[0] for c in CASES])
-def test_bad_lead_is_a_clear_4xx(gw, tenant, label, body, status, field):
+@pytest.mark.parametrize("label,body,status,field,code", CASES, ids=[c[0] for c in CASES])
+def test_bad_lead_is_a_clear_4xx(gw, tenant, label, body, status, field, code):
     before = count(gw, tenant)
     r = gw.post("/api/v1/leads", headers=tenant.h("sales"), json=body)
     assert r.status_code == status, r.text
     err = r.json()
     assert err["code"] == "validation_error" and err["message"]
-    assert any(field in f["field"] for f in err["fields"]), err
+    named = [f for f in err["fields"] if field in f["field"]]
+    assert named, err
+    # Each field error has a stable code a client can translate (README: Field error codes),
+    # never the bare default.
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", f["code"]) and f["code"] != "invalid"
+               for f in err["fields"]), err
+    if code is not None:
+        assert named[0]["code"] == code, err
     assert count(gw, tenant) == before
 
 

@@ -24,7 +24,7 @@ CASES = [
     # the gateway's own
     ("PUT", "/api/v1/users", "GET, POST"),
     ("DELETE", "/api/v1/settings", "GET, PATCH"),
-    ("POST", "/api/v1/me", "GET"),
+    ("POST", "/api/v1/me", "GET, PATCH"),
     # a literal beside an id: `announce-limits` is not a tenant id
     ("GET", "/api/v1/tenants/announce-limits", "POST"),
     ("OPTIONS", "/api/v1/tenants/announce-limits", "POST"),

@@ -23,7 +23,8 @@ def test_login_and_me(gw, make_tenant):
     me = gw.get("/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"})
     assert me.status_code == 200
     assert me.json() == {"id": t.admin_id, "tenant_id": t.id, "email": t.admin_email,
-                         "name": "แอดมิน", "role": "admin", "team_id": None}
+                         "name": "แอดมิน", "role": "admin", "team_id": None,
+                         "language": "th", "must_change_password": False}
 
 
 @pytest.mark.parametrize("username,password", [("nobody@gw.example", PASSWORD),

@@ -63,7 +63,7 @@ def test_account_scope_follows_its_own_setting(role, visibility, owners):
 
 def test_access_tokens_round_trip_and_refuse_tampering():
     token = issue_access_token("s", user_id=ME, tenant_id=TENANT, ttl=60)
-    assert read_access_token("s", token) == (TENANT, ME)
+    assert read_access_token("s", token) == (TENANT, ME, 0)
     with pytest.raises(Unauthorized, match="invalid"):
         read_access_token("other", token)
     with pytest.raises(Unauthorized, match="expired"):
@@ -74,7 +74,7 @@ def test_a_verified_token_is_remembered_until_it_expires():
     tokens = VerifiedTokens("s")
     token = issue_access_token("s", user_id=ME, tenant_id=TENANT, ttl=2)
     expires = jwt.decode(token, options={"verify_signature": False})["exp"]
-    assert tokens.read(token) == (TENANT, ME) == tokens.read(token)
+    assert tokens.read(token) == (TENANT, ME, 0) == tokens.read(token)
     with pytest.raises(Unauthorized, match="invalid"):  # a forged one is never remembered
         tokens.read(issue_access_token("other", user_id=ME, tenant_id=TENANT, ttl=60))
     time.sleep(max(0.0, expires + 0.01 - time.time()))

@@ -49,7 +49,8 @@ async def test_auth_functions_return_only_what_auth_needs(gateway_db, make_tenan
         rows = await conn.fetch("SELECT * FROM gateway_login_candidates($1)",
                                 t.admin_email.upper())
         assert [(str(r["tenant_id"]), str(r["user_id"])) for r in rows] == [(t.id, t.admin_id)]
-        assert set(rows[0].keys()) == {"tenant_id", "user_id", "password_hash"}
+        assert set(rows[0].keys()) == {"tenant_id", "user_id", "password_hash",
+                                       "session_generation"}
         caller = await conn.fetchrow("SELECT * FROM gateway_caller($1::uuid, $2::uuid)",
                                      t.id, t.admin_id)
         assert caller["role"] == "admin" and caller["lead_visibility"] == "all"

@@ -28,20 +28,24 @@ async def test_teams_are_created_listed_and_announced(gw, make_tenant, event_cap
     assert len(gw.get("/api/v1/teams", headers=other.admin).json()["items"]) == 1
 
 
+def _values(body: dict) -> dict:
+    return {k: v for k, v in body.items() if k != "items"}
+
+
 def test_settings_defaults_and_patch(gw, make_tenant):
     t = make_tenant()
     _, _, sales = t.add_user()
-    assert gw.get("/api/v1/settings", headers=sales).json() == {
+    assert _values(gw.get("/api/v1/settings", headers=sales).json()) == {
         "lead_visibility": "all", "account_visibility": "all", "allow_stage_back": False}
     r = gw.patch("/api/v1/settings", headers=t.admin, json={"lead_visibility": "own"})
-    assert r.json() == {"lead_visibility": "own", "account_visibility": "all",
-                        "allow_stage_back": False}
+    assert _values(r.json()) == {"lead_visibility": "own", "account_visibility": "all",
+                                 "allow_stage_back": False}
     r = gw.patch("/api/v1/settings", headers=t.admin, json={"allow_stage_back": True})
-    assert r.json() == {"lead_visibility": "own", "account_visibility": "all",
-                        "allow_stage_back": True}
+    assert _values(r.json()) == {"lead_visibility": "own", "account_visibility": "all",
+                                 "allow_stage_back": True}
     r = gw.patch("/api/v1/settings", headers=t.admin, json={"account_visibility": "team"})
-    assert r.json() == {"lead_visibility": "own", "account_visibility": "team",
-                        "allow_stage_back": True}
+    assert _values(r.json()) == {"lead_visibility": "own", "account_visibility": "team",
+                                 "allow_stage_back": True}
     assert gw.patch("/api/v1/settings", headers=t.admin, json={}).json() == r.json()
     assert gw.get("/api/v1/settings", headers=sales).json() == r.json()
     # Only admins change them.
@@ -50,6 +54,29 @@ def test_settings_defaults_and_patch(gw, make_tenant):
     # Settings are per tenant.
     assert gw.get("/api/v1/settings", headers=make_tenant().admin).json()["lead_visibility"] \
         == "all"
+
+
+def test_settings_list_every_setting_with_its_type_and_allowed_values(gw, make_tenant):
+    """Enough to draw the settings screen: every setting PATCH takes, its current value,
+    type and choices."""
+    t = make_tenant()
+    gw.patch("/api/v1/settings", headers=t.admin, json={"lead_visibility": "team"})
+    body = gw.get("/api/v1/settings", headers=t.admin).json()
+    items = {i["key"]: i for i in body["items"]}
+    assert set(items) == set(_values(body)) == {
+        "lead_visibility", "account_visibility", "allow_stage_back"}
+    assert items["lead_visibility"] | {"description": ""} == {
+        "key": "lead_visibility", "value": "team", "type": "choice",
+        "allowed": ["all", "team", "own"], "default": "all", "description": ""}
+    assert items["allow_stage_back"]["type"] == "boolean"
+    assert items["allow_stage_back"]["allowed"] is None
+    assert all(i["description"] for i in body["items"])
+    # Every listed choice is one PATCH takes, and nothing else is.
+    for value in items["account_visibility"]["allowed"]:
+        assert gw.patch("/api/v1/settings", headers=t.admin,
+                        json={"account_visibility": value}).status_code == 200
+    assert gw.patch("/api/v1/settings", headers=t.admin,
+                    json={"account_visibility": "nobody"}).status_code == 422
 
 
 @pytest.mark.parametrize("body,field", [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import asyncpg
@@ -111,3 +112,46 @@ async def test_inbox_query_uses_the_owner_index(api, tenant, create_lead, leads_
     r = await api.get("/api/v1/leads", headers=tenant.headers(tenant.sales1, "own"),
                       params={"limit": 200})
     assert len(r.json()["items"]) == 200 and r.json()["next_cursor"]
+
+
+async def test_user_deactivated_with_an_heir_moves_the_leads_once(api, tenant, create_lead,
+                                                                  gateway_events, leads_db):
+    """The gateway's deactivation with `leads_to_user_id`: the consumer moves the leaver's
+    leads in the transaction that records the event, so a redelivery moves nothing again."""
+    from leads_support import wait_for_users
+
+    leads = [await create_lead(tenant.sales2, name=f"ของปิติ {i}") for i in range(3)]
+    theirs = await create_lead(tenant.sales3)
+    leaver = tenant.sales2
+    tenant.seq += 1
+    event = await gateway_events.publish("user.deactivated", tenant.id, leaver.id, {
+        "id": str(leaver.id), "tenant_id": str(tenant.id), "email": leaver.email,
+        "name": leaver.name, "role": leaver.role, "team_id": str(leaver.team_id),
+        "active": False, "leads_to_user_id": str(tenant.sales1.id),
+        "by_user_id": str(tenant.admin.id)}, tenant.seq)
+    await wait_for_users(leads_db.owner_url, tenant.id, [leaver.id], active=False)
+    admin = tenant.headers(tenant.admin)
+
+    async def state() -> list[tuple[str, int, int]]:
+        out = []
+        for lead in leads:
+            got = (await api.get(f"/api/v1/leads/{lead['id']}", headers=admin)).json()
+            history = (await api.get(f"/api/v1/leads/{lead['id']}/history",
+                                     headers=admin)).json()
+            out.append((got["owner_id"], got["version"],
+                        sum(1 for h in history if h["kind"] == "transferred")))
+        return out
+
+    moved = await state()  # the projection and the move commit together
+    assert [(owner, n) for owner, _, n in moved] == [(str(tenant.sales1.id), 1)] * 3
+    history = (await api.get(f"/api/v1/leads/{leads[0]['id']}/history", headers=admin)).json()
+    assert history[-1]["author"]["id"] == str(tenant.admin.id)
+    # The same event again (a redelivery), then a marker event after it: nothing moves twice.
+    await gateway_events.republish(event)
+    await gateway_events.user(tenant, tenant.sales3, "user.deactivated", active=False)
+    await wait_for_users(leads_db.owner_url, tenant.id, [tenant.sales3.id], active=False)
+    await asyncio.sleep(1.0)  # the consumer may run events side by side: time for a straggler
+    assert await state() == moved
+    got = (await api.get(f"/api/v1/leads/{theirs['id']}", headers=admin)).json()
+    # Nobody else's lead moved (a deactivation without an heir leaves them in place).
+    assert got["owner_id"] == str(tenant.sales3.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Literal
 
 from crmkit.context import Role, TenantId, Visibility, VisibilityScope, scope_for, sign_context
 
@@ -21,6 +22,10 @@ class Caller:
     account_visibility: Visibility = "all"
     team_member_ids: tuple[uuid.UUID, ...] = ()
     api_key_id: uuid.UUID | None = None
+    # The generation the user's tokens must name (users.session_generation).
+    session_generation: int = 0
+    language: Literal["th", "en"] = "th"
+    must_change_password: bool = False
 
     @property
     def is_admin(self) -> bool:

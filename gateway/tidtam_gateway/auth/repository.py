@@ -16,6 +16,7 @@ class LoginCandidate(TypedDict):
     tenant_id: uuid.UUID
     user_id: uuid.UUID
     password_hash: str
+    session_generation: int
 
 
 class CallerRow(TypedDict):
@@ -32,6 +33,9 @@ class CallerRow(TypedDict):
     allow_stage_back: bool
     team_member_ids: list[uuid.UUID] | None
     account_visibility: Visibility
+    session_generation: int
+    language: Literal["th", "en"]
+    must_change_password: bool
 
 
 class KeyCallerRow(TypedDict):

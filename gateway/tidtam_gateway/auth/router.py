@@ -8,9 +8,9 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from crmkit.errors import error_responses
 
-from ..deps import CurrentCaller, Settings
+from ..deps import Settings
 from . import service, throttle
-from .schemas import MeOut, TokenOut
+from .schemas import TokenOut
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -40,8 +40,3 @@ async def token(request: Request, settings: Settings,
         )
     return TokenOut(access_token=access, expires_in=settings.jwt_ttl)
 
-
-@router.get("/me", response_model=MeOut, responses=error_responses(401), summary="Who I am")
-async def me(caller: CurrentCaller) -> MeOut:
-    return MeOut(id=caller.user_id, tenant_id=caller.tenant.value, email=caller.email,
-                 name=caller.name, role=caller.role, team_id=caller.team_id)

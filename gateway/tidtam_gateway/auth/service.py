@@ -40,7 +40,8 @@ async def login(pool: asyncpg.Pool, *, email: str, password: str, secret: str,
                        code="tenant_required")
     if opened:
         return issue_access_token(secret, user_id=opened[0]["user_id"],
-                                  tenant_id=opened[0]["tenant_id"], ttl=ttl)
+                                  tenant_id=opened[0]["tenant_id"], ttl=ttl,
+                                  generation=opened[0]["session_generation"])
     raise Unauthorized("wrong email or password", code="invalid_credentials", headers=_BEARER)
 
 
@@ -54,9 +55,15 @@ async def authenticate(pool: asyncpg.Pool, cache: CallerCache, tokens: VerifiedT
     if not bearer:
         raise Unauthorized("log in first: send `Authorization: Bearer <token>` from "
                            "/api/v1/auth/token, or an API key", headers=_BEARER)
-    tenant_id, user_id = tokens.read(bearer)
-    return await cache.get(("user", tenant_id, user_id),
-                           lambda: _by_user(pool, tenant_id=tenant_id, user_id=user_id))
+    tenant_id, user_id, generation = tokens.read(bearer)
+    caller = await cache.get(("user", tenant_id, user_id),
+                             lambda: _by_user(pool, tenant_id=tenant_id, user_id=user_id))
+    # Rides on the cached caller: a password change bumps the generation in the users row,
+    # whose change drops the cached caller (at once in this process, by NOTIFY in others).
+    if caller.session_generation != generation:
+        raise Unauthorized("this session has ended (the password was changed or reset); "
+                           "log in again", code="session_ended", headers=_BEARER)
+    return caller
 
 
 async def _by_user(pool: asyncpg.Pool, *, tenant_id: uuid.UUID, user_id: uuid.UUID) -> Caller:
@@ -69,6 +76,8 @@ async def _by_user(pool: asyncpg.Pool, *, tenant_id: uuid.UUID, user_id: uuid.UU
         lead_visibility=row["lead_visibility"], allow_stage_back=row["allow_stage_back"],
         account_visibility=row["account_visibility"],
         team_member_ids=tuple(row["team_member_ids"] or ()),
+        session_generation=row["session_generation"], language=row["language"],
+        must_change_password=row["must_change_password"],
     )
 
 

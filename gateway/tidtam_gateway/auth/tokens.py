@@ -6,6 +6,7 @@ import hashlib
 import secrets
 import time
 import uuid
+from typing import NamedTuple
 
 import jwt
 
@@ -21,24 +22,36 @@ def _key(secret: str) -> bytes:
     return hashlib.sha256(secret.encode()).digest()
 
 
+class TokenClaims(NamedTuple):
+    tenant_id: uuid.UUID
+    user_id: uuid.UUID
+    # The user's session generation when the token was issued: a token of an older one is
+    # refused (auth/service.py). Tokens from before generations existed read as 0.
+    generation: int = 0
+
+
 def issue_access_token(secret: str, *, user_id: uuid.UUID, tenant_id: uuid.UUID,
-                       ttl: int) -> str:
+                       ttl: int, generation: int = 0) -> str:
     now = int(time.time())
-    claims = {"sub": str(user_id), "tid": str(tenant_id), "iat": now, "exp": now + ttl}
+    claims = {"sub": str(user_id), "tid": str(tenant_id), "gen": generation, "iat": now,
+              "exp": now + ttl}
     return jwt.encode(claims, _key(secret), algorithm=_ALG)
 
 
-def read_access_token(secret: str, token: str) -> tuple[uuid.UUID, uuid.UUID]:
-    """(tenant id, user id) of a valid token; anything else is a 401 that says why."""
-    tenant_id, user_id, _exp = _verify(secret, token)
-    return tenant_id, user_id
+def read_access_token(secret: str, token: str) -> TokenClaims:
+    """The claims of a valid token; anything else is a 401 that says why."""
+    return _verify(secret, token)[0]
 
 
-def _verify(secret: str, token: str) -> tuple[uuid.UUID, uuid.UUID, float]:
+def _verify(secret: str, token: str) -> tuple[TokenClaims, float]:
     try:
         claims = jwt.decode(token, _key(secret), algorithms=[_ALG],
                             options={"require": ["exp", "sub", "tid"]})
-        return uuid.UUID(claims["tid"]), uuid.UUID(claims["sub"]), float(claims["exp"])
+        generation = claims.get("gen", 0)
+        if not isinstance(generation, int) or isinstance(generation, bool):
+            raise ValueError("gen")
+        return (TokenClaims(uuid.UUID(claims["tid"]), uuid.UUID(claims["sub"]), generation),
+                float(claims["exp"]))
     except jwt.ExpiredSignatureError as exc:
         raise _expired() from exc
     except (jwt.InvalidTokenError, ValueError, TypeError) as exc:
@@ -60,20 +73,20 @@ class VerifiedTokens:
     def __init__(self, secret: str, *, max_entries: int = 100_000):
         self._secret = secret
         self._max_entries = max_entries
-        self._seen: dict[str, tuple[uuid.UUID, uuid.UUID, float]] = {}
+        self._seen: dict[str, tuple[TokenClaims, float]] = {}
 
-    def read(self, token: str) -> tuple[uuid.UUID, uuid.UUID]:
-        """(tenant id, user id), as read_access_token."""
+    def read(self, token: str) -> TokenClaims:
+        """The claims, as read_access_token."""
         seen = self._seen.get(token)
         if seen is None:
             seen = _verify(self._secret, token)
             if len(self._seen) >= self._max_entries:
                 self._seen.clear()
             self._seen[token] = seen
-        if time.time() >= seen[2]:
+        if time.time() >= seen[1]:
             self._seen.pop(token, None)
             raise _expired()
-        return seen[0], seen[1]
+        return seen[0]
 
 
 def new_api_key() -> tuple[str, str, str]:

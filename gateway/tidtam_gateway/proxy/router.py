@@ -70,7 +70,7 @@ def owner_of_entity(request: Request) -> str:
     owner = SERVICE_OF.get(values[0]) if len(values) == 1 else None
     if owner is None:
         raise Unprocessable.on("query.entity", "required, once: `lead` (the leads "
-                               "service's) or `account` (the accounts service's)")
+                               "service's) or `account` (the accounts service's)", code="missing")
     return owner
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, StrictBool
 
@@ -11,15 +11,36 @@ from ..common import Input
 Visibility = Literal["all", "team", "own"]
 
 
-class SettingsOut(BaseModel):
+class SettingValues(BaseModel):
+    """Every tenant setting's value. A setting added here (with its column and its
+    SettingsPatch field) appears in `items` by itself, so screens need no change."""
+
     lead_visibility: Visibility = Field(
-        description="all: everyone sees every lead; team: sales see their team's; "
-                    "own: sales see their own (plus, read-only, those they sent on)")
+        "all", description="all: everyone sees every lead; team: sales see their team's; "
+                           "own: sales see their own (plus, read-only, those they sent on)")
     account_visibility: Visibility = Field(
-        description="The same rule for accounts and their contacts: all, team or own "
-                    "(managers see their team's; admins everything)")
+        "all", description="The same rule for accounts and their contacts: all, team or own "
+                           "(managers see their team's; admins everything)")
     allow_stage_back: bool = Field(
-        description="Whether non-admins may move a lead to an earlier stage")
+        False, description="Whether non-admins may move a lead to an earlier stage")
+
+
+class SettingItem(BaseModel):
+    """One setting, described enough to draw its control."""
+
+    key: str = Field(description="The field to send in PATCH /api/v1/settings")
+    value: Any = Field(description="Its current value")
+    type: Literal["boolean", "choice"] = Field(
+        description="boolean: true or false; choice: one of `allowed`")
+    allowed: list[str] | None = Field(description="The values a choice may take; null for "
+                                                  "a boolean")
+    default: Any = Field(description="Its value in a new tenant")
+    description: str
+
+
+class SettingsOut(SettingValues):
+    items: list[SettingItem] = Field(description=(
+        "Every setting with its value, type, allowed values and meaning, in display order"))
 
 
 class SettingsPatch(Input):

@@ -1,19 +1,37 @@
 from __future__ import annotations
 
+import typing
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from . import repository
-from .schemas import SettingsOut, SettingsPatch
+from .schemas import SettingItem, SettingsOut, SettingsPatch, SettingValues
+
+
+def _items(values: SettingValues) -> list[SettingItem]:
+    """The catalogue, from SettingValues' own fields: a Literal is a choice of its
+    values, a bool a boolean."""
+    items = []
+    for key, field in SettingValues.model_fields.items():
+        allowed = ([str(a) for a in typing.get_args(field.annotation)]
+                   if typing.get_origin(field.annotation) is typing.Literal else None)
+        items.append(SettingItem(key=key, value=getattr(values, key),
+                                 type="boolean" if allowed is None else "choice",
+                                 allowed=allowed, default=field.default,
+                                 description=field.description or ""))
+    return items
+
+
+def _out(values: SettingValues) -> SettingsOut:
+    return SettingsOut(**values.model_dump(), items=_items(values))
 
 
 async def get_settings(session: AsyncSession) -> SettingsOut:
     row = await repository.get(session)
     if row is None:  # a tenant from before settings existed: the documented defaults
-        return SettingsOut(lead_visibility="all", account_visibility="all",
-                           allow_stage_back=False)
-    return SettingsOut.model_validate(row, from_attributes=True)
+        return _out(SettingValues())
+    return _out(SettingValues.model_validate(row, from_attributes=True))
 
 
 async def update_settings(session: AsyncSession, tenant_id: uuid.UUID,
@@ -22,4 +40,4 @@ async def update_settings(session: AsyncSession, tenant_id: uuid.UUID,
     if not changes:
         return await get_settings(session)
     row = await repository.upsert(session, tenant_id, changes)
-    return SettingsOut.model_validate(row, from_attributes=True)
+    return _out(SettingValues.model_validate(row, from_attributes=True))

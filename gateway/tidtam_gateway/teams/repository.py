@@ -21,6 +21,26 @@ async def name_taken(session: AsyncSession, name: str) -> bool:
     return (await session.execute(q)).first() is not None
 
 
+async def get(session: AsyncSession, team_id: uuid.UUID, *, for_update: bool = False
+              ) -> Team | None:
+    q = sa.select(Team).where(Team.id == team_id)
+    return (await session.execute(q.with_for_update() if for_update else q)).scalar()
+
+
+async def rename(session: AsyncSession, team: Team, name: str) -> Team:
+    team.name = name
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict("a team with this name already exists", code="team_exists") from exc
+    return team
+
+
+async def delete(session: AsyncSession, team: Team) -> None:
+    await session.delete(team)
+    await session.flush()
+
+
 async def insert(session: AsyncSession, *, tenant_id: uuid.UUID, name: str) -> Team:
     team = Team(id=uuid.uuid4(), tenant_id=tenant_id, name=name)
     session.add(team)

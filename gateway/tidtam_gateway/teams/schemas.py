@@ -5,11 +5,17 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from crmkit.fields import Omittable
+
 from ..common import Input, Name
 
 
 class TeamCreate(Input):
     name: Name
+
+
+class TeamPatch(Input):
+    name: Omittable[Name] = None
 
 
 class TeamOut(BaseModel):

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.errors import Conflict
+from crmkit.text import like_escape
 
 from .models import User
 
@@ -46,12 +47,34 @@ async def page(session: AsyncSession, *, limit: int, after_email: str | None) ->
     return list((await session.execute(q)).scalars())
 
 
-async def people(session: AsyncSession, *, limit: int, after_id: str | None) -> list[User]:
-    """Ordered by id, so the cursor (the last id) says nothing about anyone."""
-    q = sa.select(User).order_by(User.id).limit(limit + 1)
-    if after_id is not None:
-        q = q.where(sa.cast(User.id, sa.Text) > after_id)
+async def people(session: AsyncSession, *, limit: int, after: tuple[str, uuid.UUID] | None,
+                 terms: list[str], team_id: uuid.UUID | None = None,
+                 active: bool | None = None) -> list[User]:
+    """By name, then id (a picker's order); each of `terms` (lower-cased) found in the name
+    or the email. A tenant's users are few enough (thousands) to scan per search."""
+    q = sa.select(User).order_by(User.name, User.id).limit(limit + 1)
+    for term in terms:
+        pattern = f"%{like_escape(term)}%"
+        q = q.where(sa.or_(sa.func.lower(User.name).like(pattern, escape="\\"),
+                           User.email.like(pattern, escape="\\")))
+    if team_id is not None:
+        q = q.where(User.team_id == team_id)
+    if active is not None:
+        q = q.where(User.active.is_(active))
+    if after is not None:
+        q = q.where(sa.tuple_(User.name, User.id) > sa.tuple_(sa.literal(after[0]),
+                                                              sa.literal(after[1])))
     return list((await session.execute(q)).scalars())
+
+
+async def members(session: AsyncSession, team_id: uuid.UUID, *, limit: int) -> list[User]:
+    q = sa.select(User).where(User.team_id == team_id).order_by(User.name, User.id)
+    return list((await session.execute(q.limit(limit))).scalars())
+
+
+async def count_members(session: AsyncSession, team_id: uuid.UUID) -> int:
+    q = sa.select(sa.func.count()).select_from(User).where(User.team_id == team_id)
+    return int((await session.execute(q)).scalar_one())
 
 
 async def save(session: AsyncSession, user: User, changes: dict[str, Any]) -> User:

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, StrictBool, field_validator
+from pydantic import BaseModel, Field, StrictBool, field_validator
 
 from crmkit.fields import Omittable
 from tidtam_contracts.gateway import User
@@ -12,6 +12,7 @@ from tidtam_contracts.gateway import User
 from ..common import Email, Input, Name, Password
 
 UserRole = Literal["admin", "manager", "sales"]
+Language = Literal["th", "en"]
 
 
 class UserCreate(Input):
@@ -20,6 +21,10 @@ class UserCreate(Input):
     password: Password
     role: UserRole = "sales"
     team_id: uuid.UUID | None = None
+    language: Language = "th"
+    must_change_password: StrictBool = Field(False, description=(
+        "An invitation: the user must choose their own password after the first login "
+        "(GET /api/v1/me says so; POST /api/v1/me/password clears it)"))
 
     @field_validator("email")
     @classmethod
@@ -45,10 +50,35 @@ class UserUpdate(Input):
 
 
 class UserOut(User):
-    """A user as the API shows it: what the events carry, plus when."""
+    """A user as the API shows it: what the events carry, plus their language, whether they
+    must change an admin-set password, and when."""
 
+    language: Language
+    must_change_password: bool
     created_at: datetime
     updated_at: datetime
+
+
+class DeactivateIn(Input):
+    transfer_leads_to: uuid.UUID | None = Field(None, description=(
+        "An active user of the tenant who takes over every lead the deactivated user owns "
+        "(the leads service moves them within seconds, each with a `transferred` history "
+        "entry); null or absent: the leads stay with the deactivated user"))
+
+
+class PasswordResetIn(Input):
+    password: Password | None = Field(None, description=(
+        "The new password; absent or null: a one-time password is generated and returned "
+        "once"))
+    must_change_password: StrictBool = Field(True, description=(
+        "Whether the user must choose their own password after logging in with this one"))
+
+
+class PasswordResetOut(BaseModel):
+    user: UserOut
+    temporary_password: str | None = Field(description=(
+        "The generated one-time password, shown only in this answer; null when the body "
+        "named the password"))
 
 
 class PersonOut(BaseModel):

@@ -59,17 +59,38 @@ class UserUpdatedV1(_UserV1):
 class UserDeactivatedV1(_UserV1):
     TYPE: ClassVar[str] = "user.deactivated"
 
+    leads_to_user_id: uuid.UUID | None = Field(None, description=(
+        "When set, the leads service moves every lead the user owns to this user, in the "
+        "same transaction as it applies the deactivation (an admin's choice when "
+        "deactivating); absent or null: the leads stay with the deactivated user"))
+    by_user_id: uuid.UUID | None = Field(None, description=(
+        "The admin who deactivated the user (the author of the leads' transfer history)"))
 
-class TeamCreatedV1(EventData):
-    TYPE: ClassVar[str] = "team.created"
+
+class _TeamV1(EventData):
     VERSION: ClassVar[str] = "1"
 
     id: uuid.UUID
     tenant_id: uuid.UUID
+
+
+class TeamCreatedV1(_TeamV1):
+    TYPE: ClassVar[str] = "team.created"
+
     name: str
+
+
+class TeamRenamedV1(_TeamV1):
+    TYPE: ClassVar[str] = "team.renamed"
+
+    name: str
+
+
+class TeamDeletedV1(_TeamV1):
+    TYPE: ClassVar[str] = "team.deleted"
 
 
 USER_EVENTS: list[type[EventData]] = [UserCreatedV1, UserUpdatedV1, UserDeactivatedV1]
 CURRENT: list[type[EventData]] = [TenantCreatedV1, TenantPlanChangedV1, *USER_EVENTS,
-                                  TeamCreatedV1]
+                                  TeamCreatedV1, TeamRenamedV1, TeamDeletedV1]
 EVENTS: list[type[EventData]] = list(CURRENT)

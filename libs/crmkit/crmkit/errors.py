@@ -9,7 +9,12 @@ from pydantic import BaseModel, Field
 
 class FieldError(BaseModel):
     field: str = Field(description="Where the problem is, e.g. `body.phone` or `query.limit`")
-    message: str = Field(description="What is wrong and how to fix it")
+    message: str = Field(description="What is wrong and how to fix it (English)")
+    code: str = Field("invalid", description=(
+        "Stable snake_case code of the problem, to translate: e.g. `missing`, `too_long`, "
+        "`invalid_phone`, `invalid_tax_id`, `not_found` (README: Field error codes)"))
+    params: dict[str, Any] = Field(default_factory=dict, description=(
+        "What the message names, for a translation to fill in, e.g. `{\"max_length\": 200}`"))
 
 
 class ErrorBody(BaseModel):
@@ -34,9 +39,12 @@ class AppError(Exception):
         self.headers = headers
 
     @classmethod
-    def on(cls, field: str, message: str) -> AppError:
-        """The error, pinned on one field (`body.owner_id`, `query.cursor`)."""
-        return cls(message, fields=[FieldError(field=field, message=message)])
+    def on(cls, field: str, message: str, *, code: str | None = None,
+           params: dict[str, Any] | None = None) -> AppError:
+        """The error, pinned on one field (`body.owner_id`, `query.cursor`). The field's
+        `code` is `code`, else the error's own (`not_found`, `conflict`, ...)."""
+        return cls(message, fields=[FieldError(
+            field=field, message=message, code=code or cls.code, params=params or {})])
 
     def body(self) -> dict[str, Any]:
         return ErrorBody(code=self.code, message=self.message, fields=self.fields).model_dump()

@@ -106,7 +106,7 @@ def check_key(value: str) -> str:
     if len(value) > 255 or not _KEY.fullmatch(value):
         raise Unprocessable.on(FIELD, "must be 1 to 255 printable ASCII characters (letters, "
                                       "digits, punctuation, space), not only spaces; a UUID "
-                                      "is a good key")
+                                      "is a good key", code="invalid_idempotency_key")
     return value.strip(" ")
 
 
@@ -168,14 +168,15 @@ async def _claim(session: AsyncSession, request: Request, tenant: TenantId | Non
         raise RuntimeError("an idempotency key could be neither claimed nor read")
     if first["caller"] != caller:
         raise Unprocessable.on(FIELD, "this key was already used by another caller; send "
-                                      "a new key")
+                                      "a new key", code="idempotency_key_reused")
     if (first["method"], first["path"]) != (method, target):
         raise Unprocessable.on(FIELD, f"this key was already used for {first['method']} "
-                                      f"{first['path']}; send a new key for another request")
+                                      f"{first['path']}; send a new key for another request",
+                               code="idempotency_key_reused")
     if first["fingerprint"] != digest:
         raise Unprocessable.on(FIELD, "this key was already used with a different body; "
                                       "send the same body to repeat that request, or a new "
-                                      "key for a new one")
+                                      "key for a new one", code="idempotency_key_reused")
     if first["status"] is None:  # only the claiming transaction sees its row unanswered
         raise RuntimeError("a committed idempotency key has no answer")
     headers = {REPLAYED_HEADER: "true"}

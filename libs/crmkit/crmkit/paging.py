@@ -31,7 +31,7 @@ def encode_cursor(created_at: datetime, row_id: uuid.UUID) -> str:
 def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     if not re.fullmatch(CURSOR_PATTERN, cursor):
         raise Unprocessable.on("query.cursor", "is not a cursor this API returned; start "
-                                               "again without it")
+                                               "again without it", code="invalid_cursor")
     micros, rid = cursor.split("_")
     return _EPOCH + int(micros) * _MICRO, uuid.UUID(hex=rid)
 

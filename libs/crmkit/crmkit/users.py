@@ -88,7 +88,8 @@ async def require_active(session: AsyncSession, model: type[UserProjection], ctx
                                   model.active.is_(True))
     )).scalar_one_or_none()
     if found is None:
-        raise NotFound.on(field, f"{user_id} is not an active user of this tenant")
+        raise NotFound.on(field, f"{user_id} is not an active user of this tenant",
+                          code="unknown_user")
 
 
 class Users:

@@ -123,7 +123,7 @@ def install_error_handlers(app: FastAPI) -> None:
         fields = []
         for err in exc.errors():
             loc = ".".join(str(p) for p in err.get("loc", ()))
-            fields.append(FieldError(field=loc or "body", message=_explain(err)))
+            fields.append(pydantic_field_error(loc or "body", err))
         msg = "; ".join(f"{f.field}: {f.message}" for f in fields[:5]) or "invalid request"
         return JSONResponse(
             ErrorBody(code="validation_error", message=msg, fields=fields).model_dump(),
@@ -142,7 +142,8 @@ def install_error_handlers(app: FastAPI) -> None:
             # documented status for every kind of bad input.
             return JSONResponse(ErrorBody(
                 code="validation_error", message="the body is not valid UTF-8 JSON",
-                fields=[FieldError(field="body", message="send a valid JSON document")],
+                fields=[FieldError(field="body", message="send a valid JSON document",
+                                   code="invalid_json")],
             ).model_dump(), status_code=422)
         if exc.status_code == 404 and message == "Not Found":
             message = "no such resource"
@@ -201,6 +202,44 @@ def _serves(routes: Sequence[BaseRoute], scope: Scope) -> bool:
         if _serves(inner, {**scope, **child_scope}):
             return True
     return False
+
+
+# pydantic's error `type` → the stable field code clients translate (README: Field error
+# codes). Types not listed keep pydantic's own name (`int_parsing`, `uuid_parsing`,
+# `literal_error`, ...), which pydantic keeps stable across versions.
+_CODES = {
+    "extra_forbidden": "unknown_field", "string_too_long": "too_long",
+    "string_too_short": "too_short", "too_long": "too_many_items",
+    "too_short": "too_few_items", "string_nul": "invalid_text",
+    "string_unicode": "invalid_text", "email": "invalid_email", "phone": "invalid_phone",
+    "tax_id": "invalid_tax_id", "branch": "invalid_branch", "postcode": "invalid_postcode",
+    "money": "invalid_amount", "percent": "invalid_percent",
+}
+
+
+def _field_code(err: Mapping[str, Any]) -> str:
+    kind = str(err.get("type", "")) or "invalid"
+    if err.get("input", ...) is None and kind.endswith("_type"):
+        return "null_not_allowed"
+    if kind == "string_too_short" and (err.get("ctx") or {}).get("min_length") == 1:
+        return "blank"
+    if kind in ("too_long", "too_short") and isinstance(err.get("input"), str):
+        return kind  # a length constraint met on text by way of a union or annotation
+    return _CODES.get(kind, kind)
+
+
+def _field_params(err: Mapping[str, Any]) -> dict[str, Any]:
+    """The error's context that a translation can show (numbers and text; not the
+    exception objects pydantic also puts there)."""
+    ctx = err.get("ctx") or {}
+    return {k: v for k, v in ctx.items()
+            if isinstance(v, str | int | float | bool) and k != "field_type"}
+
+
+def pydantic_field_error(field: str, err: Mapping[str, Any]) -> FieldError:
+    """One pydantic validation error as a FieldError: message, stable code and params."""
+    return FieldError(field=field, message=_explain(err), code=_field_code(err),
+                      params=_field_params(err))
 
 
 def _explain(err: Mapping[str, Any]) -> str:

@@ -19,15 +19,23 @@ from tidtam_contracts.accounts import (
     AccountLeadConvertedV1,
     AccountMergedV1,
 )
-from tidtam_contracts.gateway import TenantCreatedV1
+from tidtam_contracts.gateway import TenantCreatedV1, UserDeactivatedV1
 
 from .catalog.service import ensure_defaults
 from .conversion import service as conversion
+from .transfer import service as transfer
 from .users.service import USERS
 
 
 async def tenant_created(session: AsyncSession, event: Delivery[TenantCreatedV1]) -> None:
     await ensure_defaults(session, event.tenant)
+
+
+async def user_deactivated(session: AsyncSession, event: Delivery[UserDeactivatedV1]) -> None:
+    """The projection says inactive, and the user's leads move to whom the admin chose, in
+    one transaction: no new lead can be sent to them after it, none of theirs stays."""
+    await USERS.apply(session, event.tenant, event.data, event.sequence, deactivate=True)
+    await transfer.on_deactivated(session, event.tenant, event.data)
 
 
 async def lead_converted(session: AsyncSession,
@@ -46,7 +54,8 @@ async def account_merged(session: AsyncSession, event: Delivery[AccountMergedV1]
 
 HANDLERS: list[Handler[Any]] = [
     on(TenantCreatedV1, tenant_created),
-    *user_handlers(USERS),
+    *[h for h in user_handlers(USERS) if h.model is not UserDeactivatedV1],
+    on(UserDeactivatedV1, user_deactivated),
     on(AccountLeadConvertedV1, lead_converted),
     on(AccountConversionFailedV1, conversion_failed),
     on(AccountMergedV1, account_merged),

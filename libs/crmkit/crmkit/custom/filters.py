@@ -44,7 +44,7 @@ def is_custom(name: str) -> bool:
 def _number(text: str) -> int | float:
     text = text.strip().translate(THAI_DIGITS)
     if not _NUMBER.match(text):
-        raise BadValue("must be a number like 1500 or -2.5")
+        raise BadValue("must be a number like 1500 or -2.5", code="not_a_number")
     return float(text) if "." in text else int(text)
 
 
@@ -53,11 +53,11 @@ def parse_one(definitions: dict[str, Definition], name: str, raw: str) -> Custom
     m = _NAME.match(name)
     if not m:
         raise BadValue("write custom-field filters as cf.<key>, cf.<key>.min or "
-                       "cf.<key>.max")
+                       "cf.<key>.max", code="invalid_filter")
     key, bound = m.groups()
     defn = definitions.get(key)
     if defn is None:
-        raise BadValue(f"{key!r} is not a custom field of this tenant")
+        raise BadValue(f"{key!r} is not a custom field of this tenant", code="unknown_custom_field")
     raw = unicodedata.normalize("NFC", raw).strip()
     if bound:
         if defn.type == "number":
@@ -65,7 +65,7 @@ def parse_one(definitions: dict[str, Definition], name: str, raw: str) -> Custom
         if defn.type == "date":
             return CustomFilter(key, bound, check_date(raw))
         raise BadValue(f".{bound} applies to number and date fields; {key} is "
-                       f"{defn.type}")
+                       f"{defn.type}", code="invalid_filter")
     match defn.type:
         case "number":
             return CustomFilter(key, "eq", _number(raw))
@@ -74,7 +74,7 @@ def parse_one(definitions: dict[str, Definition], name: str, raw: str) -> Custom
                 return CustomFilter(key, "eq", True)
             if raw.lower() in FALSE:
                 return CustomFilter(key, "unchecked", None)
-            raise BadValue("must be true or false")
+            raise BadValue("must be true or false", code="not_a_boolean")
         case "multi_select":
             return CustomFilter(key, "has", check_value(defn, [raw])[0])
     return CustomFilter(key, "eq", check_value(defn, raw))
@@ -92,7 +92,7 @@ def parse(definitions: dict[str, Definition], params: Iterable[tuple[str, str]],
         try:
             out.append(parse_one(definitions, name, raw))
         except BadValue as exc:
-            errors.append(FieldError(field=f"{field}.{name}", message=str(exc)))
+            errors.append(exc.field_error(f"{field}.{name}"))
     if errors:
         raise Unprocessable("; ".join(f"{e.field}: {e.message}" for e in errors[:5]),
                             fields=errors)

@@ -23,7 +23,7 @@ from starlette.datastructures import QueryParams
 
 from ..context import RequestContext
 from ..errors import FieldError, Unprocessable
-from ..web import _explain as explain
+from ..web import pydantic_field_error
 from . import filters as cf
 from .service import CustomEntity, definitions, visible_segment
 from .values import BadValue, Definition
@@ -80,21 +80,21 @@ def check_filters(params: dict[str, Any], defs: dict[str, Definition],
     for name in sorted(names):
         if not cf.is_custom(name) and name not in params:
             known = ", ".join(sorted(params)) + ", cf.<key>"
-            errors.append(FieldError(field=f"{prefix}.{name}", message=(
+            errors.append(FieldError(field=f"{prefix}.{name}", code="unknown_filter", message=(
                 f"is not a filter of this list; use one of: {known}")))
     query = QueryParams(pairs)
     values, bad = request_params_to_args([params[n] for n in sorted(names) if n in params],
                                          query)
     for err in bad:
         loc = err.get("loc", ("", "?"))
-        errors.append(FieldError(field=f"{prefix}.{loc[-1]}", message=explain(err)))
+        errors.append(pydantic_field_error(f"{prefix}.{loc[-1]}", err))
     custom: list[cf.CustomFilter] = []
     for name, raw in pairs:
         if cf.is_custom(name):
             try:
                 custom.append(cf.parse_one(defs, name, raw))
             except BadValue as exc:
-                errors.append(FieldError(field=f"{prefix}.{name}", message=str(exc)))
+                errors.append(exc.field_error(f"{prefix}.{name}"))
     if errors:
         raise _errors(errors)
     return values, custom
@@ -161,7 +161,7 @@ async def list_filters(session: AsyncSession, ctx: RequestContext, config: Custo
                                                stored, prefix="filters")
     except Unprocessable as exc:
         raise Unprocessable.on("query.segment", "the segment no longer fits this list ("
-                               f"{exc.message}); edit or delete it") from None
+                               f"{exc.message}); edit or delete it", code="stale_segment") from None
     out.custom += seg_custom
     for name, value in seg_values.items():
         if name not in query:

@@ -101,7 +101,8 @@ def _segments_router(config: CustomEntity) -> APIRouter:
         At most 100 per user and entity (409)."""
         check_entity(config, entity, "segments")
         if body.entity is not None and body.entity != entity:
-            raise Unprocessable.on("body.entity", "must equal the `entity` query parameter")
+            raise Unprocessable.on("body.entity", "must equal the `entity` query parameter",
+                                   code="entity_mismatch")
         filters = await validate_segment_filters(db, ctx, config, request.app, body.filters)
         return await service.create_segment(db, ctx, config, body.name, filters, body.shared)
 

@@ -43,7 +43,7 @@ def check_entity(config: CustomEntity, entity: str, what: str) -> None:
     """A service answers only for its own entity; the gateway routes by `entity`."""
     if entity != config.entity:
         raise NotFound.on("query.entity", f"{what} of {entity}s live in the "
-                                          f"{SERVICE_OF[entity]} service")
+                                          f"{SERVICE_OF[entity]} service", code="wrong_service")
 
 
 async def definitions(session: AsyncSession, ctx: RequestContext, config: CustomEntity
@@ -76,10 +76,11 @@ def _options(type_: str, options: Sequence[CustomFieldOption | str]) -> list[dic
     if type_ not in CHOICE_TYPES:
         if options:
             raise Unprocessable.on("body.options", f"a {type_} field has no options; "
-                                                   "leave them out")
+                                                   "leave them out", code="options_not_allowed")
         return []
     if not options:
-        raise Unprocessable.on("body.options", f"a {type_} field needs at least one option")
+        raise Unprocessable.on("body.options", f"a {type_} field needs at least one option",
+                               code="options_required")
     out = []
     for o in options:
         o = CustomFieldOption(value=o) if isinstance(o, str) else o
@@ -88,7 +89,8 @@ def _options(type_: str, options: Sequence[CustomFieldOption | str]) -> list[dic
     values = [o["value"] for o in out]
     if len(set(values)) != len(values):
         dup = next(v for v in values if values.count(v) > 1)
-        raise Unprocessable.on("body.options", f"option value {dup!r} is given twice")
+        raise Unprocessable.on("body.options", f"option value {dup!r} is given twice",
+                               code="duplicate_option")
     return out
 
 
@@ -110,7 +112,8 @@ async def create_field(session: AsyncSession, ctx: RequestContext, config: Custo
         type=body.type, options=options, required=body.required,
         position=next_position if body.position is None else body.position))
     if row is None:
-        raise Conflict.on("body.key", f"a custom field {body.key!r} already exists")
+        raise Conflict.on("body.key", f"a custom field {body.key!r} already exists",
+                          code="already_exists")
     return _field_out(row)
 
 
@@ -118,7 +121,7 @@ async def _field_or_404(session: AsyncSession, ctx: RequestContext, config: Cust
                         key: str) -> FieldRow:
     row = await repository.field(session, ctx.tenant, config.entity, key, lock=True)
     if row is None:
-        raise NotFound.on("path.key", f"no custom field {key!r}")
+        raise NotFound.on("path.key", f"no custom field {key!r}", code="unknown_custom_field")
     return row
 
 
@@ -135,7 +138,7 @@ async def patch_field(session: AsyncSession, ctx: RequestContext, config: Custom
     if type_ != current["type"] and await repository.in_use(session, ctx.tenant,
                                                             config.table, key):
         raise Conflict.on("body.type", f"records hold values of {key!r}: its type cannot "
-                                       "change (create another field instead)")
+                                       "change (create another field instead)", code="type_in_use")
     if body.options is not None or type_ != current["type"]:
         kept = [CustomFieldOption(**o) for o in current["options"]] if type_ in CHOICE_TYPES \
             else []
@@ -147,7 +150,7 @@ async def patch_field(session: AsyncSession, ctx: RequestContext, config: Custom
                                            sorted(gone), multi=type_ == "multi_select")
             if used:
                 raise Conflict.on("body.options", "records hold the options "
-                                  f"{', '.join(map(repr, used))}: keep them")
+                                  f"{', '.join(map(repr, used))}: keep them", code="options_in_use")
     if not values:
         return _field_out(current)
     return _field_out(await repository.update_field(session, ctx.tenant, config.entity, key,
@@ -177,7 +180,7 @@ async def visible_segment(session: AsyncSession, ctx: RequestContext, config: Cu
     row = await repository.segment(session, ctx.tenant, config.entity, viewer=ctx.user_id,
                                    segment_id=segment_id, lock=write)
     if row is None:
-        raise NotFound.on(field, "no such segment")
+        raise NotFound.on(field, "no such segment", code="unknown_segment")
     if write and not segment_out(ctx, row).editable:
         raise Forbidden("only its creator or an admin may change a shared segment")
     return row

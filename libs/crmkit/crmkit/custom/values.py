@@ -35,39 +35,47 @@ class Definition:
 
 
 class BadValue(ValueError):
-    """A value a definition refuses; the message says what to send instead."""
+    """A value a definition refuses; the message says what to send instead, `code` what
+    kind of problem it is (crmkit.errors.FieldError.code)."""
+
+    def __init__(self, message: str, *, code: str = "invalid_value") -> None:
+        super().__init__(message)
+        self.code = code
+
+    def field_error(self, field: str) -> FieldError:
+        return FieldError(field=field, message=str(self), code=self.code)
 
 
 def check_date(value: object) -> str:
     if not isinstance(value, str) or not DATE_PATTERN.match(value):
-        raise BadValue("must be a date written YYYY-MM-DD, e.g. 2025-03-07")
+        raise BadValue("must be a date written YYYY-MM-DD, e.g. 2025-03-07", code="invalid_date")
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
-        raise BadValue(f"{value} is not a day of the calendar") from None
+        raise BadValue(f"{value} is not a day of the calendar", code="invalid_date") from None
     if parsed.year > LAST_CE_YEAR:
         raise BadValue(f"year {parsed.year} looks like a Buddhist Era year; send the "
-                       f"Gregorian year ({parsed.year - 543})")
+                       f"Gregorian year ({parsed.year - 543})", code="buddhist_era_year")
     return value
 
 
 def check_number(value: object) -> int | float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise BadValue("must be a number")
+        raise BadValue("must be a number", code="not_a_number")
     if isinstance(value, float) and not math.isfinite(value):
-        raise BadValue("must be a finite number")
+        raise BadValue("must be a finite number", code="not_a_number")
     if abs(value) > MAX_NUMBER:
-        raise BadValue(f"is too large: at most {MAX_NUMBER:.0e} either way")
+        raise BadValue(f"is too large: at most {MAX_NUMBER:.0e} either way", code="too_large")
     return value
 
 
 def _option(value: object, defn: Definition) -> str:
     if not isinstance(value, str):
-        raise BadValue("must be one of the field's option values (a string)")
+        raise BadValue("must be one of the field's option values (a string)", code="invalid_option")
     text = unicodedata.normalize("NFC", value).strip()
     if text not in defn.options:
         raise BadValue(f"{text!r} is not an option; choose one of: "
-                       f"{', '.join(defn.options[:20])}")
+                       f"{', '.join(defn.options[:20])}", code="invalid_option")
     return text
 
 
@@ -76,11 +84,11 @@ def check_value(defn: Definition, value: object) -> Any:
     match defn.type:
         case "text":
             if not isinstance(value, str):
-                raise BadValue("must be text (a string)")
+                raise BadValue("must be text (a string)", code="not_text")
             try:
                 return clean_text(value, MAX_TEXT_VALUE)
             except PydanticCustomError as exc:
-                raise BadValue(exc.message()) from None
+                raise BadValue(exc.message(), code="invalid_text") from None
         case "number":
             return check_number(value)
         case "date":
@@ -89,17 +97,17 @@ def check_value(defn: Definition, value: object) -> Any:
             return _option(value, defn)
         case "multi_select":
             if not isinstance(value, list):
-                raise BadValue("must be a list of option values")
+                raise BadValue("must be a list of option values", code="not_a_list")
             if len(value) > MAX_LIST_ITEMS:
-                raise BadValue(f"has too many items: at most {MAX_LIST_ITEMS}")
+                raise BadValue(f"has too many items: at most {MAX_LIST_ITEMS}", code="too_long")
             chosen = {_option(v, defn) for v in value}
             # Stored in the field's option order: equal sets compare equal as JSON.
             return [o for o in defn.options if o in chosen]
         case "checkbox":
             if not isinstance(value, bool):
-                raise BadValue("must be true or false")
+                raise BadValue("must be true or false", code="not_a_boolean")
             return value
-    raise BadValue(f"has an unknown type {defn.type!r}")
+    raise BadValue(f"has an unknown type {defn.type!r}", code="unknown_type")
 
 
 def _empty(value: object) -> bool:
@@ -115,7 +123,8 @@ def merge(definitions: dict[str, Definition], current: dict[str, Any] | None,
     (like any reference to what does not exist), naming every such key; then one 422
     naming every bad value."""
     unknown = [FieldError(field=f"{field}.{key}", message=(
-        "is not a custom field of this tenant (GET /api/v1/custom-fields lists them)"))
+        "is not a custom field of this tenant (GET /api/v1/custom-fields lists them)"),
+        code="unknown_custom_field")
         for key in (given or {}) if key not in definitions]
     if unknown:
         raise NotFound("; ".join(f"{e.field}: {e.message}" for e in unknown[:5]),
@@ -128,15 +137,15 @@ def merge(definitions: dict[str, Definition], current: dict[str, Any] | None,
         if _empty(value):
             if defn.required:
                 errors.append(FieldError(field=where, message="is required; it cannot be "
-                                                              "removed"))
+                                                              "removed", code="missing"))
             out.pop(key, None)
             continue
         try:
             out[key] = check_value(defn, value)
         except BadValue as exc:
-            errors.append(FieldError(field=where, message=str(exc)))
+            errors.append(exc.field_error(where))
     if creating:
-        errors += [FieldError(field=f"{field}.{d.key}", message="is required")
+        errors += [FieldError(field=f"{field}.{d.key}", message="is required", code="missing")
                    for d in definitions.values()
                    if d.required and d.key not in out and d.key not in (given or {})]
     if errors:

@@ -65,7 +65,8 @@ def check_identity(kind: str, tax_id: str | None) -> None:
     """A company's tax ID (a juristic person's) starts with 0."""
     if kind == "company" and tax_id and not tax_id.startswith("0"):
         raise Unprocessable.on("body.tax_id", "a company's tax ID starts with 0; this one is "
-                                              "a person's (set kind to person) or mistyped")
+                                              "a person's (set kind to person) or mistyped",
+                               code="person_tax_id")
 
 
 async def check_anniversaries(session: AsyncSession, ctx: RequestContext,
@@ -80,7 +81,8 @@ async def check_anniversaries(session: AsyncSession, ctx: RequestContext,
     for i, contact_id in wanted:
         if contact_id not in found:
             raise NotFound.on(f"body.anniversaries.{i}.contact_id",
-                              f"{contact_id} is not a contact of this account")
+                              f"{contact_id} is not a contact of this account",
+                              code="unknown_contact")
 
 
 async def _require_owner(session: AsyncSession, ctx: RequestContext,
@@ -90,7 +92,7 @@ async def _require_owner(session: AsyncSession, ctx: RequestContext,
         await users.require_active(session, ctx, owner, "body.owner_id")
         if not ctx.account_scope.may_write(owner):
             raise NotFound.on("body.owner_id", f"{owner} is not someone whose accounts you "
-                                               "may manage")
+                                               "may manage", code="unknown_owner")
     return owner
 
 

@@ -53,20 +53,22 @@ def query_key(tax_id: str | None, name: str | None) -> tuple[str, str]:
     if (tax_id is None) == (name is None):
         message = ("give exactly one of tax_id (13 digits) or name"
                    if tax_id is None else "give tax_id or name, not both")
-        raise Unprocessable(message, fields=[FieldError(field=f"query.{f}", message=message)
+        raise Unprocessable(message, fields=[FieldError(field=f"query.{f}", message=message,
+                                                        code="exactly_one")
                                              for f in ("tax_id", "name")])
     if tax_id is not None:
         try:
             return "tax_id", check_tax_id(tax_id)
         except PydanticCustomError as exc:
-            raise Unprocessable.on("query.tax_id", exc.message()) from None
+            raise Unprocessable.on("query.tax_id", exc.message(), code="invalid_tax_id") from None
     # The route's own checks (NAME_PATTERN, NAME_LENGTH) hold it; again here for callers
     # other than the route.
     low, high = NAME_LENGTH
     name = name or ""
     if not re.fullmatch(NAME_PATTERN, name) or not low <= len(name) <= high:
         raise Unprocessable.on("query.name", f"must be {low} to {high} characters, at least "
-                                             "two of them visible, and no control characters")
+                                             "two of them visible, and no control characters",
+                               code="invalid_name")
     return "name", " ".join(unicodedata.normalize("NFC", name).split())
 
 

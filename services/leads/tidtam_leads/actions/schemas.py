@@ -37,7 +37,8 @@ class ReasonIn(BaseModel):
 def clean_reason(reason: str | None) -> str:
     if reason is None:
         raise Unprocessable.on("body.reason", "is required: say why (pick one of "
-                                              "GET /api/v1/lead-reasons or write your own)")
+                                              "GET /api/v1/lead-reasons or write your own)",
+                               code="missing")
     try:
         return check_text(reason, REASON_MAX)
     except PydanticCustomError as exc:
@@ -45,7 +46,7 @@ def clean_reason(reason: str | None) -> str:
         if exc.type == "string_too_short":
             message = ("is required: say why (pick one of GET /api/v1/lead-reasons or write "
                        "your own)")
-        raise Unprocessable.on("body.reason", message) from None
+        raise Unprocessable.on("body.reason", message, code="invalid_reason") from None
 
 
 class StageIn(BaseModel):

@@ -102,7 +102,8 @@ async def change_stage(session: AsyncSession, ctx: RequestContext, lead_id: uuid
     lead = await leads.load(session, ctx, lead_id, write=True)
     stage = await pipelines.get_stage(session, ctx, body.stage_id)
     if stage is None:
-        raise NotFound.on("body.stage_id", f"no stage {body.stage_id} in this tenant")
+        raise NotFound.on("body.stage_id", f"no stage {body.stage_id} in this tenant",
+                          code="unknown_stage")
     if stage.id == lead["stage_id"]:
         return leads.to_out(ctx, lead)
     may_go_back = bool(ctx.settings.get("allow_stage_back")) or ctx.role == "admin"

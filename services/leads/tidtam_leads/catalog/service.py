@@ -101,7 +101,7 @@ async def require_source(session: AsyncSession, ctx: RequestContext, key: str) -
         # A reference to something the tenant does not have is 404, as for any record the
         # caller cannot see; `fields` says which one.
         raise NotFound.on("body.source", f"{key!r} is not one of this tenant's lead "
-                                         f"sources: {keys}")
+                                         f"sources: {keys}", code="unknown_source")
 
 
 async def list_reasons(session: AsyncSession, ctx: RequestContext,

@@ -74,7 +74,7 @@ class AccountsReader:
         except httpx.HTTPError as exc:
             raise ServiceUnavailable(f"{UNAVAILABLE} ({exc.__class__.__name__})") from exc
         if r.status_code == 404:
-            raise NotFound.on(field, missing)
+            raise NotFound.on(field, missing, code="not_found")
         if r.status_code != 200:
             raise ServiceUnavailable(f"{UNAVAILABLE} (it answered {r.status_code})")
         try:

@@ -24,7 +24,7 @@ def check_required(body: LeadCreate) -> None:
     required by LeadCreate itself)."""
     if body.contact_id is not None and body.account_id is None:
         raise Unprocessable.on("body.contact_id", "needs account_id: the account the contact "
-                                                  "is of")
+                                                  "is of", code="requires_account_id")
 
 
 def own_details(body: LeadCreate) -> Details:
@@ -32,8 +32,8 @@ def own_details(body: LeadCreate) -> Details:
         # LeadCreate's own validator refuses such a body without account_id already.
         missing = [f for f in ("name", "phone", "email") if getattr(body, f) is None]
         raise Unprocessable(f"{', '.join(missing)} required without account_id",
-                            fields=[FieldError(field=f"body.{f}", message="is required")
-                                    for f in missing])
+                            fields=[FieldError(field=f"body.{f}", message="is required",
+                                               code="missing") for f in missing])
     return Details(body.name, body.phone, body.email, body.company)
 
 
@@ -51,10 +51,10 @@ async def details(body: LeadCreate, accounts: AccountsReader) -> Details:
     whose = "the contact and the account have" if contact else "the account has"
     phone = body.phone or next((p for s in sources for p in s.phones), None)
     if phone is None:
-        raise Unprocessable.on("body.phone", f"is required: {whose} no phone")
+        raise Unprocessable.on("body.phone", f"is required: {whose} no phone", code="missing")
     email = body.email or next((e for s in sources for e in s.emails), None)
     if email is None:
-        raise Unprocessable.on("body.email", f"is required: {whose} no email")
+        raise Unprocessable.on("body.email", f"is required: {whose} no email", code="missing")
     company = body.company
     if company is None and account.kind == "company":
         company = account.name[:200]

@@ -40,5 +40,6 @@ def check_exactly_one(body: ConvertIn) -> None:
         return
     message = ("give exactly one of account_id (an existing account) and account (a new "
                "one): " + ("both were given" if given else "neither was given"))
-    raise Unprocessable(message, fields=[FieldError(field=f"body.{f}", message=message)
+    raise Unprocessable(message, fields=[FieldError(field=f"body.{f}", message=message,
+                                                    code="exactly_one")
                                          for f in ("account_id", "account")])

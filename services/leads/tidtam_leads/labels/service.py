@@ -41,5 +41,6 @@ async def require_visible(session: AsyncSession, ctx: RequestContext,
     found = await repository.get_visible(session, ctx.tenant, ctx.user_id, ids)
     missing = set(ids) - {la.id for la in found}
     if missing:
-        raise NotFound.on(field, f"unknown labels: {', '.join(map(str, sorted(missing)))}")
+        raise NotFound.on(field, f"unknown labels: {', '.join(map(str, sorted(missing)))}",
+                          code="unknown_label")
     return found

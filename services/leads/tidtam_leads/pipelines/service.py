@@ -117,16 +117,18 @@ async def resolve_stage(session: AsyncSession, ctx: RequestContext, *,
     if stage_id is not None:
         stage = await repository.get_stage(session, ctx.tenant, stage_id)
         if stage is None:
-            raise NotFound.on(f"{prefix}.stage_id", f"no stage {stage_id} in this tenant")
+            raise NotFound.on(f"{prefix}.stage_id", f"no stage {stage_id} in this tenant",
+                              code="unknown_stage")
         if pipeline_id is not None and stage.pipeline_id != pipeline_id:
             raise Conflict.on(f"{prefix}.stage_id",
-                                   "belongs to another pipeline than pipeline_id")
+                                   "belongs to another pipeline than pipeline_id",
+                              code="stage_of_other_pipeline")
         return stage
     pid = pipeline_id or await repository.standard_id(session, ctx.tenant)
     stage = await repository.first_stage(session, ctx.tenant, pid) if pid else None
     if stage is None:
         raise NotFound.on(f"{prefix}.pipeline_id", f"no pipeline {pipeline_id} in this "
-                                                        "tenant")
+                                                        "tenant", code="unknown_pipeline")
     if not session.info.get(WROTE_CATALOG) and not session.info.get(WROTE_PIPELINES):
         _first_stage[(ctx.tenant.value, pipeline_id)] = StartStage(stage.id, stage.pipeline_id)
     return stage
