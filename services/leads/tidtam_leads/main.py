@@ -13,7 +13,7 @@ from crmkit.custom import custom_routers
 from crmkit.runtime import build_service
 
 from .actions.router import router as actions_router
-from .catalog import service as catalog
+from .catalog import cache
 from .catalog.router import router as catalog_router
 from .config import LeadsSettings
 from .consumers import HANDLERS
@@ -35,6 +35,7 @@ ROUTERS: list[APIRouter] = [
 
 def build_app(settings: LeadsSettings | None = None) -> FastAPI:
     settings = settings or LeadsSettings()
+    setup = cache.SetupCache()
 
     @asynccontextmanager
     async def accounts_http(app: FastAPI) -> AsyncIterator[None]:
@@ -47,9 +48,9 @@ def build_app(settings: LeadsSettings | None = None) -> FastAPI:
     return build_service(settings, title="Tidtam leads",
                          description="Leads, boxes, follow-up log, pipelines and labels",
                          routers=ROUTERS, events=EVENTS, handlers=HANDLERS,
-                         resources=[accounts_http],
-                         # The catalog's caches belong to this app, carried by its sessions.
-                         session_info=catalog.session_info())
+                         resources=[accounts_http, cache.listener(setup, settings.database_url)],
+                         # The set-up cache belongs to this app, carried by its sessions.
+                         session_info=cache.session_info(setup))
 
 
 app = build_app()

@@ -21,6 +21,7 @@ from tidtam_contracts.leads import (
     LeadStageChangedV2,
 )
 
+from ..catalog import service as catalog
 from ..followups import repository as history
 from ..leads import repository as leads_repo
 from ..leads import service as leads
@@ -59,6 +60,7 @@ async def move_to_box(session: AsyncSession, ctx: RequestContext, lead_id: uuid.
                       box: str, body: ReasonIn) -> LeadOut:
     lead = await leads.load(session, ctx, lead_id, write=True)
     reason = clean_reason(body.reason)
+    await catalog.require_reason_usable(session, ctx, box, reason)
     if lead["status"] == box:
         raise Conflict(f"the lead is already in {box}; restore it first to change the reason")
     kind, contract = BOX_EVENT[box]

@@ -129,7 +129,7 @@ async def patch(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
     if body.custom is not None:  # the keys sent change; the others stay
         values["custom"] = custom.merge(await custom.definitions(session, ctx, CUSTOM),
                                         current["custom"], body.custom, creating=False)
-    if body.source is not None:
+    if body.source is not None and body.source != current["source"]:
         await catalog.require_source(session, ctx, body.source)
     if body.owner_id is not None and body.owner_id != current["owner_id"]:
         await users.require_active(session, ctx, body.owner_id, "body.owner_id")
@@ -176,7 +176,8 @@ async def put_label(session: AsyncSession, ctx: RequestContext, *, lead_id: uuid
     """System labels change the lead for everyone (write access); a personal label is the
     caller's own note, so seeing the lead is enough."""
     row = await load(session, ctx, lead_id)
-    found = await labels.require_visible(session, ctx, [label_id], "path.label_id")
+    found = await labels.require_visible(session, ctx, [label_id], "path.label_id",
+                                         assigning=on)
     if found[0].scope == "system":
         row = await load(session, ctx, lead_id, write=True)
     if on:
