@@ -13,6 +13,7 @@ from crmkit.custom import custom_routers
 from crmkit.runtime import build_service
 
 from .actions.router import router as actions_router
+from .bulk.router import router as bulk_router
 from .catalog import cache
 from .catalog.router import router as catalog_router
 from .config import LeadsSettings
@@ -27,9 +28,9 @@ from .leads.service import CUSTOM as LEAD_CUSTOM
 from .pipelines.router import router as pipelines_router
 from .transfer.router import router as transfer_router
 
-# transfer before leads: `/api/v1/leads/transfer` must not read as a lead id.
+# transfer and bulk before leads: `/api/v1/leads/transfer` must not read as a lead id.
 ROUTERS: list[APIRouter] = [
-    transfer_router, leads_router, actions_router, conversion_router, followups_router,
+    transfer_router, bulk_router, leads_router, actions_router, conversion_router, followups_router,
     pipelines_router, labels_router, catalog_router, *custom_routers(LEAD_CUSTOM)]
 
 
