@@ -103,7 +103,7 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
         id=uuid.uuid4(), name=d.name, phone=d.phone, email=d.email,
         company=d.company, note=body.note, source=body.source, owner_id=owner,
         pipeline_id=stage.pipeline_id, stage_id=stage.id, potential=body.potential,
-        custom=values, account_id=body.account_id, contact_id=body.contact_id,
+        custom=values, account_id=body.account_id, contact_id=d.contact_id,
     ), ctx.user_id, detail)
     await repository.set_label(session, ctx.tenant, row["id"], body.label_ids)
     await stage_lead_event(session, ctx.tenant, LeadCreatedV2, row)
