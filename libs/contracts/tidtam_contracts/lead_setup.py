@@ -46,8 +46,8 @@ class PipelineCreatedV1(PipelineEvent):
 
 class PipelineUpdatedV1(PipelineEvent):
     TYPE: ClassVar[str] = "pipeline.updated"
-    changed: list[Literal["name", "name_en", "stages"]] = Field(
-        description="`stages`: a stage added, renamed or the order changed")
+    changed: list[str] = Field(description="Of `name`, `name_en`, `stages` (a stage added, "
+                                           "renamed or the order changed)")
 
 
 class LeadsMoved(BaseModel):
@@ -93,7 +93,7 @@ class LabelCreatedV1(Label, EventData):
 class LabelUpdatedV1(Label, EventData):
     TYPE: ClassVar[str] = "label.updated"
     VERSION: ClassVar[str] = "1"
-    changed: list[Literal["name", "color", "retired"]]
+    changed: list[str] = Field(description="Of `name`, `color`, `retired`")
 
 
 class LeadSource(BaseModel):
@@ -112,7 +112,7 @@ class LeadSourceCreatedV1(LeadSource, EventData):
 class LeadSourceUpdatedV1(LeadSource, EventData):
     TYPE: ClassVar[str] = "lead_source.updated"
     VERSION: ClassVar[str] = "1"
-    changed: list[Literal["name", "retired"]]
+    changed: list[str] = Field(description="Of `name`, `retired`")
 
 
 class LeadReason(BaseModel):
@@ -131,7 +131,7 @@ class LeadReasonCreatedV1(LeadReason, EventData):
 class LeadReasonUpdatedV1(LeadReason, EventData):
     TYPE: ClassVar[str] = "lead_reason.updated"
     VERSION: ClassVar[str] = "1"
-    changed: list[Literal["text", "retired"]]
+    changed: list[str] = Field(description="Of `text`, `retired`")
 
 
 EVENTS: list[type[EventData]] = [
