@@ -11,6 +11,7 @@ to send.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -102,12 +103,23 @@ async def reorder_stages(session: AsyncSession, ctx: RequestContext, pid: uuid.U
     return await announce(session, ctx, pid, PipelineUpdatedV1, changed=["stages"])
 
 
-async def _announce_moves(session: AsyncSession, ctx: RequestContext,
-                          moved: list[MovedRow]) -> None:
-    await outbox.stage_many(session, [lead_event(
-        ctx.tenant, LeadStageChangedV2, row, from_pipeline_id=row["from_pipeline_id"],
-        from_stage_id=row["from_stage_id"], to_pipeline_id=row["pipeline_id"],
-        to_stage_id=row["stage_id"]) for row in moved])
+async def _move_off(session: AsyncSession, ctx: RequestContext, target: Stage | None, *,
+                    count: int, because: str, from_stage: uuid.UUID | None = None,
+                    from_pipeline: uuid.UUID | None = None) -> dict[str, Any]:
+    """Move the leads (if any) to `target`, each with its event; what the set-up event
+    says of it."""
+    moved: list[MovedRow] = []
+    if target is not None and count:
+        moved = await repository.move_leads(session, ctx.tenant, from_stage=from_stage,
+                                            from_pipeline=from_pipeline, to_stage=target,
+                                            author=ctx.user_id, because=because)
+        await outbox.stage_many(session, [lead_event(
+            ctx.tenant, LeadStageChangedV2, row, from_pipeline_id=row["from_pipeline_id"],
+            from_stage_id=row["from_stage_id"], to_pipeline_id=row["pipeline_id"],
+            to_stage_id=row["stage_id"]) for row in moved])
+    return dict(leads_moved=len(moved),
+                moved_to_pipeline_id=target.pipeline_id if moved and target else None,
+                moved_to_stage_id=target.id if moved and target else None)
 
 
 async def _target(session: AsyncSession, ctx: RequestContext,
@@ -139,21 +151,15 @@ async def delete_stage(session: AsyncSession, ctx: RequestContext, pid: uuid.UUI
         raise refused(f"{count} lead(s) are in the stage \"{stage.name}\"; send "
                       "move_to_stage_id (another stage, of any pipeline) to move them there "
                       "and delete the stage", "stage_has_leads", TARGET)
-    moved: list[MovedRow] = []
-    if target is not None and count:
-        moved = await repository.move_leads(session, ctx.tenant, from_stage=sid,
-                                            to_stage=target, author=ctx.user_id,
-                                            because="stage_deleted")
-        await _announce_moves(session, ctx, moved)
+    moved = await _move_off(session, ctx, target, count=count, because="stage_deleted",
+                            from_stage=sid)
     await repository.delete_stages(session, ctx.tenant, pid=pid, sid=sid)
     await repository.set_order(session, ctx.tenant, pid, [s.id for s in stages if s.id != sid])
     await repository.bump(session, ctx.tenant, pid)
     await _setup_changed(session, ctx)
     out = await announce(session, ctx, pid, PipelineStageDeletedV1, stage_id=sid,
-                         stage_name=stage.name, leads_moved=len(moved),
-                         moved_to_pipeline_id=target.pipeline_id if moved and target else None,
-                         moved_to_stage_id=target.id if moved and target else None)
-    return StageDeleted(pipeline=out, leads_moved=len(moved))
+                         stage_name=stage.name, **moved)
+    return StageDeleted(pipeline=out, leads_moved=moved["leads_moved"])
 
 
 async def delete_pipeline(session: AsyncSession, ctx: RequestContext, pid: uuid.UUID, *,
@@ -182,19 +188,13 @@ async def delete_pipeline(session: AsyncSession, ctx: RequestContext, pid: uuid.
                       "move_to_pipeline_id (to its first stage) or move_to_stage_id (a "
                       "stage of another pipeline) to move them there and delete it",
                       "pipeline_has_leads", TARGET)
-    moved: list[MovedRow] = []
-    if target is not None and count:
-        moved = await repository.move_leads(session, ctx.tenant, from_pipeline=pid,
-                                            to_stage=target, author=ctx.user_id,
-                                            because="pipeline_deleted")
-        await _announce_moves(session, ctx, moved)
+    moved = await _move_off(session, ctx, target, count=count, because="pipeline_deleted",
+                            from_pipeline=pid)
     await repository.delete_stages(session, ctx.tenant, pid=pid)
     await repository.delete_pipeline(session, ctx.tenant, pid)
     await _setup_changed(session, ctx)
     version = pipe.version + 1
-    await events.stage(session, ctx.tenant, PipelineDeletedV1(
-        id=pid, name=pipe.name, name_en=pipe.name_en, version=version, leads_moved=len(moved),
-        moved_to_pipeline_id=target.pipeline_id if moved and target else None,
-        moved_to_stage_id=target.id if moved and target else None),
+    await events.stage(session, ctx.tenant, PipelineDeletedV1.model_validate(dict(
+        id=pid, name=pipe.name, name_en=pipe.name_en, version=version, **moved)),
         subject=str(pid), version=version)
-    return PipelineDeleted(leads_moved=len(moved))
+    return PipelineDeleted(leads_moved=moved["leads_moved"])
