@@ -129,7 +129,8 @@ async def test_sources_renamed_and_retired(api, tenant, create_lead, lead_events
     r = await api.patch("/api/v1/lead-sources/nosuch", headers=ha, json={"name": "x"})
     assert r.status_code == 404
     for key, body in (("tiktok", {"key": "x"}), ("tiktok", {"name": ""}),
-                      ("Bad-Key", {"name": "x"}), ("tiktok", {"retired": None})):
+                      ("Bad-Key", {"name": "x"}), ("tiktok", {"retired": None}),
+                      ("tiktok", {"retired": 0}), ("tiktok", {"retired": "false"})):
         r = await api.patch(f"/api/v1/lead-sources/{key}", headers=ha, json=body)
         assert r.status_code == 422, (key, body, r.text)
 

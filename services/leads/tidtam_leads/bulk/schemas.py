@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from crmkit.text import Text
 
@@ -31,7 +31,7 @@ class BulkIn(BaseModel):
     lead_ids: list[uuid.UUID] | None = Field(
         None, min_length=1, max_length=MAX_LEADS,
         description=f"At most {MAX_LEADS}; or leave out and send all_matching")
-    all_matching: bool = Field(False, description=(
+    all_matching: StrictBool = Field(False, description=(
         f"Every lead matching the query parameters (at most {MAX_LEADS}: more is 422 "
         "`too_many_leads`)"))
     to_user_id: uuid.UUID | None = Field(None, description="send: an active user")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from crmkit.fields import Omittable
 from crmkit.text import Text
@@ -32,7 +32,7 @@ class SourcePatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Omittable[Annotated[str, Text(100)]] = None
-    retired: Omittable[bool] = SET_RETIRED
+    retired: Omittable[StrictBool] = SET_RETIRED
 
 
 class SourceOut(BaseModel):
@@ -53,7 +53,7 @@ class ReasonPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: Omittable[Annotated[str, Text(200)]] = None
-    retired: Omittable[bool] = SET_RETIRED
+    retired: Omittable[StrictBool] = SET_RETIRED
 
 
 class ReasonOut(BaseModel):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from crmkit.fields import Omittable
 from crmkit.text import Text
@@ -29,7 +29,7 @@ class LabelPatch(BaseModel):
 
     name: Omittable[Annotated[str, Text(50)]] = None
     color: Color | None = Field(None, description="null clears it")
-    retired: Omittable[bool] = Field(None, description=(
+    retired: Omittable[StrictBool] = Field(None, description=(
         "true retires it: it stays on (and is shown with) the leads that have it, but is "
         "not put on others (409 `label_retired`); false brings it back"))
 

@@ -48,20 +48,20 @@ async def create_pipeline(body: PipelineIn, ctx: Ctx, db: IdempotentDb) -> Pipel
     return await service.create_pipeline(db, ctx, body)
 
 
-@router.get("/{pipeline_id}", response_model=PipelineOut,
+@router.get("/{pipeline_id:id}", response_model=PipelineOut,
             responses=error_responses(401, 404, 422))
 async def get_pipeline(pipeline_id: uuid.UUID, ctx: Ctx, db: Db) -> PipelineOut:
     return await service.get_pipeline(db, ctx, pipeline_id)
 
 
-@router.patch("/{pipeline_id}", response_model=PipelineOut, responses=CHANGE)
+@router.patch("/{pipeline_id:id}", response_model=PipelineOut, responses=CHANGE)
 async def rename_pipeline(pipeline_id: uuid.UUID, body: PipelinePatch, ctx: Ctx,
                           db: Db) -> PipelineOut:
     """Rename (admins only): `name`, `name_en` (null clears it)."""
     return await changes.rename_pipeline(db, ctx, pipeline_id, body)
 
 
-@router.delete("/{pipeline_id}", response_model=PipelineDeleted, responses=CHANGE)
+@router.delete("/{pipeline_id:id}", response_model=PipelineDeleted, responses=CHANGE)
 async def delete_pipeline(
     pipeline_id: uuid.UUID, ctx: Ctx, db: Db,
     move_to_stage_id: uuid.UUID | None = MOVE_TO_STAGE,
@@ -77,7 +77,7 @@ async def delete_pipeline(
                                          move_to_pipeline_id=move_to_pipeline_id)
 
 
-@router.post("/{pipeline_id}/stages", status_code=201, response_model=PipelineOut,
+@router.post("/{pipeline_id:id}/stages", status_code=201, response_model=PipelineOut,
              responses=CHANGE)
 async def add_stage(pipeline_id: uuid.UUID, body: StageIn, ctx: Ctx,
                     db: IdempotentDb) -> PipelineOut:
@@ -86,7 +86,7 @@ async def add_stage(pipeline_id: uuid.UUID, body: StageIn, ctx: Ctx,
     return await service.add_stage(db, ctx, pipeline_id, body)
 
 
-@router.put("/{pipeline_id}/stage-order", response_model=PipelineOut, responses=CHANGE)
+@router.put("/{pipeline_id:id}/stage-order", response_model=PipelineOut, responses=CHANGE)
 async def reorder_stages(pipeline_id: uuid.UUID, body: StageOrder, ctx: Ctx,
                          db: Db) -> PipelineOut:
     """Reorder the stages (admins only): every stage id of the pipeline once, in the new
@@ -94,7 +94,7 @@ async def reorder_stages(pipeline_id: uuid.UUID, body: StageOrder, ctx: Ctx,
     return await changes.reorder_stages(db, ctx, pipeline_id, body)
 
 
-@router.patch("/{pipeline_id}/stages/{stage_id}", response_model=PipelineOut,
+@router.patch("/{pipeline_id:id}/stages/{stage_id:id}", response_model=PipelineOut,
               responses=CHANGE)
 async def rename_stage(pipeline_id: uuid.UUID, stage_id: uuid.UUID, body: StagePatch,
                        ctx: Ctx, db: Db) -> PipelineOut:
@@ -102,7 +102,7 @@ async def rename_stage(pipeline_id: uuid.UUID, stage_id: uuid.UUID, body: StageP
     return await changes.rename_stage(db, ctx, pipeline_id, stage_id, body)
 
 
-@router.delete("/{pipeline_id}/stages/{stage_id}", response_model=StageDeleted,
+@router.delete("/{pipeline_id:id}/stages/{stage_id:id}", response_model=StageDeleted,
                responses=CHANGE)
 async def delete_stage(pipeline_id: uuid.UUID, stage_id: uuid.UUID, ctx: Ctx, db: Db,
                        move_to_stage_id: uuid.UUID | None = MOVE_TO_STAGE) -> StageDeleted:
