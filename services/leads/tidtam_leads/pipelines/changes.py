@@ -182,6 +182,7 @@ async def delete_pipeline(session: AsyncSession, ctx: RequestContext, pid: uuid.
     if (target is not None and move_to_pipeline_id is not None
             and target.pipeline_id != move_to_pipeline_id):
         raise Unprocessable.on(TARGET, "is not a stage of move_to_pipeline_id")
+    await repository.lock_stages(session, ctx.tenant, pid)
     count = await repository.count_leads(session, ctx.tenant, pipeline_id=pid)
     if count and target is None:
         raise refused(f"{count} lead(s) are in the pipeline \"{pipe.name}\"; send "

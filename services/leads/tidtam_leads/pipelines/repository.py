@@ -113,6 +113,12 @@ async def set_order(session: AsyncSession, tenant: TenantId, pid: uuid.UUID,
     await session.execute(sa.update(Stage).where(*of_pipe).values(position=order - 1))
 
 
+async def lock_stages(session: AsyncSession, tenant: TenantId, pid: uuid.UUID) -> None:
+    """No lead can be put in the pipeline until the transaction ends."""
+    await session.execute(sa.select(Stage.id).where(
+        Stage.tenant_id == tenant.value, Stage.pipeline_id == pid).with_for_update())
+
+
 async def delete_stages(session: AsyncSession, tenant: TenantId, *,
                         pid: uuid.UUID, sid: uuid.UUID | None = None) -> None:
     """One stage of the pipeline, or (sid None) all of them."""
