@@ -19,11 +19,12 @@ from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext
-from crmkit.errors import AppError, FieldError, NotFound, Unprocessable
+from crmkit.errors import AppError, NotFound, Unprocessable
 
 from ..actions import service as actions
 from ..actions.schemas import SendIn, clean_reason
 from ..catalog import service as catalog
+from ..errors import refused
 from ..labels import service as labels
 from ..leads import repository as leads_repo
 from ..leads import service as leads
@@ -61,10 +62,9 @@ async def _leads(session: AsyncSession, ctx: RequestContext, request: Request, b
     page = await leads.list_box(session, ctx, request=request, limit=MAX_LEADS + 1,
                                 cursor=None, segment=segment, **filters)  # type: ignore[arg-type]
     if len(page.items) > MAX_LEADS:
-        message = (f"more than {MAX_LEADS} leads match; narrow the filter, or act on at "
-                   f"most {MAX_LEADS} at a time")
-        raise Unprocessable(message, code="too_many_leads",
-                            fields=[FieldError(field="body.all_matching", message=message)])
+        raise refused(f"more than {MAX_LEADS} leads match; narrow the filter, or act on at "
+                      f"most {MAX_LEADS} at a time", "too_many_leads", "body.all_matching",
+                      kind=Unprocessable)
     return [lead.id for lead in page.items]
 
 

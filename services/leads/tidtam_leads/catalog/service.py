@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext, TenantId
-from crmkit.errors import Conflict, FieldError, Forbidden, NotFound
+from crmkit.errors import Forbidden, NotFound
 from tidtam_contracts.lead_setup import (
     LeadReasonCreatedV1,
     LeadReasonUpdatedV1,
@@ -25,6 +25,7 @@ from tidtam_contracts.lead_setup import (
     LeadSourceUpdatedV1,
 )
 
+from ..errors import refused
 from ..pipelines import service as pipelines
 from . import cache, defaults, events, repository
 from .models import Reason, Source
@@ -72,11 +73,6 @@ def retired_at(retired: bool | None, current: datetime | None) -> datetime | Non
     return (current or datetime.now(UTC)) if retired else None
 
 
-def refused(field: str, message: str, code: str) -> Conflict:
-    """409 with a domain `code`, pinned on `field`."""
-    return Conflict(message, code=code, fields=[FieldError(field=field, message=message)])
-
-
 # --- sources ---------------------------------------------------------------------------
 
 def _source_out(s: Source) -> SourceOut:
@@ -100,8 +96,8 @@ async def add_source(session: AsyncSession, ctx: RequestContext, body: SourceIn)
     await ensure_defaults(session, ctx.tenant)
     pos = await repository.next_position(session, ctx.tenant, Source)
     if not await repository.insert_sources(session, ctx.tenant, [(body.key, body.name)], pos):
-        raise refused("body.key", f"a source with key {body.key!r} already exists",
-                      "already_exists")
+        raise refused(f"a source with key {body.key!r} already exists", "already_exists",
+                      "body.key")
     await events.stage(session, ctx.tenant, LeadSourceCreatedV1(
         source=body.key, name=body.name, retired=False, version=1), subject=body.key, version=1)
     return SourceOut(key=body.key, name=body.name, position=pos, retired=False)
@@ -142,9 +138,9 @@ async def require_source(session: AsyncSession, ctx: RequestContext, key: str,
         # caller cannot see; `fields` says which one.
         raise NotFound.on(field, f"{key!r} is not one of this tenant's lead sources: {keys}")
     if row.retired_at is not None:
-        raise refused(field, f"the lead source {key!r} is retired: it stays on older leads "
-                             "but is not used for new ones; pick another "
-                             "(GET /api/v1/lead-sources)", "source_retired")
+        raise refused(f"the lead source {key!r} is retired: it stays on older leads but is "
+                      "not used for new ones; pick another (GET /api/v1/lead-sources)",
+                      "source_retired", field)
     if not session.info.get(pipelines.WROTE_CATALOG) and known.may_store(generation):
         known.sources.add(cache_key)
 
@@ -177,8 +173,8 @@ async def add_reason(session: AsyncSession, ctx: RequestContext, body: ReasonIn)
     pos = await repository.next_position(session, ctx.tenant, Reason)
     if not await repository.insert_reasons(session, ctx.tenant,
                                            [(rid, body.kind, body.text, pos)]):
-        raise refused("body.text", f"that {body.kind} reason already exists",
-                      "already_exists")
+        raise refused(f"that {body.kind} reason already exists", "already_exists",
+                      "body.text")
     await events.stage(session, ctx.tenant, LeadReasonCreatedV1(
         id=rid, kind=body.kind, text=body.text, retired=False, version=1),
         subject=str(rid), version=1)
@@ -195,8 +191,8 @@ async def patch_reason(session: AsyncSession, ctx: RequestContext, rid: uuid.UUI
     text = body.text or row.text
     if text != row.text and await repository.reason_by_text(session, ctx.tenant, row.kind,
                                                             text):
-        raise refused("body.text", f"another {row.kind} reason already says that",
-                      "already_exists")
+        raise refused(f"another {row.kind} reason already says that", "already_exists",
+                      "body.text")
     stamp = retired_at(body.retired, row.retired_at)
     changed = [f for f, now, was in (("text", text, row.text),
                                      ("retired", stamp, row.retired_at)) if now != was]
@@ -214,6 +210,6 @@ async def require_reason_usable(session: AsyncSession, ctx: RequestContext, kind
     """A reason may be the tenant's or free text, but not a retired one's text (409)."""
     row = await repository.reason_by_text(session, ctx.tenant, kind, text)
     if row is not None and row.retired_at is not None:
-        raise refused("body.reason", f"the {kind} reason {text!r} is retired; pick another "
-                                     "(GET /api/v1/lead-reasons) or write your own",
-                      "reason_retired")
+        raise refused(f"the {kind} reason {text!r} is retired; pick another "
+                      "(GET /api/v1/lead-reasons) or write your own", "reason_retired",
+                      "body.reason")

@@ -6,11 +6,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext
-from crmkit.errors import Conflict, FieldError, Forbidden, NotFound
+from crmkit.errors import Conflict, Forbidden, NotFound
 from tidtam_contracts.lead_setup import LabelCreatedV1, LabelUpdatedV1
 
 from ..catalog import events
 from ..catalog.service import retired_at
+from ..errors import refused
 from . import repository
 from .models import Label
 from .schemas import LabelIn, LabelOut, LabelPatch
@@ -51,9 +52,8 @@ async def patch(session: AsyncSession, ctx: RequestContext, lid: uuid.UUID,
     values: dict[str, Any] = {}
     if body.name is not None and body.name != label.name:
         if await repository.name_taken(session, ctx.tenant, label, body.name):
-            message = f"another {label.scope} label is named {body.name!r}"
-            raise Conflict(message, code="already_exists",
-                           fields=[FieldError(field="body.name", message=message)])
+            raise refused(f"another {label.scope} label is named {body.name!r}",
+                          "already_exists", "body.name")
         values["name"] = body.name
     if "color" in body.model_fields_set and body.color != label.color:
         values["color"] = body.color
@@ -89,8 +89,6 @@ async def require_visible(session: AsyncSession, ctx: RequestContext,
         raise NotFound.on(field, f"unknown labels: {', '.join(map(str, sorted(missing)))}")
     retired = [la.name for la in found if la.retired_at is not None]
     if assigning and retired:
-        message = (f"retired labels are not put on leads: {', '.join(retired)} (they stay on "
-                   "the leads that have them)")
-        raise Conflict(message, code="label_retired",
-                       fields=[FieldError(field=field, message=message)])
+        raise refused(f"retired labels are not put on leads: {', '.join(retired)} (they stay "
+                      "on the leads that have them)", "label_retired", field)
     return found

@@ -26,12 +26,13 @@ from tidtam_contracts.lead_setup import (
 from tidtam_contracts.leads import LeadStageChangedV2
 
 from ..catalog import events
+from ..errors import refused
 from ..leads.events import lead_event
 from . import repository
 from .models import Pipeline, Stage
 from .repository import MovedRow
 from .schemas import PipelineDeleted, PipelineOut, PipelinePatch, StageDeleted, StageOrder
-from .service import announce, get_pipeline, refused, start_change
+from .service import announce, get_pipeline, start_change
 
 TARGET = "query.move_to_stage_id"
 

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext, TenantId
-from crmkit.errors import Conflict, FieldError, Forbidden, NotFound
+from crmkit.errors import Conflict, Forbidden, NotFound
 from tidtam_contracts.lead_setup import PipelineCreatedV1, PipelineEvent, PipelineUpdatedV1
 
 from ..catalog import cache, defaults, events
 from ..catalog.cache import StartStage
+from ..errors import refused
 from . import repository
 from .models import Pipeline, Stage
 from .schemas import (
@@ -64,12 +65,6 @@ async def get_pipeline(session: AsyncSession, ctx: RequestContext,
     if not found:
         raise NotFound("no such pipeline")
     return _out(*found[0])
-
-
-def refused(message: str, code: str, field: str | None = None) -> Conflict:
-    """409 with a domain `code` (e.g. `limit_reached`), pinned on `field` if given."""
-    return Conflict(message, code=code,
-                    fields=[FieldError(field=field, message=message)] if field else None)
 
 
 async def start_change(session: AsyncSession, ctx: RequestContext, what: str) -> None:

@@ -1,0 +1,15 @@
+"""The leads service's domain errors: a stable snake_case `code` (e.g. `stage_has_leads`,
+`label_retired`, `limit_reached`) on the error and on the field it is pinned to."""
+
+from __future__ import annotations
+
+from crmkit.errors import AppError, Conflict, FieldError
+
+
+def refused(message: str, code: str, field: str | None = None, *,
+            kind: type[AppError] = Conflict) -> AppError:
+    """`kind` (409 by default) with `code`, pinned on `field` if given. The field error is
+    built from a dict so that it carries `code` where crmkit's FieldError has one."""
+    fields = [FieldError.model_validate({"field": field, "message": message, "code": code})
+              ] if field else None
+    return kind(message, code=code, fields=fields)
