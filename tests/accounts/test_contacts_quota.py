@@ -32,6 +32,10 @@ async def test_contacts_crud_and_primary(api, tenant, account_events):
     assert again["is_primary"] is False and again["version"] == first["version"] + 1
     listed = (await api.get(url, headers=h)).json()["items"]
     assert [c["id"] for c in listed] == [second.json()["id"], first["id"]]
+    primary = (await api.get(url, params={"is_primary": "true"}, headers=h)).json()["items"]
+    assert [c["id"] for c in primary] == [second.json()["id"]]
+    others = (await api.get(url, params={"is_primary": "false"}, headers=h)).json()["items"]
+    assert [c["id"] for c in others] == [first["id"]]
     r = await api.patch(f"{url}/{first['id']}", json={"position": "กรรมการผู้จัดการ"}, headers=h)
     assert r.status_code == 200 and r.json()["position"] == "กรรมการผู้จัดการ"
     event = await account_events.assert_published(

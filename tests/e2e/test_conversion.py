@@ -38,11 +38,7 @@ def test_lead_from_an_account_through_the_gateway(gw, make_tenant):
         "phones": ["02-123-4567"], "emails": [f"buy-{tag}@old.co.th"]})
     assert r.status_code == 201, r.text
     account = r.json()
-    r = gw.post(f"/api/v1/accounts/{account['id']}/contacts", headers=t.h("sales"), json={
-        "name": "คุณมาลี ซื้อบ่อย", "phones": ["089-999-0000"], "emails": [f"malee-{tag}@old.co.th"]})
-    assert r.status_code == 201, r.text
-    contact = r.json()
-
+    # No contact yet: the account's own name, first phone and email.
     r = post_until_created(gw, "/api/v1/leads", t.h("sales"),
                             {"account_id": account["id"], "source": "website"})
     assert r.status_code == 201, r.text
@@ -50,14 +46,37 @@ def test_lead_from_an_account_through_the_gateway(gw, make_tenant):
     assert (lead["name"], lead["phone"], lead["email"]) == (
         account["name"], "+6621234567", f"buy-{tag}@old.co.th")
     assert lead["company"] == account["name"] and lead["account_id"] == account["id"]
+    assert lead["contact_id"] is None
+
+    r = gw.post(f"/api/v1/accounts/{account['id']}/contacts", headers=t.h("sales"), json={
+        "name": "คุณมาลี ซื้อบ่อย", "phones": ["089-999-0000"], "emails": [f"malee-{tag}@old.co.th"]})
+    assert r.status_code == 201, r.text
+    contact = r.json()
+    assert contact["is_primary"] is True  # the first contact
+    r = gw.post(f"/api/v1/accounts/{account['id']}/contacts", headers=t.h("sales"), json={
+        "name": "คุณสมปอง บัญชี", "phones": ["02-555-0000"], "emails": [f"acc-{tag}@old.co.th"]})
+    assert r.status_code == 201 and r.json()["is_primary"] is False
+    other_contact = r.json()
+
+    # Without contact_id: the primary contact's name, phone and email (what salespeople
+    # expect), the company still the account's.
     r = gw.post("/api/v1/leads", headers=t.h("sales"), json={
-        "account_id": account["id"], "contact_id": contact["id"], "source": "website",
-        "note": "ขายรอบสอง"})
+        "account_id": account["id"], "source": "website", "note": "ขายรอบสอง"})
     assert r.status_code == 201, r.text
     again = r.json()
     assert (again["name"], again["phone"], again["email"]) == (
         "คุณมาลี ซื้อบ่อย", "+66899990000", f"malee-{tag}@old.co.th")
+    assert again["company"] == account["name"]
     assert again["contact_id"] == contact["id"] and again["id"] != lead["id"]
+    # A chosen contact wins; what the body gives wins over both.
+    r = gw.post("/api/v1/leads", headers=t.h("sales"), json={
+        "account_id": account["id"], "contact_id": other_contact["id"], "source": "website",
+        "name": "คุณสมปอง (ฝ่ายบัญชี)"})
+    assert r.status_code == 201, r.text
+    third = r.json()
+    assert (third["name"], third["phone"], third["email"]) == (
+        "คุณสมปอง (ฝ่ายบัญชี)", "+6625550000", f"acc-{tag}@old.co.th")
+    assert third["contact_id"] == other_contact["id"]
     # Another salesperson who may not see the account (account_visibility own): 404.
     r = post_until_created(gw, "/api/v1/leads", t.h("other"),
                             {"account_id": account["id"], "source": "website"}, timeout=3)
@@ -76,8 +95,8 @@ def test_lead_from_an_account_through_the_gateway(gw, make_tenant):
     # the account's timeline shows its leads
     timeline = until(lambda: gw.get(f"/api/v1/accounts/{account['id']}/timeline",
                                      headers=t.h("sales")),
-                      lambda page: len(page["items"]) == 2)
-    assert {e["lead_id"] for e in timeline["items"]} == {lead["id"], again["id"]}
+                      lambda page: len(page["items"]) == 3)
+    assert {e["lead_id"] for e in timeline["items"]} == {lead["id"], again["id"], third["id"]}
     assert {e["kind"] for e in timeline["items"]} == {"lead_created"}
 
 

@@ -48,10 +48,12 @@ def distinct_option_values(body) -> bool:
 # and get its 422, which is right. GET /accounts/lookup takes exactly one of tax_id, name; in
 # a custom field's PATCH, the options allowed depend on the stored type (a POST states its
 # rule: `oneOf` by `type`, so it is checked); a segment's filters are those of the list of
-# the `entity` named in the query string.
+# the `entity` named in the query string. A bulk action's fields depend on `action`, its
+# query filters apply only with `all_matching` (and more than 500 matching is refused).
 CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          ("PATCH", "/api/v1/custom-fields/{key}"),
-                         ("POST", "/api/v1/segments"), ("PATCH", "/api/v1/segments/{segment_id}")}
+                         ("POST", "/api/v1/segments"), ("PATCH", "/api/v1/segments/{segment_id}"),
+                         ("POST", "/api/v1/leads/bulk")}
 
 
 @pytest.fixture(scope="module")

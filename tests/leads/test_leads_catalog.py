@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from crmkit.context import tenant_from_event
 from crmkit.db import create_engine, sessionmaker, unit_of_work
+from tidtam_leads.catalog import cache
 from tidtam_leads.catalog import service as catalog
 
 pytestmark = pytest.mark.integration
@@ -138,8 +139,9 @@ async def test_each_app_has_its_own_catalog_cache(leads_db):
     the same process (an earlier test, on another database) has seen."""
     engine = create_engine(leads_db.app_url, pool_size=2)
     owner = create_engine(leads_db.owner_url, pool_size=1)
-    app_a = sessionmaker(engine, info=catalog.session_info())
-    app_b = sessionmaker(engine, info=catalog.session_info())
+    # Each as if its LISTEN connection were up (the cache keeps nothing otherwise).
+    app_a = sessionmaker(engine, info=cache.session_info(cache.SetupCache(listening=True)))
+    app_b = sessionmaker(engine, info=cache.session_info(cache.SetupCache(listening=True)))
     tenant = tenant_from_event(str(uuid.uuid4()))
 
     async def pipelines() -> int:

@@ -5,7 +5,7 @@ EventSource every producer here makes its events with."""
 from __future__ import annotations
 
 from crmkit.events import EventSource
-from tidtam_contracts import EventData
+from tidtam_contracts import EventData, lead_setup
 from tidtam_contracts.leads import (
     LeadConversionFailedV2,
     LeadConversionRequestedV1,
@@ -26,6 +26,6 @@ from .config import SERVICE
 EVENTS_PUBLISHED: list[type[EventData]] = [
     LeadCreatedV2, LeadUpdatedV2, LeadSentV2, LeadLostV2, LeadJunkedV2, LeadRestoredV2,
     LeadStageChangedV2, LeadTransferredV2, LeadFollowupLoggedV2, LeadConversionRequestedV1,
-    LeadConvertedV2, LeadConversionFailedV2,
+    LeadConvertedV2, LeadConversionFailedV2, *lead_setup.EVENTS,
 ]
 EVENTS = EventSource(SERVICE, EVENTS_PUBLISHED)

@@ -14,7 +14,8 @@ from crmkit.custom.cache import RulesCache
 from crmkit.runtime import build_service
 
 from .actions.router import router as actions_router
-from .catalog import service as catalog
+from .bulk.router import router as bulk_router
+from .catalog import cache
 from .catalog.router import router as catalog_router
 from .config import LeadsSettings
 from .consumers import HANDLERS
@@ -28,14 +29,15 @@ from .leads.service import CUSTOM as LEAD_CUSTOM
 from .pipelines.router import router as pipelines_router
 from .transfer.router import router as transfer_router
 
-# transfer before leads: `/api/v1/leads/transfer` must not read as a lead id.
+# transfer and bulk before leads: `/api/v1/leads/transfer` must not read as a lead id.
 ROUTERS: list[APIRouter] = [
-    transfer_router, leads_router, actions_router, conversion_router, followups_router,
+    transfer_router, bulk_router, leads_router, actions_router, conversion_router, followups_router,
     pipelines_router, labels_router, catalog_router, *custom_routers(LEAD_CUSTOM)]
 
 
 def build_app(settings: LeadsSettings | None = None) -> FastAPI:
     settings = settings or LeadsSettings()
+    setup = cache.SetupCache()
 
     @asynccontextmanager
     async def accounts_http(app: FastAPI) -> AsyncIterator[None]:
@@ -49,9 +51,10 @@ def build_app(settings: LeadsSettings | None = None) -> FastAPI:
     return build_service(settings, title="Tidtam leads",
                          description="Leads, boxes, follow-up log, pipelines and labels",
                          routers=ROUTERS, events=EVENTS, handlers=HANDLERS,
-                         resources=[accounts_http, rules.resource],
+                         resources=[accounts_http, cache.listener(setup, settings.database_url),
+                                    rules.resource],
                          # The caches belong to this app, carried by its sessions.
-                         session_info={**catalog.session_info(), **rules.session_info()})
+                         session_info={**cache.session_info(setup), **rules.session_info()})
 
 
 app = build_app()

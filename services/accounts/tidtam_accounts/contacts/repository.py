@@ -101,10 +101,13 @@ async def has_primary(session: AsyncSession, tenant: TenantId, account_id: uuid.
 
 
 async def page(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID, *,
-               limit: int, after: tuple[datetime, uuid.UUID] | None) -> list[ContactRow]:
+               limit: int, after: tuple[datetime, uuid.UUID] | None,
+               is_primary: bool | None = None) -> list[ContactRow]:
     """Newest first, keyset on (created_at, id)."""
     where = _of(tenant, account_id)
     where += before(Contact.created_at, Contact.id, after)
+    if is_primary is not None:
+        where.append(Contact.is_primary.is_(is_primary))
     q = (sa.select(*COLUMNS).where(*where)
          .order_by(Contact.created_at.desc(), Contact.id.desc()).limit(limit))
     return rows_as(ContactRow, (await session.execute(q)).mappings())

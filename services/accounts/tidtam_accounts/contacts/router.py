@@ -28,8 +28,12 @@ async def create_contact(account_id: uuid.UUID, body: ContactCreate, ctx: Ctx,
 @router.get("", response_model=ContactPage, responses=error_responses(401, 404, 422))
 async def list_contacts(account_id: uuid.UUID, ctx: Ctx, db: Db,
                         limit: int = Query(50, ge=1, le=200),
-                        cursor: str | None = Query(None, pattern=CURSOR_PATTERN)) -> ContactPage:
-    return await service.list_page(db, ctx, account_id, limit=limit, cursor=cursor)
+                        cursor: str | None = Query(None, pattern=CURSOR_PATTERN),
+                        is_primary: bool | None = Query(None, description=(
+                            "true: only the account's primary contact (none, or one); "
+                            "false: the others"))) -> ContactPage:
+    return await service.list_page(db, ctx, account_id, limit=limit, cursor=cursor,
+                                   is_primary=is_primary)
 
 
 @router.get("/{contact_id:id}", response_model=ContactOut,

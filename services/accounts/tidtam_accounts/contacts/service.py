@@ -66,11 +66,12 @@ async def get(session: AsyncSession, ctx: RequestContext, *, account_id: uuid.UU
 
 
 async def list_page(session: AsyncSession, ctx: RequestContext, account_id: uuid.UUID, *,
-                    limit: int, cursor: str | None) -> ContactPage:
+                    limit: int, cursor: str | None,
+                    is_primary: bool | None = None) -> ContactPage:
     after = decode_cursor(cursor) if cursor else None
     await accounts.load(session, ctx, account_id)
     rows = await repository.page(session, ctx.tenant, account_id, limit=limit + 1,
-                                 after=after)
+                                 after=after, is_primary=is_primary)
     rows, cursor = next_cursor(rows, limit)
     return ContactPage(items=[ContactOut.model_validate(dict(r)) for r in rows],
                        next_cursor=cursor)

@@ -42,6 +42,10 @@ class ContactIn(BaseModel):
     emails: list[str] = []
 
 
+class ContactsIn(BaseModel):
+    items: list[ContactIn]
+
+
 def http_client(base_url: str, timeout: float, *, keep_alive: float) -> httpx.AsyncClient:
     """Idle connections are dropped at half the accounts service's keep-alive (assumed the
     same TIDTAM_KEEP_ALIVE_SECONDS as ours), so none is used as the service closes it; a
@@ -68,9 +72,17 @@ class AccountsReader:
                                ContactIn, "body.contact_id",
                                f"account {account_id} has no contact {contact_id}")
 
-    async def _get(self, path: str, model: type[M], field: str, missing: str) -> M:
+    async def primary_contact(self, account_id: uuid.UUID) -> ContactIn | None:
+        """The account's primary contact, if it has one."""
+        page = await self._get(f"/api/v1/accounts/{account_id}/contacts", ContactsIn,
+                               "body.account_id", f"no account {account_id} that you may see",
+                               params={"is_primary": "true", "limit": "1"})
+        return page.items[0] if page.items else None
+
+    async def _get(self, path: str, model: type[M], field: str, missing: str,
+                   params: dict[str, str] | None = None) -> M:
         try:
-            r = await self.http.get(path, headers=self.headers)
+            r = await self.http.get(path, headers=self.headers, params=params)
         except httpx.HTTPError as exc:
             raise ServiceUnavailable(f"{UNAVAILABLE} ({exc.__class__.__name__})") from exc
         if r.status_code == 404:

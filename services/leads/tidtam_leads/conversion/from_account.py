@@ -3,6 +3,7 @@ leaves out comes from them, read fresh from the accounts service as the caller."
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from crmkit.errors import FieldError, Unprocessable
@@ -17,6 +18,7 @@ class Details:
     phone: str  # E.164 with `;ext=NN`, as crmkit.text.Phone makes it and accounts keep it
     email: str
     company: str | None
+    contact_id: uuid.UUID | None = None  # the contact given, else the primary one used
 
 
 def check_required(body: LeadCreate) -> None:
@@ -38,15 +40,16 @@ def own_details(body: LeadCreate) -> Details:
 
 
 async def details(body: LeadCreate, accounts: AccountsReader) -> Details:
-    """The lead's name, phone, email and company: the body's, else the contact's, else the
-    account's. 404 for an account or contact the caller may not see; 503 when the accounts
-    service cannot answer."""
+    """The lead's name, phone, email and company: the body's, else the contact's (the one
+    given, else the account's primary contact), else the account's. 404 for an account or
+    contact the caller may not see; 503 when the accounts service cannot answer."""
     if body.account_id is None:
         return own_details(body)
     account = await accounts.account(body.account_id)
     contact = (await accounts.contact(account_id=body.account_id,
-                                           contact_id=body.contact_id)
-               if body.contact_id is not None else None)
+                                      contact_id=body.contact_id)
+               if body.contact_id is not None
+               else await accounts.primary_contact(body.account_id))
     sources = [s for s in (contact, account) if s is not None]
     whose = "the contact and the account have" if contact else "the account has"
     phone = body.phone or next((p for s in sources for p in s.phones), None)
@@ -59,4 +62,4 @@ async def details(body: LeadCreate, accounts: AccountsReader) -> Details:
     if company is None and account.kind == "company":
         company = account.name[:200]
     name = body.name or (contact.name if contact else account.name)[:200]
-    return Details(name, phone, email, company)
+    return Details(name, phone, email, company, contact.id if contact else None)

@@ -26,8 +26,11 @@ async def create_lead(body: LeadCreate, ctx: Ctx,
     another pipeline than `pipeline_id` is 409.
 
     With `account_id` (and optionally `contact_id`) the lead is made for an existing
-    account: name, phone and email left out are the contact's, else the account's (its
-    first phone and email), and `company` is the account's name for a company. An account
+    account: name, phone and email left out are the contact's (without `contact_id`, the
+    account's primary contact, if any, which the lead then records as its contact), else
+    the account's (its first phone and email), and `company` is the account's name for a
+    company. A retired source is 409 `source_retired`, a retired label 409
+    `label_retired`. An account
     or contact the caller may not see is 404 naming the field; the accounts service being
     unreachable is 503."""
     return await service.create(db, ctx, body, accounts)

@@ -48,7 +48,8 @@ class LeadCreate(BaseModel):
         "out is filled from it; not visible to the caller: 404. Any number of leads may "
         "share an account."))
     contact_id: Omittable[uuid.UUID] = Field(None, description=(
-        "A contact of `account_id` (which it requires): fills name, phone and email first"))
+        "A contact of `account_id` (which it requires): fills name, phone and email first; "
+        "left out, the account's primary contact does"))
     source: SourceKey = Field(description="One of the tenant's lead sources (`key`, "
                                           "GET /api/v1/lead-sources); another is 404")
     company: Annotated[str, Text(200)] | None = None

@@ -113,7 +113,7 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
         id=uuid.uuid4(), name=d.name, phone=d.phone, email=d.email,
         company=d.company, note=body.note, source=body.source, owner_id=owner,
         pipeline_id=stage.pipeline_id, stage_id=stage.id, potential=body.potential,
-        custom=values, account_id=body.account_id, contact_id=body.contact_id,
+        custom=values, account_id=body.account_id, contact_id=d.contact_id,
     ), author_id=ctx.user_id, detail=detail,
         event=lambda new: lead_event(ctx.tenant, LeadCreatedV2, new))
     await repository.set_label(session, ctx.tenant, row["id"], body.label_ids)
@@ -137,7 +137,7 @@ async def patch(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
     if body.custom is not None:  # the keys sent change; the others stay
         values["custom"] = custom.merge(await custom.definitions(session, ctx, CUSTOM),
                                         current["custom"], body.custom, creating=False)
-    if body.source is not None:
+    if body.source is not None and body.source != current["source"]:
         await catalog.require_source(session, ctx, body.source)
     if body.owner_id is not None and body.owner_id != current["owner_id"]:
         await users.require_active(session, ctx, body.owner_id, "body.owner_id")
@@ -184,7 +184,8 @@ async def put_label(session: AsyncSession, ctx: RequestContext, *, lead_id: uuid
     """System labels change the lead for everyone (write access); a personal label is the
     caller's own note, so seeing the lead is enough."""
     row = await load(session, ctx, lead_id)
-    found = await labels.require_visible(session, ctx, [label_id], "path.label_id")
+    found = await labels.require_visible(session, ctx, [label_id], "path.label_id",
+                                         assigning=on)
     if found[0].scope == "system":
         row = await load(session, ctx, lead_id, write=True)
     if on:

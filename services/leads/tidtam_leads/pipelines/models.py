@@ -21,6 +21,7 @@ class Pipeline(TenantMixin, Base):
     name_en: Mapped[str | None] = mapped_column(Text)
     is_standard: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer)
 
 
 class Stage(TenantMixin, Base):

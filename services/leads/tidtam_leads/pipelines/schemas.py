@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from crmkit.fields import Omittable
 from crmkit.text import Text
 
 MAX_EXTRA_PIPELINES = 10
@@ -39,3 +40,40 @@ class PipelineOut(BaseModel):
     name_en: str | None
     is_standard: bool
     stages: list[StageOut]
+
+
+class PipelinePatch(BaseModel):
+    """Only what is sent changes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Omittable[Annotated[str, Text(100)]] = None
+    name_en: Annotated[str, Text(100)] | None = Field(None, description="null clears it")
+
+
+class StagePatch(PipelinePatch):
+    pass
+
+
+class StageOrder(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stage_ids: list[uuid.UUID] = Field(
+        min_length=1, max_length=MAX_STAGES,
+        description="Every stage of the pipeline, each once, in the new order")
+
+
+class PipelineLimits(BaseModel):
+    max_pipelines: int = Field(description="How many pipelines a tenant may add besides the "
+                                           "standard one")
+    pipelines: int = Field(description="How many it has added")
+    max_stages: int = Field(description="Stages per pipeline")
+
+
+class StageDeleted(BaseModel):
+    pipeline: PipelineOut = Field(description="The pipeline after the deletion")
+    leads_moved: int
+
+
+class PipelineDeleted(BaseModel):
+    leads_moved: int

@@ -2,17 +2,27 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext, TenantId
 from crmkit.errors import Conflict, Forbidden, NotFound
+from tidtam_contracts.lead_setup import PipelineCreatedV1, PipelineEvent, PipelineUpdatedV1
 
-from ..catalog import defaults
+from ..catalog import cache, defaults, events
+from ..catalog.cache import StartStage
+from ..errors import refused
 from . import repository
 from .models import Pipeline, Stage
-from .schemas import MAX_EXTRA_PIPELINES, MAX_STAGES, PipelineIn, PipelineOut, StageIn, StageOut
+from .schemas import (
+    MAX_EXTRA_PIPELINES,
+    MAX_STAGES,
+    PipelineIn,
+    PipelineLimits,
+    PipelineOut,
+    StageIn,
+    StageOut,
+)
 
 WROTE_CATALOG = "tidtam_leads.wrote_catalog"  # set by catalog.ensure_defaults
 WROTE_PIPELINES = "tidtam_leads.wrote_pipelines"
@@ -57,52 +67,57 @@ async def get_pipeline(session: AsyncSession, ctx: RequestContext,
     return _out(*found[0])
 
 
+async def start_change(session: AsyncSession, ctx: RequestContext, what: str) -> None:
+    """Admins only; one change of the tenant's pipelines at a time (so two admins cannot
+    both add the 10th and pass the limit, or reorder what the other deletes)."""
+    if not ctx.is_admin:
+        raise Forbidden(f"only an admin may {what}")
+    session.info[WROTE_PIPELINES] = True
+    await repository.lock_pipelines(session, ctx.tenant)
+
+
+async def announce(session: AsyncSession, ctx: RequestContext, pid: uuid.UUID,
+                   contract: type[PipelineEvent], **extra: object) -> PipelineOut:
+    """Stage the pipeline's event (the pipeline as it is now) and return it."""
+    pipe, stages = (await repository.list_all(session, ctx.tenant, pid))[0]
+    out = _out(pipe, stages)
+    data = contract.model_validate({**out.model_dump(), "version": pipe.version, **extra})
+    await events.stage(session, ctx.tenant, data, subject=str(pid), version=pipe.version)
+    return out
+
+
+async def limits(session: AsyncSession, ctx: RequestContext) -> PipelineLimits:
+    return PipelineLimits(max_pipelines=MAX_EXTRA_PIPELINES, max_stages=MAX_STAGES,
+                          pipelines=await repository.count_extra(session, ctx.tenant))
+
+
 async def create_pipeline(session: AsyncSession, ctx: RequestContext,
                           body: PipelineIn) -> PipelineOut:
     from ..catalog.service import ensure_defaults
 
-    if not ctx.is_admin:
-        raise Forbidden("only an admin may add pipelines")
-    session.info[WROTE_PIPELINES] = True
+    await start_change(session, ctx, "add pipelines")
     await ensure_defaults(session, ctx.tenant)
-    await repository.lock_pipelines(session, ctx.tenant)
     if await repository.count_extra(session, ctx.tenant) >= MAX_EXTRA_PIPELINES:
-        raise Conflict(f"a tenant may add at most {MAX_EXTRA_PIPELINES} "
-                                       f"pipelines besides the standard one")
+        raise refused(f"a tenant may add at most {MAX_EXTRA_PIPELINES} pipelines besides "
+                      "the standard one; delete one first", "limit_reached")
     pid = uuid.uuid4()
     await repository.insert_pipeline(session, ctx.tenant, pid, body.name, body.name_en, False,
                                      [(uuid.uuid4(), s.name, s.name_en) for s in body.stages])
-    await session.flush()
-    return await get_pipeline(session, ctx, pid)
+    return await announce(session, ctx, pid, PipelineCreatedV1)
 
 
 async def add_stage(session: AsyncSession, ctx: RequestContext, pid: uuid.UUID,
                     body: StageIn) -> PipelineOut:
-    if not ctx.is_admin:
-        raise Forbidden("only an admin may add stages")
-    session.info[WROTE_PIPELINES] = True
+    await start_change(session, ctx, "add stages")
     await get_pipeline(session, ctx, pid)
-    await repository.lock_pipelines(session, ctx.tenant)
     count = await repository.count_stages(session, ctx.tenant, pid)
     if count >= MAX_STAGES:
-        raise Conflict(f"a pipeline has at most {MAX_STAGES} stages; this one already has "
-                       f"{count}")
+        raise refused(f"a pipeline has at most {MAX_STAGES} stages; this one already has "
+                      f"{count}: delete one first", "limit_reached")
     await repository.insert_stage(session, ctx.tenant, pid=pid, sid=uuid.uuid4(),
                                   name=body.name, name_en=body.name_en, position=count)
-    await session.flush()
-    return await get_pipeline(session, ctx, pid)
-
-
-class StartStage(NamedTuple):
-    id: uuid.UUID
-    pipeline_id: uuid.UUID
-
-
-# (tenant, pipeline id or None for the standard one) -> the pipeline's first stage. Stages
-# are only ever appended (never deleted or reordered) and a pipeline's standard flag never
-# changes, so a first stage once seen committed stays the first stage. Not filled by a
-# session that wrote pipelines itself (its read may be its own uncommitted row).
-_first_stage: dict[tuple[uuid.UUID, uuid.UUID | None], StartStage] = {}
+    await repository.bump(session, ctx.tenant, pid)
+    return await announce(session, ctx, pid, PipelineUpdatedV1, changed=["stages"])
 
 
 async def resolve_stage(session: AsyncSession, ctx: RequestContext, *,
@@ -110,8 +125,10 @@ async def resolve_stage(session: AsyncSession, ctx: RequestContext, *,
                         prefix: str = "body") -> Stage | StartStage:
     """The stage a new lead starts in: given, or the first of the given (else standard)
     pipeline. Unknown ids are 422 naming the field."""
+    known = cache.of(session)
+    generation = known.generation
     if stage_id is None:
-        cached = _first_stage.get((ctx.tenant.value, pipeline_id))
+        cached = known.first_stage.get((ctx.tenant.value, pipeline_id))
         if cached is not None:
             return cached
     if stage_id is not None:
@@ -129,8 +146,10 @@ async def resolve_stage(session: AsyncSession, ctx: RequestContext, *,
     if stage is None:
         raise NotFound.on(f"{prefix}.pipeline_id", f"no pipeline {pipeline_id} in this "
                                                         "tenant", code="unknown_pipeline")
-    if not session.info.get(WROTE_CATALOG) and not session.info.get(WROTE_PIPELINES):
-        _first_stage[(ctx.tenant.value, pipeline_id)] = StartStage(stage.id, stage.pipeline_id)
+    if (not session.info.get(WROTE_CATALOG) and not session.info.get(WROTE_PIPELINES)
+            and known.may_store(generation)):
+        known.first_stage[(ctx.tenant.value, pipeline_id)] = StartStage(stage.id,
+                                                                        stage.pipeline_id)
     return stage
 
 
