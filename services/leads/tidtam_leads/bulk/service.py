@@ -59,13 +59,13 @@ async def _leads(session: AsyncSession, ctx: RequestContext, request: Request, b
                                                            "all_matching: true")
         return list(dict.fromkeys(body.lead_ids))
     segment = filters.pop("segment")
-    page = await leads.list_box(session, ctx, request=request, limit=MAX_LEADS + 1,
-                                cursor=None, segment=segment, **filters)  # type: ignore[arg-type]
-    if len(page.items) > MAX_LEADS:
+    rows, _ = await leads.matching(session, ctx, request=request, limit=MAX_LEADS + 1,
+                                   cursor=None, segment=segment, **filters)  # type: ignore[arg-type]
+    if len(rows) > MAX_LEADS:
         raise refused(f"more than {MAX_LEADS} leads match; narrow the filter, or act on at "
                       f"most {MAX_LEADS} at a time", "too_many_leads", "body.all_matching",
                       kind=Unprocessable)
-    return [lead.id for lead in page.items]
+    return [row["id"] for row in rows]
 
 
 async def _action(session: AsyncSession, ctx: RequestContext, body: BulkIn) -> Apply:

@@ -158,11 +158,20 @@ async def list_box(session: AsyncSession, ctx: RequestContext, *, request: Reque
                    **params: Any) -> Response:
     """`params`: the list's filters (box, q, …); a segment's stored ones and `cf.*` from
     the query string apply too (crmkit.custom.list_filters)."""
+    rows, cursor = await matching(session, ctx, request=request, segment=segment, limit=limit,
+                                  cursor=cursor, **params)
+    return json_answer({"items": [out_body(ctx, r) for r in rows], "next_cursor": cursor})
+
+
+async def matching(session: AsyncSession, ctx: RequestContext, *, request: Request,
+                   segment: uuid.UUID | None, limit: int, cursor: str | None,
+                   **params: Any) -> tuple[list[LeadView], str | None]:
+    """One page of the leads the list's filters select (as `list_box`), and the next cursor."""
     after = decode_cursor(cursor) if cursor else None
     found = await custom.list_filters(session, ctx, CUSTOM, request.app, request.query_params,
                                       segment, params)
     if found.empty:
-        return json_answer({"items": [], "next_cursor": None})
+        return [], None
     filters = found.params
     q_text, q_digits = search_patterns(filters.pop("q"))
     also_q = search_patterns(found.also["q"]) if "q" in found.also else None
@@ -170,8 +179,7 @@ async def list_box(session: AsyncSession, ctx: RequestContext, *, request: Reque
                                  limit=limit + 1, after=after, q_text=q_text,
                                  q_digits=q_digits, custom=found.custom, also_q=also_q,
                                  **filters)
-    rows, cursor = next_cursor(rows, limit)
-    return json_answer({"items": [out_body(ctx, r) for r in rows], "next_cursor": cursor})
+    return next_cursor(rows, limit)
 
 
 async def counts(session: AsyncSession, ctx: RequestContext) -> BoxCounts:
