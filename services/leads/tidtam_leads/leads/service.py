@@ -106,7 +106,7 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
         custom=values, account_id=body.account_id, contact_id=body.contact_id,
     ), ctx.user_id, detail)
     await repository.set_label(session, ctx.tenant, row["id"], body.label_ids)
-    await stage_lead_event(session, ctx.tenant, LeadCreatedV2, row)
+    await stage_lead_event(session, ctx.tenant, LeadCreatedV2, row, by_user_id=ctx.user_id)
     dups = await repository.duplicates(session, ctx.tenant, ctx.lead_scope, phone=d.phone,
                                        email=d.email, exclude=row["id"])
     data = _out_data(ctx, row, list(dict.fromkeys(body.label_ids)))
@@ -141,7 +141,8 @@ async def patch(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
                                   {k: values[k] for k in changed})
     await history.append(session, ctx.tenant, lead_id, "updated", ctx.user_id,
                          detail={"changed": changed})
-    await stage_lead_event(session, ctx.tenant, LeadUpdatedV2, row, changed=changed)
+    await stage_lead_event(session, ctx.tenant, LeadUpdatedV2, row, changed=changed,
+                           by_user_id=ctx.user_id)
     return await reload_out(session, ctx, lead_id)
 
 
