@@ -32,6 +32,9 @@ class _Keeper:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or b""
+        if self.sink.refuse > 0:
+            self.sink.refuse -= 1
+            return "451 4.3.0 Try again later"
         self.sink.keep(raw, list(envelope.rcpt_tos))
         if self.sink.hold_seconds:
             await asyncio.sleep(self.sink.hold_seconds)
@@ -43,9 +46,12 @@ class MailSink:
                  hold_seconds: float = 0.0) -> None:
         self.directory = directory
         self.hold_seconds = hold_seconds
+        # Messages still to refuse with a temporary error (451) before accepting again.
+        self.refuse = 0
+        self.raw: list[bytes] = []
         self.messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self.port = port or free_port()
         self._controller = Controller(_Keeper(self), hostname="127.0.0.1", port=self.port,
                                       decode_data=False)
@@ -58,6 +64,7 @@ class MailSink:
         message: Any = email.message_from_bytes(raw, policy=email.policy.default)
         with self._lock:
             self.messages.append(message)
+            self.raw.append(raw)
             self.recipients.append(rcpt)
         if self.directory is not None:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -71,15 +78,26 @@ class MailSink:
     def stop(self) -> None:
         self._controller.stop()
 
-    def wait_for(self, count: int, timeout: float = 30.0) -> list[EmailMessage]:
-        """The messages once there are at least `count` (AssertionError after `timeout`)."""
+    def to(self, address: str) -> list[tuple[EmailMessage, bytes]]:
+        """The messages to `address` so far, parsed and as received."""
+        with self._lock:
+            return [(m, raw) for m, raw, rcpt in zip(self.messages, self.raw, self.recipients,
+                                                     strict=True) if address in rcpt]
+
+    def wait_for(self, count: int, address: str | None = None,
+                 timeout: float = 30.0) -> list[EmailMessage]:
+        """The messages (to `address`) once there are at least `count` (AssertionError
+        after `timeout`)."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while True:
             with self._lock:
-                if len(self.messages) >= count:
-                    return list(self.messages)
+                found = list(self.messages) if address is None else \
+                    [m for m, _raw in self.to(address)]
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{len(found)} messages arrived, expected {count}")
             time.sleep(0.05)
-        raise AssertionError(f"{len(self.messages)} messages arrived, expected {count}")
 
 
 def main() -> None:
