@@ -106,7 +106,10 @@ def test_every_changing_post_documents_the_idempotency_key(gw):
         assert "422" in item["post"]["responses"], path
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+# The live stream (server-sent events) never ends, so it cannot be read whole and checked
+# here; tests/e2e/test_notifications.py and tests/notifications read it.
+STREAMS = "/api/v1/notifications/stream"
+schema = schemathesis.pytest.from_fixture("api_schema").exclude(path=STREAMS)
 
 
 # Every operation is one subtest of this one test: its time grows with the API (about 200 s
