@@ -12,7 +12,6 @@ import pytest
 
 from crmkit.testing.capture import EventCapture
 from crmkit.testing.fake_rd import FakeRD
-from crmkit.testing.mailsink import MailSink
 from crmkit.testing.system import System
 
 PASSWORD = "e2e-password-1"
@@ -24,14 +23,6 @@ def fake_revenue_department():
     fake = FakeRD().start()
     yield fake
     fake.stop()
-
-
-@pytest.fixture(scope="session")
-def mail_sink():
-    """The SMTP server the notifications service sends to (aiosmtpd, in this process)."""
-    sink = MailSink().start()
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import httpx
 import pytest
 from notif_support import NOTIFICATIONS_DIR, make_tenant, run_service
 
-from crmkit.testing.mailsink import MailSink
 from crmkit.testing.tenants import GatewayEvents
 
 
@@ -19,13 +18,6 @@ def notif_db(make_service_db):
 @pytest.fixture(scope="session")
 def notif_amqp(make_vhost):
     return make_vhost("notifications")
-
-
-@pytest.fixture(scope="session")
-def mail_sink():
-    sink = MailSink().start()
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture(scope="session")

@@ -103,7 +103,7 @@ async def test_email_off_in_preferences_sends_none(api, tenant, gateway_events, 
 
 async def test_a_refused_email_is_retried_and_the_log_says_so(api, tenant, gateway_events,
                                                               mail_sink):
-    mail_sink.refuse = 1
+    mail_sink.refuse[tenant.sales2.email] = 1
     await publish_lead(gateway_events, tenant, LeadSentV2, sent(tenant.sales2, tenant.admin))
     await wait_mail(mail_sink, tenant.sales2.email)
     admin = tenant.headers(tenant.admin)

@@ -32,9 +32,10 @@ class _Keeper:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or b""
-        if self.sink.refuse > 0:
-            self.sink.refuse -= 1
-            return "451 4.3.0 Try again later"
+        for rcpt in envelope.rcpt_tos:
+            if self.sink.refuse.get(rcpt, 0) > 0:
+                self.sink.refuse[rcpt] -= 1
+                return "451 4.3.0 Try again later"
         self.sink.keep(raw, list(envelope.rcpt_tos))
         if self.sink.hold_seconds:
             await asyncio.sleep(self.sink.hold_seconds)
@@ -46,8 +47,8 @@ class MailSink:
                  hold_seconds: float = 0.0) -> None:
         self.directory = directory
         self.hold_seconds = hold_seconds
-        # Messages still to refuse with a temporary error (451) before accepting again.
-        self.refuse = 0
+        # Per recipient: messages still to refuse with a temporary error (451).
+        self.refuse: dict[str, int] = {}
         self.raw: list[bytes] = []
         self.messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
