@@ -48,10 +48,12 @@ def distinct_option_values(body) -> bool:
 # and get its 422, which is right. GET /accounts/lookup takes exactly one of tax_id, name; in
 # a custom field's PATCH, the options allowed depend on the stored type (a POST states its
 # rule: `oneOf` by `type`, so it is checked); a segment's filters are those of the list of
-# the `entity` named in the query string.
+# the `entity` named in the query string; an event feed cursor past its retention.
 CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          ("PATCH", "/api/v1/custom-fields/{key}"),
-                         ("POST", "/api/v1/segments"), ("PATCH", "/api/v1/segments/{segment_id}")}
+                         ("POST", "/api/v1/segments"), ("PATCH", "/api/v1/segments/{segment_id}"),
+                         # a cursor older than the feed keeps is 410: a rule of time
+                         ("GET", "/api/v1/events")}
 
 
 @pytest.fixture(scope="module")

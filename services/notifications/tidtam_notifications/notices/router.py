@@ -1,18 +1,26 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
 from crmkit.deps import Ctx, Db, IdempotentDb
 from crmkit.errors import error_responses
 from crmkit.idempotency import IdempotentRoute
 from crmkit.paging import CURSOR_PATTERN
 
+from .. import consumers as _consumers  # noqa: F401  (every handler registers its kinds)
 from . import repository, service
-from .schemas import Marked, MarkRead, NoticePage, Preferences, UnreadCount
+from .schemas import Marked, MarkRead, NoticePage, UnreadCount, preferences_model
 from .stream import unread_events
 
 router = APIRouter(tags=["notifications"], route_class=IdempotentRoute)
+if TYPE_CHECKING:
+    Preferences = BaseModel
+else:  # a field per registered kind, so the schema names them all
+    Preferences = preferences_model()
 
 
 @router.get("/api/v1/notifications", response_model=NoticePage,
@@ -56,13 +64,14 @@ async def stream(request: Request, ctx: Ctx) -> StreamingResponse:
 
 @router.get("/api/v1/notification-preferences", response_model=Preferences,
             responses=error_responses(401))
-async def get_preferences(ctx: Ctx, db: Db) -> Preferences:
+async def get_preferences(ctx: Ctx, db: Db) -> dict[str, Any]:
     """Per kind of message: by email and/or in the app (every kind, defaults included)."""
-    return await service.get_preferences(db, ctx)
+    return {"kinds": await service.get_preferences(db, ctx)}
 
 
 @router.put("/api/v1/notification-preferences", response_model=Preferences,
             responses=error_responses(401, 413, 422))
-async def put_preferences(body: Preferences, ctx: Ctx, db: Db) -> Preferences:
+async def put_preferences(body: Preferences, ctx: Ctx, db: Db) -> dict[str, Any]:
     """Set the kinds named; the others keep their choice. An unknown kind is 422."""
-    return await service.put_preferences(db, ctx, body)
+    kinds = body.model_dump(exclude_none=True)["kinds"]
+    return {"kinds": await service.put_preferences(db, ctx, kinds)}

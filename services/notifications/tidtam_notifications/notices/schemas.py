@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Self
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model
+
+from .kinds import KINDS
 
 
 class NoticeOut(BaseModel):
@@ -30,20 +32,21 @@ class UnreadCount(BaseModel):
     unread: int
 
 
-class MarkRead(BaseModel):
-    """Exactly one of `ids` (the caller's notices) and `all: true`."""
-
+class MarkIds(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    ids: list[uuid.UUID] | None = Field(None, min_length=1, max_length=500)
-    all: StrictBool | None = Field(None, description="true: every notice of the caller")
+    ids: list[uuid.UUID] = Field(min_length=1, max_length=500,
+                                 description="Notices of the caller's")
 
-    @model_validator(mode="after")
-    def _one_of(self) -> Self:
-        if (self.ids is None) == (self.all is not True):
-            raise ValueError("send either `ids` (a list of your notices' ids) or "
-                             "`all: true`")
-        return self
+
+class MarkAll(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    all: Literal[True] = Field(description="Every notice of the caller's")
+
+
+# Exactly one of the two forms.
+MarkRead = MarkIds | MarkAll
 
 
 class Marked(BaseModel):
@@ -57,10 +60,11 @@ class ChannelChoice(BaseModel):
     in_app: StrictBool
 
 
-class Preferences(BaseModel):
-    """Per kind of message: by email and/or in the app. A PUT may name some kinds; the
-    others keep their choice."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kinds: dict[str, ChannelChoice] = Field(max_length=100)
+def preferences_model() -> type[BaseModel]:
+    """Per kind of message (every registered kind, a field each): by email and/or in the
+    app. A PUT may name some kinds; the others keep their choice. Built once the handlers
+    have registered their kinds."""
+    fields: dict[str, Any] = {name: (ChannelChoice | None, None) for name in KINDS}
+    kinds = create_model("PreferenceKinds", __config__=ConfigDict(extra="forbid"), **fields)
+    return create_model("Preferences", __config__=ConfigDict(extra="forbid"),
+                        kinds=(kinds, ...))

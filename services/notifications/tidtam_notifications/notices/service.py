@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext
-from crmkit.errors import NotFound, Unprocessable
+from crmkit.errors import NotFound
 from crmkit.paging import decode_cursor, next_cursor
 
 from . import preferences, repository
 from .kinds import KINDS
-from .schemas import ChannelChoice, Marked, MarkRead, NoticeOut, NoticePage, Preferences
+from .schemas import Marked, MarkIds, MarkRead, NoticeOut, NoticePage
 
 
 async def page(session: AsyncSession, ctx: RequestContext, *, limit: int, cursor: str | None,
@@ -24,7 +24,7 @@ async def page(session: AsyncSession, ctx: RequestContext, *, limit: int, cursor
 
 async def mark_read(session: AsyncSession, ctx: RequestContext, body: MarkRead) -> Marked:
     """Another user's notice is not found, like one that does not exist (nothing changes)."""
-    if body.ids is not None:
+    if isinstance(body, MarkIds):
         ids = list(dict.fromkeys(body.ids))
         missing = set(ids) - await repository.existing(session, ctx.tenant, ctx.user_id, ids)
         if missing:
@@ -34,18 +34,16 @@ async def mark_read(session: AsyncSession, ctx: RequestContext, body: MarkRead) 
     return Marked(marked=await repository.mark_read(session, ctx.tenant, ctx.user_id, None))
 
 
-async def get_preferences(session: AsyncSession, ctx: RequestContext) -> Preferences:
+async def get_preferences(session: AsyncSession, ctx: RequestContext
+                          ) -> dict[str, dict[str, bool]]:
     chosen = await preferences.all_choices(session, ctx.tenant, ctx.user_id)
-    return Preferences(kinds={k: ChannelChoice(email=c.email, in_app=c.in_app)
-                              for k, c in chosen.items()})
+    return {k: {"email": c.email, "in_app": c.in_app} for k, c in chosen.items()}
 
 
 async def put_preferences(session: AsyncSession, ctx: RequestContext,
-                          body: Preferences) -> Preferences:
-    unknown = sorted(set(body.kinds) - set(KINDS))
-    if unknown:
-        raise Unprocessable.on(f"body.kinds.{unknown[0]}", f"is not a kind of message; the "
-                                                           f"kinds are {', '.join(KINDS)}")
+                          kinds: dict[str, dict[str, bool]]) -> dict[str, dict[str, bool]]:
+    """`kinds`: the kinds to change (the schema admits only registered ones)."""
     await preferences.save(session, ctx.tenant, ctx.user_id, {
-        k: preferences.Choice(c.email, c.in_app) for k, c in body.kinds.items()})
+        k: preferences.Choice(c["email"], c["in_app"]) for k, c in kinds.items()
+        if k in KINDS})
     return await get_preferences(session, ctx)
