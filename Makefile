@@ -18,7 +18,8 @@ UV          ?= $(or $(shell command -v uv 2>/dev/null),$(TOOLS)/bin/uv)
 STAMP       := $(VENV)/.tidtam-installed
 LOCK        := $(wildcard uv.lock)
 PROJECTS    := pyproject.toml libs/contracts/pyproject.toml libs/crmkit/pyproject.toml services/leads/pyproject.toml \
-               services/accounts/pyproject.toml gateway/pyproject.toml
+               services/accounts/pyproject.toml services/notifications/pyproject.toml \
+               gateway/pyproject.toml
 
 # uv: the project's venv, no interpreter downloads (only PyPI is reachable here), copy
 # instead of hard links (the cache may be on another filesystem), the system CA store (a

@@ -3,14 +3,16 @@
     .venv/bin/python scripts/run.py [--migrate-only]
 
 1. checks that PostgreSQL and RabbitMQ answer (says which is down and how to start it);
-2. creates the databases `tidtam_accounts`, `tidtam_leads` and `tidtam_gateway` and the
-   application and relay roles if missing, and migrates each
+2. creates the databases `tidtam_accounts`, `tidtam_leads`, `tidtam_notifications` and
+   `tidtam_gateway` and the application and relay roles if missing, and migrates each
    (`python -m crmkit.migrate <service-dir> --database-url ...`);
 3. in development, generates TIDTAM_OPERATOR_TOKEN when it is not set (written to
    .run/operator_token for `make demo`);
-4. starts accounts, leads and the gateway in that order, each once the one before answers
-   /readyz, prints how to log in, and multiplexes their logs with a prefix;
-5. on Ctrl-C or SIGTERM stops them all (SIGTERM, then SIGKILL after a grace period) and
+4. in development without TIDTAM_SMTP_URL, starts a local SMTP sink that keeps each email
+   as an .eml under .run/mail/ (and says so);
+5. starts accounts, leads, notifications and the gateway in that order, each once the one
+   before answers /readyz, prints how to log in, and multiplexes their logs with a prefix;
+6. on Ctrl-C or SIGTERM stops them all (SIGTERM, then SIGKILL after a grace period) and
    exits 0; if one dies on its own, stops the others and exits non-zero.
 
 Every setting comes from the TIDTAM_* environment variables of docs/CONTRACTS.md.
@@ -49,11 +51,17 @@ DEFAULTS = {
     "TIDTAM_ACCOUNTS_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_accounts"),
     "TIDTAM_ACCOUNTS_RELAY_DATABASE_URL": PG.format(user="tidtam_relay", db="tidtam_accounts"),
     "TIDTAM_ACCOUNTS_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_accounts"),
+    "TIDTAM_NOTIFICATIONS_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_notifications"),
+    "TIDTAM_NOTIFICATIONS_RELAY_DATABASE_URL": PG.format(user="tidtam_relay",
+                                                         db="tidtam_notifications"),
+    "TIDTAM_NOTIFICATIONS_MIGRATE_DATABASE_URL": PG.format(user="postgres",
+                                                           db="tidtam_notifications"),
     "TIDTAM_GATEWAY_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_gateway"),
     "TIDTAM_GATEWAY_RELAY_DATABASE_URL": PG.format(user="tidtam_relay", db="tidtam_gateway"),
     "TIDTAM_GATEWAY_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_gateway"),
     "TIDTAM_LEADS_URL": "http://127.0.0.1:8001",
     "TIDTAM_ACCOUNTS_URL": "http://127.0.0.1:8002",
+    "TIDTAM_NOTIFICATIONS_URL": "http://127.0.0.1:8003",
     "TIDTAM_GATEWAY_URL": "http://127.0.0.1:8000",
     # Readable console logs for a developer; set TIDTAM_LOG_JSON=true for the JSON lines.
     "TIDTAM_LOG_JSON": "false",
@@ -63,9 +71,14 @@ SERVICES = (  # name, package dir, ASGI app, URL variable, migrate URL variable 
      "TIDTAM_ACCOUNTS_MIGRATE_DATABASE_URL"),
     ("leads", "services/leads", "tidtam_leads.main:app", "TIDTAM_LEADS_URL",
      "TIDTAM_LEADS_MIGRATE_DATABASE_URL"),
+    ("notifications", "services/notifications", "tidtam_notifications.main:app",
+     "TIDTAM_NOTIFICATIONS_URL", "TIDTAM_NOTIFICATIONS_MIGRATE_DATABASE_URL"),
     ("gateway", "gateway", "tidtam_gateway.main:app", "TIDTAM_GATEWAY_URL",
      "TIDTAM_GATEWAY_MIGRATE_DATABASE_URL"),
 )
+# In development with no TIDTAM_SMTP_URL: a local SMTP sink keeps every email as an .eml.
+MAIL_DIR = RUN_DIR / "mail"
+MAIL_SINK_PORT = int(os.environ.get("TIDTAM_RUN_MAIL_SINK_PORT", "8025"))
 READY_TIMEOUT = float(os.environ.get("TIDTAM_RUN_READY_TIMEOUT", "60"))
 STOP_GRACE = float(os.environ.get("TIDTAM_RUN_STOP_GRACE", "10"))
 
@@ -137,18 +150,21 @@ class Child:
     """One service: uvicorn in its own session (so a terminal Ctrl-C reaches only us and
     we stop the children in order), its output prefixed onto ours and kept in .run/logs."""
 
-    COLORS = {"leads": "\033[36m", "accounts": "\033[33m", "gateway": "\033[35m"}
+    COLORS = {"leads": "\033[36m", "accounts": "\033[33m", "gateway": "\033[35m",
+              "notifications": "\033[32m", "mail": "\033[34m"}
 
     def __init__(self, name: str, app: str, url: str, env: dict[str, str]):
         self.name, self.app, self.url, self.env = name, app, url, env
         self.proc: subprocess.Popen | None = None
         self.pump: threading.Thread | None = None
+        self.cmd: list[str] | None = None  # None: the service's uvicorn
 
     def start(self) -> Child:
         host, port = _host_port(self.url)
         # crmkit.serve: uvicorn with TIDTAM_WORKERS and TIDTAM_KEEP_ALIVE_SECONDS.
-        cmd = [sys.executable, "-m", "crmkit.serve", self.app, "--host", host, "--port", str(port),
-               "--no-access-log", "--timeout-graceful-shutdown", "5"]
+        cmd = self.cmd or [sys.executable, "-m", "crmkit.serve", self.app, "--host", host,
+                           "--port", str(port), "--no-access-log",
+                           "--timeout-graceful-shutdown", "5"]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                      start_new_session=True)
@@ -210,6 +226,27 @@ class Child:
             self.pump.join(2)
 
 
+def start_mail_sink(env: dict[str, str]) -> Child:
+    """The local SMTP sink (crmkit.testing.mailsink) that emails go to in development."""
+    if port_in_use("127.0.0.1", MAIL_SINK_PORT):
+        raise SystemExit(fail(f"127.0.0.1:{MAIL_SINK_PORT} (the mail sink) is in use: set "
+                              "TIDTAM_SMTP_URL, or TIDTAM_RUN_MAIL_SINK_PORT to another port"))
+    sink = Child("mail", "", f"http://127.0.0.1:{MAIL_SINK_PORT}", env)
+    sink.cmd = [sys.executable, "-m", "crmkit.testing.mailsink", "--dir", str(MAIL_DIR),
+                "--port", str(MAIL_SINK_PORT)]
+    sink.start()
+    deadline = time.monotonic() + READY_TIMEOUT
+    while not port_in_use("127.0.0.1", MAIL_SINK_PORT):
+        if not sink.alive() or time.monotonic() > deadline:
+            raise SystemExit(fail("the mail sink did not start (see .run/logs/run-mail.log)"))
+        time.sleep(0.1)
+    env["TIDTAM_SMTP_URL"] = f"smtp://127.0.0.1:{MAIL_SINK_PORT}"
+    env["TIDTAM_MAIL_SINK"] = "1"
+    say(f"mail: no TIDTAM_SMTP_URL, so emails go to a local sink on {env['TIDTAM_SMTP_URL']} "
+        f"and are kept as .eml files in {MAIL_DIR}")
+    return sink
+
+
 def has_web_ui(gw: str) -> bool:
     try:
         with urllib.request.urlopen(gw + "/", timeout=2) as resp:
@@ -222,13 +259,16 @@ def banner(env: dict[str, str], token: str, generated: bool) -> str:
     gw = env["TIDTAM_GATEWAY_URL"].rstrip("/")
     where = "generated for this run; " if generated else ""
     ui = f"   web UI   {gw}/\n" if has_web_ui(gw) else ""
+    mail = (f"   email    {env['TIDTAM_SMTP_URL']}\n" if not env.get("TIDTAM_MAIL_SINK") else
+            f"   email    not sent: kept as .eml files in {MAIL_DIR} (no TIDTAM_SMTP_URL)\n")
     return f"""
 ──────────────────────────────────────────────────────────────────────────────
  Tidtam is running.
    gateway  {gw}        API docs  {gw}/docs
 {ui}   leads    {env['TIDTAM_LEADS_URL']}        (internal: answers only the gateway)
    accounts {env['TIDTAM_ACCOUNTS_URL']}        (internal: answers only the gateway)
-   operator token ({where}also in .run/operator_token):
+   notifications {env['TIDTAM_NOTIFICATIONS_URL']}   (internal: answers only the gateway)
+{mail}   operator token ({where}also in .run/operator_token):
      {token}
 
  Create a tenant with its first admin:
@@ -288,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     children: list[Child] = []
     code = 0
     try:
+        if env["TIDTAM_ENV"] == "development" and not env.get("TIDTAM_SMTP_URL"):
+            children.append(start_mail_sink(env))
         for name, _dir, app, url_var, _m in SERVICES:
             child = Child(name, app, env[url_var], env).start()
             children.append(child)

@@ -1,5 +1,5 @@
-"""The whole system (gateway, leads and accounts: real processes, fresh databases and vhost)
-for e2e tests."""
+"""The whole system (gateway, leads, accounts and notifications: real processes, fresh
+databases and vhost; a real SMTP server) for e2e tests."""
 
 from __future__ import annotations
 
@@ -26,9 +26,10 @@ def fake_revenue_department():
 
 
 @pytest.fixture(scope="session")
-def system(test_servers, make_vhost, fake_revenue_department):
+def system(test_servers, make_vhost, fake_revenue_department, mail_sink):
     sut = System(test_servers.db_url, make_vhost("e2e"), tag="e2e",
                  extra_env={"TIDTAM_RD_URL": fake_revenue_department.url,
+                            "TIDTAM_SMTP_URL": mail_sink.url,
                             # a small plan to reach in a test (new tenants stay on free)
                             "TIDTAM_PLAN_CONTACT_LIMITS": '{"pro": 3}',
                             # every e2e user logs in from 127.0.0.1, and the fuzzer fails

@@ -19,6 +19,8 @@ from tidtam_contracts.leads import Lead
 from tidtam_gateway.contracts import EVENTS_PUBLISHED as GATEWAY_PUBLISHED
 from tidtam_leads.consumers import HANDLERS as LEADS_HANDLERS
 from tidtam_leads.contracts import EVENTS_PUBLISHED as LEADS_PUBLISHED
+from tidtam_notifications.consumers import HANDLERS as NOTIFICATIONS_HANDLERS
+from tidtam_notifications.contracts import EVENTS_PUBLISHED as NOTIFICATIONS_PUBLISHED
 
 from .conftest import post_until_created, until
 
@@ -28,6 +30,7 @@ SERVICES = {
     "gateway": (GATEWAY_PUBLISHED, []),
     "leads": (LEADS_PUBLISHED, LEADS_HANDLERS),
     "accounts": (ACCOUNTS_PUBLISHED, ACCOUNTS_HANDLERS),
+    "notifications": (NOTIFICATIONS_PUBLISHED, NOTIFICATIONS_HANDLERS),
 }
 
 

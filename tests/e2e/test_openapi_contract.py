@@ -49,11 +49,14 @@ def distinct_option_values(body) -> bool:
 # a custom field's PATCH, the options allowed depend on the stored type (a POST states its
 # rule: `oneOf` by `type`, so it is checked); a segment's filters are those of the list of
 # the `entity` named in the query string. A bulk action's fields depend on `action`, its
-# query filters apply only with `all_matching` (and more than 500 matching is refused).
+# query filters apply only with `all_matching` (and more than 500 matching is refused); an
+# event feed cursor past its retention is 410.
 CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          ("PATCH", "/api/v1/custom-fields/{key}"),
                          ("POST", "/api/v1/segments"), ("PATCH", "/api/v1/segments/{segment_id}"),
-                         ("POST", "/api/v1/leads/bulk")}
+                         ("POST", "/api/v1/leads/bulk"),
+                         # a cursor older than the feed keeps is 410: a rule of time
+                         ("GET", "/api/v1/events")}
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +114,10 @@ def test_every_changing_post_documents_the_idempotency_key(gw):
         assert "422" in item["post"]["responses"], path
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+# The live stream (server-sent events) never ends, so it cannot be read whole and checked
+# here; tests/e2e/test_notifications.py and tests/notifications read it.
+STREAMS = "/api/v1/notifications/stream"
+schema = schemathesis.pytest.from_fixture("api_schema").exclude(path=STREAMS)
 
 
 # Every operation is one subtest of this one test: its time grows with the API (about 200 s

@@ -55,7 +55,8 @@ async def test_operator_creates_a_tenant_and_its_admin(gw, gateway, event_captur
         "user.created", where=lambda e: e["subject"] == body["admin_user_id"])
     assert user["data"] == {"id": body["admin_user_id"], "tenant_id": body["id"],
                             "email": email.lower(), "name": "แอดมิน", "role": "admin",
-                            "team_id": None, "active": True}
+                            "team_id": None, "active": True,
+                            "language": "th"}
 
 
 def test_unknown_tenant_is_404_for_the_operator(gw, gateway):

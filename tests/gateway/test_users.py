@@ -26,7 +26,7 @@ async def test_admin_adds_a_user_with_a_team(gw, make_tenant, event_capture):
         "user.created", where=lambda e: e["subject"] == user["id"])
     assert event["data"] == {"id": user["id"], "tenant_id": t.id, "email": email.lower(),
                              "name": "สมชาย ใจดี", "role": "sales", "team_id": team,
-                             "active": True}
+                             "active": True, "language": "th"}
     assert gw.get(f"/api/v1/users/{user['id']}", headers=t.admin).json() == user
 
 

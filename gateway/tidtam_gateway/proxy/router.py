@@ -24,6 +24,8 @@ OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
     "leads": ("/api/v1/leads", "/api/v1/pipelines", "/api/v1/labels", "/api/v1/lead-sources",
               "/api/v1/lead-reasons"),
     "accounts": ("/api/v1/accounts",),
+    "notifications": ("/api/v1/notifications", "/api/v1/notification-preferences",
+                      "/api/v1/events"),
 }
 # Prefixes every service with custom fields serves alike (crmkit.custom): the `entity`
 # query parameter names the owner.

@@ -24,7 +24,8 @@ async def stage(session: AsyncSession,
                 contract: type[UserCreatedV1 | UserUpdatedV1 | UserDeactivatedV1],
                 user: User, **extra: Any) -> None:
     data = contract(id=user.id, tenant_id=user.tenant_id, email=user.email, name=user.name,
-                    role=user.role, team_id=user.team_id, active=user.active, **extra)
+                    role=user.role, team_id=user.team_id, active=user.active,
+                    language=user.language, **extra)
     await eventing.stage(session, data, tenant_id=user.tenant_id, subject=user.id,
                          sequence=user.version)
 

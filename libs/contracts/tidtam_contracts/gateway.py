@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
@@ -46,6 +46,11 @@ class User(BaseModel):
 
 class _UserV1(User, EventData):
     VERSION: ClassVar[str] = "1"
+
+    # Added without a new version: optional with a default, so v1 data without it reads as
+    # before (Thai) and a consumer that does not know it ignores it.
+    language: Literal["th", "en"] = Field("th", description=(
+        "The language the user reads Tidtam in (emails and notices); absent: th"))
 
 
 class UserCreatedV1(_UserV1):

@@ -91,11 +91,19 @@ class LeadEvent(Lead, EventData):
 
 class LeadCreatedV2(LeadEvent):
     TYPE: ClassVar[str] = "lead.created"
+    # Added without a new version (optional): who made the change, when a person did.
+    by_user_id: uuid.UUID | None = Field(None, description=(
+        "The user who created the lead (the owner may be someone else: an assignment); "
+        "absent in events from before it was recorded"))
 
 
 class LeadUpdatedV2(LeadEvent):
     TYPE: ClassVar[str] = "lead.updated"
     changed: list[str] = Field(description="The fields that changed")
+    # Added without a new version (optional): who made the change, when a person did.
+    by_user_id: uuid.UUID | None = Field(None, description=(
+        "The user who changed the lead (`owner_id` in `changed`: an assignment); absent "
+        "in events from before it was recorded"))
 
 
 class _Moved(LeadEvent):

@@ -5,6 +5,7 @@ Fixtures:
 - `make_service_db(name, service_dir)`: a fresh database migrated to head; returns
   `ServiceDb(name, owner_url, app_url, relay_url)`. Dropped at the end of the session.
 - `make_vhost(tag)`: an AMQP URL on a fresh vhost of the test broker.
+- `mail_sink`: a real SMTP server (aiosmtpd, crmkit.testing.mailsink) for the session.
 - `amqp_url`, `event_capture`: bind an exclusive queue to `tidtam.events` and
   `await capture.assert_published(type, where=..., timeout=...)`.
 """
@@ -18,6 +19,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import asyncpg
 import pytest
@@ -27,6 +29,9 @@ from crmkit import migrate
 from crmkit.config import as_user
 from crmkit.testing.capture import EventCapture
 from crmkit.testing.servers import Servers, start_servers
+
+if TYPE_CHECKING:  # aiosmtpd is a development dependency: imported when the fixture runs
+    from crmkit.testing.mailsink import MailSink
 
 APP_ROLE = os.environ.get("TIDTAM_APP_DB_ROLE", migrate.APP_ROLE)
 RELAY_ROLE = os.environ.get("TIDTAM_RELAY_DB_ROLE", migrate.RELAY_ROLE)
@@ -99,6 +104,16 @@ def make_service_db(test_servers: Servers) -> Iterator[Callable[[str, Path], Ser
 
     if not os.environ.get("TIDTAM_TEST_KEEP_DBS"):
         asyncio.run(drop())
+
+
+@pytest.fixture(scope="session")
+def mail_sink() -> Iterator[MailSink]:
+    """A real SMTP server for the session that keeps what it receives."""
+    from crmkit.testing.mailsink import MailSink
+
+    sink = MailSink().start()
+    yield sink
+    sink.stop()
 
 
 @pytest.fixture

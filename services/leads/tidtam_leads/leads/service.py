@@ -115,7 +115,7 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
         pipeline_id=stage.pipeline_id, stage_id=stage.id, potential=body.potential,
         custom=values, account_id=body.account_id, contact_id=d.contact_id,
     ), author_id=ctx.user_id, detail=detail,
-        event=lambda new: lead_event(ctx.tenant, LeadCreatedV2, new))
+        event=lambda new: lead_event(ctx.tenant, LeadCreatedV2, new, by_user_id=ctx.user_id))
     await repository.set_label(session, ctx.tenant, row["id"], body.label_ids)
     data = out_body(ctx, row, list(dict.fromkeys(body.label_ids)))
     data["possible_duplicates"] = [
@@ -149,7 +149,8 @@ async def patch(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
                                   {k: values[k] for k in changed})
     await history.append(session, ctx.tenant, lead_id, "updated", ctx.user_id,
                          detail={"changed": changed})
-    await stage_lead_event(session, ctx.tenant, LeadUpdatedV2, row, changed=changed)
+    await stage_lead_event(session, ctx.tenant, LeadUpdatedV2, row, changed=changed,
+                           by_user_id=ctx.user_id)
     return await reload_out(session, ctx, lead_id)
 
 

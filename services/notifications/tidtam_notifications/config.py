@@ -1,0 +1,59 @@
+"""Settings of the notifications service (`TIDTAM_*`)."""
+
+from __future__ import annotations
+
+import functools
+from typing import Self
+
+from pydantic import AliasChoices, Field, model_validator
+
+from crmkit.config import ServiceSettings, service_database
+
+SERVICE = "notifications"
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(f"TIDTAM_{name}")
+
+
+class NotificationsSettings(ServiceSettings):
+    service_name: str = SERVICE
+    database_url: str = service_database(SERVICE, "app")
+    migrate_database_url: str = service_database(SERVICE, "migrate")
+    relay_database_url: str = service_database(SERVICE, "relay")
+
+    # smtp://user:pass@host:port, smtps://… (TLS from the start), ?starttls=true. Required
+    # in production; `make run` starts a local sink in development when it is empty.
+    smtp_url: str = Field(default="", validation_alias=_env("SMTP_URL"))
+    mail_from: str = Field(default="Tidtam <no-reply@tidtam.localhost>",
+                           validation_alias=_env("MAIL_FROM"))
+    # Where people open Tidtam: the links in emails (web UI hash routes, `#/leads/<id>`).
+    public_url: str = Field(default="http://127.0.0.1:8000", validation_alias=_env("PUBLIC_URL"))
+    # Seconds between the mail worker's looks for due emails (NOTIFY wakes it sooner).
+    mail_poll_seconds: float = Field(default=2.0, gt=0, validation_alias=_env("MAIL_POLL_SECONDS"))
+    # Attempts before an email is given up as failed; the delay doubles from the first.
+    mail_max_attempts: int = Field(default=6, ge=1, validation_alias=_env("MAIL_MAX_ATTEMPTS"))
+    mail_retry_seconds: float = Field(default=30.0, gt=0,
+                                      validation_alias=_env("MAIL_RETRY_SECONDS"))
+    # A notice that gathers several events (a transfer of many leads) is emailed once, this
+    # many seconds after the last of them.
+    mail_gather_seconds: float = Field(default=3.0, ge=0,
+                                       validation_alias=_env("MAIL_GATHER_SECONDS"))
+    # An email left `sending` this long (the worker died mid-send) is not sent again.
+    mail_lease_seconds: float = Field(default=60.0, gt=0,
+                                      validation_alias=_env("MAIL_LEASE_SECONDS"))
+    smtp_timeout: float = Field(default=30.0, gt=0, validation_alias=_env("SMTP_TIMEOUT"))
+    # Days the event feed (GET /api/v1/events) keeps what it consumed.
+    event_feed_days: float = Field(default=30.0, gt=0, validation_alias=_env("EVENT_FEED_DAYS"))
+
+    @model_validator(mode="after")
+    def _smtp_in_production(self) -> Self:
+        if self.env == "production" and not self.smtp_url:
+            raise ValueError("TIDTAM_SMTP_URL must be set when TIDTAM_ENV=production (e.g. "
+                             "smtps://user:password@smtp.example.com:465)")
+        return self
+
+
+@functools.cache
+def settings() -> NotificationsSettings:
+    return NotificationsSettings()

@@ -1,0 +1,73 @@
+"""The SMTP server from `TIDTAM_SMTP_URL` and the message as it goes out.
+
+`smtp://user:password@host:port` (plain, port 25 by default), `smtps://…` (TLS from the
+start, port 465), `?starttls=true` (upgrade a plain connection, port 587)."""
+
+from __future__ import annotations
+
+import ssl
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import aiosmtplib
+
+from ..notices.render import Rendered
+
+
+class BadSmtpUrl(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    tls: bool
+    starttls: bool
+    username: str | None
+    password: str | None
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpServer:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise BadSmtpUrl("TIDTAM_SMTP_URL must be smtp://[user:password@]host[:port] or "
+                             "smtps://…, optionally with ?starttls=true")
+        query = parse_qs(parts.query)
+        starttls = query.get("starttls", ["false"])[0].lower() in ("1", "true", "yes")
+        tls = parts.scheme == "smtps"
+        port = parts.port or (465 if tls else 587 if starttls else 25)
+        return cls(parts.hostname, port, tls, starttls,
+                   unquote(parts.username) if parts.username else None,
+                   unquote(parts.password) if parts.password else None)
+
+    async def send(self, message: EmailMessage, timeout: float) -> None:
+        await aiosmtplib.send(
+            message, hostname=self.host, port=self.port, username=self.username,
+            password=self.password, use_tls=self.tls, start_tls=self.starttls or None,
+            tls_context=ssl.create_default_context() if self.tls or self.starttls else None,
+            timeout=timeout)
+
+
+def compose(*, sender: str, to: str, rendered: Rendered, email_id: uuid.UUID,
+            tenant_id: uuid.UUID) -> EmailMessage:
+    """Text and HTML alternatives, UTF-8; a Thai subject or name is encoded per RFC 2047
+    by the email package. The Message-ID is the email's own id, the same on every attempt."""
+    message = EmailMessage()
+    name, address = parseaddr(sender)
+    domain = address.rpartition("@")[2] or "tidtam.localhost"
+    message["From"] = Address(display_name=name, addr_spec=address) if name else address
+    message["To"] = to
+    message["Subject"] = rendered.subject
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = f"<{email_id}@{domain}>"
+    message["X-Tidtam-Tenant"] = str(tenant_id)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(rendered.text)
+    message.add_alternative(rendered.html, subtype="html")
+    return message

@@ -1,0 +1,71 @@
+"""Messages about leads: sent to a user, assigned to a user, transferred (once per
+transfer, with the count)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.consumer import Delivery, Handler, on
+from tidtam_contracts.leads import Lead, LeadCreatedV2, LeadSentV2, LeadTransferredV2, LeadUpdatedV2
+
+from .deliver import deliver
+from .kinds import Message, kind
+
+LEAD_SENT = kind("lead_sent")
+LEAD_ASSIGNED = kind("lead_assigned")
+LEADS_TRANSFERRED = kind("leads_transferred", gathers=True)
+
+
+def _lead(lead: Lead) -> dict[str, Any]:
+    return {"lead_id": str(lead.id), "lead_name": lead.name, "company": lead.company}
+
+
+def _link(lead: Lead) -> str:
+    return f"#/leads/{lead.id}"
+
+
+async def lead_sent(session: AsyncSession, event: Delivery[LeadSentV2]) -> None:
+    lead = event.data
+    message = Message(LEAD_SENT, lead.to_user_id, event.id, _link(lead),
+                      {**_lead(lead), "send_note": lead.send_note})
+    await deliver(session, event.tenant, uuid.UUID(event.id), [message],
+                  {"by_name": lead.from_user_id})
+
+
+async def _assigned(session: AsyncSession, event: Delivery[Any], lead: Lead,
+                    by_user_id: uuid.UUID | None) -> None:
+    # Only when someone else made the user its owner (not one's own new lead).
+    if by_user_id is None or by_user_id == lead.owner_id:
+        return
+    message = Message(LEAD_ASSIGNED, lead.owner_id, event.id, _link(lead), _lead(lead))
+    await deliver(session, event.tenant, uuid.UUID(event.id), [message],
+                  {"by_name": by_user_id})
+
+
+async def lead_created(session: AsyncSession, event: Delivery[LeadCreatedV2]) -> None:
+    await _assigned(session, event, event.data, event.data.by_user_id)
+
+
+async def lead_updated(session: AsyncSession, event: Delivery[LeadUpdatedV2]) -> None:
+    if "owner_id" in event.data.changed:
+        await _assigned(session, event, event.data, event.data.by_user_id)
+
+
+async def lead_transferred(session: AsyncSession, event: Delivery[LeadTransferredV2]) -> None:
+    """A transfer moves many leads in one request, one event each: they share the
+    request's correlation id, which makes them one message."""
+    lead = event.data
+    batch = event.envelope.correlationid or event.id
+    message = Message(LEADS_TRANSFERRED, lead.to_user_id,
+                      f"{lead.from_user_id}:{batch}", "#/leads", {})
+    await deliver(session, event.tenant, uuid.UUID(event.id), [message],
+                  {"from_name": lead.from_user_id})
+
+
+HANDLERS: list[Handler[Any]] = [
+    on(LeadSentV2, lead_sent), on(LeadCreatedV2, lead_created),
+    on(LeadUpdatedV2, lead_updated), on(LeadTransferredV2, lead_transferred),
+]

@@ -1,0 +1,92 @@
+"""The event feed: a reader from a cursor gets every event once and in order, filtered by
+type; 410 past retention; admins and API keys only; never another tenant's events."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from notif_support import lead, make_tenant, publish_lead, sent
+from test_notices import until
+
+from crmkit.testing.tenants import Person
+from tidtam_contracts.leads import LeadCreatedV2, LeadSentV2
+
+pytestmark = pytest.mark.integration
+
+
+async def read_all(api, headers, after=None, type_=None, limit=2):
+    """Page through the feed from `after`; returns the events and the last cursor."""
+    events = []
+    while True:
+        params = {"limit": limit, **({"after": after} if after else {}),
+                  **({"type": type_} if type_ else {})}
+        r = await api.get("/api/v1/events", headers=headers, params=params)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        events += body["items"]
+        if not body["items"]:
+            return events, body["next_cursor"]
+        after = body["next_cursor"]
+
+
+async def test_a_reader_gets_every_event_once_in_order(api, tenant, gateway_events, notif_db):
+    admin = tenant.headers(tenant.admin)
+    everything = await until(api, "/api/v1/events?limit=1000", admin,
+                             lambda b: len(b["items"]) == 6)  # tenant + 5 users
+    assert [e["type"] for e in everything["items"]][:1] == ["tenant.created"]
+    _, cursor = await read_all(api, admin)
+    published = []
+    for n in range(5):
+        published.append(await publish_lead(gateway_events, tenant, LeadCreatedV2,
+                                            lead(tenant.sales1.id, name=f"ลีด {n}")))
+    published.append(await publish_lead(gateway_events, tenant, LeadSentV2,
+                                        sent(tenant.sales2, tenant.sales1)))
+    await until(api, f"/api/v1/events?after={cursor}&limit=1000", admin,
+                lambda b: len(b["items"]) == 6)
+    events, last = await read_all(api, admin, after=cursor)
+    assert [e["id"] for e in events] == [e.id for e in published]
+    assert events[0]["data"]["name"] == "ลีด 0" and events[0]["specversion"] == "1.0"
+    # nothing new: the same cursor again, and no events
+    r = await api.get("/api/v1/events", headers=admin, params={"after": last})
+    assert r.json() == {"items": [], "next_cursor": last}
+    sends, _ = await read_all(api, admin, after=cursor, type_="lead.sent")
+    assert [e["type"] for e in sends] == ["lead.sent"]
+    leads, _ = await read_all(api, admin, type_="lead.*", limit=100)
+    assert len(leads) == 6
+    users, _ = await read_all(api, admin, type_="user.*", limit=100)
+    assert len(users) == 5
+
+
+async def test_another_tenants_events_never_appear(api, tenant, gateway_events, notif_db):
+    other = await make_tenant(gateway_events, notif_db.owner_url)
+    await publish_lead(gateway_events, other, LeadCreatedV2, lead(other.sales1.id))
+    await until(api, "/api/v1/events?type=lead.*", other.headers(other.admin),
+                lambda b: len(b["items"]) == 1)
+    mine, _ = await read_all(api, tenant.headers(tenant.admin), limit=100)
+    assert all(e["tenantid"] == str(tenant.id) for e in mine)
+    assert str(other.id) not in str(mine)
+
+
+async def test_admins_and_api_keys_only(api, tenant):
+    for who in (tenant.sales1, tenant.manager):
+        r = await api.get("/api/v1/events", headers=tenant.headers(who))
+        assert r.status_code == 403 and r.json()["code"] == "forbidden"
+    integration = Person(tenant.admin.id, "integration", "API key", None, "")
+    r = await api.get("/api/v1/events", headers=tenant.headers(integration))
+    assert r.status_code == 200
+
+
+async def test_a_cursor_past_retention_is_410(api, tenant):
+    old = int((time.time() - 31 * 86400) * 1_000_000)
+    r = await api.get("/api/v1/events", headers=tenant.headers(tenant.admin),
+                      params={"after": f"{old}_1"})
+    assert r.status_code == 410 and r.json()["code"] == "cursor_expired"
+    assert "30 days" in r.json()["message"]
+    for bad in ("nope", "1_x", "12"):
+        r = await api.get("/api/v1/events", headers=tenant.headers(tenant.admin),
+                          params={"after": bad})
+        assert r.status_code == 422, bad
+    r = await api.get("/api/v1/events", headers=tenant.headers(tenant.admin),
+                      params={"type": "lead.*.x"})
+    assert r.status_code == 422

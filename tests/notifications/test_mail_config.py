@@ -1,0 +1,55 @@
+"""The SMTP URL's forms, the production start-up check, and the development sink keeping
+each message as an .eml file."""
+
+from __future__ import annotations
+
+import smtplib
+
+import pytest
+from pydantic import ValidationError
+
+from crmkit.testing.mailsink import MailSink
+from tidtam_notifications.config import NotificationsSettings
+from tidtam_notifications.mail.smtp import BadSmtpUrl, SmtpServer
+
+
+@pytest.mark.unit
+def test_smtp_url_forms():
+    plain = SmtpServer.from_url("smtp://mail.example.com")
+    assert (plain.host, plain.port, plain.tls, plain.starttls) == ("mail.example.com", 25,
+                                                                  False, False)
+    tls = SmtpServer.from_url("smtps://user%40x:p%3Ass@smtp.example.com")
+    assert (tls.port, tls.tls, tls.username, tls.password) == (465, True, "user@x", "p:ss")
+    start = SmtpServer.from_url("smtp://u:p@smtp.example.com?starttls=true")
+    assert (start.port, start.tls, start.starttls) == (587, False, True)
+    assert SmtpServer.from_url("smtp://h:2525").port == 2525
+    for bad in ("http://h", "smtp://", "mail.example.com"):
+        with pytest.raises(BadSmtpUrl):
+            SmtpServer.from_url(bad)
+
+
+@pytest.mark.unit
+def test_production_needs_an_smtp_url(monkeypatch):
+    monkeypatch.setenv("TIDTAM_ENV", "production")
+    monkeypatch.setenv("TIDTAM_CONTEXT_SECRET", "a-real-secret-of-our-own")
+    monkeypatch.setenv("TIDTAM_NOTIFICATIONS_RELAY_DATABASE_URL", "postgresql+asyncpg://r@h/d")
+    monkeypatch.delenv("TIDTAM_SMTP_URL", raising=False)
+    with pytest.raises(ValidationError, match="TIDTAM_SMTP_URL must be set"):
+        NotificationsSettings()
+    monkeypatch.setenv("TIDTAM_SMTP_URL", "smtps://u:p@smtp.example.com")
+    assert NotificationsSettings().smtp_url == "smtps://u:p@smtp.example.com"
+
+
+@pytest.mark.integration
+def test_the_sink_keeps_each_message_as_eml(tmp_path):
+    sink = MailSink(directory=tmp_path / "mail").start()
+    try:
+        with smtplib.SMTP("127.0.0.1", sink.port) as client:
+            client.sendmail("a@example.com", ["b@example.com"],
+                            b"Subject: =?utf-8?b?4Lil4Li14LiU?=\r\n\r\nhello")
+        [message] = sink.wait_for(1, "b@example.com")
+        assert message["Subject"] == "ลีด"
+        [eml] = list((tmp_path / "mail").glob("*.eml"))
+        assert b"hello" in eml.read_bytes()
+    finally:
+        sink.stop()
