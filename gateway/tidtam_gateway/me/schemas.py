@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema
 
 from crmkit.fields import Omittable
 from crmkit.text import check_unicode
@@ -32,6 +32,8 @@ class MePatch(Input):
 
 
 class PasswordChangeIn(Input):
-    current_password: Annotated[str, AfterValidator(check_unicode)] = Field(
-        max_length=128, description="The password in use now")
+    current_password: Annotated[
+        str, AfterValidator(check_unicode),
+        WithJsonSchema({"type": "string", "maxLength": 128, "pattern": r"^[^\x00]*$"}),
+    ] = Field(max_length=128, description="The password in use now")
     new_password: Password
