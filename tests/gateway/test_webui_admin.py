@@ -65,6 +65,10 @@ def test_refused_moves_are_explained_in_the_users_language(out):
     assert th["teamExists"] == "มีทีมชื่อนี้อยู่แล้ว"
     # An unknown code falls back to the server's message.
     assert th["unknownCode"] == en["unknownCode"] == "server says"
+    # Every screen's errors go through errors.js: a specific code in the user's language, a
+    # generic one (`conflict`) with the server's message, which says more.
+    assert th["salesCode"].startswith("ขั้นตอนนี้ยังมีลีดอยู่") and en["salesCode"].startswith("This stage")
+    assert th["genericCode"] == en["genericCode"] == "the lead is already lost"
     # Field errors: a known code is translated, an unknown one keeps the server's sentence.
     assert th["fields"] == ("name: กรุณากรอกช่องนี้ · note: ยาวเกินไป: ไม่เกิน 200 ตัวอักษร · "
                             "color: String should match pattern")

@@ -14,6 +14,7 @@ await import("./screens/admin/pipelines.js");
 const settings = await import("./screens/admin/settings.js");
 const cf = await import("./screens/admin/custom-fields.js");
 const { errorText } = await import("./errors.js");
+const { errorMessage } = await import("./ui.js");  // what the sales screens say
 const { savedFilters } = await import("./segments.js");
 const { memberNames } = await import("./screens/admin/teams.js");
 // Every module of this part, so that the tables below hold all their strings.
@@ -39,6 +40,8 @@ for (const lang of ["th", "en"]) {
     readOnly: board.refusal(new ApiError(403, { code: "forbidden", message: "read only" })),
     network: board.refusal(new NetworkError("down")),
     teamExists: errorText(new ApiError(409, { code: "team_exists", message: "a team with this name already exists" })),
+    salesCode: errorMessage(new ApiError(409, { code: "stage_has_leads", message: "3 leads are in it" })),
+    genericCode: errorMessage(new ApiError(409, { code: "conflict", message: "the lead is already lost" })),
     unknownCode: errorText(new ApiError(409, { code: "something_new", message: "server says" })),
     fields: errorText(new ApiError(422, { code: "validation_error", message: "…",
       fields: [{ field: "body.name", message: "Field required", code: "missing" },

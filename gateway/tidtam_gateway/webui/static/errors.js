@@ -1,19 +1,16 @@
 // @ts-check
-// An API error in the user's language: the error's stable `code` by its text here, each field
-// error by field-errors.js (its `code` and `params`, plus the set-up screens' own codes here);
-// a code without a text keeps the server's message.
+// An API error in the user's language, for every screen: the error's stable `code` by its text
+// here, each field error by field-errors.js (its `code` and `params`, plus the set-up screens'
+// own codes here); a code without a text (the generic `conflict`, `not_found`, … among them,
+// whose server message says more) keeps the server's message.
 
-import { ApiError } from "./api.js";
+import { ApiError, NetworkError } from "./api.js";
 import { fieldErrorText } from "./field-errors.js";
 import { bodyField } from "./format.js";
 import { addStrings, has, t } from "./i18n.js";
-import { errorMessage } from "./ui.js";
 
 addStrings({
   th: {
-    "err.code.conflict": "ขัดแย้งกับข้อมูลปัจจุบัน",
-    "err.code.not_found": "ไม่พบรายการนี้ หรือคุณไม่มีสิทธิ์เห็น",
-    "err.code.forbidden": "คุณไม่มีสิทธิ์ทำรายการนี้",
     "err.code.team_exists": "มีทีมชื่อนี้อยู่แล้ว",
     "err.code.team_not_empty": "ยังมีสมาชิกในทีมนี้ ย้ายสมาชิกออกก่อนจึงจะลบได้",
     "err.code.email_taken": "อีเมลนี้มีผู้ใช้อยู่แล้ว",
@@ -31,9 +28,6 @@ addStrings({
     "fe.literal_error": "ไม่ใช่ค่าที่เลือกได้",
   },
   en: {
-    "err.code.conflict": "This conflicts with the current state",
-    "err.code.not_found": "Not found, or not visible to you",
-    "err.code.forbidden": "You may not do this",
     "err.code.team_exists": "A team with this name already exists",
     "err.code.team_not_empty": "The team still has members: move them first",
     "err.code.email_taken": "A user with this email already exists",
@@ -53,14 +47,28 @@ addStrings({
 });
 
 /**
- * Say an API error in the user's language: a 422 field by field (field-errors.js), else the
- * error's code, else the server's message.
+ * The text for a failed call, without its field errors (showErrors puts those beside their
+ * inputs): the error's code in the user's language, else the server's message.
+ * @param {unknown} err
+ * @returns {string}
+ */
+export function errorMessage(err) {
+  if (err instanceof NetworkError) return t("err.network");
+  if (err instanceof ApiError) {
+    if (err.code && has(`err.code.${err.code}`)) return t(`err.code.${err.code}`);
+    return err.serverMessage || t("err.generic", { status: err.status });
+  }
+  return String(err && /** @type {any} */ (err).message ? /** @type {any} */ (err).message : err);
+}
+
+/**
+ * Say an API error in one line: a 422 field by field (field-errors.js), else errorMessage.
  * @param {unknown} err
  * @returns {string}
  */
 export function errorText(err) {
-  if (!(err instanceof ApiError)) return errorMessage(err);
-  if (err.fields.length) return err.fields.map((fe) => `${bodyField(fe.field) || fe.field}: ${fieldErrorText(fe)}`).join(" · ");
-  if (err.code && has(`err.code.${err.code}`)) return t(`err.code.${err.code}`);
+  if (err instanceof ApiError && err.fields.length) {
+    return err.fields.map((fe) => `${bodyField(fe.field) || fe.field}: ${fieldErrorText(fe)}`).join(" · ");
+  }
   return errorMessage(err);
 }

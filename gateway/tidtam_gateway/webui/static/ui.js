@@ -2,9 +2,10 @@
 // Form helpers and labels for what the catalogues name (sources, stages, people); the state
 // itself lives in store.js (re-exported here for the modules that import it from ui.js).
 
-import { api, asList, ApiError, NetworkError } from "./api.js";
+import { api, asList, ApiError } from "./api.js";
 import { state } from "./store.js";
 import { h, nextId } from "./dom.js";
+import { errorMessage } from "./errors.js";
 import { fieldErrorText } from "./field-errors.js";
 import { bodyField } from "./format.js";
 import { has, lang, t } from "./i18n.js";
@@ -13,12 +14,8 @@ export const CHANNELS = ["phone", "email", "line", "meeting", "note"];
 
 export { loadCatalogs, SOURCES, state } from "./store.js";
 
-/** The text to show for a failed call. */
-export function errorMessage(err) {
-  if (err instanceof NetworkError) return t("err.network");
-  if (err instanceof ApiError) return err.serverMessage || t("err.generic", { status: err.status });
-  return String(err && err.message ? err.message : err);
-}
+/** The text to show for a failed call (errors.js: its code in the user's language). */
+export { errorMessage };
 
 let toastTimer;
 export function toast(message, kind = "ok") {
