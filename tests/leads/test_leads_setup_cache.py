@@ -9,10 +9,9 @@ import uuid
 
 import asyncpg
 import pytest
-from fastapi import FastAPI
 
 from crmkit.testing.tenants import pg_dsn
-from tidtam_leads.catalog.cache import CHANNEL, SetupCache, StartStage, listener
+from tidtam_leads.catalog.cache import CHANNEL, SetupCache, StartStage
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +27,7 @@ async def test_notify_from_another_connection_drops_the_tenant(leads_db):
     cache = SetupCache()
     assert not cache.may_store(cache.generation)  # not listening: nothing is kept
     mine, other = uuid.uuid4(), uuid.uuid4()
-    async with listener(cache, leads_db.app_url)(FastAPI()):
+    async with cache.listening_to(pg_dsn(leads_db.app_url)):
         await _until(lambda: cache.listening)
         generation = cache.generation
         assert cache.may_store(generation)

@@ -51,8 +51,7 @@ def build_app(settings: LeadsSettings | None = None) -> FastAPI:
     return build_service(settings, title="Tidtam leads",
                          description="Leads, boxes, follow-up log, pipelines and labels",
                          routers=ROUTERS, events=EVENTS, handlers=HANDLERS,
-                         resources=[accounts_http, cache.listener(setup, settings.database_url),
-                                    rules.resource],
+                         resources=[accounts_http, setup.resource, rules.resource],
                          # The caches belong to this app, carried by its sessions.
                          session_info={**cache.session_info(setup), **rules.session_info()})
 

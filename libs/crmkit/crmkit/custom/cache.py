@@ -5,43 +5,37 @@ Correct only while this process hears every change: whatever changes a tenant's 
 (repository.insert_field, update_field, delete_field) sends NOTIFY `tidtam_custom_fields`
 with the tenant id in the same transaction, delivered when it commits, and every process
 that caches LISTENs (crmkit.listening). A notification drops the tenant's rules. While the
-LISTEN connection is down nothing is cached and every create reads the database; on
-reconnect the cache starts empty, since notifications may have been missed in between. A
-read that started before a notification is not stored (`generation`), and a transaction
-that changed definitions itself neither reads nor fills the cache (its rows are not
-committed yet).
+LISTEN connection is down nothing is cached (crmkit.notified: the mechanism), and a
+transaction that changed definitions itself neither reads nor fills the cache (its rows are
+not committed yet).
 
 Wiring: `cache = RulesCache()`; its `session_info()` in the app's sessionmaker `info` and
-`cache.listening` among the app's resources (crmkit.runtime.build_service).
+`cache.resource` among the app's resources (crmkit.runtime.build_service).
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..listening import listen_forever
+from ..notified import TenantCache
 from .values import Definition
 
-CHANNEL = "tidtam_custom_fields"
 _INFO = "crmkit.custom.rules_cache"
 WROTE = "crmkit.custom.wrote_fields"  # Session.info: this transaction changed definitions
-log = logging.getLogger("crmkit.custom.cache")
 
 Rules = dict[str, Definition]
 
 
-class RulesCache:
+class RulesCache(TenantCache):
+    channel = "tidtam_custom_fields"
+    fallback = "every create reads its custom-field rules from the database meanwhile"
+
     def __init__(self) -> None:
-        self.listening = False
-        self.generation = 0
+        super().__init__()
         self._rules: dict[tuple[uuid.UUID, str], Rules] = {}
 
     def session_info(self) -> dict[str, Any]:
@@ -56,53 +50,19 @@ class RulesCache:
             return found
         generation = self.generation
         rules = await load()
-        if self.listening and generation == self.generation:
+        if self.may_store(generation):
             self._rules[key] = rules
         return rules
 
-    def invalidate(self, payload: str) -> None:
-        self.generation += 1
-        try:
-            tenant = uuid.UUID(payload)
-        except ValueError:  # not ours to read: forget everything rather than guess
-            self._rules.clear()
-            return
+    def forget(self, tenant: uuid.UUID) -> None:
         for key in [k for k in self._rules if k[0] == tenant]:
             del self._rules[key]
 
-    def _up(self) -> None:
-        self.generation += 1
-        self._rules.clear()
-        self.listening = True
-
-    def _down(self) -> None:
-        self.listening = False
-        self.generation += 1
+    def forget_all(self) -> None:
         self._rules.clear()
 
-    @asynccontextmanager
-    async def listening_to(self, dsn: str) -> AsyncIterator[None]:
-        """LISTEN for the lifetime of the block (cached only while the LISTEN is up)."""
-        stop = asyncio.Event()
-        task = asyncio.create_task(listen_forever(
-            dsn, CHANNEL, name="tidtam-custom-fields", logger=log,
-            on_notify=self.invalidate, on_up=self._up, on_down=self._down, stop=stop,
-            fallback="every create reads its custom-field rules from the database "
-                     "meanwhile"), name="custom-fields-listen")
-        try:
-            yield
-        finally:
-            stop.set()
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
-            self._down()
 
-    def resource(self, app: FastAPI) -> AbstractAsyncContextManager[None]:
-        """A crmkit.runtime resource: LISTEN on the app's own database."""
-        dsn = app.state.engine.url.set(drivername="postgresql").render_as_string(
-            hide_password=False)
-        return self.listening_to(dsn)
+CHANNEL = RulesCache.channel
 
 
 def of(session: AsyncSession) -> RulesCache | None:
