@@ -9,7 +9,9 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
+import asyncpg
 import orjson
+import sqlalchemy.exc
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -158,12 +160,38 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=exc.status_code, headers=headers or None,
         )
 
+    @app.exception_handler(asyncpg.ForeignKeyViolationError)
+    @app.exception_handler(sqlalchemy.exc.IntegrityError)
+    async def _integrity(request: Request, exc: Exception) -> Response:
+        # The services check references before they write; this answers the race the check
+        # cannot close: the referenced row (a stage, a pipeline, a user) removed by another
+        # request between the check and the write. The transaction has rolled back whole.
+        # Any other integrity error is a bug: the 500 below, logged.
+        if _sqlstate(exc) != _FOREIGN_KEY_VIOLATION:
+            return await _unexpected(request, exc)
+        log.info("foreign key race: %s", exc)
+        return JSONResponse(ErrorBody(
+            code="conflict",
+            message="something this request refers to was changed or removed at the same "
+                    "time; reload it and try again").model_dump(), status_code=409)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error")
         return JSONResponse(ErrorBody(code="internal_error",
                                       message="unexpected error; it has been logged").model_dump(),
                             status_code=500)
+
+
+_FOREIGN_KEY_VIOLATION = "23503"
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a database error, raw asyncpg or wrapped by SQLAlchemy."""
+    if isinstance(exc, sqlalchemy.exc.DBAPIError):
+        exc = exc.orig if exc.orig is not None else exc
+    code = getattr(exc, "sqlstate", None)
+    return code if isinstance(code, str) else None
 
 
 _METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY")
