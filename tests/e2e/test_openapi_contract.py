@@ -112,6 +112,11 @@ def test_every_changing_post_documents_the_idempotency_key(gw):
         assert len(keys) == 1 and not keys[0]["required"], path
         assert keys[0]["schema"]["type"] == "string" and keys[0]["schema"]["maxLength"] == 255
         assert "422" in item["post"]["responses"], path
+        successes = {s: r for s, r in item["post"]["responses"].items() if s.startswith("2")}
+        assert successes, path
+        for status, answer in successes.items():  # a replay says so in a documented header
+            replayed = answer.get("headers", {}).get("Idempotent-Replayed")
+            assert replayed and replayed["schema"]["enum"] == ["true"], (path, status)
 
 
 # The live stream (server-sent events) never ends, so it cannot be read whole and checked

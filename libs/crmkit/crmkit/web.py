@@ -310,10 +310,19 @@ def install_health(app: FastAPI, ready_checks: list[Callable[[], Awaitable[str |
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
+_REPLAYED = {
+    "description": "`true` when this is the stored first answer to an earlier request with "
+                   "the same Idempotency-Key (nothing was changed this time); absent otherwise.",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+
+
 def documented_openapi(app: FastAPI,
                        always: tuple[int, ...] = (401, 422)) -> Callable[[], dict[str, Any]]:
     """Every operation documents the one error schema for 401 and 422 (and what it declares),
-    and 413 if it takes a body; FastAPI's own HTTPValidationError is replaced by ErrorBody."""
+    and 413 if it takes a body; FastAPI's own HTTPValidationError is replaced by ErrorBody.
+    An operation taking `Idempotency-Key` documents the `Idempotent-Replayed` header of its
+    success answers."""
 
     def build() -> dict[str, Any]:
         if app.openapi_schema:
@@ -338,9 +347,13 @@ def documented_openapi(app: FastAPI,
                     op["responses"].setdefault(str(status), {"description": "Error"})
                 if "requestBody" in op:  # EdgeMiddleware's body limit
                     op["responses"].setdefault("413", {"description": "Request body too large"})
+                keyed = any(p.get("in") == "header" and p.get("name") == "Idempotency-Key"
+                            for p in op.get("parameters", ()))
                 for status, resp in op["responses"].items():
                     if status.startswith(("4", "5")):
                         resp["content"] = {"application/json": {"schema": ref}}
+                    elif keyed and status.startswith("2"):
+                        resp.setdefault("headers", {})["Idempotent-Replayed"] = _REPLAYED
         app.openapi_schema = spec
         return spec
 
