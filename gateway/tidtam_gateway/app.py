@@ -92,13 +92,10 @@ async def _callers(app: FastAPI) -> AsyncIterator[None]:
     """Callers cached in process, dropped on NOTIFY (auth/cache.py); verified tokens
     remembered until they expire."""
     settings: GatewaySettings = app.state.settings
-    app.state.callers = CallerCache(plain_dsn(settings.database_url))
-    await app.state.callers.start()
+    app.state.callers = CallerCache()
     app.state.tokens = VerifiedTokens(settings.jwt_secret.get_secret_value())
-    try:
+    async with app.state.callers.listening_to(plain_dsn(settings.database_url)):
         yield
-    finally:
-        await app.state.callers.stop()
 
 
 def _replace_docs(app: FastAPI) -> None:

@@ -18,7 +18,7 @@ from tidtam_gateway.auth.caller import Caller
 
 from .conftest import create_tenant
 
-LISTENER = "tidtam-gateway-callers"
+LISTENER = "tidtam_callers"  # the LISTEN connection is named after its channel
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +145,7 @@ def _caller(tenant: uuid.UUID) -> Caller:
 
 @pytest.mark.unit
 async def test_a_read_overtaken_by_an_invalidation_is_not_kept():
-    cache = CallerCache("postgresql://unused")
+    cache = CallerCache()
     cache.listening = True
     tenant = uuid.uuid4()
 
@@ -165,7 +165,7 @@ async def test_a_read_overtaken_by_an_invalidation_is_not_kept():
 
 @pytest.mark.unit
 async def test_nothing_is_kept_while_not_listening():
-    cache = CallerCache("postgresql://unused")
+    cache = CallerCache()
     tenant = uuid.uuid4()
     await cache.get("k", lambda: asyncio.sleep(0, _caller(tenant)))
     assert len(cache) == 0
