@@ -78,6 +78,13 @@ def test_the_list_pages_marks_read_and_opens_the_record(out):
     assert out["firstRows"] == [["n1", "notif-item is-unread"], ["n2", "notif-item is-unread"]]
     assert [r[0] for r in out["pagedRows"]] == ["n1", "n2", "n3"] and out["moreHidden"]
     assert out["afterMarkOne"][1] == ["n2", "notif-item"]
+    # Its title, kind and date in the Buddhist Era; "new" only on the unread one; no button
+    # (and no stray "null") on a read one.
+    when = r"7 มี.ค. 2569 \d\d:\d\d"  # the time in the machine's zone
+    shown = out["shownTexts"]
+    assert re.fullmatch(f"ลีด n1 ส่งถึงคุณลีดส่งถึงคุณ · {when} · ใหม่อ่านแล้ว", shown[0]), shown
+    assert re.fullmatch(f"ลีด n2 ส่งถึงคุณลีดส่งถึงคุณ · {when}", shown[1]), shown
+    assert re.fullmatch(f"ลีด n3 ส่งถึงคุณลีดส่งถึงคุณ · {when}", shown[2]), shown
     assert out["navigated"] == ["#/leads/n1"]  # opening it goes to its record
     calls = [(c["url"], c["method"], c["body"]) for c in out["calls"]]
     assert calls[:6] == [

@@ -129,7 +129,9 @@ const root = new El("main");
 setLang("th");
 const unmount = screen.mount(root, {}, app);
 await settle();
+// (textContent reads every child: a null appended as a child, shown "null" by a browser, throws)
 const rows = () => root.all().filter((e) => e.tagName === "LI").map((li) => [li.dataset.id, li.attrs.class]);
+const rowTexts = () => root.all().filter((e) => e.tagName === "LI").map((li) => li.textContent);
 const firstRows = rows();
 const buttonNamed = (text) => root.all().find((e) => e.tagName === "BUTTON" && e.textContent === text);
 await buttonNamed("แสดงเพิ่มเติม").fire("click"); await settle();
@@ -137,6 +139,7 @@ const pagedRows = rows();
 const moreHidden = buttonNamed("แสดงเพิ่มเติม").hidden;
 await root.all().find((e) => e.attrs["aria-label"] === "อ่านแล้ว: ลีด n2 ส่งถึงคุณ").fire("click"); await settle();
 const afterMarkOne = rows();
+const shownTexts = rowTexts();
 const link = root.all().find((e) => e.tagName === "A" && e.attrs.href === "#/leads/n1");
 await link.listeners.click[0]({ preventDefault() {} }); await settle();
 await buttonNamed("ทำเครื่องหมายว่าอ่านแล้วทั้งหมด").fire("click"); await settle();
@@ -157,7 +160,7 @@ await form.fire("submit"); await settle();
 console.log(JSON.stringify({
   tables: STRINGS, parsed, finished, delays, jittered,
   live: liveLog, down: downLog, gone: goneLog,
-  firstRows, pagedRows, moreHidden, afterMarkOne, navigated, calls, unreadCurrent, ticked,
+  firstRows, pagedRows, shownTexts, moreHidden, afterMarkOne, navigated, calls, unreadCurrent, ticked,
   prefsRows: proot.all().filter((e) => e.tagName === "TR" && e.dataset.kind).map((e) => e.dataset.kind),
   unchanged: prefs.changedKinds(PREFS, PREFS),
   safe: ["#/leads/3fa85f64-5717-4562-b3fc-2c963f66afa6", "#/leads?box=sent", "javascript:alert(1)",

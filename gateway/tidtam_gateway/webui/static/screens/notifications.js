@@ -97,7 +97,6 @@ export function mount(root, params, app) {
   /** @param {Notice} n */
   function row(n) {
     const link = safeLink(n.link);
-    const item = h("li", { class: `notif-item${n.read_at ? "" : " is-unread"}`, dataset: { id: n.id } });
     const title = link
       ? h("a", { href: link, class: "notif-title", onclick: (/** @type {Event} */ e) => open(e, n, link) }, n.title)
       : h("span", { class: "notif-title" }, n.title);
@@ -112,7 +111,8 @@ export function mount(root, params, app) {
         if (unreadOnly) item.remove(); else item.replaceWith(row(n));
         if (!list.children.length) status.textContent = t("notif.emptyUnread");
       } }, t("notif.markOne"));
-    item.append(h("div", { class: "notif-main" }, title, meta), mark);
+    const item = h("li", { class: `notif-item${n.read_at ? "" : " is-unread"}`, dataset: { id: n.id } },
+      h("div", { class: "notif-main" }, title, meta), mark);
     return item;
   }
 
