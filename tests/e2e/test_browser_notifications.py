@@ -10,8 +10,10 @@ from __future__ import annotations
 import pytest
 
 from .conftest import PASSWORD, until
-from .test_browser import _shot
-from .test_browser import browser_page  # noqa: F401  (the fixture)
+from .test_browser import (
+    _shot,
+    browser_page,  # noqa: F401  (the fixture)
+)
 
 pytestmark = pytest.mark.e2e
 

@@ -1,16 +1,23 @@
-"""The SMTP URL's forms, the production start-up check, and the development sink keeping
-each message as an .eml file."""
+"""The SMTP URL's forms, the production start-up check (of the settings and of the real
+service process), the retry schedule, and the development sink keeping each message as an
+.eml file."""
 
 from __future__ import annotations
 
+import os
 import smtplib
+import subprocess
+import sys
+from datetime import timedelta
 
 import pytest
 from pydantic import ValidationError
 
 from crmkit.testing.mailsink import MailSink
+from crmkit.testing.process import free_port
 from tidtam_notifications.config import NotificationsSettings
 from tidtam_notifications.mail.smtp import BadSmtpUrl, SmtpServer
+from tidtam_notifications.mail.worker import retry_delay
 
 
 @pytest.mark.unit
@@ -38,6 +45,29 @@ def test_production_needs_an_smtp_url(monkeypatch):
         NotificationsSettings()
     monkeypatch.setenv("TIDTAM_SMTP_URL", "smtps://u:p@smtp.example.com")
     assert NotificationsSettings().smtp_url == "smtps://u:p@smtp.example.com"
+
+
+@pytest.mark.integration
+def test_the_service_does_not_start_in_production_without_an_smtp_url():
+    # Production is TIDTAM_ENV=production, nothing else (unset means development).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TIDTAM_")}
+    env.update(TIDTAM_ENV="production", TIDTAM_CONTEXT_SECRET="a-real-secret-of-our-own",
+               TIDTAM_NOTIFICATIONS_RELAY_DATABASE_URL="postgresql+asyncpg://r@127.0.0.1/d")
+    started = subprocess.run(
+        [sys.executable, "-m", "crmkit.serve", "tidtam_notifications.main:app", "--host",
+         "127.0.0.1", "--port", str(free_port())],
+        env=env, capture_output=True, text=True, timeout=120)
+    assert started.returncode != 0
+    assert "TIDTAM_SMTP_URL must be set when TIDTAM_ENV=production" in started.stderr
+
+
+@pytest.mark.unit
+def test_retries_wait_longer_each_time_then_give_up(monkeypatch):
+    monkeypatch.setenv("TIDTAM_MAIL_RETRY_SECONDS", "30")
+    monkeypatch.setenv("TIDTAM_MAIL_MAX_ATTEMPTS", "6")
+    settings = NotificationsSettings()
+    waits = [retry_delay(settings, attempts) for attempts in range(1, 7)]
+    assert waits == [timedelta(seconds=s) for s in (30, 60, 120, 240, 480)] + [None]
 
 
 @pytest.mark.integration

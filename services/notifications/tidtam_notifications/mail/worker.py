@@ -160,12 +160,20 @@ class MailWorker:
         done: dict[str, Any] = {"updated_at": sa.func.now(), "subject": values.get("subject")}
         if error is None:
             return {**done, "status": "sent", "sent_at": sa.func.now(), "last_error": None}
-        attempts = values["attempts"]
-        if attempts >= self.settings.mail_max_attempts:
+        delay = retry_delay(self.settings, values["attempts"])
+        if delay is None:
             return {**done, "status": "failed", "last_error": error}
-        delay = timedelta(seconds=self.settings.mail_retry_seconds * 2 ** (attempts - 1))
         return {**done, "status": "pending", "last_error": error,
                 "next_attempt_at": sa.func.now() + delay}
+
+
+def retry_delay(settings: NotificationsSettings, attempts: int) -> timedelta | None:
+    """After failed attempt number `attempts` (1 = the first): the wait before the next,
+    `TIDTAM_MAIL_RETRY_SECONDS` doubling each time; None once `TIDTAM_MAIL_MAX_ATTEMPTS`
+    were made (the email is then `failed`)."""
+    if attempts >= settings.mail_max_attempts:
+        return None
+    return timedelta(seconds=settings.mail_retry_seconds * 2 ** (attempts - 1))
 
 
 def mail_worker(settings: NotificationsSettings) -> Resource:
