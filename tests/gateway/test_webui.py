@@ -398,7 +398,7 @@ def test_admin_routes_are_refused_and_hidden_from_other_roles(logic):
     assert sales["leads"] == admin["leads"] == [
         "#/leads/new", "#/leads?box=inbox", "#/leads?box=sent", "#/leads?box=lost",
         "#/leads?box=junk", "#/board"]
-    assert sales["me"] == ["#/me", "#/labels"]
+    assert sales["me"] == ["#/me", "#/notifications", "#/notifications/preferences", "#/labels"]
 
 
 def test_the_store_tells_its_listeners_and_forgets_on_sign_out(logic):

@@ -115,6 +115,28 @@ async def test_a_refused_email_is_retried_and_the_log_says_so(api, tenant, gatew
     assert entry["to_address"] == tenant.sales2.email and entry["sent_at"]
 
 
+async def test_an_email_refused_every_time_is_failed_with_its_error(api, tenant,
+                                                                    gateway_events, mail_sink):
+    # The test service retries after 0.5 s, doubling, 6 attempts: failed after ~16 s.
+    mail_sink.refuse[tenant.sales3.email] = 100
+    await publish_lead(gateway_events, tenant, LeadSentV2, sent(tenant.sales3, tenant.admin))
+    admin = tenant.headers(tenant.admin)
+    body = await until(api, "/api/v1/notifications/log", admin,
+                       lambda b: b["items"] and b["items"][0]["status"] == "pending"
+                       and b["items"][0]["attempts"] >= 1)
+    [retrying] = body["items"]  # between attempts: pending, with the server's answer
+    assert "451" in retrying["last_error"] and retrying["sent_at"] is None
+    body = await until(api, "/api/v1/notifications/log", admin,
+                       lambda b: b["items"][0]["status"] == "failed", timeout=60)
+    [entry] = body["items"]
+    assert entry["attempts"] == 6 and "451" in entry["last_error"]
+    assert entry["sent_at"] is None and mail_sink.to(tenant.sales3.email) == []
+    failed = await api.get("/api/v1/notifications/log", headers=admin,
+                           params={"status": "failed"})
+    assert [e["id"] for e in failed.json()["items"]] == [entry["id"]]
+    mail_sink.refuse.pop(tenant.sales3.email)
+
+
 async def test_the_log_is_for_admins_and_their_tenant_only(api, tenant, gateway_events,
                                                            mail_sink, notif_db):
     from notif_support import make_tenant

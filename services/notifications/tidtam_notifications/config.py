@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 from typing import Self
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, model_validator
 
 from crmkit.config import ServiceSettings, service_database
 
 SERVICE = "notifications"
+DEV_PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 def _env(name: str) -> AliasChoices:
@@ -28,7 +30,7 @@ class NotificationsSettings(ServiceSettings):
     mail_from: str = Field(default="Tidtam <no-reply@tidtam.localhost>",
                            validation_alias=_env("MAIL_FROM"))
     # Where people open Tidtam: the links in emails (web UI hash routes, `#/leads/<id>`).
-    public_url: str = Field(default="http://127.0.0.1:8000", validation_alias=_env("PUBLIC_URL"))
+    public_url: str = Field(default=DEV_PUBLIC_URL, validation_alias=_env("PUBLIC_URL"))
     # Seconds between the mail worker's looks for due emails (NOTIFY wakes it sooner).
     mail_poll_seconds: float = Field(default=2.0, gt=0, validation_alias=_env("MAIL_POLL_SECONDS"))
     # Attempts before an email is given up as failed; the delay doubles from the first.
@@ -51,6 +53,18 @@ class NotificationsSettings(ServiceSettings):
         if self.env == "production" and not self.smtp_url:
             raise ValueError("TIDTAM_SMTP_URL must be set when TIDTAM_ENV=production (e.g. "
                              "smtps://user:password@smtp.example.com:465)")
+        return self
+
+    @model_validator(mode="after")
+    def _public_url(self) -> Self:
+        """Every email links to it: a broken or loopback URL would break every link."""
+        parts = urlsplit(self.public_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("TIDTAM_PUBLIC_URL must be an http(s) URL where people open "
+                             "Tidtam, e.g. https://crm.example.co.th")
+        if self.env == "production" and self.public_url == DEV_PUBLIC_URL:
+            raise ValueError("TIDTAM_PUBLIC_URL must be set when TIDTAM_ENV=production: "
+                             "emails link to it (e.g. https://crm.example.co.th)")
         return self
 
 

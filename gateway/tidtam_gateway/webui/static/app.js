@@ -3,6 +3,7 @@
 // (static/screens/*.js, listed in routes.js) into <main>. No build step.
 
 import { api, ApiError, getToken, setToken, setUnauthorizedHandler } from "./api.js";
+import { renderBell, startBell, stopBell } from "./bell.js";
 import { $, h } from "./dom.js";
 import { applyStatic, lang, setLang, t } from "./i18n.js";
 import { markCurrent, renderNav, setCounts } from "./nav.js";
@@ -28,7 +29,7 @@ const app = {
   href: hrefFor,
   toast,
   setCounts,
-  refreshShell() { renderWhoami(); renderNav(state.me?.role); },
+  refreshShell() { renderWhoami(); renderNav(state.me?.role); renderBell(); },
   setLanguage(language) {
     setLang(language);
     relabel();
@@ -91,6 +92,7 @@ const notice = (/** @type {string} */ text) => h("div", { class: "screen-notice"
 // ---- login / logout / language -------------------------------------------------------------
 
 function showLogin(/** @type {string} */ message = "") {
+  stopBell();
   unmountScreen();
   $("#app-view").hidden = true;
   $("#whoami").hidden = true;
@@ -118,6 +120,7 @@ async function showApp() {
   $("#whoami").hidden = false;
   $("#logout").hidden = false;
   await loadCatalogs();
+  startBell(expired);
   app.refreshShell();
   // An admin set the password: My account first. Else the link the page was opened with
   // (a deep link survives the login).
@@ -182,12 +185,16 @@ function relabel() {
 
 // ---- wiring --------------------------------------------------------------------------------
 
+/** The token is no longer accepted (an API call or the bell's stream said 401). */
+function expired() {
+  setToken(null);
+  signOut();
+  showLogin(t("login.expired"));
+}
+
 function init() {
   relabel();
-  setUnauthorizedHandler(() => {
-    signOut();
-    showLogin(t("login.expired"));
-  });
+  setUnauthorizedHandler(expired);
   $("#login-form").addEventListener("submit", onLogin);
   $("#lang-toggle").addEventListener("click", toggleLanguage);
   $("#logout").addEventListener("click", logout);

@@ -25,6 +25,9 @@ export const ROUTES = [
     params: { view: "new" } },
   { path: "/accounts/:id", load: () => import("./screens/accounts.js"), title: "nav.accounts" },
   { path: "/me", load: () => import("./screens/me.js"), title: "nav.me" },
+  { path: "/notifications", load: () => import("./screens/notifications.js"), title: "nav.notifications" },
+  { path: "/notifications/preferences", load: () => import("./screens/notification-prefs.js"),
+    title: "nav.notifPrefs" },
   ...SETUP_ROUTES, // the board, my labels and the admin screens
 ];
 
@@ -37,6 +40,8 @@ export const NAV = [
   { group: "leads", href: "#/leads?box=junk", label: "box.junk", count: "junk" },
   { group: "records", href: "#/accounts", label: "nav.accounts" },
   { group: "me", href: "#/me", label: "nav.me" },
+  { group: "me", href: "#/notifications", label: "nav.notifications" },
+  { group: "me", href: "#/notifications/preferences", label: "nav.notifPrefs" },
   ...SETUP_NAV,
 ];
 

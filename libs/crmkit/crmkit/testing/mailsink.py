@@ -5,7 +5,9 @@
 
 keeps each message as an `.eml` file under `--dir`. In tests, `MailSink().start()` keeps
 them in memory too (`messages`, parsed), and `hold_seconds` makes it wait that long after
-taking a message before it answers 250 (a client killed in that moment has sent it)."""
+taking a message before it answers 250 (a client killed in that moment has sent it).
+`Tls(cert, key, mode)` makes it a TLS server, from the first byte (`smtps`) or after
+STARTTLS, which it then requires (`starttls`); `login=(user, password)` requires AUTH."""
 
 from __future__ import annotations
 
@@ -13,15 +15,17 @@ import argparse
 import asyncio
 import email
 import email.policy
+import ssl
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from crmkit.testing.process import free_port
 
@@ -42,9 +46,22 @@ class _Keeper:
         return "250 Message accepted for delivery"
 
 
+@dataclass(frozen=True)
+class Tls:
+    cert: Path
+    key: Path
+    mode: Literal["smtps", "starttls"]
+
+    def context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.cert, self.key)
+        return context
+
+
 class MailSink:
     def __init__(self, *, port: int = 0, directory: Path | None = None,
-                 hold_seconds: float = 0.0) -> None:
+                 hold_seconds: float = 0.0, tls: Tls | None = None,
+                 login: tuple[str, str] | None = None) -> None:
         self.directory = directory
         self.hold_seconds = hold_seconds
         # Per recipient: messages still to refuse with a temporary error (451).
@@ -52,14 +69,43 @@ class MailSink:
         self.raw: list[bytes] = []
         self.messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
+        # The users that logged in (AUTH), in order.
+        self.logins: list[str] = []
         self._lock = threading.RLock()
         self.port = port or free_port()
+        self.tls = tls
+        options: dict[str, Any] = {}
+        if tls is not None and tls.mode == "smtps":
+            # aiosmtpd counts only STARTTLS as TLS for AUTH; here the whole session is TLS.
+            options.update(ssl_context=tls.context(), server_hostname="localhost",
+                           auth_require_tls=False)
+        elif tls is not None:
+            options.update(tls_context=tls.context(), require_starttls=True)
+        if login is not None:
+            options.update(auth_required=True, authenticator=self._authenticator(login))
         self._controller = Controller(_Keeper(self), hostname="127.0.0.1", port=self.port,
-                                      decode_data=False)
+                                      decode_data=False, **options)
+
+    def _authenticator(self, login: tuple[str, str]) -> Any:
+        def check(_server: SMTP, _session: Session, _envelope: Envelope, _mechanism: str,
+                  data: Any) -> AuthResult:
+            ok = (isinstance(data, LoginPassword)
+                  and (data.login.decode(), data.password.decode()) == login)
+            if ok:
+                with self._lock:
+                    self.logins.append(login[0])
+            return AuthResult(success=ok, handled=False)
+
+        return check
 
     @property
     def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
+        """Its TIDTAM_SMTP_URL (with credentials, add them: smtp://user:pw@…)."""
+        if self.tls is None:
+            return f"smtp://127.0.0.1:{self.port}"
+        if self.tls.mode == "smtps":
+            return f"smtps://localhost:{self.port}"
+        return f"smtp://localhost:{self.port}?starttls=true"
 
     def keep(self, raw: bytes, rcpt: list[str]) -> None:
         message: Any = email.message_from_bytes(raw, policy=email.policy.default)

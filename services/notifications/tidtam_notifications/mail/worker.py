@@ -47,6 +47,10 @@ from .smtp import SmtpServer, compose
 logger = logging.getLogger("tidtam_notifications.mail")
 CHANNEL = "tidtam_mail"
 BATCH = 20
+# Emails of one pass sent at once, each on its own SMTP connection and database session
+# (the claim keeps every email to one sender); servers commonly allow ~10 connections per
+# client.
+SEND_AT_ONCE = 4
 FEED_EXPIRY_SECONDS = 3600.0
 
 
@@ -104,14 +108,19 @@ class MailWorker:
 
     async def tick(self) -> int:
         """One pass: stale claims become `unconfirmed`, then up to BATCH due emails are
-        sent. Returns how many were due."""
+        sent, SEND_AT_ONCE at a time. Returns how many were due."""
         async with self.maker() as session, session.begin():
             await session.execute(sa.text("SELECT mail_unconfirm(:secs)"),
                                   {"secs": self.settings.mail_lease_seconds})
             due = (await session.execute(sa.text("SELECT tenant_id, id FROM mail_due(:n)"),
                                          {"n": BATCH})).all()
-        for tenant_id, email_id in due:
-            await self.send_one(tenant_id, email_id)
+        slots = asyncio.Semaphore(SEND_AT_ONCE)
+
+        async def send(tenant_id: uuid.UUID, email_id: uuid.UUID) -> None:
+            async with slots:
+                await self.send_one(tenant_id, email_id)
+
+        await asyncio.gather(*(send(tenant_id, email_id) for tenant_id, email_id in due))
         return len(due)
 
     async def _claim(self, session: AsyncSession, email_id: uuid.UUID) -> Email | None:
@@ -160,12 +169,20 @@ class MailWorker:
         done: dict[str, Any] = {"updated_at": sa.func.now(), "subject": values.get("subject")}
         if error is None:
             return {**done, "status": "sent", "sent_at": sa.func.now(), "last_error": None}
-        attempts = values["attempts"]
-        if attempts >= self.settings.mail_max_attempts:
+        delay = retry_delay(self.settings, values["attempts"])
+        if delay is None:
             return {**done, "status": "failed", "last_error": error}
-        delay = timedelta(seconds=self.settings.mail_retry_seconds * 2 ** (attempts - 1))
         return {**done, "status": "pending", "last_error": error,
                 "next_attempt_at": sa.func.now() + delay}
+
+
+def retry_delay(settings: NotificationsSettings, attempts: int) -> timedelta | None:
+    """After failed attempt number `attempts` (1 = the first): the wait before the next,
+    `TIDTAM_MAIL_RETRY_SECONDS` doubling each time; None once `TIDTAM_MAIL_MAX_ATTEMPTS`
+    were made (the email is then `failed`)."""
+    if attempts >= settings.mail_max_attempts:
+        return None
+    return timedelta(seconds=settings.mail_retry_seconds * 2 ** (attempts - 1))
 
 
 def mail_worker(settings: NotificationsSettings) -> Resource:
