@@ -176,7 +176,9 @@ function relabel() {
   const button = $("#lang-toggle");
   button.textContent = t("lang.other");
   button.lang = lang() === "th" ? "en" : "th";
-  button.setAttribute("aria-label", t("lang.switch"));
+  // Its name is what it shows (the other language, in that language: `lang`); "switch to …"
+  // is its description. A name without the visible text fails WCAG 2.5.3 (axe-core).
+  button.title = t("lang.switch");
   document.title = lang() === "th" ? "ติดตาม · Tidtam CRM" : "Tidtam CRM · ติดตาม";
 }
 
