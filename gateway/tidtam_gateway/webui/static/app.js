@@ -4,6 +4,7 @@
 
 import { api, ApiError, getToken, setToken, setUnauthorizedHandler } from "./api.js";
 import { $, h } from "./dom.js";
+import { keptForms, restoreForms } from "./form-keep.js";
 import { applyStatic, lang, setLang, t } from "./i18n.js";
 import { markCurrent, renderNav, setCounts } from "./nav.js";
 import { allowed, hrefFor, matchRoute, parseHash } from "./router.js";
@@ -34,7 +35,10 @@ const app = {
     relabel();
     if (!state.me) return;
     app.refreshShell();
+    const typed = keptForms($("#main")); // a half-filled form survives the redraw
     unmountScreen(); // the screen is drawn again in the new language
+    const stop = restoreForms($("#main"), typed);
+    window.addEventListener("hashchange", stop, { once: true });
     route();
   },
 };
