@@ -1,8 +1,8 @@
 // @ts-check
 // The leads screen: "#/leads?box=…&q=…" (a box, searched), "#/leads/<id>" (a lead beside the
 // list; alone on a phone), "#/leads/<id>/edit" (its edit form) and "#/leads/new" (the new-lead
-// form). Following a lead, Back or a
-// box keeps the screen mounted: update() loads only what changed.
+// form). Following a lead, Back or a box keeps the screen mounted: update() loads only what
+// changed.
 
 import { api } from "../api.js";
 import { h } from "../dom.js";
