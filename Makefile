@@ -29,8 +29,9 @@ export UV_PYTHON_DOWNLOADS ?= never
 export UV_LINK_MODE ?= copy
 export UV_SYSTEM_CERTS ?= 1
 
-# The web UI's type checker (TypeScript over the JSDoc of its modules), pinned in package.json
-# and package-lock.json, installed by `make lint` into ./node_modules with npm.
+# The web UI's type checker (TypeScript over the JSDoc of its modules) and axe-core (the browser
+# accessibility test's checker), pinned in package.json and package-lock.json, installed by
+# `make lint` and `make test` into ./node_modules with npm.
 NODE_STAMP  := $(CURDIR)/node_modules/.tidtam-installed
 
 PYTEST_ARGS ?=
@@ -82,12 +83,14 @@ checkservers: ## is PostgreSQL / RabbitMQ reachable? (says how to start them if 
 # with a message, so a wrong path or -k never passes silently.
 test: install ## the whole suite on real PostgreSQL and RabbitMQ (PYTEST_ARGS=...)
 	@$(VPY) scripts/checkservers.py --tests
+	@if command -v npm >/dev/null; then $(MAKE) $(NODE_STAMP); else \
+	  echo "make test: npm is missing: no axe-core, the accessibility test will be skipped (apt-get install nodejs npm)" >&2; fi
 	@status=0; $(VENV)/bin/pytest $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests (exit 5): failing" >&2; fi; \
 	exit $$status
 
 $(NODE_STAMP): package.json package-lock.json
-	@command -v npm >/dev/null || { echo "make lint: npm is missing (apt-get install nodejs npm)" >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "make: npm is missing (apt-get install nodejs npm)" >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 

@@ -124,22 +124,10 @@ def _sign_in(page, email: str) -> None:
     page.wait_for_selector("#app-view:not([hidden])")
 
 
-def _shot(page, name: str) -> None:
-    """With TIDTAM_SCREENSHOTS=<folder>, keep a screenshot of the page there (the README's)."""
-    folder = os.environ.get("TIDTAM_SCREENSHOTS")
-    if folder:
-        page.screenshot(path=os.path.join(folder, f"{name}.png"))
-
-
-def _offered(gw, path: str, method: str) -> bool:
-    """Does the served API have this operation (one another branch of this issue adds)?"""
-    return method in gw.get("/api/v1/openapi.json").json()["paths"].get(path, {})
-
-
-def test_a_deep_link_editing_labels_back_and_the_phone(gw, system, make_tenant, browser_page):
+def test_a_deep_link_editing_labels_and_the_phone(gw, system, make_tenant, browser_page):
     """A salesperson opens a link to a lead: it opens after the login. They fix its phone and
     a custom field, put a label on and take it off, log a follow-up with a Buddhist Era
-    date; Back returns to the list. At 375 px the page does not overflow, the box tabs
+    date. At 375 px the page does not overflow, the box tabs
     scroll, a phone number stays on one line and "add follow-up" comes first."""
     page, errors = browser_page
     t = make_tenant("บริษัท ลิงก์ จำกัด")
@@ -204,29 +192,15 @@ def test_a_deep_link_editing_labels_back_and_the_phone(gw, system, make_tenant, 
     page.click("#detail-body input[type=checkbox]")  # the whole history: human kinds, no keys
     page.wait_for_selector("#detail-body .log-entry:has-text('แก้ไขข้อมูล')")
     assert "kind." not in page.locator("#detail-body").inner_text()
-    _shot(page, "lead-th-desktop")
     page.click("#lang-toggle")
     page.wait_for_selector("#detail-body .log-entry:has-text('Edited')")
-    _shot(page, "lead-en-desktop")
     page.click("#lang-toggle")
     page.wait_for_selector("#detail-body .log-entry:has-text('แก้ไขข้อมูล')")
-
-    # From the list to a lead, and Back to the list.
-    page.click("#nav a[data-box=inbox]")
-    page.wait_for_selector("#detail-placeholder:not([hidden])")
-    page.click(f"#lead-list a[data-id='{leads[1]['id']}']")
-    page.wait_for_selector(f"#detail-body h2.detail-title:has-text('{leads[1]['name']}')")
-    page.go_back()
-    page.wait_for_selector("#detail-placeholder:not([hidden])")
-    assert page.url.endswith("#/leads?box=inbox")
-    page.go_forward()
-    page.wait_for_selector(f"#detail-body h2.detail-title:has-text('{leads[1]['name']}')")
 
     # The phone: 375 px wide.
     page.set_viewport_size({"width": 375, "height": 812})
     page.goto(f"{system.gateway.url}/#/leads?box=inbox")
     page.wait_for_selector("#lead-list .lead-item")
-    _shot(page, "inbox-th-phone")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page is {width}px wide at 375"
     tabs = page.evaluate("(() => { const s = document.querySelector('#nav .nav-scroll'); return"
@@ -235,52 +209,9 @@ def test_a_deep_link_editing_labels_back_and_the_phone(gw, system, make_tenant, 
     page.click(f"#lead-list a[data-id='{lead['id']}']")
     page.wait_for_selector("#detail-body h2.detail-title")
     assert not page.locator(".list-pane").is_visible()  # the lead alone on a phone
-    _shot(page, "lead-th-phone")
     tel = page.locator("#detail-body a[href^='tel:']")
     assert tel.evaluate("a => a.getClientRects().length") == 1  # one line: not broken
     note_top = page.locator("#detail-body .log textarea[name=note]").bounding_box()["y"]
     assert note_top < 900, f"add follow-up starts {note_top}px down"
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    assert not errors, errors
-
-
-def test_bulk_send_and_my_password(gw, system, make_tenant, browser_page):
-    """A salesperson ticks three leads and sends them to the admin in one go (the results say
-    3 done), then changes their own password on My account: the old one stops working."""
-    if not _offered(gw, "/api/v1/leads/bulk", "post") or not _offered(gw, "/api/v1/me", "patch"):
-        pytest.skip("this API has no POST /leads/bulk or PATCH /me yet (issue 11's API branches)")
-    page, errors = browser_page
-    t = make_tenant("บริษัท หลายลีด จำกัด")
-    email = _sales_user(gw, t, "มานะ ส่งไว")
-    leads = [t.create_lead("sales", name=f"ลีดชุด {i} {uuid.uuid4().hex[:4]}") for i in range(3)]
-
-    page.goto(f"{system.gateway.url}/#/leads?box=inbox")
-    _sign_in(page, email)
-    for lead in leads:
-        page.get_by_role("checkbox", name=f"เลือก {lead['name']}").check()
-    page.wait_for_selector(".bulk-count:text-is('เลือกแล้ว 3 รายการ')")
-    bulk = page.locator(".bulk-form")
-    bulk.locator("select[name=action]").select_option("send")
-    bulk.locator("input[type=search]").fill("แอดมิน")
-    picker = bulk.locator("select[name=to_user_id]")
-    page.wait_for_selector(".bulk-form .people-picker :text-is('พบ 1 คน')")  # GET /people?q=
-    picker.select_option(t.users["admin"])
-    bulk.locator("button[type=submit]").click()
-    page.wait_for_selector(".bulk-results :text('สำเร็จ 3 · ไม่พบ 0 · ทำไม่ได้ 0')")
-    for lead in leads:
-        got = gw.get(f"/api/v1/leads/{lead['id']}", headers=t.h("admin")).json()
-        assert got["owner_id"] == t.users["admin"]
-
-    page.click("#nav a[href='#/me']")
-    me = page.locator("main .page")
-    me.locator("input[name=current_password]").fill(PASSWORD)
-    me.locator("input[name=new_password]").fill("a-new-password-2")
-    me.locator("input[name=confirm]").fill("a-new-password-2")
-    me.locator("button:has-text('เปลี่ยนรหัสผ่าน')").click()
-    page.wait_for_selector("#toast:has-text('เปลี่ยนรหัสผ่านแล้ว')")
-    old = gw.post("/api/v1/auth/token", data={"username": email, "password": PASSWORD})
-    assert old.status_code == 401
-    login(gw, email, "a-new-password-2")
-    page.click("#nav a[data-box=inbox]")  # this tab goes on with the token the change gave it
-    page.wait_for_selector("#lead-list .lead-item")
     assert not errors, errors

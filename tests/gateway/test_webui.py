@@ -465,3 +465,15 @@ def test_people_search_matches_names_of_active_people(logic):
 def test_the_lead_inbox_is_not_called_a_message_box(logic, tables):
     assert logic["strings"] == "กล่องลีด"
     assert not any("กล่องข้อความ" in text for text in tables["th"].values())
+
+
+@needs_node
+def test_a_form_keeps_its_idempotency_key_until_a_submit_succeeds(tmp_path):
+    """api.creator(): the same key after a lost answer and after an error answer (neither
+    made anything twice: the server replays or runs it once), a new one after a success (the
+    same body again is a second record, on purpose) and for a changed body."""
+    out = run_node(tmp_path, "webui_keys.mjs")
+    assert out["outcomes"] == ["NetworkError", "ApiError", "ok", "ok", "ok"]
+    keys = [s["key"] for s in out["sent"]]
+    assert all(keys) and keys[0] == keys[1] == keys[2]
+    assert len({keys[2], keys[3], keys[4]}) == 3, keys

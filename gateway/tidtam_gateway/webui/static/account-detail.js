@@ -2,7 +2,7 @@
 // The account detail panel: facts, financial terms, labels, contacts, a new lead, the timeline;
 // "Edit" swaps in the account form; a merged account points to the one it went into.
 
-import { api } from "./api.js";
+import { creator } from "./api.js";
 import { branchText, formatAddress, formatTaxId } from "./address.js";
 import { contactsSection } from "./contacts.js";
 import { h, nextId } from "./dom.js";
@@ -153,6 +153,7 @@ function newLeadCard(account, view, on) {
     h("div", { class: "grid-2" }, details.name.wrap, details.phone.wrap, details.email.wrap),
     general,
     h("div", {}, tx("button", "acc.lead.submit", { type: "submit", class: "btn btn-primary" })));
+  const create = creator();
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(fields, general);
@@ -162,7 +163,7 @@ function newLeadCard(account, view, on) {
     await busy(form, async () => {
       let lead;
       try {
-        lead = await api("/api/v1/leads", { method: "POST", json });
+        lead = await create("/api/v1/leads", json);
       } catch (err) {
         if (err.status !== 401) showErrors(err, fields, general);
         return;

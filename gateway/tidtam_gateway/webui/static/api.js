@@ -92,6 +92,27 @@ export function idempotencyKey() {
   return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * A form's POST that creates (or acts): every submit carries an Idempotency-Key, the same one
+ * while the same path, query and body go again (a double click, a retry after a lost answer),
+ * so the server makes one record and answers the repeat with it; a new key once a submit
+ * succeeded or the body changed (the server refuses a key reused with another body).
+ * const create = creator(); … await create("/api/v1/leads", body)
+ * @returns {(path: string, json?: any, query?: Record<string, any>) => Promise<any>}
+ */
+export function creator() {
+  let key = "";
+  let sent = "";
+  return async (path, json = {}, query = undefined) => {
+    const what = JSON.stringify([path, query ?? null, json]);
+    if (!key || what !== sent) { key = idempotencyKey(); sent = what; }
+    const mine = key;
+    const made = await api(path, { method: "POST", json, query, headers: { "Idempotency-Key": mine } });
+    if (key === mine) key = "";
+    return made;
+  };
+}
+
 /** A list endpoint may answer a bare list or a page {items: [...]}: always give the list. */
 export const asList = (data) =>
   Array.isArray(data) ? data : (data && Array.isArray(data.items) ? data.items : []);

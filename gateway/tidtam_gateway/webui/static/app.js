@@ -5,6 +5,7 @@
 import { api, ApiError, getToken, setToken, setUnauthorizedHandler } from "./api.js";
 import { renderBell, startBell, stopBell } from "./bell.js";
 import { $, h } from "./dom.js";
+import { keptForms, restoreForms } from "./form-keep.js";
 import { applyStatic, lang, setLang, t } from "./i18n.js";
 import { markCurrent, renderNav, setCounts } from "./nav.js";
 import { allowed, hrefFor, matchRoute, parseHash } from "./router.js";
@@ -35,7 +36,10 @@ const app = {
     relabel();
     if (!state.me) return;
     app.refreshShell();
+    const typed = keptForms($("#main")); // a half-filled form survives the redraw
     unmountScreen(); // the screen is drawn again in the new language
+    const stop = restoreForms($("#main"), typed);
+    window.addEventListener("hashchange", stop, { once: true });
     route();
   },
 };
@@ -179,7 +183,9 @@ function relabel() {
   const button = $("#lang-toggle");
   button.textContent = t("lang.other");
   button.lang = lang() === "th" ? "en" : "th";
-  button.setAttribute("aria-label", t("lang.switch"));
+  // Its name is what it shows (the other language, in that language: `lang`); "switch to …"
+  // is its description. A name without the visible text fails WCAG 2.5.3 (axe-core).
+  button.title = t("lang.switch");
   document.title = lang() === "th" ? "ติดตาม · Tidtam CRM" : "Tidtam CRM · ติดตาม";
 }
 

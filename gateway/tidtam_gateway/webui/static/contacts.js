@@ -2,7 +2,7 @@
 // An account's contacts: the list (each row editable, see contact-edit.js) and a form to add one.
 
 import { listFieldPick } from "./account-fields.js";
-import { api } from "./api.js";
+import { creator } from "./api.js";
 import { contactRow } from "./contact-edit.js";
 import { h, nextId } from "./dom.js";
 import { formatPhone } from "./format.js";
@@ -56,6 +56,7 @@ function addForm(account, on) {
     h("div", { class: "grid-2" }, fields.phone.wrap, fields.email.wrap),
     general,
     h("div", {}, tx("button", "contact.submit", { type: "submit", class: "btn" })));
+  const create = creator();
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(fields, general);
@@ -66,8 +67,7 @@ function addForm(account, on) {
     if (value("email")) json.emails = [value("email")];
     await busy(form, async () => {
       try {
-        await api(`/api/v1/accounts/${encodeURIComponent(account.id)}/contacts`,
-                  { method: "POST", json });
+        await create(`/api/v1/accounts/${encodeURIComponent(account.id)}/contacts`, json);
       } catch (err) {
         if (err.status !== 401) showErrors(err, fields, general, listFieldPick);
         return;

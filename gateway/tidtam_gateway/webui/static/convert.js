@@ -4,7 +4,7 @@
 // the card asks again every few seconds and replaces itself, leaving the rest of the panel
 // (and anything typed there) alone.
 
-import { api } from "./api.js";
+import { api, creator } from "./api.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { errorMessage, toast } from "./ui.js";
@@ -36,11 +36,12 @@ export function conversionCard(lead, on) {
   if (status !== "failed" && !canConvert) return null;
   const error = h("p", { class: "form-error", role: "alert", hidden: true });
   const button = h("button", { type: "button", class: "btn btn-primary" }, t("convert.button"));
+  const convert = creator();
   button.addEventListener("click", async () => {
     button.disabled = true;
     error.hidden = true;
     try {
-      await api(leadUrl(lead.id, "/convert"), { method: "POST", json: { account: {} } });
+      await convert(leadUrl(lead.id, "/convert"), { account: {} });
     } catch (err) {
       button.disabled = false;
       if (err.status === 401) return;

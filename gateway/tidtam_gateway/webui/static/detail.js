@@ -3,7 +3,7 @@
 // follow-up" first (what a salesperson does most), then the actions (stage, send, lost/junk,
 // restore) and the conversion.
 
-import { api } from "./api.js";
+import { creator } from "./api.js";
 import { conversionCard } from "./convert.js";
 import { customFacts } from "./custom-inputs.js";
 import { h, nextId } from "./dom.js";
@@ -104,6 +104,7 @@ function section(titleKey, ...body) {
 function actionForm(fields, buildRequest, doneMessage, on, ...children) {
   const general = h("p", { class: "form-error", role: "alert", tabindex: "-1", hidden: true });
   const form = h("form", { class: "stack", novalidate: true }, ...children, general);
+  const post = creator(); // a follow-up or an action: a double submit or a retry does it once
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(fields, general);
@@ -111,7 +112,7 @@ function actionForm(fields, buildRequest, doneMessage, on, ...children) {
     if (!request) return;
     await busy(form, async () => {
       try {
-        await api(request.url, { method: "POST", json: request.json });
+        await post(request.url, request.json);
       } catch (err) {
         if (err.status !== 401) showErrors(err, fields, general);
         return;

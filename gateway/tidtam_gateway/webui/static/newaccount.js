@@ -3,7 +3,7 @@
 // anyway" when the tax ID + branch is taken (409 duplicate_tax_id → force). Editing sends
 // only the changed fields (PATCH).
 
-import { api } from "./api.js";
+import { api, creator } from "./api.js";
 import { branchText, formatTaxId } from "./address.js";
 import {
   createBody, duplicateQuery, fieldsLayout, fillFields, formValues, makeFields, patchBody, pick,
@@ -79,9 +79,10 @@ function renderAccountForm(container, account, on) {
     ` (${t("acc.dup.score", { n: score })})`);
 
   const url = editing ? `/api/v1/accounts/${encodeURIComponent(account.id)}` : "/api/v1/accounts";
+  const create = creator();
   async function save(body) {
     try {
-      on.saved(await api(url, { method: editing ? "PATCH" : "POST", json: body }));
+      on.saved(await (editing ? api(url, { method: "PATCH", json: body }) : create(url, body)));
     } catch (err) {
       if (err.status === 401) return;
       if (err.status === 409 && err.code === "duplicate_tax_id") {

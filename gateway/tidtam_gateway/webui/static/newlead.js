@@ -1,7 +1,7 @@
 // @ts-check
 // The new-lead form: POST /api/v1/leads, errors shown next to the inputs they name.
 
-import { api } from "./api.js";
+import { creator } from "./api.js";
 import { customInputs, pickField } from "./custom-inputs.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
@@ -57,6 +57,7 @@ export function renderNewLead(container, { onCreated, onCancel }) {
   const general = h("p", { class: "form-error", role: "alert", tabindex: "-1", hidden: true });
   const heading = tx("h2", "new.title", { class: "detail-title", tabindex: "-1" });
 
+  const create = creator();
   const form = h("form", { class: "stack", novalidate: true },
     ...leadFormRows(fields, custom.wraps),
     general,
@@ -79,7 +80,7 @@ export function renderNewLead(container, { onCreated, onCancel }) {
     if (Object.keys(values).length) body.custom = values;
     await busy(form, async () => {
       try {
-        onCreated(await api("/api/v1/leads", { method: "POST", json: body }));
+        onCreated(await create("/api/v1/leads", body));
       } catch (err) {
         if (err.status === 401) return;
         showErrors(err, fields, general, pickField);

@@ -20,6 +20,8 @@ export const ROUTES = [
   { path: "/leads/new", load: () => import("./screens/leads.js"), title: "new.title",
     params: { view: "new" } },
   { path: "/leads/:id", load: () => import("./screens/leads.js"), title: "nav.leads" },
+  { path: "/leads/:id/edit", load: () => import("./screens/leads.js"), title: "nav.leads",
+    params: { view: "edit" } },
   { path: "/accounts", load: () => import("./screens/accounts.js"), title: "nav.accounts" },
   { path: "/accounts/new", load: () => import("./screens/accounts.js"), title: "acc.new",
     params: { view: "new" } },

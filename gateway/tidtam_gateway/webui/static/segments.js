@@ -6,7 +6,7 @@
 //               pick: (id) => app.navigate(app.href("/leads", {...query, segment: id}))})
 // The list then asks GET /leads?segment=<id> (the API ANDs it with the request's own filters).
 
-import { api, asList } from "./api.js";
+import { api, asList, creator } from "./api.js";
 import { h, nextId } from "./dom.js";
 import { addStrings, t } from "./i18n.js";
 import { busy, errorMessage, toast } from "./ui.js";
@@ -90,13 +90,14 @@ export function segmentBar({ entity, selected = null, filters, pick }) {
       h("div", { class: "form-actions" },
         h("button", { type: "submit", class: "btn btn-primary" }, t("seg.ok")),
         h("button", { type: "button", class: "btn", onclick: () => saveForm.replaceChildren() }, t("seg.cancel"))));
+    const create = creator();
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       error.hidden = true;
       await busy(/** @type {HTMLFormElement} */ (form), async () => {
         try {
-          const made = await api("/api/v1/segments", { method: "POST", query: { entity },
-            json: { name: name.value.trim(), filters: chosen, shared: shared.checked } });
+          const made = await create("/api/v1/segments",
+            { name: name.value.trim(), filters: chosen, shared: shared.checked }, { entity });
           toast(t("seg.saved", { name: made.name }));
           saveForm.replaceChildren();
           pick(made.id);

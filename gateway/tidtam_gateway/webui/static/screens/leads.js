@@ -1,7 +1,8 @@
 // @ts-check
 // The leads screen: "#/leads?box=…&q=…" (a box, searched), "#/leads/<id>" (a lead beside the
-// list; alone on a phone) and "#/leads/new" (the new-lead form). Following a lead, Back or a
-// box keeps the screen mounted: update() loads only what changed.
+// list; alone on a phone), "#/leads/<id>/edit" (its edit form) and "#/leads/new" (the new-lead
+// form). Following a lead, Back or a box keeps the screen mounted: update() loads only what
+// changed.
 
 import { api } from "../api.js";
 import { h } from "../dom.js";
@@ -28,7 +29,8 @@ export function mount(root, params, app) {
                showAll: false, lead: /** @type {any} */ (null) };
   const listQuery = () => ({ box: ui.box, q: ui.q, segment: ui.segment });
   const listHref = () => app.href("/leads", listQuery());
-  const leadHref = (/** @type {string} */ id) => app.href(`/leads/${encodeURIComponent(id)}`, listQuery());
+  const leadHref = (/** @type {string} */ id, tail = "") =>
+    app.href(`/leads/${encodeURIComponent(id)}${tail}`, listQuery());
   const bulk = bulkBar({ query: listQuery, names: () => list.names(), done: () => list.reload(),
                          redraw: () => list.render() });
   const list = leadList({ hrefOf: leadHref, onCounts: app.setCounts, checkbox: bulk.checkbox });
@@ -36,7 +38,8 @@ export function mount(root, params, app) {
   const searchBox = listSearch({ id: "search-q", label: "search.label", placeholder: "search.placeholder",
     current: () => ui.q,
     search: (q) => { // the lead shown stays open beside the new results
-      const path = ui.view === "new" ? "/leads/new" : ui.id ? `/leads/${encodeURIComponent(ui.id)}` : "/leads";
+      const path = ui.view === "new" ? "/leads/new"
+        : ui.id ? `/leads/${encodeURIComponent(ui.id)}${ui.view.startsWith("edit:") ? "/edit" : ""}` : "/leads";
       app.navigate(app.href(path, { box: ui.box, q }), { replace: true });
     } });
   const search = searchBox.input;
@@ -70,18 +73,7 @@ export function mount(root, params, app) {
     openLead: (/** @type {string} */ id) => app.navigate(leadHref(id)),
     openAccount: (/** @type {string} */ id) => app.navigate(app.href(`/accounts/${encodeURIComponent(id)}`)),
     toggleAll: (/** @type {boolean} */ all) => { ui.showAll = all; openLead(ui.id, { keepFocus: true }); },
-    edit: () => {
-      if (!ui.lead) return;
-      ui.seq++;
-      renderLeadEdit(body, ui.lead, {
-        saved: (/** @type {any} */ lead) => {
-          toast(t("edit.saved", { name: lead.name }));
-          list.reload();
-          openLead(lead.id);
-        },
-        cancel: () => openLead(ui.id),
-      });
-    },
+    edit: () => { if (ui.id) app.navigate(leadHref(ui.id, "/edit")); },
     changed: async (/** @type {string} */ message) => {
       toast(message);
       list.reload();
@@ -126,6 +118,36 @@ export function mount(root, params, app) {
     else if (active && !document.contains(active)) heading.focus();
   }
 
+  /** The edit form has its own link (a reload keeps it): the lead is read, then the form drawn.
+   * Saved or cancelled, the link becomes the lead's again (Back does not reopen the form).
+   * @param {string} id */
+  async function openEdit(id) {
+    const seq = ++ui.seq;
+    ui.id = id;
+    list.select(id);
+    setDetailOpen(true);
+    let lead = ui.lead && ui.lead.id === id ? ui.lead : null;
+    if (!lead) {
+      body.replaceChildren(h("p", { class: "muted" }, t("list.loading")));
+      try { lead = await api(leadUrl(id)); } catch (err) {
+        if (seq !== ui.seq || err.status === 401) return;
+        body.replaceChildren(h("p", { class: "notice" }, errorMessage(err)));
+        return;
+      }
+      if (seq !== ui.seq) return;
+      ui.lead = lead;
+    }
+    const back = () => app.navigate(leadHref(id), { replace: true });
+    renderLeadEdit(body, lead, {
+      saved: (/** @type {any} */ saved) => {
+        toast(t("edit.saved", { name: saved.name }));
+        list.reload();
+        back();
+      },
+      cancel: back,
+    });
+  }
+
   function openNew() {
     ui.seq++;
     ui.id = null;
@@ -151,11 +173,12 @@ export function mount(root, params, app) {
     if (document.activeElement !== search) search.value = ui.q;
     if (!segmentHost.firstChild || (p.segment || "") !== ui.segment) { ui.segment = p.segment || ""; showSegments(); }
     if (list.show(ui.box, ui.q, false, ui.segment)) bulk.reset();
-    const view = p.view === "new" ? "new" : p.id ? `lead:${p.id}` : "";
+    const view = p.view === "new" ? "new" : p.id ? `${p.view === "edit" ? "edit" : "lead"}:${p.id}` : "";
     if (view === ui.view) return;
     ui.view = view;
     ui.showAll = false;
     if (view === "new") openNew();
+    else if (p.id && p.view === "edit") openEdit(p.id);
     else if (p.id) openLead(p.id);
     else closeDetail();
   }

@@ -7,7 +7,7 @@ import { h } from "../../dom.js";
 import { formatDateTime } from "../../format.js";
 import { addStrings, lang, t } from "../../i18n.js";
 import { toast } from "../../ui.js";
-import { adminPage, button, del, errorText, post, smallForm } from "./common.js";
+import { adminPage, button, creator, del, errorText, smallForm } from "./common.js";
 
 addStrings({
   th: {
@@ -76,11 +76,12 @@ export function mount(root) {
     value.focus();
   }
 
+  const add = creator();
   const create = smallForm({
     specs: [{ name: "name", label: "keys.name", required: true, attrs: { maxlength: 200 } }],
     submitKey: "adm.create", className: "adm-form adm-inline",
     submit: async (v) => {
-      const made = await post("/api/v1/api-keys", { name: v.name });
+      const made = await add("/api/v1/api-keys", { name: v.name });
       toast(t("keys.created", { name: made.name }));
       create.form.reset();
       showOnce(made);

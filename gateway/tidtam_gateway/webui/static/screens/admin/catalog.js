@@ -4,7 +4,7 @@
 
 import { api, asList } from "../../api.js";
 import { addStrings } from "../../i18n.js";
-import { adminPage, patch, post } from "./common.js";
+import { adminPage, creator, patch } from "./common.js";
 import { catalogList } from "./catalog-list.js";
 
 addStrings({
@@ -24,13 +24,14 @@ const RETIRED_TOO = { include_retired: "true" };
 /** @param {"lost"|"junk"} kind */
 function reasons(kind) {
   const at = (/** @type {Reason} */ r) => `/api/v1/lead-reasons/${encodeURIComponent(r.id)}`;
+  const add = creator();
   return catalogList({
     heading: `catalog.${kind}`, maxlength: 200,
     load: async () => /** @type {Reason[]} */ (asList(await api("/api/v1/lead-reasons", { query: { kind, ...RETIRED_TOO } }))),
     nameOf: (r) => r.text,
     retiredOf: (r) => !!r.retired,
     createSpecs: [{ name: "text", label: "catalog.reason", required: true, attrs: { maxlength: 200 } }],
-    create: (v) => post("/api/v1/lead-reasons", { kind, text: v.text }),
+    create: (v) => add("/api/v1/lead-reasons", { kind, text: v.text }),
     rename: (r, text) => patch(at(r), { text }),
     retire: (r, retired) => patch(at(r), { retired }),
   });
@@ -40,6 +41,7 @@ function reasons(kind) {
 export function mount(root) {
   const page = adminPage(root, "nav.catalog");
   const at = (/** @type {Source} */ s) => `/api/v1/lead-sources/${encodeURIComponent(s.key)}`;
+  const add = creator();
   const sources = catalogList({
     heading: "catalog.sources",
     load: async () => /** @type {Source[]} */ (asList(await api("/api/v1/lead-sources", { query: RETIRED_TOO }))),
@@ -49,7 +51,7 @@ export function mount(root) {
       { name: "name", label: "catalog.sourceName", required: true, attrs: { maxlength: 100 } },
       { name: "key", label: "catalog.key", required: true, attrs: { maxlength: 40, pattern: "[a-z][a-z0-9_]*", autocapitalize: "off" } },
     ],
-    create: (v) => post("/api/v1/lead-sources", { key: v.key, name: v.name }),
+    create: (v) => add("/api/v1/lead-sources", { key: v.key, name: v.name }),
     rename: (s, name) => patch(at(s), { name }),
     retire: (s, retired) => patch(at(s), { retired }),
   });

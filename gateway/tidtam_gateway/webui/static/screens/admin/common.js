@@ -2,7 +2,7 @@
 // What the admin screens share: the page frame, an inline form, a rename form, small
 // buttons, and short calls for writes and for reading every page of a list.
 
-import { api, ApiError, asList } from "../../api.js";
+import { api, ApiError, asList, creator } from "../../api.js";
 import { errorText } from "../../errors.js";
 import { h } from "../../dom.js";
 import { addStrings } from "../../i18n.js";
@@ -10,6 +10,8 @@ import { busy, clearErrors, field, showErrors, tx } from "../../ui.js";
 import "./index.js"; // the screens' titles (nav.*)
 
 export { errorText };
+/** A form's creating POST with its Idempotency-Key (api.js): one per add form. */
+export { creator };
 
 addStrings({
   th: {

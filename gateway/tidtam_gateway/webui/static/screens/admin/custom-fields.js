@@ -7,7 +7,7 @@ import { api, asList } from "../../api.js";
 import { h } from "../../dom.js";
 import { addStrings, lang, t } from "../../i18n.js";
 import { toast, tx } from "../../ui.js";
-import { adminPage, button, del, errorText, patch, post, smallForm } from "./common.js";
+import { adminPage, button, creator, del, errorText, patch, smallForm } from "./common.js";
 
 export const FIELD_TYPES = ["text", "number", "date", "select", "multi_select", "checkbox"];
 const ENTITIES = ["lead", "account"];
@@ -131,10 +131,11 @@ export function mount(root, params) {
       extra);
   }
 
+  const add = creator();
   const create = smallForm({
     specs: specs(null), submitKey: "adm.create",
     submit: async (v) => {
-      const made = await post(`/api/v1/custom-fields?entity=${entity}`, fieldBody(v));
+      const made = await add("/api/v1/custom-fields", fieldBody(v), { entity });
       toast(t("cf.created", { name: fieldLabel(made) }));
       create.form.reset();
       await load();

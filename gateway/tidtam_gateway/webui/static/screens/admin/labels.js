@@ -6,7 +6,7 @@ import { api, asList } from "../../api.js";
 import { h } from "../../dom.js";
 import { addStrings } from "../../i18n.js";
 import { tx } from "../../ui.js";
-import { adminPage, patch, post } from "./common.js";
+import { adminPage, creator, patch } from "./common.js";
 import { catalogList } from "./catalog-list.js";
 
 addStrings({
@@ -32,6 +32,7 @@ function swatch(l) {
 export function mountScope(scope, root) {
   const page = adminPage(root, scope === "system" ? "nav.systemLabels" : "nav.labels");
   const at = (/** @type {Label} */ l) => `/api/v1/labels/${encodeURIComponent(l.id)}`;
+  const add = creator();
   const section = catalogList({
     heading: "labels.list", maxlength: 50,
     load: async () => /** @type {Label[]} */ (asList(await api("/api/v1/labels", { query: { include_retired: "true" } })))
@@ -43,7 +44,7 @@ export function mountScope(scope, root) {
       { name: "name", label: "labels.name", required: true, attrs: { maxlength: 50 } },
       { name: "color", label: "labels.color", type: "color", attrs: { value: "#2f7d5b" } },
     ],
-    create: (v) => post("/api/v1/labels", { name: v.name, color: v.color || null, scope }),
+    create: (v) => add("/api/v1/labels", { name: v.name, color: v.color || null, scope }),
     rename: (l, name) => patch(at(l), { name }),
     retire: (l, retired) => patch(at(l), { retired }),
   });

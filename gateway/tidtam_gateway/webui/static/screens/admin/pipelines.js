@@ -8,7 +8,7 @@ import { h } from "../../dom.js";
 import { addStrings, t } from "../../i18n.js";
 import { setPipelines } from "../../store.js";
 import { stageName, toast, tx } from "../../ui.js";
-import { adminPage, button, del, errorText, patch, post, renameForm, smallForm } from "./common.js";
+import { adminPage, button, creator, del, errorText, patch, renameForm, smallForm } from "./common.js";
 import { holdsLeads, moved, stageLines } from "./pipeline-model.js";
 
 /** The limits when GET /pipelines/limits does not say. */
@@ -172,11 +172,12 @@ export function mount(root, _params, app) {
     const extra = h("div", { class: "adm-extra" });
     const name = stageName(p);
     const full = p.stages.length >= limits.max_stages;
+    const addOne = creator();
     const addStage = smallForm({
       specs: [{ name: "name", label: "pipes.addStage", required: true, attrs: { maxlength: 100 } }],
       submitKey: "adm.create", className: "adm-form adm-inline",
       submit: (v) => act(async () => {
-        await post(`${base(p.id)}/stages`, { name: v.name });
+        await addOne(`${base(p.id)}/stages`, { name: v.name });
         return t("pipes.stageAdded", { name: v.name });
       }),
     });
@@ -200,6 +201,7 @@ export function mount(root, _params, app) {
   function draw() {
     const extra = pipelines.filter((p) => !p.is_standard).length;
     page.say(t("pipes.count", { n: extra, max: limits.max_pipelines }));
+    const add = creator();
     const create = smallForm({
       specs: [
         { name: "name", label: "adm.name", required: true, attrs: { maxlength: 100 } },
@@ -208,7 +210,7 @@ export function mount(root, _params, app) {
       ],
       submitKey: "adm.create",
       submit: (v) => act(async () => {
-        const made = await post("/api/v1/pipelines", { name: v.name, name_en: v.name_en || null, stages: stageLines(v.stages) });
+        const made = await add("/api/v1/pipelines", { name: v.name, name_en: v.name_en || null, stages: stageLines(v.stages) });
         return t("pipes.created", { name: made.name });
       }),
     });

@@ -4,7 +4,7 @@
 import { h } from "../../dom.js";
 import { addStrings, t } from "../../i18n.js";
 import { toast } from "../../ui.js";
-import { adminPage, button, del, errorText, getAll, patch, post, renameForm, smallForm } from "./common.js";
+import { adminPage, button, creator, del, errorText, getAll, patch, renameForm, smallForm } from "./common.js";
 
 addStrings({
   th: {
@@ -73,11 +73,12 @@ export function mount(root) {
     list.replaceChildren(...s.teams.map(row));
   }
 
+  const add = creator();
   const create = smallForm({
     specs: [{ name: "name", label: "teams.new", required: true, attrs: { maxlength: 200 } }],
     submitKey: "adm.create", className: "adm-form adm-inline",
     submit: async (v) => {
-      const team = await post("/api/v1/teams", { name: v.name });
+      const team = await add("/api/v1/teams", { name: v.name });
       s.teams.push(team);
       toast(t("teams.created", { name: team.name }));
       create.form.reset();

@@ -5,7 +5,7 @@
 import { h } from "../../dom.js";
 import { addStrings, t } from "../../i18n.js";
 import { toast, tx } from "../../ui.js";
-import { adminPage, button, errorText, getAll, patch, post, smallForm } from "./common.js";
+import { adminPage, button, creator, errorText, getAll, patch, post, smallForm } from "./common.js";
 
 addStrings({
   th: {
@@ -170,6 +170,7 @@ export function mount(root) {
     if (!s.users.length) page.say(t("adm.empty"));
   }
 
+  const add = creator();
   const create = smallForm({
     specs: [
       { name: "email", label: "users.email", type: "email", required: true, attrs: { autocomplete: "off", maxlength: 320 } },
@@ -183,7 +184,7 @@ export function mount(root) {
     submitKey: "adm.create",
     submit: async (v) => {
       const { invite, ...fields } = v;
-      const user = await post("/api/v1/users", { ...fields, team_id: v.team_id || null,
+      const user = await add("/api/v1/users", { ...fields, team_id: v.team_id || null,
         ...(invite ? { must_change_password: true } : {}) });
       toast(t("users.created", { name: user.name }));
       create.form.reset();

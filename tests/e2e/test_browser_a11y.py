@@ -1,0 +1,159 @@
+"""Accessibility and screenshots of the main screens in a real browser (Debian's Chromium,
+driven by Playwright) against the real system, on fixed demo data: axe-core (npm, from
+./node_modules, injected into the page; nothing is fetched from outside) checks the Inbox, a
+lead, the board, My account and every admin screen, in Thai and in English, at 1280 px and at
+375 px; no serious or critical violation may be found. With TIDTAM_SCREENSHOTS=<folder> the
+same walk keeps the README's screenshots there (docs/screenshots)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from .conftest import PASSWORD, login, post_until_created
+from .test_browser import CHROMIUM
+
+pytestmark = pytest.mark.e2e
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 812}}
+# Screens kept as screenshots (the README's table): name → what the walk calls it.
+SHOTS = {"inbox", "lead", "board", "settings", "users"}
+BAD = ("serious", "critical")
+
+DEMO_LEADS = [  # name, company, phone, potential, source, stage index
+    ("คุณสมชาย ใจดี", "บริษัท สยามค้าส่ง จำกัด", "081-234-5678", "250000", "website", 0),
+    ("คุณวิภา รักษ์ดี", "ร้านวิภาการค้า", "089-111-2233", "48000", "referral", 1),
+    ("คุณประเสริฐ มั่นคง", "หจก. มั่นคงก่อสร้าง", "02-123-4567", "1200000", "phone", 2),
+    ("คุณนภา ศรีสุข", "บริษัท นภาฟู้ดส์ จำกัด", "086-555-0101", "95000", "facebook", 1),
+    ("Mr. John Carter", "Carter Trading Co., Ltd.", "+66 91 234 5678", "310000", "website", 0),
+]
+
+
+def _demo_tenant(gw, system) -> dict:
+    """A tenant with fixed names: an admin, a team with a salesperson, five leads spread over
+    the standard pipeline's stages, a system label and a custom field."""
+    r = gw.post("/api/v1/tenants", headers={"Authorization": f"Bearer {system.operator_token}"},
+                json={"name": "บริษัท ติดตามตัวอย่าง จำกัด", "admin": {
+                    "email": "somsri@demo.tidtam.example", "name": "สมศรี ผู้ดูแล",
+                    "password": PASSWORD}})
+    assert r.status_code == 201, r.text
+    admin = login(gw, "somsri@demo.tidtam.example")
+    team = gw.post("/api/v1/teams", headers=admin, json={"name": "ทีมกรุงเทพ"})
+    assert team.status_code == 201, team.text
+    r = gw.post("/api/v1/users", headers=admin, json={
+        "email": "manee@demo.tidtam.example", "name": "มานี ขายเก่ง", "password": PASSWORD,
+        "role": "sales", "team_id": team.json()["id"]})
+    assert r.status_code == 201, r.text
+    r = post_until_created(gw, "/api/v1/labels", admin,
+                           {"name": "ลูกค้า VIP", "color": "#b45309", "scope": "system"})
+    assert r.status_code == 201, r.text
+    label = r.json()["id"]
+    r = post_until_created(gw, "/api/v1/custom-fields?entity=lead", admin, {
+        "key": "grade", "label_th": "เกรดลูกค้า", "label_en": "Customer grade", "type": "select",
+        "options": [{"value": v} for v in "ABC"]})
+    assert r.status_code == 201, r.text
+    standard = next(p for p in gw.get("/api/v1/pipelines", headers=admin).json()
+                    if p["is_standard"])
+    stages = sorted(standard["stages"], key=lambda s: s["position"])
+    leads = []
+    for name, company, phone, potential, source, stage in DEMO_LEADS:
+        r = post_until_created(gw, "/api/v1/leads", admin, {
+            "name": name, "company": company, "phone": phone, "potential": potential,
+            "source": source, "email": f"lead{len(leads) + 1}@demo.tidtam.example",
+            "custom": {"grade": "ABC"[len(leads) % 3]},
+            "note": "สนใจแพ็กเกจรายปี ขอใบเสนอราคาภายในสัปดาห์นี้"})
+        assert r.status_code == 201, r.text
+        lead = r.json()
+        if stage:
+            moved = gw.post(f"/api/v1/leads/{lead['id']}/stage", headers=admin,
+                            json={"stage_id": stages[stage]["id"]})
+            assert moved.status_code == 200, moved.text
+        leads.append(lead)
+    first = leads[0]["id"]
+    r = gw.put(f"/api/v1/leads/{first}/labels/{label}", headers=admin)
+    assert r.status_code < 300, r.text
+    r = gw.post(f"/api/v1/leads/{first}/followups", headers=admin, json={
+        "channel": "phone", "note": "โทรคุยแล้ว นัดเข้าไปนำเสนอวันพฤหัส"})
+    assert r.status_code == 201, r.text
+    return {"lead": first, "pipeline": standard["id"]}
+
+
+def _violations(page) -> list[dict]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+    }""")
+    return [v for v in result if v["impact"] in BAD]
+
+
+def test_the_main_screens_have_no_serious_accessibility_violation(gw, system, browser_context):
+    if not AXE.is_file():
+        pytest.skip(f"{AXE} is missing: `make test` installs it (npm ci; needs npm)")
+    demo = _demo_tenant(gw, system)
+    screens = [
+        ("inbox", "/leads?box=inbox", "#lead-list .lead-item"),
+        ("lead", f"/leads/{demo['lead']}?box=inbox", "#detail-body .log-entry"),
+        ("board", f"/board/{demo['pipeline']}", ".board-card"),
+        ("me", "/me", "main .page"),
+        ("settings", "/admin/settings", ".adm-page select"),
+        ("users", "/admin/users", ".adm-row"),
+        ("teams", "/admin/teams", ".adm-row"),
+        ("pipelines", "/admin/pipelines", ".adm-stage"),
+        ("labels", "/admin/labels", ".adm-row"),
+        ("catalog", "/admin/catalog", ".adm-row"),
+        ("custom-fields", "/admin/custom-fields", ".adm-row"),
+        ("api-keys", "/admin/api-keys", ".adm-title"),
+    ]
+    page = browser_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    url = system.gateway.url
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    page.goto(f"{url}/#/leads?box=inbox")
+    found: dict[str, list[dict]] = {}
+    found["login"] = _violations(page)
+    page.fill("#login-email", "somsri@demo.tidtam.example")
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#lead-list .lead-item")
+    folder = os.environ.get("TIDTAM_SCREENSHOTS")
+    for language in ("th", "en"):
+        if page.evaluate("document.documentElement.lang") != language:
+            page.click("#lang-toggle")
+            page.wait_for_function(f"document.documentElement.lang === '{language}'")
+            page.mouse.move(0, 0)  # no hover left on the switch in the screenshots
+        for size, viewport in VIEWPORTS.items():
+            page.set_viewport_size(viewport)
+            for name, hash_, ready in screens:
+                page.goto(f"{url}/#{hash_}")
+                page.wait_for_selector(ready)
+                page.wait_for_load_state("networkidle")
+                found[f"{name} {language} {size}"] = _violations(page)
+                if folder and name in SHOTS:
+                    page.screenshot(path=os.path.join(folder, f"{name}-{language}-{size}.png"))
+    failing = {where: v for where, v in found.items() if v}
+    assert not failing, "serious or critical axe-core violations:\n" + json.dumps(
+        failing, ensure_ascii=False, indent=1)
+    assert not errors, errors
+
+
+@pytest.fixture
+def browser_context():
+    """A browser whose pages take axe-core's script tag (bypass_csp: the page's own CSP allows
+    no inline script, and axe is injected as one); the other browser tests keep the CSP."""
+    if not CHROMIUM:
+        pytest.skip("no Chromium here: apt-get install chromium (or set TIDTAM_CHROMIUM)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context(locale="th-TH", bypass_csp=True)
+        yield context
+        browser.close()
