@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -103,7 +103,8 @@ def _split(url: str) -> tuple[str, str, int]:
                                                                else 80)
 
 
-async def _resolve(host: str, port: int) -> list[IPAddress]:
+async def resolve(host: str, port: int) -> list[IPAddress]:
+    """The system resolver's addresses of `host` (tests pass another Resolver)."""
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -114,10 +115,13 @@ async def _resolve(host: str, port: int) -> list[IPAddress]:
                               for info in infos))
 
 
-async def check_url(url: str, allow: AllowList) -> Target:
+Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
+
+
+async def check_url(url: str, allow: AllowList, resolver: Resolver = resolve) -> Target:
     """The Target to connect to, or UnsafeUrl saying why not."""
     scheme, host, port = _split(url)
-    addresses = await _resolve(host, port)
+    addresses = await resolver(host, port)
     if not addresses:
         raise UnsafeUrl(f"its host {host} has no address")
     for address in addresses:
