@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import array, insert
+from sqlalchemy.dialects.postgresql import ARRAY, array, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
@@ -84,7 +84,7 @@ async def fan_out(session: AsyncSession, tenant: TenantId, *, event_id: uuid.UUI
     """A delivery for every enabled endpoint of the tenant whose patterns take the event
     (once per endpoint and event: a redelivered event adds nothing)."""
     prefix = event_type.split(".")[0] + ".*"
-    takes = Endpoint.events.overlap(array([event_type, prefix, "*"]))
+    takes = Endpoint.events.overlap(sa.cast(array([event_type, prefix, "*"]), ARRAY(sa.Text)))
     chosen = sa.select(Endpoint.tenant_id, sa.func.gen_random_uuid(), Endpoint.id,
                        sa.literal(event_id, sa.Uuid), sa.literal(event_type),
                        sa.literal(body)).where(
