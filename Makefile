@@ -36,7 +36,7 @@ NODE_STAMP  := $(CURDIR)/node_modules/.tidtam-installed
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: help install run demo test lint migrate bench bench-accounts bench-idempotency bench-proxy checkservers clean distclean
+.PHONY: help install run demo test lint migrate bench bench-accounts bench-idempotency bench-proxy bench-webhooks checkservers clean distclean
 
 help: ## list the targets
 	@echo "Tidtam: make run (start everything), make test (the whole suite)"
@@ -123,6 +123,9 @@ bench-idempotency: install ## create lead with and without Idempotency-Key, and 
 bench-proxy: install ## the gateway's CPU and latency per proxied request, against a bare upstream (BENCH_ARGS=...)
 	@$(VPY) scripts/checkservers.py --tests
 	$(VPY) bench/proxy.py $(BENCH_ARGS)
+
+bench-webhooks: install ## event on the exchange → webhook received, p50/p99 at 200 events/s (BENCH_ARGS=...)
+	$(VPY) bench/webhooks.py $(BENCH_ARGS)
 
 # --- housekeeping --------------------------------------------------------------------------
 
