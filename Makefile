@@ -125,6 +125,7 @@ bench-proxy: install ## the gateway's CPU and latency per proxied request, again
 	$(VPY) bench/proxy.py $(BENCH_ARGS)
 
 bench-webhooks: install ## event on the exchange → webhook received, p50/p99 at 200 events/s (BENCH_ARGS=...)
+	@$(VPY) scripts/checkservers.py --tests
 	$(VPY) bench/webhooks.py $(BENCH_ARGS)
 
 # --- housekeeping --------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def lead_event(tenant: uuid.UUID, n: int) -> CloudEvent:
     """A lead.created as the leads service publishes it (valid under its contract)."""
     lead_id, now = uuid.uuid4(), datetime.now(UTC)
     data = LeadCreatedV2.model_validate({
-        "id": lead_id, "name": f"คุณสมศรี {n}", "phone": "+66812345678", "email": None,
+        "id": lead_id, "name": f"คุณสมศรี {n}", "phone": "+66812345678", "email": "somsri@example.co.th",
         "company": "บริษัท ข้าวหอม จำกัด", "note": None, "source": "website",
         "owner_id": uuid.uuid4(), "box": "inbox", "reason": None, "sent_by": [],
         "pipeline_id": uuid.uuid4(), "stage_id": uuid.uuid4(), "potential": None,
@@ -127,7 +127,7 @@ def main() -> None:
             asyncio.run(measure(system, service.url, rate=args.rate, seconds=args.seconds))
         finally:
             stack.close()
-            system.stop()
+            system.stop(drop=not os.environ.get("TIDTAM_BENCH_KEEP_DB"))
             servers.rabbitmqctl("delete_vhost", vhost)
 
 
