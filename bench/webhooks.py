@@ -119,9 +119,11 @@ def main() -> None:
         try:
             migrate.setup(ROOT / "services" / "notifications",
                           system.db_url("notifications", owner=True), migrate.APP_ROLE)
+            # TIDTAM_WEBHOOK_* from this environment reach the service (try other bounds).
             service = system.service_process("notifications", env={
-                "TIDTAM_WEBHOOK_ALLOW_HOSTS": "127.0.0.2/32",
-                "TIDTAM_SMTP_URL": "smtp://127.0.0.1:9"}).start(120)
+                "TIDTAM_SMTP_URL": "smtp://127.0.0.1:9",
+                **{k: v for k, v in os.environ.items() if k.startswith("TIDTAM_WEBHOOK_")},
+                "TIDTAM_WEBHOOK_ALLOW_HOSTS": "127.0.0.2/32"}).start(120)
             stack.callback(service.stop)
             asyncio.run(measure(system, service.url, rate=args.rate, seconds=2))  # warm-up
             asyncio.run(measure(system, service.url, rate=args.rate, seconds=args.seconds))
