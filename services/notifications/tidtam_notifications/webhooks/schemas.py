@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
+from crmkit.fields import Omittable
 from tidtam_contracts import CATALOGUE
 
 TEST_TYPE = "webhook.test"
@@ -17,16 +18,17 @@ EVENTS_DOC = ("Event types (`account.created`), all of an aggregate's (`lead.*`)
               "GET /api/v1/asyncapi.json lists the types")
 
 
+# Every pattern a webhook may take: each event type of the contracts, each aggregate's
+# `<aggregate>.*`, and `*` (the schema lists them, so clients and fuzzers know).
+PATTERNS = ["*", *sorted({t.split(".")[0] + ".*" for t in CATALOGUE.types()}),
+            *CATALOGUE.types()]
+
+
 def check_pattern(pattern: str) -> str:
-    """A known event type, `<aggregate>.*` of a known aggregate, or `*`."""
-    types = CATALOGUE.types()
-    if pattern == "*" or pattern in types:
+    if pattern in PATTERNS:
         return pattern
-    if pattern.endswith(".*") and any(t.startswith(pattern[:-1]) for t in types):
-        return pattern
-    aggregates = sorted({t.split(".")[0] + ".*" for t in types})
     raise ValueError(f"{pattern!r} is not an event type or pattern; use one of "
-                     f"{', '.join(sorted(types))}, or {', '.join(aggregates)}, or *")
+                     f"{', '.join(PATTERNS)}")
 
 
 def _patterns(value: list[str] | None) -> list[str] | None:
@@ -35,7 +37,8 @@ def _patterns(value: list[str] | None) -> list[str] | None:
     return list(dict.fromkeys(check_pattern(p) for p in value))
 
 
-Pattern = Annotated[str, Field(min_length=1, max_length=100)]
+Pattern = Annotated[str, Field(min_length=1, max_length=100,
+                               json_schema_extra={"enum": PATTERNS})]
 
 
 class WebhookCreate(BaseModel):
@@ -53,11 +56,11 @@ class WebhookPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    url: str | None = Field(None, **URL_RULES)  # type: ignore[call-overload]
-    events: list[Pattern] | None = Field(None, min_length=1, max_length=50,
-                                       description=EVENTS_DOC)
-    enabled: StrictBool | None = Field(None, description="true also turns back on an "
-                                                         "endpoint the retries disabled")
+    url: Omittable[str] = Field(None, **URL_RULES)  # type: ignore[call-overload]
+    events: Omittable[list[Pattern]] = Field(None, min_length=1, max_length=50,
+                                             description=EVENTS_DOC)
+    enabled: Omittable[StrictBool] = Field(None, description="true also turns back on an "
+                                                             "endpoint the retries disabled")
     description: str | None = Field(None, max_length=500, pattern=r"^[^\x00]*$")
 
     _check_events = field_validator("events")(_patterns)

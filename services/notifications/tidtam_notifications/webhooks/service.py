@@ -80,9 +80,6 @@ async def patch(db: AsyncSession, ctx: RequestContext, endpoint_id: uuid.UUID,
                 body: WebhookPatch) -> WebhookOut:
     await _found(db, ctx, endpoint_id)
     values = body.model_dump(exclude_unset=True)
-    for name in ("url", "events", "enabled"):
-        if name in values and values[name] is None:
-            raise Unprocessable.on(f"body.{name}", "may not be null; leave it out to keep it")
     if "url" in values:
         await _safe_url(values["url"])
     if values.get("enabled"):

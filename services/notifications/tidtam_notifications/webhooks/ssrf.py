@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
+RESOLVE_SECONDS = 5.0
 _SHARED = ipaddress.ip_network("100.64.0.0/10")
 _BENCHMARK = ipaddress.ip_network("198.18.0.0/15")
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
@@ -121,7 +122,11 @@ Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
 async def check_url(url: str, allow: AllowList, resolver: Resolver = resolve) -> Target:
     """The Target to connect to, or UnsafeUrl saying why not."""
     scheme, host, port = _split(url)
-    addresses = await resolver(host, port)
+    try:
+        async with asyncio.timeout(RESOLVE_SECONDS):
+            addresses = await resolver(host, port)
+    except TimeoutError:
+        raise UnsafeUrl(f"its host {host} did not resolve within {RESOLVE_SECONDS:g} s") from None
     if not addresses:
         raise UnsafeUrl(f"its host {host} has no address")
     for address in addresses:
