@@ -30,12 +30,12 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadgen import percentile  # noqa: E402
 
+from crmkit import migrate  # noqa: E402
 from crmkit.context import HEADER, sign_context  # noqa: E402
 from crmkit.events import EXCHANGE, CloudEvent  # noqa: E402
 from crmkit.testing.receiver import HttpReceiver  # noqa: E402
 from crmkit.testing.servers import start_servers  # noqa: E402
 from crmkit.testing.system import ROOT, System  # noqa: E402
-from crmkit import migrate  # noqa: E402
 from tidtam_contracts.leads import LeadCreatedV2  # noqa: E402
 
 
@@ -50,7 +50,8 @@ def lead_event(tenant: uuid.UUID, n: int) -> CloudEvent:
     """A lead.created as the leads service publishes it (valid under its contract)."""
     lead_id, now = uuid.uuid4(), datetime.now(UTC)
     data = LeadCreatedV2.model_validate({
-        "id": lead_id, "name": f"คุณสมศรี {n}", "phone": "+66812345678", "email": "somsri@example.co.th",
+        "id": lead_id, "name": f"คุณสมศรี {n}", "phone": "+66812345678",
+        "email": "somsri@example.co.th",
         "company": "บริษัท ข้าวหอม จำกัด", "note": None, "source": "website",
         "owner_id": uuid.uuid4(), "box": "inbox", "reason": None, "sent_by": [],
         "pipeline_id": uuid.uuid4(), "stage_id": uuid.uuid4(), "potential": None,
