@@ -91,8 +91,11 @@ def upgrade() -> None:
 
     op.execute(f"""CREATE FUNCTION webhook_notify() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN PERFORM pg_notify('{CHANNEL}', ''); RETURN NULL; END $$""")
+    # Per row, not per statement: the fan-out's INSERT runs for every event consumed and
+    # mostly inserts nothing, which must not NOTIFY (nor wake the worker). Notifications of
+    # one transaction with the same payload are folded into one.
     op.execute("CREATE TRIGGER webhook_notify AFTER INSERT OR UPDATE OF next_attempt_at "
-               "ON webhook_deliveries FOR EACH STATEMENT EXECUTE FUNCTION webhook_notify()")
+               "ON webhook_deliveries FOR EACH ROW EXECUTE FUNCTION webhook_notify()")
     # Due rows (pending and due, or `sending` past their lease: a worker died) of enabled
     # endpoints (a test goes to a disabled one too), oldest first, skipping rows another
     # worker holds and endpoints with `p_cap` deliveries in flight already; at most `p_cap`
