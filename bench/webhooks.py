@@ -2,6 +2,7 @@
 at a steady rate (open loop: events are published on schedule whatever the service does).
 
     make bench-webhooks    # or: .venv/bin/python bench/webhooks.py [--rate 200] [--seconds 10]
+    (TIDTAM_BENCH_KEEP_DB=1 keeps its database, to read the delivery rows afterwards)
 
 Starts the notifications service alone on a fresh database and vhost, creates a webhook
 (`lead.*`) through its API, and publishes `lead.created` CloudEvents straight onto
