@@ -99,7 +99,9 @@ export function mount(root, params) {
   function row(k) {
     const extra = h("div", { class: "adm-extra" });
     const base = `/api/v1/webhooks/${k.id}`;
-    const name = { "aria-label": k.url };
+    /** Each button names its webhook for screen readers ("ส่งทดสอบ: https://…"). @param {string} key */
+    const named = (key) => ({ "aria-label": `${t(key)}: ${k.url}` });
+    const toggle = k.enabled ? "wh.disable" : "wh.enable";
     return h("li", { class: `adm-row${k.enabled ? "" : " is-retired"}`, dataset: { id: k.id } },
       h("div", { class: "adm-main" },
         h("span", { class: "adm-name adm-sub" }, k.url),
@@ -107,9 +109,9 @@ export function mount(root, params) {
           k.description || ""].filter(Boolean).join(" · ")),
         k.disabled_reason ? h("span", { class: "form-error adm-sub" }, k.disabled_reason) : null),
       h("div", { class: "adm-controls" },
-        button(k.enabled ? "wh.disable" : "wh.enable", () => act(() => patch(base, { enabled: !k.enabled })), name),
-        button("wh.editEvents", () => editEvents(k, extra), name),
-        button("wh.test", () => act(() => post(`${base}/test`), "wh.tested"), name),
+        button(toggle, () => act(() => patch(base, { enabled: !k.enabled })), named(toggle)),
+        button("wh.editEvents", () => editEvents(k, extra), named("wh.editEvents")),
+        button("wh.test", () => act(() => post(`${base}/test`), "wh.tested"), named("wh.test")),
         button("wh.rotate", async () => {
           if (!confirm(t("wh.confirmRotate"))) return;
           try {
@@ -117,11 +119,11 @@ export function mount(root, params) {
             toast(t("wh.rotated", { when: formatDateTime(made.previous_secret_until, lang()) }));
             shownOnce(extra, "wh.once", k.url, made.secret);
           } catch (err) { toast(errorText(err), "error"); }
-        }, name),
-        button("wh.deliveries", () => deliveries(k, extra), name),
+        }, named("wh.rotate")),
+        button("wh.deliveries", () => deliveries(k, extra), named("wh.deliveries")),
         button("adm.delete", () => {
           if (confirm(t("adm.confirmDelete", { name: k.url }))) act(() => del(base));
-        }, { class: "btn btn-danger", ...name })),
+        }, { class: "btn btn-danger", ...named("adm.delete") })),
       extra);
   }
 
