@@ -37,7 +37,7 @@ NODE_STAMP  := $(CURDIR)/node_modules/.tidtam-installed
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: help install run demo test lint migrate bench bench-accounts bench-idempotency bench-proxy bench-mail checkservers clean distclean
+.PHONY: help install run demo test lint migrate bench bench-accounts bench-idempotency bench-proxy bench-mail bench-webhooks checkservers clean distclean
 
 help: ## list the targets
 	@echo "Tidtam: make run (start everything), make test (the whole suite)"
@@ -130,6 +130,10 @@ bench-proxy: install ## the gateway's CPU and latency per proxied request, again
 bench-mail: install ## emails per second, lead.sent events in → messages at a local SMTP server (BENCH_ARGS=...)
 	@$(VPY) scripts/checkservers.py --tests
 	$(VPY) bench/mail.py $(BENCH_ARGS)
+
+bench-webhooks: install ## event on the exchange → webhook received, p50/p99 at 200 events/s (BENCH_ARGS=...)
+	@$(VPY) scripts/checkservers.py --tests
+	$(VPY) bench/webhooks.py $(BENCH_ARGS)
 
 # --- housekeeping --------------------------------------------------------------------------
 

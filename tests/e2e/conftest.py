@@ -34,7 +34,9 @@ def system(test_servers, make_vhost, fake_revenue_department, mail_sink):
                             "TIDTAM_PLAN_CONTACT_LIMITS": '{"pro": 3}',
                             # every e2e user logs in from 127.0.0.1, and the fuzzer fails
                             # logins by the hundred: the address limit is not under test here
-                            "TIDTAM_LOGIN_MAX_FAILURES_PER_IP": "100000"})
+                            "TIDTAM_LOGIN_MAX_FAILURES_PER_IP": "100000",
+                            # webhook receivers in tests listen on 127.0.0.2
+                            "TIDTAM_WEBHOOK_ALLOW_HOSTS": "127.0.0.2/32"})
     try:
         sut.start()
         yield sut

@@ -126,3 +126,43 @@ def test_an_api_key_is_shown_once_and_a_saved_segment_filters_the_list(gw, syste
     page.wait_for_function("""() => document.querySelectorAll('.lead-item').length === 1""")
     assert wanted["name"] in page.locator(".lead-item").inner_text()
     assert not errors, errors
+
+
+def test_an_admin_makes_a_webhook_and_reads_its_deliveries(gw, system, make_tenant,
+                                                           browser_page):  # noqa: F811
+    page, errors = browser_page
+    t = make_tenant("บริษัท เว็บฮุก จำกัด")
+    url = system.gateway.url
+    sign_in(page, url, add_user(gw, t, "admin"), "/admin/webhooks")
+    hook_url = "http://127.0.0.2:9/erp"  # allowed in the tests; nothing listens there
+
+    # Created: the secret shown this once.
+    page.get_by_label("URL ปลายทาง").fill(hook_url)
+    page.get_by_label("เหตุการณ์").fill("lead.*, account.created")
+    page.get_by_role("button", name="เพิ่ม", exact=True).click()
+    secret = page.locator(".key-once").input_value()
+    assert secret.startswith("whsec_")
+    [made] = gw.get("/api/v1/webhooks", headers=t.h("admin")).json()["items"]
+    assert made["url"] == hook_url and made["events"] == ["lead.*", "account.created"]
+    assert secret not in page.locator(".adm-list").inner_text()
+
+    # A test event: it fails (nothing listens), and the log says so, in Thai.
+    page.get_by_role("button", name=f"ส่งทดสอบ: {hook_url}").click()
+    log = f"/api/v1/webhooks/{made['id']}/deliveries"
+    until(lambda: gw.get(log, headers=t.h("admin")),
+          lambda b: b["items"] and b["items"][0]["status"] == "failed")
+    page.get_by_role("button", name=f"ประวัติการส่ง: {hook_url}").click()
+    line = page.locator(".adm-row .adm-extra li").first
+    line.wait_for()
+    assert "ส่งไม่สำเร็จ" in line.inner_text() and "webhook.test" in line.inner_text()
+    page.get_by_role("button", name="ส่งอีกครั้ง: webhook.test").click()
+    page.get_by_text("จะส่งอีกครั้งเดี๋ยวนี้").wait_for()
+    until(lambda: gw.get(log, headers=t.h("admin")),
+          lambda b: b["items"][0]["status"] == "failed" and b["items"][0]["attempts"] == 1)
+
+    # Turned off.
+    page.get_by_role("button", name=f"ปิดใช้งาน: {hook_url}").click()
+    page.locator(".adm-row.is-retired").wait_for()
+    assert gw.get(f"/api/v1/webhooks/{made['id']}", headers=t.h("admin")).json()["enabled"] \
+        is False
+    assert not errors, errors

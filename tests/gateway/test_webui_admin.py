@@ -114,6 +114,23 @@ def test_custom_field_bodies_are_what_the_api_takes(out):
     CustomFieldPatch.model_validate(out["patchEdited"])
 
 
+def test_the_webhooks_screen_sends_what_the_api_takes_and_says_deliveries_in_both(out):
+    from tidtam_notifications.webhooks.schemas import WebhookCreate, WebhookPatch
+    assert out["hookBody"] == {"url": "https://erp.example.co.th/hook",
+                               "events": ["lead.*", "account.created"], "description": None}
+    WebhookCreate.model_validate(out["hookBody"])
+    assert out["patterns"] == ["lead.sent", "user.*"]
+    WebhookPatch.model_validate({"events": out["patterns"]})
+    waiting, delivered = out["deliveryLines"]["th"]
+    assert waiting.startswith("รอส่ง · lead.created · HTTP 503 · 41 มิลลิวินาที · ครั้งที่ส่ง 2")
+    assert "2568" in waiting  # the next attempt in the Buddhist Era
+    assert delivered.startswith("ส่งสำเร็จ") and "ครั้งถัดไป" not in delivered
+    waiting, delivered = out["deliveryLines"]["en"]
+    assert waiting.startswith("waiting · lead.created · HTTP 503 · 41 ms · attempts 2 · "
+                              "next attempt 7 Mar 2025")
+    assert delivered == "delivered · lead.created · HTTP 200 · 41 ms · attempts 1"
+
+
 def test_a_segment_saves_the_lists_filter_without_paging(out):
     from crmkit.custom.schemas import SegmentCreate
     assert out["segment"] == {"box": "inbox", "label_id": "l1", "cf.grade": "A"}
@@ -138,7 +155,7 @@ def test_every_string_of_this_part_is_in_thai_and_english(out):
             missing = sorted(k for k in keys if k not in tables[lang])
             assert not missing, f"{path.name}: {lang} lacks {missing}"
     for key in ("nav.users", "nav.pipelines", "nav.board", "keys.once", "cf.type.select",
-                "seg.save"):
+                "seg.save", "nav.webhooks", "wh.once", "wh.status.failed", "adm.copy"):
         assert THAI.search(tables["th"][key]) and not THAI.search(tables["en"][key]), key
 
 

@@ -19,6 +19,7 @@ const { savedFilters } = await import("./segments.js");
 const { memberNames } = await import("./screens/admin/teams.js");
 // Every module of this part, so that the tables below hold all their strings.
 for (const m of ["users", "labels", "catalog", "api-keys"]) await import(`./screens/admin/${m}.js`);
+const hooks = await import("./screens/admin/webhooks.js");
 await import("./screens/board.js");
 await import("./screens/labels.js");
 
@@ -49,6 +50,15 @@ for (const lang of ["th", "en"]) {
                { field: "body.color", message: "String should match pattern", code: "not_a_known_code" }] })),
   };
 }
+const delivery = { id: "d1", event_id: "e1", event_type: "lead.created", status: "pending", attempts: 2,
+  response_code: 503, latency_ms: 41, last_error: "answered 503", next_attempt_at: "2025-03-07T07:05:00Z",
+  created_at: "2025-03-07T07:00:00Z" };
+const deliveryLines = {};
+for (const lang of ["th", "en"]) {
+  setLang(lang);
+  deliveryLines[lang] = [hooks.deliveryLine(delivery, lang),
+    hooks.deliveryLine({ ...delivery, status: "delivered", response_code: 200, next_attempt_at: null, attempts: 1 }, lang)];
+}
 setLang("th");
 const GRADE = { key: "grade", label_th: "เกรด", label_en: "Grade", type: "select", required: true, position: 0,
   options: [{ value: "A", label_th: "A", label_en: "A" }, { value: "B", label_th: "B", label_en: "B" }] };
@@ -77,6 +87,10 @@ console.log(JSON.stringify({
   patchEdited: cf.fieldPatch(GRADE, cf.fieldBody({ key: "grade", label_th: "เกรดลูกค้า", label_en: "",
     type: "select", options: "A\nB\nC", required: "" })),
   segment: savedFilters({ box: "inbox", q: "", cursor: "abc", segment: "s1", label_id: "l1", "cf.grade": "A", x: null }),
+  hookBody: hooks.hookBody({ url: " https://erp.example.co.th/hook ", events: "lead.*, account.created\nlead.*,,",
+                             description: " " }),
+  patterns: hooks.eventPatterns(" lead.sent ,\n user.* "),
+  deliveryLines,
   members: memberNames([{ name: "ก", team_id: "t1", active: true }, { name: "ข", team_id: "t1", active: false },
                         { name: "ค", team_id: "t2", active: true }], "t1"),
 }));

@@ -18,6 +18,7 @@ from tidtam_contracts.leads import LeadSentV2, LeadTransferredV2
 SECRET = "notifications-test-context-secret"
 NOTIFICATIONS_DIR = Path(__file__).resolve().parents[2] / "services" / "notifications"
 PUBLIC_URL = "https://crm.example.co.th"
+RECEIVER_HOSTS = "127.0.0.2/32"
 
 
 def service_env(db, amqp_url: str, smtp_url: str, **env: str) -> dict[str, str]:
@@ -35,6 +36,9 @@ def service_env(db, amqp_url: str, smtp_url: str, **env: str) -> dict[str, str]:
         "TIDTAM_MAIL_RETRY_SECONDS": "0.5",
         "TIDTAM_MAIL_GATHER_SECONDS": "1",
         "TIDTAM_MAIL_LEASE_SECONDS": "2",
+        # Webhook receivers in tests listen on 127.0.0.2 (127.0.0.1 stays refused).
+        "TIDTAM_WEBHOOK_ALLOW_HOSTS": RECEIVER_HOSTS,
+        "TIDTAM_WEBHOOK_POLL_SECONDS": "0.2",
         **env,
     }
 

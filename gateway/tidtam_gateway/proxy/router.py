@@ -25,7 +25,7 @@ OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
               "/api/v1/lead-reasons"),
     "accounts": ("/api/v1/accounts",),
     "notifications": ("/api/v1/notifications", "/api/v1/notification-preferences",
-                      "/api/v1/events"),
+                      "/api/v1/events", "/api/v1/webhooks"),
 }
 # Prefixes every service with custom fields serves alike (crmkit.custom): the `entity`
 # query parameter names the owner.

@@ -48,6 +48,33 @@ class NotificationsSettings(ServiceSettings):
     # Days the event feed (GET /api/v1/events) keeps what it consumed.
     event_feed_days: float = Field(default=30.0, gt=0, validation_alias=_env("EVENT_FEED_DAYS"))
 
+    # Webhooks. Hosts or CIDRs (comma-separated) deliveries may reach although they are
+    # internal (the SSRF guard refuses them otherwise): on-premise receivers, tests.
+    webhook_allow_hosts: str = Field(default="", validation_alias=_env("WEBHOOK_ALLOW_HOSTS"))
+    # Deliveries in flight at once, in all, and to one endpoint (a slow one holds only its
+    # own share).
+    webhook_concurrency: int = Field(default=64, ge=1, le=1000,
+                                     validation_alias=_env("WEBHOOK_CONCURRENCY"))
+    webhook_endpoint_concurrency: int = Field(default=4, ge=1, le=100,
+                                              validation_alias=_env(
+                                                  "WEBHOOK_ENDPOINT_CONCURRENCY"))
+    # A delivery counts when the receiver answers 2xx within this many seconds.
+    webhook_timeout_seconds: float = Field(default=15.0, gt=0, le=60,
+                                           validation_alias=_env("WEBHOOK_TIMEOUT_SECONDS"))
+    # A claimed delivery whose worker died is claimed again after this many seconds.
+    webhook_lease_seconds: float = Field(default=60.0, gt=0,
+                                         validation_alias=_env("WEBHOOK_LEASE_SECONDS"))
+    webhook_poll_seconds: float = Field(default=1.0, gt=0,
+                                        validation_alias=_env("WEBHOOK_POLL_SECONDS"))
+
+    @model_validator(mode="after")
+    def _lease_outlasts_timeout(self) -> Self:
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError("TIDTAM_WEBHOOK_LEASE_SECONDS must be longer than "
+                             "TIDTAM_WEBHOOK_TIMEOUT_SECONDS (a delivery in flight would be "
+                             "claimed again)")
+        return self
+
     @model_validator(mode="after")
     def _smtp_in_production(self) -> Self:
         if self.env == "production" and not self.smtp_url:

@@ -3,7 +3,8 @@ commits each handler's effect with the `(consumer, event_id)` record, so a redel
 skipped (and no second notice or email intent is made).
 
 HANDLERS is the one list of what this service consumes: the users projection, the message
-handlers of every kind (notices/*), and the event feed, which keeps every event type. A
+handlers of every kind (notices/*), the event feed, which keeps every event type, and the
+webhooks' fan-out, which schedules every event for the endpoints that take it. A
 type several of them handle gets one handler that runs each in turn, in one transaction."""
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from crmkit.consumer import Delivery, Handler, HandlerFn
 
 from .feed.service import HANDLERS as FEED
 from .notices.leads import HANDLERS as LEADS
+from .notices.webhooks import HANDLERS as WEBHOOK_NOTICES
 from .users.service import HANDLERS as USERS
+from .webhooks.fanout import HANDLERS as WEBHOOKS
 
 
 def together(*groups: Sequence[Handler[Any]]) -> list[Handler[Any]]:
@@ -37,4 +40,5 @@ def _in_turn(fns: list[HandlerFn]) -> HandlerFn:
     return run
 
 
-HANDLERS: list[Handler[Any]] = together(USERS, LEADS, FEED)
+HANDLERS: list[Handler[Any]] = together(USERS, LEADS, WEBHOOK_NOTICES, FEED,
+                                            WEBHOOKS)

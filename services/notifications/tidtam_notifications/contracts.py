@@ -1,12 +1,13 @@
-"""What the notifications service publishes: nothing yet (webhooks will add
-`webhook.disabled`); its outbox and relay are in place, as in every service."""
+"""What the notifications service publishes: `webhook.disabled` when a webhook's retries
+gave up (its own consumer tells the tenant's admins)."""
 
 from __future__ import annotations
 
 from crmkit.events import EventSource
 from tidtam_contracts import EventData
+from tidtam_contracts.notifications import WebhookDisabledV1
 
 from .config import SERVICE
 
-EVENTS_PUBLISHED: list[type[EventData]] = []
+EVENTS_PUBLISHED: list[type[EventData]] = [WebhookDisabledV1]
 EVENTS = EventSource(SERVICE, EVENTS_PUBLISHED)

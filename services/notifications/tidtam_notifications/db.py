@@ -16,7 +16,7 @@ outbox_table, processed_table = kit_tables(Base.metadata)
 idempotency_keys_table = idempotency_table(Base.metadata)
 
 MODEL_MODULES: tuple[str, ...] = ("users.models", "notices.models", "mail.models",
-                                   "feed.models")
+                                   "feed.models", "webhooks.models")
 
 
 def all_metadata() -> MetaData:

@@ -1,7 +1,7 @@
 """The notifications service: `uvicorn tidtam_notifications.main:app` (port 8003).
 
 One process runs the API, the outbox relay, the event consumer (crmkit.runtime), the mail
-worker and the stream's LISTEN."""
+worker, the webhook delivery worker and the stream's LISTEN."""
 
 from __future__ import annotations
 
@@ -17,18 +17,21 @@ from .mail.router import router as log_router
 from .mail.worker import mail_worker
 from .notices.router import router as notices_router
 from .notices.stream import notice_hub
+from .webhooks.router import router as webhooks_router
+from .webhooks.worker import webhook_worker
 
-# Fixed paths (`/notifications/log`) need no ordering: no route takes a path parameter.
-ROUTERS: list[APIRouter] = [notices_router, log_router, feed_router]
+# No ordering needed: the only path parameters are ids (`{webhook_id:id}`), never a literal.
+ROUTERS: list[APIRouter] = [notices_router, log_router, feed_router, webhooks_router]
 
 
 def build_app(settings: NotificationsSettings | None = None) -> FastAPI:
     settings = settings or NotificationsSettings()
     return build_service(settings, title="Tidtam notifications",
                          description="In-app notices with a live unread count, email, "
-                                     "notification preferences, the event feed",
+                                     "notification preferences, webhooks, the event feed",
                          routers=ROUTERS, events=EVENTS, handlers=HANDLERS,
-                         resources=[notice_hub, mail_worker(settings)])
+                         resources=[notice_hub, mail_worker(settings),
+                                    webhook_worker(settings)])
 
 
 app = build_app()

@@ -44,3 +44,10 @@ async def recipient(session: AsyncSession, tenant: TenantId,
         User.tenant_id == tenant.value, User.id == user_id, User.active.is_(True))
     )).scalar_one_or_none()
     return found
+
+
+async def admins(session: AsyncSession, tenant: TenantId) -> list[uuid.UUID]:
+    """The tenant's active admins."""
+    rows = await session.execute(sa.select(User.id).where(
+        User.tenant_id == tenant.value, User.role == "admin", User.active.is_(True)))
+    return list(rows.scalars())

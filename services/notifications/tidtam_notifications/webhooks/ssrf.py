@@ -15,12 +15,13 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
+RESOLVE_SECONDS = 5.0
 _SHARED = ipaddress.ip_network("100.64.0.0/10")
 _BENCHMARK = ipaddress.ip_network("198.18.0.0/15")
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
@@ -103,7 +104,8 @@ def _split(url: str) -> tuple[str, str, int]:
                                                                else 80)
 
 
-async def _resolve(host: str, port: int) -> list[IPAddress]:
+async def resolve(host: str, port: int) -> list[IPAddress]:
+    """The system resolver's addresses of `host` (tests pass another Resolver)."""
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -114,10 +116,17 @@ async def _resolve(host: str, port: int) -> list[IPAddress]:
                               for info in infos))
 
 
-async def check_url(url: str, allow: AllowList) -> Target:
+Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
+
+
+async def check_url(url: str, allow: AllowList, resolver: Resolver = resolve) -> Target:
     """The Target to connect to, or UnsafeUrl saying why not."""
     scheme, host, port = _split(url)
-    addresses = await _resolve(host, port)
+    try:
+        async with asyncio.timeout(RESOLVE_SECONDS):
+            addresses = await resolver(host, port)
+    except TimeoutError:
+        raise UnsafeUrl(f"its host {host} did not resolve within {RESOLVE_SECONDS:g} s") from None
     if not addresses:
         raise UnsafeUrl(f"its host {host} has no address")
     for address in addresses:

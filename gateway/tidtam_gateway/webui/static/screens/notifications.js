@@ -20,6 +20,7 @@ addStrings({
     "notif.loading": "กำลังโหลด…", "notif.prefs": "ตั้งค่าการแจ้งเตือน", "notif.new": "ใหม่",
     "notif.kind.lead_sent": "ลีดส่งถึงคุณ", "notif.kind.lead_assigned": "ลีดมอบหมายให้คุณ",
     "notif.kind.leads_transferred": "ลีดโอนมาให้คุณ",
+    "notif.kind.webhook_disabled": "เว็บฮุกถูกปิดใช้งาน",
   },
   en: {
     "notif.title": "Notifications", "notif.all": "All", "notif.unread": "Unread",
@@ -29,6 +30,7 @@ addStrings({
     "notif.loading": "Loading…", "notif.prefs": "Notification settings", "notif.new": "new",
     "notif.kind.lead_sent": "Lead sent to you", "notif.kind.lead_assigned": "Lead assigned to you",
     "notif.kind.leads_transferred": "Leads transferred to you",
+    "notif.kind.webhook_disabled": "Webhook disabled",
   },
 });
 

@@ -7,20 +7,20 @@ import { h } from "../../dom.js";
 import { formatDateTime } from "../../format.js";
 import { addStrings, lang, t } from "../../i18n.js";
 import { toast } from "../../ui.js";
-import { adminPage, button, creator, del, errorText, smallForm } from "./common.js";
+import { adminPage, button, creator, del, errorText, shownOnce, smallForm } from "./common.js";
 
 addStrings({
   th: {
     "keys.name": "ใช้สำหรับ (เช่น ฟอร์มบนเว็บไซต์)",
     "keys.created": "สร้างคีย์ “{name}” แล้ว",
-    "keys.once": "คัดลอกคีย์นี้เก็บไว้ตอนนี้ ระบบจะไม่แสดงอีก", "keys.copy": "คัดลอก", "keys.copied": "คัดลอกแล้ว",
+    "keys.once": "คัดลอกคีย์นี้เก็บไว้ตอนนี้ ระบบจะไม่แสดงอีก",
     "keys.revoke": "ยกเลิกคีย์", "keys.revoked": "ยกเลิกคีย์ “{name}” แล้ว", "keys.revokedOn": "ยกเลิกเมื่อ {when}",
     "keys.createdOn": "สร้างเมื่อ {when}", "keys.confirmRevoke": "ยกเลิกคีย์ “{name}”? ระบบที่ใช้คีย์นี้จะเชื่อมต่อไม่ได้ทันที",
   },
   en: {
     "keys.name": "What it is for (e.g. website form)",
     "keys.created": "Created the key “{name}”",
-    "keys.once": "Copy this key now: it is not shown again", "keys.copy": "Copy", "keys.copied": "Copied",
+    "keys.once": "Copy this key now: it is not shown again",
     "keys.revoke": "Revoke", "keys.revoked": "Revoked the key “{name}”", "keys.revokedOn": "revoked {when}",
     "keys.createdOn": "created {when}", "keys.confirmRevoke": "Revoke the key “{name}”? Systems using it stop working at once",
   },
@@ -63,19 +63,6 @@ export function mount(root) {
         }, { class: "btn btn-danger", "aria-label": `${t("keys.revoke")}: ${k.name}` })));
   }
 
-  /** The new key, once, with a Copy button. @param {{name: string, key: string}} made */
-  function showOnce(made) {
-    const value = h("input", { type: "text", readonly: true, value: made.key, class: "key-once",
-      "aria-label": made.name, onfocus: (/** @type {Event} */ e) => /** @type {HTMLInputElement} */ (e.target).select() });
-    shown.replaceChildren(h("div", { class: "notice notice-warn stack", role: "alert" },
-      h("p", { class: "notice-title" }, t("keys.once")), value,
-      button("keys.copy", async () => {
-        try { await navigator.clipboard.writeText(made.key); toast(t("keys.copied")); }
-        catch { value.focus(); } // no clipboard (plain http): the key is selected to copy by hand
-      })));
-    value.focus();
-  }
-
   const add = creator();
   const create = smallForm({
     specs: [{ name: "name", label: "keys.name", required: true, attrs: { maxlength: 200 } }],
@@ -84,7 +71,7 @@ export function mount(root) {
       const made = await add("/api/v1/api-keys", { name: v.name });
       toast(t("keys.created", { name: made.name }));
       create.form.reset();
-      showOnce(made);
+      shownOnce(shown, "keys.once", made.name, made.key);
       await load();
     },
   });

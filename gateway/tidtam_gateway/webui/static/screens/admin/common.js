@@ -5,8 +5,8 @@
 import { api, ApiError, asList, creator } from "../../api.js";
 import { errorText } from "../../errors.js";
 import { h } from "../../dom.js";
-import { addStrings } from "../../i18n.js";
-import { busy, clearErrors, field, showErrors, tx } from "../../ui.js";
+import { addStrings, t } from "../../i18n.js";
+import { busy, clearErrors, field, showErrors, toast, tx } from "../../ui.js";
 import "./index.js"; // the screens' titles (nav.*)
 
 export { errorText };
@@ -19,14 +19,14 @@ addStrings({
     "adm.delete": "ลบ", "adm.retire": "เลิกใช้", "adm.unretire": "ใช้อีกครั้ง", "adm.retired": "เลิกใช้แล้ว",
     "adm.name": "ชื่อ", "adm.nameEn": "ชื่อภาษาอังกฤษ (ไม่บังคับ)",
     "adm.empty": "ยังไม่มีรายการ", "adm.loading": "กำลังโหลด…",
-    "adm.confirmDelete": "ลบ “{name}” ใช่หรือไม่",
+    "adm.confirmDelete": "ลบ “{name}” ใช่หรือไม่", "adm.copy": "คัดลอก", "adm.copied": "คัดลอกแล้ว",
   },
   en: {
     "adm.create": "Add", "adm.save": "Save", "adm.cancel": "Cancel", "adm.rename": "Rename",
     "adm.delete": "Delete", "adm.retire": "Retire", "adm.unretire": "Use again", "adm.retired": "retired",
     "adm.name": "Name", "adm.nameEn": "English name (optional)",
     "adm.empty": "Nothing here yet", "adm.loading": "Loading…",
-    "adm.confirmDelete": "Delete “{name}”?",
+    "adm.confirmDelete": "Delete “{name}”?", "adm.copy": "Copy", "adm.copied": "Copied",
   },
 });
 
@@ -142,3 +142,18 @@ export function renameForm(host, current, save, done, { english = false, maxleng
  * @param {string} key @param {() => unknown} onclick @param {Record<string, any>} [attrs] */
 export const button = (key, onclick, attrs = {}) =>
   tx("button", key, { type: "button", class: "btn", onclick, ...attrs });
+
+/** A secret shown this once (an API key, a webhook's signing secret): a warning, the value
+ * selected on focus and a Copy button, in `host`.
+ * @param {HTMLElement} host @param {string} warningKey @param {string} label @param {string} value */
+export function shownOnce(host, warningKey, label, value) {
+  const input = h("input", { type: "text", readonly: true, value, class: "key-once", "aria-label": label,
+    onfocus: (/** @type {Event} */ e) => /** @type {HTMLInputElement} */ (e.target).select() });
+  host.replaceChildren(h("div", { class: "notice notice-warn stack", role: "alert" },
+    tx("p", warningKey, { class: "notice-title" }), input,
+    button("adm.copy", async () => {
+      try { await navigator.clipboard.writeText(value); toast(t("adm.copied")); }
+      catch { input.focus(); } // no clipboard (plain http): the value is selected to copy by hand
+    })));
+  input.focus();
+}

@@ -9,11 +9,13 @@ addStrings({
     "nav.board": "บอร์ดไปป์ไลน์", "nav.labels": "ป้ายกำกับของฉัน", "nav.users": "ผู้ใช้", "nav.teams": "ทีม",
     "nav.settings": "ตั้งค่าการใช้งาน", "nav.pipelines": "ไปป์ไลน์และขั้นตอน", "nav.systemLabels": "ป้ายกำกับของระบบ",
     "nav.catalog": "ช่องทางและเหตุผล", "nav.customFields": "ฟิลด์เพิ่มเติม", "nav.apiKeys": "คีย์ API",
+    "nav.webhooks": "เว็บฮุก",
   },
   en: {
     "nav.board": "Pipeline board", "nav.labels": "My labels", "nav.users": "Users", "nav.teams": "Teams",
     "nav.settings": "Settings", "nav.pipelines": "Pipelines and stages", "nav.systemLabels": "System labels",
     "nav.catalog": "Sources and reasons", "nav.customFields": "Custom fields", "nav.apiKeys": "API keys",
+    "nav.webhooks": "Webhooks",
   },
 });
 
@@ -35,11 +37,13 @@ export const SETUP_ROUTES = [
   { path: "/admin/catalog", load: () => import("./catalog.js"), title: "nav.catalog", roles: ADMIN },
   { path: "/admin/custom-fields", load: () => import("./custom-fields.js"), title: "nav.customFields", roles: ADMIN },
   { path: "/admin/api-keys", load: () => import("./api-keys.js"), title: "nav.apiKeys", roles: ADMIN },
+  { path: "/admin/webhooks", load: () => import("./webhooks.js"), title: "nav.webhooks", roles: ADMIN },
+  { path: "/admin/webhooks/:id", load: () => import("./webhooks.js"), title: "nav.webhooks", roles: ADMIN },
 ];
 
 /** @type {NavLink[]} */
 export const SETUP_NAV = [
   { group: "leads", href: "#/board", label: "nav.board" },
-  ...SETUP_ROUTES.filter((r) => r.roles).map((r) => ({ group: "admin", href: `#${r.path}`, label: r.title })),
+  ...SETUP_ROUTES.filter((r) => r.roles && !r.path.includes(":")).map((r) => ({ group: "admin", href: `#${r.path}`, label: r.title })),
   { group: "me", href: "#/labels", label: "nav.labels" },
 ];

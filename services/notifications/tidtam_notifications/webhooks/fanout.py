@@ -1,0 +1,25 @@
+"""Fan-out: every event this service consumes becomes a delivery for each enabled webhook
+of its tenant whose patterns take it, in the consumer's transaction (so the schedule is as
+durable as the event's record), once per endpoint and event."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.consumer import Delivery, Handler, on_each
+from tidtam_contracts import CATALOGUE
+
+from . import repository
+
+
+async def fan_out(session: AsyncSession, event: Delivery[Any]) -> None:
+    envelope = event.envelope
+    await repository.fan_out(session, event.tenant, event_id=uuid.UUID(envelope.id),
+                             event_type=envelope.type, body=envelope.to_bytes().decode())
+
+
+HANDLERS: list[Handler[Any]] = on_each([CATALOGUE.latest(t) for t in CATALOGUE.types()],
+                                       fan_out)

@@ -1,0 +1,204 @@
+"""Every SQL statement of webhooks: endpoints, the deliveries schedule, the worker's claim."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.context import TenantId
+from crmkit.db import driver
+from crmkit.paging import before, decode_cursor, next_cursor
+
+from .models import Endpoint, WebhookDelivery
+
+ENDPOINT_OUT = (Endpoint.id, Endpoint.url, Endpoint.description, Endpoint.events,
+                Endpoint.enabled, Endpoint.disabled_reason,
+                Endpoint.previous_until.label("previous_secret_until"), Endpoint.created_at,
+                Endpoint.updated_at)
+DELIVERY_OUT = (WebhookDelivery.id, WebhookDelivery.event_id, WebhookDelivery.event_type,
+                WebhookDelivery.status, WebhookDelivery.attempts,
+                WebhookDelivery.response_code, WebhookDelivery.latency_ms,
+                WebhookDelivery.last_error,
+                sa.case((WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at),
+                        else_=None).label("next_attempt_at"),
+                WebhookDelivery.created_at, WebhookDelivery.delivered_at)
+
+
+def _endpoint(tenant: TenantId, endpoint_id: uuid.UUID) -> list[sa.ColumnElement[bool]]:
+    return [Endpoint.tenant_id == tenant.value, Endpoint.id == endpoint_id]
+
+
+async def insert_endpoint(session: AsyncSession, tenant: TenantId,
+                          values: dict[str, Any]) -> dict[str, Any]:
+    row = (await session.execute(sa.insert(Endpoint).values(
+        tenant_id=tenant.value, id=uuid.uuid4(), **values).returning(*ENDPOINT_OUT))).one()
+    return dict(row._mapping)
+
+
+async def endpoint(session: AsyncSession, tenant: TenantId,
+                   endpoint_id: uuid.UUID) -> dict[str, Any] | None:
+    row = (await session.execute(sa.select(*ENDPOINT_OUT).where(
+        *_endpoint(tenant, endpoint_id)))).first()
+    return dict(row._mapping) if row else None
+
+
+async def endpoints_page(session: AsyncSession, tenant: TenantId, *, limit: int,
+                         cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    q = (sa.select(*ENDPOINT_OUT)
+         .where(Endpoint.tenant_id == tenant.value,
+                *before(Endpoint.created_at, Endpoint.id,
+                        decode_cursor(cursor) if cursor else None))
+         .order_by(Endpoint.created_at.desc(), Endpoint.id.desc()).limit(limit + 1))
+    return next_cursor([dict(r) for r in (await session.execute(q)).mappings()], limit)
+
+
+async def update_endpoint(session: AsyncSession, tenant: TenantId, endpoint_id: uuid.UUID,
+                          values: dict[str, Any]) -> dict[str, Any] | None:
+    row = (await session.execute(sa.update(Endpoint).where(*_endpoint(tenant, endpoint_id))
+                                 .values(updated_at=sa.func.now(), **values)
+                                 .returning(*ENDPOINT_OUT))).first()
+    return dict(row._mapping) if row else None
+
+
+async def rotate(session: AsyncSession, tenant: TenantId, endpoint_id: uuid.UUID, *,
+                 secret: str, previous_until: datetime) -> None:
+    await session.execute(sa.update(Endpoint).where(*_endpoint(tenant, endpoint_id)).values(
+        previous_secret=Endpoint.secret, previous_until=previous_until, secret=secret,
+        updated_at=sa.func.now()))
+
+
+async def delete_endpoint(session: AsyncSession, tenant: TenantId,
+                          endpoint_id: uuid.UUID) -> bool:
+    gone = await session.execute(sa.delete(Endpoint).where(*_endpoint(tenant, endpoint_id))
+                                 .returning(Endpoint.id))
+    return gone.first() is not None
+
+
+# Runs for every event consumed: one prepared statement on the transaction's own connection
+# (crmkit.outbox.stage's way), not a statement SQLAlchemy builds and compiles each time.
+_FAN_OUT = """INSERT INTO webhook_deliveries
+        (tenant_id, id, endpoint_id, event_id, event_type, body)
+    SELECT tenant_id, gen_random_uuid(), id, $2, $3, $4 FROM webhook_endpoints
+    WHERE tenant_id = $1 AND enabled AND events && ARRAY[$3, $5, '*']::text[]
+    ON CONFLICT DO NOTHING"""
+
+
+async def fan_out(session: AsyncSession, tenant: TenantId, *, event_id: uuid.UUID,
+                  event_type: str, body: str) -> None:
+    """A delivery for every enabled endpoint of the tenant whose patterns take the event
+    (once per endpoint and event: a redelivered event adds nothing)."""
+    conn = await driver(session)
+    await conn.execute(_FAN_OUT, tenant.value, event_id, event_type, body,
+                       event_type.split(".")[0] + ".*")
+
+
+async def insert_delivery(session: AsyncSession, tenant: TenantId, endpoint_id: uuid.UUID,
+                          *, event_id: uuid.UUID, event_type: str, body: str
+                          ) -> dict[str, Any]:
+    row = (await session.execute(sa.insert(WebhookDelivery).values(
+        tenant_id=tenant.value, id=uuid.uuid4(), endpoint_id=endpoint_id, event_id=event_id,
+        event_type=event_type, body=body).returning(*DELIVERY_OUT))).one()
+    return dict(row._mapping)
+
+
+async def deliveries_page(session: AsyncSession, tenant: TenantId, endpoint_id: uuid.UUID, *,
+                          limit: int, cursor: str | None, status: str | None
+                          ) -> tuple[list[dict[str, Any]], str | None]:
+    where = [WebhookDelivery.tenant_id == tenant.value,
+             WebhookDelivery.endpoint_id == endpoint_id,
+             *before(WebhookDelivery.created_at, WebhookDelivery.id,
+                     decode_cursor(cursor) if cursor else None)]
+    if status is not None:
+        where.append(WebhookDelivery.status == status)
+    q = (sa.select(*DELIVERY_OUT).where(*where)
+         .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
+         .limit(limit + 1))
+    return next_cursor([dict(r) for r in (await session.execute(q)).mappings()], limit)
+
+
+async def delivery(session: AsyncSession, tenant: TenantId, endpoint_id: uuid.UUID,
+                   delivery_id: uuid.UUID) -> dict[str, Any] | None:
+    row = (await session.execute(sa.select(*DELIVERY_OUT).where(
+        WebhookDelivery.tenant_id == tenant.value, WebhookDelivery.endpoint_id == endpoint_id,
+        WebhookDelivery.id == delivery_id).with_for_update())).first()
+    return dict(row._mapping) if row else None
+
+
+async def schedule_again(session: AsyncSession, tenant: TenantId,
+                         delivery_id: uuid.UUID) -> dict[str, Any]:
+    """A manual retry: due now, the schedule starting again."""
+    row = (await session.execute(sa.update(WebhookDelivery).where(
+        WebhookDelivery.tenant_id == tenant.value, WebhookDelivery.id == delivery_id)
+        .values(status="pending", attempts=0, next_attempt_at=sa.func.now(), lease_until=None,
+                updated_at=sa.func.now()).returning(*DELIVERY_OUT))).one()
+    return dict(row._mapping)
+
+
+# --- the worker ------------------------------------------------------------------------------
+
+async def claim(session: AsyncSession, *, now: datetime, limit: int, lease_seconds: float,
+                per_endpoint: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    rows = await session.execute(
+        sa.text("SELECT tenant_id, id FROM webhook_claim(:now, :n, :lease, :cap)"),
+        {"now": now, "n": limit, "lease": lease_seconds, "cap": per_endpoint})
+    return [(r.tenant_id, r.id) for r in rows]
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed delivery with what sending it needs."""
+
+    id: uuid.UUID
+    endpoint_id: uuid.UUID
+    event_id: uuid.UUID
+    event_type: str
+    body: str
+    attempts: int
+    url: str
+    secrets: list[str]
+
+
+async def claimed(session: AsyncSession, tenant: TenantId, delivery_id: uuid.UUID,
+                  now: datetime) -> Claimed | None:
+    row = (await session.execute(
+        sa.select(WebhookDelivery.id, WebhookDelivery.endpoint_id, WebhookDelivery.event_id,
+                  WebhookDelivery.event_type, WebhookDelivery.body, WebhookDelivery.attempts,
+                  Endpoint.url, Endpoint.secret, Endpoint.previous_secret,
+                  Endpoint.previous_until)
+        .join(Endpoint, sa.and_(Endpoint.tenant_id == WebhookDelivery.tenant_id,
+                                Endpoint.id == WebhookDelivery.endpoint_id))
+        .where(WebhookDelivery.tenant_id == tenant.value, WebhookDelivery.id == delivery_id,
+               WebhookDelivery.status == "sending"))).first()
+    if row is None:
+        return None
+    keys = [row.secret]
+    if row.previous_secret and row.previous_until and row.previous_until > now:
+        keys.append(row.previous_secret)
+    return Claimed(row.id, row.endpoint_id, row.event_id, row.event_type, row.body,
+                   row.attempts, row.url, keys)
+
+
+async def settle(session: AsyncSession, tenant: TenantId, claim_: Claimed,
+                 values: dict[str, Any]) -> bool:
+    """Record an attempt's outcome, if the row is still this worker's claim."""
+    done = await session.execute(sa.update(WebhookDelivery).where(
+        WebhookDelivery.tenant_id == tenant.value, WebhookDelivery.id == claim_.id,
+        WebhookDelivery.status == "sending", WebhookDelivery.attempts == claim_.attempts)
+        .values(updated_at=sa.func.now(), lease_until=None, **values)
+        .returning(WebhookDelivery.id))
+    return done.first() is not None
+
+
+async def disable(session: AsyncSession, tenant: TenantId, endpoint_id: uuid.UUID,
+                  reason: str) -> bool:
+    """Switch the endpoint off; False if it was off already."""
+    done = await session.execute(sa.update(Endpoint).where(
+        *_endpoint(tenant, endpoint_id), Endpoint.enabled.is_(True))
+        .values(enabled=False, disabled_reason=reason, updated_at=sa.func.now())
+        .returning(Endpoint.id))
+    return done.first() is not None

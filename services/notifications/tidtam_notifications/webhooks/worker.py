@@ -1,0 +1,196 @@
+"""The delivery worker: claims due deliveries (`webhook_claim`: FOR UPDATE SKIP LOCKED, a
+lease, at most TIDTAM_WEBHOOK_ENDPOINT_CONCURRENCY in flight per endpoint), sends each in
+its own task under a global bound (TIDTAM_WEBHOOK_CONCURRENCY), and records the outcome.
+
+A slow or dead endpoint holds only its own few slots: the claim skips endpoints that are
+busy, so the others' deliveries go on at once. A worker that dies leaves its rows
+`sending`; after the lease (TIDTAM_WEBHOOK_LEASE_SECONDS) any worker claims them again.
+
+After a failed attempt the next waits 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (SCHEDULE);
+when the last has failed too (or the receiver answered 410 Gone) the delivery is `failed`,
+the endpoint is disabled and `webhook.disabled` is published, which tells the tenant's
+admins (notices/webhooks.py). A `webhook.test` delivery is tried once.
+
+It wakes on NOTIFY `tidtam_webhooks` (a new or rescheduled delivery), when a slot frees
+and every TIDTAM_WEBHOOK_POLL_SECONDS. `clock` is injectable: tests move time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from crmkit.context import TenantId, tenant_from_event
+from crmkit.db import tenant_session
+from crmkit.listening import listen_forever
+from crmkit.logging import log as klog
+from crmkit.outbox import stage
+from crmkit.runtime import Resource
+from tidtam_contracts.notifications import WebhookDisabledV1
+
+from ..config import NotificationsSettings
+from ..contracts import EVENTS
+from . import repository, signing
+from .schemas import TEST_TYPE
+from .send import Outcome, Sender
+from .ssrf import AllowList, Resolver, resolve
+
+logger = logging.getLogger("tidtam_notifications.webhooks")
+CHANNEL = "tidtam_webhooks"
+BATCH = 50
+SCHEDULE = (timedelta(seconds=5), timedelta(minutes=5), timedelta(minutes=30),
+            timedelta(hours=2), timedelta(hours=5), timedelta(hours=10), timedelta(hours=10))
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class WebhookWorker:
+    def __init__(self, settings: NotificationsSettings,
+                 maker: async_sessionmaker[AsyncSession], dsn: str | None, *,
+                 clock: Clock = utcnow, resolver: Resolver = resolve) -> None:
+        self.settings = settings
+        self.maker = maker
+        self.dsn = dsn
+        self.clock = clock
+        self.sender = Sender(AllowList.parse(settings.webhook_allow_hosts),
+                             settings.webhook_timeout_seconds, resolver,
+                             settings.webhook_concurrency)
+        self.in_flight: set[asyncio.Task[None]] = set()
+        self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._loop(), name="webhook-worker")]
+        if self.dsn:
+            self._tasks.append(asyncio.create_task(self._listen(), name="webhook-listen"))
+
+    async def stop(self) -> None:
+        """In-flight deliveries are cancelled: their rows come back after the lease."""
+        self._stop.set()
+        self._wake.set()
+        for task in [*self._tasks, *self.in_flight]:
+            task.cancel()
+        for task in [*self._tasks, *self.in_flight]:
+            with suppress(asyncio.CancelledError, Exception):
+                await task
+        await self.sender.close()
+
+    async def _listen(self) -> None:
+        assert self.dsn is not None
+        await listen_forever(self.dsn, CHANNEL, name="notifications-webhook-listen",
+                             logger=logger, on_notify=lambda _p: self._wake.set(),
+                             on_up=self._wake.set, on_down=lambda: None, stop=self._stop,
+                             fallback=f"polling every {self.settings.webhook_poll_seconds}s")
+
+    async def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                while await self.pump():
+                    pass
+            except Exception as exc:  # the worker keeps going; leases bring rows back
+                klog(logger, logging.ERROR, "webhook worker pass failed", error=repr(exc)[:500])
+            with suppress(TimeoutError):
+                async with asyncio.timeout(self.settings.webhook_poll_seconds):
+                    await self._wake.wait()
+
+    async def pump(self) -> int:
+        """Claim what is due, as many as there are free slots, and start sending each.
+        Returns how many were claimed."""
+        free = min(self.settings.webhook_concurrency - len(self.in_flight), BATCH)
+        if free <= 0:
+            return 0
+        async with self.maker() as session, session.begin():
+            claimed = await repository.claim(
+                session, now=self.clock(), limit=free,
+                lease_seconds=self.settings.webhook_lease_seconds,
+                per_endpoint=self.settings.webhook_endpoint_concurrency)
+        for tenant_id, delivery_id in claimed:
+            task = asyncio.create_task(self.deliver(tenant_id, delivery_id))
+            self.in_flight.add(task)
+            task.add_done_callback(self._done)
+        return len(claimed)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self.in_flight.discard(task)
+        self._wake.set()
+
+    async def drain(self) -> None:
+        """Wait for the deliveries in flight (tests)."""
+        while self.in_flight:
+            await asyncio.gather(*self.in_flight, return_exceptions=True)
+
+    async def deliver(self, tenant_id: uuid.UUID, delivery_id: uuid.UUID) -> None:
+        tenant = tenant_from_event(str(tenant_id))
+        try:
+            async with tenant_session(self.maker, tenant) as session:
+                async with session.begin():
+                    claim = await repository.claimed(session, tenant, delivery_id, self.clock())
+                if claim is None:  # deleted with its endpoint meanwhile
+                    return
+                body = claim.body.encode()
+                # The signature's timestamp is the real time (receivers check it).
+                headers = signing.headers(claim.secrets, msg_id=str(claim.event_id),
+                                          timestamp=int(utcnow().timestamp()), body=body)
+                outcome = await self.sender.post(claim.url, body, headers)
+                async with session.begin():
+                    await self._settle(session, tenant, claim, outcome)
+        except Exception as exc:  # the lease brings the row back
+            klog(logger, logging.ERROR, "webhook delivery not recorded",
+                 delivery_id=str(delivery_id), error=repr(exc)[:500])
+
+    async def _settle(self, session: AsyncSession, tenant: TenantId,
+                      claim: repository.Claimed, outcome: Outcome) -> None:
+        now = self.clock()
+        values: dict[str, Any] = {"response_code": outcome.code,
+                                  "latency_ms": outcome.latency_ms,
+                                  "last_error": outcome.error}
+        give_up = None
+        if outcome.delivered:
+            values |= {"status": "delivered", "delivered_at": now}
+        elif claim.event_type == TEST_TYPE:
+            values |= {"status": "failed"}
+        elif outcome.code == 410 or claim.attempts > len(SCHEDULE):
+            values |= {"status": "failed"}
+            give_up = ("the receiver answered 410 Gone" if outcome.code == 410 else
+                       f"{claim.attempts} attempts failed over 32 hours; the last: "
+                       f"{outcome.error}")
+        else:
+            values |= {"status": "pending",
+                       "next_attempt_at": now + SCHEDULE[claim.attempts - 1]}
+        if not await repository.settle(session, tenant, claim, values):
+            return  # the lease ran out and another worker has it now
+        if give_up and await repository.disable(session, tenant, claim.endpoint_id, give_up):
+            await stage(session, EVENTS.event(
+                WebhookDisabledV1(id=claim.endpoint_id, url=claim.url, reason=give_up,
+                                  attempts=claim.attempts),
+                tenant_id=tenant.value, subject=str(claim.endpoint_id)))
+
+
+def webhook_worker(settings: NotificationsSettings) -> Resource:
+    """The worker as a resource of the app (crmkit.runtime.build_service)."""
+
+    @asynccontextmanager
+    async def resource(app: FastAPI) -> AsyncIterator[None]:
+        engine = app.state.engine
+        dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        worker = WebhookWorker(settings, app.state.sessionmaker, dsn)
+        app.state.webhook_worker = worker
+        await worker.start()
+        try:
+            yield
+        finally:
+            await worker.stop()
+
+    return resource
