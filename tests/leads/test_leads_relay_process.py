@@ -12,14 +12,20 @@ import asyncio
 import os
 import signal
 import time
-import uuid
 from pathlib import Path
 
 import asyncpg
 import httpx
 import pytest
-from leads_support import LEADS_DIR, SECRET, GatewayEvents, lead_body, make_tenant, pg_dsn, \
-    run_leads_service
+from leads_support import (
+    LEADS_DIR,
+    SECRET,
+    GatewayEvents,
+    lead_body,
+    make_tenant,
+    pg_dsn,
+    run_leads_service,
+)
 
 from crmkit.serve import relay_mode
 from crmkit.testing.capture import EventCapture

@@ -91,7 +91,8 @@ def housekeeper(settings: ServiceSettings, engine: AsyncEngine) -> Housekeeper:
 def outbox_relay(settings: ServiceSettings, pool: AsyncEngine, broker: Broker) -> OutboxRelay:
     """The service's outbox relay on `pool` (the relay role's), from its settings."""
     return OutboxRelay(settings.service_name, sessionmaker(pool), broker,
-                       settings.outbox_sweep_seconds)
+                       settings.outbox_sweep_seconds,
+                       batch_interval=settings.outbox_batch_interval_seconds)
 
 
 def database_ready(engine: AsyncEngine) -> Callable[[], Awaitable[str | None]]:
@@ -123,8 +124,8 @@ def build_service(settings: ServiceSettings, *, title: str, description: str = "
     catalogue at /asyncapi.json, and a lifespan that owns the database engine(s), the broker,
     the outbox relay and the housekeeper (on `relay_database_url`, the relay role; unless
     `settings.relay` is `process`: then crmkit.relay runs them), the consumer
-    `<service>.<consumer>` of `handlers`, then `resources`. `session_info` seeds every session's `info` (per-app
-    caches such as the leads catalogue)."""
+    `<service>.<consumer>` of `handlers`, then `resources`. `session_info` seeds every
+    session's `info` (per-app caches such as the leads catalogue)."""
     service = settings.service_name
     if events.service != service:
         raise ValueError(f"the EventSource is {events.service}'s, the settings {service}'s")
