@@ -101,8 +101,6 @@ class ServiceSettings(KitSettings):
     db_pool_size: int = 16
     db_max_overflow: int = 0
     outbox_sweep_seconds: float = 2.0
-    # Least time between two of the relay's drains (crmkit.outbox.OutboxRelay.batch_interval).
-    outbox_batch_interval_seconds: float = Field(0.0, ge=0, le=1)
     # Where the outbox relay and the housekeeper run (TIDTAM_RELAY): `process`, a process of
     # their own that crmkit.serve starts beside the server (crmkit.relay), or `inline`, tasks
     # on the app's event loop. crmkit.serve sets it (default `process`); an app run any other

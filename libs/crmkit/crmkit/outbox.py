@@ -105,8 +105,7 @@ class OutboxRelay:
                  broker: Broker,
                  sweep_seconds: float = 2.0, *, batch_size: int = 100,
                  backoff_min: float = 0.5, backoff_max: float = 30.0,
-                 publish_timeout: float = 10.0, listen: bool = True,
-                 batch_interval: float = 0.0):
+                 publish_timeout: float = 10.0, listen: bool = True):
         if isinstance(db, AsyncEngine):
             self._engine, self._maker = db, make_sessionmaker(db)
         else:
@@ -119,10 +118,6 @@ class OutboxRelay:
         self.backoff_max = backoff_max
         self.publish_timeout = publish_timeout
         self.listen = listen
-        # At least this long between the starts of two drains woken by NOTIFY: under load
-        # each batch then carries the events of the interval (a batch's round trips and
-        # commit are shared), at the price of up to this much more latency per event.
-        self.batch_interval = batch_interval
         self.listening = False
         # Set whenever a cycle ends with nothing left unsent (tests and harnesses wait on it).
         self.idle = asyncio.Event()
@@ -163,10 +158,7 @@ class OutboxRelay:
 
     async def _run(self) -> None:
         delay = self.backoff_min
-        drained_at = -self.batch_interval
         while not self._stopping:
-            if (rest := drained_at + self.batch_interval - time.monotonic()) > 0:
-                await self._pause(rest)
             self._wake.clear()
             if not self.broker.connected:
                 PUBLISH_ERRORS.labels(self.service, "disconnected").inc()
@@ -174,7 +166,6 @@ class OutboxRelay:
                 await self._observe()
                 delay = min(delay * 2, self.backoff_max)
                 continue
-            drained_at = time.monotonic()
             ok = await self.drain()
             # After a drain the backlog is read at most once a second (or once a sweep, if
             # sweeps are shorter): at one create at a time each create wakes a drain, and

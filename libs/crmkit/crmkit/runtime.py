@@ -91,8 +91,7 @@ def housekeeper(settings: ServiceSettings, engine: AsyncEngine) -> Housekeeper:
 def outbox_relay(settings: ServiceSettings, pool: AsyncEngine, broker: Broker) -> OutboxRelay:
     """The service's outbox relay on `pool` (the relay role's), from its settings."""
     return OutboxRelay(settings.service_name, sessionmaker(pool), broker,
-                       settings.outbox_sweep_seconds,
-                       batch_interval=settings.outbox_batch_interval_seconds)
+                       settings.outbox_sweep_seconds)
 
 
 def database_ready(engine: AsyncEngine) -> Callable[[], Awaitable[str | None]]:
