@@ -9,6 +9,8 @@ from pathlib import Path
 
 import asyncpg
 
+from crmkit.children import RELAY_NAME
+
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -23,9 +25,9 @@ def children(pid: int) -> list[int]:
 
 
 def is_relay(pid: int) -> bool:
-    """A `python -m crmkit.relay` process (TIDTAM_RELAY=process, crmkit.serve's child)."""
+    """An outbox relay process (TIDTAM_RELAY=process, crmkit.serve's child), by its name."""
     try:
-        return b"crmkit.relay" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        return Path(f"/proc/{pid}/comm").read_text().strip() == RELAY_NAME
     except (FileNotFoundError, ProcessLookupError):
         return False
 

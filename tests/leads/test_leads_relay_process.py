@@ -27,6 +27,7 @@ from leads_support import (
     run_leads_service,
 )
 
+from crmkit.children import RELAY_NAME
 from crmkit.serve import relay_mode
 from crmkit.testing.capture import EventCapture
 from crmkit.testing.process import ServiceProcess, free_port
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.integration
 
 
 def relay_children(service: ServiceProcess) -> list[int]:
-    """Pids of the `crmkit.relay` processes whose parent is the service's crmkit.serve."""
+    """Pids of the relay processes (named so) whose parent is the service's crmkit.serve."""
     assert service.proc is not None
     found = []
     for entry in Path("/proc").iterdir():
@@ -43,11 +44,11 @@ def relay_children(service: ServiceProcess) -> list[int]:
             continue
         try:
             stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            name = (entry / "comm").read_text().strip()
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == service.proc.pid and b"crmkit.relay" in cmdline:
+        if ppid == service.proc.pid and name == RELAY_NAME:
             found.append(int(entry.name))
     return found
 
@@ -94,9 +95,12 @@ async def system(own_db_and_vhost, request):
     capture = EventCapture(amqp, "lead.#")
     await capture.start()
     # A short sweep: an inline relay would publish within 0.2 s even without a NOTIFY.
+    # Up to two minutes to start: these tests start a service each, on a machine that may be
+    # busy with other suites (the leads app alone can take 30 s to import then).
     service = await asyncio.to_thread(
-        run_leads_service, db, amqp, SECRET, TIDTAM_RELAY=request.param,
-        TIDTAM_OUTBOX_SWEEP_SECONDS="0.2", TIDTAM_ACCOUNTS_URL=f"http://127.0.0.1:{free_port()}")
+        run_leads_service, db, amqp, SECRET, ready_timeout=120, TIDTAM_RELAY=request.param,
+        TIDTAM_OUTBOX_SWEEP_SECONDS="0.2", TIDTAM_ACCOUNTS_URL=f"http://127.0.0.1:{free_port()}",
+        TIDTAM_RELAY_METRICS_PORT=str(free_port()), TIDTAM_RELAY_METRICS_HOST="127.0.0.1")
     try:
         tenant = await make_tenant(gateway, db.owner_url)
         yield service, db, capture, tenant
@@ -127,6 +131,20 @@ async def test_the_relay_process_publishes_and_the_server_does_not(system):
     [relay] = await eventually(lambda: relay_children(service), 30, "a relay process")
     first = await create(service, tenant)
     await capture.assert_published("lead.created", lambda e: e["subject"] == first)
+
+    # The relay's metrics are its own process's, on its own port (not the server's /metrics).
+    port = service.env["TIDTAM_RELAY_METRICS_PORT"]
+    published_line = 'tidtam_events_published_total{service="leads",type="lead.created"} 1.0'
+    async with httpx.AsyncClient(timeout=10) as client:
+        for _ in range(100):  # counted just after the broker's confirm: up to 10 s
+            relay_metrics = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+            if published_line in relay_metrics:
+                break
+            await asyncio.sleep(0.1)
+        server = await client.get(f"{service.url}/metrics")
+    assert published_line in relay_metrics
+    assert server.status_code == 200
+    assert "tidtam_events_published_total{" not in server.text
 
     os.kill(relay, signal.SIGSTOP)
     try:

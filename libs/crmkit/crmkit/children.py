@@ -35,3 +35,13 @@ def die_with_parent(parent: int) -> Callable[[], None]:
             os._exit(1)
 
     return preexec
+
+
+PR_SET_NAME = 15
+RELAY_NAME = "crmkit-relay"  # what ps, top and /proc/<pid>/comm call the relay process
+
+
+def name_this_process(name: str) -> None:
+    """The name ps, top and /proc/<pid>/comm show for this process (Linux, 15 bytes)."""
+    if _prctl is not None:
+        _prctl(PR_SET_NAME, ctypes.c_char_p(name.encode()[:15]), 0, 0, 0)

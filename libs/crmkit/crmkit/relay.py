@@ -3,12 +3,17 @@
     python -m crmkit.relay tidtam_leads.main:app
 
 crmkit.serve starts it beside the server and its workers, one per service process however
-many workers there are. It reads the app's settings (the app is imported, not started: its
+many workers there are (forked once the app is imported; this command when it is started
+again after a crash). It reads the app's settings (the app is imported, not started: its
 `app.state.settings`) and runs the same OutboxRelay as an inline relay would, on the relay
 role's pool with a broker connection of its own, so its promises are the relay's: order per
 aggregate, at least once, nothing lost on a crash (crmkit.outbox). Request handling and
 publishing then no longer share one event loop: under load the relay keeps up instead of
 waiting its turn behind requests.
+
+Its metrics (events published, publish errors, the outbox backlog and its oldest row's age,
+housekeeping) live in this process, not in the server's /metrics: with
+`TIDTAM_RELAY_METRICS_PORT` set it serves them on that port (`/metrics`, Prometheus text).
 
 An app that is not a kit service (no ServiceSettings in `app.state.settings`) has no outbox:
 the process says so and exits 0. SIGTERM or SIGINT stop it as an inline relay stops (a batch
@@ -22,9 +27,11 @@ import signal
 import sys
 from typing import Any
 
+from prometheus_client import start_http_server
 from uvicorn.importer import import_from_string
 
 from . import logging as klog
+from .children import RELAY_NAME, name_this_process
 from .config import ServiceSettings
 from .messaging import Broker
 from .runtime import EventWorkers, housekeeper, outbox_relay, relay_engine
@@ -59,6 +66,21 @@ async def _until_signalled(settings: ServiceSettings) -> None:
     await run(settings, stop)
 
 
+def serve(settings: ServiceSettings) -> int:
+    """Relay and housekeep for the service of `settings` until SIGTERM or SIGINT."""
+    name_this_process(RELAY_NAME)
+    klog.configure(f"{settings.service_name}-relay", settings.log_level, settings.log_json)
+    if settings.relay_metrics_port:
+        start_http_server(settings.relay_metrics_port, addr=settings.relay_metrics_host)
+    try:
+        import uvloop
+    except ImportError:  # the relay is correct on asyncio's own loop, only slower
+        asyncio.run(_until_signalled(settings))
+    else:
+        uvloop.run(_until_signalled(settings))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1 or args[0].startswith("-"):
@@ -68,14 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"crmkit.relay: {args[0]} is not a kit service (no outbox): nothing to relay",
               file=sys.stderr)
         return 0
-    klog.configure(f"{settings.service_name}-relay", settings.log_level, settings.log_json)
-    try:
-        import uvloop
-    except ImportError:  # the relay is correct on asyncio's own loop, only slower
-        asyncio.run(_until_signalled(settings))
-    else:
-        uvloop.run(_until_signalled(settings))
-    return 0
+    return serve(settings)
 
 
 if __name__ == "__main__":

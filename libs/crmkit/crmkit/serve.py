@@ -20,10 +20,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
-import subprocess
 import sys
 import threading
 from collections.abc import Mapping
@@ -62,50 +62,87 @@ def relay_mode(env: Mapping[str, str] = os.environ) -> str:
 
 
 class RelayProcess:
-    """`python -m crmkit.relay <app>` beside the server, kept running until `stop()`."""
+    """The relay process beside the server, kept running until `stop()`.
+
+    The first one is forked from this process once the app is imported (the server imports
+    the same module object; nothing runs yet: no event loop, no thread), so it costs no
+    second import, which on a busy machine without a bytecode cache takes as long as the
+    server's own start. One started again after a crash (this process is running the server
+    then, with threads) is a fresh `python -m crmkit.relay <app>`."""
 
     def __init__(self, app: str) -> None:
         self.app = app
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.pid: int | None = None
         self._stopping = threading.Event()
         self._watch: threading.Thread | None = None
 
-    def _spawn(self) -> None:
-        # The kernel sends it SIGTERM when the thread that forked it ends: the main thread,
-        # or the watcher (a daemon that lives as long as this process does).
-        self.proc = subprocess.Popen([sys.executable, "-m", "crmkit.relay", self.app],
-                                     stdin=subprocess.DEVNULL,
-                                     preexec_fn=die_with_parent(os.getpid()))
-
     def start(self) -> RelayProcess:
-        self._spawn()
+        from . import relay  # imports the kit's event plumbing, as the app does anyway
+
+        settings = relay.kit_settings(self.app)
+        if settings is None:  # not a kit service: no outbox, no relay
+            return self
+        preexec = die_with_parent(os.getpid())
+        pid = os.fork()
+        if pid == 0:  # the relay process
+            code = 1
+            try:
+                preexec()
+                code = relay.serve(settings)
+            except BaseException:
+                logger.exception("the outbox relay process failed")
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        self.pid = pid
         self._watch = threading.Thread(target=self._restart_when_it_dies, daemon=True,
                                        name="crmkit-relay-watch")
         self._watch.start()
         return self
 
+    def _exec(self) -> int:
+        # The kernel sends it SIGTERM when this thread (the watcher, a daemon that lives as
+        # long as this process) ends; between fork and exec only async-signal-safe work.
+        preexec = die_with_parent(os.getpid())
+        argv = [sys.executable, "-m", "crmkit.relay", self.app]
+        pid = os.fork()
+        if pid == 0:
+            try:
+                preexec()
+                os.execv(sys.executable, argv)
+            finally:
+                os._exit(127)
+        return pid
+
     def _restart_when_it_dies(self) -> None:
-        while self.proc is not None:
-            code = self.proc.wait()
+        while self.pid is not None:
+            try:
+                _, status = os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                status = 0
+            self.pid = None
+            code = os.waitstatus_to_exitcode(status)
             if self._stopping.is_set() or code == 0:  # stopped, or nothing to relay
                 return
             logger.error("the outbox relay process exited with %s; restarting it in %.0f s",
                          code, RELAY_RESTART_SECONDS)
             if self._stopping.wait(RELAY_RESTART_SECONDS):
                 return
-            self._spawn()
+            self.pid = self._exec()
 
     def stop(self, grace: float = 10.0) -> None:
+        """SIGTERM (a batch in flight is finished and marked sent), SIGKILL after `grace`."""
         self._stopping.set()
-        proc = self.proc
-        if proc is None or proc.poll() is not None:
+        if self._watch is None:
             return
-        proc.terminate()
-        try:
-            proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            if (pid := self.pid) is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, sig)
+            self._watch.join(grace)
+            if not self._watch.is_alive():
+                return
 
 
 def _exit_on(signum: int, _frame: FrameType | None) -> None:
