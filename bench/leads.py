@@ -20,69 +20,62 @@ import os
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
-
-import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import events  # noqa: E402
 import loadgen  # noqa: E402
+import procs  # noqa: E402
 import pyspy  # noqa: E402
 from load import INBOX, LEADS, direct_headers, setup_tenant, with_system  # noqa: E402
 from loadgen import Shape, line  # noqa: E402
 from seed import seed_leads  # noqa: E402
 
+from crmkit.serve import relay_mode  # noqa: E402
 from crmkit.testing.system import System  # noqa: E402
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_seconds(pid: int) -> float:
-    """utime + stime of `pid` and every descendant (uvicorn workers), from /proc."""
-    total = 0.0
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / TICK
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            for child in (task / "children").read_text().split():
-                total += _cpu_seconds(int(child))
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        pass
-    return total
-
-
-async def _backends(owner_url: str, database: str) -> list[int]:
-    conn = await asyncpg.connect(owner_url.replace("postgresql+asyncpg", "postgresql"))
-    try:
-        rows = await conn.fetch("SELECT pid FROM pg_stat_activity WHERE datname = $1 "
-                                "AND pid <> pg_backend_pid()", database)
-        return [r["pid"] for r in rows]
-    finally:
-        await conn.close()
 
 
 def measured(system: System, label: str, shape: Shape, concurrency: int, seconds: float,
-             profile: bool = False) -> None:
-    """One wrk line on the leads service, with its CPU (and its database's) per request."""
+             profile: bool = False, relay_lag: bool = False) -> None:
+    """One wrk line on the leads service, with its CPU (and its database's) per request;
+    with `relay_lag`, the outbox backlog when it ended and commit → a subscriber has each
+    lead.created (p50, p99)."""
     owner = system.db_url("leads", owner=True)
     assert system.leads is not None
     pid = system.leads.proc.pid
-    recorder = None
+    recorders = []
     if profile:
-        raw = Path(tempfile.mkdtemp(prefix="tidtam-profile-")) / "leads.txt"
-        recorder = pyspy.record(pid, seconds, raw)
-    backends = asyncio.run(_backends(owner, system.dbs["leads"]))
-    before = _cpu_seconds(pid), sum(_cpu_seconds(b) for b in backends)
-    result = loadgen.run(system.leads.url, shape, concurrency=concurrency, seconds=seconds)
-    # Backends opened during the line started at zero; those closed are not counted.
-    backends = sorted(set(backends) | set(asyncio.run(_backends(owner, system.dbs["leads"]))))
-    after = _cpu_seconds(pid), sum(_cpu_seconds(b) for b in backends)
-    line(label, result)
+        tmp = Path(tempfile.mkdtemp(prefix="tidtam-profile-"))
+        relays = [p for p in procs.children(pid) if procs.is_relay(p)]
+        recorders = [(name, tmp / f"{name}.txt", pyspy.record(p, seconds, tmp / f"{name}.txt"))
+                     for name, p in (("leads service", pid),
+                                     *(("its relay process", r) for r in relays))]
+    backends = asyncio.run(procs.backends(owner, system.dbs["leads"]))
+
+    def cpu() -> tuple[float, float, float]:
+        return (procs.cpu_seconds(pid, relay=False), procs.cpu_seconds(pid, relay=True),
+                sum(procs.cpu_seconds(b) for b in backends))
+
+    with events.Arrivals(system.amqp_url) if relay_lag else nullcontext() as arrivals:
+        since = asyncio.run(events.database_now(owner))
+        before = cpu()
+        result = loadgen.run(system.leads.url, shape, concurrency=concurrency, seconds=seconds)
+        # Backends opened during the line started at zero; those closed are not counted.
+        backends = sorted(set(backends) | set(asyncio.run(procs.backends(
+            owner, system.dbs["leads"]))))
+        after = cpu()
+        line(label, result)
+        if arrivals is not None:
+            asyncio.run(events.report_relay(owner, arrivals, since))
     n = max(result.n, 1)
     print(f"    CPU per request: leads service {1000 * (after[0] - before[0]) / n:.2f} ms, "
-          f"its PostgreSQL backends {1000 * (after[1] - before[1]) / n:.2f} ms", flush=True)
-    if recorder is not None:
+          f"its relay process {1000 * (after[1] - before[1]) / n:.2f} ms, its PostgreSQL "
+          f"backends {1000 * (after[2] - before[2]) / n:.2f} ms", flush=True)
+    for name, raw, recorder in recorders:
         recorder.wait()
+        print(f"\n  py-spy, {name} during the line above:")
         print("\n".join(pyspy.summarise(raw, 14)))
 
 
@@ -95,7 +88,10 @@ def run(system: System, args: argparse.Namespace) -> None:
     print("\n1. create lead, direct to the leads service")
     for concurrency in (1, 32):
         measured(system, f"create lead, concurrency {concurrency}", create, concurrency,
-                 args.seconds, profile=args.profile and concurrency == 32)
+                 args.seconds, profile=args.profile and concurrency == 32,
+                 relay_lag=concurrency == 32)
+    if args.create_only:
+        return
 
     print(f"\n2. list Inbox (50 rows), `own` visibility, tenant with {args.leads:,} leads")
     start = time.perf_counter()
@@ -113,11 +109,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--leads", type=int, default=20_000)
     parser.add_argument("--seconds", type=float, default=6.0, help="length of each line")
+    parser.add_argument("--create-only", action="store_true",
+                        help="the create lines alone: to compare runs")
     parser.add_argument("--profile", action="store_true",
                         help="py-spy the leads service during the concurrency-32 lines")
     args = parser.parse_args()
     print(f"Tidtam leads service benchmark — {os.cpu_count()} cores, load generator: "
-          f"{loadgen.describe()}")
+          f"{loadgen.describe()}; outbox relay: {relay_mode()} (TIDTAM_RELAY)")
     with_system(lambda system: run(system, args), {"TIDTAM_WORKERS": "1"})
 
 

@@ -6,7 +6,8 @@ Starts its own system (fresh databases, a fresh RabbitMQ vhost, accounts + leads
 as real processes), drives it with wrk (bench/loadgen.py; a Python generator where wrk is
 missing) and prints, each line with the generator's own CPU:
 1. create lead through the gateway at concurrency 32 (/s, p50, p99), with the outbox
-   backlog when the line ends and a count of the `lead.created` events published;
+   backlog when the line ends, a count of the `lead.created` events published and the
+   relay's lag (commit → a subscriber of the bench's own has the event, p50 and p99);
 2. create at concurrency 1 (p50);
 3. gateway overhead: the same create and list via the gateway and directly on the leads
    service with a context signed by the bench, p50;
@@ -33,7 +34,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import aio_pika
 import asyncpg
 import httpx
 
@@ -41,12 +41,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import events  # noqa: E402
 import loadgen  # noqa: E402
+import procs  # noqa: E402
 import pyspy  # noqa: E402
 from loadgen import Shape, line  # noqa: E402
 from seed import seed_leads  # noqa: E402
 
 from crmkit.context import sign_context  # noqa: E402
-from crmkit.events import EXCHANGE  # noqa: E402
+from crmkit.serve import relay_mode  # noqa: E402
 from crmkit.testing.servers import start_servers  # noqa: E402
 from crmkit.testing.system import System  # noqa: E402
 
@@ -117,26 +118,6 @@ class Outbox:
         return await self._one("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
 
 
-async def created_queue(amqp_url: str) -> str:
-    """A queue of our own bound to `lead.created`: counts what the relay published."""
-    async with await aio_pika.connect(amqp_url) as connection:
-        channel = await connection.channel()
-        exchange = await channel.declare_exchange(EXCHANGE, aio_pika.ExchangeType.TOPIC,
-                                                  durable=True)
-        name = f"bench.created.{uuid.uuid4().hex[:6]}"
-        queue = await channel.declare_queue(name, auto_delete=False)
-        await queue.bind(exchange, "lead.created")
-    return name
-
-
-async def queued(connection: aio_pika.abc.AbstractConnection, name: str) -> int:
-    channel = await connection.channel()
-    queue = await channel.declare_queue(name, passive=True)
-    count = queue.declaration_result.message_count or 0
-    await channel.close()
-    return count
-
-
 async def poll(read: Callable[[], Awaitable[int]], done: Callable[[int], bool],
                timeout: float) -> int:
     """`read()` every 0.1 s until `done` says so or `timeout` seconds pass: the last value."""
@@ -151,14 +132,13 @@ async def poll(read: Callable[[], Awaitable[int]], done: Callable[[int], bool],
 
 def create_line(system: System, label: str, sales: dict[str, str], tenant_id: str,
                 seconds: float, profile: bool) -> None:
-    """The create line at concurrency 32, then whether every lead.created went out."""
+    """The create line at concurrency 32, then whether every lead.created went out and how
+    long after its commit a subscriber had it (p50, p99)."""
     outbox = Outbox(system, tenant_id)
 
-    async def before() -> tuple[str, int]:
+    async def settled() -> None:
         # The warm-up's requests settled (no lead made for a second) and their events out
-        # first: from here on, every lead made and every lead.created is this line's. (A
-        # straggler committed between the count and the queue's binding was counted as
-        # published but not made.)
+        # first: from here on, every lead made and every lead.created is this line's.
         count = await outbox.leads()
         for _ in range(60):
             await asyncio.sleep(1.0)
@@ -166,33 +146,32 @@ def create_line(system: System, label: str, sales: dict[str, str], tenant_id: st
             if count == previous:
                 break
         await poll(outbox.unsent, lambda n: n == 0, 60)
-        return await created_queue(system.amqp_url), await outbox.leads()
 
-    queue_name, leads_before = asyncio.run(before())
+    asyncio.run(settled())
     recorders = []
     if profile:
         tmp = Path(tempfile.mkdtemp(prefix="tidtam-profile-"))
         recorders = [(name, tmp / f"{name}.txt",
                       pyspy.record(getattr(system, name).proc.pid, seconds, tmp / f"{name}.txt"))
                      for name in ("gateway", "leads")]
-    result = loadgen.run(system.gateway.url, Shape("POST", LEADS, sales, "lead"),
-                         concurrency=32, seconds=seconds)
-    line(f"{label} ({TARGETS['c32']})", result)
+    owner = system.db_url("leads", owner=True)
+    assert system.gateway is not None and system.leads is not None
+    gateway, leads = system.gateway.proc.pid, system.leads.proc.pid
 
-    async def after() -> None:
-        backlog = await outbox.unsent()
-        start = time.monotonic()
-        await poll(outbox.unsent, lambda n: n == 0, 60)
-        drained = time.monotonic() - start
-        made = await outbox.leads() - leads_before
-        async with await aio_pika.connect(system.amqp_url) as connection:
-            published = await poll(lambda: queued(connection, queue_name),
-                                   lambda n: n >= made, 10)
-        print(f"    outbox backlog when the line ended: {backlog} unsent, all sent "
-              f"{drained:.1f} s later; lead.created published: {published} of {made} leads "
-              f"made{'' if published == made else '  <-- MISSING EVENTS'}", flush=True)
+    def cpu() -> tuple[float, float, float]:
+        return (procs.cpu_seconds(gateway), procs.cpu_seconds(leads, relay=False),
+                procs.cpu_seconds(leads, relay=True))
 
-    asyncio.run(after())
+    with events.Arrivals(system.amqp_url) as arrivals:
+        since = asyncio.run(events.database_now(owner))
+        before = cpu()
+        result = loadgen.run(system.gateway.url, Shape("POST", LEADS, sales, "lead"),
+                             concurrency=32, seconds=seconds)
+        spent = [1000 * (b - a) / max(result.n, 1) for a, b in zip(before, cpu(), strict=True)]
+        line(f"{label} ({TARGETS['c32']})", result)
+        print(f"    CPU per create during the line: gateway {spent[0]:.2f} ms, leads service "
+              f"{spent[1]:.2f} ms, its relay process {spent[2]:.2f} ms", flush=True)
+        asyncio.run(events.report_relay(owner, arrivals, since))
     for name, raw, proc in recorders:
         proc.wait()
         print(f"\n  py-spy, {name} during the line above:")
@@ -226,6 +205,8 @@ def full_run(system: System, args: argparse.Namespace) -> None:
                 args.profile)
     c1 = loadgen.run(system.gateway.url, create, concurrency=1, seconds=args.seconds / 2)
     line(f"create lead, concurrency 1 ({TARGETS['c1']})", c1)
+    if args.create_only:
+        return
 
     print("\n2. gateway overhead (the same request via the gateway and direct)")
     mine = direct_headers(system, tenant_id, users[0])
@@ -295,11 +276,13 @@ def main() -> None:
     parser.add_argument("--event-rate", type=float, default=200.0)
     parser.add_argument("--workers", type=int, default=2,
                         help="the workers of the last line (0: leave it out)")
+    parser.add_argument("--create-only", action="store_true",
+                        help="line 1 alone (create at concurrency 32 and 1): to compare runs")
     parser.add_argument("--profile", action="store_true",
                         help="py-spy the gateway and leads during line 1 (needs root)")
     args = parser.parse_args()
     print(f"Tidtam load benchmark — {os.cpu_count()} cores, load generator: "
-          f"{loadgen.describe()}")
+          f"{loadgen.describe()}; outbox relay: {relay_mode()} (TIDTAM_RELAY)")
     with_system(lambda system: full_run(system, args), {"TIDTAM_WORKERS": "1"})
     if args.workers > 1:
         with_system(lambda system: workers_run(system, args, args.workers),

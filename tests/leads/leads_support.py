@@ -25,7 +25,8 @@ LEADS_DIR = Path(__file__).resolve().parents[2] / "services" / "leads"
 
 
 def run_leads_service(db, amqp_url: str, secret: str = SECRET,
-                      log_path: Path | None = None, **env: str) -> ServiceProcess:
+                      log_path: Path | None = None, ready_timeout: float = 30.0,
+                      **env: str) -> ServiceProcess:
     return ServiceProcess("tidtam_leads.main:app", env={
         "TIDTAM_ENV": "test",
         "TIDTAM_LEADS_DATABASE_URL": db.app_url,
@@ -34,7 +35,7 @@ def run_leads_service(db, amqp_url: str, secret: str = SECRET,
         "TIDTAM_OUTBOX_SWEEP_SECONDS": "0.5",
         "TIDTAM_LOG_LEVEL": "WARNING",
         **env,
-    }, log_path=log_path).start()
+    }, log_path=log_path).start(ready_timeout)
 
 
 async def make_tenant(gateway: GatewayEvents, owner_url: str, *, secret: str = SECRET,

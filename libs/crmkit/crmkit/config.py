@@ -101,6 +101,15 @@ class ServiceSettings(KitSettings):
     db_pool_size: int = 16
     db_max_overflow: int = 0
     outbox_sweep_seconds: float = 2.0
+    # Where the outbox relay and the housekeeper run (TIDTAM_RELAY): `process`, a process of
+    # their own that crmkit.serve starts beside the server (crmkit.relay), or `inline`, tasks
+    # on the app's event loop. crmkit.serve sets it (default `process`); an app run any other
+    # way (uvicorn by hand, the tests' in-process apps) keeps `inline`.
+    relay: Literal["inline", "process"] = "inline"
+    # With `relay` = `process`: the port (0: none) and address on which the relay process
+    # serves its own /metrics (they are not in the server's).
+    relay_metrics_port: int = Field(0, ge=0, le=65535)
+    relay_metrics_host: str = "0.0.0.0"
     consumer_prefetch: int = 32
     consumer_delivery_limit: int = 5
 

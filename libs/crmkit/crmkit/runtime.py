@@ -44,8 +44,12 @@ Resource = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 @dataclass
 class EventWorkers:
+    """What runs beside the API on one event loop: the broker connection, and the outbox
+    relay, the consumers and the housekeeper where this process runs them (with
+    TIDTAM_RELAY=process the relay and the housekeeper run in crmkit.relay instead)."""
+
     broker: Broker
-    relay: OutboxRelay
+    relay: OutboxRelay | None
     consumers: tuple[Consumer, ...] = ()
     housekeeper: Housekeeper | None = None
 
@@ -55,14 +59,16 @@ class EventWorkers:
         for consumer in self.consumers:
             self.broker.add_consumer(consumer)
         await self.broker.start()
-        await self.relay.start()
+        if self.relay:
+            await self.relay.start()
         if self.housekeeper:
             await self.housekeeper.start()
 
     async def stop(self) -> None:
         if self.housekeeper:
             await self.housekeeper.stop()
-        await self.relay.stop()
+        if self.relay:
+            await self.relay.stop()
         await self.broker.stop()
 
     async def ready_check(self) -> str | None:
@@ -80,6 +86,12 @@ def housekeeper(settings: ServiceSettings, engine: AsyncEngine) -> Housekeeper:
     """The process's housekeeping of the kit's tables, from its settings."""
     return Housekeeper(settings.service_name, engine, settings.event_retention_days,
                        settings.housekeeping_seconds)
+
+
+def outbox_relay(settings: ServiceSettings, pool: AsyncEngine, broker: Broker) -> OutboxRelay:
+    """The service's outbox relay on `pool` (the relay role's), from its settings."""
+    return OutboxRelay(settings.service_name, sessionmaker(pool), broker,
+                       settings.outbox_sweep_seconds)
 
 
 def database_ready(engine: AsyncEngine) -> Callable[[], Awaitable[str | None]]:
@@ -109,10 +121,10 @@ def build_service(settings: ServiceSettings, *, title: str, description: str = "
                   catalogue: Catalogue | None = CATALOGUE) -> FastAPI:
     """The app of one process: the shared edge (crmkit.web), `routers` in order, the event
     catalogue at /asyncapi.json, and a lifespan that owns the database engine(s), the broker,
-    the outbox relay and the housekeeper (on `relay_database_url`, the relay role), the
-    consumer `<service>.<consumer>`
-    of `handlers`, then `resources`. `session_info` seeds every session's `info` (per-app
-    caches such as the leads catalogue)."""
+    the outbox relay and the housekeeper (on `relay_database_url`, the relay role; unless
+    `settings.relay` is `process`: then crmkit.relay runs them), the consumer
+    `<service>.<consumer>` of `handlers`, then `resources`. `session_info` seeds every
+    session's `info` (per-app caches such as the leads catalogue)."""
     service = settings.service_name
     if events.service != service:
         raise ValueError(f"the EventSource is {events.service}'s, the settings {service}'s")
@@ -123,19 +135,21 @@ def build_service(settings: ServiceSettings, *, title: str, description: str = "
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = _engine(settings, settings.database_url)
+        inline = settings.relay == "inline"
         relay_pool = engine
-        if settings.relay_database_url and settings.relay_database_url != settings.database_url:
+        if inline and settings.relay_database_url \
+                and settings.relay_database_url != settings.database_url:
             relay_pool = relay_engine(settings.relay_database_url)
         maker = sessionmaker(engine, info=dict(session_info or {}))
         app.state.settings = settings
         app.state.engine = engine
         app.state.sessionmaker = maker
         broker = Broker.from_settings(settings, service)
-        relay = OutboxRelay(service, sessionmaker(relay_pool), broker,
-                            settings.outbox_sweep_seconds)
         consumers = (Consumer(consumer, handlers, maker, service, catalogue=catalogue),) \
             if handlers else ()
-        workers = EventWorkers(broker, relay, consumers, housekeeper(settings, relay_pool))
+        workers = EventWorkers(
+            broker, outbox_relay(settings, relay_pool, broker) if inline else None, consumers,
+            housekeeper(settings, relay_pool) if inline else None)
         try:
             async with AsyncExitStack() as stack:
                 for resource in resources:

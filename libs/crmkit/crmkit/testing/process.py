@@ -14,7 +14,6 @@ in order) and is ended as a group, SIGTERM then SIGKILL, on every path:
 from __future__ import annotations
 
 import atexit
-import ctypes
 import os
 import signal
 import socket
@@ -22,13 +21,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
 import httpx
 
-PR_SET_PDEATHSIG = 1
+from crmkit.children import die_with_parent
 
 
 def free_port() -> int:
@@ -36,32 +34,6 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
-
-
-def _load_prctl() -> Callable[..., int] | None:
-    # Resolved once, in the parent: the child runs this between fork and exec, where loading
-    # a library is not safe.
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-
-
-_prctl = _load_prctl()
-
-
-def die_with_parent(parent: int) -> Callable[[], None]:
-    """A `preexec_fn`: SIGTERM to the child when the thread that started it dies (Linux)."""
-
-    def preexec() -> None:
-        if _prctl is not None:
-            _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-        if os.getppid() != parent:  # the parent died before prctl took effect
-            os._exit(1)
-
-    return preexec
 
 
 def signal_group(pgid: int, sig: int) -> None:
