@@ -26,6 +26,7 @@ OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
     "accounts": ("/api/v1/accounts",),
     "notifications": ("/api/v1/notifications", "/api/v1/notification-preferences",
                       "/api/v1/events"),
+    "activities": ("/api/v1/activities", "/api/v1/checkins"),
 }
 # Prefixes every service with custom fields serves alike (crmkit.custom): the `entity`
 # query parameter names the owner.

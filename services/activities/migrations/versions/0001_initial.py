@@ -1,0 +1,150 @@
+"""The activities service: the kit's tables (outbox with its relay role, processed events,
+idempotency keys), the users projection, what it knows of leads and accounts (owners, an
+account's location, a lead's next contact), activities with their reminder schedule, and
+check-ins; every tenant table under FORCE'd RLS.
+
+Revision ID: 0001
+"""
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+
+from crmkit.db import default_grants, enable_rls, grant_app_role
+from crmkit.migrate import app_role
+from crmkit.migrate import downgrade_outbox_roles as _outbox_down
+from crmkit.migrate import upgrade_outbox_roles as _outbox_up
+from crmkit.migrate import upgrade_relay_housekeeping as _relay_housekeeping
+from crmkit.schema import create_idempotency_keys, kit_tables, notify_trigger_ddl
+from crmkit.users import users_table_columns
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+TENANT_TABLES = ["users", "lead_records", "account_records", "activities",
+                 "activity_reminders", "checkins"]
+
+
+def _uuid(name: str, nullable: bool = False) -> sa.Column:
+    return sa.Column(name, UUID(as_uuid=True), nullable=nullable)
+
+
+def _time(name: str, nullable: bool = True) -> sa.Column:
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+
+
+def _now(name: str) -> sa.Column:
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=False,
+                     server_default=sa.func.now())
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    for table in kit_tables(sa.MetaData()):
+        table.create(bind)
+    for stmt in notify_trigger_ddl():
+        op.execute(stmt)
+
+    op.create_table("users", *users_table_columns())
+    op.create_table(
+        "lead_records",
+        _uuid("tenant_id"), _uuid("id"), _uuid("owner_id"),
+        sa.Column("sent_by", ARRAY(UUID(as_uuid=True)), nullable=False, server_default="{}"),
+        _time("next_contact_at"),
+        sa.Column("sequence", sa.BigInteger, nullable=False),
+        sa.PrimaryKeyConstraint("tenant_id", "id"),
+    )
+    op.create_index("ix_lead_records_next_contact", "lead_records",
+                    ["tenant_id", "owner_id", "next_contact_at"],
+                    postgresql_where=sa.text("next_contact_at IS NOT NULL"))
+    op.create_table(
+        "account_records",
+        _uuid("tenant_id"), _uuid("id"), _uuid("owner_id"),
+        sa.Column("lat", sa.Float), sa.Column("lon", sa.Float),
+        sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("sequence", sa.BigInteger, nullable=False),
+        sa.PrimaryKeyConstraint("tenant_id", "id"),
+    )
+    op.create_table(
+        "activities",
+        _uuid("tenant_id"), _uuid("id"),
+        sa.Column("kind", sa.Text, nullable=False),
+        sa.Column("subject", sa.Text, nullable=False),
+        sa.Column("note", sa.Text),
+        _uuid("lead_id", True), _uuid("account_id", True), _uuid("contact_id", True),
+        _uuid("owner_id"),
+        _time("starts_at"), _time("ends_at"), _time("due_at"),
+        sa.Column("all_day", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("place", JSONB),
+        sa.Column("reminders", ARRAY(sa.Integer), nullable=False, server_default="{}"),
+        sa.Column("status", sa.Text, nullable=False, server_default="planned"),
+        sa.Column("result", sa.Text),
+        _uuid("created_by"),
+        sa.Column("version", sa.BigInteger, nullable=False, server_default="1"),
+        _now("created_at"), _now("updated_at"),
+        sa.Column("at", sa.DateTime(timezone=True),
+                  sa.Computed("COALESCE(starts_at, due_at, created_at)", persisted=True),
+                  nullable=False),
+        sa.CheckConstraint("kind IN ('task', 'meeting', 'call', 'email')", name="kind"),
+        sa.CheckConstraint("status IN ('planned', 'done', 'cancelled')", name="status"),
+        sa.CheckConstraint("kind <> 'meeting' OR (starts_at IS NOT NULL AND ends_at IS NOT NULL "
+                           "AND starts_at < ends_at)", name="meeting_times"),
+        sa.CheckConstraint("kind NOT IN ('task', 'call') OR due_at IS NOT NULL", name="due"),
+        sa.PrimaryKeyConstraint("tenant_id", "id"),
+    )
+    op.create_index("ix_activities_owner_at", "activities", ["tenant_id", "owner_id", "at", "id"])
+    op.create_index("ix_activities_at", "activities", ["tenant_id", "at", "id"])
+    op.create_index("ix_activities_lead", "activities", ["tenant_id", "lead_id"],
+                    postgresql_where=sa.text("lead_id IS NOT NULL"))
+    op.create_index("ix_activities_account", "activities", ["tenant_id", "account_id"],
+                    postgresql_where=sa.text("account_id IS NOT NULL"))
+    op.create_table(
+        "activity_reminders",
+        _uuid("tenant_id"), _uuid("activity_id"),
+        sa.Column("minutes", sa.Integer, nullable=False),
+        _time("fire_at", nullable=False), _time("fired_at"),
+        sa.Column("late", sa.Boolean),
+        sa.PrimaryKeyConstraint("tenant_id", "activity_id", "minutes"),
+        sa.ForeignKeyConstraint(["tenant_id", "activity_id"],
+                                ["activities.tenant_id", "activities.id"], ondelete="CASCADE"),
+    )
+    op.create_index("ix_activity_reminders_due", "activity_reminders", ["fire_at"],
+                    postgresql_where=sa.text("fired_at IS NULL"))
+    op.create_table(
+        "checkins",
+        _uuid("tenant_id"), _uuid("id"), _uuid("user_id"),
+        _uuid("account_id", True), _uuid("activity_id", True),
+        sa.Column("place_name", sa.Text),
+        sa.Column("place_lat", sa.Float, nullable=False),
+        sa.Column("place_lon", sa.Float, nullable=False),
+        sa.Column("lat", sa.Float, nullable=False), sa.Column("lon", sa.Float, nullable=False),
+        sa.Column("accuracy_m", sa.Float, nullable=False),
+        _time("taken_at", nullable=False),
+        sa.Column("distance_m", sa.Float, nullable=False),
+        sa.Column("note", sa.Text),
+        _now("created_at"),
+        sa.PrimaryKeyConstraint("tenant_id", "id"),
+    )
+    op.create_index("ix_checkins_user", "checkins",
+                    ["tenant_id", "user_id", sa.text("created_at DESC"), sa.text("id DESC")])
+    op.create_index("ix_checkins_account", "checkins",
+                    ["tenant_id", "account_id", sa.text("created_at DESC"), sa.text("id DESC")],
+                    postgresql_where=sa.text("account_id IS NOT NULL"))
+
+    for table in TENANT_TABLES:
+        for stmt in enable_rls(table):
+            op.execute(stmt)
+    for stmt in [*grant_app_role(app_role()), *default_grants(app_role())]:
+        op.execute(stmt)
+    create_idempotency_keys(bind, app_role())
+    _outbox_up()
+    _relay_housekeeping()
+
+
+def downgrade() -> None:
+    _outbox_down()
+    for table in ["idempotency_keys", *reversed(TENANT_TABLES), "processed_events", "outbox"]:
+        op.execute(f"DROP TABLE IF EXISTS {table}")
+    op.execute("DROP FUNCTION IF EXISTS outbox_notify()")

@@ -1,0 +1,15 @@
+"""What the activities service does with other services' events: the users projection
+(`user.*`) and the projections of leads and accounts (records/). The kit's Consumer commits
+each handler's effect with the `(consumer, event_id)` record, so a redelivery is skipped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crmkit.consumer import Handler
+from crmkit.users import user_handlers
+
+from .records.service import HANDLERS as RECORDS
+from .users.service import USERS
+
+HANDLERS: list[Handler[Any]] = [*user_handlers(USERS), *RECORDS]
