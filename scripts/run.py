@@ -4,14 +4,15 @@
 
 1. checks that PostgreSQL and RabbitMQ answer (says which is down and how to start it);
 2. creates the databases `tidtam_accounts`, `tidtam_leads`, `tidtam_notifications`,
-   `tidtam_activities` and `tidtam_gateway` and the application and relay roles if missing, and migrates each
-   (`python -m crmkit.migrate <service-dir> --database-url ...`);
+   `tidtam_activities` and `tidtam_gateway` and the application and relay roles if
+   missing, and migrates each (`python -m crmkit.migrate <service-dir> --database-url ...`);
 3. in development, generates TIDTAM_OPERATOR_TOKEN when it is not set (written to
    .run/operator_token for `make demo`);
 4. in development without TIDTAM_SMTP_URL, starts a local SMTP sink that keeps each email
    as an .eml under .run/mail/ (and says so);
-5. starts accounts, leads, notifications, activities and the gateway in that order, each once the one
-   before answers /readyz, prints how to log in, and multiplexes their logs with a prefix;
+5. starts accounts, leads, notifications, activities and the gateway in that order, each
+   once the one before answers /readyz, prints how to log in, and multiplexes their logs
+   with a prefix;
 6. on Ctrl-C or SIGTERM stops them all (SIGTERM, then SIGKILL after a grace period) and
    exits 0; if one dies on its own, stops the others and exits non-zero.
 

@@ -9,42 +9,46 @@ and account projections (records/)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from crmkit.context import RequestContext, VisibilityScope
 
 from .records.models import AccountRecord, LeadRecord
 from .users.models import User
 
+# A column or expression of ids (nullable or not).
+Ids = SQLCoreOperations[Any]
 
-def lead_visible(ctx: RequestContext, lead_id: sa.ColumnElement[uuid.UUID] | uuid.UUID, *,
+
+def lead_visible(ctx: RequestContext, lead_id: Ids | uuid.UUID, *,
                  write: bool = False) -> sa.ColumnElement[bool]:
     """The lead is one the caller may see (`write`: may change)."""
     scope = ctx.lead_scope
     rule = _owned(scope, LeadRecord.owner_id)
     if not write and scope.sender_id is not None:
-        rule = sa.or_(rule, LeadRecord.sent_by.any(scope.sender_id))
+        rule = sa.or_(rule, sa.literal(scope.sender_id, sa.Uuid) == sa.any_(LeadRecord.sent_by))
     return sa.exists().where(LeadRecord.tenant_id == ctx.tenant.value,
                              LeadRecord.id == lead_id, rule)
 
 
 def account_visible(ctx: RequestContext,
-                    account_id: sa.ColumnElement[uuid.UUID] | uuid.UUID) -> sa.ColumnElement[bool]:
+                    account_id: Ids | uuid.UUID) -> sa.ColumnElement[bool]:
     return sa.exists().where(AccountRecord.tenant_id == ctx.tenant.value,
                              AccountRecord.id == account_id, AccountRecord.deleted.is_(False),
                              _owned(ctx.account_scope, AccountRecord.owner_id))
 
 
 def _owned(scope: VisibilityScope,
-           owner: InstrumentedAttribute[uuid.UUID]) -> sa.ColumnElement[bool]:
+           owner: Ids) -> sa.ColumnElement[bool]:
     if scope.owner_ids is None:
         return sa.true()
     return owner.in_(sorted(scope.owner_ids))
 
 
-def personal(ctx: RequestContext, owner: sa.ColumnElement[uuid.UUID]) -> sa.ColumnElement[bool]:
+def personal(ctx: RequestContext, owner: Ids) -> sa.ColumnElement[bool]:
     """What is someone's own: theirs, their team's managers', the admins'."""
     if ctx.role in ("admin", "integration"):
         return sa.true()
@@ -56,8 +60,7 @@ def personal(ctx: RequestContext, owner: sa.ColumnElement[uuid.UUID]) -> sa.Colu
     return mine
 
 
-def linked_visible(ctx: RequestContext, *, lead_id: sa.ColumnElement[uuid.UUID],
-                   account_id: sa.ColumnElement[uuid.UUID], owner: sa.ColumnElement[uuid.UUID],
+def linked_visible(ctx: RequestContext, *, lead_id: Ids, account_id: Ids, owner: Ids,
                    write: bool = False) -> sa.ColumnElement[bool]:
     """The rule for a row with an optional lead, an optional account and an owner."""
     lead_ok = sa.or_(lead_id.is_(None), lead_visible(ctx, lead_id, write=write))

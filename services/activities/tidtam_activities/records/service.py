@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.consumer import Delivery, Handler, on, on_each
+from crmkit.context import TenantId
 from tidtam_contracts import leads
 from tidtam_contracts.accounts import (
     AccountCreatedV1,
@@ -43,12 +44,16 @@ async def lead_changed(session: AsyncSession, event: Delivery[leads.LeadEvent]) 
 
 
 async def account_changed(session: AsyncSession, event: Delivery[AccountEventV1]) -> None:
-    account = event.data
+    await _apply_account(session, event.tenant, event.data, event.sequence)
+
+
+async def _apply_account(session: AsyncSession, tenant: TenantId, account: AccountEventV1,
+                         sequence: int) -> None:
     location = account.location
     values: dict[str, Any] = dict(
-        tenant_id=event.tenant.value, id=account.id, owner_id=account.owner_id,
+        tenant_id=tenant.value, id=account.id, owner_id=account.owner_id,
         lat=location.lat if location else None, lon=location.lon if location else None,
-        deleted=isinstance(account, AccountDeletedV1), sequence=event.sequence)
+        deleted=isinstance(account, AccountDeletedV1), sequence=sequence)
     stmt = insert(AccountRecord).values(**values)
     await session.execute(stmt.on_conflict_do_update(
         index_elements=[AccountRecord.tenant_id, AccountRecord.id],
@@ -58,7 +63,7 @@ async def account_changed(session: AsyncSession, event: Delivery[AccountEventV1]
 
 async def account_merged(session: AsyncSession, event: Delivery[AccountMergedV1]) -> None:
     """The survivor is applied; the activities of the merged account follow it there."""
-    await account_changed(session, event)
+    await _apply_account(session, event.tenant, event.data, event.sequence)
     await session.execute(sa.update(Activity).where(
         Activity.tenant_id == event.tenant.value, Activity.account_id == event.data.from_id
     ).values(account_id=event.data.id))
