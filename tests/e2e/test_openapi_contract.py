@@ -56,7 +56,13 @@ CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          ("POST", "/api/v1/segments"), ("PATCH", "/api/v1/segments/{segment_id}"),
                          ("POST", "/api/v1/leads/bulk"),
                          # a cursor older than the feed keeps is 410: a rule of time
-                         ("GET", "/api/v1/events")}
+                         ("GET", "/api/v1/events"),
+                         # an activity's times by its kind (a meeting's start before its end,
+                         # a task's due time), `from` before `to`; a check-in's position
+                         # fresh and within 1 km of the place: rules across fields and time
+                         ("POST", "/api/v1/activities"),
+                         ("PATCH", "/api/v1/activities/{activity_id}"),
+                         ("GET", "/api/v1/activities"), ("POST", "/api/v1/checkins")}
 
 
 @pytest.fixture(scope="module")
