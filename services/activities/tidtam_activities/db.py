@@ -16,6 +16,7 @@ outbox_table, processed_table = kit_tables(Base.metadata)
 idempotency_keys_table = idempotency_table(Base.metadata)
 
 MODEL_MODULES: tuple[str, ...] = ("users.models", "records.models", "activities.models",
+                                   "calendar.models",
                                    "checkins.models")
 
 

@@ -9,12 +9,14 @@ from fastapi import APIRouter, FastAPI
 from crmkit.runtime import build_service
 
 from .activities.router import router as activities_router
+from .calendar.router import public as ics_router
+from .calendar.router import router as calendar_router
 from .checkins.router import router as checkins_router
 from .config import ActivitiesSettings
 from .consumers import HANDLERS
 from .contracts import EVENTS
 
-ROUTERS: list[APIRouter] = [activities_router, checkins_router]
+ROUTERS: list[APIRouter] = [activities_router, checkins_router, calendar_router, ics_router]
 
 
 def build_app(settings: ActivitiesSettings | None = None) -> FastAPI:

@@ -23,22 +23,31 @@ from .users.models import User
 Ids = SQLCoreOperations[Any]
 
 
-def lead_visible(ctx: RequestContext, lead_id: Ids | uuid.UUID, *,
-                 write: bool = False) -> sa.ColumnElement[bool]:
-    """The lead is one the caller may see (`write`: may change)."""
+def lead_rule(ctx: RequestContext, *, write: bool = False) -> sa.ColumnElement[bool]:
+    """Over LeadRecord: a lead the caller may see (`write`: may change)."""
     scope = ctx.lead_scope
     rule = _owned(scope, LeadRecord.owner_id)
     if not write and scope.sender_id is not None:
         rule = sa.or_(rule, sa.literal(scope.sender_id, sa.Uuid) == sa.any_(LeadRecord.sent_by))
+    return rule
+
+
+def account_rule(ctx: RequestContext) -> sa.ColumnElement[bool]:
+    """Over AccountRecord: a live account the caller may see."""
+    return sa.and_(AccountRecord.deleted.is_(False),
+                   _owned(ctx.account_scope, AccountRecord.owner_id))
+
+
+def lead_visible(ctx: RequestContext, lead_id: Ids | uuid.UUID, *,
+                 write: bool = False) -> sa.ColumnElement[bool]:
+    """The lead is one the caller may see (`write`: may change)."""
     return sa.exists().where(LeadRecord.tenant_id == ctx.tenant.value,
-                             LeadRecord.id == lead_id, rule)
+                             LeadRecord.id == lead_id, lead_rule(ctx, write=write))
 
 
-def account_visible(ctx: RequestContext,
-                    account_id: Ids | uuid.UUID) -> sa.ColumnElement[bool]:
+def account_visible(ctx: RequestContext, account_id: Ids | uuid.UUID) -> sa.ColumnElement[bool]:
     return sa.exists().where(AccountRecord.tenant_id == ctx.tenant.value,
-                             AccountRecord.id == account_id, AccountRecord.deleted.is_(False),
-                             _owned(ctx.account_scope, AccountRecord.owner_id))
+                             AccountRecord.id == account_id, account_rule(ctx))
 
 
 def _owned(scope: VisibilityScope,

@@ -23,8 +23,8 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-TENANT_TABLES = ["users", "lead_records", "account_records", "activities",
-                 "activity_reminders", "checkins"]
+TENANT_TABLES = ["users", "lead_records", "account_records", "anniversaries",
+                 "calendar_feeds", "activities", "activity_reminders", "checkins"]
 
 
 def _uuid(name: str, nullable: bool = False) -> sa.Column:
@@ -51,6 +51,7 @@ def upgrade() -> None:
     op.create_table(
         "lead_records",
         _uuid("tenant_id"), _uuid("id"), _uuid("owner_id"),
+        sa.Column("name", sa.Text, nullable=False),
         sa.Column("sent_by", ARRAY(UUID(as_uuid=True)), nullable=False, server_default="{}"),
         _time("next_contact_at"),
         sa.Column("sequence", sa.BigInteger, nullable=False),
@@ -62,10 +63,34 @@ def upgrade() -> None:
     op.create_table(
         "account_records",
         _uuid("tenant_id"), _uuid("id"), _uuid("owner_id"),
+        sa.Column("name", sa.Text, nullable=False),
         sa.Column("lat", sa.Float), sa.Column("lon", sa.Float),
         sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("sequence", sa.BigInteger, nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
+    )
+    # Yearly dates of accounts (founding, birthdays, ...) and contacts (birthdays), from
+    # account.* and contact.*: `source_id` is the account or contact they came from.
+    op.create_table(
+        "anniversaries",
+        _uuid("tenant_id"), _uuid("source_id"), sa.Column("position", sa.Integer, nullable=False),
+        _uuid("account_id"), _uuid("contact_id", True),
+        sa.Column("kind", sa.Text, nullable=False),
+        sa.Column("date", sa.Date, nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("note", sa.Text),
+        sa.Column("month", sa.SmallInteger, sa.Computed("extract(month FROM date)::smallint",
+                                                        persisted=True), nullable=False),
+        sa.PrimaryKeyConstraint("tenant_id", "source_id", "position"),
+    )
+    op.create_index("ix_anniversaries_month", "anniversaries", ["tenant_id", "month"])
+    op.create_table(
+        "calendar_feeds",
+        _uuid("tenant_id"), _uuid("user_id"),
+        sa.Column("token_hash", sa.LargeBinary, nullable=False),
+        _now("created_at"),
+        sa.PrimaryKeyConstraint("tenant_id", "user_id"),
+        sa.UniqueConstraint("tenant_id", "token_hash"),
     )
     op.create_table(
         "activities",
