@@ -1,7 +1,7 @@
 """Events published by the activities service.
 
 `activity.*` carry the activity after the change (`Activity`, which the activities API's
-`ActivityOut` extends); `activity.updated` adds `changed`. `checkin.recorded` carries the
+`ActivityOut` extends); `activity.updated` adds `changed`, `activity.reminder_due` the reminder. `checkin.recorded` carries the
 check-in (`Checkin`, extended by `CheckinOut`).
 """
 
@@ -74,6 +74,17 @@ class ActivityCancelledV1(ActivityEventV1):
     TYPE: ClassVar[str] = "activity.cancelled"
 
 
+class ActivityReminderDueV1(ActivityEventV1):
+    """A reminder of a planned activity fell due: once per reminder (the schedule is
+    durable; the worker marks it fired in the transaction that stages this event)."""
+
+    TYPE: ClassVar[str] = "activity.reminder_due"
+
+    minutes: int = Field(description="The reminder: this many minutes before the activity")
+    fire_at: datetime = Field(description="When it was due")
+    late: bool = Field(description="Fired well after `fire_at` (the service was down)")
+
+
 class Checkin(BaseModel):
     """A check-in as the event and the API show it: where the user was (`lat`, `lon`,
     `accuracy_m`, `taken_at`), the place and how far from it, the server's time."""
@@ -101,6 +112,6 @@ class CheckinRecordedV1(Checkin, EventData):
 
 CURRENT: list[type[EventData]] = [
     ActivityCreatedV1, ActivityUpdatedV1, ActivityCompletedV1, ActivityCancelledV1,
-    CheckinRecordedV1,
+    ActivityReminderDueV1, CheckinRecordedV1,
 ]
 EVENTS: list[type[EventData]] = list(CURRENT)

@@ -1,6 +1,7 @@
 """The activities service: `uvicorn tidtam_activities.main:app` (port 8004).
 
-One process runs the API, the outbox relay and the event consumer (crmkit.runtime)."""
+One process runs the API, the outbox relay, the event consumer (crmkit.runtime) and the
+reminder worker."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from .checkins.router import router as checkins_router
 from .config import ActivitiesSettings
 from .consumers import HANDLERS
 from .contracts import EVENTS
+from .reminders.worker import reminder_worker
 
 ROUTERS: list[APIRouter] = [activities_router, checkins_router, calendar_router, ics_router]
 
@@ -24,7 +26,8 @@ def build_app(settings: ActivitiesSettings | None = None) -> FastAPI:
     return build_service(settings, title="Tidtam activities",
                          description="Tasks, meetings, calls and emails against leads and "
                                      "accounts; GPS check-ins",
-                         routers=ROUTERS, events=EVENTS, handlers=HANDLERS)
+                         routers=ROUTERS, events=EVENTS, handlers=HANDLERS,
+                         resources=[reminder_worker(settings)])
 
 
 app = build_app()

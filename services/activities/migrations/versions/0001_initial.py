@@ -26,6 +26,9 @@ depends_on = None
 TENANT_TABLES = ["users", "lead_records", "account_records", "anniversaries",
                  "calendar_feeds", "activities", "activity_reminders", "checkins"]
 
+REMINDERS_CHANNEL = "tidtam_reminders"
+FUNCTIONS = ["reminders_fire(integer, double precision)", "reminders_next()"]
+
 
 def _uuid(name: str, nullable: bool = False) -> sa.Column:
     return sa.Column(name, UUID(as_uuid=True), nullable=nullable)
@@ -167,9 +170,45 @@ def upgrade() -> None:
     _outbox_up()
     _relay_housekeeping()
 
+    # The reminder worker, across tenants: claims due reminders (SKIP LOCKED: workers share
+    # them), marks them fired and returns each with its activity. The caller stages the
+    # events in the same transaction, so a crash before its commit fires nothing (the rows
+    # are due again) and after it, everything: once.
+    op.execute("""CREATE FUNCTION reminders_fire(p_limit integer, p_late_seconds double precision)
+        RETURNS TABLE (tenant_id uuid, minutes integer, fire_at timestamptz, late boolean,
+                       activity jsonb)
+        LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            WITH due AS (
+                SELECT r.tenant_id, r.activity_id, r.minutes FROM activity_reminders r
+                WHERE r.fired_at IS NULL AND r.fire_at <= now()
+                ORDER BY r.fire_at LIMIT p_limit FOR UPDATE SKIP LOCKED),
+            fired AS (
+                UPDATE activity_reminders r SET fired_at = now(),
+                    late = r.fire_at < now() - make_interval(secs => p_late_seconds)
+                FROM due WHERE (r.tenant_id, r.activity_id, r.minutes)
+                             = (due.tenant_id, due.activity_id, due.minutes)
+                RETURNING r.tenant_id, r.activity_id, r.minutes, r.fire_at, r.late)
+            SELECT f.tenant_id, f.minutes, f.fire_at, f.late, to_jsonb(a) - 'tenant_id' - 'at'
+            FROM fired f JOIN activities a
+              ON (a.tenant_id, a.id) = (f.tenant_id, f.activity_id) $$""")
+    # When the next reminder is due (the worker sleeps until then, or until woken).
+    op.execute("""CREATE FUNCTION reminders_next() RETURNS timestamptz
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            SELECT min(fire_at) FROM activity_reminders WHERE fired_at IS NULL $$""")
+    op.execute(f"""CREATE FUNCTION reminders_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_notify('{REMINDERS_CHANNEL}', ''); RETURN NULL; END $$""")
+    op.execute("CREATE TRIGGER reminders_notify AFTER INSERT OR UPDATE OF fire_at "
+               "ON activity_reminders FOR EACH STATEMENT EXECUTE FUNCTION reminders_notify()")
+    for fn in FUNCTIONS:
+        op.execute(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
+        op.execute(f"GRANT EXECUTE ON FUNCTION {fn} TO {app_role()}")
+
 
 def downgrade() -> None:
+    for fn in FUNCTIONS:
+        op.execute(f"DROP FUNCTION IF EXISTS {fn}")
     _outbox_down()
     for table in ["idempotency_keys", *reversed(TENANT_TABLES), "processed_events", "outbox"]:
         op.execute(f"DROP TABLE IF EXISTS {table}")
     op.execute("DROP FUNCTION IF EXISTS outbox_notify()")
+    op.execute("DROP FUNCTION IF EXISTS reminders_notify()")
