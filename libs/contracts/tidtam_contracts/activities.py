@@ -1,8 +1,8 @@
 """Events published by the activities service.
 
 `activity.*` carry the activity after the change (`Activity`, which the activities API's
-`ActivityOut` extends); `activity.updated` adds `changed`, `activity.reminder_due` the reminder. `checkin.recorded` carries the
-check-in (`Checkin`, extended by `CheckinOut`).
+`ActivityOut` extends); `activity.updated` adds `changed`, `activity.reminder_due` the
+reminder. `checkin.recorded` carries the check-in (`Checkin`, extended by `CheckinOut`).
 """
 
 from __future__ import annotations
