@@ -19,13 +19,17 @@ from tidtam_contracts.leads import LeadFollowupLoggedV2
 pytestmark = pytest.mark.integration
 
 
-def headers(tenant, person, zone: str | None = None, **vis) -> dict[str, str]:
-    settings = {"time_zone": zone} if zone else {}
-    return {HEADER: sign_context(
-        SECRET, tenant_id=tenant.id, user_id=person.id, role=person.role,
-        team_id=person.team_id, lead_visibility=vis.get("lead", "all"),
-        account_visibility=vis.get("account", "all"), team_member_ids=tenant.team_of(person),
-        settings=settings)}
+def headers(tenant, person, **vis) -> dict[str, str]:
+    return tenant.headers(person, vis.get("lead", "all"),
+                          account_visibility=vis.get("account", "all"))
+
+
+async def set_zone(gateway_events, tenant, act_db, zone: str, sequence: int) -> None:
+    """tenant.settings_changed as the gateway publishes it on PATCH /settings."""
+    await gateway_events.publish("tenant.settings_changed", tenant.id, tenant.id, {
+        "id": str(tenant.id), "time_zone": zone, "agenda_time": "07:00"}, sequence)
+    await until_row(act_db, "SELECT 1 FROM tenant_settings WHERE tenant_id = $1 AND "
+                    "time_zone = $2", tenant.id, zone)
 
 
 async def task_at(api, tenant, person, moment: datetime, subject: str) -> str:
@@ -45,24 +49,33 @@ async def days_of(api, h, first: str, last: str, **params) -> dict[str, list[str
     return out
 
 
-async def test_days_in_bangkok_and_in_berlin_across_summer_time(api, tenant):
+async def test_days_in_bangkok_and_in_berlin_across_summer_time(api, tenant, gateway_events,
+                                                               act_db):
     p = tenant.sales1
     # 2027-03-28 is the day Berlin moves from +01:00 to +02:00 (a 23-hour day)
     await task_at(api, tenant, p, datetime(2027, 3, 27, 23, 30, tzinfo=UTC), "ก่อนเที่ยงคืน")
     await task_at(api, tenant, p, datetime(2027, 3, 28, 21, 59, tzinfo=UTC), "ปลายวัน")
     await task_at(api, tenant, p, datetime(2027, 3, 28, 22, 30, tzinfo=UTC), "วันถัดไป")
-    berlin = headers(tenant, p, "Europe/Berlin")
-    assert await days_of(api, berlin, "2027-03-28", "2027-03-28") == {
-        "2027-03-28": ["ก่อนเที่ยงคืน", "ปลายวัน"]}
-    assert await days_of(api, berlin, "2027-03-27", "2027-03-29") == {
-        "2027-03-28": ["ก่อนเที่ยงคืน", "ปลายวัน"], "2027-03-29": ["วันถัดไป"]}
-    bangkok = headers(tenant, p)  # the default zone
-    assert await days_of(api, bangkok, "2027-03-27", "2027-03-29") == {
+    h = headers(tenant, p)
+    # the default zone
+    assert await days_of(api, h, "2027-03-27", "2027-03-29") == {
         "2027-03-28": ["ก่อนเที่ยงคืน"], "2027-03-29": ["ปลายวัน", "วันถัดไป"]}
-    r = await api.get("/api/v1/calendar", headers=bangkok,
+    r = await api.get("/api/v1/calendar", headers=h,
                       params={"from": "2027-03-28", "to": "2027-03-28"})
     assert r.json()["time_zone"] == "Asia/Bangkok"
     assert r.json()["items"][0]["activity"]["kind"] == "task"
+    await set_zone(gateway_events, tenant, act_db, "Europe/Berlin", 10)
+    assert await days_of(api, h, "2027-03-28", "2027-03-28") == {
+        "2027-03-28": ["ก่อนเที่ยงคืน", "ปลายวัน"]}
+    assert await days_of(api, h, "2027-03-27", "2027-03-29") == {
+        "2027-03-28": ["ก่อนเที่ยงคืน", "ปลายวัน"], "2027-03-29": ["วันถัดไป"]}
+    # an older settings event arriving late changes nothing
+    await gateway_events.publish("tenant.settings_changed", tenant.id, tenant.id, {
+        "id": str(tenant.id), "time_zone": "Asia/Tokyo", "agenda_time": "07:00"}, 5)
+    await set_zone(gateway_events, tenant, act_db, "Europe/Berlin", 11)
+    r = await api.get("/api/v1/calendar", headers=h,
+                      params={"from": "2027-03-28", "to": "2027-03-28"})
+    assert r.json()["time_zone"] == "Europe/Berlin"
 
 
 async def test_next_contact_until_the_next_follow_up(api, tenant, gateway_events, act_db):

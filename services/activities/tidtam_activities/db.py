@@ -15,9 +15,8 @@ class Base(DeclarativeBase):
 outbox_table, processed_table = kit_tables(Base.metadata)
 idempotency_keys_table = idempotency_table(Base.metadata)
 
-MODEL_MODULES: tuple[str, ...] = ("users.models", "records.models", "activities.models",
-                                   "calendar.models",
-                                   "checkins.models")
+MODEL_MODULES: tuple[str, ...] = ("users.models", "records.models", "records.settings",
+                                   "activities.models", "calendar.models", "checkins.models")
 
 
 def all_metadata() -> MetaData:

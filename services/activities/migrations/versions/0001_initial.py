@@ -23,11 +23,12 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-TENANT_TABLES = ["users", "lead_records", "account_records", "anniversaries",
-                 "calendar_feeds", "activities", "activity_reminders", "checkins"]
+TENANT_TABLES = ["tenant_settings", "agenda_runs", "users", "lead_records", "account_records",
+                 "anniversaries", "calendar_feeds", "activities", "activity_reminders", "checkins"]
 
 REMINDERS_CHANNEL = "tidtam_reminders"
-FUNCTIONS = ["reminders_fire(integer, double precision)", "reminders_next()"]
+FUNCTIONS = ["reminders_fire(integer, double precision)", "reminders_next()",
+             "agenda_tenants()"]
 
 
 def _uuid(name: str, nullable: bool = False) -> sa.Column:
@@ -51,6 +52,22 @@ def upgrade() -> None:
         op.execute(stmt)
 
     op.create_table("users", *users_table_columns())
+    # The tenant's calendar settings from tenant.settings_changed (defaults until one comes).
+    op.create_table(
+        "tenant_settings",
+        _uuid("tenant_id"),
+        sa.Column("time_zone", sa.Text, nullable=False),
+        sa.Column("agenda_time", sa.Time, nullable=False),
+        sa.Column("sequence", sa.BigInteger, nullable=False),
+        sa.PrimaryKeyConstraint("tenant_id"),
+    )
+    # The local days whose agendas a tenant's users were sent (one transaction each).
+    op.create_table(
+        "agenda_runs",
+        _uuid("tenant_id"), sa.Column("day", sa.Date, nullable=False),
+        sa.Column("users", sa.Integer, nullable=False), _now("sent_at"),
+        sa.PrimaryKeyConstraint("tenant_id", "day"),
+    )
     op.create_table(
         "lead_records",
         _uuid("tenant_id"), _uuid("id"), _uuid("owner_id"),
@@ -191,6 +208,14 @@ def upgrade() -> None:
             SELECT f.tenant_id, f.minutes, f.fire_at, f.late, to_jsonb(a) - 'tenant_id' - 'at'
             FROM fired f JOIN activities a
               ON (a.tenant_id, a.id) = (f.tenant_id, f.activity_id) $$""")
+    # Every tenant with users, and its calendar settings (defaults where none came yet).
+    op.execute("""CREATE FUNCTION agenda_tenants()
+        RETURNS TABLE (tenant_id uuid, time_zone text, agenda_time time)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            SELECT t.tenant_id, coalesce(s.time_zone, 'Asia/Bangkok'),
+                   coalesce(s.agenda_time, '07:00')
+            FROM (SELECT DISTINCT tenant_id FROM users WHERE active) t
+            LEFT JOIN tenant_settings s ON s.tenant_id = t.tenant_id $$""")
     # When the next reminder is due (the worker sleeps until then, or until woken).
     op.execute("""CREATE FUNCTION reminders_next() RETURNS timestamptz
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$

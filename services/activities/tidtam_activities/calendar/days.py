@@ -4,19 +4,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-DEFAULT_TIME_ZONE = "Asia/Bangkok"
-
-
-def tenant_zone(settings: dict[str, object]) -> ZoneInfo:
-    """The tenant's zone from the signed context's settings (`time_zone`), Bangkok when
-    unset or unknown."""
-    name = settings.get("time_zone")
-    try:
-        return ZoneInfo(name if isinstance(name, str) and name else DEFAULT_TIME_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIME_ZONE)
+from zoneinfo import ZoneInfo
 
 
 def day_bounds(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:

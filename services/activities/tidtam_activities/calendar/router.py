@@ -10,10 +10,10 @@ from crmkit.deps import Ctx, Db
 from crmkit.errors import NotFound, Unprocessable, error_responses
 
 from ..activities.repository import visible as activity_visible
+from ..records.settings import zone_of
 from ..users.models import User
 from ..visibility import account_rule, lead_rule, personal
 from . import feed
-from .days import tenant_zone
 from .schemas import CalendarOut, FeedOut
 from .service import Seen, items
 
@@ -37,7 +37,8 @@ async def calendar(
     their leads (a follow-up's `next_contact_at`, shown as a call until the next follow-up),
     and the yearly dates (birthdays, founding dates) of the accounts and contacts the caller
     can see; 29 February falls on 28 February in other years. Days are in the tenant's
-    time zone (setting `time_zone`, default Asia/Bangkok); times are UTC. Only what the
+    time zone (the gateway's setting `time_zone`, default Asia/Bangkok); times are in
+    UTC. Only what the
     caller may see is shown."""
     if last < first:
         raise Unprocessable.on("query.to", "must not be before `from`", code="range_reversed")
@@ -51,7 +52,7 @@ async def calendar(
         if not known:
             raise NotFound.on("query.user_id", f"{whose} is not someone whose calendar you "
                                                "may see", code="unknown_user")
-    zone = tenant_zone(ctx.settings)
+    zone = await zone_of(db, ctx.tenant)
     seen = Seen(activities=activity_visible(ctx), leads=lead_rule(ctx),
                 accounts=account_rule(ctx))
     found = await items(db, ctx.tenant, whose, first, last, zone, seen)
@@ -85,6 +86,6 @@ async def ics(ctx: Ctx, db: Db, tenant_id: uuid.UUID,
     if tenant_id != ctx.tenant.value:
         raise NotFound("no such calendar feed")
     user_id = await feed.owner_of(db, ctx.tenant, secret)
-    body = await feed.render(db, ctx.tenant, user_id, tenant_zone(ctx.settings))
+    body = await feed.render(db, ctx.tenant, user_id, await zone_of(db, ctx.tenant))
     return Response(body, media_type="text/calendar; charset=utf-8",
                     headers={"Cache-Control": "private, max-age=300"})
