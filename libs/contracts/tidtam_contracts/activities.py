@@ -2,13 +2,14 @@
 
 `activity.*` carry the activity after the change (`Activity`, which the activities API's
 `ActivityOut` extends); `activity.updated` adds `changed`, `activity.reminder_due` the
-reminder. `checkin.recorded` carries the check-in (`Checkin`, extended by `CheckinOut`).
+reminder. `checkin.recorded` carries the check-in (`Checkin`, extended by `CheckinOut`);
+`agenda.daily` a user's day.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, Field
@@ -85,6 +86,32 @@ class ActivityReminderDueV1(ActivityEventV1):
     late: bool = Field(description="Fired well after `fire_at` (the service was down)")
 
 
+class AgendaItem(BaseModel):
+    type: Literal["activity", "next_contact"] = Field(
+        description="An activity, or a lead's planned next contact (a call)")
+    title: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    all_day: bool
+    activity_id: uuid.UUID | None = None
+    kind: ActivityKind | None = None
+    lead_id: uuid.UUID | None = None
+    account_id: uuid.UUID | None = None
+
+
+class AgendaDailyV1(EventData):
+    """A user's day, at the tenant's agenda time (local): their planned activities and
+    their leads' planned contacts. Once per user and day; none for a user with nothing."""
+
+    TYPE: ClassVar[str] = "agenda.daily"
+    VERSION: ClassVar[str] = "1"
+
+    user_id: uuid.UUID
+    day: date = Field(description="The day, in the tenant's time zone")
+    time_zone: str
+    items: list[AgendaItem]
+
+
 class Checkin(BaseModel):
     """A check-in as the event and the API show it: where the user was (`lat`, `lon`,
     `accuracy_m`, `taken_at`), the place and how far from it, the server's time."""
@@ -112,6 +139,6 @@ class CheckinRecordedV1(Checkin, EventData):
 
 CURRENT: list[type[EventData]] = [
     ActivityCreatedV1, ActivityUpdatedV1, ActivityCompletedV1, ActivityCancelledV1,
-    ActivityReminderDueV1, CheckinRecordedV1,
+    ActivityReminderDueV1, AgendaDailyV1, CheckinRecordedV1,
 ]
 EVENTS: list[type[EventData]] = list(CURRENT)

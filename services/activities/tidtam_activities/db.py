@@ -16,7 +16,8 @@ outbox_table, processed_table = kit_tables(Base.metadata)
 idempotency_keys_table = idempotency_table(Base.metadata)
 
 MODEL_MODULES: tuple[str, ...] = ("users.models", "records.models", "records.settings",
-                                   "activities.models", "calendar.models", "checkins.models")
+                                   "activities.models", "calendar.models", "checkins.models",
+                                   "agenda.models")
 
 
 def all_metadata() -> MetaData:

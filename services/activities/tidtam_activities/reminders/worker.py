@@ -9,7 +9,8 @@ after publishing and before marking may publish one twice with the same event id
 consumers drop). Reminders that fell due while the service was down fire when it is back,
 marked `late`. It sleeps until the next reminder is due, woken by NOTIFY
 `tidtam_reminders` when one is scheduled, and looks at least every
-`TIDTAM_REMINDER_POLL_SECONDS`."""
+`TIDTAM_REMINDER_POLL_SECONDS`. Each pass also sends the daily agendas that are due
+(agenda/)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from crmkit.logging import log as klog
 from crmkit.runtime import Resource
 from tidtam_contracts.activities import ActivityReminderDueV1
 
+from ..agenda import service as agenda
 from ..config import ActivitiesSettings
 from ..contracts import EVENTS
 
@@ -75,6 +77,7 @@ class ReminderWorker:
             try:
                 while await self.tick() >= self.settings.reminder_batch:
                     pass
+                await agenda.run_due(self.maker, datetime.now(UTC))
                 pause = await self._until_next()
             except Exception as exc:  # the schedule keeps the work; the next pass retries
                 klog(logger, logging.ERROR, "reminder pass failed", error=repr(exc)[:500])
