@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit.consumer import Delivery, Handler, HandlerFn
 
 from .feed.service import HANDLERS as FEED
+from .notices.activities import HANDLERS as ACTIVITIES
 from .notices.leads import HANDLERS as LEADS
 from .users.service import HANDLERS as USERS
 
@@ -37,4 +38,4 @@ def _in_turn(fns: list[HandlerFn]) -> HandlerFn:
     return run
 
 
-HANDLERS: list[Handler[Any]] = together(USERS, LEADS, FEED)
+HANDLERS: list[Handler[Any]] = together(USERS, LEADS, ACTIVITIES, FEED)
