@@ -92,15 +92,15 @@ def _event(item: CalendarItem, stamp: datetime) -> icalendar.Event:
     else:
         event.add("dtstart", item.starts_at.astimezone(UTC))
         event.add("dtend", (item.ends_at or item.starts_at + SHORT).astimezone(UTC))
-    activity = item.activity
-    if activity is not None:
-        event.add("sequence", activity.version)
-        event.add("last-modified", activity.updated_at.astimezone(UTC))
-        if activity.note:
-            event.add("description", activity.note)
-        if activity.place and activity.place.text:
-            event.add("location", activity.place.text)
-        event.add("categories", [activity.kind])
+    if item.activity is not None:
+        row = item.row()
+        event.add("sequence", row["version"])
+        event.add("last-modified", row["updated_at"].astimezone(UTC))
+        if row["note"]:
+            event.add("description", row["note"])
+        if row["place"] and row["place"].get("text"):
+            event.add("location", row["place"]["text"])
+        event.add("categories", [row["kind"]])
     else:
         event.add("categories", [item.type])
     return event

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
-from ..activities.schemas import ActivityOut
+from tidtam_contracts.activities import ActivityKind, ActivityStatus
 
 ItemType = Literal["activity", "next_contact", "anniversary"]
 
@@ -16,6 +16,16 @@ class AnniversaryOut(BaseModel):
     date: dt.date = Field(description="The original date (a birth or founding)")
     years: int = Field(description="How many years on this day")
     note: str | None
+
+
+class ActivityBrief(BaseModel):
+    """The activity behind an item (GET /api/v1/activities/{id} has all of it)."""
+
+    id: uuid.UUID
+    kind: ActivityKind
+    status: ActivityStatus
+    overdue: bool
+    version: int
 
 
 class CalendarItem(BaseModel):
@@ -33,8 +43,15 @@ class CalendarItem(BaseModel):
     lead_id: uuid.UUID | None = None
     account_id: uuid.UUID | None = None
     contact_id: uuid.UUID | None = None
-    activity: ActivityOut | None = None
+    activity: ActivityBrief | None = None
     anniversary: AnniversaryOut | None = None
+    # The activity's row, for the ICS feed and the agenda (not part of the API).
+    _row: dict[str, Any] | None = PrivateAttr(None)
+
+    def row(self) -> dict[str, Any]:
+        if self._row is None:
+            raise ValueError(f"{self.uid} is not an activity")
+        return self._row
 
 
 class CalendarOut(BaseModel):

@@ -7,17 +7,18 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
+from tidtam_contracts.activities import ActivityKind, ActivityStatus
 
-from ..activities.service import to_out
 from . import repository
 from .days import day_bounds, local_day, months_between, occurrences
-from .schemas import AnniversaryOut, CalendarItem
+from .schemas import ActivityBrief, AnniversaryOut, CalendarItem
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,18 @@ async def items(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID, fir
     found: list[CalendarItem] = []
     for row in await repository.activities(session, tenant, user_id, start, end,
                                            seen.activities):
-        found.append(CalendarItem(
+        end_at = row["ends_at"] or row["due_at"]
+        item = CalendarItem.model_construct(
             type="activity", uid=f"activity-{row['id']}@tidtam", day=local_day(row["at"], zone),
             starts_at=row["starts_at"] or row["due_at"] or row["at"], ends_at=row["ends_at"],
             all_day=row["all_day"], title=row["subject"], owner_id=row["owner_id"],
             lead_id=row["lead_id"], account_id=row["account_id"], contact_id=row["contact_id"],
-            activity=to_out(row, now)))
+            anniversary=None, activity=ActivityBrief.model_construct(
+                id=row["id"], kind=cast(ActivityKind, row["kind"]),
+                status=cast(ActivityStatus, row["status"]), version=row["version"],
+                overdue=row["status"] == "planned" and end_at is not None and end_at < now))
+        item._row = dict(row)
+        found.append(item)
     for lead in await repository.next_contacts(session, tenant, user_id, start, end,
                                                seen.leads):
         found.append(CalendarItem(
