@@ -77,8 +77,9 @@ async def _items(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID, da
     own = Seen(activities=sa.and_(Activity.owner_id == user_id, Activity.status == "planned"),
                leads=sa.true(), accounts=AccountRecord.owner_id == user_id)
     found = await items(session, tenant, user_id, day, day, zone, own)
-    return [AgendaItem(type=i.type, title=i.title, starts_at=i.starts_at, ends_at=i.ends_at,
-                       all_day=i.all_day, activity_id=i.activity.id if i.activity else None,
-                       kind=i.activity.kind if i.activity else None, lead_id=i.lead_id,
-                       account_id=i.account_id)
-            for i in found if i.type in ("activity", "next_contact")]
+    return [AgendaItem(type=i["type"], title=i["title"], starts_at=i["starts_at"],
+                       ends_at=i["ends_at"], all_day=i["all_day"],
+                       activity_id=i["activity"]["id"] if i["activity"] else None,
+                       kind=i["activity"]["kind"] if i["activity"] else None,
+                       lead_id=i["lead_id"], account_id=i["account_id"])
+            for i in found if i["type"] in ("activity", "next_contact")]

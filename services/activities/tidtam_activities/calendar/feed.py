@@ -22,8 +22,7 @@ from crmkit.errors import NotFound
 from ..activities.models import Activity
 from ..records.models import AccountRecord
 from .models import CalendarFeed
-from .schemas import CalendarItem
-from .service import Seen, items
+from .service import Item, Seen, items
 
 PAST = timedelta(days=31)
 AHEAD = timedelta(days=366)
@@ -81,19 +80,20 @@ async def render(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID,
     return bytes(cal.to_ical())
 
 
-def _event(item: CalendarItem, stamp: datetime) -> icalendar.Event:
+def _event(item: Item, stamp: datetime) -> icalendar.Event:
     event = icalendar.Event()
-    event.add("uid", item.uid)
+    event.add("uid", item["uid"])
     event.add("dtstamp", stamp)
     event.add("summary", _summary(item))
-    if item.all_day or item.starts_at is None:
-        event.add("dtstart", item.day)
-        event.add("dtend", item.day + timedelta(days=1))
+    starts = item["starts_at"]
+    if item["all_day"] or starts is None:
+        event.add("dtstart", item["day"])
+        event.add("dtend", item["day"] + timedelta(days=1))
     else:
-        event.add("dtstart", item.starts_at.astimezone(UTC))
-        event.add("dtend", (item.ends_at or item.starts_at + SHORT).astimezone(UTC))
-    if item.activity is not None:
-        row = item.row()
+        event.add("dtstart", starts.astimezone(UTC))
+        event.add("dtend", (item["ends_at"] or starts + SHORT).astimezone(UTC))
+    if item["activity"] is not None:
+        row = item["row"]
         event.add("sequence", row["version"])
         event.add("last-modified", row["updated_at"].astimezone(UTC))
         if row["note"]:
@@ -102,16 +102,17 @@ def _event(item: CalendarItem, stamp: datetime) -> icalendar.Event:
             event.add("location", row["place"]["text"])
         event.add("categories", [row["kind"]])
     else:
-        event.add("categories", [item.type])
+        event.add("categories", [item["type"]])
     return event
 
 
-def _summary(item: CalendarItem) -> str:
-    if item.type == "next_contact":
-        return f"โทรติดตาม / Follow-up call: {item.title}"
-    if item.anniversary is not None:
+def _summary(item: Item) -> str:
+    title: str = item["title"]
+    if item["type"] == "next_contact":
+        return f"โทรติดตาม / Follow-up call: {title}"
+    if item["anniversary"] is not None:
         label = {"birthday": "วันเกิด / Birthday", "founding": "วันก่อตั้ง / Founded"}.get(
-            item.anniversary.kind, "วันครบรอบ / Anniversary")
-        return f"{label}: {item.title} ({item.anniversary.years})"
-    return item.title
+            item["anniversary"]["kind"], "วันครบรอบ / Anniversary")
+        return f"{label}: {title} ({item['anniversary']['years']})"
+    return title
 

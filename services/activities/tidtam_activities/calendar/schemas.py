@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, Field
 
 from tidtam_contracts.activities import ActivityKind, ActivityStatus
 
@@ -45,13 +45,6 @@ class CalendarItem(BaseModel):
     contact_id: uuid.UUID | None = None
     activity: ActivityBrief | None = None
     anniversary: AnniversaryOut | None = None
-    # The activity's row, for the ICS feed and the agenda (not part of the API).
-    _row: dict[str, Any] | None = PrivateAttr(None)
-
-    def row(self) -> dict[str, Any]:
-        if self._row is None:
-            raise ValueError(f"{self.uid} is not an activity")
-        return self._row
 
 
 class CalendarOut(BaseModel):
