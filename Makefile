@@ -19,6 +19,7 @@ STAMP       := $(VENV)/.tidtam-installed
 LOCK        := $(wildcard uv.lock)
 PROJECTS    := pyproject.toml libs/contracts/pyproject.toml libs/crmkit/pyproject.toml services/leads/pyproject.toml \
                services/accounts/pyproject.toml services/notifications/pyproject.toml \
+               services/activities/pyproject.toml \
                gateway/pyproject.toml
 
 # uv: the project's venv, no interpreter downloads (only PyPI is reachable here), copy
@@ -37,7 +38,7 @@ NODE_STAMP  := $(CURDIR)/node_modules/.tidtam-installed
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: help install run demo test lint migrate bench bench-accounts bench-idempotency bench-proxy bench-mail bench-webhooks checkservers clean distclean
+.PHONY: help install run demo test lint migrate bench bench-accounts bench-activities bench-idempotency bench-proxy bench-mail bench-webhooks checkservers clean distclean
 
 help: ## list the targets
 	@echo "Tidtam: make run (start everything), make test (the whole suite)"
@@ -118,6 +119,9 @@ bench: install ## load benchmark through the gateway; prints figures (BENCH_ARGS
 bench-accounts: install ## accounts search and duplicate check at 100k accounts (BENCH_ARGS=...)
 	@$(VPY) scripts/checkservers.py --tests
 	$(VPY) bench/accounts.py $(BENCH_ARGS)
+
+bench-activities: install ## reminders due in one minute (lateness) and a month's calendar (BENCH_ARGS=...)
+	$(VPY) bench/activities.py $(BENCH_ARGS)
 
 bench-idempotency: install ## create lead with and without Idempotency-Key, and a replay (BENCH_ARGS=...)
 	@$(VPY) scripts/checkservers.py --tests

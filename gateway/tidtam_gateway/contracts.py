@@ -12,6 +12,7 @@ from tidtam_contracts.gateway import (
     TeamRenamedV1,
     TenantCreatedV1,
     TenantPlanChangedV1,
+    TenantSettingsChangedV1,
     UserCreatedV1,
     UserDeactivatedV1,
     UserUpdatedV1,
@@ -19,7 +20,7 @@ from tidtam_contracts.gateway import (
 
 SERVICE = "gateway"
 EVENTS_PUBLISHED: list[type[EventData]] = [
-    TenantCreatedV1, TenantPlanChangedV1, UserCreatedV1, UserUpdatedV1, UserDeactivatedV1,
-    TeamCreatedV1, TeamRenamedV1, TeamDeletedV1,
+    TenantCreatedV1, TenantPlanChangedV1, TenantSettingsChangedV1, UserCreatedV1, UserUpdatedV1,
+    UserDeactivatedV1, TeamCreatedV1, TeamRenamedV1, TeamDeletedV1,
 ]
 EVENTS = EventSource(SERVICE, EVENTS_PUBLISHED)

@@ -15,6 +15,8 @@ from crmkit.asyncapi import event_types
 from crmkit.testing.tenants import pg_dsn
 from tidtam_accounts.consumers import HANDLERS as ACCOUNTS_HANDLERS
 from tidtam_accounts.contracts import EVENTS_PUBLISHED as ACCOUNTS_PUBLISHED
+from tidtam_activities.consumers import HANDLERS as ACTIVITIES_HANDLERS
+from tidtam_activities.contracts import EVENTS_PUBLISHED as ACTIVITIES_PUBLISHED
 from tidtam_contracts.leads import Lead
 from tidtam_gateway.contracts import EVENTS_PUBLISHED as GATEWAY_PUBLISHED
 from tidtam_leads.consumers import HANDLERS as LEADS_HANDLERS
@@ -31,6 +33,7 @@ SERVICES = {
     "leads": (LEADS_PUBLISHED, LEADS_HANDLERS),
     "accounts": (ACCOUNTS_PUBLISHED, ACCOUNTS_HANDLERS),
     "notifications": (NOTIFICATIONS_PUBLISHED, NOTIFICATIONS_HANDLERS),
+    "activities": (ACTIVITIES_PUBLISHED, ACTIVITIES_HANDLERS),
 }
 
 

@@ -60,7 +60,14 @@ CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          # a webhook's URL must resolve to a public address: a rule of the
                          # network (the SSRF guard), which no schema can state
                          ("POST", "/api/v1/webhooks"),
-                         ("PATCH", "/api/v1/webhooks/{webhook_id}")}
+                         ("PATCH", "/api/v1/webhooks/{webhook_id}"),
+                         # an activity's times by its kind (a meeting's start before its end,
+                         # a task's due time), `from` before `to`; a check-in's position
+                         # fresh and within 1 km of the place: rules across fields and time
+                         ("POST", "/api/v1/activities"),
+                         ("PATCH", "/api/v1/activities/{activity_id}"),
+                         ("GET", "/api/v1/activities"), ("POST", "/api/v1/checkins"),
+                         ("GET", "/api/v1/calendar")}
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +107,9 @@ NO_IDEMPOTENCY_KEY = {"/api/v1/auth/token", "/api/v1/accounts/duplicates",
                       "/api/v1/tenants/announce-limits",
                       # Their answers are credentials (a token, a one-time password): kept
                       # nowhere, so not for replay; a retry changes the password again.
-                      "/api/v1/me/password", "/api/v1/users/{user_id}/password"}
+                      "/api/v1/me/password", "/api/v1/users/{user_id}/password",
+                      # a new secret calendar address each time (the old one stops working)
+                      "/api/v1/calendar/feed"}
 
 
 def test_every_changing_post_documents_the_idempotency_key(gw):

@@ -35,17 +35,19 @@ def _values(body: dict) -> dict:
 def test_settings_defaults_and_patch(gw, make_tenant):
     t = make_tenant()
     _, _, sales = t.add_user()
+    calendar = {"time_zone": "Asia/Bangkok", "agenda_time": "07:00"}
     assert _values(gw.get("/api/v1/settings", headers=sales).json()) == {
-        "lead_visibility": "all", "account_visibility": "all", "allow_stage_back": False}
+        "lead_visibility": "all", "account_visibility": "all", "allow_stage_back": False,
+        **calendar}
     r = gw.patch("/api/v1/settings", headers=t.admin, json={"lead_visibility": "own"})
     assert _values(r.json()) == {"lead_visibility": "own", "account_visibility": "all",
-                                 "allow_stage_back": False}
+                                 "allow_stage_back": False, **calendar}
     r = gw.patch("/api/v1/settings", headers=t.admin, json={"allow_stage_back": True})
     assert _values(r.json()) == {"lead_visibility": "own", "account_visibility": "all",
-                                 "allow_stage_back": True}
+                                 "allow_stage_back": True, **calendar}
     r = gw.patch("/api/v1/settings", headers=t.admin, json={"account_visibility": "team"})
     assert _values(r.json()) == {"lead_visibility": "own", "account_visibility": "team",
-                                 "allow_stage_back": True}
+                                 "allow_stage_back": True, **calendar}
     assert gw.patch("/api/v1/settings", headers=t.admin, json={}).json() == r.json()
     assert gw.get("/api/v1/settings", headers=sales).json() == r.json()
     # Only admins change them.
@@ -64,7 +66,8 @@ def test_settings_list_every_setting_with_its_type_and_allowed_values(gw, make_t
     body = gw.get("/api/v1/settings", headers=t.admin).json()
     items = {i["key"]: i for i in body["items"]}
     assert set(items) == set(_values(body)) == {
-        "lead_visibility", "account_visibility", "allow_stage_back"}
+        "lead_visibility", "account_visibility", "allow_stage_back", "time_zone",
+        "agenda_time"}
     assert items["lead_visibility"] | {"description": ""} == {
         "key": "lead_visibility", "value": "team", "type": "choice",
         "allowed": ["all", "team", "own"], "default": "all", "description": ""}
@@ -88,6 +91,8 @@ def test_settings_list_every_setting_with_its_type_and_allowed_values(gw, make_t
     ({"allow_stage_back": "maybe"}, "body.allow_stage_back"),
     ({"allow_stage_back": 1}, "body.allow_stage_back"),
     ({"allow_stage_back": None}, "body.allow_stage_back"),
+    ({"time_zone": "Mars/Olympus"}, "body.time_zone"),
+    ({"agenda_time": "07:30"}, "body.agenda_time"),
     ({"theme": "dark"}, "body.theme"),
 ])
 def test_settings_validation_names_the_field(gw, make_tenant, body, field):

@@ -3,6 +3,7 @@ caller's context, forward. Documented in OpenAPI by the owning service's own spe
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request
@@ -10,8 +11,9 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from crmkit.context import sign_context
 from crmkit.custom.service import SERVICE_OF
-from crmkit.errors import AppError, Unprocessable
+from crmkit.errors import AppError, NotFound, Unprocessable
 from crmkit.logging import correlation_id
 
 from ..auth.caller import Caller
@@ -26,6 +28,7 @@ OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
     "accounts": ("/api/v1/accounts",),
     "notifications": ("/api/v1/notifications", "/api/v1/notification-preferences",
                       "/api/v1/events", "/api/v1/webhooks"),
+    "activities": ("/api/v1/activities", "/api/v1/checkins", "/api/v1/calendar"),
 }
 # Prefixes every service with custom fields serves alike (crmkit.custom): the `entity`
 # query parameter names the owner.
@@ -97,6 +100,32 @@ for _name, _prefixes in OWNED_PREFIXES.items():
         _add(_prefix, _handler)
 for _prefix in ENTITY_PREFIXES:
     _add(_prefix, proxy_by_entity)
+
+# Calendar feeds (ICS) are fetched by calendar apps without logging in: the secret in the
+# address is the key, which the activities service checks. The gateway forwards them with
+# a context that names only the tenant of the address (a user who owns nothing).
+FEED_PREFIX = "/api/v1/ics"
+NOBODY = uuid.UUID(int=0)
+
+
+async def proxy_feed(request: Request) -> Response:
+    try:
+        tenant_id = uuid.UUID(request.path_params["tenant_id"])
+    except ValueError:
+        raise NotFound("no such calendar feed") from None
+    settings: GatewaySettings = request.app.state.settings
+    context = sign_context(settings.context_secret.get_secret_value(), tenant_id=tenant_id,
+                           user_id=NOBODY, role="sales", team_id=None, lead_visibility="own",
+                           account_visibility="own", team_member_ids=[], settings={},
+                           correlation_id=correlation_id.get(), ttl=settings.context_ttl)
+    return await service.forward(
+        request.app.state.proxy, service="activities",
+        base_url=service_url(settings, "activities"), request=request, context=context,
+        cid=correlation_id.get() or "")
+
+
+router.add_route(FEED_PREFIX + "/{tenant_id}/{file}", proxy_feed, methods=["GET", "HEAD"],
+                 include_in_schema=False)
 
 
 def _proxied(path: str) -> tuple[Handler, BaseRoute] | None:

@@ -5,6 +5,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, StrictBool
 
 from crmkit.fields import Omittable
+from tidtam_contracts.gateway import AgendaTime, TimeZone
 
 from ..common import Input
 
@@ -23,6 +24,12 @@ class SettingValues(BaseModel):
                            "(managers see their team's; admins everything)")
     allow_stage_back: bool = Field(
         False, description="Whether non-admins may move a lead to an earlier stage")
+    time_zone: TimeZone = Field(
+        "Asia/Bangkok", description="The time zone of the tenant's calendar days and daily "
+                                    "agenda")
+    agenda_time: AgendaTime = Field(
+        "07:00", description="When (local time) each user's daily agenda of activities "
+                             "and planned contacts is sent")
 
 
 class SettingItem(BaseModel):
@@ -48,3 +55,5 @@ class SettingsPatch(Input):
     lead_visibility: Omittable[Visibility] = None
     account_visibility: Omittable[Visibility] = None
     allow_stage_back: Omittable[StrictBool] = None
+    time_zone: Omittable[TimeZone] = None
+    agenda_time: Omittable[AgendaTime] = None

@@ -2,11 +2,17 @@ from __future__ import annotations
 
 import typing
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tidtam_contracts.gateway import TenantSettingsChangedV1
+
+from ..eventing import stage
 from . import repository
 from .schemas import SettingItem, SettingsOut, SettingsPatch, SettingValues
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _items(values: SettingValues) -> list[SettingItem]:
@@ -40,4 +46,10 @@ async def update_settings(session: AsyncSession, tenant_id: uuid.UUID,
     if not changes:
         return await get_settings(session)
     row = await repository.upsert(session, tenant_id, changes)
-    return _out(SettingValues.model_validate(row, from_attributes=True))
+    values = SettingValues.model_validate(row, from_attributes=True)
+    # The services that work by the tenant's calendar (activities) keep their own copy.
+    await stage(session, TenantSettingsChangedV1(
+        id=tenant_id, time_zone=values.time_zone, agenda_time=values.agenda_time),
+        tenant_id=tenant_id, subject=tenant_id,
+        sequence=(row.updated_at - EPOCH) // timedelta(microseconds=1))
+    return _out(values)

@@ -72,6 +72,27 @@ class UserDeactivatedV1(_UserV1):
         "The admin who deactivated the user (the author of the leads' transfer history)"))
 
 
+TimeZone = Literal[
+    "Asia/Bangkok", "Asia/Yangon", "Asia/Vientiane", "Asia/Phnom_Penh", "Asia/Ho_Chi_Minh",
+    "Asia/Kuala_Lumpur", "Asia/Singapore", "Asia/Jakarta", "Asia/Manila", "Asia/Hong_Kong",
+    "Asia/Shanghai", "Asia/Taipei", "Asia/Seoul", "Asia/Tokyo", "Asia/Kolkata", "Asia/Dubai",
+    "Australia/Sydney", "Europe/London", "Europe/Berlin", "Europe/Paris",
+    "America/New_York", "America/Los_Angeles", "UTC"]
+AgendaTime = Literal["05:00", "06:00", "07:00", "08:00", "09:00", "10:00"]
+
+
+class TenantSettingsChangedV1(EventData):
+    """The tenant's calendar settings, whenever an admin changes a setting."""
+
+    TYPE: ClassVar[str] = "tenant.settings_changed"
+    VERSION: ClassVar[str] = "1"
+
+    id: uuid.UUID
+    time_zone: TimeZone = Field(description="The zone the tenant's calendar days are in")
+    agenda_time: AgendaTime = Field(description="When, local time, each user's daily agenda "
+                                                "is sent")
+
+
 class _TeamV1(EventData):
     VERSION: ClassVar[str] = "1"
 
@@ -96,6 +117,7 @@ class TeamDeletedV1(_TeamV1):
 
 
 USER_EVENTS: list[type[EventData]] = [UserCreatedV1, UserUpdatedV1, UserDeactivatedV1]
-CURRENT: list[type[EventData]] = [TenantCreatedV1, TenantPlanChangedV1, *USER_EVENTS,
+CURRENT: list[type[EventData]] = [TenantCreatedV1, TenantPlanChangedV1,
+                                  TenantSettingsChangedV1, *USER_EVENTS,
                                   TeamCreatedV1, TeamRenamedV1, TeamDeletedV1]
 EVENTS: list[type[EventData]] = list(CURRENT)

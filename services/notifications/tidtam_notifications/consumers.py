@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit.consumer import Delivery, Handler, HandlerFn
 
 from .feed.service import HANDLERS as FEED
+from .notices.activities import HANDLERS as ACTIVITIES
 from .notices.leads import HANDLERS as LEADS
 from .notices.webhooks import HANDLERS as WEBHOOK_NOTICES
 from .users.service import HANDLERS as USERS
@@ -40,5 +41,5 @@ def _in_turn(fns: list[HandlerFn]) -> HandlerFn:
     return run
 
 
-HANDLERS: list[Handler[Any]] = together(USERS, LEADS, WEBHOOK_NOTICES, FEED,
+HANDLERS: list[Handler[Any]] = together(USERS, LEADS, ACTIVITIES, WEBHOOK_NOTICES, FEED,
                                             WEBHOOKS)

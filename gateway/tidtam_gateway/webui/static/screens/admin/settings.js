@@ -18,6 +18,8 @@ addStrings({
     "settings.account_visibility.hint": "ผู้จัดการเห็นของทีมตนเอง ผู้ดูแลระบบเห็นทั้งหมดเสมอ",
     "settings.choice.all": "ทุกคนเห็นทั้งหมด", "settings.choice.team": "ฝ่ายขายเห็นเฉพาะของทีมตัวเอง",
     "settings.choice.own": "ฝ่ายขายเห็นเฉพาะของตัวเอง",
+    "settings.time_zone": "เขตเวลาของปฏิทิน", "settings.agenda_time": "เวลาส่งสรุปงานประจำวัน",
+    "settings.time_zone.hint": "วันในปฏิทินและเวลาส่งสรุปงานนับตามเขตเวลานี้",
     "settings.saved": "บันทึกการตั้งค่าแล้ว", "settings.unchanged": "ไม่มีอะไรเปลี่ยน",
   },
   en: {
@@ -28,6 +30,8 @@ addStrings({
     "settings.account_visibility.hint": "Managers see their team's; admins always see everything",
     "settings.choice.all": "Everyone sees everything", "settings.choice.team": "Sales see their team's",
     "settings.choice.own": "Sales see only their own",
+    "settings.time_zone": "Calendar time zone", "settings.agenda_time": "When the daily agenda is sent",
+    "settings.time_zone.hint": "Calendar days and the daily agenda follow this time zone",
     "settings.saved": "Settings saved", "settings.unchanged": "Nothing changed",
   },
 });
