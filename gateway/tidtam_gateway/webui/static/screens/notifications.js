@@ -21,6 +21,7 @@ addStrings({
     "notif.kind.lead_sent": "ลีดส่งถึงคุณ", "notif.kind.lead_assigned": "ลีดมอบหมายให้คุณ",
     "notif.kind.leads_transferred": "ลีดโอนมาให้คุณ",
     "notif.kind.webhook_disabled": "เว็บฮุกถูกปิดใช้งาน",
+    "notif.kind.activity_reminder": "เตือนกิจกรรม", "notif.kind.agenda_daily": "กำหนดการวันนี้",
   },
   en: {
     "notif.title": "Notifications", "notif.all": "All", "notif.unread": "Unread",
@@ -31,6 +32,7 @@ addStrings({
     "notif.kind.lead_sent": "Lead sent to you", "notif.kind.lead_assigned": "Lead assigned to you",
     "notif.kind.leads_transferred": "Leads transferred to you",
     "notif.kind.webhook_disabled": "Webhook disabled",
+    "notif.kind.activity_reminder": "Activity reminder", "notif.kind.agenda_daily": "Today's agenda",
   },
 });
 
