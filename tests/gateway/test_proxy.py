@@ -58,7 +58,8 @@ def test_forwards_a_signed_context_and_drops_the_clients(proxied, make_tenant):
     assert (str(ctx.tenant), str(ctx.user_id), ctx.role, str(ctx.team_id)) == (
         t.id, manager_id, "manager", team)
     assert ctx.lead_scope.owner_ids == {uuid.UUID(manager_id), uuid.UUID(mate_id)}
-    assert ctx.settings == {"allow_stage_back": False} and ctx.correlation_id == "corr-123"
+    assert ctx.settings == {"allow_stage_back": False, "allow_price_edit": False}
+    assert ctx.correlation_id == "corr-123"
     # Upstream response headers come back, repeated ones intact.
     assert r.headers.get_list("set-cookie") == ["a=1", "b=2"]
     assert r.headers["x-upstream"] == "echo"
@@ -82,14 +83,15 @@ def test_context_follows_settings_and_api_keys(proxied, make_tenant):
     gateway, client = proxied
     t = make_tenant()
     gw_patch = client.patch("/api/v1/settings", headers=t.admin,
-                            json={"lead_visibility": "own", "allow_stage_back": True})
+                            json={"lead_visibility": "own", "allow_stage_back": True,
+                                  "allow_price_edit": True})
     assert gw_patch.status_code == 200
     sales_id, _, sales = t.add_user("sales")
     ctx = verify_context(gateway.context_secret, client.get(
         "/api/v1/leads", headers=sales).json()["headers"]["x-tidtam-context"][0])
     assert ctx.lead_scope.owner_ids == {uuid.UUID(sales_id)}
     assert ctx.lead_scope.sender_id == uuid.UUID(sales_id)
-    assert ctx.settings == {"allow_stage_back": True}
+    assert ctx.settings == {"allow_stage_back": True, "allow_price_edit": True}
     key = client.post("/api/v1/api-keys", headers=t.admin, json={"name": "k"}).json()["key"]
     seen = client.get("/api/v1/leads", headers={"X-API-Key": key}).json()["headers"]
     assert "x-api-key" not in seen

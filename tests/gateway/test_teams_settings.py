@@ -36,16 +36,18 @@ def test_settings_defaults_and_patch(gw, make_tenant):
     t = make_tenant()
     _, _, sales = t.add_user()
     assert _values(gw.get("/api/v1/settings", headers=sales).json()) == {
-        "lead_visibility": "all", "account_visibility": "all", "allow_stage_back": False}
+        "lead_visibility": "all", "account_visibility": "all", "allow_stage_back": False,
+        "allow_price_edit": False}
     r = gw.patch("/api/v1/settings", headers=t.admin, json={"lead_visibility": "own"})
     assert _values(r.json()) == {"lead_visibility": "own", "account_visibility": "all",
-                                 "allow_stage_back": False}
+                                 "allow_stage_back": False, "allow_price_edit": False}
     r = gw.patch("/api/v1/settings", headers=t.admin, json={"allow_stage_back": True})
     assert _values(r.json()) == {"lead_visibility": "own", "account_visibility": "all",
-                                 "allow_stage_back": True}
-    r = gw.patch("/api/v1/settings", headers=t.admin, json={"account_visibility": "team"})
+                                 "allow_stage_back": True, "allow_price_edit": False}
+    r = gw.patch("/api/v1/settings", headers=t.admin,
+                 json={"account_visibility": "team", "allow_price_edit": True})
     assert _values(r.json()) == {"lead_visibility": "own", "account_visibility": "team",
-                                 "allow_stage_back": True}
+                                 "allow_stage_back": True, "allow_price_edit": True}
     assert gw.patch("/api/v1/settings", headers=t.admin, json={}).json() == r.json()
     assert gw.get("/api/v1/settings", headers=sales).json() == r.json()
     # Only admins change them.
@@ -64,7 +66,7 @@ def test_settings_list_every_setting_with_its_type_and_allowed_values(gw, make_t
     body = gw.get("/api/v1/settings", headers=t.admin).json()
     items = {i["key"]: i for i in body["items"]}
     assert set(items) == set(_values(body)) == {
-        "lead_visibility", "account_visibility", "allow_stage_back"}
+        "lead_visibility", "account_visibility", "allow_stage_back", "allow_price_edit"}
     assert items["lead_visibility"] | {"description": ""} == {
         "key": "lead_visibility", "value": "team", "type": "choice",
         "allowed": ["all", "team", "own"], "default": "all", "description": ""}

@@ -25,5 +25,6 @@ class TenantSettings(Base):
     lead_visibility: Mapped[Visibility] = mapped_column(sa.Text, server_default="all")
     account_visibility: Mapped[Visibility] = mapped_column(sa.Text, server_default="all")
     allow_stage_back: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
+    allow_price_edit: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True),
                                                  server_default=sa.func.now())

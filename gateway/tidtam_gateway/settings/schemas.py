@@ -23,6 +23,9 @@ class SettingValues(BaseModel):
                            "(managers see their team's; admins everything)")
     allow_stage_back: bool = Field(
         False, description="Whether non-admins may move a lead to an earlier stage")
+    allow_price_edit: bool = Field(
+        False, description="Whether non-admins may put a price other than the catalogue's "
+                           "on a quotation or invoice line")
 
 
 class SettingItem(BaseModel):
@@ -48,3 +51,4 @@ class SettingsPatch(Input):
     lead_visibility: Omittable[Visibility] = None
     account_visibility: Omittable[Visibility] = None
     allow_stage_back: Omittable[StrictBool] = None
+    allow_price_edit: Omittable[StrictBool] = None
