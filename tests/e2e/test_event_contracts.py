@@ -16,6 +16,8 @@ from crmkit.testing.tenants import pg_dsn
 from tidtam_accounts.consumers import HANDLERS as ACCOUNTS_HANDLERS
 from tidtam_accounts.contracts import EVENTS_PUBLISHED as ACCOUNTS_PUBLISHED
 from tidtam_contracts.leads import Lead
+from tidtam_documents.consumers import HANDLERS as DOCUMENTS_HANDLERS
+from tidtam_documents.contracts import EVENTS_PUBLISHED as DOCUMENTS_PUBLISHED
 from tidtam_gateway.contracts import EVENTS_PUBLISHED as GATEWAY_PUBLISHED
 from tidtam_leads.consumers import HANDLERS as LEADS_HANDLERS
 from tidtam_leads.contracts import EVENTS_PUBLISHED as LEADS_PUBLISHED
@@ -31,6 +33,7 @@ SERVICES = {
     "leads": (LEADS_PUBLISHED, LEADS_HANDLERS),
     "accounts": (ACCOUNTS_PUBLISHED, ACCOUNTS_HANDLERS),
     "notifications": (NOTIFICATIONS_PUBLISHED, NOTIFICATIONS_HANDLERS),
+    "documents": (DOCUMENTS_PUBLISHED, DOCUMENTS_HANDLERS),
 }
 
 

@@ -26,6 +26,7 @@ OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
     "accounts": ("/api/v1/accounts",),
     "notifications": ("/api/v1/notifications", "/api/v1/notification-preferences",
                       "/api/v1/events"),
+    "documents": ("/api/v1/products",),
 }
 # Prefixes every service with custom fields serves alike (crmkit.custom): the `entity`
 # query parameter names the owner.

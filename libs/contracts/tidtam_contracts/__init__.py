@@ -1,5 +1,6 @@
 """Tidtam's event contracts: one versioned pydantic model of `data` per event type, one
-module per producing domain (leads and its set-up, lead_setup; accounts; gateway), and
+module per producing domain (leads and its set-up, lead_setup; accounts; documents;
+gateway), and
 `CATALOGUE`, every one of them.
 
 Producers build events from these models; consumers receive them (crmkit.consumer), older
@@ -8,10 +9,11 @@ from them (crmkit.asyncapi)."""
 
 from __future__ import annotations
 
-from . import accounts, gateway, lead_setup, leads
+from . import accounts, documents, gateway, lead_setup, leads
 from .base import Catalogue, ContractError, EventData, UnknownVersion, check_contract
 
-CATALOGUE = Catalogue([*leads.EVENTS, *lead_setup.EVENTS, *accounts.EVENTS, *gateway.EVENTS])
+CATALOGUE = Catalogue([*leads.EVENTS, *lead_setup.EVENTS, *accounts.EVENTS, *gateway.EVENTS,
+                       *documents.EVENTS])
 
 __all__ = ["CATALOGUE", "Catalogue", "ContractError", "EventData", "UnknownVersion",
-           "accounts", "check_contract", "gateway", "lead_setup", "leads"]
+           "accounts", "check_contract", "documents", "gateway", "lead_setup", "leads"]

@@ -3,7 +3,7 @@
     system = System(owner_db_url, amqp_url, tag="e2e")
     system.start()          # migrates, starts the services then the gateway (/readyz)
     system.gateway.url, system.leads.url, system.accounts.url, system.notifications.url,
-    system.operator_token
+    system.documents.url, system.operator_token
     system.stop()
 """
 
@@ -23,7 +23,8 @@ from crmkit.testing.process import ServiceProcess
 ROOT = Path(__file__).resolve().parents[4]
 APP_ROLE = migrate.APP_ROLE
 RELAY_ROLE = migrate.RELAY_ROLE
-SERVICES = ("leads", "accounts", "notifications")  # under services/, each with its database
+SERVICES = ("leads", "accounts", "notifications", "documents")  # under services/, each with
+# its database
 
 
 def _with_db(url: str, db: str, user: str | None = None) -> str:
@@ -49,6 +50,7 @@ class System:
         self.leads: ServiceProcess | None = None
         self.accounts: ServiceProcess | None = None
         self.notifications: ServiceProcess | None = None
+        self.documents: ServiceProcess | None = None
         self.gateway: ServiceProcess | None = None
 
     def db_url(self, service: str, *, owner: bool = False, relay: bool = False) -> str:
@@ -105,6 +107,7 @@ class System:
         self.accounts = self.accounts_process().start(ready_timeout)
         self.leads = self.leads_process().start(ready_timeout)
         self.notifications = self.service_process("notifications").start(ready_timeout)
+        self.documents = self.service_process("documents").start(ready_timeout)
         self.gateway = ServiceProcess("tidtam_gateway.main:app", {
             **self.common_env(), **self.peer_urls(),
             "TIDTAM_GATEWAY_DATABASE_URL": self.db_url("gateway"),
@@ -115,7 +118,8 @@ class System:
         return self
 
     def stop(self, drop: bool = True) -> None:
-        for proc in (self.gateway, self.notifications, self.leads, self.accounts):
+        for proc in (self.gateway, self.documents, self.notifications, self.leads,
+                     self.accounts):
             if proc:
                 proc.stop()
         if drop:

@@ -1,0 +1,82 @@
+"""The documents service: the kit's tables (outbox with its relay role, processed events,
+idempotency keys), the users projection and the product catalogue; every tenant table
+under FORCE'd RLS.
+
+Revision ID: 0001
+"""
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects.postgresql import UUID
+
+from crmkit.db import default_grants, enable_rls, grant_app_role
+from crmkit.migrate import app_role
+from crmkit.migrate import downgrade_outbox_roles as _outbox_down
+from crmkit.migrate import upgrade_outbox_roles as _outbox_up
+from crmkit.migrate import upgrade_relay_housekeeping as _relay_housekeeping
+from crmkit.schema import create_idempotency_keys, kit_tables, notify_trigger_ddl
+from crmkit.users import users_table_columns
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+TENANT_TABLES = ["users", "products"]
+VAT_TYPES = "('vat7', 'zero', 'exempt')"
+
+
+def _uuid(name: str, nullable: bool = False) -> sa.Column:
+    return sa.Column(name, UUID(as_uuid=True), nullable=nullable)
+
+
+def _now(name: str) -> sa.Column:
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=False,
+                     server_default=sa.func.now())
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    for table in kit_tables(sa.MetaData()):
+        table.create(bind)
+    for stmt in notify_trigger_ddl():
+        op.execute(stmt)
+
+    op.create_table("users", *users_table_columns())
+    op.create_table(
+        "products",
+        _uuid("tenant_id"), _uuid("id"),
+        sa.Column("sku", sa.Text, nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("name_en", sa.Text),
+        sa.Column("unit", sa.Text, nullable=False),
+        sa.Column("unit_price", sa.Numeric(14, 2), nullable=False),
+        sa.Column("vat_type", sa.Text, nullable=False, server_default="vat7"),
+        sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        _now("created_at"), _now("updated_at"),
+        sa.CheckConstraint(f"vat_type IN {VAT_TYPES}", name="vat_type"),
+        sa.CheckConstraint("unit_price >= 0", name="unit_price"),
+        sa.PrimaryKeyConstraint("tenant_id", "id"),
+    )
+    # SKUs are unique per tenant, whatever their case ("ab-1" and "AB-1" are one SKU).
+    op.create_index("uq_products_sku", "products", ["tenant_id", sa.text("lower(sku)")],
+                    unique=True)
+    op.create_index("ix_products_page", "products",
+                    ["tenant_id", sa.text("created_at DESC"), sa.text("id DESC")])
+
+    for table in TENANT_TABLES:
+        for stmt in enable_rls(table):
+            op.execute(stmt)
+    for stmt in [*grant_app_role(app_role()), *default_grants(app_role())]:
+        op.execute(stmt)
+    create_idempotency_keys(bind, app_role())
+    _outbox_up()
+    _relay_housekeeping()
+
+
+def downgrade() -> None:
+    _outbox_down()
+    for table in ["idempotency_keys", *reversed(TENANT_TABLES), "processed_events", "outbox"]:
+        op.execute(f"DROP TABLE IF EXISTS {table}")
+    op.execute("DROP FUNCTION IF EXISTS outbox_notify()")

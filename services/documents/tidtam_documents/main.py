@@ -1,0 +1,27 @@
+"""The documents service: `uvicorn tidtam_documents.main:app` (port 8004).
+
+One process runs the API, the outbox relay and the event consumer (crmkit.runtime)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from crmkit.runtime import build_service
+
+from .config import DocumentsSettings
+from .consumers import HANDLERS
+from .contracts import EVENTS
+from .products.router import router as products_router
+
+ROUTERS: list[APIRouter] = [products_router]
+
+
+def build_app(settings: DocumentsSettings | None = None) -> FastAPI:
+    settings = settings or DocumentsSettings()
+    return build_service(settings, title="Tidtam documents",
+                         description="Products; quotations, invoices and Thai tax invoices "
+                                     "with their totals, numbering and PDFs",
+                         routers=ROUTERS, events=EVENTS, handlers=HANDLERS)
+
+
+app = build_app()
