@@ -4,8 +4,8 @@
 
 1. checks that PostgreSQL and RabbitMQ answer (says which is down and how to start it);
 2. creates the databases `tidtam_accounts`, `tidtam_leads`, `tidtam_notifications`,
-   `tidtam_documents` and `tidtam_gateway` and the application and relay roles if missing, and migrates each
-   (`python -m crmkit.migrate <service-dir> --database-url ...`);
+   `tidtam_documents` and `tidtam_gateway` and the application and relay roles if missing,
+   and migrates each (`python -m crmkit.migrate <service-dir> --database-url ...`);
 3. in development, generates TIDTAM_OPERATOR_TOKEN when it is not set (written to
    .run/operator_token for `make demo`);
 4. in development without TIDTAM_SMTP_URL, starts a local SMTP sink that keeps each email
