@@ -26,7 +26,7 @@ OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
     "accounts": ("/api/v1/accounts",),
     "notifications": ("/api/v1/notifications", "/api/v1/notification-preferences",
                       "/api/v1/events"),
-    "documents": ("/api/v1/products",),
+    "documents": ("/api/v1/products", "/api/v1/quotes"),
 }
 # Prefixes every service with custom fields serves alike (crmkit.custom): the `entity`
 # query parameter names the owner.

@@ -16,7 +16,8 @@ class Base(DeclarativeBase):
 outbox_table, processed_table = kit_tables(Base.metadata)
 idempotency_keys_table = idempotency_table(Base.metadata)
 
-MODEL_MODULES: tuple[str, ...] = ("users.models", "products.models")
+MODEL_MODULES: tuple[str, ...] = ("users.models", "products.models", "parties.models",
+                                   "quotes.models")
 
 
 def all_metadata() -> MetaData:

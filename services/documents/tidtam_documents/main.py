@@ -12,8 +12,9 @@ from .config import DocumentsSettings
 from .consumers import HANDLERS
 from .contracts import EVENTS
 from .products.router import router as products_router
+from .quotes.router import router as quotes_router
 
-ROUTERS: list[APIRouter] = [products_router]
+ROUTERS: list[APIRouter] = [products_router, quotes_router]
 
 
 def build_app(settings: DocumentsSettings | None = None) -> FastAPI:

@@ -1,13 +1,14 @@
 """The documents service: the kit's tables (outbox with its relay role, processed events,
-idempotency keys), the users projection and the product catalogue; every tenant table
-under FORCE'd RLS.
+idempotency keys), the users, leads and accounts projections (who may see a document),
+the product catalogue, number counters and quotations; every tenant table under FORCE'd
+RLS.
 
 Revision ID: 0001
 """
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from crmkit.db import default_grants, enable_rls, grant_app_role
 from crmkit.migrate import app_role
@@ -22,7 +23,7 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-TENANT_TABLES = ["users", "products"]
+TENANT_TABLES = ["users", "products", "leads", "accounts", "number_counters", "quotes"]
 VAT_TYPES = "('vat7', 'zero', 'exempt')"
 
 
@@ -64,6 +65,78 @@ def upgrade() -> None:
                     unique=True)
     op.create_index("ix_products_page", "products",
                     ["tenant_id", sa.text("created_at DESC"), sa.text("id DESC")])
+
+    op.create_table(
+        "leads",
+        _uuid("tenant_id"), _uuid("id"), _uuid("owner_id"),
+        sa.Column("sent_by", ARRAY(UUID(as_uuid=True)), nullable=False, server_default="{}"),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("company", sa.Text),
+        sa.Column("email", sa.Text),
+        _uuid("account_id", nullable=True),
+        sa.Column("sequence", sa.BigInteger, nullable=False),
+        sa.PrimaryKeyConstraint("tenant_id", "id"),
+    )
+    op.create_index("ix_leads_account", "leads", ["tenant_id", "account_id"])
+    op.create_table(
+        "accounts",
+        _uuid("tenant_id"), _uuid("id"), _uuid("owner_id"),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("name_en", sa.Text),
+        sa.Column("tax_id", sa.Text),
+        sa.Column("branch_label", sa.Text),
+        sa.Column("address", JSONB),
+        sa.Column("credit_days", sa.Integer),
+        sa.Column("bill_discount", JSONB),
+        sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("sequence", sa.BigInteger, nullable=False),
+        sa.PrimaryKeyConstraint("tenant_id", "id"),
+    )
+    op.create_table(
+        "number_counters",
+        _uuid("tenant_id"),
+        sa.Column("series", sa.Text, nullable=False),
+        sa.Column("year_be", sa.Integer, nullable=False),
+        sa.Column("last", sa.Integer, nullable=False),
+        sa.PrimaryKeyConstraint("tenant_id", "series", "year_be"),
+    )
+    money = [sa.Column(name, sa.Numeric(14, 2), nullable=False) for name in (
+        "subtotal", "bill_discount", "before_vat", "vat", "grand_total", "wht", "net_payable")]
+    op.create_table(
+        "quotes",
+        _uuid("tenant_id"), _uuid("id"),
+        sa.Column("number", sa.Text),
+        sa.Column("base_number", sa.Text),
+        sa.Column("revision", sa.Integer, nullable=False, server_default="0"),
+        _uuid("previous_id", nullable=True), _uuid("superseded_by", nullable=True),
+        _uuid("lead_id", nullable=True), _uuid("account_id", nullable=True),
+        _uuid("contact_id", nullable=True),
+        sa.Column("status", sa.Text, nullable=False, server_default="draft"),
+        sa.Column("issue_date", sa.Date), sa.Column("valid_until", sa.Date),
+        sa.Column("notes", sa.Text),
+        sa.Column("lines", JSONB, nullable=False, server_default="[]"),
+        sa.Column("bill_discount_percent", sa.Numeric(5, 2)),
+        sa.Column("bill_discount_amount", sa.Numeric(14, 2)),
+        sa.Column("wht_rate", sa.Numeric(4, 2)),
+        sa.Column("vat_rate", sa.Numeric(4, 2), nullable=False),
+        *money,
+        _uuid("created_by"),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        _now("created_at"), _now("updated_at"),
+        sa.CheckConstraint("status IN ('draft', 'sent', 'accepted', 'rejected')",
+                           name="status"),
+        sa.CheckConstraint("(lead_id IS NULL) <> (account_id IS NULL)", name="one_party"),
+        sa.CheckConstraint("status = 'draft' OR number IS NOT NULL", name="issued_number"),
+        sa.PrimaryKeyConstraint("tenant_id", "id"),
+        sa.ForeignKeyConstraint(["tenant_id", "previous_id"], ["quotes.tenant_id", "quotes.id"]),
+    )
+    # A number is never given twice in a tenant (the counter's promise, kept by the table).
+    op.create_index("uq_quotes_number", "quotes", ["tenant_id", "number"], unique=True,
+                    postgresql_where=sa.text("number IS NOT NULL"))
+    op.create_index("ix_quotes_page", "quotes",
+                    ["tenant_id", sa.text("created_at DESC"), sa.text("id DESC")])
+    op.create_index("ix_quotes_lead", "quotes", ["tenant_id", "lead_id"])
+    op.create_index("ix_quotes_account", "quotes", ["tenant_id", "account_id"])
 
     for table in TENANT_TABLES:
         for stmt in enable_rls(table):
