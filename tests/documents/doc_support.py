@@ -82,8 +82,11 @@ async def publish(gateway: GatewayEvents, tenant: Tenant, model: type[EventData]
 async def known(owner_url: str, table: str, row_id: str, version: int = 1) -> None:
     """Waits until the service's projection has applied the row's event of `version`."""
     with anyio.fail_after(15):
-        while await fetchval(owner_url, f"SELECT sequence FROM {table} WHERE id = $1",
-                             uuid.UUID(row_id)) != version:
+        while True:
+            seen = await fetchval(owner_url, f"SELECT sequence FROM {table} WHERE id = $1",
+                                  uuid.UUID(row_id))
+            if seen == version:
+                return
             await anyio.sleep(0.05)
 
 
