@@ -17,7 +17,7 @@ outbox_table, processed_table = kit_tables(Base.metadata)
 idempotency_keys_table = idempotency_table(Base.metadata)
 
 MODEL_MODULES: tuple[str, ...] = ("users.models", "products.models", "parties.models",
-                                   "quotes.models")
+                                   "quotes.models", "pdf.storage")
 
 
 def all_metadata() -> MetaData:

@@ -1,6 +1,7 @@
 """The documents service: `uvicorn tidtam_documents.main:app` (port 8004).
 
-One process runs the API, the outbox relay and the event consumer (crmkit.runtime)."""
+One process runs the API, the outbox relay and the event consumer (crmkit.runtime), and
+starts the PDF render workers (pdf/workers.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from crmkit.runtime import build_service
 from .config import DocumentsSettings
 from .consumers import HANDLERS
 from .contracts import EVENTS
+from .pdf.workers import renderer_resource
 from .products.router import router as products_router
 from .quotes.router import router as quotes_router
 
@@ -22,7 +24,10 @@ def build_app(settings: DocumentsSettings | None = None) -> FastAPI:
     return build_service(settings, title="Tidtam documents",
                          description="Products; quotations, invoices and Thai tax invoices "
                                      "with their totals, numbering and PDFs",
-                         routers=ROUTERS, events=EVENTS, handlers=HANDLERS)
+                         routers=ROUTERS, events=EVENTS, handlers=HANDLERS,
+                         resources=[renderer_resource(processes=settings.pdf_workers,
+                                                      timeout=settings.pdf_timeout,
+                                                      memory_mb=settings.pdf_memory_mb)])
 
 
 app = build_app()

@@ -23,7 +23,8 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-TENANT_TABLES = ["users", "products", "leads", "accounts", "number_counters", "quotes"]
+TENANT_TABLES = ["users", "products", "leads", "accounts", "number_counters", "quotes",
+                 "pdf_files"]
 VAT_TYPES = "('vat7', 'zero', 'exempt')"
 
 
@@ -137,6 +138,16 @@ def upgrade() -> None:
                     ["tenant_id", sa.text("created_at DESC"), sa.text("id DESC")])
     op.create_index("ix_quotes_lead", "quotes", ["tenant_id", "lead_id"])
     op.create_index("ix_quotes_account", "quotes", ["tenant_id", "account_id"])
+
+    op.create_table(
+        "pdf_files",
+        _uuid("tenant_id"),
+        sa.Column("key", sa.Text, nullable=False),
+        sa.Column("content", sa.LargeBinary, nullable=False),
+        sa.Column("sha256", sa.Text, nullable=False),
+        _now("created_at"),
+        sa.PrimaryKeyConstraint("tenant_id", "key"),
+    )
 
     for table in TENANT_TABLES:
         for stmt in enable_rls(table):

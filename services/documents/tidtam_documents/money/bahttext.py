@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from num2words import num2words  # type: ignore[import-untyped]
+from num2words import num2words
 
 
 def bahttext(amount: Decimal) -> str:

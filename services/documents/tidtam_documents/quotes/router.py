@@ -2,14 +2,15 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from crmkit.deps import Ctx, Db, IdempotentDb
 from crmkit.errors import error_responses
 from crmkit.idempotency import IdempotentRoute
 from crmkit.paging import CURSOR_PATTERN
 
-from . import service
+from ..pdf.workers import Rendering
+from . import pdf, service
 from .schemas import QuoteIn, QuoteOut, QuotePage, QuotePatch, QuoteStatus
 
 router = APIRouter(prefix="/api/v1/quotes", tags=["quotes"], route_class=IdempotentRoute)
@@ -45,6 +46,18 @@ async def list_quotes(
 @router.get("/{quote_id:id}", response_model=QuoteOut, responses=error_responses(401, 404, 422))
 async def get_quote(quote_id: uuid.UUID, ctx: Ctx, db: Db) -> QuoteOut:
     return await service.get(db, ctx, quote_id)
+
+
+@router.get("/{quote_id:id}/pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}},
+                             "description": "The quotation as PDF (A4)"},
+                       **error_responses(401, 404, 422, 503)})
+async def quote_pdf(quote_id: uuid.UUID, ctx: Ctx, db: Db, renderer: Rendering) -> Response:
+    """An issued quote's PDF, rendered once and kept; a draft's, rendered on each request
+    and marked as a draft. 503 `render_timeout` when rendering outlives its limit."""
+    content, name = await pdf.quote_pdf(db, ctx, renderer, quote_id)
+    return Response(content, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 @router.patch("/{quote_id:id}", response_model=QuoteOut,

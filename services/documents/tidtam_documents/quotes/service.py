@@ -115,7 +115,7 @@ async def create(session: AsyncSession, ctx: RequestContext, body: QuoteIn) -> Q
     return out(quote)
 
 
-async def _visible(session: AsyncSession, ctx: RequestContext, qid: uuid.UUID, *,
+async def visible(session: AsyncSession, ctx: RequestContext, qid: uuid.UUID, *,
                    write: bool = False) -> tuple[Quote, LeadCopy | None, AccountCopy | None]:
     found = await repository.get(session, ctx, qid, lock=write)
     if found is None:
@@ -126,7 +126,7 @@ async def _visible(session: AsyncSession, ctx: RequestContext, qid: uuid.UUID, *
 
 
 async def get(session: AsyncSession, ctx: RequestContext, qid: uuid.UUID) -> QuoteOut:
-    return out((await _visible(session, ctx, qid))[0])
+    return out((await visible(session, ctx, qid))[0])
 
 
 def _must_be(q: Quote, *statuses: str) -> None:
@@ -139,7 +139,7 @@ def _must_be(q: Quote, *statuses: str) -> None:
 async def patch(session: AsyncSession, ctx: RequestContext, qid: uuid.UUID,
                 body: QuotePatch) -> QuoteOut:
     """Drafts only (409 `quote_status`); a sent quote changes by a revision."""
-    quote, _, account = await _visible(session, ctx, qid, write=True)
+    quote, _, account = await visible(session, ctx, qid, write=True)
     _must_be(quote, "draft")
     content = await _content(session, ctx, body, account, date.today())
     return out(await repository.update(session, ctx.tenant, qid,
@@ -167,7 +167,7 @@ async def _announce(session: AsyncSession, ctx: RequestContext, model: type[Quot
 async def issue(session: AsyncSession, ctx: RequestContext, qid: uuid.UUID) -> QuoteOut:
     """A draft gets its number (a revision its predecessor's with -R<n>) and today's date,
     and is `sent`; its predecessor is then superseded."""
-    quote, _, _ = await _visible(session, ctx, qid, write=True)
+    quote, _, _ = await visible(session, ctx, qid, write=True)
     _must_be(quote, "draft")
     if not quote.lines:
         raise Conflict("a quote needs at least one line to be issued", code="quote_empty")
@@ -186,7 +186,7 @@ async def issue(session: AsyncSession, ctx: RequestContext, qid: uuid.UUID) -> Q
 async def revise(session: AsyncSession, ctx: RequestContext, qid: uuid.UUID) -> QuoteOut:
     """A new draft revision of an issued quote (sent, rejected or expired); the old one is
     kept as it was. Only the newest revision may be revised."""
-    quote, _, _ = await _visible(session, ctx, qid, write=True)
+    quote, _, _ = await visible(session, ctx, qid, write=True)
     _must_be(quote, "sent", "rejected", "expired")
     if quote.superseded_by is not None:
         raise Conflict("a newer revision exists; revise that one", code="quote_superseded")
@@ -204,7 +204,7 @@ async def revise(session: AsyncSession, ctx: RequestContext, qid: uuid.UUID) -> 
 async def decide(session: AsyncSession, ctx: RequestContext, qid: uuid.UUID, *,
                  accepted: bool) -> QuoteOut:
     """The customer's answer to a sent quote (not expired, not superseded)."""
-    quote, _, _ = await _visible(session, ctx, qid, write=True)
+    quote, _, _ = await visible(session, ctx, qid, write=True)
     _must_be(quote, "sent")
     if quote.superseded_by is not None:
         raise Conflict("a newer revision replaced this quote; answer that one",
