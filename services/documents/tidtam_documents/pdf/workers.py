@@ -27,20 +27,39 @@ def _start_worker(memory_mb: int) -> None:
     html2pdf.warm()
 
 
+def _ready() -> bool:
+    return True
+
+
+# Seconds a new worker may take to import WeasyPrint and prepare the fonts (about 1 s of CPU;
+# far more on a loaded machine): not counted in a render's own time limit.
+START_TIMEOUT = 120.0
+
+
 class Renderer:
     def __init__(self, *, processes: int, timeout: float, memory_mb: int) -> None:
         self.processes, self.timeout, self.memory_mb = processes, timeout, memory_mb
         self._pool: Pool | None = None
+        self._warm: asyncio.Future[bool] | None = None
 
-    def _started(self) -> Pool:
+    def start(self) -> None:
+        """Starts the workers; `render` waits until one has warmed up."""
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
             self._pool = context.Pool(self.processes, initializer=_start_worker,
                                       initargs=(self.memory_mb,))
-        return self._pool
+            self._warm = asyncio.ensure_future(asyncio.to_thread(
+                self._pool.apply_async(_ready).get, START_TIMEOUT))
+
+    async def _started(self) -> Pool:
+        self.start()
+        assert self._pool is not None and self._warm is not None
+        pool = self._pool
+        await asyncio.shield(self._warm)
+        return pool
 
     async def render(self, html: str) -> bytes:
-        result = self._started().apply_async(html2pdf.render, (html,))
+        result = (await self._started()).apply_async(html2pdf.render, (html,))
         try:
             pdf: bytes = await asyncio.to_thread(result.get, self.timeout)
         except multiprocessing.TimeoutError:
@@ -57,7 +76,7 @@ class Renderer:
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
-            self._pool = None
+            self._pool = self._warm = None
 
 
 def renderer_resource(*, processes: int, timeout: float, memory_mb: int) -> Resource:
@@ -65,8 +84,8 @@ def renderer_resource(*, processes: int, timeout: float, memory_mb: int) -> Reso
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         renderer = Renderer(processes=processes, timeout=timeout, memory_mb=memory_mb)
         app.state.renderer = renderer
-        # The workers start (and load WeasyPrint and the fonts) before the first request.
-        await asyncio.to_thread(renderer._started)
+        # The workers start loading WeasyPrint and the fonts now, not at the first request.
+        renderer.start()
         try:
             yield
         finally:
