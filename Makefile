@@ -37,7 +37,7 @@ NODE_STAMP  := $(CURDIR)/node_modules/.tidtam-installed
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: help install run demo test lint migrate bench bench-accounts bench-idempotency bench-proxy checkservers clean distclean
+.PHONY: help install sysdeps run demo test lint migrate bench bench-accounts bench-documents bench-idempotency bench-proxy checkservers clean distclean
 
 help: ## list the targets
 	@echo "Tidtam: make run (start everything), make test (the whole suite)"
@@ -62,6 +62,18 @@ $(STAMP): $(LOCK) $(PROJECTS) | $(UV)
 	@touch $@
 
 install: $(STAMP) ## install everything (dev tools included) into .venv from uv.lock
+
+# The documents service's PDFs need Pango (WeasyPrint) and its tests poppler-utils: Debian
+# packages, installed with apt-get where missing (as root; otherwise it says what to run).
+sysdeps: ## apt-get install Pango and poppler-utils if missing (documents PDFs and their tests)
+	@if ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && command -v pdftotext >/dev/null; then \
+	  echo "sysdeps: Pango and poppler-utils are there"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils; \
+	else \
+	  echo "sysdeps: run as root: apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils" >&2; exit 1; \
+	fi
 
 # --- run -----------------------------------------------------------------------------------
 
@@ -116,6 +128,9 @@ bench: install ## load benchmark through the gateway; prints figures (BENCH_ARGS
 bench-accounts: install ## accounts search and duplicate check at 100k accounts (BENCH_ARGS=...)
 	@$(VPY) scripts/checkservers.py --tests
 	$(VPY) bench/accounts.py $(BENCH_ARGS)
+
+bench-documents: install ## one-page quotation PDF: median/p99 ms, PDFs/s on the render pool (BENCH_ARGS=...)
+	$(VPY) bench/documents.py $(BENCH_ARGS)
 
 bench-idempotency: install ## create lead with and without Idempotency-Key, and a replay (BENCH_ARGS=...)
 	@$(VPY) scripts/checkservers.py --tests
