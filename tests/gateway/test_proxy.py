@@ -187,3 +187,19 @@ def test_every_method_reaches_the_service_which_answers_405_with_allow(proxied, 
     t = make_tenant()
     r = client.request(method, "/api/v1/leads/x/post-only", headers=t.admin)
     assert r.status_code == 405 and r.headers["allow"] == "POST"
+
+
+def test_a_customers_documents_go_to_the_documents_service(start_gateway, echo_upstream,
+                                                           echo_accounts, make_tenant):
+    """`/accounts/{id}/documents` and `/leads/{id}/documents` are the documents service's
+    (here the leads echo stands in for it); the rest of /accounts stays the accounts'."""
+    gateway = start_gateway(accounts_url=echo_accounts.url,
+                            TIDTAM_DOCUMENTS_URL=echo_upstream.url)
+    t = make_tenant()
+    with httpx.Client(base_url=gateway.url, timeout=30) as client:
+        for path in ("/api/v1/accounts/abc/documents", "/api/v1/leads/abc/documents"):
+            seen = client.get(path, headers=t.admin, params={"limit": 5}).json()
+            assert (seen["service"], seen["path"]) == ("leads", path)
+        for path in ("/api/v1/accounts/abc", "/api/v1/accounts/abc/documents/x",
+                     "/api/v1/accounts/abc/contacts"):
+            assert client.get(path, headers=t.admin).json()["service"] == "accounts", path

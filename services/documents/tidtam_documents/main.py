@@ -12,11 +12,12 @@ from crmkit.runtime import build_service
 from .config import DocumentsSettings
 from .consumers import HANDLERS
 from .contracts import EVENTS
+from .customers.router import router as customers_router
 from .pdf.workers import renderer_resource
 from .products.router import router as products_router
 from .quotes.router import router as quotes_router
 
-ROUTERS: list[APIRouter] = [products_router, quotes_router]
+ROUTERS: list[APIRouter] = [products_router, quotes_router, customers_router]
 
 
 def build_app(settings: DocumentsSettings | None = None) -> FastAPI:
