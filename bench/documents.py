@@ -42,7 +42,7 @@ def one_page_quote() -> str:
              "notes": "ราคานี้รวมค่าติดตั้งแล้ว ยืนราคา 30 วัน ชำระเงินภายใน 30 วันหลังส่งมอบงาน"}
     return quote_html(quote, customer=Party(name="บริษัท ลูกค้าดี จำกัด",
                                             address="99/1 ถนนสุขุมวิท วัฒนา กรุงเทพมหานคร 10110",
-                                            tax_id="0105558000001",
+                                            tax_id="0105558000006",
                                             branch_label="สำนักงานใหญ่"),
                       seller=Party(name=""), salesperson=Party(name="มานะ ขายเก่ง",
                                                                email="mana@example.co.th"),

@@ -58,7 +58,7 @@ def lead(owner: uuid.UUID, **over: Any) -> dict[str, Any]:
 def account(owner: uuid.UUID, **over: Any) -> dict[str, Any]:
     now = datetime.now(UTC).isoformat()
     return {"id": str(uuid.uuid4()), "kind": "company", "name": "บริษัท ลูกค้าดี จำกัด",
-            "name_en": "Good Customer Co., Ltd.", "tax_id": "0105558000001", "branch": "00000",
+            "name_en": "Good Customer Co., Ltd.", "tax_id": "0105558000006", "branch": "00000",
             "branch_label": "สำนักงานใหญ่",
             "address": {"line": "99/1 ถนนสุขุมวิท", "subdistrict": "คลองเตยเหนือ",
                         "district": "วัฒนา", "province": "กรุงเทพมหานคร", "postcode": "10110"},

@@ -34,7 +34,7 @@ async def test_draft_preview_then_the_issued_pdf_kept(api, tenant, gateway_event
     text = text_of(r.content)
     assert issued["number"] in text and "ฉบับร่าง" not in text
     assert f'filename="{issued["number"]}.pdf"' in r.headers["content-disposition"]
-    for expected in ("ใบเสนอราคา", "บริษัท ลูกค้าดี จำกัด", "0105558000001", "สำนักงานใหญ่",
+    for expected in ("ใบเสนอราคา", "บริษัท ลูกค้าดี จำกัด", "0105558000006", "สำนักงานใหญ่",
                      "7,490.00", "เจ็ดพันสี่ร้อยเก้าสิบบาทถ้วน", "7 มีนาคม 2570",
                      "มานะ ขายเก่ง", "ราคานี้ยืนถึงสิ้นเดือน"):
         assert expected in text, expected

@@ -17,7 +17,8 @@ outbox_table, processed_table = kit_tables(Base.metadata)
 idempotency_keys_table = idempotency_table(Base.metadata)
 
 MODEL_MODULES: tuple[str, ...] = ("users.models", "products.models", "parties.models",
-                                   "quotes.models", "pdf.storage")
+                                   "quotes.models", "pdf.storage", "profile.models",
+                                   "taxinvoices.models")
 
 
 def all_metadata() -> MetaData:

@@ -24,7 +24,7 @@ branch_labels = None
 depends_on = None
 
 TENANT_TABLES = ["users", "products", "leads", "accounts", "number_counters", "quotes",
-                 "pdf_files"]
+                 "pdf_files", "company_profiles", "tax_invoices"]
 VAT_TYPES = "('vat7', 'zero', 'exempt')"
 
 
@@ -148,6 +148,41 @@ def upgrade() -> None:
         _now("created_at"),
         sa.PrimaryKeyConstraint("tenant_id", "key"),
     )
+    op.create_table(
+        "company_profiles",
+        _uuid("tenant_id"),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("name_en", sa.Text),
+        sa.Column("tax_id", sa.Text, nullable=False),
+        sa.Column("branch", sa.Text, nullable=False),
+        sa.Column("address", sa.Text, nullable=False),
+        sa.Column("phone", sa.Text),
+        sa.Column("version", sa.Integer, nullable=False),
+        _now("updated_at"),
+        sa.PrimaryKeyConstraint("tenant_id"),
+    )
+    op.create_table(
+        "tax_invoices",
+        _uuid("tenant_id"), _uuid("id"),
+        sa.Column("number", sa.Text, nullable=False),
+        _uuid("quote_id"),
+        sa.Column("issue_date", sa.Date, nullable=False),
+        sa.Column("seller", JSONB, nullable=False),
+        sa.Column("buyer", JSONB, nullable=False),
+        sa.Column("content", JSONB, nullable=False),
+        _uuid("created_by"),
+        _now("created_at"),
+        sa.PrimaryKeyConstraint("tenant_id", "id"),
+        sa.UniqueConstraint("tenant_id", "number"),
+        sa.UniqueConstraint("tenant_id", "quote_id"),
+        sa.ForeignKeyConstraint(["tenant_id", "quote_id"], ["quotes.tenant_id", "quotes.id"]),
+    )
+    # An issued tax invoice never changes (Revenue Code): the database itself refuses it.
+    op.execute("""CREATE FUNCTION tax_invoices_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'an issued tax invoice never changes; issue a credit note'
+        USING ERRCODE = 'restrict_violation'; END $$""")
+    op.execute("CREATE TRIGGER tax_invoices_frozen BEFORE UPDATE OR DELETE ON tax_invoices "
+               "FOR EACH ROW EXECUTE FUNCTION tax_invoices_frozen()")
 
     for table in TENANT_TABLES:
         for stmt in enable_rls(table):
@@ -164,3 +199,4 @@ def downgrade() -> None:
     for table in ["idempotency_keys", *reversed(TENANT_TABLES), "processed_events", "outbox"]:
         op.execute(f"DROP TABLE IF EXISTS {table}")
     op.execute("DROP FUNCTION IF EXISTS outbox_notify()")
+    op.execute("DROP FUNCTION IF EXISTS tax_invoices_frozen()")

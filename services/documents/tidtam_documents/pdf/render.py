@@ -46,6 +46,11 @@ def _css() -> str:
     return (files("tidtam_documents") / "templates" / "base.css").read_text(encoding="utf-8")
 
 
+def tax_invoice_html(invoice: Any, *, copy: bool, digits: Digits = "arabic") -> str:
+    return environment().get_template("tax_invoice.html.j2").render(
+        t=invoice, copy=copy, digits=digits, css=_css())
+
+
 def quote_html(quote: Any, *, customer: Party, seller: Party, salesperson: Party,
                preview: bool, digits: Digits = "arabic") -> str:
     return environment().get_template("quote.html.j2").render(
