@@ -38,7 +38,8 @@ async def gateway_events(doc_amqp):
 
 @pytest.fixture
 async def api(doc_service):
-    async with httpx.AsyncClient(base_url=doc_service.url, timeout=30) as client:
+    # Generous: the first PDF waits for the render workers to warm up, slow on a busy machine.
+    async with httpx.AsyncClient(base_url=doc_service.url, timeout=120) as client:
         yield client
 
 

@@ -19,6 +19,8 @@ from tidtam_contracts.accounts import AccountCreatedV1
 from tidtam_contracts.leads import LeadCreatedV2
 
 SECRET = "documents-test-context-secret"
+# Seconds to wait for the service: it also starts its render workers (slow on a busy machine).
+READY_TIMEOUT = 120.0
 DOCUMENTS_DIR = Path(__file__).resolve().parents[2] / "services" / "documents"
 
 
@@ -37,7 +39,7 @@ def service_env(db, amqp_url: str, **env: str) -> dict[str, str]:
 def run_service(db, amqp_url: str, log_path: Path | None = None, port: int | None = None,
                 **env: str) -> ServiceProcess:
     return ServiceProcess("tidtam_documents.main:app", env=service_env(db, amqp_url, **env),
-                          port=port, log_path=log_path).start()
+                          port=port, log_path=log_path).start(READY_TIMEOUT)
 
 
 async def make_tenant(gateway: GatewayEvents, owner_url: str) -> Tenant:

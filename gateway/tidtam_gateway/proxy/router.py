@@ -27,7 +27,8 @@ OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
     "accounts": ("/api/v1/accounts",),
     "notifications": ("/api/v1/notifications", "/api/v1/notification-preferences",
                       "/api/v1/events"),
-    "documents": ("/api/v1/products", "/api/v1/quotes"),
+    "documents": ("/api/v1/products", "/api/v1/quotes", "/api/v1/tax-invoices",
+                  "/api/v1/company-profile", "/api/v1/document-profile"),
 }
 # Sub-resources another service answers: a customer's documents live in the documents
 # service, under the account's (or lead's) own path.

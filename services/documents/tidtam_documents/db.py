@@ -18,7 +18,7 @@ idempotency_keys_table = idempotency_table(Base.metadata)
 
 MODEL_MODULES: tuple[str, ...] = ("users.models", "products.models", "parties.models",
                                    "quotes.models", "pdf.storage", "profile.models",
-                                   "taxinvoices.models")
+                                   "taxinvoices.models", "profile.signature")
 
 
 def all_metadata() -> MetaData:

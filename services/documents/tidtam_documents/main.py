@@ -16,11 +16,12 @@ from .customers.router import router as customers_router
 from .pdf.workers import renderer_resource
 from .products.router import router as products_router
 from .profile.router import router as profile_router
+from .profile.signature import router as signature_router
 from .quotes.router import router as quotes_router
 from .taxinvoices.router import router as tax_invoices_router
 
 ROUTERS: list[APIRouter] = [products_router, quotes_router, tax_invoices_router,
-                            customers_router, profile_router]
+                            customers_router, profile_router, signature_router]
 
 
 def build_app(settings: DocumentsSettings | None = None) -> FastAPI:

@@ -24,7 +24,7 @@ branch_labels = None
 depends_on = None
 
 TENANT_TABLES = ["users", "products", "leads", "accounts", "number_counters", "quotes",
-                 "pdf_files", "company_profiles", "tax_invoices"]
+                 "pdf_files", "company_profiles", "tax_invoices", "document_profiles"]
 VAT_TYPES = "('vat7', 'zero', 'exempt')"
 
 
@@ -176,6 +176,14 @@ def upgrade() -> None:
         sa.UniqueConstraint("tenant_id", "number"),
         sa.UniqueConstraint("tenant_id", "quote_id"),
         sa.ForeignKeyConstraint(["tenant_id", "quote_id"], ["quotes.tenant_id", "quotes.id"]),
+    )
+    op.create_table(
+        "document_profiles",
+        _uuid("tenant_id"), _uuid("user_id"),
+        sa.Column("position", sa.Text), sa.Column("phone", sa.Text), sa.Column("email", sa.Text),
+        sa.Column("signature", sa.LargeBinary),
+        _now("updated_at"),
+        sa.PrimaryKeyConstraint("tenant_id", "user_id"),
     )
     # An issued tax invoice never changes (Revenue Code): the database itself refuses it.
     op.execute("""CREATE FUNCTION tax_invoices_frozen() RETURNS trigger LANGUAGE plpgsql AS $$

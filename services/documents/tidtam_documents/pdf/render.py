@@ -23,6 +23,9 @@ class Party:
     tax_id: str | None = None
     branch_label: str | None = None
     email: str | None = None
+    position: str | None = None
+    phone: str | None = None
+    signature: str | None = None  # a data: URI of our own re-encoded PNG
 
 
 @pass_context

@@ -14,6 +14,8 @@ from ..parties.models import AccountCopy, LeadCopy
 from ..pdf.render import Party, quote_html
 from ..pdf.storage import STORE
 from ..pdf.workers import Renderer
+from ..profile import service as profiles
+from ..profile import signature as signatures
 from ..users.models import User
 from . import service
 
@@ -35,9 +37,14 @@ def customer_of(lead: LeadCopy | None, account: AccountCopy | None) -> Party:
 
 
 async def _salesperson(session: AsyncSession, ctx: RequestContext, user_id: Any) -> Party:
+    """Their name, and from their document profile position, phone, email and signature."""
     user = (await session.execute(sa.select(User).where(
         User.tenant_id == ctx.tenant.value, User.id == user_id))).scalar_one_or_none()
-    return Party(name=user.name, email=user.email) if user else Party(name="")
+    mine = await signatures.find(session, ctx.tenant, user_id)
+    return Party(name=user.name if user else "",
+                 email=(mine.email if mine and mine.email else user.email if user else None),
+                 position=mine.position if mine else None, phone=mine.phone if mine else None,
+                 signature=signatures.signature_uri(mine))
 
 
 async def quote_pdf(session: AsyncSession, ctx: RequestContext, renderer: Renderer,
@@ -52,8 +59,10 @@ async def quote_pdf(session: AsyncSession, ctx: RequestContext, renderer: Render
     key = f"quote/{quote.id}"
     if not draft and (kept := await STORE.get(session, ctx.tenant, key)) is not None:
         return kept, f"{quote.number}.pdf"
-    html = quote_html(service.out(quote), customer=customer_of(lead, account),
-                      seller=Party(name=""),
+    profile = await profiles.find(session, ctx.tenant)
+    seller = Party(name=profile.name, address=profile.address, tax_id=profile.tax_id,
+                   branch_label=profiles.out(profile).branch_label) if profile else Party(name="")
+    html = quote_html(service.out(quote), customer=customer_of(lead, account), seller=seller,
                       salesperson=await _salesperson(session, ctx, quote.created_by),
                       preview=draft)
     pdf = await renderer.render(html)
