@@ -44,7 +44,11 @@ def one_page_quote() -> str:
                                             address="99/1 ถนนสุขุมวิท วัฒนา กรุงเทพมหานคร 10110",
                                             tax_id="0105558000006",
                                             branch_label="สำนักงานใหญ่"),
-                      seller=Party(name=""), salesperson=Party(name="มานะ ขายเก่ง",
+                      seller=Party(name="บริษัท ติดตาม โซลูชั่น จำกัด",
+                                   address="88 อาคารสาทรซิตี้ ชั้น 12 ถนนสาทรใต้ เขตสาทร "
+                                           "กรุงเทพมหานคร 10120",
+                                   tax_id="0105561000011", branch_label="สำนักงานใหญ่"),
+                      salesperson=Party(name="มานะ ขายเก่ง",
                                                                email="mana@example.co.th"),
                       preview=False)
 
