@@ -32,7 +32,7 @@ def _quantity(value: object) -> object:
 
 
 Quantity = Annotated[Decimal, BeforeValidator(_quantity), WithJsonSchema({
-    "anyOf": [{"type": "number", "exclusiveMinimum": 0, "maximum": 999999999},
+    "anyOf": [{"type": "number", "minimum": 0.001, "maximum": 999999999},
               {"type": "string", "pattern": _QTY_TEXT}],
     "description": "More than 0, at most 3 decimal places"})]
 
