@@ -84,8 +84,9 @@ def renderer_resource(*, processes: int, timeout: float, memory_mb: int) -> Reso
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         renderer = Renderer(processes=processes, timeout=timeout, memory_mb=memory_mb)
         app.state.renderer = renderer
-        # The workers start loading WeasyPrint and the fonts now, not at the first request.
-        renderer.start()
+        # The workers start at the first PDF, not here: spawning them (WeasyPrint, the fonts)
+        # beside the service's own start-up kept a busy machine's service from being ready
+        # in time (the e2e system waits 30 s). Their warm-up is not in a render's time limit.
         try:
             yield
         finally:
