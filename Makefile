@@ -19,7 +19,7 @@ STAMP       := $(VENV)/.tidtam-installed
 LOCK        := $(wildcard uv.lock)
 PROJECTS    := pyproject.toml libs/contracts/pyproject.toml libs/crmkit/pyproject.toml services/leads/pyproject.toml \
                services/accounts/pyproject.toml services/notifications/pyproject.toml \
-               services/activities/pyproject.toml \
+               services/activities/pyproject.toml services/documents/pyproject.toml \
                gateway/pyproject.toml
 
 # uv: the project's venv, no interpreter downloads (only PyPI is reachable here), copy
@@ -38,7 +38,7 @@ NODE_STAMP  := $(CURDIR)/node_modules/.tidtam-installed
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: help install run demo test lint migrate bench bench-accounts bench-activities bench-idempotency bench-proxy bench-mail bench-webhooks checkservers clean distclean
+.PHONY: help install sysdeps run demo test lint migrate bench bench-accounts bench-activities bench-documents bench-idempotency bench-proxy bench-mail bench-webhooks checkservers clean distclean
 
 help: ## list the targets
 	@echo "Tidtam: make run (start everything), make test (the whole suite)"
@@ -63,6 +63,18 @@ $(STAMP): $(LOCK) $(PROJECTS) | $(UV)
 	@touch $@
 
 install: $(STAMP) ## install everything (dev tools included) into .venv from uv.lock
+
+# The documents service's PDFs need Pango (WeasyPrint) and its tests poppler-utils: Debian
+# packages, installed with apt-get where missing (as root; otherwise it says what to run).
+sysdeps: ## apt-get install Pango and poppler-utils if missing (documents PDFs and their tests)
+	@if ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && command -v pdftotext >/dev/null; then \
+	  echo "sysdeps: Pango and poppler-utils are there"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils; \
+	else \
+	  echo "sysdeps: run as root: apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils" >&2; exit 1; \
+	fi
 
 # --- run -----------------------------------------------------------------------------------
 
@@ -121,7 +133,12 @@ bench-accounts: install ## accounts search and duplicate check at 100k accounts 
 	$(VPY) bench/accounts.py $(BENCH_ARGS)
 
 bench-activities: install ## reminders due in one minute (lateness) and a month's calendar (BENCH_ARGS=...)
+	@$(VPY) scripts/checkservers.py --tests
 	$(VPY) bench/activities.py $(BENCH_ARGS)
+
+bench-documents: install ## one-page quotation PDF: median/p99 ms, PDFs/s on the render pool (BENCH_ARGS=...)
+	@$(VPY) scripts/checkservers.py --tests
+	$(VPY) bench/documents.py $(BENCH_ARGS)
 
 bench-idempotency: install ## create lead with and without Idempotency-Key, and a replay (BENCH_ARGS=...)
 	@$(VPY) scripts/checkservers.py --tests

@@ -4,15 +4,16 @@
 
 1. checks that PostgreSQL and RabbitMQ answer (says which is down and how to start it);
 2. creates the databases `tidtam_accounts`, `tidtam_leads`, `tidtam_notifications`,
-   `tidtam_activities` and `tidtam_gateway` and the application and relay roles if
-   missing, and migrates each (`python -m crmkit.migrate <service-dir> --database-url ...`);
+   `tidtam_activities`, `tidtam_documents` and `tidtam_gateway` and the application and
+   relay roles if missing, and migrates each (`python -m crmkit.migrate <service-dir>
+   --database-url ...`);
 3. in development, generates TIDTAM_OPERATOR_TOKEN when it is not set (written to
    .run/operator_token for `make demo`);
 4. in development without TIDTAM_SMTP_URL, starts a local SMTP sink that keeps each email
    as an .eml under .run/mail/ (and says so);
-5. starts accounts, leads, notifications, activities and the gateway in that order, each
-   once the one before answers /readyz, prints how to log in, and multiplexes their logs
-   with a prefix;
+5. starts accounts, leads, notifications, activities, documents and the gateway in that
+   order, each once the one before answers /readyz, prints how to log in, and multiplexes
+   their logs with a prefix;
 6. on Ctrl-C or SIGTERM stops them all (SIGTERM, then SIGKILL after a grace period) and
    exits 0; if one dies on its own, stops the others and exits non-zero.
 
@@ -61,6 +62,9 @@ DEFAULTS = {
     "TIDTAM_ACTIVITIES_RELAY_DATABASE_URL": PG.format(user="tidtam_relay",
                                                       db="tidtam_activities"),
     "TIDTAM_ACTIVITIES_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_activities"),
+    "TIDTAM_DOCUMENTS_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_documents"),
+    "TIDTAM_DOCUMENTS_RELAY_DATABASE_URL": PG.format(user="tidtam_relay", db="tidtam_documents"),
+    "TIDTAM_DOCUMENTS_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_documents"),
     "TIDTAM_GATEWAY_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_gateway"),
     "TIDTAM_GATEWAY_RELAY_DATABASE_URL": PG.format(user="tidtam_relay", db="tidtam_gateway"),
     "TIDTAM_GATEWAY_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_gateway"),
@@ -68,6 +72,7 @@ DEFAULTS = {
     "TIDTAM_ACCOUNTS_URL": "http://127.0.0.1:8002",
     "TIDTAM_NOTIFICATIONS_URL": "http://127.0.0.1:8003",
     "TIDTAM_ACTIVITIES_URL": "http://127.0.0.1:8004",
+    "TIDTAM_DOCUMENTS_URL": "http://127.0.0.1:8005",
     "TIDTAM_GATEWAY_URL": "http://127.0.0.1:8000",
     # Readable console logs for a developer; set TIDTAM_LOG_JSON=true for the JSON lines.
     "TIDTAM_LOG_JSON": "false",
@@ -81,6 +86,8 @@ SERVICES = (  # name, package dir, ASGI app, URL variable, migrate URL variable 
      "TIDTAM_NOTIFICATIONS_URL", "TIDTAM_NOTIFICATIONS_MIGRATE_DATABASE_URL"),
     ("activities", "services/activities", "tidtam_activities.main:app",
      "TIDTAM_ACTIVITIES_URL", "TIDTAM_ACTIVITIES_MIGRATE_DATABASE_URL"),
+    ("documents", "services/documents", "tidtam_documents.main:app", "TIDTAM_DOCUMENTS_URL",
+     "TIDTAM_DOCUMENTS_MIGRATE_DATABASE_URL"),
     ("gateway", "gateway", "tidtam_gateway.main:app", "TIDTAM_GATEWAY_URL",
      "TIDTAM_GATEWAY_MIGRATE_DATABASE_URL"),
 )
@@ -159,7 +166,8 @@ class Child:
     we stop the children in order), its output prefixed onto ours and kept in .run/logs."""
 
     COLORS = {"leads": "\033[36m", "accounts": "\033[33m", "gateway": "\033[35m",
-              "notifications": "\033[32m", "mail": "\033[34m", "activities": "\033[31m"}
+              "notifications": "\033[32m", "mail": "\033[34m", "activities": "\033[31m",
+              "documents": "\033[35m"}
 
     def __init__(self, name: str, app: str, url: str, env: dict[str, str]):
         self.name, self.app, self.url, self.env = name, app, url, env
@@ -277,6 +285,7 @@ def banner(env: dict[str, str], token: str, generated: bool) -> str:
    accounts {env['TIDTAM_ACCOUNTS_URL']}        (internal: answers only the gateway)
    notifications {env['TIDTAM_NOTIFICATIONS_URL']}   (internal: answers only the gateway)
    activities {env['TIDTAM_ACTIVITIES_URL']}      (internal: answers only the gateway)
+   documents {env['TIDTAM_DOCUMENTS_URL']}       (internal: answers only the gateway)
 {mail}   operator token ({where}also in .run/operator_token):
      {token}
 

@@ -17,7 +17,7 @@ from crmkit import asyncapi
 from crmkit.errors import ErrorBody
 
 from .config import GatewaySettings
-from .proxy.router import ENTITY_PREFIXES, OWNED_PREFIXES, service_url
+from .proxy.router import ENTITY_PREFIXES, NESTED, OWNED_PREFIXES, service_url
 
 log = logging.getLogger("tidtam_gateway.openapi")
 RETRY_SECONDS = 5.0
@@ -53,7 +53,8 @@ class OpenApiMerger:
                     f"{spec['info'].get('description', '')}\n\nThe {name} service's "
                     f"operations are missing: it did not answer; reload later.").strip()
                 continue
-            _merge(spec, service_spec, name, prefixes + ENTITY_PREFIXES)
+            nested = tuple(path.split("{")[0] for path in NESTED.get(name, ()))
+            _merge(spec, service_spec, name, prefixes + ENTITY_PREFIXES + nested)
         _finish(spec)
         if complete:
             self._merged = spec

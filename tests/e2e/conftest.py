@@ -1,4 +1,4 @@
-"""The whole system (gateway, leads, accounts and notifications: real processes, fresh
+"""The whole system (gateway, leads, accounts, notifications and documents: real processes, fresh
 databases and vhost; a real SMTP server) for e2e tests."""
 
 from __future__ import annotations

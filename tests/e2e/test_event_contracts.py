@@ -18,6 +18,8 @@ from tidtam_accounts.contracts import EVENTS_PUBLISHED as ACCOUNTS_PUBLISHED
 from tidtam_activities.consumers import HANDLERS as ACTIVITIES_HANDLERS
 from tidtam_activities.contracts import EVENTS_PUBLISHED as ACTIVITIES_PUBLISHED
 from tidtam_contracts.leads import Lead
+from tidtam_documents.consumers import HANDLERS as DOCUMENTS_HANDLERS
+from tidtam_documents.contracts import EVENTS_PUBLISHED as DOCUMENTS_PUBLISHED
 from tidtam_gateway.contracts import EVENTS_PUBLISHED as GATEWAY_PUBLISHED
 from tidtam_leads.consumers import HANDLERS as LEADS_HANDLERS
 from tidtam_leads.contracts import EVENTS_PUBLISHED as LEADS_PUBLISHED
@@ -34,6 +36,7 @@ SERVICES = {
     "accounts": (ACCOUNTS_PUBLISHED, ACCOUNTS_HANDLERS),
     "notifications": (NOTIFICATIONS_PUBLISHED, NOTIFICATIONS_HANDLERS),
     "activities": (ACTIVITIES_PUBLISHED, ACTIVITIES_HANDLERS),
+    "documents": (DOCUMENTS_PUBLISHED, DOCUMENTS_HANDLERS),
 }
 
 

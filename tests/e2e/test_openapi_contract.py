@@ -50,7 +50,7 @@ def distinct_option_values(body) -> bool:
 # rule: `oneOf` by `type`, so it is checked); a segment's filters are those of the list of
 # the `entity` named in the query string. A bulk action's fields depend on `action`, its
 # query filters apply only with `all_matching` (and more than 500 matching is refused); an
-# event feed cursor past its retention is 410.
+# event feed cursor past its retention is 410. The documents rules are named below.
 CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          ("PATCH", "/api/v1/custom-fields/{key}"),
                          ("POST", "/api/v1/segments"), ("PATCH", "/api/v1/segments/{segment_id}"),
@@ -67,7 +67,13 @@ CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          ("POST", "/api/v1/activities"),
                          ("PATCH", "/api/v1/activities/{activity_id}"),
                          ("GET", "/api/v1/activities"), ("POST", "/api/v1/checkins"),
-                         ("GET", "/api/v1/calendar")}
+                         ("GET", "/api/v1/calendar"),
+                         # a quote names a lead or an account; a line without a product
+                         # needs a description and a price; one discount of two kinds; a
+                         # discount at most what it discounts; totals that fit a document
+                         ("POST", "/api/v1/quotes"), ("PATCH", "/api/v1/quotes/{quote_id}"),
+                         # the body must decode as a PNG or JPEG of at most 4 M pixels
+                         ("PUT", "/api/v1/document-profile/signature")}
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,8 @@ def test_scope_and_signed_context_agree(role, visibility, owners, sender):
     assert scope.sender_id == sender
     ctx = verify_context("k", caller.signed_context("k", ttl=30, correlation_id="c"))
     assert ctx.lead_scope == scope and ctx.tenant.value == TENANT and ctx.role == role
-    assert ctx.settings == {"allow_stage_back": True} and ctx.correlation_id == "c"
+    assert ctx.settings == {"allow_stage_back": True, "allow_price_edit": False}
+    assert ctx.correlation_id == "c"
 
 
 @pytest.mark.parametrize("role,visibility,owners", [

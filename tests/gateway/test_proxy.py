@@ -58,7 +58,8 @@ def test_forwards_a_signed_context_and_drops_the_clients(proxied, make_tenant):
     assert (str(ctx.tenant), str(ctx.user_id), ctx.role, str(ctx.team_id)) == (
         t.id, manager_id, "manager", team)
     assert ctx.lead_scope.owner_ids == {uuid.UUID(manager_id), uuid.UUID(mate_id)}
-    assert ctx.settings == {"allow_stage_back": False} and ctx.correlation_id == "corr-123"
+    assert ctx.settings == {"allow_stage_back": False, "allow_price_edit": False}
+    assert ctx.correlation_id == "corr-123"
     # Upstream response headers come back, repeated ones intact.
     assert r.headers.get_list("set-cookie") == ["a=1", "b=2"]
     assert r.headers["x-upstream"] == "echo"
@@ -82,14 +83,15 @@ def test_context_follows_settings_and_api_keys(proxied, make_tenant):
     gateway, client = proxied
     t = make_tenant()
     gw_patch = client.patch("/api/v1/settings", headers=t.admin,
-                            json={"lead_visibility": "own", "allow_stage_back": True})
+                            json={"lead_visibility": "own", "allow_stage_back": True,
+                                  "allow_price_edit": True})
     assert gw_patch.status_code == 200
     sales_id, _, sales = t.add_user("sales")
     ctx = verify_context(gateway.context_secret, client.get(
         "/api/v1/leads", headers=sales).json()["headers"]["x-tidtam-context"][0])
     assert ctx.lead_scope.owner_ids == {uuid.UUID(sales_id)}
     assert ctx.lead_scope.sender_id == uuid.UUID(sales_id)
-    assert ctx.settings == {"allow_stage_back": True}
+    assert ctx.settings == {"allow_stage_back": True, "allow_price_edit": True}
     key = client.post("/api/v1/api-keys", headers=t.admin, json={"name": "k"}).json()["key"]
     seen = client.get("/api/v1/leads", headers={"X-API-Key": key}).json()["headers"]
     assert "x-api-key" not in seen
@@ -185,3 +187,19 @@ def test_every_method_reaches_the_service_which_answers_405_with_allow(proxied, 
     t = make_tenant()
     r = client.request(method, "/api/v1/leads/x/post-only", headers=t.admin)
     assert r.status_code == 405 and r.headers["allow"] == "POST"
+
+
+def test_a_customers_documents_go_to_the_documents_service(start_gateway, echo_upstream,
+                                                           echo_accounts, make_tenant):
+    """`/accounts/{id}/documents` and `/leads/{id}/documents` are the documents service's
+    (here the leads echo stands in for it); the rest of /accounts stays the accounts'."""
+    gateway = start_gateway(accounts_url=echo_accounts.url,
+                            TIDTAM_DOCUMENTS_URL=echo_upstream.url)
+    t = make_tenant()
+    with httpx.Client(base_url=gateway.url, timeout=30) as client:
+        for path in ("/api/v1/accounts/abc/documents", "/api/v1/leads/abc/documents"):
+            seen = client.get(path, headers=t.admin, params={"limit": 5}).json()
+            assert (seen["service"], seen["path"]) == ("leads", path)
+        for path in ("/api/v1/accounts/abc", "/api/v1/accounts/abc/documents/x",
+                     "/api/v1/accounts/abc/contacts"):
+            assert client.get(path, headers=t.admin).json()["service"] == "accounts", path

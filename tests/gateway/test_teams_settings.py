@@ -38,16 +38,20 @@ def test_settings_defaults_and_patch(gw, make_tenant):
     calendar = {"time_zone": "Asia/Bangkok", "agenda_time": "07:00"}
     assert _values(gw.get("/api/v1/settings", headers=sales).json()) == {
         "lead_visibility": "all", "account_visibility": "all", "allow_stage_back": False,
-        **calendar}
+        **calendar, "allow_price_edit": False}
     r = gw.patch("/api/v1/settings", headers=t.admin, json={"lead_visibility": "own"})
     assert _values(r.json()) == {"lead_visibility": "own", "account_visibility": "all",
-                                 "allow_stage_back": False, **calendar}
+                                 "allow_stage_back": False, "allow_price_edit": False,
+                                 **calendar}
     r = gw.patch("/api/v1/settings", headers=t.admin, json={"allow_stage_back": True})
     assert _values(r.json()) == {"lead_visibility": "own", "account_visibility": "all",
-                                 "allow_stage_back": True, **calendar}
-    r = gw.patch("/api/v1/settings", headers=t.admin, json={"account_visibility": "team"})
+                                 "allow_stage_back": True, "allow_price_edit": False,
+                                 **calendar}
+    r = gw.patch("/api/v1/settings", headers=t.admin,
+                 json={"account_visibility": "team", "allow_price_edit": True})
     assert _values(r.json()) == {"lead_visibility": "own", "account_visibility": "team",
-                                 "allow_stage_back": True, **calendar}
+                                 "allow_stage_back": True, "allow_price_edit": True,
+                                 **calendar}
     assert gw.patch("/api/v1/settings", headers=t.admin, json={}).json() == r.json()
     assert gw.get("/api/v1/settings", headers=sales).json() == r.json()
     # Only admins change them.
@@ -67,7 +71,7 @@ def test_settings_list_every_setting_with_its_type_and_allowed_values(gw, make_t
     items = {i["key"]: i for i in body["items"]}
     assert set(items) == set(_values(body)) == {
         "lead_visibility", "account_visibility", "allow_stage_back", "time_zone",
-        "agenda_time"}
+        "agenda_time", "allow_price_edit"}
     assert items["lead_visibility"] | {"description": ""} == {
         "key": "lead_visibility", "value": "team", "type": "choice",
         "allowed": ["all", "team", "own"], "default": "all", "description": ""}

@@ -26,6 +26,7 @@ class Caller:
     session_generation: int = 0
     language: Literal["th", "en"] = "th"
     must_change_password: bool = False
+    allow_price_edit: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -43,7 +44,8 @@ class Caller:
 
     def service_settings(self) -> dict[str, bool]:
         """The tenant settings services read from the context (docs/CONTRACTS.md)."""
-        return {"allow_stage_back": self.allow_stage_back}
+        return {"allow_stage_back": self.allow_stage_back,
+                "allow_price_edit": self.allow_price_edit}
 
     def signed_context(self, secret: str, *, ttl: int, correlation_id: str | None) -> str:
         return sign_context(

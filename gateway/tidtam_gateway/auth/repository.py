@@ -36,6 +36,7 @@ class CallerRow(TypedDict):
     session_generation: int
     language: Literal["th", "en"]
     must_change_password: bool
+    allow_price_edit: bool
 
 
 class KeyCallerRow(TypedDict):
@@ -47,6 +48,7 @@ class KeyCallerRow(TypedDict):
     lead_visibility: Visibility
     allow_stage_back: bool
     account_visibility: Visibility
+    allow_price_edit: bool
 
 
 class AttemptRow(TypedDict):

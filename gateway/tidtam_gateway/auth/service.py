@@ -78,6 +78,7 @@ async def _by_user(pool: asyncpg.Pool, *, tenant_id: uuid.UUID, user_id: uuid.UU
         team_member_ids=tuple(row["team_member_ids"] or ()),
         session_generation=row["session_generation"], language=row["language"],
         must_change_password=row["must_change_password"],
+        allow_price_edit=row["allow_price_edit"],
     )
 
 
@@ -92,4 +93,5 @@ async def _by_api_key(pool: asyncpg.Pool, key_hash: str) -> Caller:
         team_id=None, email=None, name=None, lead_visibility=row["lead_visibility"],
         allow_stage_back=row["allow_stage_back"],
         account_visibility=row["account_visibility"], api_key_id=row["key_id"],
+        allow_price_edit=row["allow_price_edit"],
     )

@@ -3,6 +3,7 @@ caller's context, forward. Documented in OpenAPI by the owning service's own spe
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 
@@ -29,7 +30,14 @@ OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
     "notifications": ("/api/v1/notifications", "/api/v1/notification-preferences",
                       "/api/v1/events", "/api/v1/webhooks"),
     "activities": ("/api/v1/activities", "/api/v1/checkins", "/api/v1/calendar"),
+    "documents": ("/api/v1/products", "/api/v1/quotes", "/api/v1/tax-invoices",
+                  "/api/v1/company-profile", "/api/v1/document-profile"),
 }
+# Sub-resources another service answers: a customer's documents live in the documents
+# service, under the account's (or lead's) own path.
+NESTED: dict[str, tuple[str, ...]] = {"documents": ("/api/v1/accounts/{id}/documents",
+                                                    "/api/v1/leads/{id}/documents")}
+_NESTED_PATH = re.compile(r"^/api/v1/(accounts|leads)/[^/]+/documents$")
 # Prefixes every service with custom fields serves alike (crmkit.custom): the `entity`
 # query parameter names the owner.
 ENTITY_PREFIXES = ("/api/v1/custom-fields", "/api/v1/segments")
@@ -94,6 +102,10 @@ def _add(prefix: str, handler: Handler) -> None:
     _BY_PREFIX[prefix] = (handler, router.routes[-2], router.routes[-1])
 
 
+# Before the prefixes: the first route that matches answers.
+for _name, _paths in NESTED.items():
+    for _path in _paths:
+        router.add_route(_path, _make_handler(_name), methods=METHODS, include_in_schema=False)
 for _name, _prefixes in OWNED_PREFIXES.items():
     _handler = _make_handler(_name)
     for _prefix in _prefixes:
@@ -130,8 +142,8 @@ router.add_route(FEED_PREFIX + "/{tenant_id}/{file}", proxy_feed, methods=["GET"
 
 def _proxied(path: str) -> tuple[Handler, BaseRoute] | None:
     """The handler and route of a proxied path (as the router would match it), else None."""
-    if not path.startswith("/api/v1/"):
-        return None
+    if not path.startswith("/api/v1/") or _NESTED_PATH.match(path):
+        return None  # nested paths take the router's way (their routes come first)
     end = path.find("/", 8)
     found = _BY_PREFIX.get(path if end < 0 else path[:end])
     if found is None:

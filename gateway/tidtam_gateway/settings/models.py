@@ -27,5 +27,6 @@ class TenantSettings(Base):
     allow_stage_back: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
     time_zone: Mapped[str] = mapped_column(sa.Text, server_default="Asia/Bangkok")
     agenda_time: Mapped[str] = mapped_column(sa.Text, server_default="07:00")
+    allow_price_edit: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True),
                                                  server_default=sa.func.now())

@@ -30,6 +30,9 @@ class SettingValues(BaseModel):
     agenda_time: AgendaTime = Field(
         "07:00", description="When (local time) each user's daily agenda of activities "
                              "and planned contacts is sent")
+    allow_price_edit: bool = Field(
+        False, description="Whether non-admins may put a price other than the catalogue's "
+                           "on a quotation or invoice line")
 
 
 class SettingItem(BaseModel):
@@ -57,3 +60,4 @@ class SettingsPatch(Input):
     allow_stage_back: Omittable[StrictBool] = None
     time_zone: Omittable[TimeZone] = None
     agenda_time: Omittable[AgendaTime] = None
+    allow_price_edit: Omittable[StrictBool] = None

@@ -1,6 +1,6 @@
 """Tidtam's event contracts: one versioned pydantic model of `data` per event type, one
 module per producing domain (leads and its set-up, lead_setup; accounts; activities;
-gateway; notifications), and
+documents; gateway; notifications), and
 `CATALOGUE`, every one of them.
 
 Producers build events from these models; consumers receive them (crmkit.consumer), older
@@ -9,12 +9,13 @@ from them (crmkit.asyncapi)."""
 
 from __future__ import annotations
 
-from . import accounts, activities, gateway, lead_setup, leads, notifications
+from . import accounts, activities, documents, gateway, lead_setup, leads, notifications
 from .base import Catalogue, ContractError, EventData, UnknownVersion, check_contract
 
 CATALOGUE = Catalogue([*leads.EVENTS, *lead_setup.EVENTS, *accounts.EVENTS,
-                       *activities.EVENTS, *gateway.EVENTS, *notifications.EVENTS])
+                       *activities.EVENTS, *documents.EVENTS, *gateway.EVENTS,
+                       *notifications.EVENTS])
 
 __all__ = ["CATALOGUE", "Catalogue", "ContractError", "EventData", "UnknownVersion",
-           "accounts", "activities", "check_contract", "gateway", "lead_setup", "leads",
-           "notifications"]
+           "accounts", "activities", "check_contract", "documents", "gateway", "lead_setup",
+           "leads", "notifications"]

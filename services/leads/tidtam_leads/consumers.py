@@ -1,5 +1,6 @@
 """What the leads service does with other services' events: the users projection, the
-tenant's defaults, and the accounts service's answers to conversions (conversion/). The kit's
+tenant's defaults, the accounts service's answers to conversions (conversion/), and accepted
+quotations (the lead's potential value, leads/from_quotes.py). The kit's
 Consumer commits each handler's effect together with the `(consumer, event_id)` record, so a
 redelivery is skipped.
 
@@ -19,10 +20,12 @@ from tidtam_contracts.accounts import (
     AccountLeadConvertedV1,
     AccountMergedV1,
 )
+from tidtam_contracts.documents import QuoteAcceptedV1
 from tidtam_contracts.gateway import TenantCreatedV1, UserDeactivatedV1
 
 from .catalog.service import ensure_defaults
 from .conversion import service as conversion
+from .leads.from_quotes import quote_accepted
 from .transfer import service as transfer
 from .users.service import USERS
 
@@ -59,4 +62,5 @@ HANDLERS: list[Handler[Any]] = [
     on(AccountLeadConvertedV1, lead_converted),
     on(AccountConversionFailedV1, conversion_failed),
     on(AccountMergedV1, account_merged),
+    on(QuoteAcceptedV1, quote_accepted),
 ]

@@ -3,7 +3,7 @@
     system = System(owner_db_url, amqp_url, tag="e2e")
     system.start()          # migrates, starts the services then the gateway (/readyz)
     system.gateway.url, system.leads.url, system.accounts.url, system.notifications.url,
-    system.activities.url, system.operator_token
+    system.activities.url, system.documents.url, system.operator_token
     system.stop()
 """
 
@@ -23,7 +23,8 @@ from crmkit.testing.process import ServiceProcess
 ROOT = Path(__file__).resolve().parents[4]
 APP_ROLE = migrate.APP_ROLE
 RELAY_ROLE = migrate.RELAY_ROLE
-SERVICES = ("leads", "accounts", "notifications", "activities")  # services/, a database each
+SERVICES = ("leads", "accounts", "notifications", "activities", "documents")  # services/, a
+# database each
 
 
 def _with_db(url: str, db: str, user: str | None = None) -> str:
@@ -50,6 +51,7 @@ class System:
         self.accounts: ServiceProcess | None = None
         self.notifications: ServiceProcess | None = None
         self.activities: ServiceProcess | None = None
+        self.documents: ServiceProcess | None = None
         self.gateway: ServiceProcess | None = None
 
     def db_url(self, service: str, *, owner: bool = False, relay: bool = False) -> str:
@@ -107,6 +109,7 @@ class System:
         self.leads = self.leads_process().start(ready_timeout)
         self.notifications = self.service_process("notifications").start(ready_timeout)
         self.activities = self.service_process("activities").start(ready_timeout)
+        self.documents = self.service_process("documents").start(ready_timeout)
         self.gateway = ServiceProcess("tidtam_gateway.main:app", {
             **self.common_env(), **self.peer_urls(),
             "TIDTAM_GATEWAY_DATABASE_URL": self.db_url("gateway"),
@@ -117,7 +120,7 @@ class System:
         return self
 
     def stop(self, drop: bool = True) -> None:
-        for proc in (self.gateway, self.activities, self.notifications, self.leads,
+        for proc in (self.gateway, self.documents, self.activities, self.notifications, self.leads,
                      self.accounts):
             if proc:
                 proc.stop()

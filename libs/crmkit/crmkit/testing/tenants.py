@@ -68,13 +68,15 @@ class Tenant:
 
     def headers(self, person: Person, visibility: Visibility = "all", *,
                 account_visibility: Visibility = "all",
-                allow_stage_back: bool = False) -> dict[str, str]:
+                allow_stage_back: bool = False,
+                allow_price_edit: bool = False) -> dict[str, str]:
         token = sign_context(
             self.secret, tenant_id=self.id, user_id=person.id, role=person.role,
             team_id=person.team_id, lead_visibility=visibility,
             account_visibility=account_visibility,
             team_member_ids=self.team_of(person),
-            settings={"allow_stage_back": allow_stage_back})
+            settings={"allow_stage_back": allow_stage_back,
+                      "allow_price_edit": allow_price_edit})
         return {HEADER: token}
 
 

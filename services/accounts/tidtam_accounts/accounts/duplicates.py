@@ -12,9 +12,9 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext
+from crmkit.thai import HEAD_OFFICE
 
 from ..names import name_key
-from ..thai import HEAD_OFFICE
 from . import repository
 from .repository import SimilarRow
 from .schemas import Duplicate, DuplicateList, DuplicateQuery, MatchReason

@@ -10,9 +10,8 @@ from crmkit.custom import CustomValuesIn, CustomValuesPatch
 from crmkit.fields import Email, JsonBool, JsonDate, JsonFloat, JsonIntRange, Omittable
 from crmkit.money import BahtAmount, Percent
 from crmkit.text import Phone, Text
+from crmkit.thai import Branch, Postcode, TaxId
 from tidtam_contracts.accounts import Account
-
-from ..thai import Branch, Postcode, TaxId
 
 Kind = Literal["company", "person"]
 MatchReason = Literal["tax_id_branch", "tax_id", "phone", "email", "name"]

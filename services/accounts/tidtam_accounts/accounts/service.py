@@ -15,11 +15,11 @@ from crmkit.context import RequestContext
 from crmkit.errors import Conflict, NotFound, Unprocessable
 from crmkit.paging import decode_cursor, next_cursor
 from crmkit.text import parse_phone, search_patterns
+from crmkit.thai import branch_label
 from tidtam_contracts.accounts import AccountCreatedV1, AccountDeletedV1, AccountUpdatedV1
 
 from ..contacts import repository as contacts
 from ..quota import service as quota
-from ..thai import branch_label
 from ..users import service as users
 from . import repository
 from .events import stage_account_event

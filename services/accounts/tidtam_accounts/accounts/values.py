@@ -7,8 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from crmkit.thai import HEAD_OFFICE, branch_label
+
 from ..names import name_key
-from ..thai import HEAD_OFFICE, branch_label
 from .repository import AccountRow
 from .schemas import AccountOut
 

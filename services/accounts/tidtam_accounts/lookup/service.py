@@ -16,9 +16,9 @@ from prometheus_client import Counter
 from pydantic_core import PydanticCustomError
 
 from crmkit.errors import FieldError, ServiceUnavailable, Unprocessable
+from crmkit.thai import branch_label, check_tax_id
 
 from ..config import SERVICE, AccountsSettings
-from ..thai import branch_label, check_tax_id
 from .cache import TTLCache
 from .client import RDClient, RDUnavailable
 from .schemas import AddressOut, CandidateOut, LookupOut

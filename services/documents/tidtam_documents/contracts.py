@@ -1,0 +1,20 @@
+"""What the documents service publishes (tidtam_contracts.documents), in one list: the
+AsyncAPI catalogue and the outbox's check of every staged event come from it."""
+
+from __future__ import annotations
+
+from crmkit.events import EventSource
+from tidtam_contracts import EventData
+from tidtam_contracts.documents import (
+    ProductCreatedV1,
+    ProductUpdatedV1,
+    QuoteAcceptedV1,
+    QuoteIssuedV1,
+    QuoteRejectedV1,
+)
+
+from .config import SERVICE
+
+EVENTS_PUBLISHED: list[type[EventData]] = [ProductCreatedV1, ProductUpdatedV1, QuoteIssuedV1,
+                                           QuoteAcceptedV1, QuoteRejectedV1]
+EVENTS = EventSource(SERVICE, EVENTS_PUBLISHED)

@@ -1,0 +1,61 @@
+"""Documents as HTML (Jinja2, every value autoescaped: user text is shown as text, never
+read as markup or CSS) and then PDF (the render workers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any, Literal
+
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+
+from . import thaiformat
+
+Digits = Literal["arabic", "thai"]
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    address: str | None = None
+    tax_id: str | None = None
+    branch_label: str | None = None
+    email: str | None = None
+    position: str | None = None
+    phone: str | None = None
+    signature: str | None = None  # a data: URI of our own re-encoded PNG
+
+
+@pass_context
+def _digits(context: Context, value: object) -> str:
+    text = str(value)
+    return thaiformat.thai_digits(text) if context.get("digits") == "thai" else text
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("tidtam_documents", "templates"),
+                      autoescape=select_autoescape(["html", "j2"], default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(be=thaiformat.be_date, baht=thaiformat.baht, qty=thaiformat.quantity,
+                       d=_digits)
+    return env
+
+
+@cache
+def _css() -> str:
+    return (files("tidtam_documents") / "templates" / "base.css").read_text(encoding="utf-8")
+
+
+def tax_invoice_html(invoice: Any, *, copy: bool, digits: Digits = "arabic") -> str:
+    return environment().get_template("tax_invoice.html.j2").render(
+        t=invoice, copy=copy, digits=digits, css=_css())
+
+
+def quote_html(quote: Any, *, customer: Party, seller: Party, salesperson: Party,
+               preview: bool, digits: Digits = "arabic") -> str:
+    return environment().get_template("quote.html.j2").render(
+        q=quote, customer=customer, seller=seller, salesperson=salesperson, preview=preview,
+        digits=digits, title="ใบเสนอราคา", css=_css())

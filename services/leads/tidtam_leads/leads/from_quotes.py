@@ -1,0 +1,31 @@
+"""`quote.accepted` (documents service): the lead's potential value becomes the accepted
+quote's amount before VAT (VAT is the Revenue Department's, not a sale), with a
+`lead.updated` (changed: potential). A quote for an account, or a lead this service does not
+have, changes nothing; a redelivery is skipped by the consumer's dedupe."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.consumer import Delivery
+from tidtam_contracts.documents import QuoteAcceptedV1
+from tidtam_contracts.leads import LeadUpdatedV2
+
+from ..conversion import repository as locking
+from . import repository
+from .events import stage_lead_event
+
+
+async def quote_accepted(session: AsyncSession, event: Delivery[QuoteAcceptedV1]) -> None:
+    quote = event.data
+    if quote.lead_id is None:
+        return
+    lead = await locking.lock(session, event.tenant, quote.lead_id)
+    value = Decimal(quote.before_vat)
+    if lead is None or lead["potential"] == value:
+        return
+    row = await repository.update(session, event.tenant, quote.lead_id, {"potential": value})
+    await stage_lead_event(session, event.tenant, LeadUpdatedV2, row, changed=["potential"],
+                           by_user_id=quote.by_user_id)
