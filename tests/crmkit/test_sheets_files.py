@@ -9,7 +9,7 @@ import time
 
 import openpyxl
 import pytest
-import sheet_files as make
+import crmkit.testing.sheets as make
 
 from crmkit.sheets.files import BadFile, Limits, Workbook
 from crmkit.sheets.mapping import Column, detect_header, header_names, suggest

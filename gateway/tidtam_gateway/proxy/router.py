@@ -29,7 +29,8 @@ OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
 }
 # Prefixes every service with custom fields serves alike (crmkit.custom): the `entity`
 # query parameter names the owner.
-ENTITY_PREFIXES = ("/api/v1/custom-fields", "/api/v1/segments")
+ENTITY_PREFIXES = ("/api/v1/custom-fields", "/api/v1/segments", "/api/v1/imports",
+                   "/api/v1/exports")
 # Every method goes through: the owning service answers the ones it does not serve with 405
 # and the `Allow` header of the methods it does, which the proxy passes back.
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY"]

@@ -229,7 +229,7 @@ class Workbook:
     def height(self, sheet: str | None = None) -> int:
         """Rows in the sheet (header included)."""
         if self._book is None:
-            return sum(1 for _ in self._csv_rows())
+            return sum(1 for _ in self.rows())
         return int(self._sheet(sheet).height)
 
     def _sheet(self, sheet: str | None) -> python_calamine.CalamineSheet:

@@ -61,6 +61,7 @@ async def upload(session: AsyncSession, ctx: RequestContext, entity: SheetEntity
         book.path = path
         columns = await columns_of(session, ctx, entity)
         head = await asyncio.to_thread(_head, book, None)
+        height = await asyncio.to_thread(book.height, None)  # past the limit: 422
         header_at = detect_header(head, columns)
         names = header_names(head[header_at]) if head else []
         mapping = suggest(head[header_at], columns) if head else {}
@@ -68,7 +69,8 @@ async def upload(session: AsyncSession, ctx: RequestContext, entity: SheetEntity
         job = await repository.insert_import(session, ctx, dict(
             id=job_id, entity=entity.entity, filename=filename[:200], kind=book.kind,
             sheets=book.sheets, status="uploaded", sheet=book.sheets[0],
-            header_row=header_at, options=options, idempotency_key=key, sha256=sha))
+            header_row=header_at, options=options, idempotency_key=key, sha256=sha,
+            total=max(0, height - header_at - 1)))
         rows = [_import_row(r, n, names, mapping, None) for n, r in
                 enumerate(head[header_at + 1:header_at + 1 + PREVIEW_ROWS],
                           start=header_at + 2)]

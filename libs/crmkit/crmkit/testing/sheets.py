@@ -81,7 +81,7 @@ def _rewrite(source: Path, target: Path, replace: dict[str, bytes]) -> Path:
 
 
 def zip_bomb(tmp: Path) -> Path:
-    """A valid workbook whose sheet inflates from ~1 MB to ~1 GB of blanks."""
+    """A valid workbook whose sheet inflates by ~1000 to one (64 MB of blanks)."""
     base = xlsx(tmp / "base.xlsx", [["ชื่อ"], ["a"]])
     target = tmp / "bomb.xlsx"
     with zipfile.ZipFile(base) as src, zipfile.ZipFile(target, "w",
@@ -91,7 +91,7 @@ def zip_bomb(tmp: Path) -> Path:
                 with out.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
                     part.write(src.read(info)[:-len("</worksheet>")])
                     chunk = b" " * (1 << 20)
-                    for _ in range(1024):
+                    for _ in range(64):
                         part.write(chunk)
                     part.write(b"</worksheet>")
             else:
