@@ -9,8 +9,8 @@ import time
 
 import openpyxl
 import pytest
-import crmkit.testing.sheets as make
 
+import crmkit.testing.sheets as make
 from crmkit.sheets.files import BadFile, Limits, Workbook
 from crmkit.sheets.mapping import Column, detect_header, header_names, suggest
 from crmkit.sheets.writer import write_csv, write_xlsx

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import python_calamine
 
@@ -255,7 +255,8 @@ class Workbook:
         return found
 
     def _sheet_rows(self, sheet: str | None) -> Iterator[list[Cell]]:
-        yield from self._sheet(sheet).iter_rows()
+        for row in self._sheet(sheet).iter_rows():
+            yield cast(list[Cell], row)
 
     def _csv_rows(self) -> Iterator[list[Cell]]:
         with self.path.open(encoding=self.encoding, newline="", errors="strict") as f:
@@ -292,10 +293,10 @@ def detect_encoding(path: Path) -> str:
         except UnicodeDecodeError:
             pass
         f.seek(0)
-        decoder = codecs.getincrementaldecoder("cp874")()
+        thai = codecs.getincrementaldecoder("cp874")()
         try:
             while chunk := f.read(_CHUNK):
-                decoder.decode(chunk)
+                thai.decode(chunk)
         except UnicodeDecodeError:
             raise BadFile("the CSV is neither UTF-8, UTF-16 nor Thai Windows (cp874) text; "
                           "save it as CSV UTF-8", code="unknown_encoding") from None

@@ -7,8 +7,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from .files import Cell
 
@@ -42,8 +42,10 @@ def cell_text(value: Cell) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, (datetime, date, time, timedelta)):
+    if isinstance(value, (datetime, date, time)):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
     return unicodedata.normalize("NFC", str(value)).strip()
 
 

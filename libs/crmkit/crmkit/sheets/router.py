@@ -42,7 +42,7 @@ def _imports_router(entity: SheetEntity) -> APIRouter:
                        route_class=IdempotentRoute)
 
     def check(name: str) -> None:
-        check_entity(entity.custom, name, "imports")  # type: ignore[arg-type]
+        check_entity(entity.custom, name, "imports")
 
     @router.post("", status_code=201, response_model=ImportOut,
                  responses=error_responses(401, 404, 413, 422))
@@ -115,7 +115,7 @@ def _exports_router(entity: SheetEntity) -> APIRouter:
                        route_class=IdempotentRoute)
 
     def check(name: str) -> None:
-        check_entity(entity.custom, name, "exports")  # type: ignore[arg-type]
+        check_entity(entity.custom, name, "exports")
 
     @router.post("", status_code=202, response_model=ExportOut,
                  responses=error_responses(401, 404, 422))

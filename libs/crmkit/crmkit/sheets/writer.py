@@ -57,7 +57,8 @@ def write_xlsx(path: Path, columns: Sequence[Column], headers: Sequence[str],
         for i, h in enumerate(headers):
             ws.write_string(0, i, h, bold)
         n = 0
-        for n, row in enumerate(rows, start=1):
+        for row in rows:
+            n += 1
             for i, (col, value) in enumerate(zip(columns, row, strict=True)):
                 _write(ws, n, i, col, plain(value), text, formats)
         ws.freeze_panes(1, 0)
@@ -88,8 +89,9 @@ def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]])
         out = csv.writer(f)
         out.writerow([neutralised(h) for h in headers])
         n = 0
-        for n, row in enumerate(rows, start=1):
+        for row in rows:
             out.writerow([_csv_value(plain(v)) for v in row])
+            n += 1
         return n
 
 
