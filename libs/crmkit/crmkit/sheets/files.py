@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -115,11 +116,14 @@ def _ole_encrypted(path: Path) -> bool:
     return False
 
 
-# A cell's reference in sheet XML, and the ODS repeat counts (LibreOffice writes trailing
-# empty rows/cells as one element repeated up to the sheet's end: those count only when
-# something follows them).
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+# A sheet claims rows and columns with `<row r="N">` and `<c r="XFD1048576">` (calamine
+# allocates the whole range between the first and the last cell). Cheap scans first: a cell
+# past column ZZ or row 999,999 is refused at once; only references with two letters or six
+# digits are compared with the limits.
 _ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
+_FAR_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="(?:[A-Z]{3}|[A-Z]{1,2}[0-9]{7})')
+_WIDE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{2})[0-9]')
+_TALL_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]{1,2}([0-9]{6})"')
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -162,12 +166,13 @@ def _scan_part(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> Non
 
 
 def _check_refs(data: bytes, limits: Limits) -> None:
-    rows = [int(m.group(1)) for m in _ROW_REF.finditer(data)]
-    cells = _CELL_REF.findall(data)
-    rows += [int(r) for _c, r in cells]
-    if rows and max(rows) > limits.max_rows + 1:
+    far = _FAR_CELL.search(data)
+    rows = _ROW_REF.findall(data) + _TALL_CELL.findall(data)
+    if (far and far.group(0)[-1:].isdigit()) or (
+            rows and max(map(int, rows)) > limits.max_rows + 1):
         raise too_many_rows(limits)
-    if cells and max(_col_number(c) for c, _r in cells) > limits.max_columns:
+    wide = set(_WIDE_CELL.findall(data))
+    if far or (wide and max(map(_col_number, wide)) > limits.max_columns):
         raise BadFile(f"the sheet has more than {limits.max_columns} columns; keep the "
                       f"columns to import and upload again", code="too_many_columns",
                       params={"max_columns": limits.max_columns})
@@ -229,7 +234,11 @@ class Workbook:
     def height(self, sheet: str | None = None) -> int:
         """Rows in the sheet (header included)."""
         if self._book is None:
-            return sum(1 for _ in self.rows())
+            limit = self.limits.max_rows + 1
+            n = sum(1 for _ in itertools.islice(self._csv_rows(), limit + 1))
+            if n > limit:
+                raise too_many_rows(self.limits)
+            return n
         return int(self._sheet(sheet).height)
 
     def _sheet(self, sheet: str | None) -> python_calamine.CalamineSheet:
@@ -261,15 +270,13 @@ class Workbook:
     def _csv_rows(self) -> Iterator[list[Cell]]:
         with self.path.open(encoding=self.encoding, newline="", errors="strict") as f:
             try:
-                sample = f.read(64 * 1024)
+                first = f.readline(64 * 1024)
                 f.seek(0)
-                dialect: type[csv.Dialect] | csv.Dialect = csv.excel
-                try:
-                    dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-                except csv.Error:
-                    pass
+                # The header's most frequent separator (Excel writes `;` in some locales,
+                # tabs for "Unicode text"); csv.Sniffer is slow and often unsure.
+                delimiter = max(",;\t|", key=first.count) if first else ","
                 csv.field_size_limit(64 * 1024)
-                yield from csv.reader(f, dialect)
+                yield from csv.reader(f, delimiter=delimiter)
             except (csv.Error, UnicodeDecodeError) as exc:
                 raise BadFile(f"the CSV could not be read: {exc}"[:300],
                               code="damaged_file") from None
