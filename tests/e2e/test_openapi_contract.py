@@ -56,7 +56,11 @@ CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          ("POST", "/api/v1/segments"), ("PATCH", "/api/v1/segments/{segment_id}"),
                          ("POST", "/api/v1/leads/bulk"),
                          # a cursor older than the feed keeps is 410: a rule of time
-                         ("GET", "/api/v1/events")}
+                         ("GET", "/api/v1/events"),
+                         # an upload's content (a real spreadsheet), and an import's owner
+                         # (exactly one of user_id and column)
+                         ("POST", "/api/v1/imports"),
+                         ("POST", "/api/v1/imports/{job_id}/start")}
 
 
 @pytest.fixture(scope="module")

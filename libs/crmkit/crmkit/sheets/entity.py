@@ -19,8 +19,8 @@ from ..custom.schemas import CustomFieldOut
 from ..errors import AppError, FieldError
 from ..web import pydantic_field_error
 from .mapping import Column
+from .schemas import ExportFilters, Policy
 
-Policy = Literal["skip", "update", "create"]
 Status = Literal["created", "updated", "skipped", "failed"]
 
 # Thai for the codes row errors carry (README: Field error codes); others fall back to a
@@ -115,12 +115,12 @@ class SheetEntity(Protocol):
         """One outcome per row, in order. With `dry_run`, validate only (the preview)."""
         ...
 
-    def check_export_filters(self, filters: Mapping[str, Any]) -> None:
-        """422 naming `body.filters.…` for a filter the list would refuse."""
+    def check_export_filters(self, filters: ExportFilters) -> None:
+        """422 naming `body.filters.…` for a filter its list does not have."""
         ...
 
     def export_rows(self, session: AsyncSession, ctx: RequestContext, request: Request,
-                    filters: Mapping[str, Any], keys: Sequence[str]
+                    filters: ExportFilters, keys: Sequence[str]
                     ) -> AsyncIterator[list[Any]]:
         """The rows the caller may see that `filters` select, as the list would (`request`
         is the list's request, its query string the filters), one value per key, read

@@ -38,8 +38,10 @@ async def create(session: AsyncSession, ctx: RequestContext, entity: SheetEntity
     by_key = {c.key: c for c in await columns_of(session, ctx, entity)}
     for i, key in enumerate(body.columns):
         if key not in by_key:
-            raise Unprocessable.on(f"body.columns.{i}", f"{key!r} is not a field of "
-                                   f"{entity.entity}", code="unknown_field")
+            # An unknown reference, as everywhere: 404 naming the field.
+            raise NotFound.on(f"body.columns.{i}", f"{key!r} is not a field of "
+                              f"{entity.entity} (GET /api/v1/imports/fields lists them)",
+                              code="unknown_field")
     columns = [by_key[k] for k in body.columns]
     entity.check_export_filters(body.filters)
     job = await repository.insert_export(session, ctx, dict(
@@ -71,7 +73,7 @@ async def _run(app: FastAPI, ctx: RequestContext, entity: SheetEntity, job_id: u
     try:
         async with unit_of_work(app.state.sessionmaker, ctx.tenant) as session:
             rows = await write_streamed(
-                entity.export_rows(session, ctx, list_request(app, body.filters),
+                entity.export_rows(session, ctx, list_request(app, body.filters.params()),
                                    body.filters, body.columns),
                 target, body.format, columns, headers)
     except Unprocessable as exc:
@@ -85,12 +87,9 @@ async def _run(app: FastAPI, ctx: RequestContext, entity: SheetEntity, job_id: u
                                        expires_at=datetime.now(UTC) + EXPIRES)
 
 
-def list_request(app: FastAPI, filters: dict[str, Any]) -> Request:
+def list_request(app: FastAPI, filters: dict[str, str]) -> Request:
     """The list request these filters make (its query string), for the entity's list code."""
-    pairs: list[tuple[str, str]] = []
-    for k, v in filters.items():
-        for item in v if isinstance(v, list) else [v]:
-            pairs.append((k, str(item).lower() if isinstance(item, bool) else str(item)))
+    pairs = list(filters.items())
     return Request({"type": "http", "app": app, "method": "GET", "path": "/", "headers": [],
                     "query_string": urlencode(pairs).encode()})
 

@@ -8,13 +8,13 @@ import asyncio
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Header, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 
 from ..custom.service import check_entity
 from ..deps import Ctx, Db, IdempotentDb
 from ..errors import NotFound, error_responses
-from ..idempotency import KEY_PATTERN, IdempotentRoute
+from ..idempotency import IdempotentRoute, KeyHeader, check_key
 from . import exports, imports
 from .entity import SheetEntity
 from .report import write_report
@@ -27,10 +27,6 @@ STALE_SECONDS = 120.0
 
 EntityQ = Annotated[str, Query(alias="entity", pattern="^(lead|account)$",
                                description=ENTITY_DOC)]
-UploadKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255,
-                                         pattern=KEY_PATTERN, description=(
-    "A repeat with the same key and the same file answers the same import; the same key "
-    "with another file is 422"))]
 
 
 def sheet_routers(entity: SheetEntity) -> list[APIRouter]:
@@ -50,15 +46,18 @@ def _imports_router(entity: SheetEntity) -> APIRouter:
                             file: UploadFile = File(description=(
                                 ".xlsx, .xls, .ods or .csv (UTF-8, UTF-16 or cp874), at "
                                 "most 50 MB")),
-                            key: UploadKey = None) -> ImportOut:
+                            key: KeyHeader = None) -> ImportOut:
         """Upload a file to import. The answer names its sheets, the header row found, a
         suggested mapping of columns to fields (Thai and English headers, custom fields by
         their labels) and the first 20 rows checked as they would be imported. Nothing is
         imported until `POST /imports/{id}/start`. A file that is not what its name says,
         empty, password-protected, a zip bomb, with XML entities, or past the row limit
-        (`TIDTAM_IMPORT_MAX_ROWS`, said in the error) is 422 naming `body.file`."""
+        (`TIDTAM_IMPORT_MAX_ROWS`, said in the error) is 422 naming `body.file`.
+        `Idempotency-Key`: a repeat with the same key and the same file answers the same
+        import; with another file, 422."""
         check(entity_)
-        return await imports.upload(db, ctx, entity, request, file, key)
+        return await imports.upload(db, ctx, entity, request, file,
+                                    None if key is None else check_key(key))
 
     @router.get("/fields", response_model=list[FieldChoice],
                 responses=error_responses(401, 404, 422))

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .entity import Policy
-
+Policy = Literal["skip", "update", "create"]
 JobStatus = Literal["uploaded", "running", "done", "cancelled", "failed"]
 
 
@@ -92,15 +92,48 @@ class StartIn(BaseModel):
 ExportFormat = Literal["xlsx", "csv"]
 
 
+_CF = re.compile(r"^cf\.[a-z][a-z0-9_]{0,39}(\.(min|max))?$")
+
+
+class ExportFilters(BaseModel):
+    """The filters of the entity's list (GET /api/v1/leads or /api/v1/accounts): those it
+    does not have are refused by its service (422 naming `body.filters.<name>`); custom
+    fields as `cf.<key>` (`cf.<key>.min`/`.max` for numbers and dates)."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={
+        "patternProperties": {_CF.pattern: {"type": "string", "maxLength": 200,
+                                            "pattern": "^[^\\x00]*$"}},
+        "additionalProperties": False})
+
+    box: Literal["inbox", "sent", "lost", "junk"] | None = Field(None, description="Leads")
+    q: str | None = Field(None, max_length=100, pattern=r"^[^\x00]*$")
+    label_id: uuid.UUID | None = Field(None, description="Leads")
+    pipeline_id: uuid.UUID | None = Field(None, description="Leads")
+    stage_id: uuid.UUID | None = Field(None, description="Leads")
+    owner_id: uuid.UUID | None = None
+    segment: uuid.UUID | None = None
+
+    @model_validator(mode="after")
+    def _custom_only(self) -> ExportFilters:
+        for key, value in (self.model_extra or {}).items():
+            if not _CF.match(key) or not isinstance(value, str) or "\x00" in value \
+                    or len(value) > 200:
+                raise ValueError(f"{key!r}: not a filter of the list (cf.<key> takes text)")
+        return self
+
+    def params(self) -> dict[str, str]:
+        """As the list's query string: only what is set."""
+        return {k: str(v) for k, v in self.model_dump(exclude_none=True).items()}
+
+
 class ExportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     format: ExportFormat = "xlsx"
     columns: list[str] = Field(min_length=1, max_length=100, description=(
         "Field keys in order (GET /api/v1/imports/fields?entity=… lists them)"))
-    filters: dict[str, Any] = Field(default_factory=dict, description=(
-        "The list's filters, as its query parameters (box, q, label_id, pipeline_id, "
-        "stage_id, owner_id, segment, cf.<key>, created_from, created_to)"))
+    filters: ExportFilters = Field(default_factory=lambda: ExportFilters(), description=(
+        "The list's filters, as its query parameters"))
     language: Literal["th", "en"] = Field("th", description="The headers' language")
 
 

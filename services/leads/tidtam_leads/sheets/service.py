@@ -11,22 +11,23 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 from fastapi import Request
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit import custom, outbox
 from crmkit.context import RequestContext
 from crmkit.custom.schemas import CustomFieldOut
-from crmkit.errors import AppError, Unprocessable
+from crmkit.errors import AppError
 from crmkit.logging import correlation_id
 from crmkit.sheets import Column, ImportOptions, ImportRow, Outcome, RowError, row_errors
 from crmkit.sheets.mapping import custom_columns, custom_value
+from crmkit.sheets.schemas import ExportFilters
 from tidtam_contracts.leads import LeadCreatedV2
 
 from ..catalog import service as catalog
 from ..leads import service as leads
 from ..leads.events import lead_event
-from ..leads.schemas import Box, LeadCreate, LeadPatch
+from ..leads.schemas import LeadCreate, LeadPatch
 from ..pipelines import service as pipelines
 from ..users import service as users
 from . import repository
@@ -55,20 +56,6 @@ EXPORT_ONLY = [
 ]
 _BASE = {"name", "phone", "email", "company", "note", "source", "potential"}
 DEFAULT_SOURCE = "other"
-
-
-class ExportFilters(BaseModel):
-    """The leads list's filters (GET /api/v1/leads), `cf.<key>` besides."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    box: Box = "inbox"
-    q: str | None = None
-    label_id: uuid.UUID | None = None
-    pipeline_id: uuid.UUID | None = None
-    stage_id: uuid.UUID | None = None
-    owner_id: uuid.UUID | None = None
-    segment: uuid.UUID | None = None
 
 
 class LeadSheets:
@@ -119,24 +106,18 @@ class LeadSheets:
                                               for row in made))
         return outcomes
 
-    def check_export_filters(self, filters: Mapping[str, Any]) -> None:
-        try:
-            ExportFilters.model_validate({k: v for k, v in filters.items()
-                                          if not k.startswith("cf.")})
-        except ValidationError as exc:
-            raise Unprocessable("; ".join(f"body.filters.{e.field}: {e.message}"
-                                          for e in row_errors(exc, {})), fields=[]) from None
+    def check_export_filters(self, filters: ExportFilters) -> None:
+        """Every filter of the kit's ExportFilters is one of the leads list's."""
 
     async def export_rows(self, session: AsyncSession, ctx: RequestContext, request: Request,
-                          filters: Mapping[str, Any], keys: Sequence[str]
+                          filters: ExportFilters, keys: Sequence[str]
                           ) -> AsyncIterator[list[Any]]:
-        f = ExportFilters.model_validate({k: v for k, v in filters.items()
-                                          if not k.startswith("cf.")})
+        f = filters
         cursor = None
         while True:
             rows, cursor = await leads.matching(
                 session, ctx, request=request, segment=f.segment, limit=2000, cursor=cursor,
-                box=f.box, q=f.q, label_id=f.label_id, pipeline_id=f.pipeline_id,
+                box=f.box or "inbox", q=f.q, label_id=f.label_id, pipeline_id=f.pipeline_id,
                 stage_id=f.stage_id, owner_id=f.owner_id)
             for row in rows:
                 yield [_value(row, k) for k in keys]
