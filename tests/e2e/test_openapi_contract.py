@@ -57,9 +57,10 @@ CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          ("POST", "/api/v1/leads/bulk"),
                          # a cursor older than the feed keeps is 410: a rule of time
                          ("GET", "/api/v1/events"),
-                         # an upload's content (a real spreadsheet), and an import's owner
-                         # (exactly one of user_id and column)
-                         ("POST", "/api/v1/imports"),
+                         # an upload's content (a real spreadsheet), an import's owner
+                         # (exactly one of user_id and column), an export's filters (those
+                         # of the list of the `entity` named in the query string)
+                         ("POST", "/api/v1/imports"), ("POST", "/api/v1/exports"),
                          ("POST", "/api/v1/imports/{job_id}/start")}
 
 

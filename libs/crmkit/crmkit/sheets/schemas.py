@@ -110,6 +110,10 @@ class ExportFilters(BaseModel):
     label_id: uuid.UUID | None = Field(None, description="Leads")
     pipeline_id: uuid.UUID | None = Field(None, description="Leads")
     stage_id: uuid.UUID | None = Field(None, description="Leads")
+    label: str | None = Field(None, max_length=50, pattern=r"^[^\x00]*$",
+                              description="Accounts")
+    province: str | None = Field(None, max_length=100, pattern=r"^[^\x00]*$",
+                                 description="Accounts")
     owner_id: uuid.UUID | None = None
     segment: uuid.UUID | None = None
 

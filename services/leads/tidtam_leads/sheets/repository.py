@@ -16,7 +16,6 @@ from crmkit.db import driver, rows_as
 
 from ..leads.models import Lead
 from ..leads.repository import COLUMNS, LeadRow, readable
-from ..users.models import User
 
 
 class Match(TypedDict):
@@ -36,17 +35,6 @@ async def duplicates(session: AsyncSession, tenant: TenantId, scope: VisibilityS
         Lead.tenant_id == tenant.value, Lead.status == "inbox", readable(scope),
         sa.or_(Lead.phone.in_(phones), Lead.email_key.in_([e.lower() for e in emails])))
     return rows_as(Match, (await session.execute(q)).mappings())
-
-
-async def user_ids(session: AsyncSession, tenant: TenantId, emails: Sequence[str]
-                   ) -> dict[str, uuid.UUID]:
-    """Active users by lower-cased email."""
-    if not emails:
-        return {}
-    rows = await session.execute(sa.select(User.email, User.id).where(
-        User.tenant_id == tenant.value, User.active.is_(True),
-        sa.func.lower(User.email).in_([e.lower() for e in emails])))
-    return {email.lower(): uid for email, uid in rows.tuples()}
 
 
 _INSERT = f"""

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit import custom, outbox
 from crmkit.context import RequestContext
 from crmkit.custom.schemas import CustomFieldOut
-from crmkit.errors import AppError
+from crmkit.errors import AppError, Unprocessable
 from crmkit.logging import correlation_id
 from crmkit.sheets import Column, ImportOptions, ImportRow, Outcome, RowError, row_errors
 from crmkit.sheets.mapping import custom_columns, custom_value
@@ -107,7 +107,10 @@ class LeadSheets:
         return outcomes
 
     def check_export_filters(self, filters: ExportFilters) -> None:
-        """Every filter of the kit's ExportFilters is one of the leads list's."""
+        for name in ("label", "province"):
+            if getattr(filters, name) is not None:
+                raise Unprocessable.on(f"body.filters.{name}", "not a filter of the leads "
+                                       "list", code="unknown_filter")
 
     async def export_rows(self, session: AsyncSession, ctx: RequestContext, request: Request,
                           filters: ExportFilters, keys: Sequence[str]
@@ -136,8 +139,8 @@ async def _check(session: AsyncSession, ctx: RequestContext, rows: Sequence[Impo
     """Each row as the create's values, or its failure."""
     await catalog.ensure_defaults(session, ctx.tenant)
     defs = await custom.definitions(session, ctx, leads.CUSTOM)
-    owners = await repository.user_ids(session, ctx.tenant,
-                                       sorted({r.owner_email for r in rows if r.owner_email}))
+    owners = await users.ids_by_email(session, ctx,
+                                      sorted({r.owner_email for r in rows if r.owner_email}))
     sources: dict[str, RowError | None] = {}
     out: list[Outcome | dict[str, Any]] = []
     for row in rows:
