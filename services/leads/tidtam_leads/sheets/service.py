@@ -6,6 +6,7 @@ API's own PATCH."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit import custom, outbox
 from crmkit.context import RequestContext
+from crmkit.custom import Definition
 from crmkit.custom.schemas import CustomFieldOut
 from crmkit.errors import AppError, Unprocessable
 from crmkit.logging import correlation_id
@@ -136,12 +138,26 @@ def _value(row: Mapping[str, Any], key: str) -> Any:
 
 async def _check(session: AsyncSession, ctx: RequestContext, rows: Sequence[ImportRow],
                  options: ImportOptions) -> list[Outcome | dict[str, Any]]:
-    """Each row as the create's values, or its failure."""
+    """Each row as the create's values, or its failure. The validation (the CPU part) runs
+    in a thread, so the service keeps answering requests while a batch is checked."""
     await catalog.ensure_defaults(session, ctx.tenant)
     defs = await custom.definitions(session, ctx, leads.CUSTOM)
     owners = await users.ids_by_email(session, ctx,
                                       sorted({r.owner_email for r in rows if r.owner_email}))
+    out = await asyncio.to_thread(_validate, ctx, rows, options, defs, owners)
     sources: dict[str, RowError | None] = {}
+    for i, value in enumerate(out):
+        if isinstance(value, dict):
+            if value["source"] not in sources:
+                sources[value["source"]] = await _source_error(session, ctx, value["source"])
+            if (problem := sources[value["source"]]) is not None:
+                out[i] = Outcome.failed(problem)
+    return out
+
+
+def _validate(ctx: RequestContext, rows: Sequence[ImportRow], options: ImportOptions,
+              defs: dict[str, Definition], owners: dict[str, uuid.UUID]
+              ) -> list[Outcome | dict[str, Any]]:
     out: list[Outcome | dict[str, Any]] = []
     for row in rows:
         data = {**options.defaults, **row.values}
@@ -161,11 +177,6 @@ async def _check(session: AsyncSession, ctx: RequestContext, rows: Sequence[Impo
             values = custom.merge(defs, None, made.custom, creating=True)
         except (ValidationError, AppError) as exc:
             out.append(Outcome.failed(*row_errors(exc, {})))
-            continue
-        if made.source not in sources:
-            sources[made.source] = await _source_error(session, ctx, made.source)
-        if (problem := sources[made.source]) is not None:
-            out.append(Outcome.failed(problem))
             continue
         out.append({"id": uuid.uuid4(), "name": made.name, "phone": made.phone,
                     "email": made.email, "company": made.company, "note": made.note,
