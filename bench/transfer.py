@@ -126,7 +126,8 @@ async def run(system: System, rows: int) -> None:
                 await asyncio.sleep(0.1)
             spent = time.perf_counter() - started
             made = await outbox.leads() - before
-        print(f"import: {got['status']}, {got['created']:,} created, {got['failed']:,} failed "
+        print(f"import: {got['status']}{' (' + got['error'] + ')' if got['error'] else ''}, "
+              f"{got['created']:,} created, {got['failed']:,} failed "
               f"({made:,} leads in the database); upload + checks + preview "
               f"{uploaded:.2f} s; upload to done {spent:.2f} s → {rows / spent:,.0f} rows/s")
         print(f"  mapped: {sum(1 for v in mapping.values() if v)} columns "

@@ -245,12 +245,14 @@ async def cancel(session: AsyncSession, ctx: RequestContext, entity: SheetEntity
 
 
 async def status(session: AsyncSession, ctx: RequestContext, entity: SheetEntity,
-                 job_id: uuid.UUID, stale_after: float) -> ImportOut:
-    """A running job whose runner has not reported for `stale_after` seconds was lost with
-    its process (a restart): it is failed, with what was done kept."""
+                 request: Request, job_id: uuid.UUID, stale_after: float) -> ImportOut:
+    """A running job that no task of this process runs and whose runner has not reported
+    for `stale_after` seconds was lost with its process (a restart): it is failed, with
+    what was done kept."""
     job = await load(session, ctx, entity, job_id)
     beat = job["heartbeat_at"]
-    if job["status"] == "running" and beat is not None and \
+    ours = job_id in request.app.state.__dict__.get("sheet_tasks", {})
+    if job["status"] == "running" and not ours and beat is not None and \
             (datetime.now(UTC) - beat).total_seconds() > stale_after:
         job = await load(session, ctx, entity, job_id, lock=True)
         if job["status"] == "running":

@@ -22,8 +22,9 @@ from .schemas import ExportIn, ExportOut, FieldChoice, ImportOut, StartIn
 
 ENTITY_DOC = "Whose records: `lead` (leads service) or `account` (accounts service)"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A row not heard from for this long belongs to a runner lost with its process.
-STALE_SECONDS = 120.0
+# A job no task of this process runs, not heard from for this long (a batch reports when
+# it commits), belongs to a runner lost with its process.
+STALE_SECONDS = 600.0
 
 EntityQ = Annotated[str, Query(alias="entity", pattern="^(lead|account)$",
                                description=ENTITY_DOC)]
@@ -69,11 +70,12 @@ def _imports_router(entity: SheetEntity) -> APIRouter:
 
     @router.get("/{job_id:id}", response_model=ImportOut,
                 responses=error_responses(401, 404, 422))
-    async def get_import(job_id: uuid.UUID, ctx: Ctx, db: Db, entity_: EntityQ) -> ImportOut:
+    async def get_import(job_id: uuid.UUID, request: Request, ctx: Ctx, db: Db,
+                         entity_: EntityQ) -> ImportOut:
         """Progress: rows done of total, created, updated, skipped, failed and an ETA.
         Only its maker sees an import (404 otherwise)."""
         check(entity_)
-        return await imports.status(db, ctx, entity, job_id, STALE_SECONDS)
+        return await imports.status(db, ctx, entity, request, job_id, STALE_SECONDS)
 
     @router.post("/{job_id:id}/start", response_model=ImportOut,
                  responses=error_responses(401, 404, 409, 422))

@@ -11,6 +11,7 @@ import itertools
 import logging
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -86,6 +87,8 @@ async def _run(app: FastAPI, ctx: RequestContext, entity: SheetEntity,
                                                   lock=True)
                 if now is None or now["status"] != "running":
                     return  # cancelled: what is done stays
+                await repository.update_import(session, ctx, job_id,
+                                               heartbeat_at=datetime.now(UTC))
                 outcomes = await entity.import_rows(session, ctx, chunk, options,
                                                     dry_run=False)
                 counts = {"done": len(chunk), "created": 0, "updated": 0, "skipped": 0,
