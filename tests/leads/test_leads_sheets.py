@@ -16,6 +16,7 @@ import pytest
 
 import crmkit.testing.sheets as make
 from crmkit.testing.sheets import csv_file, xlsx
+from crmkit.testing.tenants import fetchval
 
 pytestmark = pytest.mark.integration
 IMPORTS = "/api/v1/imports"
@@ -295,3 +296,18 @@ async def test_export_refuses_unknown_columns_and_filters(api, tenant):
         r = await api.post(EXPORTS, params=Q, headers=h, json={"columns": ["name"],
                                                                 "filters": filters})
         assert r.status_code == 422, (filters, r.text)
+
+
+async def test_a_job_lost_with_its_process_is_failed_when_read(api, tenant, tmp_path,
+                                                               leads_db):
+    """A restart is not resumed: a running job no task of this process runs, silent for
+    longer than the stale time, is failed when read, with what it did kept."""
+    h = tenant.headers(tenant.admin)
+    path = xlsx(tmp_path / "a.xlsx", [HEADER[:3], *[r[:3] for r in _rows(2, "lost")]])
+    job = (await _upload(api, h, path)).json()
+    await fetchval(leads_db.owner_url, "UPDATE import_jobs SET status = 'running', done = 1, "
+                   "created = 1, heartbeat_at = now() - interval '11 minutes' WHERE id = $1",
+                   uuid.UUID(job["id"]))
+    got = (await api.get(f"{IMPORTS}/{job['id']}", params=Q, headers=h)).json()
+    assert (got["status"], got["created"]) == ("failed", 1), got
+    assert "interrupted" in got["error"]
