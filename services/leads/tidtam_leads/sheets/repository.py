@@ -31,8 +31,12 @@ async def duplicates(session: AsyncSession, tenant: TenantId, scope: VisibilityS
     the create's `possible_duplicates`, for a whole batch."""
     if not phones and not emails:
         return []
+    # The status as a literal, not a parameter: the phone and email indexes are partial on
+    # status = 'inbox', and a cached generic plan with a parameter would not use them (it
+    # walked the tenant's whole inbox, batch after batch: imports slowed as they grew).
     q = sa.select(Lead.id, Lead.phone, Lead.email_key, Lead.owner_id).where(
-        Lead.tenant_id == tenant.value, Lead.status == "inbox", readable(scope),
+        Lead.tenant_id == tenant.value, Lead.status == sa.literal_column("'inbox'"),
+        readable(scope),
         sa.or_(Lead.phone.in_(phones), Lead.email_key.in_([e.lower() for e in emails])))
     return rows_as(Match, (await session.execute(q)).mappings())
 
