@@ -73,7 +73,12 @@ CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          # discount at most what it discounts; totals that fit a document
                          ("POST", "/api/v1/quotes"), ("PATCH", "/api/v1/quotes/{quote_id}"),
                          # the body must decode as a PNG or JPEG of at most 4 M pixels
-                         ("PUT", "/api/v1/document-profile/signature")}
+                         ("PUT", "/api/v1/document-profile/signature"),
+                         # an upload's content (a real spreadsheet), an import's owner
+                         # (exactly one of user_id and column), an export's filters (those
+                         # of the list of the `entity` named in the query string)
+                         ("POST", "/api/v1/imports"), ("POST", "/api/v1/exports"),
+                         ("POST", "/api/v1/imports/{job_id}/start")}
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,8 @@ NESTED: dict[str, tuple[str, ...]] = {"documents": ("/api/v1/accounts/{id}/docum
 _NESTED_PATH = re.compile(r"^/api/v1/(accounts|leads)/[^/]+/documents$")
 # Prefixes every service with custom fields serves alike (crmkit.custom): the `entity`
 # query parameter names the owner.
-ENTITY_PREFIXES = ("/api/v1/custom-fields", "/api/v1/segments")
+ENTITY_PREFIXES = ("/api/v1/custom-fields", "/api/v1/segments", "/api/v1/imports",
+                   "/api/v1/exports")
 # Every method goes through: the owning service answers the ones it does not serve with 405
 # and the `Allow` header of the methods it does, which the proxy passes back.
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY"]

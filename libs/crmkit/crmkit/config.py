@@ -112,6 +112,11 @@ class ServiceSettings(KitSettings):
     relay_metrics_host: str = "0.0.0.0"
     consumer_prefetch: int = 32
     consumer_delivery_limit: int = 5
+    # Imports and exports (crmkit.sheets): where uploads, error reports and exports are kept
+    # (empty: a folder under the system's temporary directory), and the most rows one
+    # import takes (said in the 422 of a larger file).
+    transfer_dir: str = ""
+    import_max_rows: int = Field(200_000, gt=0)
 
     @model_validator(mode="after")
     def _relay_as_relay_role(self) -> ServiceSettings:

@@ -8,6 +8,7 @@ user.created/updated/deactivated with the handlers of `user_handlers` (in its HA
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -106,6 +107,17 @@ class Users:
     async def require_active(self, session: AsyncSession, ctx: RequestContext,
                              user_id: uuid.UUID, field: str) -> None:
         await require_active(session, self.model, ctx, user_id, field)
+
+    async def ids_by_email(self, session: AsyncSession, ctx: RequestContext,
+                           emails: Sequence[str]) -> dict[str, uuid.UUID]:
+        """Active users of the caller's tenant by lower-cased email (imports' owners)."""
+        if not emails:
+            return {}
+        m = self.model
+        rows = await session.execute(sa.select(m.email, m.id).where(
+            m.tenant_id == ctx.tenant.value, m.active.is_(True),
+            sa.func.lower(m.email).in_([e.lower() for e in emails])))
+        return {email.lower(): uid for email, uid in rows.tuples()}
 
 
 def user_handlers(users: Users) -> list[Handler[Any]]:

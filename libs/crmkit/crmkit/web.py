@@ -30,6 +30,10 @@ from .metrics import REQUESTS
 log = logging.getLogger("crmkit.web")
 
 MAX_BODY = 1024 * 1024
+# Paths that take a file upload (crmkit.sheets), and how large it may be: a multipart body
+# spooled to disk, never parsed as JSON.
+MAX_UPLOAD = 50 * 1024 * 1024
+UPLOAD_PATHS = frozenset({"/api/v1/imports"})
 CORRELATION_HEADER = "X-Correlation-ID"
 _CORRELATION_KEY = CORRELATION_HEADER.lower().encode()
 _CORRELATION_NAME = CORRELATION_HEADER.encode()
@@ -52,11 +56,11 @@ class EdgeMiddleware:
         self.service = service
         self.max_body = max_body
 
-    def _too_large_message(self) -> str:
-        return f"request body exceeds {self.max_body} bytes; send less"
+    def _too_large_message(self, limit: int) -> str:
+        return f"request body exceeds {limit} bytes; send less"
 
-    def _too_large(self) -> Response:
-        return error_response(413, PayloadTooLarge.code, self._too_large_message())
+    def _too_large(self, limit: int) -> Response:
+        return error_response(413, PayloadTooLarge.code, self._too_large_message(limit))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -69,6 +73,7 @@ class EdgeMiddleware:
                 cid_raw = value
             elif name == b"content-length":
                 length = value
+        max_body = MAX_UPLOAD if scope.get("path") in UPLOAD_PATHS else self.max_body
         cid = (cid_raw or b"").decode("latin-1")[:100] or str(uuid.uuid4())
         cid_header = (_CORRELATION_NAME, cid.encode("latin-1"))
         token = klog.correlation_id.set(cid)
@@ -76,9 +81,9 @@ class EdgeMiddleware:
         status = 500
         started = False
         try:
-            if length is not None and length.isdigit() and int(length) > self.max_body:
+            if length is not None and length.isdigit() and int(length) > max_body:
                 status = 413
-                return await self._too_large()(scope, receive, send)
+                return await self._too_large(max_body)(scope, receive, send)
             seen = 0
 
             async def limited_receive() -> Message:
@@ -86,11 +91,11 @@ class EdgeMiddleware:
                 message = await receive()
                 if message["type"] == "http.request":
                     seen += len(message.get("body", b""))
-                    if seen > self.max_body:
+                    if seen > max_body:
                         # FastAPI re-raises HTTPException from body parsing (anything else
                         # it turns into a 400), and the HTTPException handler renders it as
                         # ErrorBody.
-                        raise HTTPException(413, self._too_large_message())
+                        raise HTTPException(413, self._too_large_message(max_body))
                 return message
 
             async def tracking_send(message: Message) -> None:
@@ -106,7 +111,7 @@ class EdgeMiddleware:
             except HTTPException as exc:
                 if started or exc.status_code != 413:
                     raise
-                await self._too_large()(scope, receive, tracking_send)
+                await self._too_large(max_body)(scope, receive, tracking_send)
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"

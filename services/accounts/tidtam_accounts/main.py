@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 
 from crmkit.custom import custom_routers
 from crmkit.runtime import build_service
+from crmkit.sheets import sheet_routers
 
 from .accounts.router import router as accounts_router
 from .accounts.service import CUSTOM as ACCOUNT_CUSTOM
@@ -20,12 +21,13 @@ from .contacts.router import router as contacts_router
 from .contracts import EVENTS
 from .lookup.router import router as lookup_router
 from .lookup.service import RDLookup
+from .sheets.service import SHEETS
 from .timeline.router import router as timeline_router
 
 # In matching order: fixed paths such as `/api/v1/accounts/lookup` before
 # `/api/v1/accounts/{id}`.
 ROUTERS: list[APIRouter] = [lookup_router, accounts_router, contacts_router, timeline_router,
-                            *custom_routers(ACCOUNT_CUSTOM)]
+                            *custom_routers(ACCOUNT_CUSTOM), *sheet_routers(SHEETS)]
 
 
 def build_app(settings: AccountsSettings | None = None) -> FastAPI:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import DeclarativeBase
 from crmkit.custom import custom_tables
 from crmkit.db import new_metadata
 from crmkit.schema import idempotency_table, kit_tables
+from crmkit.sheets import sheet_tables
 
 
 class Base(DeclarativeBase):
@@ -16,6 +17,7 @@ class Base(DeclarativeBase):
 outbox_table, processed_table = kit_tables(Base.metadata)
 idempotency_keys_table = idempotency_table(Base.metadata)
 custom_fields_table, segments_table = custom_tables(Base.metadata)
+import_jobs_table, export_jobs_table = sheet_tables(Base.metadata)
 
 
 def all_metadata() -> MetaData:

@@ -8,3 +8,4 @@ from .models import User
 
 USERS = Users(User)
 require_active = USERS.require_active
+ids_by_email = USERS.ids_by_email

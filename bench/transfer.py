@@ -1,0 +1,168 @@
+"""Excel import and export of leads at 100,000 rows, end to end through the gateway.
+Prints figures, asserts nothing.
+
+    .venv/bin/python bench/transfer.py [--rows 100000]
+
+Starts its own system as bench/load.py does. Makes a .xlsx of N rows × 12 columns of Thai
+text (XlsxWriter), then:
+1. import: upload through the gateway (`POST /api/v1/imports`), start with the suggested
+   mapping (9 columns mapped: 6 lead fields and 3 custom fields; 2 left out, 1 the owner
+   by email), poll `GET /imports/{id}` until done → rows/s from upload to done, and the
+   seconds until the outbox has published every `lead.created`;
+2. export: those leads to .xlsx with 10 columns (`POST /api/v1/exports`, poll until done) →
+   seconds, rows, and the leads process's peak resident memory during it over its size
+   before (sampled every 20 ms from /proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import xlsxwriter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from load import Outbox, login, poll, setup_tenant, with_system  # noqa: E402
+
+from crmkit.testing.system import System  # noqa: E402
+
+HEADER = ["ชื่อ", "เบอร์โทร", "อีเมล", "ชื่อบริษัท", "หมายเหตุ", "ที่มา", "มูลค่าที่คาดหวัง",
+          "จังหวัด", "ตำแหน่ง", "ผู้ดูแล", "ที่อยู่", "เว็บไซต์"]
+FIRST = ["สมชาย", "สมหญิง", "กิตติ", "วราภรณ์", "ประเสริฐ", "อรุณี", "ธนากร", "พิมพ์ชนก"]
+LAST = ["ใจดี", "มีสุข", "ทองคำ", "ศรีสยาม", "รุ่งเรือง", "บุญมา"]
+PROVINCES = ["กรุงเทพมหานคร", "เชียงใหม่", "ภูเก็ต", "ขอนแก่น", "ชลบุรี", "สงขลา"]
+Q = {"entity": "lead"}
+
+
+def make_file(path: Path, rows: int, owner: str) -> None:
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True,
+                                           "strings_to_numbers": False})
+    ws = book.add_worksheet("รายชื่อ")
+    for c, h in enumerate(HEADER):
+        ws.write_string(0, c, h)
+    for i in range(rows):
+        r = i + 1
+        values = [f"คุณ{FIRST[i % 8]} {LAST[i % 6]} {i}", f"08{i:08d}",
+                  f"lead{i}@bench.example", f"บริษัท {LAST[i % 6]}การค้า จำกัด",
+                  "พบที่งานแสดงสินค้า บูธ A", "other", str(1000 + i % 50_000),
+                  PROVINCES[i % 6], "ผู้จัดการฝ่ายจัดซื้อ", owner,
+                  f"{i} ถนนสุขุมวิท แขวงคลองเตย", f"https://example{i % 100}.co.th"]
+        for c, v in enumerate(values):
+            ws.write_string(r, c, v)
+    book.close()
+
+
+class PeakRss:
+    """The peak resident memory of one process, sampled in a thread."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak = self.now()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def now(self) -> float:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self.now())
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+async def run(system: System, rows: int) -> None:
+    tenant_id, _sales, _ids = await setup_tenant(system, 1)
+    assert system.gateway and system.leads and system.leads.proc
+    async with httpx.AsyncClient(base_url=system.gateway.url, timeout=120) as gw:
+        admin = await login(gw, "admin@bench.example", "bench-password-1")
+        for key, th, en in (("province", "จังหวัด", "Province"),
+                            ("position", "ตำแหน่ง", "Position")):
+            r = await gw.post("/api/v1/custom-fields", params=Q, headers=admin, json={
+                "key": key, "label_th": th, "label_en": en, "type": "text"})
+            r.raise_for_status()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "leads.xlsx"
+            started = time.perf_counter()
+            make_file(path, rows, "sales0@bench.example")
+            size = path.stat().st_size / 1024 / 1024
+            print(f"file: {rows:,} rows × {len(HEADER)} columns, {size:.1f} MiB, made in "
+                  f"{time.perf_counter() - started:.1f} s")
+            outbox = Outbox(system, tenant_id)
+            before = await outbox.leads()
+            started = time.perf_counter()
+            with path.open("rb") as f:
+                r = await gw.post("/api/v1/imports", params=Q, headers=admin,
+                                  files={"file": ("leads.xlsx", f)})
+            r.raise_for_status()
+            job = r.json()
+            uploaded = time.perf_counter() - started
+            mapping = {**job["mapping"], "ผู้ดูแล": None}
+            r = await gw.post(f"/api/v1/imports/{job['id']}/start", params=Q, headers=admin,
+                              json={"mapping": mapping, "owner": {"column": "ผู้ดูแล"}})
+            r.raise_for_status()
+            while True:
+                got = (await gw.get(f"/api/v1/imports/{job['id']}", params=Q,
+                                    headers=admin)).json()
+                if got["status"] != "running":
+                    break
+                await asyncio.sleep(0.1)
+            spent = time.perf_counter() - started
+            made = await outbox.leads() - before
+        print(f"import: {got['status']}{' (' + got['error'] + ')' if got['error'] else ''}, "
+              f"{got['created']:,} created, {got['failed']:,} failed "
+              f"({made:,} leads in the database); upload + checks + preview "
+              f"{uploaded:.2f} s; upload to done {spent:.2f} s → {rows / spent:,.0f} rows/s")
+        print(f"  mapped: {sum(1 for v in mapping.values() if v)} columns "
+              f"({', '.join(k for k, v in mapping.items() if v)})")
+        drained = await poll(outbox.unsent, lambda n: n == 0, timeout=600)
+        print(f"outbox: every lead.created published {time.perf_counter() - started:.1f} s "
+              f"after the upload began ({drained})")
+        columns = ["name", "phone", "email", "company", "source", "potential", "box",
+                   "created_at", "custom.province", "custom.position"]
+        with PeakRss(system.leads.proc.pid) as rss:
+            idle = rss.now()
+            started = time.perf_counter()
+            r = await gw.post("/api/v1/exports", params=Q, headers=admin, json={
+                "format": "xlsx", "columns": columns, "filters": {"box": "inbox"}})
+            r.raise_for_status()
+            export = r.json()
+            while export["status"] == "running":
+                await asyncio.sleep(0.05)
+                export = (await gw.get(f"/api/v1/exports/{export['id']}", params=Q,
+                                       headers=admin)).json()
+            spent = time.perf_counter() - started
+        print(f"export: {export['status']}, {export['rows']:,} rows × {len(columns)} columns "
+              f"to .xlsx in {spent:.2f} s; leads process RSS {idle:.0f} MiB before, peak "
+              f"{rss.peak:.0f} MiB (+{rss.peak - idle:.0f} MiB)")
+        r = await gw.get(export["download_url"], headers=admin)
+        print(f"  download: {len(r.content) / 1024 / 1024:.1f} MiB, HTTP {r.status_code}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    print(f"Tidtam import/export benchmark — {os.cpu_count()} cores")
+    with_system(lambda system: asyncio.run(run(system, args.rows)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The import's run, in the background of the service process: the file read in chunks
+(in a thread), each chunk imported and counted in its own transaction (what is done stays
+when it is cancelled or fails), the job's status checked between chunks, and the rows that
+failed written to the job's errors file. The events of each chunk carry the import's id as
+their correlation id."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from fastapi import FastAPI
+
+from ..config import ServiceSettings
+from ..context import RequestContext
+from ..db import unit_of_work
+from ..errors import AppError
+from ..logging import correlation_id
+from . import repository, storage
+from .entity import ImportOptions, ImportRow, SheetEntity
+from .files import Workbook
+from .imports import errors_path, import_rows, limits, upload_path
+
+log = logging.getLogger("crmkit.sheets")
+CHUNK = 2000
+
+
+def launch(app: FastAPI, ctx: RequestContext, entity: SheetEntity, job_id: uuid.UUID) -> None:
+    tasks: dict[uuid.UUID, asyncio.Task[None]] = app.state.__dict__.setdefault(
+        "sheet_tasks", {})
+    task = asyncio.create_task(run(app, ctx, entity, job_id), name=f"import {job_id}")
+    tasks[job_id] = task
+    task.add_done_callback(lambda _t: tasks.pop(job_id, None))
+
+
+async def run(app: FastAPI, ctx: RequestContext, entity: SheetEntity,
+              job_id: uuid.UUID) -> None:
+    token = correlation_id.set(str(job_id))
+    try:
+        await _run(app, ctx, entity, job_id)
+    except AppError as exc:
+        await _finish(app, ctx, job_id, "failed", exc.message)
+    except asyncio.CancelledError:
+        await _finish(app, ctx, job_id, "failed", "stopped with the service; the rows done "
+                      "are kept: upload the file again with duplicates=skip for the rest")
+        raise
+    except Exception:
+        log.exception("import %s failed", job_id)
+        await _finish(app, ctx, job_id, "failed", "an internal error stopped the import; "
+                      "the rows done are kept")
+    finally:
+        correlation_id.reset(token)
+
+
+async def _run(app: FastAPI, ctx: RequestContext, entity: SheetEntity,
+               job_id: uuid.UUID) -> None:
+    settings: ServiceSettings = app.state.settings
+    maker = app.state.sessionmaker
+    async with unit_of_work(maker, ctx.tenant) as session:  # waits for start's commit
+        job = await repository.get_import(session, ctx, job_id, entity=entity.entity,
+                                          lock=True)
+    if job is None or job["status"] != "running":
+        return
+    o = job["options"]
+    options = ImportOptions(policy=o["policy"], defaults=o.get("defaults") or {},
+                            owner_id=uuid.UUID(o["owner_id"]) if o.get("owner_id") else None)
+    path = upload_path(storage.job_dir(settings, ctx, job_id), job["kind"])
+    book = await asyncio.to_thread(Workbook, path, job["filename"], limits(settings))
+    rows = import_rows(book, job["sheet"], job["header_row"], o["columns"], o["mapping"],
+                       o.get("owner_column"))
+    first = await asyncio.to_thread(_chunk, rows)
+    total = await asyncio.to_thread(_height, book, job["sheet"], job["header_row"])
+    async with unit_of_work(maker, ctx.tenant) as session:
+        await repository.update_import(session, ctx, job_id, total=total)
+    report = errors_path(settings, ctx, job_id)
+    chunk = first
+    with report.open("ab") as errors:
+        while chunk:
+            async with unit_of_work(maker, ctx.tenant) as session:
+                now = await repository.get_import(session, ctx, job_id, entity=entity.entity,
+                                                  lock=True)
+                if now is None or now["status"] != "running":
+                    return  # cancelled: what is done stays
+                await repository.update_import(session, ctx, job_id,
+                                               heartbeat_at=datetime.now(UTC))
+                outcomes = await entity.import_rows(session, ctx, chunk, options,
+                                                    dry_run=False)
+                counts = {"done": len(chunk), "created": 0, "updated": 0, "skipped": 0,
+                          "failed": 0}
+                for outcome in outcomes:
+                    counts[outcome.status] += 1
+                await repository.add_counts(session, ctx, job_id, counts)
+            errors.write(b"".join(_error_line(r, o) for r, o in zip(chunk, outcomes,
+                                                                      strict=True)
+                                  if o.status == "failed"))
+            errors.flush()
+            chunk = await asyncio.to_thread(_chunk, rows)
+    await _finish(app, ctx, job_id, "done", None)
+
+
+def _chunk(rows: Iterator[ImportRow]) -> list[ImportRow]:
+    return list(itertools.islice(rows, CHUNK))
+
+
+def _height(book: Workbook, sheet: str | None, header_at: int) -> int:
+    return max(0, book.height(sheet) - header_at - 1)
+
+
+def _error_line(row: ImportRow, outcome: Any) -> bytes:
+    return orjson.dumps({"row": row.number, "cells": row.cells, "errors": [
+        {"field": e.field, "code": e.code, "message": e.message, "message_th": e.message_th}
+        for e in outcome.errors]}) + b"\n"
+
+
+async def _finish(app: FastAPI, ctx: RequestContext, job_id: uuid.UUID, status: str,
+                  error: str | None) -> None:
+    async with unit_of_work(app.state.sessionmaker, ctx.tenant) as session:
+        await repository.finish_import(session, ctx, job_id, status=status, error=error)

@@ -1,0 +1,30 @@
+"""Import and export jobs (crmkit.sheets): `import_jobs` and `export_jobs`, tenant tables
+under RLS.
+
+Revision ID: 0008_sheets
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from crmkit.db import grant_app_role
+from crmkit.migrate import app_role
+from crmkit.sheets.tables import install, uninstall
+
+revision = "0008_sheets"
+down_revision = "0007_relay_housekeeping"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    for stmt in install(op.get_bind()):
+        op.execute(stmt)
+    for stmt in grant_app_role(app_role()):
+        op.execute(stmt)
+
+
+def downgrade() -> None:
+    for stmt in uninstall():
+        op.execute(stmt)

@@ -1,0 +1,212 @@
+"""Leads as crmkit.sheets imports and exports them: each row checked as POST /leads checks
+its body (LeadCreate, the tenant's sources and custom fields, an active owner), duplicates
+by the create's rule (open leads with the phone or email), new leads stored in one
+statement per batch with their history and `lead.created` events, updates through the
+API's own PATCH."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any
+
+from fastapi import Request
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit import custom, outbox
+from crmkit.context import RequestContext
+from crmkit.custom import Definition
+from crmkit.custom.schemas import CustomFieldOut
+from crmkit.errors import AppError, Unprocessable
+from crmkit.logging import correlation_id
+from crmkit.sheets import Column, ImportOptions, ImportRow, Outcome, RowError, row_errors
+from crmkit.sheets.mapping import custom_columns, custom_value
+from crmkit.sheets.schemas import ExportFilters
+from tidtam_contracts.leads import LeadCreatedV2
+
+from ..catalog import service as catalog
+from ..leads import service as leads
+from ..leads.events import lead_event
+from ..leads.schemas import LeadCreate, LeadPatch
+from ..pipelines import service as pipelines
+from ..users import service as users
+from . import repository
+
+COLUMNS = [
+    Column("name", "ชื่อ", "Name", ("ชื่อลูกค้า", "ชื่อ-นามสกุล", "ชื่อนามสกุล", "ชื่อผู้ติดต่อ",
+                                   "full name", "contact name", "customer name", "customer")),
+    Column("phone", "เบอร์โทร", "Phone", ("เบอร์โทรศัพท์", "โทรศัพท์", "โทรศัพท์มือถือ", "มือถือ",
+                                         "เบอร์มือถือ", "เบอร์", "mobile", "tel", "telephone",
+                                         "phone number"), kind="phone"),
+    Column("email", "อีเมล", "Email", ("อีเมล์", "e-mail", "mail", "email address")),
+    Column("company", "ชื่อบริษัท", "Company", ("บริษัท", "company name", "organisation",
+                                              "organization")),
+    Column("note", "หมายเหตุ", "Note", ("notes", "remark", "remarks", "รายละเอียด")),
+    Column("source", "ที่มา", "Source", ("แหล่งที่มา", "ช่องทาง", "lead source")),
+    Column("potential", "มูลค่าที่คาดหวัง", "Potential value", ("มูลค่า", "value", "amount",
+                                                             "potential"), kind="money"),
+]
+EXPORT_ONLY = [
+    Column("id", "รหัส", "ID", importable=False),
+    Column("box", "กล่อง", "Box", importable=False),
+    Column("owner_id", "ผู้รับผิดชอบ", "Owner", importable=False),
+    Column("stage_id", "ขั้นตอน", "Stage", importable=False),
+    Column("created_at", "สร้างเมื่อ", "Created", kind="datetime", importable=False),
+    Column("updated_at", "แก้ไขเมื่อ", "Updated", kind="datetime", importable=False),
+]
+_BASE = {"name", "phone", "email", "company", "note", "source", "potential"}
+DEFAULT_SOURCE = "other"
+
+
+class LeadSheets:
+    entity = "lead"
+    custom = leads.CUSTOM
+
+    def columns(self, fields: Sequence[CustomFieldOut]) -> list[Column]:
+        return [*COLUMNS, *EXPORT_ONLY, *custom_columns(fields)]
+
+    async def require_owner(self, session: AsyncSession, ctx: RequestContext,
+                            user_id: uuid.UUID) -> None:
+        await users.require_active(session, ctx, user_id, "body.owner.user_id")
+
+    async def import_rows(self, session: AsyncSession, ctx: RequestContext,
+                          rows: Sequence[ImportRow], options: ImportOptions, *,
+                          dry_run: bool) -> list[Outcome]:
+        checked = await _check(session, ctx, rows, options)
+        bodies = {i: c for i, c in enumerate(checked) if isinstance(c, dict)}
+        outcomes: list[Outcome] = [c if isinstance(c, Outcome) else Outcome("created")
+                                   for c in checked]
+        matches = await repository.duplicates(
+            session, ctx.tenant, ctx.lead_scope,
+            phones=[b["phone"] for b in bodies.values()],
+            emails=[b["email"] for b in bodies.values()])
+        existing = {m["phone"]: m for m in matches} | {m["email_key"]: m for m in matches}
+        new: list[dict[str, Any]] = []
+        seen: dict[str, int] = {}
+        for i, body in bodies.items():
+            keys = (body["phone"], body["email"].lower())
+            match = next((existing[k] for k in keys if k in existing), None)
+            twin = next((seen[k] for k in keys if k in seen), None)
+            if options.policy != "create" and (match or twin is not None):
+                if options.policy == "update" and match is not None and not dry_run:
+                    outcomes[i] = await _update(session, ctx, match["id"], body)
+                else:
+                    outcomes[i] = Outcome("skipped", record_id=match["id"] if match else None)
+                continue
+            seen.update(dict.fromkeys(keys, i))
+            new.append(body)
+        if not dry_run and new:
+            stage = await pipelines.resolve_stage(session, ctx, pipeline_id=None,
+                                                  stage_id=None)
+            made = await repository.insert_many(
+                session, ctx.tenant, new, pipeline_id=stage.pipeline_id, stage_id=stage.id,
+                author_id=ctx.user_id, import_id=correlation_id.get() or "")
+            await outbox.stage_many(session, (lead_event(ctx.tenant, LeadCreatedV2, row,
+                                                         by_user_id=ctx.user_id)
+                                              for row in made))
+        return outcomes
+
+    def check_export_filters(self, filters: ExportFilters) -> None:
+        for name in ("label", "province"):
+            if getattr(filters, name) is not None:
+                raise Unprocessable.on(f"body.filters.{name}", "not a filter of the leads "
+                                       "list", code="unknown_filter")
+
+    async def export_rows(self, session: AsyncSession, ctx: RequestContext, request: Request,
+                          filters: ExportFilters, keys: Sequence[str]
+                          ) -> AsyncIterator[list[Any]]:
+        f = filters
+        cursor = None
+        while True:
+            rows, cursor = await leads.matching(
+                session, ctx, request=request, segment=f.segment, limit=2000, cursor=cursor,
+                box=f.box or "inbox", q=f.q, label_id=f.label_id, pipeline_id=f.pipeline_id,
+                stage_id=f.stage_id, owner_id=f.owner_id)
+            for row in rows:
+                yield [_value(row, k) for k in keys]
+            if cursor is None:
+                return
+
+
+def _value(row: Mapping[str, Any], key: str) -> Any:
+    if key.startswith("custom."):
+        return row["custom"].get(key[7:])
+    return row["status"] if key == "box" else row[key]
+
+
+async def _check(session: AsyncSession, ctx: RequestContext, rows: Sequence[ImportRow],
+                 options: ImportOptions) -> list[Outcome | dict[str, Any]]:
+    """Each row as the create's values, or its failure. The validation (the CPU part) runs
+    in a thread, so the service keeps answering requests while a batch is checked."""
+    await catalog.ensure_defaults(session, ctx.tenant)
+    defs = await custom.definitions(session, ctx, leads.CUSTOM)
+    owners = await users.ids_by_email(session, ctx,
+                                      sorted({r.owner_email for r in rows if r.owner_email}))
+    out = await asyncio.to_thread(_validate, ctx, rows, options, defs, owners)
+    sources: dict[str, RowError | None] = {}
+    for i, value in enumerate(out):
+        if isinstance(value, dict):
+            if value["source"] not in sources:
+                sources[value["source"]] = await _source_error(session, ctx, value["source"])
+            if (problem := sources[value["source"]]) is not None:
+                out[i] = Outcome.failed(problem)
+    return out
+
+
+def _validate(ctx: RequestContext, rows: Sequence[ImportRow], options: ImportOptions,
+              defs: dict[str, Definition], owners: dict[str, uuid.UUID]
+              ) -> list[Outcome | dict[str, Any]]:
+    out: list[Outcome | dict[str, Any]] = []
+    for row in rows:
+        data = {**options.defaults, **row.values}
+        data.setdefault("source", DEFAULT_SOURCE)
+        given = {k[7:]: custom_value(defs[k[7:]].type, v) if k[7:] in defs else v
+                 for k, v in data.items() if k.startswith("custom.")}
+        body = {k: v for k, v in data.items() if k in _BASE}
+        owner = options.owner_id or ctx.user_id
+        if row.owner_email and not options.owner_id:
+            if row.owner_email.lower() not in owners:
+                out.append(Outcome.failed(RowError(
+                    "owner", "unknown_user", f"{row.owner_email} is not an active user")))
+                continue
+            owner = owners[row.owner_email.lower()]
+        try:
+            made = LeadCreate.model_validate({**body, "custom": given})
+            values = custom.merge(defs, None, made.custom, creating=True)
+        except (ValidationError, AppError) as exc:
+            out.append(Outcome.failed(*row_errors(exc, {})))
+            continue
+        out.append({"id": uuid.uuid4(), "name": made.name, "phone": made.phone,
+                    "email": made.email, "company": made.company, "note": made.note,
+                    "source": made.source, "owner_id": owner, "potential": made.potential,
+                    "custom": values})
+    return out
+
+
+async def _source_error(session: AsyncSession, ctx: RequestContext, key: str
+                        ) -> RowError | None:
+    try:
+        await catalog.require_source(session, ctx, key, field="source")
+    except AppError as exc:
+        return row_errors(exc, {})[0]
+    return None
+
+
+async def _update(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
+                  body: dict[str, Any]) -> Outcome:
+    """The duplicate updated with the row's values, through the API's own PATCH (its
+    checks, history and `lead.updated` event); a lead the caller may not change fails."""
+    patch = {k: body[k] for k in ("name", "company", "note", "potential") if body[k] is not None}
+    if body["custom"]:
+        patch["custom"] = body["custom"]
+    try:
+        async with session.begin_nested():
+            await leads.patch(session, ctx, lead_id, LeadPatch.model_validate(patch))
+    except AppError as exc:
+        return Outcome.failed(*row_errors(exc, {}))
+    return Outcome("updated", record_id=lead_id)
+
+
+SHEETS = LeadSheets()
