@@ -15,6 +15,7 @@ context signed by the bench (the gateway's overhead is measured by bench/load.py
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import random
 import sys
@@ -29,7 +30,8 @@ from stdnum.th import moa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import report, timed_requests, with_system  # noqa: E402
+from load import with_system  # noqa: E402
+from timing import report, timed_requests  # noqa: E402
 
 from crmkit.context import sign_context  # noqa: E402
 from crmkit.testing.system import System  # noqa: E402
@@ -145,7 +147,8 @@ def main() -> None:
         system.migrate()
         system.accounts = system.accounts_process().start()
 
-    with_system(start, lambda system: run(system, args.accounts, args.samples))
+    with_system(lambda system: asyncio.run(run(system, args.accounts, args.samples)),
+                start=start)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ answer and runs nothing else.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 import uuid
@@ -20,16 +21,24 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import lead_body, report, setup_tenant, timed_requests, with_system  # noqa: E402
+from load import setup_tenant, with_system  # noqa: E402
+from loadgen import lead_body as generated_lead  # noqa: E402
+from timing import report, timed_requests  # noqa: E402
 
 from crmkit.testing.system import System  # noqa: E402
+
+RUN = uuid.uuid4().hex[:8]
+
+
+def lead_body(i: int) -> dict[str, object]:
+    return generated_lead(i, RUN)
 
 
 async def run(system: System, creates: int) -> None:
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
     async with httpx.AsyncClient(base_url=system.gateway.url, limits=limits,
                                  timeout=60) as gw:
-        _, _, sales, _ = await setup_tenant(gw, system.operator_token, 1)
+        _, sales, _ = await setup_tenant(system, 1)
         replay_key = str(uuid.uuid4())
         replay_body = lead_body(0)
         first = await gw.post("/api/v1/leads", json=replay_body,
@@ -75,7 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--creates", type=int, default=2000)
     args = parser.parse_args()
-    with_system(System.start, lambda system: run(system, args.creates))
+    with_system(lambda system: asyncio.run(run(system, args.creates)))
 
 
 if __name__ == "__main__":

@@ -254,15 +254,20 @@ def workers_run(system: System, args: argparse.Namespace, workers: int) -> None:
                 profile=False)
 
 
-def with_system(body: Callable[[System], None], env: dict[str, str] | None = None) -> None:
+def with_system(body: Callable[[System], None], env: dict[str, str] | None = None,
+                start: Callable[[System], object] | None = None) -> None:
     """Run `body(system)` on a fresh system of the bench's own (fresh databases and RabbitMQ
-    vhost), all of it dropped afterwards."""
+    vhost), all of it dropped afterwards. `start` starts what the bench needs of it (by
+    default everything)."""
     with ExitStack() as stack:
         servers = start_servers(stack)
         vhost = f"tidtam_bench_{uuid.uuid4().hex[:8]}"
         system = System(servers.db_url, servers.new_vhost(vhost), tag="bench", extra_env=env)
         try:
-            system.start(ready_timeout=180)  # the machine may be busy
+            if start is None:
+                system.start(ready_timeout=180)  # the machine may be busy
+            else:
+                start(system)
             body(system)
         finally:
             system.stop()
