@@ -35,6 +35,13 @@ def browser_page():
         browser.close()
 
 
+def _shot(page, name: str) -> None:
+    """With TIDTAM_SCREENSHOTS=<folder>, keep a screenshot of the page there (the README's)."""
+    folder = os.environ.get("TIDTAM_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=os.path.join(folder, f"{name}.png"))
+
+
 def _sales_user(gw, t, name: str) -> str:
     """A salesperson of tenant `t` (t.tokens["sales"]); their email."""
     email = f"sales-{uuid.uuid4().hex[:6]}@e2e.example"
