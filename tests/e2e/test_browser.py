@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 
 import pytest
@@ -31,8 +32,52 @@ def browser_page():
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="th-TH")
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
+        track(page)
         yield page, errors
         browser.close()
+
+
+# The live bell keeps the notices stream open for as long as a user is signed in, so the
+# page is never "networkidle": `settled` waits for every other request to end instead.
+STREAMS = ("/api/v1/notifications/stream",)
+_IN_FLIGHT: dict[int, set[object]] = {}
+
+
+def track(page) -> None:
+    """Count the page's requests in flight (the notices stream aside), for `settled`."""
+    pending: set[object] = set()
+    _IN_FLIGHT[id(page)] = pending
+
+    def started(request) -> None:
+        if not any(stream in request.url for stream in STREAMS):
+            pending.add(request)
+
+    def ended(request) -> None:
+        pending.discard(request)
+
+    page.on("request", started)
+    page.on("requestfinished", ended)
+    page.on("requestfailed", ended)
+
+
+def settled(page, quiet_ms: int = 500, timeout_s: float = 30) -> None:
+    """No request of the page's in flight (the stream aside) for `quiet_ms`: what
+    wait_for_load_state("networkidle") said before the bell's stream."""
+    pending = _IN_FLIGHT[id(page)]
+    deadline = time.monotonic() + timeout_s
+    quiet_since: float | None = None
+    while True:
+        now = time.monotonic()
+        if pending:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = now
+        elif now - quiet_since >= quiet_ms / 1000:
+            return
+        if now > deadline:
+            raise AssertionError(f"requests still in flight after {timeout_s} s: "
+                                 f"{[getattr(r, 'url', r) for r in pending]}")
+        page.wait_for_timeout(50)
 
 
 def _shot(page, name: str) -> None:

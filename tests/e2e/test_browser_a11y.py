@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import PASSWORD, login, post_until_created
-from .test_browser import CHROMIUM
+from .test_browser import CHROMIUM, settled, track
 
 pytestmark = pytest.mark.e2e
 
@@ -112,6 +112,7 @@ def test_the_main_screens_have_no_serious_accessibility_violation(gw, system, br
         ("api-keys", "/admin/api-keys", ".adm-title"),
     ]
     page = browser_context.new_page()
+    track(page)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     url = system.gateway.url
@@ -134,7 +135,7 @@ def test_the_main_screens_have_no_serious_accessibility_violation(gw, system, br
             for name, hash_, ready in screens:
                 page.goto(f"{url}/#{hash_}")
                 page.wait_for_selector(ready)
-                page.wait_for_load_state("networkidle")
+                settled(page)
                 found[f"{name} {language} {size}"] = _violations(page)
                 if folder and name in SHOTS:
                     page.screenshot(path=os.path.join(folder, f"{name}-{language}-{size}.png"))

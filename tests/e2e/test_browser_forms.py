@@ -11,7 +11,10 @@ import uuid
 import pytest
 
 from .conftest import login
-from .test_browser import browser_page  # noqa: F401  (the fixture)
+from .test_browser import (
+    browser_page,  # noqa: F401  (the fixture)
+    settled,
+)
 from .test_browser_admin import add_user, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -50,7 +53,7 @@ def test_a_double_submit_or_a_retry_makes_one_record(gw, system, make_tenant, br
     page.evaluate("""() => { const f = document.querySelector('#detail-body form');
                              f.requestSubmit(); f.requestSubmit(); }""")
     page.wait_for_selector(f"#detail-body h2.detail-title:has-text('{name}')")
-    page.wait_for_load_state("networkidle")
+    settled(page)
     assert len(keys) == 2 and keys[0] and keys[0] == keys[1], keys
     assert len(_named(gw, t, name)) == 1
     lead_id = page.url.split("/leads/")[1].split("?")[0]
@@ -62,7 +65,7 @@ def test_a_double_submit_or_a_retry_makes_one_record(gw, system, make_tenant, br
     log.locator("textarea[name=note]").fill(f"โทรแล้ว {tag}")
     log.evaluate("f => { f.requestSubmit(); f.requestSubmit(); }")
     page.wait_for_selector(f"#detail-body .log-entry:has-text('โทรแล้ว {tag}')")
-    page.wait_for_load_state("networkidle")
+    settled(page)
     assert len(notes) == 2 and notes[0] == notes[1], notes
     entries = gw.get(f"/api/v1/leads/{lead_id}/followups", headers=t.h("sales")).json()
     assert [e["note"] for e in entries].count(f"โทรแล้ว {tag}") == 1
@@ -105,7 +108,7 @@ def test_a_double_submit_or_a_retry_makes_one_record(gw, system, make_tenant, br
     page.get_by_label("ชื่อทีมใหม่").fill(f"ทีมกดสองที {tag}")
     page.locator(".adm-page form").first.evaluate("f => { f.requestSubmit(); f.requestSubmit(); }")
     page.wait_for_selector(f".adm-row :text('ทีมกดสองที {tag}')")
-    page.wait_for_load_state("networkidle")
+    settled(page)
     assert len(teams) == 2 and teams[0] == teams[1], teams
     listed = gw.get("/api/v1/teams", headers=t.h("admin")).json()["items"]
     assert [x["name"] for x in listed].count(f"ทีมกดสองที {tag}") == 1

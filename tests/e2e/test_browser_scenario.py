@@ -17,7 +17,10 @@ import uuid
 import pytest
 
 from .conftest import PASSWORD, login, until
-from .test_browser import browser_page  # noqa: F401  (the fixture)
+from .test_browser import (
+    browser_page,  # noqa: F401  (the fixture)
+    settled,
+)
 from .test_browser_admin import add_user, go, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -188,7 +191,7 @@ def test_a_tenant_is_set_up_and_worked_on_in_the_browser(gw, system, make_tenant
                     if p["is_standard"])
     page.goto(f"{url}/#/board/{standard['id']}")
     page.wait_for_selector(".board-col")
-    page.wait_for_load_state("networkidle")
+    settled(page)
     assert page.locator(f".board-card[data-id='{theirs['id']}']").count() == 0
     page.goto(f"{url}/#/leads?box=inbox")
     page.wait_for_selector(f"#lead-list .lead-item:has-text('{tag}')")
