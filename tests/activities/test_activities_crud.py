@@ -191,3 +191,23 @@ async def test_idempotency_key_makes_one_activity(api, tenant, act_db):
     assert first.json()["id"] == second.json()["id"]
     assert await fetchval(act_db.owner_url, "SELECT count(*) FROM activities WHERE subject = "
                           "'ส่งโบรชัวร์' AND tenant_id = $1", tenant.id) == 1
+
+
+@pytest.mark.parametrize(("path", "params", "field"), [
+    # a number would be read as seconds since 1970; the schema says date-time text
+    ("/api/v1/activities", {"to": "0.5"}, "query.to"),
+    ("/api/v1/activities", {"from": "1765000000"}, "query.from"),
+    # year 1 or 9999 would overflow the time-zone arithmetic (it was a 500)
+    ("/api/v1/calendar", {"from": "0001-01-01", "to": "0001-01-01"}, "query.from"),
+    ("/api/v1/calendar", {"from": "2026-12-01", "to": "9999-12-31"}, "query.to"),
+])
+async def test_moments_and_days_out_of_reason_are_422(api, tenant, path, params, field):
+    r = await api.get(path, headers=tenant.headers(tenant.sales1), params=params)
+    assert r.status_code == 422, r.text
+    assert r.json()["fields"][0]["field"] == field
+
+
+async def test_a_due_time_as_a_number_is_refused(api, tenant):
+    r = await api.post("/api/v1/activities", headers=tenant.headers(tenant.sales1),
+                       json={"kind": "task", "subject": "x", "due_at": 1765000000})
+    assert r.status_code == 422 and r.json()["fields"][0]["field"] == "body.due_at"

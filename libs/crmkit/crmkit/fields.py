@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 import email_validator
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BeforeValidator,
     GetCoreSchemaHandler,
     StrictBool,
@@ -81,9 +83,24 @@ class JsonIntRange:
             _json_int, core_schema.int_schema(ge=self.ge, le=self.le, strict=True))
 
 
+def _iso_instant(value: object) -> object:
+    # Pydantic would also take a number (or a numeric string, as query parameters are) as
+    # seconds since 1970: the schema says a date-time string, so only text that starts
+    # like one is read as a moment.
+    if isinstance(value, datetime) or (isinstance(value, str) and _INSTANT.match(value)):
+        return value
+    raise PydanticCustomError(
+        "datetime_type", "must be a date and time written YYYY-MM-DDTHH:MM:SS with a time "
+                         "zone, e.g. 2026-12-07T09:00:00+07:00")
+
+
+_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
 JsonInt = Annotated[int, JsonIntRange()]
 JsonFloat = Annotated[float, BeforeValidator(_json_number)]
 JsonDate = Annotated[date, BeforeValidator(_iso_date)]
+# A moment with its time zone, as ISO 8601 text (never a number of seconds).
+Instant = Annotated[AwareDatetime, BeforeValidator(_iso_instant)]
 
 
 @dataclass(frozen=True, slots=True)

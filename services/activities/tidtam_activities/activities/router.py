@@ -3,10 +3,10 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from crmkit.deps import Ctx, Db, IdempotentDb
 from crmkit.errors import error_responses
+from crmkit.fields import Instant
 from crmkit.idempotency import IdempotentRoute
 from crmkit.paging import CURSOR_PATTERN
 from tidtam_contracts.activities import ActivityKind, ActivityStatus
@@ -31,10 +31,10 @@ async def create_activity(body: ActivityCreate, ctx: Ctx, db: IdempotentDb) -> A
 @router.get("", response_model=ActivityPage, responses=error_responses(401, 422))
 async def list_activities(
     ctx: Ctx, db: Db,
-    start: AwareDatetime | None = Query(None, alias="from", description=(
+    start: Instant | None = Query(None, alias="from", description=(
         "From this moment (with a time zone), by when the activity happens: a meeting's "
         "start, a task's or call's due time, else when it was logged")),
-    end: AwareDatetime | None = Query(None, alias="to", description="Before this moment"),
+    end: Instant | None = Query(None, alias="to", description="Before this moment"),
     owner_id: uuid.UUID | None = None, lead_id: uuid.UUID | None = None,
     account_id: uuid.UUID | None = None, status: ActivityStatus | None = None,
     kind: ActivityKind | None = None,

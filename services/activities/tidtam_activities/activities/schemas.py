@@ -3,9 +3,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from crmkit.fields import JsonBool, JsonFloat, JsonIntRange, Omittable
+from crmkit.fields import Instant, JsonBool, JsonFloat, JsonIntRange, Omittable
 from crmkit.text import Text
 from tidtam_contracts.activities import Activity, ActivityKind
 
@@ -14,7 +14,7 @@ MAX_REMINDERS = 10
 ReminderMinutes = Annotated[int, JsonIntRange(ge=0, le=40320)]
 Subject = Annotated[str, Text(200)]
 Note = Annotated[str, Text(5000)]
-Moment = Annotated[AwareDatetime, Field(description="With a time zone, e.g. +07:00")]
+Moment = Annotated[Instant, Field(description="With a time zone, e.g. +07:00")]
 
 
 class _Strict(BaseModel):

@@ -24,6 +24,10 @@ router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
 public = APIRouter(prefix="/api/v1/ics", tags=["calendar"])
 
 
+# Days a calendar may show: the time-zone arithmetic on year 1 or 9999 overflows.
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+
 @router.get("", response_model=CalendarOut, responses=error_responses(401, 404, 422))
 async def calendar(
     ctx: Ctx, db: Db,
@@ -41,6 +45,11 @@ async def calendar(
     time zone (the gateway's setting `time_zone`, default Asia/Bangkok); times are in
     UTC. Only what the
     caller may see is shown."""
+    for name, day in (("from", first), ("to", last)):
+        if not EARLIEST <= day <= LATEST:
+            raise Unprocessable.on(f"query.{name}", f"must be a day from {EARLIEST} to {LATEST}",
+                                   code="out_of_range", params={"min": str(EARLIEST),
+                                                                "max": str(LATEST)})
     if last < first:
         raise Unprocessable.on("query.to", "must not be before `from`", code="range_reversed")
     if (last - first).days >= MAX_DAYS:

@@ -3,9 +3,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from crmkit.fields import JsonFloat
+from crmkit.fields import Instant, JsonFloat
 from crmkit.text import Text
 from tidtam_contracts.activities import Checkin
 
@@ -21,7 +21,7 @@ class Position(_Strict):
     lon: JsonFloat = Field(ge=-180, le=180)
     accuracy_m: JsonFloat = Field(ge=0, description="Radius of uncertainty in metres; worse "
                                                     "than 1,000 m is refused")
-    taken_at: AwareDatetime = Field(description="When the fix was taken (with a time zone); "
+    taken_at: Instant = Field(description="When the fix was taken (with a time zone); "
                                                 "more than 2 minutes ago, or in the future, "
                                                 "is refused")
 
