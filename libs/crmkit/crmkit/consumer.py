@@ -274,7 +274,7 @@ class Consumer:
         except Exception as exc:  # redelivered, never lost
             EVENTS_FAILED.labels(self.service, self.name, event.type).inc()
             count = _delivery_count(message)
-            delay = min(self.retry_delay * 2 ** count, self.retry_delay_max)
+            delay: float = min(self.retry_delay * 2.0 ** count, self.retry_delay_max)
             klog(logger, logging.ERROR, "event handler failed; message requeued",
                  consumer=self.name, event_id=event.id, event_type=event.type,
                  delivery_count=count, retry_in=delay, error=repr(exc)[:1000])
