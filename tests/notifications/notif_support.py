@@ -43,15 +43,11 @@ def service_env(db, amqp_url: str, smtp_url: str, **env: str) -> dict[str, str]:
     }
 
 
-# Start-up on the shared, loaded test machine can pass 30 s (tests/documents does the same).
-READY_TIMEOUT = 120.0
-
-
 def run_service(db, amqp_url: str, smtp_url: str, log_path: Path | None = None,
                 port: int | None = None, **env: str) -> ServiceProcess:
     return ServiceProcess("tidtam_notifications.main:app",
                           env=service_env(db, amqp_url, smtp_url, **env), port=port,
-                          log_path=log_path).start(READY_TIMEOUT)
+                          log_path=log_path).start()
 
 
 async def make_tenant(gateway: GatewayEvents, owner_url: str) -> Tenant:
