@@ -121,6 +121,7 @@ def measured(system: System, service: ServiceProcess, *, rate: float, seconds: f
              profile: bool, wait: float) -> None:
     """One line, with the CPU per event (service, its PostgreSQL backends: only when every
     event arrived, else the CPU spent is not for them all) and a profile."""
+    assert service.proc is not None
     pid = service.proc.pid
     owner = system.db_url("notifications", owner=True)
     database = system.dbs["notifications"]
