@@ -158,7 +158,8 @@ def main() -> None:
     print(f"Tidtam activities benchmark — {os.cpu_count()} cores, one uvicorn worker")
 
     def body(system: System) -> None:
-        asyncio.run(reminders(system, args.reminders))
+        if args.reminders:  # --reminders 0: the calendar only
+            asyncio.run(reminders(system, args.reminders))
         asyncio.run(calendar(system, args.items, args.samples))
 
     with_system(body)
