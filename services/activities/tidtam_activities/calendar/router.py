@@ -71,7 +71,7 @@ async def calendar(
     # (bench/activities.py).
     head = orjson.dumps({"user_id": str(whose), "time_zone": str(zone), "from": first,
                          "to": last})
-    return Response(head[:-1] + b',"items":' + found.encode() + b"}",
+    return Response(head[:-1] + b',"items":' + found + b"}",
                     media_type="application/json")
 
 

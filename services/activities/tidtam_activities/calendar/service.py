@@ -38,7 +38,7 @@ class Seen:
 
 
 async def items_json(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID, first: date,
-                     last: date, zone: ZoneInfo, seen: Seen, *, full: bool = False) -> str:
+                     last: date, zone: ZoneInfo, seen: Seen, *, full: bool = False) -> bytes:
     """The items from `first` to `last` (local days in `zone`) as a JSON array, in order."""
     start, end = day_bounds(first, last, zone)
     return await repository.items_json(

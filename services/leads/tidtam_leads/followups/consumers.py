@@ -31,7 +31,8 @@ _CHECKIN = ("account_id", "activity_id", "place_name", "distance_m", "taken_at")
 
 async def activity_event(session: AsyncSession, event: Delivery[ActivityEventV1]) -> None:
     activity = event.data
-    if activity.lead_id is None or not await repository.lead_exists(session, event.tenant, activity.lead_id):
+    if activity.lead_id is None or \
+            not await repository.lead_exists(session, event.tenant, activity.lead_id):
         return
     data = activity.model_dump(mode="json", include=set(_ACTIVITY))
     await repository.append(
@@ -44,7 +45,8 @@ async def activity_event(session: AsyncSession, event: Delivery[ActivityEventV1]
 
 async def checkin_recorded(session: AsyncSession, event: Delivery[CheckinRecordedV1]) -> None:
     checkin = event.data
-    if checkin.lead_id is None or not await repository.lead_exists(session, event.tenant, checkin.lead_id):
+    if checkin.lead_id is None or \
+            not await repository.lead_exists(session, event.tenant, checkin.lead_id):
         return
     data = checkin.model_dump(mode="json", include=set(_CHECKIN))
     await repository.append(session, event.tenant, checkin.lead_id, "checkin", checkin.user_id,
