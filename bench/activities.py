@@ -34,6 +34,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import procs  # noqa: E402
 import pyspy  # noqa: E402
 from load import with_system  # noqa: E402
 from loadgen import percentile  # noqa: E402
@@ -138,8 +139,14 @@ async def calendar(system: System, n: int, samples: int, profile: bool = False) 
     params = {"from": month.isoformat(), "to": "2027-03-31"}
     times: list[float] = []
     recorder = None
+    owner = system.db_url("activities", owner=True)
+    pid = system.activities.proc.pid
+    cpu: list[float] = []
     async with httpx.AsyncClient(base_url=system.activities.url, timeout=60) as api:
         for i in range(samples + 5):
+            if i == 5:  # CPU (load-independent, unlike latency) after the warm-up
+                seen = await procs.backends(owner, system.dbs["activities"])
+                cpu = [procs.cpu_seconds(pid), sum(procs.cpu_seconds(b) for b in seen)]
             if profile and i == 5:
                 raw = Path(tempfile.mkdtemp(prefix="tidtam-profile-")) / "activities.txt"
                 recorder = pyspy.record(system.activities.proc.pid, 600, raw)
@@ -152,6 +159,9 @@ async def calendar(system: System, n: int, samples: int, profile: bool = False) 
             if i >= 5:  # warm-up
                 times.append(elapsed)
         size = len(r.content)
+    seen = sorted(set(seen) | set(await procs.backends(owner, system.dbs["activities"])))
+    cpu = [(procs.cpu_seconds(pid) - cpu[0]) * 1000 / samples,
+           (sum(procs.cpu_seconds(b) for b in seen) - cpu[1]) * 1000 / samples]
     if recorder is not None:
         recorder.send_signal(signal.SIGINT)  # py-spy writes what it has on SIGINT
         recorder.wait()
@@ -160,6 +170,7 @@ async def calendar(system: System, n: int, samples: int, profile: bool = False) 
     print(f"\n2. a month's calendar, {n:,} items for the user (and {n:,} of someone else's), "
           "concurrency 1")
     print(f"  GET /api/v1/calendar ({size / 1e6:.1f} MB)  {len(times):>4}   {_ms(times)}")
+    print(f"  CPU per call: the service {cpu[0]:.1f} ms, its database backends {cpu[1]:.1f} ms")
 
 
 def main() -> None:
