@@ -81,7 +81,7 @@ def _local_day(moment: Any, zone: str) -> Sql:
     return sa.cast(sa.func.timezone(sa.literal(zone, sa.Text), moment), sa.Date)
 
 
-def _row(item: Sql, day: Sql, all_day: Sql, starts_at: Sql, uid: Sql) -> list[Sql]:
+def _row(item: Sql, day: Sql, all_day: Any, starts_at: Any, uid: Sql) -> list[Sql]:
     """A union branch: the item, and what the items are ordered by."""
     return [item.label("item"), day.label("day"), all_day.label("all_day"),
             starts_at.label("starts_at"), uid.label("uid")]
