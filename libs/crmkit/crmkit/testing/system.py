@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import uuid
 from pathlib import Path
@@ -93,9 +94,11 @@ class System:
         return {f"TIDTAM_{name.upper()}_URL": getattr(self, name).url
                 for name in SERVICES if getattr(self, name) is not None}
 
-    def start(self, ready_timeout: float = 30.0) -> System:
+    def start(self, ready_timeout: float | None = None) -> System:
         """`ready_timeout`: seconds each process may take to answer /readyz (a benchmark on
-        a loaded machine gives more)."""
+        a loaded machine gives more); by default TIDTAM_TEST_READY_TIMEOUT, else 30."""
+        if ready_timeout is None:
+            ready_timeout = float(os.environ.get("TIDTAM_TEST_READY_TIMEOUT", "30"))
         try:
             return self._start(ready_timeout)
         except BaseException:
