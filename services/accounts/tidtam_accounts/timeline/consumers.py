@@ -1,4 +1,5 @@
-"""The timeline's events: every lead event it shows or links by, and our own merges."""
+"""The timeline's events: every lead event it shows or links by, our own merges, and the
+activities service's activities and check-ins (activities.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from crmkit.consumer import Delivery, Handler, on, on_each
 from tidtam_contracts.accounts import AccountMergedV1
 
 from . import service
+from .activities import HANDLERS as ACTIVITIES
 
 
 async def merged(session: AsyncSession, event: Delivery[AccountMergedV1]) -> None:
@@ -17,4 +19,4 @@ async def merged(session: AsyncSession, event: Delivery[AccountMergedV1]) -> Non
 
 
 HANDLERS: list[Handler[Any]] = [*on_each(service.LEAD_EVENTS, service.apply_lead_event),
-                                on(AccountMergedV1, merged)]
+                                on(AccountMergedV1, merged), *ACTIVITIES]
