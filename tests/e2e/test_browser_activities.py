@@ -123,6 +123,7 @@ def test_calendar_activities_checkin_and_feed(gw, system, make_tenant, browser_p
     assert items["activity"] != items["next_contact"]
     if (day.month, day.day) != (2, 29):
         assert "วันก่อตั้ง" in page.locator(f"{cell} .cal-anniversary").inner_text()
+    assert "null" not in page.inner_text("main")
     _shot(page, "calendar-th-desktop")
 
     # Week, day, agenda: each a link; Back returns to the view shown before.
@@ -149,6 +150,7 @@ def test_calendar_activities_checkin_and_feed(gw, system, make_tenant, browser_p
     page.wait_for_selector("#cal-body[data-view=day] .cal-item")
     page.click("#cal-new")
     page.wait_for_selector("form.act-form")
+    assert "null" not in page.inner_text("main")
     page.select_option("select[name=kind]", "call")
     page.fill("input[name=subject]", "โทรนัดเดโม")
     when = datetime.combine(day, datetime.min.time(), BANGKOK).replace(hour=15)
@@ -182,6 +184,7 @@ def test_calendar_activities_checkin_and_feed(gw, system, make_tenant, browser_p
     page.fill("form.act-complete textarea[name=result]", "ส่งแล้ว ลูกค้าตอบรับ")
     page.click("form.act-complete button[type=submit]")
     page.wait_for_selector(".act-page dd:has-text('เสร็จแล้ว')")
+    assert "null" not in page.inner_text("main")
     done = gw.get(f"/api/v1/activities/{mine['items'][0]['id']}", headers=sales).json()
     assert (done["status"], done["result"]) == ("done", "ส่งแล้ว ลูกค้าตอบรับ")
 

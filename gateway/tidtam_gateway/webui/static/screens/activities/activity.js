@@ -96,7 +96,7 @@ function renderView(/** @type {HTMLElement} */ page, /** @type {any} */ a, /** @
   const planned = a.status === "planned";
   const checkinPlace = a.place?.lat != null ? { lat: a.place.lat, lon: a.place.lon, name: a.place.text || undefined }
     : a.account_id ? { account_id: a.account_id } : null;
-  page.replaceChildren(
+  page.replaceChildren(...[ // replaceChildren() would print null as text: drop what does not apply
     h("div", { class: "detail-head" }, heading,
       planned ? h("a", { class: "btn btn-sm", href: `#/activities/${encodeURIComponent(a.id)}/edit` }, t("act.editButton")) : null),
     h("dl", { class: "facts" },
@@ -112,7 +112,7 @@ function renderView(/** @type {HTMLElement} */ page, /** @type {any} */ a, /** @
       row("act.result", a.result ? h("span", { class: "prewrap" }, a.result) : null)),
     checkinPlace ? card("act.checkin", checkinButton(checkinPlace, { activity_id: a.id })) : null,
     planned ? completeCard(a, app) : null,
-    planned ? cancelCard(a, app) : null);
+    planned ? cancelCard(a, app) : null].filter(Boolean));
   heading.focus();
 }
 
@@ -260,9 +260,9 @@ function renderForm(/** @type {HTMLElement} */ page, /** @type {any} */ a, /** @
       app.navigate(!a && back ? back : `#/activities/${encodeURIComponent(saved.id)}`, { replace: true });
     });
   });
-  page.replaceChildren(heading,
+  page.replaceChildren(...[heading,
     of.lead_id ? h("p", {}, h("a", { href: `#/leads/${encodeURIComponent(of.lead_id)}` }, `${t("act.lead")}: ${t("act.openLead")}`)) : null,
     of.account_id ? h("p", {}, h("a", { href: `#/accounts/${encodeURIComponent(of.account_id)}` }, `${t("act.account")}: ${t("act.openAccount")}`)) : null,
-    form);
+    form].filter(Boolean));
   heading.focus();
 }

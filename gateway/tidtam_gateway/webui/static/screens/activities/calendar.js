@@ -199,7 +199,8 @@ export function mount(root, params, app) {
       select.addEventListener("change", () => app.navigate(link({ ...c, user: select.value })));
       picker = h("div", { class: "field cal-user" }, h("label", { for: id }, t("cal.user")), select);
     }
-    toolbar.replaceChildren(h("h2", { class: "cal-range", id: "cal-range" }, label), moves, views, picker);
+    // replaceChildren() would print null as text: the picker only when there is one.
+    toolbar.replaceChildren(...[h("h2", { class: "cal-range", id: "cal-range" }, label), moves, views, picker].filter(Boolean));
     const add = /** @type {HTMLAnchorElement} */ (root.querySelector("#cal-new"));
     add.href = app.href("/activities/new", { date: c.day, back: link(c) });
   }
