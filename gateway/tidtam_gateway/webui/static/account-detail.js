@@ -9,6 +9,7 @@ import { h, nextId } from "./dom.js";
 import { formatBaht, formatDate, formatPhone } from "./format.js";
 import { lang, t } from "./i18n.js";
 import { renderEditAccount } from "./newaccount.js";
+import { activitiesPanel, checkinsSection } from "./screens/activities/parts.js";
 import { timelineSection } from "./timeline.js";
 import { busy, clearErrors, field, showErrors, SOURCES, state, toast, tx, userLabel } from "./ui.js";
 
@@ -33,6 +34,8 @@ export function renderAccount(container, view, on) {
     terms(account, L),
     newLeadCard(account, view, on),
     contactsSection(account, view, on),
+    activitiesPanel({ account_id: account.id }),
+    checkinsSection(account.id),
     timelineSection(account, view, on, L));
   return heading;
 }

@@ -11,6 +11,7 @@ import { formatBaht, formatDate, formatDateTime, formatPhone } from "./format.js
 import { addStrings, has, lang, t } from "./i18n.js";
 import { labelsSection } from "./lead-labels.js";
 import { peoplePicker } from "./people-picker.js";
+import { activitiesPanel } from "./screens/activities/parts.js";
 import {
   busy, CHANNELS, clearErrors, field, reasonsFor, showErrors, sourceLabel, stageLabel, stageName,
   state, userLabel,
@@ -62,6 +63,7 @@ export function renderDetail(container, view, on) {
     labelsSection(lead, on),
     facts(lead, L, boxBadge),
     followupLog(lead, view, on, L),
+    activitiesPanel({ lead_id: lead.id }, !lead.read_only),
     lead.read_only ? null : actions(lead, on),
     conversionCard(lead, on),
   ].filter(Boolean));
