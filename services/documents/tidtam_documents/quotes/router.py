@@ -12,6 +12,7 @@ from crmkit.paging import CURSOR_PATTERN
 from ..pdf.workers import Rendering
 from . import pdf, service
 from .schemas import QuoteIn, QuoteOut, QuotePage, QuotePatch, QuoteStatus
+from .send import SendIn, send
 
 router = APIRouter(prefix="/api/v1/quotes", tags=["quotes"], route_class=IdempotentRoute)
 
@@ -99,3 +100,13 @@ async def accept_quote(quote_id: uuid.UUID, ctx: Ctx, db: IdempotentDb) -> Quote
              responses=error_responses(401, 403, 404, 409, 422))
 async def reject_quote(quote_id: uuid.UUID, ctx: Ctx, db: IdempotentDb) -> QuoteOut:
     return await service.decide(db, ctx, quote_id, accepted=False)
+
+
+@router.post("/{quote_id:id}/send", response_model=QuoteOut,
+             responses=error_responses(401, 403, 404, 409, 422, 503))
+async def send_quote(quote_id: uuid.UUID, body: SendIn, ctx: Ctx, db: IdempotentDb,
+                     renderer: Rendering) -> QuoteOut:
+    """Email the quote's PDF to the customer (the notifications service sends it, with
+    your message in Thai or English). A draft is issued first; a sent quote may be sent
+    again; otherwise 409 `quote_status` (`quote_superseded` for a replaced revision)."""
+    return await send(db, ctx, renderer, quote_id, body)
