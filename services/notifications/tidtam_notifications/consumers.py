@@ -4,7 +4,8 @@ skipped (and no second notice or email intent is made).
 
 HANDLERS is the one list of what this service consumes: the users projection, the message
 handlers of every kind (notices/*), the event feed, which keeps every event type, and the
-webhooks' fan-out, which schedules every event for the endpoints that take it. A
+webhooks' fan-out, which schedules every event for the endpoints that take it, and the
+emailing of sent quotes last (its SMTP send is the one effect a rollback cannot undo). A
 type several of them handle gets one handler that runs each in turn, in one transaction."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.consumer import Delivery, Handler, HandlerFn
 
+from .documents.service import HANDLERS as DOCUMENTS
 from .feed.service import HANDLERS as FEED
 from .notices.activities import HANDLERS as ACTIVITIES
 from .notices.leads import HANDLERS as LEADS
@@ -42,4 +44,4 @@ def _in_turn(fns: list[HandlerFn]) -> HandlerFn:
 
 
 HANDLERS: list[Handler[Any]] = together(USERS, LEADS, ACTIVITIES, WEBHOOK_NOTICES, FEED,
-                                            WEBHOOKS)
+                                        WEBHOOKS, DOCUMENTS)
