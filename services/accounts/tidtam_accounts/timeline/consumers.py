@@ -1,4 +1,5 @@
-"""The timeline's events: every lead event it shows or links by, and our own merges."""
+"""The timeline's events: every lead event it shows or links by, our own merges, and the
+quotes sent to the customer."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.consumer import Delivery, Handler, on, on_each
 from tidtam_contracts.accounts import AccountMergedV1
+from tidtam_contracts.documents import QuoteSentV1
 
 from . import service
 
@@ -17,4 +19,5 @@ async def merged(session: AsyncSession, event: Delivery[AccountMergedV1]) -> Non
 
 
 HANDLERS: list[Handler[Any]] = [*on_each(service.LEAD_EVENTS, service.apply_lead_event),
-                                on(AccountMergedV1, merged)]
+                                on(AccountMergedV1, merged),
+                                on(QuoteSentV1, service.apply_quote_sent)]

@@ -13,8 +13,8 @@ class EntryOut(BaseModel):
     lead_id: uuid.UUID | None
     kind: str = Field(description="lead_created, lead_stage_changed, lead_lost, lead_junked, "
                                   "lead_restored, lead_sent, lead_transferred, followup, "
-                                  "lead_converted (more kinds come with activities and "
-                                  "documents)")
+                                  "lead_converted, quote_sent (a quotation emailed to the "
+                                  "customer: summary number, to, cc, grand_total)")
     at: datetime
     summary: dict[str, Any] = Field(description="The lead as the event told it (name, "
                                                 "status, stage_id, …) and what changed")
