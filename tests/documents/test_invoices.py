@@ -174,7 +174,19 @@ async def test_tax_invoice_and_credit_notes(api, tenant, gateway_events, doc_db)
         await fetchval(doc_db.owner_url, "DELETE FROM credit_notes WHERE id = $1",
                        uuid.UUID(cn["id"]))
     assert (await api.get(f"/api/v1/credit-notes/{cn['id']}",
-                          headers=tenant.headers(tenant.sales2, "own", account_visibility="own"))).status_code == 404
+                          headers=tenant.headers(tenant.sales2, "own",
+                                                 account_visibility="own"))).status_code \
+        == 404
+
+
+async def settled(doc_db, tenant, column: str, value: object) -> None:
+    """Waits until the service's copy of the tenant's settings has `column` = `value`."""
+    with anyio.fail_after(15):
+        while True:
+            if await fetchval(doc_db.owner_url, f"SELECT {column} FROM tenant_settings "
+                              "WHERE tenant_id = $1", tenant.id) == value:
+                return
+            await anyio.sleep(0.05)
 
 
 async def test_thai_digits_from_the_tenant_setting(api, tenant, gateway_events, doc_db):
@@ -182,10 +194,7 @@ async def test_thai_digits_from_the_tenant_setting(api, tenant, gateway_events, 
     await gateway_events.publish("tenant.settings_changed", tenant.id, tenant.id, {
         "id": str(tenant.id), "time_zone": "Asia/Bangkok", "agenda_time": "07:00",
         "document_digits": "thai"}, sequence=2)
-    with anyio.fail_after(15):
-        while await fetchval(doc_db.owner_url, "SELECT document_digits FROM tenant_settings "
-                             "WHERE tenant_id = $1", tenant.id) != "thai":
-            await anyio.sleep(0.05)
+    await settled(doc_db, tenant, "document_digits", "thai")
     q = await _sent(api, tenant, gateway_events, doc_db)
     text = text_of((await api.get(f"/api/v1/quotes/{q['id']}/pdf", headers=me)).content)
     assert "๗,๙๙๐.๐๐" in text and "7,990.00" not in text
@@ -197,10 +206,7 @@ async def test_thai_digits_from_the_tenant_setting(api, tenant, gateway_events, 
     await gateway_events.publish("tenant.settings_changed", tenant.id, tenant.id, {
         "id": str(tenant.id), "time_zone": "Asia/Bangkok", "agenda_time": "07:00",
         "document_digits": "arabic"}, sequence=3)
-    with anyio.fail_after(15):
-        while await fetchval(doc_db.owner_url, "SELECT sequence FROM tenant_settings "
-                             "WHERE tenant_id = $1", tenant.id) != 3:
-            await anyio.sleep(0.05)
+    await settled(doc_db, tenant, "sequence", 3)
     # The issued quote keeps the digits it was issued with.
     again = text_of((await api.get(f"/api/v1/quotes/{q['id']}/pdf", headers=me)).content)
     assert "๗,๙๙๐.๐๐" in again

@@ -97,8 +97,9 @@ async def test_a_sent_quote_is_on_the_lead_history(api, tenant, create_lead, doc
     h = tenant.headers(tenant.sales1)
     url = f"/api/v1/leads/{lead['id']}/history"
     with anyio.fail_after(30):
-        while not [e for e in (await api.get(url, headers=h)).json()
-                   if e["kind"] == "quote_sent"]:
+        while True:
+            if [e for e in (await api.get(url, headers=h)).json() if e["kind"] == "quote_sent"]:
+                break
             await anyio.sleep(0.1)
     # A later event on the same queue shows the redelivery was consumed first.
     marker = await create_lead(tenant.sales1)
