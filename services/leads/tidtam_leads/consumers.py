@@ -21,13 +21,13 @@ from tidtam_contracts.accounts import (
     AccountLeadConvertedV1,
     AccountMergedV1,
 )
-from tidtam_contracts.documents import QuoteAcceptedV1
+from tidtam_contracts.documents import QuoteAcceptedV1, QuoteSentV1
 from tidtam_contracts.gateway import TenantCreatedV1, UserDeactivatedV1
 
 from .catalog.service import ensure_defaults
 from .conversion import service as conversion
 from .followups.consumers import HANDLERS as ACTIVITIES
-from .leads.from_quotes import quote_accepted
+from .leads.from_quotes import quote_accepted, quote_sent
 from .transfer import service as transfer
 from .users.service import USERS
 
@@ -66,4 +66,5 @@ HANDLERS: list[Handler[Any]] = [
     on(AccountMergedV1, account_merged),
     on(QuoteAcceptedV1, quote_accepted),
     *ACTIVITIES,
+    on(QuoteSentV1, quote_sent),
 ]

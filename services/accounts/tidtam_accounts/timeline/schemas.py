@@ -14,8 +14,8 @@ class EntryOut(BaseModel):
     kind: str = Field(description="lead_created, lead_stage_changed, lead_lost, lead_junked, "
                                   "lead_restored, lead_sent, lead_transferred, followup, "
                                   "lead_converted; activity_created, activity_completed, "
-                                  "activity_cancelled, checkin (more kinds come with "
-                                  "documents)")
+                                  "activity_cancelled, checkin; quote_sent (a quotation "
+                                  "emailed to the customer: number, to, cc, grand_total)")
     at: datetime
     summary: dict[str, Any] = Field(description=(
         "The lead as the event told it (name, box, stage_id, …) and what changed; an "

@@ -146,7 +146,7 @@ async def patch(session: AsyncSession, ctx: RequestContext, qid: uuid.UUID,
                                        {**content, "contact_id": body.contact_id}))
 
 
-def _event_data(q: Quote, by: uuid.UUID) -> dict[str, Any]:
+def event_data(q: Quote, by: uuid.UUID) -> dict[str, Any]:
     assert q.number is not None
     return {"id": q.id, "number": q.number, "revision": q.revision,
             "previous_id": q.previous_id, "lead_id": q.lead_id, "account_id": q.account_id,
@@ -160,7 +160,7 @@ def _event_data(q: Quote, by: uuid.UUID) -> dict[str, Any]:
 
 async def _announce(session: AsyncSession, ctx: RequestContext, model: type[QuoteEvent],
                     q: Quote) -> None:
-    await events.stage(session, ctx.tenant, model(**_event_data(q, ctx.user_id)),
+    await events.stage(session, ctx.tenant, model(**event_data(q, ctx.user_id)),
                        subject=str(q.id), version=q.version)
 
 
