@@ -102,6 +102,20 @@ class QuotePatch(QuoteFields):
     contact_id: uuid.UUID | None = None
 
 
+class QuotePreviewIn(QuoteFields):
+    """A draft's content to total without saving; with `lead_id` or `account_id`, the
+    account's `bill_discount` applies when no bill discount is given."""
+
+    lead_id: uuid.UUID | None = None
+    account_id: uuid.UUID | None = None
+
+    @model_validator(mode="after")
+    def _at_most_one_party(self) -> Self:
+        if self.lead_id is not None and self.account_id is not None:
+            raise ValueError("give lead_id or account_id, not both")
+        return self
+
+
 class LineOut(BaseModel):
     product_id: uuid.UUID | None
     sku: str | None
@@ -148,6 +162,24 @@ class QuoteOut(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class QuotePreviewOut(BaseModel):
+    """The totals a draft would have (the same fields as a quote's), computed, not kept."""
+
+    lines: list[LineOut]
+    bill_discount_percent: Decimal | None
+    bill_discount_amount: Decimal | None
+    wht_rate: Decimal | None
+    subtotal: Decimal
+    bill_discount: Decimal
+    before_vat: Decimal
+    vat_rate: Decimal
+    vat: Decimal
+    grand_total: Decimal
+    wht: Decimal
+    net_payable: Decimal
+    amount_in_words: str = Field(description="grand_total in Thai words (bahttext)")
 
 
 class QuotePage(BaseModel):
