@@ -125,11 +125,10 @@ async def preview(session: AsyncSession, ctx: RequestContext,
     written."""
     _, account = await _parties(session, ctx, body.lead_id, body.account_id)
     content = await _content(session, ctx, body, account, date.today())
-    return QuotePreviewOut(
-        lines=[LineOut.model_validate(x) for x in content["lines"]],
-        amount_in_words=bahttext(content["grand_total"]),
+    return QuotePreviewOut.model_validate({
         **{k: _cents(content[k]) for k in QuotePreviewOut.model_fields
-           if k not in ("lines", "amount_in_words")})
+           if k not in ("lines", "amount_in_words")},
+        "lines": content["lines"], "amount_in_words": bahttext(content["grand_total"])})
 
 
 def _cents(value: Decimal | None) -> Decimal | None:
