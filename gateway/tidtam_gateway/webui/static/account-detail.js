@@ -9,6 +9,7 @@ import { h, nextId } from "./dom.js";
 import { formatBaht, formatDate, formatPhone } from "./format.js";
 import { lang, t } from "./i18n.js";
 import { renderEditAccount } from "./newaccount.js";
+import { documentsSection } from "./screens/documents/related.js";
 import { timelineSection } from "./timeline.js";
 import { busy, clearErrors, field, showErrors, SOURCES, state, toast, tx, userLabel } from "./ui.js";
 
@@ -32,6 +33,7 @@ export function renderAccount(container, view, on) {
     facts(account, L),
     terms(account, L),
     newLeadCard(account, view, on),
+    documentsSection({ account_id: account.id }),
     contactsSection(account, view, on),
     timelineSection(account, view, on, L));
   return heading;

@@ -5,6 +5,7 @@
 // The first route that matches wins: put "/leads/new" before "/leads/:id".
 
 import { SETUP_NAV, SETUP_ROUTES } from "./screens/admin/index.js";
+import { DOC_NAV, DOC_ROUTES } from "./screens/documents/index.js";
 
 /** @typedef {import("./types.js").Route} Route */
 /** @typedef {import("./types.js").NavLink} NavLink */
@@ -31,6 +32,7 @@ export const ROUTES = [
   { path: "/notifications/preferences", load: () => import("./screens/notification-prefs.js"),
     title: "nav.notifPrefs" },
   ...SETUP_ROUTES, // the board, my labels and the admin screens
+  ...DOC_ROUTES, // products, the company profile, quotations
 ];
 
 /** @type {NavLink[]} */
@@ -45,6 +47,7 @@ export const NAV = [
   { group: "me", href: "#/notifications", label: "nav.notifications" },
   { group: "me", href: "#/notifications/preferences", label: "nav.notifPrefs" },
   ...SETUP_NAV,
+  ...DOC_NAV,
 ];
 
 /** The nav's groups in order, each with its heading's i18n key. */
