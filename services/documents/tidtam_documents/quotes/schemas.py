@@ -131,7 +131,25 @@ class LineOut(BaseModel):
     amount: Decimal
 
 
-class QuoteOut(BaseModel):
+class QuoteTotals(BaseModel):
+    """A quote's lines with their amounts, and its totals."""
+
+    lines: list[LineOut]
+    bill_discount_percent: Decimal | None
+    bill_discount_amount: Decimal | None
+    wht_rate: Decimal | None
+    subtotal: Decimal
+    bill_discount: Decimal
+    before_vat: Decimal
+    vat_rate: Decimal
+    vat: Decimal
+    grand_total: Decimal
+    wht: Decimal
+    net_payable: Decimal
+    amount_in_words: str = Field(description="grand_total in Thai words (bahttext)")
+
+
+class QuoteOut(QuoteTotals):
     id: uuid.UUID
     number: str | None = Field(description="Given when issued: QT2569-0001, a revision "
                                            "QT2569-0001-R1")
@@ -145,41 +163,14 @@ class QuoteOut(BaseModel):
     issue_date: date | None
     valid_until: date | None
     notes: str | None
-    lines: list[LineOut]
-    bill_discount_percent: Decimal | None
-    bill_discount_amount: Decimal | None
-    wht_rate: Decimal | None
-    subtotal: Decimal
-    bill_discount: Decimal
-    before_vat: Decimal
-    vat_rate: Decimal
-    vat: Decimal
-    grand_total: Decimal
-    wht: Decimal
-    net_payable: Decimal
-    amount_in_words: str = Field(description="grand_total in Thai words (bahttext)")
     created_by: uuid.UUID
     version: int
     created_at: datetime
     updated_at: datetime
 
 
-class QuotePreviewOut(BaseModel):
+class QuotePreviewOut(QuoteTotals):
     """The totals a draft would have (the same fields as a quote's), computed, not kept."""
-
-    lines: list[LineOut]
-    bill_discount_percent: Decimal | None
-    bill_discount_amount: Decimal | None
-    wht_rate: Decimal | None
-    subtotal: Decimal
-    bill_discount: Decimal
-    before_vat: Decimal
-    vat_rate: Decimal
-    vat: Decimal
-    grand_total: Decimal
-    wht: Decimal
-    net_payable: Decimal
-    amount_in_words: str = Field(description="grand_total in Thai words (bahttext)")
 
 
 class QuotePage(BaseModel):
