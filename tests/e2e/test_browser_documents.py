@@ -57,6 +57,7 @@ def _pdf_behind(page, locator) -> bytes:
     return head["head"].encode()
 
 
+@pytest.mark.timeout(900)  # a long walk, and the system's start-up, on a loaded machine
 def test_products_company_signature_and_a_quotation_in_the_browser(gw, system, make_tenant,
                                                                    browser_page):  # noqa: F811
     page, errors = browser_page
