@@ -91,6 +91,7 @@ export function pdfButton(path, label, className = "btn btn-sm") {
       const blob = await api(path, { blob: true });
       const url = URL.createObjectURL(blob);
       link.setAttribute("href", url);
+      link.setAttribute("type", blob.type);
       link.textContent = `${t("doc.pdfOpen")} (${label})`;
       link.hidden = false;
       window.open(url, "_blank", "noopener");
