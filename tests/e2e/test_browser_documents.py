@@ -45,13 +45,18 @@ def _pdf_behind(page, gw, locator) -> bytes:
     page's CSP keeps a test's fetch() from reading back), typed application/pdf; what the
     API path it names answers, with the page's own session, starts as a PDF."""
     popups: list = []
-    page.context.on("page", popups.append)
+
+    def opened(popup) -> None:
+        popups.append(popup)
+
+    page.context.on("page", opened)
     locator.locator("button[data-pdf]").click()
     link = locator.locator("a.pdf-link[href^='blob:']")
     link.wait_for()
     assert link.get_attribute("type") == "application/pdf"
     token = page.evaluate("sessionStorage.getItem('tidtam.token')")
     r = gw.get(link.get_attribute("data-pdf"), headers={"Authorization": f"Bearer {token}"})
+    page.context.remove_listener("page", opened)
     for p in popups:
         p.close()
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf", r.text
