@@ -52,7 +52,11 @@ def _pdf_behind(page, gw, locator) -> bytes:
     page.context.on("page", opened)
     locator.locator("button[data-pdf]").click()
     link = locator.locator("a.pdf-link[href^='blob:']")
-    link.wait_for()
+    try:  # the first PDF waits for the render workers to warm up: slow on a busy machine
+        link.wait_for(timeout=150_000)
+    except Exception:
+        raise AssertionError(f"no PDF link; the page said: {page.locator('#toast').inner_text()}"
+                             ) from None
     assert link.get_attribute("type") == "application/pdf"
     token = page.evaluate("sessionStorage.getItem('tidtam.token')")
     r = gw.get(link.get_attribute("data-pdf"), headers={"Authorization": f"Bearer {token}"})

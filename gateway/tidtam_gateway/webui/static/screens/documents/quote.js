@@ -175,6 +175,10 @@ export function mount(root, params) {
       [s.caps.invoice, s.caps.taxInvoice, s.caps.send] = caps;
       if (params.id) {
         take(await api(`/api/v1/quotes/${params.id}`));
+        if (s.caps.invoice) { // the invoices already made from it (GET /invoices?quote_id=)
+          const invoices = await api("/api/v1/invoices", { query: { quote_id: params.id } }).then(asList).catch(() => []);
+          s.made = invoices.map((/** @type {any} */ x) => ({ kind: "invoice", ...x }));
+        }
       } else {
         s.lead_id = params.lead || null;
         s.account_id = params.account || null;
