@@ -1,9 +1,10 @@
 """Accessibility and screenshots of the main screens in a real browser (Debian's Chromium,
 driven by Playwright) against the real system, on fixed demo data: axe-core (npm, from
 ./node_modules, injected into the page; nothing is fetched from outside) checks the Inbox, a
-lead, the board, My account, every admin screen and the activities screens (the calendar's
-month, week and agenda, the overdue list, an activity and its form), in Thai and in English,
-at 1280 px and at 375 px; no serious or critical violation may be found. With
+lead, the board, My account, every admin screen, the activities screens (the calendar's
+month, week and agenda, the overdue list, an activity and its form) and the quotation editor,
+in Thai and in English, at 1280 px and at 375 px; no serious or critical violation may be
+found. With
 TIDTAM_SCREENSHOTS=<folder> the same walk keeps the README's screenshots there
 (docs/screenshots)."""
 
@@ -85,11 +86,26 @@ def _demo_tenant(gw, system) -> dict:
     assert r.status_code == 201, r.text
     # the activities screens: an overdue task on the first lead, shown on its day
     due = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
-    r = post_until_created(gw, "/api/v1/activities", admin, {
+    activity = post_until_created(gw, "/api/v1/activities", admin, {
         "kind": "task", "subject": "ส่งใบเสนอราคาแพ็กเกจรายปี", "lead_id": first,
         "due_at": due.isoformat(), "reminders": [30]})
+    assert activity.status_code == 201, activity.text
+    # Issue 14: two products and a draft quotation for the first lead.
+    product = post_until_created(gw, "/api/v1/products", admin, {
+        "sku": "CCTV-4K", "name": "กล้องวงจรปิด 4K", "name_en": "4K CCTV camera", "unit": "ชุด",
+        "unit_price": "2500", "vat_type": "vat7"})
+    assert product.status_code == 201, product.text
+    r = post_until_created(gw, "/api/v1/products", admin, {
+        "sku": "SVC-INSTALL", "name": "ค่าติดตั้ง", "unit": "ชั่วโมง", "unit_price": "800",
+        "vat_type": "exempt"})
     assert r.status_code == 201, r.text
-    return {"lead": first, "pipeline": standard["id"], "activity": r.json()["id"],
+    quote = post_until_created(gw, "/api/v1/quotes", admin, {
+        "lead_id": first, "wht_rate": 3, "lines": [
+            {"product_id": product.json()["id"], "quantity": 2, "discount_percent": 10},
+            {"product_id": r.json()["id"], "quantity": "1.5"}]})
+    assert quote.status_code == 201, quote.text
+    return {"lead": first, "pipeline": standard["id"], "activity": activity.json()["id"],
+            "quote": quote.json()["id"],
             "day": due.astimezone(ZoneInfo("Asia/Bangkok")).date().isoformat()}
 
 
@@ -131,6 +147,10 @@ def test_the_main_screens_have_no_serious_accessibility_violation(gw, system, br
         ("overdue", "/activities/overdue", "#od-list .act-item"),
         ("activity", f"/activities/{demo['activity']}", "form.act-complete"),
         ("activity-new", "/activities/new", "form.act-form"),
+        ("products", "/admin/products", ".adm-row"),
+        ("company", "/admin/company", ".adm-page form"),
+        ("quote", f"/quotes/{demo['quote']}", ".quote-sums"),
+        ("new-quote", f"/quotes/new?lead={demo['lead']}", ".quote-sums"),
     ]
     page = browser_context.new_page()
     track(page)

@@ -349,10 +349,14 @@ def test_edit_flows_call_the_api_as_documented(tmp_path):
                "created_at": "2025-01-01T00:00:00Z"}
     out = run_node(tmp_path, "webui_flows.mjs", account)
     assert out["filled"] == "บริษัท ก จำกัด" and out["takenShown"]
-    # the account's activities panel and check-ins load themselves (GETs, left aside here)
+    # the account's activities panel and check-ins load themselves (GETs, left aside here);
+    # each drawing of the detail reads the account's documents (issue 14's list)
     panels = ("/api/v1/activities", "/api/v1/checkins")
-    assert [(c["method"], c["url"], c["body"]) for c in out["calls"]
-            if not c["url"].startswith(panels)] == [
+    documents = ("GET", "/api/v1/accounts/a1/documents?limit=50", None)
+    calls = [(c["method"], c["url"], c["body"]) for c in out["calls"]
+             if not c["url"].startswith(panels)]
+    assert calls.count(documents) == 3
+    assert [c for c in calls if c != documents] == [
         ("POST", "/api/v1/accounts/duplicates", {"name": "บริษัท ข จำกัด", "exclude_id": "a1"}),
         ("PATCH", "/api/v1/accounts/a1", {"name": "บริษัท ข จำกัด"}),
         ("PATCH", "/api/v1/accounts/a1", {"name": "บริษัท ข จำกัด", "force": True}),

@@ -17,6 +17,7 @@ import {
   state, userLabel,
 } from "./ui.js";
 import { dateField } from "./when.js";
+import { documentsSection } from "./screens/documents/related.js";
 
 // The log's kinds beyond those in i18n.js (every kind the leads service writes has a label).
 addStrings({
@@ -66,6 +67,7 @@ export function renderDetail(container, view, on) {
     activitiesPanel({ lead_id: lead.id }, !lead.read_only),
     lead.read_only ? null : actions(lead, on),
     conversionCard(lead, on),
+    documentsSection({ lead_id: lead.id, canQuote: !lead.read_only }),
   ].filter(Boolean));
   return heading;
 }

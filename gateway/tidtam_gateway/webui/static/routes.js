@@ -6,6 +6,7 @@
 
 import { SETUP_NAV, SETUP_ROUTES } from "./screens/admin/index.js";
 import { ACTIVITY_NAV, ACTIVITY_ROUTES } from "./screens/activities/index.js";
+import { DOC_NAV, DOC_ROUTES } from "./screens/documents/index.js";
 
 /** @typedef {import("./types.js").Route} Route */
 /** @typedef {import("./types.js").NavLink} NavLink */
@@ -33,6 +34,7 @@ export const ROUTES = [
     title: "nav.notifPrefs" },
   ...SETUP_ROUTES, // the board, my labels and the admin screens
   ...ACTIVITY_ROUTES, // the calendar, the overdue list, an activity
+  ...DOC_ROUTES, // products, the company profile, quotations
 ];
 
 /** @type {NavLink[]} */
@@ -48,6 +50,7 @@ export const NAV = [
   { group: "me", href: "#/notifications/preferences", label: "nav.notifPrefs" },
   ...SETUP_NAV,
   ...ACTIVITY_NAV,
+  ...DOC_NAV,
 ];
 
 /** The nav's groups in order, each with its heading's i18n key. */

@@ -11,7 +11,15 @@ from crmkit.paging import CURSOR_PATTERN
 
 from ..pdf.workers import Rendering
 from . import pdf, service
-from .schemas import QuoteIn, QuoteOut, QuotePage, QuotePatch, QuoteStatus
+from .schemas import (
+    QuoteIn,
+    QuoteOut,
+    QuotePage,
+    QuotePatch,
+    QuotePreviewIn,
+    QuotePreviewOut,
+    QuoteStatus,
+)
 from .send import SendIn, send
 
 router = APIRouter(prefix="/api/v1/quotes", tags=["quotes"], route_class=IdempotentRoute)
@@ -26,6 +34,16 @@ async def create_quote(body: QuoteIn, ctx: Ctx, db: IdempotentDb) -> QuoteOut:
     on the line unless the caller is an admin or the tenant allows price edits. Without a
     bill discount, the account's `bill_discount` applies."""
     return await service.create(db, ctx, body)
+
+
+@router.post("/preview", response_model=QuotePreviewOut,
+             responses=error_responses(401, 404, 409, 422))
+async def preview_quote(body: QuotePreviewIn, ctx: Ctx, db: Db) -> QuotePreviewOut:
+    """The totals, VAT, WHT and amount in words that these lines would make, by the same
+    rules as creating a quote (catalogue prices, 409 `price_not_editable` naming the line,
+    the account's bill discount by default). Writes nothing, so it takes no
+    Idempotency-Key: the web UI's editor calls it as the user types."""
+    return await service.preview(db, ctx, body)
 
 
 @router.get("", response_model=QuotePage, responses=error_responses(401, 422))
