@@ -25,6 +25,7 @@ from .mapping import Column, cell_text, detect_header, header_names, suggest
 from .schemas import FieldChoice, ImportOut, RowCheck, RowErrorOut, StartIn
 
 PREVIEW_ROWS = 20
+SAMPLE_ROWS = 5  # rows shown beside the mapping
 _HEAD_ROWS = 10  # rows looked at for the header
 
 
@@ -77,6 +78,8 @@ async def upload(session: AsyncSession, ctx: RequestContext, entity: SheetEntity
         rows = [r for r in rows if r.values]
         outcomes = await entity.import_rows(session, ctx, rows, ImportOptions(
             policy="skip", owner_id=ctx.user_id, defaults={}), dry_run=True)
+        options["samples"] = [[cell_text(c) for c in r][:len(names)]
+                              for r in head[header_at + 1:header_at + 1 + SAMPLE_ROWS]]
         options["preview"] = [_check(r, o).model_dump() for r, o in zip(rows, outcomes,
                                                                         strict=True)]
         await repository.update_import(session, ctx, job_id, options=options)
@@ -160,8 +163,9 @@ def out(job: dict[str, Any], columns: Sequence[Column]) -> ImportOut:
     return ImportOut.model_validate({
         **job, "header_row": job["header_row"] + 1, "columns": options.get("columns", []),
         "mapping": options.get("mapping", {}), "preview": options.get("preview", []),
-        "fields": [FieldChoice(key=c.key, label_th=c.label_th, label_en=c.label_en)
-                   for c in columns],
+        "samples": options.get("samples", []),
+        "fields": [FieldChoice(key=c.key, label_th=c.label_th, label_en=c.label_en,
+                               importable=c.importable) for c in columns],
         "eta_seconds": eta})
 
 
