@@ -66,7 +66,8 @@ def _imports_router(entity: SheetEntity) -> APIRouter:
         """The fields a column may map to (and an export may write), custom ones last."""
         check(entity_)
         return [FieldChoice(key=c.key, label_th=c.label_th, label_en=c.label_en,
-                            importable=c.importable) for c in await imports.columns_of(db, ctx, entity)]
+                            importable=c.importable)
+                for c in await imports.columns_of(db, ctx, entity)]
 
     @router.get("/{job_id:id}", response_model=ImportOut,
                 responses=error_responses(401, 404, 422))
