@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from crmkit.testing.sheets import xlsx
 
 from .conftest import PASSWORD, login, post_until_created
 from .test_browser import CHROMIUM, settled, track
@@ -79,7 +82,15 @@ def _demo_tenant(gw, system) -> dict:
     r = gw.post(f"/api/v1/leads/{first}/followups", headers=admin, json={
         "channel": "phone", "note": "โทรคุยแล้ว นัดเข้าไปนำเสนอวันพฤหัส"})
     assert r.status_code == 201, r.text
-    return {"lead": first, "pipeline": standard["id"]}
+    with tempfile.TemporaryDirectory() as folder:  # an import waiting to start (issue 15)
+        path = xlsx(Path(folder) / "ลูกค้า.xlsx", [["ชื่อ", "เบอร์โทร", "อีเมล", "ชื่อบริษัท"], *(
+            [name, phone, f"fair{i}@demo.tidtam.example", company]
+            for i, (name, company, phone, *_rest) in enumerate(DEMO_LEADS))])
+        with path.open("rb") as f:
+            r = gw.post("/api/v1/imports", params={"entity": "lead"}, headers=admin,
+                        files={"file": ("ลูกค้า.xlsx", f)})
+    assert r.status_code == 201, r.text
+    return {"lead": first, "pipeline": standard["id"], "import": r.json()["id"]}
 
 
 def _violations(page) -> list[dict]:
@@ -110,6 +121,8 @@ def test_the_main_screens_have_no_serious_accessibility_violation(gw, system, br
         ("catalog", "/admin/catalog", ".adm-row"),
         ("custom-fields", "/admin/custom-fields", ".adm-row"),
         ("api-keys", "/admin/api-keys", ".adm-title"),
+        ("import-new", "/imports/new?entity=lead", "#imp-title"),
+        ("import", f"/imports/{demo['import']}?entity=lead", ".imp-map"),
     ]
     page = browser_context.new_page()
     track(page)

@@ -175,7 +175,8 @@ export function sheetTools({ entity, filters }) {
       const columns = /** @type {string[]} */ (data.getAll("columns"));
       if (!columns.length) { result.replaceChildren(h("p", { class: "field-error", role: "alert" }, t("sheets.pickOne"))); return; }
       const body = { columns, format: String(data.get(`${entity}-format`)),
-                     language: String(data.get(`${entity}-lang`)), filters: filters() };
+                     language: String(data.get(`${entity}-lang`)),
+                     filters: Object.fromEntries(Object.entries(filters()).filter(([, v]) => v)) };
       const say = h("p", { role: "status", "aria-live": "polite" }, t("sheets.working"));
       result.replaceChildren(say);
       submit.disabled = true;
