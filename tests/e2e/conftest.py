@@ -3,7 +3,6 @@ databases and vhost; a real SMTP server) for e2e tests."""
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -39,8 +38,7 @@ def system(test_servers, make_vhost, fake_revenue_department, mail_sink):
                             # webhook receivers in tests listen on 127.0.0.2
                             "TIDTAM_WEBHOOK_ALLOW_HOSTS": "127.0.0.2/32"})
     try:
-        # a loaded machine may take longer than the default 30 s to start a service
-        sut.start(float(os.environ.get("TIDTAM_TEST_READY_TIMEOUT", "30")))
+        sut.start()
         yield sut
     finally:
         sut.stop()
