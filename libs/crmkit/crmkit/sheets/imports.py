@@ -251,19 +251,20 @@ async def cancel(session: AsyncSession, ctx: RequestContext, entity: SheetEntity
 async def status(session: AsyncSession, ctx: RequestContext, entity: SheetEntity,
                  request: Request, job_id: uuid.UUID, stale_after: float) -> ImportOut:
     """A running job that no task of this process runs and whose runner has not reported
-    for `stale_after` seconds was lost with its process (a restart): it is failed, with
-    what was done kept."""
+    for `stale_after` seconds was lost with its process (a restart): this process takes it
+    over and resumes it after the rows done (each batch commits with its counts, so `done`
+    is exactly what is in)."""
     job = await load(session, ctx, entity, job_id)
     beat = job["heartbeat_at"]
     ours = job_id in request.app.state.__dict__.get("sheet_tasks", {})
     if job["status"] == "running" and not ours and beat is not None and \
             (datetime.now(UTC) - beat).total_seconds() > stale_after:
         job = await load(session, ctx, entity, job_id, lock=True)
-        if job["status"] == "running":
-            await repository.update_import(
-                session, ctx, job_id, status="failed", finished_at=datetime.now(UTC),
-                error="interrupted (the service restarted); the rows done are kept: "
-                      "upload the file again with duplicates=skip to import the rest")
+        if job["status"] == "running" and job["heartbeat_at"] == beat:
+            await repository.update_import(session, ctx, job_id,
+                                           heartbeat_at=datetime.now(UTC))
+            from .runner import launch
+            launch(request.app, ctx, entity, job_id)  # it waits for this commit
             job = await load(session, ctx, entity, job_id)
     return out(job, await columns_of(session, ctx, entity))
 
