@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from crmkit.testing.sheets import xlsx
 
 from .conftest import PASSWORD, login, post_until_created
 from .test_browser import CHROMIUM, settled, track
@@ -104,8 +107,16 @@ def _demo_tenant(gw, system) -> dict:
             {"product_id": product.json()["id"], "quantity": 2, "discount_percent": 10},
             {"product_id": r.json()["id"], "quantity": "1.5"}]})
     assert quote.status_code == 201, quote.text
+    with tempfile.TemporaryDirectory() as folder:  # an import waiting to start (issue 15)
+        path = xlsx(Path(folder) / "ลูกค้า.xlsx", [["ชื่อ", "เบอร์โทร", "อีเมล", "ชื่อบริษัท"], *(
+            [name, phone, f"fair{i}@demo.tidtam.example", company]
+            for i, (name, company, phone, *_rest) in enumerate(DEMO_LEADS))])
+        with path.open("rb") as f:
+            imp = gw.post("/api/v1/imports", params={"entity": "lead"}, headers=admin,
+                          files={"file": ("ลูกค้า.xlsx", f)})
+    assert imp.status_code == 201, imp.text
     return {"lead": first, "pipeline": standard["id"], "activity": activity.json()["id"],
-            "quote": quote.json()["id"],
+            "quote": quote.json()["id"], "import": imp.json()["id"],
             "day": due.astimezone(ZoneInfo("Asia/Bangkok")).date().isoformat()}
 
 
@@ -151,6 +162,8 @@ def test_the_main_screens_have_no_serious_accessibility_violation(gw, system, br
         ("company", "/admin/company", ".adm-page form"),
         ("quote", f"/quotes/{demo['quote']}", ".quote-sums"),
         ("new-quote", f"/quotes/new?lead={demo['lead']}", ".quote-sums"),
+        ("import-new", "/imports/new?entity=lead", "#imp-title"),
+        ("import", f"/imports/{demo['import']}?entity=lead", ".imp-map"),
     ]
     page = browser_context.new_page()
     track(page)

@@ -32,6 +32,9 @@ export const ROUTES = [
   { path: "/notifications", load: () => import("./screens/notifications.js"), title: "nav.notifications" },
   { path: "/notifications/preferences", load: () => import("./screens/notification-prefs.js"),
     title: "nav.notifPrefs" },
+  // Excel and CSV imports (screens/imports.js; the export dialog is on the lists: sheets.js)
+  { path: "/imports/new", load: () => import("./screens/imports.js"), title: "sheets.import" },
+  { path: "/imports/:id", load: () => import("./screens/imports.js"), title: "sheets.import" },
   ...SETUP_ROUTES, // the board, my labels and the admin screens
   ...ACTIVITY_ROUTES, // the calendar, the overdue list, an activity
   ...DOC_ROUTES, // products, the company profile, quotations

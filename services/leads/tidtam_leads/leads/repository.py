@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypedDict, cast
 
+import asyncpg
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import array
@@ -250,6 +251,33 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
         tenant.value, scope, viewer, box=box, limit=limit, after=after, q_text=q_text,
         q_digits=q_digits, label_id=label_id, pipeline_id=pipeline_id, stage_id=stage_id,
         owner_id=owner_id, custom=custom, also_q=also_q)))
+
+
+async def stream(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
+                 viewer: uuid.UUID, *, box: str, q_text: str | None, q_digits: str | None,
+                 label_id: uuid.UUID | None, pipeline_id: uuid.UUID | None,
+                 stage_id: uuid.UUID | None, owner_id: uuid.UUID | None,
+                 custom: Sequence[CustomFilter] = (),
+                 also_q: tuple[str | None, str | None] | None = None,
+                 fetch: int = 10_000) -> AsyncIterator[list[asyncpg.Record]]:
+    """Every lead `page` would list with these filters, newest first, as driver records
+    (COLUMNS, without the viewer's labels) in batches of `fetch`: one statement through a
+    server-side cursor in the session's transaction (exports: memory stays flat, and no
+    per-page query or per-row conversion)."""
+    # No LIMIT; a search alone still goes through lead_search_page, given a size past any.
+    query = _page_query(tenant.value, scope, viewer, box=box, limit=2**31 - 1, after=None,
+                        q_text=q_text, q_digits=q_digits, label_id=label_id,
+                        pipeline_id=pipeline_id, stage_id=stage_id, owner_id=owner_id,
+                        custom=custom, also_q=also_q)
+    query = query.with_only_columns(*COLUMNS).limit(None)
+    compiled = query.compile(dialect=session.get_bind().dialect,
+                             compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    args = [params[name] for name in compiled.positiontup or ()]
+    conn = await driver(session)
+    cursor = await conn.cursor(compiled.string, *args)
+    while batch := await cursor.fetch(fetch):
+        yield batch
 
 
 @functools.lru_cache(maxsize=4096)
