@@ -11,7 +11,8 @@ from crmkit.text import Text
 Channel = Literal["phone", "email", "line", "meeting", "note"]
 Kind = Literal["followup", "created", "updated", "sent", "lost", "junked", "restored",
                "stage_changed", "transferred", "conversion_requested", "converted",
-               "conversion_failed", "account_merged"]
+               "conversion_failed", "account_merged", "qualified", "disqualified",
+               "assigned"]
 
 
 class FollowupIn(BaseModel):
