@@ -44,8 +44,9 @@ async def lead_assigned(session: AsyncSession, event: Delivery[LeadAssignedV1]) 
         return
     params = {**_lead(lead), "queue_name": lead.queue_name}
     message = Message(LEAD_ASSIGNED, lead.owner_id, event.id, _link(lead), params)
-    names = {"by_name": lead.by_user_id} if lead.by_user_id and not lead.queue_id else {}
-    await deliver(session, event.tenant, uuid.UUID(event.id), [message], names)
+    # A queue's choice names the queue, not the maker (whom the template would name).
+    by = None if lead.queue_id else lead.by_user_id
+    await deliver(session, event.tenant, uuid.UUID(event.id), [message], {"by_name": by})
 
 
 async def lead_transferred(session: AsyncSession, event: Delivery[LeadTransferredV2]) -> None:
