@@ -50,10 +50,9 @@ async def test_queues_are_for_admins_and_check_what_they_get(api, tenant):
          "body.match.source"),
         ({"name": "x", "members": members, "match": {"custom": {"nope": 1}}}, 404,
          "body.match.custom.nope"),
+        # not yet (no product lines on leads; segments as conditions): unknown fields
         ({"name": "x", "members": members, "match": {"product_ids": [str(uuid.uuid4())]}},
          422, "body.match.product_ids"),
-        ({"name": "x", "members": members, "match": {"segment_id": str(uuid.uuid4())}},
-         422, "body.match.segment_id"),
         ({"name": "x", "members": members, "match": {"colour": "red"}}, 422,
          "body.match.colour"),
     ]
@@ -69,7 +68,7 @@ async def test_queues_are_for_admins_and_check_what_they_get(api, tenant):
     assert [q["position"] for q in (first, second)] == [0, 1]
     assert first["next_member_id"] == members[0] and first["strategy"] == "round_robin"
     r = await api.put(f"{QUEUES}/order", headers=h, json={"queue_ids": [second["id"]]})
-    assert r.status_code == 422
+    assert r.status_code == 409 and r.json()["code"] == "not_every_queue"
     r = await api.put(f"{QUEUES}/order", headers=h,
                       json={"queue_ids": [second["id"], first["id"]]})
     assert [q["id"] for q in r.json()] == [second["id"], first["id"]]

@@ -39,7 +39,7 @@ async def create_queue(body: QueueIn, ctx: Ctx, db: IdempotentDb) -> QueueOut:
 
 
 @router.put("/order", response_model=list[QueueOut],
-            responses=error_responses(401, 403, 422))
+            responses=error_responses(401, 403, 409, 422))
 async def reorder_queues(body: QueueOrder, ctx: Ctx, db: Db) -> list[QueueOut]:
     """Set the order new leads try the queues in: every queue id once (admins only)."""
     return await service.reorder(db, ctx, body)

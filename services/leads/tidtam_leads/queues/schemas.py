@@ -18,7 +18,10 @@ MAX_QUEUES = 50
 
 
 class QueueMatch(BaseModel):
-    """Which new leads the queue takes: every condition given must hold (none: every lead)."""
+    """Which new leads the queue takes: every condition given must hold (none: every lead).
+    Not yet: `product_ids` (leads carry no product lines until the catalog arrives with
+    documents) and `segment_id` (a saved segment as a condition); sent, they are 422 like
+    any unknown field."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -26,16 +29,12 @@ class QueueMatch(BaseModel):
     custom: CustomValuesIn | None = Field(None, description=(
         "Custom-field values the lead must have (equality; for a multi_select field, the "
         "lead has that option)"))
-    product_ids: list[uuid.UUID] | None = Field(None, description=(
-        "Not yet: leads carry no product lines until the catalog arrives with documents "
-        "(422 `not_supported_yet`)"))
-    segment_id: uuid.UUID | None = Field(None, description=(
-        "Not yet: a saved segment as a condition (422 `not_supported_yet`)"))
 
 
-Members = Annotated[list[uuid.UUID], Field(min_length=1, max_length=MAX_MEMBERS, description=(
-    "Active users of the tenant, in rotation order, each once; a member deactivated later "
-    "is skipped"))]
+Members = Annotated[list[uuid.UUID], Field(
+    min_length=1, max_length=MAX_MEMBERS, json_schema_extra={"uniqueItems": True},
+    description="Active users of the tenant, in rotation order, each once; a member "
+                "deactivated later is skipped")]
 
 
 class QueueIn(BaseModel):
@@ -66,7 +65,8 @@ class QueueOrder(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     queue_ids: list[uuid.UUID] = Field(max_length=MAX_QUEUES, description=(
-        "Every queue of the tenant once, in the order new leads try them"))
+        "Every queue of the tenant once, in the order new leads try them (else 409 "
+        "`not_every_queue`)"))
 
 
 class QueueOut(BaseModel):

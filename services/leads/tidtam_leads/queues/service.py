@@ -40,13 +40,6 @@ def to_out(queue: LeadQueue) -> QueueOut:
 async def _match(session: AsyncSession, ctx: RequestContext, match: QueueMatch
                  ) -> dict[str, Any]:
     """The match as stored: checked against the tenant's sources and custom fields."""
-    for name in ("product_ids", "segment_id"):
-        if getattr(match, name) is not None:
-            raise Unprocessable.on(f"body.match.{name}", (
-                "is not supported yet: leads carry no product lines until the catalog "
-                "arrives with documents" if name == "product_ids" else
-                "is not supported yet: use `source` and `custom` conditions"),
-                code="not_supported_yet")
     out: dict[str, Any] = {}
     if match.source is not None:
         await catalog.require_source(session, ctx, match.source, field="body.match.source")
@@ -137,9 +130,8 @@ async def reorder(session: AsyncSession, ctx: RequestContext,
                   body: QueueOrder) -> list[QueueOut]:
     _admin(ctx)
     ids = await repository.lock_all(session, ctx.tenant)
-    if sorted(body.queue_ids) != sorted(ids):
-        raise Unprocessable.on("body.queue_ids", "list every queue of the tenant (GET "
-                                                 "/api/v1/queues) exactly once",
-                               code="not_every_queue")
+    if sorted(body.queue_ids) != sorted(ids):  # the tenant's queues now: a conflict
+        raise refused("list every queue of the tenant (GET /api/v1/queues) exactly once",
+                      "not_every_queue", "body.queue_ids")
     await repository.set_positions(session, ctx.tenant, body.queue_ids)
     return [to_out(q) for q in await repository.in_order(session, ctx.tenant)]
