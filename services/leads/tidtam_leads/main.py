@@ -23,6 +23,7 @@ from .consumers import HANDLERS
 from .contracts import EVENTS
 from .conversion.client import http_client
 from .conversion.router import router as conversion_router
+from .deals.router import router as deals_router
 from .followups.router import router as followups_router
 from .labels.router import router as labels_router
 from .leads.router import router as leads_router
@@ -37,7 +38,7 @@ from .transfer.router import router as transfer_router
 ROUTERS: list[APIRouter] = [
     transfer_router, bulk_router, leads_router, actions_router, qualify_router,
     conversion_router, followups_router, pipelines_router, queues_router, labels_router,
-    catalog_router, *custom_routers(LEAD_CUSTOM),
+    catalog_router, deals_router, *custom_routers(LEAD_CUSTOM),
     *sheet_routers(SHEETS)]
 
 
