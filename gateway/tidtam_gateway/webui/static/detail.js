@@ -11,6 +11,7 @@ import { formatBaht, formatDate, formatDateTime, formatPhone } from "./format.js
 import { addStrings, has, lang, t } from "./i18n.js";
 import { labelsSection } from "./lead-labels.js";
 import { peoplePicker } from "./people-picker.js";
+import { qualifyCard } from "./qualify.js";
 import {
   busy, CHANNELS, clearErrors, field, reasonsFor, showErrors, sourceLabel, stageLabel, stageName,
   state, userLabel,
@@ -126,7 +127,8 @@ function actionForm(fields, buildRequest, doneMessage, on, ...children) {
 function actions(lead, on) {
   const cards = [];
   if (lead.box === "inbox") {
-    cards.push(stageCard(lead, on), sendCard(lead, on), closeCard(lead, on));
+    cards.push(stageCard(lead, on), qualifyCard(lead, on, { actionForm, section, url: leadUrl }),
+               sendCard(lead, on), closeCard(lead, on));
   } else {
     const form = actionForm({}, () => ({ url: leadUrl(lead.id, "/restore") }), t("restore.done"), on,
       h("button", { type: "submit", class: "btn btn-primary" }, t("restore.submit")));
