@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId, VisibilityScope
@@ -25,6 +26,13 @@ def _visible(scope: VisibilityScope) -> sa.ColumnElement[bool]:
 async def insert(session: AsyncSession, tenant: TenantId, values: dict[str, Any]) -> Deal:
     return (await session.execute(sa.insert(Deal).values(tenant_id=tenant.value, **values)
                                   .returning(Deal))).scalar_one()
+
+
+async def insert_once(session: AsyncSession, tenant: TenantId,
+                      values: dict[str, Any]) -> Deal | None:
+    """Insert unless a deal with that id exists (then None)."""
+    return (await session.execute(pg_insert(Deal).values(tenant_id=tenant.value, **values)
+                                  .on_conflict_do_nothing().returning(Deal))).scalar_one_or_none()
 
 
 async def get(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,

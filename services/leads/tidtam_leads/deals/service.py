@@ -6,6 +6,7 @@ all, by the deal's owner): a deal the caller may not see is 404."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -58,10 +59,37 @@ def to_out(ctx: RequestContext, deal: Deal) -> DealOut:
 async def _record(session: AsyncSession, ctx: RequestContext, deal: Deal, kind: str,
                   contract: type[DealEvent], changes: dict[str, list[Any]],
                   note: str | None = None) -> None:
+    await _write(session, ctx.tenant, ctx.user_id, deal, kind, contract, changes, note)
+
+
+async def _write(session: AsyncSession, tenant: TenantId, author: uuid.UUID | None,
+                 deal: Deal, kind: str, contract: type[DealEvent],
+                 changes: dict[str, list[Any]], note: str | None = None) -> None:
     """The history entry and the event of one change of `deal` (as it is after it)."""
     plain = {k: [_json(v) for v in pair] for k, pair in changes.items()}
-    await repository.append(session, ctx.tenant, deal.id, kind, ctx.user_id, plain, note)
-    await _stage(session, ctx.tenant, contract, deal, by_user_id=ctx.user_id, changes=plain)
+    await repository.append(session, tenant, deal.id, kind, author, plain, note)
+    await _stage(session, tenant, contract, deal, by_user_id=author, changes=plain)
+
+
+def _created_changes(deal: Deal) -> dict[str, list[Any]]:
+    return {k: [None, v] for k, v in _fields(deal).items()
+            if k in (*TRACKED, "stage_id", "pipeline_id", "status") and v is not None}
+
+
+async def open_from_lead(session: AsyncSession, tenant: TenantId, lead: Mapping[str, Any],
+                         conversion_id: uuid.UUID) -> None:
+    """A converted lead's deal, with its account and contact, in the consumer's transaction
+    (the accounts service's answer): its owner, pipeline, stage and potential value. Its id
+    derives from the conversion, so an answer applied twice cannot make two."""
+    deal = await repository.insert_once(session, tenant, dict(
+        id=uuid.uuid5(conversion_id, "deal"), name=lead["company"] or lead["name"],
+        account_id=lead["account_id"], contact_id=lead["contact_id"],
+        owner_id=lead["owner_id"], pipeline_id=lead["pipeline_id"],
+        stage_id=lead["stage_id"], amount=lead["potential"], status="open",
+        lead_id=lead["id"]))
+    if deal is not None:
+        await _write(session, tenant, None, deal, "created", DealCreatedV1,
+                     _created_changes(deal))
 
 
 async def _stage(session: AsyncSession, tenant: TenantId, contract: type[DealEvent],
@@ -93,9 +121,7 @@ async def create(session: AsyncSession, ctx: RequestContext, body: DealCreate) -
     deal = await repository.insert(session, ctx.tenant, dict(
         id=uuid.uuid4(), owner_id=owner, pipeline_id=stage.pipeline_id, stage_id=stage.id,
         status="open", **values))
-    changes = {k: [None, v] for k, v in _fields(deal).items()
-               if k in (*TRACKED, "stage_id", "pipeline_id", "status") and v is not None}
-    await _record(session, ctx, deal, "created", DealCreatedV1, changes)
+    await _record(session, ctx, deal, "created", DealCreatedV1, _created_changes(deal))
     return to_out(ctx, deal)
 
 
