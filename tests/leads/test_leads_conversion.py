@@ -260,3 +260,29 @@ async def test_conversion_events_are_in_the_catalogue(api):
     assert {"conversion_id", "lead_id", "account_id", "account", "contact",
             "requested_by"} <= set(requested["properties"])
     assert "account_id" in doc["components"]["schemas"]["lead_created_v2"]["properties"]
+
+
+async def test_a_conversion_opens_one_deal_with_the_account(api, tenant, create_lead,
+                                                            lead_events, peer):
+    """Issue 16: the accounts service's answer also opens the lead's deal (its owner,
+    stage and potential value, the account and contact), once however often it arrives."""
+    h = tenant.headers(tenant.sales1)
+    lead = await create_lead(tenant.sales1, potential="45000.50", company="บริษัท ดีล จำกัด")
+    req = await _requested(api, tenant, lead, lead_events)
+    answer = {"conversion_id": req["conversion_id"], "lead_id": lead["id"],
+              "account_id": str(uuid.uuid4()), "contact_id": str(uuid.uuid4())}
+    event = await peer.account("account.lead_converted", tenant.id, answer)
+    await wait_lead(api, h, lead["id"], lambda x: x["conversion_status"] == "converted")
+    await peer.republish(event)
+    created = await lead_events.assert_published(
+        "deal.created", lambda e: e["data"]["lead_id"] == lead["id"])
+    deals = (await api.get("/api/v1/deals", headers=h,
+                           params={"account_id": answer["account_id"]})).json()["items"]
+    assert len(deals) == 1 and deals[0]["id"] == created["subject"]
+    deal = deals[0]
+    assert (deal["name"], deal["amount"], deal["status"]) == ("บริษัท ดีล จำกัด", "45000.50",
+                                                              "open")
+    assert (deal["owner_id"], deal["stage_id"], deal["contact_id"]) == (
+        str(tenant.sales1.id), lead["stage_id"], answer["contact_id"])
+    history = (await api.get(f"/api/v1/deals/{deal['id']}/history", headers=h)).json()
+    assert [e["kind"] for e in history] == ["created"] and history[0]["author_id"] is None

@@ -11,7 +11,13 @@ import pytest
 from notif_support import lead, publish_lead, sent, set_language
 
 from crmkit.testing.tenants import fetchval
-from tidtam_contracts.leads import LeadCreatedV2, LeadSentV2, LeadTransferredV2, LeadUpdatedV2
+from tidtam_contracts.leads import (
+    LeadAssignedV1,
+    LeadCreatedV2,
+    LeadSentV2,
+    LeadTransferredV2,
+    LeadUpdatedV2,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -57,24 +63,38 @@ async def until_language(notif_db, user_id, language: str) -> None:
 
 async def test_assignment_tells_the_owner_but_not_for_ones_own_lead(api, tenant,
                                                                     gateway_events):
+    """`lead.assigned` (issue 16) by a person or by a queue tells the assignee; a queue
+    giving the maker their own lead, and the lead events around it, tell nobody."""
     own = lead(tenant.sales1.id)
+    await publish_lead(gateway_events, tenant, LeadAssignedV1,
+                       {**own, "from_user_id": None, "by_user_id": str(tenant.sales1.id),
+                        "queue_id": str(uuid.uuid4()), "queue_name": "ลูกค้าเว็บไซต์"})
     await publish_lead(gateway_events, tenant, LeadCreatedV2,
-                       {**own, "by_user_id": str(tenant.sales1.id)})
+                       {**lead(tenant.sales1.id), "by_user_id": str(tenant.manager.id)})
     assigned = lead(tenant.sales1.id, name="คุณวิชัย")
-    await publish_lead(gateway_events, tenant, LeadCreatedV2,
-                       {**assigned, "by_user_id": str(tenant.manager.id)})
+    await publish_lead(gateway_events, tenant, LeadAssignedV1,
+                       {**assigned, "from_user_id": None, "by_user_id": str(tenant.manager.id)})
     moved = lead(tenant.sales1.id, name="คุณมาลี", version=5)
-    await publish_lead(gateway_events, tenant, LeadUpdatedV2,
-                       {**moved, "changed": ["owner_id"], "by_user_id": str(tenant.admin.id)})
+    await publish_lead(gateway_events, tenant, LeadAssignedV1,
+                       {**moved, "from_user_id": str(tenant.sales2.id),
+                        "by_user_id": str(tenant.admin.id)})
+    queued = lead(tenant.sales1.id, name="คุณกานดา", version=1)
+    await publish_lead(gateway_events, tenant, LeadAssignedV1,
+                       {**queued, "from_user_id": None, "by_user_id": str(tenant.sales2.id),
+                        "queue_id": str(uuid.uuid4()), "queue_name": "ลูกค้าเว็บไซต์"})
     renamed = lead(tenant.sales1.id, name="คุณอื่น", version=6)
     await publish_lead(gateway_events, tenant, LeadUpdatedV2,
-                       {**renamed, "changed": ["name"], "by_user_id": str(tenant.admin.id)})
+                       {**renamed, "changed": ["owner_id"], "by_user_id": str(tenant.admin.id)})
     body = await until(api, "/api/v1/notifications", tenant.headers(tenant.sales1),
-                       lambda b: len(b["items"]) >= 2)
+                       lambda b: len(b["items"]) >= 3)
     await asyncio.sleep(1)  # the events after them had their chance
     body = (await api.get("/api/v1/notifications", headers=tenant.headers(tenant.sales1))).json()
     titles = sorted(n["title"] for n in body["items"])
-    assert titles == ["มีลีดใหม่มอบหมายให้คุณ: คุณมาลี", "มีลีดใหม่มอบหมายให้คุณ: คุณวิชัย"]
+    assert titles == ["มีลีดใหม่มอบหมายให้คุณ: คุณกานดา", "มีลีดใหม่มอบหมายให้คุณ: คุณมาลี",
+                      "มีลีดใหม่มอบหมายให้คุณ: คุณวิชัย"]
+    by_name = {n["params"]["lead_name"]: n["params"] for n in body["items"]}
+    assert by_name["คุณกานดา"]["queue_name"] == "ลูกค้าเว็บไซต์"
+    assert by_name["คุณวิชัย"]["by_name"] == tenant.manager.name
 
 
 async def test_a_transfer_is_one_notice_with_the_count(api, tenant, gateway_events):

@@ -25,7 +25,7 @@ from . import service
 # service name -> the path prefixes it owns
 OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
     "leads": ("/api/v1/leads", "/api/v1/pipelines", "/api/v1/labels", "/api/v1/lead-sources",
-              "/api/v1/lead-reasons"),
+              "/api/v1/lead-reasons", "/api/v1/queues", "/api/v1/deals"),
     "accounts": ("/api/v1/accounts",),
     "notifications": ("/api/v1/notifications", "/api/v1/notification-preferences",
                       "/api/v1/events", "/api/v1/webhooks"),

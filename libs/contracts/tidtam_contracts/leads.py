@@ -26,6 +26,7 @@ from .common import CustomValues
 LeadBox = Literal["inbox", "lost", "junk"]
 EXT_SEP = ";ext="  # RFC 3966: the extension inside the phone, as crmkit.text writes it
 ConversionStatus = Literal["converting", "converted", "failed"]
+Qualification = Literal["qualified", "disqualified"]
 
 
 class Lead(BaseModel):
@@ -57,6 +58,9 @@ class Lead(BaseModel):
     version: int = Field(description="Grows by one with every change; the events' `sequence`")
     created_at: datetime
     updated_at: datetime
+    # Added without a new version (optional): absent in events from before it existed.
+    qualification: Qualification | None = Field(None, description=(
+        "POST /leads/{id}/qualify or /disqualify; null: not judged yet"))
 
 
 class Followup(BaseModel):
@@ -158,6 +162,41 @@ class LeadConversionFailedV2(LeadEvent):
     TYPE: ClassVar[str] = "lead.conversion_failed"
     conversion_id: uuid.UUID
     conversion_error: str
+
+
+# --- qualification and assignment (issue 16): new types, v1 of each, the v2 lead --------
+
+class LeadQualifiedV1(LeadEvent):
+    """The lead was judged worth pursuing, with the answers given (the lead's history keeps
+    every qualification, a later one beside the earlier)."""
+
+    TYPE: ClassVar[str] = "lead.qualified"
+    VERSION: ClassVar[str] = "1"
+    need: str = Field(description="What the customer needs, and whether it fits")
+    budget: Decimal | None = Field(None, description="The customer's budget in THB")
+    timeframe: str | None = Field(None, description="How soon they mean to buy")
+    score: int | None = Field(None, description="0–100")
+    by_user_id: uuid.UUID
+
+
+class LeadDisqualifiedV1(LeadEvent):
+    TYPE: ClassVar[str] = "lead.disqualified"
+    VERSION: ClassVar[str] = "1"
+    disqualify_reason: str = Field(description="Why the lead is not worth pursuing")
+    by_user_id: uuid.UUID
+
+
+class LeadAssignedV1(LeadEvent):
+    """The lead got an owner someone else chose: a person (creating it for them or changing
+    its owner) or an assignment queue (`queue_id`). `owner_id` is the assignee."""
+
+    TYPE: ClassVar[str] = "lead.assigned"
+    VERSION: ClassVar[str] = "1"
+    from_user_id: uuid.UUID | None = Field(description="The owner before; null for a new lead")
+    by_user_id: uuid.UUID | None = Field(description="Who made the change (the maker, for a "
+                                                     "queue's assignment of a new lead)")
+    queue_id: uuid.UUID | None = Field(None, description="The queue that chose the owner")
+    queue_name: str | None = None
 
 
 # --- v1 (superseded): the lead's box was `status` ---------------------------------------
@@ -308,7 +347,8 @@ class LeadConversionRequestedV1(EventData):
 CURRENT: list[type[EventData]] = [
     LeadCreatedV2, LeadUpdatedV2, LeadSentV2, LeadLostV2, LeadJunkedV2, LeadRestoredV2,
     LeadStageChangedV2, LeadTransferredV2, LeadFollowupLoggedV2, LeadConvertedV2,
-    LeadConversionFailedV2, LeadConversionRequestedV1,
+    LeadConversionFailedV2, LeadConversionRequestedV1, LeadQualifiedV1, LeadDisqualifiedV1,
+    LeadAssignedV1,
 ]
 # … and every version a consumer may still receive.
 EVENTS: list[type[EventData]] = [*CURRENT, *(m.PREVIOUS for m in CURRENT if m.PREVIOUS)]

@@ -5,15 +5,18 @@ EventSource every producer here makes its events with."""
 from __future__ import annotations
 
 from crmkit.events import EventSource
-from tidtam_contracts import EventData, lead_setup
+from tidtam_contracts import EventData, deals, lead_setup
 from tidtam_contracts.leads import (
+    LeadAssignedV1,
     LeadConversionFailedV2,
     LeadConversionRequestedV1,
     LeadConvertedV2,
     LeadCreatedV2,
+    LeadDisqualifiedV1,
     LeadFollowupLoggedV2,
     LeadJunkedV2,
     LeadLostV2,
+    LeadQualifiedV1,
     LeadRestoredV2,
     LeadSentV2,
     LeadStageChangedV2,
@@ -26,6 +29,7 @@ from .config import SERVICE
 EVENTS_PUBLISHED: list[type[EventData]] = [
     LeadCreatedV2, LeadUpdatedV2, LeadSentV2, LeadLostV2, LeadJunkedV2, LeadRestoredV2,
     LeadStageChangedV2, LeadTransferredV2, LeadFollowupLoggedV2, LeadConversionRequestedV1,
-    LeadConvertedV2, LeadConversionFailedV2, *lead_setup.EVENTS,
+    LeadConvertedV2, LeadConversionFailedV2, LeadQualifiedV1, LeadDisqualifiedV1,
+    LeadAssignedV1, *lead_setup.EVENTS, *deals.CURRENT,
 ]
 EVENTS = EventSource(SERVICE, EVENTS_PUBLISHED)

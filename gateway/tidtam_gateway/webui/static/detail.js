@@ -12,6 +12,7 @@ import { addStrings, has, lang, t } from "./i18n.js";
 import { labelsSection } from "./lead-labels.js";
 import { peoplePicker } from "./people-picker.js";
 import { activitiesPanel } from "./screens/activities/parts.js";
+import { qualifyCard } from "./qualify.js";
 import {
   busy, CHANNELS, clearErrors, field, reasonsFor, showErrors, sourceLabel, stageLabel, stageName,
   state, userLabel,
@@ -130,7 +131,8 @@ function actionForm(fields, buildRequest, doneMessage, on, ...children) {
 function actions(lead, on) {
   const cards = [];
   if (lead.box === "inbox") {
-    cards.push(stageCard(lead, on), sendCard(lead, on), closeCard(lead, on));
+    cards.push(stageCard(lead, on), qualifyCard(lead, on, { actionForm, section, url: leadUrl }),
+               sendCard(lead, on), closeCard(lead, on));
   } else {
     const form = actionForm({}, () => ({ url: leadUrl(lead.id, "/restore") }), t("restore.done"), on,
       h("button", { type: "submit", class: "btn btn-primary" }, t("restore.submit")));

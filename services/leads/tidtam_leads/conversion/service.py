@@ -35,6 +35,7 @@ from tidtam_contracts.leads import (
 )
 
 from ..contracts import EVENTS
+from ..deals import service as deals
 from ..followups import repository as history
 from ..leads import repository as leads_repo
 from ..leads import service as leads
@@ -105,6 +106,7 @@ async def apply_converted(session: AsyncSession, tenant: TenantId,
         "contact_id": str(done.contact_id)})
     await stage_lead_event(session, tenant, LeadConvertedV2, row,
                            conversion_id=done.conversion_id)
+    await deals.open_from_lead(session, tenant, row, done.conversion_id)
     return True
 
 

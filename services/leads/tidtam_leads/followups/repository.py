@@ -52,6 +52,16 @@ async def lead_exists(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUI
         Lead.tenant_id == tenant.value, Lead.id == lead_id)))).scalar())
 
 
+async def append_many(session: AsyncSession, tenant: TenantId, kind: str,
+                      author_id: uuid.UUID | None,
+                      entries: Sequence[tuple[uuid.UUID, dict[str, Any]]]) -> None:
+    """One entry of `kind` per `(lead_id, detail)`, in one statement."""
+    if entries:
+        await session.execute(sa.insert(HistoryEntry).values([
+            dict(tenant_id=tenant.value, lead_id=lead_id, kind=kind, author_id=author_id,
+                 detail=detail) for lead_id, detail in entries]))
+
+
 def _select(tenant: TenantId, lead_id: uuid.UUID) -> sa.Select[Any]:
     return (sa.select(*COLUMNS, User.name.label("author_name"))
             .outerjoin(User, sa.and_(User.tenant_id == HistoryEntry.tenant_id,

@@ -13,7 +13,8 @@ Channel = Literal["phone", "email", "line", "meeting", "note"]
 Kind = Literal["followup", "created", "updated", "sent", "lost", "junked", "restored",
                "stage_changed", "transferred", "conversion_requested", "converted",
                "conversion_failed", "account_merged", "activity_created",
-               "activity_completed", "activity_cancelled", "checkin", "quote_sent"]
+               "activity_completed", "activity_cancelled", "checkin", "quote_sent",
+               "qualified", "disqualified", "assigned"]
 
 
 class FollowupIn(BaseModel):

@@ -56,6 +56,7 @@ class LeadRow(TypedDict):
     conversion_id: uuid.UUID | None
     conversion_status: str | None
     conversion_error: str | None
+    qualification: str | None
 
 
 class LeadView(LeadRow):
@@ -125,7 +126,8 @@ SELECT lead.*, (
 FROM lead"""
 # What the columns the insert leaves out hold in a new lead (their server defaults).
 NEW_LEAD: dict[str, Any] = {"status": "inbox", "status_reason": None, "sent_by": [], "version": 1,
-            "conversion_id": None, "conversion_status": None, "conversion_error": None}
+            "conversion_id": None, "conversion_status": None, "conversion_error": None,
+            "qualification": None}
 _STAMPED = ("created_at", "updated_at")  # set by the database: the event gets them in SQL
 _PLACEHOLDER_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -234,7 +236,8 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
                q_digits: str | None, label_id: uuid.UUID | None,
                pipeline_id: uuid.UUID | None, stage_id: uuid.UUID | None,
                owner_id: uuid.UUID | None, custom: Sequence[CustomFilter] = (),
-               also_q: tuple[str | None, str | None] | None = None) -> list[LeadView]:
+               also_q: tuple[str | None, str | None] | None = None,
+               qualified: bool | None = None) -> list[LeadView]:
     """One page of a box, newest first, keyset on (created_at, id). `custom`: `cf.*`
     filters; `also_q`: a second search that must match too (a segment's).
 
@@ -243,14 +246,14 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
     (`_first_page`), then run as a prepared statement on the driver, without SQLAlchemy's
     per-request construction, cache-key and result work."""
     if after is None and not (q_text or label_id or pipeline_id or stage_id or owner_id
-                              or custom or also_q):
+                              or custom or also_q or qualified is not None):
         sql, args = _first_page(session.get_bind().dialect, tenant.value, scope, viewer,
                                 box=box, limit=limit)
         return rows_as(LeadView, await (await driver(session)).fetch(sql, *args))
     return rows_as(LeadView, await session.execute(_page_query(
         tenant.value, scope, viewer, box=box, limit=limit, after=after, q_text=q_text,
         q_digits=q_digits, label_id=label_id, pipeline_id=pipeline_id, stage_id=stage_id,
-        owner_id=owner_id, custom=custom, also_q=also_q)))
+        owner_id=owner_id, custom=custom, also_q=also_q, qualified=qualified)))
 
 
 async def stream(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
@@ -298,13 +301,14 @@ def _page_query(tenant: uuid.UUID, scope: VisibilityScope, viewer: uuid.UUID, *,
                 q_digits: str | None, label_id: uuid.UUID | None,
                 pipeline_id: uuid.UUID | None, stage_id: uuid.UUID | None,
                 owner_id: uuid.UUID | None, custom: Sequence[CustomFilter] = (),
-                also_q: tuple[str | None, str | None] | None = None) -> sa.Select[Any]:
+                also_q: tuple[str | None, str | None] | None = None,
+                qualified: bool | None = None) -> sa.Select[Any]:
     where = [Lead.tenant_id == tenant, *in_box(box, scope, viewer)]
     where += before(Lead.created_at, Lead.id, after)
     # The search goes through lead_search (migration 0005): under RLS no trigram index
     # serves `leads` itself. With nothing else to filter on, one page straight from it.
     alone = box != "sent" and not (label_id or pipeline_id or stage_id or owner_id or custom
-                                   or also_q)
+                                   or also_q or qualified is not None)
     for text_, digits in ((q_text, q_digits), also_q or (None, None)):
         if text_:
             where.append(Lead.id.in_(_matching_ids(
@@ -316,6 +320,9 @@ def _page_query(tenant: uuid.UUID, scope: VisibilityScope, viewer: uuid.UUID, *,
         where.append(Lead.stage_id == stage_id)
     if owner_id:
         where.append(Lead.owner_id == owner_id)
+    if qualified is not None:
+        where.append(Lead.qualification == "qualified" if qualified
+                     else Lead.qualification.is_distinct_from("qualified"))
     if label_id:
         where.append(sa.exists().where(
             LeadLabel.tenant_id == Lead.tenant_id, LeadLabel.lead_id == Lead.id,

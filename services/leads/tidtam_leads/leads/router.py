@@ -46,6 +46,9 @@ async def list_leads(
     pipeline_id: uuid.UUID | None = None,
     stage_id: uuid.UUID | None = None,
     owner_id: uuid.UUID | None = None,
+    qualified: bool | None = Query(None, description=(
+        "`true`: qualified leads (POST …/qualify); `false`: the others (disqualified or "
+        "not judged yet)")),
     segment: uuid.UUID | None = Query(None, description=(
         "A saved segment (GET /api/v1/segments?entity=lead): its filters apply too, ANDed "
         "with the ones given here; unknown or not visible to the caller: 404")),
@@ -62,7 +65,7 @@ async def list_leads(
     return await service.list_box(db, ctx, request=request, segment=segment, box=box,
                                   limit=limit, cursor=cursor, q=q,
                                   label_id=label_id, pipeline_id=pipeline_id,
-                                  stage_id=stage_id, owner_id=owner_id)
+                                  stage_id=stage_id, owner_id=owner_id, qualified=qualified)
 
 
 @router.get("/counts", response_model=BoxCounts, responses=error_responses(401))

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 from fastapi import Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crmkit import custom
+from crmkit import custom, outbox
 from crmkit.context import RequestContext, system_scope
 from crmkit.errors import Forbidden, NotFound
 from crmkit.paging import decode_cursor, next_cursor
 from crmkit.responses import json_answer
 from crmkit.text import search_patterns
-from tidtam_contracts.leads import LeadCreatedV2, LeadUpdatedV2
+from tidtam_contracts.leads import LeadAssignedV1, LeadCreatedV2, LeadUpdatedV2
 
 from ..catalog import service as catalog
 from ..conversion import from_account
@@ -23,6 +23,7 @@ from ..conversion.client import AccountsReader
 from ..followups import repository as history
 from ..labels import service as labels
 from ..pipelines import service as pipelines
+from ..queues.assign import Assignment, assign_new
 from ..users import service as users
 from . import repository
 from .events import lead_event, stage_lead_event
@@ -106,7 +107,14 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
     stage = await pipelines.resolve_stage(session, ctx, pipeline_id=body.pipeline_id,
                                            stage_id=body.stage_id)
     await labels.require_visible(session, ctx, body.label_ids, "body.label_ids")
+    queued = None
+    if body.owner_id is None:  # no owner chosen: the assignment queues choose
+        queued = (await assign_new(session, ctx.tenant,
+                                   [{"source": body.source, "custom": values}]))[0]
+        owner = queued.owner_id if queued else owner
     detail = {"owner_id": str(owner), "source": body.source}
+    if queued:
+        detail["queue_id"] = str(queued.queue_id)
     if body.account_id:
         detail["account_id"] = str(body.account_id)
     row, dups = await repository.insert_created(session, ctx.tenant, ctx.lead_scope, dict(
@@ -117,11 +125,30 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
     ), author_id=ctx.user_id, detail=detail,
         event=lambda new: lead_event(ctx.tenant, LeadCreatedV2, new, by_user_id=ctx.user_id))
     await repository.set_label(session, ctx.tenant, row["id"], body.label_ids)
+    if owner != ctx.user_id or queued:
+        await stage_assigned(session, ctx, [(row, None, queued)])
     data = out_body(ctx, row, list(dict.fromkeys(body.label_ids)))
     data["possible_duplicates"] = [
         {"id": dup["id"], "name": dup["name"],
          "match": "phone" if dup["phone"] == d.phone else "email"} for dup in dups]
     return json_answer(data, status_code=201)  # LeadCreated
+
+
+async def stage_assigned(session: AsyncSession, ctx: RequestContext,
+                         assigned: Sequence[tuple[LeadRow, uuid.UUID | None, Assignment | None]]
+                         ) -> None:
+    """Each `(row, from_user_id, queued)`: the lead got an owner the caller (or a queue, for
+    the caller's new lead) chose. Its `lead.assigned` event (the version of the change that
+    did it) and, for a queue's choice, a history entry naming the queue; one statement each
+    for all of them (imports)."""
+    entries = [(row["id"], {"owner_id": str(row["owner_id"]), "queue_id": str(q.queue_id),
+                            "queue_name": q.queue_name})
+               for row, _, q in assigned if q is not None]
+    await history.append_many(session, ctx.tenant, "assigned", ctx.user_id, entries)
+    await outbox.stage_many(session, (lead_event(
+        ctx.tenant, LeadAssignedV1, row, from_user_id=from_user, by_user_id=ctx.user_id,
+        queue_id=q.queue_id if q else None, queue_name=q.queue_name if q else None)
+        for row, from_user, q in assigned))
 
 
 async def get(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID) -> LeadOut:
@@ -151,6 +178,8 @@ async def patch(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
                          detail={"changed": changed})
     await stage_lead_event(session, ctx.tenant, LeadUpdatedV2, row, changed=changed,
                            by_user_id=ctx.user_id)
+    if "owner_id" in changed:
+        await stage_assigned(session, ctx, [(row, current["owner_id"], None)])
     return await reload_out(session, ctx, lead_id)
 
 

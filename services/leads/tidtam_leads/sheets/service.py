@@ -31,6 +31,7 @@ from ..leads import service as leads
 from ..leads.events import lead_event
 from ..leads.schemas import LeadCreate, LeadPatch
 from ..pipelines import service as pipelines
+from ..queues.assign import assign_new
 from ..users import service as users
 from . import repository
 
@@ -100,6 +101,12 @@ class LeadSheets:
         if not dry_run and new:
             stage = await pipelines.resolve_stage(session, ctx, pipeline_id=None,
                                                   stage_id=None)
+            free = [b for b in new if not b["owner_chosen"]]
+            queued = dict(zip((b["id"] for b in free),
+                              await assign_new(session, ctx.tenant, free), strict=True))
+            for body in free:
+                if (pick := queued[body["id"]]) is not None:
+                    body["owner_id"] = pick.owner_id
             made = await repository.insert_many(
                 session, ctx.tenant, new, pipeline_id=stage.pipeline_id, stage_id=stage.id,
                 author_id=ctx.user_id, import_id=correlation_id.get() or "")
@@ -108,6 +115,9 @@ class LeadSheets:
                 lead_event(ctx.tenant, LeadCreatedV2, row, by_user_id=ctx.user_id)
                 for row in made])
             await outbox.stage_many(session, events)
+            await leads.stage_assigned(session, ctx, [
+                (row, None, queued.get(row["id"])) for row in made
+                if queued.get(row["id"]) or row["owner_id"] != ctx.user_id])
         return outcomes
 
     def check_export_filters(self, filters: ExportFilters) -> None:
@@ -166,6 +176,7 @@ def _validate(ctx: RequestContext, rows: Sequence[ImportRow], options: ImportOpt
                  for k, v in data.items() if k.startswith("custom.")}
         body = {k: v for k, v in data.items() if k in _BASE}
         owner = options.owner_id or ctx.user_id
+        chosen = bool(options.owner_id or row.owner_email)  # else the queues choose
         if row.owner_email and not options.owner_id:
             if row.owner_email.lower() not in owners:
                 out.append(Outcome.failed(RowError(
@@ -181,7 +192,7 @@ def _validate(ctx: RequestContext, rows: Sequence[ImportRow], options: ImportOpt
         out.append({"id": uuid.uuid4(), "name": made.name, "phone": made.phone,
                     "email": made.email, "company": made.company, "note": made.note,
                     "source": made.source, "owner_id": owner, "potential": made.potential,
-                    "custom": values})
+                    "custom": values, "owner_chosen": chosen})
     return out
 
 

@@ -1,4 +1,5 @@
-"""Messages about leads: sent to a user, assigned to a user, transferred (once per
+"""Messages about leads: sent to a user, assigned to a user (`lead.assigned`, by a person
+or a queue), transferred (once per
 transfer, with the count)."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.consumer import Delivery, Handler, on
-from tidtam_contracts.leads import Lead, LeadCreatedV2, LeadSentV2, LeadTransferredV2, LeadUpdatedV2
+from tidtam_contracts.leads import Lead, LeadAssignedV1, LeadSentV2, LeadTransferredV2
 
 from .deliver import deliver
 from .kinds import Message, kind
@@ -35,23 +36,17 @@ async def lead_sent(session: AsyncSession, event: Delivery[LeadSentV2]) -> None:
                   {"by_name": lead.from_user_id})
 
 
-async def _assigned(session: AsyncSession, event: Delivery[Any], lead: Lead,
-                    by_user_id: uuid.UUID | None) -> None:
-    # Only when someone else made the user its owner (not one's own new lead).
-    if by_user_id is None or by_user_id == lead.owner_id:
+async def lead_assigned(session: AsyncSession, event: Delivery[LeadAssignedV1]) -> None:
+    """By a person (a lead made for someone, an owner changed) or by a queue (`queue_name`
+    says which). Not for one's own lead: a queue giving the maker their own new lead, say."""
+    lead = event.data
+    if lead.by_user_id is not None and lead.by_user_id == lead.owner_id:
         return
-    message = Message(LEAD_ASSIGNED, lead.owner_id, event.id, _link(lead), _lead(lead))
-    await deliver(session, event.tenant, uuid.UUID(event.id), [message],
-                  {"by_name": by_user_id})
-
-
-async def lead_created(session: AsyncSession, event: Delivery[LeadCreatedV2]) -> None:
-    await _assigned(session, event, event.data, event.data.by_user_id)
-
-
-async def lead_updated(session: AsyncSession, event: Delivery[LeadUpdatedV2]) -> None:
-    if "owner_id" in event.data.changed:
-        await _assigned(session, event, event.data, event.data.by_user_id)
+    params = {**_lead(lead), "queue_name": lead.queue_name}
+    message = Message(LEAD_ASSIGNED, lead.owner_id, event.id, _link(lead), params)
+    # A queue's choice names the queue, not the maker (whom the template would name).
+    by = None if lead.queue_id else lead.by_user_id
+    await deliver(session, event.tenant, uuid.UUID(event.id), [message], {"by_name": by})
 
 
 async def lead_transferred(session: AsyncSession, event: Delivery[LeadTransferredV2]) -> None:
@@ -66,6 +61,6 @@ async def lead_transferred(session: AsyncSession, event: Delivery[LeadTransferre
 
 
 HANDLERS: list[Handler[Any]] = [
-    on(LeadSentV2, lead_sent), on(LeadCreatedV2, lead_created),
-    on(LeadUpdatedV2, lead_updated), on(LeadTransferredV2, lead_transferred),
+    on(LeadSentV2, lead_sent), on(LeadAssignedV1, lead_assigned),
+    on(LeadTransferredV2, lead_transferred),
 ]

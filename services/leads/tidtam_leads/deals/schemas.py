@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from crmkit.fields import Omittable
+from crmkit.money import BahtAmount
+from crmkit.text import Text
+from tidtam_contracts.deals import Deal
+
+Amount = Annotated[Decimal, BahtAmount("THB, to the satang")]
+Probability = Annotated[int, Field(ge=0, le=100, description="0–100 (%)")]
+Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2999, 12, 31))]
+Kind = Literal["created", "updated", "stage_changed", "won", "lost", "reopened"]
+
+
+class DealCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Text(200)]
+    account_id: uuid.UUID = Field(description="The account (accounts service) it is with")
+    contact_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = Field(None, description="An active user (else 404); "
+                                                         "default: the caller")
+    pipeline_id: uuid.UUID | None = Field(None, description=(
+        "One of the tenant's pipelines (GET /api/v1/pipelines); default: the standard one"))
+    stage_id: uuid.UUID | None = Field(None, description="Default: the pipeline's first")
+    amount: Amount | None = None
+    expected_close: Day | None = None
+    probability: Probability | None = None
+    lead_id: uuid.UUID | None = Field(None, description="The lead it came from")
+
+
+class DealPatch(BaseModel):
+    """Only the fields sent change; `name` and `owner_id` may not be null, the others may
+    (to clear them). Stage and status change through the actions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Omittable[Annotated[str, Text(200)]] = None
+    owner_id: Omittable[uuid.UUID] = None
+    contact_id: uuid.UUID | None = None
+    amount: Amount | None = None
+    expected_close: Day | None = None
+    probability: Probability | None = None
+
+
+class DealStageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stage_id: uuid.UUID = Field(description="A stage of any of the tenant's pipelines")
+
+
+class DealWonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: Amount | None = Field(None, description="What it closed at (default: as it is)")
+    closed_on: Day | None = Field(None, description="Default: today in the tenant's zone")
+
+
+class DealOut(Deal):
+    read_only: bool = Field(description="The caller may see it but not change it")
+
+
+class DealPage(BaseModel):
+    items: list[DealOut]
+    next_cursor: str | None
+
+
+class DealEntryOut(BaseModel):
+    id: int
+    deal_id: uuid.UUID
+    kind: Kind
+    author_id: uuid.UUID | None
+    changes: dict[str, Any] = Field(description="field → [before, after]")
+    note: str | None
+    created_at: datetime
