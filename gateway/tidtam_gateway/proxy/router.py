@@ -18,6 +18,7 @@ from crmkit.errors import AppError, NotFound, Unprocessable
 from crmkit.logging import correlation_id
 
 from ..auth.caller import Caller
+from ..auth.throttle import client_ip
 from ..config import GatewaySettings
 from ..deps import caller_of
 from . import service
@@ -32,6 +33,7 @@ OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
     "activities": ("/api/v1/activities", "/api/v1/checkins", "/api/v1/calendar"),
     "documents": ("/api/v1/products", "/api/v1/quotes", "/api/v1/tax-invoices",
                   "/api/v1/company-profile", "/api/v1/document-profile"),
+    "capture": ("/api/v1/capture",),
 }
 # Sub-resources another service answers: a customer's documents live in the documents
 # service, under the account's (or lead's) own path.
@@ -138,6 +140,38 @@ async def proxy_feed(request: Request) -> Response:
 
 
 router.add_route(FEED_PREFIX + "/{tenant_id}/{file}", proxy_feed, methods=["GET", "HEAD"],
+                 include_in_schema=False)
+
+
+# Web forms are posted by anyone, without logging in (capture service): the form's public key
+# starts with its tenant's id, and the gateway signs a context naming only that tenant and
+# the client's address (for the service's rate limit and the consent record).
+PUBLIC_PREFIXES: dict[str, tuple[str, ...]] = {"capture": ("/capture/forms", "/f")}
+CLIENT_IP = "client_ip"
+
+
+async def proxy_public_form(request: Request) -> Response:
+    key = request.path_params["public_key"]
+    try:
+        tenant_id = uuid.UUID(hex=key[:32]) if len(key) == 54 else None
+    except ValueError:
+        tenant_id = None
+    if tenant_id is None:
+        raise NotFound("no such form")
+    settings: GatewaySettings = request.app.state.settings
+    context = sign_context(settings.context_secret.get_secret_value(), tenant_id=tenant_id,
+                           user_id=NOBODY, role="sales", team_id=None, lead_visibility="own",
+                           account_visibility="own", team_member_ids=[],
+                           settings={CLIENT_IP: client_ip(request, settings.trusted_proxies)},
+                           correlation_id=correlation_id.get(), ttl=settings.context_ttl)
+    return await service.forward(
+        request.app.state.proxy, service="capture", base_url=service_url(settings, "capture"),
+        request=request, context=context, cid=correlation_id.get() or "")
+
+
+router.add_route("/capture/forms/{public_key}", proxy_public_form, methods=["POST", "OPTIONS"],
+                 include_in_schema=False)
+router.add_route("/f/{public_key}", proxy_public_form, methods=["GET", "HEAD"],
                  include_in_schema=False)
 
 

@@ -9,13 +9,22 @@ from them (crmkit.asyncapi)."""
 
 from __future__ import annotations
 
-from . import accounts, activities, documents, gateway, lead_setup, leads, notifications
+from . import (
+    accounts,
+    activities,
+    capture,
+    documents,
+    gateway,
+    lead_setup,
+    leads,
+    notifications,
+)
 from .base import Catalogue, ContractError, EventData, UnknownVersion, check_contract
 
 CATALOGUE = Catalogue([*leads.EVENTS, *lead_setup.EVENTS, *accounts.EVENTS,
                        *activities.EVENTS, *documents.EVENTS, *gateway.EVENTS,
-                       *notifications.EVENTS])
+                       *notifications.EVENTS, *capture.EVENTS])
 
 __all__ = ["CATALOGUE", "Catalogue", "ContractError", "EventData", "UnknownVersion",
-           "accounts", "activities", "check_contract", "documents", "gateway", "lead_setup",
-           "leads", "notifications"]
+           "accounts", "activities", "capture", "check_contract", "documents", "gateway",
+           "lead_setup", "leads", "notifications"]

@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Sequence
-
 from typing import Self
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
