@@ -55,6 +55,7 @@ class LeadRow(TypedDict):
     conversion_id: uuid.UUID | None
     conversion_status: str | None
     conversion_error: str | None
+    consent: dict[str, Any] | None
 
 
 class LeadView(LeadRow):
@@ -124,7 +125,8 @@ SELECT lead.*, (
 FROM lead"""
 # What the columns the insert leaves out hold in a new lead (their server defaults).
 NEW_LEAD: dict[str, Any] = {"status": "inbox", "status_reason": None, "sent_by": [], "version": 1,
-            "conversion_id": None, "conversion_status": None, "conversion_error": None}
+            "conversion_id": None, "conversion_status": None, "conversion_error": None,
+            "consent": None}
 _STAMPED = ("created_at", "updated_at")  # set by the database: the event gets them in SQL
 _PLACEHOLDER_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -137,7 +139,7 @@ def _insert_created_sql(sees_all: bool, sender: bool) -> str:
 
 
 async def insert_created(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
-                         values: dict[str, Any], *, author_id: uuid.UUID,
+                         values: dict[str, Any], *, author_id: uuid.UUID | None,
                          detail: dict[str, Any], event: Callable[[LeadRow], CloudEvent]
                          ) -> tuple[LeadRow, list[DuplicateRow]]:
     """Insert a new lead, its `created` history entry and its event (`event(row)`) in the
@@ -349,3 +351,31 @@ async def unset_label(session: AsyncSession, tenant: TenantId, *, lead_id: uuid.
     await session.execute(sa.delete(LeadLabel).where(
         LeadLabel.tenant_id == tenant.value, LeadLabel.lead_id == lead_id,
         LeadLabel.label_id == label_id))
+
+
+async def open_match(session: AsyncSession, tenant: TenantId, *, phone: str,
+                     email: str) -> LeadRow | None:
+    """The newest open lead (inbox) with this phone or (lower-cased) email, locked for the
+    change; empty values match nothing. Each branch uses its partial index (0002)."""
+    conds = []
+    if phone:
+        conds.append(Lead.phone == phone)
+    if email:
+        conds.append(Lead.email_key == email.lower())
+    if not conds:
+        return None
+    row = (await session.execute(
+        sa.select(*COLUMNS).where(Lead.tenant_id == tenant.value, Lead.status == "inbox",
+                                  sa.or_(*conds))
+        .order_by(Lead.created_at.desc(), Lead.id.desc()).limit(1).with_for_update()
+    )).mappings().one_or_none()
+    return row_as(LeadRow, row) if row is not None else None
+
+
+async def set_consent(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
+                      consent: dict[str, Any]) -> None:
+    """Record the person's consent on the lead (not a change of the lead's own fields: no
+    new version)."""
+    await session.execute(sa.update(Lead).where(Lead.tenant_id == tenant.value,
+                                                Lead.id == lead_id)
+                          .values(consent=consent))
