@@ -207,10 +207,11 @@ def test_form_post_and_hosted_page(tenant, form):
     who = person()
     data = {k: str(v).lower() if isinstance(v, bool) else v for k, v in who.items()}
     data["website_url"] = ""
+    # The hosted page's own origin (TIDTAM_PUBLIC_URL's) may always post.
+    own = httpx.URL(form["hosted_url"])
     r = tenant.gw.post(f"/capture/forms/{key}", data=data,
                        headers={"X-Forwarded-For": new_address(),
-                                "Origin": tenant.gw.base_url.scheme + "://"
-                                + tenant.gw.base_url.netloc.decode()})
+                                "Origin": f"{own.scheme}://{own.netloc.decode()}"})
     assert r.status_code == 303, r.text
     assert r.headers["location"] == f"/f/{key}?sent=1&lang=th"
     thanks = tenant.gw.get(r.headers["location"])
@@ -246,7 +247,7 @@ async def test_flood_from_one_address_is_limited_and_the_service_stays_responsiv
         await flood
     assert len(statuses) == 1000 and set(statuses) <= {202, 429}
     accepted = statuses.count(202)
-    assert 1 <= accepted <= 12, accepted  # the burst (10), and what refilled meanwhile
+    assert accepted == 10, accepted  # the address's burst; nothing refills in a test
     assert all(v.isdigit() and int(v) >= 1 for v in retry_after) and retry_after
     assert (await asyncio.to_thread(
         httpx.get, f"{system.capture.url}/readyz", timeout=30)).status_code == 200
