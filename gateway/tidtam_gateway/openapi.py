@@ -17,13 +17,7 @@ from crmkit import asyncapi
 from crmkit.errors import ErrorBody
 
 from .config import GatewaySettings
-from .proxy.router import (
-    ENTITY_PREFIXES,
-    NESTED,
-    OWNED_PREFIXES,
-    PUBLIC_PREFIXES,
-    service_url,
-)
+from .proxy.router import ENTITY_PREFIXES, NESTED, OWNED_PREFIXES, service_url
 
 log = logging.getLogger("tidtam_gateway.openapi")
 RETRY_SECONDS = 5.0
@@ -60,8 +54,7 @@ class OpenApiMerger:
                     f"operations are missing: it did not answer; reload later.").strip()
                 continue
             nested = tuple(path.split("{")[0] for path in NESTED.get(name, ()))
-            _merge(spec, service_spec, name,
-                   prefixes + PUBLIC_PREFIXES.get(name, ()) + ENTITY_PREFIXES + nested)
+            _merge(spec, service_spec, name, prefixes + ENTITY_PREFIXES + nested)
         _finish(spec)
         if complete:
             self._merged = spec
@@ -106,10 +99,6 @@ def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
     return node
 
 
-def _public(name: str) -> tuple[str, ...]:
-    return tuple(p + "/" for p in PUBLIC_PREFIXES.get(name, ()))
-
-
 def _merge(spec: dict[str, Any], service_spec: dict[str, Any], name: str,
            prefixes: tuple[str, ...]) -> None:
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
@@ -128,8 +117,7 @@ def _merge(spec: dict[str, Any], service_spec: dict[str, Any], name: str,
         for method, op in item.items():
             if method not in _METHODS or not isinstance(op, dict):
                 continue
-            # Public web-form paths are posted without logging in.
-            op["security"] = [] if path.startswith(_public(name)) else CALLER_SECURITY
+            op["security"] = CALLER_SECURITY
             responses = op.setdefault("responses", {})
             for status, text in _PROXY_ERRORS.items():
                 responses.setdefault(status, {"description": text})

@@ -145,8 +145,8 @@ router.add_route(FEED_PREFIX + "/{tenant_id}/{file}", proxy_feed, methods=["GET"
 
 # Web forms are posted by anyone, without logging in (capture service): the form's public key
 # starts with its tenant's id, and the gateway signs a context naming only that tenant and
-# the client's address (for the service's rate limit and the consent record).
-PUBLIC_PREFIXES: dict[str, tuple[str, ...]] = {"capture": ("/capture/forms", "/f")}
+# the client's address (for the service's rate limit and the consent record). Documented in
+# the capture service's own OpenAPI (the merged one is the API for callers who log in).
 CLIENT_IP = "client_ip"
 
 

@@ -4,15 +4,20 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field, HttpUrl, field_validator, model_validator
+from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator, model_validator
+
+from crmkit.text import Text
 
 BUILT_IN = ("name", "phone", "email", "company", "note")
 Kind = Literal["text", "textarea", "email", "tel"]
 # Built-in fields take the kind of their lead field.
 BUILT_IN_KIND: dict[str, Kind] = {"name": "text", "phone": "tel", "email": "email",
                                   "company": "text", "note": "textarea"}
-Text200 = Annotated[str, Field(min_length=1, max_length=200)]
-Consent = Annotated[str, Field(min_length=1, max_length=4000)]
+Text200 = Annotated[str, Text(200)]
+Consent = Annotated[str, Text(4000)]
+Version = Annotated[str, Text(40)]
+Origin = Annotated[str, Field(max_length=300, pattern=r"^https?://[^/?#\s]+/?$")]
+SourceKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
 
 class FieldSpec(BaseModel):
@@ -33,7 +38,10 @@ class FieldSpec(BaseModel):
 
 
 def _origin(value: str) -> str:
-    url = HttpUrl(value)
+    try:
+        url = HttpUrl(value)
+    except ValidationError:
+        raise ValueError(f"{value!r} is not an origin (scheme://host[:port])") from None
     if url.scheme not in ("http", "https") or url.path not in (None, "", "/") \
             or url.query or url.fragment:
         raise ValueError(f"{value!r} is not an origin (scheme://host[:port], nothing after)")
@@ -58,14 +66,14 @@ class FormFields(BaseModel):
 
 class FormCreate(FormFields):
     name: Text200
-    source: str = Field("website", min_length=1, max_length=40,
-                        description="The lead source key its leads get (leads service)")
+    source: SourceKey = Field("website", description="The lead source key its leads get "
+                                                     "(leads service)")
     owner_id: uuid.UUID | None = Field(None, description="Who its leads go to (an active "
                                                          "user); none: the first admin")
     consent_th: Consent
     consent_en: Consent
-    consent_version: str = Field(min_length=1, max_length=40)
-    allowed_origins: list[str] = Field(default_factory=list, max_length=20, description=(
+    consent_version: Version
+    allowed_origins: list[Origin] = Field(default_factory=list, max_length=20, description=(
         "Origins whose pages may post to it (CORS), e.g. `https://shop.example.co.th`"))
     enabled: bool = True
 
@@ -79,13 +87,13 @@ class FormPatch(BaseModel):
     """Only the fields sent change. A changed consent text needs a new `consent_version`."""
 
     name: Text200 | None = None
-    source: str | None = Field(None, min_length=1, max_length=40)
+    source: SourceKey | None = None
     owner_id: uuid.UUID | None = None
     fields: list[FieldSpec] | None = Field(None, min_length=1, max_length=30)
     consent_th: Consent | None = None
     consent_en: Consent | None = None
-    consent_version: str | None = Field(None, min_length=1, max_length=40)
-    allowed_origins: list[str] | None = Field(None, max_length=20)
+    consent_version: Version | None = None
+    allowed_origins: list[Origin] | None = Field(None, max_length=20)
     enabled: bool | None = None
 
     @field_validator("fields")
