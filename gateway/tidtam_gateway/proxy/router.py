@@ -173,6 +173,9 @@ router.add_route("/capture/forms/{public_key}", proxy_public_form, methods=["POS
                  include_in_schema=False)
 router.add_route("/f/{public_key}", proxy_public_form, methods=["GET", "HEAD"],
                  include_in_schema=False)
+# LINE's webhook: the key is the channel's (the tenant's id first, likewise).
+router.add_route("/capture/line/{public_key}", proxy_public_form, methods=["POST"],
+                 include_in_schema=False)
 
 
 def _proxied(path: str) -> tuple[Handler, BaseRoute] | None:

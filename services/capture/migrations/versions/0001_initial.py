@@ -1,6 +1,6 @@
 """The capture service: the kit's tables (outbox with its relay role, processed events,
-idempotency keys), the users projection, web forms and their submissions; every tenant
-table under FORCE'd RLS.
+idempotency keys), the users projection, web forms and their submissions, LINE OA channels
+and the webhook events taken; every tenant table under FORCE'd RLS.
 
 Revision ID: 0001
 """
@@ -22,7 +22,7 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-TENANT_TABLES = ["users", "forms", "submissions"]
+TENANT_TABLES = ["users", "forms", "submissions", "line_channels", "line_events"]
 
 
 def _uuid(name: str, nullable: bool = False) -> sa.Column:
@@ -69,6 +69,26 @@ def upgrade() -> None:
     )
     op.create_index("ix_submissions_form", "submissions",
                     ["tenant_id", "form_id", sa.text("received_at DESC")])
+
+    # LINE OA: the channel's secret and token sealed (crmkit.sealed), the events taken.
+    op.create_table(
+        "line_channels",
+        _uuid("tenant_id"),
+        sa.Column("channel_id", sa.Text, nullable=False),
+        sa.Column("secret_sealed", sa.Text, nullable=False),
+        sa.Column("token_sealed", sa.Text, nullable=False),
+        sa.Column("webhook_key", sa.Text, nullable=False),
+        sa.Column("source", sa.Text, nullable=False),
+        _uuid("owner_id", True),
+        _now("created_at"), _now("updated_at"),
+        sa.PrimaryKeyConstraint("tenant_id"),
+    )
+    op.create_table(
+        "line_events",
+        _uuid("tenant_id"), sa.Column("webhook_event_id", sa.Text, nullable=False),
+        _now("received_at"),
+        sa.PrimaryKeyConstraint("tenant_id", "webhook_event_id"),
+    )
 
     for table in TENANT_TABLES:
         for stmt in enable_rls(table):

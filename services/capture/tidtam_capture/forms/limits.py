@@ -12,6 +12,8 @@ import math
 import time
 from collections import OrderedDict
 
+from crmkit.errors import TooManyRequests
+
 
 class Buckets:
     def __init__(self, *, burst: int, per_minute: float, max_keys: int = 100_000) -> None:
@@ -34,6 +36,14 @@ class Buckets:
         while len(self._buckets) > self.max_keys:
             self._buckets.popitem(last=False)
         return wait
+
+
+    def check_key(self, key: str, what: str = "") -> None:
+        """TooManyRequests (429, Retry-After) when `key` has no token left."""
+        wait = self.take(key)
+        if wait:
+            raise TooManyRequests(f"too many requests{what}; try again later",
+                                  headers={"Retry-After": retry_after(wait)})
 
 
 def retry_after(wait: float) -> str:

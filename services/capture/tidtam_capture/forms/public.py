@@ -32,7 +32,6 @@ from crmkit.errors import (
     Forbidden,
     NotFound,
     PayloadTooLarge,
-    TooManyRequests,
     Unprocessable,
 )
 from crmkit.fields import Email
@@ -42,7 +41,7 @@ from tidtam_contracts.capture import Consent, LeadCapturedV1
 from ..config import CaptureSettings
 from ..contracts import EVENTS
 from . import repository
-from .limits import Buckets, retry_after
+from .limits import Buckets
 from .schemas import BUILT_IN, FieldSpec, Received
 from .service import HONEYPOT, post_path, tenant_of_key
 
@@ -67,12 +66,8 @@ class Limits:
                                   per_minute=settings.capture_address_per_minute)
 
     def check(self, public_key: str, address: str) -> None:
-        for buckets, key, what in ((self.by_address, address, "from your address"),
-                                   (self.by_form, public_key, "to this form")):
-            wait = buckets.take(key)
-            if wait:
-                raise TooManyRequests(f"too many submissions {what}; try again later",
-                                      headers={"Retry-After": retry_after(wait)})
+        self.by_address.check_key(address, " from your address")
+        self.by_form.check_key(public_key, " to this form")
 
 
 def limits(request: Request) -> Limits:
