@@ -1,7 +1,8 @@
 """`lead.captured` (capture service): a person came through a web form (or another channel).
 
-When the tenant has an open lead (inbox) with the same phone or email, the capture is a
-follow-up on it (an entry in its log, author none, the channel's name), never a second lead;
+When the tenant has an open lead (inbox) with the same phone, email or LINE user id, the
+capture is a follow-up on it (an entry in its log, author none, the channel's name), never
+a second lead;
 otherwise a new lead with the channel's source, for the form's owner (or, if that user is
 gone, the tenant's first active admin), in the standard pipeline's first stage. Either way
 the person's consent is recorded on the lead. A redelivery is skipped by the consumer's
@@ -65,14 +66,15 @@ def _consent(data: LeadCapturedV1) -> dict[str, Any] | None:
 async def lead_captured(session: AsyncSession, event: Delivery[LeadCapturedV1]) -> None:
     data, tenant = event.data, event.tenant
     consent = _consent(data)
-    found = await repository.open_match(session, tenant, phone=data.phone, email=data.email)
+    found = await repository.open_match(session, tenant, phone=data.phone, email=data.email,
+                                        line_id=data.line_id)
     if found is not None:
         await history.append(session, tenant, found["id"], "followup", None,
                              channel=LOG_CHANNEL[data.channel], note=_note(data),
                              detail={"submission_id": str(data.submission_id),
                                      "captured": data.channel})
         if consent:
-            await repository.set_consent(session, tenant, found["id"], consent)
+            await repository.set_captured(session, tenant, found["id"], {"consent": consent})
         return
     await catalog.ensure_defaults(session, tenant)
     owner = await _owner(session, tenant, data.owner_id)
@@ -97,5 +99,6 @@ async def lead_captured(session: AsyncSession, event: Delivery[LeadCapturedV1]) 
                                "captured": data.channel,
                                "submission_id": str(data.submission_id)},
         event=lambda new: lead_event(tenant, LeadCreatedV2, new))
-    if consent:
-        await repository.set_consent(session, tenant, row["id"], consent)
+    captured = {k: v for k, v in (("consent", consent), ("line_id", data.line_id)) if v}
+    if captured:
+        await repository.set_captured(session, tenant, row["id"], captured)

@@ -56,6 +56,7 @@ class LeadRow(TypedDict):
     conversion_status: str | None
     conversion_error: str | None
     consent: dict[str, Any] | None
+    line_id: str | None
 
 
 class LeadView(LeadRow):
@@ -126,7 +127,7 @@ FROM lead"""
 # What the columns the insert leaves out hold in a new lead (their server defaults).
 NEW_LEAD: dict[str, Any] = {"status": "inbox", "status_reason": None, "sent_by": [], "version": 1,
             "conversion_id": None, "conversion_status": None, "conversion_error": None,
-            "consent": None}
+            "consent": None, "line_id": None}
 _STAMPED = ("created_at", "updated_at")  # set by the database: the event gets them in SQL
 _PLACEHOLDER_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -354,10 +355,12 @@ async def unset_label(session: AsyncSession, tenant: TenantId, *, lead_id: uuid.
 
 
 async def open_match(session: AsyncSession, tenant: TenantId, *, phone: str,
-                     email: str) -> LeadRow | None:
-    """The newest open lead (inbox) with this phone or (lower-cased) email, locked for the
-    change; empty values match nothing. Each branch uses its partial index (0002)."""
+                     email: str, line_id: str | None = None) -> LeadRow | None:
+    """The newest open lead (inbox) with this phone, (lower-cased) email or LINE user id,
+    locked for the change; empty values match nothing. Each uses its partial index."""
     conds = []
+    if line_id:
+        conds.append(Lead.line_id == line_id)
     if phone:
         conds.append(Lead.phone == phone)
     if email:
@@ -372,10 +375,9 @@ async def open_match(session: AsyncSession, tenant: TenantId, *, phone: str,
     return row_as(LeadRow, row) if row is not None else None
 
 
-async def set_consent(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
-                      consent: dict[str, Any]) -> None:
-    """Record the person's consent on the lead (not a change of the lead's own fields: no
-    new version)."""
+async def set_captured(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
+                       values: dict[str, Any]) -> None:
+    """Record the person's consent (and LINE user id) on the lead: not a change of the
+    lead's own fields (those of its events), so no new version."""
     await session.execute(sa.update(Lead).where(Lead.tenant_id == tenant.value,
-                                                Lead.id == lead_id)
-                          .values(consent=consent))
+                                                Lead.id == lead_id).values(**values))

@@ -114,6 +114,8 @@ class LeadOut(Lead):
         "The person's consent (PDPA) when the lead came through a capture channel (a web "
         "form): the text shown, its version, when, the channel, the client address, and "
         "whether marketing was agreed to (`marketing: false`: no marketing to this lead)"))
+    line_id: str | None = Field(None, description="The person's LINE user id, when the lead "
+                                                  "came from the tenant's LINE OA")
 
 
 class DuplicateHint(BaseModel):
