@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from crmkit import publickeys
 from crmkit.context import sign_context
 from crmkit.custom.service import SERVICE_OF
 from crmkit.errors import AppError, NotFound, Unprocessable
@@ -128,15 +129,21 @@ async def proxy_feed(request: Request) -> Response:
         tenant_id = uuid.UUID(request.path_params["tenant_id"])
     except ValueError:
         raise NotFound("no such calendar feed") from None
+    return await _forward_as_nobody(request, "activities", tenant_id, {})
+
+
+async def _forward_as_nobody(request: Request, name: str, tenant_id: uuid.UUID,
+                             context_settings: dict[str, str]) -> Response:
+    """Forward with a context naming only `tenant_id` (a user who owns nothing)."""
     settings: GatewaySettings = request.app.state.settings
     context = sign_context(settings.context_secret.get_secret_value(), tenant_id=tenant_id,
                            user_id=NOBODY, role="sales", team_id=None, lead_visibility="own",
-                           account_visibility="own", team_member_ids=[], settings={},
-                           correlation_id=correlation_id.get(), ttl=settings.context_ttl)
+                           account_visibility="own", team_member_ids=[],
+                           settings=context_settings, correlation_id=correlation_id.get(),
+                           ttl=settings.context_ttl)
     return await service.forward(
-        request.app.state.proxy, service="activities",
-        base_url=service_url(settings, "activities"), request=request, context=context,
-        cid=correlation_id.get() or "")
+        request.app.state.proxy, service=name, base_url=service_url(settings, name),
+        request=request, context=context, cid=correlation_id.get() or "")
 
 
 router.add_route(FEED_PREFIX + "/{tenant_id}/{file}", proxy_feed, methods=["GET", "HEAD"],
@@ -151,22 +158,12 @@ CLIENT_IP = "client_ip"
 
 
 async def proxy_public_form(request: Request) -> Response:
-    key = request.path_params["public_key"]
-    try:
-        tenant_id = uuid.UUID(hex=key[:32]) if len(key) == 54 else None
-    except ValueError:
-        tenant_id = None
+    tenant_id = publickeys.tenant_of(request.path_params["public_key"])
     if tenant_id is None:
         raise NotFound("no such form")
     settings: GatewaySettings = request.app.state.settings
-    context = sign_context(settings.context_secret.get_secret_value(), tenant_id=tenant_id,
-                           user_id=NOBODY, role="sales", team_id=None, lead_visibility="own",
-                           account_visibility="own", team_member_ids=[],
-                           settings={CLIENT_IP: client_ip(request, settings.trusted_proxies)},
-                           correlation_id=correlation_id.get(), ttl=settings.context_ttl)
-    return await service.forward(
-        request.app.state.proxy, service="capture", base_url=service_url(settings, "capture"),
-        request=request, context=context, cid=correlation_id.get() or "")
+    return await _forward_as_nobody(request, "capture", tenant_id, {
+        CLIENT_IP: client_ip(request, settings.trusted_proxies)})
 
 
 router.add_route("/capture/forms/{public_key}", proxy_public_form, methods=["POST", "OPTIONS"],

@@ -4,12 +4,12 @@ caller who is not an admin is 403."""
 from __future__ import annotations
 
 import html
-import secrets
 import uuid
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crmkit import publickeys
 from crmkit.context import RequestContext, TenantId
 from crmkit.errors import Forbidden, NotFound, Unprocessable
 
@@ -18,22 +18,16 @@ from ..users.service import require_active
 from . import repository
 from .schemas import BUILT_IN, FieldSpec, FormCreate, FormOut, FormPage, FormPatch
 
-PUBLIC_KEY_PATTERN = r"^[0-9a-f]{32}[A-Za-z0-9_-]{22}$"
+PUBLIC_KEY_PATTERN = publickeys.PATTERN
 # The hidden field a person never fills (a bot does): a submission with it is dropped.
 HONEYPOT = "website_url"
 
 
 def new_public_key(tenant: TenantId) -> str:
-    """The tenant's id (hex) then 16 random bytes: the gateway reads whose form it is from
-    the key itself, the random part makes it unguessable."""
-    return tenant.value.hex + secrets.token_urlsafe(16)
+    return publickeys.new_key(tenant.value)
 
 
-def tenant_of_key(public_key: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(hex=public_key[:32]) if len(public_key) == 54 else None
-    except ValueError:
-        return None
+tenant_of_key = publickeys.tenant_of
 
 
 def _admin(ctx: RequestContext) -> None:
