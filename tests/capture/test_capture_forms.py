@@ -7,10 +7,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-import asyncpg
 import httpx
 import pytest
-from conftest import ORIGIN, form_body, new_address, until
+from capture_support import ORIGIN, count, form_body, new_address, until
 
 pytestmark = pytest.mark.e2e
 
@@ -41,14 +40,6 @@ def wait_lead(tenant, name: str) -> dict:
     return until(lambda: tenant.gw.get("/api/v1/leads", params={"q": name},
                                        headers=tenant.admin),
                  lambda body: any(x["name"] == name for x in body["items"]))["items"][0]
-
-
-async def count(url: str, sql: str, *args) -> int:
-    conn = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
-    try:
-        return int(await conn.fetchval(sql, *args))
-    finally:
-        await conn.close()
 
 
 def test_admin_crud_and_only_admins(tenant, form):

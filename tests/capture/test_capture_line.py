@@ -14,8 +14,7 @@ import uuid
 
 import httpx
 import pytest
-from conftest import until
-from test_capture_forms import count
+from capture_support import count, until
 
 pytestmark = pytest.mark.e2e
 SECRET = "line-channel-secret-0123456789abcdef"

@@ -9,13 +9,13 @@ addStrings({
     "nav.board": "บอร์ดไปป์ไลน์", "nav.labels": "ป้ายกำกับของฉัน", "nav.users": "ผู้ใช้", "nav.teams": "ทีม",
     "nav.settings": "ตั้งค่าการใช้งาน", "nav.pipelines": "ไปป์ไลน์และขั้นตอน", "nav.systemLabels": "ป้ายกำกับของระบบ",
     "nav.catalog": "ช่องทางและเหตุผล", "nav.customFields": "ฟิลด์เพิ่มเติม", "nav.apiKeys": "คีย์ API",
-    "nav.webhooks": "เว็บฮุก",
+    "nav.webhooks": "เว็บฮุก", "nav.capture": "ฟอร์มรับลีด",
   },
   en: {
     "nav.board": "Pipeline board", "nav.labels": "My labels", "nav.users": "Users", "nav.teams": "Teams",
     "nav.settings": "Settings", "nav.pipelines": "Pipelines and stages", "nav.systemLabels": "System labels",
     "nav.catalog": "Sources and reasons", "nav.customFields": "Custom fields", "nav.apiKeys": "API keys",
-    "nav.webhooks": "Webhooks",
+    "nav.webhooks": "Webhooks", "nav.capture": "Lead forms",
   },
 });
 
@@ -39,6 +39,7 @@ export const SETUP_ROUTES = [
   { path: "/admin/api-keys", load: () => import("./api-keys.js"), title: "nav.apiKeys", roles: ADMIN },
   { path: "/admin/webhooks", load: () => import("./webhooks.js"), title: "nav.webhooks", roles: ADMIN },
   { path: "/admin/webhooks/:id", load: () => import("./webhooks.js"), title: "nav.webhooks", roles: ADMIN },
+  { path: "/admin/capture", load: () => import("./capture.js"), title: "nav.capture", roles: ADMIN },
 ];
 
 /** @type {NavLink[]} */
