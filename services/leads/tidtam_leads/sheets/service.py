@@ -55,6 +55,9 @@ EXPORT_ONLY = [
     Column("stage_id", "ขั้นตอน", "Stage", importable=False),
     Column("created_at", "สร้างเมื่อ", "Created", kind="datetime", importable=False),
     Column("updated_at", "แก้ไขเมื่อ", "Updated", kind="datetime", importable=False),
+    # PDPA: whether a captured person agreed to marketing (`no`: do not market to them);
+    # empty for leads without a recorded consent.
+    Column("marketing", "ยินยอมรับการตลาด", "Marketing consent", importable=False),
 ]
 _BASE = {"name", "phone", "email", "company", "note", "source", "potential"}
 DEFAULT_SOURCE = "other"
@@ -133,6 +136,9 @@ class LeadSheets:
 def _value(row: Mapping[str, Any], key: str) -> Any:
     if key.startswith("custom."):
         return row["custom"].get(key[7:])
+    if key == "marketing":
+        consent = row["consent"]
+        return "" if consent is None else ("yes" if consent.get("marketing") else "no")
     return row["status"] if key == "box" else row[key]
 
 
