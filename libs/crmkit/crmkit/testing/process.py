@@ -106,7 +106,10 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> ServiceProcess:
+        """`timeout`: seconds to wait for readiness; TIDTAM_TEST_READY_TIMEOUT raises it
+        for every process (a loaded machine), never lowers it."""
         _guard()
+        timeout = max(timeout, float(os.environ.get("TIDTAM_TEST_READY_TIMEOUT") or 0))
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         # The parent-death signal follows the thread that forks: only the main thread lives
         # as long as pytest does.
