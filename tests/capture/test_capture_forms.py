@@ -167,6 +167,10 @@ def test_bad_input_is_a_clear_4xx(tenant, form):
     assert r.status_code == 422 and r.json()["fields"][0]["field"] == "body.name"
     r = post(tenant, form, person(submission_id="nope"))
     assert r.status_code == 422
+    # Hostile shapes: objects and lists where text belongs.
+    r = post(tenant, form, person(name=["x"], consent={"a": 1}, website_url={"b": 2},
+                                  consent_language=[1], submission_id={"c": 3}))
+    assert r.status_code == 422, r.text
     big = post(tenant, form, person(note="ก" * 20_000))
     assert big.status_code == 413 and big.json()["code"] == "payload_too_large"
     path = f"/capture/forms/{form['public_key']}"

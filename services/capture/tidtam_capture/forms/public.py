@@ -137,6 +137,15 @@ def _text(value: Any) -> str:
     return value
 
 
+def _flag(value: Any) -> str:
+    """A control value (consent, language, honeypot) as lower-cased text; anything but a
+    scalar counts as not given."""
+    try:
+        return _text(value).strip().lower()
+    except PydanticCustomError:
+        return ""
+
+
 def _field(spec: FieldSpec, value: Any) -> str:
     text = _text(value).strip()
     if not text:
@@ -166,7 +175,7 @@ def validate(fields: list[FieldSpec], data: dict[str, Any]) -> dict[str, str]:
     if not errors and not (values.get("phone") or values.get("email")):
         errors.append(FieldError(field="body.phone", message="give a phone or an email",
                                  code="missing"))
-    if _text(data.get("consent")).strip().lower() not in _TRUE:
+    if _flag(data.get("consent")) not in _TRUE:
         errors.append(FieldError(field="body.consent", code="consent_required",
                                  message="the person must agree to the consent text"))
     if errors:
@@ -189,7 +198,7 @@ def captured(form: dict[str, Any], values: dict[str, str], data: dict[str, Any],
              submission_id: uuid.UUID, address: str) -> LeadCapturedV1:
     fields = [FieldSpec.model_validate(f) for f in form["fields"]]
     language: Literal["th", "en"] = \
-        "en" if _text(data.get("consent_language")).strip() == "en" else "th"
+        "en" if _flag(data.get("consent_language")) == "en" else "th"
     now = datetime.now(UTC)
     return LeadCapturedV1(
         submission_id=submission_id, channel="web_form", form_id=form["id"],
@@ -201,7 +210,7 @@ def captured(form: dict[str, Any], values: dict[str, str], data: dict[str, Any],
         consent=Consent(text=form[f"consent_{language}"], version=form["consent_version"],
                         language=language, given_at=now, channel="web_form",
                         client_address=address,
-                        marketing=_text(data.get("marketing")).strip().lower() in _TRUE),
+                        marketing=_flag(data.get("marketing")) in _TRUE),
         captured_at=now)
 
 
@@ -237,7 +246,7 @@ async def submit(request: Request, ctx: RequestContext, public_key: str) -> Resp
             if origin and origin not in allowed:
                 raise Forbidden("this page's origin may not post to this form")
             submission_id = _submission_id(data)
-            if _text(data.get(HONEYPOT)).strip():
+            if _flag(data.get(HONEYPOT)):
                 return _received(submission_id, headers, public_key, browser_form, data)
             fields = [FieldSpec.model_validate(f) for f in form["fields"]]
             event = captured(form, validate(fields, data), data,
@@ -252,7 +261,7 @@ async def submit(request: Request, ctx: RequestContext, public_key: str) -> Resp
 def _received(submission_id: uuid.UUID, headers: dict[str, str], public_key: str,
               browser_form: bool, data: dict[str, Any]) -> Response:
     if browser_form:  # a page without script: on to the hosted thank-you
-        lang = "en" if _text(data.get("consent_language")) == "en" else "th"
+        lang = "en" if _flag(data.get("consent_language")) == "en" else "th"
         return RedirectResponse(f"/f/{public_key}?sent=1&lang={lang}", status_code=303,
                                 headers=headers)
     return Response(Received(submission_id=submission_id).model_dump_json(), status_code=202,
