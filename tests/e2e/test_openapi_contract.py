@@ -78,7 +78,11 @@ CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          # (exactly one of user_id and column), an export's filters (those
                          # of the list of the `entity` named in the query string)
                          ("POST", "/api/v1/imports"), ("POST", "/api/v1/exports"),
-                         ("POST", "/api/v1/imports/{job_id}/start")}
+                         ("POST", "/api/v1/imports/{job_id}/start"),
+                         # a web form asks `name` and a phone or an email, each key once;
+                         # an allowed origin must parse as one
+                         ("POST", "/api/v1/capture/forms"),
+                         ("PATCH", "/api/v1/capture/forms/{form_id}")}
 
 
 @pytest.fixture(scope="module")

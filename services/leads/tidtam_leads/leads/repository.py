@@ -57,6 +57,8 @@ class LeadRow(TypedDict):
     conversion_status: str | None
     conversion_error: str | None
     qualification: str | None
+    consent: dict[str, Any] | None
+    line_id: str | None
 
 
 class LeadView(LeadRow):
@@ -127,7 +129,7 @@ FROM lead"""
 # What the columns the insert leaves out hold in a new lead (their server defaults).
 NEW_LEAD: dict[str, Any] = {"status": "inbox", "status_reason": None, "sent_by": [], "version": 1,
             "conversion_id": None, "conversion_status": None, "conversion_error": None,
-            "qualification": None}
+            "qualification": None, "consent": None, "line_id": None}
 _STAMPED = ("created_at", "updated_at")  # set by the database: the event gets them in SQL
 _PLACEHOLDER_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -140,7 +142,7 @@ def _insert_created_sql(sees_all: bool, sender: bool) -> str:
 
 
 async def insert_created(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
-                         values: dict[str, Any], *, author_id: uuid.UUID,
+                         values: dict[str, Any], *, author_id: uuid.UUID | None,
                          detail: dict[str, Any], event: Callable[[LeadRow], CloudEvent]
                          ) -> tuple[LeadRow, list[DuplicateRow]]:
     """Insert a new lead, its `created` history entry and its event (`event(row)`) in the
@@ -384,3 +386,32 @@ async def unset_label(session: AsyncSession, tenant: TenantId, *, lead_id: uuid.
     await session.execute(sa.delete(LeadLabel).where(
         LeadLabel.tenant_id == tenant.value, LeadLabel.lead_id == lead_id,
         LeadLabel.label_id == label_id))
+
+
+async def open_match(session: AsyncSession, tenant: TenantId, *, phone: str,
+                     email: str, line_id: str | None = None) -> LeadRow | None:
+    """The newest open lead (inbox) with this phone, (lower-cased) email or LINE user id,
+    locked for the change; empty values match nothing. Each uses its partial index."""
+    conds = []
+    if line_id:
+        conds.append(Lead.line_id == line_id)
+    if phone:
+        conds.append(Lead.phone == phone)
+    if email:
+        conds.append(Lead.email_key == email.lower())
+    if not conds:
+        return None
+    row = (await session.execute(
+        sa.select(*COLUMNS).where(Lead.tenant_id == tenant.value, Lead.status == "inbox",
+                                  sa.or_(*conds))
+        .order_by(Lead.created_at.desc(), Lead.id.desc()).limit(1).with_for_update()
+    )).mappings().one_or_none()
+    return row_as(LeadRow, row) if row is not None else None
+
+
+async def set_captured(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
+                       values: dict[str, Any]) -> None:
+    """Record the person's consent (and LINE user id) on the lead: not a change of the
+    lead's own fields (those of its events), so no new version."""
+    await session.execute(sa.update(Lead).where(Lead.tenant_id == tenant.value,
+                                                Lead.id == lead_id).values(**values))

@@ -56,6 +56,9 @@ EXPORT_ONLY = [
     Column("stage_id", "ขั้นตอน", "Stage", importable=False),
     Column("created_at", "สร้างเมื่อ", "Created", kind="datetime", importable=False),
     Column("updated_at", "แก้ไขเมื่อ", "Updated", kind="datetime", importable=False),
+    # PDPA: whether a captured person agreed to marketing (`no`: do not market to them);
+    # empty for leads without a recorded consent.
+    Column("marketing", "ยินยอมรับการตลาด", "Marketing consent", importable=False),
 ]
 _BASE = {"name", "phone", "email", "company", "note", "source", "potential"}
 DEFAULT_SOURCE = "other"
@@ -142,8 +145,16 @@ def _getter(key: str) -> Callable[[Mapping[str, Any]], Any]:
     if key.startswith("custom."):
         name = key[7:]
         return lambda row: (row["custom"] or {}).get(name)
+    if key == "marketing":
+        return _marketing
     column = "status" if key == "box" else key
     return lambda row: row[column]
+
+
+def _marketing(row: Mapping[str, Any]) -> str:
+    """PDPA: whether a captured person agreed to marketing ("" when not captured)."""
+    consent = row["consent"]
+    return "" if consent is None else ("yes" if consent.get("marketing") else "no")
 
 
 async def _check(session: AsyncSession, ctx: RequestContext, rows: Sequence[ImportRow],
