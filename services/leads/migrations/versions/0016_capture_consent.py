@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0016_capture_consent"
-down_revision = "0010_sheets"
+down_revision = "0015_queues"
 branch_labels = None
 depends_on = None
 
