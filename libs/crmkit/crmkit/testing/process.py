@@ -112,7 +112,6 @@ class ServiceProcess:
 
     def start(self, timeout: float | None = None) -> ServiceProcess:
         _guard()
-        timeout = max(timeout, float(os.environ.get("TIDTAM_TEST_READY_TIMEOUT") or 0))
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         # The parent-death signal follows the thread that forks: only the main thread lives
         # as long as pytest does.
