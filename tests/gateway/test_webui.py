@@ -371,7 +371,9 @@ def test_edit_flows_call_the_api_as_documented(tmp_path):
 
 LOG_KINDS = ["followup", "created", "updated", "sent", "lost", "junked", "restored",
              "stage_changed", "transferred", "conversion_requested", "converted",
-             "conversion_failed", "account_merged", "qualified", "disqualified", "assigned"]
+             "conversion_failed", "account_merged", "qualified", "disqualified", "assigned",
+             "activity_created", "activity_completed", "activity_cancelled", "checkin",
+             "quote_sent"]
 
 
 @pytest.fixture(scope="module")

@@ -24,9 +24,15 @@ import { documentsSection } from "./screens/documents/related.js";
 addStrings({
   th: { "kind.conversion_requested": "ขอแปลงเป็นลูกค้า", "kind.converted": "แปลงเป็นลูกค้าแล้ว",
         "kind.conversion_failed": "แปลงเป็นลูกค้าไม่สำเร็จ", "kind.account_merged": "รวมข้อมูลลูกค้า",
+        "kind.activity_created": "นัดหมายกิจกรรม", "kind.activity_completed": "กิจกรรมเสร็จแล้ว",
+        "kind.activity_cancelled": "ยกเลิกกิจกรรม", "kind.checkin": "เช็กอิน",
+        "kind.quote_sent": "ส่งใบเสนอราคา", "log.metres": "ห่าง {m} ม.",
         "kind.other": "เหตุการณ์อื่น" },
   en: { "kind.conversion_requested": "Conversion requested", "kind.converted": "Converted to an account",
         "kind.conversion_failed": "Conversion failed", "kind.account_merged": "Account merged",
+        "kind.activity_created": "Activity planned", "kind.activity_completed": "Activity done",
+        "kind.activity_cancelled": "Activity cancelled", "kind.checkin": "Check-in",
+        "kind.quote_sent": "Quotation sent", "log.metres": "{m} m away",
         "kind.other": "Other event" },
 });
 
@@ -200,6 +206,12 @@ function entryText(entry) {
   const d = entry.detail || {};
   if (entry.kind === "stage_changed" && d.to_stage_id) return `→ ${stageLabel(d.to_stage_id)}`;
   if (entry.kind === "sent" && d.to_user_id) return `→ ${userLabel(d.to_user_id)}`;
+  if (entry.kind.startsWith("activity_") && d.subject) return String(d.subject);
+  if (entry.kind === "checkin" && d.place_name) {
+    return d.distance_m == null ? String(d.place_name)
+      : `${d.place_name} · ${t("log.metres", { m: Math.round(Number(d.distance_m)) })}`;
+  }
+  if (entry.kind === "quote_sent" && d.number) return `${d.number} → ${d.to || ""}`;
   return null;
 }
 
