@@ -152,7 +152,9 @@ KEY_ATTR = re.compile(r"""data-i18n(?:-placeholder|-aria-label)?="([^"]+)\"""")
 NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="node is not on PATH (.ci/run installs it)")
 TIMELINE_KINDS = ["lead_created", "lead_stage_changed", "lead_lost", "lead_junked",
-                  "lead_restored", "lead_sent", "lead_transferred", "followup", "lead_converted"]
+                  "lead_restored", "lead_sent", "lead_transferred", "followup", "lead_converted",
+                  "activity_created", "activity_completed", "activity_cancelled", "checkin",
+                  "quote_sent"]
 INBOX_LEAD = {"id": "l1", "name": "คุณ ก", "box": "inbox", "read_only": False,
               "conversion_status": None, "account_id": None, "phone": "+66812345678",
               "email": None, "company": None, "source": "line", "owner_id": "u1",
