@@ -93,16 +93,16 @@ class System:
         return {f"TIDTAM_{name.upper()}_URL": getattr(self, name).url
                 for name in SERVICES if getattr(self, name) is not None}
 
-    def start(self, ready_timeout: float = 30.0) -> System:
-        """`ready_timeout`: seconds each process may take to answer /readyz (a benchmark on
-        a loaded machine gives more)."""
+    def start(self, ready_timeout: float | None = None) -> System:
+        """`ready_timeout`: seconds each process may take to answer /readyz (default
+        `TIDTAM_TEST_READY_TIMEOUT`, 120)."""
         try:
             return self._start(ready_timeout)
         except BaseException:
             self.stop()  # what did start ends now, not at exit
             raise
 
-    def _start(self, ready_timeout: float) -> System:
+    def _start(self, ready_timeout: float | None) -> System:
         self.migrate()
         # accounts first: leads reads accounts (a lead made from an account).
         self.accounts = self.accounts_process().start(ready_timeout)
