@@ -5,11 +5,12 @@ making a lead (or a follow-up) with the person's consent."""
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 import httpx
 import pytest
-from capture_support import ORIGIN, count, form_body, new_address, until
+from capture_support import ORIGIN, PASSWORD, count, form_body, new_address, until
 
 pytestmark = pytest.mark.e2e
 
@@ -250,3 +251,28 @@ async def test_flood_from_one_address_is_limited_and_the_service_stays_responsiv
                        "SELECT count(*) FROM submissions WHERE form_id = $1",
                        uuid.UUID(form["id"]))
     assert made == accepted + 1
+
+
+def test_a_captured_lead_goes_through_the_assignment_queues(tenant, form):
+    """A capture channel is one of the paths that make leads: the first fitting queue
+    (issue 16) gives the new lead to its member, says so in the log and publishes it."""
+    r = tenant.gw.post("/api/v1/users", headers=tenant.admin, json={
+        "email": f"queue-{uuid.uuid4().hex[:6]}@capture.example", "name": "คิว คนขาย",
+        "password": PASSWORD, "role": "sales"})
+    assert r.status_code == 201, r.text
+    member = r.json()["id"]
+    # The leads service learns of the user from its event: until then the member is unknown.
+    deadline = time.monotonic() + 60
+    while (queue := tenant.gw.post("/api/v1/queues", headers=tenant.admin, json={
+            "name": "เว็บไซต์", "members": [member], "match": {"source": "website"}})
+           ).status_code == 404:
+        assert time.monotonic() < deadline, queue.text
+        time.sleep(0.2)
+    assert queue.status_code == 201, queue.text
+    who = person()
+    assert post(tenant, form, who).status_code == 202
+    lead = wait_lead(tenant, who["name"])
+    assert lead["owner_id"] == member
+    history = tenant.gw.get(f"/api/v1/leads/{lead['id']}/history", headers=tenant.admin).json()
+    assigned = [e for e in history if e["kind"] == "assigned"]
+    assert len(assigned) == 1 and assigned[0]["detail"]["queue_name"] == "เว็บไซต์"

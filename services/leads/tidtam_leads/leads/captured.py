@@ -3,8 +3,9 @@
 When the tenant has an open lead (inbox) with the same phone, email or LINE user id, the
 capture is a follow-up on it (an entry in its log, author none, the channel's name), never
 a second lead;
-otherwise a new lead with the channel's source, for the form's owner (or, if that user is
-gone, the tenant's first active admin), in the standard pipeline's first stage. Either way
+otherwise a new lead with the channel's source, for the first assignment queue that takes
+it (queues/assign.py, as every path that makes leads), else for the form's owner (or, if that
+user is gone, the tenant's first active admin), in the standard pipeline's first stage. Either way
 the person's consent is recorded on the lead. A redelivery is skipped by the consumer's
 dedupe; the capture service already made a repeated submission nothing."""
 
@@ -26,9 +27,11 @@ from tidtam_contracts.leads import LeadCreatedV2
 from ..catalog import service as catalog
 from ..followups import repository as history
 from ..pipelines import service as pipelines
+from ..queues.assign import assign_new
 from ..users.models import User
 from . import repository
 from .events import lead_event
+from .service import stage_assigned
 
 log = logging.getLogger("tidtam_leads.captured")
 FALLBACK_SOURCE = "other"
@@ -87,6 +90,9 @@ async def lead_captured(session: AsyncSession, event: Delivery[LeadCapturedV1]) 
                     FALLBACK_SOURCE)
         source = FALLBACK_SOURCE
     stage = await pipelines.resolve_stage(session, ctx, pipeline_id=None, stage_id=None)
+    queued = (await assign_new(session, tenant, [{"source": source, "custom": {}}]))[0]
+    if queued is not None:
+        owner = queued.owner_id
     note = "\n".join(f"{k}: {v}" for k, v in data.custom.items()) or None
     if data.note:
         note = f"{data.note}\n{note}" if note else data.note
@@ -99,6 +105,8 @@ async def lead_captured(session: AsyncSession, event: Delivery[LeadCapturedV1]) 
                                "captured": data.channel,
                                "submission_id": str(data.submission_id)},
         event=lambda new: lead_event(tenant, LeadCreatedV2, new))
+    if queued is not None:  # lead.assigned, and the queue named in the log
+        await stage_assigned(session, ctx, [(row, None, queued)])
     captured = {k: v for k, v in (("consent", consent), ("line_id", data.line_id)) if v}
     if captured:
         await repository.set_captured(session, tenant, row["id"], captured)
