@@ -105,11 +105,7 @@ class ServiceProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float | None = None) -> ServiceProcess:
-        """Start it and wait until it is ready: `timeout` seconds, by default
-        TIDTAM_TEST_READY_TIMEOUT, else 30 (raise it on a loaded machine)."""
-        if timeout is None:
-            timeout = float(os.environ.get("TIDTAM_TEST_READY_TIMEOUT", "30"))
+    def start(self, timeout: float = 30.0) -> ServiceProcess:
         _guard()
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         # The parent-death signal follows the thread that forks: only the main thread lives

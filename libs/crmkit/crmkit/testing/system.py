@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import uuid
 from pathlib import Path
@@ -96,13 +97,15 @@ class System:
     def start(self, ready_timeout: float | None = None) -> System:
         """`ready_timeout`: seconds each process may take to answer /readyz (a benchmark on
         a loaded machine gives more); by default TIDTAM_TEST_READY_TIMEOUT, else 30."""
+        if ready_timeout is None:
+            ready_timeout = float(os.environ.get("TIDTAM_TEST_READY_TIMEOUT", "30"))
         try:
             return self._start(ready_timeout)
         except BaseException:
             self.stop()  # what did start ends now, not at exit
             raise
 
-    def _start(self, ready_timeout: float | None) -> System:
+    def _start(self, ready_timeout: float) -> System:
         self.migrate()
         # accounts first: leads reads accounts (a lead made from an account).
         self.accounts = self.accounts_process().start(ready_timeout)
