@@ -210,7 +210,7 @@ def test_products_company_signature_and_a_quotation_in_the_browser(gw, system, m
     page.get_by_role("button", name="ออกใบเสนอราคา").click()
     page.locator("[data-status=sent]").wait_for()
     number = gw.get(f"/api/v1/quotes/{qid}", headers=t.h("me")).json()["number"]
-    assert number and number.startswith("QT") and number in page.locator("h1").inner_text()
+    assert number.startswith("QT") and number in page.locator("h1.adm-title").inner_text()
     assert page.locator(".quote-line input[name=quantity]").first.is_disabled()
     page.get_by_role("button", name="ลูกค้าตกลง").click()
     page.locator("[data-status=accepted]").wait_for()
