@@ -203,3 +203,16 @@ def test_a_customers_documents_go_to_the_documents_service(start_gateway, echo_u
         for path in ("/api/v1/accounts/abc", "/api/v1/accounts/abc/documents/x",
                      "/api/v1/accounts/abc/contacts"):
             assert client.get(path, headers=t.admin).json()["service"] == "accounts", path
+
+
+def test_invoices_and_credit_notes_go_to_the_documents_service(start_gateway, echo_upstream,
+                                                               make_tenant):
+    """Issue 14's new documents paths are routed to the documents service (here the leads
+    echo stands in for it)."""
+    gateway = start_gateway(TIDTAM_DOCUMENTS_URL=echo_upstream.url)
+    t = make_tenant()
+    with httpx.Client(base_url=gateway.url, timeout=30) as client:
+        for path in ("/api/v1/invoices", "/api/v1/invoices/abc/pdf",
+                     "/api/v1/credit-notes/abc", "/api/v1/tax-invoices/abc/credit-notes"):
+            seen = client.get(path, headers=t.admin).json()
+            assert (seen["service"], seen["path"]) == ("leads", path), path

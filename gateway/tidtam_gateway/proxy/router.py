@@ -33,7 +33,8 @@ OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
                       "/api/v1/events", "/api/v1/webhooks"),
     "activities": ("/api/v1/activities", "/api/v1/checkins", "/api/v1/calendar"),
     "documents": ("/api/v1/products", "/api/v1/quotes", "/api/v1/tax-invoices",
-                  "/api/v1/company-profile", "/api/v1/document-profile"),
+                  "/api/v1/company-profile", "/api/v1/document-profile", "/api/v1/invoices",
+                  "/api/v1/credit-notes"),
     "capture": ("/api/v1/capture",),
 }
 # Sub-resources another service answers: a customer's documents live in the documents

@@ -55,7 +55,16 @@ class Renderer:
         self.start()
         assert self._pool is not None and self._warm is not None
         pool = self._pool
-        await asyncio.shield(self._warm)
+        try:
+            await asyncio.shield(self._warm)
+        except multiprocessing.TimeoutError:
+            # Workers that cannot even start (a machine far too busy) are a 503 like a slow
+            # render, never a 500; the next PDF starts a fresh pool.
+            if self._pool is pool:
+                self.close()
+            raise ServiceUnavailable(f"the PDF workers did not start within "
+                                     f"{START_TIMEOUT:g} s; try again", code="render_timeout"
+                                     ) from None
         return pool
 
     async def render(self, html: str) -> bytes:
