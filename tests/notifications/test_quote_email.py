@@ -88,7 +88,8 @@ async def test_the_quote_is_emailed_with_its_pdf(api, tenant, gateway_events, ma
     mine = [e for e in log["items"] if e["to_address"] == data["to"]]
     assert [(e["kind"], e["recipient_id"], e["attempts"], e["event_id"]) for e in mine] == [
         ("quote_sent", None, 1, event.id)]
-    assert mine[0]["subject"] == subject and mine[0]["language"] == "th"
+    assert mine[0]["language"] == "th"
+    assert mine[0]["subject"] == "ใบเสนอราคา QT2569-0001 — บริษัท ติดตาม โซลูชั่น จำกัด"
 
 
 async def test_a_refused_quote_email_is_retried_and_the_log_says_so(api, tenant,
