@@ -12,8 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import UUID
 
-from crmkit.db import enable_rls, grant_app_role
-from crmkit.migrate import app_role
+from crmkit.db import enable_rls
 
 revision = "0004"
 down_revision = "0003"
@@ -38,7 +37,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["tenant_id", "email_id"], ["emails.tenant_id", "emails.id"],
                                 ondelete="CASCADE"),
     )
-    for stmt in [*enable_rls("email_attachments"), *grant_app_role(app_role())]:
+    # The application role's grants come from 0001's default privileges.
+    for stmt in enable_rls("email_attachments"):
         op.execute(stmt)
 
 
