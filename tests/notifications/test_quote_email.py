@@ -113,3 +113,32 @@ async def test_a_refused_quote_email_is_retried_and_the_log_says_so(api, tenant,
     [(message, _)] = mail_sink.to(data["to"])
     [attachment] = list(message.iter_attachments())
     assert attachment.get_content() == pdf
+
+
+async def test_one_intent_per_event_and_address_even_past_the_consumers_record(
+        api, tenant, gateway_events, mail_sink, notif_db):
+    """The kit's processed-event record stops a redelivery; the intent's own unique index
+    (no user id: per tenant, kind, event and address) would stop it too."""
+    import asyncpg
+
+    from crmkit.testing.tenants import pg_dsn
+
+    pdf = await asyncio.to_thread(a_pdf)
+    data = quote_sent(tenant, pdf)
+    event = await publish(gateway_events, tenant, data)
+    await asyncio.to_thread(mail_sink.wait_for, 1, data["to"], 30.0)
+    conn = await asyncpg.connect(pg_dsn(notif_db.app_url))
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant.id))
+            assert await conn.fetchval(
+                "SELECT count(*) FROM email_attachments a JOIN emails e ON e.id = a.email_id "
+                "WHERE e.group_key = $1", event.id) == 1
+            with pytest.raises(asyncpg.UniqueViolationError):
+                await conn.execute(
+                    "INSERT INTO emails (tenant_id, id, recipient_id, kind, group_key, "
+                    "event_id, to_address, language) VALUES ($1, $2, NULL, 'quote_sent', $3, "
+                    "$4, $5, 'th')", tenant.id, uuid.uuid4(), event.id, uuid.UUID(event.id),
+                    data["to"])
+    finally:
+        await conn.close()
