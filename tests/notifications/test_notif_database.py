@@ -15,7 +15,8 @@ from tidtam_contracts.leads import LeadCreatedV2
 
 pytestmark = pytest.mark.integration
 
-TENANT_TABLES = ("users", "notices", "preferences", "emails", "feed_events")
+TENANT_TABLES = ("users", "notices", "preferences", "emails", "email_attachments",
+                 "feed_events")
 
 
 async def test_request_role_may_only_insert_into_the_outbox(notif_db):

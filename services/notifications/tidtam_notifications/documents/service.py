@@ -2,63 +2,39 @@
 
 The PDF rides in the event (the documents service kept it when the quote was issued and
 caps its size), so this service reads no other service's tables and calls none back. The
-email goes out from the consumer: the kit records the event id in the same transaction,
-after the SMTP server accepted the message, so a failure is retried by redelivery (and a
-crash between the two may send it twice: at least once, never lost)."""
+consumer only records the intent, as for every other email (kind `quote_sent`, to the
+customer's address, which is no user: `recipient_id` is null), with the PDF beside it in
+`email_attachments`, in the event's transaction; the mail worker composes it from the
+`quote_sent` template, attaches the PDF and sends it with the same claim, retries and
+message log (see mail/worker.py for what exactly once means there and its remaining
+window). One email per event: a redelivery finds the intent (unique per tenant, kind,
+event and address) and adds nothing."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
-from datetime import UTC, datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+import uuid
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.consumer import Delivery, Handler, on
 from tidtam_contracts.documents import QuoteSentV1
 
-from ..config import settings
-from ..mail.smtp import SmtpServer
+from ..mail.models import Email, EmailAttachment
 
-TEXTS = {
-    "th": ("ใบเสนอราคา {number}{seller}",
-           "เรียน ลูกค้า\n\nขอส่งใบเสนอราคาเลขที่ {number} ยอดรวม {total} บาท ตามไฟล์แนบ "
-           "หากมีข้อสงสัยกรุณาติดต่อกลับ\n\nขอแสดงความนับถือ\n{sender}"),
-    "en": ("Quotation {number}{seller}",
-           "Dear customer,\n\nPlease find attached our quotation {number}, total {total} "
-           "baht. Do not hesitate to contact us with any question.\n\nKind regards,\n"
-           "{sender}"),
-}
+KIND = "quote_sent"
 
 
-def compose(q: QuoteSentV1, *, sender: str, pdf: bytes) -> EmailMessage:
-    subject, standard = TEXTS[q.language]
-    seller = f" — {q.seller_name}" if q.seller_name else ""
-    values = {"number": q.number, "seller": seller, "sender": q.sender_name,
-              "total": f"{float(q.grand_total):,.2f}"}
-    text = standard.format(**values)
-    if q.message:
-        text = f"{q.message}\n\n---\n{text}"
-    message = EmailMessage()
-    name, address = parseaddr(sender)
-    domain = address.rpartition("@")[2] or "tidtam.localhost"
-    message["From"] = Address(display_name=q.sender_name or name, addr_spec=address)
-    message["To"] = q.to
-    if q.cc:
-        message["Cc"] = ", ".join(q.cc)
-    if q.sender_email:
-        message["Reply-To"] = q.sender_email
-    message["Subject"] = subject.format(**values)
-    message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = f"<quote-{q.id}-{q.version}@{domain}>"
-    message.set_content(text)
-    message.add_attachment(pdf, maintype="application", subtype="pdf",
-                           filename=q.attachment.filename)
-    return message
+def params(q: QuoteSentV1) -> dict[str, Any]:
+    """What the `quote_sent` template and the worker's headers need."""
+    return {"number": q.number, "seller_name": q.seller_name, "sender_name": q.sender_name,
+            "total": f"{float(q.grand_total):,.2f}", "message": q.message,
+            "cc": list(q.cc), "reply_to": q.sender_email, "quote_id": str(q.id),
+            "version": q.version}
 
 
 async def quote_sent(session: AsyncSession, event: Delivery[QuoteSentV1]) -> None:
@@ -66,11 +42,17 @@ async def quote_sent(session: AsyncSession, event: Delivery[QuoteSentV1]) -> Non
     pdf = base64.b64decode(q.attachment.content_base64)
     if hashlib.sha256(pdf).hexdigest() != q.attachment.sha256:
         raise ValueError(f"quote.sent {event.id}: the attachment does not match its sha256")
-    config = settings()
-    if not config.smtp_url:  # development without a mail server: nothing to send
+    tenant = event.tenant.value
+    email_id = (await session.execute(insert(Email).values(
+        tenant_id=tenant, id=uuid.uuid4(), recipient_id=None, kind=KIND, group_key=event.id,
+        event_id=uuid.UUID(event.id), to_address=q.to, language=q.language, params=params(q),
+        next_attempt_at=sa.func.now()).on_conflict_do_nothing().returning(Email.id))
+    ).scalar_one_or_none()
+    if email_id is None:  # recorded already (the same event again)
         return
-    await SmtpServer.from_url(config.smtp_url).send(
-        compose(q, sender=config.mail_from, pdf=pdf), config.smtp_timeout)
+    await session.execute(insert(EmailAttachment).values(
+        tenant_id=tenant, email_id=email_id, position=0, filename=q.attachment.filename,
+        content_type=q.attachment.content_type, content=pdf))
 
 
 HANDLERS: list[Handler[Any]] = [on(QuoteSentV1, quote_sent)]

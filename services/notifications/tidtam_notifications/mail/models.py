@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, Text
+from sqlalchemy import DateTime, ForeignKeyConstraint, Integer, LargeBinary, Text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -19,7 +19,8 @@ class Email(Base):
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    recipient_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    # Null for someone who is not a user (a quotation's customer): `to_address` only.
+    recipient_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     kind: Mapped[str] = mapped_column(Text)
     group_key: Mapped[str] = mapped_column(Text)
     event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
@@ -35,3 +36,19 @@ class Email(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class EmailAttachment(Base):
+    """A file the worker attaches to an email (a quote's PDF), kept with the intent."""
+
+    __tablename__ = "email_attachments"
+    __table_args__ = (ForeignKeyConstraint(["tenant_id", "email_id"],
+                                           ["emails.tenant_id", "emails.id"],
+                                           ondelete="CASCADE"),)
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    email_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    filename: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[str] = mapped_column(Text)
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -22,7 +22,9 @@ Status = Literal["pending", "sending", "sent", "failed", "unconfirmed"]
 
 class EmailOut(BaseModel):
     id: uuid.UUID
-    recipient_id: uuid.UUID
+    recipient_id: uuid.UUID | None = Field(
+        description="The user told, or null for someone who is not a user (a quotation "
+                    "emailed to its customer: `to_address` only)")
     to_address: str
     kind: str
     language: str

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import ssl
 import uuid
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -54,20 +55,49 @@ class SmtpServer:
             timeout=timeout)
 
 
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What an email to someone who is not a user adds (a quote to its customer): copies,
+    where replies go, the person it comes from (shown as the From name) and files. Such an
+    email is a person's act, not `Auto-Submitted`."""
+
+    cc: Sequence[str] = ()
+    reply_to: str | None = None
+    from_name: str | None = None
+    attachments: Sequence[Attachment] = field(default_factory=tuple)
+
+
 def compose(*, sender: str, to: str, rendered: Rendered, email_id: uuid.UUID,
-            tenant_id: uuid.UUID) -> EmailMessage:
+            tenant_id: uuid.UUID, envelope: Envelope | None = None) -> EmailMessage:
     """Text and HTML alternatives, UTF-8; a Thai subject or name is encoded per RFC 2047
     by the email package. The Message-ID is the email's own id, the same on every attempt."""
     message = EmailMessage()
     name, address = parseaddr(sender)
     domain = address.rpartition("@")[2] or "tidtam.localhost"
+    name = (envelope.from_name if envelope else None) or name
     message["From"] = Address(display_name=name, addr_spec=address) if name else address
     message["To"] = to
+    if envelope and envelope.cc:
+        message["Cc"] = ", ".join(envelope.cc)
+    if envelope and envelope.reply_to:
+        message["Reply-To"] = envelope.reply_to
     message["Subject"] = rendered.subject
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = f"<{email_id}@{domain}>"
     message["X-Tidtam-Tenant"] = str(tenant_id)
-    message["Auto-Submitted"] = "auto-generated"
+    if envelope is None:
+        message["Auto-Submitted"] = "auto-generated"
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
+    for file in envelope.attachments if envelope else ():
+        maintype, _, subtype = file.content_type.partition("/")
+        message.add_attachment(file.content, maintype=maintype,
+                               subtype=subtype or "octet-stream", filename=file.filename)
     return message

@@ -41,8 +41,8 @@ from crmkit.runtime import Resource
 from ..config import NotificationsSettings
 from ..feed.service import expire as expire_feed
 from ..notices.render import render
-from .models import Email
-from .smtp import SmtpServer, compose
+from .models import Email, EmailAttachment
+from .smtp import Attachment, Envelope, SmtpServer, compose
 
 logger = logging.getLogger("tidtam_notifications.mail")
 CHANNEL = "tidtam_mail"
@@ -141,6 +141,8 @@ class MailWorker:
                 values: dict[str, Any] = dict(params=email.params, language=email.language,
                                               kind=email.kind, count=email.count,
                                               to=email.to_address, attempts=email.attempts)
+                if email.recipient_id is None:  # not a user: a quote to its customer
+                    values["envelope"] = await envelope(session, email)
             error = await self._send(tenant_id, email_id, values)
             async with session.begin():
                 await session.execute(sa.update(Email).where(
@@ -157,7 +159,8 @@ class MailWorker:
             if self.server is None:
                 return "no SMTP server: set TIDTAM_SMTP_URL"
             message = compose(sender=self.settings.mail_from, to=values["to"],
-                              rendered=rendered, email_id=email_id, tenant_id=tenant_id)
+                              rendered=rendered, email_id=email_id, tenant_id=tenant_id,
+                              envelope=values.get("envelope"))
             await self.server.send(message, self.settings.smtp_timeout)
         except Exception as exc:  # every failure is recorded on the row and retried
             klog(logger, logging.WARNING, "email not sent", email_id=str(email_id),
@@ -174,6 +177,19 @@ class MailWorker:
             return {**done, "status": "failed", "last_error": error}
         return {**done, "status": "pending", "last_error": error,
                 "next_attempt_at": sa.func.now() + delay}
+
+
+async def envelope(session: AsyncSession, email: Email) -> Envelope:
+    """An email to someone who is not a user: its copies, reply-to, sender's name (from
+    its params) and attachments (email_attachments)."""
+    files = (await session.execute(sa.select(EmailAttachment).where(
+        EmailAttachment.tenant_id == email.tenant_id, EmailAttachment.email_id == email.id)
+        .order_by(EmailAttachment.position))).scalars()
+    return Envelope(cc=tuple(email.params.get("cc") or ()),
+                    reply_to=email.params.get("reply_to"),
+                    from_name=email.params.get("sender_name"),
+                    attachments=tuple(Attachment(f.filename, f.content_type, f.content)
+                                      for f in files))
 
 
 def retry_delay(settings: NotificationsSettings, attempts: int) -> timedelta | None:
