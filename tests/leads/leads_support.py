@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
@@ -26,12 +25,8 @@ LEADS_DIR = Path(__file__).resolve().parents[2] / "services" / "leads"
 
 
 def run_leads_service(db, amqp_url: str, secret: str = SECRET,
-                      log_path: Path | None = None, ready_timeout: float | None = None,
+                      log_path: Path | None = None, ready_timeout: float = 30.0,
                       **env: str) -> ServiceProcess:
-    # A loaded machine may start it slowly: TIDTAM_TEST_READY_TIMEOUT (seconds) raises the
-    # wait, never the tests' own checks.
-    if ready_timeout is None:
-        ready_timeout = float(os.environ.get("TIDTAM_TEST_READY_TIMEOUT", "30"))
     return ServiceProcess("tidtam_leads.main:app", env={
         "TIDTAM_ENV": "test",
         "TIDTAM_LEADS_DATABASE_URL": db.app_url,
