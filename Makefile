@@ -20,6 +20,7 @@ LOCK        := $(wildcard uv.lock)
 PROJECTS    := pyproject.toml libs/contracts/pyproject.toml libs/crmkit/pyproject.toml services/leads/pyproject.toml \
                services/accounts/pyproject.toml services/notifications/pyproject.toml \
                services/activities/pyproject.toml services/documents/pyproject.toml \
+               services/capture/pyproject.toml \
                gateway/pyproject.toml
 
 # uv: the project's venv, no interpreter downloads (only PyPI is reachable here), copy
@@ -38,7 +39,7 @@ NODE_STAMP  := $(CURDIR)/node_modules/.tidtam-installed
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: help install sysdeps run demo test lint migrate bench bench-accounts bench-activities bench-documents bench-idempotency bench-proxy bench-mail bench-webhooks checkservers clean distclean
+.PHONY: help install sysdeps run demo test lint migrate bench bench-accounts bench-activities bench-documents bench-idempotency bench-proxy bench-mail bench-webhooks bench-capture checkservers clean distclean
 
 help: ## list the targets
 	@echo "Tidtam: make run (start everything), make test (the whole suite)"
@@ -155,6 +156,10 @@ bench-mail: install ## emails per second, lead.sent events in → messages at a 
 bench-webhooks: install ## event on the exchange → webhook received, p50/p99 at 200 events/s (BENCH_ARGS=...)
 	@$(VPY) scripts/checkservers.py --tests
 	$(VPY) bench/webhooks.py $(BENCH_ARGS)
+
+bench-capture: install ## web-form posts accepted per second through the gateway, and every one a lead (BENCH_ARGS=...)
+	@$(VPY) scripts/checkservers.py --tests
+	$(VPY) bench/capture.py $(BENCH_ARGS)
 
 # --- housekeeping --------------------------------------------------------------------------
 

@@ -18,7 +18,9 @@ import argparse
 import asyncio
 import contextlib
 import os
+import signal
 import sys
+import tempfile
 import time
 import uuid
 from collections import Counter
@@ -32,6 +34,8 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import procs  # noqa: E402
+import pyspy  # noqa: E402
 from load import with_system  # noqa: E402
 from loadgen import percentile  # noqa: E402
 
@@ -104,7 +108,7 @@ async def reminders(system: System, n: int) -> None:
           f"once: {twice} (the first arrival counts)")
 
 
-async def calendar(system: System, n: int, samples: int) -> None:
+async def calendar(system: System, n: int, samples: int, profile: bool = False) -> None:
     tenant, user = uuid.uuid4(), uuid.uuid4()
     month = date(2027, 3, 1)
     start = datetime(2027, 3, 1, tzinfo=UTC) - timedelta(hours=7)  # Bangkok midnight
@@ -134,8 +138,19 @@ async def calendar(system: System, n: int, samples: int) -> None:
 
     params = {"from": month.isoformat(), "to": "2027-03-31"}
     times: list[float] = []
+    recorder = None
+    owner = system.db_url("activities", owner=True)
+    pid = system.activities.proc.pid
+    cpu: list[float] = []
     async with httpx.AsyncClient(base_url=system.activities.url, timeout=60) as api:
         for i in range(samples + 5):
+            if i == 5:  # CPU (load-independent, unlike latency) after the warm-up
+                seen = await procs.backends(owner, system.dbs["activities"])
+                cpu = [procs.cpu_seconds(pid), sum(procs.cpu_seconds(b) for b in seen)]
+            if profile and i == 5:
+                raw = Path(tempfile.mkdtemp(prefix="tidtam-profile-")) / "activities.txt"
+                recorder = pyspy.record(system.activities.proc.pid, 600, raw)
+                await asyncio.sleep(1)  # py-spy attaching
             t0 = time.perf_counter()
             r = await api.get("/api/v1/calendar", headers=headers(), params=params)
             elapsed = time.perf_counter() - t0
@@ -144,9 +159,18 @@ async def calendar(system: System, n: int, samples: int) -> None:
             if i >= 5:  # warm-up
                 times.append(elapsed)
         size = len(r.content)
+    seen = sorted(set(seen) | set(await procs.backends(owner, system.dbs["activities"])))
+    cpu = [(procs.cpu_seconds(pid) - cpu[0]) * 1000 / samples,
+           (sum(procs.cpu_seconds(b) for b in seen) - cpu[1]) * 1000 / samples]
+    if recorder is not None:
+        recorder.send_signal(signal.SIGINT)  # py-spy writes what it has on SIGINT
+        recorder.wait()
+        print("\n  py-spy, the activities service during the calls:")
+        print("\n".join(pyspy.summarise(raw, 15)))
     print(f"\n2. a month's calendar, {n:,} items for the user (and {n:,} of someone else's), "
           "concurrency 1")
     print(f"  GET /api/v1/calendar ({size / 1e6:.1f} MB)  {len(times):>4}   {_ms(times)}")
+    print(f"  CPU per call: the service {cpu[0]:.1f} ms, its database backends {cpu[1]:.1f} ms")
 
 
 def main() -> None:
@@ -154,12 +178,15 @@ def main() -> None:
     parser.add_argument("--reminders", type=int, default=10_000)
     parser.add_argument("--items", type=int, default=5_000)
     parser.add_argument("--samples", type=int, default=100)
+    parser.add_argument("--profile", action="store_true",
+                        help="py-spy the activities service during the calendar calls")
     args = parser.parse_args()
     print(f"Tidtam activities benchmark — {os.cpu_count()} cores, one uvicorn worker")
 
     def body(system: System) -> None:
-        asyncio.run(reminders(system, args.reminders))
-        asyncio.run(calendar(system, args.items, args.samples))
+        if args.reminders:  # --reminders 0: the calendar only
+            asyncio.run(reminders(system, args.reminders))
+        asyncio.run(calendar(system, args.items, args.samples, args.profile))
 
     with_system(body)
 

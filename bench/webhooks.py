@@ -11,6 +11,10 @@ Starts the notifications service alone on a fresh database and vhost, creates a 
 127.0.0.2) notes when the whole request is in. Both on one machine's clock, so the figure
 is event-commit → webhook-received through RabbitMQ, the consumer's transaction (the
 fan-out), the worker's claim and the signed POST. Prints figures, asserts nothing.
+
+Each line adds the CPU per event of the service and of its PostgreSQL backends (on a shared
+machine these move far less than the latencies do). With --profile, py-spy samples the
+service during the measured run and prints its top functions (bench/pyspy.py).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import argparse
 import asyncio
 import os
 import sys
+import tempfile
 import time
 import uuid
 from contextlib import ExitStack, suppress
@@ -29,6 +34,8 @@ import aio_pika
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import procs  # noqa: E402
+import pyspy  # noqa: E402
 from loadgen import percentile  # noqa: E402
 
 from crmkit import migrate  # noqa: E402
@@ -36,7 +43,7 @@ from crmkit.context import HEADER, sign_context  # noqa: E402
 from crmkit.events import EXCHANGE, CloudEvent  # noqa: E402
 from crmkit.testing.receiver import HttpReceiver  # noqa: E402
 from crmkit.testing.servers import start_servers  # noqa: E402
-from crmkit.testing.system import ROOT, System  # noqa: E402
+from crmkit.testing.system import ROOT, ServiceProcess, System  # noqa: E402
 from tidtam_contracts.leads import LeadCreatedV2  # noqa: E402
 
 
@@ -64,7 +71,9 @@ def lead_event(tenant: uuid.UUID, n: int) -> CloudEvent:
 
 
 async def measure(system: System, service_url: str, *, rate: float,
-                  seconds: float) -> None:
+                  seconds: float, wait: float = 60.0) -> tuple[int, int]:
+    """Prints the line; returns how many events were published and how many arrived (it
+    waits up to `wait` seconds after publishing for them all)."""
     tenant = uuid.uuid4()
     receiver = await HttpReceiver().start()
     async with httpx.AsyncClient(base_url=service_url, timeout=30) as api:
@@ -92,7 +101,7 @@ async def measure(system: System, service_url: str, *, rate: float,
                 routing_key=event.type)
         sent_for = time.perf_counter() - start
         with suppress(TimeoutError):
-            await receiver.wait_for(total, timeout=60)
+            await receiver.wait_for(total, timeout=wait)
         received = {r.headers["webhook-id"]: r.at for r in receiver.received}
     finally:
         await connection.close()
@@ -105,12 +114,53 @@ async def measure(system: System, service_url: str, *, rate: float,
     print(f"  {len(waits)}/{total} events at {total / sent_for:.0f}/s offered: "
           f"p50={percentile(waits, 50) * 1000:.1f} ms  p99={percentile(waits, 99) * 1000:.1f} ms"
           f"  max={max(waits) * 1000:.1f} ms  delivered {len(waits) / span:.0f}/s", flush=True)
+    return total, len(waits)
+
+
+def measured(system: System, service: ServiceProcess, *, rate: float, seconds: float,
+             profile: bool, wait: float) -> None:
+    """One line, with the CPU per event (service, its PostgreSQL backends: only when every
+    event arrived, else the CPU spent is not for them all) and a profile."""
+    assert service.proc is not None
+    pid = service.proc.pid
+    owner = system.db_url("notifications", owner=True)
+    database = system.dbs["notifications"]
+    recorder = None
+    if profile:
+        raw = Path(tempfile.mkdtemp(prefix="tidtam-profile-")) / "notifications.txt"
+        recorder = pyspy.record(pid, seconds, raw)
+    backends = asyncio.run(procs.backends(owner, database))
+
+    def cpu() -> tuple[float, float]:
+        return procs.cpu_seconds(pid), sum(procs.cpu_seconds(b) for b in backends)
+
+    before = cpu()
+    n, arrived = asyncio.run(measure(system, service.url, rate=rate, seconds=seconds,
+                                     wait=wait))
+    backends = sorted(set(backends) | set(asyncio.run(procs.backends(owner, database))))
+    after = cpu()
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    if arrived < n:
+        print(f"    CPU per event: not all arrived within {wait:g} s (--wait); load average "
+              f"{load}", flush=True)
+    else:
+        print(f"    CPU per event: the service {1000 * (after[0] - before[0]) / n:.2f} ms, "
+              f"its PostgreSQL backends {1000 * (after[1] - before[1]) / n:.2f} ms; load "
+              f"average {load}", flush=True)
+    if recorder is not None:
+        recorder.wait()
+        print("\n  py-spy, the notifications service during the line above:")
+        print("\n".join(pyspy.summarise(raw, 16)))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rate", type=float, default=200.0, help="events per second")
     parser.add_argument("--seconds", type=float, default=10.0, help="how long to publish")
+    parser.add_argument("--wait", type=float, default=60.0,
+                        help="seconds to wait after publishing for every webhook to arrive")
+    parser.add_argument("--profile", action="store_true",
+                        help="py-spy the service during the measured run")
     args = parser.parse_args()
     print(f"Tidtam webhooks: event on the exchange → webhook received — {os.cpu_count()} "
           f"cores, {args.rate:g} events/s for {args.seconds:g} s")
@@ -128,7 +178,8 @@ def main() -> None:
                 "TIDTAM_WEBHOOK_ALLOW_HOSTS": "127.0.0.2/32"}).start(120)
             stack.callback(service.stop)
             asyncio.run(measure(system, service.url, rate=args.rate, seconds=2))  # warm-up
-            asyncio.run(measure(system, service.url, rate=args.rate, seconds=args.seconds))
+            measured(system, service, rate=args.rate, seconds=args.seconds,
+                     profile=args.profile, wait=args.wait)
         finally:
             stack.close()
             system.stop(drop=not os.environ.get("TIDTAM_BENCH_KEEP_DB"))

@@ -65,6 +65,9 @@ DEFAULTS = {
     "TIDTAM_DOCUMENTS_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_documents"),
     "TIDTAM_DOCUMENTS_RELAY_DATABASE_URL": PG.format(user="tidtam_relay", db="tidtam_documents"),
     "TIDTAM_DOCUMENTS_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_documents"),
+    "TIDTAM_CAPTURE_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_capture"),
+    "TIDTAM_CAPTURE_RELAY_DATABASE_URL": PG.format(user="tidtam_relay", db="tidtam_capture"),
+    "TIDTAM_CAPTURE_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_capture"),
     "TIDTAM_GATEWAY_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_gateway"),
     "TIDTAM_GATEWAY_RELAY_DATABASE_URL": PG.format(user="tidtam_relay", db="tidtam_gateway"),
     "TIDTAM_GATEWAY_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_gateway"),
@@ -73,6 +76,7 @@ DEFAULTS = {
     "TIDTAM_NOTIFICATIONS_URL": "http://127.0.0.1:8003",
     "TIDTAM_ACTIVITIES_URL": "http://127.0.0.1:8004",
     "TIDTAM_DOCUMENTS_URL": "http://127.0.0.1:8005",
+    "TIDTAM_CAPTURE_URL": "http://127.0.0.1:8006",
     "TIDTAM_GATEWAY_URL": "http://127.0.0.1:8000",
     # Readable console logs for a developer; set TIDTAM_LOG_JSON=true for the JSON lines.
     "TIDTAM_LOG_JSON": "false",
@@ -88,6 +92,8 @@ SERVICES = (  # name, package dir, ASGI app, URL variable, migrate URL variable 
      "TIDTAM_ACTIVITIES_URL", "TIDTAM_ACTIVITIES_MIGRATE_DATABASE_URL"),
     ("documents", "services/documents", "tidtam_documents.main:app", "TIDTAM_DOCUMENTS_URL",
      "TIDTAM_DOCUMENTS_MIGRATE_DATABASE_URL"),
+    ("capture", "services/capture", "tidtam_capture.main:app", "TIDTAM_CAPTURE_URL",
+     "TIDTAM_CAPTURE_MIGRATE_DATABASE_URL"),
     ("gateway", "gateway", "tidtam_gateway.main:app", "TIDTAM_GATEWAY_URL",
      "TIDTAM_GATEWAY_MIGRATE_DATABASE_URL"),
 )
@@ -161,13 +167,29 @@ def operator_token(env: dict[str, str]) -> tuple[str, bool]:
     return secrets.token_urlsafe(32), True
 
 
+SECRET_KEYS_FILE = RUN_DIR / "secret_keys"
+
+
+def secret_keys(env: dict[str, str]) -> None:
+    """Development: TIDTAM_SECRET_KEYS (crmkit.sealed) from .run/secret_keys, generated once
+    there, so secrets sealed in one run open in the next."""
+    if env.get("TIDTAM_SECRET_KEYS"):
+        return
+    if not SECRET_KEYS_FILE.exists():
+        from crmkit.sealed import Keyring
+
+        SECRET_KEYS_FILE.touch(mode=0o600)
+        SECRET_KEYS_FILE.write_text(Keyring.generate_key() + "\n")
+    env["TIDTAM_SECRET_KEYS"] = SECRET_KEYS_FILE.read_text().strip()
+
+
 class Child:
     """One service: uvicorn in its own session (so a terminal Ctrl-C reaches only us and
     we stop the children in order), its output prefixed onto ours and kept in .run/logs."""
 
     COLORS = {"leads": "\033[36m", "accounts": "\033[33m", "gateway": "\033[35m",
               "notifications": "\033[32m", "mail": "\033[34m", "activities": "\033[31m",
-              "documents": "\033[35m"}
+              "documents": "\033[35m", "capture": "\033[36m"}
 
     def __init__(self, name: str, app: str, url: str, env: dict[str, str]):
         self.name, self.app, self.url, self.env = name, app, url, env
@@ -286,6 +308,7 @@ def banner(env: dict[str, str], token: str, generated: bool) -> str:
    notifications {env['TIDTAM_NOTIFICATIONS_URL']}   (internal: answers only the gateway)
    activities {env['TIDTAM_ACTIVITIES_URL']}      (internal: answers only the gateway)
    documents {env['TIDTAM_DOCUMENTS_URL']}       (internal: answers only the gateway)
+   capture   {env['TIDTAM_CAPTURE_URL']}       (internal; public forms via the gateway)
 {mail}   operator token ({where}also in .run/operator_token):
      {token}
 
@@ -342,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     if env["TIDTAM_ENV"] == "development":
         TOKEN_FILE.touch(mode=0o600)
         TOKEN_FILE.write_text(token + "\n")
+        secret_keys(env)
 
     children: list[Child] = []
     code = 0

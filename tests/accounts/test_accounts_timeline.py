@@ -107,3 +107,41 @@ async def test_conversion_adopts_the_leads_past_and_merge_moves_it(api, tenant, 
     summary = late["items"][0]["summary"]
     assert summary["from_box"] == "lost" and summary["box"] == "inbox"
     assert "status" not in summary and "from_status" not in summary
+
+
+def _quote_sent(tenant, *, lead_id=None, account_id=None, number="QT2569-0009") -> dict:
+    from datetime import date
+
+    from tidtam_contracts.documents import QuoteSentV1
+
+    by = str(tenant.sales1.id)
+    return QuoteSentV1.model_validate({
+        "id": str(uuid.uuid4()), "number": number, "revision": 0, "previous_id": None,
+        "lead_id": lead_id, "account_id": account_id, "contact_id": None, "status": "sent",
+        "issue_date": date.today(), "valid_until": None, "subtotal": "100.00",
+        "before_vat": "100.00", "vat": "7.00", "grand_total": "107.00", "wht": "0.00",
+        "net_payable": "107.00", "created_by": by, "version": 2, "by_user_id": by,
+        "to": "buyer@example.co.th", "cc": [], "message": None, "language": "th",
+        "seller_name": "", "sender_name": "มานะ", "sender_email": None,
+        "attachment": {"filename": f"{number}.pdf", "content_type": "application/pdf",
+                       "content_base64": "JVBERi0=", "sha256": "x"}}).model_dump(mode="json")
+
+
+async def test_sent_quotes_of_the_account_and_its_leads(api, tenant, leads_peer):
+    """quote.sent (documents): a quote of the account, and one of its lead."""
+    h = tenant.headers(tenant.sales1, account_visibility="own")
+    acc = (await api.post("/api/v1/accounts", json=thai_company(
+        805, owner_id=str(tenant.sales1.id)), headers=tenant.headers(tenant.admin))).json()
+    lead = lead_data(tenant, tenant.sales1, account_id=acc["id"])
+    await leads_peer.lead("lead.created", tenant.id, lead)
+    for data in (_quote_sent(tenant, account_id=acc["id"], number="QT2569-0009"),
+                 _quote_sent(tenant, lead_id=lead["id"], number="QT2569-0010")):
+        event = await leads_peer.publish("quote.sent", tenant.id, data["id"], data, 2,
+                                         source="/services/documents")
+    await leads_peer.republish(event)  # a redelivery: no new entry
+    page = await _timeline(api, h, acc["id"], lambda items: len(
+        [e for e in items if e["kind"] == "quote_sent"]) >= 2)
+    sent = [e for e in page["items"] if e["kind"] == "quote_sent"]
+    assert sorted(e["summary"]["number"] for e in sent) == ["QT2569-0009", "QT2569-0010"]
+    assert {e["lead_id"] for e in sent} == {None, lead["id"]}
+    assert sent[0]["summary"]["to"] == "buyer@example.co.th"

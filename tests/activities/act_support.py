@@ -14,7 +14,7 @@ from crmkit.testing.process import ServiceProcess
 from crmkit.testing.tenants import GatewayEvents, Person, Tenant, fetchval
 from crmkit.testing.tenants import make_tenant as _make_tenant
 from tidtam_contracts import EventData
-from tidtam_contracts.accounts import AccountCreatedV1
+from tidtam_contracts.accounts import AccountCreatedV1, ContactCreatedV1
 from tidtam_contracts.leads import LeadCreatedV2
 
 SECRET = "activities-test-context-secret"
@@ -68,6 +68,13 @@ def account(owner: Person, location: tuple[float, float] | None = (13.7563, 100.
             "version": 1, "created_at": _now(), "updated_at": _now(), **over}
 
 
+def contact(account_id: str, **over: Any) -> dict[str, Any]:
+    return {"id": str(uuid.uuid4()), "account_id": account_id, "name": "คุณมานี ใจดี",
+            "position": None, "phones": [], "emails": [], "line_id": None, "birthday": None,
+            "is_primary": True, "version": 1, "created_at": _now(), "updated_at": _now(),
+            **over}
+
+
 async def publish(gateway: GatewayEvents, tenant: Tenant, model: type[EventData],
                   data: dict[str, Any], source: str) -> CloudEvent:
     """An event as its service publishes it (validated against its contract)."""
@@ -105,5 +112,16 @@ async def known_account(gateway: GatewayEvents, tenant: Tenant, db, owner: Perso
     data = account(owner, **over)
     await publish(gateway, tenant, model, data, "/services/accounts")
     await until_row(db, "SELECT 1 FROM account_records WHERE id = $1 AND sequence = $2",
+                    uuid.UUID(data["id"]), data["version"])
+    return data
+
+
+async def known_contact(gateway: GatewayEvents, tenant: Tenant, db, account_id: str,
+                        model: type[EventData] = ContactCreatedV1,
+                        **over: Any) -> dict[str, Any]:
+    """A contact announced as the accounts service does, once the projection has it."""
+    data = contact(account_id, **over)
+    await publish(gateway, tenant, model, data, "/services/accounts")
+    await until_row(db, "SELECT 1 FROM contact_records WHERE id = $1 AND sequence = $2",
                     uuid.UUID(data["id"]), data["version"])
     return data

@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from act_support import known_account
+from act_support import known_account, known_lead
 
 from tidtam_activities.checkins.geo import destination
 
@@ -124,3 +124,27 @@ async def test_an_account_without_a_location_or_unknown(api, tenant, gateway_eve
     r = await check_in(api, tenant, "sales1", position(13.75, 100.5),
                        {"lat": 13.75, "lon": 100.5}, activity_id=str(uuid.uuid4()))
     assert r.status_code == 404 and r.json()["fields"][0]["field"] == "body.activity_id"
+
+
+async def test_the_event_names_the_lead_of_its_activity(api, tenant, gateway_events, act_db,
+                                                        captured):
+    """The lead's history shows a check-in at one of its activities: the event says which
+    lead (the leads service does not know activities)."""
+    lead = await known_lead(gateway_events, tenant, act_db, tenant.sales1)
+    due = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    r = await api.post("/api/v1/activities", headers=tenant.headers(tenant.sales1), json={
+        "kind": "call", "subject": "เยี่ยมลูกค้า", "lead_id": lead["id"], "due_at": due})
+    assert r.status_code == 201, r.text
+    activity = r.json()
+    r = await check_in(api, tenant, "sales1", position(13.75, 100.5),
+                       {"lat": 13.75, "lon": 100.5}, activity_id=activity["id"])
+    assert r.status_code == 201, r.text
+    event = await captured.assert_published("checkin.recorded",
+                                            lambda e: e["subject"] == r.json()["id"])
+    assert event["data"]["lead_id"] == lead["id"]
+    assert event["data"]["activity_id"] == activity["id"]
+    r = await check_in(api, tenant, "sales1", position(13.75, 100.5),
+                       {"lat": 13.75, "lon": 100.5})
+    event = await captured.assert_published("checkin.recorded",
+                                            lambda e: e["subject"] == r.json()["id"])
+    assert event["data"]["lead_id"] is None

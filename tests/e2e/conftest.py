@@ -38,7 +38,7 @@ def system(test_servers, make_vhost, fake_revenue_department, mail_sink):
                             # webhook receivers in tests listen on 127.0.0.2
                             "TIDTAM_WEBHOOK_ALLOW_HOSTS": "127.0.0.2/32"})
     try:
-        sut.start()
+        sut.start()  # TIDTAM_TEST_READY_TIMEOUT bounds each process's start
         yield sut
     finally:
         sut.stop()

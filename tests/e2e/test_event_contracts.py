@@ -17,6 +17,8 @@ from tidtam_accounts.consumers import HANDLERS as ACCOUNTS_HANDLERS
 from tidtam_accounts.contracts import EVENTS_PUBLISHED as ACCOUNTS_PUBLISHED
 from tidtam_activities.consumers import HANDLERS as ACTIVITIES_HANDLERS
 from tidtam_activities.contracts import EVENTS_PUBLISHED as ACTIVITIES_PUBLISHED
+from tidtam_capture.consumers import HANDLERS as CAPTURE_HANDLERS
+from tidtam_capture.contracts import EVENTS_PUBLISHED as CAPTURE_PUBLISHED
 from tidtam_contracts.leads import Lead
 from tidtam_documents.consumers import HANDLERS as DOCUMENTS_HANDLERS
 from tidtam_documents.contracts import EVENTS_PUBLISHED as DOCUMENTS_PUBLISHED
@@ -37,6 +39,7 @@ SERVICES = {
     "notifications": (NOTIFICATIONS_PUBLISHED, NOTIFICATIONS_HANDLERS),
     "activities": (ACTIVITIES_PUBLISHED, ACTIVITIES_HANDLERS),
     "documents": (DOCUMENTS_PUBLISHED, DOCUMENTS_HANDLERS),
+    "capture": (CAPTURE_PUBLISHED, CAPTURE_HANDLERS),
 }
 
 

@@ -78,7 +78,11 @@ CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          # (exactly one of user_id and column), an export's filters (those
                          # of the list of the `entity` named in the query string)
                          ("POST", "/api/v1/imports"), ("POST", "/api/v1/exports"),
-                         ("POST", "/api/v1/imports/{job_id}/start")}
+                         ("POST", "/api/v1/imports/{job_id}/start"),
+                         # a web form asks `name` and a phone or an email, each key once;
+                         # an allowed origin must parse as one
+                         ("POST", "/api/v1/capture/forms"),
+                         ("PATCH", "/api/v1/capture/forms/{form_id}")}
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +120,8 @@ def test_spec_documents_errors_with_one_schema(gw):
 # read-only search, and an operator action that is idempotent by itself.
 NO_IDEMPOTENCY_KEY = {"/api/v1/auth/token", "/api/v1/accounts/duplicates",
                       "/api/v1/tenants/announce-limits",
+                      # totals of a draft, computed and not kept (the quote editor's)
+                      "/api/v1/quotes/preview",
                       # Their answers are credentials (a token, a one-time password): kept
                       # nowhere, so not for replay; a retry changes the password again.
                       "/api/v1/me/password", "/api/v1/users/{user_id}/password",

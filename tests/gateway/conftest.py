@@ -73,6 +73,7 @@ def start_gateway(gateway_db, amqp_url):
             "TIDTAM_ACCOUNTS_URL": accounts_url or f"http://127.0.0.1:{free_port()}",
             "TIDTAM_NOTIFICATIONS_URL": f"http://127.0.0.1:{free_port()}",
             "TIDTAM_DOCUMENTS_URL": f"http://127.0.0.1:{free_port()}",
+            "TIDTAM_CAPTURE_URL": f"http://127.0.0.1:{free_port()}",
             **env,
         }, log_path=LOG_DIR / f"gateway-test-{uuid.uuid4().hex[:6]}.log")
         started.append(gateway.process)

@@ -35,7 +35,8 @@ def _values(body: dict) -> dict:
 def test_settings_defaults_and_patch(gw, make_tenant):
     t = make_tenant()
     _, _, sales = t.add_user()
-    calendar = {"time_zone": "Asia/Bangkok", "agenda_time": "07:00"}
+    calendar = {"time_zone": "Asia/Bangkok", "agenda_time": "07:00",
+                "document_digits": "arabic"}
     assert _values(gw.get("/api/v1/settings", headers=sales).json()) == {
         "lead_visibility": "all", "account_visibility": "all", "allow_stage_back": False,
         **calendar, "allow_price_edit": False}
@@ -71,7 +72,7 @@ def test_settings_list_every_setting_with_its_type_and_allowed_values(gw, make_t
     items = {i["key"]: i for i in body["items"]}
     assert set(items) == set(_values(body)) == {
         "lead_visibility", "account_visibility", "allow_stage_back", "time_zone",
-        "agenda_time", "allow_price_edit"}
+        "agenda_time", "allow_price_edit", "document_digits"}
     assert items["lead_visibility"] | {"description": ""} == {
         "key": "lead_visibility", "value": "team", "type": "choice",
         "allowed": ["all", "team", "own"], "default": "all", "description": ""}
@@ -97,6 +98,7 @@ def test_settings_list_every_setting_with_its_type_and_allowed_values(gw, make_t
     ({"allow_stage_back": None}, "body.allow_stage_back"),
     ({"time_zone": "Mars/Olympus"}, "body.time_zone"),
     ({"agenda_time": "07:30"}, "body.agenda_time"),
+    ({"document_digits": "roman"}, "body.document_digits"),
     ({"theme": "dark"}, "body.theme"),
 ])
 def test_settings_validation_names_the_field(gw, make_tenant, body, field):
@@ -106,3 +108,14 @@ def test_settings_validation_names_the_field(gw, make_tenant, body, field):
     assert [f["field"] for f in r.json()["fields"]] == [field]
     unchanged = gw.get("/api/v1/settings", headers=t.admin).json()
     assert (unchanged["lead_visibility"], unchanged["account_visibility"]) == ("all", "all")
+
+
+async def test_document_digits_are_announced(gw, make_tenant, event_capture):
+    """The documents service prints by it: tenant.settings_changed carries it."""
+    t = make_tenant()
+    r = gw.patch("/api/v1/settings", headers=t.admin, json={"document_digits": "thai"})
+    assert r.status_code == 200 and r.json()["document_digits"] == "thai"
+    event = await event_capture.assert_published(
+        "tenant.settings_changed",
+        where=lambda e: e["subject"] == t.id and e["data"]["document_digits"] == "thai")
+    assert event["data"]["time_zone"] == "Asia/Bangkok"

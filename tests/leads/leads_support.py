@@ -25,7 +25,7 @@ LEADS_DIR = Path(__file__).resolve().parents[2] / "services" / "leads"
 
 
 def run_leads_service(db, amqp_url: str, secret: str = SECRET,
-                      log_path: Path | None = None, ready_timeout: float = 30.0,
+                      log_path: Path | None = None, ready_timeout: float | None = None,
                       **env: str) -> ServiceProcess:
     return ServiceProcess("tidtam_leads.main:app", env={
         "TIDTAM_ENV": "test",

@@ -221,3 +221,16 @@ async def test_followups_have_no_update_or_delete_route(api, tenant, create_lead
     assert r.status_code == 404
     r = await api.post(base, headers=h, json={"channel": "fax", "note": "x"})
     assert r.status_code == 422
+
+
+@pytest.mark.parametrize("moment", [1796083200, 1796083200.5, "1796083200", "0.5",
+                                    "2026-12-01T10:00:00", "2026-12-01", "พรุ่งนี้"])
+async def test_next_contact_is_iso_8601_with_a_zone(api, tenant, create_lead, moment):
+    """crmkit.fields.Instant, as activities: a number (of seconds since 1970) or a time
+    without its zone is 422 naming the field, never taken as a moment."""
+    lead = await create_lead(tenant.sales1)
+    r = await api.post(f"/api/v1/leads/{lead['id']}/followups",
+                       headers=tenant.headers(tenant.sales1),
+                       json={"channel": "phone", "note": "โทรแล้ว", "next_contact_at": moment})
+    assert r.status_code == 422, r.text
+    assert r.json()["fields"][0]["field"] == "body.next_contact_at"

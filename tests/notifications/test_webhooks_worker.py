@@ -19,7 +19,7 @@ from standardwebhooks import Webhook
 from test_webhooks_api import VECTORS
 
 from crmkit.context import tenant_from_event
-from crmkit.db import create_engine, sessionmaker, tenant_session
+from crmkit.db import autocommit, create_engine, sessionmaker, tenant_session
 from crmkit.events import CloudEvent
 from crmkit.testing.receiver import HttpReceiver
 from crmkit.testing.tenants import pg_dsn
@@ -163,8 +163,8 @@ async def test_the_retry_schedule_then_disabled(maker, workers, clock, receiver,
 async def test_a_killed_workers_claim_returns_after_the_lease(maker, workers, clock, receiver):
     rx = await receiver()
     tenant, hook_id, delivery_id, _ = await endpoint(maker, rx.url())
-    async with maker() as s, s.begin():  # a worker claims it, then dies (never settles)
-        assert len(await repository.claim(s, now=clock.now, limit=10, lease_seconds=20,
+    async with autocommit(maker) as conn:  # a worker claims it, then dies (never settles)
+        assert len(await repository.claim(conn, now=clock.now, limit=10, lease_seconds=20,
                                           per_endpoint=4)) == 1
     worker = workers()
     clock.now += timedelta(seconds=19)

@@ -12,12 +12,14 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from crmkit import publickeys
 from crmkit.context import sign_context
 from crmkit.custom.service import SERVICE_OF
 from crmkit.errors import AppError, NotFound, Unprocessable
 from crmkit.logging import correlation_id
 
 from ..auth.caller import Caller
+from ..auth.throttle import client_ip
 from ..config import GatewaySettings
 from ..deps import caller_of
 from . import service
@@ -32,6 +34,7 @@ OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
     "activities": ("/api/v1/activities", "/api/v1/checkins", "/api/v1/calendar"),
     "documents": ("/api/v1/products", "/api/v1/quotes", "/api/v1/tax-invoices",
                   "/api/v1/company-profile", "/api/v1/document-profile"),
+    "capture": ("/api/v1/capture",),
 }
 # Sub-resources another service answers: a customer's documents live in the documents
 # service, under the account's (or lead's) own path.
@@ -126,18 +129,49 @@ async def proxy_feed(request: Request) -> Response:
         tenant_id = uuid.UUID(request.path_params["tenant_id"])
     except ValueError:
         raise NotFound("no such calendar feed") from None
+    return await _forward_as_nobody(request, "activities", tenant_id, {})
+
+
+async def _forward_as_nobody(request: Request, name: str, tenant_id: uuid.UUID,
+                             context_settings: dict[str, str]) -> Response:
+    """Forward with a context naming only `tenant_id` (a user who owns nothing)."""
     settings: GatewaySettings = request.app.state.settings
     context = sign_context(settings.context_secret.get_secret_value(), tenant_id=tenant_id,
                            user_id=NOBODY, role="sales", team_id=None, lead_visibility="own",
-                           account_visibility="own", team_member_ids=[], settings={},
-                           correlation_id=correlation_id.get(), ttl=settings.context_ttl)
+                           account_visibility="own", team_member_ids=[],
+                           settings=context_settings, correlation_id=correlation_id.get(),
+                           ttl=settings.context_ttl)
     return await service.forward(
-        request.app.state.proxy, service="activities",
-        base_url=service_url(settings, "activities"), request=request, context=context,
-        cid=correlation_id.get() or "")
+        request.app.state.proxy, service=name, base_url=service_url(settings, name),
+        request=request, context=context, cid=correlation_id.get() or "")
 
 
 router.add_route(FEED_PREFIX + "/{tenant_id}/{file}", proxy_feed, methods=["GET", "HEAD"],
+                 include_in_schema=False)
+
+
+# Web forms are posted by anyone, without logging in (capture service): the form's public key
+# starts with its tenant's id, and the gateway signs a context naming only that tenant and
+# the client's address (for the service's rate limit and the consent record). Documented in
+# the capture service's own OpenAPI (the merged one is the API for callers who log in).
+CLIENT_IP = "client_ip"
+
+
+async def proxy_public_form(request: Request) -> Response:
+    tenant_id = publickeys.tenant_of(request.path_params["public_key"])
+    if tenant_id is None:
+        raise NotFound("no such form")
+    settings: GatewaySettings = request.app.state.settings
+    return await _forward_as_nobody(request, "capture", tenant_id, {
+        CLIENT_IP: client_ip(request, settings.trusted_proxies)})
+
+
+router.add_route("/capture/forms/{public_key}", proxy_public_form, methods=["POST", "OPTIONS"],
+                 include_in_schema=False)
+router.add_route("/f/{public_key}", proxy_public_form, methods=["GET", "HEAD"],
+                 include_in_schema=False)
+# LINE's webhook: the key is the channel's (the tenant's id first, likewise).
+router.add_route("/capture/line/{public_key}", proxy_public_form, methods=["POST"],
                  include_in_schema=False)
 
 

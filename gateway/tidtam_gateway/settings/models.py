@@ -28,5 +28,6 @@ class TenantSettings(Base):
     time_zone: Mapped[str] = mapped_column(sa.Text, server_default="Asia/Bangkok")
     agenda_time: Mapped[str] = mapped_column(sa.Text, server_default="07:00")
     allow_price_edit: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
+    document_digits: Mapped[str] = mapped_column(sa.Text, server_default="arabic")
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True),
                                                  server_default=sa.func.now())

@@ -10,6 +10,7 @@ from tidtam_contracts.gateway import AgendaTime, TimeZone
 from ..common import Input
 
 Visibility = Literal["all", "team", "own"]
+DocumentDigits = Literal["arabic", "thai"]
 
 
 class SettingValues(BaseModel):
@@ -33,6 +34,9 @@ class SettingValues(BaseModel):
     allow_price_edit: bool = Field(
         False, description="Whether non-admins may put a price other than the catalogue's "
                            "on a quotation or invoice line")
+    document_digits: DocumentDigits = Field(
+        "arabic", description="The digits documents print numbers, amounts and dates in: "
+                              "arabic (0-9) or thai (๐-๙)")
 
 
 class SettingItem(BaseModel):
@@ -61,3 +65,4 @@ class SettingsPatch(Input):
     time_zone: Omittable[TimeZone] = None
     agenda_time: Omittable[AgendaTime] = None
     allow_price_edit: Omittable[StrictBool] = None
+    document_digits: Omittable[DocumentDigits] = None

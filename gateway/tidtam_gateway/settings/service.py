@@ -47,9 +47,11 @@ async def update_settings(session: AsyncSession, tenant_id: uuid.UUID,
         return await get_settings(session)
     row = await repository.upsert(session, tenant_id, changes)
     values = SettingValues.model_validate(row, from_attributes=True)
-    # The services that work by the tenant's calendar (activities) keep their own copy.
+    # The services that work by the tenant's calendar (activities) or print its documents
+    # (documents) keep their own copy.
     await stage(session, TenantSettingsChangedV1(
-        id=tenant_id, time_zone=values.time_zone, agenda_time=values.agenda_time),
+        id=tenant_id, time_zone=values.time_zone, agenda_time=values.agenda_time,
+        document_digits=values.document_digits),
         tenant_id=tenant_id, subject=tenant_id,
         sequence=(row.updated_at - EPOCH) // timedelta(microseconds=1))
     return _out(values)

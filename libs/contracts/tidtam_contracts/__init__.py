@@ -9,13 +9,23 @@ from them (crmkit.asyncapi)."""
 
 from __future__ import annotations
 
-from . import accounts, activities, deals, documents, gateway, lead_setup, leads, notifications
+from . import (
+    accounts,
+    activities,
+    capture,
+    deals,
+    documents,
+    gateway,
+    lead_setup,
+    leads,
+    notifications,
+)
 from .base import Catalogue, ContractError, EventData, UnknownVersion, check_contract
 
 CATALOGUE = Catalogue([*leads.EVENTS, *lead_setup.EVENTS, *deals.EVENTS, *accounts.EVENTS,
                        *activities.EVENTS, *documents.EVENTS, *gateway.EVENTS,
-                       *notifications.EVENTS])
+                       *notifications.EVENTS, *capture.EVENTS])
 
 __all__ = ["CATALOGUE", "Catalogue", "ContractError", "EventData", "UnknownVersion",
-           "accounts", "activities", "check_contract", "deals", "documents", "gateway",
+           "accounts", "activities", "capture", "check_contract", "deals", "documents", "gateway",
            "lead_setup", "leads", "notifications"]

@@ -136,6 +136,9 @@ class CheckinRecordedV1(Checkin, EventData):
     TYPE: ClassVar[str] = "checkin.recorded"
     VERSION: ClassVar[str] = "1"
 
+    lead_id: uuid.UUID | None = Field(None, description=(
+        "The lead of its activity, if any (the lead's history shows the check-in)"))
+
 
 CURRENT: list[type[EventData]] = [
     ActivityCreatedV1, ActivityUpdatedV1, ActivityCompletedV1, ActivityCancelledV1,

@@ -86,5 +86,35 @@ class QuoteRejectedV1(QuoteEvent):
     TYPE: ClassVar[str] = "quote.rejected"
 
 
+# The PDF rides in quote.sent (base64): at most this many bytes of PDF. A one-page quote
+# with its font subset and a logo is far smaller (~60 KB); the documents service refuses
+# to send a bigger one (409) rather than publish a huge event.
+MAX_ATTACHMENT_BYTES = 1_048_576
+
+
+class Attachment(BaseModel):
+    filename: str = Field(description="e.g. QT2569-0001.pdf")
+    content_type: Literal["application/pdf"]
+    content_base64: str = Field(max_length=(MAX_ATTACHMENT_BYTES + 2) // 3 * 4,
+                                description="The PDF as kept when the quote was issued")
+    sha256: str = Field(description="Hex SHA-256 of the PDF's bytes")
+
+
+class QuoteSentV1(QuoteEvent):
+    """A salesperson emailed the quote to the customer: the notifications service sends
+    the email with the PDF attached; leads and accounts may log it."""
+
+    TYPE: ClassVar[str] = "quote.sent"
+    to: str = Field(description="The customer's address")
+    cc: list[str] = Field(default_factory=list)
+    message: str | None = Field(description="The salesperson's words, or null for the "
+                                            "standard text")
+    language: Literal["th", "en"] = Field(description="The language of the email")
+    seller_name: str = Field(description="The company profile's name (or empty)")
+    sender_name: str = Field(description="The salesperson's name")
+    sender_email: str | None = Field(description="Replies go here")
+    attachment: Attachment
+
+
 EVENTS: list[type[EventData]] = [ProductCreatedV1, ProductUpdatedV1, QuoteIssuedV1,
-                                 QuoteAcceptedV1, QuoteRejectedV1]
+                                 QuoteAcceptedV1, QuoteRejectedV1, QuoteSentV1]

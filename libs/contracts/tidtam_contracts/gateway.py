@@ -91,6 +91,11 @@ class TenantSettingsChangedV1(EventData):
     time_zone: TimeZone = Field(description="The zone the tenant's calendar days are in")
     agenda_time: AgendaTime = Field(description="When, local time, each user's daily agenda "
                                                 "is sent")
+    # Added without a new version: optional with a default, so v1 data without it reads as
+    # before (Arabic digits) and a consumer that does not know it ignores it.
+    document_digits: Literal["arabic", "thai"] = Field("arabic", description=(
+        "The digits documents (quotations, invoices, tax invoices) print numbers, amounts "
+        "and dates in; absent: arabic"))
 
 
 class _TeamV1(EventData):

@@ -20,6 +20,17 @@ type, in one explicit list per service (`HANDLERS = [on(LeadCreatedV2, fn), ...]
 receive the validated model: data of an older version is validated against that version's
 model and upcast (`EventData.read`). The queue's bindings are the handlers' types.
 - Ack after commit: a crash in between redelivers the event, and the record above skips it.
+
+Concurrency (`concurrency`, TIDTAM_CONSUMER_CONCURRENCY): events of different aggregates are
+handled at once, each in its own transaction as above; events of the same aggregate (the
+same tenant and `subject`) one after another, in the order they arrived. The order key is
+taken before the first await, so arrival order is the order of the broker's deliveries on
+the channel. A failed event is requeued as before (it comes back behind what arrived after
+it, as it did with one event at a time: receivers order by `sequence`). The channel's
+prefetch is at least `4 × concurrency`, so same-aggregate runs do not starve the others.
+On stop (`drain`), handlers already running finish and are acked; deliveries still waiting
+for their turn are left unsettled and the broker gives them back when the channel closes
+(without counting a failed delivery).
 """
 
 from __future__ import annotations
@@ -35,7 +46,6 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from aio_pika.abc import AbstractIncomingMessage
 from pydantic import ValidationError
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tidtam_contracts import CATALOGUE, Catalogue, ContractError, EventData, UnknownVersion
@@ -43,7 +53,7 @@ from tidtam_contracts.base import check_contract
 
 from . import logging as klogging
 from .context import TenantId, tenant_from_event
-from .db import tenant_session
+from .db import driver, tenant_session
 from .events import CloudEvent
 from .logging import log as klog
 from .metrics import EVENTS_CONSUMED, EVENTS_FAILED
@@ -52,6 +62,10 @@ from .schema import kit_tables
 logger = logging.getLogger("crmkit.consumer")
 
 _, PROCESSED = kit_tables(sa.MetaData())
+# Runs for every event: one prepared statement on the transaction's connection, not one
+# SQLAlchemy builds and compiles each time (crmkit.outbox.stage's way).
+_RECORD = (f"INSERT INTO {PROCESSED.name} (consumer, event_id, event_type) VALUES ($1, $2, $3) "
+           f"ON CONFLICT DO NOTHING RETURNING event_id")
 
 M = TypeVar("M", bound=EventData)
 
@@ -126,7 +140,8 @@ class Consumer:
     """A named consumer: its queue, its bindings and its handlers by event type.
 
     `name` is the queue name, `<service>.<consumer>` (the service prefix is added when
-    missing). `concurrency` bounds handlers running at once (1 keeps delivery order)."""
+    missing). `concurrency` bounds handlers running at once; events with the same order key
+    (tenant, subject) are handled one at a time in arrival order whatever it is."""
 
     def __init__(self, name: str, handlers: Sequence[Handler[Any]],
                  sessionmaker: async_sessionmaker[AsyncSession], service: str, *,
@@ -141,14 +156,34 @@ class Consumer:
         # acked and ignored).
         self.bindings = list(dict.fromkeys([*self._handlers, *bindings]))
         self.sessionmaker = sessionmaker
+        if concurrency < 1:
+            raise ValueError(f"{self.name}: concurrency must be at least 1, not {concurrency}")
+        self.concurrency = concurrency
         self.prefetch = prefetch
         self.delivery_limit = delivery_limit
         self.retry_delay = retry_delay
         self.retry_delay_max = retry_delay_max
         self._slots = asyncio.Semaphore(concurrency)
+        # Per order key, the turn of the last delivery queued for it (a chain of futures).
+        self._tails: dict[OrderKey, asyncio.Future[None]] = {}
+        self._closing = False
         self._inflight = 0
         self._idle = asyncio.Event()
         self._idle.set()
+
+    def prefetch_for(self, default: int) -> int:
+        """The channel's prefetch: as asked (or the broker's default), at least four
+        deliveries per concurrent slot."""
+        return max(self.prefetch or default, 4 * self.concurrency)
+
+    @property
+    def closing(self) -> bool:
+        """Draining for a stop: deliveries not yet started are left for the broker."""
+        return self._closing
+
+    def open(self) -> None:
+        """Take deliveries again (the broker calls it when it attaches the consumer)."""
+        self._closing = False
 
     @property
     def queue_name(self) -> str:
@@ -159,38 +194,73 @@ class Consumer:
         return f"{self.name}.dlq"
 
     async def drain(self, timeout: float) -> None:
-        """Wait (bounded) until no handler is running; used on shutdown."""
+        """On shutdown (after consuming was cancelled): wait (bounded) until the handlers
+        running now have finished; deliveries not yet started are left for the broker."""
+        self._closing = True
         with suppress(TimeoutError):
             async with asyncio.timeout(timeout):
                 await self._idle.wait()
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
+        # No await before the turn is queued: arrival order is the order of this call.
+        parsed = _parse(message)
+        key = parsed.order_key if isinstance(parsed, _Parsed) else None
+        before = self._tails.get(key) if key is not None else None
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if key is not None:
+            self._tails[key] = turn
         self._inflight += 1
         self._idle.clear()
         try:
+            if before is not None and not before.done():
+                await asyncio.wait((before,))  # never cancels `before`
+            if self._closing:
+                return  # unsettled: the broker redelivers it when the channel closes
             async with self._slots:
-                await self._process(message)
+                if self._closing:
+                    return
+                retry_in = await self._process(message, parsed)
+            if retry_in is not None:  # the slot is free for others meanwhile
+                await asyncio.sleep(retry_in)
+                await _settle(message.nack(requeue=True))
         finally:
+            self._next_turn(key, before, turn)
             self._inflight -= 1
             if self._inflight == 0:
                 self._idle.set()
 
-    async def _process(self, message: AbstractIncomingMessage) -> None:
-        try:
-            event = CloudEvent.from_bytes(message.body)
-            event_id = uuid.UUID(event.id)
-            tenant = tenant_from_event(event.tenantid)
-        except Exception as exc:  # anything unparseable is poison
+    def _next_turn(self, key: OrderKey | None, before: asyncio.Future[None] | None,
+                   turn: asyncio.Future[None]) -> None:
+        """Hand the key on. Cancelled while the one before still runs (its channel closed):
+        the next waits for that one too, so order holds even then."""
+        def pass_on(_f: object = None) -> None:
+            if not turn.done():
+                turn.set_result(None)
+            if key is not None and self._tails.get(key) is turn:
+                del self._tails[key]
+
+        if before is not None and not before.done():
+            before.add_done_callback(pass_on)
+        else:
+            pass_on()
+
+    async def _process(self, message: AbstractIncomingMessage,
+                       parsed: _Parsed | Exception) -> float | None:
+        """Handle and settle one delivery; for a failed handler, return the delay after
+        which to nack it (with requeue) instead."""
+        if isinstance(parsed, Exception):  # anything unparseable is poison
+            exc = parsed
             klog(logger, logging.ERROR, "unparseable message rejected to the dead-letter queue",
                  consumer=self.name, message_id=message.message_id, error=repr(exc)[:500])
             EVENTS_FAILED.labels(self.service, self.name, "unparseable").inc()
             await _settle(message.reject(requeue=False))
-            return
+            return None
+        event, event_id, tenant = parsed.event, parsed.event_id, parsed.tenant
         handler = self._handlers.get(event.type)
         if handler is None:
             EVENTS_CONSUMED.labels(self.service, self.name, event.type, "ignored").inc()
             await _settle(message.ack())
-            return
+            return None
         try:
             data = handler.model.read(event.dataversion, event.data)
         except (ValidationError, UnknownVersion) as exc:  # poison: no retry can fix it
@@ -199,7 +269,7 @@ class Consumer:
                  event_type=event.type, dataversion=event.dataversion, error=str(exc)[:1000])
             EVENTS_FAILED.labels(self.service, self.name, "invalid").inc()
             await _settle(message.reject(requeue=False))
-            return
+            return None
         delivery = Delivery(data, event, tenant)
         token = klogging.correlation_id.set(event.correlationid or event.id)
         try:
@@ -207,34 +277,51 @@ class Consumer:
         except Exception as exc:  # redelivered, never lost
             EVENTS_FAILED.labels(self.service, self.name, event.type).inc()
             count = _delivery_count(message)
-            delay = min(self.retry_delay * 2 ** count, self.retry_delay_max)
+            delay: float = min(self.retry_delay * 2.0 ** count, self.retry_delay_max)
             klog(logger, logging.ERROR, "event handler failed; message requeued",
                  consumer=self.name, event_id=event.id, event_type=event.type,
                  delivery_count=count, retry_in=delay, error=repr(exc)[:1000])
-            await asyncio.sleep(delay)
-            await _settle(message.nack(requeue=True))
-            return
+            return delay
         finally:
             klogging.correlation_id.reset(token)
         outcome = "applied" if applied else "duplicate"
         EVENTS_CONSUMED.labels(self.service, self.name, event.type, outcome).inc()
         await _settle(message.ack())
+        return None
 
     async def _apply(self, handler: Handler[Any], delivery: Delivery[Any],
                      event_id: uuid.UUID) -> bool:
         event = delivery.envelope
         async with tenant_session(self.sessionmaker, delivery.tenant) as session:
             async with session.begin():
-                recorded = await session.execute(
-                    pg_insert(PROCESSED)
-                    .values(consumer=self.name, event_id=event_id, event_type=event.type)
-                    .on_conflict_do_nothing()
-                    .returning(PROCESSED.c.event_id)
-                )
-                if recorded.first() is None:
+                conn = await driver(session)  # BEGIN with the tenant: the one round trip
+                if await conn.fetchval(_RECORD, self.name, event_id, event.type) is None:
                     return False
                 await handler.fn(session, delivery)
             return True
+
+
+OrderKey = tuple[str, str | None]
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    event: CloudEvent
+    event_id: uuid.UUID
+    tenant: TenantId
+
+    @property
+    def order_key(self) -> OrderKey:
+        """Events of one aggregate (the subject within a tenant) are handled in order."""
+        return (self.event.tenantid, self.event.subject)
+
+
+def _parse(message: AbstractIncomingMessage) -> _Parsed | Exception:
+    try:
+        event = CloudEvent.from_bytes(message.body)
+        return _Parsed(event, uuid.UUID(event.id), tenant_from_event(event.tenantid))
+    except Exception as exc:
+        return exc
 
 
 def _delivery_count(message: AbstractIncomingMessage) -> int:

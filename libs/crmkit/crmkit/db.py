@@ -159,6 +159,17 @@ async def driver(session: AsyncSession) -> asyncpg.Connection:
     return driver_of(raw)
 
 
+@asynccontextmanager
+async def autocommit(maker: async_sessionmaker[AsyncSession]
+                     ) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled asyncpg connection outside any transaction: each statement commits on its
+    own, one round trip (no BEGIN, no COMMIT). No tenant is set, so RLS shows no rows: for
+    a worker's SECURITY DEFINER functions that work across tenants, not a tenant's data."""
+    async with maker() as session:
+        conn = await session.connection()
+        yield driver_of(await conn.get_raw_connection())
+
+
 def driver_of(raw: PoolProxiedConnection) -> asyncpg.Connection:
     """The asyncpg connection under a pooled SQLAlchemy one."""
     if raw.driver_connection is None:  # only once the pool has invalidated it

@@ -273,7 +273,7 @@ class Broker:
     async def _attach(self, conn: AbstractConnection, consumer: Consumer,
                       lost: asyncio.Event) -> None:
         channel = await conn.channel()
-        await channel.set_qos(prefetch_count=consumer.prefetch or self.prefetch)
+        await channel.set_qos(prefetch_count=consumer.prefetch_for(self.prefetch))
         exchange = await channel.get_exchange(self.exchange, ensure=False)
         dlx = await channel.get_exchange(DLX, ensure=False)
         name = consumer.queue_name
@@ -292,6 +292,7 @@ class Broker:
                 lost.set()
 
         channel.close_callbacks.add(channel_closed)
+        consumer.open()
         tag = await queue.consume(consumer.on_message)
         self._attached[name] = (channel, queue, tag)
 

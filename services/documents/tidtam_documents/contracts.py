@@ -11,10 +11,11 @@ from tidtam_contracts.documents import (
     QuoteAcceptedV1,
     QuoteIssuedV1,
     QuoteRejectedV1,
+    QuoteSentV1,
 )
 
 from .config import SERVICE
 
 EVENTS_PUBLISHED: list[type[EventData]] = [ProductCreatedV1, ProductUpdatedV1, QuoteIssuedV1,
-                                           QuoteAcceptedV1, QuoteRejectedV1]
+                                           QuoteAcceptedV1, QuoteRejectedV1, QuoteSentV1]
 EVENTS = EventSource(SERVICE, EVENTS_PUBLISHED)

@@ -18,7 +18,9 @@ idempotency_keys_table = idempotency_table(Base.metadata)
 
 MODEL_MODULES: tuple[str, ...] = ("users.models", "products.models", "parties.models",
                                    "quotes.models", "pdf.storage", "profile.models",
-                                   "taxinvoices.models", "profile.signature")
+                                   "taxinvoices.models", "profile.signature",
+                                   "invoices.models", "creditnotes.models",
+                                   "settings.models")
 
 
 def all_metadata() -> MetaData:

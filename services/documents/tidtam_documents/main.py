@@ -12,7 +12,9 @@ from crmkit.runtime import build_service
 from .config import DocumentsSettings
 from .consumers import HANDLERS
 from .contracts import EVENTS
+from .creditnotes.router import router as credit_notes_router
 from .customers.router import router as customers_router
+from .invoices.router import router as invoices_router
 from .pdf.workers import renderer_resource
 from .products.router import router as products_router
 from .profile.router import router as profile_router
@@ -20,8 +22,9 @@ from .profile.signature import router as signature_router
 from .quotes.router import router as quotes_router
 from .taxinvoices.router import router as tax_invoices_router
 
-ROUTERS: list[APIRouter] = [products_router, quotes_router, tax_invoices_router,
-                            customers_router, profile_router, signature_router]
+ROUTERS: list[APIRouter] = [products_router, quotes_router, invoices_router,
+                            tax_invoices_router, credit_notes_router, customers_router,
+                            profile_router, signature_router]
 
 
 def build_app(settings: DocumentsSettings | None = None) -> FastAPI:

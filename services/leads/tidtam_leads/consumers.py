@@ -1,6 +1,8 @@
 """What the leads service does with other services' events: the users projection, the
-tenant's defaults, the accounts service's answers to conversions (conversion/), and accepted
-quotations (the lead's potential value, leads/from_quotes.py). The kit's
+tenant's defaults, the accounts service's answers to conversions (conversion/), accepted
+quotations (the lead's potential value, leads/from_quotes.py), the activities service's
+activities and check-ins (the lead's history, followups/consumers.py) and captured people (a
+lead or a follow-up, leads/captured.py). The kit's
 Consumer commits each handler's effect together with the `(consumer, event_id)` record, so a
 redelivery is skipped.
 
@@ -20,12 +22,15 @@ from tidtam_contracts.accounts import (
     AccountLeadConvertedV1,
     AccountMergedV1,
 )
-from tidtam_contracts.documents import QuoteAcceptedV1
+from tidtam_contracts.capture import LeadCapturedV1
+from tidtam_contracts.documents import QuoteAcceptedV1, QuoteSentV1
 from tidtam_contracts.gateway import TenantCreatedV1, UserDeactivatedV1
 
 from .catalog.service import ensure_defaults
 from .conversion import service as conversion
-from .leads.from_quotes import quote_accepted
+from .followups.consumers import HANDLERS as ACTIVITIES
+from .leads.captured import lead_captured
+from .leads.from_quotes import quote_accepted, quote_sent
 from .transfer import service as transfer
 from .users.service import USERS
 
@@ -63,4 +68,7 @@ HANDLERS: list[Handler[Any]] = [
     on(AccountConversionFailedV1, conversion_failed),
     on(AccountMergedV1, account_merged),
     on(QuoteAcceptedV1, quote_accepted),
+    *ACTIVITIES,
+    on(QuoteSentV1, quote_sent),
+    on(LeadCapturedV1, lead_captured),
 ]

@@ -3,8 +3,9 @@ commits each handler's effect with the `(consumer, event_id)` record, so a redel
 skipped (and no second notice or email intent is made).
 
 HANDLERS is the one list of what this service consumes: the users projection, the message
-handlers of every kind (notices/*), the event feed, which keeps every event type, and the
-webhooks' fan-out, which schedules every event for the endpoints that take it. A
+handlers of every kind (notices/*), the emailing of sent quotes, and the event feed, which
+keeps every event type, with the webhooks' fan-out, which schedules every event for the
+endpoints that take it. A
 type several of them handle gets one handler that runs each in turn, in one transaction."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.consumer import Delivery, Handler, HandlerFn
 
-from .feed.service import HANDLERS as FEED
+from .documents.service import HANDLERS as DOCUMENTS
 from .notices.activities import HANDLERS as ACTIVITIES
 from .notices.leads import HANDLERS as LEADS
 from .notices.webhooks import HANDLERS as WEBHOOK_NOTICES
@@ -41,5 +42,7 @@ def _in_turn(fns: list[HandlerFn]) -> HandlerFn:
     return run
 
 
-HANDLERS: list[Handler[Any]] = together(USERS, LEADS, ACTIVITIES, WEBHOOK_NOTICES, FEED,
-                                            WEBHOOKS)
+# The feed and the fan-out (WEBHOOKS) last: their statement takes the tenant's feed lock,
+# held until the commit, so the less after it the better (a sent quote's SMTP send is before).
+HANDLERS: list[Handler[Any]] = together(USERS, LEADS, ACTIVITIES, WEBHOOK_NOTICES, DOCUMENTS,
+                                        WEBHOOKS)

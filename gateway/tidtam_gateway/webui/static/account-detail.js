@@ -9,6 +9,8 @@ import { h, nextId } from "./dom.js";
 import { formatBaht, formatDate, formatPhone } from "./format.js";
 import { lang, t } from "./i18n.js";
 import { renderEditAccount } from "./newaccount.js";
+import { activitiesPanel, checkinsSection } from "./screens/activities/parts.js";
+import { documentsSection } from "./screens/documents/related.js";
 import { timelineSection } from "./timeline.js";
 import { busy, clearErrors, field, showErrors, SOURCES, state, toast, tx, userLabel } from "./ui.js";
 
@@ -32,7 +34,10 @@ export function renderAccount(container, view, on) {
     facts(account, L),
     terms(account, L),
     newLeadCard(account, view, on),
+    documentsSection({ account_id: account.id }),
     contactsSection(account, view, on),
+    activitiesPanel({ account_id: account.id }),
+    checkinsSection(account.id),
     timelineSection(account, view, on, L));
   return heading;
 }

@@ -43,13 +43,16 @@ async function readBody(res) {
 
 /**
  * api("/api/v1/leads", {query: {box: "inbox"}}) → parsed JSON.
- * Options: method, query (object; empty values dropped), json (body), form (urlencoded body).
+ * Options: method, query (object; empty values dropped), json (body), form (urlencoded body),
+ * bytes (a Blob sent as it is, with its own type: an uploaded image), blob (answer as a Blob:
+ * a PDF, an image).
  * @param {string} path
  * @param {{method?: string, query?: Record<string, any>, json?: any,
- *          form?: Record<string, string>, headers?: Record<string, string>}} [options]
+ *          form?: Record<string, string>, headers?: Record<string, string>,
+ *          bytes?: Blob, blob?: boolean}} [options]
  * @returns {Promise<any>}
  */
-export async function api(path, { method = "GET", query, json, form, headers: extra } = {}) {
+export async function api(path, { method = "GET", query, json, form, headers: extra, bytes, blob } = {}) {
   let url = path;
   if (query) {
     const params = new URLSearchParams();
@@ -69,6 +72,9 @@ export async function api(path, { method = "GET", query, json, form, headers: ex
     body = JSON.stringify(json);
   } else if (form) {
     body = new URLSearchParams(form);
+  } else if (bytes) {
+    headers["Content-Type"] = bytes.type || "application/octet-stream";
+    body = bytes;
   }
   let res;
   try {
@@ -76,6 +82,7 @@ export async function api(path, { method = "GET", query, json, form, headers: ex
   } catch (err) {
     throw new NetworkError(String(err));
   }
+  if (blob && res.ok) return await res.blob();
   const data = await readBody(res);
   if (res.status === 401 && token) {
     setToken(null);

@@ -11,20 +11,28 @@ import { formatBaht, formatDate, formatDateTime, formatPhone } from "./format.js
 import { addStrings, has, lang, t } from "./i18n.js";
 import { labelsSection } from "./lead-labels.js";
 import { peoplePicker } from "./people-picker.js";
+import { activitiesPanel } from "./screens/activities/parts.js";
 import { qualifyCard } from "./qualify.js";
 import {
   busy, CHANNELS, clearErrors, field, reasonsFor, showErrors, sourceLabel, stageLabel, stageName,
   state, userLabel,
 } from "./ui.js";
 import { dateField } from "./when.js";
+import { documentsSection } from "./screens/documents/related.js";
 
 // The log's kinds beyond those in i18n.js (every kind the leads service writes has a label).
 addStrings({
   th: { "kind.conversion_requested": "ขอแปลงเป็นลูกค้า", "kind.converted": "แปลงเป็นลูกค้าแล้ว",
         "kind.conversion_failed": "แปลงเป็นลูกค้าไม่สำเร็จ", "kind.account_merged": "รวมข้อมูลลูกค้า",
+        "kind.activity_created": "นัดหมายกิจกรรม", "kind.activity_completed": "กิจกรรมเสร็จแล้ว",
+        "kind.activity_cancelled": "ยกเลิกกิจกรรม", "kind.checkin": "เช็กอิน",
+        "kind.quote_sent": "ส่งใบเสนอราคา", "log.metres": "ห่าง {m} ม.",
         "kind.other": "เหตุการณ์อื่น" },
   en: { "kind.conversion_requested": "Conversion requested", "kind.converted": "Converted to an account",
         "kind.conversion_failed": "Conversion failed", "kind.account_merged": "Account merged",
+        "kind.activity_created": "Activity planned", "kind.activity_completed": "Activity done",
+        "kind.activity_cancelled": "Activity cancelled", "kind.checkin": "Check-in",
+        "kind.quote_sent": "Quotation sent", "log.metres": "{m} m away",
         "kind.other": "Other event" },
 });
 
@@ -63,8 +71,10 @@ export function renderDetail(container, view, on) {
     labelsSection(lead, on),
     facts(lead, L, boxBadge),
     followupLog(lead, view, on, L),
+    activitiesPanel({ lead_id: lead.id }, !lead.read_only),
     lead.read_only ? null : actions(lead, on),
     conversionCard(lead, on),
+    documentsSection({ lead_id: lead.id, canQuote: !lead.read_only }),
   ].filter(Boolean));
   return heading;
 }
@@ -196,6 +206,12 @@ function entryText(entry) {
   const d = entry.detail || {};
   if (entry.kind === "stage_changed" && d.to_stage_id) return `→ ${stageLabel(d.to_stage_id)}`;
   if (entry.kind === "sent" && d.to_user_id) return `→ ${userLabel(d.to_user_id)}`;
+  if (entry.kind.startsWith("activity_") && d.subject) return String(d.subject);
+  if (entry.kind === "checkin" && d.place_name) {
+    return d.distance_m == null ? String(d.place_name)
+      : `${d.place_name} · ${t("log.metres", { m: Math.round(Number(d.distance_m)) })}`;
+  }
+  if (entry.kind === "quote_sent" && d.number) return `${d.number} → ${d.to || ""}`;
   return null;
 }
 

@@ -5,6 +5,8 @@
 // The first route that matches wins: put "/leads/new" before "/leads/:id".
 
 import { SETUP_NAV, SETUP_ROUTES } from "./screens/admin/index.js";
+import { ACTIVITY_NAV, ACTIVITY_ROUTES } from "./screens/activities/index.js";
+import { DOC_NAV, DOC_ROUTES } from "./screens/documents/index.js";
 
 /** @typedef {import("./types.js").Route} Route */
 /** @typedef {import("./types.js").NavLink} NavLink */
@@ -30,7 +32,12 @@ export const ROUTES = [
   { path: "/notifications", load: () => import("./screens/notifications.js"), title: "nav.notifications" },
   { path: "/notifications/preferences", load: () => import("./screens/notification-prefs.js"),
     title: "nav.notifPrefs" },
+  // Excel and CSV imports (screens/imports.js; the export dialog is on the lists: sheets.js)
+  { path: "/imports/new", load: () => import("./screens/imports.js"), title: "sheets.import" },
+  { path: "/imports/:id", load: () => import("./screens/imports.js"), title: "sheets.import" },
   ...SETUP_ROUTES, // the board, my labels and the admin screens
+  ...ACTIVITY_ROUTES, // the calendar, the overdue list, an activity
+  ...DOC_ROUTES, // products, the company profile, quotations
 ];
 
 /** @type {NavLink[]} */
@@ -45,6 +52,8 @@ export const NAV = [
   { group: "me", href: "#/notifications", label: "nav.notifications" },
   { group: "me", href: "#/notifications/preferences", label: "nav.notifPrefs" },
   ...SETUP_NAV,
+  ...ACTIVITY_NAV,
+  ...DOC_NAV,
 ];
 
 /** The nav's groups in order, each with its heading's i18n key. */

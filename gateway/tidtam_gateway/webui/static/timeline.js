@@ -15,6 +15,8 @@ const KIND_KEYS = {
   lead_lost: "tl.lead_lost", lead_junked: "tl.lead_junked", lead_restored: "tl.lead_restored",
   lead_sent: "tl.lead_sent", lead_transferred: "tl.lead_transferred",
   followup: "tl.followup", lead_converted: "tl.lead_converted",
+  activity_created: "tl.activity_created", activity_completed: "tl.activity_completed",
+  activity_cancelled: "tl.activity_cancelled", checkin: "tl.checkin", quote_sent: "tl.quote_sent",
 };
 const CHANNEL_KEYS = {
   phone: "channel.phone", email: "channel.email", line: "channel.line",
@@ -34,6 +36,12 @@ function detailText(kind, s) {
     return `→ ${userLabel(s.to_user_id)}`;
   }
   if ((kind === "lead_lost" || kind === "lead_junked") && s.reason) return s.reason;
+  if (kind.startsWith("activity_") && s.subject) return String(s.subject);
+  if (kind === "checkin" && s.place_name) {
+    return s.distance_m == null ? String(s.place_name)
+      : `${s.place_name} · ${t("tl.metres", { m: Math.round(Number(s.distance_m)) })}`;
+  }
+  if (kind === "quote_sent" && s.number) return `${s.number} → ${s.to || ""}`;
   return null;
 }
 

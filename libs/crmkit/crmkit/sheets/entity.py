@@ -121,8 +121,8 @@ class SheetEntity(Protocol):
 
     def export_rows(self, session: AsyncSession, ctx: RequestContext, request: Request,
                     filters: ExportFilters, keys: Sequence[str]
-                    ) -> AsyncIterator[list[Any]]:
+                    ) -> AsyncIterator[list[list[Any]]]:
         """The rows the caller may see that `filters` select, as the list would (`request`
-        is the list's request, its query string the filters), one value per key, read
-        page by page (keyset): memory stays flat."""
+        is the list's request, its query string the filters), one value per key, in
+        batches (pages, or fetches of a server-side cursor): memory stays flat."""
         ...

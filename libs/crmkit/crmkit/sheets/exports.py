@@ -30,7 +30,6 @@ from .writer import write_csv, write_xlsx
 
 log = logging.getLogger("crmkit.sheets")
 EXPIRES = timedelta(hours=1)
-_BATCH = 1000
 
 
 async def create(session: AsyncSession, ctx: RequestContext, entity: SheetEntity,
@@ -96,8 +95,8 @@ def list_request(app: FastAPI, filters: dict[str, str]) -> Request:
 
 async def write_streamed(source: Any, target: Path, fmt: str, columns: Sequence[Column],
                          headers: Sequence[str]) -> int:
-    """Rows from an async iterator into the file, written in a thread; at most a few
-    batches in memory."""
+    """Batches of rows from an async iterator into the file, written in a thread; at most
+    a few batches in memory."""
     q: queue.Queue[list[list[Any]] | None] = queue.Queue(maxsize=4)
 
     def rows() -> Iterator[list[Any]]:
@@ -118,15 +117,10 @@ async def write_streamed(source: Any, target: Path, fmt: str, columns: Sequence[
             except queue.Full:
                 continue
 
-    batch: list[list[Any]] = []
     try:
-        async for row in source:
-            batch.append(row)
-            if len(batch) >= _BATCH:
+        async for batch in source:
+            if batch:
                 await asyncio.to_thread(put, batch)
-                batch = []
-        if batch:
-            await asyncio.to_thread(put, batch)
     finally:
         await asyncio.to_thread(put, None)
     return await writer

@@ -25,6 +25,7 @@ from .mapping import Column, cell_text, detect_header, header_names, suggest
 from .schemas import FieldChoice, ImportOut, RowCheck, RowErrorOut, StartIn
 
 PREVIEW_ROWS = 20
+SAMPLE_ROWS = 5  # rows shown beside the mapping
 _HEAD_ROWS = 10  # rows looked at for the header
 
 
@@ -77,6 +78,8 @@ async def upload(session: AsyncSession, ctx: RequestContext, entity: SheetEntity
         rows = [r for r in rows if r.values]
         outcomes = await entity.import_rows(session, ctx, rows, ImportOptions(
             policy="skip", owner_id=ctx.user_id, defaults={}), dry_run=True)
+        options["samples"] = [[cell_text(c) for c in r][:len(names)]
+                              for r in head[header_at + 1:header_at + 1 + SAMPLE_ROWS]]
         options["preview"] = [_check(r, o).model_dump() for r, o in zip(rows, outcomes,
                                                                         strict=True)]
         await repository.update_import(session, ctx, job_id, options=options)
@@ -160,8 +163,9 @@ def out(job: dict[str, Any], columns: Sequence[Column]) -> ImportOut:
     return ImportOut.model_validate({
         **job, "header_row": job["header_row"] + 1, "columns": options.get("columns", []),
         "mapping": options.get("mapping", {}), "preview": options.get("preview", []),
-        "fields": [FieldChoice(key=c.key, label_th=c.label_th, label_en=c.label_en)
-                   for c in columns],
+        "samples": options.get("samples", []),
+        "fields": [FieldChoice(key=c.key, label_th=c.label_th, label_en=c.label_en,
+                               importable=c.importable) for c in columns],
         "eta_seconds": eta})
 
 
@@ -247,19 +251,20 @@ async def cancel(session: AsyncSession, ctx: RequestContext, entity: SheetEntity
 async def status(session: AsyncSession, ctx: RequestContext, entity: SheetEntity,
                  request: Request, job_id: uuid.UUID, stale_after: float) -> ImportOut:
     """A running job that no task of this process runs and whose runner has not reported
-    for `stale_after` seconds was lost with its process (a restart): it is failed, with
-    what was done kept."""
+    for `stale_after` seconds was lost with its process (a restart): this process takes it
+    over and resumes it after the rows done (each batch commits with its counts, so `done`
+    is exactly what is in)."""
     job = await load(session, ctx, entity, job_id)
     beat = job["heartbeat_at"]
     ours = job_id in request.app.state.__dict__.get("sheet_tasks", {})
     if job["status"] == "running" and not ours and beat is not None and \
             (datetime.now(UTC) - beat).total_seconds() > stale_after:
         job = await load(session, ctx, entity, job_id, lock=True)
-        if job["status"] == "running":
-            await repository.update_import(
-                session, ctx, job_id, status="failed", finished_at=datetime.now(UTC),
-                error="interrupted (the service restarted); the rows done are kept: "
-                      "upload the file again with duplicates=skip to import the rest")
+        if job["status"] == "running" and job["heartbeat_at"] == beat:
+            await repository.update_import(session, ctx, job_id,
+                                           heartbeat_at=datetime.now(UTC))
+            from .runner import launch
+            launch(request.app, ctx, entity, job_id)  # it waits for this commit
             job = await load(session, ctx, entity, job_id)
     return out(job, await columns_of(session, ctx, entity))
 

@@ -65,7 +65,8 @@ def _imports_router(entity: SheetEntity) -> APIRouter:
     async def import_fields(ctx: Ctx, db: Db, entity_: EntityQ) -> list[FieldChoice]:
         """The fields a column may map to (and an export may write), custom ones last."""
         check(entity_)
-        return [FieldChoice(key=c.key, label_th=c.label_th, label_en=c.label_en)
+        return [FieldChoice(key=c.key, label_th=c.label_th, label_en=c.label_en,
+                            importable=c.importable)
                 for c in await imports.columns_of(db, ctx, entity)]
 
     @router.get("/{job_id:id}", response_model=ImportOut,

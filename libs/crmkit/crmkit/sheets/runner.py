@@ -28,7 +28,8 @@ from .files import Workbook
 from .imports import errors_path, import_rows, limits, upload_path
 
 log = logging.getLogger("crmkit.sheets")
-CHUNK = 2000
+_LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
+CHUNK = 5000  # rows per transaction: the progress moves every chunk
 
 
 def launch(app: FastAPI, ctx: RequestContext, entity: SheetEntity, job_id: uuid.UUID) -> None:
@@ -47,8 +48,10 @@ async def run(app: FastAPI, ctx: RequestContext, entity: SheetEntity,
     except AppError as exc:
         await _finish(app, ctx, job_id, "failed", exc.message)
     except asyncio.CancelledError:
-        await _finish(app, ctx, job_id, "failed", "stopped with the service; the rows done "
-                      "are kept: upload the file again with duplicates=skip for the rest")
+        # Stopped with the service: still running, and due at once (no wait for the stale
+        # time) to be resumed by the process that next reads it.
+        async with unit_of_work(app.state.sessionmaker, ctx.tenant) as session:
+            await repository.update_import(session, ctx, job_id, heartbeat_at=_LONG_AGO)
         raise
     except Exception:
         log.exception("import %s failed", job_id)
@@ -74,6 +77,8 @@ async def _run(app: FastAPI, ctx: RequestContext, entity: SheetEntity,
     book = await asyncio.to_thread(Workbook, path, job["filename"], limits(settings))
     rows = import_rows(book, job["sheet"], job["header_row"], o["columns"], o["mapping"],
                        o.get("owner_column"))
+    if job["done"]:  # resumed after a restart: the rows done are in
+        rows = itertools.islice(rows, job["done"], None)
     first = await asyncio.to_thread(_chunk, rows)
     total = await asyncio.to_thread(_height, book, job["sheet"], job["header_row"])
     async with unit_of_work(maker, ctx.tenant) as session:

@@ -16,6 +16,7 @@ class FieldChoice(BaseModel):
                                  "custom field)")
     label_th: str
     label_en: str
+    importable: bool = Field(True, description="An import may fill it (false: export only)")
 
 
 class RowErrorOut(BaseModel):
@@ -47,6 +48,9 @@ class ImportOut(BaseModel):
     fields: list[FieldChoice] = Field(description="Fields a column may map to")
     preview: list[RowCheck] = Field(description="The first 20 rows checked as they would be "
                                                 "imported")
+    samples: list[list[str]] = Field(default_factory=list, description=(
+        "The first data rows as read (up to 5), one text per column: sample values for "
+        "checking the mapping"))
     total: int = Field(description="Data rows in the sheet (known once started)")
     done: int
     created: int

@@ -5,7 +5,7 @@ text, and in CSV a value that begins with = + - @ tab or CR gets a leading apost
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -56,15 +56,31 @@ def write_xlsx(path: Path, columns: Sequence[Column], headers: Sequence[str],
                    "datetime": book.add_format({"num_format": DATETIME_FORMAT})}
         for i, h in enumerate(headers):
             ws.write_string(0, i, h, bold)
+        writers = [_writer(ws, i, col, text, formats) for i, col in enumerate(columns)]
         n = 0
         for row in rows:
             n += 1
-            for i, (col, value) in enumerate(zip(columns, row, strict=True)):
-                _write(ws, n, i, col, plain(value), text, formats)
+            for write, value in zip(writers, row, strict=True):
+                if value is not None and value != "":
+                    write(n, value)
         ws.freeze_panes(1, 0)
         return n
     finally:
         book.close()
+
+
+def _writer(ws: Any, c: int, col: Column, text: Any,
+            formats: dict[str, Any]) -> Callable[[int, Any], None]:
+    """How one column's values are written, chosen once per column (the hot loop then
+    makes one call per cell): strings straight as text, anything else by its type."""
+    string = ws.write_string
+
+    def write(r: int, value: Any) -> None:
+        if type(value) is str:
+            string(r, c, value, text)
+        else:
+            _write(ws, r, c, col, plain(value), text, formats)
+    return write
 
 
 def _write(ws: Any, r: int, c: int, col: Column, value: Any, text: Any,

@@ -28,6 +28,11 @@ import httpx
 
 from crmkit.children import die_with_parent
 
+# Seconds a started process may take to answer its readiness probe. A process that exits
+# fails at once, so a long bound costs nothing when all is well; on a loaded machine (a
+# service import alone took about 30 s here under load) a short one failed fixtures en masse.
+READY_TIMEOUT = float(os.environ.get("TIDTAM_TEST_READY_TIMEOUT", "120"))
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -105,7 +110,7 @@ class ServiceProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> ServiceProcess:
+    def start(self, timeout: float | None = None) -> ServiceProcess:
         _guard()
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         # The parent-death signal follows the thread that forks: only the main thread lives
@@ -130,7 +135,8 @@ class ServiceProcess:
             raise
         return self
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
+    def wait_ready(self, timeout: float | None = None) -> None:
+        timeout = READY_TIMEOUT if timeout is None else timeout
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc and self.proc.poll() is not None:

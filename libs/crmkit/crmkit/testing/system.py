@@ -3,7 +3,10 @@
     system = System(owner_db_url, amqp_url, tag="e2e")
     system.start()          # migrates, starts the services then the gateway (/readyz)
     system.gateway.url, system.leads.url, system.accounts.url, system.notifications.url,
-    system.activities.url, system.documents.url, system.operator_token
+    system.activities.url, system.documents.url, system.capture.url, system.operator_token
+
+`only=("accounts", "leads", "capture")` starts those services (and the gateway) alone: the
+others' databases are still made, their addresses answer nothing.
     system.stop()
 """
 
@@ -23,8 +26,11 @@ from crmkit.testing.process import ServiceProcess
 ROOT = Path(__file__).resolve().parents[4]
 APP_ROLE = migrate.APP_ROLE
 RELAY_ROLE = migrate.RELAY_ROLE
-SERVICES = ("leads", "accounts", "notifications", "activities", "documents")  # services/, a
-# database each
+# services/, a database each
+SERVICES = ("leads", "accounts", "notifications", "activities", "documents", "capture")
+# Where a service left out (`only`) is said to be: a port nothing listens on (discard), never
+# the default ports another run on this machine may be using.
+NOWHERE = "http://127.0.0.1:9"
 
 
 def _with_db(url: str, db: str, user: str | None = None) -> str:
@@ -37,7 +43,7 @@ def _with_db(url: str, db: str, user: str | None = None) -> str:
 class System:
     def __init__(self, owner_db_url: str, amqp_url: str, *, tag: str = "sys",
                  log_dir: Path | None = None, extra_env: dict[str, str] | None = None,
-                 unique: bool = True):
+                 unique: bool = True, only: tuple[str, ...] | None = None):
         suffix = f"_{uuid.uuid4().hex[:8]}" if unique else ""
         self.owner_db_url = owner_db_url
         self.amqp_url = amqp_url
@@ -52,6 +58,8 @@ class System:
         self.notifications: ServiceProcess | None = None
         self.activities: ServiceProcess | None = None
         self.documents: ServiceProcess | None = None
+        self.capture: ServiceProcess | None = None
+        self.only = only
         self.gateway: ServiceProcess | None = None
 
     def db_url(self, service: str, *, owner: bool = False, relay: bool = False) -> str:
@@ -90,26 +98,28 @@ class System:
     def peer_urls(self) -> dict[str, str]:
         """`TIDTAM_<NAME>_URL` of every service already started (services call each other
         for fresh reads, e.g. leads reads an account when a lead is made from it)."""
-        return {f"TIDTAM_{name.upper()}_URL": getattr(self, name).url
+        urls = {f"TIDTAM_{name.upper()}_URL": getattr(self, name).url
                 for name in SERVICES if getattr(self, name) is not None}
+        if self.only is not None:
+            urls = {**{f"TIDTAM_{name.upper()}_URL": NOWHERE for name in SERVICES}, **urls}
+        return urls
 
-    def start(self, ready_timeout: float = 30.0) -> System:
-        """`ready_timeout`: seconds each process may take to answer /readyz (a benchmark on
-        a loaded machine gives more)."""
+    def start(self, ready_timeout: float | None = None) -> System:
+        """`ready_timeout`: seconds each process may take to answer /readyz (default
+        `TIDTAM_TEST_READY_TIMEOUT`, 120)."""
         try:
             return self._start(ready_timeout)
         except BaseException:
             self.stop()  # what did start ends now, not at exit
             raise
 
-    def _start(self, ready_timeout: float) -> System:
+    def _start(self, ready_timeout: float | None) -> System:
         self.migrate()
         # accounts first: leads reads accounts (a lead made from an account).
-        self.accounts = self.accounts_process().start(ready_timeout)
-        self.leads = self.leads_process().start(ready_timeout)
-        self.notifications = self.service_process("notifications").start(ready_timeout)
-        self.activities = self.service_process("activities").start(ready_timeout)
-        self.documents = self.service_process("documents").start(ready_timeout)
+        for name in ("accounts", "leads", "notifications", "activities", "documents",
+                     "capture"):
+            if self.only is None or name in self.only:
+                setattr(self, name, self.service_process(name).start(ready_timeout))
         self.gateway = ServiceProcess("tidtam_gateway.main:app", {
             **self.common_env(), **self.peer_urls(),
             "TIDTAM_GATEWAY_DATABASE_URL": self.db_url("gateway"),
@@ -120,8 +130,8 @@ class System:
         return self
 
     def stop(self, drop: bool = True) -> None:
-        for proc in (self.gateway, self.documents, self.activities, self.notifications, self.leads,
-                     self.accounts):
+        for proc in (self.gateway, self.capture, self.documents, self.activities,
+                     self.notifications, self.leads, self.accounts):
             if proc:
                 proc.stop()
         if drop:

@@ -104,16 +104,15 @@ class AccountSheets:
 
     async def export_rows(self, session: AsyncSession, ctx: RequestContext, request: Request,
                           filters: ExportFilters, keys: Sequence[str]
-                          ) -> AsyncIterator[list[Any]]:
+                          ) -> AsyncIterator[list[list[Any]]]:
         cursor = None
         while True:
             page = await accounts.list_page(
                 session, ctx, request=request, segment=filters.segment, limit=1000,
                 cursor=cursor, q=filters.q, label=filters.label, province=filters.province,
                 owner_id=filters.owner_id)
-            for item in page.items:
-                data = item.model_dump()
-                yield [_value(data, k) for k in keys]
+            yield [[_value(data, k) for k in keys]
+                   for data in (item.model_dump() for item in page.items)]
             cursor = page.next_cursor
             if cursor is None:
                 return

@@ -1,4 +1,6 @@
-"""The timeline's events: every lead event it shows or links by, and our own merges."""
+"""The timeline's events: every lead event it shows or links by, our own merges, and the
+activities service's activities and check-ins (activities.py), and quotes sent to the
+customer."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.consumer import Delivery, Handler, on, on_each
 from tidtam_contracts.accounts import AccountMergedV1
+from tidtam_contracts.documents import QuoteSentV1
 
 from . import service
+from .activities import HANDLERS as ACTIVITIES
 
 
 async def merged(session: AsyncSession, event: Delivery[AccountMergedV1]) -> None:
@@ -17,4 +21,5 @@ async def merged(session: AsyncSession, event: Delivery[AccountMergedV1]) -> Non
 
 
 HANDLERS: list[Handler[Any]] = [*on_each(service.LEAD_EVENTS, service.apply_lead_event),
-                                on(AccountMergedV1, merged)]
+                                on(AccountMergedV1, merged), *ACTIVITIES,
+                                on(QuoteSentV1, service.apply_quote_sent)]

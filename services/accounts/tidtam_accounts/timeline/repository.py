@@ -61,6 +61,14 @@ async def link(session: AsyncSession, tenant: TenantId, *, lead_id: uuid.UUID,
         LeadLink.tenant_id == tenant.value, LeadLink.lead_id == lead_id))).scalar_one()
 
 
+async def account_of_lead(session: AsyncSession, tenant: TenantId,
+                          lead_id: uuid.UUID) -> uuid.UUID | None:
+    """The account the lead belongs to, as its latest event said (None: none yet)."""
+    found: uuid.UUID | None = (await session.execute(sa.select(LeadLink.account_id).where(
+        LeadLink.tenant_id == tenant.value, LeadLink.lead_id == lead_id))).scalar_one_or_none()
+    return found
+
+
 async def adopt(session: AsyncSession, tenant: TenantId, *, lead_id: uuid.UUID,
                 account_id: uuid.UUID) -> None:
     """The lead's entries from before it had an account now belong to it."""

@@ -13,11 +13,14 @@ class EntryOut(BaseModel):
     lead_id: uuid.UUID | None
     kind: str = Field(description="lead_created, lead_stage_changed, lead_lost, lead_junked, "
                                   "lead_restored, lead_sent, lead_transferred, followup, "
-                                  "lead_converted (more kinds come with activities and "
-                                  "documents)")
+                                  "lead_converted; activity_created, activity_completed, "
+                                  "activity_cancelled, checkin; quote_sent (a quotation "
+                                  "emailed to the customer: number, to, cc, grand_total)")
     at: datetime
-    summary: dict[str, Any] = Field(description="The lead as the event told it (name, "
-                                                "status, stage_id, …) and what changed")
+    summary: dict[str, Any] = Field(description=(
+        "The lead as the event told it (name, box, stage_id, …) and what changed; an "
+        "activity's id, kind, subject, status, times and result; a check-in's id, user_id, "
+        "place_name, distance_m"))
 
 
 class TimelinePage(BaseModel):

@@ -1,6 +1,6 @@
 """The account timeline: what happened to the account's leads (created, stage changes,
 lost, junked, restored, sent, transferred, converted) and their follow-ups, built from the
-leads service's events. Later, activities and documents add their own kinds the same way.
+leads service's events, and the quotes emailed to the customer (documents' quote.sent).
 
 Every lead event carries the lead's `account_id`, so `lead_links` follows each lead, and an
 entry goes under the account the lead had at that event (following merges to the survivor).
@@ -21,6 +21,7 @@ from crmkit.context import RequestContext, TenantId
 from crmkit.paging import decode_cursor, next_cursor
 from tidtam_contracts import EventData
 from tidtam_contracts.accounts import AccountMergedV1
+from tidtam_contracts.documents import QuoteSentV1
 from tidtam_contracts.leads import (
     LeadConvertedV2,
     LeadCreatedV2,
@@ -75,6 +76,23 @@ async def apply_lead_event(session: AsyncSession, event: Delivery[LeadEvent]) ->
         session, tenant, event_id=uuid.UUID(event.id), account_id=owner, lead_id=lead.id,
         kind=kind, at=datetime.fromisoformat(event.time),
         summary={k: data[k] for k in _SUMMARY if data.get(k) is not None})
+
+
+async def apply_quote_sent(session: AsyncSession, event: Delivery[QuoteSentV1]) -> None:
+    """`quote.sent` (documents): a quote emailed to the customer, under the quote's account,
+    or its lead's (kept without one, and adopted, like the lead's own entries)."""
+    tenant, quote = event.tenant, event.data
+    account_id = quote.account_id
+    if account_id is None and quote.lead_id is not None:
+        account_id = await repository.account_of_lead(session, tenant, quote.lead_id)
+    if account_id is not None:
+        account_id = await repository.survivor(session, tenant, account_id)
+    await repository.append(
+        session, tenant, event_id=uuid.UUID(event.id), account_id=account_id,
+        lead_id=quote.lead_id, kind="quote_sent", at=datetime.fromisoformat(event.time),
+        summary={"quote_id": str(quote.id), "number": quote.number, "to": quote.to,
+                 "cc": quote.cc, "grand_total": quote.grand_total,
+                 "by_user_id": str(quote.by_user_id)})
 
 
 async def apply_merged(session: AsyncSession, tenant: TenantId, merged: AccountMergedV1) -> None:

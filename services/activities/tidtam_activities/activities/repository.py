@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit.context import RequestContext, TenantId
 from crmkit.db import row_as, rows_as
 
+from ..records.models import ContactRecord
 from ..visibility import account_visible, lead_visible, linked_visible, personal
 from .models import Activity, Reminder
 
@@ -122,6 +123,14 @@ async def lead_seen(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UU
 async def account_seen(session: AsyncSession, ctx: RequestContext,
                        account_id: uuid.UUID) -> bool:
     return bool((await session.execute(sa.select(account_visible(ctx, account_id)))).scalar())
+
+
+async def contact_of(session: AsyncSession, tenant: TenantId, *, contact_id: uuid.UUID,
+                     account_id: uuid.UUID | None) -> bool:
+    """The contact is a live one of `account_id` (as the contact events told)."""
+    return bool((await session.execute(sa.select(sa.exists().where(
+        ContactRecord.tenant_id == tenant.value, ContactRecord.id == contact_id,
+        ContactRecord.account_id == account_id, ContactRecord.deleted.is_(False))))).scalar())
 
 
 async def may_assign(session: AsyncSession, ctx: RequestContext, owner_id: uuid.UUID) -> bool:

@@ -88,7 +88,8 @@ def _base(values: dict[str, Any]) -> datetime | None:
 
 async def check_links(session: AsyncSession, ctx: RequestContext, values: dict[str, Any],
                       given: set[str]) -> None:
-    """Linked records the caller can see (404 naming the field otherwise)."""
+    """Linked records the caller can see (404 naming the field otherwise), and a contact of
+    the account given (422 naming `contact_id` otherwise: known from `contact.*` events)."""
     lead_id = values.get("lead_id")
     if "lead_id" in given and lead_id is not None:
         if not await repository.lead_seen(session, ctx, lead_id, write=True):
@@ -102,6 +103,12 @@ async def check_links(session: AsyncSession, ctx: RequestContext, values: dict[s
             and not await repository.account_seen(session, ctx, account_id):
         raise NotFound.on("body.account_id", f"no account {account_id} that you can see",
                           code="unknown_account")
+    contact_id = values.get("contact_id")
+    if {"contact_id", "account_id"} & given and contact_id is not None \
+            and not await repository.contact_of(session, ctx.tenant, contact_id=contact_id,
+                                                account_id=account_id):
+        raise Unprocessable.on("body.contact_id", f"no contact {contact_id} of account "
+                                                  f"{account_id}", code="contact_not_of_account")
     owner = values["owner_id"]
     if "owner_id" in given and owner != ctx.user_id:
         await require_active(session, ctx, owner, "body.owner_id")

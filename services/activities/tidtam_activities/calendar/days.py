@@ -1,8 +1,9 @@
-"""Calendar days in the tenant's time zone (stored times are UTC), and yearly dates."""
+"""Calendar days in the tenant's time zone (stored times are UTC), and the months a range
+touches (yearly dates: their returns, 29 February on 28 February in other years, are
+worked out in SQL, repository.py)."""
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,23 +13,6 @@ def day_bounds(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datet
     (a day with a daylight-saving change is 23 or 25 hours long)."""
     return (datetime.combine(first, time(0), zone),
             datetime.combine(last + timedelta(days=1), time(0), zone))
-
-
-def local_day(moment: datetime, zone: ZoneInfo) -> date:
-    return moment.astimezone(zone).date()
-
-
-def occurrence(original: date, year: int) -> date:
-    """The date's yearly return in `year`: 29 February falls on 28 February in other years."""
-    if original.month == 2 and original.day == 29 and not calendar.isleap(year):
-        return date(year, 2, 28)
-    return original.replace(year=year)
-
-
-def occurrences(original: date, first: date, last: date) -> list[date]:
-    """Its returns between `first` and `last` (inclusive), from its own year on."""
-    return [d for year in range(max(first.year, original.year), last.year + 1)
-            if first <= (d := occurrence(original, year)) <= last]
 
 
 def months_between(first: date, last: date) -> list[int]:

@@ -3,25 +3,26 @@ follow-up's `next_contact_at`, a call until the next follow-up), and the yearly 
 accounts and contacts; days in the tenant's time zone. The same items make the ICS feed
 and the daily agenda.
 
-Items are plain dicts in the shape of schemas.CalendarItem (a month may hold thousands:
-building and dumping models for each took most of the answer's time), with the activity's
-row under `row` for the feed and the agenda (`without_row` leaves it out)."""
+The items come from one query as the JSON array GET /calendar answers with (schemas.
+CalendarItem; see repository.py): the endpoint passes it on as it is, and `items` reads it
+for the feed and the agenda, each activity with its `row` (what the feed adds)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
 
 from . import repository
-from .days import day_bounds, months_between, occurrences
+from .days import day_bounds, months_between
 
 Item = dict[str, Any]
 
@@ -36,55 +37,32 @@ class Seen:
     accounts: sa.ColumnElement[bool]
 
 
-def _item(type_: str, uid: str, day: date, title: str, *, starts_at: datetime | None = None,
-          ends_at: datetime | None = None, all_day: bool = False,
-          owner_id: uuid.UUID | None = None, lead_id: uuid.UUID | None = None,
-          account_id: uuid.UUID | None = None, contact_id: uuid.UUID | None = None,
-          activity: dict[str, Any] | None = None,
-          anniversary: dict[str, Any] | None = None) -> Item:
-    return {"type": type_, "uid": uid, "day": day, "starts_at": starts_at, "ends_at": ends_at,
-            "all_day": all_day, "title": title, "owner_id": owner_id, "lead_id": lead_id,
-            "account_id": account_id, "contact_id": contact_id, "activity": activity,
-            "anniversary": anniversary}
+async def items_json(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID, first: date,
+                     last: date, zone: ZoneInfo, seen: Seen, *, full: bool = False) -> bytes:
+    """The items from `first` to `last` (local days in `zone`) as a JSON array, in order."""
+    start, end = day_bounds(first, last, zone)
+    return await repository.items_json(
+        session, tenant, user_id, first=first, last=last, start=start, end=end, zone=str(zone),
+        months=months_between(first, last), activities=seen.activities, leads=seen.leads,
+        accounts=seen.accounts, full=full)
 
 
-def without_row(item: Item) -> Item:
-    return {k: v for k, v in item.items() if k != "row"}
+def _moment(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
 
 
 async def items(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID, first: date,
                 last: date, zone: ZoneInfo, seen: Seen) -> list[Item]:
-    start, end = day_bounds(first, last, zone)
-    now = datetime.now(UTC)
-    found: list[Item] = []
-    for row in await repository.activities(session, tenant, user_id, start, end,
-                                           seen.activities):
-        end_at = row["ends_at"] or row["due_at"]
-        item = _item(
-            "activity", f"activity-{row['id']}@tidtam", row["at"].astimezone(zone).date(),
-            row["subject"], starts_at=row["starts_at"] or row["due_at"] or row["at"],
-            ends_at=row["ends_at"], all_day=row["all_day"], owner_id=row["owner_id"],
-            lead_id=row["lead_id"], account_id=row["account_id"], contact_id=row["contact_id"],
-            activity={"id": row["id"], "kind": row["kind"], "status": row["status"],
-                      "version": row["version"],
-                      "overdue": row["status"] == "planned" and end_at is not None
-                      and end_at < now})
-        item["row"] = row
-        found.append(item)
-    for lead in await repository.next_contacts(session, tenant, user_id, start, end,
-                                               seen.leads):
-        found.append(_item("next_contact", f"next-contact-{lead['id']}@tidtam",
-                           lead["next_contact_at"].astimezone(zone).date(), lead["name"],
-                           starts_at=lead["next_contact_at"], owner_id=lead["owner_id"],
-                           lead_id=lead["id"]))
-    for d in await repository.yearly_dates(session, tenant, months_between(first, last),
-                                           seen.accounts):
-        for day in occurrences(d["date"], first, last):
-            found.append(_item(
-                "anniversary", f"anniversary-{d['source_id']}-{d['position']}-{day.year}@tidtam",
-                day, d["name"], all_day=True, account_id=d["account_id"],
-                contact_id=d["contact_id"],
-                anniversary={"kind": d["kind"], "date": d["date"],
-                             "years": day.year - d["date"].year, "note": d["note"]}))
-    found.sort(key=lambda i: (i["day"], not i["all_day"], i["starts_at"] or start, i["uid"]))
+    """The items as dicts with Python values (days, times), each activity's `row` with
+    its version, updated_at, note, place and kind."""
+    found: list[Item] = orjson.loads(await items_json(session, tenant, user_id, first, last,
+                                                      zone, seen, full=True))
+    for item in found:
+        item["day"] = date.fromisoformat(item["day"])
+        item["starts_at"] = _moment(item["starts_at"])
+        item["ends_at"] = _moment(item["ends_at"])
+        if item.get("row") is not None:
+            item["row"]["updated_at"] = _moment(item["row"]["updated_at"])
+        if item["anniversary"] is not None:
+            item["anniversary"]["date"] = date.fromisoformat(item["anniversary"]["date"])
     return found

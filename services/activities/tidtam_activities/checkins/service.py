@@ -67,8 +67,9 @@ async def record(session: AsyncSession, ctx: RequestContext, body: CheckinIn) ->
     now = datetime.now(UTC)
     check_position(body.position, now)
     lat, lon, name = await _place(session, ctx, body)
-    if body.activity_id is not None and \
-            await activities.get(session, ctx, body.activity_id) is None:
+    activity = None if body.activity_id is None else \
+        await activities.get(session, ctx, body.activity_id)
+    if body.activity_id is not None and activity is None:
         raise NotFound.on("body.activity_id", f"no activity {body.activity_id} that you can "
                                               "see", code="unknown_activity")
     distance = haversine_m(body.position.lat, body.position.lon, lat, lon)
@@ -84,7 +85,8 @@ async def record(session: AsyncSession, ctx: RequestContext, body: CheckinIn) ->
         lat=body.position.lat, lon=body.position.lon, accuracy_m=body.position.accuracy_m,
         taken_at=body.position.taken_at, distance_m=distance, note=body.note))
     out = CheckinOut.model_validate(row)
-    data = CheckinRecordedV1.model_validate(out.model_dump())
+    data = CheckinRecordedV1.model_validate(
+        {**out.model_dump(), "lead_id": activity["lead_id"] if activity else None})
     await outbox.stage(session, EVENTS.event(data, tenant_id=ctx.tenant.value,
                                              subject=str(out.id)))
     return out

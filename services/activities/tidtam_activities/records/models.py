@@ -40,6 +40,19 @@ class AccountRecord(Base):
     sequence: Mapped[int] = mapped_column(BigInteger)
 
 
+class ContactRecord(Base):
+    """A contact and the account it belongs to (an activity's contact must be of its
+    account)."""
+
+    __tablename__ = "contact_records"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    deleted: Mapped[bool] = mapped_column(Boolean)
+    sequence: Mapped[int] = mapped_column(BigInteger)
+
+
 class AnniversaryRecord(Base):
     """A yearly date of an account (its `anniversaries`) or a contact (its birthday)."""
 

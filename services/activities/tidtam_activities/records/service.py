@@ -1,7 +1,9 @@
-"""The projections of leads and accounts this service keeps from `lead.*` and `account.*`
-(never reading the other services' tables): who owns each record (an activity linked to
-it follows its visibility), an account's location (check-ins) and a lead's next planned
-contact (the calendar). An event older than the one applied (its `sequence`) is ignored."""
+"""The projections of leads, accounts and contacts this service keeps from `lead.*`,
+`account.*` and `contact.*` (never reading the other services' tables): who owns each
+record (an activity linked to it follows its visibility), an account's location
+(check-ins), a contact's account (an activity's contact must be of its account) and a
+lead's next planned contact (the calendar). An event older than the one applied (its
+`sequence`) is ignored."""
 
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from tidtam_contracts.accounts import (
 )
 
 from ..activities.models import Activity
-from .models import AccountRecord, AnniversaryRecord, LeadRecord
+from .models import AccountRecord, AnniversaryRecord, ContactRecord, LeadRecord
 
 LEAD_EVENTS = [m for m in leads.CURRENT if issubclass(m, leads.LeadEvent)]
 
@@ -88,8 +90,20 @@ async def _replace_dates(session: AsyncSession, tenant: TenantId, source_id: uui
 
 
 async def contact_changed(session: AsyncSession, event: Delivery[ContactEventV1]) -> None:
-    """A contact's birthday is a yearly date on its account's calendar."""
+    """A contact's account, and its birthday: a yearly date on its account's calendar."""
     contact = event.data
+    values: dict[str, Any] = dict(tenant_id=event.tenant.value, id=contact.id,
+                                  account_id=contact.account_id,
+                                  deleted=isinstance(contact, ContactDeletedV1),
+                                  sequence=event.sequence)
+    stmt = insert(ContactRecord).values(**values)
+    applied = (await session.execute(stmt.on_conflict_do_update(
+        index_elements=[ContactRecord.tenant_id, ContactRecord.id],
+        set_={k: stmt.excluded[k] for k in values if k not in ("tenant_id", "id")},
+        where=ContactRecord.sequence <= stmt.excluded.sequence).returning(ContactRecord.id)
+    )).scalar_one_or_none()
+    if applied is None:  # an older event than the one applied
+        return
     keep = contact.birthday is not None and not isinstance(contact, ContactDeletedV1)
     await _replace_dates(session, event.tenant, contact.id, [dict(
         account_id=contact.account_id, contact_id=contact.id, kind="birthday",
@@ -105,6 +119,10 @@ async def account_merged(session: AsyncSession, event: Delivery[AccountMergedV1]
     await session.execute(sa.update(AnniversaryRecord).where(
         AnniversaryRecord.tenant_id == event.tenant.value,
         AnniversaryRecord.account_id == event.data.from_id).values(account_id=event.data.id))
+    # The moved contacts' own contact.updated say so too; this holds whichever comes first.
+    await session.execute(sa.update(ContactRecord).where(
+        ContactRecord.tenant_id == event.tenant.value,
+        ContactRecord.account_id == event.data.from_id).values(account_id=event.data.id))
     await session.execute(sa.update(AccountRecord).where(
         AccountRecord.tenant_id == event.tenant.value, AccountRecord.id == event.data.from_id
     ).values(deleted=True))

@@ -13,6 +13,10 @@ from PIL import Image, ImageFile, UnidentifiedImageError
 
 from crmkit.errors import AppError, Unprocessable
 
+# The OpenAPI request body of an image upload (signature, logo).
+IMAGE_BODY = {"requestBody": {"required": True, "content": {
+    "image/png": {"schema": {"type": "string", "format": "binary"}},
+    "image/jpeg": {"schema": {"type": "string", "format": "binary"}}}}}
 MAX_PIXELS = 4_000_000  # e.g. 2000 × 2000: a signature or a logo needs far less
 FORMATS = ("PNG", "JPEG")
 

@@ -26,6 +26,7 @@ class Party:
     position: str | None = None
     phone: str | None = None
     signature: str | None = None  # a data: URI of our own re-encoded PNG
+    logo: str | None = None  # the seller's, the same
 
 
 @pass_context
@@ -54,8 +55,18 @@ def tax_invoice_html(invoice: Any, *, copy: bool, digits: Digits = "arabic") -> 
         t=invoice, copy=copy, digits=digits, css=_css())
 
 
+TITLES = {"quote": ("ใบเสนอราคา", "Quotation"), "invoice": ("ใบแจ้งหนี้", "Invoice")}
+
+
 def quote_html(quote: Any, *, customer: Party, seller: Party, salesperson: Party,
-               preview: bool, digits: Digits = "arabic") -> str:
+               preview: bool, digits: Digits = "arabic", kind: str = "quote") -> str:
+    """A quotation, or an invoice (the same page with its due date instead of validity)."""
+    title, title_en = TITLES[kind]
     return environment().get_template("quote.html.j2").render(
         q=quote, customer=customer, seller=seller, salesperson=salesperson, preview=preview,
-        digits=digits, title="ใบเสนอราคา", css=_css())
+        digits=digits, title=title, title_en=title_en, kind=kind, css=_css())
+
+
+def credit_note_html(note: Any, *, copy: bool, digits: Digits = "arabic") -> str:
+    return environment().get_template("credit_note.html.j2").render(
+        c=note, copy=copy, digits=digits, css=_css())

@@ -31,4 +31,5 @@ class ProfileOut(BaseModel):
     branch_label: str = Field(description="สำนักงานใหญ่ or สาขาที่ 00001")
     address: str
     phone: str | None
+    has_logo: bool = Field(description="Whether a logo is set (PUT /company-profile/logo)")
     version: int

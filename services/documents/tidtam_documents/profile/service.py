@@ -17,7 +17,7 @@ from .schemas import ProfileIn, ProfileOut
 def out(p: CompanyProfile) -> ProfileOut:
     return ProfileOut(name=p.name, name_en=p.name_en, tax_id=p.tax_id, branch=p.branch,
                       branch_label=branch_label(p.branch), address=p.address, phone=p.phone,
-                      version=p.version)
+                      has_logo=p.logo is not None, version=p.version)
 
 
 async def find(session: AsyncSession, tenant: TenantId) -> CompanyProfile | None:
@@ -32,6 +32,35 @@ async def get(session: AsyncSession, ctx: RequestContext) -> ProfileOut:
         raise NotFound("the company profile is not set yet; an admin sets it with PUT",
                        code="company_profile_missing")
     return out(found)
+
+
+async def _admin_profile(session: AsyncSession, ctx: RequestContext) -> CompanyProfile:
+    if not ctx.is_admin:
+        raise Forbidden("only an admin may change the company profile")
+    found = await find(session, ctx.tenant)
+    if found is None:
+        raise NotFound("set the company profile first (PUT /api/v1/company-profile)",
+                       code="company_profile_missing")
+    return found
+
+
+async def set_logo(session: AsyncSession, ctx: RequestContext, png: bytes | None) -> ProfileOut:
+    """`png` already re-encoded (pdf/images.py); None removes the logo."""
+    await _admin_profile(session, ctx)
+    await session.execute(sa.update(CompanyProfile).where(
+        CompanyProfile.tenant_id == ctx.tenant.value).values(
+        logo=png, version=CompanyProfile.version + 1, updated_at=sa.func.now()))
+    found = await find(session, ctx.tenant)
+    assert found is not None
+    await session.refresh(found)
+    return out(found)
+
+
+async def logo(session: AsyncSession, ctx: RequestContext) -> bytes:
+    found = await find(session, ctx.tenant)
+    if found is None or found.logo is None:
+        raise NotFound("no logo uploaded yet")
+    return found.logo
 
 
 async def put(session: AsyncSession, ctx: RequestContext, body: ProfileIn) -> ProfileOut:

@@ -23,7 +23,7 @@ from crmkit.fields import Email
 from crmkit.text import Text
 
 from ..db import Base
-from ..pdf.images import reencode
+from ..pdf.images import IMAGE_BODY, reencode
 
 
 class DocumentProfile(TenantMixin, Base):
@@ -65,11 +65,13 @@ async def find(session: AsyncSession, tenant: TenantId,
     return found
 
 
+def png_uri(png: bytes | None) -> str | None:
+    """One of our own re-encoded PNGs as a data: URI for a template."""
+    return None if png is None else "data:image/png;base64," + base64.b64encode(png).decode()
+
+
 def signature_uri(profile: DocumentProfile | None) -> str | None:
-    """The signature as a data: URI for a template (our own re-encoded PNG)."""
-    if profile is None or profile.signature is None:
-        return None
-    return "data:image/png;base64," + base64.b64encode(profile.signature).decode()
+    return png_uri(profile.signature if profile is not None else None)
 
 
 def _out(p: DocumentProfile | None) -> DocumentProfileOut:
@@ -103,9 +105,7 @@ async def put_mine(body: DocumentProfileIn, ctx: Ctx, db: Db) -> DocumentProfile
 
 @router.put("/signature", response_model=DocumentProfileOut,
             responses=error_responses(401, 413, 422),
-            openapi_extra={"requestBody": {"required": True, "content": {
-                "image/png": {"schema": {"type": "string", "format": "binary"}},
-                "image/jpeg": {"schema": {"type": "string", "format": "binary"}}}}})
+            openapi_extra=IMAGE_BODY)
 async def put_signature(request: Request, ctx: Ctx, db: Db) -> DocumentProfileOut:
     """The caller's signature: a PNG or JPEG of at most 1 MiB (413) and 4 million pixels,
     re-encoded as PNG; anything else, a decompression bomb included, is 422."""

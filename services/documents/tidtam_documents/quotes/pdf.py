@@ -16,6 +16,7 @@ from ..pdf.storage import STORE
 from ..pdf.workers import Renderer
 from ..profile import service as profiles
 from ..profile import signature as signatures
+from ..settings.service import digits_of
 from ..users.models import User
 from . import service
 
@@ -36,7 +37,29 @@ def customer_of(lead: LeadCopy | None, account: AccountCopy | None) -> Party:
     return Party(name=lead.company or lead.name, email=lead.email)
 
 
-async def _salesperson(session: AsyncSession, ctx: RequestContext, user_id: Any) -> Party:
+async def account_of(session: AsyncSession, ctx: RequestContext, lead: LeadCopy | None,
+                     account: AccountCopy | None) -> AccountCopy | None:
+    """The quote's account, or its lead's (whatever the caller's account scope: a document
+    prints its customer)."""
+    if account is not None or lead is None or lead.account_id is None:
+        return account
+    found: AccountCopy | None = (await session.execute(sa.select(AccountCopy).where(
+        AccountCopy.tenant_id == ctx.tenant.value, AccountCopy.id == lead.account_id))
+    ).scalar_one_or_none()
+    return found
+
+
+async def seller_of(session: AsyncSession, ctx: RequestContext) -> Party:
+    """The company profile as printed, with its logo (or a blank seller until it is set)."""
+    profile = await profiles.find(session, ctx.tenant)
+    if profile is None:
+        return Party(name="")
+    return Party(name=profile.name, address=profile.address, tax_id=profile.tax_id,
+                 branch_label=profiles.out(profile).branch_label,
+                 logo=signatures.png_uri(profile.logo))
+
+
+async def salesperson(session: AsyncSession, ctx: RequestContext, user_id: Any) -> Party:
     """Their name, and from their document profile position, phone, email and signature."""
     user = (await session.execute(sa.select(User).where(
         User.tenant_id == ctx.tenant.value, User.id == user_id))).scalar_one_or_none()
@@ -49,22 +72,18 @@ async def _salesperson(session: AsyncSession, ctx: RequestContext, user_id: Any)
 
 async def quote_pdf(session: AsyncSession, ctx: RequestContext, renderer: Renderer,
                     qid: Any) -> tuple[bytes, str]:
-    """The PDF and its file name."""
+    """The PDF and its file name; an issued quote's is rendered once (when issued) and
+    kept."""
     quote, lead, account = await service.visible(session, ctx, qid)
-    if lead is not None and lead.account_id is not None and account is None:
-        account = (await session.execute(sa.select(AccountCopy).where(
-            AccountCopy.tenant_id == ctx.tenant.value,
-            AccountCopy.id == lead.account_id))).scalar_one_or_none()
     draft = quote.status == "draft"
     key = f"quote/{quote.id}"
     if not draft and (kept := await STORE.get(session, ctx.tenant, key)) is not None:
         return kept, f"{quote.number}.pdf"
-    profile = await profiles.find(session, ctx.tenant)
-    seller = Party(name=profile.name, address=profile.address, tax_id=profile.tax_id,
-                   branch_label=profiles.out(profile).branch_label) if profile else Party(name="")
-    html = quote_html(service.out(quote), customer=customer_of(lead, account), seller=seller,
-                      salesperson=await _salesperson(session, ctx, quote.created_by),
-                      preview=draft)
+    account = await account_of(session, ctx, lead, account)
+    html = quote_html(service.out(quote), customer=customer_of(lead, account),
+                      seller=await seller_of(session, ctx),
+                      salesperson=await salesperson(session, ctx, quote.created_by),
+                      preview=draft, digits=await digits_of(session, ctx.tenant))
     pdf = await renderer.render(html)
     if draft:
         return pdf, f"draft-{quote.id}.pdf"

@@ -11,7 +11,16 @@ from crmkit.paging import CURSOR_PATTERN
 
 from ..pdf.workers import Rendering
 from . import pdf, service
-from .schemas import QuoteIn, QuoteOut, QuotePage, QuotePatch, QuoteStatus
+from .schemas import (
+    QuoteIn,
+    QuoteOut,
+    QuotePage,
+    QuotePatch,
+    QuotePreviewIn,
+    QuotePreviewOut,
+    QuoteStatus,
+)
+from .send import SendIn, send
 
 router = APIRouter(prefix="/api/v1/quotes", tags=["quotes"], route_class=IdempotentRoute)
 
@@ -25,6 +34,16 @@ async def create_quote(body: QuoteIn, ctx: Ctx, db: IdempotentDb) -> QuoteOut:
     on the line unless the caller is an admin or the tenant allows price edits. Without a
     bill discount, the account's `bill_discount` applies."""
     return await service.create(db, ctx, body)
+
+
+@router.post("/preview", response_model=QuotePreviewOut,
+             responses=error_responses(401, 404, 409, 422))
+async def preview_quote(body: QuotePreviewIn, ctx: Ctx, db: Db) -> QuotePreviewOut:
+    """The totals, VAT, WHT and amount in words that these lines would make, by the same
+    rules as creating a quote (catalogue prices, 409 `price_not_editable` naming the line,
+    the account's bill discount by default). Writes nothing, so it takes no
+    Idempotency-Key: the web UI's editor calls it as the user types."""
+    return await service.preview(db, ctx, body)
 
 
 @router.get("", response_model=QuotePage, responses=error_responses(401, 422))
@@ -53,8 +72,8 @@ async def get_quote(quote_id: uuid.UUID, ctx: Ctx, db: Db) -> QuoteOut:
                              "description": "The quotation as PDF (A4)"},
                        **error_responses(401, 404, 422, 503)})
 async def quote_pdf(quote_id: uuid.UUID, ctx: Ctx, db: Db, renderer: Rendering) -> Response:
-    """An issued quote's PDF, rendered once and kept; a draft's, rendered on each request
-    and marked as a draft. 503 `render_timeout` when rendering outlives its limit."""
+    """An issued quote's PDF, kept since it was issued; a draft's, rendered on each request
+    as a preview and marked as a draft. 503 `render_timeout` when rendering outlives its limit."""
     content, name = await pdf.quote_pdf(db, ctx, renderer, quote_id)
     return Response(content, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
@@ -69,11 +88,15 @@ async def patch_quote(quote_id: uuid.UUID, body: QuotePatch, ctx: Ctx, db: Db) -
 
 
 @router.post("/{quote_id:id}/issue", response_model=QuoteOut,
-             responses=error_responses(401, 403, 404, 409, 422))
-async def issue_quote(quote_id: uuid.UUID, ctx: Ctx, db: IdempotentDb) -> QuoteOut:
+             responses=error_responses(401, 403, 404, 409, 422, 503))
+async def issue_quote(quote_id: uuid.UUID, ctx: Ctx, db: IdempotentDb,
+                      renderer: Rendering) -> QuoteOut:
     """Give a draft its number (QT<BE year>-0001, gapless per tenant and year; a revision
-    keeps its first number with -R<n>), today's date, and status `sent`."""
-    return await service.issue(db, ctx, quote_id)
+    keeps its first number with -R<n>), today's date, and status `sent`; its PDF is
+    rendered and kept in the same transaction (503 `render_timeout`: nothing is issued)."""
+    issued = await service.issue(db, ctx, quote_id)
+    await pdf.quote_pdf(db, ctx, renderer, quote_id)
+    return issued
 
 
 @router.post("/{quote_id:id}/revise", status_code=201, response_model=QuoteOut,
@@ -95,3 +118,13 @@ async def accept_quote(quote_id: uuid.UUID, ctx: Ctx, db: IdempotentDb) -> Quote
              responses=error_responses(401, 403, 404, 409, 422))
 async def reject_quote(quote_id: uuid.UUID, ctx: Ctx, db: IdempotentDb) -> QuoteOut:
     return await service.decide(db, ctx, quote_id, accepted=False)
+
+
+@router.post("/{quote_id:id}/send", response_model=QuoteOut,
+             responses=error_responses(401, 403, 404, 409, 422, 503))
+async def send_quote(quote_id: uuid.UUID, body: SendIn, ctx: Ctx, db: IdempotentDb,
+                     renderer: Rendering) -> QuoteOut:
+    """Email the quote's PDF to the customer (the notifications service sends it, with
+    your message in Thai or English). A draft is issued first; a sent quote may be sent
+    again; otherwise 409 `quote_status` (`quote_superseded` for a replaced revision)."""
+    return await send(db, ctx, renderer, quote_id, body)

@@ -102,6 +102,20 @@ class QuotePatch(QuoteFields):
     contact_id: uuid.UUID | None = None
 
 
+class QuotePreviewIn(QuoteFields):
+    """A draft's content to total without saving; with `lead_id` or `account_id`, the
+    account's `bill_discount` applies when no bill discount is given."""
+
+    lead_id: uuid.UUID | None = None
+    account_id: uuid.UUID | None = None
+
+    @model_validator(mode="after")
+    def _at_most_one_party(self) -> Self:
+        if self.lead_id is not None and self.account_id is not None:
+            raise ValueError("give lead_id or account_id, not both")
+        return self
+
+
 class LineOut(BaseModel):
     product_id: uuid.UUID | None
     sku: str | None
@@ -117,20 +131,9 @@ class LineOut(BaseModel):
     amount: Decimal
 
 
-class QuoteOut(BaseModel):
-    id: uuid.UUID
-    number: str | None = Field(description="Given when issued: QT2569-0001, a revision "
-                                           "QT2569-0001-R1")
-    revision: int
-    previous_id: uuid.UUID | None
-    superseded_by: uuid.UUID | None = Field(description="The revision that replaced it")
-    lead_id: uuid.UUID | None
-    account_id: uuid.UUID | None
-    contact_id: uuid.UUID | None
-    status: QuoteStatus = Field(description="A sent quote past `valid_until` is expired")
-    issue_date: date | None
-    valid_until: date | None
-    notes: str | None
+class QuoteTotals(BaseModel):
+    """A quote's lines with their amounts, and its totals."""
+
     lines: list[LineOut]
     bill_discount_percent: Decimal | None
     bill_discount_amount: Decimal | None
@@ -144,10 +147,30 @@ class QuoteOut(BaseModel):
     wht: Decimal
     net_payable: Decimal
     amount_in_words: str = Field(description="grand_total in Thai words (bahttext)")
+
+
+class QuoteOut(QuoteTotals):
+    id: uuid.UUID
+    number: str | None = Field(description="Given when issued: QT2569-0001, a revision "
+                                           "QT2569-0001-R1")
+    revision: int
+    previous_id: uuid.UUID | None
+    superseded_by: uuid.UUID | None = Field(description="The revision that replaced it")
+    lead_id: uuid.UUID | None
+    account_id: uuid.UUID | None
+    contact_id: uuid.UUID | None
+    status: QuoteStatus = Field(description="A sent quote past `valid_until` is expired")
+    issue_date: date | None
+    valid_until: date | None
+    notes: str | None
     created_by: uuid.UUID
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class QuotePreviewOut(QuoteTotals):
+    """The totals a draft would have (the same fields as a quote's), computed, not kept."""
 
 
 class QuotePage(BaseModel):

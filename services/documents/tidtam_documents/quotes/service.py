@@ -29,7 +29,16 @@ from ..parties.models import AccountCopy, LeadCopy
 from . import lines as priced
 from . import numbering, repository
 from .models import Quote
-from .schemas import LineOut, QuoteFields, QuoteIn, QuoteOut, QuotePage, QuotePatch
+from .schemas import (
+    LineOut,
+    QuoteFields,
+    QuoteIn,
+    QuoteOut,
+    QuotePage,
+    QuotePatch,
+    QuotePreviewIn,
+    QuotePreviewOut,
+)
 
 SERIES = "QT"
 
@@ -90,21 +99,45 @@ async def _content(session: AsyncSession, ctx: RequestContext, body: QuoteFields
             "wht": totals.wht, "net_payable": totals.net_payable}
 
 
-async def create(session: AsyncSession, ctx: RequestContext, body: QuoteIn) -> QuoteOut:
+async def _parties(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID | None,
+                   account_id: uuid.UUID | None) -> tuple[LeadCopy | None, AccountCopy | None]:
+    """The lead (and its account) or the account quoted, as the caller sees them; 404
+    naming the field otherwise."""
     lead = account = None
-    if body.lead_id is not None:
-        lead = await parties.lead(session, ctx.tenant, body.lead_id, ctx.lead_scope)
+    if lead_id is not None:
+        lead = await parties.lead(session, ctx.tenant, lead_id, ctx.lead_scope)
         if lead is None:
             raise NotFound.on("body.lead_id", "no such lead", code="unknown_lead")
         if lead.account_id is not None:
             account = await parties.account(session, ctx.tenant, lead.account_id,
                                             ctx.account_scope)
-    else:
-        assert body.account_id is not None
-        account = await parties.account(session, ctx.tenant, body.account_id,
-                                        ctx.account_scope)
+    elif account_id is not None:
+        account = await parties.account(session, ctx.tenant, account_id, ctx.account_scope)
         if account is None:
             raise NotFound.on("body.account_id", "no such account", code="unknown_account")
+    return lead, account
+
+
+async def preview(session: AsyncSession, ctx: RequestContext,
+                  body: QuotePreviewIn) -> QuotePreviewOut:
+    """What a draft with these lines and discounts would total, with the same rules as
+    create and patch (catalogue, price rule, the account's bill discount); nothing is
+    written."""
+    _, account = await _parties(session, ctx, body.lead_id, body.account_id)
+    content = await _content(session, ctx, body, account, date.today())
+    return QuotePreviewOut.model_validate({
+        **{k: _cents(content[k]) for k in QuotePreviewOut.model_fields
+           if k not in ("lines", "amount_in_words")},
+        "lines": content["lines"], "amount_in_words": bahttext(content["grand_total"])})
+
+
+def _cents(value: Decimal | None) -> Decimal | None:
+    """As a stored quote reads back (numeric(_, 2)): 7 → 7.00."""
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+async def create(session: AsyncSession, ctx: RequestContext, body: QuoteIn) -> QuoteOut:
+    lead, account = await _parties(session, ctx, body.lead_id, body.account_id)
     if not _writable(ctx, lead, account if lead is None else None):
         raise Forbidden("you see this lead read-only (you sent it on); its owner may quote it")
     content = await _content(session, ctx, body, account, date.today())
@@ -146,7 +179,7 @@ async def patch(session: AsyncSession, ctx: RequestContext, qid: uuid.UUID,
                                        {**content, "contact_id": body.contact_id}))
 
 
-def _event_data(q: Quote, by: uuid.UUID) -> dict[str, Any]:
+def event_data(q: Quote, by: uuid.UUID) -> dict[str, Any]:
     assert q.number is not None
     return {"id": q.id, "number": q.number, "revision": q.revision,
             "previous_id": q.previous_id, "lead_id": q.lead_id, "account_id": q.account_id,
@@ -160,7 +193,7 @@ def _event_data(q: Quote, by: uuid.UUID) -> dict[str, Any]:
 
 async def _announce(session: AsyncSession, ctx: RequestContext, model: type[QuoteEvent],
                     q: Quote) -> None:
-    await events.stage(session, ctx.tenant, model(**_event_data(q, ctx.user_id)),
+    await events.stage(session, ctx.tenant, model(**event_data(q, ctx.user_id)),
                        subject=str(q.id), version=q.version)
 
 

@@ -24,6 +24,7 @@ class TaxInvoice(TenantMixin, Base):
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     number: Mapped[str] = mapped_column(Text)
     quote_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    invoice_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     issue_date: Mapped[date] = mapped_column(Date)
     seller: Mapped[dict[str, Any]] = mapped_column(JSONB)
     buyer: Mapped[dict[str, Any]] = mapped_column(JSONB)

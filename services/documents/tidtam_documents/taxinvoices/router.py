@@ -16,13 +16,27 @@ router = APIRouter(tags=["tax invoices"], route_class=IdempotentRoute)
 
 
 @router.post("/api/v1/quotes/{quote_id:id}/tax-invoice", status_code=201,
-             response_model=TaxInvoiceOut, responses=error_responses(401, 403, 404, 409, 422))
-async def issue_tax_invoice(quote_id: uuid.UUID, ctx: Ctx, db: IdempotentDb) -> TaxInvoiceOut:
+             response_model=TaxInvoiceOut,
+             responses=error_responses(401, 403, 404, 409, 422, 503))
+async def issue_tax_invoice(quote_id: uuid.UUID, ctx: Ctx, db: IdempotentDb,
+                            renderer: Rendering) -> TaxInvoiceOut:
     """A full tax invoice / receipt for an accepted quote (409 `quote_status` otherwise),
     numbered TX<BE year>-0001; it needs the company profile (409 `company_profile_missing`)
     and a buyer account with an address (409 `buyer_incomplete`); one per quote (409
-    `already_issued`). It never changes afterwards."""
-    return await service.issue(db, ctx, quote_id)
+    `already_issued`). It never changes afterwards; its PDFs (original and copy) are
+    rendered and kept now."""
+    return await service.issue(db, ctx, renderer, quote_id)
+
+
+@router.post("/api/v1/invoices/{invoice_id:id}/tax-invoice", status_code=201,
+             response_model=TaxInvoiceOut,
+             responses=error_responses(401, 403, 404, 409, 422, 503))
+async def tax_invoice_from_invoice(invoice_id: uuid.UUID, ctx: Ctx, db: IdempotentDb,
+                                   renderer: Rendering) -> TaxInvoiceOut:
+    """A tax invoice / receipt for an invoice: its customer, lines and totals as the invoice
+    printed them; the same rules as from a quote (one per invoice and quote, 409
+    `already_issued`)."""
+    return await service.from_invoice(db, ctx, renderer, invoice_id)
 
 
 @router.get("/api/v1/tax-invoices/{invoice_id:id}", response_model=TaxInvoiceOut,

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 class PartyOut(BaseModel):
     name: str
-    address: str
+    address: str | None
     tax_id: str | None
     branch_label: str | None
 
@@ -18,6 +18,7 @@ class TaxInvoiceOut(BaseModel):
     id: uuid.UUID
     number: str = Field(description="TX2569-0001")
     quote_id: uuid.UUID
+    invoice_id: uuid.UUID | None = Field(description="The invoice it was issued from, if any")
     issue_date: date
     seller: PartyOut
     buyer: PartyOut

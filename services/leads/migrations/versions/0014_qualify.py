@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0014_qualify"
-down_revision = "0010_sheets"
+down_revision = "0012_quote_sent"
 branch_labels = None
 depends_on = None
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit.context import TenantId
 from crmkit.db import row_as, rows_as
 
+from ..leads.models import Lead
 from ..users.models import User
 from .models import HistoryEntry
 
@@ -44,6 +45,11 @@ async def append(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID, ki
         tenant_id=tenant.value, lead_id=lead_id, kind=kind, author_id=author_id,
         channel=channel, note=note, next_contact_at=next_contact_at, detail=detail or {},
     ).returning(*COLUMNS))).mappings().one())
+
+
+async def lead_exists(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID) -> bool:
+    return bool((await session.execute(sa.select(sa.exists().where(
+        Lead.tenant_id == tenant.value, Lead.id == lead_id)))).scalar())
 
 
 async def append_many(session: AsyncSession, tenant: TenantId, kind: str,

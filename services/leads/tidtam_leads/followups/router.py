@@ -30,7 +30,9 @@ async def log_followup(lead_id: uuid.UUID, body: FollowupIn, ctx: Ctx,
 async def list_followups(lead_id: uuid.UUID, ctx: Ctx, db: Db,
                          kind: list[Kind] | None = Query(None)) -> list[EntryOut]:
     """The lead's log, oldest first, with author and time: follow-ups and every send, box
-    move, stage change, restore and transfer (`kind`). `?kind=followup` for follow-ups only."""
+    move, stage change, restore and transfer (`kind`), and from the activities service's
+    events the lead's activities (planned, done with their result, cancelled) and check-ins,
+    which may trail them by a moment. `?kind=followup` for follow-ups only."""
     return await service.list_entries(db, ctx, lead_id, kind)
 
 

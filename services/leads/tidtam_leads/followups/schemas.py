@@ -4,15 +4,17 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from crmkit.fields import Instant
 from crmkit.text import Text
 
 Channel = Literal["phone", "email", "line", "meeting", "note"]
 Kind = Literal["followup", "created", "updated", "sent", "lost", "junked", "restored",
                "stage_changed", "transferred", "conversion_requested", "converted",
-               "conversion_failed", "account_merged", "qualified", "disqualified",
-               "assigned"]
+               "conversion_failed", "account_merged", "activity_created",
+               "activity_completed", "activity_cancelled", "checkin", "quote_sent",
+               "qualified", "disqualified", "assigned"]
 
 
 class FollowupIn(BaseModel):
@@ -20,8 +22,10 @@ class FollowupIn(BaseModel):
 
     channel: Channel
     note: Annotated[str, Text(5000)]
-    next_contact_at: AwareDatetime | None = Field(
-        None, description="When to contact next, with a time zone (e.g. +07:00)")
+    next_contact_at: Instant | None = Field(
+        None, description="When to contact next: ISO 8601 with a time zone (e.g. "
+                          "2026-12-01T10:00:00+07:00); the lead's owner's calendar shows it "
+                          "as a planned call until the next follow-up")
 
 
 class AuthorOut(BaseModel):

@@ -52,6 +52,9 @@ class Lead(TenantMixin, Base):
     conversion_error: Mapped[str | None] = mapped_column(Text)
     # qualified | disqualified | None; the answers are in the history (migration 0014).
     qualification: Mapped[str | None] = mapped_column(Text)
+    # The person's consent (PDPA) when the lead came through a capture channel (0016).
+    consent: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    line_id: Mapped[str | None] = mapped_column(Text)  # the person's LINE user id (0016)
     search: Mapped[str] = mapped_column(Text, Computed(SEARCH_EXPR, persisted=True))
     # Duplicate hints match on it: a plain column, so its index serves under RLS (0002).
     email_key: Mapped[str] = mapped_column(Text, Computed("lower(email)", persisted=True))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypedDict, cast
 
+import asyncpg
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import array
@@ -56,6 +57,8 @@ class LeadRow(TypedDict):
     conversion_status: str | None
     conversion_error: str | None
     qualification: str | None
+    consent: dict[str, Any] | None
+    line_id: str | None
 
 
 class LeadView(LeadRow):
@@ -126,7 +129,7 @@ FROM lead"""
 # What the columns the insert leaves out hold in a new lead (their server defaults).
 NEW_LEAD: dict[str, Any] = {"status": "inbox", "status_reason": None, "sent_by": [], "version": 1,
             "conversion_id": None, "conversion_status": None, "conversion_error": None,
-            "qualification": None}
+            "qualification": None, "consent": None, "line_id": None}
 _STAMPED = ("created_at", "updated_at")  # set by the database: the event gets them in SQL
 _PLACEHOLDER_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -139,7 +142,7 @@ def _insert_created_sql(sees_all: bool, sender: bool) -> str:
 
 
 async def insert_created(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
-                         values: dict[str, Any], *, author_id: uuid.UUID,
+                         values: dict[str, Any], *, author_id: uuid.UUID | None,
                          detail: dict[str, Any], event: Callable[[LeadRow], CloudEvent]
                          ) -> tuple[LeadRow, list[DuplicateRow]]:
     """Insert a new lead, its `created` history entry and its event (`event(row)`) in the
@@ -255,6 +258,33 @@ async def page(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
         owner_id=owner_id, custom=custom, also_q=also_q, qualified=qualified)))
 
 
+async def stream(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
+                 viewer: uuid.UUID, *, box: str, q_text: str | None, q_digits: str | None,
+                 label_id: uuid.UUID | None, pipeline_id: uuid.UUID | None,
+                 stage_id: uuid.UUID | None, owner_id: uuid.UUID | None,
+                 custom: Sequence[CustomFilter] = (),
+                 also_q: tuple[str | None, str | None] | None = None,
+                 fetch: int = 10_000) -> AsyncIterator[list[asyncpg.Record]]:
+    """Every lead `page` would list with these filters, newest first, as driver records
+    (COLUMNS, without the viewer's labels) in batches of `fetch`: one statement through a
+    server-side cursor in the session's transaction (exports: memory stays flat, and no
+    per-page query or per-row conversion)."""
+    # No LIMIT; a search alone still goes through lead_search_page, given a size past any.
+    query = _page_query(tenant.value, scope, viewer, box=box, limit=2**31 - 1, after=None,
+                        q_text=q_text, q_digits=q_digits, label_id=label_id,
+                        pipeline_id=pipeline_id, stage_id=stage_id, owner_id=owner_id,
+                        custom=custom, also_q=also_q)
+    query = query.with_only_columns(*COLUMNS).limit(None)
+    compiled = query.compile(dialect=session.get_bind().dialect,
+                             compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    args = [params[name] for name in compiled.positiontup or ()]
+    conn = await driver(session)
+    cursor = await conn.cursor(compiled.string, *args)
+    while batch := await cursor.fetch(fetch):
+        yield batch
+
+
 @functools.lru_cache(maxsize=4096)
 def _first_page(dialect: Dialect, tenant: uuid.UUID, scope: VisibilityScope,
                 viewer: uuid.UUID, *, box: str, limit: int) -> tuple[str, tuple[Any, ...]]:
@@ -356,3 +386,32 @@ async def unset_label(session: AsyncSession, tenant: TenantId, *, lead_id: uuid.
     await session.execute(sa.delete(LeadLabel).where(
         LeadLabel.tenant_id == tenant.value, LeadLabel.lead_id == lead_id,
         LeadLabel.label_id == label_id))
+
+
+async def open_match(session: AsyncSession, tenant: TenantId, *, phone: str,
+                     email: str, line_id: str | None = None) -> LeadRow | None:
+    """The newest open lead (inbox) with this phone, (lower-cased) email or LINE user id,
+    locked for the change; empty values match nothing. Each uses its partial index."""
+    conds = []
+    if line_id:
+        conds.append(Lead.line_id == line_id)
+    if phone:
+        conds.append(Lead.phone == phone)
+    if email:
+        conds.append(Lead.email_key == email.lower())
+    if not conds:
+        return None
+    row = (await session.execute(
+        sa.select(*COLUMNS).where(Lead.tenant_id == tenant.value, Lead.status == "inbox",
+                                  sa.or_(*conds))
+        .order_by(Lead.created_at.desc(), Lead.id.desc()).limit(1).with_for_update()
+    )).mappings().one_or_none()
+    return row_as(LeadRow, row) if row is not None else None
+
+
+async def set_captured(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
+                       values: dict[str, Any]) -> None:
+    """Record the person's consent (and LINE user id) on the lead: not a change of the
+    lead's own fields (those of its events), so no new version."""
+    await session.execute(sa.update(Lead).where(Lead.tenant_id == tenant.value,
+                                                Lead.id == lead_id).values(**values))

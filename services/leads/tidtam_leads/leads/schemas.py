@@ -11,6 +11,7 @@ from crmkit.custom import CustomValuesIn, CustomValuesPatch
 from crmkit.fields import Email, Omittable
 from crmkit.money import BahtAmount
 from crmkit.text import Phone, Text
+from tidtam_contracts.capture import Consent
 from tidtam_contracts.leads import Lead
 
 from ..catalog.schemas import SourceKey
@@ -109,6 +110,12 @@ class LeadOut(Lead):
     conversion_error: str | None = Field(description="Why the last conversion failed")
     label_ids: list[uuid.UUID] = Field(description="System labels and the caller's own")
     read_only: bool = Field(description="Visible to the caller only because they sent it on")
+    consent: Consent | None = Field(None, description=(
+        "The person's consent (PDPA) when the lead came through a capture channel (a web "
+        "form): the text shown, its version, when, the channel, the client address, and "
+        "whether marketing was agreed to (`marketing: false`: no marketing to this lead)"))
+    line_id: str | None = Field(None, description="The person's LINE user id, when the lead "
+                                                  "came from the tenant's LINE OA")
 
 
 class DuplicateHint(BaseModel):

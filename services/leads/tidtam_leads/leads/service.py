@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 from fastapi import Request, Response
@@ -210,6 +210,24 @@ async def matching(session: AsyncSession, ctx: RequestContext, *, request: Reque
                                  q_digits=q_digits, custom=found.custom, also_q=also_q,
                                  **filters)
     return next_cursor(rows, limit)
+
+
+async def stream_matching(session: AsyncSession, ctx: RequestContext, *, request: Request,
+                          segment: uuid.UUID | None, **params: Any
+                          ) -> AsyncIterator[list[Any]]:
+    """Every lead the list's filters select (as `matching`, all pages), in large batches of
+    driver records from one server-side cursor: for exports."""
+    found = await custom.list_filters(session, ctx, CUSTOM, request.app, request.query_params,
+                                      segment, params)
+    if found.empty:
+        return
+    filters = found.params
+    q_text, q_digits = search_patterns(filters.pop("q"))
+    also_q = search_patterns(found.also["q"]) if "q" in found.also else None
+    async for batch in repository.stream(session, ctx.tenant, ctx.lead_scope, ctx.user_id,
+                                         q_text=q_text, q_digits=q_digits,
+                                         custom=found.custom, also_q=also_q, **filters):
+        yield batch
 
 
 async def counts(session: AsyncSession, ctx: RequestContext) -> BoxCounts:

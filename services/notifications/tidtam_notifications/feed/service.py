@@ -1,22 +1,18 @@
 """The event feed: every event this service consumes is kept, as its CloudEvent, for
 `TIDTAM_EVENT_FEED_DAYS`; integrators read it back in the order recorded
-(GET /api/v1/events)."""
+(GET /api/v1/events). The consumer records it (webhooks/fanout.py: with the webhook fan-out,
+in one statement under the tenant's feed lock, so the order recorded is commit order)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crmkit.consumer import Delivery, Handler, on_each
 from crmkit.context import RequestContext
 from crmkit.errors import AppError, Forbidden, Unprocessable
-from tidtam_contracts import CATALOGUE
 
 from ..config import settings
 from .models import FeedEvent
@@ -29,19 +25,6 @@ _MICRO = timedelta(microseconds=1)
 class Gone(AppError):
     status = 410
     code = "cursor_expired"
-
-
-async def record(session: AsyncSession, event: Delivery[Any]) -> None:
-    envelope = event.envelope
-    await session.execute(insert(FeedEvent).values(
-        tenant_id=event.tenant.value, event_id=uuid.UUID(envelope.id), type=envelope.type,
-        event=orjson.loads(envelope.to_bytes())).on_conflict_do_nothing())
-
-
-# Every event type there is (the newest contract of each; older versions are upcast, but
-# the feed keeps each event as it was published).
-HANDLERS: list[Handler[Any]] = on_each([CATALOGUE.latest(t) for t in CATALOGUE.types()],
-                                       record)
 
 
 def encode(recorded_at: datetime, seq: int) -> str:

@@ -1,6 +1,8 @@
-"""Fan-out: every event this service consumes becomes a delivery for each enabled webhook
-of its tenant whose patterns take it, in the consumer's transaction (so the schedule is as
-durable as the event's record), once per endpoint and event."""
+"""Every event this service consumes is kept in the event feed (feed/) and becomes a
+delivery for each enabled webhook of its tenant whose patterns take it, in the consumer's
+transaction (so the schedule is as durable as the event's record), once per endpoint and
+event. Both in one statement (repository.record_and_fan_out), the last of the consumer's
+transaction: it takes the tenant's feed lock, so the feed's order is its commit order."""
 
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ from tidtam_contracts import CATALOGUE
 from . import repository
 
 
-async def fan_out(session: AsyncSession, event: Delivery[Any]) -> None:
+async def record_and_fan_out(session: AsyncSession, event: Delivery[Any]) -> None:
     envelope = event.envelope
-    await repository.fan_out(session, event.tenant, event_id=uuid.UUID(envelope.id),
-                             event_type=envelope.type, body=envelope.to_bytes().decode())
+    await repository.record_and_fan_out(session, event.tenant,
+                                        event_id=uuid.UUID(envelope.id),
+                                        event_type=envelope.type,
+                                        body=envelope.to_bytes().decode())
 
 
 HANDLERS: list[Handler[Any]] = on_each([CATALOGUE.latest(t) for t in CATALOGUE.types()],
-                                       fan_out)
+                                       record_and_fan_out)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,19 +82,29 @@ async def delete_endpoint(session: AsyncSession, tenant: TenantId,
 
 # Runs for every event consumed: one prepared statement on the transaction's own connection
 # (crmkit.outbox.stage's way), not a statement SQLAlchemy builds and compiles each time.
-_FAN_OUT = """INSERT INTO webhook_deliveries
-        (tenant_id, id, endpoint_id, event_id, event_type, body)
-    SELECT tenant_id, gen_random_uuid(), id, $2, $3, $4 FROM webhook_endpoints
-    WHERE tenant_id = $1 AND enabled AND events && ARRAY[$3, $5, '*']::text[]
+# The deliveries (a data-modifying CTE, run whether read or not), then the feed's row under
+# the tenant's feed lock (transaction-scoped: held until the commit that follows). Events of
+# one tenant are consumed several at a time (TIDTAM_CONSUMER_CONCURRENCY); with the lock
+# taken before the row's `seq` is drawn, `seq` order is commit order, so a feed reader past
+# `seq` N never later finds a smaller one committed.
+_RECORD_AND_FAN_OUT = """WITH fanned AS (
+        INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, body)
+        SELECT tenant_id, gen_random_uuid(), id, $2, $3, $4::text FROM webhook_endpoints
+        WHERE tenant_id = $1 AND enabled AND events && ARRAY[$3, $5, '*']::text[]
+        ON CONFLICT DO NOTHING)
+    INSERT INTO feed_events (tenant_id, event_id, type, event)
+    SELECT $1, $2, $3, $4::text::jsonb
+    FROM (SELECT pg_advisory_xact_lock(hashtextextended('feed:' || $1::text, 0))) feed_lock
     ON CONFLICT DO NOTHING"""
 
 
-async def fan_out(session: AsyncSession, tenant: TenantId, *, event_id: uuid.UUID,
-                  event_type: str, body: str) -> None:
-    """A delivery for every enabled endpoint of the tenant whose patterns take the event
-    (once per endpoint and event: a redelivered event adds nothing)."""
+async def record_and_fan_out(session: AsyncSession, tenant: TenantId, *, event_id: uuid.UUID,
+                             event_type: str, body: str) -> None:
+    """Keep the event in the tenant's feed, and schedule a delivery for every enabled
+    endpoint of the tenant whose patterns take it (once per endpoint and event: a
+    redelivered event adds nothing to either)."""
     conn = await driver(session)
-    await conn.execute(_FAN_OUT, tenant.value, event_id, event_type, body,
+    await conn.execute(_RECORD_AND_FAN_OUT, tenant.value, event_id, event_type, body,
                        event_type.split(".")[0] + ".*")
 
 
@@ -141,18 +152,11 @@ async def schedule_again(session: AsyncSession, tenant: TenantId,
 
 # --- the worker ------------------------------------------------------------------------------
 
-async def claim(session: AsyncSession, *, now: datetime, limit: int, lease_seconds: float,
-                per_endpoint: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
-    rows = await session.execute(
-        sa.text("SELECT tenant_id, id FROM webhook_claim(:now, :n, :lease, :cap)"),
-        {"now": now, "n": limit, "lease": lease_seconds, "cap": per_endpoint})
-    return [(r.tenant_id, r.id) for r in rows]
-
-
 @dataclass(frozen=True)
 class Claimed:
     """A claimed delivery with what sending it needs."""
 
+    tenant_id: uuid.UUID
     id: uuid.UUID
     endpoint_id: uuid.UUID
     event_id: uuid.UUID
@@ -163,35 +167,42 @@ class Claimed:
     secrets: list[str]
 
 
-async def claimed(session: AsyncSession, tenant: TenantId, delivery_id: uuid.UUID,
-                  now: datetime) -> Claimed | None:
-    row = (await session.execute(
-        sa.select(WebhookDelivery.id, WebhookDelivery.endpoint_id, WebhookDelivery.event_id,
-                  WebhookDelivery.event_type, WebhookDelivery.body, WebhookDelivery.attempts,
-                  Endpoint.url, Endpoint.secret, Endpoint.previous_secret,
-                  Endpoint.previous_until)
-        .join(Endpoint, sa.and_(Endpoint.tenant_id == WebhookDelivery.tenant_id,
-                                Endpoint.id == WebhookDelivery.endpoint_id))
-        .where(WebhookDelivery.tenant_id == tenant.value, WebhookDelivery.id == delivery_id,
-               WebhookDelivery.status == "sending"))).first()
-    if row is None:
-        return None
-    keys = [row.secret]
-    if row.previous_secret and row.previous_until and row.previous_until > now:
-        keys.append(row.previous_secret)
-    return Claimed(row.id, row.endpoint_id, row.event_id, row.event_type, row.body,
-                   row.attempts, row.url, keys)
+async def claim(conn: asyncpg.Connection, *, now: datetime, limit: int, lease_seconds: float,
+                per_endpoint: int) -> list[Claimed]:
+    """Move what is due to `sending` and return it with its endpoint's URL and secrets
+    (`webhook_claim`, across tenants; one statement, committed on its own when `conn` is
+    outside a transaction)."""
+    rows = await conn.fetch("SELECT * FROM webhook_claim($1, $2, $3, $4)",
+                            now, limit, lease_seconds, per_endpoint)
+    claimed = []
+    for r in rows:
+        keys = [r["secret"]]
+        if r["previous_secret"] and r["previous_until"] and r["previous_until"] > now:
+            keys.append(r["previous_secret"])
+        claimed.append(Claimed(r["tenant_id"], r["id"], r["endpoint_id"], r["event_id"],
+                               r["event_type"], r["body"], r["attempts"], r["url"], keys))
+    return claimed
 
 
-async def settle(session: AsyncSession, tenant: TenantId, claim_: Claimed,
-                 values: dict[str, Any]) -> bool:
-    """Record an attempt's outcome, if the row is still this worker's claim."""
-    done = await session.execute(sa.update(WebhookDelivery).where(
-        WebhookDelivery.tenant_id == tenant.value, WebhookDelivery.id == claim_.id,
-        WebhookDelivery.status == "sending", WebhookDelivery.attempts == claim_.attempts)
-        .values(updated_at=sa.func.now(), lease_until=None, **values)
-        .returning(WebhookDelivery.id))
-    return done.first() is not None
+@dataclass(frozen=True)
+class Settled:
+    """An attempt's outcome, as `webhook_settle` records it."""
+
+    status: str
+    response_code: int | None
+    latency_ms: int
+    last_error: str | None
+    next_attempt_at: datetime | None = None
+    delivered_at: datetime | None = None
+
+
+async def settle(conn: asyncpg.Connection, claim_: Claimed, outcome: Settled) -> bool:
+    """Record an attempt's outcome, if the row is still this worker's claim (its lease may
+    have run out and another worker have it now)."""
+    return bool(await conn.fetchval(
+        "SELECT webhook_settle($1, $2, $3, $4, $5, $6, $7, $8, $9)", claim_.tenant_id,
+        claim_.id, claim_.attempts, outcome.status, outcome.next_attempt_at,
+        outcome.response_code, outcome.latency_ms, outcome.last_error, outcome.delivered_at))
 
 
 async def disable(session: AsyncSession, tenant: TenantId, endpoint_id: uuid.UUID,

@@ -1,6 +1,10 @@
 """The delivery worker: claims due deliveries (`webhook_claim`: FOR UPDATE SKIP LOCKED, a
-lease, at most TIDTAM_WEBHOOK_ENDPOINT_CONCURRENCY in flight per endpoint), sends each in
-its own task under a global bound (TIDTAM_WEBHOOK_CONCURRENCY), and records the outcome.
+lease, at most TIDTAM_WEBHOOK_ENDPOINT_CONCURRENCY in flight per endpoint; it returns the
+body, URL and secrets too), sends each in its own task under a global bound
+(TIDTAM_WEBHOOK_CONCURRENCY), and records the outcome (`webhook_settle`). The claim and
+the settle are one statement each, outside a transaction (crmkit.db.autocommit): two
+round trips to the database per delivery. Giving up is one tenant transaction: the last
+outcome, the endpoint disabled and `webhook.disabled` staged together.
 
 A slow or dead endpoint holds only its own few slots: the claim skips endpoints that are
 busy, so the others' deliveries go on at once. A worker that dies leaves its rows
@@ -18,17 +22,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import partial
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from crmkit.context import TenantId, tenant_from_event
-from crmkit.db import tenant_session
+from crmkit.context import tenant_from_event
+from crmkit.db import autocommit, driver, tenant_session
 from crmkit.listening import listen_forever
 from crmkit.logging import log as klog
 from crmkit.outbox import stage
@@ -111,13 +114,13 @@ class WebhookWorker:
         free = min(self.settings.webhook_concurrency - len(self.in_flight), BATCH)
         if free <= 0:
             return 0
-        async with self.maker() as session, session.begin():
+        async with autocommit(self.maker) as conn:
             claimed = await repository.claim(
-                session, now=self.clock(), limit=free,
+                conn, now=self.clock(), limit=free,
                 lease_seconds=self.settings.webhook_lease_seconds,
                 per_endpoint=self.settings.webhook_endpoint_concurrency)
-        for tenant_id, delivery_id in claimed:
-            task = asyncio.create_task(self.deliver(tenant_id, delivery_id))
+        for claim in claimed:
+            task = asyncio.create_task(self.deliver(claim))
             self.in_flight.add(task)
             task.add_done_callback(self._done)
         return len(claimed)
@@ -131,51 +134,47 @@ class WebhookWorker:
         while self.in_flight:
             await asyncio.gather(*self.in_flight, return_exceptions=True)
 
-    async def deliver(self, tenant_id: uuid.UUID, delivery_id: uuid.UUID) -> None:
-        tenant = tenant_from_event(str(tenant_id))
+    async def deliver(self, claim: repository.Claimed) -> None:
         try:
-            async with tenant_session(self.maker, tenant) as session:
-                async with session.begin():
-                    claim = await repository.claimed(session, tenant, delivery_id, self.clock())
-                if claim is None:  # deleted with its endpoint meanwhile
-                    return
-                body = claim.body.encode()
-                # The signature's timestamp is the real time (receivers check it).
-                headers = signing.headers(claim.secrets, msg_id=str(claim.event_id),
-                                          timestamp=int(utcnow().timestamp()), body=body)
-                outcome = await self.sender.post(claim.url, body, headers)
-                async with session.begin():
-                    await self._settle(session, tenant, claim, outcome)
+            body = claim.body.encode()
+            # The signature's timestamp is the real time (receivers check it).
+            headers = signing.headers(claim.secrets, msg_id=str(claim.event_id),
+                                      timestamp=int(utcnow().timestamp()), body=body)
+            outcome = await self.sender.post(claim.url, body, headers)
+            await self._settle(claim, outcome)
         except Exception as exc:  # the lease brings the row back
             klog(logger, logging.ERROR, "webhook delivery not recorded",
-                 delivery_id=str(delivery_id), error=repr(exc)[:500])
+                 delivery_id=str(claim.id), error=repr(exc)[:500])
 
-    async def _settle(self, session: AsyncSession, tenant: TenantId,
-                      claim: repository.Claimed, outcome: Outcome) -> None:
+    async def _settle(self, claim: repository.Claimed, outcome: Outcome) -> None:
         now = self.clock()
-        values: dict[str, Any] = {"response_code": outcome.code,
-                                  "latency_ms": outcome.latency_ms,
-                                  "last_error": outcome.error}
+        done = partial(repository.Settled, response_code=outcome.code,
+                       latency_ms=outcome.latency_ms, last_error=outcome.error)
         give_up = None
         if outcome.delivered:
-            values |= {"status": "delivered", "delivered_at": now}
+            settled = done("delivered", delivered_at=now)
         elif claim.event_type == TEST_TYPE:
-            values |= {"status": "failed"}
+            settled = done("failed")
         elif outcome.code == 410 or claim.attempts > len(SCHEDULE):
-            values |= {"status": "failed"}
+            settled = done("failed")
             give_up = ("the receiver answered 410 Gone" if outcome.code == 410 else
                        f"{claim.attempts} attempts failed over 32 hours; the last: "
                        f"{outcome.error}")
         else:
-            values |= {"status": "pending",
-                       "next_attempt_at": now + SCHEDULE[claim.attempts - 1]}
-        if not await repository.settle(session, tenant, claim, values):
-            return  # the lease ran out and another worker has it now
-        if give_up and await repository.disable(session, tenant, claim.endpoint_id, give_up):
-            await stage(session, EVENTS.event(
-                WebhookDisabledV1(id=claim.endpoint_id, url=claim.url, reason=give_up,
-                                  attempts=claim.attempts),
-                tenant_id=tenant.value, subject=str(claim.endpoint_id)))
+            settled = done("pending", next_attempt_at=now + SCHEDULE[claim.attempts - 1])
+        if give_up is None:
+            async with autocommit(self.maker) as conn:
+                await repository.settle(conn, claim, settled)
+            return
+        tenant = tenant_from_event(str(claim.tenant_id))
+        async with tenant_session(self.maker, tenant) as session, session.begin():
+            if not await repository.settle(await driver(session), claim, settled):
+                return  # the lease ran out and another worker has it now
+            if await repository.disable(session, tenant, claim.endpoint_id, give_up):
+                await stage(session, EVENTS.event(
+                    WebhookDisabledV1(id=claim.endpoint_id, url=claim.url, reason=give_up,
+                                      attempts=claim.attempts),
+                    tenant_id=tenant.value, subject=str(claim.endpoint_id)))
 
 
 def webhook_worker(settings: NotificationsSettings) -> Resource:

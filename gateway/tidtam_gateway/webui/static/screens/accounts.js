@@ -13,6 +13,7 @@ import { renderNewAccount } from "../newaccount.js";
 import { state } from "../store.js";
 import { loadTimeline } from "../timeline.js";
 import { errorMessage, toast } from "../ui.js";
+import { sheetTools } from "../sheets.js";
 import { listSearch } from "./list-search.js";
 import { splitView } from "./split.js";
 
@@ -47,7 +48,8 @@ export function mount(root, params, app) {
           h("h1", { id: "accounts-title" }, t("acc.title")),
           h("a", { class: "btn btn-primary", id: "new-account-btn", href: "#/accounts/new" },
             h("span", { "aria-hidden": "true", class: "plus" }, "+"), " ", h("span", {}, t("acc.new")))),
-        searchBox.form),
+        searchBox.form,
+        sheetTools({ entity: "account", filters: () => ({ q: ui.q }) }).wrap),
       status, ul, h("div", { class: "list-foot" }, more)),
     { hint: "acc.placeholder", onEscape: () => app.navigate(listHref()) });
   const { body, setOpen: setDetailOpen } = panes;

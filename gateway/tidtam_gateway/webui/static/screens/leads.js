@@ -17,6 +17,7 @@ import { leadList } from "./lead-list.js";
 import { segmentBar } from "../segments.js";
 import { listSearch } from "./list-search.js";
 import { splitView } from "./split.js";
+import { sheetTools } from "../sheets.js";
 
 /** @typedef {import("../types.js").Params} Params */
 /** @typedef {import("../types.js").App} App */
@@ -51,7 +52,8 @@ export function mount(root, params, app) {
     pick: (id) => app.navigate(app.href("/leads", { box: ui.box, q: ui.q, segment: id })) }));
 
   const panes = splitView(root, h("section", { class: "list-pane", "aria-labelledby": "list-title" },
-    h("div", { class: "list-head" }, list.title, searchBox.form, segmentHost),
+    h("div", { class: "list-head" }, list.title, searchBox.form, segmentHost,
+      sheetTools({ entity: "lead", filters: () => ({ box: ui.box, q: ui.q, segment: ui.segment }) }).wrap),
     bulk.wrap, list.status, list.ul,
     h("div", { class: "list-foot" }, list.more)), { hint: "detail.placeholder", onEscape: () => app.navigate(listHref()) });
   const { body, setOpen: setDetailOpen } = panes;

@@ -8,6 +8,8 @@ import { h, nextId } from "../dom.js";
 import { addStrings, t } from "../i18n.js";
 import { changed, state } from "../store.js";
 import { busy, clearErrors, field, showErrors } from "../ui.js";
+import { feedCard } from "./activities/feed.js";
+import { signatureCard } from "./documents/signature.js";
 
 addStrings({
   th: {
@@ -43,7 +45,7 @@ export function mount(root, _params, app) {
   const heading = h("h1", { tabindex: "-1" }, t("me.title"));
   root.replaceChildren(h("div", { class: "page" }, heading,
     me?.must_change_password ? h("p", { class: "notice notice-warn", role: "note" }, t("me.mustChange")) : null,
-    profileCard(app), passwordCard(app)));
+    profileCard(app), signatureCard(), passwordCard(app), feedCard()));
   heading.focus();
   return () => {};
 }

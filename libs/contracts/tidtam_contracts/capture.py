@@ -1,0 +1,57 @@
+"""Events published by the capture service (web forms, and later LINE, Facebook, email).
+
+`lead.captured`: a person reached the tenant through a channel. The leads service makes a
+lead of it, or a follow-up on the person's open lead (same phone, email or LINE id). It
+carries the consent the person gave (PDPA): the text they were shown, its version, when,
+through which channel and from which client address.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, Field
+
+from .base import EventData
+
+Channel = Literal["web_form", "line", "facebook", "email"]
+
+
+class Consent(BaseModel):
+    """What the person agreed to, as shown to them (PDPA)."""
+
+    text: str = Field(description="The consent text exactly as shown, in `language`")
+    version: str
+    language: Literal["th", "en"]
+    given_at: datetime
+    channel: Channel
+    client_address: str | None = Field(description="The client's IP address, where known")
+    marketing: bool = Field(description="Whether they also agreed to marketing")
+
+
+class LeadCapturedV1(EventData):
+    TYPE: ClassVar[str] = "lead.captured"
+    VERSION: ClassVar[str] = "1"
+
+    submission_id: uuid.UUID = Field(description="The capture's idempotency key: a client's "
+                                                 "submission id, or the channel's delivery id")
+    channel: Channel
+    form_id: uuid.UUID | None = Field(description="The web form it came through")
+    source: str = Field(description="The lead source key the lead gets")
+    owner_id: uuid.UUID | None = Field(description="Who the new lead goes to (the form's "
+                                                   "owner); none: the tenant's first admin")
+    name: str
+    phone: str = Field(description="E.164, or empty")
+    email: str = Field(description="Lower-cased, or empty")
+    company: str | None
+    note: str | None
+    line_id: str | None = None
+    custom: dict[str, str] = Field(description="The form's custom fields, by label")
+    consent: Consent | None
+    captured_at: datetime
+
+
+CURRENT: list[type[EventData]] = [LeadCapturedV1]
+EVENTS: list[type[EventData]] = list(CURRENT)

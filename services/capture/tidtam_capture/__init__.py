@@ -1,0 +1,1 @@
+"""Tidtam capture service: leads from web forms (and other channels), with consent."""

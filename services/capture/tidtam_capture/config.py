@@ -1,0 +1,35 @@
+"""Settings of the capture service (`TIDTAM_*`)."""
+
+from __future__ import annotations
+
+import functools
+
+from pydantic import AliasChoices, Field
+
+from crmkit.config import ServiceSettings, service_database
+from crmkit.sealed import SealingSettings
+
+SERVICE = "capture"
+
+
+class CaptureSettings(ServiceSettings, SealingSettings):
+    service_name: str = SERVICE
+    database_url: str = service_database(SERVICE, "app")
+    migrate_database_url: str = service_database(SERVICE, "migrate")
+    relay_database_url: str = service_database(SERVICE, "relay")
+    # Where people open Tidtam: the hosted form's address starts with it, and its origin
+    # may always post to a form (the hosted page is served from there).
+    public_url: str = Field(default="http://127.0.0.1:8000",
+                            validation_alias=AliasChoices("TIDTAM_PUBLIC_URL"))
+    # Public form posts: the largest body taken (413 above it), and the rate limits, each a
+    # burst and a steady rate per minute: per client address, and per form (all addresses).
+    capture_max_body: int = Field(16 * 1024, ge=1024, le=1024 * 1024)
+    capture_address_burst: int = Field(10, ge=1)
+    capture_address_per_minute: float = Field(10.0, gt=0)
+    capture_form_burst: int = Field(1000, ge=1)
+    capture_form_per_minute: float = Field(36000.0, gt=0)
+
+
+@functools.cache
+def settings() -> CaptureSettings:
+    return CaptureSettings()

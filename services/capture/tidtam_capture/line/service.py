@@ -1,0 +1,141 @@
+"""LINE Official Account: the admin's channel settings (secret and token sealed, never shown
+again) and the webhook.
+
+The webhook (`POST /capture/line/{webhook_key}`, through the gateway without login) checks
+`X-Line-Signature` (base64 HMAC-SHA256 of the raw body with the channel secret) before it
+reads the body: a forged or altered one is 401 and makes nothing. Then each follow or
+message event not taken before (`webhookEventId`) is recorded and its `lead.captured`
+staged, in one short transaction, and the answer is 200 (the console's Verify sends no
+events: 200 too). The lead itself (or the follow-up on the person's open lead, found by
+their LINE user id) is made by the leads service from the event, after the answer."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import Request
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
+
+from crmkit import outbox
+from crmkit.context import RequestContext
+from crmkit.db import unit_of_work
+from crmkit.errors import Forbidden, NotFound, Unauthorized, Unprocessable
+from crmkit.sealed import Unsealable
+from tidtam_contracts.capture import LeadCapturedV1
+
+from ..config import CaptureSettings, settings
+from ..contracts import EVENTS
+from ..forms.public import _body, limits
+from ..forms.service import new_public_key, tenant_of_key
+from ..users.service import require_active
+from . import repository
+from .schemas import LineChannelIn, LineChannelOut, LineEventIn, LineWebhook
+
+MAX_BODY = 256 * 1024
+TAKEN = ("follow", "message")
+
+
+def _admin(ctx: RequestContext) -> None:
+    if not ctx.is_admin:
+        raise Forbidden("channels are for admins")
+
+
+def webhook_path(key: str) -> str:
+    return f"/capture/line/{key}"
+
+
+def _out(row: dict[str, Any]) -> LineChannelOut:
+    base = settings().public_url.rstrip("/")
+    return LineChannelOut(**{k: row[k] for k in ("channel_id", "source", "owner_id",
+                                                 "created_at", "updated_at")},
+                          webhook_url=base + webhook_path(row["webhook_key"]),
+                          secrets_set=True)
+
+
+async def put(db: AsyncSession, ctx: RequestContext, body: LineChannelIn) -> LineChannelOut:
+    _admin(ctx)
+    if body.owner_id is not None:
+        await require_active(db, ctx, body.owner_id, "body.owner_id")
+    ring = settings().keyring
+    row = await repository.put(db, ctx.tenant, {
+        "channel_id": body.channel_id, "secret_sealed": ring.seal(body.channel_secret),
+        "token_sealed": ring.seal(body.access_token), "source": body.source,
+        "owner_id": body.owner_id, "webhook_key": new_public_key(ctx.tenant)})
+    return _out(row)
+
+
+async def get(db: AsyncSession, ctx: RequestContext) -> LineChannelOut:
+    _admin(ctx)
+    row = await repository.get(db, ctx.tenant)
+    if row is None:
+        raise NotFound("no LINE channel set up")
+    return _out(row)
+
+
+async def delete(db: AsyncSession, ctx: RequestContext) -> None:
+    _admin(ctx)
+    if not await repository.delete(db, ctx.tenant):
+        raise NotFound("no LINE channel set up")
+
+
+def signature(secret: str, raw: bytes) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), raw, hashlib.sha256).digest()).decode()
+
+
+def _captured(channel: dict[str, Any], ctx: RequestContext, event: LineEventIn,
+              user_id: str) -> LeadCapturedV1:
+    text = None
+    if event.type == "message" and event.message:
+        kind = event.message.get("type")
+        text = event.message.get("text") if kind == "text" else f"[{kind}]"
+    return LeadCapturedV1(
+        submission_id=uuid.uuid5(uuid.NAMESPACE_URL,
+                                 f"line:{ctx.tenant.value}:{event.webhookEventId}"),
+        channel="line", form_id=None, source=channel["source"], owner_id=channel["owner_id"],
+        name=f"LINE {user_id[-6:]}", phone="", email="", company=None,
+        note=(text or "เพิ่มเพื่อน LINE OA / followed the LINE OA")[:5000], line_id=user_id,
+        custom={}, consent=None, captured_at=datetime.now(UTC))
+
+
+async def webhook(request: Request, ctx: RequestContext, key: str) -> Response:
+    if tenant_of_key(key) != ctx.tenant.value:
+        raise NotFound("no such webhook")
+    limits(request).by_form.check_key(key)
+    raw = await _body(request, MAX_BODY)
+    conf: CaptureSettings = request.app.state.settings
+    async with unit_of_work(request.app.state.sessionmaker, ctx.tenant) as session:
+        channel = await repository.get(session, ctx.tenant)
+        if channel is None or channel["webhook_key"] != key:
+            raise NotFound("no such webhook")
+        try:
+            secret = conf.keyring.unseal(channel["secret_sealed"])
+        except Unsealable:
+            raise Unauthorized("the channel secret cannot be opened; save it again") from None
+        given = request.headers.get("x-line-signature", "")
+        if not hmac.compare_digest(given.encode(), signature(secret, raw).encode()):
+            raise Unauthorized("X-Line-Signature does not match the body")
+        try:
+            hook = LineWebhook.model_validate(json.loads(raw))
+        except (ValueError, RecursionError, ValidationError):
+            raise Unprocessable("the body is not a LINE webhook", code="malformed") from None
+        for item in hook.events:
+            try:
+                event = LineEventIn.model_validate(item)
+            except ValidationError:
+                continue  # an event we cannot read is LINE's business, not a lead
+            user = event.source.userId if event.source else None
+            if event.type not in TAKEN or not user:
+                continue
+            if await repository.take_event(session, ctx.tenant, event.webhookEventId):
+                data = _captured(channel, ctx, event, user)
+                await outbox.stage(session, EVENTS.event(
+                    data, tenant_id=ctx.tenant.value, subject=str(data.submission_id)))
+    return Response(b"{}", status_code=200, media_type="application/json")

@@ -1,0 +1,32 @@
+"""The capture service: `uvicorn tidtam_capture.main:app` (port 8006).
+
+Leads from outside: web forms (admin CRUD, the public post, the hosted page) and a LINE
+OA webhook, each
+submission a `lead.captured` event that the leads service makes a lead (or a follow-up) of.
+One process runs the API, the outbox relay and the event consumer (crmkit.runtime)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from crmkit.runtime import build_service
+
+from .config import CaptureSettings
+from .consumers import HANDLERS
+from .contracts import EVENTS
+from .forms.router import open_router
+from .forms.router import router as forms_router
+from .line.router import open_router as line_hook
+from .line.router import router as line_router
+
+ROUTERS: list[APIRouter] = [forms_router, open_router, line_router, line_hook]
+
+
+def build_app(settings: CaptureSettings | None = None) -> FastAPI:
+    settings = settings or CaptureSettings()
+    return build_service(settings, title="Tidtam capture",
+                         description="Leads from web forms, with the person's consent",
+                         routers=ROUTERS, events=EVENTS, handlers=HANDLERS)
+
+
+app = build_app()

@@ -1,0 +1,78 @@
+"""Helpers of the capture tests (the fixtures are in conftest.py)."""
+
+from __future__ import annotations
+
+import itertools
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import asyncpg
+import httpx
+
+PASSWORD = "capture-password-1"
+ORIGIN = "https://shop.example.co.th"
+_addresses = itertools.count(1)
+
+
+def new_address() -> str:
+    """A client address of its own (198.51.100.0/24 and on: documentation ranges)."""
+    n = next(_addresses)
+    return f"198.51.{100 + n // 250}.{n % 250 + 1}"
+
+
+def login(gw: httpx.Client, email: str) -> dict:
+    r = gw.post("/api/v1/auth/token", data={"username": email, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+@dataclass
+class Tenant:
+    id: str
+    gw: httpx.Client
+    admin: dict
+    admin_id: str
+    extra: dict = field(default_factory=dict)
+
+    def user(self, role: str) -> dict:
+        email = f"{role}-{uuid.uuid4().hex[:6]}@capture.example"
+        r = self.gw.post("/api/v1/users", headers=self.admin, json={
+            "email": email, "name": f"{role} คนขาย", "password": PASSWORD, "role": role})
+        assert r.status_code == 201, r.text
+        return login(self.gw, email)
+
+
+FIELDS = [
+    {"key": "name", "label_th": "ชื่อ", "label_en": "Name", "required": True},
+    {"key": "phone", "label_th": "เบอร์โทร", "label_en": "Phone"},
+    {"key": "email", "label_th": "อีเมล", "label_en": "Email"},
+    {"key": "budget", "label_th": "งบประมาณ", "label_en": "Budget"},
+]
+
+
+def form_body(**over) -> dict:
+    return {"name": "ขอใบเสนอราคา", "source": "website", "fields": FIELDS,
+            "consent_th": "ข้าพเจ้ายินยอมให้บริษัทเก็บและใช้ข้อมูลเพื่อติดต่อกลับ",
+            "consent_en": "I agree that the company keeps and uses my details to contact me",
+            "consent_version": "2026-01", "allowed_origins": [ORIGIN], **over}
+
+
+def until(get, check, timeout: float = 60.0):
+    """Poll `get()` (a response) until `check(json)` holds; returns the json."""
+    deadline = time.monotonic() + timeout
+    while True:
+        r = get()
+        if r.status_code == 200 and check(r.json()):
+            return r.json()
+        assert time.monotonic() < deadline, (r.status_code, r.text)
+        time.sleep(0.2)
+
+
+async def count(url: str, sql: str, *args) -> int:
+    """One number from a service's database, as its owner."""
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        return int(await conn.fetchval(sql, *args))
+    finally:
+        await conn.close()

@@ -1,0 +1,53 @@
+"""The capture service with the leads (and accounts) service and the gateway: real
+processes on fresh databases and a vhost. Public posts come from made-up client addresses
+(the gateway trusts the tests' X-Forwarded-For), so each test has its own rate limit.
+Helpers are in capture_support.py."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+from capture_support import PASSWORD, Tenant, form_body, login
+
+from crmkit.testing.system import System
+
+
+@pytest.fixture(scope="session")
+def system(test_servers, make_vhost):
+    sut = System(test_servers.db_url, make_vhost("capture"), tag="capture",
+                 only=("accounts", "leads", "capture"),
+                 extra_env={"TIDTAM_TRUSTED_PROXIES": "127.0.0.1",
+                            # an address's burst (10) hardly refills during a test, so the
+                            # flood's count does not depend on how long it took
+                            "TIDTAM_CAPTURE_ADDRESS_PER_MINUTE": "0.01"})
+    try:
+        sut.start(ready_timeout=120)
+        yield sut
+    finally:
+        sut.stop()
+
+
+@pytest.fixture(scope="session")
+def gw(system):
+    with httpx.Client(base_url=system.gateway.url, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture
+def tenant(gw, system) -> Tenant:
+    email = f"admin-{uuid.uuid4().hex[:6]}@capture.example"
+    r = gw.post("/api/v1/tenants", headers={"Authorization": f"Bearer {system.operator_token}"},
+                json={"name": "บริษัท ฟอร์ม จำกัด", "admin": {
+                    "email": email, "name": "แอดมิน", "password": PASSWORD}})
+    assert r.status_code == 201, r.text
+    return Tenant(id=r.json()["id"], gw=gw, admin=login(gw, email),
+                  admin_id=r.json()["admin_user_id"])
+
+
+@pytest.fixture
+def form(tenant) -> dict:
+    r = tenant.gw.post("/api/v1/capture/forms", headers=tenant.admin, json=form_body())
+    assert r.status_code == 201, r.text
+    return r.json()
