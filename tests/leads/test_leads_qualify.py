@@ -98,3 +98,32 @@ async def test_qualify_visibility_as_leads(api, tenant, create_lead, who, visibi
     r = await api.post(f"/api/v1/leads/{lead['id']}/disqualify", headers=h,
                        json={"reason": "ไม่ใช่กลุ่มเป้าหมาย"})
     assert r.status_code == expected, r.text
+
+
+async def test_a_segment_of_qualified_leads_lists_and_exports_them(api, tenant, create_lead):
+    """`qualified` is one of the list's filters, so a saved segment may store it; the list
+    and an export through that segment both apply it."""
+    import asyncio
+    import uuid
+
+    tag = uuid.uuid4().hex[:6]
+    h = tenant.headers(tenant.sales1, "own")
+    good = await create_lead(tenant.sales1, name=f"ผ่าน {tag}")
+    await create_lead(tenant.sales1, name=f"ยังไม่คัด {tag}")
+    r = await api.post(f"/api/v1/leads/{good['id']}/qualify", headers=h, json={"need": "x"})
+    assert r.status_code == 200, r.text
+    r = await api.post("/api/v1/segments", params={"entity": "lead"}, headers=h, json={
+        "name": f"ผ่านการคัดกรอง {tag}", "filters": {"qualified": "true", "q": tag}})
+    assert r.status_code == 201, r.text
+    segment = r.json()["id"]
+    assert await _ids(api, h, segment=segment) == {good["id"]}
+    r = await api.post("/api/v1/exports", params={"entity": "lead"}, headers=h, json={
+        "format": "csv", "filters": {"segment": segment}, "columns": ["name"]})
+    assert r.status_code == 202, r.text
+    for _ in range(300):
+        job = (await api.get(f"/api/v1/exports/{r.json()['id']}", params={"entity": "lead"},
+                             headers=h)).json()
+        if job["status"] != "running":
+            break
+        await asyncio.sleep(0.1)
+    assert job["status"] == "done" and job["rows"] == 1, job

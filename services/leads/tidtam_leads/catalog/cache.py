@@ -1,8 +1,9 @@
 """What one app has seen committed of its tenants' set-up, so that creating a lead does not
 read it on every request: which tenants have their defaults, which lead sources exist (and
-are not retired), and each pipeline's first stage.
+are not retired), each pipeline's first stage, and the active assignment queues.
 
-Set-up changes (renaming, reordering or deleting stages and pipelines, retiring sources)
+Set-up changes (renaming, reordering or deleting stages and pipelines, retiring sources,
+any change of an assignment queue)
 send NOTIFY `tidtam_leads_setup` with the tenant id, and every leads process drops that
 tenant's entries (crmkit.notified: the mechanism); the process that made the change also
 drops them at once.
@@ -11,7 +12,7 @@ drops them at once.
 from __future__ import annotations
 
 import uuid
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,9 +26,17 @@ class StartStage(NamedTuple):
     pipeline_id: uuid.UUID
 
 
+class QueueRule(NamedTuple):
+    """An active assignment queue as a new lead's creation tries it (queues/assign.py)."""
+
+    id: uuid.UUID
+    match: dict[str, Any]
+
+
 class SetupCache(TenantCache):
     """`ready`: tenants whose defaults exist. `sources`: (tenant, key) of usable sources.
-    `first_stage`: (tenant, pipeline id or None for the standard one) → its first stage."""
+    `first_stage`: (tenant, pipeline id or None for the standard one) → its first stage.
+    `queues`: tenant → its active assignment queues in order (none: an empty list)."""
 
     channel = "tidtam_leads_setup"
     fallback = "set-up is read from the database on every request meanwhile"
@@ -37,14 +46,17 @@ class SetupCache(TenantCache):
         self.ready: set[uuid.UUID] = set()
         self.sources: set[tuple[uuid.UUID, str]] = set()
         self.first_stage: dict[tuple[uuid.UUID, uuid.UUID | None], StartStage] = {}
+        self.queues: dict[uuid.UUID, list[QueueRule]] = {}
 
     def forget(self, tenant: uuid.UUID) -> None:
         self.ready.discard(tenant)
+        self.queues.pop(tenant, None)
         self.sources = {s for s in self.sources if s[0] != tenant}
         self.first_stage = {k: v for k, v in self.first_stage.items() if k[0] != tenant}
 
     def forget_all(self) -> None:
         self.ready.clear()
+        self.queues.clear()
         self.sources.clear()
         self.first_stage.clear()
 

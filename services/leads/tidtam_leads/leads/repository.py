@@ -264,6 +264,7 @@ async def stream(session: AsyncSession, tenant: TenantId, scope: VisibilityScope
                  stage_id: uuid.UUID | None, owner_id: uuid.UUID | None,
                  custom: Sequence[CustomFilter] = (),
                  also_q: tuple[str | None, str | None] | None = None,
+                 qualified: bool | None = None,
                  fetch: int = 10_000) -> AsyncIterator[list[asyncpg.Record]]:
     """Every lead `page` would list with these filters, newest first, as driver records
     (COLUMNS, without the viewer's labels) in batches of `fetch`: one statement through a
@@ -273,7 +274,7 @@ async def stream(session: AsyncSession, tenant: TenantId, scope: VisibilityScope
     query = _page_query(tenant.value, scope, viewer, box=box, limit=2**31 - 1, after=None,
                         q_text=q_text, q_digits=q_digits, label_id=label_id,
                         pipeline_id=pipeline_id, stage_id=stage_id, owner_id=owner_id,
-                        custom=custom, also_q=also_q)
+                        custom=custom, also_q=also_q, qualified=qualified)
     query = query.with_only_columns(*COLUMNS).limit(None)
     compiled = query.compile(dialect=session.get_bind().dialect,
                              compile_kwargs={"render_postcompile": True})

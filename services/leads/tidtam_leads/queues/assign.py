@@ -2,7 +2,8 @@
 
 Every path that makes leads (POST /leads from the UI or the API, an import, a capture
 channel) calls `assign_new` with the new leads' values before storing them, in its own
-transaction. The first active queue (in `position` order) whose match fits takes the lead.
+transaction. The queues' conditions come from the app's set-up cache, so a lead no queue
+takes costs no query. The first active queue (in `position` order) whose match fits takes the lead.
 Its row is locked (FOR UPDATE) until that transaction ends, and the rotation's pointer
 (`next_index`) is stored in it: concurrent creations queue up on the lock, each sees the
 pointer and the open-lead counts the previous one committed, so the members share the
@@ -19,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
 
+from ..catalog import cache
+from ..catalog.cache import QueueRule
 from . import repository
 from .models import LeadQueue
 
@@ -81,7 +84,7 @@ async def assign_new(session: AsyncSession, tenant: TenantId,
     out: list[Assignment | None] = [None] * len(leads)
     if not leads:
         return out
-    queues = await repository.in_order(session, tenant, active_only=True)
+    queues = await _rules(session, tenant)
     taken: dict[uuid.UUID, list[int]] = {}
     for i, lead in enumerate(leads):
         queue = next((q for q in queues if matches(q.match, lead)), None)
@@ -92,13 +95,28 @@ async def assign_new(session: AsyncSession, tenant: TenantId,
         if not indexes:
             continue
         locked = await repository.get(session, tenant, queue.id, lock=True)
-        if locked is None or not locked.active:  # deleted or paused meanwhile
+        # Deleted, paused or changed meanwhile (the cache lags a commit by milliseconds).
+        if locked is None or not locked.active or locked.match != queue.match:
             continue
         owners = await _owners(session, tenant, locked, len(indexes))
         for i, owner in zip(indexes, owners, strict=True):
             if owner is not None:
                 out[i] = Assignment(owner, locked.id, locked.name)
     return out
+
+
+async def _rules(session: AsyncSession, tenant: TenantId) -> list[QueueRule]:
+    """The tenant's active queues in order: from the app's set-up cache (a queue's change
+    drops it in every process), so that a lead no queue takes costs no query."""
+    known = cache.of(session)
+    rules = known.queues.get(tenant.value)
+    if rules is None:
+        generation = known.generation
+        rules = [QueueRule(q.id, q.match)
+                 for q in await repository.in_order(session, tenant, active_only=True)]
+        if known.may_store(generation):
+            known.queues[tenant.value] = rules
+    return rules
 
 
 async def _owners(session: AsyncSession, tenant: TenantId, queue: LeadQueue,

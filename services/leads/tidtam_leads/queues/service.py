@@ -74,6 +74,7 @@ async def create(session: AsyncSession, ctx: RequestContext, body: QueueIn) -> Q
         id=uuid.uuid4(), name=body.name, match=await _match(session, ctx, body.match),
         members=await _members(session, ctx, body.members), strategy=body.strategy,
         active=body.active))
+    await catalog.setup_changed(session, ctx.tenant)
     return to_out(queue)
 
 
@@ -117,13 +118,16 @@ async def patch(session: AsyncSession, ctx: RequestContext, queue_id: uuid.UUID,
             values[name] = getattr(body, name)
     if not values:
         return to_out(queue)
-    return to_out(await repository.update(session, ctx.tenant, queue_id, values))
+    queue = await repository.update(session, ctx.tenant, queue_id, values)
+    await catalog.setup_changed(session, ctx.tenant)
+    return to_out(queue)
 
 
 async def delete(session: AsyncSession, ctx: RequestContext, queue_id: uuid.UUID) -> None:
     _admin(ctx)
     if not await repository.delete(session, ctx.tenant, queue_id):
         raise NotFound("no such queue")
+    await catalog.setup_changed(session, ctx.tenant)
 
 
 async def reorder(session: AsyncSession, ctx: RequestContext,
@@ -134,4 +138,5 @@ async def reorder(session: AsyncSession, ctx: RequestContext,
         raise refused("list every queue of the tenant (GET /api/v1/queues) exactly once",
                       "not_every_queue", "body.queue_ids")
     await repository.set_positions(session, ctx.tenant, body.queue_ids)
+    await catalog.setup_changed(session, ctx.tenant)
     return [to_out(q) for q in await repository.in_order(session, ctx.tenant)]
