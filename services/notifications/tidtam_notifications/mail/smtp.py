@@ -5,6 +5,7 @@ start, port 465), `?starttls=true` (upgrade a plain connection, port 587)."""
 
 from __future__ import annotations
 
+import base64
 import ssl
 import uuid
 from collections.abc import Sequence
@@ -74,10 +75,34 @@ class Envelope:
     attachments: Sequence[Attachment] = field(default_factory=tuple)
 
 
+# 42 bytes of UTF-8 a word: 56 characters of base64, 68 with `=?utf-8?b?` and `?=` (RFC 2047
+# allows 75), so that "Subject: " and the first word fit in 78 and nothing is refolded.
+_WORD_BYTES = 42
+
+
+def encoded_subject(subject: str) -> str:
+    """The subject as RFC 2047 encoded words of whole characters, one a line, every space
+    inside a word. The email package's own folding (Python 3.11) drops a space that falls
+    where it folds between an ASCII run and the next encoded word ("QT2569-0001 — บริษัท"
+    arrived as "QT2569-0001— บริษัท"); stored as is (`set_raw`), this is never refolded."""
+    words: list[str] = []
+    chunk = ""
+    for char in subject:
+        if chunk and len((chunk + char).encode()) > _WORD_BYTES:
+            words.append(chunk)
+            chunk = ""
+        chunk += char
+    if chunk:
+        words.append(chunk)
+    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(w.encode()).decode()}?="
+                         for w in words)
+
+
 def compose(*, sender: str, to: str, rendered: Rendered, email_id: uuid.UUID,
             tenant_id: uuid.UUID, envelope: Envelope | None = None) -> EmailMessage:
-    """Text and HTML alternatives, UTF-8; a Thai subject or name is encoded per RFC 2047
-    by the email package. The Message-ID is the email's own id, the same on every attempt."""
+    """Text and HTML alternatives, UTF-8; a Thai subject is encoded per RFC 2047 by
+    `encoded_subject`, a Thai name by the email package. The Message-ID is the email's own
+    id, the same on every attempt."""
     message = EmailMessage()
     name, address = parseaddr(sender)
     domain = address.rpartition("@")[2] or "tidtam.localhost"
@@ -88,7 +113,10 @@ def compose(*, sender: str, to: str, rendered: Rendered, email_id: uuid.UUID,
         message["Cc"] = ", ".join(envelope.cc)
     if envelope and envelope.reply_to:
         message["Reply-To"] = envelope.reply_to
-    message["Subject"] = rendered.subject
+    if rendered.subject.isascii() and len(rendered.subject) <= 68:
+        message["Subject"] = rendered.subject
+    else:
+        message.set_raw("Subject", encoded_subject(rendered.subject))
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = f"<{email_id}@{domain}>"
     message["X-Tidtam-Tenant"] = str(tenant_id)
