@@ -1,0 +1,150 @@
+"""The kit's woken worker (crmkit.woken) on real PostgreSQL: a NOTIFY on its channel wakes
+it, the poll wakes it without one, a pass's own pause is kept, a failing pass is logged and
+retried, and stop() ends it at once, even in the middle of a pass."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+import anyio
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from crmkit.woken import WokenWorker
+
+pytestmark = pytest.mark.integration
+logger = logging.getLogger("tests.woken")
+
+
+class Counting(WokenWorker):
+    name = "test-woken"
+    listen_name = "test-woken-listen"
+    failed = "test pass failed"
+
+    def __init__(self, dsn: str | None, *, poll: float, channel: str = "unused",
+                 pause: float | None = None, fail_first: int = 0, block: bool = False) -> None:
+        super().__init__(dsn, logger)
+        self.channel = channel
+        self.poll = poll
+        self.pause = pause
+        self.fail_first = fail_first
+        self.block = block
+        self.passes = 0
+        self.passed = asyncio.Condition()
+        self.stopped = False
+
+    @property
+    def poll_seconds(self) -> float:
+        return self.poll
+
+    async def run_pass(self) -> float | None:
+        async with self.passed:
+            self.passes += 1
+            self.passed.notify_all()
+        if self.block:
+            await asyncio.Event().wait()
+        if self.passes <= self.fail_first:
+            raise RuntimeError("boom")
+        return self.pause
+
+    async def on_stop(self) -> None:
+        self.stopped = True
+
+    async def until(self, passes: int) -> None:
+        async with self.passed:
+            await self.passed.wait_for(lambda: self.passes >= passes)
+
+
+def _dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _listening(dsn: str, application: str) -> bool:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return bool(await conn.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 "
+            "AND query LIKE 'LISTEN%'", application))
+    finally:
+        await conn.close()
+
+
+async def test_a_notify_on_its_channel_wakes_it(kitdb):
+    dsn = _dsn(kitdb.owner_url)
+    channel = f"test_woken_{uuid.uuid4().hex[:8]}"
+    worker = Counting(dsn, poll=3600, channel=channel)  # the poll never comes
+    await worker.start()
+    try:
+        with anyio.fail_after(30):
+            await worker.until(1)
+            while not await _listening(dsn, worker.listen_name):  # no event to wait on
+                await anyio.sleep(0.05)
+            before = worker.passes
+            conn = await asyncpg.connect(dsn)
+            try:
+                await conn.execute(f"NOTIFY {channel}, 'x'")
+            finally:
+                await conn.close()
+            await worker.until(before + 1)
+    finally:
+        await worker.stop()
+
+
+async def test_the_poll_wakes_it_without_a_notify():
+    worker = Counting(None, poll=0.05)  # no dsn: no LISTEN at all
+    await worker.start()
+    try:
+        with anyio.fail_after(30):
+            await worker.until(3)
+    finally:
+        await worker.stop()
+    assert len(worker._tasks) == 1
+
+
+async def test_the_pause_a_pass_returns_replaces_the_poll():
+    worker = Counting(None, poll=3600, pause=0.01)
+    await worker.start()
+    try:
+        with anyio.fail_after(30):
+            await worker.until(3)
+    finally:
+        await worker.stop()
+
+
+async def test_a_failing_pass_is_logged_and_the_next_one_runs(caplog):
+    worker = Counting(None, poll=0.05, fail_first=2)
+    with caplog.at_level(logging.ERROR, logger="tests.woken"):
+        await worker.start()
+        try:
+            with anyio.fail_after(30):
+                await worker.until(4)
+        finally:
+            await worker.stop()
+    assert sum("test pass failed" in r.getMessage() for r in caplog.records) == 2
+
+
+async def test_wake_runs_a_pass_at_once():
+    worker = Counting(None, poll=3600)
+    await worker.start()
+    try:
+        with anyio.fail_after(30):
+            await worker.until(1)
+            worker.wake()
+            await worker.until(2)
+    finally:
+        await worker.stop()
+
+
+@pytest.mark.parametrize("block", [False, True], ids=["waiting", "in-a-pass"])
+async def test_stop_ends_it_promptly(kitdb, block):
+    channel = f"test_woken_{uuid.uuid4().hex[:8]}"
+    worker = Counting(_dsn(kitdb.owner_url), poll=3600, channel=channel, block=block)
+    await worker.start()
+    with anyio.fail_after(30):
+        await worker.until(1)
+        await worker.stop()
+    assert all(task.done() for task in worker._tasks)
+    assert worker.stopped
