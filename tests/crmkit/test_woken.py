@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import anyio
 import asyncpg
@@ -26,19 +28,14 @@ class Counting(WokenWorker):
 
     def __init__(self, dsn: str | None, *, poll: float, channel: str = "unused",
                  pause: float | None = None, fail_first: int = 0, block: bool = False) -> None:
-        super().__init__(dsn, logger)
+        super().__init__(dsn, logger, poll)
         self.channel = channel
-        self.poll = poll
         self.pause = pause
         self.fail_first = fail_first
         self.block = block
         self.passes = 0
         self.passed = asyncio.Condition()
         self.stopped = False
-
-    @property
-    def poll_seconds(self) -> float:
-        return self.poll
 
     async def run_pass(self) -> float | None:
         async with self.passed:
@@ -58,6 +55,17 @@ class Counting(WokenWorker):
             await self.passed.wait_for(lambda: self.passes >= passes)
 
 
+@asynccontextmanager
+async def running(worker: Counting) -> AsyncIterator[Counting]:
+    """The worker started, stopped on the way out; 30 s to do the rest (a hang fails)."""
+    await worker.start()
+    try:
+        with anyio.fail_after(30):
+            yield worker
+    finally:
+        await worker.stop()
+
+
 def _dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
@@ -75,69 +83,44 @@ async def _listening(dsn: str, application: str) -> bool:
 async def test_a_notify_on_its_channel_wakes_it(kitdb):
     dsn = _dsn(kitdb.owner_url)
     channel = f"test_woken_{uuid.uuid4().hex[:8]}"
-    worker = Counting(dsn, poll=3600, channel=channel)  # the poll never comes
-    await worker.start()
-    try:
-        with anyio.fail_after(30):
-            await worker.until(1)
-            while True:  # polling the server: no event to wait on
-                if await _listening(dsn, worker.listen_name):
-                    break
-                await anyio.sleep(0.05)
-            before = worker.passes
-            conn = await asyncpg.connect(dsn)
-            try:
-                await conn.execute(f"NOTIFY {channel}, 'x'")
-            finally:
-                await conn.close()
-            await worker.until(before + 1)
-    finally:
-        await worker.stop()
+    async with running(Counting(dsn, poll=3600, channel=channel)) as worker:  # no poll
+        await worker.until(1)
+        while True:  # polling the server: no event to wait on
+            if await _listening(dsn, worker.listen_name):
+                break
+            await anyio.sleep(0.05)
+        before = worker.passes
+        conn = await asyncpg.connect(dsn)
+        try:
+            await conn.execute(f"NOTIFY {channel}, 'x'")
+        finally:
+            await conn.close()
+        await worker.until(before + 1)
 
 
 async def test_the_poll_wakes_it_without_a_notify():
-    worker = Counting(None, poll=0.05)  # no dsn: no LISTEN at all
-    await worker.start()
-    try:
-        with anyio.fail_after(30):
-            await worker.until(3)
-    finally:
-        await worker.stop()
+    async with running(Counting(None, poll=0.05)) as worker:  # no dsn: no LISTEN at all
+        await worker.until(3)
     assert len(worker._tasks) == 1
 
 
 async def test_the_pause_a_pass_returns_replaces_the_poll():
-    worker = Counting(None, poll=3600, pause=0.01)
-    await worker.start()
-    try:
-        with anyio.fail_after(30):
-            await worker.until(3)
-    finally:
-        await worker.stop()
+    async with running(Counting(None, poll=3600, pause=0.01)) as worker:
+        await worker.until(3)
 
 
 async def test_a_failing_pass_is_logged_and_the_next_one_runs(caplog):
-    worker = Counting(None, poll=0.05, fail_first=2)
     with caplog.at_level(logging.ERROR, logger="tests.woken"):
-        await worker.start()
-        try:
-            with anyio.fail_after(30):
-                await worker.until(4)
-        finally:
-            await worker.stop()
+        async with running(Counting(None, poll=0.05, fail_first=2)) as worker:
+            await worker.until(4)
     assert sum("test pass failed" in r.getMessage() for r in caplog.records) == 2
 
 
 async def test_wake_runs_a_pass_at_once():
-    worker = Counting(None, poll=3600)
-    await worker.start()
-    try:
-        with anyio.fail_after(30):
-            await worker.until(1)
-            worker.wake()
-            await worker.until(2)
-    finally:
-        await worker.stop()
+    async with running(Counting(None, poll=3600)) as worker:
+        await worker.until(1)
+        worker.wake()
+        await worker.until(2)
 
 
 @pytest.mark.parametrize("block", [False, True], ids=["waiting", "in-a-pass"])

@@ -1,8 +1,9 @@
 """A background worker woken by a PostgreSQL NOTIFY on its channel or by its poll interval:
 the skeleton of the services' durable-queue workers (reminders, mail, webhooks).
 
-A subclass says its `name` (task names; `<name>-listen` is also the LISTEN connection's
-application_name) and how long a quiet wait lasts (`poll_seconds`), and implements
+A subclass says its `name` (its tasks are `<name>-worker` and `<name>-listen`), `channel`
+and `listen_name` (the LISTEN connection's application_name), is given how long a quiet
+wait lasts (`poll_seconds`), and implements
 `run_pass`: one pass over what is due, returning how long to sleep before the next (None:
 `poll_seconds`). The loop clears the wake-up, runs a pass, then sleeps until NOTIFY, `wake()`
 or the pause. A pass that raises is logged and the next one comes after `poll_seconds`
@@ -37,16 +38,13 @@ class WokenWorker:
     listen_name: str  # the LISTEN connection's application_name
     failed: str = "worker pass failed"  # logged with the error when a pass raises
 
-    def __init__(self, dsn: str | None, logger: logging.Logger) -> None:
+    def __init__(self, dsn: str | None, logger: logging.Logger, poll_seconds: float) -> None:
         self.dsn = dsn
         self.logger = logger
+        self.poll_seconds = poll_seconds
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
-
-    @property
-    def poll_seconds(self) -> float:
-        raise NotImplementedError
 
     async def run_pass(self) -> float | None:
         """One pass over what is due; the pause before the next (None: poll_seconds)."""

@@ -45,13 +45,9 @@ class ReminderWorker(WokenWorker):
 
     def __init__(self, settings: ActivitiesSettings, maker: async_sessionmaker[AsyncSession],
                  dsn: str) -> None:
-        super().__init__(dsn, logger)
+        super().__init__(dsn, logger, settings.reminder_poll_seconds)
         self.settings = settings
         self.maker = maker
-
-    @property
-    def poll_seconds(self) -> float:
-        return self.settings.reminder_poll_seconds
 
     async def run_pass(self) -> float:
         while await self.tick() >= self.settings.reminder_batch:

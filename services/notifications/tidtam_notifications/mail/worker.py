@@ -59,15 +59,11 @@ class MailWorker(WokenWorker):
 
     def __init__(self, settings: NotificationsSettings,
                  maker: async_sessionmaker[AsyncSession], dsn: str) -> None:
-        super().__init__(dsn, logger)
+        super().__init__(dsn, logger, settings.mail_poll_seconds)
         self.settings = settings
         self.maker = maker
         self.server = SmtpServer.from_url(settings.smtp_url) if settings.smtp_url else None
         self._feed_due = 0.0
-
-    @property
-    def poll_seconds(self) -> float:
-        return self.settings.mail_poll_seconds
 
     async def run_pass(self) -> None:
         while await self.tick():

@@ -65,7 +65,7 @@ class WebhookWorker(WokenWorker):
     def __init__(self, settings: NotificationsSettings,
                  maker: async_sessionmaker[AsyncSession], dsn: str | None, *,
                  clock: Clock = utcnow, resolver: Resolver = resolve) -> None:
-        super().__init__(dsn, logger)
+        super().__init__(dsn, logger, settings.webhook_poll_seconds)
         self.settings = settings
         self.maker = maker
         self.clock = clock
@@ -73,10 +73,6 @@ class WebhookWorker(WokenWorker):
                              settings.webhook_timeout_seconds, resolver,
                              settings.webhook_concurrency)
         self.in_flight: set[asyncio.Task[None]] = set()
-
-    @property
-    def poll_seconds(self) -> float:
-        return self.settings.webhook_poll_seconds
 
     async def run_pass(self) -> None:
         while await self.pump():
