@@ -14,23 +14,18 @@ marked `late`. It sleeps until the next reminder is due, woken by NOTIFY
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crmkit import failpoints, outbox
 from crmkit.events import CloudEvent
-from crmkit.listening import listen_forever
-from crmkit.logging import log as klog
 from crmkit.runtime import Resource
+from crmkit.woken import WokenWorker, woken_resource
 from tidtam_contracts.activities import ActivityReminderDueV1
 
 from ..agenda import service as agenda
@@ -42,49 +37,23 @@ CHANNEL = "tidtam_reminders"
 MIN_SLEEP = 0.02
 
 
-class ReminderWorker:
+class ReminderWorker(WokenWorker):
+    name = "reminder"
+    channel = CHANNEL
+    listen_name = "activities-reminder-listen"
+    failed = "reminder pass failed"
+
     def __init__(self, settings: ActivitiesSettings, maker: async_sessionmaker[AsyncSession],
                  dsn: str) -> None:
+        super().__init__(dsn, logger, settings.reminder_poll_seconds)
         self.settings = settings
         self.maker = maker
-        self.dsn = dsn
-        self._wake = asyncio.Event()
-        self._stop = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
 
-    async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._loop(), name="reminder-worker"),
-                       asyncio.create_task(self._listen(), name="reminder-listen")]
-
-    async def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with suppress(asyncio.CancelledError, Exception):
-                await task
-
-    async def _listen(self) -> None:
-        await listen_forever(self.dsn, CHANNEL, name="activities-reminder-listen",
-                             logger=logger, on_notify=lambda _p: self._wake.set(),
-                             on_up=self._wake.set, on_down=lambda: None, stop=self._stop,
-                             fallback=f"polling every {self.settings.reminder_poll_seconds}s")
-
-    async def _loop(self) -> None:
-        while not self._stop.is_set():
-            pause = self.settings.reminder_poll_seconds
-            try:
-                while await self.tick() >= self.settings.reminder_batch:
-                    pass
-                await agenda.run_due(self.maker, datetime.now(UTC))
-                pause = await self._until_next()
-            except Exception as exc:  # the schedule keeps the work; the next pass retries
-                klog(logger, logging.ERROR, "reminder pass failed", error=repr(exc)[:500])
-            with suppress(TimeoutError):
-                async with asyncio.timeout(pause):
-                    await self._wake.wait()
-            self._wake.clear()
+    async def run_pass(self) -> float:
+        while await self.tick() >= self.settings.reminder_batch:
+            pass
+        await agenda.run_due(self.maker, datetime.now(UTC))
+        return await self._until_next()
 
     async def _until_next(self) -> float:
         async with self.maker() as session:
@@ -124,17 +93,5 @@ def _event(tenant_id: Any, minutes: int, fire_at: datetime, late: bool,
 
 def reminder_worker(settings: ActivitiesSettings) -> Resource:
     """The worker as a resource of the app (crmkit.runtime.build_service)."""
-
-    @asynccontextmanager
-    async def resource(app: FastAPI) -> AsyncIterator[None]:
-        engine = app.state.engine
-        dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        worker = ReminderWorker(settings, app.state.sessionmaker, dsn)
-        app.state.reminder_worker = worker
-        await worker.start()
-        try:
-            yield
-        finally:
-            await worker.stop()
-
-    return resource
+    return woken_resource(lambda maker, dsn: ReminderWorker(settings, maker, dsn),
+                          "reminder_worker")

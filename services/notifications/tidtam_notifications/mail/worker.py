@@ -23,20 +23,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crmkit.context import tenant_from_event
 from crmkit.db import tenant_session
-from crmkit.listening import listen_forever
 from crmkit.logging import log as klog
 from crmkit.runtime import Resource
+from crmkit.woken import WokenWorker, woken_resource
 
 from ..config import NotificationsSettings
 from ..feed.service import expire as expire_feed
@@ -54,49 +51,24 @@ SEND_AT_ONCE = 4
 FEED_EXPIRY_SECONDS = 3600.0
 
 
-class MailWorker:
+class MailWorker(WokenWorker):
+    name = "mail"
+    channel = CHANNEL
+    listen_name = "notifications-mail-listen"
+    failed = "mail worker pass failed"
+
     def __init__(self, settings: NotificationsSettings,
                  maker: async_sessionmaker[AsyncSession], dsn: str) -> None:
+        super().__init__(dsn, logger, settings.mail_poll_seconds)
         self.settings = settings
         self.maker = maker
-        self.dsn = dsn
         self.server = SmtpServer.from_url(settings.smtp_url) if settings.smtp_url else None
-        self._wake = asyncio.Event()
-        self._stop = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
         self._feed_due = 0.0
 
-    async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._loop(), name="mail-worker"),
-                       asyncio.create_task(self._listen(), name="mail-listen")]
-
-    async def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with suppress(asyncio.CancelledError, Exception):
-                await task
-
-    async def _listen(self) -> None:
-        await listen_forever(self.dsn, CHANNEL, name="notifications-mail-listen",
-                             logger=logger, on_notify=lambda _p: self._wake.set(),
-                             on_up=self._wake.set, on_down=lambda: None, stop=self._stop,
-                             fallback=f"polling every {self.settings.mail_poll_seconds}s")
-
-    async def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                while await self.tick():
-                    pass
-                await self._housekeeping()
-            except Exception as exc:  # the worker keeps going; the row says what failed
-                klog(logger, logging.ERROR, "mail worker pass failed", error=repr(exc)[:500])
-            with suppress(TimeoutError):
-                async with asyncio.timeout(self.settings.mail_poll_seconds):
-                    await self._wake.wait()
-            self._wake.clear()
+    async def run_pass(self) -> None:
+        while await self.tick():
+            pass
+        await self._housekeeping()
 
     async def _housekeeping(self) -> None:
         now = asyncio.get_running_loop().time()
@@ -203,17 +175,4 @@ def retry_delay(settings: NotificationsSettings, attempts: int) -> timedelta | N
 
 def mail_worker(settings: NotificationsSettings) -> Resource:
     """The worker as a resource of the app (crmkit.runtime.build_service)."""
-
-    @asynccontextmanager
-    async def resource(app: FastAPI) -> AsyncIterator[None]:
-        engine = app.state.engine
-        dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        worker = MailWorker(settings, app.state.sessionmaker, dsn)
-        app.state.mail_worker = worker
-        await worker.start()
-        try:
-            yield
-        finally:
-            await worker.stop()
-
-    return resource
+    return woken_resource(lambda maker, dsn: MailWorker(settings, maker, dsn), "mail_worker")

@@ -22,20 +22,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crmkit.context import tenant_from_event
 from crmkit.db import autocommit, driver, tenant_session
-from crmkit.listening import listen_forever
 from crmkit.logging import log as klog
 from crmkit.outbox import stage
 from crmkit.runtime import Resource
+from crmkit.woken import WokenWorker, woken_resource
 from tidtam_contracts.notifications import WebhookDisabledV1
 
 from ..config import NotificationsSettings
@@ -57,56 +56,36 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class WebhookWorker:
+class WebhookWorker(WokenWorker):
+    name = "webhook"
+    channel = CHANNEL
+    listen_name = "notifications-webhook-listen"
+    failed = "webhook worker pass failed"
+
     def __init__(self, settings: NotificationsSettings,
                  maker: async_sessionmaker[AsyncSession], dsn: str | None, *,
                  clock: Clock = utcnow, resolver: Resolver = resolve) -> None:
+        super().__init__(dsn, logger, settings.webhook_poll_seconds)
         self.settings = settings
         self.maker = maker
-        self.dsn = dsn
         self.clock = clock
         self.sender = Sender(AllowList.parse(settings.webhook_allow_hosts),
                              settings.webhook_timeout_seconds, resolver,
                              settings.webhook_concurrency)
         self.in_flight: set[asyncio.Task[None]] = set()
-        self._wake = asyncio.Event()
-        self._stop = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
 
-    async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._loop(), name="webhook-worker")]
-        if self.dsn:
-            self._tasks.append(asyncio.create_task(self._listen(), name="webhook-listen"))
+    async def run_pass(self) -> None:
+        while await self.pump():
+            pass
 
-    async def stop(self) -> None:
+    async def on_stop(self) -> None:
         """In-flight deliveries are cancelled: their rows come back after the lease."""
-        self._stop.set()
-        self._wake.set()
-        for task in [*self._tasks, *self.in_flight]:
+        for task in list(self.in_flight):
             task.cancel()
-        for task in [*self._tasks, *self.in_flight]:
+        for task in list(self.in_flight):
             with suppress(asyncio.CancelledError, Exception):
                 await task
         await self.sender.close()
-
-    async def _listen(self) -> None:
-        assert self.dsn is not None
-        await listen_forever(self.dsn, CHANNEL, name="notifications-webhook-listen",
-                             logger=logger, on_notify=lambda _p: self._wake.set(),
-                             on_up=self._wake.set, on_down=lambda: None, stop=self._stop,
-                             fallback=f"polling every {self.settings.webhook_poll_seconds}s")
-
-    async def _loop(self) -> None:
-        while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                while await self.pump():
-                    pass
-            except Exception as exc:  # the worker keeps going; leases bring rows back
-                klog(logger, logging.ERROR, "webhook worker pass failed", error=repr(exc)[:500])
-            with suppress(TimeoutError):
-                async with asyncio.timeout(self.settings.webhook_poll_seconds):
-                    await self._wake.wait()
 
     async def pump(self) -> int:
         """Claim what is due, as many as there are free slots, and start sending each.
@@ -127,7 +106,7 @@ class WebhookWorker:
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self.in_flight.discard(task)
-        self._wake.set()
+        self.wake()
 
     async def drain(self) -> None:
         """Wait for the deliveries in flight (tests)."""
@@ -179,17 +158,5 @@ class WebhookWorker:
 
 def webhook_worker(settings: NotificationsSettings) -> Resource:
     """The worker as a resource of the app (crmkit.runtime.build_service)."""
-
-    @asynccontextmanager
-    async def resource(app: FastAPI) -> AsyncIterator[None]:
-        engine = app.state.engine
-        dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        worker = WebhookWorker(settings, app.state.sessionmaker, dsn)
-        app.state.webhook_worker = worker
-        await worker.start()
-        try:
-            yield
-        finally:
-            await worker.stop()
-
-    return resource
+    return woken_resource(lambda maker, dsn: WebhookWorker(settings, maker, dsn),
+                          "webhook_worker")
