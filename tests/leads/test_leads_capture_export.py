@@ -2,13 +2,14 @@
 
 import pytest
 
-from tidtam_leads.sheets.service import EXPORT_ONLY, _value
+from tidtam_leads.sheets.service import EXPORT_ONLY, _getter
 
 pytestmark = pytest.mark.unit
 
 
 def test_the_marketing_column():
     assert any(c.key == "marketing" and not c.importable for c in EXPORT_ONLY)
-    assert _value({"consent": {"marketing": False}}, "marketing") == "no"
-    assert _value({"consent": {"marketing": True}}, "marketing") == "yes"
-    assert _value({"consent": None}, "marketing") == ""
+    marketing = _getter("marketing")
+    assert marketing({"consent": {"marketing": False}}) == "no"
+    assert marketing({"consent": {"marketing": True}}) == "yes"
+    assert marketing({"consent": None}) == ""
