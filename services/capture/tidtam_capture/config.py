@@ -28,6 +28,10 @@ class CaptureSettings(ServiceSettings, SealingSettings):
     capture_address_per_minute: float = Field(10.0, gt=0)
     capture_form_burst: int = Field(1000, ge=1)
     capture_form_per_minute: float = Field(36000.0, gt=0)
+    # Facebook Lead Ads: where the Graph API is (tests point it at a fake), and how long
+    # one lead fetch may take (a failed fetch is retried by the broker's redelivery).
+    facebook_graph_url: str = "https://graph.facebook.com/v21.0"
+    facebook_graph_timeout: float = Field(10.0, gt=0, le=60)
 
 
 @functools.cache
