@@ -176,6 +176,9 @@ router.add_route("/capture/line/{public_key}", proxy_public_form, methods=["POST
 # Facebook Lead Ads: Meta's GET handshake and the POSTed leadgen changes (likewise).
 router.add_route("/capture/facebook/{public_key}", proxy_public_form, methods=["GET", "POST"],
                  include_in_schema=False)
+# A mail provider's inbound webhook (email-to-lead; likewise).
+router.add_route("/capture/email/{public_key}", proxy_public_form, methods=["POST"],
+                 include_in_schema=False)
 
 
 def _proxied(path: str) -> tuple[Handler, BaseRoute] | None:

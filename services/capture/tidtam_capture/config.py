@@ -32,6 +32,8 @@ class CaptureSettings(ServiceSettings, SealingSettings):
     # one lead fetch may take (a failed fetch is retried by the broker's redelivery).
     facebook_graph_url: str = "https://graph.facebook.com/v21.0"
     facebook_graph_timeout: float = Field(10.0, gt=0, le=60)
+    # Email-to-lead: the domain of the tenants' inbound addresses (routed at the provider).
+    capture_inbound_domain: str = "inbound.tidtam.example"
 
 
 @functools.cache

@@ -1,5 +1,6 @@
 """Facebook Lead Ads: a tenant's page (app secret, page token and verify token sealed), its
-field mapping, and the `leadgen_id`s taken (a repeated one makes nothing).
+field mapping, and the `leadgen_id`s taken (a repeated one makes nothing). Email-to-lead: a
+tenant's inbound address (signing secret sealed) and the messages taken.
 
 Revision ID: 0002
 """
@@ -16,7 +17,7 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-TABLES = ["facebook_pages", "facebook_leads"]
+TABLES = ["facebook_pages", "facebook_leads", "email_inboxes", "email_messages"]
 
 
 def _uuid(name: str, nullable: bool = False) -> sa.Column:
@@ -48,6 +49,23 @@ def upgrade() -> None:
         _uuid("tenant_id"), sa.Column("leadgen_id", sa.Text, nullable=False),
         _now("received_at"),
         sa.PrimaryKeyConstraint("tenant_id", "leadgen_id"),
+    )
+    op.create_table(
+        "email_inboxes",
+        _uuid("tenant_id"),
+        sa.Column("address", sa.Text, nullable=False),
+        sa.Column("secret_sealed", sa.Text, nullable=False),
+        sa.Column("webhook_key", sa.Text, nullable=False),
+        sa.Column("source", sa.Text, nullable=False),
+        _uuid("owner_id", True),
+        _now("created_at"), _now("updated_at"),
+        sa.PrimaryKeyConstraint("tenant_id"),
+    )
+    op.create_table(
+        "email_messages",
+        _uuid("tenant_id"), sa.Column("message_key", sa.Text, nullable=False),
+        _now("received_at"),
+        sa.PrimaryKeyConstraint("tenant_id", "message_key"),
     )
     for table in TABLES:
         for stmt in enable_rls(table):
