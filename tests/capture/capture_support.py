@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -76,3 +77,56 @@ async def count(url: str, sql: str, *args) -> int:
         return int(await conn.fetchval(sql, *args))
     finally:
         await conn.close()
+
+
+class FakeGraph:
+    """A small real Graph API (`GET /{leadgen_id}?access_token=…`) in a thread: the leads it
+    knows, each failing (500) its first `fails` fetches; every fetch is kept in `calls`."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs, urlsplit
+
+        self.leads: dict[str, dict] = {}
+        self.fails: dict[str, int] = {}
+        self.calls: list[tuple[str, str]] = []
+        graph = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                url = urlsplit(self.path)
+                leadgen_id = url.path.rsplit("/", 1)[-1]
+                token = parse_qs(url.query).get("access_token", [""])[0]
+                graph.calls.append((leadgen_id, token))
+                lead = graph.leads.get(leadgen_id)
+                if graph.fails.get(leadgen_id, 0) > 0:
+                    graph.fails[leadgen_id] -= 1
+                    lead = None
+                    status = 500
+                else:
+                    status = 200 if lead is not None else 404
+                body = json.dumps(lead or {"error": {"message": "no"}}).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v21.0"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def fetches(self, leadgen_id: str) -> int:
+        return sum(1 for x, _ in self.calls if x == leadgen_id)

@@ -174,6 +174,12 @@ router.add_route("/f/{public_key}", proxy_public_form, methods=["GET", "HEAD"],
 # LINE's webhook: the key is the channel's (the tenant's id first, likewise).
 router.add_route("/capture/line/{public_key}", proxy_public_form, methods=["POST"],
                  include_in_schema=False)
+# Facebook Lead Ads: Meta's GET handshake and the POSTed leadgen changes (likewise).
+router.add_route("/capture/facebook/{public_key}", proxy_public_form, methods=["GET", "POST"],
+                 include_in_schema=False)
+# A mail provider's inbound webhook (email-to-lead; likewise).
+router.add_route("/capture/email/{public_key}", proxy_public_form, methods=["POST"],
+                 include_in_schema=False)
 
 
 def _proxied(path: str) -> tuple[Handler, BaseRoute] | None:

@@ -53,5 +53,19 @@ class LeadCapturedV1(EventData):
     captured_at: datetime
 
 
-CURRENT: list[type[EventData]] = [LeadCapturedV1]
+class FacebookLeadReceivedV1(EventData):
+    """A Facebook Lead Ads webhook named a new `leadgen_id` (verified, taken once). The capture
+    service itself fetches the lead's fields from the Graph API on it (retried until the fetch
+    works) and publishes `lead.captured`. No personal data: only Facebook's ids."""
+
+    TYPE: ClassVar[str] = "capture.facebook_lead_received"
+    VERSION: ClassVar[str] = "1"
+
+    leadgen_id: str
+    page_id: str
+    form_id: str | None = Field(description="Facebook's lead form id, when given")
+    received_at: datetime
+
+
+CURRENT: list[type[EventData]] = [LeadCapturedV1, FacebookLeadReceivedV1]
 EVENTS: list[type[EventData]] = list(CURRENT)

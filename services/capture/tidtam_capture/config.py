@@ -28,6 +28,12 @@ class CaptureSettings(ServiceSettings, SealingSettings):
     capture_address_per_minute: float = Field(10.0, gt=0)
     capture_form_burst: int = Field(1000, ge=1)
     capture_form_per_minute: float = Field(36000.0, gt=0)
+    # Facebook Lead Ads: where the Graph API is (tests point it at a fake), and how long
+    # one lead fetch may take (a failed fetch is retried by the broker's redelivery).
+    facebook_graph_url: str = "https://graph.facebook.com/v21.0"
+    facebook_graph_timeout: float = Field(10.0, gt=0, le=60)
+    # Email-to-lead: the domain of the tenants' inbound addresses (routed at the provider).
+    capture_inbound_domain: str = "inbound.tidtam.example"
 
 
 @functools.cache

@@ -1,14 +1,19 @@
-"""What the capture service does with other services' events: the users projection (a
-form's owner must be an active user). The kit's Consumer commits each handler's effect with
-the `(consumer, event_id)` record, so a redelivery is skipped."""
+"""What the capture service does with events: the users projection (a form's owner must be
+an active user), and its own `capture.facebook_lead_received` (the Graph API fetch; a failed
+one fails the handler, so the broker redelivers it with back-off). The kit's Consumer
+commits each handler's effect with the `(consumer, event_id)` record, so a redelivery is
+skipped."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from crmkit.consumer import Handler
+from crmkit.consumer import Handler, on
 from crmkit.users import user_handlers
+from tidtam_contracts.capture import FacebookLeadReceivedV1
 
+from .facebook.service import on_lead_received
 from .users.service import USERS
 
-HANDLERS: list[Handler[Any]] = [*user_handlers(USERS)]
+HANDLERS: list[Handler[Any]] = [*user_handlers(USERS),
+                                on(FacebookLeadReceivedV1, on_lead_received)]

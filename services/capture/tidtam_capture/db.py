@@ -15,7 +15,8 @@ class Base(DeclarativeBase):
 outbox_table, processed_table = kit_tables(Base.metadata)
 idempotency_keys_table = idempotency_table(Base.metadata)
 
-MODEL_MODULES: tuple[str, ...] = ("users.models", "forms.models", "line.models")
+MODEL_MODULES: tuple[str, ...] = ("users.models", "forms.models", "line.models",
+                                  "facebook.models", "mail.models")
 
 
 def all_metadata() -> MetaData:

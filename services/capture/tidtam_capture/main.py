@@ -1,7 +1,7 @@
 """The capture service: `uvicorn tidtam_capture.main:app` (port 8006).
 
-Leads from outside: web forms (admin CRUD, the public post, the hosted page) and a LINE
-OA webhook, each
+Leads from outside: web forms (admin CRUD, the public post, the hosted page), a LINE
+OA webhook, Facebook Lead Ads and inbound email, each
 submission a `lead.captured` event that the leads service makes a lead (or a follow-up) of.
 One process runs the API, the outbox relay and the event consumer (crmkit.runtime)."""
 
@@ -14,12 +14,17 @@ from crmkit.runtime import build_service
 from .config import CaptureSettings
 from .consumers import HANDLERS
 from .contracts import EVENTS
+from .facebook.router import open_router as facebook_hook
+from .facebook.router import router as facebook_router
 from .forms.router import open_router
 from .forms.router import router as forms_router
 from .line.router import open_router as line_hook
 from .line.router import router as line_router
+from .mail.router import open_router as email_hook
+from .mail.router import router as email_router
 
-ROUTERS: list[APIRouter] = [forms_router, open_router, line_router, line_hook]
+ROUTERS: list[APIRouter] = [forms_router, open_router, line_router, line_hook,
+                             facebook_router, facebook_hook, email_router, email_hook]
 
 
 def build_app(settings: CaptureSettings | None = None) -> FastAPI:

@@ -1,0 +1,155 @@
+"""Email-to-lead through a provider's inbound webhook (Mailgun, SendGrid Inbound Parse and
+the like): the admin's inbound settings (an address, and the signing secret sealed, never
+shown again) and the webhook.
+
+`POST /capture/email/{webhook_key}` (through the gateway without login) takes JSON or a form
+post with the sender (`sender` or `from`, "Name <addr>" or just the address), `subject` and
+the body (`body`, `text`, `body-plain` or `stripped-text`), signed with `X-Signature-256:
+sha256=` hex HMAC-SHA256 of the raw body with the signing secret; checked before the body is
+read (a forged or altered one is 401 and makes nothing). A message not taken before (its
+`message_id`, else the body's hash) is recorded and `lead.captured` (channel email) staged;
+the leads service makes a lead of it, or a follow-up on the sender's open lead (same email)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from datetime import UTC, datetime
+from email.utils import parseaddr
+from typing import Any
+
+from fastapi import Request
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
+
+from crmkit import outbox
+from crmkit.context import RequestContext
+from crmkit.db import unit_of_work
+from crmkit.errors import FieldError, Forbidden, NotFound, Unauthorized, Unprocessable
+from crmkit.fields import Email
+from crmkit.sealed import Unsealable
+from tidtam_contracts.capture import LeadCapturedV1
+
+from ..config import CaptureSettings, settings
+from ..contracts import EVENTS
+from ..facebook.service import signature
+from ..forms.public import _body, _parse, limits
+from ..forms.service import new_public_key, tenant_of_key
+from ..users.service import require_active
+from . import repository
+from .schemas import EmailInboxIn, EmailInboxOut
+
+MAX_BODY = 256 * 1024
+SENDER = ("sender", "from")
+BODY = ("body", "text", "body-plain", "stripped-text")
+_EMAIL: TypeAdapter[str] = TypeAdapter(Email)
+
+
+def _admin(ctx: RequestContext) -> None:
+    if not ctx.is_admin:
+        raise Forbidden("channels are for admins")
+
+
+def webhook_path(key: str) -> str:
+    return f"/capture/email/{key}"
+
+
+def _out(row: dict[str, Any]) -> EmailInboxOut:
+    base = settings().public_url.rstrip("/")
+    return EmailInboxOut(**{k: row[k] for k in ("address", "source", "owner_id",
+                                                "created_at", "updated_at")},
+                         webhook_url=base + webhook_path(row["webhook_key"]),
+                         secrets_set=True)
+
+
+async def put(db: AsyncSession, ctx: RequestContext, body: EmailInboxIn) -> EmailInboxOut:
+    _admin(ctx)
+    if body.owner_id is not None:
+        await require_active(db, ctx, body.owner_id, "body.owner_id")
+    conf = settings()
+    found = await repository.get(db, ctx.tenant)
+    address = found["address"] if found else \
+        f"lead-{secrets.token_hex(6)}@{conf.capture_inbound_domain}"
+    row = await repository.put(db, ctx.tenant, {
+        "address": address, "secret_sealed": conf.keyring.seal(body.signing_secret),
+        "source": body.source, "owner_id": body.owner_id,
+        "webhook_key": new_public_key(ctx.tenant)})
+    return _out(row)
+
+
+async def get(db: AsyncSession, ctx: RequestContext) -> EmailInboxOut:
+    _admin(ctx)
+    row = await repository.get(db, ctx.tenant)
+    if row is None:
+        raise NotFound("no inbound email set up")
+    return _out(row)
+
+
+async def delete(db: AsyncSession, ctx: RequestContext) -> None:
+    _admin(ctx)
+    if not await repository.delete(db, ctx.tenant):
+        raise NotFound("no inbound email set up")
+
+
+def _first(data: dict[str, Any], names: tuple[str, ...]) -> str:
+    for name in names:
+        value = data.get(name)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def _sender(data: dict[str, Any]) -> tuple[str, str]:
+    """(display name, lower-cased address) of the sender; 422 when there is no address."""
+    name, address = parseaddr(_first(data, SENDER)[:500])
+    try:
+        email = _EMAIL.validate_python(address).lower()
+    except ValidationError:
+        raise Unprocessable("the sender is not an email address", fields=[FieldError(
+            field="body.sender", message="give the sender's email address",
+            code="invalid_email")]) from None
+    return name.strip() or email.split("@")[0], email
+
+
+def captured(inbox: dict[str, Any], ctx: RequestContext, message_key: str,
+             data: dict[str, Any]) -> LeadCapturedV1:
+    name, email = _sender(data)
+    subject = _first(data, ("subject",))[:500]
+    text = _first(data, BODY)
+    note = "\n\n".join(x for x in (subject, text) if x) or "(email without text)"
+    return LeadCapturedV1(
+        submission_id=uuid.uuid5(uuid.NAMESPACE_URL,
+                                 f"email:{ctx.tenant.value}:{message_key}"),
+        channel="email", form_id=None, source=inbox["source"], owner_id=inbox["owner_id"],
+        name=name[:200], phone="", email=email, company=None, note=note[:5000],
+        custom={}, consent=None, captured_at=datetime.now(UTC))
+
+
+async def webhook(request: Request, ctx: RequestContext, key: str) -> Response:
+    if tenant_of_key(key) != ctx.tenant.value:
+        raise NotFound("no such webhook")
+    limits(request).by_form.check_key(key)
+    raw = await _body(request, MAX_BODY)
+    conf: CaptureSettings = request.app.state.settings
+    async with unit_of_work(request.app.state.sessionmaker, ctx.tenant) as session:
+        inbox = await repository.get(session, ctx.tenant)
+        if inbox is None or inbox["webhook_key"] != key:
+            raise NotFound("no such webhook")
+        try:
+            secret = conf.keyring.unseal(inbox["secret_sealed"])
+        except Unsealable:
+            raise Unauthorized("the signing secret cannot be opened; save it again") from None
+        given = request.headers.get("x-signature-256", "")
+        if not hmac.compare_digest(given.encode(), signature(secret, raw).encode()):
+            raise Unauthorized("X-Signature-256 does not match the body")
+        data, _ = _parse(request, raw)
+        message_key = _first(data, ("message_id", "Message-Id"))[:300] \
+            or "sha256:" + hashlib.sha256(raw).hexdigest()
+        event = captured(inbox, ctx, message_key, data)
+        if await repository.take_message(session, ctx.tenant, message_key):
+            await outbox.stage(session, EVENTS.event(
+                event, tenant_id=ctx.tenant.value, subject=str(event.submission_id)))
+    return Response(b"{}", status_code=200, media_type="application/json")
