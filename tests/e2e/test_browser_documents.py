@@ -3,8 +3,10 @@ real system: an admin adds, searches, edits and deactivates products; sets the c
 profile; sets their document profile and uploads a signature (previewed); makes a quotation
 from a lead with a catalogue line and a free-text line, a line discount, a bill discount and
 WHT, and the totals and Thai words shown while typing are the API's; saves, previews the PDF
-(a PDF answers), issues, accepts and issues a tax invoice (its PDF answers); the lead's and an
-account's documents lists link to each document and its PDF; the editor fits 375 px. Every
+(a PDF answers), issues, sends it by email (the mail sink gets it, the PDF attached), accepts,
+makes the invoice, the tax invoice from that invoice (original and copy PDFs) and a credit
+note on it; the lead's and an account's documents lists show every kind with its PDF; the
+editor fits 375 px. Every
 step is checked through the API too. Skipped, saying why, where no Chromium is installed."""
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ def _pdf_behind(page, gw, locator) -> bytes:
 
 @pytest.mark.timeout(900)  # a long walk, and the system's start-up, on a loaded machine
 def test_products_company_signature_and_a_quotation_in_the_browser(gw, system, make_tenant,
+                                                                   mail_sink,
                                                                    browser_page):  # noqa: F811
     page, errors = browser_page
     t = make_tenant("บริษัท เอกสารครบ จำกัด")
@@ -212,18 +215,68 @@ def test_products_company_signature_and_a_quotation_in_the_browser(gw, system, m
     number = gw.get(f"/api/v1/quotes/{qid}", headers=t.h("me")).json()["number"]
     assert number.startswith("QT") and number in page.locator("h1.adm-title").inner_text()
     assert page.locator(".quote-line input[name=quantity]").first.is_disabled()
+
+    # Send by email (in English): the notifications service mails the PDF; still `sent`.
+    buyer = f"buyer-{tag.lower()}@example.co.th"
+    send = page.locator(".quote-send")
+    send.locator("summary").click()
+    send.get_by_label("ถึง (อีเมล)").fill(buyer)
+    send.get_by_label("สำเนาถึง (ไม่บังคับ, คั่นด้วยจุลภาค)").fill(f"boss-{tag.lower()}@example.co.th")
+    send.get_by_label("ข้อความ (ไม่บังคับ)").fill("Please find our quotation attached.")
+    send.get_by_label("ภาษาของอีเมล").select_option("en")
+    send.get_by_role("button", name="ส่ง", exact=True).click()
+    assert gw.get(f"/api/v1/quotes/{qid}", headers=t.h("me")).json()["status"] == "sent"
+    mail = mail_sink.wait_for(1, buyer, timeout=180)[0]
+    assert mail["Subject"].startswith(f"Quotation {number}")
+    attached = [part for part in mail.iter_attachments()
+                if part.get_content_type() == "application/pdf"]
+    assert len(attached) == 1 and attached[0].get_content()[:5] == b"%PDF-"
+
+    # Accept; make the invoice; the tax invoice from that invoice; a credit note on it.
     page.get_by_role("button", name="ลูกค้าตกลง").click()
     page.locator("[data-status=accepted]").wait_for()
-    page.get_by_role("button", name="ออกใบกำกับภาษี/ใบเสร็จรับเงิน").click()
+    page.get_by_role("button", name="ออกใบแจ้งหนี้").click()
+    made_inv = page.locator(".quote-made .doc-item[data-kind=invoice]")
+    made_inv.wait_for()
+    inv = gw.get("/api/v1/invoices", params={"quote_id": qid}, headers=t.h("me")).json()[
+        "items"][0]
+    assert inv["number"].startswith("IV") and inv["number"] in made_inv.inner_text()
+    assert _pdf_behind(page, gw, made_inv) == b"%PDF-"
+    made_inv.locator("[data-action='q.taxFromInvoice']").click()
     made_doc = page.locator(".quote-made .doc-item[data-kind=tax_invoice]")
     made_doc.wait_for()
-    assert "TX" in made_doc.inner_text()
-    assert _pdf_behind(page, gw, made_doc.locator(".pdf-open").first) == b"%PDF-"
+    tx_id = made_doc.get_attribute("data-id")
+    tx = gw.get(f"/api/v1/tax-invoices/{tx_id}", headers=t.h("me")).json()
+    assert tx["invoice_id"] == inv["id"] and tx["number"] in made_doc.inner_text()
+    assert made_inv.locator("[data-action='q.taxFromInvoice']").count() == 0
+    assert _pdf_behind(page, gw, made_doc.locator(".pdf-open").nth(0)) == b"%PDF-"
+    assert _pdf_behind(page, gw, made_doc.locator(".pdf-open").nth(1)) == b"%PDF-"
+    credit = made_doc.locator(".quote-credit")
+    credit.locator("summary").click()
+    credit.get_by_label("เหตุผลที่ลดหนี้").fill("กล้องชำรุด ส่งคืน 1 ชุด")
+    credit.get_by_label("รายการที่ลด").fill("กล้องวงจรปิด")
+    credit.get_by_label("มูลค่าที่ลด (ก่อน VAT)").fill("2,250")
+    credit.locator("button[type=submit]").click()
+    made_cn = page.locator(".quote-made .doc-item[data-kind=credit_note]")
+    made_cn.wait_for()
+    cn = gw.get(f"/api/v1/credit-notes/{made_cn.get_attribute('data-id')}",
+                headers=t.h("me")).json()
+    assert (cn["tax_invoice_number"], cn["difference"]) == (tx["number"], "2250.00")
+    assert _pdf_behind(page, gw, made_cn) == b"%PDF-"
 
-    # The lead's documents list links to the quote and its PDF.
+    # The lead's documents list: every kind, newest first, each linking to its quote.
     page.goto(f"{url}/#/leads/{lead['id']}")
     item = page.locator(f".doc-related .doc-item[data-id='{qid}']")
     item.wait_for()
+    assert page.locator(".doc-related .doc-item").evaluate_all(
+        "els => els.map(e => e.dataset.kind)") == ["credit_note", "tax_invoice", "invoice",
+                                                   "quote"]
+    for kind, doc in (("invoice", inv), ("tax_invoice", tx), ("credit_note", cn)):
+        row = page.locator(f".doc-related .doc-item[data-kind={kind}]")
+        assert doc["number"] in row.inner_text()
+        assert row.locator("a.doc-link").get_attribute("href") == f"#/quotes/{qid}"
+    assert _pdf_behind(page, gw, page.locator(".doc-related .doc-item[data-kind=credit_note]")
+                       ) == b"%PDF-"
     assert number in item.inner_text() and "ลูกค้าตกลง" in item.inner_text()
     assert item.locator("a.doc-link").get_attribute("href") == f"#/quotes/{qid}"
     assert _pdf_behind(page, gw, item) == b"%PDF-"

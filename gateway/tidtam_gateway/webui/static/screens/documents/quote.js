@@ -37,7 +37,10 @@ addStrings({
     "q.reject": "ลูกค้าปฏิเสธ", "q.accepted": "บันทึกว่าลูกค้าตกลงแล้ว", "q.rejected": "บันทึกว่าลูกค้าปฏิเสธแล้ว",
     "q.pdf": "PDF ใบเสนอราคา", "q.invoice": "ออกใบแจ้งหนี้", "q.invoiceMade": "ออกใบแจ้งหนี้ {number} แล้ว",
     "q.taxInvoice": "ออกใบกำกับภาษี/ใบเสร็จรับเงิน", "q.taxInvoiceMade": "ออกใบกำกับภาษี {number} แล้ว",
-    "q.original": "ต้นฉบับ", "q.copy": "สำเนา", "q.send": "ส่งทางอีเมล", "q.sendTo": "ถึง (อีเมล)",
+    "q.original": "ต้นฉบับ", "q.copy": "สำเนา", "q.send": "ส่งทางอีเมล",
+    "q.taxFromInvoice": "ออกใบกำกับภาษีจากใบแจ้งหนี้นี้", "q.sendLang": "ภาษาของอีเมล",
+    "q.credit": "ออกใบลดหนี้", "q.creditReason": "เหตุผลที่ลดหนี้", "q.creditWhat": "รายการที่ลด",
+    "q.creditAmount": "มูลค่าที่ลด (ก่อน VAT)", "q.creditGo": "ออกใบลดหนี้", "q.creditMade": "ออกใบลดหนี้ {number} แล้ว", "q.sendTo": "ถึง (อีเมล)",
     "q.sendCc": "สำเนาถึง (ไม่บังคับ, คั่นด้วยจุลภาค)", "q.sendMessage": "ข้อความ (ไม่บังคับ)", "q.sendGo": "ส่ง",
     "q.sent": "ส่งใบเสนอราคาทางอีเมลแล้ว", "q.readOnly": "ใบเสนอราคาที่ออกแล้วแก้ไขไม่ได้ กด “แก้ไขเป็นฉบับปรับปรุง” เพื่อทำฉบับใหม่",
     "q.superseded": "มีฉบับปรับปรุงที่ใหม่กว่า:", "q.previous": "ฉบับก่อนหน้า", "q.newer": "เปิดฉบับใหม่",
@@ -63,7 +66,10 @@ addStrings({
     "q.reject": "Customer rejected", "q.accepted": "Marked as accepted", "q.rejected": "Marked as rejected",
     "q.pdf": "Quotation PDF", "q.invoice": "Issue invoice", "q.invoiceMade": "Issued invoice {number}",
     "q.taxInvoice": "Issue tax invoice / receipt", "q.taxInvoiceMade": "Issued tax invoice {number}",
-    "q.original": "Original", "q.copy": "Copy", "q.send": "Send by email", "q.sendTo": "To (email)",
+    "q.original": "Original", "q.copy": "Copy", "q.send": "Send by email",
+    "q.taxFromInvoice": "Issue the tax invoice of this invoice", "q.sendLang": "Email language",
+    "q.credit": "Issue a credit note", "q.creditReason": "Reason for the credit", "q.creditWhat": "What is credited",
+    "q.creditAmount": "Amount credited (before VAT)", "q.creditGo": "Issue credit note", "q.creditMade": "Issued credit note {number}", "q.sendTo": "To (email)",
     "q.sendCc": "Cc (optional, comma-separated)", "q.sendMessage": "Message (optional)", "q.sendGo": "Send",
     "q.sent": "Quotation emailed", "q.readOnly": "An issued quotation cannot change: use “Revise” to make a new revision",
     "q.superseded": "A newer revision replaced it:", "q.previous": "Previous revision", "q.newer": "Open the newer revision",
@@ -148,7 +154,7 @@ export function mount(root, params) {
     /** @type {any} */ quote: null, /** @type {string|null} */ lead_id: null, /** @type {string|null} */ account_id: null,
     /** @type {Line[]} */ lines: [blank()], bill_kind: "percent", bill: "", wht: "", /** @type {string|null} */ valid_until: null,
     notes: "", dirty: false, /** @type {any} */ preview: null, /** @type {any[]} */ problems: [], /** @type {any[]} */ made: [],
-    caps: { invoice: false, taxInvoice: false, send: false },
+    caps: { invoice: false, taxInvoice: false, send: false, taxFromInvoice: false, credit: false },
   };
   const create = creator();
   const act = creator();
@@ -169,15 +175,20 @@ export function mount(root, params) {
         api("/api/v1/products", { query: { active: true, limit: 200 } }).then(asList),
         Promise.all([supports("post", /^\/api\/v1\/quotes\/\{[^}]+\}\/invoice$/),
                      supports("post", /^\/api\/v1\/quotes\/\{[^}]+\}\/tax-invoice$/),
-                     supports("post", /^\/api\/v1\/quotes\/\{[^}]+\}\/send$/)]),
+                     supports("post", /^\/api\/v1\/quotes\/\{[^}]+\}\/send$/),
+                     supports("post", /^\/api\/v1\/invoices\/\{[^}]+\}\/tax-invoice$/),
+                     supports("post", /^\/api\/v1\/tax-invoices\/\{[^}]+\}\/credit-notes$/)]),
       ]);
       for (const p of list) products.set(p.id, p);
-      [s.caps.invoice, s.caps.taxInvoice, s.caps.send] = caps;
+      [s.caps.invoice, s.caps.taxInvoice, s.caps.send, s.caps.taxFromInvoice, s.caps.credit] = caps;
       if (params.id) {
         take(await api(`/api/v1/quotes/${params.id}`));
         if (s.caps.invoice) { // the invoices already made from it (GET /invoices?quote_id=)
           const invoices = await api("/api/v1/invoices", { query: { quote_id: params.id } }).then(asList).catch(() => []);
           s.made = invoices.map((/** @type {any} */ x) => ({ kind: "invoice", ...x }));
+          for (const inv of invoices) { // and the tax invoices made from those
+            if (inv.tax_invoice_id) s.made.push({ kind: "tax_invoice", ...(await api(`/api/v1/tax-invoices/${inv.tax_invoice_id}`)) });
+          }
         }
       } else {
         s.lead_id = params.lead || null;
@@ -410,7 +421,7 @@ export function mount(root, params) {
           drawMade();
         }));
       }
-      if (s.caps.taxInvoice && q.status === "accepted") {
+      if (s.caps.taxInvoice && q.status === "accepted" && !s.made.length) {
         parts.push(btn("q.taxInvoice", async () => {
           const tx = await act(`/api/v1/quotes/${q.id}/tax-invoice`, {});
           s.made.push({ kind: "tax_invoice", ...tx });
@@ -428,8 +439,10 @@ export function mount(root, params) {
     const to = input("to", "q.sendTo", { type: "email", required: true, maxlength: 254, autocomplete: "email" });
     const cc = input("cc", "q.sendCc", { maxlength: 1000 });
     const msg = h("textarea", { id: nextId("msg"), name: "message", rows: 3, maxlength: 2000 });
+    const language = input("language", "q.sendLang", {}, [["th", "ไทย"], ["en", "English"]].map(([v, label]) =>
+      h("option", { value: v, selected: v === lang() }, label)));
     const error = h("p", { class: "form-error", role: "alert", hidden: true });
-    const form = h("form", { class: "stack", novalidate: true }, to.wrap, cc.wrap,
+    const form = h("form", { class: "stack", novalidate: true }, to.wrap, cc.wrap, language.wrap,
       h("div", { class: "field" }, h("label", { for: msg.id }, t("q.sendMessage")), msg), error,
       h("div", {}, h("button", { type: "submit", class: "btn btn-primary" }, t("q.sendGo"))));
     form.addEventListener("submit", async (event) => {
@@ -438,6 +451,7 @@ export function mount(root, params) {
       const ccs = /** @type {HTMLInputElement} */ (cc.el).value.split(",").map((x) => x.trim()).filter(Boolean);
       try {
         const answer = await act(`/api/v1/quotes/${q.id}/send`, { to: /** @type {HTMLInputElement} */ (to.el).value.trim(),
+          language: /** @type {HTMLSelectElement} */ (language.el).value,
           ...(ccs.length ? { cc: ccs } : {}), ...(/** @type {HTMLTextAreaElement} */ (msg).value.trim() ? { message: /** @type {HTMLTextAreaElement} */ (msg).value.trim() } : {}) });
         if (answer && answer.id === q.id) take(answer);
         toast(t("q.sent"));
@@ -449,13 +463,45 @@ export function mount(root, params) {
 
   function drawMade() {
     made.replaceChildren(...(s.made.length ? [h("h2", {}, t("q.made")), h("ul", { class: "doc-list" }, s.made.map((d) => {
-      const base = d.kind === "tax_invoice" ? "tax-invoices" : "invoices";
+      const base = { tax_invoice: "tax-invoices", credit_note: "credit-notes" }[/** @type {string} */ (d.kind)] || "invoices";
       const label = `${t(`doc.kind.${d.kind}`)} ${d.number || ""}`;
       return h("li", { class: "doc-item", dataset: { id: d.id, kind: d.kind } },
         h("span", { class: "doc-link" }, label),
         pdfButton(`/api/v1/${base}/${d.id}/pdf`, d.kind === "tax_invoice" ? t("q.original") : t("doc.pdf"), "btn btn-sm"),
-        d.kind === "tax_invoice" ? pdfButton(`/api/v1/${base}/${d.id}/pdf?copy=true`, t("q.copy"), "btn btn-sm") : null);
+        d.kind === "tax_invoice" ? pdfButton(`/api/v1/${base}/${d.id}/pdf?copy=true`, t("q.copy"), "btn btn-sm") : null,
+        d.kind === "invoice" && !d.tax_invoice_id && s.caps.taxFromInvoice ? btn("q.taxFromInvoice", async () => {
+          const tx = await act(`/api/v1/invoices/${d.id}/tax-invoice`, {});
+          d.tax_invoice_id = tx.id;
+          s.made.push({ kind: "tax_invoice", ...tx });
+          toast(t("q.taxInvoiceMade", { number: tx.number }));
+          drawMade();
+          drawActions();
+        }, "btn btn-sm") : null,
+        d.kind === "tax_invoice" && s.caps.credit ? creditForm(d) : null);
     }))] : []));
+  }
+
+  /** A credit note (ใบลดหนี้) against an issued tax invoice: a reason and one line. @param {any} tx */
+  function creditForm(tx) {
+    const reason = input("reason", "q.creditReason", { required: true, maxlength: 500 });
+    const what = input("credit_description", "q.creditWhat", { required: true, maxlength: 500 });
+    const amount = input("credit_amount", "q.creditAmount", { required: true, inputmode: "decimal", autocomplete: "off" });
+    const error = h("p", { class: "form-error", role: "alert", hidden: true });
+    const value = (/** @type {{el: Element}} */ f) => /** @type {HTMLInputElement} */ (f.el).value.trim();
+    const form = h("form", { class: "stack", novalidate: true }, reason.wrap, what.wrap, amount.wrap, error,
+      h("div", {}, h("button", { type: "submit", class: "btn btn-primary" }, t("q.creditGo"))));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      error.hidden = true;
+      try {
+        const cn = await act(`/api/v1/tax-invoices/${tx.id}/credit-notes`, { reason: value(reason),
+          lines: [{ description: value(what), quantity: 1, unit_price: value(amount).replace(/,/g, "") }] });
+        s.made.push({ kind: "credit_note", ...cn });
+        toast(t("q.creditMade", { number: cn.number }));
+        drawMade();
+      } catch (err) { error.textContent = errorText(err); error.hidden = false; }
+    });
+    return h("details", { class: "card adm-card quote-credit" }, h("summary", {}, t("q.credit")), form);
   }
 
   function draw() {

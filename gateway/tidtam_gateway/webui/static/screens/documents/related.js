@@ -1,7 +1,8 @@
 // @ts-check
 // The documents of a lead or an account (GET /leads/{id}/documents, /accounts/{id}/documents,
-// answered by the documents service): each with its number, status and total, a link to it
-// and its PDF; and "New quotation" for the lead or account.
+// answered by the documents service): quotations, invoices, tax invoices and credit notes,
+// newest first, each with its kind, number, status, date and total, a link to its quotation
+// and its PDF (a tax invoice's original and copy); and "New quotation" for the lead or account.
 
 import { api, asList } from "../../api.js";
 import { h, nextId } from "../../dom.js";
@@ -14,10 +15,14 @@ addStrings({
   th: {
     "rel.title": "เอกสาร", "rel.newQuote": "สร้างใบเสนอราคา", "rel.none": "ยังไม่มีเอกสาร",
     "rel.loading": "กำลังโหลดเอกสาร…", "rel.open": "เปิด {what}",
+    "rel.fromQuote": "จากใบเสนอราคา", "rel.original": "ต้นฉบับ", "rel.copy": "สำเนา",
+    "doc.status.issued": "ออกแล้ว", "doc.status.tax_invoiced": "ออกใบกำกับภาษีแล้ว",
   },
   en: {
     "rel.title": "Documents", "rel.newQuote": "New quotation", "rel.none": "No documents yet",
     "rel.loading": "Loading documents…", "rel.open": "Open {what}",
+    "rel.fromQuote": "From the quotation", "rel.original": "Original", "rel.copy": "Copy",
+    "doc.status.issued": "Issued", "doc.status.tax_invoiced": "Tax invoice issued",
   },
 });
 
@@ -64,12 +69,17 @@ export function documentsSection(of) {
 function item(d) {
   const L = lang();
   const title = docTitle(d);
-  const isQuote = !d.kind || d.kind === "quote";
-  return h("li", { class: "doc-item", dataset: { id: d.id, status: d.status || "" } },
+  const kind = d.kind || "quote";
+  const quoteId = d.quote_id || d.id;
+  const pdfs = kind === "tax_invoice"
+    ? [pdfButton(pdfPath(d), t("rel.original"), "btn btn-sm"), pdfButton(`${pdfPath(d)}?copy=true`, t("rel.copy"), "btn btn-sm")]
+    : [pdfButton(pdfPath(d), t("doc.pdf"), "btn btn-sm")];
+  return h("li", { class: "doc-item", dataset: { id: d.id, kind, status: d.status || "" } },
     h("div", { class: "doc-item-main" },
-      isQuote ? h("a", { href: `#/quotes/${d.id}`, class: "doc-link" }, title) : h("span", { class: "doc-link" }, title),
+      h("a", { href: `#/quotes/${quoteId}`, class: "doc-link",
+        title: kind === "quote" ? null : t("rel.fromQuote") }, title),
       d.status ? h("span", { class: `badge doc-status doc-status-${d.status}` }, t(`doc.status.${d.status}`)) : null,
-      h("span", { class: "doc-amount" }, formatBaht(d.grand_total, L)),
+      h("span", { class: "doc-amount" }, formatBaht(d.total ?? d.grand_total, L)),
       d.issue_date ? h("span", { class: "muted" }, formatDate(d.issue_date, L)) : null),
-    pdfButton(pdfPath(d), t("doc.pdf"), "btn btn-sm"));
+    ...pdfs);
 }
