@@ -207,36 +207,27 @@ async def month_json(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID
                      per_day: int) -> tuple[bytes, bytes]:
     """The month mode, in one query: the first `per_day` items of each day (a JSON array
     in the order of items_json) and, per day with items, `{"day", "total", "counts": {type:
-    n}, "more"}` (a JSON array by day; `more`: the items not among the first).
-
-    The items are ranked per day (row_number() and count(*) over the day) without their
-    JSON; only the first ones are written (writing every item's JSON was most of the
-    database's time, bench/activities.py)."""
+    n}, "more"}` (a JSON array by day; `more`: the items not among the first)."""
     await session.execute(sa.text("SELECT set_config('TimeZone', 'UTC', true)"))
-    branches = [
-        _activities(tenant, user_id, start, end, zone, activities, False),
-        _next_contacts(tenant, user_id, start, end, zone, leads, False),
-        _yearly_dates(tenant, first, last, months, accounts, False)]
-    keys = sa.union_all(*(b.with_only_columns(*list(b.selected_columns)[1:])
-                          for b in branches)).subquery("keys")
+    union = _union(tenant, user_id, first, last, start, end, zone, months, activities, leads,
+                   accounts, False)
+    by_day = sa.over(sa.func.count(), partition_by=union.c.day)
     ranked = sa.select(
-        keys.c.day, keys.c.uid,
-        sa.over(sa.func.row_number(), partition_by=keys.c.day,
-                order_by=_order(keys, start)).label("rank"),
-        sa.over(sa.func.count(), partition_by=keys.c.day).label("total"),
-        *(sa.func.count().filter(keys.c.type == _text(t)).over(
-            partition_by=keys.c.day).label(t) for t in TYPES),
-    ).cte("ranked")
-    chosen = sa.select(ranked.c.uid).where(ranked.c.rank <= per_day).scalar_subquery()
-    firsts = sa.union_all(*(b.where(b.selected_columns.uid.in_(chosen))
-                            for b in branches)).subquery("firsts")
-    items = sa.select(sa.func.string_agg(firsts.c.item, aggregate_order_by(
-        _text(","), firsts.c.day, *_order(firsts, start)))).scalar_subquery()
+        union.c.item, union.c.day, union.c.all_day, union.c.starts_at, union.c.uid,
+        sa.over(sa.func.row_number(), partition_by=union.c.day,
+                order_by=_order(union, start)).label("rank"),
+        by_day.label("total"),
+        *(sa.func.count().filter(union.c.type == _text(t)).over(
+            partition_by=union.c.day).label(t) for t in TYPES),
+    ).subquery("ranked")
+    first_n = ranked.c.rank <= per_day
+    items = sa.func.string_agg(ranked.c.item, aggregate_order_by(
+        _text(","), ranked.c.day, *_order(ranked, start))).filter(first_n)
     counts = _object(*((t, _plain(ranked.c[t])) for t in TYPES))
     day = _object(("day", _quoted(ranked.c.day)), ("total", _plain(ranked.c.total)),
                   ("counts", counts),
                   ("more", _plain(sa.func.greatest(ranked.c.total - per_day, 0))))
-    days = sa.select(sa.func.string_agg(day, aggregate_order_by(_text(","), ranked.c.day))
-                     ).where(ranked.c.rank == 1).scalar_subquery()
+    days = sa.func.string_agg(day, aggregate_order_by(_text(","), ranked.c.day)).filter(
+        ranked.c.rank == 1)
     row = (await session.execute(sa.select(_array(items), _array(days)))).one()
     return row[0], row[1]
