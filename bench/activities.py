@@ -9,7 +9,8 @@ Starts its own system (fresh databases, fresh RabbitMQ vhost, real uvicorn proce
    queue bound to `activity.reminder_due` received the event minus when it was due;
 2. calendar: one user's month with N items (activities seeded with COPY, plus planned
    next contacts and yearly dates), `GET /api/v1/calendar` for that month called directly on
-   the service (the gateway's overhead is bench/load.py's), concurrency 1: p50/p99.
+   the service (the gateway's overhead is bench/load.py's), concurrency 1: p50/p99; the
+   full answer, then the month mode (`per_day=3`: each day's first 3 items and counts).
 """
 
 from __future__ import annotations
@@ -136,41 +137,49 @@ async def calendar(system: System, n: int, samples: int, profile: bool = False) 
             system.context_secret, tenant_id=tenant, user_id=user, role="sales", team_id=None,
             lead_visibility="all", account_visibility="all", team_member_ids=[], settings={})}
 
-    params = {"from": month.isoformat(), "to": "2027-03-31"}
-    times: list[float] = []
-    recorder = None
-    owner = system.db_url("activities", owner=True)
-    pid = system.activities.proc.pid
-    cpu: list[float] = []
-    async with httpx.AsyncClient(base_url=system.activities.url, timeout=60) as api:
-        for i in range(samples + 5):
-            if i == 5:  # CPU (load-independent, unlike latency) after the warm-up
-                seen = await procs.backends(owner, system.dbs["activities"])
-                cpu = [procs.cpu_seconds(pid), sum(procs.cpu_seconds(b) for b in seen)]
-            if profile and i == 5:
-                raw = Path(tempfile.mkdtemp(prefix="tidtam-profile-")) / "activities.txt"
-                recorder = pyspy.record(system.activities.proc.pid, 600, raw)
-                await asyncio.sleep(1)  # py-spy attaching
-            t0 = time.perf_counter()
-            r = await api.get("/api/v1/calendar", headers=headers(), params=params)
-            elapsed = time.perf_counter() - t0
-            if r.status_code != 200 or len(r.json()["items"]) != n:
-                raise SystemExit(f"calendar answered {r.status_code}: {r.text[:300]}")
-            if i >= 5:  # warm-up
-                times.append(elapsed)
-        size = len(r.content)
-    seen = sorted(set(seen) | set(await procs.backends(owner, system.dbs["activities"])))
-    cpu = [(procs.cpu_seconds(pid) - cpu[0]) * 1000 / samples,
-           (sum(procs.cpu_seconds(b) for b in seen) - cpu[1]) * 1000 / samples]
-    if recorder is not None:
-        recorder.send_signal(signal.SIGINT)  # py-spy writes what it has on SIGINT
-        recorder.wait()
-        print("\n  py-spy, the activities service during the calls:")
-        print("\n".join(pyspy.summarise(raw, 15)))
     print(f"\n2. a month's calendar, {n:,} items for the user (and {n:,} of someone else's), "
           "concurrency 1")
-    print(f"  GET /api/v1/calendar ({size / 1e6:.1f} MB)  {len(times):>4}   {_ms(times)}")
-    print(f"  CPU per call: the service {cpu[0]:.1f} ms, its database backends {cpu[1]:.1f} ms")
+    owner = system.db_url("activities", owner=True)
+    pid = system.activities.proc.pid
+    for per_day in (None, 3):  # the full answer, and the month mode
+        params: dict[str, str | int] = {"from": month.isoformat(), "to": "2027-03-31"}
+        if per_day is not None:
+            params["per_day"] = per_day
+        times: list[float] = []
+        recorder = None
+        cpu: list[float] = []
+        async with httpx.AsyncClient(base_url=system.activities.url, timeout=60) as api:
+            for i in range(samples + 5):
+                if i == 5:  # CPU (load-independent, unlike latency) after the warm-up
+                    seen = await procs.backends(owner, system.dbs["activities"])
+                    cpu = [procs.cpu_seconds(pid), sum(procs.cpu_seconds(b) for b in seen)]
+                if profile and i == 5:
+                    raw = Path(tempfile.mkdtemp(prefix="tidtam-profile-")) / "activities.txt"
+                    recorder = pyspy.record(system.activities.proc.pid, 600, raw)
+                    await asyncio.sleep(1)  # py-spy attaching
+                t0 = time.perf_counter()
+                r = await api.get("/api/v1/calendar", headers=headers(), params=params)
+                elapsed = time.perf_counter() - t0
+                body = r.json() if r.status_code == 200 else {}
+                total = (sum(d["total"] for d in body.get("days", [])) if per_day
+                         else len(body.get("items", [])))
+                if r.status_code != 200 or total != n:
+                    raise SystemExit(f"calendar answered {r.status_code}: {r.text[:300]}")
+                if i >= 5:  # warm-up
+                    times.append(elapsed)
+            size = len(r.content)
+        seen = sorted(set(seen) | set(await procs.backends(owner, system.dbs["activities"])))
+        cpu = [(procs.cpu_seconds(pid) - cpu[0]) * 1000 / samples,
+               (sum(procs.cpu_seconds(b) for b in seen) - cpu[1]) * 1000 / samples]
+        if recorder is not None:
+            recorder.send_signal(signal.SIGINT)  # py-spy writes what it has on SIGINT
+            recorder.wait()
+            print("\n  py-spy, the activities service during the calls:")
+            print("\n".join(pyspy.summarise(raw, 15)))
+        what = "GET /api/v1/calendar" + (f"?per_day={per_day}" if per_day else "")
+        print(f"  {what} ({size / 1e6:.2f} MB)  {len(times):>4}   {_ms(times)}")
+        print(f"    CPU per call: the service {cpu[0]:.1f} ms, its database backends "
+              f"{cpu[1]:.1f} ms")
 
 
 def main() -> None:

@@ -81,10 +81,11 @@ def _local_day(moment: Any, zone: str) -> Sql:
     return sa.cast(sa.func.timezone(sa.literal(zone, sa.Text), moment), sa.Date)
 
 
-def _row(item: Sql, day: Sql, all_day: Any, starts_at: Any, uid: Sql) -> list[Sql]:
-    """A union branch: the item, and what the items are ordered by."""
-    return [item.label("item"), day.label("day"), all_day.label("all_day"),
-            starts_at.label("starts_at"), uid.label("uid")]
+def _row(type_: str, item: Sql, day: Sql, all_day: Any, starts_at: Any,
+         uid: Sql) -> list[Sql]:
+    """A union branch: the item, its type, and what the items are ordered by."""
+    return [item.label("item"), _text(type_).label("type"), day.label("day"),
+            all_day.label("all_day"), starts_at.label("starts_at"), uid.label("uid")]
 
 
 def _activities(tenant: TenantId, user_id: uuid.UUID, start: datetime, end: datetime,
@@ -107,7 +108,7 @@ def _activities(tenant: TenantId, user_id: uuid.UUID, start: datetime, end: date
                  owner_id=_quoted(a.owner_id), lead_id=_quoted(a.lead_id),
                  account_id=_quoted(a.account_id), contact_id=_quoted(a.contact_id),
                  activity=brief, row=row, full=full)
-    return (sa.select(*_row(item, day, a.all_day, starts, uid))
+    return (sa.select(*_row("activity", item, day, a.all_day, starts, uid))
             .where(a.tenant_id == tenant.value, a.owner_id == user_id, a.at >= start,
                    a.at < end, a.status != "cancelled", visible))
 
@@ -120,7 +121,7 @@ def _next_contacts(tenant: TenantId, user_id: uuid.UUID, start: datetime, end: d
     item = _item("next_contact", uid, day, starts_at=_escaped(lead.next_contact_at),
                  title=_escaped(lead.name), owner_id=_quoted(lead.owner_id),
                  lead_id=_quoted(lead.id), full=full)
-    return (sa.select(*_row(item, day, sa.false(), lead.next_contact_at, uid))
+    return (sa.select(*_row("next_contact", item, day, sa.false(), lead.next_contact_at, uid))
             .where(lead.tenant_id == tenant.value, lead.owner_id == user_id,
                    lead.next_contact_at >= start, lead.next_contact_at < end, visible))
 
@@ -146,13 +147,40 @@ def _yearly_dates(tenant: TenantId, first: date, last: date, months: list[int],
     item = _item("anniversary", uid, day, all_day="true", title=_escaped(d.name),
                  account_id=_quoted(d.account_id), contact_id=_quoted(d.contact_id),
                  anniversary=anniversary, full=full)
-    return (sa.select(*_row(item, day, sa.true(), sa.null(), uid))
+    return (sa.select(*_row("anniversary", item, day, sa.true(), sa.null(), uid))
             .select_from(d)
             .join(AccountRecord, sa.and_(AccountRecord.tenant_id == d.tenant_id,
                                          AccountRecord.id == d.account_id))
             .join(years, year >= born)
             .where(d.tenant_id == tenant.value, d.month.in_(months),
                    AccountRecord.deleted.is_(False), visible, day >= first, day <= last))
+
+
+TYPES = ("activity", "next_contact", "anniversary")
+
+
+def _union(tenant: TenantId, user_id: uuid.UUID, first: date, last: date, start: datetime,
+           end: datetime, zone: str, months: list[int], activities: sa.ColumnElement[bool],
+           leads: sa.ColumnElement[bool], accounts: sa.ColumnElement[bool],
+           full: bool) -> sa.Subquery:
+    return sa.union_all(
+        _activities(tenant, user_id, start, end, zone, activities, full),
+        _next_contacts(tenant, user_id, start, end, zone, leads, full),
+        _yearly_dates(tenant, first, last, months, accounts, full)).subquery("items")
+
+
+def _order(items: Any, start: datetime) -> list[Any]:
+    """The items' order within a day: all-day first, then by time, then uid."""
+    return [items.c.all_day.desc(),
+            sa.func.coalesce(items.c.starts_at, sa.literal(start, sa.DateTime(timezone=True))),
+            items.c.uid.collate("C")]
+
+
+def _array(joined: Sql) -> Sql:
+    """`[…]` around the joined elements, as UTF-8 bytes (bytea: no decoding into a str
+    and encoding back)."""
+    return sa.func.convert_to(_text("[") + sa.func.coalesce(joined, _text("")) + _text("]"),
+                              _text("UTF8"))
 
 
 async def items_json(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID, *,
@@ -164,16 +192,42 @@ async def items_json(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID
     UTC (`full`: each item with `row`, what the ICS feed adds to an activity)."""
     # Times written as UTC ISO 8601 ("…+00:00"), whatever the connection's zone.
     await session.execute(sa.text("SELECT set_config('TimeZone', 'UTC', true)"))
-    union = sa.union_all(
-        _activities(tenant, user_id, start, end, zone, activities, full),
-        _next_contacts(tenant, user_id, start, end, zone, leads, full),
-        _yearly_dates(tenant, first, last, months, accounts, full)).subquery("items")
+    union = _union(tenant, user_id, first, last, start, end, zone, months, activities, leads,
+                   accounts, full)
     joined = sa.func.string_agg(union.c.item, aggregate_order_by(
-        _text(","), union.c.day, union.c.all_day.desc(),
-        sa.func.coalesce(union.c.starts_at, sa.literal(start, sa.DateTime(timezone=True))),
-        union.c.uid.collate("C")))
-    # Bytes as they are (bytea): no decoding into a str and encoding back.
-    found: bytes = (await session.execute(sa.select(sa.func.convert_to(
-        _text("[") + sa.func.coalesce(joined, _text("")) + _text("]"), _text("UTF8"))
-    ))).scalar_one()
+        _text(","), union.c.day, *_order(union, start)))
+    found: bytes = (await session.execute(sa.select(_array(joined)))).scalar_one()
     return found
+
+
+async def month_json(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID, *,
+                     first: date, last: date, start: datetime, end: datetime, zone: str,
+                     months: list[int], activities: sa.ColumnElement[bool],
+                     leads: sa.ColumnElement[bool], accounts: sa.ColumnElement[bool],
+                     per_day: int) -> tuple[bytes, bytes]:
+    """The month mode, in one query: the first `per_day` items of each day (a JSON array
+    in the order of items_json) and, per day with items, `{"day", "total", "counts": {type:
+    n}, "more"}` (a JSON array by day; `more`: the items not among the first)."""
+    await session.execute(sa.text("SELECT set_config('TimeZone', 'UTC', true)"))
+    union = _union(tenant, user_id, first, last, start, end, zone, months, activities, leads,
+                   accounts, False)
+    by_day = sa.over(sa.func.count(), partition_by=union.c.day)
+    ranked = sa.select(
+        union.c.item, union.c.day, union.c.all_day, union.c.starts_at, union.c.uid,
+        sa.over(sa.func.row_number(), partition_by=union.c.day,
+                order_by=_order(union, start)).label("rank"),
+        by_day.label("total"),
+        *(sa.func.count().filter(union.c.type == _text(t)).over(
+            partition_by=union.c.day).label(t) for t in TYPES),
+    ).subquery("ranked")
+    first_n = ranked.c.rank <= per_day
+    items = sa.func.string_agg(ranked.c.item, aggregate_order_by(
+        _text(","), ranked.c.day, *_order(ranked, start))).filter(first_n)
+    counts = _object(*((t, _plain(ranked.c[t])) for t in TYPES))
+    day = _object(("day", _quoted(ranked.c.day)), ("total", _plain(ranked.c.total)),
+                  ("counts", counts),
+                  ("more", _plain(sa.func.greatest(ranked.c.total - per_day, 0))))
+    days = sa.func.string_agg(day, aggregate_order_by(_text(","), ranked.c.day)).filter(
+        ranked.c.rank == 1)
+    row = (await session.execute(sa.select(_array(items), _array(days)))).one()
+    return row[0], row[1]

@@ -47,12 +47,31 @@ class CalendarItem(BaseModel):
     anniversary: AnniversaryOut | None = None
 
 
+class TypeCounts(BaseModel):
+    activity: int
+    next_contact: int
+    anniversary: int
+
+
+class CalendarDay(BaseModel):
+    """A day with items (the month mode, `per_day`)."""
+
+    day: dt.date
+    total: int = Field(description="All the day's items")
+    counts: TypeCounts = Field(description="The day's items by type")
+    more: int = Field(description="The day's items not in `items` (total − per_day, ≥ 0)")
+
+
 class CalendarOut(BaseModel):
     user_id: uuid.UUID
     time_zone: str = Field(description="The tenant's time zone the days are in")
     start: dt.date = Field(alias="from")
     end: dt.date = Field(alias="to")
-    items: list[CalendarItem] = Field(description="By day, then time (all-day first)")
+    per_day: int | None = Field(None, description="As asked (the month mode), else absent")
+    items: list[CalendarItem] = Field(description=(
+        "By day, then time (all-day first); with `per_day`, only each day's first `per_day`"))
+    days: list[CalendarDay] | None = Field(None, description=(
+        "With `per_day` only: each day that has items, by day, with its counts"))
 
     model_config = {"populate_by_name": True}
 

@@ -47,6 +47,17 @@ async def items_json(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID
         accounts=seen.accounts, full=full)
 
 
+async def month_json(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID,
+                     first: date, last: date, zone: ZoneInfo, seen: Seen,
+                     per_day: int) -> tuple[bytes, bytes]:
+    """The month mode: the first `per_day` items of each day, and each day's counts."""
+    start, end = day_bounds(first, last, zone)
+    return await repository.month_json(
+        session, tenant, user_id, first=first, last=last, start=start, end=end, zone=str(zone),
+        months=months_between(first, last), activities=seen.activities, leads=seen.leads,
+        accounts=seen.accounts, per_day=per_day)
+
+
 def _moment(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 

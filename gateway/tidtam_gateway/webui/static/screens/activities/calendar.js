@@ -43,6 +43,8 @@ addStrings({
 /** @typedef {import("../../types.js").App} App */
 
 export const VIEWS = ["month", "week", "day", "agenda"];
+// A month cell shows a day's first items and "+N more" (the API's month mode, `per_day`).
+export const PER_DAY = 3;
 const VIEW_KEYS = { month: "cal.view.month", week: "cal.view.week", day: "cal.view.day", agenda: "cal.view.agenda" };
 const TYPE_KEYS = { activity: "cal.type.activity", next_contact: "cal.type.next_contact",
                     anniversary: "cal.type.anniversary" };
@@ -214,7 +216,10 @@ export function mount(root, params, app) {
     body.setAttribute("aria-busy", "true");
     let data;
     try {
-      data = await api("/api/v1/calendar", { query: { from: range.from, to: range.to, user_id: c.user || undefined } });
+      data = await api("/api/v1/calendar", { query: {
+        from: range.from, to: range.to, user_id: c.user || undefined,
+        per_day: c.view === "month" ? PER_DAY : undefined,
+      } });
     } catch (err) {
       if (seq !== ui.seq) return;
       body.removeAttribute("aria-busy");
@@ -228,11 +233,15 @@ export function mount(root, params, app) {
     ui.tz = data.time_zone || ui.tz;
     if (tzChanged && !isDay(p.date)) drawToolbar(current(p)); // "today" in the tenant's zone
     const items = asList(data.items);
-    status.textContent = `${items.length ? t("cal.items", { n: items.length }) : t("cal.empty")} · ${t("cal.tz", { tz: ui.tz || "" })}`;
+    // The month mode: each day's counts (its items are only the first PER_DAY).
+    /** @type {Map<string, {total: number, more: number}>} */
+    const totals = new Map(asList(data.days).map((d) => [d.day, d]));
+    const count = data.days ? [...totals.values()].reduce((n, d) => n + d.total, 0) : items.length;
+    status.textContent = `${count ? t("cal.items", { n: count }) : t("cal.empty")} · ${t("cal.tz", { tz: ui.tz || "" })}`;
     const days = byDay(items);
     body.dataset.view = c.view;
     body.dataset.from = range.from;
-    if (c.view === "month") body.replaceChildren(month(c, range, days));
+    if (c.view === "month") body.replaceChildren(month(c, range, days, totals));
     else if (c.view === "agenda") body.replaceChildren(agenda(range, days));
     else body.replaceChildren(week(c, range, days));
   }
@@ -241,15 +250,20 @@ export function mount(root, params, app) {
     h("a", { href: link({ view: "day", day, user: current(params).user }) }, dayName(day)),
     day === today(ui.tz) ? h("span", { class: "tag cal-today-tag" }, t("cal.today")) : null);
 
-  function month(/** @type {any} */ c, /** @type {any} */ range, /** @type {Map<string, any[]>} */ days) {
+  function month(/** @type {any} */ c, /** @type {any} */ range, /** @type {Map<string, any[]>} */ days,
+    /** @type {Map<string, {total: number, more: number}>} */ totals) {
     const cells = [];
     for (let d = range.from; d <= range.to; d = addDays(d, 1)) {
       const items = days.get(d) || [];
+      const total = totals.get(d)?.total ?? items.length;
+      const more = totals.get(d)?.more ?? 0;
+      const dayLink = link({ view: "day", day: d, user: c.user });
       const other = d.slice(0, 7) !== c.day.slice(0, 7);
       cells.push(h("li", { class: `cal-cell${other ? " cal-other" : ""}${d === today(ui.tz) ? " cal-is-today" : ""}`, dataset: { day: d } },
         dayHeading(d),
         items.length ? h("ul", { class: "cal-items" }, items.map((i) => itemEl(i, ui.tz))) : null,
-        items.length ? h("a", { class: "cal-count", href: link({ view: "day", day: d, user: c.user }) }, t("cal.items", { n: items.length })) : null));
+        more > 0 ? h("a", { class: "cal-more", href: dayLink }, t("cal.more", { n: more })) : null,
+        total ? h("a", { class: "cal-count", href: dayLink }, t("cal.items", { n: total })) : null));
     }
     const names = [];
     for (let i = 0; i < 7; i++) names.push(h("li", { "aria-hidden": "true" }, fmt({ weekday: "short" }).format(toDate(addDays(range.from, i)))));
