@@ -72,6 +72,7 @@ CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          # needs a description and a price; one discount of two kinds; a
                          # discount at most what it discounts; totals that fit a document
                          ("POST", "/api/v1/quotes"), ("PATCH", "/api/v1/quotes/{quote_id}"),
+                         ("POST", "/api/v1/quotes/preview"),  # the same rules, nothing kept
                          # the body must decode as a PNG or JPEG of at most 4 M pixels
                          ("PUT", "/api/v1/document-profile/signature"),
                          # an upload's content (a real spreadsheet), an import's owner

@@ -19,6 +19,8 @@ from ..products.schemas import Baht
 QuoteStatus = Literal["draft", "sent", "accepted", "rejected", "expired"]
 WhtRate = Literal[1, 2, 3, 5]
 _QTY_TEXT = r"^[0-9]{1,9}(\.[0-9]{1,3})?$"
+# What the schema states: the same texts, but not zero ("0", "0.00"), which the check refuses.
+_QTY_SCHEMA = r"^([1-9][0-9]{0,8}(\.[0-9]{1,3})?|0\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"
 
 
 def _quantity(value: object) -> object:
@@ -33,7 +35,7 @@ def _quantity(value: object) -> object:
 
 Quantity = Annotated[Decimal, BeforeValidator(_quantity), WithJsonSchema({
     "anyOf": [{"type": "number", "minimum": 0.001, "maximum": 999999999},
-              {"type": "string", "pattern": _QTY_TEXT}],
+              {"type": "string", "pattern": _QTY_SCHEMA}],
     "description": "More than 0, at most 3 decimal places"})]
 
 

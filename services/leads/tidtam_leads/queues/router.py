@@ -45,13 +45,13 @@ async def reorder_queues(body: QueueOrder, ctx: Ctx, db: Db) -> list[QueueOut]:
     return await service.reorder(db, ctx, body)
 
 
-@router.get("/{queue_id}", response_model=QueueOut,
+@router.get("/{queue_id:id}", response_model=QueueOut,
             responses=error_responses(401, 403, 404, 422))
 async def get_queue(queue_id: uuid.UUID, ctx: Ctx, db: Db) -> QueueOut:
     return await service.get(db, ctx, queue_id)
 
 
-@router.patch("/{queue_id}", response_model=QueueOut,
+@router.patch("/{queue_id:id}", response_model=QueueOut,
               responses=error_responses(401, 403, 404, 409, 422))
 async def patch_queue(queue_id: uuid.UUID, body: QueuePatch, ctx: Ctx, db: Db) -> QueueOut:
     """Change a queue (admins only). New members: the turn stays with the member whose turn
@@ -59,7 +59,7 @@ async def patch_queue(queue_id: uuid.UUID, body: QueuePatch, ctx: Ctx, db: Db) -
     return await service.patch(db, ctx, queue_id, body)
 
 
-@router.delete("/{queue_id}", status_code=204, response_class=Response,
+@router.delete("/{queue_id:id}", status_code=204, response_class=Response,
                responses=error_responses(401, 403, 404, 422))
 async def delete_queue(queue_id: uuid.UUID, ctx: Ctx, db: Db) -> Response:
     """Delete a queue (admins only); leads it assigned keep their owners."""
