@@ -22,5 +22,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_constraint("document_digits", "tenant_settings")
+    # The check goes with its column (its name is the naming convention's, not the one given).
     op.drop_column("tenant_settings", "document_digits")

@@ -14,6 +14,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BeforeValidator,
+    Field,
     GetCoreSchemaHandler,
     StrictBool,
     WithJsonSchema,
@@ -122,6 +123,13 @@ _INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
 JsonInt = Annotated[int, JsonIntRange()]
 JsonFloat = Annotated[float, BeforeValidator(_json_number)]
 JsonDate = Annotated[date, BeforeValidator(_iso_date)]
+# A calendar day from 1900 to 2999 (far-off years overflow time-zone arithmetic), its years
+# stated in the schema too, so a schema-driven client never sends one the check refuses.
+DAY_PATTERN = r"^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+Day = Annotated[date, BeforeValidator(_iso_date),
+                Field(ge=date(1900, 1, 1), le=date(2999, 12, 31)),
+                WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN,
+                                "description": "A day, 1900-01-01 to 2999-12-31"})]
 # A moment with its time zone, as ISO 8601 text (never a number of seconds).
 Instant = Annotated[AwareDatetime, BeforeValidator(_iso_instant)]
 

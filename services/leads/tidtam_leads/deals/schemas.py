@@ -1,20 +1,19 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from crmkit.fields import Omittable
+from crmkit.fields import Day, Omittable
 from crmkit.money import BahtAmount
 from crmkit.text import Text
 from tidtam_contracts.deals import Deal
 
 Amount = Annotated[Decimal, BahtAmount("THB, to the satang")]
 Probability = Annotated[int, Field(ge=0, le=100, description="0–100 (%)")]
-Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2999, 12, 31))]
 Kind = Literal["created", "updated", "stage_changed", "won", "lost", "reopened"]
 
 
