@@ -67,3 +67,16 @@ def test_0006_writes_the_extension_into_the_phone_for_every_tenant(make_service_
     command.downgrade(cfg, "0005_search")
     rows = _sql(db.owner_url, [("SELECT tenant_id, phone, phone_ext FROM leads",)])[0]
     assert {tuple(r) for r in rows} == {(a, "+6621234567", "12"), (b, "+66812345678", None)}
+
+
+def test_the_history_takes_every_kind_the_service_writes(make_service_db):
+    """Each migration that adds history kinds re-creates the check with the whole list: one
+    written beside another (branches merged in either order) must not drop the other's."""
+    from tidtam_leads.followups.schemas import Kind
+
+    db = make_service_db("leads", SERVICE_DIR)
+    [[row]] = _sql(db.owner_url, [(
+        "SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint "
+        "WHERE conname = 'ck_lead_history_kind'",)])
+    missing = [k for k in Kind.__args__ if f"'{k}'" not in row["def"]]
+    assert missing == [], f"the history's check refuses {missing}"

@@ -14,9 +14,11 @@ down_revision = "0011_activities"
 branch_labels = None
 depends_on = None
 
+# The kinds before it: 0011's (the activities service's) included.
 KINDS = ("'followup', 'created', 'updated', 'sent', 'lost', 'junked', 'restored', "
          "'stage_changed', 'transferred', 'conversion_requested', 'converted', "
-         "'conversion_failed', 'account_merged'")
+         "'conversion_failed', 'account_merged', 'activity_created', 'activity_completed', "
+         "'activity_cancelled', 'checkin'")
 
 
 def upgrade() -> None:

@@ -14,9 +14,11 @@ down_revision = "0012_quote_sent"
 branch_labels = None
 depends_on = None
 
+# The kinds before it: 0011's and 0012's included.
 KINDS = ("'followup', 'created', 'updated', 'sent', 'lost', 'junked', 'restored', "
          "'stage_changed', 'transferred', 'conversion_requested', 'converted', "
-         "'conversion_failed', 'account_merged'")
+         "'conversion_failed', 'account_merged', 'activity_created', 'activity_completed', "
+         "'activity_cancelled', 'checkin', 'quote_sent'")
 NEW_KINDS = "'qualified', 'disqualified', 'assigned'"
 
 
