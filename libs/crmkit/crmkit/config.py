@@ -112,7 +112,7 @@ class ServiceSettings(KitSettings):
     relay_metrics_host: str = "0.0.0.0"
     consumer_prefetch: int = 32
     # Events a consumer handles at once (different aggregates; one aggregate's in order).
-    consumer_concurrency: int = Field(8, ge=1, le=256)
+    consumer_concurrency: int = Field(1, ge=1, le=256)  # 1 keeps cross-aggregate order
     consumer_delivery_limit: int = 5
     # Imports and exports (crmkit.sheets): where uploads, error reports and exports are kept
     # (empty: a folder under the system's temporary directory), and the most rows one
