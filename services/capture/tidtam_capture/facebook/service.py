@@ -36,12 +36,13 @@ from crmkit.sealed import Unsealable
 from crmkit.text import parse_phone
 from tidtam_contracts.capture import FacebookLeadReceivedV1, LeadCapturedV1
 
+from ..channels import Channel
 from ..config import CaptureSettings, settings
 from ..contracts import EVENTS
 from ..forms.public import _body, limits
-from ..forms.service import new_public_key, tenant_of_key
-from ..users.service import require_active
+from ..forms.service import tenant_of_key
 from . import repository
+from .models import FacebookPage
 from .schemas import FacebookPageIn, FacebookPageOut, FacebookWebhook, LeadgenValue
 
 MAX_BODY = 256 * 1024
@@ -51,49 +52,25 @@ class GraphUnavailable(RuntimeError):
     """The Graph API did not give the lead (the event is redelivered later)."""
 
 
-def _admin(ctx: RequestContext) -> None:
-    if not ctx.is_admin:
-        raise Forbidden("channels are for admins")
-
-
-def webhook_path(key: str) -> str:
-    return f"/capture/facebook/{key}"
-
-
-def _out(row: dict[str, Any]) -> FacebookPageOut:
-    base = settings().public_url.rstrip("/")
-    return FacebookPageOut(**{k: row[k] for k in ("page_id", "source", "owner_id", "mapping",
-                                                 "created_at", "updated_at")},
-                           webhook_url=base + webhook_path(row["webhook_key"]),
-                           secrets_set=True)
+CHANNEL = Channel(FacebookPage, "facebook", "no Facebook page set up", FacebookPageOut,
+                  ("page_id", "source", "owner_id", "mapping", "created_at", "updated_at"))
 
 
 async def put(db: AsyncSession, ctx: RequestContext, body: FacebookPageIn) -> FacebookPageOut:
-    _admin(ctx)
-    if body.owner_id is not None:
-        await require_active(db, ctx, body.owner_id, "body.owner_id")
     ring = settings().keyring
-    row = await repository.put(db, ctx.tenant, {
+    return await CHANNEL.save(db, ctx, body.owner_id, {
         "page_id": body.page_id, "secret_sealed": ring.seal(body.app_secret),
         "token_sealed": ring.seal(body.page_access_token),
         "verify_sealed": ring.seal(body.verify_token), "mapping": dict(body.mapping),
-        "source": body.source, "owner_id": body.owner_id,
-        "webhook_key": new_public_key(ctx.tenant)})
-    return _out(row)
+        "source": body.source})
 
 
 async def get(db: AsyncSession, ctx: RequestContext) -> FacebookPageOut:
-    _admin(ctx)
-    row = await repository.get(db, ctx.tenant)
-    if row is None:
-        raise NotFound("no Facebook page set up")
-    return _out(row)
+    return await CHANNEL.read(db, ctx)
 
 
 async def delete(db: AsyncSession, ctx: RequestContext) -> None:
-    _admin(ctx)
-    if not await repository.delete(db, ctx.tenant):
-        raise NotFound("no Facebook page set up")
+    await CHANNEL.remove(db, ctx)
 
 
 def signature(secret: str, raw: bytes) -> str:
@@ -101,7 +78,7 @@ def signature(secret: str, raw: bytes) -> str:
 
 
 async def _page(session: AsyncSession, ctx: RequestContext, key: str) -> dict[str, Any]:
-    page = await repository.get(session, ctx.tenant)
+    page = await CHANNEL.row(session, ctx.tenant)
     if page is None or page["webhook_key"] != key:
         raise NotFound("no such webhook")
     return page
@@ -213,7 +190,7 @@ async def on_lead_received(session: AsyncSession,
     """Fetch the lead, map it, stage `lead.captured` (once: the kit's dedup and the
     submission id derived from the leadgen id)."""
     conf = settings()
-    page = await repository.get(session, delivery.tenant)
+    page = await CHANNEL.row(session, delivery.tenant)
     if page is None:
         return  # the page was removed: nothing to fetch with
     token = conf.keyring.unseal(page["token_sealed"])

@@ -3,27 +3,12 @@ the other channels: ..channel_rows)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
 
 from .. import channel_rows
-from .models import LineChannel, LineEvent
-
-
-async def put(session: AsyncSession, tenant: TenantId, values: dict[str, Any]
-              ) -> dict[str, Any]:
-    return await channel_rows.put(session, tenant, LineChannel, values)
-
-
-async def get(session: AsyncSession, tenant: TenantId) -> dict[str, Any] | None:
-    return await channel_rows.get(session, tenant, LineChannel)
-
-
-async def delete(session: AsyncSession, tenant: TenantId) -> bool:
-    return await channel_rows.delete(session, tenant, LineChannel)
+from .models import LineEvent
 
 
 async def take_event(session: AsyncSession, tenant: TenantId, webhook_event_id: str) -> bool:

@@ -27,63 +27,40 @@ from starlette.responses import Response
 from crmkit import outbox
 from crmkit.context import RequestContext
 from crmkit.db import unit_of_work
-from crmkit.errors import Forbidden, NotFound, Unauthorized, Unprocessable
+from crmkit.errors import NotFound, Unauthorized, Unprocessable
 from crmkit.sealed import Unsealable
 from tidtam_contracts.capture import LeadCapturedV1
 
+from ..channels import Channel
 from ..config import CaptureSettings, settings
 from ..contracts import EVENTS
 from ..forms.public import _body, limits
-from ..forms.service import new_public_key, tenant_of_key
-from ..users.service import require_active
+from ..forms.service import tenant_of_key
 from . import repository
+from .models import LineChannel
 from .schemas import LineChannelIn, LineChannelOut, LineEventIn, LineWebhook
 
 MAX_BODY = 256 * 1024
 TAKEN = ("follow", "message")
 
 
-def _admin(ctx: RequestContext) -> None:
-    if not ctx.is_admin:
-        raise Forbidden("channels are for admins")
-
-
-def webhook_path(key: str) -> str:
-    return f"/capture/line/{key}"
-
-
-def _out(row: dict[str, Any]) -> LineChannelOut:
-    base = settings().public_url.rstrip("/")
-    return LineChannelOut(**{k: row[k] for k in ("channel_id", "source", "owner_id",
-                                                 "created_at", "updated_at")},
-                          webhook_url=base + webhook_path(row["webhook_key"]),
-                          secrets_set=True)
+CHANNEL = Channel(LineChannel, "line", "no LINE channel set up", LineChannelOut,
+                  ("channel_id", "source", "owner_id", "created_at", "updated_at"))
 
 
 async def put(db: AsyncSession, ctx: RequestContext, body: LineChannelIn) -> LineChannelOut:
-    _admin(ctx)
-    if body.owner_id is not None:
-        await require_active(db, ctx, body.owner_id, "body.owner_id")
     ring = settings().keyring
-    row = await repository.put(db, ctx.tenant, {
+    return await CHANNEL.save(db, ctx, body.owner_id, {
         "channel_id": body.channel_id, "secret_sealed": ring.seal(body.channel_secret),
-        "token_sealed": ring.seal(body.access_token), "source": body.source,
-        "owner_id": body.owner_id, "webhook_key": new_public_key(ctx.tenant)})
-    return _out(row)
+        "token_sealed": ring.seal(body.access_token), "source": body.source})
 
 
 async def get(db: AsyncSession, ctx: RequestContext) -> LineChannelOut:
-    _admin(ctx)
-    row = await repository.get(db, ctx.tenant)
-    if row is None:
-        raise NotFound("no LINE channel set up")
-    return _out(row)
+    return await CHANNEL.read(db, ctx)
 
 
 async def delete(db: AsyncSession, ctx: RequestContext) -> None:
-    _admin(ctx)
-    if not await repository.delete(db, ctx.tenant):
-        raise NotFound("no LINE channel set up")
+    await CHANNEL.remove(db, ctx)
 
 
 def signature(secret: str, raw: bytes) -> str:
@@ -112,7 +89,7 @@ async def webhook(request: Request, ctx: RequestContext, key: str) -> Response:
     raw = await _body(request, MAX_BODY)
     conf: CaptureSettings = request.app.state.settings
     async with unit_of_work(request.app.state.sessionmaker, ctx.tenant) as session:
-        channel = await repository.get(session, ctx.tenant)
+        channel = await CHANNEL.row(session, ctx.tenant)
         if channel is None or channel["webhook_key"] != key:
             raise NotFound("no such webhook")
         try:

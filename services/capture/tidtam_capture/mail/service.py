@@ -28,18 +28,19 @@ from starlette.responses import Response
 from crmkit import outbox
 from crmkit.context import RequestContext
 from crmkit.db import unit_of_work
-from crmkit.errors import FieldError, Forbidden, NotFound, Unauthorized, Unprocessable
+from crmkit.errors import FieldError, NotFound, Unauthorized, Unprocessable
 from crmkit.fields import Email
 from crmkit.sealed import Unsealable
 from tidtam_contracts.capture import LeadCapturedV1
 
+from ..channels import Channel, require_admin
 from ..config import CaptureSettings, settings
 from ..contracts import EVENTS
 from ..facebook.service import signature
 from ..forms.public import _body, _parse, limits
-from ..forms.service import new_public_key, tenant_of_key
-from ..users.service import require_active
+from ..forms.service import tenant_of_key
 from . import repository
+from .models import EmailInbox
 from .schemas import EmailInboxIn, EmailInboxOut
 
 MAX_BODY = 256 * 1024
@@ -48,50 +49,27 @@ BODY = ("body", "text", "body-plain", "stripped-text")
 _EMAIL: TypeAdapter[str] = TypeAdapter(Email)
 
 
-def _admin(ctx: RequestContext) -> None:
-    if not ctx.is_admin:
-        raise Forbidden("channels are for admins")
-
-
-def webhook_path(key: str) -> str:
-    return f"/capture/email/{key}"
-
-
-def _out(row: dict[str, Any]) -> EmailInboxOut:
-    base = settings().public_url.rstrip("/")
-    return EmailInboxOut(**{k: row[k] for k in ("address", "source", "owner_id",
-                                                "created_at", "updated_at")},
-                         webhook_url=base + webhook_path(row["webhook_key"]),
-                         secrets_set=True)
+CHANNEL = Channel(EmailInbox, "email", "no inbound email set up", EmailInboxOut,
+                  ("address", "source", "owner_id", "created_at", "updated_at"))
 
 
 async def put(db: AsyncSession, ctx: RequestContext, body: EmailInboxIn) -> EmailInboxOut:
-    _admin(ctx)
-    if body.owner_id is not None:
-        await require_active(db, ctx, body.owner_id, "body.owner_id")
+    require_admin(ctx)  # before the stored address is read
     conf = settings()
-    found = await repository.get(db, ctx.tenant)
+    found = await CHANNEL.row(db, ctx.tenant)  # the address stays when saved again
     address = found["address"] if found else \
         f"lead-{secrets.token_hex(6)}@{conf.capture_inbound_domain}"
-    row = await repository.put(db, ctx.tenant, {
+    return await CHANNEL.save(db, ctx, body.owner_id, {
         "address": address, "secret_sealed": conf.keyring.seal(body.signing_secret),
-        "source": body.source, "owner_id": body.owner_id,
-        "webhook_key": new_public_key(ctx.tenant)})
-    return _out(row)
+        "source": body.source})
 
 
 async def get(db: AsyncSession, ctx: RequestContext) -> EmailInboxOut:
-    _admin(ctx)
-    row = await repository.get(db, ctx.tenant)
-    if row is None:
-        raise NotFound("no inbound email set up")
-    return _out(row)
+    return await CHANNEL.read(db, ctx)
 
 
 async def delete(db: AsyncSession, ctx: RequestContext) -> None:
-    _admin(ctx)
-    if not await repository.delete(db, ctx.tenant):
-        raise NotFound("no inbound email set up")
+    await CHANNEL.remove(db, ctx)
 
 
 def _first(data: dict[str, Any], names: tuple[str, ...]) -> str:
@@ -135,7 +113,7 @@ async def webhook(request: Request, ctx: RequestContext, key: str) -> Response:
     raw = await _body(request, MAX_BODY)
     conf: CaptureSettings = request.app.state.settings
     async with unit_of_work(request.app.state.sessionmaker, ctx.tenant) as session:
-        inbox = await repository.get(session, ctx.tenant)
+        inbox = await CHANNEL.row(session, ctx.tenant)
         if inbox is None or inbox["webhook_key"] != key:
             raise NotFound("no such webhook")
         try:

@@ -1,0 +1,67 @@
+"""What every channel's admin settings share (LINE, Facebook, email): admins only, one row per
+tenant (channel_rows), its secrets sealed by the caller and never shown again, and the
+answer naming the webhook's public URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crmkit.context import RequestContext, TenantId
+from crmkit.errors import Forbidden, NotFound
+
+from . import channel_rows
+from .config import settings
+from .forms.service import new_public_key
+from .users.service import require_active
+
+Out = TypeVar("Out", bound=BaseModel)
+
+
+def require_admin(ctx: RequestContext) -> None:
+    if not ctx.is_admin:
+        raise Forbidden("channels are for admins")
+
+
+@dataclass(frozen=True)
+class Channel(Generic[Out]):
+    model: Any  # the settings table
+    path: str  # the webhook: /capture/<path>/<webhook_key>
+    missing: str  # the 404's message when none is set up
+    out: type[Out]
+    shown: tuple[str, ...]  # the row's columns the answer shows (never a sealed one)
+
+    def webhook_path(self, key: str) -> str:
+        return f"/capture/{self.path}/{key}"
+
+    def answer(self, row: dict[str, Any]) -> Out:
+        return self.out(**{k: row[k] for k in self.shown}, secrets_set=True,
+                        webhook_url=settings().public_url.rstrip("/")
+                        + self.webhook_path(row["webhook_key"]))
+
+    async def row(self, session: AsyncSession, tenant: TenantId) -> dict[str, Any] | None:
+        return await channel_rows.get(session, tenant, self.model)
+
+    async def save(self, db: AsyncSession, ctx: RequestContext, owner_id: Any,
+                   values: dict[str, Any]) -> Out:
+        """Create or replace the tenant's settings (the webhook key is kept once made)."""
+        require_admin(ctx)
+        if owner_id is not None:
+            await require_active(db, ctx, owner_id, "body.owner_id")
+        return self.answer(await channel_rows.put(db, ctx.tenant, self.model, {
+            **values, "owner_id": owner_id, "webhook_key": new_public_key(ctx.tenant)}))
+
+    async def read(self, db: AsyncSession, ctx: RequestContext) -> Out:
+        require_admin(ctx)
+        row = await self.row(db, ctx.tenant)
+        if row is None:
+            raise NotFound(self.missing)
+        return self.answer(row)
+
+    async def remove(self, db: AsyncSession, ctx: RequestContext) -> None:
+        require_admin(ctx)
+        if not await channel_rows.delete(db, ctx.tenant, self.model):
+            raise NotFound(self.missing)
