@@ -4,19 +4,28 @@ answer naming the webhook's public URL."""
 
 from __future__ import annotations
 
+import hmac
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from fastapi import Request
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import RequestContext, TenantId
-from crmkit.errors import Forbidden, NotFound
+from crmkit.db import unit_of_work
+from crmkit.errors import Forbidden, NotFound, Unauthorized
+from crmkit.sealed import Unsealable
 
 from . import channel_rows
-from .config import settings
-from .forms.service import new_public_key
+from .config import CaptureSettings, settings
+from .forms.public import _body, limits
+from .forms.service import new_public_key, tenant_of_key
 from .users.service import require_active
+
+MAX_BODY = 256 * 1024  # a channel's webhook body
 
 Out = TypeVar("Out", bound=BaseModel)
 
@@ -44,6 +53,42 @@ class Channel(Generic[Out]):
 
     async def row(self, session: AsyncSession, tenant: TenantId) -> dict[str, Any] | None:
         return await channel_rows.get(session, tenant, self.model)
+
+    async def hooked(self, session: AsyncSession, ctx: RequestContext,
+                     key: str) -> dict[str, Any]:
+        """The settings whose webhook `key` is (404 for any other key)."""
+        row = await self.row(session, ctx.tenant)
+        if row is None or row["webhook_key"] != key:
+            raise NotFound("no such webhook")
+        return row
+
+    @staticmethod
+    def unseal(conf: CaptureSettings, sealed: str) -> str:
+        try:
+            return conf.keyring.unseal(sealed)
+        except Unsealable:
+            raise Unauthorized("the channel's secrets cannot be opened; save them again") \
+                from None
+
+    @asynccontextmanager
+    async def signed(self, request: Request, ctx: RequestContext, key: str, *, header: str,
+                     sign: Callable[[str, bytes], str]
+                     ) -> AsyncIterator[tuple[AsyncSession, dict[str, Any], bytes]]:
+        """A webhook call: the key's tenant and rate, the raw body (capped), then in one
+        transaction the settings and `header` checked against `sign(secret, body)` before
+        anything reads the body. Yields the session, the settings row and the body."""
+        if tenant_of_key(key) != ctx.tenant.value:
+            raise NotFound("no such webhook")
+        limits(request).by_form.check_key(key)
+        raw = await _body(request, MAX_BODY)
+        conf: CaptureSettings = request.app.state.settings
+        async with unit_of_work(request.app.state.sessionmaker, ctx.tenant) as session:
+            row = await self.hooked(session, ctx, key)
+            expected = sign(self.unseal(conf, row["secret_sealed"]), raw)
+            if not hmac.compare_digest(request.headers.get(header, "").encode(),
+                                       expected.encode()):
+                raise Unauthorized(f"{header} does not match the body")
+            yield session, row, raw
 
     async def save(self, db: AsyncSession, ctx: RequestContext, owner_id: Any,
                    values: dict[str, Any]) -> Out:

@@ -31,21 +31,18 @@ from crmkit import outbox
 from crmkit.consumer import Delivery
 from crmkit.context import RequestContext
 from crmkit.db import unit_of_work
-from crmkit.errors import Forbidden, NotFound, Unauthorized, Unprocessable
-from crmkit.sealed import Unsealable
+from crmkit.errors import Forbidden, NotFound, Unprocessable
 from crmkit.text import parse_phone
 from tidtam_contracts.capture import FacebookLeadReceivedV1, LeadCapturedV1
 
 from ..channels import Channel
 from ..config import CaptureSettings, settings
 from ..contracts import EVENTS
-from ..forms.public import _body, limits
+from ..forms.public import limits
 from ..forms.service import tenant_of_key
 from . import repository
 from .models import FacebookPage
 from .schemas import FacebookPageIn, FacebookPageOut, FacebookWebhook, LeadgenValue
-
-MAX_BODY = 256 * 1024
 
 
 class GraphUnavailable(RuntimeError):
@@ -77,20 +74,6 @@ def signature(secret: str, raw: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
 
 
-async def _page(session: AsyncSession, ctx: RequestContext, key: str) -> dict[str, Any]:
-    page = await CHANNEL.row(session, ctx.tenant)
-    if page is None or page["webhook_key"] != key:
-        raise NotFound("no such webhook")
-    return page
-
-
-def _unseal(conf: CaptureSettings, sealed: str) -> str:
-    try:
-        return conf.keyring.unseal(sealed)
-    except Unsealable:
-        raise Unauthorized("the page's secrets cannot be opened; save them again") from None
-
-
 async def handshake(request: Request, ctx: RequestContext, key: str) -> Response:
     if tenant_of_key(key) != ctx.tenant.value:
         raise NotFound("no such webhook")
@@ -98,8 +81,8 @@ async def handshake(request: Request, ctx: RequestContext, key: str) -> Response
     conf: CaptureSettings = request.app.state.settings
     query = request.query_params
     async with unit_of_work(request.app.state.sessionmaker, ctx.tenant) as session:
-        page = await _page(session, ctx, key)
-    expected = _unseal(conf, page["verify_sealed"])
+        page = await CHANNEL.hooked(session, ctx, key)
+    expected = CHANNEL.unseal(conf, page["verify_sealed"])
     given = query.get("hub.verify_token", "")
     if query.get("hub.mode") != "subscribe" \
             or not hmac.compare_digest(given.encode(), expected.encode()):
@@ -109,17 +92,8 @@ async def handshake(request: Request, ctx: RequestContext, key: str) -> Response
 
 
 async def webhook(request: Request, ctx: RequestContext, key: str) -> Response:
-    if tenant_of_key(key) != ctx.tenant.value:
-        raise NotFound("no such webhook")
-    limits(request).by_form.check_key(key)
-    raw = await _body(request, MAX_BODY)
-    conf: CaptureSettings = request.app.state.settings
-    async with unit_of_work(request.app.state.sessionmaker, ctx.tenant) as session:
-        page = await _page(session, ctx, key)
-        secret = _unseal(conf, page["secret_sealed"])
-        given = request.headers.get("x-hub-signature-256", "")
-        if not hmac.compare_digest(given.encode(), signature(secret, raw).encode()):
-            raise Unauthorized("X-Hub-Signature-256 does not match the body")
+    async with CHANNEL.signed(request, ctx, key, header="X-Hub-Signature-256",
+                              sign=signature) as (session, page, raw):
         try:
             hook = FacebookWebhook.model_validate(json.loads(raw))
         except (ValueError, RecursionError, ValidationError):

@@ -26,21 +26,16 @@ from starlette.responses import Response
 
 from crmkit import outbox
 from crmkit.context import RequestContext
-from crmkit.db import unit_of_work
-from crmkit.errors import NotFound, Unauthorized, Unprocessable
-from crmkit.sealed import Unsealable
+from crmkit.errors import Unprocessable
 from tidtam_contracts.capture import LeadCapturedV1
 
 from ..channels import Channel
-from ..config import CaptureSettings, settings
+from ..config import settings
 from ..contracts import EVENTS
-from ..forms.public import _body, limits
-from ..forms.service import tenant_of_key
 from . import repository
 from .models import LineChannel
 from .schemas import LineChannelIn, LineChannelOut, LineEventIn, LineWebhook
 
-MAX_BODY = 256 * 1024
 TAKEN = ("follow", "message")
 
 
@@ -83,22 +78,8 @@ def _captured(channel: dict[str, Any], ctx: RequestContext, event: LineEventIn,
 
 
 async def webhook(request: Request, ctx: RequestContext, key: str) -> Response:
-    if tenant_of_key(key) != ctx.tenant.value:
-        raise NotFound("no such webhook")
-    limits(request).by_form.check_key(key)
-    raw = await _body(request, MAX_BODY)
-    conf: CaptureSettings = request.app.state.settings
-    async with unit_of_work(request.app.state.sessionmaker, ctx.tenant) as session:
-        channel = await CHANNEL.row(session, ctx.tenant)
-        if channel is None or channel["webhook_key"] != key:
-            raise NotFound("no such webhook")
-        try:
-            secret = conf.keyring.unseal(channel["secret_sealed"])
-        except Unsealable:
-            raise Unauthorized("the channel secret cannot be opened; save it again") from None
-        given = request.headers.get("x-line-signature", "")
-        if not hmac.compare_digest(given.encode(), signature(secret, raw).encode()):
-            raise Unauthorized("X-Line-Signature does not match the body")
+    async with CHANNEL.signed(request, ctx, key, header="X-Line-Signature",
+                              sign=signature) as (session, channel, raw):
         try:
             hook = LineWebhook.model_validate(json.loads(raw))
         except (ValueError, RecursionError, ValidationError):

@@ -13,7 +13,6 @@ the leads service makes a lead of it, or a follow-up on the sender's open lead (
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 import uuid
 from datetime import UTC, datetime
@@ -27,23 +26,19 @@ from starlette.responses import Response
 
 from crmkit import outbox
 from crmkit.context import RequestContext
-from crmkit.db import unit_of_work
-from crmkit.errors import FieldError, NotFound, Unauthorized, Unprocessable
+from crmkit.errors import FieldError, Unprocessable
 from crmkit.fields import Email
-from crmkit.sealed import Unsealable
 from tidtam_contracts.capture import LeadCapturedV1
 
 from ..channels import Channel, require_admin
-from ..config import CaptureSettings, settings
+from ..config import settings
 from ..contracts import EVENTS
 from ..facebook.service import signature
-from ..forms.public import _body, _parse, limits
-from ..forms.service import tenant_of_key
+from ..forms.public import _parse
 from . import repository
 from .models import EmailInbox
 from .schemas import EmailInboxIn, EmailInboxOut
 
-MAX_BODY = 256 * 1024
 SENDER = ("sender", "from")
 BODY = ("body", "text", "body-plain", "stripped-text")
 _EMAIL: TypeAdapter[str] = TypeAdapter(Email)
@@ -107,22 +102,8 @@ def captured(inbox: dict[str, Any], ctx: RequestContext, message_key: str,
 
 
 async def webhook(request: Request, ctx: RequestContext, key: str) -> Response:
-    if tenant_of_key(key) != ctx.tenant.value:
-        raise NotFound("no such webhook")
-    limits(request).by_form.check_key(key)
-    raw = await _body(request, MAX_BODY)
-    conf: CaptureSettings = request.app.state.settings
-    async with unit_of_work(request.app.state.sessionmaker, ctx.tenant) as session:
-        inbox = await CHANNEL.row(session, ctx.tenant)
-        if inbox is None or inbox["webhook_key"] != key:
-            raise NotFound("no such webhook")
-        try:
-            secret = conf.keyring.unseal(inbox["secret_sealed"])
-        except Unsealable:
-            raise Unauthorized("the signing secret cannot be opened; save it again") from None
-        given = request.headers.get("x-signature-256", "")
-        if not hmac.compare_digest(given.encode(), signature(secret, raw).encode()):
-            raise Unauthorized("X-Signature-256 does not match the body")
+    async with CHANNEL.signed(request, ctx, key, header="X-Signature-256",
+                              sign=signature) as (session, inbox, raw):
         data, _ = _parse(request, raw)
         message_key = _first(data, ("message_id", "Message-Id"))[:300] \
             or "sha256:" + hashlib.sha256(raw).hexdigest()
