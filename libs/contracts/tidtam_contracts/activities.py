@@ -75,6 +75,12 @@ class ActivityCancelledV1(ActivityEventV1):
     TYPE: ClassVar[str] = "activity.cancelled"
 
 
+# What a lead's history and an account's timeline call each activity event (one name in both).
+HISTORY_KINDS: dict[type[ActivityEventV1], str] = {
+    ActivityCreatedV1: "activity_created", ActivityCompletedV1: "activity_completed",
+    ActivityCancelledV1: "activity_cancelled"}
+
+
 class ActivityReminderDueV1(ActivityEventV1):
     """A reminder of a planned activity fell due: once per reminder (the schedule is
     durable; the worker marks it fired in the transaction that stages this event)."""

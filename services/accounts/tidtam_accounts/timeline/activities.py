@@ -16,18 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit.consumer import Delivery, Handler, on, on_each
 from crmkit.context import TenantId
 from tidtam_contracts.activities import (
-    ActivityCancelledV1,
-    ActivityCompletedV1,
-    ActivityCreatedV1,
+    HISTORY_KINDS,
     ActivityEventV1,
     CheckinRecordedV1,
 )
 
 from . import repository
 
-KINDS: dict[type[ActivityEventV1], str] = {
-    ActivityCreatedV1: "activity_created", ActivityCompletedV1: "activity_completed",
-    ActivityCancelledV1: "activity_cancelled"}
 _ACTIVITY = ("id", "kind", "subject", "status", "owner_id", "contact_id", "starts_at",
              "ends_at", "due_at", "all_day", "result", "created_by")
 _CHECKIN = ("id", "user_id", "activity_id", "place_name", "distance_m", "taken_at", "note")
@@ -51,8 +46,8 @@ async def _append(session: AsyncSession, event: Delivery[Any], *, kind: str,
 
 async def activity_event(session: AsyncSession, event: Delivery[ActivityEventV1]) -> None:
     activity = event.data
-    await _append(session, event, kind=KINDS[type(activity)], account_id=activity.account_id,
-                  lead_id=activity.lead_id,
+    await _append(session, event, kind=HISTORY_KINDS[type(activity)],
+                  account_id=activity.account_id, lead_id=activity.lead_id,
                   summary=activity.model_dump(mode="json", include=set(_ACTIVITY)))
 
 
@@ -63,5 +58,5 @@ async def checkin_recorded(session: AsyncSession, event: Delivery[CheckinRecorde
                   summary=checkin.model_dump(mode="json", include=set(_CHECKIN)))
 
 
-HANDLERS: list[Handler[Any]] = [*on_each(list(KINDS), activity_event),
+HANDLERS: list[Handler[Any]] = [*on_each(list(HISTORY_KINDS), activity_event),
                                 on(CheckinRecordedV1, checkin_recorded)]

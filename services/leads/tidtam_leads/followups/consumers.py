@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.consumer import Delivery, Handler, on, on_each
 from tidtam_contracts.activities import (
-    ActivityCancelledV1,
+    HISTORY_KINDS,
     ActivityCompletedV1,
     ActivityCreatedV1,
     ActivityEventV1,
@@ -21,9 +21,6 @@ from tidtam_contracts.activities import (
 
 from . import repository
 
-KINDS: dict[type[ActivityEventV1], str] = {
-    ActivityCreatedV1: "activity_created", ActivityCompletedV1: "activity_completed",
-    ActivityCancelledV1: "activity_cancelled"}
 _ACTIVITY = ("kind", "subject", "status", "owner_id", "account_id", "contact_id", "starts_at",
              "ends_at", "due_at", "all_day", "result")
 _CHECKIN = ("account_id", "activity_id", "place_name", "distance_m", "taken_at")
@@ -36,7 +33,7 @@ async def activity_event(session: AsyncSession, event: Delivery[ActivityEventV1]
         return
     data = activity.model_dump(mode="json", include=set(_ACTIVITY))
     await repository.append(
-        session, event.tenant, activity.lead_id, KINDS[type(activity)],
+        session, event.tenant, activity.lead_id, HISTORY_KINDS[type(activity)],
         activity.created_by if isinstance(activity, ActivityCreatedV1) else activity.owner_id,
         note=activity.result if isinstance(activity, ActivityCompletedV1) else activity.note,
         detail={"activity_id": str(activity.id),
@@ -55,5 +52,5 @@ async def checkin_recorded(session: AsyncSession, event: Delivery[CheckinRecorde
                                     **{k: v for k, v in data.items() if v is not None}})
 
 
-HANDLERS: list[Handler[Any]] = [*on_each(list(KINDS), activity_event),
+HANDLERS: list[Handler[Any]] = [*on_each(list(HISTORY_KINDS), activity_event),
                                 on(CheckinRecordedV1, checkin_recorded)]
