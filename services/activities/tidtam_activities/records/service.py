@@ -62,13 +62,7 @@ async def _apply_account(session: AsyncSession, tenant: TenantId, account: Accou
         tenant_id=tenant.value, id=account.id, owner_id=account.owner_id, name=account.name,
         lat=location.lat if location else None, lon=location.lon if location else None,
         deleted=isinstance(account, AccountDeletedV1), sequence=sequence)
-    stmt = insert(AccountRecord).values(**values)
-    applied = (await session.execute(stmt.on_conflict_do_update(
-        index_elements=[AccountRecord.tenant_id, AccountRecord.id],
-        set_={k: stmt.excluded[k] for k in values if k not in ("tenant_id", "id")},
-        where=AccountRecord.sequence <= stmt.excluded.sequence).returning(AccountRecord.id)
-    )).scalar_one_or_none()
-    if applied is None:  # an older event than the one applied
+    if not await _newer(session, AccountRecord, values):
         return
     await _replace_dates(session, tenant, account.id, [] if values["deleted"] else [
         dict(account_id=account.id, contact_id=a.contact_id, kind=a.kind, date=a.date,
@@ -77,6 +71,18 @@ async def _apply_account(session: AsyncSession, tenant: TenantId, account: Accou
         await session.execute(sa.delete(AnniversaryRecord).where(
             AnniversaryRecord.tenant_id == tenant.value,
             AnniversaryRecord.account_id == account.id))
+
+
+async def _newer(session: AsyncSession, model: Any, values: dict[str, Any]) -> bool:
+    """Upsert the record unless an event of a later `sequence` is already applied; False
+    when this one is the older (nothing changed)."""
+    stmt = insert(model).values(**values)
+    applied = (await session.execute(stmt.on_conflict_do_update(
+        index_elements=[model.tenant_id, model.id],
+        set_={k: stmt.excluded[k] for k in values if k not in ("tenant_id", "id")},
+        where=model.sequence <= stmt.excluded.sequence).returning(model.id)
+    )).scalar_one_or_none()
+    return applied is not None
 
 
 async def _replace_dates(session: AsyncSession, tenant: TenantId, source_id: uuid.UUID,
@@ -96,13 +102,7 @@ async def contact_changed(session: AsyncSession, event: Delivery[ContactEventV1]
                                   account_id=contact.account_id,
                                   deleted=isinstance(contact, ContactDeletedV1),
                                   sequence=event.sequence)
-    stmt = insert(ContactRecord).values(**values)
-    applied = (await session.execute(stmt.on_conflict_do_update(
-        index_elements=[ContactRecord.tenant_id, ContactRecord.id],
-        set_={k: stmt.excluded[k] for k in values if k not in ("tenant_id", "id")},
-        where=ContactRecord.sequence <= stmt.excluded.sequence).returning(ContactRecord.id)
-    )).scalar_one_or_none()
-    if applied is None:  # an older event than the one applied
+    if not await _newer(session, ContactRecord, values):
         return
     keep = contact.birthday is not None and not isinstance(contact, ContactDeletedV1)
     await _replace_dates(session, event.tenant, contact.id, [dict(
