@@ -8,6 +8,7 @@ from crmkit.deps import Ctx, Db, IdempotentDb
 from crmkit.errors import error_responses
 from crmkit.idempotency import IdempotentRoute
 
+from ..pdf.answer import pdf_answer, pdf_responses
 from ..pdf.workers import Rendering
 from . import service
 from .schemas import CreditNoteIn, CreditNoteList, CreditNoteOut
@@ -40,12 +41,9 @@ async def get_credit_note(note_id: uuid.UUID, ctx: Ctx, db: Db) -> CreditNoteOut
 
 
 @router.get("/api/v1/credit-notes/{note_id:id}/pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}},
-                             "description": "The credit note as PDF (A4)"},
-                       **error_responses(401, 404, 422, 503)})
+            responses=pdf_responses("The credit note as PDF (A4)"))
 async def credit_note_pdf(note_id: uuid.UUID, ctx: Ctx, db: Db, renderer: Rendering,
                           copy: bool = Query(False, description="The copy (สำเนา)")
                           ) -> Response:
     content, name = await service.pdf(db, ctx, renderer, note_id, copy=copy)
-    return Response(content, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return pdf_answer(content, name)

@@ -9,6 +9,7 @@ from crmkit.errors import error_responses
 from crmkit.idempotency import IdempotentRoute
 from crmkit.paging import CURSOR_PATTERN
 
+from ..pdf.answer import pdf_answer, pdf_responses
 from ..pdf.workers import Rendering
 from . import service
 from .schemas import InvoiceOut, InvoicePage
@@ -50,10 +51,7 @@ async def get_invoice(invoice_id: uuid.UUID, ctx: Ctx, db: Db) -> InvoiceOut:
 
 
 @router.get("/api/v1/invoices/{invoice_id:id}/pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}},
-                             "description": "The invoice as PDF (A4), kept since issued"},
-                       **error_responses(401, 404, 422, 503)})
+            responses=pdf_responses("The invoice as PDF (A4), kept since issued"))
 async def invoice_pdf(invoice_id: uuid.UUID, ctx: Ctx, db: Db, renderer: Rendering) -> Response:
     content, name = await service.pdf(db, ctx, renderer, invoice_id)
-    return Response(content, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return pdf_answer(content, name)

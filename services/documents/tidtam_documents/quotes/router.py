@@ -9,6 +9,7 @@ from crmkit.errors import error_responses
 from crmkit.idempotency import IdempotentRoute
 from crmkit.paging import CURSOR_PATTERN
 
+from ..pdf.answer import pdf_answer, pdf_responses
 from ..pdf.workers import Rendering
 from . import pdf, service
 from .schemas import (
@@ -68,15 +69,12 @@ async def get_quote(quote_id: uuid.UUID, ctx: Ctx, db: Db) -> QuoteOut:
 
 
 @router.get("/{quote_id:id}/pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}},
-                             "description": "The quotation as PDF (A4)"},
-                       **error_responses(401, 404, 422, 503)})
+            responses=pdf_responses("The quotation as PDF (A4)"))
 async def quote_pdf(quote_id: uuid.UUID, ctx: Ctx, db: Db, renderer: Rendering) -> Response:
     """An issued quote's PDF, kept since it was issued; a draft's, rendered on each request
     as a preview and marked as a draft. 503 `render_timeout` when rendering outlives its limit."""
     content, name = await pdf.quote_pdf(db, ctx, renderer, quote_id)
-    return Response(content, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return pdf_answer(content, name)
 
 
 @router.patch("/{quote_id:id}", response_model=QuoteOut,

@@ -8,6 +8,7 @@ from crmkit.deps import Ctx, Db, IdempotentDb
 from crmkit.errors import error_responses
 from crmkit.idempotency import IdempotentRoute
 
+from ..pdf.answer import pdf_answer, pdf_responses
 from ..pdf.workers import Rendering
 from . import service
 from .schemas import TaxInvoiceOut
@@ -46,13 +47,10 @@ async def get_tax_invoice(invoice_id: uuid.UUID, ctx: Ctx, db: Db) -> TaxInvoice
 
 
 @router.get("/api/v1/tax-invoices/{invoice_id:id}/pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}},
-                             "description": "The tax invoice as PDF (A4)"},
-                       **error_responses(401, 404, 422, 503)})
+            responses=pdf_responses("The tax invoice as PDF (A4)"))
 async def tax_invoice_pdf(invoice_id: uuid.UUID, ctx: Ctx, db: Db, renderer: Rendering,
                           copy: bool = Query(False, description=(
                               "The copy (สำเนา, เอกสารออกเป็นชุด) instead of the original "
                               "(ต้นฉบับ)"))) -> Response:
     content, name = await service.pdf(db, ctx, renderer, invoice_id, copy=copy)
-    return Response(content, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return pdf_answer(content, name)
