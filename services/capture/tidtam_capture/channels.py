@@ -21,7 +21,7 @@ from crmkit.sealed import Unsealable
 
 from . import channel_rows
 from .config import CaptureSettings, settings
-from .forms.public import _body, limits
+from .forms.public import limits, read_body
 from .forms.service import new_public_key, tenant_of_key
 from .users.service import require_active
 
@@ -80,7 +80,7 @@ class Channel(Generic[Out]):
         if tenant_of_key(key) != ctx.tenant.value:
             raise NotFound("no such webhook")
         limits(request).by_form.check_key(key)
-        raw = await _body(request, MAX_BODY)
+        raw = await read_body(request, MAX_BODY)
         conf: CaptureSettings = request.app.state.settings
         async with unit_of_work(request.app.state.sessionmaker, ctx.tenant) as session:
             row = await self.hooked(session, ctx, key)

@@ -86,7 +86,7 @@ def _check_key(ctx: RequestContext, public_key: str) -> None:
         raise NotFound("no such form")
 
 
-async def _body(request: Request, cap: int) -> bytes:
+async def read_body(request: Request, cap: int) -> bytes:
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > cap:
         raise PayloadTooLarge(f"a submission is at most {cap} bytes")
@@ -99,7 +99,7 @@ async def _body(request: Request, cap: int) -> bytes:
     return b"".join(chunks)
 
 
-def _parse(request: Request, raw: bytes) -> tuple[dict[str, Any], bool]:
+def parse_body(request: Request, raw: bytes) -> tuple[dict[str, Any], bool]:
     """(the submitted values, whether it was a browser's form post)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     try:
@@ -235,8 +235,8 @@ async def submit(request: Request, ctx: RequestContext, public_key: str) -> Resp
     _check_key(ctx, public_key)
     address = client_address(ctx)
     limits(request).check(public_key, address)
-    raw = await _body(request, settings.capture_max_body)
-    data, browser_form = _parse(request, raw)
+    raw = await read_body(request, settings.capture_max_body)
+    data, browser_form = parse_body(request, raw)
     origin = request.headers.get("origin")
     async with unit_of_work(request.app.state.sessionmaker, ctx.tenant) as session:
         form = await _form(session, ctx, public_key)

@@ -34,7 +34,7 @@ from ..channels import Channel, require_admin
 from ..config import settings
 from ..contracts import EVENTS
 from ..facebook.service import signature
-from ..forms.public import _parse
+from ..forms.public import parse_body
 from . import repository
 from .models import EmailInbox
 from .schemas import EmailInboxIn, EmailInboxOut
@@ -104,7 +104,7 @@ def captured(inbox: dict[str, Any], ctx: RequestContext, message_key: str,
 async def webhook(request: Request, ctx: RequestContext, key: str) -> Response:
     async with CHANNEL.signed(request, ctx, key, header="X-Signature-256",
                               sign=signature) as (session, inbox, raw):
-        data, _ = _parse(request, raw)
+        data, _ = parse_body(request, raw)
         message_key = _first(data, ("message_id", "Message-Id"))[:300] \
             or "sha256:" + hashlib.sha256(raw).hexdigest()
         event = captured(inbox, ctx, message_key, data)
