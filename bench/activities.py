@@ -140,7 +140,9 @@ async def calendar(system: System, n: int, samples: int, profile: bool = False) 
     print(f"\n2. a month's calendar, {n:,} items for the user (and {n:,} of someone else's), "
           "concurrency 1")
     owner = system.db_url("activities", owner=True)
-    pid = system.activities.proc.pid
+    service = system.activities
+    assert service is not None and service.proc is not None  # started above
+    pid = service.proc.pid
     for per_day in (None, 3):  # the full answer, and the month mode
         params: dict[str, str | int] = {"from": month.isoformat(), "to": "2027-03-31"}
         if per_day is not None:
@@ -148,14 +150,14 @@ async def calendar(system: System, n: int, samples: int, profile: bool = False) 
         times: list[float] = []
         recorder = None
         cpu: list[float] = []
-        async with httpx.AsyncClient(base_url=system.activities.url, timeout=60) as api:
+        async with httpx.AsyncClient(base_url=service.url, timeout=60) as api:
             for i in range(samples + 5):
                 if i == 5:  # CPU (load-independent, unlike latency) after the warm-up
                     seen = await procs.backends(owner, system.dbs["activities"])
                     cpu = [procs.cpu_seconds(pid), sum(procs.cpu_seconds(b) for b in seen)]
                 if profile and i == 5:
                     raw = Path(tempfile.mkdtemp(prefix="tidtam-profile-")) / "activities.txt"
-                    recorder = pyspy.record(system.activities.proc.pid, 600, raw)
+                    recorder = pyspy.record(pid, 600, raw)
                     await asyncio.sleep(1)  # py-spy attaching
                 t0 = time.perf_counter()
                 r = await api.get("/api/v1/calendar", headers=headers(), params=params)

@@ -7,7 +7,7 @@ from tidtam_leads.sheets.service import EXPORT_ONLY, _getter
 pytestmark = pytest.mark.unit
 
 
-def test_the_marketing_column():
+def test_the_marketing_column() -> None:
     assert any(c.key == "marketing" and not c.importable for c in EXPORT_ONLY)
     marketing = _getter("marketing")
     assert marketing({"consent": {"marketing": False}}) == "no"
