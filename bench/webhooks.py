@@ -159,11 +159,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="how long to publish")
     parser.add_argument("--wait", type=float, default=60.0,
                         help="seconds to wait after publishing for every webhook to arrive")
+    parser.add_argument("--concurrency", type=int, default=8,
+                        help="the consumer's TIDTAM_CONSUMER_CONCURRENCY (the service's "
+                             "default is 1; the README's figures were taken at 8)")
     parser.add_argument("--profile", action="store_true",
                         help="py-spy the service during the measured run")
     args = parser.parse_args()
     print(f"Tidtam webhooks: event on the exchange → webhook received — {os.cpu_count()} "
-          f"cores, {args.rate:g} events/s for {args.seconds:g} s")
+          f"cores, {args.rate:g} events/s for {args.seconds:g} s, "
+          f"consumer concurrency {args.concurrency}")
     with ExitStack() as stack:
         servers = start_servers(stack)
         vhost = f"tidtam_bench_{uuid.uuid4().hex[:8]}"
@@ -174,6 +178,7 @@ def main() -> None:
             # TIDTAM_WEBHOOK_* from this environment reach the service (try other bounds).
             service = system.service_process("notifications", env={
                 "TIDTAM_SMTP_URL": "smtp://127.0.0.1:9",
+                "TIDTAM_CONSUMER_CONCURRENCY": str(args.concurrency),
                 **{k: v for k, v in os.environ.items() if k.startswith("TIDTAM_WEBHOOK_")},
                 "TIDTAM_WEBHOOK_ALLOW_HOSTS": "127.0.0.2/32"}).start(120)
             stack.callback(service.stop)
