@@ -7,7 +7,7 @@ import asyncio
 import time
 
 import pytest
-from notif_support import lead, make_tenant, publish_lead, sent
+from notif_support import lead, make_tenant, publish_lead, run_service, sent
 from test_notices import until
 
 from crmkit.testing.tenants import Person
@@ -46,9 +46,10 @@ async def test_a_reader_gets_every_event_once_in_order(api, tenant, gateway_even
     await until(api, f"/api/v1/events?after={cursor}&limit=1000", admin,
                 lambda b: len(b["items"]) == 6)
     events, last = await read_all(api, admin, after=cursor)
-    # Every event once. The consumer handles different leads at once (TIDTAM_CONSUMER_
-    # CONCURRENCY), so the order recorded is commit order, not necessarily the order
-    # published; paging (2 a page) gives exactly the order of one read of them all.
+    # Every event once. Consumers may handle different leads at once (replicas, or
+    # TIDTAM_CONSUMER_CONCURRENCY above 1), so the order recorded is commit order, not
+    # necessarily the order published; paging (2 a page) gives exactly the order of one
+    # read of them all.
     assert sorted(e["id"] for e in events) == sorted(e.id for e in published)
     at_once = await api.get("/api/v1/events", headers=admin,
                             params={"after": cursor, "limit": 1000})
@@ -66,10 +67,21 @@ async def test_a_reader_gets_every_event_once_in_order(api, tenant, gateway_even
     assert len(users) == 5
 
 
-async def test_a_reader_during_a_burst_misses_nothing(api, tenant, gateway_events, notif_db):
-    """Events of one tenant consumed several at a time, read from a cursor while they are
-    being committed: the reader gets each once (a `seq` drawn earlier but committed later
-    would be skipped, were the feed's order not its commit order)."""
+async def test_a_reader_during_a_burst_misses_nothing(api, tenant, gateway_events, notif_db,
+                                                      notif_amqp, mail_sink):
+    """Events of one tenant consumed several at a time (a second replica beside the test's
+    service, its consumer at concurrency 8), read from a cursor while they are being
+    committed: the reader gets each once (a `seq` drawn earlier but committed later would be
+    skipped, were the feed's order not its commit order)."""
+    replica = await asyncio.to_thread(run_service, notif_db, notif_amqp, mail_sink.url,
+                                      TIDTAM_CONSUMER_CONCURRENCY="8")
+    try:
+        await _burst(api, tenant, gateway_events)
+    finally:
+        await asyncio.to_thread(replica.stop)
+
+
+async def _burst(api, tenant, gateway_events) -> None:
     admin = tenant.headers(tenant.admin)
     _, cursor = await read_all(api, admin, limit=100)
     seen: list[str] = []
