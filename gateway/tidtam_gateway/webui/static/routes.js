@@ -7,6 +7,7 @@
 import { SETUP_NAV, SETUP_ROUTES } from "./screens/admin/index.js";
 import { ACTIVITY_NAV, ACTIVITY_ROUTES } from "./screens/activities/index.js";
 import { DOC_NAV, DOC_ROUTES } from "./screens/documents/index.js";
+import { INSIGHT_NAV, INSIGHT_ROUTES } from "./screens/insights/index.js";
 
 /** @typedef {import("./types.js").Route} Route */
 /** @typedef {import("./types.js").NavLink} NavLink */
@@ -38,6 +39,7 @@ export const ROUTES = [
   ...SETUP_ROUTES, // the board, my labels and the admin screens
   ...ACTIVITY_ROUTES, // the calendar, the overdue list, an activity
   ...DOC_ROUTES, // products, the company profile, quotations
+  ...INSIGHT_ROUTES, // the reports, their charts and exports, sales targets
 ];
 
 /** @type {NavLink[]} */
@@ -54,6 +56,7 @@ export const NAV = [
   ...SETUP_NAV,
   ...ACTIVITY_NAV,
   ...DOC_NAV,
+  ...INSIGHT_NAV,
 ];
 
 /** The nav's groups in order, each with its heading's i18n key. */
