@@ -1,6 +1,7 @@
 // @ts-check
 // The monthly sales targets editor (admins, under the targets report): pick a month, see each
-// active salesperson's target for it (GET /api/v1/insights/targets?month=YYYY-MM), change the
+// active salesperson's target for it (GET /api/v1/insights/targets?month=YYYY-MM: the targets
+// report of that month, a row per person with a target or a sale), change the
 // amounts and save: one PUT /api/v1/insights/targets {user_id, month, amount} per changed
 // person (an upsert: saving again changes nothing). Amounts in baht, up to two decimals.
 
@@ -48,6 +49,23 @@ export function amountOf(/** @type {string} */ typed) {
 /** The same amount the API wrote ("1500000.00" and "1500000" are one target). */
 const same = (/** @type {string} */ a, /** @type {string} */ b) => amountOf(a) === amountOf(b);
 
+/**
+ * user id → amount of a month's targets: from the targets report's rows ({user, target}), or
+ * from a plain list of targets ({user_id, amount}). People without a target are left out.
+ * @returns {Map<string, string>}
+ */
+export function targetAmounts(/** @type {any} */ data) {
+  const rows = data && Array.isArray(data.rows) ? data.rows : asList(data);
+  /** @type {Map<string, string>} */
+  const out = new Map();
+  for (const r of rows) {
+    const user = r && (r.user_id ?? r.user);
+    const amount = r && (r.amount ?? r.target);
+    if (user && amount !== null && amount !== undefined) out.set(String(user), String(amount));
+  }
+  return out;
+}
+
 /** The month last picked: the editor is drawn again after a save and stays on it. */
 let picked = "";
 
@@ -78,16 +96,14 @@ export function targetsEditor(saved) {
   async function load() {
     const mine = ++seq;
     status.textContent = t("tgt.loading");
-    let items = [];
+    let amounts;
     try {
-      items = asList(await api("/api/v1/insights/targets", { query: { month: month.value } }));
+      amounts = targetAmounts(await api("/api/v1/insights/targets", { query: { month: month.value } }));
     } catch (err) {
       if (mine === seq) status.textContent = err.status === 401 ? "" : errorMessage(err);
       return;
     }
     if (mine !== seq) return;
-    /** @type {Map<string, string>} */
-    const amounts = new Map(items.filter((x) => x && x.user_id).map((x) => [String(x.user_id), String(x.amount ?? "")]));
     const people = (state.users || []).filter((u) => u.active !== false && u.role !== "integration");
     status.textContent = people.length ? "" : t("tgt.nobody");
     rows = people.map((u) => {
