@@ -2,9 +2,9 @@
 driven by Playwright) against the real system, on fixed demo data: axe-core (npm, from
 ./node_modules, injected into the page; nothing is fetched from outside) checks the Inbox, a
 lead, the board, My account, every admin screen, the activities screens (the calendar's
-month, week and agenda, the overdue list, an activity and its form) and the quotation editor,
-in Thai and in English, at 1280 px and at 375 px; no serious or critical violation may be
-found. With
+month, week and agenda, the overdue list, an activity and its form), the quotation editor
+and the insights page (issue 16), in Thai and in English, at 1280 px and at 375 px; no
+serious or critical violation may be found. With
 TIDTAM_SCREENSHOTS=<folder> the same walk keeps the README's screenshots there
 (docs/screenshots)."""
 
@@ -166,6 +166,11 @@ def test_the_main_screens_have_no_serious_accessibility_violation(gw, system, br
         ("new-quote", f"/quotes/new?lead={demo['lead']}", ".quote-totals h2"),
         ("import-new", "/imports/new?entity=lead", "#imp-title"),
         ("import", f"/imports/{demo['import']}?entity=lead", ".imp-map"),
+        # Issue 16: the insights page (a report with its chart and table, or what it says
+        # when there are no figures), and the targets report with the admins' editor
+        ("insights", "/insights/funnel", ".ins-report:not([data-state=loading])"),
+        ("insights-won", "/insights/won?group_by=month", ".ins-report:not([data-state=loading])"),
+        ("insights-targets", "/insights/targets", ".ins-report:not([data-state=loading])"),
     ]
     page = browser_context.new_page()
     track(page)

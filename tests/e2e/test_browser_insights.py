@@ -253,7 +253,8 @@ def test_the_insights_page_charts_filters_exports_and_sets_targets(
     page.click("#logout")
     _sign_in(page, system.gateway.url, _email(gw, t, "sales"), "#/insights/funnel")
     _shown(page, "funnel")
-    assert page.locator(".ins-filters select[name=team_id], .ins-filters select[name=user_id]").count() == 0
+    pickers = ".ins-filters select[name=team_id], .ins-filters select[name=user_id]"
+    assert page.locator(pickers).count() == 0
     assert page.get_by_text("ตัวเลขของคุณเอง").is_visible()
     assert errors == []
 
