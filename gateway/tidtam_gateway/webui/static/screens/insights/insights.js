@@ -30,7 +30,7 @@ addStrings({
     "ins.g.user": "พนักงานขาย", "ins.g.team": "ทีม", "ins.g.month": "เดือน",
     "ins.range": "{from} – {to} (เวลา {tz})", "ins.loading": "กำลังโหลดรายงาน…",
     "ins.empty": "ไม่มีข้อมูลในช่วงนี้", "ins.xlsx": "ดาวน์โหลด Excel (.xlsx)",
-    "ins.xlsxLabel": "ดาวน์โหลดรายงาน{name}เป็นไฟล์ Excel", "ins.xlsxFailed": "ดาวน์โหลดไม่สำเร็จ: {why}",
+"ins.xlsxFailed": "ดาวน์โหลดไม่สำเร็จ: {why}",
     "ins.total": "รวม", "ins.table": "ตาราง{name}", "ins.unknown": "ไม่มีรายงานชื่อนี้",
     "ins.scope.own": "ตัวเลขของคุณเอง", "ins.scope.team": "ตัวเลขของทีมคุณ", "ins.scope.all": "ตัวเลขของทุกคน",
   },
@@ -44,7 +44,7 @@ addStrings({
     "ins.g.user": "Salesperson", "ins.g.team": "Team", "ins.g.month": "Month",
     "ins.range": "{from} – {to} ({tz} time)", "ins.loading": "Loading the report…",
     "ins.empty": "No figures for this period", "ins.xlsx": "Download Excel (.xlsx)",
-    "ins.xlsxLabel": "Download the {name} report as an Excel file", "ins.xlsxFailed": "The download failed: {why}",
+"ins.xlsxFailed": "The download failed: {why}",
     "ins.total": "Total", "ins.table": "{name} table", "ins.unknown": "There is no report by this name",
     "ins.scope.own": "Your own figures", "ins.scope.team": "Your team's figures", "ins.scope.all": "Everybody's figures",
   },
@@ -181,7 +181,7 @@ export function mount(root, params, app) {
     const status = h("p", { class: "muted", role: "status" }, t("ins.loading"));
     const href = exportHref(report, f);
     const xlsx = h("a", { class: "btn", id: "ins-xlsx", href, download: fileName(report, f),
-                          "aria-label": t("ins.xlsxLabel", { name }) }, t("ins.xlsx"));
+                          "aria-describedby": "ins-report-title" }, t("ins.xlsx"));
     xlsx.addEventListener("click", (e) => {
       e.preventDefault(); // the API wants the session's token, which a plain link cannot send
       download(href, xlsx.getAttribute("download") || fileName(report, f))
