@@ -21,7 +21,7 @@ import { targetsEditor } from "./targets.js";
 
 addStrings({
   th: {
-    "ins.title": "ข้อมูลเชิงลึก", "ins.reports": "รายงาน", "ins.filters": "ตัวกรอง",
+    "ins.title": "ข้อมูลเชิงลึก", "ins.reports": "รายงาน", "ins.filters": "ตัวกรอง", "ins.filtersOn": "ตัวกรอง ({n})",
     "ins.f.from": "ตั้งแต่วันที่", "ins.f.to": "ถึงวันที่", "ins.f.team": "ทีม", "ins.f.user": "พนักงานขาย",
     "ins.f.pipeline": "ไปป์ไลน์", "ins.f.source": "ช่องทาง", "ins.f.group": "แยกตาม",
     "ins.f.all": "ทั้งหมด", "ins.f.defaultPipeline": "ไปป์ไลน์หลัก", "ins.f.apply": "แสดงรายงาน",
@@ -35,7 +35,7 @@ addStrings({
     "ins.scope.own": "ตัวเลขของคุณเอง", "ins.scope.team": "ตัวเลขของทีมคุณ", "ins.scope.all": "ตัวเลขของทุกคน",
   },
   en: {
-    "ins.title": "Insights", "ins.reports": "Reports", "ins.filters": "Filters",
+    "ins.title": "Insights", "ins.reports": "Reports", "ins.filters": "Filters", "ins.filtersOn": "Filters ({n})",
     "ins.f.from": "From", "ins.f.to": "To", "ins.f.team": "Team", "ins.f.user": "Salesperson",
     "ins.f.pipeline": "Pipeline", "ins.f.source": "Source", "ins.f.group": "Group by",
     "ins.f.all": "All", "ins.f.defaultPipeline": "The default pipeline", "ins.f.apply": "Show the report",
@@ -170,7 +170,12 @@ export function mount(root, params, app) {
       error.focus();
     });
     error.setAttribute("tabindex", "-1");
-    return form;
+    // Open on a wide screen; on a phone folded under its summary (how many are in use), so
+    // the chart comes first.
+    const used = Object.keys(f).length;
+    const wide = typeof matchMedia !== "function" || matchMedia("(min-width: 761px)").matches;
+    return h("details", { class: "ins-filter-box", open: wide || null },
+      h("summary", {}, used ? t("ins.filtersOn", { n: used }) : t("ins.filters")), form);
   }
 
   async function load(/** @type {string} */ report, /** @type {Record<string, string>} */ f,
