@@ -65,6 +65,8 @@ class Quote(BaseModel):
     net_payable: str
     created_by: uuid.UUID
     version: int
+    deal_id: uuid.UUID | None = Field(None, description=(
+        "The deal (leads service) it is for: accepted, it sets the deal's amount"))
 
 
 class QuoteEvent(Quote, EventData):

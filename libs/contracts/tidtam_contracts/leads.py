@@ -58,6 +58,8 @@ class Lead(BaseModel):
     version: int = Field(description="Grows by one with every change; the events' `sequence`")
     created_at: datetime
     updated_at: datetime
+    product_ids: list[uuid.UUID] = Field(default_factory=list, description=(
+        "The products (documents service's catalogue) the lead is interested in"))
     # Added without a new version (optional): absent in events from before it existed.
     qualification: Qualification | None = Field(None, description=(
         "POST /leads/{id}/qualify or /disqualify; null: not judged yet"))

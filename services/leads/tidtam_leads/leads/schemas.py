@@ -19,6 +19,11 @@ from ..catalog.schemas import SourceKey
 Box = Literal["inbox", "sent", "lost", "junk"]
 
 Potential = Annotated[Decimal, BahtAmount("Expected value in THB")]
+MAX_PRODUCTS = 20
+ProductIds = Annotated[list[uuid.UUID], Field(
+    max_length=MAX_PRODUCTS, json_schema_extra={"uniqueItems": True}, description=(
+        "The products the lead is interested in: the documents service's catalogue "
+        "(GET /api/v1/products), each once; one this service does not know is 404"))]
 
 
 # `name`, `phone` and `email` are required unless the lead is made from an account
@@ -62,6 +67,7 @@ class LeadCreate(BaseModel):
     label_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
     potential: Potential | None = None
     custom: CustomValuesIn = Field(default_factory=dict)
+    product_ids: ProductIds = Field(default_factory=list)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -101,6 +107,7 @@ class LeadPatch(BaseModel):
     potential: Potential | None = None
     owner_id: Omittable[uuid.UUID] = None
     custom: Omittable[CustomValuesPatch] = None
+    product_ids: Omittable[ProductIds] = None
 
 
 class LeadOut(Lead):
