@@ -79,7 +79,8 @@ class QuoteIssuedV1(QuoteEvent):
 
 
 class QuoteAcceptedV1(QuoteEvent):
-    """The leads service sets the lead's potential value from `before_vat`."""
+    """The leads service sets the lead's potential value from `before_vat`, and the deal's
+    amount when the quote has a `deal_id`."""
 
     TYPE: ClassVar[str] = "quote.accepted"
 

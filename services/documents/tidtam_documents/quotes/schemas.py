@@ -67,6 +67,9 @@ class QuoteIn(QuoteFields):
     lead_id: uuid.UUID | None = Field(None, description="The lead quoted (or account_id)")
     account_id: uuid.UUID | None = Field(None, description="The account quoted (or lead_id)")
     contact_id: uuid.UUID | None = None
+    deal_id: uuid.UUID | None = Field(None, description=(
+        "The deal (GET /api/v1/deals) it is for: of the account quoted, or of the lead "
+        "(or the lead's account); accepted, the quote sets the deal's amount (before VAT)"))
 
     @model_validator(mode="after")
     def _one_party(self) -> Self:
@@ -138,6 +141,7 @@ class QuoteOut(QuoteTotals):
     lead_id: uuid.UUID | None
     account_id: uuid.UUID | None
     contact_id: uuid.UUID | None
+    deal_id: uuid.UUID | None = Field(description="The deal it is for, if any")
     status: QuoteStatus = Field(description="A sent quote past `valid_until` is expired")
     issue_date: date | None
     valid_until: date | None
