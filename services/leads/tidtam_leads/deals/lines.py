@@ -28,9 +28,10 @@ async def resolve(session: AsyncSession, tenant: TenantId, lines: Sequence[DealL
     """The lines as the deal keeps them (JSON: decimals as strings). A product's name and
     unit price fill what a line leaves out; a line without a product needs both (422
     naming them); an unknown product is 404."""
-    known = await products.require_known(
-        session, tenant, [li.product_id for li in lines if li.product_id is not None],
-        field=f"{field}.product_id")
+    named = [(f"{field}.{i}.product_id", li.product_id) for i, li in enumerate(lines)
+             if li.product_id is not None]
+    known = await products.require_known(session, tenant, [pid for _, pid in named],
+                                         [name for name, _ in named])
     out: list[dict[str, Any]] = []
     missing: list[FieldError] = []
     for i, li in enumerate(lines):

@@ -26,12 +26,13 @@ async def product_event(session: AsyncSession, event: Delivery[ProductEvent]) ->
 
 
 async def require_known(session: AsyncSession, tenant: TenantId, ids: Sequence[uuid.UUID],
-                        field: str) -> dict[uuid.UUID, Product]:
+                        field: str | Sequence[str]) -> dict[uuid.UUID, Product]:
     """The products of `ids`; one the catalogue does not have (as far as this service has
-    heard) is 404 naming `<field>.<index>`."""
+    heard) is 404 naming `<field>.<index>` (or the field given for it in a list)."""
     found = await repository.known(session, tenant, sorted(set(ids)))
     for i, pid in enumerate(ids):
         if pid not in found:
-            raise NotFound.on(f"{field}.{i}", f"no product {pid} in the catalogue "
-                                              "(GET /api/v1/products)", code="unknown_product")
+            name = f"{field}.{i}" if isinstance(field, str) else field[i]
+            raise NotFound.on(name, f"no product {pid} in the catalogue "
+                                    "(GET /api/v1/products)", code="unknown_product")
     return found
