@@ -8,34 +8,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
 import anyio
 import pytest
+from leads_support import given_product
 
 from crmkit.events import CloudEvent
-from crmkit.testing.tenants import fetchval
-from tidtam_contracts.documents import ProductCreatedV1, QuoteAcceptedV1
+from tidtam_contracts.documents import QuoteAcceptedV1
 
 pytestmark = pytest.mark.integration
 DEALS = "/api/v1/deals"
-
-
-async def given_product(gateway_events, tenant, leads_db, **over: Any) -> dict[str, Any]:
-    """A catalogue product as the documents service announces it, once this service has
-    it."""
-    data = {"id": str(uuid.uuid4()), "sku": f"P-{uuid.uuid4().hex[:6]}",
-            "name": "กล้องวงจรปิด", "name_en": "CCTV", "unit": "ชุด", "unit_price": "2500.00",
-            "vat_type": "vat7", "active": True, "version": 1, **over}
-    await gateway_events.republish(CloudEvent(
-        source="/services/documents", type=ProductCreatedV1.TYPE, subject=data["id"],
-        tenantid=str(tenant.id), sequence=1, dataversion="1",
-        data=ProductCreatedV1.model_validate(data).model_dump(mode="json")))
-    with anyio.fail_after(15):
-        while await fetchval(leads_db.owner_url, "SELECT version FROM products WHERE id = $1",
-                             uuid.UUID(data["id"])) is None:
-            await anyio.sleep(0.05)
-    return data
 
 
 async def _deal(api, h, **over):
