@@ -77,10 +77,13 @@ async def lead_changed(session: AsyncSession, event: Delivery[Any]) -> None:
 
 async def deal_changed(session: AsyncSession, event: Delivery[Any]) -> None:
     d = event.data
+    closed_on = d.closed_on
+    if closed_on is None and d.status != "open":  # the day it closed, in the tenant's zone
+        closed_on = await _day(session, event.tenant, d.updated_at)
     await repository.put_deal(session, event.tenant, dict(
         id=d.id, owner_id=d.owner_id, pipeline_id=d.pipeline_id, stage_id=d.stage_id,
         amount=d.amount, probability=d.probability, expected_close=d.expected_close,
-        status=d.status, lost_reason=d.lost_reason, closed_on=d.closed_on,
+        status=d.status, lost_reason=d.lost_reason, closed_on=closed_on,
         created_at=d.created_at, created_day=await _day(session, event.tenant, d.created_at),
         lead_id=d.lead_id, version=d.version))
 
