@@ -83,7 +83,12 @@ CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          # a web form asks `name` and a phone or an email, each key once;
                          # an allowed origin must parse as one
                          ("POST", "/api/v1/capture/forms"),
-                         ("PATCH", "/api/v1/capture/forms/{form_id}")}
+                         ("PATCH", "/api/v1/capture/forms/{form_id}"),
+                         # a report's `from` not after its `to`, at most 3,700 days apart
+                         *(("GET", f"/api/v1/insights/{report}{export}")
+                           for report in ("funnel", "pipeline", "forecast", "won", "lost",
+                                          "sources", "activities", "targets")
+                           for export in ("", "/export"))}
 
 
 @pytest.fixture(scope="module")
