@@ -1,7 +1,8 @@
 // @ts-check
-// #/deals?status=&owner=&pipeline=: the deals the caller may see (GET /deals, newest first),
-// filtered by status, owner and pipeline (each filter is in the link, so Back steps through
-// them and a filtered list can be bookmarked), 50 at a time ("Load more" follows next_cursor).
+// #/deals?status=&owner=&pipeline=&account=: the deals the caller may see (GET /deals, newest
+// first), filtered by status, owner and pipeline (and an account, from its page); each filter
+// is in the link, so Back steps through them and a filtered list can be bookmarked; 50 at a
+// time ("Load more" follows next_cursor).
 
 import { api, asList } from "../../api.js";
 import { h, nextId } from "../../dom.js";
@@ -14,12 +15,12 @@ addStrings({
   th: {
     "dlist.title": "ดีล", "dlist.filters": "ตัวกรอง", "dlist.all": "ทั้งหมด", "dlist.anyone": "ทุกคน",
     "dlist.count": "{n} ดีล", "dlist.countMore": "{n} ดีลแรก", "dlist.none": "ไม่มีดีลที่ตรงกับตัวกรอง",
-    "dlist.board": "ดูเป็นบอร์ด",
+    "dlist.board": "ดูเป็นบอร์ด", "dlist.oneAccount": "แสดงเฉพาะดีลของลูกค้ารายหนึ่ง", "dlist.allAccounts": "แสดงของลูกค้าทุกราย",
   },
   en: {
     "dlist.title": "Deals", "dlist.filters": "Filters", "dlist.all": "All", "dlist.anyone": "Anyone",
     "dlist.count": "{n} deals", "dlist.countMore": "the first {n} deals", "dlist.none": "No deal matches the filters",
-    "dlist.board": "Show as a board",
+    "dlist.board": "Show as a board", "dlist.oneAccount": "Showing one account's deals", "dlist.allAccounts": "Show every account's",
   },
 });
 
@@ -32,7 +33,8 @@ const PAGE = 50;
  * @param {Params} params */
 export function listQuery(params) {
   return { status: STATUSES.includes(params.status) ? params.status : undefined,
-           owner_id: params.owner || undefined, pipeline_id: params.pipeline || undefined };
+           owner_id: params.owner || undefined, pipeline_id: params.pipeline || undefined,
+           account_id: params.account || undefined };
 }
 
 /** @param {HTMLElement} root @param {Params} params @param {App} app */
@@ -69,7 +71,10 @@ export function mount(root, params, app) {
       h("div", { class: "deal-tools" },
         h("a", { class: "btn", href: boardHref }, t("dlist.board")),
         h("a", { class: "btn btn-primary", href: "#/deals/new", id: "new-deal-btn" }, t("nav.dealNew")))),
-    filters, status, list, h("div", { class: "list-foot" }, more)));
+    filters,
+    params.account ? h("p", { class: "notice" }, t("dlist.oneAccount"), " · ",
+      h("a", { href: app.href("/deals", { ...pick(params), account: undefined }) }, t("dlist.allAccounts"))) : null,
+    status, list, h("div", { class: "list-foot" }, more)));
 
   async function load(next = false) {
     const seq = ++ui.seq;
@@ -97,4 +102,4 @@ export function mount(root, params, app) {
 }
 
 /** The link's filters alone (what a change of one filter keeps). @param {Params} params */
-const pick = (params) => ({ status: params.status, owner: params.owner, pipeline: params.pipeline });
+const pick = (params) => ({ status: params.status, owner: params.owner, pipeline: params.pipeline, account: params.account });
