@@ -12,6 +12,7 @@ from tidtam_leads.deals.schemas import DealPatch, DealWonIn
 
 from .test_webui import NODE, run_node
 
+U2 = "00000000-0000-4000-8000-000000000002"  # webui_deals.mjs's colleague
 pytestmark = [pytest.mark.unit,
               pytest.mark.skipif(NODE is None, reason="node is not on PATH (.ci/run installs it)")]
 
@@ -23,7 +24,7 @@ def out(tmp_path_factory) -> dict:
 
 def test_an_edit_sends_only_what_changed_in_the_api_shape(out):
     # 150000 typed for 150000.00 is no change; the rest differs from the deal
-    assert out["patch"] == {"probability": 60, "expected_close": "2027-01-31", "owner_id": "u2"}
+    assert out["patch"] == {"probability": 60, "expected_close": "2027-01-31", "owner_id": U2}
     assert out["unchanged"] == {}
     DealPatch.model_validate(out["patch"])
 
@@ -64,6 +65,6 @@ def test_deal_links_reach_their_screens_and_filters_reach_the_list_call(out):
                                              "/deals/board/:pipelineId", "/deals/:id",
                                              "/deals/:id/edit"]
     assert out["routes"][3][1]["pipelineId"] == "p1" and out["routes"][4][1]["id"] == "d1"
-    assert out["queries"][0] == {"status": "won", "owner_id": "u2", "pipeline_id": "p1"}
+    assert out["queries"][0] == {"status": "won", "owner_id": U2, "pipeline_id": "p1"}
     assert out["queries"][1] == {} and out["queries"][2] == {"account_id": "a1"}
     assert {"url": "/api/v1/deals?account_id=a1&limit=20", "method": "GET"} in out["calls"]

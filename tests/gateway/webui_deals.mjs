@@ -3,6 +3,7 @@
 // sums and refusals, the deal routes, and the account's deals section's call. Prints JSON.
 import "./webui_dom.mjs";
 
+const U2 = "00000000-0000-4000-8000-000000000002"; // a colleague (a real UUID: bodies are validated)
 const calls = [];
 globalThis.fetch = async (url, init) => {
   calls.push({ url, method: init.method });
@@ -26,25 +27,25 @@ setPipelines([{ id: "p1", name: "มาตรฐาน", name_en: "Standard", st
   { id: "s1", name: "ติดต่อ", name_en: "Contacted", position: 0 },
   { id: "s2", name: "เสนอราคา", name_en: "Quoted", position: 1 }] }]);
 state.me = { id: "u1", name: "สมศรี", role: "sales" };
-state.userById = new Map([["u2", { id: "u2", name: "มานี" }]]);
+state.userById = new Map([[U2, { id: U2, name: "มานี" }]]);
 
 const deal = { id: "d1", name: "ดีล ก", account_id: "a1", contact_id: null, owner_id: "u1", pipeline_id: "p1",
   stage_id: "s1", amount: "150000.00", expected_close: null, probability: 20, status: "open",
   lost_reason: null, closed_on: null, lead_id: null, version: 1, created_at: "", updated_at: "", read_only: false };
 const patch = changedFields(deal, { name: "ดีล ก", contact_id: null, amount: "150000", probability: 60,
-                                    expected_close: "2027-01-31", owner_id: "u2" });
+                                    expected_close: "2027-01-31", owner_id: U2 });
 const unchanged = changedFields(deal, { name: "ดีล ก", contact_id: null, amount: "150000.0", probability: 20,
                                         expected_close: null, owner_id: "u1" });
 const amounts = ["1,500,000.50", " 15000 ", "฿2,000", "", "12.345", "-5", "abc"].map(amountText);
 const entries = [
   { id: 1, kind: "created", author_id: "u1", created_at: "", note: null,
     changes: { name: [null, "ดีล ก"], amount: [null, "150000.00"], stage_id: [null, "s1"] } },
-  { id: 2, kind: "stage_changed", author_id: "u2", created_at: "", note: null,
+  { id: 2, kind: "stage_changed", author_id: U2, created_at: "", note: null,
     changes: { pipeline_id: ["p1", "p1"], stage_id: ["s1", "s2"] } },
   { id: 3, kind: "won", author_id: null, created_at: "", note: null,
     changes: { status: ["open", "won"], closed_on: [null, "2026-12-07"], amount: ["150000.00", "175000.50"] } },
   { id: 4, kind: "updated", author_id: "u1", created_at: "", note: null,
-    changes: { owner_id: ["u1", "u2"], probability: [20, 60], mystery: [1, 2] } },
+    changes: { owner_id: ["u1", U2], probability: [20, 60], mystery: [1, 2] } },
 ];
 const words = {};
 for (const lang of ["th", "en"]) {
@@ -63,7 +64,7 @@ const cols = columns(state.pipelines[0].stages, [
 (d) => d.amount).map((c) => [c.stage.id, c.count, c.total]);
 const route = (path) => { const m = matchRoute(ROUTES, path); return m ? [m.route.path, m.params] : null; };
 const routes = ["/deals", "/deals/new", "/deals/board", "/deals/board/p1", "/deals/d1", "/deals/d1/edit"].map(route);
-const queries = [listQuery({ status: "won", owner: "u2", pipeline: "p1" }), listQuery({ status: "bogus" }),
+const queries = [listQuery({ status: "won", owner: U2, pipeline: "p1" }), listQuery({ status: "bogus" }),
                  listQuery({ account: "a1" })];
 dealsSection({ account_id: "a1" });
 await new Promise((resolve) => setTimeout(resolve));
