@@ -41,6 +41,7 @@ def fits(page, width: int) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+@pytest.mark.timeout(900)  # a long walk, and the system's start-up, on a loaded machine
 def test_a_deal_from_an_account_through_the_board_to_won_lost_and_reopened(
         gw, system, make_tenant, browser_page):  # noqa: F811
     page, errors = browser_page
