@@ -19,6 +19,7 @@ import {
 } from "./ui.js";
 import { dateField } from "./when.js";
 import { documentsSection } from "./screens/documents/related.js";
+import { leadDealLink } from "./screens/deals/related.js";
 
 // The log's kinds beyond those in i18n.js (every kind the leads service writes has a label).
 addStrings({
@@ -74,6 +75,7 @@ export function renderDetail(container, view, on) {
     activitiesPanel({ lead_id: lead.id }, !lead.read_only),
     lead.read_only ? null : actions(lead, on),
     conversionCard(lead, on),
+    lead.account_id ? leadDealLink(lead) : null, // converted: the deal it opened
     documentsSection({ lead_id: lead.id, canQuote: !lead.read_only }),
   ].filter(Boolean));
   return heading;
