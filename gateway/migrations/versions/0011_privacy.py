@@ -7,7 +7,7 @@ Revises: 0010_document_digits
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from crmkit.db import enable_rls
 from crmkit.migrate import app_role
@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("requested_by", UUID(as_uuid=True), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
                   server_default=sa.func.now()),
+        sa.Column("resolved_at", sa.DateTime(timezone=True)),
         sa.Column("completed_at", sa.DateTime(timezone=True)),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
         sa.CheckConstraint("kind IN ('export', 'erase')", name="kind"),
@@ -46,6 +47,7 @@ def upgrade() -> None:
         sa.Column("service", sa.Text, nullable=False),
         sa.Column("found", JSONB),
         sa.Column("kept", JSONB),
+        sa.Column("subjects", ARRAY(UUID(as_uuid=True))),
         sa.Column("answered_at", sa.DateTime(timezone=True)),
         sa.PrimaryKeyConstraint("tenant_id", "request_id", "service"),
         sa.ForeignKeyConstraint(["tenant_id", "request_id"],

@@ -29,14 +29,14 @@ class ServiceUnavailable(AppError):
 
 
 async def gather(settings: GatewaySettings, caller: Caller, services: list[str],
-                 hashes: dict[str, str | None]) -> list[dict[str, Any]]:
+                 ask: dict[str, Any]) -> list[dict[str, Any]]:
     context = caller.signed_context(settings.context_secret.get_secret_value(),
                                     ttl=settings.context_ttl, correlation_id=None)
     async with httpx.AsyncClient(timeout=settings.proxy_timeout) as client:
         async def part(name: str) -> dict[str, Any]:
             url = f"{service_url(settings, name)}/internal/privacy/export"
             try:
-                r = await client.post(url, json=hashes, headers={HEADER: context})
+                r = await client.post(url, json=ask, headers={HEADER: context})
             except httpx.HTTPError as exc:
                 raise ServiceUnavailable(f"the {name} service did not answer; try again "
                                          "later") from exc

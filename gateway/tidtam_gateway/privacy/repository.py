@@ -59,17 +59,18 @@ async def answers(session: AsyncSession, request_ids: list[uuid.UUID]
 
 async def record_answer(session: AsyncSession, *, request_id: uuid.UUID, service: str,
                         found: dict[str, int], kept: list[dict[str, Any]],
-                        answered_at: datetime) -> bool:
+                        subjects: list[uuid.UUID], answered_at: datetime) -> bool:
     """The service's answer; False when the request is unknown (or the service was not
     asked: then its answer is added)."""
     result = await session.execute(sa.text(
-        "INSERT INTO privacy_answers (tenant_id, request_id, service, found, kept, answered_at) "
-        "SELECT tenant_id, id, :s, CAST(:f AS jsonb), CAST(:k AS jsonb), :at "
-        "FROM privacy_requests WHERE id = :id "
+        "INSERT INTO privacy_answers (tenant_id, request_id, service, found, kept, subjects, "
+        "answered_at) SELECT tenant_id, id, :s, CAST(:f AS jsonb), CAST(:k AS jsonb), :subj, "
+        ":at FROM privacy_requests WHERE id = :id "
         "ON CONFLICT (tenant_id, request_id, service) DO UPDATE SET found = excluded.found, "
-        "kept = excluded.kept, answered_at = excluded.answered_at RETURNING 1"),
+        "kept = excluded.kept, subjects = excluded.subjects, "
+        "answered_at = excluded.answered_at RETURNING 1"),
         {"id": request_id, "s": service, "f": json.dumps(found), "k": json.dumps(kept),
-         "at": answered_at})
+         "subj": subjects, "at": answered_at})
     return result.first() is not None
 
 
@@ -81,3 +82,24 @@ async def complete_if_answered(session: AsyncSession, request_id: uuid.UUID) -> 
         "WHERE a.request_id = r.id AND a.answered_at IS NULL) RETURNING 1"),
         {"id": request_id})
     return result.first() is not None
+
+
+async def resolve_if_identified(session: AsyncSession, request_id: uuid.UUID,
+                                identity: list[str]) -> list[uuid.UUID] | None:
+    """When every service of `identity` has answered (and not before, and once), the ids
+    they found; None otherwise."""
+    result = await session.execute(sa.text(
+        "UPDATE privacy_requests r SET resolved_at = now() WHERE id = :id "
+        "AND resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM privacy_answers a "
+        "WHERE a.request_id = r.id AND a.service = ANY(:identity) AND a.answered_at IS NULL) "
+        "RETURNING 1"), {"id": request_id, "identity": identity})
+    if result.first() is None:
+        return None
+    return await subjects(session, request_id)
+
+
+async def subjects(session: AsyncSession, request_id: uuid.UUID) -> list[uuid.UUID]:
+    result = await session.execute(sa.text(
+        "SELECT DISTINCT unnest(subjects) FROM privacy_answers WHERE request_id = :id"),
+        {"id": request_id})
+    return sorted(r[0] for r in result)

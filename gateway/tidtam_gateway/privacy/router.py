@@ -9,7 +9,7 @@ from crmkit.idempotency import IdempotentRoute
 
 from ..common import Cursor, Limit, Page
 from ..deps import AdminCaller, Db, IdempotentDb, Settings
-from . import archive, service
+from . import archive, repository, service
 from .schemas import PrivacyRequestIn, PrivacyRequestOut
 
 router = APIRouter(prefix="/api/v1/privacy/requests", tags=["privacy"],
@@ -47,7 +47,8 @@ async def get_request(request_id: uuid.UUID, caller: AdminCaller, db: Db) -> Pri
 async def get_archive(request_id: uuid.UUID, caller: AdminCaller, db: Db,
                       settings: Settings) -> Response:
     row = await service.for_archive(db, request_id)
-    hashes = {k: row[k] for k in ("email_hash", "phone_hash", "line_id_hash")}
-    parts = await archive.gather(settings, caller, service.SERVICES, hashes)
+    ask = {**{k: row[k] for k in service.HASHES},
+           "subjects": [str(s) for s in await repository.subjects(db, request_id)]}
+    parts = await archive.gather(settings, caller, service.SERVICES, ask)
     return Response(archive.build(row, parts), media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="privacy-{request_id}.zip"'})

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit.consumer import Delivery
 from crmkit.errors import Conflict, FieldError, NotFound, Unprocessable
 from crmkit.privacy import request_hashes
-from tidtam_contracts.privacy import PrivacyAnsweredV1, PrivacyRequestedV1
+from tidtam_contracts.privacy import PrivacyAnsweredV1, PrivacyRequestedV1, PrivacyResolvedV1
 
 from .. import eventing
 from ..common import Page
@@ -25,8 +25,12 @@ from . import repository
 from .schemas import PrivacyRequestIn, PrivacyRequestOut, ServiceProgress
 
 # Every service that holds tenant data answers (the gateway itself holds none of a data
-# subject's: its users are the tenant's staff).
+# subject's: its users are the tenant's staff). Those of IDENTITY know people by their keys
+# and answer `privacy.requested`; once they have, `privacy.resolved` adds the ids of the
+# records they found, for the services that know the person only by those ids.
 SERVICES: list[str] = sorted(OWNED_PREFIXES)
+IDENTITY: list[str] = ["accounts", "leads"]
+HASHES = ("email_hash", "phone_hash", "line_id_hash")
 
 
 async def create(session: AsyncSession, *, tenant_id: uuid.UUID, user_id: uuid.UUID,
@@ -110,7 +114,17 @@ async def for_archive(session: AsyncSession, request_id: uuid.UUID) -> dict[str,
 
 async def on_answered(session: AsyncSession, event: Delivery[PrivacyAnsweredV1]) -> None:
     answer = event.data
-    if await repository.record_answer(
+    if not await repository.record_answer(
             session, request_id=answer.request_id, service=answer.service, found=answer.found,
-            kept=[k.model_dump() for k in answer.kept], answered_at=answer.answered_at):
-        await repository.complete_if_answered(session, answer.request_id)
+            kept=[k.model_dump() for k in answer.kept], subjects=answer.subjects,
+            answered_at=answer.answered_at):
+        return
+    subjects = await repository.resolve_if_identified(session, answer.request_id, IDENTITY)
+    if subjects is not None:
+        row = await repository.get(session, answer.request_id)
+        assert row is not None
+        await eventing.stage(session, PrivacyResolvedV1(
+            request_id=row["id"], kind=row["kind"], subjects=subjects,
+            **{k: row[k] for k in HASHES}), tenant_id=event.tenant.value, subject=row["id"],
+            sequence=2)
+    await repository.complete_if_answered(session, answer.request_id)

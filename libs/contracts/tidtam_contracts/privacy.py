@@ -34,6 +34,23 @@ class PrivacyRequestedV1(EventData):
     requested_at: datetime
 
 
+class PrivacyResolvedV1(EventData):
+    """The gateway, once the services that know people by their keys (leads, accounts) have
+    answered: the same request with the ids of the records they found, for the services
+    that know the person only by those ids (activities, documents, notifications)."""
+
+    TYPE: ClassVar[str] = "privacy.resolved"
+    VERSION: ClassVar[str] = "1"
+
+    request_id: uuid.UUID
+    kind: Kind
+    email_hash: str | None
+    phone_hash: str | None
+    line_id_hash: str | None
+    subjects: list[uuid.UUID] = Field(description="Ids of the person's leads, accounts and "
+                                                  "contacts")
+
+
 class Kept(BaseModel):
     """What a service kept of the person although asked to erase, and why."""
 
@@ -57,5 +74,5 @@ class PrivacyAnsweredV1(EventData):
     answered_at: datetime
 
 
-CURRENT: list[type[EventData]] = [PrivacyRequestedV1, PrivacyAnsweredV1]
+CURRENT: list[type[EventData]] = [PrivacyRequestedV1, PrivacyResolvedV1, PrivacyAnsweredV1]
 EVENTS: list[type[EventData]] = list(CURRENT)

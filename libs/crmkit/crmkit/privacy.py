@@ -32,7 +32,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tidtam_contracts.privacy import Kept, PrivacyAnsweredV1, PrivacyRequestedV1
+from tidtam_contracts.privacy import Kept, PrivacyAnsweredV1, PrivacyRequestedV1, PrivacyResolvedV1
 
 from . import outbox
 from .config import KitSettings
@@ -45,6 +45,9 @@ from .events import EventSource
 from .text import parse_phone
 
 PURGE_FUNCTION = "privacy_purge"
+SCAN_FUNCTION = "privacy_outbox_data"
+SAFE_KEYS = ("from_box", "to_box", "box", "channel", "captured", "kind", "status", "source",
+             "number", "from", "qualification", "created_at", "at", "starts_at", "due_at")
 ERASED = "(erased)"
 
 
@@ -98,11 +101,15 @@ class Person:
     email_hash: str | None
     phone_hash: str | None
     line_id_hash: str | None
+    # Ids of the person's leads, accounts and contacts (privacy.resolved), for the services
+    # that know them only by these.
+    subjects: frozenset[uuid.UUID] = frozenset()
 
     @classmethod
-    def of(cls, request: PrivacyRequestedV1 | ExportAsk, key: bytes | None = None) -> Person:
+    def of(cls, request: PrivacyRequestedV1 | PrivacyResolvedV1 | ExportAsk,
+           key: bytes | None = None) -> Person:
         return cls(key or _env_key(), request.email_hash, request.phone_hash,
-                   request.line_id_hash)
+                   request.line_id_hash, frozenset(getattr(request, "subjects", ())))
 
     def _is(self, kind: str, wanted: str | None, value: str | None) -> bool:
         return bool(wanted and value and hmac.compare_digest(
@@ -190,10 +197,23 @@ async def purge_published(session: AsyncSession, part: Part) -> int:
     return int(result.scalar_one())
 
 
-def privacy_handlers(events: EventSource, finder: Finder) -> list[Handler[Any]]:
-    """The `privacy.requested` handler of a service: find (and erase), purge, answer."""
+async def outbox_data(session: AsyncSession, types: list[str]
+                      ) -> list[tuple[uuid.UUID, str, dict[str, Any]]]:
+    """This tenant's outbox rows of `types`: event id, subject, data."""
+    result = await session.execute(sa.text(f"SELECT * FROM {SCAN_FUNCTION}(:types)"),
+                                   {"types": types})
+    return [(r[0], r[1], r[2]) for r in result]
 
-    async def handle(session: AsyncSession, delivery: Delivery[PrivacyRequestedV1]) -> None:
+
+def privacy_handlers(events: EventSource, finder: Finder, *, resolved: bool = False
+                     ) -> list[Handler[Any]]:
+    """The handler of a service: find (and erase), purge, answer. On `privacy.requested`
+    for the services that know people by their keys; with `resolved`, on
+    `privacy.resolved` for those that know them only by their records' ids."""
+
+    async def handle(session: AsyncSession,
+                     delivery: Delivery[PrivacyRequestedV1] | Delivery[PrivacyResolvedV1]
+                     ) -> None:
         request = delivery.data
         erase = request.kind == "erase"
         part = await finder(session, delivery.tenant, Person.of(request), erase)
@@ -206,13 +226,14 @@ def privacy_handlers(events: EventSource, finder: Finder) -> list[Handler[Any]]:
         await outbox.stage(session, events.event(answer, tenant_id=delivery.tenant.value,
                                                  subject=str(request.request_id)))
 
-    return [on(PrivacyRequestedV1, handle)]
+    return [on(PrivacyResolvedV1, handle) if resolved else on(PrivacyRequestedV1, handle)]
 
 
 class ExportAsk(BaseModel):
     email_hash: str | None = None
     phone_hash: str | None = None
     line_id_hash: str | None = None
+    subjects: list[uuid.UUID] = []
 
 
 class ExportPart(BaseModel):
@@ -258,8 +279,28 @@ def privacy_ddl(app_role: str) -> list[str]:
         END $$""",
         f"REVOKE ALL ON FUNCTION {PURGE_FUNCTION}(text[], text[]) FROM PUBLIC",
         f"GRANT EXECUTE ON FUNCTION {PURGE_FUNCTION}(text[], text[]) TO {app_role}",
+        # A service that keeps a person only in its events (capture) finds them there.
+        f"""CREATE OR REPLACE FUNCTION {SCAN_FUNCTION}(p_types text[])
+        RETURNS TABLE (event_id uuid, subject text, data jsonb)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            SELECT o.event_id, o.payload->>'subject', o.payload->'data' FROM outbox o
+            WHERE o.tenant_id = {tenant} AND o.event_type = ANY(p_types)
+        $$""",
+        f"REVOKE ALL ON FUNCTION {SCAN_FUNCTION}(text[]) FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION {SCAN_FUNCTION}(text[]) TO {app_role}",
     ]
 
 
 def drop_privacy_ddl() -> list[str]:
-    return [f"DROP FUNCTION IF EXISTS {PURGE_FUNCTION}(text[], text[])"]
+    return [f"DROP FUNCTION IF EXISTS {PURGE_FUNCTION}(text[], text[])",
+            f"DROP FUNCTION IF EXISTS {SCAN_FUNCTION}(text[])"]
+
+
+def sql_keep_safe(column: str) -> str:
+    """SQL: a jsonb object `column` with only what cannot name a person: numbers, booleans,
+    ids, and the short keys in SAFE_KEYS (boxes, channels, kinds)."""
+    keys = ", ".join(f"'{k}'" for k in SAFE_KEYS)
+    return (f"coalesce((SELECT jsonb_object_agg(k, v) FROM jsonb_each({column}) AS e(k, v) "
+            f"WHERE jsonb_typeof(v) IN ('number', 'boolean', 'null') OR (jsonb_typeof(v) = "
+            f"'string' AND (v #>> '{{}}' ~* '^[0-9a-f]{{8}}-[0-9a-f-]{{27}}$' OR k IN ({keys})"
+            f"))), '{{}}'::jsonb)")
