@@ -54,7 +54,7 @@ def _a_person_everywhere(gw, t, who: dict) -> dict:
     assert lead["consent"]["version"] == "1"
     lid = lead["id"]
     r = gw.post(f"/api/v1/leads/{lid}/followups", headers=admin,
-                json={"channel": "call", "note": f"โทรคุยกับ {who['name']} แล้ว สนใจมาก"})
+                json={"channel": "phone", "note": f"โทรคุยกับ {who['name']} แล้ว สนใจมาก"})
     assert r.status_code == 201, r.text
     r = post_until_created(gw, "/api/v1/activities", admin, {
         "kind": "call", "subject": f"โทรหา {who['name']}", "note": f"อีเมล {who['email']}",
