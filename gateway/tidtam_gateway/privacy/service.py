@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.consumer import Delivery
 from crmkit.errors import Conflict, FieldError, NotFound, Unprocessable
-from crmkit.privacy import request_hashes
+from crmkit.privacy import Person, purge_archive, request_hashes
 from tidtam_contracts.privacy import PrivacyAnsweredV1, PrivacyRequestedV1, PrivacyResolvedV1
 
 from .. import eventing
@@ -127,4 +127,13 @@ async def on_answered(session: AsyncSession, event: Delivery[PrivacyAnsweredV1])
             request_id=row["id"], kind=row["kind"], subjects=subjects,
             **{k: row[k] for k in HASHES}), tenant_id=event.tenant.value, subject=row["id"],
             sequence=2)
-    await repository.complete_if_answered(session, answer.request_id)
+    if await repository.complete_if_answered(session, answer.request_id) \
+            and answer.kind == "erase":
+        # Last, once every service has erased: the archive queue's copies of the person's
+        # events go too (a failure fails the handler, which is retried; purging is
+        # idempotent).
+        row = await repository.get(session, answer.request_id)
+        assert row is not None
+        person = Person.from_hashes({k: row[k] for k in HASHES},
+                                    await repository.subjects(session, answer.request_id))
+        await purge_archive(person, str(event.tenant.value))

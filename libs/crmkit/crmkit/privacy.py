@@ -111,6 +111,12 @@ class Person:
         return cls(key or _env_key(), request.email_hash, request.phone_hash,
                    request.line_id_hash, frozenset(getattr(request, "subjects", ())))
 
+    @classmethod
+    def from_hashes(cls, hashes: dict[str, str | None], subjects: Iterable[uuid.UUID]
+                    ) -> Person:
+        return cls(_env_key(), hashes.get("email_hash"), hashes.get("phone_hash"),
+                   hashes.get("line_id_hash"), frozenset(subjects))
+
     def _is(self, kind: str, wanted: str | None, value: str | None) -> bool:
         return bool(wanted and value and hmac.compare_digest(
             digest(self.key, kind, value), wanted))
@@ -227,6 +233,41 @@ def privacy_handlers(events: EventSource, finder: Finder, *, resolved: bool = Fa
                                                  subject=str(request.request_id)))
 
     return [on(PrivacyResolvedV1, handle) if resolved else on(PrivacyRequestedV1, handle)]
+
+
+# Keys of event data whose values are an email, a phone or a LINE id (the archive's events).
+_KEY_KIND = {"email": "email", "emails": "email", "to": "email", "cc": "email",
+             "to_address": "email", "phone": "phone", "phones": "phone", "line_id": "line_id"}
+
+
+def about(person: Person, tenant_id: str) -> Callable[[dict[str, Any]], bool]:
+    """Whether an event (a CloudEvent as a dict) is about the person: its subject or an id
+    in its data is one of their records', or its data names their email, phone or LINE id."""
+    ids = {str(s) for s in person.subjects}
+
+    def walk(value: Any, key: str = "") -> bool:
+        if isinstance(value, dict):
+            return any(walk(v, k) for k, v in value.items())
+        if isinstance(value, list):
+            return any(walk(v, key) for v in value)
+        if isinstance(value, str):
+            kind = _KEY_KIND.get(key)
+            return value in ids or (kind is not None and person._is(
+                kind, getattr(person, f"{kind}_hash"), value))
+        return False
+
+    def takes(event: dict[str, Any]) -> bool:
+        return event.get("tenantid") == tenant_id and (
+            event.get("subject") in ids or walk(event.get("data")))
+
+    return takes
+
+
+async def purge_archive(person: Person, tenant_id: str) -> int:
+    """Remove the person's events from the archive queue (crmkit.replay.purge); how many."""
+    from .replay import purge  # aio-pika's connection only where it is used
+
+    return (await purge(KitSettings().amqp_url, about(person, tenant_id))).published
 
 
 class ExportAsk(BaseModel):
