@@ -84,6 +84,11 @@ CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          # an allowed origin must parse as one
                          ("POST", "/api/v1/capture/forms"),
                          ("PATCH", "/api/v1/capture/forms/{form_id}"),
+                         # a data-subject request names the person by at least one of
+                         # email, phone and LINE id; an archive only once every service
+                         # answered an export (409 before, and for an erase)
+                         ("POST", "/api/v1/privacy/requests"),
+                         ("GET", "/api/v1/privacy/requests/{request_id}/archive"),
                          # a report's `from` not after its `to`, at most 3,700 days apart
                          *(("GET", f"/api/v1/insights/{report}{export}")
                            for report in ("funnel", "pipeline", "forecast", "won", "lost",

@@ -18,6 +18,7 @@ from tidtam_contracts.accounts import (
     ContactRestatedV1,
     ContactUpdatedV1,
 )
+from tidtam_contracts.privacy import PrivacyAnsweredV1
 
 from .config import SERVICE
 
@@ -26,4 +27,5 @@ EVENTS_PUBLISHED: list[type[EventData]] = [
     ContactCreatedV1, ContactUpdatedV1, ContactDeletedV1, ContactRestatedV1,
     AccountLeadConvertedV1, AccountConversionFailedV1,
 ]
+EVENTS_PUBLISHED.append(PrivacyAnsweredV1)  # answers to data-subject requests (PDPA)
 EVENTS = EventSource(SERVICE, EVENTS_PUBLISHED)

@@ -13,7 +13,8 @@ from crmkit.users import user_handlers
 from tidtam_contracts.capture import FacebookLeadReceivedV1
 
 from .facebook.service import on_lead_received
+from .privacy.service import HANDLERS as PRIVACY
 from .users.service import USERS
 
-HANDLERS: list[Handler[Any]] = [*user_handlers(USERS),
+HANDLERS: list[Handler[Any]] = [*user_handlers(USERS), *PRIVACY,
                                 on(FacebookLeadReceivedV1, on_lead_received)]

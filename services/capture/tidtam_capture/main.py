@@ -22,8 +22,9 @@ from .line.router import open_router as line_hook
 from .line.router import router as line_router
 from .mail.router import open_router as email_hook
 from .mail.router import router as email_router
+from .privacy.service import ROUTER as privacy_router
 
-ROUTERS: list[APIRouter] = [forms_router, open_router, line_router, line_hook,
+ROUTERS: list[APIRouter] = [privacy_router, forms_router, open_router, line_router, line_hook,
                              facebook_router, facebook_hook, email_router, email_hook]
 
 

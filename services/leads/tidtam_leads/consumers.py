@@ -36,6 +36,7 @@ from .conversion import service as conversion
 from .followups.consumers import HANDLERS as ACTIVITIES
 from .leads.captured import lead_captured
 from .leads.from_quotes import quote_accepted, quote_sent
+from .privacy.service import HANDLERS as PRIVACY
 from .products.service import product_event
 from .transfer import service as transfer
 from .users.service import USERS
@@ -67,6 +68,7 @@ async def account_merged(session: AsyncSession, event: Delivery[AccountMergedV1]
 
 
 HANDLERS: list[Handler[Any]] = [
+    *PRIVACY,
     on(TenantCreatedV1, tenant_created),
     *[h for h in user_handlers(USERS) if h.model is not UserDeactivatedV1],
     on(UserDeactivatedV1, user_deactivated),

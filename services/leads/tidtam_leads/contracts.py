@@ -23,6 +23,7 @@ from tidtam_contracts.leads import (
     LeadTransferredV2,
     LeadUpdatedV2,
 )
+from tidtam_contracts.privacy import PrivacyAnsweredV1
 
 from .config import SERVICE
 
@@ -32,4 +33,5 @@ EVENTS_PUBLISHED: list[type[EventData]] = [
     LeadConvertedV2, LeadConversionFailedV2, LeadQualifiedV1, LeadDisqualifiedV1,
     LeadAssignedV1, *lead_setup.EVENTS, *deals.CURRENT,
 ]
+EVENTS_PUBLISHED.append(PrivacyAnsweredV1)  # answers to data-subject requests (PDPA)
 EVENTS = EventSource(SERVICE, EVENTS_PUBLISHED)
