@@ -32,6 +32,10 @@ class CaptureSettings(ServiceSettings, SealingSettings):
     # one lead fetch may take (a failed fetch is retried by the broker's redelivery).
     facebook_graph_url: str = "https://graph.facebook.com/v21.0"
     facebook_graph_timeout: float = Field(10.0, gt=0, le=60)
+    # LINE: where the Messaging API is (tests point it at a fake) for the person's profile,
+    # and how long one profile fetch may take (past it, the lead is made without the name).
+    line_api_url: str = "https://api.line.me"
+    line_api_timeout: float = Field(5.0, gt=0, le=60)
     # Email-to-lead: the domain of the tenants' inbound addresses (routed at the provider).
     capture_inbound_domain: str = "inbound.tidtam.example"
 

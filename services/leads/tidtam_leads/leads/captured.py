@@ -78,7 +78,7 @@ async def lead_captured(session: AsyncSession, event: Delivery[LeadCapturedV1]) 
                                      "captured": data.channel})
         if consent:  # given anew: it holds over an earlier withdrawal or grant
             await repository.set_captured(session, tenant, found["id"],
-                                          {"consent": consent, "consent_change": None})
+                                          {"consent": consent, "consent_change": sa.null()})
         return
     await catalog.ensure_defaults(session, tenant)
     owner = await _owner(session, tenant, data.owner_id)
