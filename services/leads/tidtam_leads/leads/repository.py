@@ -60,6 +60,7 @@ class LeadRow(TypedDict):
     consent: dict[str, Any] | None
     line_id: str | None
     product_ids: list[uuid.UUID]
+    consent_change: dict[str, Any] | None
 
 
 class LeadView(LeadRow):
@@ -131,7 +132,8 @@ FROM lead"""
 # What the columns the insert leaves out hold in a new lead (their server defaults).
 NEW_LEAD: dict[str, Any] = {"status": "inbox", "status_reason": None, "sent_by": [], "version": 1,
             "conversion_id": None, "conversion_status": None, "conversion_error": None,
-            "qualification": None, "consent": None, "line_id": None}
+            "qualification": None, "consent": None, "line_id": None,
+            "consent_change": None}
 _STAMPED = ("created_at", "updated_at")  # set by the database: the event gets them in SQL
 _PLACEHOLDER_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 

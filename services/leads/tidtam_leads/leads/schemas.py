@@ -15,6 +15,7 @@ from tidtam_contracts.capture import Consent
 from tidtam_contracts.leads import Lead
 
 from ..catalog.schemas import SourceKey
+from ..consent.schemas import ConsentChange
 
 Box = Literal["inbox", "sent", "lost", "junk"]
 
@@ -123,6 +124,12 @@ class LeadOut(Lead):
         "whether marketing was agreed to (`marketing: false`: no marketing to this lead)"))
     line_id: str | None = Field(None, description="The person's LINE user id, when the lead "
                                                   "came from the tenant's LINE OA")
+    consent_change: ConsentChange | None = Field(None, description=(
+        "The latest change of the person's consent someone recorded (POST …/consent/revoke "
+        "or …/consent/grant): withdrawn or given again, when, how, by whom"))
+    marketing: bool | None = Field(None, description=(
+        "Whether marketing to the person is allowed now (PDPA): the latest change recorded, "
+        "else the consent captured; null when neither says (a lead typed in)"))
 
 
 class DuplicateHint(BaseModel):

@@ -18,6 +18,7 @@ from crmkit.text import search_patterns
 from tidtam_contracts.leads import LeadAssignedV1, LeadCreatedV2, LeadUpdatedV2
 
 from ..catalog import service as catalog
+from ..consent.schemas import marketing_allowed
 from ..conversion import from_account
 from ..conversion.client import AccountsReader
 from ..followups import repository as history
@@ -49,6 +50,7 @@ def _out_data(ctx: RequestContext, row: LeadRow,
     data["reason"] = data.pop("status_reason")
     data["label_ids"] = label_ids if label_ids is not None else (data.get("label_ids") or [])
     data["read_only"] = not ctx.lead_scope.may_write(row["owner_id"])
+    data["marketing"] = marketing_allowed(row["consent"], row["consent_change"])
     return data
 
 
