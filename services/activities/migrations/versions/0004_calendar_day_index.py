@@ -10,7 +10,7 @@ Revision ID: 0004
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"  # 0003 (another change) may come first: the coordinator re-chains
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -16,7 +16,7 @@ from alembic import op
 from crmkit.migrate import app_role
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0019_consent_change"
-down_revision = "0016_capture_consent"
+down_revision = "0018_privacy"
 branch_labels = None
 depends_on = None
 
