@@ -1,7 +1,7 @@
 """The read model: one current row per lead, deal and activity (check-ins among them) with
-the fields reports group and filter on, and the leads' daily counters (by creation day in
-the tenant's time zone, owner and source), so that a report over a year of a million leads
-adds up a few thousand counter rows instead of the leads (migration 0001)."""
+the fields reports group and filter on, and the leads' counters by creation day (and by
+month) in the tenant's time zone, owner and source, so that a report over a year of a
+million leads adds up a few thousand counter rows instead of the leads (migration 0001)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,20 @@ class LeadDaily(TenantMixin, Base):
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    source: Mapped[str] = mapped_column(Text, primary_key=True)
+    created: Mapped[int] = mapped_column(Integer)
+    qualified: Mapped[int] = mapped_column(Integer)
+    converted: Mapped[int] = mapped_column(Integer)
+
+
+class LeadMonthly(TenantMixin, Base):
+    """lead_daily by month (`month`: its first day)."""
+
+    __tablename__ = "lead_monthly"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
     owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     source: Mapped[str] = mapped_column(Text, primary_key=True)
     created: Mapped[int] = mapped_column(Integer)

@@ -21,13 +21,18 @@ _LEAD_PUT = sa.text(
     ":created_day, :qualified, :converted, :version) ON CONFLICT (tenant_id, id) DO UPDATE "
     "SET owner_id = excluded.owner_id, source = excluded.source, qualified = "
     "excluded.qualified, converted = excluded.converted, version = excluded.version")
-_COUNT = sa.text(
-    "INSERT INTO lead_daily (tenant_id, day, owner_id, source, created, qualified, converted) "
-    "VALUES (:t, :day, :owner_id, :source, :created, :qualified, :converted) "
-    "ON CONFLICT (tenant_id, day, owner_id, source) DO UPDATE SET "
-    "created = lead_daily.created + excluded.created, "
-    "qualified = lead_daily.qualified + excluded.qualified, "
-    "converted = lead_daily.converted + excluded.converted")
+
+def _count(table: str, period: str) -> sa.TextClause:
+    return sa.text(
+        f"INSERT INTO {table} (tenant_id, {period}, owner_id, source, created, qualified, "
+        f"converted) VALUES (:t, :{period}, :owner_id, :source, :created, :qualified, "
+        f":converted) ON CONFLICT (tenant_id, {period}, owner_id, source) DO UPDATE SET "
+        f"created = {table}.created + excluded.created, "
+        f"qualified = {table}.qualified + excluded.qualified, "
+        f"converted = {table}.converted + excluded.converted")
+
+
+_COUNT_DAY, _COUNT_MONTH = _count("lead_daily", "day"), _count("lead_monthly", "month")
 _DEAL_SOURCES = sa.text(
     "UPDATE deal_facts SET source = :source WHERE tenant_id = :t AND lead_id = :id "
     "AND source IS DISTINCT FROM :source")
@@ -64,8 +69,12 @@ async def put_lead(session: AsyncSession, tenant: TenantId, values: Mapping[str,
 
 async def count(session: AsyncSession, tenant: TenantId,
                 deltas: Sequence[Mapping[str, Any]]) -> None:
+    """Moves the daily and monthly counters by `deltas` (each with its `day`)."""
     if deltas:
-        await session.execute(_COUNT, [{"t": tenant.value, **d} for d in deltas])
+        await session.execute(_COUNT_DAY, [{"t": tenant.value, **d} for d in deltas])
+        await session.execute(_COUNT_MONTH, [
+            {"t": tenant.value, **{k: v for k, v in d.items() if k != "day"},
+             "month": d["day"].replace(day=1)} for d in deltas])
 
 
 async def name_deals_source(session: AsyncSession, tenant: TenantId, lead_id: uuid.UUID,
@@ -90,9 +99,20 @@ async def redate(session: AsyncSession, tenant: TenantId, zone: str) -> None:
         await session.execute(sa.text(
             f"UPDATE {table} SET created_day = (created_at AT TIME ZONE :zone)::date "
             f"WHERE tenant_id = :t"), p)
-    await session.execute(sa.text("DELETE FROM lead_daily WHERE tenant_id = :t"), p)
-    await session.execute(sa.text(
-        "INSERT INTO lead_daily (tenant_id, day, owner_id, source, created, qualified, "
-        "converted) SELECT tenant_id, created_day, owner_id, source, count(*), "
-        "count(*) FILTER (WHERE qualified), count(*) FILTER (WHERE converted) "
-        "FROM lead_facts WHERE tenant_id = :t GROUP BY 1, 2, 3, 4"), p)
+    for table in ("lead_daily", "lead_monthly"):
+        await session.execute(sa.text(f"DELETE FROM {table} WHERE tenant_id = :t"), p)
+    await session.execute(sa.text(REBUILD_DAILY), p)
+    await session.execute(sa.text(REBUILD_MONTHLY), p)
+
+
+# The counters made from the facts (a new time zone; the benchmark's seeding).
+REBUILD_DAILY = (
+    "INSERT INTO lead_daily (tenant_id, day, owner_id, source, created, qualified, "
+    "converted) SELECT tenant_id, created_day, owner_id, source, count(*), "
+    "count(*) FILTER (WHERE qualified), count(*) FILTER (WHERE converted) "
+    "FROM lead_facts WHERE tenant_id = :t GROUP BY 1, 2, 3, 4")
+REBUILD_MONTHLY = (
+    "INSERT INTO lead_monthly (tenant_id, month, owner_id, source, created, qualified, "
+    "converted) SELECT tenant_id, date_trunc('month', day)::date, owner_id, source, "
+    "sum(created), sum(qualified), sum(converted) FROM lead_daily WHERE tenant_id = :t "
+    "GROUP BY 1, 2, 3, 4")

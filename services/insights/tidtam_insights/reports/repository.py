@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -38,13 +39,32 @@ async def _all(session: AsyncSession, sql: str, params: dict[str, Any]) -> Rows:
     return (await session.execute(sa.text(sql), params)).mappings().all()
 
 
+def _whole_months(w: Window) -> tuple[date, date]:
+    """The whole months inside the window: [first day of the first, first day after the
+    last); empty when the two meet."""
+    start = w.first if w.first.day == 1 else _next_month(w.first)
+    end = _next_month(w.last) if (w.last + timedelta(days=1)).day == 1 else w.last.replace(
+        day=1)
+    return start, max(start, end)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
 async def leads_by_source(session: AsyncSession, tenant: TenantId, w: Window) -> Rows:
+    """Whole months from lead_monthly, the days of months covered in part from lead_daily."""
     where, p = _where(tenant, w)
+    start, end = _whole_months(w)
     return await _all(session, (
         "SELECT source, sum(created)::int AS created, sum(qualified)::int AS qualified, "
-        f"sum(converted)::int AS converted FROM lead_daily WHERE {where} "
-        "AND day BETWEEN :first AND :last GROUP BY source HAVING sum(created) > 0 "
-        "ORDER BY sum(created) DESC, source"), p)
+        "sum(converted)::int AS converted FROM ("
+        f"SELECT source, created, qualified, converted FROM lead_monthly WHERE {where} "
+        "AND month >= :start AND month < :end UNION ALL "
+        f"SELECT source, created, qualified, converted FROM lead_daily WHERE {where} "
+        "AND day BETWEEN :first AND :last AND NOT (day >= :start AND day < :end)) c "
+        "GROUP BY source HAVING sum(created) > 0 ORDER BY sum(created) DESC, source"),
+        {**p, "start": start, "end": end})
 
 
 async def open_by_stage(session: AsyncSession, tenant: TenantId, w: Window,
