@@ -24,7 +24,7 @@ branch_labels = None
 depends_on = None
 
 TENANT_TABLES = ["tenant_settings", "users", "teams", "pipelines", "stages", "lead_facts",
-                 "lead_daily", "lead_monthly", "deal_facts", "activity_facts", "targets"]
+                 "lead_daily", "deal_facts", "activity_facts", "targets"]
 
 
 def _uuid(name: str, nullable: bool = False) -> sa.Column:
@@ -81,15 +81,6 @@ def upgrade() -> None:
         _int("converted"),
         sa.PrimaryKeyConstraint("tenant_id", "day", "owner_id", "source"))
     op.create_index("ix_lead_daily_owner", "lead_daily", ["tenant_id", "owner_id", "day"])
-    # The same by month (its first day): a year's report adds whole months from here and
-    # only the days of a month it covers in part from lead_daily.
-    op.create_table(
-        "lead_monthly", _uuid("tenant_id"), sa.Column("month", sa.Date, nullable=False),
-        _uuid("owner_id"), _text("source"), _int("created"), _int("qualified"),
-        _int("converted"),
-        sa.PrimaryKeyConstraint("tenant_id", "month", "owner_id", "source"),
-        sa.CheckConstraint("extract(day FROM month) = 1", name="first_day"))
-    op.create_index("ix_lead_monthly_owner", "lead_monthly", ["tenant_id", "owner_id", "month"])
 
     op.create_table(
         "deal_facts", _uuid("tenant_id"), _uuid("id"), _uuid("owner_id"),

@@ -8,7 +8,9 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, SmallInteger, Text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -92,3 +94,31 @@ class ActivityFact(TenantMixin, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_day: Mapped[date] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer)
+
+
+def _counter(name: str, *keys: sa.Column[Any], days: bool = False) -> sa.Table:
+    numbers: list[sa.Column[Any]] = [
+        sa.Column("deals", Integer), sa.Column("amount", Numeric(18, 2)),
+        sa.Column("weighted", Numeric(20, 4))]
+    if days:
+        numbers.append(sa.Column("days", Integer))
+    tenant: sa.Column[Any] = sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True)
+    return sa.Table(name, Base.metadata, tenant, *keys, *numbers)
+
+
+def _k(name: str, kind: Any = None) -> sa.Column[Any]:
+    return sa.Column(name, kind if kind is not None else UUID(as_uuid=True), primary_key=True)
+
+
+# The deals' counters (migration 0002): open deals by stage and by expected-close month,
+# closed ones by the day and the month they closed.
+deal_open_stage = _counter("deal_open_stage", _k("pipeline_id"), _k("stage_id"),
+                           _k("owner_id"), _k("source", Text))
+deal_open_month = _counter("deal_open_month", _k("month", Date), _k("pipeline_id"),
+                           _k("owner_id"), _k("source", Text))
+deal_closed_daily = _counter("deal_closed_daily", _k("day", Date), _k("pipeline_id"),
+                             _k("owner_id"), _k("source", Text), _k("status", Text),
+                             _k("reason", Text), days=True)
+deal_closed_monthly = _counter("deal_closed_monthly", _k("month", Date), _k("pipeline_id"),
+                               _k("owner_id"), _k("source", Text), _k("status", Text),
+                               _k("reason", Text), days=True)
