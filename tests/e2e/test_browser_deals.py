@@ -107,7 +107,8 @@ def test_a_deal_from_an_account_through_the_board_to_won_lost_and_reopened(
     page.click("#lang-toggle")
     page.wait_for_selector(".board-page h1:has-text('Deals board')")
     page.locator(f"{card} .board-move").click()
-    page.locator(f"{card} .board-target", has_text=stages[0]["name_en"] or stages[0]["name"]).click()
+    first_en = stages[0]["name_en"] or stages[0]["name"]
+    page.locator(f"{card} .board-target", has_text=first_en).click()
     page.wait_for_selector(".board-page .list-status:has-text('moving a deal back')")
     page.click("#lang-toggle")
     page.wait_for_selector(".board-page h1:has-text('บอร์ดดีล')")
@@ -144,7 +145,8 @@ def test_a_deal_from_an_account_through_the_board_to_won_lost_and_reopened(
     lost = gw.get(f"/api/v1/deals/{second}", headers=t.h("sales")).json()
     assert lost["status"] == "lost" and lost["lost_reason"] == reason
     # the dialog's Escape closes it without a call; focus returns to its button
-    r = gw.post("/api/v1/deals", headers=t.h("sales"), json={"name": "ดีลที่สาม", "account_id": account["id"]})
+    r = gw.post("/api/v1/deals", headers=t.h("sales"),
+                json={"name": "ดีลที่สาม", "account_id": account["id"]})
     third = r.json()["id"]
     page.goto(f"{url}/#/deals/{third}")
     page.locator("#deal-won").click()

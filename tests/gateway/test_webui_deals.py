@@ -43,8 +43,10 @@ def test_the_history_says_each_change_before_and_after_in_words(out):
     created, moved, won, updated = en["lines"]
     assert created == ["Deal name: ดีล ก", "Amount (THB): ฿150,000", "Stage: Contacted"]
     assert moved == ["Stage: Contacted → Quoted"]  # the pipeline did not change: left out
-    assert won == ["Status: Open → Won", "Closed on: — → 7 Dec 2026", "Amount (THB): ฿150,000 → ฿175,000.50"]
-    assert updated[0].startswith("Owner: Me (สมศรี) → มานี") and updated[1] == "Probability (%): 20% → 60%"
+    assert won == ["Status: Open → Won", "Closed on: — → 7 Dec 2026",
+                   "Amount (THB): ฿150,000 → ฿175,000.50"]
+    assert updated[0].startswith("Owner: Me (สมศรี) → มานี")
+    assert updated[1] == "Probability (%): 20% → 60%"
     assert updated[2] == "Other detail: 1 → 2"  # a field this UI does not know is still said
     assert th["lines"][1] == ["ขั้นตอน: ติดต่อ → เสนอราคา"]
     assert "7 ธ.ค. 2569" in th["lines"][2][1]  # Buddhist Era in Thai
@@ -57,7 +59,8 @@ def test_the_deals_board_sums_amounts_exactly_and_says_refusals_about_deals(out)
     assert out["cols"] == [["s1", 2, 0.3], ["s2", 1, 0]]
     assert "ดีล" in out["words"]["th"]["back"] and "ย้อนกลับ" in out["words"]["th"]["back"]
     assert "deal back to an earlier stage" in out["words"]["en"]["back"]
-    assert out["words"]["en"]["won"] == "This deal is already won"  # another 409 keeps its own words
+    # another 409 keeps its own words
+    assert out["words"]["en"]["won"] == "This deal is already won"
 
 
 def test_deal_links_reach_their_screens_and_filters_reach_the_list_call(out):
