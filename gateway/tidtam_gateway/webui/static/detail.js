@@ -4,6 +4,7 @@
 // restore) and the conversion.
 
 import { creator } from "./api.js";
+import { consentCard } from "./consent.js";
 import { conversionCard } from "./convert.js";
 import { customFacts } from "./custom-inputs.js";
 import { h, nextId } from "./dom.js";
@@ -71,6 +72,7 @@ export function renderDetail(container, view, on) {
     lead.read_only ? h("p", { class: "notice" }, t("detail.readOnly")) : null,
     labelsSection(lead, on),
     facts(lead, L, boxBadge),
+    consentCard(lead, on, L, { actionForm, section, url: leadUrl }),
     followupLog(lead, view, on, L),
     activitiesPanel({ lead_id: lead.id }, !lead.read_only),
     lead.read_only ? null : actions(lead, on),
@@ -214,6 +216,9 @@ function entryText(entry) {
       : `${d.place_name} · ${t("log.metres", { m: Math.round(Number(d.distance_m)) })}`;
   }
   if (entry.kind === "quote_sent" && d.number) return `${d.number} → ${d.to || ""}`;
+  if (entry.kind.startsWith("consent_") && d.channel) {
+    return `${t(`consent.scope.${d.scope}`)} · ${t(`how.${d.channel}`)}`;
+  }
   return null;
 }
 

@@ -53,8 +53,8 @@ _HEAD = """CREATE FUNCTION webhook_claim(p_now timestamptz, p_limit integer,
             p_lease double precision, p_cap integer)"""
 
 
-def upgrade() -> None:
-    op.execute(f"DROP FUNCTION {CLAIM}")
+def create_claim() -> None:
+    """This revision's `webhook_claim` (0005 puts it back on downgrade)."""
     op.execute(f"""{_HEAD}
         RETURNS TABLE (tenant_id uuid, id uuid, endpoint_id uuid, event_id uuid,
                        event_type text, body text, attempts integer, url text, secret text,
@@ -68,6 +68,11 @@ def upgrade() -> None:
           AND e.tenant_id = w.tenant_id AND e.id = w.endpoint_id
         RETURNING w.tenant_id, w.id, w.endpoint_id, w.event_id, w.event_type, w.body,
                   w.attempts, e.url, e.secret, e.previous_secret, e.previous_until $$""")
+
+
+def upgrade() -> None:
+    op.execute(f"DROP FUNCTION {CLAIM}")
+    create_claim()
     # The schedule's next attempt is set only when there is one: an UPDATE OF
     # next_attempt_at NOTIFYs the worker (0002's trigger), which a settled row must not.
     op.execute("""CREATE FUNCTION webhook_settle(p_tenant uuid, p_id uuid, p_attempts integer,

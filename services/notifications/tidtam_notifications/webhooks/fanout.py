@@ -25,5 +25,7 @@ async def record_and_fan_out(session: AsyncSession, event: Delivery[Any]) -> Non
                                         body=envelope.to_bytes().decode())
 
 
-HANDLERS: list[Handler[Any]] = on_each([CATALOGUE.latest(t) for t in CATALOGUE.types()],
+# privacy.* (data-subject requests) are between the services, not news for subscribers.
+HANDLERS: list[Handler[Any]] = on_each([CATALOGUE.latest(t) for t in CATALOGUE.types()
+                                        if not t.startswith("privacy.")],
                                        record_and_fan_out)
