@@ -3,9 +3,9 @@ driven by Playwright) against the real system, on fixed demo data: axe-core (npm
 ./node_modules, injected into the page; nothing is fetched from outside) checks the Inbox, a
 lead, the board, My account, every admin screen, the activities screens (the calendar's
 month, week and agenda, the overdue list, an activity and its form), the quotation editor,
-the deals screens (the list, the deals board, a deal, the new-deal form) and the insights page
-(issue 16), in Thai and in English, at 1280 px and at 375 px; no serious or critical violation
-may be found. With
+the deals screens (the list, the deals board, a deal with product lines, the new-deal form and
+a deal's edit form with its lines) and the insights page (issue 16), in Thai and in English,
+at 1280 px and at 375 px; no serious or critical violation may be found. With
 TIDTAM_SCREENSHOTS=<folder> the same walk keeps the README's screenshots there
 (docs/screenshots)."""
 
@@ -122,7 +122,9 @@ def _demo_tenant(gw, system) -> dict:
     assert account.status_code == 201, account.text
     deal = post_until_created(gw, "/api/v1/deals", admin, {
         "name": "กล้องวงจรปิดสาขาบางนา", "account_id": account.json()["id"], "amount": "250000",
-        "probability": 40, "stage_id": stages[1]["id"]})
+        "probability": 40, "stage_id": stages[1]["id"],
+        "lines": [{"product_id": product.json()["id"], "quantity": 4},
+                  {"name": "เดินสายและติดตั้ง", "quantity": 1, "price": "12000"}]})
     assert deal.status_code == 201, deal.text
     return {"lead": first, "pipeline": standard["id"], "activity": activity.json()["id"],
             "deal": deal.json()["id"], "account": account.json()["id"],
@@ -185,6 +187,7 @@ def test_the_main_screens_have_no_serious_accessibility_violation(gw, system, br
         ("insights", "/insights/funnel", ".ins-report:not([data-state=loading])"),
         ("insights-won", "/insights/won?group_by=month", ".ins-report:not([data-state=loading])"),
         ("insights-targets", "/insights/targets", ".ins-report:not([data-state=loading])"),
+        ("deal-edit", f"/deals/{demo['deal']}/edit", "form.deal-form .deal-line"),
     ]
     page = browser_context.new_page()
     track(page)

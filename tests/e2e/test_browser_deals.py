@@ -1,5 +1,6 @@
 """Deals in a real browser (Debian's Chromium, driven by Playwright) against the real system:
-a salesperson opens a deal from an account's page (the account preset), edits it, drags it on
+a salesperson opens a deal from an account's page (the account preset, a product line making
+its amount), edits it, drags it on
 the deals board and moves it by keyboard, sees the stage-back refusal said (Thai, English),
 marks it won through the dialog and another lost with one of the tenant's reasons; the list
 filters by status and pipeline; a converted lead links to its deal; an admin reopens the won
@@ -65,7 +66,13 @@ def test_a_deal_from_an_account_through_the_board_to_won_lost_and_reopened(
     page.wait_for_url(lambda u: "#/deals/new?account=" in u)
     page.locator(".deal-account-fixed", has_text=company).wait_for()
     page.get_by_label("ชื่อดีล").fill("ระบบกล้องวงจรปิด 20 จุด")
-    page.get_by_label("มูลค่า (บาท)").fill("150,000")
+    # a typed product line; the amount left empty is the lines' sum
+    page.get_by_role("button", name="เพิ่มรายการ").click()
+    line = page.locator(".deal-line").first
+    line.get_by_label("ชื่อรายการ").fill("กล้องวงจรปิด 4K")
+    line.get_by_label("จำนวน").fill("2")
+    line.get_by_label("ราคาต่อหน่วย (บาท)").fill("75,000")
+    page.locator(".deal-lines-edit .hint:has-text('฿150,000')").wait_for()
     page.get_by_label("โอกาสสำเร็จ (%)").fill("30")
     page.get_by_role("button", name="บันทึกดีล").click()
     page.wait_for_selector(".deal-page h1:has-text('ระบบกล้องวงจรปิด 20 จุด')")
@@ -73,6 +80,8 @@ def test_a_deal_from_an_account_through_the_board_to_won_lost_and_reopened(
     deal = gw.get(f"/api/v1/deals/{deal_id}", headers=t.h("sales")).json()
     assert deal["account_id"] == account["id"] and deal["amount"] == "150000.00"
     assert deal["probability"] == 30 and deal["stage_id"] == stages[0]["id"]
+    assert deal["amount_source"] == "lines" and len(deal["lines"]) == 1
+    assert page.locator(".deal-lines-table").inner_text().count("฿150,000") == 2  # line, total
     assert page.locator("[data-field=account_id]").inner_text() == company
 
     # Edit: only the changed field is sent; the history says before → after.
@@ -107,7 +116,8 @@ def test_a_deal_from_an_account_through_the_board_to_won_lost_and_reopened(
     page.click("#lang-toggle")
     page.wait_for_selector(".board-page h1:has-text('Deals board')")
     page.locator(f"{card} .board-move").click()
-    page.locator(f"{card} .board-target", has_text=stages[0]["name_en"] or stages[0]["name"]).click()
+    first_en = stages[0]["name_en"] or stages[0]["name"]
+    page.locator(f"{card} .board-target", has_text=first_en).click()
     page.wait_for_selector(".board-page .list-status:has-text('moving a deal back')")
     page.click("#lang-toggle")
     page.wait_for_selector(".board-page h1:has-text('บอร์ดดีล')")
@@ -144,7 +154,8 @@ def test_a_deal_from_an_account_through_the_board_to_won_lost_and_reopened(
     lost = gw.get(f"/api/v1/deals/{second}", headers=t.h("sales")).json()
     assert lost["status"] == "lost" and lost["lost_reason"] == reason
     # the dialog's Escape closes it without a call; focus returns to its button
-    r = gw.post("/api/v1/deals", headers=t.h("sales"), json={"name": "ดีลที่สาม", "account_id": account["id"]})
+    r = gw.post("/api/v1/deals", headers=t.h("sales"),
+                json={"name": "ดีลที่สาม", "account_id": account["id"]})
     third = r.json()["id"]
     page.goto(f"{url}/#/deals/{third}")
     page.locator("#deal-won").click()

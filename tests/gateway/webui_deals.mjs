@@ -19,6 +19,7 @@ const { columns, refusal } = await import("./screens/board-model.js");
 const { listQuery } = await import("./screens/deals/list.js");
 const { changedFields } = await import("./screens/deals/form.js");
 const { amountText, today } = await import("./screens/deals/dialogs.js");
+const { linesTotal, plainLines } = await import("./screens/deals/lines.js");
 const { changeLines, kindLabel } = await import("./screens/deals/deal.js");
 const { dealsSection } = await import("./screens/deals/related.js");
 await import("./screens/deals/board.js");
@@ -36,6 +37,16 @@ const patch = changedFields(deal, { name: "ดีล ก", contact_id: null, amo
                                     expected_close: "2027-01-31", owner_id: U2 });
 const unchanged = changedFields(deal, { name: "ดีล ก", contact_id: null, amount: "150000.0", probability: 20,
                                         expected_close: null, owner_id: "u1" });
+// Product lines (issue 16): a summed amount and a stage-default probability show empty, so an
+// untouched form sends nothing; changed lines are sent whole, in the API's shape.
+const summed = { ...deal, amount: "150000.00", amount_source: "lines", probability: 40, probability_typed: false,
+  lines: [{ product_id: null, name: "กล้อง", quantity: "2.000", price: "75000.00", amount: "150000.00" }] };
+const linesKept = changedFields(summed, { name: "ดีล ก", contact_id: null, amount: null, probability: null,
+  expected_close: null, owner_id: "u1" }, [{ name: "กล้อง", quantity: "2", price: "75000" }]);
+const linesChanged = changedFields(summed, { name: "ดีล ก", contact_id: null, amount: null, probability: 55,
+  expected_close: null, owner_id: "u1" }, [{ name: "กล้อง", quantity: "2", price: "75000" },
+  { product_id: "00000000-0000-4000-8000-0000000000aa", quantity: "1.5" }]);
+const total = linesTotal([{ quantity: "3", price: "0.10" }, { quantity: "1", price: "0.20" }, { amount: "10.005", quantity: 1 }]);
 const amounts = ["1,500,000.50", " 15000 ", "฿2,000", "", "12.345", "-5", "abc"].map(amountText);
 const entries = [
   { id: 1, kind: "created", author_id: "u1", created_at: "", note: null,
@@ -46,6 +57,9 @@ const entries = [
     changes: { status: ["open", "won"], closed_on: [null, "2026-12-07"], amount: ["150000.00", "175000.50"] } },
   { id: 4, kind: "updated", author_id: "u1", created_at: "", note: null,
     changes: { owner_id: ["u1", U2], probability: [20, 60], mystery: [1, 2] } },
+  { id: 5, kind: "updated", author_id: "u1", created_at: "", note: null,
+    changes: { lines: [[], [{ name: "กล้อง", quantity: "2.000" }]], amount_source: ["typed", "lines"],
+               probability_typed: [true, false] } },
 ];
 const words = {};
 for (const lang of ["th", "en"]) {
@@ -68,5 +82,5 @@ const queries = [listQuery({ status: "won", owner: U2, pipeline: "p1" }), listQu
                  listQuery({ account: "a1" })];
 dealsSection({ account_id: "a1" });
 await new Promise((resolve) => setTimeout(resolve));
-console.log(JSON.stringify({ patch, unchanged, amounts, today: today(new Date(2026, 11, 7)), words, cols, routes,
+console.log(JSON.stringify({ patch, unchanged, linesKept, linesChanged, total, amounts, today: today(new Date(2026, 11, 7)), words, cols, routes,
                              queries, calls }));

@@ -9,6 +9,7 @@ import { addStrings, lang, t } from "../../i18n.js";
 import { busy, clearErrors, errorMessage, field, showErrors, stageName, state, userLabel } from "../../ui.js";
 import { refusal } from "../board-model.js";
 import { lostDialog, wonDialog } from "./dialogs.js";
+import { linesTable } from "./lines.js";
 import { dealUrl, fieldLabel, fieldValue, statusBadge, useDealStyles } from "./index.js";
 
 addStrings({
@@ -94,6 +95,7 @@ function render(page, deal, entries, names, on) {
         open ? h("a", { class: "btn btn-sm", href: `#/deals/board/${encodeURIComponent(deal.pipeline_id)}` }, t("dpage.board")) : null)),
     deal.read_only ? h("p", { class: "notice" }, t("dpage.readOnly")) : null,
     facts(deal, names),
+    linesTable(deal.lines || []),
     open && !deal.read_only ? stageCard(deal, on) : null,
     open && !deal.read_only ? closeCard(deal, on) : null,
     !open && admin ? reopenCard(deal, on) : null,
@@ -111,8 +113,11 @@ function facts(/** @type {Deal} */ deal, /** @type {Map<string, string>} */ name
       names.get(deal.account_id) || t("deal.openAccount"))),
     row("contact_id", deal.contact_id),
     row("stage_id", deal.stage_id),
-    row("amount", deal.amount),
-    row("probability", deal.probability),
+    row("amount", deal.amount, deal.amount_source && deal.amount_source !== "typed" && deal.amount !== null
+      ? `${fieldValue("amount", deal.amount)} (${fieldValue("amount_source", deal.amount_source)})` : null),
+    row("probability", deal.probability, deal.probability_typed === false && deal.probability !== null
+      ? `${fieldValue("probability", deal.probability)} (${t("deal.stageDefault")})` : null),
+    row("weighted_amount", deal.weighted_amount),
     row("expected_close", deal.expected_close),
     row("owner_id", deal.owner_id),
     row("status", deal.status),

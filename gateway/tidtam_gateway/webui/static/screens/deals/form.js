@@ -13,6 +13,7 @@ import { busy, clearErrors, errorMessage, field, showErrors, stageName, state } 
 import { dateField } from "../../when.js";
 import { amountText } from "./dialogs.js";
 import { dealHref, dealUrl, useDealStyles } from "./index.js";
+import { linesEditor, plainLines } from "./lines.js";
 
 addStrings({
   th: {
@@ -21,7 +22,8 @@ addStrings({
     "dform.accountSearch": "ค้นหาลูกค้า", "dform.accountHint": "พิมพ์ชื่อ เลขผู้เสียภาษี หรือเบอร์โทร แล้วเลือกจากรายการ",
     "dform.accountPick": "— เลือกลูกค้า —", "dform.accountNone": "ไม่พบลูกค้าที่ตรงกับ “{q}”",
     "dform.accountNeeded": "เลือกลูกค้า", "dform.noContact": "— ไม่ระบุ —",
-    "dform.probabilityBad": "ใส่ 0 ถึง 100",
+    "dform.probabilityBad": "ใส่ 0 ถึง 100", "dform.amountHint": "เว้นว่างไว้: ใช้ผลรวมของรายการสินค้า (ถ้ามี)",
+    "dform.probabilityHint": "เว้นว่างไว้: ใช้ค่าเริ่มต้นของขั้นตอน",
   },
   en: {
     "dform.new": "New deal", "dform.edit": "Edit deal", "dform.save": "Save deal", "dform.cancel": "Cancel",
@@ -29,7 +31,8 @@ addStrings({
     "dform.accountSearch": "Find the account", "dform.accountHint": "Type a name, tax ID or phone, then pick from the list",
     "dform.accountPick": "— pick an account —", "dform.accountNone": "No account matches “{q}”",
     "dform.accountNeeded": "Pick an account", "dform.noContact": "— none —",
-    "dform.probabilityBad": "Type 0 to 100",
+    "dform.probabilityBad": "Type 0 to 100", "dform.amountHint": "Leave it empty for the sum of the product lines (if any)",
+    "dform.probabilityHint": "Leave it empty for the stage's default",
   },
 });
 
@@ -38,11 +41,28 @@ addStrings({
 /** @typedef {import("./index.js").Deal} Deal */
 
 /**
- * The PATCH body of an edit: the fields whose value differs from the deal's (a cleared
- * amount, date, probability or contact is null).
- * @param {Deal} deal @param {Record<string, string|number|null>} values
+ * The deal as its form shows it: an amount summed from the lines and a probability that is
+ * the stage's default are shown empty (empty keeps them so).
+ * @param {Deal} deal
  */
-export function changedFields(deal, values) {
+export const asShown = (deal) => ({ ...deal, amount: deal.amount_source === "lines" ? null : deal.amount,
+  probability: deal.probability_typed === false ? null : deal.probability });
+
+/**
+ * The PATCH body of an edit: the fields whose value differs from the deal's as the form
+ * showed it (asShown; a cleared amount, date, probability or contact is null), and the lines
+ * when they changed.
+ * @param {Deal} deal @param {Record<string, string|number|null>} values
+ * @param {import("./lines.js").Line[]} [lines]
+ */
+export function changedFields(deal, values, lines = undefined) {
+  /** @type {Record<string, any>} */
+  const out = changedValues(asShown(deal), values);
+  if (lines && JSON.stringify(plainLines(lines)) !== JSON.stringify(plainLines(deal.lines || []))) out.lines = plainLines(lines);
+  return out;
+}
+
+function changedValues(/** @type {Deal} */ deal, /** @type {Record<string, string|number|null>} */ values) {
   /** @type {Record<string, string|number|null>} */
   const out = {};
   for (const [key, value] of Object.entries(values)) {
@@ -151,21 +171,23 @@ function renderForm(page, deal, account, params, app) {
   const standard = state.pipelines.find((p) => /** @type {any} */ (p).is_standard) || state.pipelines[0];
   const chosenPipeline = state.pipelines.find((p) => p.id === params.pipeline) || standard;
   if (chosenPipeline?.stages[0]) /** @type {HTMLSelectElement} */ (stage.input).value = chosenPipeline.stages[0].id;
-  const amount = field({ name: "amount", label: "deal.f.amount",
-                         attrs: { inputmode: "decimal", autocomplete: "off", value: deal?.amount ?? "" } });
-  const probability = field({ name: "probability", label: "deal.f.probability", type: "number",
-                              attrs: { min: 0, max: 100, step: 1, value: deal?.probability ?? "" } });
+  const shown = deal ? asShown(deal) : null;
+  const amount = field({ name: "amount", label: "deal.f.amount", hint: "dform.amountHint",
+                         attrs: { inputmode: "decimal", autocomplete: "off", value: shown?.amount ?? "" } });
+  const probability = field({ name: "probability", label: "deal.f.probability", type: "number", hint: "dform.probabilityHint",
+                              attrs: { min: 0, max: 100, step: 1, value: shown?.probability ?? "" } });
+  const lineRows = linesEditor(deal?.lines || [], () => {});
   const expected = dateField({ name: "expected_close", label: "deal.f.expected_close", value: deal?.expected_close ?? null });
   /** @type {Record<string, {input: any, error: HTMLElement}>} */
   const fields = { name, account_id: accountPick, contact_id: contact, owner_id: owner, amount, probability,
-                   expected_close: expected, ...(deal ? {} : { stage_id: stage }) };
+                   expected_close: expected, lines: lineRows, ...(deal ? {} : { stage_id: stage }) };
   const general = h("p", { class: "form-error", role: "alert", tabindex: "-1", hidden: true });
   const back = params.back && params.back.startsWith("#/") ? params.back : "";
   const cancelHref = deal ? dealHref(deal.id) : back || (account ? `#/accounts/${encodeURIComponent(account.id)}` : "#/deals");
   const heading = h("h1", { tabindex: "-1" }, t(deal ? "dform.edit" : "dform.new"));
   const form = h("form", { class: "stack deal-form", novalidate: true },
     name.wrap, accountPick.wrap, contact.wrap, owner.wrap, deal ? null : stage.wrap,
-    h("div", { class: "grid-2" }, amount.wrap, probability.wrap), expected.wrap, general,
+    lineRows.wrap, h("div", { class: "grid-2" }, amount.wrap, probability.wrap), expected.wrap, general,
     h("div", { class: "form-actions" },
       h("button", { type: "submit", class: "btn btn-primary" }, t("dform.save")),
       h("a", { class: "btn", href: cancelHref }, t("dform.cancel"))));
@@ -186,6 +208,8 @@ function renderForm(page, deal, account, params, app) {
     }
     if (day === null) wrong.push(() => bad(expected, t("when.invalid")));
     if (!deal && !accountPick.value()) wrong.push(() => bad(accountPick, t("dform.accountNeeded")));
+    const lines = lineRows.read(); // null: it said beside the line what is wrong
+    if (lines === null) wrong.push(() => {});
     if (wrong.length) { wrong.forEach((f) => f()); return; }
     /** @type {Record<string, string|number|null>} */
     const values = {
@@ -198,7 +222,7 @@ function renderForm(page, deal, account, params, app) {
       let saved;
       try {
         if (deal) {
-          const changes = changedFields(deal, values);
+          const changes = changedFields(deal, values, lines || []);
           if (!Object.keys(changes).length) { app.toast(t("dform.unchanged")); app.navigate(dealHref(deal.id)); return; }
           saved = await api(dealUrl(deal.id), { method: "PATCH", json: changes });
         } else {
@@ -207,6 +231,7 @@ function renderForm(page, deal, account, params, app) {
           const json = { account_id: accountPick.value(), stage_id: stageId,
                          pipeline_id: state.stageById.get(stageId)?.pipeline.id };
           for (const [key, value] of Object.entries(values)) if (value !== null && value !== "") json[key] = value;
+          if (lines?.length) json.lines = plainLines(lines);
           saved = await post("/api/v1/deals", json);
         }
       } catch (err) {

@@ -17,7 +17,10 @@ addStrings({
     "deal.f.amount": "มูลค่า (บาท)", "deal.f.expected_close": "คาดว่าจะปิดการขาย",
     "deal.f.probability": "โอกาสสำเร็จ (%)", "deal.f.status": "สถานะ", "deal.f.lost_reason": "เหตุผลที่ขายไม่ได้",
     "deal.f.closed_on": "วันที่ปิดการขาย", "deal.f.lead_id": "ลีดต้นทาง", "deal.f.created_at": "วันที่สร้าง",
-    "deal.f.other": "ข้อมูลอื่น",
+    "deal.f.other": "ข้อมูลอื่น", "deal.f.lines": "รายการสินค้า", "deal.f.amount_source": "ที่มาของมูลค่า",
+    "deal.f.probability_typed": "โอกาสสำเร็จที่กำหนดเอง", "deal.f.weighted_amount": "มูลค่าถ่วงน้ำหนัก",
+    "deal.source.typed": "กรอกเอง", "deal.source.lines": "รวมจากรายการสินค้า", "deal.source.quote": "จากใบเสนอราคาที่ลูกค้าตกลง",
+    "deal.yes": "ใช่", "deal.no": "ไม่ (ค่าเริ่มต้นของขั้นตอน)", "deal.stageDefault": "ค่าเริ่มต้นของขั้นตอน", "deal.linesCount": "{n} รายการ",
     "deal.empty": "—", "deal.percent": "{n}%", "deal.system": "ระบบ",
     "deal.openAccount": "เปิดข้อมูลลูกค้า", "deal.openLead": "เปิดลีดต้นทาง",
     "deal.refused.back": "ย้ายไม่ได้: บริษัทไม่อนุญาตให้ย้ายดีลย้อนกลับไปขั้นตอนก่อนหน้า (ผู้ดูแลระบบเปิดได้ที่หน้าตั้งค่า)",
@@ -36,7 +39,10 @@ addStrings({
     "deal.f.amount": "Amount (THB)", "deal.f.expected_close": "Expected close",
     "deal.f.probability": "Probability (%)", "deal.f.status": "Status", "deal.f.lost_reason": "Lost because",
     "deal.f.closed_on": "Closed on", "deal.f.lead_id": "From the lead", "deal.f.created_at": "Created",
-    "deal.f.other": "Other detail",
+    "deal.f.other": "Other detail", "deal.f.lines": "Product lines", "deal.f.amount_source": "Amount from",
+    "deal.f.probability_typed": "Probability set by hand", "deal.f.weighted_amount": "Weighted amount",
+    "deal.source.typed": "typed", "deal.source.lines": "the sum of the product lines", "deal.source.quote": "the accepted quotation",
+    "deal.yes": "Yes", "deal.no": "No (the stage's default)", "deal.stageDefault": "the stage's default", "deal.linesCount": "{n} lines",
     "deal.empty": "—", "deal.percent": "{n}%", "deal.system": "System",
     "deal.openAccount": "Open the account", "deal.openLead": "Open the lead it came from",
     "deal.refused.back": "Not moved: your company does not allow moving a deal back to an earlier stage (an admin can allow it in Settings)",
@@ -55,7 +61,9 @@ addStrings({
  *  contact_id: string|null, owner_id: string, pipeline_id: string, stage_id: string,
  *  amount: string|null, expected_close: string|null, probability: number|null,
  *  status: string, lost_reason: string|null, closed_on: string|null, lead_id: string|null,
- *  version: number, created_at: string, updated_at: string, read_only: boolean}} Deal */
+ *  version: number, created_at: string, updated_at: string, read_only: boolean,
+ *  lines?: import("./lines.js").Line[], amount_source?: string|null, probability_typed?: boolean,
+ *  weighted_amount?: string|null}} Deal  (lines … weighted_amount: with product lines, issue 16) */
 
 export const STATUSES = ["open", "won", "lost"];
 
@@ -113,12 +121,21 @@ export function fieldValue(key, value, names = new Map()) {
     case "pipeline_id": return pipelineLabel(v) || `${v.slice(0, 8)}…`;
     case "owner_id": return userLabel(v);
     case "contact_id": case "account_id": return names.get(v) || `${v.slice(0, 8)}…`;
-    case "amount": return formatBaht(v, L);
+    case "amount": case "weighted_amount": return formatBaht(v, L);
+    case "amount_source": return has(`deal.source.${v}`) ? t(`deal.source.${v}`) : v;
+    case "probability_typed": return t(value === true ? "deal.yes" : "deal.no");
+    case "lines": return Array.isArray(value) ? linesSummary(value) : v;
     case "expected_close": case "closed_on": return formatDate(v, L);
     case "probability": return t("deal.percent", { n: v });
     case "status": return statusLabel(v);
     default: return typeof value === "object" ? JSON.stringify(value) : v;
   }
+}
+
+/** "2 lines: กล้อง × 2, ค่าติดตั้ง × 1.5" (a history entry's lines, short). */
+function linesSummary(/** @type {any[]} */ lines) {
+  if (!lines.length) return t("deal.empty");
+  return `${t("deal.linesCount", { n: lines.length })}: ${lines.map((l) => `${l.name ?? ""} × ${Number(l.quantity)}`).join(", ")}`;
 }
 
 let styled = false;
