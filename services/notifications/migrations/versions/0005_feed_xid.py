@@ -37,7 +37,7 @@ CLAIM = "webhook_claim(timestamp with time zone, integer, double precision, inte
 # Rows due (pending, or `sending` past the lease of a worker that died) of endpoints that
 # take them (enabled, or a test), not of an endpoint with `p_cap` in flight, oldest
 # first; of those at most `p_cap` per endpoint with what it has in flight; then locked.
-_CLAIM = """CREATE FUNCTION webhook_claim(p_now timestamptz, p_limit integer,
+CLAIM_SQL = """CREATE FUNCTION webhook_claim(p_now timestamptz, p_limit integer,
                                        p_lease double precision, p_cap integer)
     RETURNS TABLE (tenant_id uuid, id uuid, endpoint_id uuid, event_id uuid,
                    event_type text, body text, attempts integer, url text, secret text,
@@ -102,7 +102,7 @@ def upgrade() -> None:
     op.execute("ALTER TABLE feed_events ALTER COLUMN xid SET DEFAULT pg_current_xact_id()")
     op.create_index("ix_feed_events_order", "feed_events", ["tenant_id", "xid", "seq"])
     op.execute(f"DROP FUNCTION {CLAIM}")
-    op.execute(_CLAIM)
+    op.execute(CLAIM_SQL)
     _grant_claim()
 
 
@@ -113,7 +113,7 @@ def downgrade() -> None:
     rev_0003 = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(rev_0003)
     op.execute(f"DROP FUNCTION {CLAIM}")
-    rev_0003.create_claim()
+    op.execute(rev_0003.claim_sql())
     _grant_claim()
     op.drop_index("ix_feed_events_order", "feed_events")
     op.execute("ALTER TABLE feed_events DROP COLUMN xid")
