@@ -42,8 +42,9 @@ from ..records.settings import DEFAULT_TIME_ZONE, TenantSettings
 from .statements import Statements
 
 Sql = sa.ColumnElement[Any]
+Param = sa.BindParameter[Any]
 NULL = "null"
-DAY = sa.literal_column("interval '1 day'")
+DAY: sa.ColumnClause[Any] = sa.literal_column("interval '1 day'")
 
 
 def _text(value: str) -> Sql:
@@ -107,13 +108,13 @@ class Call:
     """A call's values, as the statement's parameters (bound anew each call; the rest of
     a compiled statement, the visibility's values, is the key's)."""
 
-    tenant: Sql
-    user: Sql
-    first: Sql
-    last: Sql
-    zone: Sql
-    months: Sql
-    per_day: Sql
+    tenant: Param
+    user: Param
+    first: Param
+    last: Param
+    zone: Param
+    months: Param
+    per_day: Param
 
     @staticmethod
     def of(tenant: TenantId, user_id: uuid.UUID, first: date, last: date, zone: str | None,
@@ -128,8 +129,8 @@ class Call:
             per_day=sa.bindparam("cal_per_day", per_day, type_=sa.Integer))
 
     def values(self) -> dict[str, Any]:
-        return {p.key: p.value for p in (self.tenant, self.user, self.first, self.last,
-                                         self.zone, self.months, self.per_day)}
+        return {str(p.key): p.value for p in (self.tenant, self.user, self.first, self.last,
+                                              self.zone, self.months, self.per_day)}
 
 
 @dataclass(frozen=True)
