@@ -13,7 +13,9 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 from starlette.middleware import Middleware
 
+from crmkit.consumer import on
 from crmkit.runtime import build_service
+from tidtam_contracts.privacy import PrivacyAnsweredV1
 
 from .apikeys.router import router as apikeys_router
 from .auth.cache import CallerCache
@@ -25,6 +27,8 @@ from .db import auth_pool, plain_dsn
 from .docs.router import router as docs_router
 from .me.router import router as me_router
 from .openapi import OpenApiMerger
+from .privacy.router import router as privacy_router
+from .privacy.service import on_answered
 from .proxy.router import ProxyFastPath
 from .proxy.router import router as proxy_router
 from .proxy.service import documents_client, upstreams
@@ -37,7 +41,9 @@ from .webui.router import mount_static
 from .webui.router import router as webui_router
 
 ROUTERS = [tenants_router, auth_router, me_router, users_router, people_router, teams_router,
-           settings_router, apikeys_router, proxy_router, webui_router]
+           settings_router, apikeys_router, privacy_router, proxy_router, webui_router]
+# What the gateway consumes: the services' answers to data-subject requests.
+HANDLERS = [on(PrivacyAnsweredV1, on_answered)]
 
 log = logging.getLogger("tidtam_gateway")
 OPENAPI_URL = "/api/v1/openapi.json"
@@ -120,7 +126,7 @@ def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
     """The gateway, built like every service (crmkit.runtime): its database and outbox
     relay, plus the auth pool, the proxy's HTTP pool and the merged documents."""
     app = build_service(settings or GatewaySettings(), title="Tidtam API",
-                        description=DESCRIPTION, routers=ROUTERS, events=EVENTS,
+                        description=DESCRIPTION, routers=ROUTERS, events=EVENTS, handlers=HANDLERS,
                         resources=[_operator_token, _auth_pool, _callers, _proxy_client])
     # Innermost of the app's own middleware, inside the kit's EdgeMiddleware (Starlette
     # builds its stack from this list when the first request comes).

@@ -17,10 +17,12 @@ from tidtam_contracts.gateway import (
     UserDeactivatedV1,
     UserUpdatedV1,
 )
+from tidtam_contracts.privacy import PrivacyRequestedV1, PrivacyResolvedV1
 
 SERVICE = "gateway"
 EVENTS_PUBLISHED: list[type[EventData]] = [
     TenantCreatedV1, TenantPlanChangedV1, TenantSettingsChangedV1, UserCreatedV1, UserUpdatedV1,
     UserDeactivatedV1, TeamCreatedV1, TeamRenamedV1, TeamDeletedV1,
+    PrivacyRequestedV1, PrivacyResolvedV1,
 ]
 EVENTS = EventSource(SERVICE, EVENTS_PUBLISHED)

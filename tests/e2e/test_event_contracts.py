@@ -22,6 +22,7 @@ from tidtam_capture.contracts import EVENTS_PUBLISHED as CAPTURE_PUBLISHED
 from tidtam_contracts.leads import Lead
 from tidtam_documents.consumers import HANDLERS as DOCUMENTS_HANDLERS
 from tidtam_documents.contracts import EVENTS_PUBLISHED as DOCUMENTS_PUBLISHED
+from tidtam_gateway.app import HANDLERS as GATEWAY_HANDLERS
 from tidtam_gateway.contracts import EVENTS_PUBLISHED as GATEWAY_PUBLISHED
 from tidtam_leads.consumers import HANDLERS as LEADS_HANDLERS
 from tidtam_leads.contracts import EVENTS_PUBLISHED as LEADS_PUBLISHED
@@ -33,7 +34,7 @@ from .conftest import post_until_created, until
 pytestmark = pytest.mark.e2e
 
 SERVICES = {
-    "gateway": (GATEWAY_PUBLISHED, []),
+    "gateway": (GATEWAY_PUBLISHED, GATEWAY_HANDLERS),
     "leads": (LEADS_PUBLISHED, LEADS_HANDLERS),
     "accounts": (ACCOUNTS_PUBLISHED, ACCOUNTS_HANDLERS),
     "notifications": (NOTIFICATIONS_PUBLISHED, NOTIFICATIONS_HANDLERS),

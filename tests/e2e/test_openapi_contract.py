@@ -83,7 +83,17 @@ CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          # a web form asks `name` and a phone or an email, each key once;
                          # an allowed origin must parse as one
                          ("POST", "/api/v1/capture/forms"),
-                         ("PATCH", "/api/v1/capture/forms/{form_id}")}
+                         ("PATCH", "/api/v1/capture/forms/{form_id}"),
+                         # a data-subject request names the person by at least one of
+                         # email, phone and LINE id; an archive only once every service
+                         # answered an export (409 before, and for an erase)
+                         ("POST", "/api/v1/privacy/requests"),
+                         ("GET", "/api/v1/privacy/requests/{request_id}/archive"),
+                         # a report's `from` not after its `to`, at most 3,700 days apart
+                         *(("GET", f"/api/v1/insights/{report}{export}")
+                           for report in ("funnel", "pipeline", "forecast", "won", "lost",
+                                          "sources", "activities", "targets")
+                           for export in ("", "/export"))}
 
 
 @pytest.fixture(scope="module")

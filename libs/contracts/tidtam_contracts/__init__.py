@@ -19,13 +19,14 @@ from . import (
     lead_setup,
     leads,
     notifications,
+    privacy,
 )
 from .base import Catalogue, ContractError, EventData, UnknownVersion, check_contract
 
 CATALOGUE = Catalogue([*leads.EVENTS, *lead_setup.EVENTS, *deals.EVENTS, *accounts.EVENTS,
                        *activities.EVENTS, *documents.EVENTS, *gateway.EVENTS,
-                       *notifications.EVENTS, *capture.EVENTS])
+                       *notifications.EVENTS, *capture.EVENTS, *privacy.EVENTS])
 
 __all__ = ["CATALOGUE", "Catalogue", "ContractError", "EventData", "UnknownVersion",
            "accounts", "activities", "capture", "check_contract", "deals", "documents", "gateway",
-           "lead_setup", "leads", "notifications"]
+           "lead_setup", "leads", "notifications", "privacy"]

@@ -21,8 +21,10 @@ import argparse
 import asyncio
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import aio_pika
 import orjson
@@ -96,6 +98,35 @@ async def replay(amqp_url: str, to_queue: str, selection: Selection, *,
         # Never acknowledged: closing the channel returns them all to the archive.
         await browse.close()
         await out.close()
+    finally:
+        await conn.close()
+    return done
+
+
+async def purge(amqp_url: str, takes: Callable[[dict[str, Any]], bool], *,
+                archive: str = ARCHIVE_QUEUE) -> Replayed:
+    """Remove the archived events `takes` (an erased person's, crmkit.privacy): the others
+    go back to the archive in their places, as a replay leaves them. `published` counts
+    the ones removed."""
+    done = Replayed()
+    conn = await aio_pika.connect(amqp_url)
+    try:
+        browse = await conn.channel()
+        queue = await browse.declare_queue(archive, passive=True)
+        held = queue.declaration_result.message_count or 0
+        while done.read < held:
+            message = await queue.get(no_ack=False, fail=False)
+            if message is None:
+                break
+            done.read += 1
+            try:
+                event = orjson.loads(message.body)
+            except orjson.JSONDecodeError:
+                continue
+            if isinstance(event, dict) and takes(event):
+                await message.ack()
+                done.published += 1
+        await browse.close()  # the rest, never acknowledged, go back
     finally:
         await conn.close()
     return done

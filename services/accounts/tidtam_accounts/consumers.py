@@ -13,9 +13,12 @@ from typing import Any
 from crmkit.consumer import Handler
 from crmkit.users import user_handlers
 
+from .contacts.consumers import HANDLERS as CONTACTS
 from .conversion.consumers import HANDLERS as CONVERSION
+from .privacy.service import HANDLERS as PRIVACY
 from .quota.consumers import HANDLERS as QUOTA
 from .timeline.consumers import HANDLERS as TIMELINE
 from .users.service import USERS
 
-HANDLERS: list[Handler[Any]] = [*QUOTA, *user_handlers(USERS), *CONVERSION, *TIMELINE]
+HANDLERS: list[Handler[Any]] = [*QUOTA, *user_handlers(USERS), *CONVERSION, *TIMELINE,
+                                 *CONTACTS, *PRIVACY]

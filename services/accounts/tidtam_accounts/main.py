@@ -21,12 +21,14 @@ from .contacts.router import router as contacts_router
 from .contracts import EVENTS
 from .lookup.router import router as lookup_router
 from .lookup.service import RDLookup
+from .privacy.service import ROUTER as privacy_router
 from .sheets.service import SHEETS
 from .timeline.router import router as timeline_router
 
 # In matching order: fixed paths such as `/api/v1/accounts/lookup` before
 # `/api/v1/accounts/{id}`.
-ROUTERS: list[APIRouter] = [lookup_router, accounts_router, contacts_router, timeline_router,
+ROUTERS: list[APIRouter] = [privacy_router, lookup_router, accounts_router, contacts_router,
+                            timeline_router,
                             *custom_routers(ACCOUNT_CUSTOM), *sheet_routers(SHEETS)]
 
 

@@ -10,8 +10,9 @@ from typing import Any
 from crmkit.consumer import Handler
 from crmkit.users import user_handlers
 
+from .privacy.service import HANDLERS as PRIVACY
 from .records.service import HANDLERS as RECORDS
 from .records.settings import HANDLERS as SETTINGS
 from .users.service import USERS
 
-HANDLERS: list[Handler[Any]] = [*user_handlers(USERS), *RECORDS, *SETTINGS]
+HANDLERS: list[Handler[Any]] = [*user_handlers(USERS), *RECORDS, *SETTINGS, *PRIVACY]

@@ -16,9 +16,11 @@ from .checkins.router import router as checkins_router
 from .config import ActivitiesSettings
 from .consumers import HANDLERS
 from .contracts import EVENTS
+from .privacy.service import ROUTER as privacy_router
 from .reminders.worker import reminder_worker
 
-ROUTERS: list[APIRouter] = [activities_router, checkins_router, calendar_router, ics_router]
+ROUTERS: list[APIRouter] = [privacy_router, activities_router, checkins_router, calendar_router,
+                             ics_router]
 
 
 def build_app(settings: ActivitiesSettings | None = None) -> FastAPI:

@@ -14,6 +14,7 @@ from tidtam_contracts.accounts import AccountMergedV1
 
 from .parties.service import HANDLERS as PARTIES
 from .parties.service import account_changed
+from .privacy.service import HANDLERS as PRIVACY
 from .quotes.repository import move_account
 from .settings.service import HANDLERS as SETTINGS
 from .users.service import HANDLERS as USERS
@@ -25,6 +26,7 @@ async def account_merged(session: AsyncSession, event: Delivery[AccountMergedV1]
 
 
 HANDLERS: list[Handler[Any]] = [
+    *PRIVACY,
     *[h for h in PARTIES if h.model is not AccountMergedV1], Handler(AccountMergedV1,
                                                                      account_merged),
     *USERS, *SETTINGS]

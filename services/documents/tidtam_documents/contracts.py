@@ -13,9 +13,11 @@ from tidtam_contracts.documents import (
     QuoteRejectedV1,
     QuoteSentV1,
 )
+from tidtam_contracts.privacy import PrivacyAnsweredV1
 
 from .config import SERVICE
 
 EVENTS_PUBLISHED: list[type[EventData]] = [ProductCreatedV1, ProductUpdatedV1, QuoteIssuedV1,
                                            QuoteAcceptedV1, QuoteRejectedV1, QuoteSentV1]
+EVENTS_PUBLISHED.append(PrivacyAnsweredV1)  # answers to data-subject requests (PDPA)
 EVENTS = EventSource(SERVICE, EVENTS_PUBLISHED)

@@ -16,13 +16,14 @@ from .creditnotes.router import router as credit_notes_router
 from .customers.router import router as customers_router
 from .invoices.router import router as invoices_router
 from .pdf.workers import renderer_resource
+from .privacy.service import ROUTER as privacy_router
 from .products.router import router as products_router
 from .profile.router import router as profile_router
 from .profile.signature import router as signature_router
 from .quotes.router import router as quotes_router
 from .taxinvoices.router import router as tax_invoices_router
 
-ROUTERS: list[APIRouter] = [products_router, quotes_router, invoices_router,
+ROUTERS: list[APIRouter] = [privacy_router, products_router, quotes_router, invoices_router,
                             tax_invoices_router, credit_notes_router, customers_router,
                             profile_router, signature_router]
 

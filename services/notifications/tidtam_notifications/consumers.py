@@ -21,6 +21,7 @@ from .documents.service import HANDLERS as DOCUMENTS
 from .notices.activities import HANDLERS as ACTIVITIES
 from .notices.leads import HANDLERS as LEADS
 from .notices.webhooks import HANDLERS as WEBHOOK_NOTICES
+from .privacy.service import HANDLERS as PRIVACY
 from .users.service import HANDLERS as USERS
 from .webhooks.fanout import HANDLERS as WEBHOOKS
 
@@ -42,7 +43,7 @@ def _in_turn(fns: list[HandlerFn]) -> HandlerFn:
     return run
 
 
-# The feed and the fan-out (WEBHOOKS) last: their statement takes the tenant's feed lock,
-# held until the commit, so the less after it the better (a sent quote's SMTP send is before).
-HANDLERS: list[Handler[Any]] = together(USERS, LEADS, ACTIVITIES, WEBHOOK_NOTICES, DOCUMENTS,
-                                        WEBHOOKS)
+# The feed and the fan-out (WEBHOOKS) last: they record the event once the others have
+# handled it (no lock is taken: the feed keeps its order by transaction id, feed/).
+HANDLERS: list[Handler[Any]] = together(USERS, PRIVACY, LEADS, ACTIVITIES, WEBHOOK_NOTICES,
+                                        DOCUMENTS, WEBHOOKS)

@@ -17,11 +17,13 @@ from .mail.router import router as log_router
 from .mail.worker import mail_worker
 from .notices.router import router as notices_router
 from .notices.stream import notice_hub
+from .privacy.service import ROUTER as privacy_router
 from .webhooks.router import router as webhooks_router
 from .webhooks.worker import webhook_worker
 
 # No ordering needed: the only path parameters are ids (`{webhook_id:id}`), never a literal.
-ROUTERS: list[APIRouter] = [notices_router, log_router, feed_router, webhooks_router]
+ROUTERS: list[APIRouter] = [privacy_router, notices_router, log_router, feed_router,
+                             webhooks_router]
 
 
 def build_app(settings: NotificationsSettings | None = None) -> FastAPI:
