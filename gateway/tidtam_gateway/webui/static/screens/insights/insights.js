@@ -10,6 +10,7 @@ import { api, asList } from "../../api.js";
 import { h, nextId } from "../../dom.js";
 import { addStrings, lang, t } from "../../i18n.js";
 import { download } from "../../sheets.js";
+import { onChange } from "../../store.js";
 import { SOURCES, errorMessage, sourceLabel, stageName, state, toast } from "../../ui.js";
 import { dateField } from "../../when.js";
 import { drawChart } from "./chart.js";
@@ -56,12 +57,13 @@ addStrings({
  *             columns: import("./model.js").Column[], rows: Record<string, any>[],
  *             totals?: Record<string, any>}} Answer */
 
-/** GET /api/v1/teams is for admins; asked once per page load. @type {Promise<any[]> | null} */
+/** GET /api/v1/teams is for admins; asked once per sign-in. @type {Promise<any[]> | null} */
 let teamsOnce = null;
 const teams = () => {
   teamsOnce ||= api("/api/v1/teams", { query: { limit: 200 } }).then(asList, () => []);
   return teamsOnce;
 };
+onChange(() => { teamsOnce = null; }); // another user, maybe of another tenant
 
 /** What the signed-in user's figures cover: own (sales), team (manager), all (admin). */
 const scopeOf = () => ({ admin: "all", manager: "team" })[state.me?.role || ""] || "own";
