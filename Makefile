@@ -157,7 +157,7 @@ bench-webhooks: install ## event on the exchange → webhook received, p50/p99 a
 	@$(VPY) scripts/checkservers.py --tests
 	$(VPY) bench/webhooks.py $(BENCH_ARGS)
 
-bench-capture: install ## web-form posts accepted per second through the gateway, and every one a lead (BENCH_ARGS=...)
+bench-capture: install ## web-form posts accepted per second, every one a lead; the LINE webhook's answers while processing goes on (BENCH_ARGS=...)
 	@$(VPY) scripts/checkservers.py --tests
 	$(VPY) bench/capture.py $(BENCH_ARGS)
 

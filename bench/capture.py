@@ -82,11 +82,14 @@ async def line_flood(system: System, line: dict, users: list[str], rate: float,
             raw, sig = line_call(user)
             async with sem:
                 t0 = time.perf_counter()
-                r = await client.post(path, content=raw, headers={
-                    "Content-Type": "application/json", "X-Line-Signature": sig,
-                    "X-Forwarded-For": "147.92.150.193"})
+                try:
+                    r = await client.post(path, content=raw, headers={
+                        "Content-Type": "application/json", "X-Line-Signature": sig,
+                        "X-Forwarded-For": "147.92.150.193"})
+                    statuses[r.status_code] += 1
+                except httpx.HTTPError:  # counted as status 0 (LINE would redeliver it)
+                    statuses[0] += 1
                 latencies.append(time.perf_counter() - t0)
-                statuses[r.status_code] += 1
 
         start = time.perf_counter()
         tasks = []

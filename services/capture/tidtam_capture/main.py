@@ -19,6 +19,9 @@ from .facebook.router import open_router as facebook_hook
 from .facebook.router import router as facebook_router
 from .forms.router import open_router
 from .forms.router import router as forms_router
+from .http import KEY as HTTP_KEY
+from .http import Outbound
+from .http import resource as http_resource
 from .line.router import open_router as line_hook
 from .line.router import router as line_router
 from .mail.router import open_router as email_hook
@@ -32,10 +35,12 @@ ROUTERS: list[APIRouter] = [privacy_router, forms_router, open_router, line_rout
 
 def build_app(settings: CaptureSettings | None = None) -> FastAPI:
     settings = settings or CaptureSettings()
+    http = Outbound()
     return build_service(settings, title="Tidtam capture",
                          description="Leads from web forms, with the person's consent",
                          routers=ROUTERS, events=EVENTS, handlers=HANDLERS,
-                         resources=[smtp_receiver(settings)])
+                         resources=[smtp_receiver(settings), http_resource(http)],
+                         session_info={HTTP_KEY: http})
 
 
 app = build_app()

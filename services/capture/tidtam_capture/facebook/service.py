@@ -40,6 +40,7 @@ from ..config import CaptureSettings, settings
 from ..contracts import EVENTS
 from ..forms.public import limits
 from ..forms.service import tenant_of_key
+from ..http import outbound
 from . import repository
 from .models import FacebookPage
 from .schemas import FacebookPageIn, FacebookPageOut, FacebookWebhook, LeadgenValue
@@ -116,12 +117,13 @@ async def webhook(request: Request, ctx: RequestContext, key: str) -> Response:
     return Response(b"{}", status_code=200, media_type="application/json")
 
 
-async def fetch_lead(conf: CaptureSettings, token: str, leadgen_id: str) -> dict[str, Any]:
+async def fetch_lead(client: httpx.AsyncClient, conf: CaptureSettings, token: str,
+                     leadgen_id: str) -> dict[str, Any]:
     """The lead from the Graph API; GraphUnavailable on any failure (to be retried)."""
     url = f"{conf.facebook_graph_url.rstrip('/')}/{leadgen_id}"
     try:
-        async with httpx.AsyncClient(timeout=conf.facebook_graph_timeout) as client:
-            r = await client.get(url, params={"access_token": token})
+        r = await client.get(url, params={"access_token": token},
+                             timeout=conf.facebook_graph_timeout)
         if r.status_code != 200:
             raise GraphUnavailable(f"Graph API answered {r.status_code}")
         body = r.json()
@@ -169,7 +171,7 @@ async def on_lead_received(session: AsyncSession,
         return  # the page was removed: nothing to fetch with
     token = conf.keyring.unseal(page["token_sealed"])
     leadgen_id = delivery.data.leadgen_id
-    body = await fetch_lead(conf, token, leadgen_id)
+    body = await fetch_lead(outbound(session), conf, token, leadgen_id)
     lead, custom = map_fields(page["mapping"], body.get("field_data"))
     note = lead.get("note") or "Facebook Lead Ads"
     data = LeadCapturedV1(

@@ -41,6 +41,7 @@ from tidtam_contracts.capture import LeadCapturedV1, LineEventReceivedV1
 from ..channels import Channel
 from ..config import CaptureSettings, settings
 from ..contracts import EVENTS
+from ..http import outbound
 from . import repository
 from .models import LineChannel
 from .schemas import LineChannelIn, LineChannelOut, LineEventIn, LineWebhook
@@ -106,12 +107,13 @@ async def webhook(request: Request, ctx: RequestContext, key: str) -> Response:
     return Response(b"{}", status_code=200, media_type="application/json")
 
 
-async def display_name(conf: CaptureSettings, token: str, user_id: str) -> str | None:
+async def display_name(client: httpx.AsyncClient, conf: CaptureSettings, token: str,
+                       user_id: str) -> str | None:
     """The person's LINE display name, or None when it cannot be had (logged)."""
     url = f"{conf.line_api_url.rstrip('/')}/v2/bot/profile/{user_id}"
     try:
-        async with httpx.AsyncClient(timeout=conf.line_api_timeout) as client:
-            r = await client.get(url, headers={"Authorization": f"Bearer {token}"})
+        r = await client.get(url, headers={"Authorization": f"Bearer {token}"},
+                             timeout=conf.line_api_timeout)
         body = r.json() if r.status_code == 200 else None
     except (httpx.HTTPError, ValueError) as exc:
         log.warning("LINE profile unreachable: %s", exc.__class__.__name__)
@@ -145,7 +147,8 @@ async def on_event_received(session: AsyncSession,
     channel = await CHANNEL.row(session, delivery.tenant)
     if payload is None or channel is None:
         return  # processed already, or the channel was removed (nothing to fetch with)
-    name = await display_name(conf, conf.keyring.unseal(channel["token_sealed"]),
+    name = await display_name(outbound(session), conf,
+                              conf.keyring.unseal(channel["token_sealed"]),
                               str(payload["user_id"]))
     data = captured(delivery.tenant, channel, event_id, payload, name)
     await outbox.stage(session, EVENTS.event(data, tenant_id=delivery.tenant.value,
