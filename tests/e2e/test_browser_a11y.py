@@ -2,11 +2,10 @@
 driven by Playwright) against the real system, on fixed demo data: axe-core (npm, from
 ./node_modules, injected into the page; nothing is fetched from outside) checks the Inbox, a
 lead, the board, My account, every admin screen, the activities screens (the calendar's
-month, week and agenda, the overdue list, an activity and its form), the quotation editor and
+month, week and agenda, the overdue list, an activity and its form), the quotation editor,
 the deals screens (the list, the deals board, a deal with product lines, the new-deal form and
-a deal's edit form with its lines),
-in Thai and in English, at 1280 px and at 375 px; no serious or critical violation may be
-found. With
+a deal's edit form with its lines) and the insights page (issue 16), in Thai and in English,
+at 1280 px and at 375 px; no serious or critical violation may be found. With
 TIDTAM_SCREENSHOTS=<folder> the same walk keeps the README's screenshots there
 (docs/screenshots)."""
 
@@ -183,6 +182,11 @@ def test_the_main_screens_have_no_serious_accessibility_violation(gw, system, br
         ("deals-board", f"/deals/board/{demo['pipeline']}", ".board-card"),
         ("deal", f"/deals/{demo['deal']}", ".deal-history .log-entry"),
         ("deal-new", f"/deals/new?account={demo['account']}", "form.deal-form .deal-account-fixed"),
+        # Issue 16: the insights page (a report with its chart and table, or what it says
+        # when there are no figures), and the targets report with the admins' editor
+        ("insights", "/insights/funnel", ".ins-report:not([data-state=loading])"),
+        ("insights-won", "/insights/won?group_by=month", ".ins-report:not([data-state=loading])"),
+        ("insights-targets", "/insights/targets", ".ins-report:not([data-state=loading])"),
         ("deal-edit", f"/deals/{demo['deal']}/edit", "form.deal-form .deal-line"),
     ]
     page = browser_context.new_page()

@@ -73,6 +73,9 @@ CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          # discount at most what it discounts; totals that fit a document
                          ("POST", "/api/v1/quotes"), ("PATCH", "/api/v1/quotes/{quote_id}"),
                          ("POST", "/api/v1/quotes/preview"),  # the same rules, nothing kept
+                         # a deal's lines (quantity × price, and their sum) must fit an
+                         # amount (numeric(14, 2))
+                         ("POST", "/api/v1/deals"), ("PATCH", "/api/v1/deals/{deal_id}"),
                          # the body must decode as a PNG or JPEG of at most 4 M pixels
                          ("PUT", "/api/v1/document-profile/signature"),
                          # an upload's content (a real spreadsheet), an import's owner

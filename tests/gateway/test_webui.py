@@ -375,7 +375,7 @@ LOG_KINDS = ["followup", "created", "updated", "sent", "lost", "junked", "restor
              "stage_changed", "transferred", "conversion_requested", "converted",
              "conversion_failed", "account_merged", "qualified", "disqualified", "assigned",
              "activity_created", "activity_completed", "activity_cancelled", "checkin",
-             "quote_sent"]
+             "quote_sent", "consent_revoked", "consent_granted"]
 
 
 @pytest.fixture(scope="module")

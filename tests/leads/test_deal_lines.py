@@ -72,12 +72,20 @@ async def test_lines_make_the_amount_unless_it_is_typed(api, tenant, gateway_eve
     ({"name": "x", "price": 1, "quantity": 0}, 422, "body.lines.0.quantity"),
     ({"name": "x", "price": "-1"}, 422, "body.lines.0.price"),
     ({"product_id": str(uuid.uuid4())}, 404, "body.lines.0.product_id"),
+    ({"name": "x", "price": "999999999999.99", "quantity": 2}, 422, "body.lines.0"),
 ])
 async def test_bad_lines_are_refused_clearly(api, tenant, line, status, field):
     r = await api.post(DEALS, headers=tenant.headers(tenant.sales1), json={
         "name": "x", "account_id": str(uuid.uuid4()), "lines": [line]})
     assert r.status_code == status, r.text
     assert field in {f["field"] for f in r.json()["fields"]}, r.text
+
+
+async def test_lines_that_add_up_past_an_amount_are_refused(api, tenant):
+    half = {"name": "x", "price": "600000000000"}
+    r = await api.post(DEALS, headers=tenant.headers(tenant.sales1), json={
+        "name": "x", "account_id": str(uuid.uuid4()), "lines": [half, half]})
+    assert r.status_code == 422 and r.json()["fields"][0]["field"] == "body.lines", r.text
 
 
 async def test_stage_default_probability_overridable_and_weighted(api, tenant):

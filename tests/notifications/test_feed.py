@@ -82,7 +82,9 @@ async def test_a_reader_during_a_burst_misses_nothing(api, tenant, gateway_event
     """Events of one tenant consumed several at a time (a second replica beside the test's
     service, its consumer at concurrency 8), read from a cursor while they are being
     committed: the reader gets each once (a `seq` drawn earlier but committed later would be
-    skipped, were the feed's order not its commit order)."""
+    skipped, were the feed read in `seq` order up to the newest row; it is read in
+    (xid, seq) order below the oldest running transaction). The test after this one makes
+    that case happen every time."""
     replica = await asyncio.to_thread(run_service, notif_db, notif_amqp, mail_sink.url,
                                       TIDTAM_CONSUMER_CONCURRENCY="8")
     try:

@@ -8,6 +8,7 @@ import { SETUP_NAV, SETUP_ROUTES } from "./screens/admin/index.js";
 import { ACTIVITY_NAV, ACTIVITY_ROUTES } from "./screens/activities/index.js";
 import { DOC_NAV, DOC_ROUTES } from "./screens/documents/index.js";
 import { DEAL_NAV, DEAL_ROUTES } from "./screens/deals/index.js";
+import { INSIGHT_NAV, INSIGHT_ROUTES } from "./screens/insights/index.js";
 
 /** @typedef {import("./types.js").Route} Route */
 /** @typedef {import("./types.js").NavLink} NavLink */
@@ -40,6 +41,7 @@ export const ROUTES = [
   ...ACTIVITY_ROUTES, // the calendar, the overdue list, an activity
   ...DOC_ROUTES, // products, the company profile, quotations
   ...DEAL_ROUTES, // deals: the list, the board, a deal, its form
+  ...INSIGHT_ROUTES, // the reports, their charts and exports, sales targets
 ];
 
 /** @type {NavLink[]} */
@@ -57,6 +59,7 @@ export const NAV = [
   ...ACTIVITY_NAV,
   ...DOC_NAV,
   ...DEAL_NAV,
+  ...INSIGHT_NAV,
 ];
 
 /** The nav's groups in order, each with its heading's i18n key. */

@@ -73,7 +73,7 @@ async def find(session: AsyncSession, tenant: TenantId, person: Person, erase: b
              id_key=None)  # a company is not the person: its records are not theirs
     if erase:
         await _erase(session, tenant, person, found_contacts, people, companies)
-    timeline = await rows(session, "SELECT id, account_id, kind, summary, created_at "
+    timeline = await rows(session, "SELECT id, account_id, lead_id, kind, summary, at "
                                    "FROM timeline WHERE EXISTS (SELECT 1 FROM unnest("
                                    "CAST(:texts AS text[])) t WHERE strpos(summary::text, t) > 0)",
                           texts=sorted(part.texts))

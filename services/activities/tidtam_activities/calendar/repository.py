@@ -24,7 +24,7 @@ scans, and the day's counts by type; only those candidates are ranked."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -42,8 +42,9 @@ from ..records.settings import DEFAULT_TIME_ZONE, TenantSettings
 from .statements import Statements
 
 Sql = sa.ColumnElement[Any]
+Param = sa.BindParameter[Any]
 NULL = "null"
-DAY = sa.literal_column("interval '1 day'")
+DAY: sa.ColumnClause[Any] = sa.literal_column("interval '1 day'")
 
 
 def _text(value: str) -> Sql:
@@ -107,13 +108,13 @@ class Call:
     """A call's values, as the statement's parameters (bound anew each call; the rest of
     a compiled statement, the visibility's values, is the key's)."""
 
-    tenant: Sql
-    user: Sql
-    first: Sql
-    last: Sql
-    zone: Sql
-    months: Sql
-    per_day: Sql
+    tenant: Param
+    user: Param
+    first: Param
+    last: Param
+    zone: Param
+    months: Param
+    per_day: Param
 
     @staticmethod
     def of(tenant: TenantId, user_id: uuid.UUID, first: date, last: date, zone: str | None,
@@ -128,8 +129,8 @@ class Call:
             per_day=sa.bindparam("cal_per_day", per_day, type_=sa.Integer))
 
     def values(self) -> dict[str, Any]:
-        return {p.key: p.value for p in (self.tenant, self.user, self.first, self.last,
-                                         self.zone, self.months, self.per_day)}
+        return {str(p.key): p.value for p in (self.tenant, self.user, self.first, self.last,
+                                              self.zone, self.months, self.per_day)}
 
 
 @dataclass(frozen=True)
@@ -254,14 +255,17 @@ TYPES = ("activity", "next_contact", "anniversary")
 @dataclass(frozen=True)
 class Seen:
     """What of the tenant's records the calendar may show (SQL conditions over Activity,
-    LeadRecord and AccountRecord). `key`: what decides them (the caller's visibility), so
-    that a statement compiled with them serves every call with the same key; None: built
-    and compiled each call."""
+    LeadRecord and AccountRecord)."""
 
     activities: sa.ColumnElement[bool]
     leads: sa.ColumnElement[bool]
     accounts: sa.ColumnElement[bool]
-    key: Hashable | None = None
+
+
+# The conditions, built only when the statement is compiled; with the `key` that stands
+# for what decides them (the caller's visibility), so that a statement compiled with them
+# serves every call with the same key (None: built and compiled each call).
+Rules = Callable[[], Seen]
 
 
 def _order(items: Any, start: Sql) -> list[Any]:
@@ -353,24 +357,26 @@ async def _run(session: AsyncSession, key: Hashable | None, call: Call,
 
 async def items_json(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID, *,
                      first: date, last: date, zone: str | None, months: list[int],
-                     seen: Seen, full: bool = False) -> tuple[str, bytes]:
+                     seen: Rules, key: Hashable | None,
+                     full: bool = False) -> tuple[str, bytes]:
     """The time zone (`zone`, else the tenant's) and the items' JSON array (UTF-8), by day,
     then all-day first, time and uid; times in UTC (`full`: each item with `row`, what the
     ICS feed adds to an activity)."""
     call = Call.of(tenant, user_id, first, last, zone, months)
-    key = None if seen.key is None else ("full", full, seen.key)
-    row = await _run(session, key, call, lambda: _full(call, seen, full))
+    row = await _run(session, None if key is None else ("full", full, key), call,
+                     lambda: _full(call, seen(), full))
     return row[0], row[1]
 
 
 async def month_json(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID, *,
                      first: date, last: date, zone: str | None, months: list[int],
-                     seen: Seen, per_day: int) -> tuple[str, bytes, bytes]:
+                     seen: Rules, key: Hashable | None,
+                     per_day: int) -> tuple[str, bytes, bytes]:
     """The month mode, in one query: the zone, the first `per_day` items of each day (a
     JSON array in the order of items_json) and, per day with items, `{"day", "total",
     "counts": {type: n}, "more"}` (a JSON array by day; `more`: the items not among the
     first)."""
     call = Call.of(tenant, user_id, first, last, zone, months, per_day)
-    key = None if seen.key is None else ("month", seen.key)
-    row = await _run(session, key, call, lambda: _month(call, seen))
+    row = await _run(session, None if key is None else ("month", key), call,
+                     lambda: _month(call, seen()))
     return row[0], row[1], row[2]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import date
 
@@ -15,7 +16,7 @@ from ..users.models import User
 from ..visibility import personal
 from . import feed
 from .schemas import CalendarOut, FeedOut
-from .service import items_json, month_json, seen_by
+from .service import items_json, month_json, seen_by, visibility_key
 
 MAX_DAYS = 92
 MAX_PER_DAY = 50
@@ -66,15 +67,18 @@ async def calendar(
         if not known:
             raise NotFound.on("query.user_id", f"{whose} is not someone whose calendar you "
                                                "may see", code="unknown_user")
-    seen = seen_by(ctx)
+    # Built only when the statement for this visibility is compiled (kept after).
+    seen, key = functools.partial(seen_by, ctx), visibility_key(ctx)
     # As CalendarOut documents it, the items as PostgreSQL wrote them: validating and
     # encoding a month of items through models took most of the answer's time
     # (bench/activities.py). The tenant's zone comes from the same statement.
     if per_day is None:
-        zone, found = await items_json(db, ctx.tenant, whose, first, last, None, seen)
+        zone, found = await items_json(db, ctx.tenant, whose, first, last, None, seen,
+                                       key=key)
         tail = b',"items":' + found
     else:
-        zone, items, days = await month_json(db, ctx.tenant, whose, first, last, seen, per_day)
+        zone, items, days = await month_json(db, ctx.tenant, whose, first, last, seen,
+                                             per_day, key=key)
         tail = b',"per_day":%d,"items":%s,"days":%s' % (per_day, items, days)
     head = orjson.dumps({"user_id": str(whose), "time_zone": zone, "from": first,
                          "to": last})[:-1]

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
 from crmkit.errors import FieldError, Unprocessable
+from crmkit.money import MAX_BAHT
 
 from ..products import service as products
 from .schemas import DealLineIn
@@ -27,7 +28,8 @@ async def resolve(session: AsyncSession, tenant: TenantId, lines: Sequence[DealL
                   field: str) -> list[dict[str, Any]]:
     """The lines as the deal keeps them (JSON: decimals as strings). A product's name and
     unit price fill what a line leaves out; a line without a product needs both (422
-    naming them); an unknown product is 404."""
+    naming them); an unknown product is 404; a line or a sum past what an amount holds
+    (numeric(14, 2)) is 422."""
     named = [(f"{field}.{i}.product_id", li.product_id) for i, li in enumerate(lines)
              if li.product_id is not None]
     known = await products.require_known(session, tenant, [pid for _, pid in named],
@@ -44,9 +46,17 @@ async def resolve(session: AsyncSession, tenant: TenantId, lines: Sequence[DealL
                                           message="required without product_id"))
         if name is None or price is None:
             continue
+        amount = satang(li.quantity * price)
+        if amount > MAX_BAHT:
+            missing.append(FieldError(field=f"{field}.{i}", code="too_large", message=(
+                f"quantity × price is more than {MAX_BAHT} THB, the most an amount holds")))
         out.append({"product_id": str(li.product_id) if li.product_id else None,
                     "name": name, "quantity": str(li.quantity), "price": str(satang(price)),
-                    "amount": str(satang(li.quantity * price))})
+                    "amount": str(amount)})
+    summed = total(out)
+    if not missing and summed is not None and summed > MAX_BAHT:
+        missing.append(FieldError(field=field, code="too_large", message=(
+            f"the lines add up to more than {MAX_BAHT} THB, the most an amount holds")))
     if missing:
         raise Unprocessable("; ".join(f"{e.field}: {e.message}" for e in missing[:5]),
                             fields=missing)

@@ -19,7 +19,8 @@ Kind = Literal["created", "updated", "stage_changed", "won", "lost", "reopened"]
 MAX_LINES = 50
 
 # A line names a catalogue product or itself (the service checks it: 422 naming the field).
-_PRODUCT_OR_NAME: JsonDict = {"anyOf": [{"required": ["product_id"]}, {"required": ["name"]}]}
+_PRODUCT_OR_NAME: JsonDict = {"anyOf": [{"required": ["product_id"]},
+                                        {"required": ["name", "price"]}]}
 
 
 class DealLineIn(BaseModel):

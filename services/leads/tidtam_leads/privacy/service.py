@@ -2,11 +2,11 @@
 phone or LINE id), their follow-up log and history, and the consent recorded on them.
 
 Erase: each lead's name becomes `(erased)`, phone, email, company, note, custom values and
-LINE id are emptied, the consent keeps its version, time, channel and marketing answer but
-not the client address; every history entry of those leads loses its note and any text in
-its detail (`lead_history_erase`, the one way past the log's append-only trigger). Each
-erased lead publishes `lead.updated` with the anonymised lead, so other services'
-projections (activities' and documents' lead names) follow."""
+LINE id are emptied, the consent keeps the text shown, its version, time, channel and
+marketing answer but not the client address; every history entry of those leads loses
+its note and any text in its detail (`lead_history_erase`, the one way past the log's
+append-only trigger). Each erased lead publishes `lead.updated` with the anonymised lead,
+so other services' projections (activities' and documents' lead names) follow."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ from ..leads import repository
 from ..leads.events import stage_lead_event
 
 _ERASED_FIELDS = ["name", "phone", "email", "company", "note", "custom"]
-_CONSENT_KEPT = ("version", "language", "given_at", "channel", "marketing")
+# The consent's proof stays (the text shown is the tenant's, not the person's); the client
+# address goes.
+_CONSENT_KEPT = ("text", "version", "language", "given_at", "channel", "marketing")
 
 
 async def find(session: AsyncSession, tenant: TenantId, person: Person, erase: bool) -> Part:
@@ -55,8 +57,8 @@ async def find(session: AsyncSession, tenant: TenantId, person: Person, erase: b
 
 async def _erase(session: AsyncSession, tenant: TenantId, leads: list[dict[str, Any]]) -> None:
     for lead in leads:
-        consent = ({k: v for k, v in lead["consent"].items() if k in _CONSENT_KEPT}
-                   if lead["consent"] else None)
+        consent = ({**{k: v for k, v in lead["consent"].items() if k in _CONSENT_KEPT},
+                    "client_address": None} if lead["consent"] else None)
         changed = [f for f in _ERASED_FIELDS if lead[f] not in (None, "", {}, ERASED)]
         row = await repository.update(session, tenant, lead["id"], {
             "name": ERASED, "phone": "", "email": "", "company": None, "note": None,

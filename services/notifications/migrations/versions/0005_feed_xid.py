@@ -34,10 +34,24 @@ branch_labels = None
 depends_on = None
 
 CLAIM = "webhook_claim(timestamp with time zone, integer, double precision, integer)"
-# Rows due (pending, or `sending` past the lease of a worker that died) of endpoints that
-# take them (enabled, or a test), not of an endpoint with `p_cap` in flight, oldest
-# first; of those at most `p_cap` per endpoint with what it has in flight; then locked.
-_CLAIM = """CREATE FUNCTION webhook_claim(p_now timestamptz, p_limit integer,
+
+
+def _due(when: str, order: str, limit: str) -> str:
+    """Rows in one state that are due, of endpoints that take them (enabled, or a test) and
+    have fewer than `p_cap` in flight, in the order of an index that a plain scan walks and
+    leaves at the limit."""
+    return f"""
+        SELECT d.tenant_id, d.id, d.endpoint_id, d.next_attempt_at
+        FROM webhook_deliveries d JOIN webhook_endpoints e
+          ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
+        WHERE {when} AND (e.enabled OR d.event_type = 'webhook.test')
+          AND d.endpoint_id NOT IN (SELECT endpoint_id FROM busy WHERE n >= p_cap)
+        ORDER BY {order} LIMIT {limit}"""
+
+
+# Rows due (pending, or `sending` past the lease of a worker that died), oldest first; of
+# those at most `p_cap` per endpoint with what it has in flight; then locked.
+CLAIM_SQL = f"""CREATE FUNCTION webhook_claim(p_now timestamptz, p_limit integer,
                                        p_lease double precision, p_cap integer)
     RETURNS TABLE (tenant_id uuid, id uuid, endpoint_id uuid, event_id uuid,
                    event_type text, body text, attempts integer, url text, secret text,
@@ -50,22 +64,10 @@ _CLAIM = """CREATE FUNCTION webhook_claim(p_now timestamptz, p_limit integer,
     WITH busy AS (
         SELECT b.endpoint_id, count(*) AS n FROM webhook_deliveries b
         WHERE b.status = 'sending' AND b.lease_until > p_now GROUP BY b.endpoint_id),
-    due AS (
-        SELECT d.tenant_id, d.id, d.endpoint_id, d.next_attempt_at
-        FROM webhook_deliveries d JOIN webhook_endpoints e
-          ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
-        WHERE d.status = 'pending' AND d.next_attempt_at <= p_now
-          AND (e.enabled OR d.event_type = 'webhook.test')
-          AND d.endpoint_id NOT IN (SELECT endpoint_id FROM busy WHERE n >= p_cap)
-        ORDER BY d.next_attempt_at LIMIT p_limit * 4),
-    stale AS (
-        SELECT d.tenant_id, d.id, d.endpoint_id, d.next_attempt_at
-        FROM webhook_deliveries d JOIN webhook_endpoints e
-          ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
-        WHERE d.status = 'sending' AND d.lease_until <= p_now
-          AND (e.enabled OR d.event_type = 'webhook.test')
-          AND d.endpoint_id NOT IN (SELECT endpoint_id FROM busy WHERE n >= p_cap)
-        ORDER BY d.lease_until LIMIT p_limit),
+    due AS ({_due("d.status = 'pending' AND d.next_attempt_at <= p_now",
+                  "d.next_attempt_at", "p_limit * 4")}),
+    stale AS ({_due("d.status = 'sending' AND d.lease_until <= p_now", "d.lease_until",
+                    "p_limit")}),
     chosen AS (
         SELECT c.tenant_id, c.id FROM (
             SELECT c.*, row_number() OVER (PARTITION BY c.endpoint_id
@@ -102,7 +104,7 @@ def upgrade() -> None:
     op.execute("ALTER TABLE feed_events ALTER COLUMN xid SET DEFAULT pg_current_xact_id()")
     op.create_index("ix_feed_events_order", "feed_events", ["tenant_id", "xid", "seq"])
     op.execute(f"DROP FUNCTION {CLAIM}")
-    op.execute(_CLAIM)
+    op.execute(CLAIM_SQL)
     _grant_claim()
 
 
@@ -113,7 +115,7 @@ def downgrade() -> None:
     rev_0003 = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(rev_0003)
     op.execute(f"DROP FUNCTION {CLAIM}")
-    rev_0003.create_claim()
+    op.execute(rev_0003.claim_sql())
     _grant_claim()
     op.drop_index("ix_feed_events_order", "feed_events")
     op.execute("ALTER TABLE feed_events DROP COLUMN xid")
