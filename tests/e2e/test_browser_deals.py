@@ -15,16 +15,9 @@ import pytest
 
 from .conftest import PASSWORD, until
 from .test_browser import browser_page  # noqa: F401  (the fixture)
+from .test_browser_admin import sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(page, url: str, email: str, hash_: str) -> None:
-    page.goto(f"{url}/#{hash_}")
-    page.fill("#login-email", email)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_selector("#app-view:not([hidden])")
 
 
 def add_user(gw, t, who: str, role: str) -> str:

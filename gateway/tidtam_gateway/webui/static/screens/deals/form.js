@@ -23,7 +23,7 @@ addStrings({
     "dform.accountPick": "— เลือกลูกค้า —", "dform.accountNone": "ไม่พบลูกค้าที่ตรงกับ “{q}”",
     "dform.accountNeeded": "เลือกลูกค้า", "dform.noContact": "— ไม่ระบุ —",
     "dform.probabilityBad": "ใส่ 0 ถึง 100", "dform.amountHint": "เว้นว่างไว้: ใช้ผลรวมของรายการสินค้า (ถ้ามี)",
-    "dform.probabilityHint": "เว้นว่างไว้: ใช้ค่าเริ่มต้นของขั้นตอน",
+    "dform.probabilityHint": "เว้นว่างไว้: ใช้ค่าเริ่มต้นของขั้นตอน", "dform.stageDefault": "ค่าเริ่มต้นของขั้นตอน “{stage}”: {n}%",
   },
   en: {
     "dform.new": "New deal", "dform.edit": "Edit deal", "dform.save": "Save deal", "dform.cancel": "Cancel",
@@ -32,7 +32,7 @@ addStrings({
     "dform.accountPick": "— pick an account —", "dform.accountNone": "No account matches “{q}”",
     "dform.accountNeeded": "Pick an account", "dform.noContact": "— none —",
     "dform.probabilityBad": "Type 0 to 100", "dform.amountHint": "Leave it empty for the sum of the product lines (if any)",
-    "dform.probabilityHint": "Leave it empty for the stage's default",
+    "dform.probabilityHint": "Leave it empty for the stage's default", "dform.stageDefault": "The default of the stage “{stage}”: {n}%",
   },
 });
 
@@ -177,6 +177,15 @@ function renderForm(page, deal, account, params, app) {
   const probability = field({ name: "probability", label: "deal.f.probability", type: "number", hint: "dform.probabilityHint",
                               attrs: { min: 0, max: 100, step: 1, value: shown?.probability ?? "" } });
   const lineRows = linesEditor(deal?.lines || [], () => {});
+  // The chosen stage's default probability (the pipelines' `probability`), said under the field.
+  const stageDefault = h("p", { class: "hint deal-stage-default", "aria-live": "polite" });
+  const sayDefault = () => {
+    const at = state.stageById.get(deal ? deal.stage_id : /** @type {HTMLSelectElement} */ (stage.input).value);
+    const n = /** @type {any} */ (at?.stage)?.probability;
+    stageDefault.textContent = at && n !== null && n !== undefined ? t("dform.stageDefault", { stage: stageName(at.stage), n }) : "";
+  };
+  stage.input.addEventListener("change", sayDefault);
+  sayDefault();
   const expected = dateField({ name: "expected_close", label: "deal.f.expected_close", value: deal?.expected_close ?? null });
   /** @type {Record<string, {input: any, error: HTMLElement}>} */
   const fields = { name, account_id: accountPick, contact_id: contact, owner_id: owner, amount, probability,
@@ -187,7 +196,7 @@ function renderForm(page, deal, account, params, app) {
   const heading = h("h1", { tabindex: "-1" }, t(deal ? "dform.edit" : "dform.new"));
   const form = h("form", { class: "stack deal-form", novalidate: true },
     name.wrap, accountPick.wrap, contact.wrap, owner.wrap, deal ? null : stage.wrap,
-    lineRows.wrap, h("div", { class: "grid-2" }, amount.wrap, probability.wrap), expected.wrap, general,
+    lineRows.wrap, h("div", { class: "grid-2" }, amount.wrap, h("div", {}, probability.wrap, stageDefault)), expected.wrap, general,
     h("div", { class: "form-actions" },
       h("button", { type: "submit", class: "btn btn-primary" }, t("dform.save")),
       h("a", { class: "btn", href: cancelHref }, t("dform.cancel"))));
