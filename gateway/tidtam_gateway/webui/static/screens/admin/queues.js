@@ -1,12 +1,13 @@
 // @ts-check
 // #/admin/queues: the assignment queues new leads without an owner go through (issue 16), in
 // the order they are tried: add one (name, source, strategy, members), move it up or down,
-// pause or resume it, delete it.
+// pause or resume it, delete it. A queue may also take only leads interested in some catalogue
+// products (`match.product_ids`) or those a saved lead segment lists (`match.segment_id`).
 
-import { api } from "../../api.js";
+import { api, asList } from "../../api.js";
 import { h } from "../../dom.js";
 import { addStrings, t } from "../../i18n.js";
-import { toast, tx } from "../../ui.js";
+import { stageName, toast, tx } from "../../ui.js";
 import { adminPage, button, creator, del, errorText, getAll, patch, smallForm } from "./common.js";
 
 addStrings({
@@ -20,6 +21,10 @@ addStrings({
     "queues.up": "เลื่อนขึ้น", "queues.down": "เลื่อนลง", "queues.pause": "หยุดชั่วคราว",
     "queues.resume": "ใช้งานต่อ", "queues.paused": "หยุดชั่วคราว",
     "queues.sub": "{strategy} · {source} · {members}",
+    "queues.products": "สินค้าที่ลีดสนใจ (ไม่เลือก = ทุกสินค้า)", "queues.productsSub": "สินค้า: {names}",
+    "queues.tooManyProducts": "เลือกสินค้าได้ไม่เกิน {max} รายการ",
+    "queues.segment": "กลุ่มลีดที่บันทึกไว้", "queues.anySegment": "ไม่ใช้กลุ่ม", "queues.segmentSub": "กลุ่ม: {name}",
+    "queues.segmentGone": "กลุ่มที่ถูกลบแล้ว", "queues.shared": "ใช้ร่วมกัน",
   },
   en: {
     "queues.hint": "A new lead without an owner goes to the first queue it matches, then to that queue's next active member",
@@ -31,27 +36,39 @@ addStrings({
     "queues.up": "Move up", "queues.down": "Move down", "queues.pause": "Pause",
     "queues.resume": "Resume", "queues.paused": "paused",
     "queues.sub": "{strategy} · {source} · {members}",
+    "queues.products": "Products the lead is interested in (none picked: any product)", "queues.productsSub": "products: {names}",
+    "queues.tooManyProducts": "Pick at most {max} products",
+    "queues.segment": "Saved lead segment", "queues.anySegment": "No segment", "queues.segmentSub": "segment: {name}",
+    "queues.segmentGone": "a deleted segment", "queues.shared": "shared",
   },
 });
 
-/** @typedef {{id: string, name: string, position: number, match: {source?: string|null},
+/** The API takes at most this many products in `match.product_ids`. */
+const MAX_PRODUCTS = 20;
+
+/** @typedef {{id: string, name: string, position: number,
+ *   match: {source?: string|null, product_ids?: string[]|null, segment_id?: string|null},
  *   members: string[], strategy: string, active: boolean}} Queue */
 
 /** @param {HTMLElement} root */
 export function mount(root) {
   const page = adminPage(root, "nav.queues");
-  /** @type {{queues: Queue[], users: any[], sources: any[]}} */
-  const s = { queues: [], users: [], sources: [] };
+  /** @type {{queues: Queue[], users: any[], sources: any[], products: any[], segments: any[]}} */
+  const s = { queues: [], users: [], sources: [], products: [], segments: [] };
   const list = h("ol", { class: "adm-list" });
   const memberBox = h("fieldset", { class: "field" });
+  const productBox = h("fieldset", { class: "field" });
   const formHost = h("div");
   let alive = true;
 
   async function load() {
     page.say(t("adm.loading"));
     try {
-      [s.queues, s.users, s.sources] = await Promise.all([
-        getAll("/api/v1/queues"), getAll("/api/v1/users"), getAll("/api/v1/lead-sources")]);
+      // Products (documents service) and segments are extras: the screen works without them.
+      [s.queues, s.users, s.sources, s.products, s.segments] = await Promise.all([
+        getAll("/api/v1/queues"), getAll("/api/v1/users"), getAll("/api/v1/lead-sources"),
+        getAll("/api/v1/products").catch(() => []),
+        api("/api/v1/segments", { query: { entity: "lead" } }).then(asList).catch(() => [])]);
     } catch (err) { if (alive) page.say(errorText(err)); return; }
     if (!alive) return;
     drawForm();
@@ -59,6 +76,16 @@ export function mount(root) {
   }
 
   const nameOf = (/** @type {string} */ id) => s.users.find((u) => u.id === id)?.name || id;
+  const productOf = (/** @type {string} */ id) => {
+    const p = s.products.find((x) => x.id === id);
+    return p ? stageName(p) : id;
+  };
+  /** What the queue matches besides its source: its products and its segment. @param {Queue} q */
+  const matchSub = (q) => [
+    q.match.product_ids?.length ? t("queues.productsSub", { names: q.match.product_ids.map(productOf).join(", ") }) : "",
+    q.match.segment_id ? t("queues.segmentSub", {
+      name: s.segments.find((x) => x.id === q.match.segment_id)?.name || t("queues.segmentGone") }) : "",
+  ].filter(Boolean).map((x) => ` · ${x}`).join("");
 
   /** @param {Queue} q @param {number} i */
   function row(q, i) {
@@ -76,7 +103,7 @@ export function mount(root) {
       strategy: t(`queues.${q.strategy}`),
       source: q.match.source || t("queues.anySource"),
       members: q.members.map(nameOf).join(", "),
-    });
+    }) + matchSub(q);
     return h("li", { class: "adm-row", dataset: { id: q.id } },
       h("div", { class: "adm-main" },
         h("span", { class: "adm-name" }, q.name),
@@ -106,10 +133,17 @@ export function mount(root) {
   }
 
   const add = creator();
+  /** A fieldset of checkboxes (value id, text name). @param {HTMLElement} box
+   * @param {string} legend @param {string} name @param {{id: string, name: string}[]} items */
+  const checks = (box, legend, name, items) => box.replaceChildren(tx("legend", legend),
+    ...items.map((x) => h("label", { class: "check" }, h("input", { type: "checkbox", name, value: x.id }), ` ${x.name}`)));
+  const picked = (/** @type {HTMLElement} */ box) => [...box.querySelectorAll("input:checked")]
+    .map((x) => /** @type {HTMLInputElement} */ (x).value);
+
   function drawForm() {
-    memberBox.replaceChildren(tx("legend", "queues.members"),
-      ...s.users.filter((u) => u.active !== false).map((u) => h("label", { class: "check" },
-        h("input", { type: "checkbox", name: "member", value: u.id }), ` ${u.name}`)));
+    checks(memberBox, "queues.members", "member", s.users.filter((u) => u.active !== false));
+    const products = s.products.filter((p) => p.active !== false).map((p) => ({ id: p.id, name: stageName(p) }));
+    if (products.length) checks(productBox, "queues.products", "product", products);
     const sources = s.sources.filter((x) => !x.retired).map((x) => [x.key, x.name]);
     const create = smallForm({
       specs: [
@@ -119,21 +153,31 @@ export function mount(root) {
         { name: "strategy", label: "queues.strategy", control: "select",
           options: [["round_robin", t("queues.round_robin"), "queues.round_robin"],
                     ["least_open", t("queues.least_open"), "queues.least_open"]] },
+        { name: "segment", label: "queues.segment", control: "select",
+          options: [["", t("queues.anySegment"), "queues.anySegment"],
+                    ...s.segments.map((x) => [x.id, x.shared ? `${x.name} (${t("queues.shared")})` : x.name])] },
       ],
       submitKey: "adm.create",
       submit: async (v) => {
-        const members = [...memberBox.querySelectorAll("input:checked")]
-          .map((x) => /** @type {HTMLInputElement} */ (x).value);
+        const members = picked(memberBox);
+        const productIds = picked(productBox);
         if (!members.length) throw new Error(t("queues.pickMembers"));
-        const queue = await add("/api/v1/queues", {
-          name: v.name, strategy: v.strategy, members, match: v.source ? { source: v.source } : {} });
+        if (productIds.length > MAX_PRODUCTS) throw new Error(t("queues.tooManyProducts", { max: MAX_PRODUCTS }));
+        /** @type {Queue["match"]} */
+        const match = {};
+        if (v.source) match.source = v.source;
+        if (productIds.length) match.product_ids = productIds;
+        if (v.segment) match.segment_id = v.segment;
+        const queue = await add("/api/v1/queues", { name: v.name, strategy: v.strategy, members, match });
         s.queues.push(queue);
         toast(t("queues.created", { name: queue.name }));
         create.form.reset();
         draw();
       },
     });
-    create.form.insertBefore(memberBox, create.form.querySelector(".form-error"));
+    const errorLine = create.form.querySelector(".form-error");
+    create.form.insertBefore(memberBox, errorLine);
+    if (products.length) create.form.insertBefore(productBox, errorLine);
     formHost.replaceChildren(create.form);
   }
 
