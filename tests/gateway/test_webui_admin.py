@@ -85,6 +85,14 @@ def test_new_pipeline_stages_are_what_the_leads_api_takes(out):
     schemas.PipelineIn.model_validate({"name": "โครงการ", "stages": out["stageLines"]})
 
 
+def test_a_stages_probability_is_what_the_leads_api_takes(out):
+    from tidtam_leads.pipelines import schemas
+    assert out["percents"] == [40, None, 100]  # blank clears it
+    for value in out["percents"]:
+        schemas.StageIn.model_validate({"name": "ชนะ", "probability": value})
+        schemas.StagePatch.model_validate({"probability": value})
+
+
 def test_settings_are_drawn_from_their_description_and_patch_only_what_changed(out):
     # GET /settings' `items` (type, allowed values) decide each control; without `items`
     # the visibilities are choices, and another value is drawn by its own type.

@@ -69,6 +69,7 @@ console.log(JSON.stringify({
   sum: board.sumPotential([{ potential: "150000.00" }, { potential: 1234.5 }, { potential: "" }, { potential: "x" }]),
   reorder: [pipes.moved(["a", "b", "c"], 2, -1), pipes.moved(["a", "b", "c"], 0, -1), pipes.moved(["a", "b", "c"], 0, 1)],
   stageLines: pipes.stageLines(" ติดต่อ \n\nเสนอราคา\nปิดการขาย \n"),
+  percents: [pipes.percent(" 40 "), pipes.percent(""), pipes.percent("100")],
   inferred: settings.settingItems({ lead_visibility: "all", allow_stage_back: true, note: "x" }),
   described: settings.settingItems({ lead_visibility: "own", items: [
     { key: "lead_visibility", value: "own", type: "choice", allowed: ["all", "team", "own"], default: "all", description: "…" },

@@ -1,10 +1,11 @@
 // @ts-check
 // The pipeline screen's logic without the DOM: a stage moved one place, the stage list
-// typed for a new pipeline, and a delete refused because of its leads.
+// typed for a new pipeline, a stage's default deal probability, and a delete refused because
+// of its leads.
 
 import { ApiError } from "../../api.js";
 
-/** @typedef {{id: string, name: string, name_en?: string|null, position: number}} Stage */
+/** @typedef {{id: string, name: string, name_en?: string|null, position: number, probability?: number|null}} Stage */
 /** @typedef {{id: string, name: string, name_en?: string|null, is_standard?: boolean, stages: Stage[]}} Pipeline */
 
 /** `ids` with the one at `index` moved by `delta` (-1 up, +1 down); the same list at an end.
@@ -27,3 +28,7 @@ export const stageLines = (text) =>
  * pipeline_has_leads). @param {unknown} err */
 export const holdsLeads = (err) => err instanceof ApiError && err.status === 409 && /_has_leads$/.test(err.code || "");
 
+
+/** A probability input's value as the API takes it: blank → null (none), else the number.
+ * @param {string} text */
+export const percent = (text) => (text.trim() === "" ? null : Number(text));

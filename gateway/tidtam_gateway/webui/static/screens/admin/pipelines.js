@@ -1,7 +1,8 @@
 // @ts-check
 // #/admin/pipelines: pipelines and their stages. Create, rename, reorder (Up/Down buttons: the
 // keyboard does it as well as the mouse), delete (a stage that still holds leads asks where
-// they go), with the limits shown: 10 pipelines besides the standard one, 10 stages each.
+// they go), with the limits shown: 10 pipelines besides the standard one, 10 stages each. A
+// stage may carry a default deal probability (%), set when added or later.
 
 import { api, asList } from "../../api.js";
 import { h } from "../../dom.js";
@@ -9,7 +10,8 @@ import { addStrings, t } from "../../i18n.js";
 import { setPipelines } from "../../store.js";
 import { stageName, toast, tx } from "../../ui.js";
 import { adminPage, button, creator, del, errorText, patch, renameForm, smallForm } from "./common.js";
-import { holdsLeads, moved, stageLines } from "./pipeline-model.js";
+import { holdsLeads, moved, percent, stageLines } from "./pipeline-model.js";
+import { PROBABILITY, probabilityForm } from "./stage-probability.js";
 
 /** The limits when GET /pipelines/limits does not say. */
 const LIMITS = { max_pipelines: 10, max_stages: 10 };
@@ -152,7 +154,8 @@ export function mount(root, _params, app) {
     return h("li", { class: "adm-row adm-stage", dataset: { id: stage.id } },
       h("div", { class: "adm-main" },
         h("span", { class: "stage-pos", "aria-hidden": "true" }, String(i + 1)),
-        h("span", { class: "adm-name" }, name)),
+        h("span", { class: "adm-name" }, name),
+        stage.probability == null ? null : h("span", { class: "muted adm-sub" }, t("pipes.percent", { n: stage.probability }))),
       h("div", { class: "adm-controls" },
         button("pipes.up", () => reorder(p, i, -1), { "aria-label": `${t("pipes.up")}: ${name}`,
           disabled: i === 0, dataset: { focus: `${stage.id}:up` } }),
@@ -162,6 +165,11 @@ export function mount(root, _params, app) {
           await patch(`${base(p.id)}/stages/${stage.id}`, names);
           return t("pipes.renamed", { name: names.name });
         }), draw, { english: true }), { "aria-label": `${t("adm.rename")}: ${name}` }),
+        button("pipes.setProbability", () => probabilityForm(extra, stage, (probability) => act(async () => {
+          await patch(`${base(p.id)}/stages/${stage.id}`, { probability });
+          return t("pipes.probabilitySet", { name });
+        }), draw),
+          { "aria-label": `${t("pipes.setProbability")}: ${name}` }),
         button("adm.delete", () => deleteStage(p, stage, extra), { class: "btn btn-danger",
           "aria-label": `${t("adm.delete")}: ${name}`, disabled: p.stages.length <= 1 })),
       extra);
@@ -174,10 +182,10 @@ export function mount(root, _params, app) {
     const full = p.stages.length >= limits.max_stages;
     const addOne = creator();
     const addStage = smallForm({
-      specs: [{ name: "name", label: "pipes.addStage", required: true, attrs: { maxlength: 100 } }],
+      specs: [{ name: "name", label: "pipes.addStage", required: true, attrs: { maxlength: 100 } }, PROBABILITY],
       submitKey: "adm.create", className: "adm-form adm-inline",
       submit: (v) => act(async () => {
-        await addOne(`${base(p.id)}/stages`, { name: v.name });
+        await addOne(`${base(p.id)}/stages`, { name: v.name, probability: percent(v.probability) });
         return t("pipes.stageAdded", { name: v.name });
       }),
     });
