@@ -85,6 +85,16 @@ def test_new_pipeline_stages_are_what_the_leads_api_takes(out):
     schemas.PipelineIn.model_validate({"name": "โครงการ", "stages": out["stageLines"]})
 
 
+def test_a_queue_matches_only_what_the_form_chose(out):
+    from tidtam_leads.queues.schemas import QueueMatch
+    none, some = out["queueMatches"]
+    assert none == {}  # nothing chosen: every new lead
+    assert some == {"source": "line", "segment_id": "3f1e8a56-1b0c-4a34-9d7e-0d7b1f0c2a11",
+                    "product_ids": ["9b2f6c1e-6a8d-4f0e-8f57-2d6f1c3e4b55"]}
+    for body in (none, some):
+        QueueMatch.model_validate(body)
+
+
 def test_a_stages_probability_is_what_the_leads_api_takes(out):
     from tidtam_leads.pipelines import schemas
     assert out["percents"] == [40, None, 100]  # blank clears it

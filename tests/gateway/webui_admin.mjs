@@ -20,6 +20,7 @@ const { memberNames } = await import("./screens/admin/teams.js");
 // Every module of this part, so that the tables below hold all their strings.
 for (const m of ["users", "labels", "catalog", "api-keys", "queues", "capture"]) await import(`./screens/admin/${m}.js`);
 const hooks = await import("./screens/admin/webhooks.js");
+const { queueMatch } = await import("./screens/admin/queues.js");
 await import("./screens/board.js");
 await import("./screens/labels.js");
 
@@ -69,6 +70,9 @@ console.log(JSON.stringify({
   sum: board.sumPotential([{ potential: "150000.00" }, { potential: 1234.5 }, { potential: "" }, { potential: "x" }]),
   reorder: [pipes.moved(["a", "b", "c"], 2, -1), pipes.moved(["a", "b", "c"], 0, -1), pipes.moved(["a", "b", "c"], 0, 1)],
   stageLines: pipes.stageLines(" ติดต่อ \n\nเสนอราคา\nปิดการขาย \n"),
+  queueMatches: [queueMatch({ source: "", segment: "" }, []),
+    queueMatch({ source: "line", segment: "3f1e8a56-1b0c-4a34-9d7e-0d7b1f0c2a11" },
+      ["9b2f6c1e-6a8d-4f0e-8f57-2d6f1c3e4b55"])],
   percents: [pipes.percent(" 40 "), pipes.percent(""), pipes.percent("100")],
   inferred: settings.settingItems({ lead_visibility: "all", allow_stage_back: true, note: "x" }),
   described: settings.settingItems({ lead_visibility: "own", items: [

@@ -50,6 +50,17 @@ const MAX_PRODUCTS = 20;
  *   match: {source?: string|null, product_ids?: string[]|null, segment_id?: string|null},
  *   members: string[], strategy: string, active: boolean}} Queue */
 
+/** The queue form's `match`: only the conditions chosen (none: every new lead).
+ * @param {Record<string, string>} v the form's values (source, segment) @param {string[]} productIds */
+export function queueMatch(v, productIds) {
+  /** @type {Queue["match"]} */
+  const match = {};
+  if (v.source) match.source = v.source;
+  if (productIds.length) match.product_ids = productIds;
+  if (v.segment) match.segment_id = v.segment;
+  return match;
+}
+
 /** @param {HTMLElement} root */
 export function mount(root) {
   const page = adminPage(root, "nav.queues");
@@ -163,12 +174,8 @@ export function mount(root) {
         const productIds = picked(productBox);
         if (!members.length) throw new Error(t("queues.pickMembers"));
         if (productIds.length > MAX_PRODUCTS) throw new Error(t("queues.tooManyProducts", { max: MAX_PRODUCTS }));
-        /** @type {Queue["match"]} */
-        const match = {};
-        if (v.source) match.source = v.source;
-        if (productIds.length) match.product_ids = productIds;
-        if (v.segment) match.segment_id = v.segment;
-        const queue = await add("/api/v1/queues", { name: v.name, strategy: v.strategy, members, match });
+        const queue = await add("/api/v1/queues",
+          { name: v.name, strategy: v.strategy, members, match: queueMatch(v, productIds) });
         s.queues.push(queue);
         toast(t("queues.created", { name: queue.name }));
         create.form.reset();
