@@ -18,7 +18,7 @@ const { errorMessage } = await import("./ui.js");  // what the sales screens say
 const { savedFilters } = await import("./segments.js");
 const { memberNames } = await import("./screens/admin/teams.js");
 // Every module of this part, so that the tables below hold all their strings.
-for (const m of ["users", "labels", "catalog", "api-keys", "queues", "capture"]) await import(`./screens/admin/${m}.js`);
+for (const m of ["users", "labels", "catalog", "api-keys", "queues", "capture", "channels"]) await import(`./screens/admin/${m}.js`);
 const hooks = await import("./screens/admin/webhooks.js");
 const { queueMatch } = await import("./screens/admin/queues.js");
 await import("./screens/board.js");
