@@ -20,7 +20,7 @@ LOCK        := $(wildcard uv.lock)
 PROJECTS    := pyproject.toml libs/contracts/pyproject.toml libs/crmkit/pyproject.toml services/leads/pyproject.toml \
                services/accounts/pyproject.toml services/notifications/pyproject.toml \
                services/activities/pyproject.toml services/documents/pyproject.toml \
-               services/capture/pyproject.toml \
+               services/capture/pyproject.toml services/insights/pyproject.toml \
                gateway/pyproject.toml
 
 # uv: the project's venv, no interpreter downloads (only PyPI is reachable here), copy

@@ -68,6 +68,9 @@ DEFAULTS = {
     "TIDTAM_CAPTURE_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_capture"),
     "TIDTAM_CAPTURE_RELAY_DATABASE_URL": PG.format(user="tidtam_relay", db="tidtam_capture"),
     "TIDTAM_CAPTURE_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_capture"),
+    "TIDTAM_INSIGHTS_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_insights"),
+    "TIDTAM_INSIGHTS_RELAY_DATABASE_URL": PG.format(user="tidtam_relay", db="tidtam_insights"),
+    "TIDTAM_INSIGHTS_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_insights"),
     "TIDTAM_GATEWAY_DATABASE_URL": PG.format(user="tidtam_app", db="tidtam_gateway"),
     "TIDTAM_GATEWAY_RELAY_DATABASE_URL": PG.format(user="tidtam_relay", db="tidtam_gateway"),
     "TIDTAM_GATEWAY_MIGRATE_DATABASE_URL": PG.format(user="postgres", db="tidtam_gateway"),
@@ -77,6 +80,7 @@ DEFAULTS = {
     "TIDTAM_ACTIVITIES_URL": "http://127.0.0.1:8004",
     "TIDTAM_DOCUMENTS_URL": "http://127.0.0.1:8005",
     "TIDTAM_CAPTURE_URL": "http://127.0.0.1:8006",
+    "TIDTAM_INSIGHTS_URL": "http://127.0.0.1:8007",
     "TIDTAM_GATEWAY_URL": "http://127.0.0.1:8000",
     # Readable console logs for a developer; set TIDTAM_LOG_JSON=true for the JSON lines.
     "TIDTAM_LOG_JSON": "false",
@@ -94,6 +98,8 @@ SERVICES = (  # name, package dir, ASGI app, URL variable, migrate URL variable 
      "TIDTAM_DOCUMENTS_MIGRATE_DATABASE_URL"),
     ("capture", "services/capture", "tidtam_capture.main:app", "TIDTAM_CAPTURE_URL",
      "TIDTAM_CAPTURE_MIGRATE_DATABASE_URL"),
+    ("insights", "services/insights", "tidtam_insights.main:app", "TIDTAM_INSIGHTS_URL",
+     "TIDTAM_INSIGHTS_MIGRATE_DATABASE_URL"),
     ("gateway", "gateway", "tidtam_gateway.main:app", "TIDTAM_GATEWAY_URL",
      "TIDTAM_GATEWAY_MIGRATE_DATABASE_URL"),
 )
@@ -189,7 +195,8 @@ class Child:
 
     COLORS = {"leads": "\033[36m", "accounts": "\033[33m", "gateway": "\033[35m",
               "notifications": "\033[32m", "mail": "\033[34m", "activities": "\033[31m",
-              "documents": "\033[35m", "capture": "\033[36m"}
+              "documents": "\033[35m", "capture": "\033[36m",
+              "insights": "\033[33m"}
 
     def __init__(self, name: str, app: str, url: str, env: dict[str, str]):
         self.name, self.app, self.url, self.env = name, app, url, env
@@ -309,6 +316,7 @@ def banner(env: dict[str, str], token: str, generated: bool) -> str:
    activities {env['TIDTAM_ACTIVITIES_URL']}      (internal: answers only the gateway)
    documents {env['TIDTAM_DOCUMENTS_URL']}       (internal: answers only the gateway)
    capture   {env['TIDTAM_CAPTURE_URL']}       (internal; public forms via the gateway)
+   insights  {env['TIDTAM_INSIGHTS_URL']}       (internal: answers only the gateway)
 {mail}   operator token ({where}also in .run/operator_token):
      {token}
 

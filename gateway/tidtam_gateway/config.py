@@ -50,6 +50,7 @@ class GatewaySettings(ServiceSettings):
     activities_url: str = "http://127.0.0.1:8004"
     documents_url: str = "http://127.0.0.1:8005"
     capture_url: str = "http://127.0.0.1:8006"
+    insights_url: str = "http://127.0.0.1:8007"
     # Contacts a tenant may keep per plan (null: no limit), as JSON in
     # TIDTAM_PLAN_CONTACT_LIMITS; a plan left out keeps its default.
     plan_contact_limits: dict[Plan, NonNegativeInt | None] = dict(DEFAULT_CONTACT_LIMITS)

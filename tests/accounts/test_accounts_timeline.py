@@ -145,3 +145,53 @@ async def test_sent_quotes_of_the_account_and_its_leads(api, tenant, leads_peer)
     assert sorted(e["summary"]["number"] for e in sent) == ["QT2569-0009", "QT2569-0010"]
     assert {e["lead_id"] for e in sent} == {None, lead["id"]}
     assert sent[0]["summary"]["to"] == "buyer@example.co.th"
+
+
+def _deal(tenant, account_id: str, **over) -> dict:
+    now = "2026-12-01T03:00:00+00:00"
+    return {"id": str(uuid.uuid4()), "name": "ระบบ CRM 12 ที่นั่ง", "account_id": account_id,
+            "contact_id": None, "owner_id": str(tenant.sales1.id),
+            "pipeline_id": str(uuid.uuid4()), "stage_id": str(uuid.uuid4()),
+            "amount": "120000.00", "expected_close": "2027-01-31", "probability": 20,
+            "status": "open", "lost_reason": None, "closed_on": None, "lead_id": None,
+            "version": 1, "created_at": now, "updated_at": now,
+            "by_user_id": str(tenant.sales1.id), "changes": {}, **over}
+
+
+async def test_the_account_s_deals_with_what_changed(api, tenant, leads_peer):
+    """deal.* (leads service, issue 16): an entry per event under the deal's account,
+    with the deal as it is and its changes (before → after); a redelivery adds nothing; a
+    change of the product lines alone is not shown."""
+    h = tenant.headers(tenant.sales1, account_visibility="own")
+    acc = (await api.post("/api/v1/accounts", json=thai_company(
+        806, owner_id=str(tenant.sales1.id)), headers=tenant.headers(tenant.admin))).json()
+    deal = _deal(tenant, acc["id"])
+    later = str(uuid.uuid4())
+    steps = [
+        ("deal.created", {"changes": {"amount": [None, "120000.00"]}}),
+        ("deal.stage_changed", {"stage_id": later,
+                                "changes": {"stage_id": [deal["stage_id"], later]}}),
+        ("deal.updated", {"changes": {"lines": [[], [{"name": "x"}]]}}),
+        ("deal.updated", {"owner_id": str(tenant.sales2.id), "expected_close": "2027-02-28",
+                          "changes": {"owner_id": [str(tenant.sales1.id),
+                                                   str(tenant.sales2.id)],
+                                      "expected_close": ["2027-01-31", "2027-02-28"]}}),
+        ("deal.won", {"status": "won", "amount": "119000.00", "closed_on": "2026-12-20",
+                      "changes": {"status": ["open", "won"],
+                                  "amount": ["120000.00", "119000.00"]}}),
+    ]
+    for version, (type_, change) in enumerate(steps, start=1):
+        event = await leads_peer.publish(type_, tenant.id, deal["id"],
+                                         {**deal, **change, "version": version}, version,
+                                         source="/services/leads")
+    await leads_peer.republish(event)  # a redelivery: no new entry
+    page = await _timeline(api, h, acc["id"], lambda items: any(
+        e["kind"] == "deal_won" for e in items))
+    items = [e for e in page["items"] if e["kind"].startswith("deal_")]
+    assert [e["kind"] for e in items] == ["deal_won", "deal_updated", "deal_stage_changed",
+                                          "deal_created"]
+    won, updated, moved, _ = (e["summary"] for e in items)
+    assert won["deal_id"] == deal["id"] and won["status"] == "won"
+    assert won["changes"] == {"status": ["open", "won"], "amount": ["120000.00", "119000.00"]}
+    assert updated["changes"]["expected_close"] == ["2027-01-31", "2027-02-28"]
+    assert moved["stage_id"] == later and moved["by_user_id"] == str(tenant.sales1.id)

@@ -130,3 +130,55 @@ class FakeGraph:
 
     def fetches(self, leadgen_id: str) -> int:
         return sum(1 for x, _ in self.calls if x == leadgen_id)
+
+
+class FakeLine:
+    """A small real LINE Messaging API (`GET /v2/bot/profile/{userId}` with a bearer token)
+    in a thread: the profiles it knows (404 for others), each failing (500) its first
+    `fails` fetches, each answering after `delay` seconds; every fetch is kept in `calls`
+    as (user id, token)."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.profiles: dict[str, dict] = {}
+        self.fails: dict[str, int] = {}
+        self.delay = 0.0
+        self.calls: list[tuple[str, str]] = []
+        line = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                user_id = self.path.rsplit("/", 1)[-1]
+                token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                line.calls.append((user_id, token))
+                if line.delay:
+                    time.sleep(line.delay)
+                profile = line.profiles.get(user_id)
+                if line.fails.get(user_id, 0) > 0:
+                    line.fails[user_id] -= 1
+                    profile, status = None, 500
+                else:
+                    status = 200 if profile is not None else 404
+                body = json.dumps(profile or {"message": "Not found"}).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -9,7 +9,7 @@ import uuid
 
 import httpx
 import pytest
-from capture_support import PASSWORD, FakeGraph, Tenant, form_body, login
+from capture_support import PASSWORD, FakeGraph, FakeLine, Tenant, form_body, login
 
 from crmkit.testing.system import System
 
@@ -25,14 +25,40 @@ def graph():
 
 
 @pytest.fixture(scope="session")
-def system(test_servers, make_vhost, graph):
+def line_api():
+    """The fake LINE Messaging API the capture service fetches profiles from."""
+    fake = FakeLine()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+@pytest.fixture(scope="session")
+def smtp_port() -> int:
+    """A free port for the capture service's SMTP receiver."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def system(test_servers, make_vhost, graph, line_api, smtp_port):
     sut = System(test_servers.db_url, make_vhost("capture"), tag="capture",
                  only=("accounts", "leads", "capture"),
                  extra_env={"TIDTAM_TRUSTED_PROXIES": "127.0.0.1",
                             # an address's burst (10) hardly refills during a test, so the
                             # flood's count does not depend on how long it took
                             "TIDTAM_CAPTURE_ADDRESS_PER_MINUTE": "0.01",
-                            "TIDTAM_FACEBOOK_GRAPH_URL": graph.url})
+                            "TIDTAM_FACEBOOK_GRAPH_URL": graph.url,
+                            "TIDTAM_LINE_API_URL": line_api.url,
+                            "TIDTAM_LINE_API_TIMEOUT": "2",
+                            "TIDTAM_CAPTURE_SMTP_PORT": str(smtp_port),
+                            "TIDTAM_CAPTURE_SMTP_MAX_BYTES": str(64 * 1024),
+                            "TIDTAM_CAPTURE_SMTP_CLIENT_BURST": "5",
+                            "TIDTAM_CAPTURE_SMTP_CLIENT_PER_MINUTE": "0.01"})
     try:
         sut.start(ready_timeout=120)
         yield sut

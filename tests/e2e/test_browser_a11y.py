@@ -2,9 +2,10 @@
 driven by Playwright) against the real system, on fixed demo data: axe-core (npm, from
 ./node_modules, injected into the page; nothing is fetched from outside) checks the Inbox, a
 lead, the board, My account, every admin screen, the activities screens (the calendar's
-month, week and agenda, the overdue list, an activity and its form) and the quotation editor,
-in Thai and in English, at 1280 px and at 375 px; no serious or critical violation may be
-found. With
+month, week and agenda, the overdue list, an activity and its form), the quotation editor,
+the deals screens (the list, the deals board, a deal with product lines, the new-deal form and
+a deal's edit form with its lines) and the insights page (issue 16), in Thai and in English,
+at 1280 px and at 375 px; no serious or critical violation may be found. With
 TIDTAM_SCREENSHOTS=<folder> the same walk keeps the README's screenshots there
 (docs/screenshots)."""
 
@@ -115,7 +116,18 @@ def _demo_tenant(gw, system) -> dict:
             imp = gw.post("/api/v1/imports", params={"entity": "lead"}, headers=admin,
                           files={"file": ("ลูกค้า.xlsx", f)})
     assert imp.status_code == 201, imp.text
+    # Issue 16: an account with a deal on the standard pipeline's second stage.
+    account = post_until_created(gw, "/api/v1/accounts", admin, {
+        "kind": "company", "name": "บริษัท สยามค้าส่ง จำกัด"})
+    assert account.status_code == 201, account.text
+    deal = post_until_created(gw, "/api/v1/deals", admin, {
+        "name": "กล้องวงจรปิดสาขาบางนา", "account_id": account.json()["id"], "amount": "250000",
+        "probability": 40, "stage_id": stages[1]["id"],
+        "lines": [{"product_id": product.json()["id"], "quantity": 4},
+                  {"name": "เดินสายและติดตั้ง", "quantity": 1, "price": "12000"}]})
+    assert deal.status_code == 201, deal.text
     return {"lead": first, "pipeline": standard["id"], "activity": activity.json()["id"],
+            "deal": deal.json()["id"], "account": account.json()["id"],
             "quote": quote.json()["id"], "import": imp.json()["id"],
             "day": due.astimezone(ZoneInfo("Asia/Bangkok")).date().isoformat()}
 
@@ -166,6 +178,16 @@ def test_the_main_screens_have_no_serious_accessibility_violation(gw, system, br
         ("new-quote", f"/quotes/new?lead={demo['lead']}", ".quote-totals h2"),
         ("import-new", "/imports/new?entity=lead", "#imp-title"),
         ("import", f"/imports/{demo['import']}?entity=lead", ".imp-map"),
+        ("deals", "/deals?status=open", "#deal-list .deal-item"),
+        ("deals-board", f"/deals/board/{demo['pipeline']}", ".board-card"),
+        ("deal", f"/deals/{demo['deal']}", ".deal-history .log-entry"),
+        ("deal-new", f"/deals/new?account={demo['account']}", "form.deal-form .deal-account-fixed"),
+        # Issue 16: the insights page (a report with its chart and table, or what it says
+        # when there are no figures), and the targets report with the admins' editor
+        ("insights", "/insights/funnel", ".ins-report:not([data-state=loading])"),
+        ("insights-won", "/insights/won?group_by=month", ".ins-report:not([data-state=loading])"),
+        ("insights-targets", "/insights/targets", ".ins-report:not([data-state=loading])"),
+        ("deal-edit", f"/deals/{demo['deal']}/edit", "form.deal-form .deal-line"),
     ]
     page = browser_context.new_page()
     track(page)

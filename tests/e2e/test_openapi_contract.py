@@ -88,7 +88,12 @@ CROSS_PARAMETER_RULES = {("GET", "/api/v1/accounts/lookup"),
                          # email, phone and LINE id; an archive only once every service
                          # answered an export (409 before, and for an erase)
                          ("POST", "/api/v1/privacy/requests"),
-                         ("GET", "/api/v1/privacy/requests/{request_id}/archive")}
+                         ("GET", "/api/v1/privacy/requests/{request_id}/archive"),
+                         # a report's `from` not after its `to`, at most 3,700 days apart
+                         *(("GET", f"/api/v1/insights/{report}{export}")
+                           for report in ("funnel", "pipeline", "forecast", "won", "lost",
+                                          "sources", "activities", "targets")
+                           for export in ("", "/export"))}
 
 
 @pytest.fixture(scope="module")

@@ -351,9 +351,9 @@ def test_edit_flows_call_the_api_as_documented(tmp_path):
                "created_at": "2025-01-01T00:00:00Z"}
     out = run_node(tmp_path, "webui_flows.mjs", account)
     assert out["filled"] == "บริษัท ก จำกัด" and out["takenShown"]
-    # the account's activities panel and check-ins load themselves (GETs, left aside here);
-    # each drawing of the detail reads the account's documents (issue 14's list)
-    panels = ("/api/v1/activities", "/api/v1/checkins")
+    # the account's activities panel, check-ins and deals load themselves (GETs, left aside
+    # here); each drawing of the detail reads the account's documents (issue 14's list)
+    panels = ("/api/v1/activities", "/api/v1/checkins", "/api/v1/deals")
     documents = ("GET", "/api/v1/accounts/a1/documents?limit=50", None)
     calls = [(c["method"], c["url"], c["body"]) for c in out["calls"]
              if not c["url"].startswith(panels)]
@@ -375,7 +375,7 @@ LOG_KINDS = ["followup", "created", "updated", "sent", "lost", "junked", "restor
              "stage_changed", "transferred", "conversion_requested", "converted",
              "conversion_failed", "account_merged", "qualified", "disqualified", "assigned",
              "activity_created", "activity_completed", "activity_cancelled", "checkin",
-             "quote_sent"]
+             "quote_sent", "consent_revoked", "consent_granted"]
 
 
 @pytest.fixture(scope="module")

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
+import anyio
+
+from crmkit.events import CloudEvent
 from crmkit.testing.process import ServiceProcess
 from crmkit.testing.tenants import (  # noqa: F401  (re-exported for the leads tests)
     GatewayEvents,
     Person,
     Tenant,
+    fetchval,
     pg_dsn,
     wait_for_users,
 )
 from crmkit.testing.tenants import make_tenant as _make_tenant
+from tidtam_contracts.documents import ProductCreatedV1
 
 SECRET = "leads-test-context-secret"
 LEADS_DIR = Path(__file__).resolve().parents[2] / "services" / "leads"
@@ -48,3 +54,21 @@ def lead_body(**over) -> dict:
             "email": f"somsak.{uuid.uuid4().hex[:8]}@example.co.th", "source": "website"}
     body.update(over)
     return body
+
+
+async def given_product(gateway_events, tenant, leads_db, **over: Any) -> dict[str, Any]:
+    """A catalogue product as the documents service announces it, once this service has
+    it."""
+    data = {"id": str(uuid.uuid4()), "sku": f"P-{uuid.uuid4().hex[:6]}",
+            "name": "กล้องวงจรปิด", "name_en": "CCTV", "unit": "ชุด", "unit_price": "2500.00",
+            "vat_type": "vat7", "active": True, "version": 1, **over}
+    await gateway_events.republish(CloudEvent(
+        source="/services/documents", type=ProductCreatedV1.TYPE, subject=data["id"],
+        tenantid=str(tenant.id), sequence=1, dataversion="1",
+        data=ProductCreatedV1.model_validate(data).model_dump(mode="json")))
+    with anyio.fail_after(15):
+        while True:
+            if await fetchval(leads_db.owner_url, "SELECT version FROM products WHERE id = $1",
+                              uuid.UUID(data["id"])) is not None:
+                return data
+            await anyio.sleep(0.05)

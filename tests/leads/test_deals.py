@@ -110,6 +110,19 @@ async def test_stage_back_by_way_of_another_pipeline(api, tenant):
     allowed = tenant.headers(tenant.sales1, allow_stage_back=True)
     r = await api.post(f"{base}/stage", headers=allowed, json={"stage_id": first[0]["id"]})
     assert r.status_code == 200
+    # Forward again, a detour through the other pipeline's later stage, then back to its
+    # first: refused to the owner, allowed to an admin (who may move any stage back).
+    for stage in (first[2], other[1]):
+        assert (await api.post(f"{base}/stage", headers=h,
+                               json={"stage_id": stage["id"]})).status_code == 200
+    r = await api.post(f"{base}/stage", headers=h, json={"stage_id": first[1]["id"]})
+    assert r.status_code == 409 and r.json()["code"] == "stage_back_not_allowed"
+    r = await api.post(f"{base}/stage", headers=h, json={"stage_id": other[0]["id"]})
+    assert r.status_code == 409 and r.json()["code"] == "stage_back_not_allowed"
+    r = await api.post(f"{base}/stage", headers=admin, json={"stage_id": first[1]["id"]})
+    assert r.status_code == 200 and r.json()["stage_id"] == first[1]["id"]
+    kinds = [e["kind"] for e in (await api.get(f"{base}/history", headers=h)).json()]
+    assert kinds.count("stage_changed") == 6  # the refused moves left no trace
 
 
 @pytest.mark.parametrize("who, visibility, sees", [

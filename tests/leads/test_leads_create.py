@@ -179,6 +179,7 @@ async def test_created_event_says_what_was_stored(api, tenant, lead_events, pote
         "lead.created", lambda e: e["subject"] == stored["id"])
     assert event["data"] == {**{k: v for k, v in stored.items()
                                 if k not in ("label_ids", "read_only", "conversion_error",
-                                             "consent", "line_id")},
+                                             "consent", "line_id", "consent_change",
+                                             "marketing")},
                              "by_user_id": str(tenant.sales1.id)}
     assert event["data"]["created_at"] == event["data"]["updated_at"] == stored["created_at"]

@@ -50,9 +50,12 @@ async def test_queues_are_for_admins_and_check_what_they_get(api, tenant):
          "body.match.source"),
         ({"name": "x", "members": members, "match": {"custom": {"nope": 1}}}, 404,
          "body.match.custom.nope"),
-        # not yet (no product lines on leads; segments as conditions): unknown fields
         ({"name": "x", "members": members, "match": {"product_ids": [str(uuid.uuid4())]}},
-         422, "body.match.product_ids"),
+         404, "body.match.product_ids.0"),
+        ({"name": "x", "members": members, "match": {"product_ids": []}}, 422,
+         "body.match.product_ids"),
+        ({"name": "x", "members": members, "match": {"segment_id": str(uuid.uuid4())}},
+         404, "body.match.segment_id"),
         ({"name": "x", "members": members, "match": {"colour": "red"}}, 422,
          "body.match.colour"),
     ]

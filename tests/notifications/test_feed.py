@@ -4,14 +4,18 @@ type; 410 past retention; admins and API keys only; never another tenant's event
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+import uuid
 
+import asyncpg
 import pytest
 from notif_support import lead, make_tenant, publish_lead, run_service, sent
 from test_notices import until
 
-from crmkit.testing.tenants import Person
+from crmkit.testing.tenants import Person, pg_dsn
 from tidtam_contracts.leads import LeadCreatedV2, LeadSentV2
+from tidtam_notifications.webhooks.repository import RECORD_AND_FAN_OUT
 
 pytestmark = pytest.mark.integration
 
@@ -54,6 +58,12 @@ async def test_a_reader_gets_every_event_once_in_order(api, tenant, gateway_even
     at_once = await api.get("/api/v1/events", headers=admin,
                             params={"after": cursor, "limit": 1000})
     assert [e["id"] for e in events] == [e["id"] for e in at_once.json()["items"]]
+    # a cursor kept from before the feed's rows carried their xid (`<µs>_<seq>`) reads on
+    # from its row all the same
+    micros, _xid, seq = cursor.split("_")
+    legacy = await api.get("/api/v1/events", headers=admin,
+                           params={"after": f"{micros}_{seq}", "limit": 1000})
+    assert legacy.json()["items"] == at_once.json()["items"]
     first = next(e for e in events if e["id"] == published[0].id)
     assert first["data"]["name"] == "ลีด 0" and first["specversion"] == "1.0"
     # nothing new: the same cursor again, and no events
@@ -72,7 +82,9 @@ async def test_a_reader_during_a_burst_misses_nothing(api, tenant, gateway_event
     """Events of one tenant consumed several at a time (a second replica beside the test's
     service, its consumer at concurrency 8), read from a cursor while they are being
     committed: the reader gets each once (a `seq` drawn earlier but committed later would be
-    skipped, were the feed's order not its commit order)."""
+    skipped, were the feed read in `seq` order up to the newest row; it is read in
+    (xid, seq) order below the oldest running transaction). The test after this one makes
+    that case happen every time."""
     replica = await asyncio.to_thread(run_service, notif_db, notif_amqp, mail_sink.url,
                                       TIDTAM_CONSUMER_CONCURRENCY="8")
     try:
@@ -113,6 +125,43 @@ async def _burst(api, tenant, gateway_events) -> None:
     assert sorted(seen) == sorted(e.id for e in published)
 
 
+async def _record(conn: asyncpg.Connection, tenant, n: int) -> str:
+    """One event recorded as the consumer records it, in `conn`'s open transaction."""
+    event_id = str(uuid.uuid4())
+    await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant.id))
+    body = json.dumps({"id": event_id, "type": "lead.created", "tenantid": str(tenant.id),
+                       "n": n})
+    await conn.execute(RECORD_AND_FAN_OUT, tenant.id, uuid.UUID(event_id), "lead.created",
+                       body, "lead.*")
+    return event_id
+
+
+async def test_an_event_numbered_earlier_but_committed_later_is_not_skipped(api, tenant,
+                                                                            notif_db):
+    """The feed takes no lock: two of a tenant's events commit in the opposite order of
+    their `seq`. While the first is still open the reader is shown neither (both wait
+    below the oldest running transaction), then both, in (xid, seq) order; a reader
+    that had been shown the second first would have skipped the first for good."""
+    admin = tenant.headers(tenant.admin)
+    _, cursor = await read_all(api, admin, limit=100)
+    early = await asyncpg.connect(pg_dsn(notif_db.app_url))
+    late = await asyncpg.connect(pg_dsn(notif_db.app_url))
+    try:
+        first = early.transaction()
+        await first.start()
+        a = await _record(early, tenant, 1)  # draws the smaller seq, commits last
+        async with late.transaction():
+            b = await _record(late, tenant, 2)
+        while_open, cursor_open = await read_all(api, admin, after=cursor)
+        assert b not in [e["id"] for e in while_open]  # not before `a`: it would skip `a`
+        await first.commit()
+        after, _ = await read_all(api, admin, after=cursor_open)
+        assert [e["id"] for e in while_open + after] == [a, b]
+    finally:
+        await early.close()
+        await late.close()
+
+
 async def test_another_tenants_events_never_appear(api, tenant, gateway_events, notif_db):
     other = await make_tenant(gateway_events, notif_db.owner_url)
     await publish_lead(gateway_events, other, LeadCreatedV2, lead(other.sales1.id))
@@ -138,7 +187,8 @@ async def test_a_cursor_past_retention_is_410(api, tenant):
                       params={"after": f"{old}_1"})
     assert r.status_code == 410 and r.json()["code"] == "cursor_expired"
     assert "30 days" in r.json()["message"]
-    for bad in ("nope", "1_x", "12"):
+    now = int(time.time() * 1_000_000)
+    for bad in ("nope", "1_x", "12", "1_2_3_4", f"{now}_{2**64}_1", f"{now}_1_{2**63}"):
         r = await api.get("/api/v1/events", headers=tenant.headers(tenant.admin),
                           params={"after": bad})
         assert r.status_code == 422, bad

@@ -36,6 +36,7 @@ OWNED_PREFIXES: dict[str, tuple[str, ...]] = {
                   "/api/v1/company-profile", "/api/v1/document-profile", "/api/v1/invoices",
                   "/api/v1/credit-notes"),
     "capture": ("/api/v1/capture",),
+    "insights": ("/api/v1/insights",),
 }
 # Sub-resources another service answers: a customer's documents live in the documents
 # service, under the account's (or lead's) own path.

@@ -144,6 +144,14 @@ class ContactDeletedV1(ContactEventV1):
     TYPE: ClassVar[str] = "contact.deleted"
 
 
+class ContactRestatedV1(ContactEventV1):
+    """A contact as it stands, published again (not a change) for a service whose
+    projection missed its history: answers `projection.backfill_requested`. Its `sequence`
+    is the contact's version, so it never overwrites a newer event."""
+
+    TYPE: ClassVar[str] = "contact.restated"
+
+
 class AccountLeadConvertedV1(EventData):
     TYPE: ClassVar[str] = "account.lead_converted"
     VERSION: ClassVar[str] = "1"
@@ -166,7 +174,7 @@ class AccountConversionFailedV1(EventData):
 
 CURRENT: list[type[EventData]] = [
     AccountCreatedV1, AccountUpdatedV1, AccountMergedV1, AccountDeletedV1,
-    ContactCreatedV1, ContactUpdatedV1, ContactDeletedV1,
+    ContactCreatedV1, ContactUpdatedV1, ContactDeletedV1, ContactRestatedV1,
     AccountLeadConvertedV1, AccountConversionFailedV1,
 ]
 EVENTS: list[type[EventData]] = list(CURRENT)

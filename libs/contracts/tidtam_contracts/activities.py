@@ -146,8 +146,19 @@ class CheckinRecordedV1(Checkin, EventData):
         "The lead of its activity, if any (the lead's history shows the check-in)"))
 
 
+class ProjectionBackfillRequestedV1(EventData):
+    """A service asks the owner of an aggregate to publish every record of the tenant as
+    it stands (e.g. `contact.restated`): its projection began after some were made."""
+
+    TYPE: ClassVar[str] = "projection.backfill_requested"
+    VERSION: ClassVar[str] = "1"
+
+    aggregate: Literal["contact"] = Field(description="What to publish again")
+    requested_by: str = Field(description="The service that asks, e.g. `activities`")
+
+
 CURRENT: list[type[EventData]] = [
     ActivityCreatedV1, ActivityUpdatedV1, ActivityCompletedV1, ActivityCancelledV1,
-    ActivityReminderDueV1, AgendaDailyV1, CheckinRecordedV1,
+    ActivityReminderDueV1, AgendaDailyV1, CheckinRecordedV1, ProjectionBackfillRequestedV1,
 ]
 EVENTS: list[type[EventData]] = list(CURRENT)

@@ -67,5 +67,18 @@ class FacebookLeadReceivedV1(EventData):
     received_at: datetime
 
 
-CURRENT: list[type[EventData]] = [LeadCapturedV1, FacebookLeadReceivedV1]
+class LineEventReceivedV1(EventData):
+    """A LINE OA webhook brought a follow or a message not taken before (verified). The
+    capture service itself fetches the person's profile (their display name) from LINE's API
+    on it and publishes `lead.captured`. No personal data: the event's id only (the capture
+    service keeps the rest until it is processed)."""
+
+    TYPE: ClassVar[str] = "capture.line_event_received"
+    VERSION: ClassVar[str] = "1"
+
+    webhook_event_id: str
+    received_at: datetime
+
+
+CURRENT: list[type[EventData]] = [LeadCapturedV1, FacebookLeadReceivedV1, LineEventReceivedV1]
 EVENTS: list[type[EventData]] = list(CURRENT)

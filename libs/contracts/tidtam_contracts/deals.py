@@ -14,6 +14,18 @@ from pydantic import BaseModel, Field
 from .base import EventData
 
 DealStatus = Literal["open", "won", "lost"]
+AmountSource = Literal["typed", "lines", "quote"]
+
+
+class DealLine(BaseModel):
+    """A product line of a deal: a catalogue product (documents service) or a name."""
+
+    product_id: uuid.UUID | None = Field(None, description="A product of the documents "
+                                                           "service's catalogue, if any")
+    name: str
+    quantity: Decimal = Field(description="More than 0, at most 3 decimal places")
+    price: Decimal = Field(description="THB per unit")
+    amount: Decimal = Field(description="quantity × price, to the satang (half up)")
 
 
 class Deal(BaseModel):
@@ -26,7 +38,8 @@ class Deal(BaseModel):
     stage_id: uuid.UUID
     amount: Decimal | None = Field(description="THB, satang exact: typed, or what it was won at")
     expected_close: date | None
-    probability: int | None = Field(description="0–100")
+    probability: int | None = Field(description=(
+        "0–100: typed for the deal (`probability_typed`), else its stage's default"))
     status: DealStatus
     lost_reason: str | None
     closed_on: date | None = Field(description="The day it was won or lost")
@@ -34,6 +47,15 @@ class Deal(BaseModel):
     version: int = Field(description="Grows by one with every change; the events' `sequence`")
     created_at: datetime
     updated_at: datetime
+    # Added with the product lines and stage probabilities (optional: older events lack them).
+    lines: list[DealLine] = Field(default_factory=list, description="Product lines")
+    amount_source: AmountSource | None = Field(None, description=(
+        "`typed` (or what it was won at), `lines` (the sum of the lines), `quote` (an "
+        "accepted quote's amount before VAT); null without an amount"))
+    probability_typed: bool = Field(False, description=(
+        "The deal's own probability; false: its stage's default at the time it entered it"))
+    weighted_amount: Decimal | None = Field(None, description=(
+        "amount × probability / 100, to the satang; null without either"))
 
 
 class DealEvent(Deal, EventData):

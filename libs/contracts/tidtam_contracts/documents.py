@@ -65,6 +65,8 @@ class Quote(BaseModel):
     net_payable: str
     created_by: uuid.UUID
     version: int
+    deal_id: uuid.UUID | None = Field(None, description=(
+        "The deal (leads service) it is for: accepted, it sets the deal's amount"))
 
 
 class QuoteEvent(Quote, EventData):
@@ -77,7 +79,8 @@ class QuoteIssuedV1(QuoteEvent):
 
 
 class QuoteAcceptedV1(QuoteEvent):
-    """The leads service sets the lead's potential value from `before_vat`."""
+    """The leads service sets the lead's potential value from `before_vat`, and the deal's
+    amount when the quote has a `deal_id`."""
 
     TYPE: ClassVar[str] = "quote.accepted"
 

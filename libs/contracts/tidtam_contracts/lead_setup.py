@@ -25,6 +25,8 @@ class StageInfo(BaseModel):
     name: str
     name_en: str | None
     position: int = Field(description="0 is the first stage")
+    probability: int | None = Field(None, description=(
+        "0–100: the default probability of a deal that enters the stage"))
 
 
 class Pipeline(BaseModel):

@@ -58,6 +58,8 @@ class Lead(BaseModel):
     version: int = Field(description="Grows by one with every change; the events' `sequence`")
     created_at: datetime
     updated_at: datetime
+    product_ids: list[uuid.UUID] = Field(default_factory=list, description=(
+        "The products (documents service's catalogue) the lead is interested in"))
     # Added without a new version (optional): absent in events from before it existed.
     qualification: Qualification | None = Field(None, description=(
         "POST /leads/{id}/qualify or /disqualify; null: not judged yet"))
@@ -183,6 +185,21 @@ class LeadDisqualifiedV1(LeadEvent):
     TYPE: ClassVar[str] = "lead.disqualified"
     VERSION: ClassVar[str] = "1"
     disqualify_reason: str = Field(description="Why the lead is not worth pursuing")
+    by_user_id: uuid.UUID
+
+
+class LeadConsentChangedV1(LeadEvent):
+    """Someone recorded a change of the person's consent (PDPA) on the lead: they withdrew
+    it (`revoked`: for marketing only, or `all` processing they had agreed to) or gave it
+    again (`granted`). `marketing` is what holds now: whether marketing to them is allowed
+    (null: nothing recorded either way). No consent text: only the change."""
+
+    TYPE: ClassVar[str] = "lead.consent_changed"
+    VERSION: ClassVar[str] = "1"
+    action: Literal["revoked", "granted"]
+    scope: Literal["marketing", "all"] = Field(description="What was withdrawn or given")
+    marketing: bool | None = Field(description="Whether marketing to the person is allowed now")
+    channel: str = Field(description="How the person told us (phone, email, line, …)")
     by_user_id: uuid.UUID
 
 
@@ -348,7 +365,7 @@ CURRENT: list[type[EventData]] = [
     LeadCreatedV2, LeadUpdatedV2, LeadSentV2, LeadLostV2, LeadJunkedV2, LeadRestoredV2,
     LeadStageChangedV2, LeadTransferredV2, LeadFollowupLoggedV2, LeadConvertedV2,
     LeadConversionFailedV2, LeadConversionRequestedV1, LeadQualifiedV1, LeadDisqualifiedV1,
-    LeadAssignedV1,
+    LeadAssignedV1, LeadConsentChangedV1,
 ]
 # … and every version a consumer may still receive.
 EVENTS: list[type[EventData]] = [*CURRENT, *(m.PREVIOUS for m in CURRENT if m.PREVIOUS)]

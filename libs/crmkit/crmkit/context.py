@@ -123,6 +123,12 @@ def authenticated_tenant(value: uuid.UUID | str) -> TenantId:
     return TenantId(uuid.UUID(str(value)), _KEY)
 
 
+def addressed_tenant(value: uuid.UUID | str) -> TenantId:
+    """For a receiver outside HTTP (the capture service's SMTP): the tenant whose
+    system-made address a message was sent to, as the service's database named it."""
+    return TenantId(uuid.UUID(str(value)), _KEY)
+
+
 def context_for(tenant: TenantId, user_id: uuid.UUID, role: Role, team_id: uuid.UUID | None,
                 account_owner_ids: list[uuid.UUID] | None, *,
                 correlation_id: str | None = None) -> RequestContext:

@@ -81,3 +81,25 @@ Percent = Annotated[
                     "description": "Percent, 0–100: a number (rounded to 2 decimal places) "
                                    "or a string with at most 2"}),
 ]
+
+
+# A quantity of a line (a quote's, a deal's): more than 0, at most 3 decimal places.
+_QTY_TEXT = r"^[0-9]{1,9}(\.[0-9]{1,3})?$"
+# What the schema states: the same texts, but not zero ("0", "0.00"), which the check refuses.
+_QTY_SCHEMA = r"^([1-9][0-9]{0,8}(\.[0-9]{1,3})?|0\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"
+
+
+def _quantity(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise PydanticCustomError("quantity", "must be a number, e.g. 2 or 1.5")
+    text = str(value) if not isinstance(value, float) else f"{value:.3f}".rstrip("0")
+    if not re.fullmatch(_QTY_TEXT, text.rstrip(".")) or Decimal(text.rstrip(".")) <= 0:
+        raise PydanticCustomError("quantity", "must be more than 0 and at most 999999999, "
+                                              "with at most 3 decimal places")
+    return Decimal(text.rstrip("."))
+
+
+Quantity = Annotated[Decimal, BeforeValidator(_quantity), WithJsonSchema({
+    "anyOf": [{"type": "number", "minimum": 0.001, "maximum": 999999999},
+              {"type": "string", "pattern": _QTY_SCHEMA}],
+    "description": "More than 0, at most 3 decimal places"})]

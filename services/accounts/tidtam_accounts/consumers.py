@@ -13,6 +13,7 @@ from typing import Any
 from crmkit.consumer import Handler
 from crmkit.users import user_handlers
 
+from .contacts.consumers import HANDLERS as CONTACTS
 from .conversion.consumers import HANDLERS as CONVERSION
 from .privacy.service import HANDLERS as PRIVACY
 from .quota.consumers import HANDLERS as QUOTA
@@ -20,4 +21,4 @@ from .timeline.consumers import HANDLERS as TIMELINE
 from .users.service import USERS
 
 HANDLERS: list[Handler[Any]] = [*QUOTA, *user_handlers(USERS), *CONVERSION, *TIMELINE,
-                                *PRIVACY]
+                                 *CONTACTS, *PRIVACY]

@@ -15,6 +15,7 @@ from tidtam_contracts.accounts import (
     AccountUpdatedV1,
     ContactCreatedV1,
     ContactDeletedV1,
+    ContactRestatedV1,
     ContactUpdatedV1,
 )
 from tidtam_contracts.privacy import PrivacyAnsweredV1
@@ -23,7 +24,7 @@ from .config import SERVICE
 
 EVENTS_PUBLISHED: list[type[EventData]] = [
     AccountCreatedV1, AccountUpdatedV1, AccountMergedV1, AccountDeletedV1,
-    ContactCreatedV1, ContactUpdatedV1, ContactDeletedV1,
+    ContactCreatedV1, ContactUpdatedV1, ContactDeletedV1, ContactRestatedV1,
     AccountLeadConvertedV1, AccountConversionFailedV1,
 ]
 EVENTS_PUBLISHED.append(PrivacyAnsweredV1)  # answers to data-subject requests (PDPA)

@@ -32,8 +32,21 @@ class CaptureSettings(ServiceSettings, SealingSettings):
     # one lead fetch may take (a failed fetch is retried by the broker's redelivery).
     facebook_graph_url: str = "https://graph.facebook.com/v21.0"
     facebook_graph_timeout: float = Field(10.0, gt=0, le=60)
+    # LINE: where the Messaging API is (tests point it at a fake) for the person's profile,
+    # and how long one profile fetch may take (past it, the lead is made without the name).
+    line_api_url: str = "https://api.line.me"
+    line_api_timeout: float = Field(5.0, gt=0, le=60)
     # Email-to-lead: the domain of the tenants' inbound addresses (routed at the provider).
     capture_inbound_domain: str = "inbound.tidtam.example"
+    # The SMTP receiver (mail/smtp.py): off unless a port is set; one process only (give the
+    # other replicas none). The largest message taken (552 above it).
+    capture_smtp_port: int = Field(0, ge=0, le=65535)
+    capture_smtp_host: str = "127.0.0.1"
+    capture_smtp_max_bytes: int = Field(256 * 1024, ge=10 * 1024, le=25 * 1024 * 1024)
+    # Messages per client address (a burst, then a rate per minute): mail comes through a
+    # few big providers' relays, so far more than a form's per-address limit.
+    capture_smtp_client_burst: int = Field(100, ge=1)
+    capture_smtp_client_per_minute: float = Field(600.0, gt=0)
 
 
 @functools.cache

@@ -1,7 +1,8 @@
 """The capture service: `uvicorn tidtam_capture.main:app` (port 8006).
 
 Leads from outside: web forms (admin CRUD, the public post, the hosted page), a LINE
-OA webhook, Facebook Lead Ads and inbound email, each
+OA webhook, Facebook Lead Ads and inbound email (a provider's webhook or the service's own
+SMTP receiver), each
 submission a `lead.captured` event that the leads service makes a lead (or a follow-up) of.
 One process runs the API, the outbox relay and the event consumer (crmkit.runtime)."""
 
@@ -22,6 +23,7 @@ from .line.router import open_router as line_hook
 from .line.router import router as line_router
 from .mail.router import open_router as email_hook
 from .mail.router import router as email_router
+from .mail.smtp import smtp_receiver
 from .privacy.service import ROUTER as privacy_router
 
 ROUTERS: list[APIRouter] = [privacy_router, forms_router, open_router, line_router, line_hook,
@@ -32,7 +34,8 @@ def build_app(settings: CaptureSettings | None = None) -> FastAPI:
     settings = settings or CaptureSettings()
     return build_service(settings, title="Tidtam capture",
                          description="Leads from web forms, with the person's consent",
-                         routers=ROUTERS, events=EVENTS, handlers=HANDLERS)
+                         routers=ROUTERS, events=EVENTS, handlers=HANDLERS,
+                         resources=[smtp_receiver(settings)])
 
 
 app = build_app()

@@ -1,8 +1,8 @@
 """What the leads service does with other services' events: the users projection, the
 tenant's defaults, the accounts service's answers to conversions (conversion/), accepted
 quotations (the lead's potential value, leads/from_quotes.py), the activities service's
-activities and check-ins (the lead's history, followups/consumers.py) and captured people (a
-lead or a follow-up, leads/captured.py). The kit's
+activities and check-ins (the lead's history, followups/consumers.py), captured people (a
+lead or a follow-up, leads/captured.py) and the product catalogue (products/). The kit's
 Consumer commits each handler's effect together with the `(consumer, event_id)` record, so a
 redelivery is skipped.
 
@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crmkit.consumer import Delivery, Handler, on
+from crmkit.consumer import Delivery, Handler, on, on_each
 from crmkit.users import user_handlers
 from tidtam_contracts.accounts import (
     AccountConversionFailedV1,
@@ -23,7 +23,12 @@ from tidtam_contracts.accounts import (
     AccountMergedV1,
 )
 from tidtam_contracts.capture import LeadCapturedV1
-from tidtam_contracts.documents import QuoteAcceptedV1, QuoteSentV1
+from tidtam_contracts.documents import (
+    ProductCreatedV1,
+    ProductUpdatedV1,
+    QuoteAcceptedV1,
+    QuoteSentV1,
+)
 from tidtam_contracts.gateway import TenantCreatedV1, UserDeactivatedV1
 
 from .catalog.service import ensure_defaults
@@ -32,6 +37,7 @@ from .followups.consumers import HANDLERS as ACTIVITIES
 from .leads.captured import lead_captured
 from .leads.from_quotes import quote_accepted, quote_sent
 from .privacy.service import HANDLERS as PRIVACY
+from .products.service import product_event
 from .transfer import service as transfer
 from .users.service import USERS
 
@@ -73,4 +79,5 @@ HANDLERS: list[Handler[Any]] = [
     *ACTIVITIES,
     on(QuoteSentV1, quote_sent),
     on(LeadCapturedV1, lead_captured),
+    *on_each([ProductCreatedV1, ProductUpdatedV1], product_event),
 ]

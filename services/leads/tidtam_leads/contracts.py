@@ -8,6 +8,7 @@ from crmkit.events import EventSource
 from tidtam_contracts import EventData, deals, lead_setup
 from tidtam_contracts.leads import (
     LeadAssignedV1,
+    LeadConsentChangedV1,
     LeadConversionFailedV2,
     LeadConversionRequestedV1,
     LeadConvertedV2,
@@ -31,7 +32,7 @@ EVENTS_PUBLISHED: list[type[EventData]] = [
     LeadCreatedV2, LeadUpdatedV2, LeadSentV2, LeadLostV2, LeadJunkedV2, LeadRestoredV2,
     LeadStageChangedV2, LeadTransferredV2, LeadFollowupLoggedV2, LeadConversionRequestedV1,
     LeadConvertedV2, LeadConversionFailedV2, LeadQualifiedV1, LeadDisqualifiedV1,
-    LeadAssignedV1, *lead_setup.EVENTS, *deals.CURRENT,
+    LeadAssignedV1, LeadConsentChangedV1, *lead_setup.EVENTS, *deals.CURRENT,
 ]
 EVENTS_PUBLISHED.append(PrivacyAnsweredV1)  # answers to data-subject requests (PDPA)
 EVENTS = EventSource(SERVICE, EVENTS_PUBLISHED)

@@ -19,6 +19,7 @@ from .bulk.router import router as bulk_router
 from .catalog import cache
 from .catalog.router import router as catalog_router
 from .config import LeadsSettings
+from .consent.router import router as consent_router
 from .consumers import HANDLERS
 from .contracts import EVENTS
 from .conversion.client import http_client
@@ -38,7 +39,8 @@ from .transfer.router import router as transfer_router
 # transfer and bulk before leads: `/api/v1/leads/transfer` must not read as a lead id.
 ROUTERS: list[APIRouter] = [privacy_router,
     transfer_router, bulk_router, leads_router, actions_router, qualify_router,
-    conversion_router, followups_router, pipelines_router, queues_router, labels_router,
+    consent_router, conversion_router, followups_router, pipelines_router, queues_router,
+    labels_router,
     catalog_router, deals_router, *custom_routers(LEAD_CUSTOM),
     *sheet_routers(SHEETS)]
 

@@ -43,7 +43,7 @@ def _in_turn(fns: list[HandlerFn]) -> HandlerFn:
     return run
 
 
-# The feed and the fan-out (WEBHOOKS) last: their statement takes the tenant's feed lock,
-# held until the commit, so the less after it the better (a sent quote's SMTP send is before).
+# The feed and the fan-out (WEBHOOKS) last: they record the event once the others have
+# handled it (no lock is taken: the feed keeps its order by transaction id, feed/).
 HANDLERS: list[Handler[Any]] = together(USERS, PRIVACY, LEADS, ACTIVITIES, WEBHOOK_NOTICES,
                                         DOCUMENTS, WEBHOOKS)

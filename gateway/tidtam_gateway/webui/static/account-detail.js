@@ -11,6 +11,7 @@ import { lang, t } from "./i18n.js";
 import { renderEditAccount } from "./newaccount.js";
 import { activitiesPanel, checkinsSection } from "./screens/activities/parts.js";
 import { documentsSection } from "./screens/documents/related.js";
+import { dealsSection } from "./screens/deals/related.js";
 import { timelineSection } from "./timeline.js";
 import { busy, clearErrors, field, showErrors, SOURCES, state, toast, tx, userLabel } from "./ui.js";
 
@@ -34,6 +35,7 @@ export function renderAccount(container, view, on) {
     facts(account, L),
     terms(account, L),
     newLeadCard(account, view, on),
+    dealsSection({ account_id: account.id }),
     documentsSection({ account_id: account.id }),
     contactsSection(account, view, on),
     activitiesPanel({ account_id: account.id }),

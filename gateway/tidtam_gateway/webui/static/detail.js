@@ -4,6 +4,7 @@
 // restore) and the conversion.
 
 import { creator } from "./api.js";
+import { consentCard } from "./consent.js";
 import { conversionCard } from "./convert.js";
 import { customFacts } from "./custom-inputs.js";
 import { h, nextId } from "./dom.js";
@@ -19,6 +20,7 @@ import {
 } from "./ui.js";
 import { dateField } from "./when.js";
 import { documentsSection } from "./screens/documents/related.js";
+import { leadDealLink } from "./screens/deals/related.js";
 
 // The log's kinds beyond those in i18n.js (every kind the leads service writes has a label).
 addStrings({
@@ -70,10 +72,12 @@ export function renderDetail(container, view, on) {
     lead.read_only ? h("p", { class: "notice" }, t("detail.readOnly")) : null,
     labelsSection(lead, on),
     facts(lead, L, boxBadge),
+    consentCard(lead, on, L, { actionForm, section, url: leadUrl }),
     followupLog(lead, view, on, L),
     activitiesPanel({ lead_id: lead.id }, !lead.read_only),
     lead.read_only ? null : actions(lead, on),
     conversionCard(lead, on),
+    lead.account_id ? leadDealLink(lead) : null, // converted: the deal it opened
     documentsSection({ lead_id: lead.id, canQuote: !lead.read_only }),
   ].filter(Boolean));
   return heading;
@@ -212,6 +216,9 @@ function entryText(entry) {
       : `${d.place_name} · ${t("log.metres", { m: Math.round(Number(d.distance_m)) })}`;
   }
   if (entry.kind === "quote_sent" && d.number) return `${d.number} → ${d.to || ""}`;
+  if (entry.kind.startsWith("consent_") && d.channel) {
+    return `${t(`consent.scope.${d.scope}`)} · ${t(`how.${d.channel}`)}`;
+  }
   return null;
 }
 

@@ -7,6 +7,8 @@
 import { SETUP_NAV, SETUP_ROUTES } from "./screens/admin/index.js";
 import { ACTIVITY_NAV, ACTIVITY_ROUTES } from "./screens/activities/index.js";
 import { DOC_NAV, DOC_ROUTES } from "./screens/documents/index.js";
+import { DEAL_NAV, DEAL_ROUTES } from "./screens/deals/index.js";
+import { INSIGHT_NAV, INSIGHT_ROUTES } from "./screens/insights/index.js";
 
 /** @typedef {import("./types.js").Route} Route */
 /** @typedef {import("./types.js").NavLink} NavLink */
@@ -38,6 +40,8 @@ export const ROUTES = [
   ...SETUP_ROUTES, // the board, my labels and the admin screens
   ...ACTIVITY_ROUTES, // the calendar, the overdue list, an activity
   ...DOC_ROUTES, // products, the company profile, quotations
+  ...DEAL_ROUTES, // deals: the list, the board, a deal, its form
+  ...INSIGHT_ROUTES, // the reports, their charts and exports, sales targets
 ];
 
 /** @type {NavLink[]} */
@@ -54,11 +58,13 @@ export const NAV = [
   ...SETUP_NAV,
   ...ACTIVITY_NAV,
   ...DOC_NAV,
+  ...DEAL_NAV,
+  ...INSIGHT_NAV,
 ];
 
 /** The nav's groups in order, each with its heading's i18n key. */
 export const NAV_GROUPS = [
-  ["leads", "boxes.title"], ["records", "nav.records"], ["admin", "nav.admin"], ["me", "nav.mine"],
+  ["leads", "boxes.title"], ["deals", "nav.deals"], ["records", "nav.records"], ["admin", "nav.admin"], ["me", "nav.mine"],
 ];
 
 export { ADMIN };

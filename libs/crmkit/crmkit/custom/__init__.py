@@ -19,7 +19,7 @@ from .filters import CustomFilter, to_sql
 from .listing import ListFilters, list_filters
 from .router import custom_routers
 from .schemas import CustomValuesIn, CustomValuesOut, CustomValuesPatch
-from .service import CustomEntity, definitions
+from .service import CustomEntity, definitions, visible_segment
 from .tables import custom_column_ddl, custom_tables, drop_custom_column_ddl
 from .values import Definition, merge
 
@@ -27,4 +27,5 @@ __all__ = [
     "CustomEntity", "CustomFilter", "CustomValuesIn", "CustomValuesOut", "CustomValuesPatch",
     "Definition", "ListFilters", "custom_column_ddl", "custom_routers", "custom_tables",
     "definitions", "drop_custom_column_ddl", "list_filters", "merge", "to_sql",
+    "visible_segment",
 ]

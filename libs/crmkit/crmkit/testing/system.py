@@ -3,7 +3,8 @@
     system = System(owner_db_url, amqp_url, tag="e2e")
     system.start()          # migrates, starts the services then the gateway (/readyz)
     system.gateway.url, system.leads.url, system.accounts.url, system.notifications.url,
-    system.activities.url, system.documents.url, system.capture.url, system.operator_token
+    system.activities.url, system.documents.url, system.capture.url, system.insights.url,
+    system.operator_token
 
 `only=("accounts", "leads", "capture")` starts those services (and the gateway) alone: the
 others' databases are still made, their addresses answer nothing.
@@ -27,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[4]
 APP_ROLE = migrate.APP_ROLE
 RELAY_ROLE = migrate.RELAY_ROLE
 # services/, a database each
-SERVICES = ("leads", "accounts", "notifications", "activities", "documents", "capture")
+SERVICES = ("leads", "accounts", "notifications", "activities", "documents", "capture",
+            "insights")
 # Where a service left out (`only`) is said to be: a port nothing listens on (discard), never
 # the default ports another run on this machine may be using.
 NOWHERE = "http://127.0.0.1:9"
@@ -59,6 +61,7 @@ class System:
         self.activities: ServiceProcess | None = None
         self.documents: ServiceProcess | None = None
         self.capture: ServiceProcess | None = None
+        self.insights: ServiceProcess | None = None
         self.only = only
         self.gateway: ServiceProcess | None = None
 
@@ -117,7 +120,7 @@ class System:
         self.migrate()
         # accounts first: leads reads accounts (a lead made from an account).
         for name in ("accounts", "leads", "notifications", "activities", "documents",
-                     "capture"):
+                     "capture", "insights"):
             if self.only is None or name in self.only:
                 setattr(self, name, self.service_process(name).start(ready_timeout))
         self.gateway = ServiceProcess("tidtam_gateway.main:app", {
@@ -130,7 +133,7 @@ class System:
         return self
 
     def stop(self, drop: bool = True) -> None:
-        for proc in (self.gateway, self.capture, self.documents, self.activities,
+        for proc in (self.gateway, self.insights, self.capture, self.documents, self.activities,
                      self.notifications, self.leads, self.accounts):
             if proc:
                 proc.stop()

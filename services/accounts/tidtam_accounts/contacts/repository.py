@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Any, TypedDict
 
@@ -122,3 +123,21 @@ async def move(session: AsyncSession, tenant: TenantId, *, from_id: uuid.UUID,
                 updated_at=sa.func.now())
         .returning(*COLUMNS)
     )).mappings())
+
+
+async def batches(session: AsyncSession, tenant: TenantId, *,
+                  size: int) -> AsyncIterator[list[ContactRow]]:
+    """Every contact of the tenant, `size` at a time, by id (keyset: no batch is held
+    while the next is read)."""
+    after: uuid.UUID | None = None
+    while True:
+        q = sa.select(*COLUMNS).where(Contact.tenant_id == tenant.value)
+        if after is not None:
+            q = q.where(Contact.id > after)
+        rows = rows_as(ContactRow, (await session.execute(
+            q.order_by(Contact.id).limit(size))).mappings())
+        if rows:
+            yield rows
+        if len(rows) < size:
+            return
+        after = rows[-1]["id"]

@@ -1,6 +1,6 @@
 """The timeline's events: every lead event it shows or links by, our own merges, and the
-activities service's activities and check-ins (activities.py), and quotes sent to the
-customer."""
+activities service's activities and check-ins (activities.py), quotes sent to the
+customer, and deals (deals.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tidtam_contracts.documents import QuoteSentV1
 
 from . import service
 from .activities import HANDLERS as ACTIVITIES
+from .deals import HANDLERS as DEALS
 
 
 async def merged(session: AsyncSession, event: Delivery[AccountMergedV1]) -> None:
@@ -22,4 +23,4 @@ async def merged(session: AsyncSession, event: Delivery[AccountMergedV1]) -> Non
 
 HANDLERS: list[Handler[Any]] = [*on_each(service.LEAD_EVENTS, service.apply_lead_event),
                                 on(AccountMergedV1, merged), *ACTIVITIES,
-                                on(QuoteSentV1, service.apply_quote_sent)]
+                                on(QuoteSentV1, service.apply_quote_sent), *DEALS]

@@ -22,8 +22,9 @@ async def timeline(account_id: uuid.UUID, ctx: Ctx, db: Db,
                                                           "page")) -> TimelinePage:
     """What happened with the account, newest first: its leads (created, stage changes,
     lost, junked, restored, sent, transferred, converted) and their follow-ups, the
-    activities on it or its leads (planned, done with their result, cancelled) and the
-    check-ins at it. Built from
+    activities on it or its leads (planned, done with their result, cancelled), the
+    check-ins at it, and its deals (opened, changed, moved, won, lost, reopened: what
+    changed, before → after). Built from
     the other services' events, so it may trail them by a moment. An account the caller
     may not see is 404."""
     return await service.page(db, ctx, account_id, limit=limit, cursor=cursor)

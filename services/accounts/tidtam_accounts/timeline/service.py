@@ -104,7 +104,8 @@ async def apply_merged(session: AsyncSession, tenant: TenantId, merged: AccountM
 def _entry(row: Any) -> dict[str, Any]:
     entry = dict(row)
     summary = entry.get("summary") or {}
-    if any(k in summary for k in _OLD_NAMES):
+    # Deals have a `status` of their own (open / won / lost).
+    if not entry["kind"].startswith("deal_") and any(k in summary for k in _OLD_NAMES):
         entry["summary"] = {_OLD_NAMES.get(k, k): v for k, v in summary.items()}
     return entry
 

@@ -1,18 +1,10 @@
-"""Calendar days in the tenant's time zone (stored times are UTC), and the months a range
-touches (yearly dates: their returns, 29 February on 28 February in other years, are
-worked out in SQL, repository.py)."""
+"""The months a range of calendar days touches (yearly dates: their returns, 29 February on
+28 February in other years, are worked out in SQL, repository.py, as are the days'
+instants in the tenant's time zone)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
-
-def day_bounds(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The instants from the start of `first` to the end of `last`, local days in `zone`
-    (a day with a daylight-saving change is 23 or 25 hours long)."""
-    return (datetime.combine(first, time(0), zone),
-            datetime.combine(last + timedelta(days=1), time(0), zone))
+from datetime import date, timedelta
 
 
 def months_between(first: date, last: date) -> list[int]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import date
 
@@ -10,13 +11,12 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from crmkit.deps import Ctx, Db
 from crmkit.errors import NotFound, Unprocessable, error_responses
 
-from ..activities.repository import visible as activity_visible
 from ..records.settings import zone_of
 from ..users.models import User
-from ..visibility import account_rule, lead_rule, personal
+from ..visibility import personal
 from . import feed
 from .schemas import CalendarOut, FeedOut
-from .service import Seen, items_json, month_json
+from .service import items_json, month_json, seen_by, visibility_key
 
 MAX_DAYS = 92
 MAX_PER_DAY = 50
@@ -67,20 +67,21 @@ async def calendar(
         if not known:
             raise NotFound.on("query.user_id", f"{whose} is not someone whose calendar you "
                                                "may see", code="unknown_user")
-    zone = await zone_of(db, ctx.tenant)
-    seen = Seen(activities=activity_visible(ctx), leads=lead_rule(ctx),
-                accounts=account_rule(ctx))
+    # Built only when the statement for this visibility is compiled (kept after).
+    seen, key = functools.partial(seen_by, ctx), visibility_key(ctx)
     # As CalendarOut documents it, the items as PostgreSQL wrote them: validating and
     # encoding a month of items through models took most of the answer's time
-    # (bench/activities.py).
-    head = orjson.dumps({"user_id": str(whose), "time_zone": str(zone), "from": first,
-                         "to": last})[:-1]
+    # (bench/activities.py). The tenant's zone comes from the same statement.
     if per_day is None:
-        found = await items_json(db, ctx.tenant, whose, first, last, zone, seen)
+        zone, found = await items_json(db, ctx.tenant, whose, first, last, None, seen,
+                                       key=key)
         tail = b',"items":' + found
     else:
-        items, days = await month_json(db, ctx.tenant, whose, first, last, zone, seen, per_day)
+        zone, items, days = await month_json(db, ctx.tenant, whose, first, last, seen,
+                                             per_day, key=key)
         tail = b',"per_day":%d,"items":%s,"days":%s' % (per_day, items, days)
+    head = orjson.dumps({"user_id": str(whose), "time_zone": zone, "from": first,
+                         "to": last})[:-1]
     return Response(head + tail + b"}", media_type="application/json")
 
 

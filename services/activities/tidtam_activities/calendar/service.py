@@ -10,52 +10,58 @@ for the feed and the agenda, each activity with its `row` (what the feed adds)."
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Hashable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crmkit.context import TenantId
+from crmkit.context import RequestContext, TenantId
 
+from ..activities.repository import visible as activity_visible
+from ..visibility import account_rule, lead_rule
 from . import repository
-from .days import day_bounds, months_between
+from .days import months_between
+from .repository import Rules, Seen
+
+__all__ = ["Item", "Seen", "items", "items_json", "month_json", "seen_by", "visibility_key"]
 
 Item = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Seen:
-    """What of the tenant's records the calendar may show (SQL conditions over Activity,
-    LeadRecord and AccountRecord)."""
+def seen_by(ctx: RequestContext) -> Seen:
+    """What `ctx`'s caller may see."""
+    return Seen(activities=activity_visible(ctx), leads=lead_rule(ctx),
+                accounts=account_rule(ctx))
 
-    activities: sa.ColumnElement[bool]
-    leads: sa.ColumnElement[bool]
-    accounts: sa.ColumnElement[bool]
+
+def visibility_key(ctx: RequestContext) -> Hashable:
+    """What decides seen_by(ctx)'s conditions (and the values in them)."""
+    return (ctx.tenant.value, ctx.user_id, ctx.role, ctx.team_id, ctx.lead_scope,
+            ctx.account_scope)
 
 
 async def items_json(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID, first: date,
-                     last: date, zone: ZoneInfo, seen: Seen, *, full: bool = False) -> bytes:
-    """The items from `first` to `last` (local days in `zone`) as a JSON array, in order."""
-    start, end = day_bounds(first, last, zone)
+                     last: date, zone: ZoneInfo | None, seen: Rules, *,
+                     key: Hashable | None = None, full: bool = False) -> tuple[str, bytes]:
+    """The time zone (`zone`, else the tenant's) and the items from `first` to `last`
+    (local days in it) as a JSON array, in order."""
     return await repository.items_json(
-        session, tenant, user_id, first=first, last=last, start=start, end=end, zone=str(zone),
-        months=months_between(first, last), activities=seen.activities, leads=seen.leads,
-        accounts=seen.accounts, full=full)
+        session, tenant, user_id, first=first, last=last,
+        zone=None if zone is None else str(zone), months=months_between(first, last),
+        seen=seen, key=key, full=full)
 
 
 async def month_json(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID,
-                     first: date, last: date, zone: ZoneInfo, seen: Seen,
-                     per_day: int) -> tuple[bytes, bytes]:
-    """The month mode: the first `per_day` items of each day, and each day's counts."""
-    start, end = day_bounds(first, last, zone)
+                     first: date, last: date, seen: Rules, per_day: int, *,
+                     key: Hashable | None = None) -> tuple[str, bytes, bytes]:
+    """The month mode (the tenant's time zone): the zone, the first `per_day` items of
+    each day, and each day's counts."""
     return await repository.month_json(
-        session, tenant, user_id, first=first, last=last, start=start, end=end, zone=str(zone),
-        months=months_between(first, last), activities=seen.activities, leads=seen.leads,
-        accounts=seen.accounts, per_day=per_day)
+        session, tenant, user_id, first=first, last=last, zone=None,
+        months=months_between(first, last), seen=seen, key=key, per_day=per_day)
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -66,8 +72,9 @@ async def items(session: AsyncSession, tenant: TenantId, user_id: uuid.UUID, fir
                 last: date, zone: ZoneInfo, seen: Seen) -> list[Item]:
     """The items as dicts with Python values (days, times), each activity's `row` with
     its version, updated_at, note, place and kind."""
-    found: list[Item] = orjson.loads(await items_json(session, tenant, user_id, first, last,
-                                                      zone, seen, full=True))
+    _, text = await items_json(session, tenant, user_id, first, last, zone, lambda: seen,
+                               full=True)
+    found: list[Item] = orjson.loads(text)
     for item in found:
         item["day"] = date.fromisoformat(item["day"])
         item["starts_at"] = _moment(item["starts_at"])

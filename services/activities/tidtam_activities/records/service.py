@@ -26,6 +26,7 @@ from tidtam_contracts.accounts import (
     ContactCreatedV1,
     ContactDeletedV1,
     ContactEventV1,
+    ContactRestatedV1,
     ContactUpdatedV1,
 )
 
@@ -132,5 +133,6 @@ HANDLERS: list[Handler[Any]] = [
     *on_each(LEAD_EVENTS, lead_changed),
     *on_each([AccountCreatedV1, AccountUpdatedV1, AccountDeletedV1], account_changed),
     on(AccountMergedV1, account_merged),
-    *on_each([ContactCreatedV1, ContactUpdatedV1, ContactDeletedV1], contact_changed),
+    *on_each([ContactCreatedV1, ContactUpdatedV1, ContactDeletedV1, ContactRestatedV1],
+             contact_changed),
 ]

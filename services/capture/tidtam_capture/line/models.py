@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import DateTime, Text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crmkit.db import TenantMixin
@@ -39,3 +40,6 @@ class LineEvent(TenantMixin, Base):
     tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     webhook_event_id: Mapped[str] = mapped_column(Text, primary_key=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # What the webhook read of it (type, user id, text) until the consumer made it a
+    # `lead.captured` (then cleared: the lead holds it; migration 0005).
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from crmkit import outbox
-from crmkit.context import RequestContext
+from crmkit.context import RequestContext, TenantId
 from crmkit.errors import FieldError, Unprocessable
 from crmkit.fields import Email
 from tidtam_contracts.capture import LeadCapturedV1
@@ -87,28 +87,36 @@ def _sender(data: dict[str, Any]) -> tuple[str, str]:
     return name.strip() or email.split("@")[0], email
 
 
-def captured(inbox: dict[str, Any], ctx: RequestContext, message_key: str,
+def captured(inbox: dict[str, Any], tenant: TenantId, message_key: str,
              data: dict[str, Any]) -> LeadCapturedV1:
     name, email = _sender(data)
     subject = _first(data, ("subject",))[:500]
     text = _first(data, BODY)
     note = "\n\n".join(x for x in (subject, text) if x) or "(email without text)"
     return LeadCapturedV1(
-        submission_id=uuid.uuid5(uuid.NAMESPACE_URL,
-                                 f"email:{ctx.tenant.value}:{message_key}"),
+        submission_id=uuid.uuid5(uuid.NAMESPACE_URL, f"email:{tenant.value}:{message_key}"),
         channel="email", form_id=None, source=inbox["source"], owner_id=inbox["owner_id"],
         name=name[:200], phone="", email=email, company=None, note=note[:5000],
         custom={}, consent=None, captured_at=datetime.now(UTC))
+
+
+async def take(session: AsyncSession, tenant: TenantId, inbox: dict[str, Any],
+               data: dict[str, Any], raw: bytes) -> bool:
+    """A message (sender, subject, text; `message_id` if any) as `lead.captured`, once per
+    message (its id, else the hash of `raw`): False for a repeat. 422 without a sender."""
+    message_key = _first(data, ("message_id", "Message-Id"))[:300] \
+        or "sha256:" + hashlib.sha256(raw).hexdigest()
+    event = captured(inbox, tenant, message_key, data)
+    if not await repository.take_message(session, tenant, message_key):
+        return False
+    await outbox.stage(session, EVENTS.event(event, tenant_id=tenant.value,
+                                             subject=str(event.submission_id)))
+    return True
 
 
 async def webhook(request: Request, ctx: RequestContext, key: str) -> Response:
     async with CHANNEL.signed(request, ctx, key, header="X-Signature-256",
                               sign=signature) as (session, inbox, raw):
         data, _ = parse_body(request, raw)
-        message_key = _first(data, ("message_id", "Message-Id"))[:300] \
-            or "sha256:" + hashlib.sha256(raw).hexdigest()
-        event = captured(inbox, ctx, message_key, data)
-        if await repository.take_message(session, ctx.tenant, message_key):
-            await outbox.stage(session, EVENTS.event(
-                event, tenant_id=ctx.tenant.value, subject=str(event.submission_id)))
+        await take(session, ctx.tenant, inbox, data, raw)
     return Response(b"{}", status_code=200, media_type="application/json")

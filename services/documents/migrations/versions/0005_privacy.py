@@ -13,7 +13,7 @@ from crmkit.migrate import app_role
 from crmkit.privacy import drop_privacy_ddl, privacy_ddl
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

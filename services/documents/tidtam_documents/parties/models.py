@@ -29,6 +29,21 @@ class LeadCopy(TenantMixin, Base):
     sequence: Mapped[int] = mapped_column(BigInteger)
 
 
+class DealCopy(TenantMixin, Base):
+    """A deal of the leads service (migration 0004)."""
+
+    __tablename__ = "deals"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    account_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    lead_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    name: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)
+    sequence: Mapped[int] = mapped_column(BigInteger)
+
+
 class AccountCopy(TenantMixin, Base):
     __tablename__ = "accounts"
 

@@ -9,10 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId, VisibilityScope
 
-from .models import AccountCopy, LeadCopy
+from .models import AccountCopy, DealCopy, LeadCopy
 
 
-async def upsert(session: AsyncSession, model: type[LeadCopy] | type[AccountCopy],
+async def upsert(session: AsyncSession,
+                 model: type[LeadCopy] | type[AccountCopy] | type[DealCopy],
                  tenant: TenantId, values: dict[str, Any]) -> None:
     """The newest event wins: an older one delivered late changes nothing."""
     stmt = insert(model).values(tenant_id=tenant.value, **values)
@@ -54,4 +55,14 @@ async def account(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID
     found: AccountCopy | None = (await session.execute(sa.select(AccountCopy).where(
         AccountCopy.tenant_id == tenant.value, AccountCopy.id == account_id,
         account_readable(scope)))).scalar_one_or_none()
+    return found
+
+
+async def deal(session: AsyncSession, tenant: TenantId, deal_id: uuid.UUID,
+               scope: VisibilityScope) -> DealCopy | None:
+    """The deal if the caller sees it (deals follow the leads' visibility, by owner)."""
+    q = sa.select(DealCopy).where(DealCopy.tenant_id == tenant.value, DealCopy.id == deal_id)
+    if scope.owner_ids is not None:
+        q = q.where(DealCopy.owner_id.in_(list(scope.owner_ids)))
+    found: DealCopy | None = (await session.execute(q)).scalar_one_or_none()
     return found

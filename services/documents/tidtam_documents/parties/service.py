@@ -1,4 +1,4 @@
-"""The leads and accounts projections, fed by lead.* and account.* events."""
+"""The leads, deals and accounts projections, fed by lead.*, deal.* and account.* events."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.consumer import Delivery, Handler, on_each
 from tidtam_contracts import EventData
+from tidtam_contracts import deals as deal_contracts
 from tidtam_contracts import leads as lead_contracts
 from tidtam_contracts.accounts import (
     AccountCreatedV1,
@@ -16,10 +17,11 @@ from tidtam_contracts.accounts import (
     AccountMergedV1,
     AccountUpdatedV1,
 )
+from tidtam_contracts.deals import DealEvent
 from tidtam_contracts.leads import LeadEvent
 
 from . import repository
-from .models import AccountCopy, LeadCopy
+from .models import AccountCopy, DealCopy, LeadCopy
 
 LEAD_EVENTS: list[type[EventData]] = [m for m in lead_contracts.CURRENT
                                       if issubclass(m, LeadEvent)]
@@ -35,6 +37,13 @@ async def lead_changed(session: AsyncSession, event: Delivery[LeadEvent]) -> Non
         "sequence": event.sequence})
 
 
+async def deal_changed(session: AsyncSession, event: Delivery[DealEvent]) -> None:
+    d = event.data
+    await repository.upsert(session, DealCopy, event.tenant, {
+        "id": d.id, "owner_id": d.owner_id, "account_id": d.account_id, "lead_id": d.lead_id,
+        "name": d.name, "status": d.status, "sequence": event.sequence})
+
+
 async def account_changed(session: AsyncSession, event: Delivery[AccountEventV1]) -> None:
     a = event.data
     await repository.upsert(session, AccountCopy, event.tenant, {
@@ -47,4 +56,5 @@ async def account_changed(session: AsyncSession, event: Delivery[AccountEventV1]
 
 
 HANDLERS: list[Handler[Any]] = [*on_each(LEAD_EVENTS, lead_changed),
-                                *on_each(ACCOUNT_EVENTS, account_changed)]
+                                *on_each(ACCOUNT_EVENTS, account_changed),
+                                *on_each(deal_contracts.CURRENT, deal_changed)]

@@ -37,6 +37,7 @@ class Quote(TenantMixin, Base):
     previous_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     superseded_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     lead_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    deal_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))  # 0004
     account_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     contact_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     status: Mapped[str] = mapped_column(Text)

@@ -60,11 +60,14 @@ async def update(session: AsyncSession, tenant: TenantId, qid: uuid.UUID,
 
 async def page(session: AsyncSession, ctx: RequestContext, *, lead_id: uuid.UUID | None,
                account_id: uuid.UUID | None, status: str | None,
-               after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[Quote]:
+               after: tuple[datetime, uuid.UUID] | None, limit: int,
+               deal_id: uuid.UUID | None = None) -> list[Quote]:
     q = _joined().where(Quote.tenant_id == ctx.tenant.value, readable(ctx),
                         *before(Quote.created_at, Quote.id, after))
     if lead_id is not None:
         q = q.where(Quote.lead_id == lead_id)
+    if deal_id is not None:
+        q = q.where(Quote.deal_id == deal_id)
     if account_id is not None:
         # The account's own quotes and those of its leads.
         q = q.where(sa.or_(Quote.account_id == account_id, LeadCopy.account_id == account_id))

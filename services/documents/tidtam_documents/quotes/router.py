@@ -30,7 +30,9 @@ router = APIRouter(prefix="/api/v1/quotes", tags=["quotes"], route_class=Idempot
              responses=error_responses(401, 403, 404, 409, 422))
 async def create_quote(body: QuoteIn, ctx: Ctx, db: IdempotentDb) -> QuoteOut:
     """A draft quote for a lead or an account the caller may see (else 404 on
-    `body.lead_id` / `body.account_id`). Lines of catalogue products take the catalogue's
+    `body.lead_id` / `body.account_id`), optionally for a deal (`deal_id`: one the caller
+    sees, else 404; of another customer than the one quoted: 409 `deal_of_other_party`).
+    Lines of catalogue products take the catalogue's
     name, unit, price and VAT type unless given; another price is 409 `price_not_editable`
     on the line unless the caller is an admin or the tenant allows price edits. Without a
     bill discount, the account's `bill_discount` applies."""
@@ -53,6 +55,7 @@ async def list_quotes(
     lead_id: uuid.UUID | None = None,
     account_id: uuid.UUID | None = Query(None, description=(
         "The account's quotes and those of its leads")),
+    deal_id: uuid.UUID | None = Query(None, description="The deal's quotes"),
     status: QuoteStatus | None = None,
     limit: int = Query(50, ge=1, le=200),
     cursor: str | None = Query(None, pattern=CURSOR_PATTERN,
@@ -60,7 +63,8 @@ async def list_quotes(
 ) -> QuotePage:
     """Quotes the caller may see (those of leads and accounts they see), newest first."""
     return await service.list_page(db, ctx, lead_id=lead_id, account_id=account_id,
-                                   status=status, limit=limit, cursor=cursor)
+                                   status=status, limit=limit, cursor=cursor,
+                                   deal_id=deal_id)
 
 
 @router.get("/{quote_id:id}", response_model=QuoteOut, responses=error_responses(401, 404, 422))

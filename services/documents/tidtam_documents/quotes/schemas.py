@@ -1,16 +1,14 @@
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from crmkit.fields import JsonDate
-from crmkit.money import Percent
+from crmkit.money import Percent, Quantity
 from crmkit.text import Text
 
 from ..money.totals import VatType
@@ -18,27 +16,6 @@ from ..products.schemas import Baht
 
 QuoteStatus = Literal["draft", "sent", "accepted", "rejected", "expired"]
 WhtRate = Literal[1, 2, 3, 5]
-_QTY_TEXT = r"^[0-9]{1,9}(\.[0-9]{1,3})?$"
-# What the schema states: the same texts, but not zero ("0", "0.00"), which the check refuses.
-_QTY_SCHEMA = r"^([1-9][0-9]{0,8}(\.[0-9]{1,3})?|0\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"
-
-
-def _quantity(value: object) -> object:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise PydanticCustomError("quantity", "must be a number, e.g. 2 or 1.5")
-    text = str(value) if not isinstance(value, float) else f"{value:.3f}".rstrip("0")
-    if not re.fullmatch(_QTY_TEXT, text.rstrip(".")) or Decimal(text.rstrip(".")) <= 0:
-        raise PydanticCustomError("quantity", "must be more than 0 and at most 999999999, "
-                                              "with at most 3 decimal places")
-    return Decimal(text.rstrip("."))
-
-
-Quantity = Annotated[Decimal, BeforeValidator(_quantity), WithJsonSchema({
-    "anyOf": [{"type": "number", "minimum": 0.001, "maximum": 999999999},
-              {"type": "string", "pattern": _QTY_SCHEMA}],
-    "description": "More than 0, at most 3 decimal places"})]
-
-
 class LineIn(BaseModel):
     """A catalogue product (`product_id`: its name, unit, price and VAT type unless given)
     or free text (`description`, `unit_price` required)."""
@@ -90,6 +67,9 @@ class QuoteIn(QuoteFields):
     lead_id: uuid.UUID | None = Field(None, description="The lead quoted (or account_id)")
     account_id: uuid.UUID | None = Field(None, description="The account quoted (or lead_id)")
     contact_id: uuid.UUID | None = None
+    deal_id: uuid.UUID | None = Field(None, description=(
+        "The deal (GET /api/v1/deals) it is for: of the account quoted, or of the lead "
+        "(or the lead's account); accepted, the quote sets the deal's amount (before VAT)"))
 
     @model_validator(mode="after")
     def _one_party(self) -> Self:
@@ -161,6 +141,7 @@ class QuoteOut(QuoteTotals):
     lead_id: uuid.UUID | None
     account_id: uuid.UUID | None
     contact_id: uuid.UUID | None
+    deal_id: uuid.UUID | None = Field(description="The deal it is for, if any")
     status: QuoteStatus = Field(description="A sent quote past `valid_until` is expired")
     issue_date: date | None
     valid_until: date | None

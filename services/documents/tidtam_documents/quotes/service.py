@@ -54,6 +54,7 @@ def out(q: Quote) -> QuoteOut:
     return QuoteOut(
         id=q.id, number=q.number, revision=q.revision, previous_id=q.previous_id,
         superseded_by=q.superseded_by, lead_id=q.lead_id, account_id=q.account_id,
+        deal_id=q.deal_id,
         contact_id=q.contact_id, status=status_of(q),  # type: ignore[arg-type]
         issue_date=q.issue_date, valid_until=q.valid_until, notes=q.notes,
         lines=[LineOut.model_validate(x) for x in q.lines],
@@ -136,14 +137,30 @@ def _cents(value: Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
+async def _check_deal(session: AsyncSession, ctx: RequestContext, deal_id: uuid.UUID,
+                      lead: LeadCopy | None, account_id: uuid.UUID | None) -> None:
+    """The deal must be one the caller sees (404) and of the party quoted (409): the
+    account quoted, or the lead (the deal it became, or its account's)."""
+    deal = await parties.deal(session, ctx.tenant, deal_id, ctx.lead_scope)
+    if deal is None:
+        raise NotFound.on("body.deal_id", "no such deal", code="unknown_deal")
+    accounts = {account_id} if lead is None else {lead.account_id}
+    if deal.account_id not in accounts and (lead is None or deal.lead_id != lead.id):
+        raise Conflict.on("body.deal_id", "the deal is with another customer than the one "
+                                          "quoted", code="deal_of_other_party")
+
+
 async def create(session: AsyncSession, ctx: RequestContext, body: QuoteIn) -> QuoteOut:
     lead, account = await _parties(session, ctx, body.lead_id, body.account_id)
     if not _writable(ctx, lead, account if lead is None else None):
         raise Forbidden("you see this lead read-only (you sent it on); its owner may quote it")
+    if body.deal_id is not None:
+        await _check_deal(session, ctx, body.deal_id, lead, body.account_id)
     content = await _content(session, ctx, body, account, date.today())
     quote = await repository.insert(session, ctx.tenant, {
         "id": uuid.uuid4(), "revision": 0, "lead_id": body.lead_id,
         "account_id": body.account_id, "contact_id": body.contact_id, "status": "draft",
+        "deal_id": body.deal_id,
         "created_by": ctx.user_id, "version": 1, **content})
     return out(quote)
 
@@ -188,7 +205,7 @@ def event_data(q: Quote, by: uuid.UUID) -> dict[str, Any]:
             "before_vat": f"{q.before_vat:.2f}", "vat": f"{q.vat:.2f}",
             "grand_total": f"{q.grand_total:.2f}", "wht": f"{q.wht:.2f}",
             "net_payable": f"{q.net_payable:.2f}", "created_by": q.created_by,
-            "version": q.version, "by_user_id": by}
+            "version": q.version, "by_user_id": by, "deal_id": q.deal_id}
 
 
 async def _announce(session: AsyncSession, ctx: RequestContext, model: type[QuoteEvent],
@@ -224,7 +241,7 @@ async def revise(session: AsyncSession, ctx: RequestContext, qid: uuid.UUID) -> 
     if quote.superseded_by is not None:
         raise Conflict("a newer revision exists; revise that one", code="quote_superseded")
     copy = {k: getattr(quote, k) for k in (
-        "base_number", "lead_id", "account_id", "contact_id", "notes", "lines",
+        "base_number", "lead_id", "account_id", "deal_id", "contact_id", "notes", "lines",
         "bill_discount_percent", "bill_discount_amount", "wht_rate", "subtotal",
         "bill_discount", "before_vat", "vat_rate", "vat", "grand_total", "wht",
         "net_payable", "valid_until")}
@@ -250,10 +267,11 @@ async def decide(session: AsyncSession, ctx: RequestContext, qid: uuid.UUID, *,
 
 async def list_page(session: AsyncSession, ctx: RequestContext, *, lead_id: uuid.UUID | None,
                     account_id: uuid.UUID | None, status: str | None, limit: int,
-                    cursor: str | None) -> QuotePage:
+                    cursor: str | None, deal_id: uuid.UUID | None = None) -> QuotePage:
     after: tuple[datetime, uuid.UUID] | None = decode_cursor(cursor) if cursor else None
     rows = await repository.page(session, ctx, lead_id=lead_id, account_id=account_id,
-                                 status=status, after=after, limit=limit + 1)
+                                 status=status, after=after, limit=limit + 1,
+                                 deal_id=deal_id)
     more = len(rows) > limit
     rows = rows[:limit]
     return QuotePage(items=[out(q) for q in rows],

@@ -17,7 +17,7 @@ from crmkit.migrate import app_role
 from crmkit.privacy import ERASED, drop_privacy_ddl, privacy_ddl, sql_keep_safe
 
 revision = "0018_privacy"
-down_revision = "0016_capture_consent"
+down_revision = "0017_deal_lines"
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, DateTime, Identity, Integer, Numeric, SmallInteger, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Identity,
+    Integer,
+    Numeric,
+    SmallInteger,
+    Text,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,6 +47,10 @@ class Deal(TenantMixin, Base):
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Migration 0017: product lines, where the amount came from, a typed probability.
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    amount_source: Mapped[str | None] = mapped_column(Text)
+    probability_typed: Mapped[bool] = mapped_column(Boolean)
 
 
 class DealHistoryEntry(TenantMixin, Base):

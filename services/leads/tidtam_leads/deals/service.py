@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit import outbox
-from crmkit.context import RequestContext, TenantId
+from crmkit.context import RequestContext, TenantId, system_scope
 from crmkit.errors import Conflict, Forbidden, NotFound
 from crmkit.paging import decode_cursor, next_cursor
 from tidtam_contracts.deals import (
@@ -27,17 +27,20 @@ from tidtam_contracts.deals import (
     DealUpdatedV1,
     DealWonV1,
 )
+from tidtam_contracts.documents import Quote
 
 from ..actions.schemas import ReasonIn, clean_reason
 from ..contracts import EVENTS
+from ..pipelines import repository as pipelines_repository
 from ..pipelines import service as pipelines
 from ..pipelines.models import Stage
 from ..users import service as users
-from . import repository
+from . import lines, repository
 from .models import Deal
 from .schemas import DealCreate, DealEntryOut, DealOut, DealPage, DealPatch, DealStageIn, DealWonIn
 
-TRACKED = ("name", "owner_id", "contact_id", "amount", "expected_close", "probability")
+TRACKED = ("name", "owner_id", "contact_id", "amount", "expected_close", "probability", "lines",
+           "amount_source", "probability_typed")
 DEFAULT_ZONE = "Asia/Bangkok"
 
 
@@ -48,7 +51,9 @@ def _json(value: Any) -> Any:
 
 
 def _fields(deal: Deal) -> dict[str, Any]:
-    return {c.name: getattr(deal, c.name) for c in Deal.__table__.c if c.name != "tenant_id"}
+    out = {c.name: getattr(deal, c.name) for c in Deal.__table__.c if c.name != "tenant_id"}
+    out["weighted_amount"] = lines.weighted(deal.amount, deal.probability)
+    return out
 
 
 def to_out(ctx: RequestContext, deal: Deal) -> DealOut:
@@ -73,7 +78,22 @@ async def _write(session: AsyncSession, tenant: TenantId, author: uuid.UUID | No
 
 def _created_changes(deal: Deal) -> dict[str, list[Any]]:
     return {k: [None, v] for k, v in _fields(deal).items()
-            if k in (*TRACKED, "stage_id", "pipeline_id", "status") and v is not None}
+            if k in (*TRACKED, "stage_id", "pipeline_id", "status") and v not in (None, [])
+            and (k != "probability_typed" or v)}
+
+
+def _amount(given: Decimal | None, kept: list[dict[str, Any]]) -> dict[str, Any]:
+    """The amount and its source: typed (`given`), else the sum of the lines, else none."""
+    if given is not None:
+        return dict(amount=given, amount_source="typed")
+    summed = lines.total(kept)
+    return dict(amount=summed, amount_source="lines" if summed is not None else None)
+
+
+async def _default_probability(session: AsyncSession, tenant: TenantId,
+                               stage_id: uuid.UUID) -> int | None:
+    stage = await pipelines_repository.get_stage(session, tenant, stage_id)
+    return stage.probability if stage is not None else None
 
 
 async def open_from_lead(session: AsyncSession, tenant: TenantId, lead: Mapping[str, Any],
@@ -85,11 +105,32 @@ async def open_from_lead(session: AsyncSession, tenant: TenantId, lead: Mapping[
         id=uuid.uuid5(conversion_id, "deal"), name=lead["company"] or lead["name"],
         account_id=lead["account_id"], contact_id=lead["contact_id"],
         owner_id=lead["owner_id"], pipeline_id=lead["pipeline_id"],
-        stage_id=lead["stage_id"], amount=lead["potential"], status="open",
-        lead_id=lead["id"]))
+        stage_id=lead["stage_id"], status="open", lead_id=lead["id"],
+        probability=await _default_probability(session, tenant, lead["stage_id"]),
+        **_amount(lead["potential"], [])))
     if deal is not None:
         await _write(session, tenant, None, deal, "created", DealCreatedV1,
                      _created_changes(deal))
+
+
+async def amount_from_quote(session: AsyncSession, tenant: TenantId, quote: Quote,
+                            by_user_id: uuid.UUID) -> None:
+    """A quote accepted for an open deal (documents' `quote.accepted` with `deal_id`): the
+    deal's amount becomes the quote's before VAT (`amount_source` `quote`), kept in the
+    history naming the quote, by whoever accepted it. A deal this service does not have, or
+    one already won or lost, is left as it is."""
+    if quote.deal_id is None:
+        return
+    deal = await repository.get(session, tenant, system_scope(), quote.deal_id, lock=True)
+    if deal is None or deal.status != "open":
+        return
+    values: dict[str, Any] = dict(amount=Decimal(quote.before_vat), amount_source="quote")
+    changes = {k: [getattr(deal, k), v] for k, v in values.items() if getattr(deal, k) != v}
+    if not changes:
+        return
+    deal = await repository.update(session, tenant, deal.id, values)
+    await _write(session, tenant, by_user_id, deal, "updated", DealUpdatedV1, changes,
+                 note=f"quote {quote.number} accepted")
 
 
 async def _stage(session: AsyncSession, tenant: TenantId, contract: type[DealEvent],
@@ -117,10 +158,17 @@ async def create(session: AsyncSession, ctx: RequestContext, body: DealCreate) -
         raise Forbidden("you may open deals for yourself (or for those you manage) only")
     stage = await pipelines.resolve_stage(session, ctx, pipeline_id=body.pipeline_id,
                                            stage_id=body.stage_id)
-    values = body.model_dump(exclude={"owner_id", "pipeline_id", "stage_id"})
+    values = body.model_dump(exclude={"owner_id", "pipeline_id", "stage_id", "lines",
+                                      "amount", "probability"})
+    kept = await lines.resolve(session, ctx.tenant, body.lines, "body.lines")
+    probability = body.probability
+    if probability is None:
+        probability = await _default_probability(session, ctx.tenant, stage.id)
     deal = await repository.insert(session, ctx.tenant, dict(
         id=uuid.uuid4(), owner_id=owner, pipeline_id=stage.pipeline_id, stage_id=stage.id,
-        status="open", **values))
+        status="open", lines=kept, probability=probability,
+        probability_typed=body.probability is not None, **_amount(body.amount, kept),
+        **values))
     await _record(session, ctx, deal, "created", DealCreatedV1, _created_changes(deal))
     return to_out(ctx, deal)
 
@@ -143,9 +191,21 @@ async def list_page(session: AsyncSession, ctx: RequestContext, *, limit: int,
 async def patch(session: AsyncSession, ctx: RequestContext, deal_id: uuid.UUID,
                 body: DealPatch) -> DealOut:
     deal = await load(session, ctx, deal_id, write=True)
-    values = {f: getattr(body, f) for f in body.model_fields_set}
+    given = body.model_fields_set
+    values = {f: getattr(body, f) for f in given - {"lines", "amount", "probability"}}
     if body.owner_id is not None and body.owner_id != deal.owner_id:
         await users.require_active(session, ctx, body.owner_id, "body.owner_id")
+    kept = deal.lines
+    if body.lines is not None:
+        kept = values["lines"] = await lines.resolve(session, ctx.tenant, body.lines,
+                                                     "body.lines")
+    if "amount" in given or (body.lines is not None
+                             and deal.amount_source in (None, "lines")):
+        values.update(_amount(body.amount, kept))
+    if "probability" in given:
+        values["probability_typed"] = body.probability is not None
+        values["probability"] = body.probability if body.probability is not None else \
+            await _default_probability(session, ctx.tenant, deal.stage_id)
     changes = {k: [getattr(deal, k), v] for k, v in values.items() if getattr(deal, k) != v}
     if not changes:
         return to_out(ctx, deal)
@@ -183,10 +243,12 @@ async def change_stage(session: AsyncSession, ctx: RequestContext, deal_id: uuid
                            "it back to an earlier stage is not allowed in this tenant (setting "
                            "allow_stage_back), also by way of another pipeline; ask an admin",
                            code="stage_back_not_allowed")
-    changes = {"pipeline_id": [deal.pipeline_id, stage.pipeline_id],
-               "stage_id": [deal.stage_id, stage.id]}
-    deal = await repository.update(session, ctx.tenant, deal_id,
-                                   dict(pipeline_id=stage.pipeline_id, stage_id=stage.id))
+    values: dict[str, Any] = dict(pipeline_id=stage.pipeline_id, stage_id=stage.id)
+    if not deal.probability_typed:  # the new stage's default
+        values["probability"] = stage.probability
+    changes = {k: [getattr(deal, k), v] for k, v in values.items()
+               if k != "probability" or getattr(deal, k) != v}
+    deal = await repository.update(session, ctx.tenant, deal_id, values)
     await _record(session, ctx, deal, "stage_changed", DealStageChangedV1, changes)
     return to_out(ctx, deal)
 
@@ -211,7 +273,7 @@ async def won(session: AsyncSession, ctx: RequestContext, deal_id: uuid.UUID,
     _require_open(deal)
     values: dict[str, Any] = dict(status="won", closed_on=body.closed_on or _today(ctx))
     if body.amount is not None:
-        values["amount"] = body.amount
+        values.update(amount=body.amount, amount_source="typed")
     changes = {k: [getattr(deal, k), v] for k, v in values.items() if getattr(deal, k) != v}
     deal = await repository.update(session, ctx.tenant, deal_id, values)
     await _record(session, ctx, deal, "won", DealWonV1, changes)

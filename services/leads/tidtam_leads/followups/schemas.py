@@ -14,7 +14,7 @@ Kind = Literal["followup", "created", "updated", "sent", "lost", "junked", "rest
                "stage_changed", "transferred", "conversion_requested", "converted",
                "conversion_failed", "account_merged", "activity_created",
                "activity_completed", "activity_cancelled", "checkin", "quote_sent",
-               "qualified", "disqualified", "assigned"]
+               "qualified", "disqualified", "assigned", "consent_revoked", "consent_granted"]
 
 
 class FollowupIn(BaseModel):

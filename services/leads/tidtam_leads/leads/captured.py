@@ -76,8 +76,9 @@ async def lead_captured(session: AsyncSession, event: Delivery[LeadCapturedV1]) 
                              channel=LOG_CHANNEL[data.channel], note=_note(data),
                              detail={"submission_id": str(data.submission_id),
                                      "captured": data.channel})
-        if consent:
-            await repository.set_captured(session, tenant, found["id"], {"consent": consent})
+        if consent:  # given anew: it holds over an earlier withdrawal or grant
+            await repository.set_captured(session, tenant, found["id"],
+                                          {"consent": consent, "consent_change": sa.null()})
         return
     await catalog.ensure_defaults(session, tenant)
     owner = await _owner(session, tenant, data.owner_id)

@@ -1,6 +1,7 @@
 """Quotes (documents service). `quote.accepted`: the lead's potential value becomes the accepted
 quote's amount before VAT (VAT is the Revenue Department's, not a sale), with a
-`lead.updated` (changed: potential). A quote for an account, or a lead this service does not
+`lead.updated` (changed: potential); a quote for a deal (`deal_id`) sets the deal's amount
+the same way (deals/service.py). A quote for an account, or a lead this service does not
 have, changes nothing; a redelivery is skipped by the consumer's dedupe."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from tidtam_contracts.documents import QuoteAcceptedV1, QuoteSentV1
 from tidtam_contracts.leads import LeadUpdatedV2
 
 from ..conversion import repository as locking
+from ..deals import service as deals
 from ..followups import repository as history
 from . import repository
 from .events import stage_lead_event
@@ -21,6 +23,7 @@ from .events import stage_lead_event
 
 async def quote_accepted(session: AsyncSession, event: Delivery[QuoteAcceptedV1]) -> None:
     quote = event.data
+    await deals.amount_from_quote(session, event.tenant, quote, quote.by_user_id)
     if quote.lead_id is None:
         return
     lead = await locking.lock(session, event.tenant, quote.lead_id)

@@ -55,6 +55,10 @@ class Lead(TenantMixin, Base):
     # The person's consent (PDPA) when the lead came through a capture channel (0016).
     consent: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     line_id: Mapped[str | None] = mapped_column(Text)  # the person's LINE user id (0016)
+    # The catalogue products (documents service) the lead is interested in (0017).
+    product_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(UUID(as_uuid=True)))
+    # The latest change of that consent someone recorded (revoked or granted again; 0019).
+    consent_change: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     search: Mapped[str] = mapped_column(Text, Computed(SEARCH_EXPR, persisted=True))
     # Duplicate hints match on it: a plain column, so its index serves under RLS (0002).
     email_key: Mapped[str] = mapped_column(Text, Computed("lower(email)", persisted=True))

@@ -59,6 +59,8 @@ class LeadRow(TypedDict):
     qualification: str | None
     consent: dict[str, Any] | None
     line_id: str | None
+    product_ids: list[uuid.UUID]
+    consent_change: dict[str, Any] | None
 
 
 class LeadView(LeadRow):
@@ -110,14 +112,15 @@ _INSERT_CREATED = f"""
 WITH lead AS (
     INSERT INTO leads (tenant_id, id, name, phone, email, company, note, source,
                        owner_id, pipeline_id, stage_id, potential, custom, account_id,
-                       contact_id)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $15::jsonb, $16, $17)
+                       contact_id, product_ids)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $15::jsonb, $16, $17,
+            $18::uuid[])
     RETURNING {_RETURNING}
 ), history AS (
     INSERT INTO lead_history (tenant_id, lead_id, kind, author_id, detail)
     SELECT tenant_id, id, 'created', $13, $14::jsonb FROM lead
 ), event AS (
-    {staged_with("lead", 18, {"created_at": "created_at", "updated_at": "updated_at"})}
+    {staged_with("lead", 19, {"created_at": "created_at", "updated_at": "updated_at"})}
 )
 SELECT lead.*, (
     SELECT coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'name', d.name,
@@ -129,7 +132,8 @@ FROM lead"""
 # What the columns the insert leaves out hold in a new lead (their server defaults).
 NEW_LEAD: dict[str, Any] = {"status": "inbox", "status_reason": None, "sent_by": [], "version": 1,
             "conversion_id": None, "conversion_status": None, "conversion_error": None,
-            "qualification": None, "consent": None, "line_id": None}
+            "qualification": None, "consent": None, "line_id": None,
+            "consent_change": None}
 _STAMPED = ("created_at", "updated_at")  # set by the database: the event gets them in SQL
 _PLACEHOLDER_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -137,7 +141,7 @@ _PLACEHOLDER_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 @functools.cache
 def _insert_created_sql(sees_all: bool, sender: bool) -> str:
     # Prepared once per visibility shape (the duplicates' conditions differ).
-    dups = _duplicates_sql(sees_all=sees_all, sender=sender, first=22)
+    dups = _duplicates_sql(sees_all=sees_all, sender=sender, first=23)
     return _INSERT_CREATED.replace("{duplicates}", dups)
 
 
@@ -154,6 +158,7 @@ async def insert_created(session: AsyncSession, tenant: TenantId, scope: Visibil
     duplicates."""
     v = {**values, **NEW_LEAD, "tenant_id": tenant.value,
          "custom": values.get("custom") or {},
+         "product_ids": list(values.get("product_ids") or []),
          "potential": None if values["potential"] is None
          else values["potential"].quantize(_CENTS, rounding=ROUND_HALF_UP)}
     staged = stage_args(event(cast(LeadRow, {**v, **dict.fromkeys(_STAMPED,
@@ -166,7 +171,7 @@ async def insert_created(session: AsyncSession, tenant: TenantId, scope: Visibil
         tenant.value, v["id"], v["name"], v["phone"], v["email"], v["company"], v["note"],
         v["source"], v["owner_id"], v["pipeline_id"], v["stage_id"], v["potential"],
         author_id, orjson.dumps(detail).decode(), orjson.dumps(v["custom"]).decode(),
-        v.get("account_id"), v.get("contact_id"), *staged, *dup_args)
+        v.get("account_id"), v.get("contact_id"), v["product_ids"], *staged, *dup_args)
     if row is None:  # an INSERT … RETURNING always returns its row
         raise RuntimeError("the lead's insert returned no row")
     data = dict(row.items())

@@ -15,10 +15,16 @@ from tidtam_contracts.capture import Consent
 from tidtam_contracts.leads import Lead
 
 from ..catalog.schemas import SourceKey
+from ..consent.schemas import ConsentChange
 
 Box = Literal["inbox", "sent", "lost", "junk"]
 
 Potential = Annotated[Decimal, BahtAmount("Expected value in THB")]
+MAX_PRODUCTS = 20
+ProductIds = Annotated[list[uuid.UUID], Field(
+    max_length=MAX_PRODUCTS, json_schema_extra={"uniqueItems": True}, description=(
+        "The products the lead is interested in: the documents service's catalogue "
+        "(GET /api/v1/products), each once; one this service does not know is 404"))]
 
 
 # `name`, `phone` and `email` are required unless the lead is made from an account
@@ -62,6 +68,7 @@ class LeadCreate(BaseModel):
     label_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
     potential: Potential | None = None
     custom: CustomValuesIn = Field(default_factory=dict)
+    product_ids: ProductIds = Field(default_factory=list)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -101,6 +108,7 @@ class LeadPatch(BaseModel):
     potential: Potential | None = None
     owner_id: Omittable[uuid.UUID] = None
     custom: Omittable[CustomValuesPatch] = None
+    product_ids: Omittable[ProductIds] = None
 
 
 class LeadOut(Lead):
@@ -116,6 +124,12 @@ class LeadOut(Lead):
         "whether marketing was agreed to (`marketing: false`: no marketing to this lead)"))
     line_id: str | None = Field(None, description="The person's LINE user id, when the lead "
                                                   "came from the tenant's LINE OA")
+    consent_change: ConsentChange | None = Field(None, description=(
+        "The latest change of the person's consent someone recorded (POST …/consent/revoke "
+        "or …/consent/grant): withdrawn or given again, when, how, by whom"))
+    marketing: bool | None = Field(None, description=(
+        "Whether marketing to the person is allowed now (PDPA): the latest change recorded, "
+        "else the consent captured; null when neither says (a lead typed in)"))
 
 
 class DuplicateHint(BaseModel):

@@ -18,11 +18,13 @@ from crmkit.text import search_patterns
 from tidtam_contracts.leads import LeadAssignedV1, LeadCreatedV2, LeadUpdatedV2
 
 from ..catalog import service as catalog
+from ..consent.schemas import marketing_allowed
 from ..conversion import from_account
 from ..conversion.client import AccountsReader
 from ..followups import repository as history
 from ..labels import service as labels
 from ..pipelines import service as pipelines
+from ..products import service as products
 from ..queues.assign import Assignment, assign_new
 from ..users import service as users
 from . import repository
@@ -48,6 +50,7 @@ def _out_data(ctx: RequestContext, row: LeadRow,
     data["reason"] = data.pop("status_reason")
     data["label_ids"] = label_ids if label_ids is not None else (data.get("label_ids") or [])
     data["read_only"] = not ctx.lead_scope.may_write(row["owner_id"])
+    data["marketing"] = marketing_allowed(row["consent"], row["consent_change"])
     return data
 
 
@@ -107,10 +110,14 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
     stage = await pipelines.resolve_stage(session, ctx, pipeline_id=body.pipeline_id,
                                            stage_id=body.stage_id)
     await labels.require_visible(session, ctx, body.label_ids, "body.label_ids")
+    await products.require_known(session, ctx.tenant, body.product_ids, "body.product_ids")
     queued = None
     if body.owner_id is None:  # no owner chosen: the assignment queues choose
-        queued = (await assign_new(session, ctx.tenant,
-                                   [{"source": body.source, "custom": values}]))[0]
+        queued = (await assign_new(session, ctx.tenant, [dict(
+            source=body.source, custom=values, product_ids=body.product_ids,
+            name=d.name, phone=d.phone, email=d.email, company=d.company,
+            pipeline_id=stage.pipeline_id, stage_id=stage.id, label_ids=body.label_ids,
+            owner_id=owner)]))[0]
         owner = queued.owner_id if queued else owner
     detail = {"owner_id": str(owner), "source": body.source}
     if queued:
@@ -122,6 +129,7 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
         company=d.company, note=body.note, source=body.source, owner_id=owner,
         pipeline_id=stage.pipeline_id, stage_id=stage.id, potential=body.potential,
         custom=values, account_id=body.account_id, contact_id=d.contact_id,
+        product_ids=body.product_ids,
     ), author_id=ctx.user_id, detail=detail,
         event=lambda new: lead_event(ctx.tenant, LeadCreatedV2, new, by_user_id=ctx.user_id))
     await repository.set_label(session, ctx.tenant, row["id"], body.label_ids)
@@ -168,6 +176,9 @@ async def patch(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
         await catalog.require_source(session, ctx, body.source)
     if body.owner_id is not None and body.owner_id != current["owner_id"]:
         await users.require_active(session, ctx, body.owner_id, "body.owner_id")
+    if body.product_ids is not None:
+        await products.require_known(session, ctx.tenant, body.product_ids,
+                                     "body.product_ids")
     was: Mapping[str, object] = current
     changed = sorted(k for k, v in values.items() if was[k] != v)
     if not changed:

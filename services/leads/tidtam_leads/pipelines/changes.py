@@ -31,7 +31,14 @@ from ..leads.events import lead_event
 from . import repository
 from .models import Pipeline, Stage
 from .repository import MovedRow
-from .schemas import PipelineDeleted, PipelineOut, PipelinePatch, StageDeleted, StageOrder
+from .schemas import (
+    PipelineDeleted,
+    PipelineOut,
+    PipelinePatch,
+    StageDeleted,
+    StageOrder,
+    StagePatch,
+)
 from .service import announce, get_pipeline, start_change
 
 TARGET = "query.move_to_stage_id"
@@ -73,13 +80,15 @@ async def rename_pipeline(session: AsyncSession, ctx: RequestContext, pid: uuid.
 
 
 async def rename_stage(session: AsyncSession, ctx: RequestContext, pid: uuid.UUID,
-                       sid: uuid.UUID, body: PipelinePatch) -> PipelineOut:
+                       sid: uuid.UUID, body: StagePatch) -> PipelineOut:
     await start_change(session, ctx, "rename stages")
     _, stages = await _pipeline(session, ctx, pid)
     stage = next((s for s in stages if s.id == sid), None)
     if stage is None:
         raise NotFound("the pipeline has no such stage")
-    values = _renamed(body, stage.name, stage.name_en)
+    values: dict[str, object] = dict(_renamed(body, stage.name, stage.name_en))
+    if "probability" in body.model_fields_set and body.probability != stage.probability:
+        values["probability"] = body.probability
     if not values:
         return await get_pipeline(session, ctx, pid)
     await repository.update_stage(session, ctx.tenant, sid, values)

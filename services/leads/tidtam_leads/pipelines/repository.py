@@ -22,22 +22,25 @@ async def standard_id(session: AsyncSession, tenant: TenantId) -> uuid.UUID | No
 
 async def insert_pipeline(session: AsyncSession, tenant: TenantId, pid: uuid.UUID, name: str,
                           name_en: str | None, is_standard: bool,
-                          stages: list[tuple[uuid.UUID, str, str | None]]) -> None:
+                          stages: list[tuple[uuid.UUID, str, str | None, int | None]]
+                          ) -> None:
     # ON CONFLICT DO NOTHING: the standard pipeline may be created by a racing request.
     await session.execute(insert(Pipeline).values(
         tenant_id=tenant.value, id=pid, name=name, name_en=name_en, is_standard=is_standard,
     ).on_conflict_do_nothing())
     await session.execute(insert(Stage).values([
-        dict(tenant_id=tenant.value, id=sid, pipeline_id=pid, name=n, name_en=en, position=i)
-        for i, (sid, n, en) in enumerate(stages)
+        dict(tenant_id=tenant.value, id=sid, pipeline_id=pid, name=n, name_en=en, position=i,
+             probability=prob)
+        for i, (sid, n, en, prob) in enumerate(stages)
     ]).on_conflict_do_nothing())
 
 
 async def insert_stage(session: AsyncSession, tenant: TenantId, *, pid: uuid.UUID,
-                       sid: uuid.UUID, name: str, name_en: str | None, position: int) -> None:
+                       sid: uuid.UUID, name: str, name_en: str | None, position: int,
+                       probability: int | None = None) -> None:
     await session.execute(insert(Stage).values(
         tenant_id=tenant.value, id=sid, pipeline_id=pid, name=name, name_en=name_en,
-        position=position))
+        position=position, probability=probability))
 
 
 async def lock_pipelines(session: AsyncSession, tenant: TenantId) -> None:

@@ -98,7 +98,8 @@ async def reorder_stages(pipeline_id: uuid.UUID, body: StageOrder, ctx: Ctx,
               responses=CHANGE)
 async def rename_stage(pipeline_id: uuid.UUID, stage_id: uuid.UUID, body: StagePatch,
                        ctx: Ctx, db: Db) -> PipelineOut:
-    """Rename a stage (admins only); the pipeline is returned."""
+    """Rename a stage or set its default deal probability (admins only); the pipeline is
+    returned. Deals take the probability when they enter the stage."""
     return await changes.rename_stage(db, ctx, pipeline_id, stage_id, body)
 
 

@@ -12,11 +12,16 @@ MAX_EXTRA_PIPELINES = 10
 MAX_STAGES = 10
 
 
+Probability = Annotated[int, Field(ge=0, le=100, description=(
+    "0–100 (%): the default probability of a deal that enters the stage"))]
+
+
 class StageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, Text(100)]
     name_en: Annotated[str, Text(100)] | None = None
+    probability: Probability | None = None
 
 
 class PipelineIn(BaseModel):
@@ -32,6 +37,8 @@ class StageOut(BaseModel):
     name: str
     name_en: str | None
     position: int
+    probability: int | None = Field(description=(
+        "A deal's default probability in this stage (0–100), or null"))
 
 
 class PipelineOut(BaseModel):
@@ -52,7 +59,8 @@ class PipelinePatch(BaseModel):
 
 
 class StagePatch(PipelinePatch):
-    pass
+    probability: Probability | None = Field(None, description=(
+        "null clears it; deals take it when they enter the stage"))
 
 
 class StageOrder(BaseModel):

@@ -40,7 +40,7 @@ async def create_standard(session: AsyncSession, tenant: TenantId) -> None:
     pid = standard_pipeline_id(tenant)
     name, name_en = defaults.STANDARD_PIPELINE
     await repository.insert_pipeline(session, tenant, pid, name, name_en, True, [
-        (uuid.uuid5(tenant.value, f"stage:standard:{i}"), n, en)
+        (uuid.uuid5(tenant.value, f"stage:standard:{i}"), n, en, None)
         for i, (n, en) in enumerate(defaults.STANDARD_STAGES)
     ])
 
@@ -49,7 +49,8 @@ def _out(pipe: Pipeline, stages: Sequence[Stage]) -> PipelineOut:
     return PipelineOut(id=pipe.id, name=pipe.name, name_en=pipe.name_en,
                        is_standard=pipe.is_standard,
                        stages=[StageOut(id=s.id, name=s.name, name_en=s.name_en,
-                                        position=s.position) for s in stages])
+                                        position=s.position, probability=s.probability)
+                               for s in stages])
 
 
 async def list_pipelines(session: AsyncSession, ctx: RequestContext) -> list[PipelineOut]:
@@ -102,7 +103,8 @@ async def create_pipeline(session: AsyncSession, ctx: RequestContext,
                       "the standard one; delete one first", "limit_reached")
     pid = uuid.uuid4()
     await repository.insert_pipeline(session, ctx.tenant, pid, body.name, body.name_en, False,
-                                     [(uuid.uuid4(), s.name, s.name_en) for s in body.stages])
+                                     [(uuid.uuid4(), s.name, s.name_en, s.probability)
+                                      for s in body.stages])
     return await announce(session, ctx, pid, PipelineCreatedV1)
 
 
@@ -115,7 +117,8 @@ async def add_stage(session: AsyncSession, ctx: RequestContext, pid: uuid.UUID,
         raise refused(f"a pipeline has at most {MAX_STAGES} stages; this one already has "
                       f"{count}: delete one first", "limit_reached")
     await repository.insert_stage(session, ctx.tenant, pid=pid, sid=uuid.uuid4(),
-                                  name=body.name, name_en=body.name_en, position=count)
+                                  name=body.name, name_en=body.name_en, position=count,
+                                  probability=body.probability)
     await repository.bump(session, ctx.tenant, pid)
     return await announce(session, ctx, pid, PipelineUpdatedV1, changed=["stages"])
 

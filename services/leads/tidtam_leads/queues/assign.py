@@ -19,10 +19,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
+from crmkit.custom import Definition
 
 from ..catalog import cache
 from ..catalog.cache import QueueRule
-from . import repository
+from . import repository, segment
 from .models import LeadQueue
 
 
@@ -34,9 +35,14 @@ class Assignment:
 
 
 def matches(match: Mapping[str, Any], lead: Mapping[str, Any]) -> bool:
-    """`lead` (its `source` and `custom` values) fits every condition of `match`."""
+    """`lead` (its `source`, `custom` values and `product_ids`) fits every condition of
+    `match` but its segment's (segment.py, which needs the database)."""
     source = match.get("source")
     if source is not None and lead["source"] != source:
+        return False
+    wanted_products = match.get("product_ids")
+    if wanted_products and not set(wanted_products) & {
+            str(p) for p in lead.get("product_ids") or ()}:
         return False
     have_all = lead.get("custom") or {}
     for key, want in (match.get("custom") or {}).items():
@@ -86,8 +92,13 @@ async def assign_new(session: AsyncSession, tenant: TenantId,
         return out
     queues = await _rules(session, tenant)
     taken: dict[uuid.UUID, list[int]] = {}
+    fits = _SegmentFit(session, tenant)
     for i, lead in enumerate(leads):
-        queue = next((q for q in queues if matches(q.match, lead)), None)
+        queue = None
+        for q in queues:
+            if matches(q.match, lead) and await fits(q.match, lead):
+                queue = q
+                break
         if queue is not None:
             taken.setdefault(queue.id, []).append(i)
     for queue in queues:
@@ -103,6 +114,30 @@ async def assign_new(session: AsyncSession, tenant: TenantId,
             if owner is not None:
                 out[i] = Assignment(owner, locked.id, locked.name)
     return out
+
+
+class _SegmentFit:
+    """Judges the queues' segment conditions, reading each segment (and the custom fields'
+    rules) once per batch of new leads, and only when a queue with one is reached."""
+
+    def __init__(self, session: AsyncSession, tenant: TenantId) -> None:
+        self.session, self.tenant = session, tenant
+        self.filters: dict[str, segment.Filters | None] = {}
+        self.defs: dict[str, Definition] | None = None
+
+    async def __call__(self, match: Mapping[str, Any], lead: Mapping[str, Any]) -> bool:
+        segment_id = match.get("segment_id")
+        if segment_id is None:
+            return True
+        if segment_id not in self.filters:
+            self.filters[segment_id] = await segment.stored_filters(
+                self.session, self.tenant, uuid.UUID(segment_id))
+        filters = self.filters[segment_id]
+        if filters is None:
+            return False
+        if self.defs is None:
+            self.defs = await segment.definitions(self.session, self.tenant)
+        return segment.fits(filters, self.defs, lead)
 
 
 async def _rules(session: AsyncSession, tenant: TenantId) -> list[QueueRule]:

@@ -18,10 +18,8 @@ MAX_QUEUES = 50
 
 
 class QueueMatch(BaseModel):
-    """Which new leads the queue takes: every condition given must hold (none: every lead).
-    Not yet: `product_ids` (leads carry no product lines until the catalog arrives with
-    documents) and `segment_id` (a saved segment as a condition); sent, they are 422 like
-    any unknown field."""
+    """Which new leads the queue takes: every condition given must hold (none: every
+    lead)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -29,6 +27,14 @@ class QueueMatch(BaseModel):
     custom: CustomValuesIn | None = Field(None, description=(
         "Custom-field values the lead must have (equality; for a multi_select field, the "
         "lead has that option)"))
+    product_ids: list[uuid.UUID] | None = Field(None, min_length=1, max_length=20,
+                                               json_schema_extra={"uniqueItems": True},
+                                               description=(
+        "Catalogue products: the lead is interested in at least one of them (its "
+        "`product_ids`)"))
+    segment_id: uuid.UUID | None = Field(None, description=(
+        "A saved lead segment (GET /api/v1/segments?entity=lead): the lead is one its "
+        "filters would list; deleted later, the queue takes no lead"))
 
 
 Members = Annotated[list[uuid.UUID], Field(

@@ -15,6 +15,7 @@ from crmkit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from ..catalog import service as catalog
 from ..errors import refused
 from ..leads.service import CUSTOM
+from ..products import service as products
 from ..users import service as users
 from . import repository
 from .models import LeadQueue
@@ -48,6 +49,14 @@ async def _match(session: AsyncSession, ctx: RequestContext, match: QueueMatch
         defs = await custom.definitions(session, ctx, CUSTOM)
         out["custom"] = custom.merge(defs, None, match.custom, creating=False,
                                      field="body.match.custom")
+    if match.product_ids:
+        await products.require_known(session, ctx.tenant, match.product_ids,
+                                     "body.match.product_ids")
+        out["product_ids"] = [str(p) for p in dict.fromkeys(match.product_ids)]
+    if match.segment_id is not None:
+        await custom.visible_segment(session, ctx, CUSTOM, match.segment_id,
+                                     field="body.match.segment_id")
+        out["segment_id"] = str(match.segment_id)
     return out
 
 

@@ -27,6 +27,7 @@ from crmkit.sheets.schemas import ExportFilters
 from tidtam_contracts.leads import LeadCreatedV2
 
 from ..catalog import service as catalog
+from ..consent.schemas import marketing_allowed
 from ..leads import service as leads
 from ..leads.events import lead_event
 from ..leads.schemas import LeadCreate, LeadPatch
@@ -56,9 +57,10 @@ EXPORT_ONLY = [
     Column("stage_id", "ขั้นตอน", "Stage", importable=False),
     Column("created_at", "สร้างเมื่อ", "Created", kind="datetime", importable=False),
     Column("updated_at", "แก้ไขเมื่อ", "Updated", kind="datetime", importable=False),
-    # PDPA: whether a captured person agreed to marketing (`no`: do not market to them);
-    # empty for leads without a recorded consent.
+    # PDPA: whether marketing to the person is allowed (`no`: declined or withdrawn; empty
+    # when nothing is recorded), and the latest withdrawal or grant someone recorded.
     Column("marketing", "ยินยอมรับการตลาด", "Marketing consent", importable=False),
+    Column("consent_change", "การเปลี่ยนแปลงความยินยอม", "Consent change", importable=False),
 ]
 _BASE = {"name", "phone", "email", "company", "note", "source", "potential"}
 DEFAULT_SOURCE = "other"
@@ -147,14 +149,24 @@ def _getter(key: str) -> Callable[[Mapping[str, Any]], Any]:
         return lambda row: (row["custom"] or {}).get(name)
     if key == "marketing":
         return _marketing
+    if key == "consent_change":
+        return _consent_change
     column = "status" if key == "box" else key
     return lambda row: row[column]
 
 
 def _marketing(row: Mapping[str, Any]) -> str:
-    """PDPA: whether a captured person agreed to marketing ("" when not captured)."""
-    consent = row["consent"]
-    return "" if consent is None else ("yes" if consent.get("marketing") else "no")
+    """PDPA: whether marketing to the person is allowed ("" when nothing is recorded)."""
+    allowed = marketing_allowed(row["consent"], row["consent_change"])
+    return "" if allowed is None else ("yes" if allowed else "no")
+
+
+def _consent_change(row: Mapping[str, Any]) -> str:
+    """The latest recorded change: `revoked marketing 2026-12-07T10:00:00+00:00 (phone)`."""
+    change = row["consent_change"]
+    if not change:
+        return ""
+    return f"{change['action']} {change['scope']} {change['at']} ({change['channel']})"
 
 
 async def _check(session: AsyncSession, ctx: RequestContext, rows: Sequence[ImportRow],

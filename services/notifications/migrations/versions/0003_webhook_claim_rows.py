@@ -53,9 +53,10 @@ _HEAD = """CREATE FUNCTION webhook_claim(p_now timestamptz, p_limit integer,
             p_lease double precision, p_cap integer)"""
 
 
-def upgrade() -> None:
-    op.execute(f"DROP FUNCTION {CLAIM}")
-    op.execute(f"""{_HEAD}
+def claim_sql() -> str:
+    """This revision's `webhook_claim` (0005 puts it back on downgrade; bench/webhook_claim.py
+    compares it with 0005's)."""
+    return f"""{_HEAD}
         RETURNS TABLE (tenant_id uuid, id uuid, endpoint_id uuid, event_id uuid,
                        event_type text, body text, attempts integer, url text, secret text,
                        previous_secret text, previous_until timestamptz)
@@ -67,7 +68,12 @@ def upgrade() -> None:
         WHERE w.tenant_id = chosen.tenant_id AND w.id = chosen.id
           AND e.tenant_id = w.tenant_id AND e.id = w.endpoint_id
         RETURNING w.tenant_id, w.id, w.endpoint_id, w.event_id, w.event_type, w.body,
-                  w.attempts, e.url, e.secret, e.previous_secret, e.previous_until $$""")
+                  w.attempts, e.url, e.secret, e.previous_secret, e.previous_until $$"""
+
+
+def upgrade() -> None:
+    op.execute(f"DROP FUNCTION {CLAIM}")
+    op.execute(claim_sql())
     # The schedule's next attempt is set only when there is one: an UPDATE OF
     # next_attempt_at NOTIFYs the worker (0002's trigger), which a settled row must not.
     op.execute("""CREATE FUNCTION webhook_settle(p_tenant uuid, p_id uuid, p_attempts integer,

@@ -1,7 +1,10 @@
 """The event feed: every event this service consumes is kept, as its CloudEvent, for
 `TIDTAM_EVENT_FEED_DAYS`; integrators read it back in the order recorded
 (GET /api/v1/events). The consumer records it (webhooks/fanout.py: with the webhook fan-out,
-in one statement under the tenant's feed lock, so the order recorded is commit order)."""
+in one statement); the readers' order and why it is safe without a lock: feed/repository.py.
+
+A cursor is `<recorded_at µs>_<xid>_<seq>` (the time only for the 410 past retention); one
+from before the xid was kept, `<µs>_<seq>`, still reads on from its row."""
 
 from __future__ import annotations
 
@@ -15,9 +18,12 @@ from crmkit.context import RequestContext
 from crmkit.errors import AppError, Forbidden, Unprocessable
 
 from ..config import settings
+from . import repository
 from .models import FeedEvent
 
-CURSOR_PATTERN = r"^[0-9]{1,16}_[0-9]{1,19}$"
+CURSOR_PATTERN = r"^[0-9]{1,16}(_[0-9]{1,20})?_[0-9]{1,19}$"
+_XID_MAX = 2**64 - 1
+_SEQ_MAX = 2**63 - 1
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 
@@ -27,13 +33,17 @@ class Gone(AppError):
     code = "cursor_expired"
 
 
-def encode(recorded_at: datetime, seq: int) -> str:
-    return f"{(recorded_at - _EPOCH) // _MICRO}_{seq}"
+def encode(recorded_at: datetime, xid: int, seq: int) -> str:
+    return f"{(recorded_at - _EPOCH) // _MICRO}_{xid}_{seq}"
 
 
-def decode(cursor: str) -> tuple[datetime, int]:
-    micros, seq = cursor.split("_")
-    return _EPOCH + int(micros) * _MICRO, int(seq)
+def decode(cursor: str) -> tuple[datetime, int | None, int]:
+    """(recorded_at, xid or None for a cursor from before it was kept, seq)."""
+    micros, *xid, seq = cursor.split("_")
+    if int(seq) > _SEQ_MAX or (xid and int(xid[0]) > _XID_MAX):
+        raise Unprocessable.on("query.after", "not a cursor this feed gave: pass "
+                                              "`next_cursor` as it came")
+    return _EPOCH + int(micros) * _MICRO, int(xid[0]) if xid else None, int(seq)
 
 
 def type_filter(pattern: str | None) -> sa.ColumnElement[bool] | None:
@@ -56,21 +66,21 @@ async def page(session: AsyncSession, ctx: RequestContext, *, after: str | None,
                type_: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
     if ctx.role not in ("admin", "integration"):
         raise Forbidden("the event feed is for admins and API keys")
-    where: list[sa.ColumnElement[bool]] = [FeedEvent.tenant_id == ctx.tenant.value]
+    xid, seq = 0, 0
     if after:
-        at, seq = decode(after)
+        at, cursor_xid, seq = decode(after)
         if at < datetime.now(UTC) - timedelta(days=settings().event_feed_days):
             raise Gone(f"this cursor is older than the feed keeps events "
                        f"({settings().event_feed_days:g} days); start again without "
                        f"`after` and catch up from there")
-        where.append(FeedEvent.seq > seq)
-    if (matching := type_filter(type_)) is not None:
-        where.append(matching)
-    rows = (await session.execute(sa.select(FeedEvent.seq, FeedEvent.recorded_at,
-                                            FeedEvent.event).where(*where)
-                                  .order_by(FeedEvent.seq).limit(limit))).all()
+        xid = (cursor_xid if cursor_xid is not None
+               else await repository.xid_of(session, ctx.tenant, seq))
+    matching = type_filter(type_)
+    rows = await repository.rows_after(session, ctx.tenant, xid=xid, seq=seq,
+                                       where=[] if matching is None else [matching],
+                                       limit=limit)
     events = [row.event for row in rows]
-    cursor = encode(rows[-1].recorded_at, rows[-1].seq) if rows else after
+    cursor = encode(rows[-1].recorded_at, rows[-1].xid, rows[-1].seq) if rows else after
     return events, cursor
 
 
@@ -78,8 +88,7 @@ async def expire(session: AsyncSession, days: float) -> int:
     """Delete what the feed keeps past its retention, a batch at a time."""
     total = 0
     while True:
-        gone = int((await session.execute(sa.text("SELECT feed_expire(:secs, 5000)"),
-                                          {"secs": days * 86400})).scalar_one())
+        gone = await repository.expire(session, days * 86400, 5000)
         total += gone
         if gone < 5000:
             return total

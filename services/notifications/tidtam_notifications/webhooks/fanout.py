@@ -2,7 +2,8 @@
 delivery for each enabled webhook of its tenant whose patterns take it, in the consumer's
 transaction (so the schedule is as durable as the event's record), once per endpoint and
 event. Both in one statement (repository.record_and_fan_out), the last of the consumer's
-transaction: it takes the tenant's feed lock, so the feed's order is its commit order."""
+transaction. No lock: a tenant's events commit in parallel, and the feed's readers keep a
+commit-safe order by the rows' transaction ids (feed/repository.py)."""
 
 from __future__ import annotations
 

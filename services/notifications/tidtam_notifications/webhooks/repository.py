@@ -82,19 +82,17 @@ async def delete_endpoint(session: AsyncSession, tenant: TenantId,
 
 # Runs for every event consumed: one prepared statement on the transaction's own connection
 # (crmkit.outbox.stage's way), not a statement SQLAlchemy builds and compiles each time.
-# The deliveries (a data-modifying CTE, run whether read or not), then the feed's row under
-# the tenant's feed lock (transaction-scoped: held until the commit that follows). Events of
-# one tenant are consumed several at a time (TIDTAM_CONSUMER_CONCURRENCY); with the lock
-# taken before the row's `seq` is drawn, `seq` order is commit order, so a feed reader past
-# `seq` N never later finds a smaller one committed.
-_RECORD_AND_FAN_OUT = """WITH fanned AS (
+# The deliveries (a data-modifying CTE, run whether read or not), then the feed's row. No
+# lock: events of one tenant are consumed several at a time (TIDTAM_CONSUMER_CONCURRENCY,
+# replicas) and commit in parallel; the row's `xid` column (its transaction's id, the
+# column's default) lets the feed's readers keep commit-safe order (feed/service.py).
+RECORD_AND_FAN_OUT = """WITH fanned AS (
         INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, body)
         SELECT tenant_id, gen_random_uuid(), id, $2, $3, $4::text FROM webhook_endpoints
         WHERE tenant_id = $1 AND enabled AND events && ARRAY[$3, $5, '*']::text[]
         ON CONFLICT DO NOTHING)
     INSERT INTO feed_events (tenant_id, event_id, type, event)
-    SELECT $1, $2, $3, $4::text::jsonb
-    FROM (SELECT pg_advisory_xact_lock(hashtextextended('feed:' || $1::text, 0))) feed_lock
+    VALUES ($1, $2, $3, $4::text::jsonb)
     ON CONFLICT DO NOTHING"""
 
 
@@ -104,7 +102,7 @@ async def record_and_fan_out(session: AsyncSession, tenant: TenantId, *, event_i
     endpoint of the tenant whose patterns take it (once per endpoint and event: a
     redelivered event adds nothing to either)."""
     conn = await driver(session)
-    await conn.execute(_RECORD_AND_FAN_OUT, tenant.value, event_id, event_type, body,
+    await conn.execute(RECORD_AND_FAN_OUT, tenant.value, event_id, event_type, body,
                        event_type.split(".")[0] + ".*")
 
 

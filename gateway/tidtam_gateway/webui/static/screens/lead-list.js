@@ -6,6 +6,7 @@ import { api } from "../api.js";
 import { h } from "../dom.js";
 import { formatBaht, formatDate, formatPhone } from "../format.js";
 import { lang, t } from "../i18n.js";
+import { noMarketingBadge } from "../consent.js";
 import { labelChip } from "../lead-labels.js";
 import { state } from "../store.js";
 import { errorMessage, sourceLabel, stageLabel, userLabel } from "../ui.js";
@@ -70,6 +71,7 @@ export function leadList(hooks) {
       stageLabel(lead.stage_id) ? h("span", { class: "tag tag-stage" }, stageLabel(lead.stage_id)) : null,
       lead.box !== "inbox" ? h("span", { class: `badge badge-${lead.box}` }, t(`lead.box.${lead.box}`)) : null,
       list.box === "sent" ? h("span", { class: "tag" }, `→ ${userLabel(lead.owner_id)}`) : null,
+      noMarketingBadge(lead),
     ];
     const link = h("a", { href: hooks.hrefOf(lead.id), class: "lead-item",
                           "aria-current": lead.id === list.selectedId ? "true" : null },

@@ -10,12 +10,14 @@ addStrings({
     "nav.settings": "ตั้งค่าการใช้งาน", "nav.pipelines": "ไปป์ไลน์และขั้นตอน", "nav.systemLabels": "ป้ายกำกับของระบบ",
     "nav.catalog": "ช่องทางและเหตุผล", "nav.customFields": "ฟิลด์เพิ่มเติม", "nav.apiKeys": "คีย์ API",
     "nav.webhooks": "เว็บฮุก", "nav.queues": "คิวแจกลีด", "nav.capture": "ฟอร์มรับลีด",
+    "nav.channels": "ช่องทางรับลีด (LINE, Facebook, อีเมล)",
   },
   en: {
     "nav.board": "Pipeline board", "nav.labels": "My labels", "nav.users": "Users", "nav.teams": "Teams",
     "nav.settings": "Settings", "nav.pipelines": "Pipelines and stages", "nav.systemLabels": "System labels",
     "nav.catalog": "Sources and reasons", "nav.customFields": "Custom fields", "nav.apiKeys": "API keys",
     "nav.webhooks": "Webhooks", "nav.queues": "Assignment queues", "nav.capture": "Lead forms",
+    "nav.channels": "Lead channels (LINE, Facebook, email)",
   },
 });
 
@@ -41,6 +43,7 @@ export const SETUP_ROUTES = [
   { path: "/admin/webhooks/:id", load: () => import("./webhooks.js"), title: "nav.webhooks", roles: ADMIN },
   { path: "/admin/queues", load: () => import("./queues.js"), title: "nav.queues", roles: ADMIN },
   { path: "/admin/capture", load: () => import("./capture.js"), title: "nav.capture", roles: ADMIN },
+  { path: "/admin/channels", load: () => import("./channels.js"), title: "nav.channels", roles: ADMIN },
 ];
 
 /** @type {NavLink[]} */

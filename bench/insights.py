@@ -1,0 +1,302 @@
+"""Insights benchmark: prints figures, asserts nothing.
+
+    make bench-insights    # or: .venv/bin/python bench/insights.py [--leads 1000000]
+
+Starts its own system (fresh databases and RabbitMQ vhost; the leads and insights services
+and the gateway), makes a tenant with 50 sales users in 5 teams through the gateway, then:
+1. seeds the insights read model DIRECTLY (not through events): 1,000,000 leads and 200,000
+   deals (and 200,000 activities) in that one tenant with INSERT … SELECT over
+   generate_series, two years of them, the leads' daily and monthly counters made from the
+   lead facts by GROUP BY, targets for every user and month; ANALYZE;
+2. calls each report (its default window: the last 12 months) through the gateway at
+   concurrency 8 for `--seconds`, as the admin (every figure of the tenant), and the funnel
+   and won reports as a team's manager and as one sales user: p50/p99;
+3. lag: leads and deals created on the leads service at `--rate` events per second
+   (open loop, signed requests straight to the service), for `--lag-seconds`; each event's
+   lag is when the insights consumer recorded it (`processed_events.processed_at`, its
+   transaction's start) minus when the leads service staged it (`outbox.created_at`, the
+   start of the transaction that committed it): p50/p99/max.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from load import with_system  # noqa: E402
+from loadgen import percentile  # noqa: E402
+
+from crmkit.context import sign_context  # noqa: E402
+from crmkit.testing.system import System  # noqa: E402
+
+PASSWORD = "bench-password-1"
+REPORTS = ["funnel", "pipeline", "forecast", "won", "lost", "sources", "activities", "targets"]
+SOURCES = ["website", "facebook", "line", "email", "phone", "walk_in", "referral", "other"]
+
+
+def _dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg", "postgresql")
+
+
+def _ms(values: list[float]) -> str:
+    return (f"p50 {percentile(values, 50) * 1000:7.1f} ms   p99 "
+            f"{percentile(values, 99) * 1000:7.1f} ms   max {max(values) * 1000:7.1f} ms")
+
+
+def _login(gw: httpx.Client, email: str) -> dict[str, str]:
+    r = gw.post("/api/v1/auth/token", data={"username": email, "password": PASSWORD})
+    r.raise_for_status()
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def people(system: System) -> dict:
+    """The tenant, its admin, 5 teams of 10 sales users with a manager each."""
+    assert system.gateway is not None
+    gw = httpx.Client(base_url=system.gateway.url, timeout=60)
+    email = f"admin-{uuid.uuid4().hex[:6]}@bench.example"
+    r = gw.post("/api/v1/tenants", headers={"Authorization": f"Bearer {system.operator_token}"},
+                json={"name": "บริษัท เบนช์ จำกัด", "admin": {"email": email, "name": "แอดมิน",
+                                                             "password": PASSWORD}})
+    r.raise_for_status()
+    tenant, admin = r.json()["id"], _login(gw, email)
+    sales, managers, teams = [], [], []
+    for t in range(5):
+        team = gw.post("/api/v1/teams", headers=admin, json={"name": f"ทีม {t + 1}"}).json()["id"]
+        teams.append(team)
+        for i in range(11):
+            role = "manager" if i == 0 else "sales"
+            mail = f"{role}{t}-{i}-{uuid.uuid4().hex[:4]}@bench.example"
+            r = gw.post("/api/v1/users", headers=admin, json={
+                "email": mail, "name": f"{role} {t}-{i}", "password": PASSWORD, "role": role,
+                "team_id": team})
+            r.raise_for_status()
+            (managers if role == "manager" else sales).append((r.json()["id"], mail))
+    return {"tenant": tenant, "admin": admin, "teams": teams, "sales": sales,
+            "managers": managers, "manager_token": _login(gw, managers[0][1]),
+            "sales_token": _login(gw, sales[0][1])}
+
+
+async def seed(system: System, who: dict, leads: int, deals: int) -> None:
+    db = await asyncpg.connect(_dsn(system.db_url("insights", owner=True)))
+    tenant = uuid.UUID(who["tenant"])
+    owners = [uuid.UUID(u) for u, _ in who["sales"]]
+    stages = [uuid.uuid5(tenant, f"stage:standard:{i}") for i in range(5)]
+    pipeline = uuid.uuid5(tenant, "pipeline:standard")
+    try:
+        t0 = time.perf_counter()
+        await db.execute("""
+            INSERT INTO lead_facts (tenant_id, id, owner_id, source, created_at, created_day,
+                                    qualified, converted, version)
+            SELECT $1, gen_random_uuid(), ($2::uuid[])[1 + i % array_length($2, 1)],
+                   ($3::text[])[1 + (i / 7) % array_length($3, 1)], at,
+                   (at AT TIME ZONE 'Asia/Bangkok')::date, r < 0.3, r < 0.1, 1
+            FROM (SELECT i, now() - (random() * interval '730 days') AS at, random() AS r
+                  FROM generate_series(1, $4) i) g""", tenant, owners, SOURCES, leads)
+        await db.execute("""
+            INSERT INTO lead_daily (tenant_id, day, owner_id, source, created, qualified,
+                                    converted)
+            SELECT tenant_id, created_day, owner_id, source, count(*),
+                   count(*) FILTER (WHERE qualified), count(*) FILTER (WHERE converted)
+            FROM lead_facts WHERE tenant_id = $1 GROUP BY 1, 2, 3, 4""", tenant)
+        await db.execute("""
+            INSERT INTO lead_monthly (tenant_id, month, owner_id, source, created, qualified,
+                                      converted)
+            SELECT tenant_id, date_trunc('month', day)::date, owner_id, source, sum(created),
+                   sum(qualified), sum(converted)
+            FROM lead_daily WHERE tenant_id = $1 GROUP BY 1, 2, 3, 4""", tenant)
+        t1 = time.perf_counter()
+        await db.execute("""
+            INSERT INTO deal_facts (tenant_id, id, owner_id, pipeline_id, stage_id, amount,
+                                    probability, expected_close, status, lost_reason,
+                                    closed_on, created_at, created_day, source, version)
+            SELECT $1, gen_random_uuid(), ($2::uuid[])[1 + i % array_length($2, 1)], $3,
+                   ($4::uuid[])[1 + i % 5], round((random() * 500000)::numeric, 2),
+                   (random() * 100)::int,
+                   CASE WHEN status = 'open' THEN current_date + (random() * 365)::int END,
+                   status, CASE WHEN status = 'lost' THEN 'เหตุผล ' || (i % 6) END,
+                   CASE WHEN status <> 'open' THEN (at AT TIME ZONE 'Asia/Bangkok')::date
+                        + (random() * 60)::int END,
+                   at, (at AT TIME ZONE 'Asia/Bangkok')::date,
+                   ($5::text[])[1 + (i / 3) % 8], 1
+            FROM (SELECT i, now() - (random() * interval '730 days') AS at,
+                         CASE WHEN r < 0.4 THEN 'open' WHEN r < 0.75 THEN 'won'
+                              ELSE 'lost' END AS status
+                  FROM (SELECT i, random() AS r FROM generate_series(1, $6) i) s) g""",
+                         tenant, owners, pipeline, stages, SOURCES, deals)
+        await db.execute("""
+            INSERT INTO activity_facts (tenant_id, id, owner_id, kind, status, created_at,
+                                        created_day, version)
+            SELECT $1, gen_random_uuid(), ($2::uuid[])[1 + i % array_length($2, 1)],
+                   (ARRAY['task', 'meeting', 'call', 'email', 'checkin'])[1 + i % 5], 'done',
+                   at, (at AT TIME ZONE 'Asia/Bangkok')::date, 1
+            FROM (SELECT i, now() - (random() * interval '730 days') AS at
+                  FROM generate_series(1, $3) i) g""", tenant, owners, deals)
+        await db.execute("""
+            INSERT INTO targets (tenant_id, user_id, month, amount)
+            SELECT $1, u, to_char(date_trunc('month', now()) - m * interval '1 month',
+                                  'YYYY-MM'), 500000
+            FROM unnest($2::uuid[]) u, generate_series(0, 11) m""", tenant, owners)
+        for table in ("lead_facts", "lead_daily", "lead_monthly", "deal_facts",
+                      "activity_facts", "targets"):
+            await db.execute(f"VACUUM ANALYZE {table}")
+        t2 = time.perf_counter()
+        counters = await db.fetchval("SELECT count(*) FROM lead_daily WHERE tenant_id = $1",
+                                     tenant)
+    finally:
+        await db.close()
+    print(f"\n1. seeded the read model directly: {leads:,} leads ({counters:,} daily counter "
+          f"rows) in {t1 - t0:.1f} s; {deals:,} deals, {deals:,} activities, targets and "
+          f"ANALYZE in {t2 - t1:.1f} s")
+
+
+async def reports(system: System, who: dict, seconds: float, concurrency: int) -> None:
+    assert system.gateway is not None
+    print(f"\n2. each report through the gateway, concurrency {concurrency}, {seconds:.0f} s "
+          "each (default window: the last 12 months)")
+    lines = [(r, "admin", who["admin"], {}) for r in REPORTS]
+    lines += [("won", "admin", who["admin"], {"group_by": "team"}),
+              ("won", "admin", who["admin"], {"group_by": "month"}),
+              ("funnel", "manager", who["manager_token"], {}),
+              ("won", "manager", who["manager_token"], {}),
+              ("funnel", "sales", who["sales_token"], {}),
+              ("won", "sales", who["sales_token"], {})]
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=system.gateway.url, limits=limits,
+                                 timeout=60) as api:
+        for report, role, headers, params in lines:
+            path = f"/api/v1/insights/{report}"
+            for _ in range(3):  # warm-up
+                await api.get(path, headers=headers, params=params)
+            times, failures = await _hammer(api, path, headers, params, seconds, concurrency)
+            what = f"{report}" + "".join(f" {k}={v}" for k, v in params.items())
+            print(f"  {what:<22} as {role:<7} {len(times):>6} calls  {_ms(times)}"
+                  + (f"  FAILED {failures}" if failures else ""))
+
+
+async def _hammer(api: httpx.AsyncClient, path: str, headers: dict, params: dict,
+                  seconds: float, concurrency: int) -> tuple[list[float], int]:
+    """`concurrency` callers of GET `path`, each calling again as soon as answered."""
+    times: list[float] = []
+    failures = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal failures
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            r = await api.get(path, headers=headers, params=params)
+            times.append(time.perf_counter() - t0)
+            failures += r.status_code != 200
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return times, failures
+
+
+async def lag(system: System, who: dict, rate: float, seconds: float) -> None:
+    assert system.leads is not None
+    tenant = uuid.UUID(who["tenant"])
+    sellers = [(uuid.UUID(u), uuid.UUID(who["teams"][i // 10])) for i, (u, _) in
+               enumerate(who["sales"])]
+
+    def headers(i: int) -> dict[str, str]:
+        user, team = sellers[i % len(sellers)]
+        return {"X-Tidtam-Context": sign_context(
+            system.context_secret, tenant_id=tenant, user_id=user, role="sales", team_id=team,
+            lead_visibility="own", account_visibility="own", team_member_ids=[],
+            settings={})}
+
+    insights = await asyncpg.connect(_dsn(system.db_url("insights", owner=True)))
+    leads_db = await asyncpg.connect(_dsn(system.db_url("leads", owner=True)))
+    started = await leads_db.fetchval("SELECT now()")
+    n = int(rate * seconds)
+    failures = 0
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    async with httpx.AsyncClient(base_url=system.leads.url, limits=limits, timeout=60) as api:
+        async def one(i: int) -> None:
+            nonlocal failures
+            try:
+                r = await _create(api, i)
+            except httpx.HTTPError:
+                failures += 1
+                return
+            failures += r.status_code != 201
+
+        async def _create(api: httpx.AsyncClient, i: int) -> httpx.Response:
+            if i % 4 == 3:
+                return await api.post("/api/v1/deals", headers=headers(i), json={
+                    "name": f"ดีล {i}", "account_id": str(uuid.uuid4()), "amount": "1000"})
+            return await api.post("/api/v1/leads", headers=headers(i), json={
+                "name": f"ลูกค้า {i}", "phone": "081-234-5678",
+                "email": f"lag{i}-{uuid.uuid4().hex[:6]}@example.co.th",
+                "source": SOURCES[i % 8]})
+
+        t0 = time.perf_counter()
+        tasks = []
+        for i in range(n):  # open loop: the next request leaves on time whatever the last did
+            delay = t0 + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(i)))
+        await asyncio.gather(*tasks)
+        sent = time.perf_counter() - t0
+    staged = await leads_db.fetch("SELECT event_id, created_at FROM outbox WHERE tenant_id = $1 "
+                                  "AND created_at >= $2", tenant, started)
+    ids = [r["event_id"] for r in staged]
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        done = await insights.fetchval("SELECT count(*) FROM processed_events WHERE "
+                                       "event_id = ANY($1::uuid[])", ids)
+        if done >= len(ids):
+            break
+        await asyncio.sleep(0.2)
+    applied = {r["event_id"]: r["processed_at"] for r in await insights.fetch(
+        "SELECT event_id, processed_at FROM processed_events WHERE event_id = ANY($1::uuid[])",
+        ids)}
+    await insights.close()
+    await leads_db.close()
+    lags = [(applied[r["event_id"]] - r["created_at"]).total_seconds() for r in staged
+            if r["event_id"] in applied]
+    print(f"\n3. lag behind commits: {n:,} creates at {rate:.0f}/s (sent in {sent:.1f} s, "
+          f"{failures} failed), {len(staged):,} events staged, {len(lags):,} applied")
+    if lags:
+        print(f"  staged → applied by insights            {_ms(lags)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--leads", type=int, default=1_000_000)
+    parser.add_argument("--deals", type=int, default=200_000)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per report line")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--rate", type=float, default=200.0, help="events per second")
+    parser.add_argument("--lag-seconds", type=float, default=30.0)
+    args = parser.parse_args()
+    print(f"Tidtam insights benchmark — {os.cpu_count()} cores, one uvicorn worker each; "
+          f"load average before: {open('/proc/loadavg').read().split()[:3]}")
+
+    def start(system: System) -> None:
+        system.only = ("leads", "insights")
+        system.start(ready_timeout=180)
+
+    def body(system: System) -> None:
+        who = people(system)
+        asyncio.run(seed(system, who, args.leads, args.deals))
+        asyncio.run(reports(system, who, args.seconds, args.concurrency))
+        asyncio.run(lag(system, who, args.rate, args.lag_seconds))
+        print(f"\nload average after: {open('/proc/loadavg').read().split()[:3]}")
+
+    with_system(body, start=start)
+
+
+if __name__ == "__main__":
+    main()
