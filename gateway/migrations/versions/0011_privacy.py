@@ -39,7 +39,7 @@ def upgrade() -> None:
                            name="some_key"),
     )
     op.create_index("ix_privacy_requests_created", "privacy_requests",
-                    ["tenant_id", sa.text("created_at DESC"), "id"])
+                    ["tenant_id", "created_at", "id"])
     op.create_table(
         "privacy_answers",
         sa.Column("tenant_id", UUID(as_uuid=True), nullable=False),

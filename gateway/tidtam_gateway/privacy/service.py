@@ -84,9 +84,10 @@ def _decode(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at, _, rid = raw.partition("|")
         return datetime.fromisoformat(at), uuid.UUID(rid)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Unprocessable("this cursor is not one we gave", fields=[FieldError(
-            field="query.cursor", code="invalid", message="use next_cursor as given")]) from exc
+    except (ValueError, UnicodeDecodeError):
+        # Any base64url string is a position (the schema's pattern): one we never gave is
+        # before every request, so its page is empty.
+        return datetime.min.replace(tzinfo=UTC), uuid.UUID(int=0)
 
 
 async def page(session: AsyncSession, *, limit: int, cursor: str | None

@@ -211,11 +211,12 @@ async def outbox_data(session: AsyncSession, types: list[str]
     return [(r[0], r[1], r[2]) for r in result]
 
 
-def privacy_handlers(events: EventSource, finder: Finder, *, resolved: bool = False
-                     ) -> list[Handler[Any]]:
+def privacy_handlers(events: EventSource, finder: Finder, *, resolved: bool = False,
+                     purge: bool = True) -> list[Handler[Any]]:
     """The handler of a service: find (and erase), purge, answer. On `privacy.requested`
     for the services that know people by their keys; with `resolved`, on
-    `privacy.resolved` for those that know them only by their records' ids."""
+    `privacy.resolved` for those that know them only by their records' ids. Without
+    `purge`, for a service that keeps nothing personal (not even in its events)."""
 
     async def handle(session: AsyncSession,
                      delivery: Delivery[PrivacyRequestedV1] | Delivery[PrivacyResolvedV1]
@@ -223,7 +224,7 @@ def privacy_handlers(events: EventSource, finder: Finder, *, resolved: bool = Fa
         request = delivery.data
         erase = request.kind == "erase"
         part = await finder(session, delivery.tenant, Person.of(request), erase)
-        if erase:
+        if erase and purge:
             await purge_published(session, part)
         answer = PrivacyAnsweredV1(
             request_id=request.request_id, service=events.service, kind=request.kind,

@@ -11,7 +11,8 @@ from crmkit.consumer import Handler
 from crmkit.users import user_handlers
 
 from .facts.service import HANDLERS as FACTS
+from .privacy.service import HANDLERS as PRIVACY
 from .setup.service import HANDLERS as SETUP
 from .users.service import USERS
 
-HANDLERS: list[Handler[Any]] = [*user_handlers(USERS), *SETUP, *FACTS]
+HANDLERS: list[Handler[Any]] = [*user_handlers(USERS), *SETUP, *FACTS, *PRIVACY]

@@ -12,10 +12,11 @@ from crmkit.runtime import build_service
 from .config import InsightsSettings
 from .consumers import HANDLERS
 from .contracts import EVENTS
+from .privacy.service import ROUTER as privacy_router
 from .reports.router import router as reports_router
 from .targets.router import router as targets_router
 
-ROUTERS: list[APIRouter] = [targets_router, reports_router]
+ROUTERS: list[APIRouter] = [privacy_router, targets_router, reports_router]
 
 
 def build_app(settings: InsightsSettings | None = None) -> FastAPI:

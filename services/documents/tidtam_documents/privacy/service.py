@@ -1,9 +1,10 @@
 """Data-subject requests (PDPA) in the documents service, on `privacy.resolved`: the quotes,
 invoices, tax invoices and credit notes of the person's leads, accounts and contacts, and
-the names and emails this service keeps of those leads and accounts.
+the names and emails this service keeps of those leads and accounts, and of deals made
+from those leads.
 
 Erase: quotes lose their notes and their kept PDF (a later one is drawn from the erased
-names); the lead and account copies are anonymised. Issued tax invoices, credit notes and
+names); the lead, account and deal copies are anonymised. Issued tax invoices, credit notes and
 invoices are accounting documents the law requires to be kept (Revenue Code s. 87/3,
 Accounting Act B.E. 2543 s. 14: five years): they keep the customer's name and address, and
 the answer says so."""
@@ -30,7 +31,8 @@ async def find(session: AsyncSession, tenant: TenantId, person: Person, erase: b
     quotes = await rows(session, "SELECT id, number, lead_id, account_id, contact_id, status, "
                                  "issue_date, notes, grand_total FROM quotes WHERE "
                                  "lead_id = ANY(:ids) OR account_id = ANY(:ids) "
-                                 "OR contact_id = ANY(:ids) ORDER BY number", ids=ids)
+                                 "OR contact_id = ANY(:ids) OR deal_id IN (SELECT id FROM "
+                                 "deals WHERE lead_id = ANY(:ids)) ORDER BY number", ids=ids)
     part.add("quotes", quotes)
     quote_ids = [q["id"] for q in quotes]
     invoices = await rows(session, "SELECT id, number, quote_id, issue_date, customer FROM "
@@ -46,7 +48,8 @@ async def find(session: AsyncSession, tenant: TenantId, person: Person, erase: b
     part.add("credit_notes", notes)
     copies = await rows(session, "SELECT id, name, company, email FROM leads WHERE id = ANY(:ids)"
                                  " UNION ALL SELECT id, name, NULL, NULL FROM accounts "
-                                 "WHERE id = ANY(:ids)", ids=ids)
+                                 "WHERE id = ANY(:ids) UNION ALL SELECT id, name, NULL, NULL "
+                                 "FROM deals WHERE lead_id = ANY(:ids)", ids=ids)
     part.add("names", copies, texts=("name", "email"))
     for what, docs in (("invoices.customer", invoices), ("tax_invoices.buyer", taxed),
                        ("credit_notes.buyer", notes)):
@@ -58,7 +61,8 @@ async def find(session: AsyncSession, tenant: TenantId, person: Person, erase: b
                     f"UPDATE leads SET name = '{ERASED}', company = NULL, email = '' "
                     "WHERE id = ANY(:ids)",
                     f"UPDATE accounts SET name = '{ERASED}', name_en = NULL, address = NULL, "
-                    "tax_id = NULL WHERE id = ANY(:ids)"):
+                    "tax_id = NULL WHERE id = ANY(:ids)",
+                    f"UPDATE deals SET name = '{ERASED}' WHERE lead_id = ANY(:ids)"):
             await session.execute(sa.text(sql), {
                 "ids": ids, "q": quote_ids, "keys": [f"quote/{q}" for q in quote_ids]})
     return part

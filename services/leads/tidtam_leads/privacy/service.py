@@ -3,10 +3,11 @@ phone or LINE id), their follow-up log and history, and the consent recorded on 
 
 Erase: each lead's name becomes `(erased)`, phone, email, company, note, custom values and
 LINE id are emptied, the consent keeps the text shown, its version, time, channel and
-marketing answer but not the client address; every history entry of those leads loses
-its note and any text in its detail (`lead_history_erase`, the one way past the log's
-append-only trigger). Each erased lead publishes `lead.updated` with the anonymised lead,
-so other services' projections (activities' and documents' lead names) follow."""
+marketing answer but not the client address; every history entry of those leads loses its
+note and any text in its detail, and a deal made from them its name and its log's texts
+(`history_erase`, the one way past the logs' append-only triggers). Each erased lead
+publishes `lead.updated` with the anonymised lead, so other services' projections
+(activities' and documents' lead names) follow."""
 
 from __future__ import annotations
 
@@ -47,15 +48,20 @@ async def find(session: AsyncSession, tenant: TenantId, person: Person, erase: b
                                   "WHERE lead_id = ANY(:ids) ORDER BY lead_id, id", ids=ids)
     part.add("follow_ups", [h for h in history if h["kind"] == "followup"], id_key=None)
     part.add("history", [h for h in history if h["kind"] != "followup"], id_key=None)
+    deals = await rows(session, "SELECT id, name, lead_id, account_id, contact_id, status, "
+                                "amount, created_at FROM deals WHERE lead_id = ANY(:ids)",
+                       ids=ids)
+    part.add("deals", deals)
     part.found["consents"] = sum(1 for lead in leads if lead["consent"])
     part.data["consents"] = [{"lead_id": str(lead["id"]), **lead["consent"]}
                              for lead in leads if lead["consent"]]
     if erase and ids:
-        await _erase(session, tenant, leads)
+        await _erase(session, tenant, leads, [d["id"] for d in deals])
     return part
 
 
-async def _erase(session: AsyncSession, tenant: TenantId, leads: list[dict[str, Any]]) -> None:
+async def _erase(session: AsyncSession, tenant: TenantId, leads: list[dict[str, Any]],
+                 deal_ids: list[uuid.UUID]) -> None:
     for lead in leads:
         consent = ({**{k: v for k, v in lead["consent"].items() if k in _CONSENT_KEPT},
                     "client_address": None} if lead["consent"] else None)
@@ -65,8 +71,12 @@ async def _erase(session: AsyncSession, tenant: TenantId, leads: list[dict[str, 
             "custom": {}, "line_id": None, "consent": consent})
         await stage_lead_event(session, tenant, LeadUpdatedV2, row,
                                changed=changed or ["name"], by_user_id=None)
-    await session.execute(sa.text("SELECT lead_history_erase(:ids)"),
-                          {"ids": [uuid.UUID(str(lead["id"])) for lead in leads]})
+    # A deal made from the lead is named after them: the name and its log's texts go.
+    await session.execute(sa.text(f"UPDATE deals SET name = '{ERASED}' WHERE id = ANY(:ids)"),
+                          {"ids": deal_ids})
+    await session.execute(sa.text("SELECT history_erase(:leads, :deals)"),
+                          {"leads": [uuid.UUID(str(lead["id"])) for lead in leads],
+                           "deals": deal_ids})
 
 
 HANDLERS = privacy_handlers(EVENTS, find)
