@@ -7,7 +7,8 @@ and the gateway), makes a tenant with 50 sales users in 5 teams through the gate
 1. seeds the insights read model DIRECTLY (not through events): 1,000,000 leads and 200,000
    deals (and 200,000 activities) in that one tenant with INSERT … SELECT over
    generate_series, two years of them, the counters (the leads' by day and month, the
-   deals' open by stage and by month, closed by day and month) made from the facts by
+   deals' open by stage and by month, closed by day and month; the activities' by day and
+   month) made from the facts by
    GROUP BY, as the consumer keeps them change by change; targets for every user and
    month; VACUUM ANALYZE;
 2. calls each report (its default window: the last 12 months) through the gateway at
@@ -174,6 +175,13 @@ async def seed(system: System, who: dict, leads: int, deals: int) -> None:
                    at, (at AT TIME ZONE 'Asia/Bangkok')::date, 1
             FROM (SELECT i, now() - (random() * interval '730 days') AS at
                   FROM generate_series(1, $3) i) g""", tenant, owners, deals)
+        for table, day in (("activity_daily (tenant_id, day", "created_day"),
+                           ("activity_monthly (tenant_id, month",
+                            "date_trunc('month', created_day)::date")):
+            await db.execute(f"""
+                INSERT INTO {table}, owner_id, kind, n)
+                SELECT tenant_id, {day}, owner_id, kind, count(*) FROM activity_facts
+                WHERE tenant_id = $1 AND status <> 'cancelled' GROUP BY 1, 2, 3, 4""", tenant)
         await db.execute("""
             INSERT INTO targets (tenant_id, user_id, month, amount)
             SELECT $1, u, to_char(date_trunc('month', now()) - m * interval '1 month',
@@ -181,7 +189,8 @@ async def seed(system: System, who: dict, leads: int, deals: int) -> None:
             FROM unnest($2::uuid[]) u, generate_series(0, 11) m""", tenant, owners)
         for table in ("lead_facts", "lead_daily", "lead_monthly", "deal_facts",
                       "deal_open_stage", "deal_open_month", "deal_closed_daily",
-                      "deal_closed_monthly", "activity_facts", "targets"):
+                      "deal_closed_monthly", "activity_facts", "activity_daily",
+                      "activity_monthly", "targets"):
             await db.execute(f"VACUUM ANALYZE {table}")
         t2 = time.perf_counter()
         counters = await db.fetchval("SELECT count(*) FROM lead_daily WHERE tenant_id = $1",

@@ -122,3 +122,11 @@ deal_closed_daily = _counter("deal_closed_daily", _k("day", Date), _k("pipeline_
 deal_closed_monthly = _counter("deal_closed_monthly", _k("month", Date), _k("pipeline_id"),
                                _k("owner_id"), _k("source", Text), _k("status", Text),
                                _k("reason", Text), days=True)
+
+# Activities not cancelled, by the day and the month they were made, owner and kind.
+activity_daily = sa.Table("activity_daily", Base.metadata,
+                          _k("tenant_id"), _k("day", Date), _k("owner_id"), _k("kind", Text),
+                          sa.Column("n", Integer))
+activity_monthly = sa.Table("activity_monthly", Base.metadata,
+                            _k("tenant_id"), _k("month", Date), _k("owner_id"),
+                            _k("kind", Text), sa.Column("n", Integer))
