@@ -34,11 +34,11 @@ class LeadFact(TenantMixin, Base):
     version: Mapped[int] = mapped_column(Integer)
 
 
-class LeadDaily(TenantMixin, Base):
-    __tablename__ = "lead_daily"
+class _LeadCounts:
+    """A counter row of leads: by owner and source, how many were created, qualified and
+    converted."""
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
     owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     source: Mapped[str] = mapped_column(Text, primary_key=True)
     created: Mapped[int] = mapped_column(Integer)
@@ -46,18 +46,18 @@ class LeadDaily(TenantMixin, Base):
     converted: Mapped[int] = mapped_column(Integer)
 
 
-class LeadMonthly(TenantMixin, Base):
-    """lead_daily by month (`month`: its first day)."""
+class LeadDaily(_LeadCounts, Base):
+    __tablename__ = "lead_daily"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class LeadMonthly(_LeadCounts, Base):
+    """lead_daily by month (`month`: its first day; migration 0002)."""
 
     __tablename__ = "lead_monthly"
 
-    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     month: Mapped[date] = mapped_column(Date, primary_key=True)
-    owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    source: Mapped[str] = mapped_column(Text, primary_key=True)
-    created: Mapped[int] = mapped_column(Integer)
-    qualified: Mapped[int] = mapped_column(Integer)
-    converted: Mapped[int] = mapped_column(Integer)
 
 
 class DealFact(TenantMixin, Base):

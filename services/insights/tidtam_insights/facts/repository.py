@@ -55,20 +55,44 @@ _ACTIVITY_OLD = sa.text(
     "WHERE tenant_id = :t AND id = :id FOR UPDATE")
 
 
-async def lead_before(session: AsyncSession, tenant: TenantId,
-                      lead_id: uuid.UUID) -> Mapping[str, Any] | None:
-    row = (await session.execute(_LEAD_OLD, {"t": tenant.value, "id": lead_id})).first()
+async def _before(session: AsyncSession, statement: sa.TextClause, tenant: TenantId,
+                  record_id: uuid.UUID) -> dict[str, Any] | None:
+    """A fact as it is before the change (locked), or None."""
+    row = (await session.execute(statement, {"t": tenant.value, "id": record_id})).first()
     return None if row is None else dict(row._mapping)
 
 
-async def put_lead(session: AsyncSession, tenant: TenantId, values: Mapping[str, Any]) -> None:
-    await session.execute(_LEAD_PUT, {"t": tenant.value, **values})
+async def _put(session: AsyncSession, statement: sa.TextClause, tenant: TenantId,
+               values: Mapping[str, Any]) -> None:
+    await session.execute(statement, {"t": tenant.value, **values})
+
+
+async def lead_before(session: AsyncSession, tenant: TenantId,
+                      lead_id: uuid.UUID) -> dict[str, Any] | None:
+    return await _before(session, _LEAD_OLD, tenant, lead_id)
 
 
 async def deal_before(session: AsyncSession, tenant: TenantId,
                       deal_id: uuid.UUID) -> dict[str, Any] | None:
-    row = (await session.execute(_DEAL_OLD, {"t": tenant.value, "id": deal_id})).first()
-    return None if row is None else dict(row._mapping)
+    return await _before(session, _DEAL_OLD, tenant, deal_id)
+
+
+async def activity_before(session: AsyncSession, tenant: TenantId,
+                          activity_id: uuid.UUID) -> dict[str, Any] | None:
+    return await _before(session, _ACTIVITY_OLD, tenant, activity_id)
+
+
+async def put_lead(session: AsyncSession, tenant: TenantId, values: Mapping[str, Any]) -> None:
+    await _put(session, _LEAD_PUT, tenant, values)
+
+
+async def put_deal(session: AsyncSession, tenant: TenantId, values: Mapping[str, Any]) -> None:
+    await _put(session, _DEAL_PUT, tenant, values)
+
+
+async def put_activity(session: AsyncSession, tenant: TenantId,
+                       values: Mapping[str, Any]) -> None:
+    await _put(session, _ACTIVITY_PUT, tenant, values)
 
 
 async def lead_source(session: AsyncSession, tenant: TenantId,
@@ -90,21 +114,6 @@ async def deals_of_lead(session: AsyncSession, tenant: TenantId, lead_id: uuid.U
 async def set_deal_source(session: AsyncSession, tenant: TenantId, deal_id: uuid.UUID,
                           source: str) -> None:
     await session.execute(_DEAL_SOURCE, {"t": tenant.value, "id": deal_id, "source": source})
-
-
-async def put_deal(session: AsyncSession, tenant: TenantId, values: Mapping[str, Any]) -> None:
-    await session.execute(_DEAL_PUT, {"t": tenant.value, **values})
-
-
-async def activity_before(session: AsyncSession, tenant: TenantId,
-                          activity_id: uuid.UUID) -> dict[str, Any] | None:
-    row = (await session.execute(_ACTIVITY_OLD, {"t": tenant.value, "id": activity_id})).first()
-    return None if row is None else dict(row._mapping)
-
-
-async def put_activity(session: AsyncSession, tenant: TenantId,
-                       values: Mapping[str, Any]) -> None:
-    await session.execute(_ACTIVITY_PUT, {"t": tenant.value, **values})
 
 
 async def redate(session: AsyncSession, tenant: TenantId, zone: str) -> None:
