@@ -39,7 +39,7 @@ NODE_STAMP  := $(CURDIR)/node_modules/.tidtam-installed
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: help install sysdeps run demo test lint migrate bench bench-accounts bench-activities bench-documents bench-idempotency bench-proxy bench-mail bench-webhooks bench-capture checkservers clean distclean
+.PHONY: help install sysdeps run demo test lint migrate bench bench-accounts bench-activities bench-documents bench-idempotency bench-proxy bench-mail bench-webhooks bench-capture bench-insights checkservers clean distclean
 
 help: ## list the targets
 	@echo "Tidtam: make run (start everything), make test (the whole suite)"
@@ -160,6 +160,10 @@ bench-webhooks: install ## event on the exchange → webhook received, p50/p99 a
 bench-capture: install ## web-form posts accepted per second, every one a lead; the LINE webhook's answers while processing goes on (BENCH_ARGS=...)
 	@$(VPY) scripts/checkservers.py --tests
 	$(VPY) bench/capture.py $(BENCH_ARGS)
+
+bench-insights: install ## each report's p99 at 1,000,000 leads and 200,000 deals, concurrency 8; the read model's lag at 200 events/s (BENCH_ARGS=...)
+	@$(VPY) scripts/checkservers.py --tests
+	$(VPY) bench/insights.py $(BENCH_ARGS)
 
 # --- housekeeping --------------------------------------------------------------------------
 

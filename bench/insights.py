@@ -6,8 +6,11 @@ Starts its own system (fresh databases and RabbitMQ vhost; the leads and insight
 and the gateway), makes a tenant with 50 sales users in 5 teams through the gateway, then:
 1. seeds the insights read model DIRECTLY (not through events): 1,000,000 leads and 200,000
    deals (and 200,000 activities) in that one tenant with INSERT … SELECT over
-   generate_series, two years of them, the leads' daily and monthly counters made from the
-   lead facts by GROUP BY, targets for every user and month; ANALYZE;
+   generate_series, two years of them, the counters (the leads' by day and month, the
+   deals' open by stage and by month, closed by day and month; the activities' by day and
+   month) made from the facts by
+   GROUP BY, as the consumer keeps them change by change; targets for every user and
+   month; VACUUM ANALYZE;
 2. calls each report (its default window: the last 12 months) through the gateway at
    concurrency 8 for `--seconds`, as the admin (every figure of the tenant), and the funnel
    and won reports as a team's manager and as one sales user: p50/p99;
@@ -133,6 +136,37 @@ async def seed(system: System, who: dict, leads: int, deals: int) -> None:
                               ELSE 'lost' END AS status
                   FROM (SELECT i, random() AS r FROM generate_series(1, $6) i) s) g""",
                          tenant, owners, pipeline, stages, SOURCES, deals)
+        # The deals' counters from the facts, as the consumer keeps them change by change.
+        await db.execute("""
+            INSERT INTO deal_open_stage (tenant_id, pipeline_id, stage_id, owner_id, source,
+                                         deals, amount, weighted)
+            SELECT tenant_id, pipeline_id, stage_id, owner_id, coalesce(source, ''), count(*),
+                   coalesce(sum(amount), 0),
+                   coalesce(sum(amount * coalesce(probability, 0) / 100), 0)
+            FROM deal_facts WHERE tenant_id = $1 AND status = 'open'
+            GROUP BY 1, 2, 3, 4, 5""", tenant)
+        await db.execute("""
+            INSERT INTO deal_open_month (tenant_id, month, pipeline_id, owner_id, source,
+                                         deals, amount, weighted)
+            SELECT tenant_id, date_trunc('month', expected_close)::date, pipeline_id,
+                   owner_id, coalesce(source, ''), count(*), coalesce(sum(amount), 0),
+                   coalesce(sum(amount * coalesce(probability, 0) / 100), 0)
+            FROM deal_facts WHERE tenant_id = $1 AND status = 'open'
+                              AND expected_close IS NOT NULL
+            GROUP BY 1, 2, 3, 4, 5""", tenant)
+        for table, day in (("deal_closed_daily (tenant_id, day", "closed_on"),
+                           ("deal_closed_monthly (tenant_id, month",
+                            "date_trunc('month', closed_on)::date")):
+            await db.execute(f"""
+                INSERT INTO {table}, pipeline_id, owner_id, source, status, reason, deals,
+                                     amount, weighted, days)
+                SELECT tenant_id, {day}, pipeline_id, owner_id, coalesce(source, ''), status,
+                       coalesce(lost_reason, ''), count(*), coalesce(sum(amount), 0),
+                       coalesce(sum(amount * coalesce(probability, 0) / 100), 0),
+                       coalesce(sum(closed_on - created_day)
+                                FILTER (WHERE status = 'won'), 0)
+                FROM deal_facts WHERE tenant_id = $1 AND status <> 'open'
+                GROUP BY 1, 2, 3, 4, 5, 6, 7""", tenant)
         await db.execute("""
             INSERT INTO activity_facts (tenant_id, id, owner_id, kind, status, created_at,
                                         created_day, version)
@@ -141,13 +175,22 @@ async def seed(system: System, who: dict, leads: int, deals: int) -> None:
                    at, (at AT TIME ZONE 'Asia/Bangkok')::date, 1
             FROM (SELECT i, now() - (random() * interval '730 days') AS at
                   FROM generate_series(1, $3) i) g""", tenant, owners, deals)
+        for table, day in (("activity_daily (tenant_id, day", "created_day"),
+                           ("activity_monthly (tenant_id, month",
+                            "date_trunc('month', created_day)::date")):
+            await db.execute(f"""
+                INSERT INTO {table}, owner_id, kind, n)
+                SELECT tenant_id, {day}, owner_id, kind, count(*) FROM activity_facts
+                WHERE tenant_id = $1 AND status <> 'cancelled' GROUP BY 1, 2, 3, 4""", tenant)
         await db.execute("""
             INSERT INTO targets (tenant_id, user_id, month, amount)
             SELECT $1, u, to_char(date_trunc('month', now()) - m * interval '1 month',
                                   'YYYY-MM'), 500000
             FROM unnest($2::uuid[]) u, generate_series(0, 11) m""", tenant, owners)
         for table in ("lead_facts", "lead_daily", "lead_monthly", "deal_facts",
-                      "activity_facts", "targets"):
+                      "deal_open_stage", "deal_open_month", "deal_closed_daily",
+                      "deal_closed_monthly", "activity_facts", "activity_daily",
+                      "activity_monthly", "targets"):
             await db.execute(f"VACUUM ANALYZE {table}")
         t2 = time.perf_counter()
         counters = await db.fetchval("SELECT count(*) FROM lead_daily WHERE tenant_id = $1",
@@ -222,13 +265,18 @@ async def lag(system: System, who: dict, rate: float, seconds: float) -> None:
     failures = 0
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
     async with httpx.AsyncClient(base_url=system.leads.url, limits=limits, timeout=60) as api:
+        # At most 64 in flight: thousands waiting inside httpx's pool make it spin (its
+        # queue is walked per request), which stalls the generator, not the service.
+        slots = asyncio.Semaphore(64)
+
         async def one(i: int) -> None:
             nonlocal failures
-            try:
-                r = await _create(api, i)
-            except httpx.HTTPError:
-                failures += 1
-                return
+            async with slots:
+                try:
+                    r = await _create(api, i)
+                except httpx.HTTPError:
+                    failures += 1
+                    return
             failures += r.status_code != 201
 
         async def _create(api: httpx.AsyncClient, i: int) -> httpx.Response:
@@ -280,7 +328,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rate", type=float, default=200.0, help="events per second")
     parser.add_argument("--lag-seconds", type=float, default=30.0)
+    parser.add_argument("--lag-only", action="store_true", help="line 3 alone (no seeding)")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     print(f"Tidtam insights benchmark — {os.cpu_count()} cores, one uvicorn worker each; "
           f"load average before: {open('/proc/loadavg').read().split()[:3]}")
 
@@ -290,8 +340,9 @@ def main() -> None:
 
     def body(system: System) -> None:
         who = people(system)
-        asyncio.run(seed(system, who, args.leads, args.deals))
-        asyncio.run(reports(system, who, args.seconds, args.concurrency))
+        if not args.lag_only:
+            asyncio.run(seed(system, who, args.leads, args.deals))
+            asyncio.run(reports(system, who, args.seconds, args.concurrency))
         asyncio.run(lag(system, who, args.rate, args.lag_seconds))
         print(f"\nload average after: {open('/proc/loadavg').read().split()[:3]}")
 

@@ -1,7 +1,8 @@
 """The read model's counters beside its facts, kept by the consumer as each fact changes
 (moved by the difference between the old and the new fact): the leads' by month (beside
 lead_daily), open deals by stage and by expected-close month, closed deals by day and by
-month (status and reason); all by owner and source. A report over a year of a million
+month (status and reason); all by owner and source; activities by day and by month, owner
+and kind. A report over a year of a million
 leads or two hundred thousand deals adds up thousands of rows, not the facts.
 
 Revision ID: 0002
@@ -20,7 +21,7 @@ branch_labels = None
 depends_on = None
 
 TABLES = ["lead_monthly", "deal_open_stage", "deal_open_month", "deal_closed_daily",
-          "deal_closed_monthly"]
+          "deal_closed_monthly", "activity_daily", "activity_monthly"]
 
 
 def _uuid(name: str) -> sa.Column:
@@ -62,6 +63,12 @@ def upgrade() -> None:
             _n("days"),
             sa.PrimaryKeyConstraint("tenant_id", period, "pipeline_id", "owner_id", "source",
                                     "status", "reason"))
+    # Activities and check-ins not cancelled, by the day (month) they were made and kind.
+    for table, period in (("activity_daily", "day"), ("activity_monthly", "month")):
+        op.create_table(
+            table, _uuid("tenant_id"), sa.Column(period, sa.Date, nullable=False),
+            _uuid("owner_id"), sa.Column("kind", sa.Text, nullable=False), _n("n"),
+            sa.PrimaryKeyConstraint("tenant_id", period, "owner_id", "kind"))
     for table in TABLES:
         for stmt in enable_rls(table):
             op.execute(stmt)

@@ -25,6 +25,8 @@ COUNTERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "deal_open_month": (("month", "pipeline_id", "owner_id", "source"), OPEN_NUMBERS),
     "deal_closed_daily": (("day", *CLOSED_KEYS), CLOSED_NUMBERS),
     "deal_closed_monthly": (("month", *CLOSED_KEYS), CLOSED_NUMBERS),
+    "activity_daily": (("day", "owner_id", "kind"), ("n",)),
+    "activity_monthly": (("month", "owner_id", "kind"), ("n",)),
 }
 Parts = dict[tuple[str, tuple[Any, ...]], dict[str, Any]]
 
@@ -69,6 +71,14 @@ def deal_parts(f: Mapping[str, Any] | None) -> Parts:
     key = (f["pipeline_id"], f["owner_id"], source, f["status"], f["lost_reason"] or "")
     return {("deal_closed_daily", (closed, *key)): values,
             ("deal_closed_monthly", (closed.replace(day=1), *key)): values}
+
+
+def activity_parts(f: Mapping[str, Any] | None) -> Parts:
+    if f is None or f["status"] == "cancelled":
+        return {}
+    day = f["created_day"]
+    return {("activity_daily", (day, f["owner_id"], f["kind"])): {"n": 1},
+            ("activity_monthly", (day.replace(day=1), f["owner_id"], f["kind"])): {"n": 1}}
 
 
 async def move(session: AsyncSession, tenant: TenantId, old: Parts, new: Parts) -> None:

@@ -34,11 +34,11 @@ class LeadFact(TenantMixin, Base):
     version: Mapped[int] = mapped_column(Integer)
 
 
-class LeadDaily(TenantMixin, Base):
-    __tablename__ = "lead_daily"
+class _LeadCounts:
+    """A counter row of leads: by owner and source, how many were created, qualified and
+    converted."""
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
     owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     source: Mapped[str] = mapped_column(Text, primary_key=True)
     created: Mapped[int] = mapped_column(Integer)
@@ -46,18 +46,18 @@ class LeadDaily(TenantMixin, Base):
     converted: Mapped[int] = mapped_column(Integer)
 
 
-class LeadMonthly(TenantMixin, Base):
-    """lead_daily by month (`month`: its first day)."""
+class LeadDaily(_LeadCounts, Base):
+    __tablename__ = "lead_daily"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class LeadMonthly(_LeadCounts, Base):
+    """lead_daily by month (`month`: its first day; migration 0002)."""
 
     __tablename__ = "lead_monthly"
 
-    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     month: Mapped[date] = mapped_column(Date, primary_key=True)
-    owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    source: Mapped[str] = mapped_column(Text, primary_key=True)
-    created: Mapped[int] = mapped_column(Integer)
-    qualified: Mapped[int] = mapped_column(Integer)
-    converted: Mapped[int] = mapped_column(Integer)
 
 
 class DealFact(TenantMixin, Base):
@@ -122,3 +122,11 @@ deal_closed_daily = _counter("deal_closed_daily", _k("day", Date), _k("pipeline_
 deal_closed_monthly = _counter("deal_closed_monthly", _k("month", Date), _k("pipeline_id"),
                                _k("owner_id"), _k("source", Text), _k("status", Text),
                                _k("reason", Text), days=True)
+
+# Activities not cancelled, by the day and the month they were made, owner and kind.
+activity_daily = sa.Table("activity_daily", Base.metadata,
+                          _k("tenant_id"), _k("day", Date), _k("owner_id"), _k("kind", Text),
+                          sa.Column("n", Integer))
+activity_monthly = sa.Table("activity_monthly", Base.metadata,
+                            _k("tenant_id"), _k("month", Date), _k("owner_id"),
+                            _k("kind", Text), sa.Column("n", Integer))

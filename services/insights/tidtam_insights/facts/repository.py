@@ -49,23 +49,50 @@ _ACTIVITY_PUT = sa.text(
     "created_day, version) VALUES (:t, :id, :owner_id, :kind, :status, :created_at, "
     ":created_day, :version) ON CONFLICT (tenant_id, id) DO UPDATE SET owner_id = "
     "excluded.owner_id, kind = excluded.kind, status = excluded.status, version = "
-    "excluded.version WHERE activity_facts.version < excluded.version")
+    "excluded.version")
+_ACTIVITY_OLD = sa.text(
+    "SELECT owner_id, kind, status, created_day, version FROM activity_facts "
+    "WHERE tenant_id = :t AND id = :id FOR UPDATE")
 
 
-async def lead_before(session: AsyncSession, tenant: TenantId,
-                      lead_id: uuid.UUID) -> Mapping[str, Any] | None:
-    row = (await session.execute(_LEAD_OLD, {"t": tenant.value, "id": lead_id})).first()
+async def _before(session: AsyncSession, statement: sa.TextClause, tenant: TenantId,
+                  record_id: uuid.UUID) -> dict[str, Any] | None:
+    """A fact as it is before the change (locked), or None."""
+    row = (await session.execute(statement, {"t": tenant.value, "id": record_id})).first()
     return None if row is None else dict(row._mapping)
 
 
-async def put_lead(session: AsyncSession, tenant: TenantId, values: Mapping[str, Any]) -> None:
-    await session.execute(_LEAD_PUT, {"t": tenant.value, **values})
+async def _put(session: AsyncSession, statement: sa.TextClause, tenant: TenantId,
+               values: Mapping[str, Any]) -> None:
+    await session.execute(statement, {"t": tenant.value, **values})
+
+
+async def lead_before(session: AsyncSession, tenant: TenantId,
+                      lead_id: uuid.UUID) -> dict[str, Any] | None:
+    return await _before(session, _LEAD_OLD, tenant, lead_id)
 
 
 async def deal_before(session: AsyncSession, tenant: TenantId,
                       deal_id: uuid.UUID) -> dict[str, Any] | None:
-    row = (await session.execute(_DEAL_OLD, {"t": tenant.value, "id": deal_id})).first()
-    return None if row is None else dict(row._mapping)
+    return await _before(session, _DEAL_OLD, tenant, deal_id)
+
+
+async def activity_before(session: AsyncSession, tenant: TenantId,
+                          activity_id: uuid.UUID) -> dict[str, Any] | None:
+    return await _before(session, _ACTIVITY_OLD, tenant, activity_id)
+
+
+async def put_lead(session: AsyncSession, tenant: TenantId, values: Mapping[str, Any]) -> None:
+    await _put(session, _LEAD_PUT, tenant, values)
+
+
+async def put_deal(session: AsyncSession, tenant: TenantId, values: Mapping[str, Any]) -> None:
+    await _put(session, _DEAL_PUT, tenant, values)
+
+
+async def put_activity(session: AsyncSession, tenant: TenantId,
+                       values: Mapping[str, Any]) -> None:
+    await _put(session, _ACTIVITY_PUT, tenant, values)
 
 
 async def lead_source(session: AsyncSession, tenant: TenantId,
@@ -89,15 +116,6 @@ async def set_deal_source(session: AsyncSession, tenant: TenantId, deal_id: uuid
     await session.execute(_DEAL_SOURCE, {"t": tenant.value, "id": deal_id, "source": source})
 
 
-async def put_deal(session: AsyncSession, tenant: TenantId, values: Mapping[str, Any]) -> None:
-    await session.execute(_DEAL_PUT, {"t": tenant.value, **values})
-
-
-async def put_activity(session: AsyncSession, tenant: TenantId,
-                       values: Mapping[str, Any]) -> None:
-    await session.execute(_ACTIVITY_PUT, {"t": tenant.value, **values})
-
-
 async def redate(session: AsyncSession, tenant: TenantId, zone: str) -> None:
     """The days of every fact in `zone` (the tenant's new time zone), and the leads'
     counters made again from the facts."""
@@ -106,7 +124,8 @@ async def redate(session: AsyncSession, tenant: TenantId, zone: str) -> None:
         await session.execute(sa.text(
             f"UPDATE {table} SET created_day = (created_at AT TIME ZONE :zone)::date "
             f"WHERE tenant_id = :t"), p)
-    for table in ("lead_daily", "lead_monthly", "deal_closed_daily", "deal_closed_monthly"):
+    for table in ("lead_daily", "lead_monthly", "deal_closed_daily", "deal_closed_monthly",
+                  "activity_daily", "activity_monthly"):
         await session.execute(sa.text(f"DELETE FROM {table} WHERE tenant_id = :t"), p)
     await session.execute(sa.text(REBUILD_DAILY), p)
     await session.execute(sa.text(REBUILD_MONTHLY), p)
@@ -120,6 +139,12 @@ async def redate(session: AsyncSession, tenant: TenantId, zone: str) -> None:
             "0), coalesce(sum(closed_on - created_day) FILTER (WHERE status = 'won'), 0) "
             "FROM deal_facts WHERE tenant_id = :t AND status <> 'open' "
             "GROUP BY 1, 2, 3, 4, 5, 6, 7"), p)
+        await session.execute(sa.text(
+            f"INSERT INTO activity_{'daily' if period == 'day' else 'monthly'} (tenant_id, "
+            f"{period}, owner_id, kind, n) SELECT tenant_id, "
+            f"{day.replace('closed_on', 'created_day')}::date, owner_id, kind, count(*) "
+            "FROM activity_facts WHERE tenant_id = :t AND status <> 'cancelled' "
+            "GROUP BY 1, 2, 3, 4"), p)
 
 
 # The counters made from the facts (a new time zone; the benchmark's seeding).

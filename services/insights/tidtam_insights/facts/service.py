@@ -83,18 +83,29 @@ async def deal_changed(session: AsyncSession, event: Delivery[Any]) -> None:
                         counters.deal_parts(new))
 
 
+async def _activity(session: AsyncSession, tenant: TenantId, new: dict[str, Any]) -> None:
+    old = await repository.activity_before(session, tenant, new["id"])
+    if old is not None and old["version"] >= new["version"]:
+        return
+    new["created_day"] = old["created_day"] if old else await _day(session, tenant,
+                                                                  new["created_at"])
+    await repository.put_activity(session, tenant, new)
+    await counters.move(session, tenant, counters.activity_parts(old),
+                        counters.activity_parts(new))
+
+
 async def activity_changed(session: AsyncSession, event: Delivery[Any]) -> None:
     a = event.data
-    await repository.put_activity(session, event.tenant, dict(
+    await _activity(session, event.tenant, dict(
         id=a.id, owner_id=a.owner_id, kind=a.kind, status=a.status, created_at=a.created_at,
-        created_day=await _day(session, event.tenant, a.created_at), version=a.version))
+        version=a.version))
 
 
 async def checked_in(session: AsyncSession, event: Delivery[CheckinRecordedV1]) -> None:
     c = event.data
-    await repository.put_activity(session, event.tenant, dict(
+    await _activity(session, event.tenant, dict(
         id=c.id, owner_id=c.user_id, kind="checkin", status="done", created_at=c.created_at,
-        created_day=await _day(session, event.tenant, c.created_at), version=1))
+        version=1))
 
 
 HANDLERS: list[Handler[Any]] = [

@@ -149,10 +149,14 @@ async def lost(session: AsyncSession, tenant: TenantId, w: Window) -> Rows:
 
 async def activities(session: AsyncSession, tenant: TenantId, w: Window) -> Rows:
     where, p = _where(tenant, w, source=False)
+    start, end = _whole_months(w)
     return await _all(session, (
-        "SELECT owner_id AS user, kind, count(*)::int AS n FROM activity_facts "
-        f"WHERE {where} AND status <> 'cancelled' AND created_day BETWEEN :first AND :last "
-        "GROUP BY 1, 2"), p)
+        "SELECT owner_id AS user, kind, sum(n)::int AS n FROM ("
+        f"SELECT owner_id, kind, n FROM activity_monthly WHERE {where} AND month >= :start "
+        f"AND month < :end UNION ALL SELECT owner_id, kind, n FROM activity_daily WHERE "
+        f"{where} AND {_BEFORE} UNION ALL SELECT owner_id, kind, n FROM activity_daily "
+        f"WHERE {where} AND {_AFTER}) c GROUP BY 1, 2 HAVING sum(n) > 0"),
+        {**p, "start": start, "end": end})
 
 
 async def won_by_user_month(session: AsyncSession, tenant: TenantId, w: Window) -> Rows:

@@ -15,6 +15,7 @@ from crmkit.errors import error_responses
 from crmkit.fields import Day
 from crmkit.responses import json_answer
 
+from ..targets.schemas import MONTH_PATTERN
 from . import service
 from .export import Lang, workbook
 from .schemas import REPORTS, GroupBy, ReportList, ReportOut
@@ -83,7 +84,7 @@ def _routes(report: str) -> None:
 
     async def get_report(ctx: Ctx, db: Db, f: Query_,
                          group_by: GroupBy = Query("user", description="`won` only"),
-                         month: str | None = Query(None, pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+                         month: str | None = Query(None, pattern=MONTH_PATTERN,
                                                    description="`targets` only")) -> Response:
         return json_answer(await build(db, ctx, report, f, group_by,
                                        service.month_day(month) if month else None))

@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.money import BahtAmount
 
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+# Years 1900–2999, as days are (crmkit.fields.Day): year 0 is no date at all.
+MONTH_PATTERN = r"^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])$"
 
 
 class TargetIn(BaseModel):
