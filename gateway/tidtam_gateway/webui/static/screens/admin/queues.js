@@ -1,7 +1,8 @@
 // @ts-check
 // #/admin/queues: the assignment queues new leads without an owner go through (issue 16), in
 // the order they are tried: add one (name, source, strategy, members), move it up or down,
-// pause or resume it, delete it. A queue may also take only leads interested in some catalogue
+// pause or resume it, edit it (the add form's fields, filled in; PATCH sends only what
+// changed), delete it. A queue may also take only leads interested in some catalogue
 // products (`match.product_ids`) or those a saved lead segment lists (`match.segment_id`).
 
 import { api, asList } from "../../api.js";
@@ -25,6 +26,7 @@ addStrings({
     "queues.tooManyProducts": "เลือกสินค้าได้ไม่เกิน {max} รายการ",
     "queues.segment": "กลุ่มลีดที่บันทึกไว้", "queues.anySegment": "ไม่ใช้กลุ่ม", "queues.segmentSub": "กลุ่ม: {name}",
     "queues.segmentGone": "กลุ่มที่ถูกลบแล้ว", "queues.shared": "ใช้ร่วมกัน",
+    "queues.edit": "แก้ไข", "queues.saved": "บันทึกคิว “{name}” แล้ว", "queues.unchanged": "ไม่มีอะไรเปลี่ยน",
   },
   en: {
     "queues.hint": "A new lead without an owner goes to the first queue it matches, then to that queue's next active member",
@@ -40,6 +42,7 @@ addStrings({
     "queues.tooManyProducts": "Pick at most {max} products",
     "queues.segment": "Saved lead segment", "queues.anySegment": "No segment", "queues.segmentSub": "segment: {name}",
     "queues.segmentGone": "a deleted segment", "queues.shared": "shared",
+    "queues.edit": "Edit", "queues.saved": "Saved the queue “{name}”", "queues.unchanged": "Nothing changed",
   },
 });
 
@@ -47,18 +50,39 @@ addStrings({
 const MAX_PRODUCTS = 20;
 
 /** @typedef {{id: string, name: string, position: number,
- *   match: {source?: string|null, product_ids?: string[]|null, segment_id?: string|null},
+ *   match: {source?: string|null, custom?: Record<string, unknown>|null, product_ids?: string[]|null,
+ *     segment_id?: string|null},
  *   members: string[], strategy: string, active: boolean}} Queue */
 
-/** The queue form's `match`: only the conditions chosen (none: every new lead).
- * @param {Record<string, string>} v the form's values (source, segment) @param {string[]} productIds */
-export function queueMatch(v, productIds) {
+/** The queue form's `match`: only the conditions chosen (none: every new lead). The form has
+ * no controls for custom-field values: an edited queue keeps its own (`custom`).
+ * @param {Record<string, string>} v the form's values (source, segment) @param {string[]} productIds
+ * @param {Record<string, unknown>|null} [custom] */
+export function queueMatch(v, productIds, custom) {
   /** @type {Queue["match"]} */
   const match = {};
   if (v.source) match.source = v.source;
+  if (custom && Object.keys(custom).length) match.custom = custom;
   if (productIds.length) match.product_ids = productIds;
   if (v.segment) match.segment_id = v.segment;
   return match;
+}
+
+/** A match compared by meaning: no nulls, products and custom keys in any order. @param {Queue["match"]} m */
+const sameMatch = (/** @type {Queue["match"]} */ m) => JSON.stringify([m.source || null,
+  Object.entries(m.custom || {}).sort(), [...(m.product_ids || [])].sort(), m.segment_id || null]);
+
+/** The PATCH body of an edit: only the fields that differ from the queue as it is. Members
+ * compare in order (their rotation order).
+ * @param {Queue} q @param {{name: string, strategy: string, members: string[], match: Queue["match"]}} next */
+export function queuePatch(q, next) {
+  /** @type {Record<string, unknown>} */
+  const body = {};
+  if (next.name !== q.name) body.name = next.name;
+  if (next.strategy !== q.strategy) body.strategy = next.strategy;
+  if (next.members.join() !== q.members.join()) body.members = next.members;
+  if (sameMatch(next.match) !== sameMatch(q.match)) body.match = next.match;
+  return body;
 }
 
 /** @param {HTMLElement} root */
@@ -67,9 +91,8 @@ export function mount(root) {
   /** @type {{queues: Queue[], users: any[], sources: any[], products: any[], segments: any[]}} */
   const s = { queues: [], users: [], sources: [], products: [], segments: [] };
   const list = h("ol", { class: "adm-list" });
-  const memberBox = h("fieldset", { class: "field" });
-  const productBox = h("fieldset", { class: "field" });
   const formHost = h("div");
+  const add = creator();
   let alive = true;
 
   async function load() {
@@ -82,7 +105,14 @@ export function mount(root) {
         api("/api/v1/segments", { query: { entity: "lead" } }).then(asList).catch(() => [])]);
     } catch (err) { if (alive) page.say(errorText(err)); return; }
     if (!alive) return;
-    drawForm();
+    const create = queueForm(null, "adm.create", async (next) => {
+      const queue = await add("/api/v1/queues", next);
+      s.queues.push(queue);
+      toast(t("queues.created", { name: queue.name }));
+      create.reset();
+      draw();
+    });
+    formHost.replaceChildren(create);
     draw();
   }
 
@@ -123,6 +153,12 @@ export function mount(root) {
       h("div", { class: "adm-controls" },
         i > 0 ? button("queues.up", () => move(-1), { "aria-label": label("queues.up") }) : null,
         i < s.queues.length - 1 ? button("queues.down", () => move(1), { "aria-label": label("queues.down") }) : null,
+        button("queues.edit", () => extra.replaceChildren(queueForm(q, "adm.save", async (next) => {
+          const body = queuePatch(q, next);
+          if (Object.keys(body).length) Object.assign(q, await patch(`/api/v1/queues/${q.id}`, body));
+          toast(t(Object.keys(body).length ? "queues.saved" : "queues.unchanged", { name: q.name }));
+          draw();
+        }, () => extra.replaceChildren())), { "aria-label": label("queues.edit") }),
         button(q.active ? "queues.pause" : "queues.resume", async () => {
           try { Object.assign(q, await patch(`/api/v1/queues/${q.id}`, { active: !q.active })); draw(); }
           catch (err) { fail(err); }
@@ -143,20 +179,28 @@ export function mount(root) {
     list.replaceChildren(...s.queues.map(row));
   }
 
-  const add = creator();
-  /** A fieldset of checkboxes (value id, text name). @param {HTMLElement} box
-   * @param {string} legend @param {string} name @param {{id: string, name: string}[]} items */
-  const checks = (box, legend, name, items) => box.replaceChildren(tx("legend", legend),
-    ...items.map((x) => h("label", { class: "check" }, h("input", { type: "checkbox", name, value: x.id }), ` ${x.name}`)));
+  /** A fieldset of checkboxes (value id, text name), those in `on` ticked.
+   * @param {string} legend @param {string} name @param {{id: string, name: string}[]} items @param {string[]} on */
+  const checks = (legend, name, items, on) => h("fieldset", { class: "field" }, tx("legend", legend),
+    ...items.map((x) => h("label", { class: "check" },
+      h("input", { type: "checkbox", name, value: x.id, checked: on.includes(x.id) }), ` ${x.name}`)));
   const picked = (/** @type {HTMLElement} */ box) => [...box.querySelectorAll("input:checked")]
     .map((x) => /** @type {HTMLInputElement} */ (x).value);
 
-  function drawForm() {
-    checks(memberBox, "queues.members", "member", s.users.filter((u) => u.active !== false));
-    const products = s.products.filter((p) => p.active !== false).map((p) => ({ id: p.id, name: stageName(p) }));
-    if (products.length) checks(productBox, "queues.products", "product", products);
-    const sources = s.sources.filter((x) => !x.retired).map((x) => [x.key, x.name]);
-    const create = smallForm({
+  /** The queue form: empty to add one, filled in with `q` to edit it. `submit` gets the
+   * queue's fields (an edit keeps the members' rotation order, the new ones last).
+   * @param {Queue|null} q @param {string} submitKey
+   * @param {(next: {name: string, strategy: string, members: string[], match: Queue["match"]}) => Promise<unknown>} submit
+   * @param {() => void} [cancel] @returns {HTMLFormElement} */
+  function queueForm(q, submitKey, submit, cancel) {
+    const users = s.users.filter((u) => u.active !== false || q?.members.includes(u.id));
+    const memberBox = checks("queues.members", "member", users, q?.members || []);
+    const products = s.products.filter((p) => p.active !== false || q?.match.product_ids?.includes(p.id))
+      .map((p) => ({ id: p.id, name: stageName(p) }));
+    const productBox = checks("queues.products", "product", products, q?.match.product_ids || []);
+    const sources = s.sources.filter((x) => !x.retired || x.key === q?.match.source).map((x) => [x.key, x.name]);
+    const gone = q?.match.segment_id && !s.segments.some((x) => x.id === q.match.segment_id) ? q.match.segment_id : "";
+    const { form, fields } = smallForm({
       specs: [
         { name: "name", label: "queues.name", required: true, attrs: { maxlength: 100 } },
         { name: "source", label: "queues.source", control: "select",
@@ -166,26 +210,31 @@ export function mount(root) {
                     ["least_open", t("queues.least_open"), "queues.least_open"]] },
         { name: "segment", label: "queues.segment", control: "select",
           options: [["", t("queues.anySegment"), "queues.anySegment"],
-                    ...s.segments.map((x) => [x.id, x.shared ? `${x.name} (${t("queues.shared")})` : x.name])] },
+                    ...s.segments.map((x) => [x.id, x.shared ? `${x.name} (${t("queues.shared")})` : x.name]),
+                    ...(gone ? [[gone, t("queues.segmentGone"), "queues.segmentGone"]] : [])] },
       ],
-      submitKey: "adm.create",
+      submitKey, cancel, className: q ? "adm-form adm-inline" : "adm-form",
       submit: async (v) => {
-        const members = picked(memberBox);
+        const ticked = picked(memberBox);
+        const members = [...(q?.members.filter((id) => ticked.includes(id)) || []),
+          ...ticked.filter((id) => !q?.members.includes(id))];
         const productIds = picked(productBox);
         if (!members.length) throw new Error(t("queues.pickMembers"));
         if (productIds.length > MAX_PRODUCTS) throw new Error(t("queues.tooManyProducts", { max: MAX_PRODUCTS }));
-        const queue = await add("/api/v1/queues",
-          { name: v.name, strategy: v.strategy, members, match: queueMatch(v, productIds) });
-        s.queues.push(queue);
-        toast(t("queues.created", { name: queue.name }));
-        create.form.reset();
-        draw();
+        await submit({ name: v.name, strategy: v.strategy, members,
+          match: queueMatch(v, productIds, q?.match.custom) });
       },
     });
-    const errorLine = create.form.querySelector(".form-error");
-    create.form.insertBefore(memberBox, errorLine);
-    if (products.length) create.form.insertBefore(productBox, errorLine);
-    formHost.replaceChildren(create.form);
+    if (q) {
+      fields.name.input.value = q.name;
+      fields.source.input.value = q.match.source || "";
+      fields.strategy.input.value = q.strategy;
+      fields.segment.input.value = q.match.segment_id || "";
+    }
+    const errorLine = form.querySelector(".form-error");
+    form.insertBefore(memberBox, errorLine);
+    if (products.length) form.insertBefore(productBox, errorLine);
+    return form;
   }
 
   page.body.append(tx("p", "queues.hint", { class: "hint" }), formHost, list);
