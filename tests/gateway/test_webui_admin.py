@@ -95,6 +95,22 @@ def test_a_queue_matches_only_what_the_form_chose(out):
         QueueMatch.model_validate(body)
 
 
+def test_a_queue_edit_patches_only_what_changed_and_the_api_takes_it(out):
+    from tidtam_leads.queues.schemas import QueuePatch
+    unchanged, edited, strategy = out["queuePatches"]
+    # The same queue (products in another order, no nulls) is no change at all.
+    assert unchanged == {}
+    # The match goes whole (PATCH replaces it), keeping the custom values the form can't edit.
+    assert edited == {
+        "name": "ขายปลีก",
+        "members": ["4d0c5a43-0a2b-4b59-9a3e-1f7c9a0e2b02", "4d0c5a43-0a2b-4b59-9a3e-1f7c9a0e2b01"],
+        "match": {"source": "line", "custom": {"grade": "A"},
+                  "segment_id": "3f1e8a56-1b0c-4a34-9d7e-0d7b1f0c2a11"}}
+    assert strategy == {"strategy": "least_open"}
+    for body in (unchanged, edited, strategy):
+        QueuePatch.model_validate(body)
+
+
 def test_a_stages_probability_is_what_the_leads_api_takes(out):
     from tidtam_leads.pipelines import schemas
     assert out["percents"] == [40, None, 100]  # blank clears it

@@ -20,7 +20,7 @@ const { memberNames } = await import("./screens/admin/teams.js");
 // Every module of this part, so that the tables below hold all their strings.
 for (const m of ["users", "labels", "catalog", "api-keys", "queues", "capture", "channels"]) await import(`./screens/admin/${m}.js`);
 const hooks = await import("./screens/admin/webhooks.js");
-const { queueMatch } = await import("./screens/admin/queues.js");
+const { queueMatch, queuePatch } = await import("./screens/admin/queues.js");
 await import("./screens/board.js");
 await import("./screens/labels.js");
 
@@ -73,6 +73,19 @@ console.log(JSON.stringify({
   queueMatches: [queueMatch({ source: "", segment: "" }, []),
     queueMatch({ source: "line", segment: "3f1e8a56-1b0c-4a34-9d7e-0d7b1f0c2a11" },
       ["9b2f6c1e-6a8d-4f0e-8f57-2d6f1c3e4b55"])],
+  queuePatches: (() => {
+    // As GET /queues gives it (nulls included); the edit's form gives the match without them.
+    const q = { id: "q1", name: "ขายส่ง", position: 0, strategy: "round_robin", active: true,
+      members: ["4d0c5a43-0a2b-4b59-9a3e-1f7c9a0e2b01", "4d0c5a43-0a2b-4b59-9a3e-1f7c9a0e2b02"],
+      match: { source: "line", custom: { grade: "A" }, segment_id: null,
+        product_ids: ["9b2f6c1e-6a8d-4f0e-8f57-2d6f1c3e4b55", "9b2f6c1e-6a8d-4f0e-8f57-2d6f1c3e4b66"] } };
+    const same = { name: q.name, strategy: q.strategy, members: [...q.members],
+      match: queueMatch({ source: "line", segment: "" }, [...q.match.product_ids].reverse(), q.match.custom) };
+    return [queuePatch(q, same),
+      queuePatch(q, { ...same, name: "ขายปลีก", members: [q.members[1], q.members[0]],
+        match: queueMatch({ source: "line", segment: "3f1e8a56-1b0c-4a34-9d7e-0d7b1f0c2a11" }, [], q.match.custom) }),
+      queuePatch(q, { ...same, strategy: "least_open" })];
+  })(),
   percents: [pipes.percent(" 40 "), pipes.percent(""), pipes.percent("100")],
   inferred: settings.settingItems({ lead_visibility: "all", allow_stage_back: true, note: "x" }),
   described: settings.settingItems({ lead_visibility: "own", items: [
