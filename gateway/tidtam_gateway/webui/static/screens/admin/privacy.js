@@ -56,6 +56,7 @@ addStrings({
  *             answered_at: string|null}} Progress */
 /** @typedef {{id: string, kind: string, keys: string[], status: string, created_at: string,
  *             completed_at: string|null, services: Progress[], archive_url: string|null}} Request */
+/** @typedef {{body: HTMLElement, say: (text: string) => void}} Page */
 
 /** How often a pending request is asked again (ms). */
 export const POLL_MS = 3000;
@@ -104,7 +105,7 @@ export function mount(root, params) {
 }
 
 /** The list (newest first, "Show more" for the next page) and the new-request form.
- * @param {ReturnType<typeof adminPage>} page @param {{alive: boolean}} state */
+ * @param {Page} page @param {{alive: boolean}} state */
 function showList(page, state) {
   const list = h("ul", { class: "adm-list" });
   const more = button("pv.more", () => load(cursor), { hidden: true });
@@ -156,7 +157,7 @@ function showList(page, state) {
 }
 
 /** One request: its status, each service's progress, what was kept, the archive; asked again
- * every POLL_MS while pending. @param {ReturnType<typeof adminPage>} page @param {string} id
+ * every POLL_MS while pending. @param {Page} page @param {string} id
  * @param {{alive: boolean, timer: any}} state */
 function showRequest(page, id, state) {
   const view = h("div", { class: "stack", "aria-live": "polite" });
