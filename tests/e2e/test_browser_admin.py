@@ -190,7 +190,7 @@ def test_an_admin_asks_for_a_persons_data_and_downloads_the_archive(gw, system, 
     page.get_by_text("กรอกอีเมล เบอร์โทรศัพท์ หรือ LINE ID อย่างน้อยหนึ่งอย่าง").wait_for()
     assert gw.get("/api/v1/privacy/requests", headers=t.h("admin")).json()["items"] == []
 
-    page.get_by_label("อีเมล").fill(f"nobody-{uuid.uuid4().hex[:6]}@example.co.th")
+    page.locator(".adm-page input[name=email]").fill(f"nobody-{uuid.uuid4().hex[:6]}@example.co.th")
     page.get_by_role("button", name="ส่งคำขอ").click()
     page.wait_for_url(lambda u: "#/admin/privacy/" in u)
     rid = page.url.rsplit("/", 1)[1]
