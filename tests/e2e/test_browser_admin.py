@@ -205,4 +205,5 @@ def test_an_admin_asks_for_a_persons_data_and_downloads_the_archive(gw, system, 
     assert got.value.suggested_filename == f"privacy-{rid}.zip"
     page.goto(f"{url}/#/admin/privacy")
     page.locator(f".adm-row[data-id='{rid}']").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert not errors, errors
