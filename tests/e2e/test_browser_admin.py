@@ -166,3 +166,44 @@ def test_an_admin_makes_a_webhook_and_reads_its_deliveries(gw, system, make_tena
     assert gw.get(f"/api/v1/webhooks/{made['id']}", headers=t.h("admin")).json()["enabled"] \
         is False
     assert not errors, errors
+
+
+def test_an_admin_asks_for_a_persons_data_and_downloads_the_archive(gw, system, make_tenant,
+                                                                     browser_page):  # noqa: F811
+    """#/admin/privacy on a phone (375 px): erase warns before it is chosen; no key is
+    refused in the form; an export's page follows each service until every one answered,
+    then offers the archive, fetched with the session's token."""
+    page, errors = browser_page
+    page.set_viewport_size({"width": 375, "height": 812})
+    t = make_tenant("บริษัท ขอข้อมูล จำกัด")
+    url = system.gateway.url
+    sign_in(page, url, add_user(gw, t, "admin"), "/admin/privacy")
+    page.locator(".adm-title").wait_for()
+
+    warning = page.get_by_text("การลบข้อมูลย้อนกลับไม่ได้")
+    assert not warning.is_visible()
+    page.get_by_label("ประเภทคำขอ").select_option("erase")
+    warning.wait_for()
+    page.get_by_label("ประเภทคำขอ").select_option("export")
+    warning.wait_for(state="hidden")
+    page.get_by_role("button", name="ส่งคำขอ").click()
+    page.get_by_text("กรอกอีเมล เบอร์โทรศัพท์ หรือ LINE ID อย่างน้อยหนึ่งอย่าง").wait_for()
+    assert gw.get("/api/v1/privacy/requests", headers=t.h("admin")).json()["items"] == []
+
+    page.locator(".adm-page input[name=email]").fill(f"nobody-{uuid.uuid4().hex[:6]}@example.co.th")
+    page.get_by_role("button", name="ส่งคำขอ").click()
+    page.wait_for_url(lambda u: "#/admin/privacy/" in u)
+    rid = page.url.rsplit("/", 1)[1]
+    # Polled until done: every service's row says done, and the archive is offered.
+    archive = page.locator("#pv-archive")
+    archive.wait_for(timeout=60_000)
+    assert page.locator(".adm-row[data-status=pending]").count() == 0
+    assert page.locator(".adm-row[data-status=done]").count() >= 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    with page.expect_download() as got:
+        archive.click()
+    assert got.value.suggested_filename == f"privacy-{rid}.zip"
+    page.goto(f"{url}/#/admin/privacy")
+    page.locator(f".adm-row[data-id='{rid}']").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert not errors, errors

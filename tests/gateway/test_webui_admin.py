@@ -165,6 +165,31 @@ def test_the_webhooks_screen_sends_what_the_api_takes_and_says_deliveries_in_bot
     assert delivered == "delivered · lead.created · HTTP 200 · 41 ms · attempts 1"
 
 
+def test_the_privacy_screen_sends_what_the_gateway_takes_and_says_progress_in_both(out):
+    from tidtam_gateway.privacy.schemas import PrivacyRequestIn
+    export, erase, empty = out["privacyBodies"]
+    assert export == {"kind": "export", "email": "Somchai@Example.co.th"}
+    assert erase == {"kind": "erase", "phone": "081-234-5678", "line_id": "somchai_01"}
+    for body in (export, erase):
+        PrivacyRequestIn.model_validate(body)
+    # No key: refused in the form, in the user's language, before anything is sent.
+    assert empty == {"error": "กรอกอีเมล เบอร์โทรศัพท์ หรือ LINE ID อย่างน้อยหนึ่งอย่าง"}
+    assert 1000 <= out["privacyPollMs"] <= 10000
+    th, en = out["privacyLines"]["th"], out["privacyLines"]["en"]
+    assert en["request"].startswith("See and get a copy of the data (export) · done · "
+                                    "identified by email, phone · requested 7 Mar 2025")
+    assert th["request"].startswith("ขอดูและรับสำเนาข้อมูล (export) · เสร็จแล้ว · ระบุตัวด้วย อีเมล, เบอร์โทร")
+    assert "2568" in th["request"]  # the Buddhist Era
+    done, pending = en["progress"]
+    assert done.startswith("leads · done · found: leads 2, history 5 · answered 7 Mar 2025")
+    assert "consents" not in done  # a zero count is not said
+    assert pending == "documents · in progress · waiting for its answer"
+    assert en["nothing"] == "capture · done · nothing found"
+    assert th["progress"][1] == "documents · กำลังดำเนินการ · รอคำตอบ"
+    assert en["kept"] == ["leads: consents.text (2): proof of consent"]
+    assert th["kept"] == ["leads: consents.text (2 รายการ): proof of consent"]
+
+
 def test_a_segment_saves_the_lists_filter_without_paging(out):
     from crmkit.custom.schemas import SegmentCreate
     assert out["segment"] == {"box": "inbox", "label_id": "l1", "cf.grade": "A"}
@@ -189,7 +214,8 @@ def test_every_string_of_this_part_is_in_thai_and_english(out):
             missing = sorted(k for k in keys if k not in tables[lang])
             assert not missing, f"{path.name}: {lang} lacks {missing}"
     for key in ("nav.users", "nav.pipelines", "nav.board", "keys.once", "cf.type.select",
-                "seg.save", "nav.webhooks", "wh.once", "wh.status.failed", "adm.copy"):
+                "seg.save", "nav.webhooks", "wh.once", "wh.status.failed", "adm.copy",
+                "nav.privacy", "pv.eraseWarn", "pv.status.pending"):
         assert THAI.search(tables["th"][key]) and not THAI.search(tables["en"][key]), key
 
 

@@ -21,6 +21,7 @@ const { memberNames } = await import("./screens/admin/teams.js");
 for (const m of ["users", "labels", "catalog", "api-keys", "queues", "capture", "channels"]) await import(`./screens/admin/${m}.js`);
 const hooks = await import("./screens/admin/webhooks.js");
 const { queueMatch, queuePatch } = await import("./screens/admin/queues.js");
+const privacy = await import("./screens/admin/privacy.js");
 await import("./screens/board.js");
 await import("./screens/labels.js");
 
@@ -60,6 +61,21 @@ for (const lang of ["th", "en"]) {
   deliveryLines[lang] = [hooks.deliveryLine(delivery, lang),
     hooks.deliveryLine({ ...delivery, status: "delivered", response_code: 200, next_attempt_at: null, attempts: 1 }, lang)];
 }
+const PRIVACY_REQUEST = { id: "r1", kind: "export", keys: ["email", "phone"], status: "done",
+  created_at: "2025-03-07T07:00:00Z", completed_at: "2025-03-07T07:01:00Z", archive_url: "/api/v1/privacy/requests/r1/archive",
+  services: [{ service: "leads", status: "done", found: { leads: 2, history: 5, consents: 0 },
+               kept: [{ what: "consents.text", count: 2, reason: "proof of consent" }], answered_at: "2025-03-07T07:00:30Z" },
+             { service: "documents", status: "pending", found: {}, kept: [], answered_at: null }] };
+const privacyLines = {};
+for (const lang of ["th", "en"]) {
+  setLang(lang);
+  privacyLines[lang] = { request: privacy.requestLine(PRIVACY_REQUEST, lang),
+    progress: PRIVACY_REQUEST.services.map((s) => privacy.progressLine(s, lang)),
+    nothing: privacy.progressLine({ service: "capture", status: "done", found: { submissions: 0 }, kept: [], answered_at: null }, lang),
+    kept: privacy.keptLines(PRIVACY_REQUEST) };
+}
+/** What requestBody answers: the body, or the error it throws. */
+const bodyOrError = (v) => { try { return privacy.requestBody(v); } catch (err) { return { error: err.message }; } };
 setLang("th");
 const GRADE = { key: "grade", label_th: "เกรด", label_en: "Grade", type: "select", required: true, position: 0,
   options: [{ value: "A", label_th: "A", label_en: "A" }, { value: "B", label_th: "B", label_en: "B" }] };
@@ -109,6 +125,10 @@ console.log(JSON.stringify({
                              description: " " }),
   patterns: hooks.eventPatterns(" lead.sent ,\n user.* "),
   deliveryLines,
+  privacyLines, privacyPollMs: privacy.POLL_MS,
+  privacyBodies: [bodyOrError({ kind: "export", email: " Somchai@Example.co.th ", phone: "", line_id: "" }),
+    bodyOrError({ kind: "erase", email: "", phone: "081-234-5678", line_id: "somchai_01" }),
+    bodyOrError({ kind: "erase", email: " ", phone: "", line_id: "" })],
   members: memberNames([{ name: "ก", team_id: "t1", active: true }, { name: "ข", team_id: "t1", active: false },
                         { name: "ค", team_id: "t2", active: true }], "t1"),
 }));
