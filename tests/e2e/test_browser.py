@@ -241,7 +241,7 @@ def test_a_deep_link_editing_labels_and_the_phone(gw, system, make_tenant, brows
     entries = gw.get(f"/api/v1/leads/{lead['id']}/history", headers=t.h("sales")).json()
     nexts = [e["next_contact_at"] for e in entries if e.get("next_contact_at")]
     assert nexts and nexts[0].startswith(f"{int(be_year) - 543}-03-07")
-    page.click("#detail-body input[type=checkbox]")  # the whole history: human kinds, no keys
+    page.click("#detail-body input[name=show_all]")  # the whole history: human kinds, no keys
     page.wait_for_selector("#detail-body .log-entry:has-text('แก้ไขข้อมูล')")
     assert "kind." not in page.locator("#detail-body").inner_text()
     page.click("#lang-toggle")

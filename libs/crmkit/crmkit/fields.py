@@ -87,9 +87,14 @@ def _json_number(value: object) -> object:
 
 
 def _iso_date(value: object) -> object:
-    if isinstance(value, str | date):
+    # Text only as YYYY-MM-DD: pydantic would read "0" (a query string's every value is
+    # text) as a Unix time, a day the schema's pattern refuses.
+    if isinstance(value, date) or (isinstance(value, str) and _DAY_TEXT.fullmatch(value)):
         return value
     raise PydanticCustomError("date_type", "must be a date written YYYY-MM-DD")
+
+
+_DAY_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True, slots=True)

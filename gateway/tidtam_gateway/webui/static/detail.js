@@ -72,8 +72,8 @@ export function renderDetail(container, view, on) {
     lead.read_only ? h("p", { class: "notice" }, t("detail.readOnly")) : null,
     labelsSection(lead, on),
     facts(lead, L, boxBadge),
+    followupLog(lead, view, on, L), // first after the facts: on a phone, the day's main action
     consentCard(lead, on, L, { actionForm, section, url: leadUrl }),
-    followupLog(lead, view, on, L),
     activitiesPanel({ lead_id: lead.id }, !lead.read_only),
     lead.read_only ? null : actions(lead, on),
     conversionCard(lead, on),
@@ -235,7 +235,7 @@ function followupLog(lead, view, on, L) {
 
   const toggleId = nextId("all");
   const toggle = h("label", { class: "choice", for: toggleId },
-    h("input", { type: "checkbox", id: toggleId, checked: view.showAll,
+    h("input", { type: "checkbox", id: toggleId, name: "show_all", checked: view.showAll,
                  onchange: (ev) => on.toggleAll(ev.target.checked) }), " ", t("log.all"));
 
   return h("section", { class: "log", "aria-labelledby": "log-title" },
