@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +15,7 @@ PASSWORD = "insights-password-1"
 INSIGHTS = "/api/v1/insights"
 
 
-def login(gw: httpx.Client, email: str) -> dict:
+def login(gw: httpx.Client, email: str) -> dict[str, str]:
     r = gw.post("/api/v1/auth/token", data={"username": email, "password": PASSWORD})
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
@@ -25,10 +26,10 @@ class Tenant:
     id: str
     gw: httpx.Client
     users: dict[str, str] = field(default_factory=dict)  # name -> user id
-    tokens: dict[str, dict] = field(default_factory=dict)  # name -> auth headers
+    tokens: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> auth headers
     teams: dict[str, str] = field(default_factory=dict)
 
-    def h(self, who: str) -> dict:
+    def h(self, who: str) -> dict[str, str]:
         return self.tokens[who]
 
     def add_team(self, name: str) -> str:
@@ -54,7 +55,8 @@ class Tenant:
                           json={"lead_visibility": visibility})
         assert r.status_code == 200, r.text
 
-    def post(self, who: str, path: str, body: dict, timeout: float = 20.0) -> dict:
+    def post(self, who: str, path: str, body: dict[str, Any],
+             timeout: float = 20.0) -> dict[str, Any]:
         """POST until it is taken (the leads service learns new users through events)."""
         deadline = time.monotonic() + timeout
         while True:
@@ -64,14 +66,15 @@ class Tenant:
                 break
             time.sleep(0.2)
         assert r.status_code in (200, 201, 202), r.text
-        return r.json()
+        answer: dict[str, Any] = r.json()
+        return answer
 
-    def lead(self, who: str, source: str = "website", **extra: Any) -> dict:
+    def lead(self, who: str, source: str = "website", **extra: Any) -> dict[str, Any]:
         return self.post(who, "/api/v1/leads", {
             "name": f"ลูกค้า {uuid.uuid4().hex[:6]}", "phone": "081-234-5678",
             "email": f"{uuid.uuid4().hex[:8]}@example.co.th", "source": source, **extra})
 
-    def deal(self, who: str, **extra: Any) -> dict:
+    def deal(self, who: str, **extra: Any) -> dict[str, Any]:
         return self.post(who, "/api/v1/deals", {"name": "ดีล " + uuid.uuid4().hex[:6],
                                                 "account_id": str(uuid.uuid4()), **extra})
 
@@ -79,7 +82,8 @@ class Tenant:
         return self.gw.get(f"{INSIGHTS}/{report}", headers=self.h(who), params=params)
 
 
-def until(get, check, timeout: float = 60.0) -> Any:
+def until(get: Callable[[], httpx.Response], check: Callable[[Any], bool],
+          timeout: float = 60.0) -> Any:
     """Poll `get()` (a response) until `check(json)` holds; returns the json."""
     deadline = time.monotonic() + timeout
     while True:

@@ -9,9 +9,10 @@ import uuid
 from datetime import datetime
 
 import pytest
-from insights_support import until
 
 from crmkit.testing.tenants import GatewayEvents
+
+from .insights_support import until
 
 pytestmark = pytest.mark.integration
 LEADS = "/services/leads"

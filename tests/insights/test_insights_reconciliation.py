@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
-from insights_support import INSIGHTS, until
 
 from crmkit.testing.tenants import pg_dsn
+
+from .insights_support import INSIGHTS, until
 
 pytestmark = pytest.mark.integration
 ZONE = ZoneInfo("Asia/Bangkok")

@@ -8,7 +8,8 @@ import io
 
 import openpyxl
 import pytest
-from insights_support import INSIGHTS, until
+
+from .insights_support import INSIGHTS, until
 
 pytestmark = pytest.mark.integration
 
