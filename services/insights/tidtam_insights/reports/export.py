@@ -1,6 +1,7 @@
 """A report as an .xlsx workbook (openpyxl, write-only): a title row, the headers in Thai or
 English, the rows (names, not ids), the totals. User text is written as text, never as a
-formula (crmkit.sheets.writer.neutralised)."""
+formula (crmkit.sheets.writer.neutralised), and without the control characters XML cannot
+hold (a user's name may have them)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any, Literal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from crmkit.sheets.writer import neutralised
 
@@ -51,8 +53,8 @@ def _cell(value: Any, kind: str) -> Any:
         return None
     if kind == "money":
         return Decimal(value)
-    if isinstance(value, str):
-        return neutralised(value)
+    if isinstance(value, str):  # a name may hold control characters, which XML cannot
+        return neutralised(ILLEGAL_CHARACTERS_RE.sub("", value))
     return value if isinstance(value, int | float) else str(value)
 
 
