@@ -93,13 +93,14 @@ checkservers: ## is PostgreSQL / RabbitMQ reachable? (says how to start them if 
 
 # --- quality -------------------------------------------------------------------------------
 
-# pytest's exit code passes through unchanged; 5 ("no tests collected") is a failure too,
-# with a message, so a wrong path or -k never passes silently.
+# The 40 slowest tests are listed at the end (the suite is past its 20-minute budget: what
+# to share or shorten first). pytest's exit code passes through unchanged; 5 ("no tests
+# collected") is a failure too, with a message, so a wrong path or -k never passes silently.
 test: install ## the whole suite on real PostgreSQL and RabbitMQ (PYTEST_ARGS=...)
 	@$(VPY) scripts/checkservers.py --tests
 	@if command -v npm >/dev/null; then $(MAKE) $(NODE_STAMP); else \
 	  echo "make test: npm is missing: no axe-core, the accessibility test will be skipped (apt-get install nodejs npm)" >&2; fi
-	@status=0; $(VENV)/bin/pytest $(PYTEST_ARGS) || status=$$?; \
+	@status=0; $(VENV)/bin/pytest --durations=40 $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests (exit 5): failing" >&2; fi; \
 	exit $$status
 
