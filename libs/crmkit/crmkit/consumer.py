@@ -182,6 +182,7 @@ class Consumer:
         # Deliveries whose turn has come, waiting for a runner (with `batch` > 1).
         self._waiting: deque[_Waiting] = deque()
         self._runners = 0
+        self._runner_tasks: set[asyncio.Task[None]] = set()
         self.prefetch = prefetch
         self.delivery_limit = delivery_limit
         self.retry_delay = retry_delay
@@ -359,7 +360,9 @@ class Consumer:
         self._waiting.append(waiting)
         if self._runners < self.concurrency:
             self._runners += 1
-            asyncio.create_task(self._run_batches(), name=f"consumer:{self.name}")
+            runner = asyncio.create_task(self._run_batches(), name=f"consumer:{self.name}")
+            self._runner_tasks.add(runner)  # a reference, so it is not collected mid-run
+            runner.add_done_callback(self._runner_tasks.discard)
         return await asyncio.shield(waiting.done)
 
     async def _run_batches(self) -> None:
