@@ -146,7 +146,8 @@ def build_service(settings: ServiceSettings, *, title: str, description: str = "
         app.state.sessionmaker = maker
         broker = Broker.from_settings(settings, service)
         consumers = (Consumer(consumer, handlers, maker, service, catalogue=catalogue,
-                              concurrency=settings.consumer_concurrency),) \
+                              concurrency=settings.consumer_concurrency,
+                              batch=settings.consumer_batch),) \
             if handlers else ()
         workers = EventWorkers(
             broker, outbox_relay(settings, relay_pool, broker) if inline else None, consumers,

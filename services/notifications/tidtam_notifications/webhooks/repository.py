@@ -197,10 +197,24 @@ class Settled:
 async def settle(conn: asyncpg.Connection, claim_: Claimed, outcome: Settled) -> bool:
     """Record an attempt's outcome, if the row is still this worker's claim (its lease may
     have run out and another worker have it now)."""
-    return bool(await conn.fetchval(
-        "SELECT webhook_settle($1, $2, $3, $4, $5, $6, $7, $8, $9)", claim_.tenant_id,
-        claim_.id, claim_.attempts, outcome.status, outcome.next_attempt_at,
-        outcome.response_code, outcome.latency_ms, outcome.last_error, outcome.delivered_at))
+    return bool(await conn.fetchval(_SETTLE, *_settle_args(claim_, outcome)))
+
+
+_SETTLE = "SELECT webhook_settle($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+
+
+def _settle_args(claim_: Claimed, outcome: Settled) -> tuple[Any, ...]:
+    return (claim_.tenant_id, claim_.id, claim_.attempts, outcome.status,
+            outcome.next_attempt_at, outcome.response_code, outcome.latency_ms,
+            outcome.last_error, outcome.delivered_at)
+
+
+async def settle_many(conn: asyncpg.Connection,
+                      settled: list[tuple[Claimed, Settled]]) -> None:
+    """Record several attempts' outcomes in one round trip (the prepared `webhook_settle`
+    once per row, pipelined; asyncpg runs them in one transaction). A row whose lease ran
+    out (another worker has it now) is left as it is, as `settle` leaves it."""
+    await conn.executemany(_SETTLE, [_settle_args(c, o) for c, o in settled])
 
 
 async def disable(session: AsyncSession, tenant: TenantId, endpoint_id: uuid.UUID,

@@ -1,10 +1,13 @@
 """The delivery worker: claims due deliveries (`webhook_claim`: FOR UPDATE SKIP LOCKED, a
 lease, at most TIDTAM_WEBHOOK_ENDPOINT_CONCURRENCY in flight per endpoint; it returns the
 body, URL and secrets too), sends each in its own task under a global bound
-(TIDTAM_WEBHOOK_CONCURRENCY), and records the outcome (`webhook_settle`). The claim and
-the settle are one statement each, outside a transaction (crmkit.db.autocommit): two
-round trips to the database per delivery. Giving up is one tenant transaction: the last
-outcome, the endpoint disabled and `webhook.disabled` staged together.
+(TIDTAM_WEBHOOK_CONCURRENCY), and records the outcome (`webhook_settle`). The claim is one
+statement outside a transaction (crmkit.db.autocommit); the outcomes are recorded by one
+settler task, all those waiting in one round trip (`webhook_settle` pipelined), so under
+load a round trip settles several deliveries, and their slots free together (one claim
+after them, not one each). A delivery's task ends once its outcome is recorded. Giving up
+is one tenant transaction: the last outcome, the endpoint disabled and `webhook.disabled`
+staged together.
 
 A slow or dead endpoint holds only its own few slots: the claim skips endpoints that are
 busy, so the others' deliveries go on at once. A worker that dies leaves its rows
@@ -73,6 +76,10 @@ class WebhookWorker(WokenWorker):
                              settings.webhook_timeout_seconds, resolver,
                              settings.webhook_concurrency)
         self.in_flight: set[asyncio.Task[None]] = set()
+        # Outcomes waiting for the settler, each with the future its delivery awaits.
+        self._to_settle: list[tuple[repository.Claimed, repository.Settled,
+                                    asyncio.Future[None]]] = []
+        self._settler: asyncio.Task[None] | None = None
 
     async def run_pass(self) -> None:
         while await self.pump():
@@ -85,6 +92,10 @@ class WebhookWorker(WokenWorker):
         for task in list(self.in_flight):
             with suppress(asyncio.CancelledError, Exception):
                 await task
+        if self._settler is not None:
+            self._settler.cancel()
+            with suppress(asyncio.CancelledError, Exception):
+                await self._settler
         await self.sender.close()
 
     async def pump(self) -> int:
@@ -142,8 +153,7 @@ class WebhookWorker(WokenWorker):
         else:
             settled = done("pending", next_attempt_at=now + SCHEDULE[claim.attempts - 1])
         if give_up is None:
-            async with autocommit(self.maker) as conn:
-                await repository.settle(conn, claim, settled)
+            await self._record(claim, settled)
             return
         tenant = tenant_from_event(str(claim.tenant_id))
         async with tenant_session(self.maker, tenant) as session, session.begin():
@@ -154,6 +164,31 @@ class WebhookWorker(WokenWorker):
                     WebhookDisabledV1(id=claim.endpoint_id, url=claim.url, reason=give_up,
                                       attempts=claim.attempts),
                     tenant_id=tenant.value, subject=str(claim.endpoint_id)))
+
+
+    async def _record(self, claim: repository.Claimed, settled: repository.Settled) -> None:
+        """Have the settler record the outcome; return once it is (or raise its error)."""
+        recorded = asyncio.get_running_loop().create_future()
+        self._to_settle.append((claim, settled, recorded))
+        if self._settler is None or self._settler.done():
+            self._settler = asyncio.create_task(self._settle_waiting(), name="webhook-settle")
+        await recorded
+
+    async def _settle_waiting(self) -> None:
+        """Record every outcome waiting, in one round trip, until none is left."""
+        while self._to_settle:
+            batch, self._to_settle = self._to_settle, []
+            try:
+                async with autocommit(self.maker) as conn:
+                    await repository.settle_many(conn, [(c, s) for c, s, _ in batch])
+            except Exception as exc:  # each delivery logs it; the lease brings them back
+                for *_, recorded in batch:
+                    if not recorded.done():
+                        recorded.set_exception(exc)
+            else:
+                for *_, recorded in batch:
+                    if not recorded.done():
+                        recorded.set_result(None)
 
 
 def webhook_worker(settings: NotificationsSettings) -> Resource:
