@@ -227,7 +227,7 @@ async def matching(session: AsyncSession, ctx: RequestContext, *, request: Reque
 async def stream_matching(session: AsyncSession, ctx: RequestContext, *, request: Request,
                           segment: uuid.UUID | None,
                           columns: Sequence[sa.ColumnElement[Any]] = repository.COLUMNS,
-                          **params: Any) -> AsyncIterator[list[Any]]:
+                          fetch: int = 10_000, **params: Any) -> AsyncIterator[list[Any]]:
     """Every lead the list's filters select (as `matching`, all pages), in large batches of
     driver records (`columns`) from one server-side cursor: for exports."""
     found = await custom.list_filters(session, ctx, CUSTOM, request.app, request.query_params,
@@ -240,7 +240,7 @@ async def stream_matching(session: AsyncSession, ctx: RequestContext, *, request
     async for batch in repository.stream(session, ctx.tenant, ctx.lead_scope, ctx.user_id,
                                          q_text=q_text, q_digits=q_digits,
                                          custom=found.custom, also_q=also_q, columns=columns,
-                                         **filters):
+                                         fetch=fetch, **filters):
         yield batch
 
 

@@ -67,6 +67,9 @@ EXPORT_ONLY = [
 ]
 _BASE = {"name", "phone", "email", "company", "note", "source", "potential"}
 DEFAULT_SOURCE = "other"
+# Rows an export fetches from its cursor at a time (at most a few such batches are held:
+# the one written, a few queued for the writer, the one read).
+EXPORT_FETCH = 2_000
 
 
 class LeadSheets:
@@ -143,7 +146,7 @@ class LeadSheets:
         async for batch in leads.stream_matching(
                 session, ctx, request=request, segment=f.segment, box=f.box or "inbox",
                 q=f.q, label_id=f.label_id, pipeline_id=f.pipeline_id, stage_id=f.stage_id,
-                owner_id=f.owner_id, columns=selected or LEAD_COLUMNS):
+                owner_id=f.owner_id, columns=selected or LEAD_COLUMNS, fetch=EXPORT_FETCH):
             if getters is None:  # each record is the row: its values in the keys' order
                 yield batch
             else:
