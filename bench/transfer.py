@@ -194,7 +194,8 @@ async def export(system: System, gw: httpx.AsyncClient, admin: dict[str, str], f
     print(f"export: {job['status']}, {job['rows']:,} rows × {len(columns)} columns to .{fmt} "
           f"in {spent:.2f} s; leads process CPU {cpu:.2f} s "
           f"({1e6 * cpu / max(1, job['rows'] * len(columns)):.2f} µs a cell); RSS {idle:.0f} "
-          f"MiB before, peak {rss.peak:.0f} MiB (+{rss.peak - idle:.0f} MiB)")
+          f"MiB before, peak {rss.peak:.0f} MiB (+{rss.peak - idle:.0f} MiB); load average "
+          f"{os.getloadavg()[0]:.1f}")
     r = await gw.get(job["download_url"], headers=admin)
     print(f"  download: {len(r.content) / 1024 / 1024:.1f} MiB, HTTP {r.status_code}")
     if spy:
