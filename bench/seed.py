@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 import asyncpg
 
@@ -13,8 +17,10 @@ LAST = ["ใจดี", "รักไทย", "ศรีสุข", "Wongsa", "�
 COMPANIES = ["บริษัท ทดสอบ {} จำกัด", "หจก. ค้าขาย {}", "Siam Trading {} Co., Ltd."]
 
 
-async def seed_leads(owner_url: str, tenant_id: str, owner_ids: list[str], count: int) -> int:
-    """Insert `count` inbox leads spread over `owner_ids`, dated over the last year."""
+async def seed_leads(owner_url: str, tenant_id: str, owner_ids: list[str], count: int, *,
+                     custom: Callable[[int], dict[str, Any]] | None = None) -> int:
+    """Insert `count` inbox leads spread over `owner_ids`, dated over the last year (with
+    `custom`, the i-th lead's custom fields as it gives them)."""
     conn = await asyncpg.connect(owner_url.replace("postgresql+asyncpg", "postgresql"))
     try:
         tid = uuid.UUID(tenant_id)
@@ -33,12 +39,14 @@ async def seed_leads(owner_url: str, tenant_id: str, owner_ids: list[str], count
                 yield (tid, uuid.uuid4(), f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}",
                        f"+668{rng.randint(10000000, 99999999)}", f"seed{i}@example.co.th",
                        rng.choice(COMPANIES).format(i % 500), "website", owners[i % len(owners)],
-                       "inbox", pipeline, stage, created, created)
+                       "inbox", pipeline, stage, created, created, Decimal(1000 + i % 50_000),
+                       json.dumps(custom(i) if custom else {}, ensure_ascii=False))
 
         await conn.copy_records_to_table(
             "leads", records=rows(),
             columns=["tenant_id", "id", "name", "phone", "email", "company", "source",
-                     "owner_id", "status", "pipeline_id", "stage_id", "created_at", "updated_at"])
+                     "owner_id", "status", "pipeline_id", "stage_id", "created_at", "updated_at",
+                     "potential", "custom"])
         await conn.execute("ANALYZE leads; ANALYZE lead_search")
         return count
     finally:

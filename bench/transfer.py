@@ -11,7 +11,13 @@ text (XlsxWriter), then:
    seconds until the outbox has published every `lead.created`;
 2. export: those leads to .xlsx with 10 columns (`POST /api/v1/exports`, poll until done) →
    seconds, rows, and the leads process's peak resident memory during it over its size
-   before (sampled every 20 ms from /proc).
+   before (sampled every 20 ms from /proc), and the leads process's CPU seconds for it.
+
+    .venv/bin/python bench/transfer.py --export-only [--rows 100000] [--format csv] [--profile]
+
+skips the import: the leads are seeded with COPY (bench/seed.py, with the two custom
+fields and a potential value), then exported as in 2. `--profile` records the leads
+process with py-spy during the export and prints where its time went (bench/pyspy.py).
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ import xlsxwriter
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load import Outbox, login, poll, setup_tenant, with_system  # noqa: E402
+from pyspy import record, summarise  # noqa: E402
+from seed import seed_leads  # noqa: E402
 
 from crmkit.testing.system import System  # noqa: E402
 
@@ -88,8 +96,15 @@ class PeakRss:
         self._thread.join()
 
 
-async def run(system: System, rows: int) -> None:
-    tenant_id, _sales, _ids = await setup_tenant(system, 1)
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run(system: System, rows: int, *, export_only: bool = False, fmt: str = "xlsx",
+              profile: bool = False) -> None:
+    tenant_id, _sales, ids = await setup_tenant(system, 1)
     assert system.gateway and system.leads and system.leads.proc
     async with httpx.AsyncClient(base_url=system.gateway.url, timeout=120) as gw:
         admin = await login(gw, "admin@bench.example", "bench-password-1")
@@ -98,70 +113,109 @@ async def run(system: System, rows: int) -> None:
             r = await gw.post("/api/v1/custom-fields", params=Q, headers=admin, json={
                 "key": key, "label_th": th, "label_en": en, "type": "text"})
             r.raise_for_status()
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "leads.xlsx"
+        if export_only:
             started = time.perf_counter()
-            make_file(path, rows, "sales0@bench.example")
-            size = path.stat().st_size / 1024 / 1024
-            print(f"file: {rows:,} rows × {len(HEADER)} columns, {size:.1f} MiB, made in "
-                  f"{time.perf_counter() - started:.1f} s")
-            outbox = Outbox(system, tenant_id)
-            before = await outbox.leads()
-            started = time.perf_counter()
-            with path.open("rb") as f:
-                r = await gw.post("/api/v1/imports", params=Q, headers=admin,
-                                  files={"file": ("leads.xlsx", f)})
-            r.raise_for_status()
-            job = r.json()
-            uploaded = time.perf_counter() - started
-            mapping = {**job["mapping"], "ผู้ดูแล": None}
-            r = await gw.post(f"/api/v1/imports/{job['id']}/start", params=Q, headers=admin,
-                              json={"mapping": mapping, "owner": {"column": "ผู้ดูแล"}})
-            r.raise_for_status()
-            while True:
-                got = (await gw.get(f"/api/v1/imports/{job['id']}", params=Q,
-                                    headers=admin)).json()
-                if got["status"] != "running":
-                    break
-                await asyncio.sleep(0.1)
-            spent = time.perf_counter() - started
-            made = await outbox.leads() - before
-        print(f"import: {got['status']}{' (' + got['error'] + ')' if got['error'] else ''}, "
-              f"{got['created']:,} created, {got['failed']:,} failed "
-              f"({made:,} leads in the database); upload + checks + preview "
-              f"{uploaded:.2f} s; upload to done {spent:.2f} s → {rows / spent:,.0f} rows/s")
-        print(f"  mapped: {sum(1 for v in mapping.values() if v)} columns "
-              f"({', '.join(k for k, v in mapping.items() if v)})")
-        drained = await poll(outbox.unsent, lambda n: n == 0, timeout=600)
-        print(f"outbox: every lead.created published {time.perf_counter() - started:.1f} s "
-              f"after the upload began ({drained})")
-        columns = ["name", "phone", "email", "company", "source", "potential", "box",
-                   "created_at", "custom.province", "custom.position"]
-        with PeakRss(system.leads.proc.pid) as rss:
-            idle = rss.now()
-            started = time.perf_counter()
-            r = await gw.post("/api/v1/exports", params=Q, headers=admin, json={
-                "format": "xlsx", "columns": columns, "filters": {"box": "inbox"}})
-            r.raise_for_status()
-            export = r.json()
-            while export["status"] == "running":
-                await asyncio.sleep(0.05)
-                export = (await gw.get(f"/api/v1/exports/{export['id']}", params=Q,
-                                       headers=admin)).json()
-            spent = time.perf_counter() - started
-        print(f"export: {export['status']}, {export['rows']:,} rows × {len(columns)} columns "
-              f"to .xlsx in {spent:.2f} s; leads process RSS {idle:.0f} MiB before, peak "
-              f"{rss.peak:.0f} MiB (+{rss.peak - idle:.0f} MiB)")
-        r = await gw.get(export["download_url"], headers=admin)
-        print(f"  download: {len(r.content) / 1024 / 1024:.1f} MiB, HTTP {r.status_code}")
+            await seed_leads(system.db_url("leads", owner=True), tenant_id, ids, rows,
+                             custom=lambda i: {"province": PROVINCES[i % 6],
+                                               "position": "ผู้จัดการฝ่ายจัดซื้อ"})
+            print(f"seeded {rows:,} leads with COPY in {time.perf_counter() - started:.1f} s")
+        else:
+            await import_file(system, gw, admin, tenant_id, rows)
+        await export(system, gw, admin, fmt, profile)
+
+
+async def import_file(system: System, gw: httpx.AsyncClient, admin: dict[str, str],
+                      tenant_id: str, rows: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "leads.xlsx"
+        started = time.perf_counter()
+        make_file(path, rows, "sales0@bench.example")
+        size = path.stat().st_size / 1024 / 1024
+        print(f"file: {rows:,} rows × {len(HEADER)} columns, {size:.1f} MiB, made in "
+              f"{time.perf_counter() - started:.1f} s")
+        outbox = Outbox(system, tenant_id)
+        before = await outbox.leads()
+        started = time.perf_counter()
+        with path.open("rb") as f:
+            r = await gw.post("/api/v1/imports", params=Q, headers=admin,
+                              files={"file": ("leads.xlsx", f)})
+        r.raise_for_status()
+        job = r.json()
+        uploaded = time.perf_counter() - started
+        mapping = {**job["mapping"], "ผู้ดูแล": None}
+        r = await gw.post(f"/api/v1/imports/{job['id']}/start", params=Q, headers=admin,
+                          json={"mapping": mapping, "owner": {"column": "ผู้ดูแล"}})
+        r.raise_for_status()
+        while True:
+            got = (await gw.get(f"/api/v1/imports/{job['id']}", params=Q,
+                                headers=admin)).json()
+            if got["status"] != "running":
+                break
+            await asyncio.sleep(0.1)
+        spent = time.perf_counter() - started
+        made = await outbox.leads() - before
+    print(f"import: {got['status']}{' (' + got['error'] + ')' if got['error'] else ''}, "
+          f"{got['created']:,} created, {got['failed']:,} failed "
+          f"({made:,} leads in the database); upload + checks + preview "
+          f"{uploaded:.2f} s; upload to done {spent:.2f} s → {rows / spent:,.0f} rows/s")
+    print(f"  mapped: {sum(1 for v in mapping.values() if v)} columns "
+          f"({', '.join(k for k, v in mapping.items() if v)})")
+    drained = await poll(outbox.unsent, lambda n: n == 0, timeout=600)
+    print(f"outbox: every lead.created published {time.perf_counter() - started:.1f} s "
+          f"after the upload began ({drained})")
+
+
+async def export(system: System, gw: httpx.AsyncClient, admin: dict[str, str], fmt: str,
+                 profile: bool) -> None:
+    assert system.leads and system.leads.proc
+    pid = system.leads.proc.pid
+    columns = ["name", "phone", "email", "company", "source", "potential", "box",
+               "created_at", "custom.province", "custom.position"]
+    with tempfile.TemporaryDirectory() as tmp, PeakRss(pid) as rss:
+        raw = Path(tmp) / "export.pyspy"
+        spy = record(pid, 600, raw) if profile else None
+        idle = rss.now()
+        cpu = cpu_seconds(pid)
+        started = time.perf_counter()
+        r = await gw.post("/api/v1/exports", params=Q, headers=admin, json={
+            "format": fmt, "columns": columns, "filters": {"box": "inbox"}})
+        r.raise_for_status()
+        job = r.json()
+        while job["status"] == "running":
+            await asyncio.sleep(0.05)
+            job = (await gw.get(f"/api/v1/exports/{job['id']}", params=Q,
+                                headers=admin)).json()
+        spent = time.perf_counter() - started
+        cpu = cpu_seconds(pid) - cpu
+        if spy:
+            spy.send_signal(2)  # SIGINT: py-spy writes what it has sampled
+            spy.wait(timeout=60)
+            profiled = summarise(raw) if raw.exists() else ["    (py-spy wrote nothing)"]
+    print(f"export: {job['status']}, {job['rows']:,} rows × {len(columns)} columns to .{fmt} "
+          f"in {spent:.2f} s; leads process CPU {cpu:.2f} s "
+          f"({1e6 * cpu / max(1, job['rows'] * len(columns)):.2f} µs a cell); RSS {idle:.0f} "
+          f"MiB before, peak {rss.peak:.0f} MiB (+{rss.peak - idle:.0f} MiB); load average "
+          f"{os.getloadavg()[0]:.1f}")
+    r = await gw.get(job["download_url"], headers=admin)
+    print(f"  download: {len(r.content) / 1024 / 1024:.1f} MiB, HTTP {r.status_code}")
+    if spy:
+        print("  py-spy on the leads process during the export:")
+        print("\n".join(profiled))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--export-only", action="store_true",
+                        help="seed the leads with COPY instead of importing them")
+    parser.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    parser.add_argument("--profile", action="store_true",
+                        help="py-spy on the leads process during the export")
     args = parser.parse_args()
     print(f"Tidtam import/export benchmark — {os.cpu_count()} cores")
-    with_system(lambda system: asyncio.run(run(system, args.rows)))
+    with_system(lambda system: asyncio.run(run(
+        system, args.rows, export_only=args.export_only, fmt=args.format,
+        profile=args.profile)))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import csv
 import time
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -13,7 +16,7 @@ import pytest
 import crmkit.testing.sheets as make
 from crmkit.sheets.files import BadFile, Limits, Workbook
 from crmkit.sheets.mapping import Column, detect_header, header_names, suggest
-from crmkit.sheets.writer import write_csv, write_xlsx
+from crmkit.sheets.writer import XLSX_TEXT_LIMIT, write_csv, write_xlsx
 
 pytestmark = pytest.mark.unit
 
@@ -127,6 +130,62 @@ def test_xlsx_export_has_no_formula_and_keeps_leading_zeros(tmp_path):
         assert name.value.replace("_x000D_", "\r") == expected
         assert money.value == 1500.5 and "฿" in money.number_format
     assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+
+
+def test_xlsx_export_cells_by_kind(tmp_path):
+    """Each kind of value as a real cell: money a number in baht, datetimes Excel dates in
+    UTC, a date column's ISO text a date, phones and tax IDs text with their zeros,
+    booleans booleans, lists joined, UUIDs text, a text past Excel's limit cut to it, XML's
+    forbidden control characters escaped (not an error), a number in a text column text."""
+    cols = [Column("phone", "เบอร์โทร", "Phone", kind="phone"),
+            Column("potential", "มูลค่า", "Value", kind="money"),
+            Column("created_at", "สร้างเมื่อ", "Created", kind="datetime"),
+            Column("custom.due", "กำหนด", "Due", kind="date"),
+            Column("custom.ok", "ยืนยัน", "OK", kind="checkbox"),
+            Column("custom.tags", "แท็ก", "Tags", kind="multi_select"),
+            Column("owner_id", "ผู้รับผิดชอบ", "Owner"),
+            Column("note", "หมายเหตุ", "Note"),
+            Column("custom.n", "จำนวน", "Count", kind="number")]
+    owner = uuid.uuid4()
+    bangkok = timezone(timedelta(hours=7))
+    rows = [["0812345678", Decimal("1234.50"), datetime(2026, 12, 7, 17, 30, tzinfo=bangkok),
+             "2026-01-02", True, ["ก", "ข"], owner, "x" * (XLSX_TEXT_LIMIT + 10), 3],
+            ["+66812345678", 99, datetime(2026, 12, 7, 10, 30, tzinfo=UTC), "not a date",
+             False, [], None, "a\x01b", 2.5],
+            ["0105536000000", None, None, None, None, None, None, 42, None]]
+    path = tmp_path / "kinds.xlsx"
+    assert write_xlsx(path, cols, [c.label_th for c in cols], rows) == 3
+    ws = openpyxl.load_workbook(path).active
+    header, first, second, third = ws.iter_rows(max_row=4)
+    assert [c.value for c in header] == [c.label_th for c in cols]
+    assert all(c.font.b for c in header) and ws.freeze_panes == "A2"
+    phone, money, created, due, ok, tags, who, note, n = first
+    assert (phone.value, phone.data_type) == ("0812345678", "s")
+    assert money.value == 1234.5 and money.data_type == "n" and "฿" in money.number_format
+    assert created.value == datetime(2026, 12, 7, 10, 30)  # 17:30 in Bangkok, in UTC
+    assert created.is_date and "hh:mm" in created.number_format
+    assert due.value == datetime(2026, 1, 2) and due.is_date
+    assert ok.value is True and tags.value == "ก, ข" and who.value == str(owner)
+    assert note.value == "x" * XLSX_TEXT_LIMIT and n.value == 3
+    assert second[0].value == "+66812345678" and second[1].value == 99
+    assert second[2].value == datetime(2026, 12, 7, 10, 30)
+    assert (second[3].value, second[3].data_type) == ("not a date", "s")
+    assert second[4].value is False and second[5].value is None and second[6].value is None
+    assert second[7].value.replace("_x0001_", "\x01") == "a\x01b" and second[8].value == 2.5
+    assert third[0].value == "0105536000000" and third[7].value == "42"
+    assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+
+
+def test_xlsx_export_without_rows_and_with_a_repeated_header(tmp_path):
+    cols = [Column("name", "ชื่อ", "Name"), Column("custom.name", "ชื่อ", "Name")]
+    empty = tmp_path / "empty.xlsx"
+    assert write_xlsx(empty, cols, ["ชื่อ", "ชื่อ"], iter([])) == 0
+    assert [[c.value for c in r] for r in openpyxl.load_workbook(empty).active.iter_rows()] \
+        == [["ชื่อ", "ชื่อ"]]
+    two = tmp_path / "two.xlsx"
+    assert write_xlsx(two, cols, ["ชื่อ", "ชื่อ"], [["ก", "ข"]]) == 1
+    assert [[c.value for c in r] for r in openpyxl.load_workbook(two).active.iter_rows()] \
+        == [["ชื่อ", "ชื่อ (2)"], ["ก", "ข"]]
 
 
 def test_csv_export_neutralised_with_bom(tmp_path):

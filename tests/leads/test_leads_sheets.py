@@ -288,6 +288,44 @@ async def test_export_visibility_no_formula_and_maker_only(api, tenant, create_l
     assert f"'+{tag} plus" in text and "'=HYPERLINK" in text
 
 
+async def test_export_custom_fields_as_typed_columns(api, tenant, create_lead):
+    """Custom fields as columns, each read by the export's query as its JSON value
+    (`custom -> key`): a number a number, a date an Excel date, a multi_select joined, a
+    checkbox a boolean, a text as text (a formula-like one too), a blank one blank; and the
+    box, the owner and the ID beside them."""
+    h = tenant.headers(tenant.admin)
+    for key, type_, more in (("budget", "number", {}), ("visit", "date", {}),
+                             ("tags", "multi_select", {"options": ["ร้านอาหาร", "โรงแรม"]}),
+                             ("vip", "checkbox", {}), ("grade", "text", {})):
+        r = await api.post("/api/v1/custom-fields", params=Q, headers=h, json={
+            "key": key, "label_th": f"ช่อง {key}", "label_en": key.title(), "type": type_,
+            **more})
+        assert r.status_code == 201, r.text
+    tag = uuid.uuid4().hex[:6]
+    full = await create_lead(name=f"ลูกค้า {tag} 1", custom={
+        "budget": 12500.5, "visit": "2026-12-24", "tags": ["ร้านอาหาร", "โรงแรม"],
+        "vip": True, "grade": "=1+1"})
+    await create_lead(name=f"ลูกค้า {tag} 2", custom={"budget": 7})
+    job = await _export(api, h, format="xlsx", language="en", filters={"q": tag},
+                        columns=["name", "custom.budget", "custom.visit", "custom.tags",
+                                 "custom.vip", "custom.grade", "box", "owner_id", "id"])
+    assert job["status"] == "done" and job["rows"] == 2, job
+    r = await api.get(job["download_url"], headers=h)
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows())
+    assert [c.value for c in rows[0]] == ["Name", "Budget", "Visit", "Tags", "Vip", "Grade",
+                                          "Box", "Owner", "ID"]
+    got = {row[0].value: row for row in rows[1:]}
+    one, two = got[f"ลูกค้า {tag} 1"], got[f"ลูกค้า {tag} 2"]
+    assert one[1].value == 12500.5 and one[1].data_type == "n"
+    assert one[2].is_date and one[2].value.date().isoformat() == "2026-12-24"
+    assert one[3].value == "ร้านอาหาร, โรงแรม" and one[4].value is True
+    assert (one[5].value, one[5].data_type) == ("=1+1", "s")
+    assert one[6].value == "inbox" and one[7].value == full["owner_id"]
+    assert one[8].value == full["id"]
+    assert two[1].value == 7 and [c.value for c in two[2:6]] == [None] * 4
+    assert not any(c.data_type == "f" for row in rows for c in row)
+
+
 async def test_export_refuses_unknown_columns_and_filters(api, tenant):
     h = tenant.headers(tenant.admin)
     r = await api.post(EXPORTS, params=Q, headers=h, json={"columns": ["nope"]})

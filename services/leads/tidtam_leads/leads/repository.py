@@ -270,17 +270,18 @@ async def stream(session: AsyncSession, tenant: TenantId, scope: VisibilityScope
                  custom: Sequence[CustomFilter] = (),
                  also_q: tuple[str | None, str | None] | None = None,
                  qualified: bool | None = None,
+                 columns: Sequence[sa.ColumnElement[Any]] = COLUMNS,
                  fetch: int = 10_000) -> AsyncIterator[list[asyncpg.Record]]:
     """Every lead `page` would list with these filters, newest first, as driver records
-    (COLUMNS, without the viewer's labels) in batches of `fetch`: one statement through a
-    server-side cursor in the session's transaction (exports: memory stays flat, and no
-    per-page query or per-row conversion)."""
+    (`columns`: by default COLUMNS, without the viewer's labels) in batches of `fetch`:
+    one statement through a server-side cursor in the session's transaction (exports:
+    memory stays flat, and no per-page query or per-row conversion)."""
     # No LIMIT; a search alone still goes through lead_search_page, given a size past any.
     query = _page_query(tenant.value, scope, viewer, box=box, limit=2**31 - 1, after=None,
                         q_text=q_text, q_digits=q_digits, label_id=label_id,
                         pipeline_id=pipeline_id, stage_id=stage_id, owner_id=owner_id,
                         custom=custom, also_q=also_q, qualified=qualified)
-    query = query.with_only_columns(*COLUMNS).limit(None)
+    query = query.with_only_columns(*columns).limit(None)
     compiled = query.compile(dialect=session.get_bind().dialect,
                              compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()

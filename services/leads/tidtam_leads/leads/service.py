@@ -6,6 +6,7 @@ import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -224,10 +225,11 @@ async def matching(session: AsyncSession, ctx: RequestContext, *, request: Reque
 
 
 async def stream_matching(session: AsyncSession, ctx: RequestContext, *, request: Request,
-                          segment: uuid.UUID | None, **params: Any
-                          ) -> AsyncIterator[list[Any]]:
+                          segment: uuid.UUID | None,
+                          columns: Sequence[sa.ColumnElement[Any]] = repository.COLUMNS,
+                          fetch: int = 10_000, **params: Any) -> AsyncIterator[list[Any]]:
     """Every lead the list's filters select (as `matching`, all pages), in large batches of
-    driver records from one server-side cursor: for exports."""
+    driver records (`columns`) from one server-side cursor: for exports."""
     found = await custom.list_filters(session, ctx, CUSTOM, request.app, request.query_params,
                                       segment, params)
     if found.empty:
@@ -237,7 +239,8 @@ async def stream_matching(session: AsyncSession, ctx: RequestContext, *, request
     also_q = search_patterns(found.also["q"]) if "q" in found.also else None
     async for batch in repository.stream(session, ctx.tenant, ctx.lead_scope, ctx.user_id,
                                          q_text=q_text, q_digits=q_digits,
-                                         custom=found.custom, also_q=also_q, **filters):
+                                         custom=found.custom, also_q=also_q, columns=columns,
+                                         fetch=fetch, **filters):
         yield batch
 
 

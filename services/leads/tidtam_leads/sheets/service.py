@@ -11,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import Request
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +31,8 @@ from ..catalog import service as catalog
 from ..consent.schemas import marketing_allowed
 from ..leads import service as leads
 from ..leads.events import lead_event
+from ..leads.models import Lead
+from ..leads.repository import COLUMNS as LEAD_COLUMNS
 from ..leads.schemas import LeadCreate, LeadPatch
 from ..pipelines import service as pipelines
 from ..queues.assign import assign_new
@@ -64,6 +67,9 @@ EXPORT_ONLY = [
 ]
 _BASE = {"name", "phone", "email", "company", "note", "source", "potential"}
 DEFAULT_SOURCE = "other"
+# Rows an export fetches from its cursor at a time (at most a few such batches are held:
+# the one written, a few queued for the writer, the one read).
+EXPORT_FETCH = 2_000
 
 
 class LeadSheets:
@@ -135,12 +141,34 @@ class LeadSheets:
                           filters: ExportFilters, keys: Sequence[str]
                           ) -> AsyncIterator[list[list[Any]]]:
         f = filters
-        getters = [_getter(k) for k in keys]
+        selected = _selected(keys)
+        getters = None if selected else [_getter(k) for k in keys]
         async for batch in leads.stream_matching(
                 session, ctx, request=request, segment=f.segment, box=f.box or "inbox",
                 q=f.q, label_id=f.label_id, pipeline_id=f.pipeline_id, stage_id=f.stage_id,
-                owner_id=f.owner_id):
-            yield [[get(row) for get in getters] for row in batch]
+                owner_id=f.owner_id, columns=selected or LEAD_COLUMNS, fetch=EXPORT_FETCH):
+            if getters is None:  # each record is the row: its values in the keys' order
+                yield batch
+            else:
+                yield [[get(row) for get in getters] for row in batch]
+
+
+def _selected(keys: Sequence[str]) -> list[sa.ColumnElement[Any]] | None:
+    """The keys as the columns of the export's query, in their order, so that each record
+    is a row as it is (no Python per cell); a custom field as `custom -> key` (JSON, its
+    type kept). None when a key needs Python (the PDPA consent columns)."""
+    table = Lead.__table__.c
+    out: list[sa.ColumnElement[Any]] = []
+    for key in keys:
+        if key.startswith("custom."):
+            out.append(Lead.custom[key[7:]])
+        elif key == "box":
+            out.append(table["status"])
+        elif key in table and key not in ("custom", "consent", "consent_change"):
+            out.append(table[key])
+        else:
+            return None
+    return out
 
 
 def _getter(key: str) -> Callable[[Mapping[str, Any]], Any]:
