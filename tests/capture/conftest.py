@@ -9,7 +9,15 @@ import uuid
 
 import httpx
 import pytest
-from capture_support import PASSWORD, FakeGraph, FakeLine, Tenant, form_body, login
+from capture_support import (
+    PASSWORD,
+    FakeGraph,
+    FakeLine,
+    Tenant,
+    form_body,
+    login,
+    self_signed,
+)
 
 from crmkit.testing.system import System
 
@@ -45,7 +53,14 @@ def smtp_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def system(test_servers, make_vhost, graph, line_api, smtp_port):
+def smtp_tls(tmp_path_factory) -> dict[str, str]:
+    """A self-signed certificate for 127.0.0.1 and its key (PEM files) for the receiver's
+    STARTTLS."""
+    return self_signed(tmp_path_factory.mktemp("smtp-tls"))
+
+
+@pytest.fixture(scope="session")
+def system(test_servers, make_vhost, graph, line_api, smtp_port, smtp_tls):
     sut = System(test_servers.db_url, make_vhost("capture"), tag="capture",
                  only=("accounts", "leads", "capture"),
                  extra_env={"TIDTAM_TRUSTED_PROXIES": "127.0.0.1",
@@ -58,7 +73,9 @@ def system(test_servers, make_vhost, graph, line_api, smtp_port):
                             "TIDTAM_CAPTURE_SMTP_PORT": str(smtp_port),
                             "TIDTAM_CAPTURE_SMTP_MAX_BYTES": str(64 * 1024),
                             "TIDTAM_CAPTURE_SMTP_CLIENT_BURST": "5",
-                            "TIDTAM_CAPTURE_SMTP_CLIENT_PER_MINUTE": "0.01"})
+                            "TIDTAM_CAPTURE_SMTP_CLIENT_PER_MINUTE": "0.01",
+                            "TIDTAM_CAPTURE_SMTP_TLS_CERT": smtp_tls["cert"],
+                            "TIDTAM_CAPTURE_SMTP_TLS_KEY": smtp_tls["key"]})
     try:
         sut.start(ready_timeout=120)
         yield sut

@@ -1,17 +1,25 @@
 """Email-to-lead by SMTP: the capture service's own receiver (aiosmtpd), spoken to with
 smtplib. A tenant's inbound address takes mail, any other is refused at RCPT; the sender,
 subject and text (plain, or an HTML part's text) make a lead, the sender's next message a
-follow-up, a repeated Message-ID nothing; an oversized message and a flood are refused."""
+follow-up, a repeated Message-ID nothing; an oversized message and a flood are refused;
+STARTTLS with the tests' self-signed certificate (offered, and required when configured)."""
 
 from __future__ import annotations
 
 import asyncio
 import smtplib
+import socket
+import ssl
 import uuid
 from email.message import EmailMessage
+from types import SimpleNamespace
 
 import pytest
 from capture_support import count, until
+from pydantic import ValidationError
+
+from tidtam_capture.config import CaptureSettings
+from tidtam_capture.mail.smtp import smtp_receiver
 
 pytestmark = pytest.mark.e2e
 
@@ -98,3 +106,58 @@ def test_unknown_recipients_big_mail_and_floods_are_refused(tenant, inbox, smtp_
         except smtplib.SMTPRecipientsRefused as exc:
             answers.append(exc.recipients[inbox["address"]][0])
     assert answers == [250] * 4 + [450] * 4, answers
+
+
+def test_starttls_is_offered_and_mail_comes_through_it(tenant, inbox, smtp_port, smtp_tls):
+    who = f"tls-{uuid.uuid4().hex[:8]}@example.co.th"
+    trusted = ssl.create_default_context(cafile=smtp_tls["cert"])
+    with smtplib.SMTP("127.0.0.1", smtp_port, timeout=30,
+                      source_address=("127.0.0.24", 0)) as client:
+        client.ehlo("mx.example.co.th")
+        assert client.has_extn("starttls")
+        assert client.starttls(context=trusted)[0] == 220
+        assert client.sock.version() in ("TLSv1.2", "TLSv1.3")
+        client.ehlo("mx.example.co.th")
+        assert not client.has_extn("starttls")  # once is enough
+        client.send_message(message(who, inbox["address"], "ส่งผ่าน TLS", "ขอราคาค่ะ"))
+    until(lambda: tenant.gw.get("/api/v1/leads", params={"q": who}, headers=tenant.admin),
+          lambda body: len(body["items"]) == 1)
+    # A client that does not trust the certificate gives up at the handshake: no mail.
+    with smtplib.SMTP("127.0.0.1", smtp_port, timeout=30,
+                      source_address=("127.0.0.24", 0)) as client:
+        client.ehlo("mx.example.co.th")
+        with pytest.raises(ssl.SSLCertVerificationError):
+            client.starttls(context=ssl.create_default_context())
+
+
+async def test_required_tls_refuses_mail_in_clear(smtp_tls):
+    """With …_REQUIRE_TLS, MAIL before STARTTLS is 530; after it, 250 (the receiver alone,
+    in this process: nothing here reaches its database)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    conf = CaptureSettings(capture_smtp_port=port,
+                           capture_smtp_tls_cert=smtp_tls["cert"],
+                           capture_smtp_tls_key=smtp_tls["key"],
+                           capture_smtp_require_tls=True)
+    app = SimpleNamespace(state=SimpleNamespace(sessionmaker=None))
+
+    def talk() -> tuple[int, int, int]:
+        with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+            client.ehlo("mx.example.co.th")
+            clear = client.mail("someone@example.co.th")[0]
+            client.starttls(context=ssl.create_default_context(cafile=smtp_tls["cert"]))
+            client.ehlo("mx.example.co.th")
+            secured = client.mail("someone@example.co.th")[0]
+            return clear, secured, client.noop()[0]
+
+    async with smtp_receiver(conf)(app):
+        clear, secured, noop = await asyncio.to_thread(talk)
+    assert (clear, secured, noop) == (530, 250, 250)
+
+
+def test_tls_settings_go_together():
+    with pytest.raises(ValidationError, match="go together"):
+        CaptureSettings(capture_smtp_tls_cert="/etc/ssl/cert.pem")
+    with pytest.raises(ValidationError, match="needs a certificate"):
+        CaptureSettings(capture_smtp_require_tls=True)

@@ -4,7 +4,8 @@ driven by Playwright) against the real system, on fixed demo data: axe-core (npm
 lead, the board, My account, every admin screen, the activities screens (the calendar's
 month, week and agenda, the overdue list, an activity and its form), the quotation editor,
 the deals screens (the list, the deals board, a deal with product lines, the new-deal form and
-a deal's edit form with its lines) and the insights page (issue 16), in Thai and in English,
+a deal's edit form with its lines), the insights page (issue 16) and the data-subject
+requests' list and one request's progress (issue 17), in Thai and in English,
 at 1280 px and at 375 px; no serious or critical violation may be found. With
 TIDTAM_SCREENSHOTS=<folder> the same walk keeps the README's screenshots there
 (docs/screenshots)."""
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,7 +24,7 @@ import pytest
 
 from crmkit.testing.sheets import xlsx
 
-from .conftest import PASSWORD, login, post_until_created
+from .conftest import PASSWORD, login, post_until_created, until
 from .test_browser import CHROMIUM, settled, track
 
 pytestmark = pytest.mark.e2e
@@ -126,7 +128,16 @@ def _demo_tenant(gw, system) -> dict:
         "lines": [{"product_id": product.json()["id"], "quantity": 4},
                   {"name": "เดินสายและติดตั้ง", "quantity": 1, "price": "12000"}]})
     assert deal.status_code == 201, deal.text
+    # Issue 17: a data-subject request (an export of the first lead's person), answered by
+    # every service, for the admin privacy screens
+    privacy = gw.post("/api/v1/privacy/requests", headers={
+        **admin, "Idempotency-Key": str(uuid.uuid4())}, json={
+        "kind": "export", "email": "lead1@demo.tidtam.example"})
+    assert privacy.status_code == 201, privacy.text
+    until(lambda: gw.get(f"/api/v1/privacy/requests/{privacy.json()['id']}", headers=admin),
+          lambda j: j["status"] == "done", timeout=90)
     return {"lead": first, "pipeline": standard["id"], "activity": activity.json()["id"],
+            "privacy": privacy.json()["id"],
             "deal": deal.json()["id"], "account": account.json()["id"],
             "quote": quote.json()["id"], "import": imp.json()["id"],
             "day": due.astimezone(ZoneInfo("Asia/Bangkok")).date().isoformat()}
@@ -143,7 +154,7 @@ def _violations(page) -> list[dict]:
     return [v for v in result if v["impact"] in BAD]
 
 
-# 21 screens × 2 languages × 2 sizes: longer than the suite's 300 s on a loaded machine
+# 34 screens × 2 languages × 2 sizes: longer than the suite's 300 s on a loaded machine
 @pytest.mark.timeout(900)
 def test_the_main_screens_have_no_serious_accessibility_violation(gw, system, browser_context):
     if not AXE.is_file():
@@ -188,6 +199,10 @@ def test_the_main_screens_have_no_serious_accessibility_violation(gw, system, br
         ("insights-won", "/insights/won?group_by=month", ".ins-report:not([data-state=loading])"),
         ("insights-targets", "/insights/targets", ".ins-report:not([data-state=loading])"),
         ("deal-edit", f"/deals/{demo['deal']}/edit", "form.deal-form .deal-line"),
+        # Issue 17: the data-subject requests (the list with its form, and one request's
+        # progress with the finished export's download)
+        ("privacy", "/admin/privacy", ".adm-list .adm-row"),
+        ("privacy-request", f"/admin/privacy/{demo['privacy']}", "#pv-archive"),
     ]
     page = browser_context.new_page()
     track(page)

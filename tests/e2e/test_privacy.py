@@ -18,6 +18,7 @@ import aio_pika
 import asyncpg
 import pytest
 
+from crmkit.events import CloudEvent
 from crmkit.messaging import ARCHIVE_QUEUE
 from crmkit.testing.system import SERVICES
 
@@ -140,13 +141,63 @@ async def _holding(system, needles: list[str]) -> list[str]:
     return hits
 
 
-async def _archived_holding(system, needles: list[str]) -> list[str]:
-    """The archive queue's events holding one of `needles` (read and handed back)."""
+DEAD_LETTERS = "activities.projections.dlq"
+
+
+async def _leftovers(system, t, who: dict, lead_id: str) -> str:
+    """What issue 17 found the erase missed, put where each service keeps it: a LINE event
+    the webhook kept that waits for its profile fetch (the person's number in the message),
+    a delivered agenda mail naming them among others (none of their ids in it), and an event
+    about their lead that went to a dead-letter queue. Returns the LINE event's id."""
+    event_id = uuid.uuid4().hex
+    capture = await asyncpg.connect(system.db_url("capture", owner=True).replace(
+        "postgresql+asyncpg", "postgresql"))
+    try:
+        await capture.execute(
+            "INSERT INTO line_events (tenant_id, webhook_event_id, received_at, payload) "
+            "VALUES ($1, $2, now(), $3::jsonb)", uuid.UUID(t.id), event_id, json.dumps({
+                "type": "message", "user_id": "U" + uuid.uuid4().hex,
+                "text": f"ติดต่อกลับที่ {who['phone']} นะคะ"}, ensure_ascii=False))
+    finally:
+        await capture.close()
+    notifications = await asyncpg.connect(system.db_url("notifications", owner=True).replace(
+        "postgresql+asyncpg", "postgresql"))
+    try:
+        await notifications.execute(
+            "INSERT INTO emails (tenant_id, id, kind, group_key, event_id, to_address, "
+            "language, params, subject, status, next_attempt_at, created_at, updated_at, "
+            "sent_at) VALUES ($1, $2, 'agenda_daily', $3, $4, 'sales@example.co.th', 'th', "
+            "$5::jsonb, 'วันนี้ 2 รายการ', 'sent', now(), now(), now(), now())",
+            uuid.UUID(t.id), uuid.uuid4(), f"agenda:{uuid.uuid4()}", uuid.uuid4(), json.dumps({
+                "day": "2027-01-10", "total": 2, "items": [
+                    {"title": f"โทรหา {who['name']}", "time": "10:00", "call": True},
+                    {"title": "ประชุมทีม", "time": "13:00", "call": False}]},
+                ensure_ascii=False))
+    finally:
+        await notifications.close()
+    dead = CloudEvent(source="/services/leads", type="lead.updated", subject=lead_id,
+                      tenantid=t.id, data={"id": lead_id, "name": who["name"],
+                                           "email": who["email"]})
+    conn = await aio_pika.connect(system.amqp_url)
+    try:
+        channel = await conn.channel(publisher_confirms=True)
+        await channel.declare_queue(DEAD_LETTERS, passive=True)
+        await channel.default_exchange.publish(
+            aio_pika.Message(dead.to_bytes(), message_id=dead.id), routing_key=DEAD_LETTERS)
+    finally:
+        await conn.close()
+    return event_id
+
+
+async def _archived_holding(system, needles: list[str], queue_name: str = ARCHIVE_QUEUE
+                            ) -> list[str]:
+    """The archive queue's (or another queue's) events holding one of `needles` (read and
+    handed back)."""
     conn = await aio_pika.connect(system.amqp_url)
     hits = []
     try:
         channel = await conn.channel()
-        queue = await channel.declare_queue(ARCHIVE_QUEUE, passive=True)
+        queue = await channel.declare_queue(queue_name, passive=True)
         for _ in range(queue.declaration_result.message_count or 0):
             message = await queue.get(no_ack=False, fail=False)
             if message is None:
@@ -165,6 +216,8 @@ async def test_export_then_erase_across_every_service(gw, system, make_tenant):
     t, who = make_tenant(), _person()
     lead = _a_person_everywhere(gw, t, who)
     await _mail_and_feed(system, who)
+    await _leftovers(system, t, who, lead["id"])
+    assert await _archived_holding(system, [who["email"]], DEAD_LETTERS) != []
 
     export = _request(gw, t, "export", who)
     by_service = {s["service"]: s for s in export["services"]}
@@ -177,6 +230,8 @@ async def test_export_then_erase_across_every_service(gw, system, make_tenant):
     assert by_service["notifications"]["found"]["emails"] >= 1
     assert by_service["notifications"]["found"]["event_feed"] >= 1
     assert by_service["capture"]["found"]["submissions"] == 1
+    assert by_service["capture"]["found"]["line_events"] == 1
+    assert by_service["notifications"]["found"]["emails_naming"] == 1
     r = gw.get(export["archive_url"], headers=t.h("admin"))
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(r.content)) as z:
@@ -201,6 +256,7 @@ async def test_export_then_erase_across_every_service(gw, system, make_tenant):
     needles = [who["digits"], who["email"], who["name"]]
     assert await _holding(system, needles) == []
     assert await _archived_holding(system, needles) == []
+    assert await _archived_holding(system, needles, DEAD_LETTERS) == []
     listed = gw.get("/api/v1/privacy/requests", headers=t.h("admin")).json()["items"]
     assert [i["kind"] for i in listed] == ["erase", "export"]
 

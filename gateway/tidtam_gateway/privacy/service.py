@@ -15,11 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.consumer import Delivery
 from crmkit.errors import Conflict, FieldError, NotFound, Unprocessable
-from crmkit.privacy import Person, purge_archive, request_hashes
+from crmkit.privacy import Person, dead_letter_queues, purge_archive, request_hashes
 from tidtam_contracts.privacy import PrivacyAnsweredV1, PrivacyRequestedV1, PrivacyResolvedV1
 
 from .. import eventing
 from ..common import Page
+from ..contracts import EVENTS
 from ..proxy.router import OWNED_PREFIXES
 from . import repository
 from .schemas import PrivacyRequestIn, PrivacyRequestOut, ServiceProgress
@@ -131,10 +132,11 @@ async def on_answered(session: AsyncSession, event: Delivery[PrivacyAnsweredV1])
     if await repository.complete_if_answered(session, answer.request_id) \
             and answer.kind == "erase":
         # Last, once every service has erased: the archive queue's copies of the person's
-        # events go too (a failure fails the handler, which is retried; purging is
-        # idempotent).
+        # events go too, and those in every service's dead-letter queue (a failure fails
+        # the handler, which is retried; purging is idempotent).
         row = await repository.get(session, answer.request_id)
         assert row is not None
         person = Person.from_hashes({k: row[k] for k in HASHES},
                                     await repository.subjects(session, answer.request_id))
-        await purge_archive(person, str(event.tenant.value))
+        await purge_archive(person, str(event.tenant.value),
+                            dead_letter_queues([*SERVICES, EVENTS.service]))

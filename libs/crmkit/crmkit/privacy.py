@@ -18,8 +18,12 @@ collects an export's parts without personal data passing through a retained even
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import json
+import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -43,6 +47,8 @@ from .deps import Ctx, Db
 from .errors import Forbidden
 from .events import EventSource
 from .text import parse_phone
+
+log = logging.getLogger("crmkit.privacy")
 
 PURGE_FUNCTION = "privacy_purge"
 SCAN_FUNCTION = "privacy_outbox_data"
@@ -211,21 +217,70 @@ async def outbox_data(session: AsyncSession, types: list[str]
     return [(r[0], r[1], r[2]) for r in result]
 
 
+# How long an erase waits for the outbox rows holding the person that were not yet
+# published (the relay publishes them within moments; then they are purged as the others).
+HOLD_SECONDS = 20.0
+HOLD_POLL = 0.2
+
+
+class OutboxNotPublished(RuntimeError):
+    """The outbox still holds unpublished rows with the person after HOLD_SECONDS (the relay
+    or the broker is down): the handler fails, so the broker redelivers the request later."""
+
+
+def _holds(data: dict[str, Any], texts: Iterable[str]) -> bool:
+    # As the purge's strpos over the payload's text (jsonb's output: JSON, non-ASCII kept).
+    dumped = json.dumps(data, ensure_ascii=False)
+    return any(t in dumped or json.dumps(t, ensure_ascii=False)[1:-1] in dumped
+               for t in texts)
+
+
+async def purge_when_published(session: AsyncSession, part: Part, types: list[str],
+                               earlier: set[uuid.UUID], *, hold: float = HOLD_SECONDS
+                               ) -> int:
+    """Purge the published rows (`purge_published`); while rows staged before the request
+    (`earlier`: not the erase's own events) still hold one of the person's values unpublished,
+    wait for the relay to publish them and purge again. Holding rather than scrubbing them:
+    their consumers then get whole events, never half-erased ones their contracts may refuse
+    (a dead letter) or that make records of nobody; the relay publishes within moments."""
+    deadline = time.monotonic() + hold
+    purged = 0
+    while True:
+        purged += await purge_published(session, part)
+        if not part.texts or not earlier:
+            return purged
+        waiting = [event_id for event_id, _, data in await outbox_data(session, types)
+                   if event_id in earlier and _holds(data, part.texts)]
+        if not waiting:
+            return purged
+        if time.monotonic() >= deadline:
+            raise OutboxNotPublished(f"{len(waiting)} outbox rows holding the person are "
+                                     f"still unpublished after {hold:.0f} s")
+        log.info("privacy erase waits for %d unpublished outbox rows", len(waiting))
+        await asyncio.sleep(HOLD_POLL)
+
+
 def privacy_handlers(events: EventSource, finder: Finder, *, resolved: bool = False,
                      purge: bool = True) -> list[Handler[Any]]:
     """The handler of a service: find (and erase), purge, answer. On `privacy.requested`
     for the services that know people by their keys; with `resolved`, on
     `privacy.resolved` for those that know them only by their records' ids. Without
-    `purge`, for a service that keeps nothing personal (not even in its events)."""
+    `purge`, for a service that keeps nothing personal (not even in its events).
+
+    An erase also waits for the service's unpublished outbox rows holding the person
+    (`purge_when_published`) and purges them once published."""
+    types = [model.TYPE for model in events.published]
 
     async def handle(session: AsyncSession,
                      delivery: Delivery[PrivacyRequestedV1] | Delivery[PrivacyResolvedV1]
                      ) -> None:
         request = delivery.data
         erase = request.kind == "erase"
+        earlier = ({event_id for event_id, _, _ in await outbox_data(session, types)}
+                   if erase and purge else set())
         part = await finder(session, delivery.tenant, Person.of(request), erase)
         if erase and purge:
-            await purge_published(session, part)
+            await purge_when_published(session, part, types, earlier)
         answer = PrivacyAnsweredV1(
             request_id=request.request_id, service=events.service, kind=request.kind,
             found=part.found, kept=part.kept, subjects=sorted(part.subjects),
@@ -264,11 +319,29 @@ def about(person: Person, tenant_id: str) -> Callable[[dict[str, Any]], bool]:
     return takes
 
 
-async def purge_archive(person: Person, tenant_id: str) -> int:
-    """Remove the person's events from the archive queue (crmkit.replay.purge); how many."""
-    from .replay import purge  # aio-pika's connection only where it is used
+def dead_letter_queues(services: Iterable[str], consumer: str = "projections") -> list[str]:
+    """The dead-letter queues of `services`' consumers (crmkit.messaging: `<queue>.dlq`; every
+    service's consumer is `<service>.projections`, crmkit.runtime's default)."""
+    return [f"{service}.{consumer}.dlq" for service in services]
 
-    return (await purge(KitSettings().amqp_url, about(person, tenant_id))).published
+
+async def purge_archive(person: Person, tenant_id: str, dead_letters: Iterable[str] = ()
+                        ) -> int:
+    """Remove the person's events from the archive queue and from the dead-letter queues
+    `dead_letters` (crmkit.replay.purge: the other messages go back in their places; a
+    queue that does not exist, a service's without a consumer, is skipped); how many."""
+    import aio_pika  # aio-pika only where it is used
+
+    from .replay import purge
+
+    url, takes = KitSettings().amqp_url, about(person, tenant_id)
+    removed = (await purge(url, takes)).published
+    for queue in dead_letters:
+        try:
+            removed += (await purge(url, takes, archive=queue)).published
+        except aio_pika.exceptions.ChannelNotFoundEntity:
+            continue
+    return removed
 
 
 class ExportAsk(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 
 from crmkit.config import ServiceSettings, service_database
 from crmkit.sealed import SealingSettings
@@ -47,6 +47,23 @@ class CaptureSettings(ServiceSettings, SealingSettings):
     # few big providers' relays, so far more than a form's per-address limit.
     capture_smtp_client_burst: int = Field(100, ge=1)
     capture_smtp_client_per_minute: float = Field(600.0, gt=0)
+    # STARTTLS on the receiver: a PEM certificate (chain) and its private key, both or
+    # neither; with them EHLO offers STARTTLS. `…_REQUIRE_TLS` then refuses every command
+    # but EHLO/HELO/NOOP/QUIT/STARTTLS before it (530): off by default, as an MX must take
+    # mail from servers that send in clear (RFC 3207 s. 4).
+    capture_smtp_tls_cert: str = ""
+    capture_smtp_tls_key: str = ""
+    capture_smtp_require_tls: bool = False
+
+    @model_validator(mode="after")
+    def _tls_pair(self) -> CaptureSettings:
+        if bool(self.capture_smtp_tls_cert) != bool(self.capture_smtp_tls_key):
+            raise ValueError("TIDTAM_CAPTURE_SMTP_TLS_CERT and TIDTAM_CAPTURE_SMTP_TLS_KEY "
+                             "go together: set both, or neither")
+        if self.capture_smtp_require_tls and not self.capture_smtp_tls_cert:
+            raise ValueError("TIDTAM_CAPTURE_SMTP_REQUIRE_TLS needs a certificate "
+                             "(TIDTAM_CAPTURE_SMTP_TLS_CERT and …_KEY)")
+        return self
 
 
 @functools.cache

@@ -11,15 +11,18 @@ message's `From`, `Subject` and text (the plain part, else the HTML's text) beco
 `lead.captured` for each tenant it was addressed to, once per `Message-ID` (else the
 message's hash), in one short transaction per tenant, as the webhook does.
 
+STARTTLS when `TIDTAM_CAPTURE_SMTP_TLS_CERT` and `…_KEY` name a PEM certificate and key
+(TLS 1.2 or newer), required before any mail with `…_REQUIRE_TLS` (530 otherwise).
+
 Not done here: SPF/DKIM/DMARC checks (a forged `From` makes a lead under that address; put
-a filtering MX in front where that matters), STARTTLS (terminate it in front, or on the
-same host)."""
+a filtering MX in front where that matters)."""
 
 from __future__ import annotations
 
 import email
 import email.policy
 import logging
+import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from email.message import EmailMessage
@@ -146,6 +149,17 @@ class Inbound:
         return "250 OK: received"
 
 
+def tls_context(conf: CaptureSettings) -> ssl.SSLContext | None:
+    """The server's TLS context for STARTTLS, or None without a certificate (an unreadable
+    certificate or key fails the start)."""
+    if not conf.capture_smtp_tls_cert:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(conf.capture_smtp_tls_cert, conf.capture_smtp_tls_key)
+    return context
+
+
 def smtp_receiver(conf: CaptureSettings) -> Any:
     """The app's resource: the SMTP server on `capture_smtp_host:capture_smtp_port` while
     the app runs (none when the port is not set)."""
@@ -158,12 +172,16 @@ def smtp_receiver(conf: CaptureSettings) -> Any:
         import asyncio
 
         handler = Inbound(app.state.sessionmaker, conf)
+        tls = tls_context(conf)
         server = await asyncio.get_running_loop().create_server(
             lambda: SMTP(handler, data_size_limit=conf.capture_smtp_max_bytes,
                          enable_SMTPUTF8=True, hostname=conf.capture_inbound_domain,
-                         ident="Tidtam capture", timeout=60),
+                         ident="Tidtam capture", timeout=60, tls_context=tls,
+                         require_starttls=conf.capture_smtp_require_tls),
             host=conf.capture_smtp_host, port=conf.capture_smtp_port)
-        log.info("SMTP receiver on %s:%s", conf.capture_smtp_host, conf.capture_smtp_port)
+        log.info("SMTP receiver on %s:%s (STARTTLS %s)", conf.capture_smtp_host,
+                 conf.capture_smtp_port, "required" if conf.capture_smtp_require_tls
+                 else "offered" if tls else "not offered")
         try:
             yield
         finally:
