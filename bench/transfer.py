@@ -60,6 +60,25 @@ def make_file(path: Path, rows: int, owner: str) -> None:
     book.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process (from /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def family_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds of the leads process and of each of its child processes (its outbox
+    relay), by pid."""
+    out = {"service": cpu_seconds(pid)}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                out[f"child {child}"] = cpu_seconds(int(child))
+            except FileNotFoundError:
+                pass
+    return out
+
+
 class PeakRss:
     """The peak resident memory of one process, sampled in a thread."""
 
@@ -88,7 +107,7 @@ class PeakRss:
         self._thread.join()
 
 
-async def run(system: System, rows: int) -> None:
+async def run(system: System, rows: int, export: bool = True) -> None:
     tenant_id, _sales, _ids = await setup_tenant(system, 1)
     assert system.gateway and system.leads and system.leads.proc
     async with httpx.AsyncClient(base_url=system.gateway.url, timeout=120) as gw:
@@ -107,6 +126,7 @@ async def run(system: System, rows: int) -> None:
                   f"{time.perf_counter() - started:.1f} s")
             outbox = Outbox(system, tenant_id)
             before = await outbox.leads()
+            cpu_before = family_cpu(system.leads.proc.pid)
             started = time.perf_counter()
             with path.open("rb") as f:
                 r = await gw.post("/api/v1/imports", params=Q, headers=admin,
@@ -125,6 +145,7 @@ async def run(system: System, rows: int) -> None:
                     break
                 await asyncio.sleep(0.1)
             spent = time.perf_counter() - started
+            cpu_done = family_cpu(system.leads.proc.pid)
             made = await outbox.leads() - before
         print(f"import: {got['status']}{' (' + got['error'] + ')' if got['error'] else ''}, "
               f"{got['created']:,} created, {got['failed']:,} failed "
@@ -135,6 +156,15 @@ async def run(system: System, rows: int) -> None:
         drained = await poll(outbox.unsent, lambda n: n == 0, timeout=600)
         print(f"outbox: every lead.created published {time.perf_counter() - started:.1f} s "
               f"after the upload began ({drained})")
+        cpu_end = family_cpu(system.leads.proc.pid)
+        per = 1000 / max(1, rows)
+        service = (cpu_done["service"] - cpu_before["service"]) * per
+        relay = sum(cpu_end[k] - cpu_before.get(k, 0) for k in cpu_end if k != "service") * per
+        print(f"  CPU per 1,000 rows: leads service {service:.3f} s (upload to done), its "
+              f"relay process {relay:.3f} s (upload to every event published); load average "
+              f"{os.getloadavg()[0]:.2f}")
+        if not export:
+            return
         columns = ["name", "phone", "email", "company", "source", "potential", "box",
                    "created_at", "custom.province", "custom.position"]
         with PeakRss(system.leads.proc.pid) as rss:
@@ -159,9 +189,10 @@ async def run(system: System, rows: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--no-export", action="store_true", help="the import alone")
     args = parser.parse_args()
     print(f"Tidtam import/export benchmark — {os.cpu_count()} cores")
-    with_system(lambda system: asyncio.run(run(system, args.rows)))
+    with_system(lambda system: asyncio.run(run(system, args.rows, not args.no_export)))
 
 
 if __name__ == "__main__":
