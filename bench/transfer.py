@@ -107,7 +107,7 @@ class PeakRss:
         self._thread.join()
 
 
-async def run(system: System, rows: int, export: bool = True) -> None:
+async def run(system: System, rows: int, with_export: bool = True) -> None:
     tenant_id, _sales, _ids = await setup_tenant(system, 1)
     assert system.gateway and system.leads and system.leads.proc
     async with httpx.AsyncClient(base_url=system.gateway.url, timeout=120) as gw:
@@ -163,7 +163,7 @@ async def run(system: System, rows: int, export: bool = True) -> None:
         print(f"  CPU per 1,000 rows: leads service {service:.3f} s (upload to done), its "
               f"relay process {relay:.3f} s (upload to every event published); load average "
               f"{os.getloadavg()[0]:.2f}")
-        if not export:
+        if not with_export:
             return
         columns = ["name", "phone", "email", "company", "source", "potential", "box",
                    "created_at", "custom.province", "custom.position"]
