@@ -84,13 +84,16 @@ class LeadSheets:
                                    for c in checked]
         staged = list(bodies.items())  # (index in the batch, values), in the file's order
         await repository.stage(session, [b for _i, b in staged])
-        existing = {m["n"]: m["id"] for m in await repository.duplicates(
-            session, ctx.tenant, ctx.lead_scope)}
+        matches = await repository.duplicates(
+            session, ctx.tenant, ctx.lead_scope, phones=[b["phone"] for _i, b in staged],
+            emails=[b["email"] for _i, b in staged])
+        by_phone = {m["phone"]: m["id"] for m in matches}
+        by_email = {m["email_key"]: m["id"] for m in matches}
         new: list[int] = []  # staged rows to insert
         seen: set[str] = set()  # the phones and emails of the batch's new leads
         for n, (i, body) in enumerate(staged):
             keys = (body["phone"], body["email"].lower())
-            match = existing.get(n)
+            match = by_phone.get(keys[0]) or by_email.get(keys[1])
             twin = not seen.isdisjoint(keys)
             if options.policy != "create" and (match or twin):
                 if options.policy == "update" and match is not None and not dry_run:
