@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import openpyxl
+import orjson
 import pytest
 
 import crmkit.testing.sheets as make
@@ -322,13 +323,12 @@ async def test_a_job_lost_with_its_process_is_resumed_when_read(api, tenant, tmp
 
 async def test_events_built_by_the_database_are_the_contracts(api, tenant, tmp_path,
                                                               leads_db):
-    """The staged import builds each `lead.created` payload in SQL: it must be what the
-    API's create builds in Python from the same lead (LeadCreatedV2, the CloudEvent, its
-    correlation), but for the event's own id and time."""
-    import orjson
-
+    """The staged import builds each `lead.created` (and, for a lead owned by another than
+    the importer, `lead.assigned`) payload in SQL: it must be what the API's create builds
+    in Python from the same lead (the contract, the CloudEvent, its correlation), but for
+    the event's own id and time; created comes before assigned in the outbox."""
     from crmkit.events import CloudEvent, make_event
-    from tidtam_contracts.leads import LeadCreatedV2
+    from tidtam_contracts.leads import LeadAssignedV1, LeadCreatedV2
     from tidtam_leads.leads.events import lead_fields
 
     h = tenant.headers(tenant.admin)
@@ -337,36 +337,52 @@ async def test_events_built_by_the_database_are_the_contracts(api, tenant, tmp_p
     assert r.status_code == 201, r.text
     tag = uuid.uuid4().hex[:6]
     path = xlsx(tmp_path / "ev.xlsx", [
-        ["ชื่อ", "เบอร์โทร", "อีเมล", "ชื่อบริษัท", "ที่มา", "มูลค่าที่คาดหวัง", "ชั้น"],
+        ["ชื่อ", "เบอร์โทร", "อีเมล", "ชื่อบริษัท", "ที่มา", "มูลค่าที่คาดหวัง", "ชั้น", "ผู้ดูแล"],
         [f"คุณเหตุการณ์ {tag}", "0812345678", f"{tag}@example.co.th", "", "website",
-         "1234.5", "ทอง"],
+         "1234.5", "ทอง", tenant.sales1.email],
         [f"คุณไม่มีมูลค่า {tag}", "0812345679", f"{tag}.2@example.co.th", "บริษัท ก",
-         "website", "", ""]])
-    job, done = await _run(api, h, path)
+         "website", "", "", tenant.admin.email]])
+    r = await _upload(api, h, path)
+    assert r.status_code == 201, r.text
+    job = r.json()
+    r = await api.post(f"{IMPORTS}/{job['id']}/start", params=Q, headers=h, json={
+        "mapping": {**job["mapping"], "ผู้ดูแล": None}, "owner": {"column": "ผู้ดูแล"}})
+    assert r.status_code == 200, r.text
+    done = await _wait(api, h, job["id"])
     assert done["created"] == 2, done
     conn = await asyncpg_connect(leads_db.owner_url)
     try:
-        leads = await conn.fetch("SELECT * FROM leads WHERE email LIKE $1 ORDER BY name",
-                                 f"{tag}%")
+        leads = await conn.fetch("SELECT * FROM leads WHERE email LIKE $1", f"{tag}%")
         assert len(leads) == 2
+        assigned = 0
         for row in leads:
-            stored = await conn.fetchrow(
+            stored = await conn.fetch(
                 "SELECT event_id, event_type, payload FROM outbox "
-                "WHERE payload->>'subject' = $1", str(row["id"]))
-            payload = stored["payload"]
-            assert stored["event_type"] == "lead.created"
-            assert payload["id"] == str(stored["event_id"])
-            CloudEvent.model_validate(payload)
-            LeadCreatedV2.model_validate(payload["data"])
-            data = LeadCreatedV2.model_validate({**lead_fields(row),
-                                                 "by_user_id": tenant.admin.id})
-            expected = orjson.loads(make_event(
-                service="leads", data=data, tenant_id=tenant.id, subject=str(row["id"]),
-                sequence=row["version"], correlation_id=job["id"],
-            ).model_dump_json(exclude_none=True))
-            for key in ("id", "time"):
-                payload.pop(key), expected.pop(key)
-            assert payload == expected
+                "WHERE payload->>'subject' = $1 ORDER BY id", str(row["id"]))
+            by_sales = row["owner_id"] == tenant.sales1.id
+            assert [e["event_type"] for e in stored] == (
+                ["lead.created", "lead.assigned"] if by_sales else ["lead.created"])
+            for e in stored:
+                payload = e["payload"]
+                assert payload["id"] == str(e["event_id"])
+                CloudEvent.model_validate(payload)
+                if e["event_type"] == "lead.created":
+                    data = LeadCreatedV2.model_validate({**lead_fields(row),
+                                                         "by_user_id": tenant.admin.id})
+                else:
+                    assigned += 1
+                    data = LeadAssignedV1.model_validate({
+                        **lead_fields(row), "from_user_id": None,
+                        "by_user_id": tenant.admin.id})
+                type(data).model_validate(payload["data"])
+                expected = orjson.loads(make_event(
+                    service="leads", data=data, tenant_id=tenant.id, subject=str(row["id"]),
+                    sequence=row["version"], correlation_id=job["id"],
+                ).model_dump_json(exclude_none=True))
+                for key in ("id", "time"):
+                    payload.pop(key), expected.pop(key)
+                assert payload == expected
+        assert assigned == 1
     finally:
         await conn.close()
     assert sorted(str(x["custom"]) for x in leads) == ["{'tier': 'ทอง'}", "{}"]

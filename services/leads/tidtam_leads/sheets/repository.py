@@ -1,8 +1,9 @@
 """The set-based SQL of lead imports. A batch's checked rows are COPYed into a staging
 table (temporary, dropped at commit); its duplicates are found in one statement (see
 `duplicates`), and its new leads, their `created` history and their
-`lead.created` outbox rows are made from the staging table in one statement: the events'
-payloads are built by PostgreSQL, from the contract's fields (see `_event_payload`)."""
+`lead.created` (and `lead.assigned`) outbox rows are made from the staging table in one
+statement: the events' payloads are built by PostgreSQL, from the contracts' fields (see
+`_event_payload`)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from crmkit.context import TenantId, VisibilityScope
 from crmkit.db import driver, rows_as
 from crmkit.outbox import json_time
 from tidtam_contracts.base import check_contract
-from tidtam_contracts.leads import LeadCreatedV2
+from tidtam_contracts.leads import LeadAssignedV1, LeadCreatedV2, LeadEvent
 
 from ..contracts import EVENTS
 from ..leads.events import _COLUMNS as EVENT_COLUMNS
@@ -98,20 +99,22 @@ def _json(annotation: Any, column: str) -> str:
     raise TypeError(f"no SQL for a {annotation!r} event field ({column})")
 
 
-def _event_payload(source: str, event_id: str, by_param: str, correlation_param: str) -> str:
-    """SQL: the `lead.created` CloudEvent of a row of `source` (a just-inserted lead), as
-    `outbox.stage_args` would write it: its `data` made from LeadCreatedV2's own fields, so
-    a field added to the contract is in it or this raises (and a test compares the two)."""
-    contract = check_contract(LeadCreatedV2)
+def _event_payload(contract: type[LeadEvent], source: str, extra: dict[str, str]) -> str:
+    """SQL: the CloudEvent of `contract` for a row of `source` (a just-inserted lead with
+    its `event_id`), as `outbox.stage_args` would write it (correlation id: parameter $6):
+    its `data` made from the contract's own fields, the lead's columns and `extra` (field ->
+    SQL) for the others, so a field added to the contract is in it or this raises (and a
+    test compares the two)."""
+    check_contract(contract)
     data = []
-    for name, info in LeadCreatedV2.model_fields.items():
-        if name == "by_user_id":
-            data.append(f"'by_user_id', to_jsonb({by_param}::uuid)")
+    for name, info in contract.model_fields.items():
+        if name in extra:
+            data.append(f"'{name}', to_jsonb({extra[name]})")
             continue
         column = f"{source}.{EVENT_COLUMNS.get(name, name)}"
         data.append(f"'{name}', {_json(info.annotation, column)}")
     envelope = [
-        "'specversion', '1.0'", f"'id', {event_id}::text",
+        "'specversion', '1.0'", f"'id', {source}.event_id::text",
         f"'source', '/services/{EVENTS.service}'", f"'type', '{contract.TYPE}'",
         f"'subject', {source}.id::text",
         "'time', to_char(clock_timestamp() AT TIME ZONE 'UTC', "
@@ -121,11 +124,15 @@ def _event_payload(source: str, event_id: str, by_param: str, correlation_param:
         f"'data', jsonb_build_object({', '.join(data)})"]
     payload = f"jsonb_build_object({', '.join(envelope)})"
     # correlationid is left out when there is none, as exclude_none does
-    return (f"{payload} || CASE WHEN {correlation_param}::text = '' THEN '{{}}'::jsonb "
-            f"ELSE jsonb_build_object('correlationid', {correlation_param}::text) END")
+    return (f"{payload} || CASE WHEN $6::text = '' THEN '{{}}'::jsonb "
+            "ELSE jsonb_build_object('correlationid', $6::text) END")
 
 
 _RETURNING = ", ".join(c.name for c in COLUMNS)
+# One statement: the leads, their history, and their events in the outbox, in order per
+# lead: `lead.created`, then `lead.assigned` when its owner is not the importer ($5) and no
+# queue chose it ($7: those leads come back, and the caller stages their events, naming the
+# queue). The events' ids are drawn once per event (a volatile subquery is not flattened).
 _INSERT = f"""
 WITH lead AS (
     INSERT INTO leads (tenant_id, id, name, phone, email, company, note, source, owner_id,
@@ -140,27 +147,37 @@ WITH lead AS (
            jsonb_build_object('owner_id', owner_id::text, 'source', source,
                               'import_id', $6::text)
     FROM lead
-), made AS MATERIALIZED (
-    SELECT gen_random_uuid() AS event_id, lead.* FROM lead
 ), event AS (
     INSERT INTO outbox (event_id, event_type, tenant_id, payload)
-    SELECT event_id, '{LeadCreatedV2.TYPE}', tenant_id,
-           {_event_payload("made", "made.event_id", "$5", "$6")}
-    FROM made
+    SELECT event_id, event_type, tenant_id, payload FROM (
+        SELECT c.event_id, '{LeadCreatedV2.TYPE}' AS event_type, c.tenant_id, c.id, 0 AS k,
+               {_event_payload(LeadCreatedV2, "c", {"by_user_id": "$5::uuid"})} AS payload
+        FROM (SELECT gen_random_uuid() AS event_id, lead.* FROM lead) c
+        UNION ALL
+        SELECT a.event_id, '{LeadAssignedV1.TYPE}', a.tenant_id, a.id, 1,
+               {_event_payload(LeadAssignedV1, "a", {
+                   "from_user_id": "NULL::uuid", "by_user_id": "$5::uuid",
+                   "queue_id": "NULL::uuid", "queue_name": "NULL::text"})}
+        FROM (SELECT gen_random_uuid() AS event_id, lead.* FROM lead
+              WHERE lead.owner_id <> $5 AND NOT lead.id = ANY($7::uuid[])) a
+    ) e ORDER BY e.id, e.k
 )
-SELECT {_RETURNING} FROM made"""
+SELECT {_RETURNING} FROM lead WHERE id = ANY($7::uuid[])"""
 
 
 async def insert_staged(session: Any, tenant: TenantId, numbers: Sequence[int], *,
                         pipeline_id: uuid.UUID, stage_id: uuid.UUID, author_id: uuid.UUID,
-                        import_id: str) -> list[LeadRow]:
+                        import_id: str, queued: Sequence[uuid.UUID]) -> list[LeadRow]:
     """The staged rows `numbers` as new leads (in their owners' Inbox), with their `created`
-    history and `lead.created` events (correlation: the import's id), in one statement."""
+    history, `lead.created` events and, for those owned by another than the importer, their
+    `lead.assigned` (correlation: the import's id), in one statement. Returns the leads
+    whose owners the queues chose (`queued`: their ids); the caller stages their
+    `lead.assigned` (naming the queue) and their history."""
     if not numbers:
         return []
     conn = await driver(session)
     found = await conn.fetch(_INSERT, tenant.value, pipeline_id, stage_id, list(numbers),
-                             author_id, import_id)
+                             author_id, import_id, list(queued))
     return rows_as(LeadRow, (dict(r.items()) for r in found))
 
 

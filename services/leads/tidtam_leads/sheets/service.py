@@ -113,14 +113,16 @@ class LeadSheets:
                 await repository.set_owners(session, {
                     n: pick.owner_id for n in new
                     if (pick := queued.get(staged[n][1]["id"])) is not None})
-            # New leads, their history and their `lead.created` events (built by the
-            # database from the contract's fields), in one statement from the staging table.
+            # New leads, their history and their `lead.created` (and, owned by another than
+            # the importer, `lead.assigned`) events, built by the database from the
+            # contracts' fields, in one statement from the staging table.
             made = await repository.insert_staged(
                 session, ctx.tenant, new, pipeline_id=stage.pipeline_id, stage_id=stage.id,
-                author_id=ctx.user_id, import_id=correlation_id.get() or "")
-            await leads.stage_assigned(session, ctx, [
-                (row, None, queued.get(row["id"])) for row in made
-                if queued.get(row["id"]) or row["owner_id"] != ctx.user_id])
+                author_id=ctx.user_id, import_id=correlation_id.get() or "",
+                queued=[i for i, pick in queued.items() if pick is not None])
+            # The queues' choices: their `lead.assigned` names the queue, with a history entry.
+            await leads.stage_assigned(session, ctx, [(row, None, queued[row["id"]])
+                                                      for row in made])
         return outcomes
 
     def check_export_filters(self, filters: ExportFilters) -> None:
