@@ -1,8 +1,9 @@
 """Leads as crmkit.sheets imports and exports them: each row checked as POST /leads checks
 its body (LeadCreate, the tenant's sources and custom fields, an active owner), duplicates
-by the create's rule (open leads with the phone or email), new leads stored in one
-statement per batch with their history and `lead.created` events, updates through the
-API's own PATCH."""
+by the create's rule (open leads with the phone or email, and earlier rows of the same
+batch), the batch COPYed into a staging table and its new leads made from there in one
+statement with their history and events (repository.py), updates through the API's own
+PATCH."""
 
 from __future__ import annotations
 
