@@ -102,8 +102,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def family_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds of the leads process and of each of its child processes (its outbox
+    relay), by pid."""
+    out = {"service": cpu_seconds(pid)}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                out[f"child {child}"] = cpu_seconds(int(child))
+            except FileNotFoundError:
+                pass
+    return out
+
+
 async def run(system: System, rows: int, *, export_only: bool = False, fmt: str = "xlsx",
-              profile: bool = False) -> None:
+              profile: bool = False, with_export: bool = True) -> None:
     tenant_id, _sales, ids = await setup_tenant(system, 1)
     assert system.gateway and system.leads and system.leads.proc
     async with httpx.AsyncClient(base_url=system.gateway.url, timeout=120) as gw:
@@ -121,7 +134,8 @@ async def run(system: System, rows: int, *, export_only: bool = False, fmt: str 
             print(f"seeded {rows:,} leads with COPY in {time.perf_counter() - started:.1f} s")
         else:
             await import_file(system, gw, admin, tenant_id, rows)
-        await export(system, gw, admin, fmt, profile)
+        if with_export:
+            await export(system, gw, admin, fmt, profile)
 
 
 async def import_file(system: System, gw: httpx.AsyncClient, admin: dict[str, str],
@@ -135,6 +149,8 @@ async def import_file(system: System, gw: httpx.AsyncClient, admin: dict[str, st
               f"{time.perf_counter() - started:.1f} s")
         outbox = Outbox(system, tenant_id)
         before = await outbox.leads()
+        assert system.leads and system.leads.proc
+        cpu_before = family_cpu(system.leads.proc.pid)
         started = time.perf_counter()
         with path.open("rb") as f:
             r = await gw.post("/api/v1/imports", params=Q, headers=admin,
@@ -153,6 +169,7 @@ async def import_file(system: System, gw: httpx.AsyncClient, admin: dict[str, st
                 break
             await asyncio.sleep(0.1)
         spent = time.perf_counter() - started
+        cpu_done = family_cpu(system.leads.proc.pid)
         made = await outbox.leads() - before
     print(f"import: {got['status']}{' (' + got['error'] + ')' if got['error'] else ''}, "
           f"{got['created']:,} created, {got['failed']:,} failed "
@@ -163,6 +180,13 @@ async def import_file(system: System, gw: httpx.AsyncClient, admin: dict[str, st
     drained = await poll(outbox.unsent, lambda n: n == 0, timeout=600)
     print(f"outbox: every lead.created published {time.perf_counter() - started:.1f} s "
           f"after the upload began ({drained})")
+    cpu_end = family_cpu(system.leads.proc.pid)
+    per = 1000 / max(1, rows)
+    service = (cpu_done["service"] - cpu_before["service"]) * per
+    relay = sum(cpu_end[k] - cpu_before.get(k, 0) for k in cpu_end if k != "service") * per
+    print(f"  CPU per 1,000 rows: leads service {service:.3f} s (upload to done), its "
+          f"relay process {relay:.3f} s (upload to every event published); load average "
+          f"{os.getloadavg()[0]:.2f}")
 
 
 async def export(system: System, gw: httpx.AsyncClient, admin: dict[str, str], fmt: str,
@@ -211,11 +235,12 @@ def main() -> None:
     parser.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
     parser.add_argument("--profile", action="store_true",
                         help="py-spy on the leads process during the export")
+    parser.add_argument("--no-export", action="store_true", help="the import alone")
     args = parser.parse_args()
     print(f"Tidtam import/export benchmark — {os.cpu_count()} cores")
     with_system(lambda system: asyncio.run(run(
         system, args.rows, export_only=args.export_only, fmt=args.format,
-        profile=args.profile)))
+        profile=args.profile, with_export=not args.no_export)))
 
 
 if __name__ == "__main__":

@@ -12,11 +12,12 @@ import uuid
 from pathlib import Path
 
 import openpyxl
+import orjson
 import pytest
 
 import crmkit.testing.sheets as make
 from crmkit.testing.sheets import csv_file, xlsx
-from crmkit.testing.tenants import fetchval
+from crmkit.testing.tenants import fetchval, pg_dsn
 
 pytestmark = pytest.mark.integration
 IMPORTS = "/api/v1/imports"
@@ -356,3 +357,120 @@ async def test_a_job_lost_with_its_process_is_resumed_when_read(api, tenant, tmp
     names = {x["name"] for x in (await api.get("/api/v1/leads", headers=h, params={
         "q": "lost", "limit": 50})).json()["items"]}
     assert names == {rows[1][0]}, names
+
+
+async def test_events_built_by_the_database_are_the_contracts(api, tenant, tmp_path,
+                                                              leads_db):
+    """The staged import builds each `lead.created` (and, for a lead owned by another than
+    the importer, `lead.assigned`) payload in SQL: it must be what the API's create builds
+    in Python from the same lead (the contract, the CloudEvent, its correlation), but for
+    the event's own id and time; created comes before assigned in the outbox."""
+    from crmkit.events import CloudEvent, make_event
+    from tidtam_contracts.leads import LeadAssignedV1, LeadCreatedV2
+    from tidtam_leads.leads.events import lead_fields
+
+    h = tenant.headers(tenant.admin)
+    r = await api.post("/api/v1/custom-fields", params=Q, headers=h, json={
+        "key": "tier", "label_th": "ชั้น", "label_en": "Tier", "type": "text"})
+    assert r.status_code == 201, r.text
+    tag = uuid.uuid4().hex[:6]
+    path = xlsx(tmp_path / "ev.xlsx", [
+        ["ชื่อ", "เบอร์โทร", "อีเมล", "ชื่อบริษัท", "ที่มา", "มูลค่าที่คาดหวัง", "ชั้น", "ผู้ดูแล"],
+        [f"คุณเหตุการณ์ {tag}", "0812345678", f"{tag}@example.co.th", "", "website",
+         "1234.5", "ทอง", tenant.sales1.email],
+        [f"คุณไม่มีมูลค่า {tag}", "0812345679", f"{tag}.2@example.co.th", "บริษัท ก",
+         "website", "", "", tenant.admin.email]])
+    r = await _upload(api, h, path)
+    assert r.status_code == 201, r.text
+    job = r.json()
+    r = await api.post(f"{IMPORTS}/{job['id']}/start", params=Q, headers=h, json={
+        "mapping": {**job["mapping"], "ผู้ดูแล": None}, "owner": {"column": "ผู้ดูแล"}})
+    assert r.status_code == 200, r.text
+    done = await _wait(api, h, job["id"])
+    assert done["created"] == 2, done
+    conn = await asyncpg_connect(leads_db.owner_url)
+    try:
+        leads = await conn.fetch("SELECT * FROM leads WHERE email LIKE $1", f"{tag}%")
+        assert len(leads) == 2
+        assigned = 0
+        for row in leads:
+            stored = await conn.fetch(
+                "SELECT event_id, event_type, payload FROM outbox "
+                "WHERE payload->>'subject' = $1 ORDER BY id", str(row["id"]))
+            by_sales = row["owner_id"] == tenant.sales1.id
+            assert [e["event_type"] for e in stored] == (
+                ["lead.created", "lead.assigned"] if by_sales else ["lead.created"])
+            for e in stored:
+                payload = e["payload"]
+                assert payload["id"] == str(e["event_id"])
+                CloudEvent.model_validate(payload)
+                if e["event_type"] == "lead.created":
+                    data = LeadCreatedV2.model_validate({**lead_fields(row),
+                                                         "by_user_id": tenant.admin.id})
+                else:
+                    assigned += 1
+                    data = LeadAssignedV1.model_validate({
+                        **lead_fields(row), "from_user_id": None,
+                        "by_user_id": tenant.admin.id})
+                type(data).model_validate(payload["data"])
+                expected = orjson.loads(make_event(
+                    service="leads", data=data, tenant_id=tenant.id, subject=str(row["id"]),
+                    sequence=row["version"], correlation_id=job["id"],
+                ).model_dump_json(exclude_none=True))
+                for key in ("id", "time"):
+                    payload.pop(key), expected.pop(key)
+                assert payload == expected
+        assert assigned == 1
+    finally:
+        await conn.close()
+    assert sorted(str(x["custom"]) for x in leads) == ["{'tier': 'ทอง'}", "{}"]
+    assert sorted(str(x["potential"]) for x in leads) == ["1234.50", "None"]
+
+
+async def test_duplicates_inside_one_file_and_against_the_database(api, tenant, tmp_path):
+    """Duplicates found by the staging table's join (phone, else email) and within the file
+    itself: the first row of a phone or email is made, later ones are skipped (or, with
+    `update`, update the lead already there; with `create`, made too)."""
+    h = tenant.headers(tenant.admin)
+    tag = uuid.uuid4().hex[:6]
+    head = HEADER[:5]
+    path = xlsx(tmp_path / "twins.xlsx", [head,
+        [f"คุณหนึ่ง {tag}", "0891111111", f"{tag}.1@example.co.th", "", "website"],
+        [f"คุณหนึ่งซ้ำเบอร์ {tag}", "089-111-1111", f"{tag}.x@example.co.th", "", "website"],
+        [f"คุณหนึ่งซ้ำอีเมล {tag}", "0892222222", f"{tag.upper()}.1@EXAMPLE.co.th", "",
+         "website"],
+        [f"คุณสอง {tag}", "0893333333", f"{tag}.2@example.co.th", "", "website"]])
+    _, done = await _run(api, h, path)
+    assert (done["created"], done["skipped"], done["failed"]) == (2, 2, 0), done
+    listed = (await api.get("/api/v1/leads", headers=h, params={"q": tag})).json()["items"]
+    assert sorted(x["name"] for x in listed) == [f"คุณสอง {tag}", f"คุณหนึ่ง {tag}"]
+    # Against the database: one matches by phone only, one by email only, one is new.
+    again = xlsx(tmp_path / "again.xlsx", [head,
+        [f"ชื่อใหม่ทางเบอร์ {tag}", "+66 89 111 1111", f"{tag}.new@example.co.th", "บริษัท ข",
+         "website"],
+        [f"ชื่อใหม่ทางอีเมล {tag}", "0894444444", f"{tag}.2@example.co.th", "บริษัท ข",
+         "website"],
+        [f"คุณสาม {tag}", "0895555555", f"{tag}.3@example.co.th", "", "website"]])
+    _, skip = await _run(api, h, again)
+    assert (skip["created"], skip["skipped"], skip["updated"]) == (1, 2, 0), skip
+    _, upd = await _run(api, h, again, duplicates="update")
+    assert (upd["created"], upd["skipped"], upd["updated"]) == (0, 0, 3), upd
+    listed = (await api.get("/api/v1/leads", headers=h, params={"q": tag})).json()["items"]
+    names = sorted(x["name"] for x in listed)
+    assert names == sorted([f"ชื่อใหม่ทางเบอร์ {tag}", f"ชื่อใหม่ทางอีเมล {tag}",
+                            f"คุณสาม {tag}"]), names
+    assert all(x["company"] == "บริษัท ข" for x in listed if x["name"] != f"คุณสาม {tag}")
+    # `create` makes every row, twins in the file too.
+    _, made = await _run(api, h, path, duplicates="create")
+    assert (made["created"], made["skipped"]) == (4, 0), made
+
+
+async def asyncpg_connect(url: str):
+    """A connection of the test's own that reads json and jsonb as Python values."""
+    import asyncpg
+    import orjson
+    conn = await asyncpg.connect(pg_dsn(url))
+    for kind in ("json", "jsonb"):
+        await conn.set_type_codec(kind, schema="pg_catalog", encoder=lambda v: v,
+                                  decoder=orjson.loads)
+    return conn

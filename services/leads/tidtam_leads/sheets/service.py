@@ -1,8 +1,9 @@
 """Leads as crmkit.sheets imports and exports them: each row checked as POST /leads checks
 its body (LeadCreate, the tenant's sources and custom fields, an active owner), duplicates
-by the create's rule (open leads with the phone or email), new leads stored in one
-statement per batch with their history and `lead.created` events, updates through the
-API's own PATCH."""
+by the create's rule (open leads with the phone or email, and earlier rows of the same
+batch), the batch COPYed into a staging table and its new leads made from there in one
+statement with their history and events (repository.py), updates through the API's own
+PATCH."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from fastapi import Request
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crmkit import custom, outbox
+from crmkit import custom
 from crmkit.context import RequestContext
 from crmkit.custom import Definition
 from crmkit.custom.schemas import CustomFieldOut
@@ -25,12 +26,10 @@ from crmkit.logging import correlation_id
 from crmkit.sheets import Column, ImportOptions, ImportRow, Outcome, RowError, row_errors
 from crmkit.sheets.mapping import custom_columns, custom_value
 from crmkit.sheets.schemas import ExportFilters
-from tidtam_contracts.leads import LeadCreatedV2
 
 from ..catalog import service as catalog
 from ..consent.schemas import marketing_allowed
 from ..leads import service as leads
-from ..leads.events import lead_event
 from ..leads.models import Lead
 from ..leads.repository import COLUMNS as LEAD_COLUMNS
 from ..leads.schemas import LeadCreate, LeadPatch
@@ -90,45 +89,47 @@ class LeadSheets:
         bodies = {i: c for i, c in enumerate(checked) if isinstance(c, dict)}
         outcomes: list[Outcome] = [c if isinstance(c, Outcome) else Outcome("created")
                                    for c in checked]
+        staged = list(bodies.items())  # (index in the batch, values), in the file's order
+        await repository.stage(session, [b for _i, b in staged])
         matches = await repository.duplicates(
-            session, ctx.tenant, ctx.lead_scope,
-            phones=[b["phone"] for b in bodies.values()],
-            emails=[b["email"] for b in bodies.values()])
-        existing = {m["phone"]: m for m in matches} | {m["email_key"]: m for m in matches}
-        new: list[dict[str, Any]] = []
-        seen: dict[str, int] = {}
-        for i, body in bodies.items():
+            session, ctx.tenant, ctx.lead_scope, phones=[b["phone"] for _i, b in staged],
+            emails=[b["email"] for _i, b in staged])
+        by_phone = {m["phone"]: m["id"] for m in matches}
+        by_email = {m["email_key"]: m["id"] for m in matches}
+        new: list[int] = []  # staged rows to insert
+        seen: set[str] = set()  # the phones and emails of the batch's new leads
+        for n, (i, body) in enumerate(staged):
             keys = (body["phone"], body["email"].lower())
-            match = next((existing[k] for k in keys if k in existing), None)
-            twin = next((seen[k] for k in keys if k in seen), None)
-            if options.policy != "create" and (match or twin is not None):
+            match = by_phone.get(keys[0]) or by_email.get(keys[1])
+            twin = not seen.isdisjoint(keys)
+            if options.policy != "create" and (match or twin):
                 if options.policy == "update" and match is not None and not dry_run:
-                    outcomes[i] = await _update(session, ctx, match["id"], body)
+                    outcomes[i] = await _update(session, ctx, match, body)
                 else:
-                    outcomes[i] = Outcome("skipped", record_id=match["id"] if match else None)
+                    outcomes[i] = Outcome("skipped", record_id=match)
                 continue
-            seen.update(dict.fromkeys(keys, i))
-            new.append(body)
+            seen.update(keys)
+            new.append(n)
         if not dry_run and new:
             stage = await pipelines.resolve_stage(session, ctx, pipeline_id=None,
                                                   stage_id=None)
-            free = [b for b in new if not b["owner_chosen"]]
+            free = [staged[n][1] for n in new if not staged[n][1]["owner_chosen"]]
             queued = dict(zip((b["id"] for b in free),
                               await assign_new(session, ctx.tenant, free), strict=True))
-            for body in free:
-                if (pick := queued[body["id"]]) is not None:
-                    body["owner_id"] = pick.owner_id
-            made = await repository.insert_many(
+            if free:  # the queues chose owners: the staged rows take them
+                await repository.set_owners(session, {
+                    n: pick.owner_id for n in new
+                    if (pick := queued.get(staged[n][1]["id"])) is not None})
+            # New leads, their history and their `lead.created` (and, owned by another than
+            # the importer, `lead.assigned`) events, built by the database from the
+            # contracts' fields, in one statement from the staging table.
+            made = await repository.insert_staged(
                 session, ctx.tenant, new, pipeline_id=stage.pipeline_id, stage_id=stage.id,
-                author_id=ctx.user_id, import_id=correlation_id.get() or "")
-            # One `lead.created` per lead, built in a thread (the CPU part), staged by COPY.
-            events = await asyncio.to_thread(lambda: [
-                lead_event(ctx.tenant, LeadCreatedV2, row, by_user_id=ctx.user_id)
-                for row in made])
-            await outbox.stage_many(session, events)
-            await leads.stage_assigned(session, ctx, [
-                (row, None, queued.get(row["id"])) for row in made
-                if queued.get(row["id"]) or row["owner_id"] != ctx.user_id])
+                author_id=ctx.user_id, import_id=correlation_id.get() or "",
+                queued=[i for i, pick in queued.items() if pick is not None])
+            # The queues' choices: their `lead.assigned` names the queue, with a history entry.
+            await leads.stage_assigned(session, ctx, [(row, None, queued[row["id"]])
+                                                      for row in made])
         return outcomes
 
     def check_export_filters(self, filters: ExportFilters) -> None:
