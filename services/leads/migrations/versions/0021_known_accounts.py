@@ -3,6 +3,9 @@
 account each is of), so a deal's `account_id` / `contact_id` are checked without a read of
 the accounts database or a call per request. Idempotent by the event's `sequence`.
 
+And `products.sku`: the product's code, so an import's products column may name products by
+code as well as by name (known for a product once its next `product.*` event arrives).
+
 Revision ID: 0021_known_accounts
 """
 
@@ -42,6 +45,7 @@ def upgrade() -> None:
     )
     # A merge moves the contacts of the merged account: found by account.
     op.create_index("ix_known_contacts_account", "known_contacts", ["tenant_id", "account_id"])
+    op.execute("ALTER TABLE products ADD COLUMN sku text")
     for table in ("known_accounts", "known_contacts"):
         for stmt in enable_rls(table):
             op.execute(stmt)
@@ -51,3 +55,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP TABLE IF EXISTS known_contacts")
     op.execute("DROP TABLE IF EXISTS known_accounts")
+    op.execute("ALTER TABLE products DROP COLUMN IF EXISTS sku")

@@ -44,12 +44,13 @@ async def duplicates(session: AsyncSession, tenant: TenantId, scope: VisibilityS
 _INSERT = f"""
 WITH lead AS (
     INSERT INTO leads (tenant_id, id, name, phone, email, company, note, source, owner_id,
-                       pipeline_id, stage_id, potential, custom)
+                       pipeline_id, stage_id, potential, custom, product_ids)
     SELECT $1, id, name, phone, email, company, note, source, owner_id, $2, $3, potential,
-           custom::jsonb
+           custom::jsonb, product_ids::uuid[]
     FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                $10::text[], $11::uuid[], $12::numeric[], $13::text[])
-         AS t(id, name, phone, email, company, note, source, owner_id, potential, custom)
+                $10::text[], $11::uuid[], $12::numeric[], $13::text[], $16::text[])
+         AS t(id, name, phone, email, company, note, source, owner_id, potential, custom,
+              product_ids)
     RETURNING {", ".join(c.name for c in COLUMNS)}
 ), history AS (
     INSERT INTO lead_history (tenant_id, lead_id, kind, author_id, detail)
@@ -75,5 +76,7 @@ async def insert_many(session: AsyncSession, tenant: TenantId, rows: Sequence[di
         _INSERT, tenant.value, pipeline_id, stage_id, col("id"), col("name"), col("phone"),
         col("email"), col("company"), col("note"), col("source"), col("owner_id"),
         col("potential"), [orjson.dumps(r["custom"]).decode() for r in rows], author_id,
-        import_id)
+        import_id,
+        # Each lead's products as an array literal (unnest cannot take ragged arrays).
+        ["{" + ",".join(str(p) for p in r.get("product_ids") or ()) + "}" for r in rows])
     return rows_as(LeadRow, (dict(r.items()) for r in found))
