@@ -20,7 +20,7 @@ const { memberNames } = await import("./screens/admin/teams.js");
 // Every module of this part, so that the tables below hold all their strings.
 for (const m of ["users", "labels", "catalog", "api-keys", "queues", "capture", "channels"]) await import(`./screens/admin/${m}.js`);
 const hooks = await import("./screens/admin/webhooks.js");
-const { customMatch, customText, queueMatch, queuePatch } = await import("./screens/admin/queues.js");
+const { customMatch, customText, queueMatch, queuePatch } = await import("./screens/admin/queue-model.js");
 const privacy = await import("./screens/admin/privacy.js");
 await import("./screens/board.js");
 await import("./screens/labels.js");
