@@ -107,7 +107,8 @@ console.log(JSON.stringify({
       required: false, position: 1, options: [{ value: "cctv", label_th: "กล้อง", label_en: "CCTV" },
         { value: "nvr", label_th: "เครื่องบันทึก", label_en: "Recorder" }] },
       { key: "vip", label_th: "ลูกค้าวีไอพี", label_en: "VIP", type: "checkbox", required: false, position: 2, options: [] }];
-    const custom = { grade: "A", interest: ["cctv", "nvr"], vip: true, gone: "z" };
+    // As the server gives it back: not in the fields' order.
+    const custom = { vip: true, gone: "z", grade: "A", interest: ["cctv", "nvr"] };
     const texts = {};
     for (const lang of ["th", "en"]) { setLang(lang); texts[lang] = customText(custom, defs); }
     setLang("th");

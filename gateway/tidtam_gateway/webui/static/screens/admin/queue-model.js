@@ -31,10 +31,13 @@ export function customMatch(given, had, keys) {
   return { ...Object.fromEntries(Object.entries(had || {}).filter(([k]) => !keys.includes(k))), ...given };
 }
 
-/** A queue's custom-field conditions as text: "Grade = A, Interests = CCTV + NVR".
+/** A queue's custom-field conditions as text: "Grade = A, Interests = CCTV + NVR", in the
+ * fields' display order.
  * @param {Record<string, unknown>|null|undefined} custom @param {import("../../store.js").CustomField[]} defs */
 export function customText(custom, defs) {
-  return Object.entries(custom || {}).map(([key, want]) => {
+  // In the fields' own order (the server keeps the object's keys in its order), unknown ones last.
+  const at = (/** @type {string} */ key) => { const i = defs.findIndex((d) => d.key === key); return i < 0 ? defs.length : i; };
+  return Object.entries(custom || {}).sort(([a], [b]) => at(a) - at(b)).map(([key, want]) => {
     const f = defs.find((d) => d.key === key);
     const option = (/** @type {unknown} */ x) => {
       const o = f?.options?.find((p) => p.value === x);
