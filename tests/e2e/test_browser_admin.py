@@ -207,3 +207,70 @@ def test_an_admin_asks_for_a_persons_data_and_downloads_the_archive(gw, system, 
     page.locator(f".adm-row[data-id='{rid}']").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert not errors, errors
+
+
+@pytest.mark.timeout(900)  # the system's start-up, on a loaded machine
+def test_an_admin_sets_a_queue_s_custom_field_conditions(gw, system, make_tenant,
+                                                          browser_page):  # noqa: F811
+    """#/admin/queues on a phone (375 px): the lead's custom fields are the queue form's
+    inputs (what is filled in is the condition), shown on the queue's row, changed by an
+    edit; a new lead with those values goes to the queue's member."""
+    page, errors = browser_page
+    from .conftest import login
+    t = make_tenant("บริษัท คิวฟิลด์ จำกัด")
+    url = system.gateway.url
+    for body in ({"key": "grade", "label_th": "เกรดลูกค้า", "label_en": "Grade", "type": "select",
+                  "options": ["A", "B"]},
+                 {"key": "vip", "label_th": "ลูกค้าวีไอพี", "label_en": "VIP",
+                  "type": "checkbox"}):
+        r = gw.post("/api/v1/custom-fields", params={"entity": "lead"}, headers=t.h("admin"),
+                    json=body)
+        assert r.status_code == 201, r.text
+    member_email = add_user(gw, t, "sales")
+    t.tokens["member"] = login(gw, member_email)
+    t.create_lead("member")  # the leads service knows the member
+    member = next(u for u in gw.get("/api/v1/users", headers=t.h("admin")).json()["items"]
+                  if u["email"] == member_email)
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, url, add_user(gw, t, "admin"), "/admin/queues")
+
+    create = page.locator("form.adm-form:not(.adm-inline)")
+    create.get_by_label("ชื่อคิว").fill("ลูกค้าเกรด A")
+    create.get_by_label(member["name"]).first.check()
+    create.locator("fieldset.queue-custom").wait_for()
+    create.get_by_label("เกรดลูกค้า").select_option("A")
+    create.get_by_label("ลูกค้าวีไอพี").check()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    create.get_by_role("button", name="เพิ่ม", exact=True).click()
+    row = page.locator(".adm-row", has_text="ลูกค้าเกรด A")
+    try:
+        row.wait_for()
+    except Exception:  # say what the form said
+        raise AssertionError(page.locator("form.adm-form").first.inner_text()) from None
+    queue = gw.get("/api/v1/queues", headers=t.h("admin")).json()
+    queue = (queue["items"] if isinstance(queue, dict) else queue)[0]
+    assert queue["match"]["custom"] == {"grade": "A", "vip": True}
+    sub = row.locator(".adm-sub").inner_text()
+    assert "ฟิลด์: เกรดลูกค้า = A, ลูกค้าวีไอพี = ใช่" in sub, sub
+
+    # Edit: grade B, VIP no longer asked (unticked = any value).
+    row.get_by_role("button", name="แก้ไข: ลูกค้าเกรด A").click()
+    edit = row.locator("form.adm-inline")
+    assert edit.get_by_label("เกรดลูกค้า").input_value() == "A"
+    assert edit.get_by_label("ลูกค้าวีไอพี").is_checked()
+    edit.get_by_label("เกรดลูกค้า").select_option("B")
+    edit.get_by_label("ลูกค้าวีไอพี").uncheck()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    edit.get_by_role("button", name="บันทึก", exact=True).click()
+    row.locator(".adm-sub", has_text="ฟิลด์: เกรดลูกค้า = B").wait_for()
+    assert "วีไอพี" not in row.locator(".adm-sub").inner_text()
+    saved = until(lambda: gw.get("/api/v1/queues", headers=t.h("admin")),
+                  lambda body: (body["items"] if isinstance(body, dict) else body)[0]
+                  ["match"].get("custom") == {"grade": "B"})
+    assert saved
+
+    # The condition at work: a grade-B lead goes to the member, a grade-A one stays.
+    b = t.create_lead("admin", custom={"grade": "B"})
+    a = t.create_lead("admin", custom={"grade": "A"})
+    assert b["owner_id"] == member["id"] and a["owner_id"] != member["id"]
+    assert not errors, errors

@@ -111,6 +111,19 @@ def test_a_queue_edit_patches_only_what_changed_and_the_api_takes_it(out):
         QueuePatch.model_validate(body)
 
 
+def test_a_queue_s_custom_field_conditions(out):
+    """The queue form's custom-field inputs: what is filled in is the condition, a field
+    deleted since keeps its condition, an emptied one drops it; shown in both languages."""
+    from tidtam_leads.queues.schemas import QueueMatch
+    c = out["queueCustom"]
+    assert c["texts"]["th"] == "เกรด = A, สนใจ = กล้อง + เครื่องบันทึก, ลูกค้าวีไอพี = ใช่, gone = z"
+    assert c["texts"]["en"] == "Grade = A, Interests = CCTV + Recorder, VIP = yes, gone = z"
+    assert c["kept"] == {"gone": "z", "grade": "B", "interest": ["nvr"]}
+    assert c["cleared"] == {}
+    assert c["match"] == {"custom": {"grade": "B", "vip": True}}
+    QueueMatch.model_validate(c["match"])
+
+
 def test_a_stages_probability_is_what_the_leads_api_takes(out):
     from tidtam_leads.pipelines import schemas
     assert out["percents"] == [40, None, 100]  # blank clears it

@@ -20,7 +20,7 @@ const { memberNames } = await import("./screens/admin/teams.js");
 // Every module of this part, so that the tables below hold all their strings.
 for (const m of ["users", "labels", "catalog", "api-keys", "queues", "capture", "channels"]) await import(`./screens/admin/${m}.js`);
 const hooks = await import("./screens/admin/webhooks.js");
-const { queueMatch, queuePatch } = await import("./screens/admin/queues.js");
+const { customMatch, customText, queueMatch, queuePatch } = await import("./screens/admin/queue-model.js");
 const privacy = await import("./screens/admin/privacy.js");
 await import("./screens/board.js");
 await import("./screens/labels.js");
@@ -101,6 +101,21 @@ console.log(JSON.stringify({
       queuePatch(q, { ...same, name: "ขายปลีก", members: [q.members[1], q.members[0]],
         match: queueMatch({ source: "line", segment: "3f1e8a56-1b0c-4a34-9d7e-0d7b1f0c2a11" }, [], q.match.custom) }),
       queuePatch(q, { ...same, strategy: "least_open" })];
+  })(),
+  queueCustom: (() => {
+    const defs = [GRADE, { key: "interest", label_th: "สนใจ", label_en: "Interests", type: "multi_select",
+      required: false, position: 1, options: [{ value: "cctv", label_th: "กล้อง", label_en: "CCTV" },
+        { value: "nvr", label_th: "เครื่องบันทึก", label_en: "Recorder" }] },
+      { key: "vip", label_th: "ลูกค้าวีไอพี", label_en: "VIP", type: "checkbox", required: false, position: 2, options: [] }];
+    // As the server gives it back: not in the fields' order.
+    const custom = { vip: true, gone: "z", grade: "A", interest: ["cctv", "nvr"] };
+    const texts = {};
+    for (const lang of ["th", "en"]) { setLang(lang); texts[lang] = customText(custom, defs); }
+    setLang("th");
+    return { texts,
+      kept: customMatch({ grade: "B", interest: ["nvr"] }, { grade: "A", gone: "z" }, ["grade", "interest", "vip"]),
+      cleared: customMatch({}, { grade: "A" }, ["grade"]),
+      match: queueMatch({ source: "", segment: "" }, [], customMatch({ grade: "B", vip: true }, null, ["grade", "vip"])) };
   })(),
   percents: [pipes.percent(" 40 "), pipes.percent(""), pipes.percent("100")],
   inferred: settings.settingItems({ lead_visibility: "all", allow_stage_back: true, note: "x" }),

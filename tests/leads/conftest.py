@@ -11,6 +11,7 @@ from leads_support import (
     LEADS_DIR,
     SECRET,
     GatewayEvents,
+    given_account,
     lead_body,
     make_tenant,
     run_leads_service,
@@ -68,6 +69,12 @@ async def api(leads_service):
 @pytest.fixture
 async def tenant(leads_service, gateway_events, leads_db):
     return await make_tenant(gateway_events, leads_db.owner_url)
+
+
+@pytest.fixture
+async def account(gateway_events, tenant, leads_db):
+    """An account of sales1's, as the accounts service announced it (a deal may name it)."""
+    return await given_account(gateway_events, tenant, leads_db)
 
 
 @pytest.fixture

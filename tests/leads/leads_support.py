@@ -24,6 +24,7 @@ from crmkit.testing.tenants import (  # noqa: F401  (re-exported for the leads t
     wait_for_users,
 )
 from crmkit.testing.tenants import make_tenant as _make_tenant
+from tidtam_contracts.accounts import AccountCreatedV1, ContactCreatedV1
 from tidtam_contracts.documents import ProductCreatedV1
 
 SECRET = "leads-test-context-secret"
@@ -72,3 +73,48 @@ async def given_product(gateway_events, tenant, leads_db, **over: Any) -> dict[s
                               uuid.UUID(data["id"])) is not None:
                 return data
             await anyio.sleep(0.05)
+
+
+async def _announced(gateway_events, tenant, leads_db, *, table: str, source: str,
+                     contract: Any, data: dict[str, Any], sequence: int = 1) -> None:
+    await gateway_events.republish(CloudEvent(
+        source=source, type=contract.TYPE, subject=data["id"], tenantid=str(tenant.id),
+        sequence=sequence, dataversion="1",
+        data=contract.model_validate(data).model_dump(mode="json")))
+    with anyio.fail_after(15):
+        while True:
+            if await fetchval(leads_db.owner_url, f"SELECT sequence FROM {table} WHERE id = $1",
+                              uuid.UUID(data["id"])) == sequence:
+                return
+            await anyio.sleep(0.05)
+
+
+def account_data(owner: Person, **over: Any) -> dict[str, Any]:
+    now = "2026-12-01T09:00:00+07:00"
+    return {"id": str(uuid.uuid4()), "kind": "company", "name": "บริษัท ลูกค้า จำกัด",
+            "name_en": None, "tax_id": None, "branch": None, "branch_label": None,
+            "address": None, "phones": [], "emails": [], "website": None, "line_id": None,
+            "location": None, "owner_id": str(owner.id), "credit_limit": None,
+            "credit_days": None, "bill_discount": None, "anniversaries": [], "labels": [],
+            "custom": {}, "version": 1, "created_at": now, "updated_at": now, **over}
+
+
+async def given_account(gateway_events, tenant, leads_db, owner: Person | None = None,
+                        **over: Any) -> dict[str, Any]:
+    """An account as the accounts service announces it (`account.created`), once this
+    service's projection has it (deals may name it)."""
+    data = account_data(owner or tenant.sales1, **over)
+    await _announced(gateway_events, tenant, leads_db, table="known_accounts",
+                     source="/services/accounts", contract=AccountCreatedV1, data=data)
+    return data
+
+
+async def given_contact(gateway_events, tenant, leads_db, account_id: str,
+                        **over: Any) -> dict[str, Any]:
+    now = "2026-12-01T09:00:00+07:00"
+    data = {"id": str(uuid.uuid4()), "account_id": account_id, "name": "คุณมานี",
+            "position": None, "phones": [], "emails": [], "line_id": None, "birthday": None,
+            "is_primary": False, "version": 1, "created_at": now, "updated_at": now, **over}
+    await _announced(gateway_events, tenant, leads_db, table="known_contacts",
+                     source="/services/accounts", contract=ContactCreatedV1, data=data)
+    return data

@@ -20,18 +20,18 @@ pytestmark = pytest.mark.integration
 DEALS = "/api/v1/deals"
 
 
-async def _deal(api, h, **over):
+async def _deal(api, h, account, **over):
     r = await api.post(DEALS, headers=h, json={"name": "กล้อง 4 จุด",
-                                               "account_id": str(uuid.uuid4()), **over})
+                                               "account_id": account["id"], **over})
     assert r.status_code == 201, r.text
     return r.json()
 
 
 async def test_lines_make_the_amount_unless_it_is_typed(api, tenant, gateway_events,
-                                                        leads_db, lead_events):
+                                                        leads_db, lead_events, account):
     h = tenant.headers(tenant.sales1)
     cam = await given_product(gateway_events, tenant, leads_db)
-    deal = await _deal(api, h, lines=[
+    deal = await _deal(api, h, account, lines=[
         {"product_id": cam["id"], "quantity": 4},
         {"name": "ค่าติดตั้ง", "quantity": "1.5", "price": "800.50"}])
     assert [(li["name"], li["price"], li["amount"]) for li in deal["lines"]] == [
@@ -74,21 +74,21 @@ async def test_lines_make_the_amount_unless_it_is_typed(api, tenant, gateway_eve
     ({"product_id": str(uuid.uuid4())}, 404, "body.lines.0.product_id"),
     ({"name": "x", "price": "999999999999.99", "quantity": 2}, 422, "body.lines.0"),
 ])
-async def test_bad_lines_are_refused_clearly(api, tenant, line, status, field):
+async def test_bad_lines_are_refused_clearly(api, tenant, line, status, field, account):
     r = await api.post(DEALS, headers=tenant.headers(tenant.sales1), json={
-        "name": "x", "account_id": str(uuid.uuid4()), "lines": [line]})
+        "name": "x", "account_id": account["id"], "lines": [line]})
     assert r.status_code == status, r.text
     assert field in {f["field"] for f in r.json()["fields"]}, r.text
 
 
-async def test_lines_that_add_up_past_an_amount_are_refused(api, tenant):
+async def test_lines_that_add_up_past_an_amount_are_refused(api, tenant, account):
     half = {"name": "x", "price": "600000000000"}
     r = await api.post(DEALS, headers=tenant.headers(tenant.sales1), json={
-        "name": "x", "account_id": str(uuid.uuid4()), "lines": [half, half]})
+        "name": "x", "account_id": account["id"], "lines": [half, half]})
     assert r.status_code == 422 and r.json()["fields"][0]["field"] == "body.lines", r.text
 
 
-async def test_stage_default_probability_overridable_and_weighted(api, tenant):
+async def test_stage_default_probability_overridable_and_weighted(api, tenant, account):
     admin = tenant.headers(tenant.admin)
     h = tenant.headers(tenant.sales1)
     r = await api.post("/api/v1/pipelines", headers=admin, json={
@@ -105,7 +105,7 @@ async def test_stage_default_probability_overridable_and_weighted(api, tenant):
     r = await api.patch(f"/api/v1/pipelines/{pipe['id']}/stages/{stages[1]['id']}",
                         headers=admin, json={"probability": 101})
     assert r.status_code == 422
-    deal = await _deal(api, h, pipeline_id=pipe["id"], amount="10000.05")
+    deal = await _deal(api, h, account, pipeline_id=pipe["id"], amount="10000.05")
     assert (deal["probability"], deal["probability_typed"]) == (20, False)
     assert deal["weighted_amount"] == "2000.01"  # 2000.01 (half up)
     base = f"{DEALS}/{deal['id']}"
@@ -117,9 +117,9 @@ async def test_stage_default_probability_overridable_and_weighted(api, tenant):
     assert r.json()["probability"] == 70  # typed: the stage's default does not apply
     r = await api.patch(base, headers=h, json={"probability": None})
     assert (r.json()["probability"], r.json()["probability_typed"]) == (90, False)
-    typed = await _deal(api, h, pipeline_id=pipe["id"], probability=5)
+    typed = await _deal(api, h, account, pipeline_id=pipe["id"], probability=5)
     assert (typed["probability"], typed["probability_typed"]) == (5, True)
-    none = await _deal(api, h)  # the standard pipeline's stages have no default
+    none = await _deal(api, h, account)  # the standard pipeline's stages have no default
     assert (none["probability"], none["weighted_amount"]) == (None, None)
 
     history = (await api.get(f"{base}/history", headers=h)).json()
@@ -153,10 +153,10 @@ async def _wait_deal(api, h, deal_id, until) -> dict:
 
 
 async def test_an_accepted_quote_sets_the_deal_s_amount(api, tenant, gateway_events,
-                                                        lead_events):
+                                                        lead_events, account):
     h = tenant.headers(tenant.sales1)
-    deal = await _deal(api, h, amount="1000")
-    won = await _deal(api, h, amount="7")
+    deal = await _deal(api, h, account, amount="1000")
+    won = await _deal(api, h, account, amount="7")
     assert (await api.post(f"{DEALS}/{won['id']}/won", headers=h, json={})).status_code == 200
     await gateway_events.republish(_accepted(tenant, won["id"], tenant.sales2.id, "99.00"))
     await gateway_events.republish(_accepted(tenant, deal["id"], tenant.sales2.id,

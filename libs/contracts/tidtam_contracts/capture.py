@@ -48,6 +48,8 @@ class LeadCapturedV1(EventData):
     company: str | None
     note: str | None
     line_id: str | None = None
+    product_ids: list[uuid.UUID] = Field(default_factory=list, description=(
+        "Catalogue products the new lead is interested in (the form's setting)"))
     custom: dict[str, str] = Field(description="The form's custom fields, by label")
     consent: Consent | None
     captured_at: datetime

@@ -16,7 +16,7 @@ outbox_table, processed_table = kit_tables(Base.metadata)
 idempotency_keys_table = idempotency_table(Base.metadata)
 
 MODEL_MODULES: tuple[str, ...] = ("users.models", "forms.models", "line.models",
-                                  "facebook.models", "mail.models")
+                                  "facebook.models", "mail.models", "products.models")
 
 
 def all_metadata() -> MetaData:

@@ -2,7 +2,8 @@
 tenant's defaults, the accounts service's answers to conversions (conversion/), accepted
 quotations (the lead's potential value, leads/from_quotes.py), the activities service's
 activities and check-ins (the lead's history, followups/consumers.py), captured people (a
-lead or a follow-up, leads/captured.py) and the product catalogue (products/). The kit's
+lead or a follow-up, leads/captured.py), the product catalogue (products/) and the accounts
+and contacts a deal may name (accounts/). The kit's
 Consumer commits each handler's effect together with the `(consumer, event_id)` record, so a
 redelivery is skipped.
 
@@ -31,6 +32,7 @@ from tidtam_contracts.documents import (
 )
 from tidtam_contracts.gateway import TenantCreatedV1, UserDeactivatedV1
 
+from .accounts import service as known_accounts
 from .catalog.service import ensure_defaults
 from .conversion import service as conversion
 from .followups.consumers import HANDLERS as ACTIVITIES
@@ -64,6 +66,7 @@ async def conversion_failed(session: AsyncSession,
 
 
 async def account_merged(session: AsyncSession, event: Delivery[AccountMergedV1]) -> None:
+    await known_accounts.account_merged(session, event)
     await conversion.apply_merged(session, event.tenant, event.data)
 
 
@@ -80,4 +83,5 @@ HANDLERS: list[Handler[Any]] = [
     on(QuoteSentV1, quote_sent),
     on(LeadCapturedV1, lead_captured),
     *on_each([ProductCreatedV1, ProductUpdatedV1], product_event),
+    *known_accounts.HANDLERS,
 ]

@@ -22,6 +22,7 @@ import_jobs_table, export_jobs_table = sheet_tables(Base.metadata)
 
 def all_metadata() -> MetaData:
     """The full metadata, with every domain's models imported (for env.py and tooling)."""
+    from .accounts import models as _a  # noqa: F401
     from .catalog import models as _c  # noqa: F401
     from .followups import models as _f  # noqa: F401
     from .labels import models as _la  # noqa: F401

@@ -29,6 +29,7 @@ class Form(TenantMixin, Base):
     name: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    product_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(UUID(as_uuid=True)))
     fields: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     consent_th: Mapped[str] = mapped_column(Text)
     consent_en: Mapped[str] = mapped_column(Text)

@@ -202,7 +202,8 @@ def captured(form: dict[str, Any], values: dict[str, str], data: dict[str, Any],
     now = datetime.now(UTC)
     return LeadCapturedV1(
         submission_id=submission_id, channel="web_form", form_id=form["id"],
-        source=form["source"], owner_id=form["owner_id"], name=values["name"],
+        source=form["source"], owner_id=form["owner_id"],
+        product_ids=list(form.get("product_ids") or ()), name=values["name"],
         phone=values.get("phone", ""), email=values.get("email", ""),
         company=values.get("company") or None, note=values.get("note") or None,
         custom={f.label_en: values[f.key] for f in fields

@@ -4,7 +4,15 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    HttpUrl,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from crmkit.text import Text
 
@@ -64,12 +72,25 @@ class FormFields(BaseModel):
         return value
 
 
+PRODUCTS_DOC = ("Catalogue products (GET /api/v1/products) its leads are interested in: the "
+                "lead is created with them (`product_ids`), so queue conditions on products "
+                "match; each once, at most 20")
+
+
+def _once(value: list[uuid.UUID]) -> list[uuid.UUID]:
+    return list(dict.fromkeys(value))
+
+
+FormProducts = Annotated[list[uuid.UUID], Field(max_length=20), AfterValidator(_once)]
+
+
 class FormCreate(FormFields):
     name: Text200
     source: SourceKey = Field("website", description="The lead source key its leads get "
                                                      "(leads service)")
     owner_id: uuid.UUID | None = Field(None, description="Who its leads go to (an active "
                                                          "user); none: the first admin")
+    product_ids: FormProducts = Field(default_factory=list, description=PRODUCTS_DOC)
     consent_th: Consent
     consent_en: Consent
     consent_version: Version
@@ -89,6 +110,7 @@ class FormPatch(BaseModel):
     name: Text200 | None = None
     source: SourceKey | None = None
     owner_id: uuid.UUID | None = None
+    product_ids: FormProducts | None = Field(None, description=PRODUCTS_DOC)
     fields: list[FieldSpec] | None = Field(None, min_length=1, max_length=30)
     consent_th: Consent | None = None
     consent_en: Consent | None = None
@@ -113,6 +135,7 @@ class FormOut(BaseModel):
     name: str
     source: str
     owner_id: uuid.UUID | None
+    product_ids: list[uuid.UUID]
     fields: list[FieldSpec]
     consent_th: str
     consent_en: str

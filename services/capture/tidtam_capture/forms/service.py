@@ -14,6 +14,7 @@ from crmkit.context import RequestContext, TenantId
 from crmkit.errors import Forbidden, NotFound, Unprocessable
 
 from ..config import settings
+from ..products import service as products
 from ..users.service import require_active
 from . import repository
 from .schemas import BUILT_IN, FieldSpec, FormCreate, FormOut, FormPage, FormPatch
@@ -81,8 +82,10 @@ async def _check_owner(db: AsyncSession, ctx: RequestContext, owner: uuid.UUID |
 async def create(db: AsyncSession, ctx: RequestContext, body: FormCreate) -> FormOut:
     _admin(ctx)
     await _check_owner(db, ctx, body.owner_id)
+    await products.require_known(db, ctx.tenant, body.product_ids, "body.product_ids")
     values = body.model_dump(mode="json")
     values["owner_id"] = body.owner_id
+    values["product_ids"] = body.product_ids
     row = await repository.insert_form(db, ctx.tenant, dict(
         values, id=uuid.uuid4(), public_key=new_public_key(ctx.tenant)))
     return to_out(row)
@@ -114,6 +117,9 @@ async def patch(db: AsyncSession, ctx: RequestContext, form_id: uuid.UUID,
     if "owner_id" in given:
         given["owner_id"] = body.owner_id
         await _check_owner(db, ctx, body.owner_id)
+    if body.product_ids is not None:
+        await products.require_known(db, ctx.tenant, body.product_ids, "body.product_ids")
+        given["product_ids"] = body.product_ids
     text_changed = any(k in given and given[k] != current[k] for k in ("consent_th",
                                                                        "consent_en"))
     if text_changed and given.get("consent_version", current["consent_version"]) \

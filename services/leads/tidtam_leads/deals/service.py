@@ -1,7 +1,9 @@
 """Deals: open one on an account, change it, move it through the pipeline, win, lose,
-reopen (admins). Every change keeps its history (who, when, field → [before, after]) and
-stages its `deal.*` event in the request's transaction. Visibility as leads (own / team /
-all, by the deal's owner): a deal the caller may not see is 404."""
+reopen (admins). The account and contact named are checked against the accounts
+projection (accounts/): one the caller may not see is 404. Every change keeps its history
+(who, when, field → [before, after]) and stages its `deal.*` event in the request's
+transaction. Visibility as leads (own / team / all, by the deal's owner): a deal the caller
+may not see is 404."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from tidtam_contracts.deals import (
 )
 from tidtam_contracts.documents import Quote
 
+from ..accounts import service as known_accounts
 from ..actions.schemas import ReasonIn, clean_reason
 from ..contracts import EVENTS
 from ..pipelines import repository as pipelines_repository
@@ -156,6 +159,8 @@ async def create(session: AsyncSession, ctx: RequestContext, body: DealCreate) -
         await users.require_active(session, ctx, owner, "body.owner_id")
     if not ctx.lead_scope.may_write(owner):
         raise Forbidden("you may open deals for yourself (or for those you manage) only")
+    await known_accounts.require_visible(session, ctx, account_id=body.account_id,
+                                         contact_id=body.contact_id)
     stage = await pipelines.resolve_stage(session, ctx, pipeline_id=body.pipeline_id,
                                            stage_id=body.stage_id)
     values = body.model_dump(exclude={"owner_id", "pipeline_id", "stage_id", "lines",
@@ -195,6 +200,11 @@ async def patch(session: AsyncSession, ctx: RequestContext, deal_id: uuid.UUID,
     values = {f: getattr(body, f) for f in given - {"lines", "amount", "probability"}}
     if body.owner_id is not None and body.owner_id != deal.owner_id:
         await users.require_active(session, ctx, body.owner_id, "body.owner_id")
+    if body.contact_id is not None and body.contact_id != deal.contact_id:
+        # The deal's account was checked when it was opened; its owner may see the deal
+        # without seeing the account, so only the contact is checked here.
+        await known_accounts.require_contact(session, ctx, account_id=deal.account_id,
+                                             contact_id=body.contact_id)
     kept = deal.lines
     if body.lines is not None:
         kept = values["lines"] = await lines.resolve(session, ctx.tenant, body.lines,

@@ -2,10 +2,10 @@
 
 When the tenant has an open lead (inbox) with the same phone, email or LINE user id, the
 capture is a follow-up on it (an entry in its log, author none, the channel's name), never
-a second lead;
-otherwise a new lead with the channel's source, for the first assignment queue that takes
-it (queues/assign.py, as every path that makes leads), else for the form's owner (or, if that
-user is gone, the tenant's first active admin), in the standard pipeline's first stage. Either way
+a second lead; otherwise a new lead with the channel's source and the form's products, for
+the first assignment queue that takes it (queues/assign.py, as every path that makes
+leads), else for the form's owner (or, if that user is gone, the tenant's first active
+admin), in the standard pipeline's first stage. Either way
 the person's consent is recorded on the lead. A redelivery is skipped by the consumer's
 dedupe; the capture service already made a repeated submission nothing."""
 
@@ -27,6 +27,7 @@ from tidtam_contracts.leads import LeadCreatedV2
 from ..catalog import service as catalog
 from ..followups import repository as history
 from ..pipelines import service as pipelines
+from ..products import repository as products
 from ..queues.assign import assign_new
 from ..users.models import User
 from . import repository
@@ -91,7 +92,15 @@ async def lead_captured(session: AsyncSession, event: Delivery[LeadCapturedV1]) 
                     FALLBACK_SOURCE)
         source = FALLBACK_SOURCE
     stage = await pipelines.resolve_stage(session, ctx, pipeline_id=None, stage_id=None)
-    queued = (await assign_new(session, tenant, [{"source": source, "custom": {}}]))[0]
+    # The form's products, as far as this service knows the catalogue (one it has not
+    # heard of is left out rather than refusing the person's lead).
+    known = await products.known(session, tenant, data.product_ids)
+    product_ids = [p for p in data.product_ids if p in known]
+    if len(product_ids) < len(data.product_ids):
+        log.warning("captured lead: products %s unknown here, left out",
+                    [str(p) for p in data.product_ids if p not in known])
+    queued = (await assign_new(session, tenant, [{"source": source, "custom": {},
+                                                  "product_ids": product_ids}]))[0]
     if queued is not None:
         owner = queued.owner_id
     note = "\n".join(f"{k}: {v}" for k, v in data.custom.items()) or None
@@ -101,7 +110,7 @@ async def lead_captured(session: AsyncSession, event: Delivery[LeadCapturedV1]) 
         id=uuid.uuid4(), name=data.name, phone=data.phone, email=data.email,
         company=data.company, note=note, source=source, owner_id=owner,
         pipeline_id=stage.pipeline_id, stage_id=stage.id, potential=None, custom={},
-        account_id=None, contact_id=None,
+        account_id=None, contact_id=None, product_ids=product_ids,
     ), author_id=None, detail={"owner_id": str(owner), "source": source,
                                "captured": data.channel,
                                "submission_id": str(data.submission_id)},

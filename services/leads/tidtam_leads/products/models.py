@@ -20,6 +20,7 @@ class Product(TenantMixin, Base):
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    sku: Mapped[str | None] = mapped_column(Text)  # migration 0021; null until the next event
     name: Mapped[str] = mapped_column(Text)
     name_en: Mapped[str | None] = mapped_column(Text)
     unit_price: Mapped[Decimal] = mapped_column(Numeric(14, 2))

@@ -31,3 +31,15 @@ async def known(session: AsyncSession, tenant: TenantId,
         return {}
     q = sa.select(Product).where(Product.tenant_id == tenant.value, Product.id.in_(ids))
     return {p.id: p for p in (await session.execute(q)).scalars()}
+
+
+async def by_code_or_name(session: AsyncSession, tenant: TenantId,
+                          keys: Sequence[str]) -> list[Product]:
+    """Products whose code, Thai name or English name is one of `keys` (case-folded by the
+    caller: compared with lower())."""
+    if not keys:
+        return []
+    q = sa.select(Product).where(Product.tenant_id == tenant.value, sa.or_(
+        sa.func.lower(Product.sku).in_(keys), sa.func.lower(Product.name).in_(keys),
+        sa.func.lower(Product.name_en).in_(keys)))
+    return list((await session.execute(q)).scalars())

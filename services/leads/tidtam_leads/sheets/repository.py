@@ -33,13 +33,13 @@ from ..leads.repository import COLUMNS, LeadRow, readable
 STAGE = "lead_import_stage"
 # The staging table's columns, in COPY's order; `n` is the row's place in the batch.
 STAGE_COLUMNS = ("n", "id", "name", "phone", "email", "email_key", "company", "note",
-                 "source", "owner_id", "potential", "custom")
+                 "source", "owner_id", "potential", "custom", "product_ids")
 _CREATE_STAGE = f"""
 DROP TABLE IF EXISTS pg_temp.{STAGE};
 CREATE TEMPORARY TABLE {STAGE} (
     n integer PRIMARY KEY, id uuid NOT NULL, name text, phone text, email text,
     email_key text, company text, note text, source text, owner_id uuid,
-    potential numeric, custom jsonb
+    potential numeric, custom jsonb, product_ids uuid[] NOT NULL
 ) ON COMMIT DROP"""
 
 
@@ -57,7 +57,8 @@ async def stage(session: Any, rows: Sequence[dict[str, Any]]) -> None:
         await conn.copy_records_to_table(STAGE, columns=STAGE_COLUMNS, records=[
             (n, r["id"], r["name"], r["phone"], r["email"], r["email"].lower(), r["company"],
              r["note"], r["source"], r["owner_id"], r["potential"],
-             orjson.dumps(r["custom"]).decode()) for n, r in enumerate(rows)])
+             orjson.dumps(r["custom"]).decode(), list(r.get("product_ids") or ()))
+            for n, r in enumerate(rows)])
 
 
 async def duplicates(session: AsyncSession, tenant: TenantId, scope: VisibilityScope, *,
@@ -136,9 +137,9 @@ _RETURNING = ", ".join(c.name for c in COLUMNS)
 _INSERT = f"""
 WITH lead AS (
     INSERT INTO leads (tenant_id, id, name, phone, email, company, note, source, owner_id,
-                       pipeline_id, stage_id, potential, custom)
+                       pipeline_id, stage_id, potential, custom, product_ids)
     SELECT $1, id, name, phone, email, company, note, source, owner_id, $2, $3, potential,
-           custom
+           custom, product_ids
     FROM {STAGE} WHERE n = ANY($4::integer[]) ORDER BY n
     RETURNING {_RETURNING}
 ), history AS (

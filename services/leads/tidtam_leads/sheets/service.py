@@ -1,5 +1,6 @@
 """Leads as crmkit.sheets imports and exports them: each row checked as POST /leads checks
-its body (LeadCreate, the tenant's sources and custom fields, an active owner), duplicates
+its body (LeadCreate, the tenant's sources and custom fields, an active owner, products named
+by code or name in the catalogue), duplicates
 by the create's rule (open leads with the phone or email, and earlier rows of the same
 batch), the batch COPYed into a staging table and its new leads made from there in one
 statement with their history and events (repository.py), updates through the API's own
@@ -34,6 +35,7 @@ from ..leads.models import Lead
 from ..leads.repository import COLUMNS as LEAD_COLUMNS
 from ..leads.schemas import LeadCreate, LeadPatch
 from ..pipelines import service as pipelines
+from ..products import service as products
 from ..queues.assign import assign_new
 from ..users import service as users
 from . import repository
@@ -51,6 +53,11 @@ COLUMNS = [
     Column("source", "ที่มา", "Source", ("แหล่งที่มา", "ช่องทาง", "lead source")),
     Column("potential", "มูลค่าที่คาดหวัง", "Potential value", ("มูลค่า", "value", "amount",
                                                              "potential"), kind="money"),
+    # Product codes or names of the catalogue, separated by `,` `;` or new lines: the lead's
+    # product interest (`product_ids`), which queue conditions on products match.
+    Column("products", "สินค้าที่สนใจ", "Products", ("สินค้า", "ผลิตภัณฑ์", "รหัสสินค้า",
+                                                  "product", "product codes", "sku",
+                                                  "products of interest")),
 ]
 EXPORT_ONLY = [
     Column("id", "รหัส", "ID", importable=False),
@@ -180,6 +187,8 @@ def _getter(key: str) -> Callable[[Mapping[str, Any]], Any]:
         return _marketing
     if key == "consent_change":
         return _consent_change
+    if key == "products":
+        return lambda row: ", ".join(str(p) for p in row["product_ids"] or ())
     column = "status" if key == "box" else key
     return lambda row: row[column]
 
@@ -206,7 +215,9 @@ async def _check(session: AsyncSession, ctx: RequestContext, rows: Sequence[Impo
     defs = await custom.definitions(session, ctx, leads.CUSTOM)
     owners = await users.ids_by_email(session, ctx,
                                       sorted({r.owner_email for r in rows if r.owner_email}))
-    out = await asyncio.to_thread(_validate, ctx, rows, options, defs, owners)
+    catalogue = await products.names(session, ctx.tenant, [
+        r.values["products"] for r in rows if r.values.get("products")])
+    out = await asyncio.to_thread(_validate, ctx, rows, options, defs, owners, catalogue)
     sources: dict[str, RowError | None] = {}
     for i, value in enumerate(out):
         if isinstance(value, dict):
@@ -218,8 +229,8 @@ async def _check(session: AsyncSession, ctx: RequestContext, rows: Sequence[Impo
 
 
 def _validate(ctx: RequestContext, rows: Sequence[ImportRow], options: ImportOptions,
-              defs: dict[str, Definition], owners: dict[str, uuid.UUID]
-              ) -> list[Outcome | dict[str, Any]]:
+              defs: dict[str, Definition], owners: dict[str, uuid.UUID],
+              catalogue: products.ProductNames) -> list[Outcome | dict[str, Any]]:
     out: list[Outcome | dict[str, Any]] = []
     for row in rows:
         data = {**options.defaults, **row.values}
@@ -235,6 +246,10 @@ def _validate(ctx: RequestContext, rows: Sequence[ImportRow], options: ImportOpt
                     "owner", "unknown_user", f"{row.owner_email} is not an active user")))
                 continue
             owner = owners[row.owner_email.lower()]
+        product_ids = catalogue.ids(data.get("products") or "")
+        if isinstance(product_ids, RowError):
+            out.append(Outcome.failed(product_ids))
+            continue
         try:
             made = LeadCreate.model_validate({**body, "custom": given})
             values = custom.merge(defs, None, made.custom, creating=True)
@@ -244,7 +259,7 @@ def _validate(ctx: RequestContext, rows: Sequence[ImportRow], options: ImportOpt
         out.append({"id": uuid.uuid4(), "name": made.name, "phone": made.phone,
                     "email": made.email, "company": made.company, "note": made.note,
                     "source": made.source, "owner_id": owner, "potential": made.potential,
-                    "custom": values, "owner_chosen": chosen})
+                    "custom": values, "owner_chosen": chosen, "product_ids": product_ids})
     return out
 
 
@@ -261,7 +276,10 @@ async def _update(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID
                   body: dict[str, Any]) -> Outcome:
     """The duplicate updated with the row's values, through the API's own PATCH (its
     checks, history and `lead.updated` event); a lead the caller may not change fails."""
-    patch = {k: body[k] for k in ("name", "company", "note", "potential") if body[k] is not None}
+    patch: dict[str, Any] = {k: body[k] for k in ("name", "company", "note", "potential")
+                             if body[k] is not None}
+    if body["product_ids"]:
+        patch["product_ids"] = body["product_ids"]
     if body["custom"]:
         patch["custom"] = body["custom"]
     try:

@@ -3,13 +3,19 @@
 // the order they are tried: add one (name, source, strategy, members), move it up or down,
 // pause or resume it, edit it (the add form's fields, filled in; PATCH sends only what
 // changed), delete it. A queue may also take only leads interested in some catalogue
-// products (`match.product_ids`) or those a saved lead segment lists (`match.segment_id`).
+// products (`match.product_ids`), those a saved lead segment lists (`match.segment_id`), or
+// those with some custom-field values (`match.custom`: the tenant's lead fields as inputs,
+// left empty = any value; a field deleted since is kept as it was).
 
 import { api, asList } from "../../api.js";
+import { customInputs } from "../../custom-inputs.js";
 import { h } from "../../dom.js";
 import { addStrings, t } from "../../i18n.js";
 import { stageName, toast, tx } from "../../ui.js";
 import { adminPage, button, creator, del, errorText, getAll, patch, smallForm } from "./common.js";
+import { customMatch, customText, queueMatch, queuePatch } from "./queue-model.js";
+
+/** @typedef {import("./queue-model.js").Queue} Queue */
 
 addStrings({
   th: {
@@ -27,6 +33,8 @@ addStrings({
     "queues.segment": "กลุ่มลีดที่บันทึกไว้", "queues.anySegment": "ไม่ใช้กลุ่ม", "queues.segmentSub": "กลุ่ม: {name}",
     "queues.segmentGone": "กลุ่มที่ถูกลบแล้ว", "queues.shared": "ใช้ร่วมกัน",
     "queues.edit": "แก้ไข", "queues.saved": "บันทึกคิว “{name}” แล้ว", "queues.unchanged": "ไม่มีอะไรเปลี่ยน",
+    "queues.custom": "ค่าในฟิลด์กำหนดเองที่ลีดต้องมี (เว้นว่าง = ค่าใดก็ได้)", "queues.customSub": "ฟิลด์: {conds}",
+    "queues.yes": "ใช่",
   },
   en: {
     "queues.hint": "A new lead without an owner goes to the first queue it matches, then to that queue's next active member",
@@ -43,53 +51,20 @@ addStrings({
     "queues.segment": "Saved lead segment", "queues.anySegment": "No segment", "queues.segmentSub": "segment: {name}",
     "queues.segmentGone": "a deleted segment", "queues.shared": "shared",
     "queues.edit": "Edit", "queues.saved": "Saved the queue “{name}”", "queues.unchanged": "Nothing changed",
+    "queues.custom": "Custom-field values the lead must have (empty: any value)", "queues.customSub": "fields: {conds}",
+    "queues.yes": "yes",
   },
 });
 
 /** The API takes at most this many products in `match.product_ids`. */
 const MAX_PRODUCTS = 20;
 
-/** @typedef {{id: string, name: string, position: number,
- *   match: {source?: string|null, custom?: Record<string, unknown>|null, product_ids?: string[]|null,
- *     segment_id?: string|null},
- *   members: string[], strategy: string, active: boolean}} Queue */
-
-/** The queue form's `match`: only the conditions chosen (none: every new lead). The form has
- * no controls for custom-field values: an edited queue keeps its own (`custom`).
- * @param {Record<string, string>} v the form's values (source, segment) @param {string[]} productIds
- * @param {Record<string, unknown>|null} [custom] */
-export function queueMatch(v, productIds, custom) {
-  /** @type {Queue["match"]} */
-  const match = {};
-  if (v.source) match.source = v.source;
-  if (custom && Object.keys(custom).length) match.custom = custom;
-  if (productIds.length) match.product_ids = productIds;
-  if (v.segment) match.segment_id = v.segment;
-  return match;
-}
-
-/** A match compared by meaning: no nulls, products and custom keys in any order. @param {Queue["match"]} m */
-const sameMatch = (/** @type {Queue["match"]} */ m) => JSON.stringify([m.source || null,
-  Object.entries(m.custom || {}).sort(), [...(m.product_ids || [])].sort(), m.segment_id || null]);
-
-/** The PATCH body of an edit: only the fields that differ from the queue as it is. Members
- * compare in order (their rotation order).
- * @param {Queue} q @param {{name: string, strategy: string, members: string[], match: Queue["match"]}} next */
-export function queuePatch(q, next) {
-  /** @type {Record<string, unknown>} */
-  const body = {};
-  if (next.name !== q.name) body.name = next.name;
-  if (next.strategy !== q.strategy) body.strategy = next.strategy;
-  if (next.members.join() !== q.members.join()) body.members = next.members;
-  if (sameMatch(next.match) !== sameMatch(q.match)) body.match = next.match;
-  return body;
-}
-
 /** @param {HTMLElement} root */
 export function mount(root) {
   const page = adminPage(root, "nav.queues");
-  /** @type {{queues: Queue[], users: any[], sources: any[], products: any[], segments: any[]}} */
-  const s = { queues: [], users: [], sources: [], products: [], segments: [] };
+  /** @type {{queues: Queue[], users: any[], sources: any[], products: any[], segments: any[],
+   *   fields: import("../../store.js").CustomField[]}} */
+  const s = { queues: [], users: [], sources: [], products: [], segments: [], fields: [] };
   const list = h("ol", { class: "adm-list" });
   const formHost = h("div");
   const add = creator();
@@ -98,11 +73,13 @@ export function mount(root) {
   async function load() {
     page.say(t("adm.loading"));
     try {
-      // Products (documents service) and segments are extras: the screen works without them.
-      [s.queues, s.users, s.sources, s.products, s.segments] = await Promise.all([
+      // Products (documents service), segments and custom fields are extras: the screen
+      // works without them. The fields are read afresh (one may have been added just now).
+      [s.queues, s.users, s.sources, s.products, s.segments, s.fields] = await Promise.all([
         getAll("/api/v1/queues"), getAll("/api/v1/users"), getAll("/api/v1/lead-sources"),
         getAll("/api/v1/products").catch(() => []),
-        api("/api/v1/segments", { query: { entity: "lead" } }).then(asList).catch(() => [])]);
+        api("/api/v1/segments", { query: { entity: "lead" } }).then(asList).catch(() => []),
+        api("/api/v1/custom-fields", { query: { entity: "lead" } }).then(asList).catch(() => [])]);
     } catch (err) { if (alive) page.say(errorText(err)); return; }
     if (!alive) return;
     const create = queueForm(null, "adm.create", async (next) => {
@@ -121,9 +98,11 @@ export function mount(root) {
     const p = s.products.find((x) => x.id === id);
     return p ? stageName(p) : id;
   };
-  /** What the queue matches besides its source: its products and its segment. @param {Queue} q */
+  /** What the queue matches besides its source: its products, segment and custom values. @param {Queue} q */
   const matchSub = (q) => [
     q.match.product_ids?.length ? t("queues.productsSub", { names: q.match.product_ids.map(productOf).join(", ") }) : "",
+    q.match.custom && Object.keys(q.match.custom).length
+      ? t("queues.customSub", { conds: customText(q.match.custom, s.fields) }) : "",
     q.match.segment_id ? t("queues.segmentSub", {
       name: s.segments.find((x) => x.id === q.match.segment_id)?.name || t("queues.segmentGone") }) : "",
   ].filter(Boolean).map((x) => ` · ${x}`).join("");
@@ -198,6 +177,10 @@ export function mount(root) {
     const products = s.products.filter((p) => p.active !== false || q?.match.product_ids?.includes(p.id))
       .map((p) => ({ id: p.id, name: stageName(p) }));
     const productBox = checks("queues.products", "product", products, q?.match.product_ids || []);
+    // The lead fields' own inputs, none required: what is filled in is the condition.
+    const custom = customInputs(s.fields.map((f) => ({ ...f, required: false })),
+      /** @type {Record<string, any>} */ (q?.match.custom || {}));
+    const customBox = h("fieldset", { class: "field queue-custom" }, tx("legend", "queues.custom"), ...custom.wraps);
     const sources = s.sources.filter((x) => !x.retired || x.key === q?.match.source).map((x) => [x.key, x.name]);
     const gone = q?.match.segment_id && !s.segments.some((x) => x.id === q.match.segment_id) ? q.match.segment_id : "";
     const { form, fields } = smallForm({
@@ -221,8 +204,8 @@ export function mount(root) {
         const productIds = picked(productBox);
         if (!members.length) throw new Error(t("queues.pickMembers"));
         if (productIds.length > MAX_PRODUCTS) throw new Error(t("queues.tooManyProducts", { max: MAX_PRODUCTS }));
-        await submit({ name: v.name, strategy: v.strategy, members,
-          match: queueMatch(v, productIds, q?.match.custom) });
+        await submit({ name: v.name, strategy: v.strategy, members, match: queueMatch(v, productIds,
+          customMatch(custom.read(), q?.match.custom, s.fields.map((f) => f.key))) });
       },
     });
     if (q) {
@@ -234,6 +217,7 @@ export function mount(root) {
     const errorLine = form.querySelector(".form-error");
     form.insertBefore(memberBox, errorLine);
     if (products.length) form.insertBefore(productBox, errorLine);
+    if (s.fields.length) form.insertBefore(customBox, errorLine);
     return form;
   }
 
