@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import os
 import sys
+import tempfile
 import time
 import uuid
 from collections import Counter
@@ -36,6 +37,8 @@ sys.path.insert(0, str(ROOT / "tests" / "capture"))
 
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
+import procs  # noqa: E402
+import pyspy  # noqa: E402
 from capture_support import PASSWORD, FakeLine, form_body, login  # noqa: E402
 from loadgen import percentile  # noqa: E402
 
@@ -133,9 +136,12 @@ async def flood(system: System, form: dict, posts: int, rate: float, concurrency
                         "submission_id": str(uuid.uuid4())}
                 addr = f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"
                 t0 = time.perf_counter()
-                r = await client.post(url, json=body, headers={"X-Forwarded-For": addr})
+                try:
+                    r = await client.post(url, json=body, headers={"X-Forwarded-For": addr})
+                    statuses[r.status_code] += 1
+                except httpx.HTTPError:  # counted as status 0 (a client would retry it)
+                    statuses[0] += 1
                 latencies.append(time.perf_counter() - t0)
-                statuses[r.status_code] += 1
 
         start = time.perf_counter()
         tasks = []
@@ -167,10 +173,45 @@ async def until_leads(system: System, tenant: str, expect: int, timeout: float, 
         await conn.close()
 
 
+class Spent:
+    """CPU seconds of the gateway and the capture service (relay process apart, if any) over
+    a phase, per request; with `profile`, py-spy samples both meanwhile (bench/pyspy.py)."""
+
+    def __init__(self, system: System, seconds: float, profile: bool) -> None:
+        assert system.gateway is not None and system.capture is not None
+        self.pids = {"gateway": system.gateway.proc.pid, "capture": system.capture.proc.pid}
+        self.recorders = []
+        if profile:
+            tmp = Path(tempfile.mkdtemp(prefix="tidtam-capture-profile-"))
+            self.recorders = [(name, tmp / f"{name}.txt",
+                               pyspy.record(pid, seconds, tmp / f"{name}.txt"))
+                              for name, pid in self.pids.items()]
+        self.before = self.now()
+
+    def now(self) -> dict[str, float]:
+        return {"gateway": procs.cpu_seconds(self.pids["gateway"]),
+                "capture": procs.cpu_seconds(self.pids["capture"], relay=False),
+                "capture relay": procs.cpu_seconds(self.pids["capture"], relay=True)}
+
+    def report(self, what: str, n: int) -> None:
+        after = self.now()
+        parts = ", ".join(f"{name} {1000 * (after[name] - self.before[name]) / max(n, 1):.2f} ms"
+                          for name in after)
+        print(f"CPU per {what} (until the last answer): {parts}", flush=True)
+
+    def profiles(self) -> None:
+        for name, raw, proc in self.recorders:
+            proc.wait()
+            print(f"\n  py-spy, {name}:")
+            print("\n".join(pyspy.summarise(raw, 15)))
+
+
 def forms(system: System, tenant: str, form: dict, args: argparse.Namespace) -> None:
+    spent = Spent(system, max(30.0, args.posts / args.rate), args.profile)
     elapsed, latencies, statuses = asyncio.run(
         flood(system, form, args.posts, args.rate, args.concurrency))
     accepted = statuses.get(202, 0)
+    spent.report("post", args.posts)
     print(f"posts: {args.posts} offered at {args.rate:.0f}/s, concurrency "
           f"{args.concurrency}: {accepted} accepted in {elapsed:.1f} s = "
           f"{accepted / elapsed:.0f} accepted/s; answers p50 "
@@ -179,6 +220,7 @@ def forms(system: System, tenant: str, form: dict, args: argparse.Namespace) -> 
     made, waited = asyncio.run(until_leads(system, tenant, accepted, args.timeout))
     print(f"leads: {made} of {accepted} made, the last {waited:.1f} s after the last "
           f"answer; lost {max(0, accepted - made)}")
+    spent.profiles()
 
 
 def line_calls(system: System, tenant: str, admin: dict, line_api: FakeLine,
@@ -187,9 +229,11 @@ def line_calls(system: System, tenant: str, admin: dict, line_api: FakeLine,
     users = ["U" + uuid.uuid4().hex for _ in range(args.line)]
     for n, user in enumerate(users):
         line_api.profiles[user] = {"userId": user, "displayName": f"เพื่อน LINE {n}"}
+    spent = Spent(system, max(30.0, args.line / args.line_rate), args.profile)
     elapsed, latencies, statuses = asyncio.run(
         line_flood(system, line, users, args.line_rate, args.concurrency))
     answered = statuses.get(200, 0)
+    spent.report("LINE call (and its processing so far)", args.line)
     made_then, _ = asyncio.run(until_leads(system, tenant, 0, 0, line=True))
     print(f"LINE: {args.line} webhook calls offered at {args.line_rate:.0f}/s, concurrency "
           f"{args.concurrency}, profile {args.profile_ms:.0f} ms: {answered} answered 200 in "
@@ -199,6 +243,7 @@ def line_calls(system: System, tenant: str, admin: dict, line_api: FakeLine,
     made, waited = asyncio.run(until_leads(system, tenant, answered, args.timeout, line=True))
     print(f"LINE leads: {made} of {answered} made, the last {waited:.1f} s after the last "
           f"answer; lost {max(0, answered - made)}; profiles fetched {len(line_api.calls)}")
+    spent.profiles()
 
 
 def main() -> None:
@@ -213,6 +258,8 @@ def main() -> None:
     parser.add_argument("--profile-ms", type=float, default=50.0,
                         help="the fake LINE API's time to answer a profile")
     parser.add_argument("--only", choices=("forms", "line"))
+    parser.add_argument("--profile", action="store_true",
+                        help="py-spy samples the gateway and the capture service meanwhile")
     args = parser.parse_args()
     print(f"Tidtam capture benchmark — {os.cpu_count()} cores, load average "
           f"{os.getloadavg()[0]:.1f} at the start")

@@ -157,6 +157,41 @@ def test_honeypot_is_refused_silently(tenant, form, system):
                              uuid.UUID(bot["submission_id"]))) == 0
 
 
+def test_an_admins_change_holds_from_the_next_post(tenant, form, system):
+    """The service keeps a form between posts (no form read per post); each change an
+    admin makes must still hold from the very next post: the storing statement checks the
+    kept form's version, and a refusal or the honeypot is decided on a fresh read."""
+    gw, path = tenant.gw, f"/api/v1/capture/forms/{form['id']}"
+    assert post(tenant, form, person()).status_code == 202  # the form is now kept
+    other = "https://other.example"
+    r = gw.patch(path, headers=tenant.admin, json={"allowed_origins": [other]})
+    assert r.status_code == 200, r.text
+    assert post(tenant, form, person()).status_code == 403
+    assert post(tenant, form, person(), origin=other).status_code == 202
+    # A new required field: a post without it is refused at once, with it taken.
+    fields = [*form["fields"], {"key": "branch", "label_th": "สาขา", "label_en": "Branch",
+                                "required": True}]
+    assert gw.patch(path, headers=tenant.admin, json={"fields": fields}).status_code == 200
+    r = post(tenant, form, person(), origin=other)
+    assert r.status_code == 422 and r.json()["fields"][0]["field"] == "body.branch", r.text
+    with_branch = person(branch="ลาดพร้าว")
+    assert post(tenant, form, with_branch, origin=other).status_code == 202
+    assert "Branch: ลาดพร้าว" in wait_lead(tenant, with_branch["name"])["note"]
+    # Switched off: nothing is taken, the honeypot's silent answer neither.
+    assert gw.patch(path, headers=tenant.admin, json={"enabled": False}).status_code == 200
+    off = person(branch="x")
+    assert post(tenant, form, off, origin=other).status_code == 404
+    assert post(tenant, form, person(website_url="http://spam.example"),
+                origin=other).status_code == 404
+    assert gw.patch(path, headers=tenant.admin, json={"enabled": True}).status_code == 200
+    assert post(tenant, form, person(branch="x"), origin=other).status_code == 202
+    owner = system.db_url("capture", owner=True)
+    assert asyncio.run(count(owner, "SELECT count(*) FROM submissions WHERE id = $1",
+                             uuid.UUID(off["submission_id"]))) == 0
+    assert asyncio.run(count(owner, "SELECT count(*) FROM submissions WHERE form_id = $1",
+                             uuid.UUID(form["id"]))) == 4
+
+
 def test_bad_input_is_a_clear_4xx(tenant, form):
     r = post(tenant, form, person(consent=False))
     assert r.status_code == 422 and [f["field"] for f in r.json()["fields"]] == ["body.consent"]

@@ -144,6 +144,34 @@ def test_unknown_webhook_and_bad_bodies(tenant, line):
     assert deliver(tenant, line, empty, sign(SECRET, empty)).status_code == 404
 
 
+def test_a_new_secret_holds_from_the_next_call(tenant, line, system):
+    """The service keeps the channel (its secret unsealed) between calls; saving a new
+    secret must still refuse the old one's signatures from the very next call, and one call
+    of several events (an id twice) keeps each once."""
+    warm = hook_body()
+    assert deliver(tenant, line, warm, sign(SECRET, warm)).status_code == 200  # now kept
+    new_secret = "line-channel-secret-rotated-abcdef012345"
+    r = tenant.gw.put("/api/v1/capture/line", headers=tenant.admin, json={
+        "channel_id": "1650000000", "channel_secret": new_secret, "access_token": TOKEN})
+    assert r.status_code == 200 and r.json()["webhook_url"] == line["webhook_url"]
+    user, other = "U" + uuid.uuid4().hex, "U" + uuid.uuid4().hex
+    twice, said = follow(user), message(other, "สวัสดีครับ")
+    raw = hook_body(twice, said, twice)
+    old = deliver(tenant, line, raw, sign(SECRET, raw))
+    assert old.status_code == 401 and old.json()["code"] == "unauthorized", old.text
+    capture_db = system.db_url("capture", owner=True)
+    kept = ("SELECT count(*) FROM line_events WHERE webhook_event_id = ANY($1::text[])",
+            [twice["webhookEventId"], said["webhookEventId"]])
+    assert asyncio.run(count(capture_db, *kept)) == 0
+    assert deliver(tenant, line, raw, sign(new_secret, raw)).status_code == 200
+    assert asyncio.run(count(capture_db, *kept)) == 2
+    for who in (user, other):
+        until(lambda who=who: tenant.gw.get("/api/v1/leads", params={"q": f"LINE {who[-6:]}"},
+                                            headers=tenant.admin),
+              lambda body, who=who: any(x["line_id"] == who for x in body["items"]))
+    assert len(line_leads(tenant, user)) == 1 and len(line_leads(tenant, other)) == 1
+
+
 def test_the_lead_gets_the_display_name_from_the_profile(tenant, line, system, line_api):
     """The profile is fetched after the answer, with the channel's token; a person LINE
     gives no profile for (404, or failing) still becomes a lead, named by their id."""

@@ -70,6 +70,19 @@ class Channel(Generic[Out]):
             raise Unauthorized("the channel's secrets cannot be opened; save them again") \
                 from None
 
+    async def body(self, request: Request, ctx: RequestContext, key: str) -> bytes:
+        """A webhook call's first steps: the key's tenant, its rate, the raw body (capped)."""
+        if tenant_of_key(key) != ctx.tenant.value:
+            raise NotFound("no such webhook")
+        limits(request).by_form.check_key(key)
+        return await read_body(request, MAX_BODY)
+
+    @staticmethod
+    def check(header: str, given: str, expected: str) -> None:
+        """401 unless the signature `given` in `header` is `expected` (constant time)."""
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            raise Unauthorized(f"{header} does not match the body")
+
     @asynccontextmanager
     async def signed(self, request: Request, ctx: RequestContext, key: str, *, header: str,
                      sign: Callable[[str, bytes], str]
@@ -77,17 +90,12 @@ class Channel(Generic[Out]):
         """A webhook call: the key's tenant and rate, the raw body (capped), then in one
         transaction the settings and `header` checked against `sign(secret, body)` before
         anything reads the body. Yields the session, the settings row and the body."""
-        if tenant_of_key(key) != ctx.tenant.value:
-            raise NotFound("no such webhook")
-        limits(request).by_form.check_key(key)
-        raw = await read_body(request, MAX_BODY)
+        raw = await self.body(request, ctx, key)
         conf: CaptureSettings = request.app.state.settings
         async with unit_of_work(request.app.state.sessionmaker, ctx.tenant) as session:
             row = await self.hooked(session, ctx, key)
-            expected = sign(self.unseal(conf, row["secret_sealed"]), raw)
-            if not hmac.compare_digest(request.headers.get(header, "").encode(),
-                                       expected.encode()):
-                raise Unauthorized(f"{header} does not match the body")
+            self.check(header, request.headers.get(header, ""),
+                       sign(self.unseal(conf, row["secret_sealed"]), raw))
             yield session, row, raw
 
     async def save(self, db: AsyncSession, ctx: RequestContext, owner_id: Any,

@@ -6,13 +6,18 @@ In order, each step cheaper than the next: rate limits per form and per client a
 (429 with Retry-After), the size cap (413), parsing (400/415), the form (404 if unknown or
 switched off), the page's origin (403 unless allowed), the honeypot (a filled one is
 answered like a success and dropped), the fields (422 naming each), the consent. Then the
-submission id (the client's, or a new one) is recorded and `lead.captured` staged in one
-transaction: a repeat of the id makes nothing new and gets the same answer."""
+submission id (the client's, or a new one) is recorded and `lead.captured` staged by one
+statement (BEGIN with the tenant, that statement, COMMIT: three round trips): a repeat of
+the id makes nothing new and gets the same answer. The form itself comes from the
+process's FormCache, checked by that statement to be still current (else read again); the
+lead is made by the leads service from the event, after the answer."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
@@ -23,7 +28,6 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import RedirectResponse, Response
 
-from crmkit import outbox
 from crmkit.context import RequestContext
 from crmkit.db import unit_of_work
 from crmkit.errors import (
@@ -32,6 +36,7 @@ from crmkit.errors import (
     Forbidden,
     NotFound,
     PayloadTooLarge,
+    ServiceUnavailable,
     Unprocessable,
 )
 from crmkit.fields import Email
@@ -194,9 +199,9 @@ def _submission_id(data: dict[str, Any]) -> uuid.UUID:
                                code="uuid") from None
 
 
-def captured(form: dict[str, Any], values: dict[str, str], data: dict[str, Any], *,
-             submission_id: uuid.UUID, address: str) -> LeadCapturedV1:
-    fields = [FieldSpec.model_validate(f) for f in form["fields"]]
+def captured(form: dict[str, Any], fields: list[FieldSpec], values: dict[str, str],
+             data: dict[str, Any], *, submission_id: uuid.UUID, address: str
+             ) -> LeadCapturedV1:
     language: Literal["th", "en"] = \
         "en" if _flag(data.get("consent_language")) == "en" else "th"
     now = datetime.now(UTC)
@@ -215,12 +220,53 @@ def captured(form: dict[str, Any], values: dict[str, str], data: dict[str, Any],
         captured_at=now)
 
 
-async def _accept(session: AsyncSession, ctx: RequestContext, form: dict[str, Any],
-                  event: LeadCapturedV1) -> None:
-    if await repository.record_submission(session, ctx.tenant, form_id=form["id"],
-                                          submission_id=event.submission_id):
-        await outbox.stage(session, EVENTS.event(event, tenant_id=ctx.tenant.value,
-                                                 subject=str(event.submission_id)))
+@dataclass(frozen=True)
+class KnownForm:
+    """A form as read at some moment: the row, its fields parsed, the origins allowed."""
+
+    row: dict[str, Any]
+    fields: list[FieldSpec]
+    allowed: set[str]
+
+
+class FormCache:
+    """Forms by public key, kept between posts in the process's memory (at most `max_keys`,
+    the oldest used go first), so a post reads no form row: the statement that stores it
+    (repository.accept_submission) writes only if the form is still the version kept and
+    enabled, else the form is read again and the post decided on that. Only a success is
+    ever answered from a kept form: a refusal (403, 422) or the honeypot's silent drop is
+    decided again on a fresh read, so an admin's change (origins, fields, switched off,
+    deleted) holds from the next post on, in every replica."""
+
+    def __init__(self, public_url: str, max_keys: int = 10_000) -> None:
+        self.public_url = public_url
+        self.max_keys = max_keys
+        self._forms: OrderedDict[str, KnownForm] = OrderedDict()
+
+    def get(self, public_key: str) -> KnownForm | None:
+        found = self._forms.get(public_key)
+        if found is not None:
+            self._forms.move_to_end(public_key)
+        return found
+
+    def put(self, public_key: str, row: dict[str, Any]) -> KnownForm:
+        known = KnownForm(row, [FieldSpec.model_validate(f) for f in row["fields"]],
+                          allowed_origins(row, self.public_url))
+        self._forms[public_key] = known
+        while len(self._forms) > self.max_keys:
+            self._forms.popitem(last=False)
+        return known
+
+    def drop(self, public_key: str) -> None:
+        self._forms.pop(public_key, None)
+
+
+def form_cache(request: Request) -> FormCache:
+    found: FormCache | None = getattr(request.app.state, "capture_forms", None)
+    if found is None:
+        settings: CaptureSettings = request.app.state.settings
+        found = request.app.state.capture_forms = FormCache(settings.public_url)
+    return found
 
 
 async def _form(session: AsyncSession, ctx: RequestContext, public_key: str
@@ -231,6 +277,32 @@ async def _form(session: AsyncSession, ctx: RequestContext, public_key: str
     return form
 
 
+async def _take(session: AsyncSession, ctx: RequestContext, form: KnownForm,
+                data: dict[str, Any], origin: str | None, address: str, *, fresh: bool
+                ) -> uuid.UUID | None:
+    """The submission's id once it is stored (or was before: a repeat), or dropped by the
+    honeypot; None when `form` turned out not to be the current one (nothing stored).
+    Refusals raise; from a kept (not `fresh`) form, so does the honeypot (`_Recheck`)."""
+    if origin and origin not in form.allowed:
+        raise Forbidden("this page's origin may not post to this form")
+    submission_id = _submission_id(data)
+    if _flag(data.get(HONEYPOT)):
+        if not fresh:
+            raise _Recheck
+        return submission_id
+    event = captured(form.row, form.fields, validate(form.fields, data), data,
+                     submission_id=submission_id, address=address)
+    current, _new = await repository.accept_submission(
+        session, ctx.tenant, form_id=form.row["id"], version=form.row["version"],
+        submission_id=submission_id, event=EVENTS.event(
+            event, tenant_id=ctx.tenant.value, subject=str(submission_id)))
+    return submission_id if current else None
+
+
+class _Recheck(Exception):
+    """A kept form would refuse (or silently drop) the post: decide on a fresh read."""
+
+
 async def submit(request: Request, ctx: RequestContext, public_key: str) -> Response:
     settings: CaptureSettings = request.app.state.settings
     _check_key(ctx, public_key)
@@ -239,24 +311,30 @@ async def submit(request: Request, ctx: RequestContext, public_key: str) -> Resp
     raw = await read_body(request, settings.capture_max_body)
     data, browser_form = parse_body(request, raw)
     origin = request.headers.get("origin")
+    forms = form_cache(request)
+    known = forms.get(public_key)
     async with unit_of_work(request.app.state.sessionmaker, ctx.tenant) as session:
-        form = await _form(session, ctx, public_key)
-        allowed = allowed_origins(form, settings.public_url)
-        headers = cors_headers(origin, allowed)
-        try:
-            if origin and origin not in allowed:
-                raise Forbidden("this page's origin may not post to this form")
-            submission_id = _submission_id(data)
-            if _flag(data.get(HONEYPOT)):
+        for _attempt in range(3):  # a kept form, then fresh reads (a change meanwhile)
+            fresh = known is None
+            if known is None:
+                known = forms.put(public_key, await _form(session, ctx, public_key))
+            headers = cors_headers(origin, known.allowed)
+            try:
+                submission_id = await _take(session, ctx, known, data, origin, address,
+                                            fresh=fresh)
+            except (_Recheck, AppError) as exc:
+                if not fresh:
+                    forms.drop(public_key)
+                    known = None
+                    continue
+                if isinstance(exc, AppError):
+                    exc.headers = {**headers, **(exc.headers or {})}
+                raise
+            if submission_id is not None:
                 return _received(submission_id, headers, public_key, browser_form, data)
-            fields = [FieldSpec.model_validate(f) for f in form["fields"]]
-            event = captured(form, validate(fields, data), data,
-                             submission_id=submission_id, address=address)
-            await _accept(session, ctx, form, event)
-        except AppError as exc:
-            exc.headers = {**headers, **(exc.headers or {})}
-            raise
-    return _received(submission_id, headers, public_key, browser_form, data)
+            forms.drop(public_key)
+            known = None
+    raise ServiceUnavailable("the form changed while this was sent; try again")
 
 
 def _received(submission_id: uuid.UUID, headers: dict[str, str], public_key: str,

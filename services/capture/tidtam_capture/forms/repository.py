@@ -11,6 +11,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
+from crmkit.db import driver
+from crmkit.events import CloudEvent
+from crmkit.outbox import stage_args, staged_with
 
 from .models import Form, Submission
 
@@ -63,11 +66,30 @@ async def delete(session: AsyncSession, tenant: TenantId, form_id: uuid.UUID) ->
     return done.scalar_one_or_none() is not None
 
 
-async def record_submission(session: AsyncSession, tenant: TenantId, *,
-                            submission_id: uuid.UUID, form_id: uuid.UUID) -> bool:
-    """True if this submission is new; False: it was received before (a repeat)."""
-    done = await session.execute(
-        insert(Submission).values(tenant_id=tenant.value, id=submission_id, form_id=form_id)
-        .on_conflict_do_nothing(index_elements=[Submission.tenant_id, Submission.id])
-        .returning(Submission.id))
-    return done.scalar_one_or_none() is not None
+# The public post's one statement: the submission and its `lead.captured` in the outbox, if
+# the form is still the version the caller validated against (its process keeps forms
+# between posts: public.FormCache) and still enabled. Answers whether it was (`current`;
+# if not, nothing was written) and whether the submission is new (`new`; a repeat of its
+# id writes nothing). Raw asyncpg, prepared once per connection: no SQLAlchemy compiling.
+_ACCEPT = f"""
+WITH form AS (
+    SELECT id FROM forms WHERE tenant_id = $1 AND id = $2 AND version = $3 AND enabled
+), submission AS (
+    INSERT INTO submissions (tenant_id, id, form_id) SELECT $1, $4, form.id FROM form
+    ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id
+), event AS (
+    {staged_with("submission", 5, {})}
+)
+SELECT EXISTS (SELECT 1 FROM form) AS current, EXISTS (SELECT 1 FROM submission) AS new"""
+
+
+async def accept_submission(session: AsyncSession, tenant: TenantId, *, form_id: uuid.UUID,
+                            version: int, submission_id: uuid.UUID, event: CloudEvent
+                            ) -> tuple[bool, bool]:
+    """(the form is still `version` and enabled, the submission is new): the submission
+    and `event` staged with it in one round trip, or nothing written."""
+    conn = await driver(session)
+    row = await conn.fetchrow(_ACCEPT, tenant.value, form_id, version, submission_id,
+                              *stage_args(event))
+    assert row is not None  # a SELECT without FROM: always one row
+    return bool(row["current"]), bool(row["new"])

@@ -5,8 +5,10 @@ The webhook (`POST /capture/line/{webhook_key}`, through the gateway without log
 `X-Line-Signature` (base64 HMAC-SHA256 of the raw body with the channel secret) before it
 reads the body: a forged or altered one is 401 and makes nothing. Then each follow or
 message event not taken before (`webhookEventId`) is kept (its type, the user id, the text)
-and `capture.line_event_received` (its id only) staged, in one short transaction, and the
-answer is 200 (the console's Verify sends no events: 200 too). Nothing slow is in that path.
+and `capture.line_event_received` (its id only) staged, by one statement in one short
+transaction, and the answer is 200 (the console's Verify sends no events: 200 too).
+Nothing slow is in that path: the channel (its secret unsealed) is kept in the process
+between calls (KnownChannels), checked current by that statement.
 
 After the answer, the service's own consumer takes the kept event, fetches the person's
 profile (`GET {line_api}/v2/bot/profile/{userId}` with the channel's access token) for their
@@ -23,6 +25,8 @@ import hmac
 import json
 import logging
 import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,7 +39,9 @@ from starlette.responses import Response
 from crmkit import outbox
 from crmkit.consumer import Delivery
 from crmkit.context import RequestContext, TenantId
-from crmkit.errors import Unprocessable
+from crmkit.db import unit_of_work
+from crmkit.errors import AppError, ServiceUnavailable, Unprocessable
+from crmkit.events import CloudEvent
 from tidtam_contracts.capture import LeadCapturedV1, LineEventReceivedV1
 
 from ..channels import Channel
@@ -47,6 +53,7 @@ from .models import LineChannel
 from .schemas import LineChannelIn, LineChannelOut, LineEventIn, LineWebhook
 
 TAKEN = ("follow", "message")
+HEADER = "X-Line-Signature"
 log = logging.getLogger("tidtam_capture.line")
 
 
@@ -83,28 +90,109 @@ def _payload(event: LineEventIn, user_id: str) -> dict[str, Any]:
             "text": text[:5000] if isinstance(text, str) else None}
 
 
-async def webhook(request: Request, ctx: RequestContext, key: str) -> Response:
-    async with CHANNEL.signed(request, ctx, key, header="X-Line-Signature",
-                              sign=signature) as (session, _channel, raw):
+@dataclass(frozen=True)
+class KnownChannel:
+    row: dict[str, Any]
+    secret: str  # unsealed
+
+
+class KnownChannels:
+    """The tenants' LINE channels as last read, their secrets unsealed, kept between
+    webhook calls in the process's memory (at most `max_keys`): a call reads no row and
+    opens no seal. Only an accepted call is answered from a kept channel, and the
+    statement that stores its events (repository.take_events) writes only if the channel
+    is still the one kept (its key and `updated_at`); a wrong signature or any refusal is
+    decided again on a fresh read, so a new secret or a removed channel holds from the
+    next call on, in every replica."""
+
+    def __init__(self, max_keys: int = 10_000) -> None:
+        self.max_keys = max_keys
+        self._known: OrderedDict[uuid.UUID, KnownChannel] = OrderedDict()
+
+    def get(self, tenant: uuid.UUID) -> KnownChannel | None:
+        found = self._known.get(tenant)
+        if found is not None:
+            self._known.move_to_end(tenant)
+        return found
+
+    def put(self, tenant: uuid.UUID, known: KnownChannel) -> KnownChannel:
+        self._known[tenant] = known
+        while len(self._known) > self.max_keys:
+            self._known.popitem(last=False)
+        return known
+
+    def drop(self, tenant: uuid.UUID) -> None:
+        self._known.pop(tenant, None)
+
+
+def known_channels(request: Request) -> KnownChannels:
+    found: KnownChannels | None = getattr(request.app.state, "line_channels", None)
+    if found is None:
+        found = request.app.state.line_channels = KnownChannels()
+    return found
+
+
+class _Recheck(Exception):
+    """A kept channel would refuse the call: decide on a fresh read."""
+
+
+def _events(raw: bytes, tenant: TenantId) -> list[tuple[str, dict[str, Any], CloudEvent]]:
+    """The follow and message events of a (signed) body, each id once, with their
+    `capture.line_event_received`."""
+    try:
+        hook = LineWebhook.model_validate(json.loads(raw))
+    except (ValueError, RecursionError, ValidationError):
+        raise Unprocessable("the body is not a LINE webhook", code="malformed") from None
+    taken: dict[str, tuple[str, dict[str, Any], CloudEvent]] = {}
+    now = datetime.now(UTC)
+    for item in hook.events:
         try:
-            hook = LineWebhook.model_validate(json.loads(raw))
-        except (ValueError, RecursionError, ValidationError):
-            raise Unprocessable("the body is not a LINE webhook", code="malformed") from None
-        for item in hook.events:
+            event = LineEventIn.model_validate(item)
+        except ValidationError:
+            continue  # an event we cannot read is LINE's business, not a lead
+        user = event.source.userId if event.source else None
+        if event.type not in TAKEN or not user or event.webhookEventId in taken:
+            continue
+        data = LineEventReceivedV1(webhook_event_id=event.webhookEventId, received_at=now)
+        taken[event.webhookEventId] = (event.webhookEventId, _payload(event, user), EVENTS.event(
+            data, tenant_id=tenant.value, subject=event.webhookEventId))
+    return list(taken.values())
+
+
+async def webhook(request: Request, ctx: RequestContext, key: str) -> Response:
+    """Signature, then the events kept and staged: BEGIN with the tenant, one statement,
+    COMMIT (the channel from KnownChannels; read only when not kept or no longer current)."""
+    raw = await CHANNEL.body(request, ctx, key)
+    conf: CaptureSettings = request.app.state.settings
+    given = request.headers.get(HEADER, "")
+    channels = known_channels(request)
+    tenant = ctx.tenant.value
+    known = channels.get(tenant)
+    async with unit_of_work(request.app.state.sessionmaker, ctx.tenant) as session:
+        for _attempt in range(3):  # a kept channel, then fresh reads (a change meanwhile)
+            fresh = known is None
+            if known is None:
+                row = await CHANNEL.hooked(session, ctx, key)
+                known = channels.put(tenant, KnownChannel(
+                    row, CHANNEL.unseal(conf, row["secret_sealed"])))
             try:
-                event = LineEventIn.model_validate(item)
-            except ValidationError:
-                continue  # an event we cannot read is LINE's business, not a lead
-            user = event.source.userId if event.source else None
-            if event.type not in TAKEN or not user:
+                if known.row["webhook_key"] != key:
+                    raise _Recheck
+                CHANNEL.check(HEADER, given, signature(known.secret, raw))
+                events = _events(raw, ctx.tenant)
+            except (_Recheck, AppError):
+                if fresh:
+                    raise
+                channels.drop(tenant)
+                known = None
                 continue
-            if await repository.take_event(session, ctx.tenant, event.webhookEventId,
-                                           _payload(event, user)):
-                data = LineEventReceivedV1(webhook_event_id=event.webhookEventId,
-                                           received_at=datetime.now(UTC))
-                await outbox.stage(session, EVENTS.event(
-                    data, tenant_id=ctx.tenant.value, subject=event.webhookEventId))
-    return Response(b"{}", status_code=200, media_type="application/json")
+            if await repository.take_events(session, ctx.tenant, webhook_key=key,
+                                            updated_at=known.row["updated_at"],
+                                            events=events):
+                return Response(b"{}", status_code=200, media_type="application/json")
+            channels.drop(tenant)
+            known = None
+    raise ServiceUnavailable("the channel changed while this was sent; try again")
 
 
 async def display_name(client: httpx.AsyncClient, conf: CaptureSettings, token: str,
