@@ -139,12 +139,17 @@ class _Begun:
         statements, self.before_commit = self.before_commit, []
         try:
             await self._conn.execute("; ".join([*statements, "COMMIT"]))
-        except BaseException:
+        except Exception:
             # A statement failed: the COMMIT after it in the message was not run, and the
             # transaction is still open (aborted). End it before the error goes on, or the
-            # pool would take back a connection inside a failed transaction.
+            # pool would take back a connection inside a failed transaction. (If the
+            # ROLLBACK fails too, the connection is closed: the pool's checkout discards a
+            # closed one. The first error is the one to report.)
             if not self._conn.is_closed():
-                await self._conn.execute("ROLLBACK")
+                try:
+                    await self._conn.execute("ROLLBACK")
+                except Exception:
+                    self._conn.terminate()
             raise
 
     async def rollback(self) -> None:
