@@ -99,18 +99,13 @@ def _set_tenant(session: Session, transaction: SessionTransaction,
     if tenant is None:
         return
     adapted = connection.connection.dbapi_connection
-    extra = session.info.pop(_BEGIN_WITH, None)
     if _plain_begin(adapted):
-        status = await_(_begin_as(adapted, uuid.UUID(str(tenant)), extra))
-        if extra is not None:
-            session.info[_BEGUN_STATUS] = status
+        await_(_begin_as(adapted, uuid.UUID(str(tenant))))
     else:  # another isolation level, read-only, or already begun: SQLAlchemy's BEGIN
         connection.exec_driver_sql(_SET_TENANT, (TENANT_SETTING, str(tenant)))
 
 
 _SET_TENANT = "SELECT set_config($1, $2, true)"
-_BEGIN_WITH = "crmkit.db.begin_with"  # session.info: SQL for `begin_with` to send with BEGIN
-_BEGUN_STATUS = "crmkit.db.begun_status"  # session.info: its command status
 
 
 def _plain_begin(adapted: Any) -> bool:
@@ -126,99 +121,32 @@ class _Begun:
     """A transaction begun by `_begin_as`, as SQLAlchemy's asyncpg adapter keeps one (it
     only ever calls `commit` or `rollback`, then forgets it)."""
 
-    __slots__ = ("_conn", "before_commit")
+    __slots__ = ("_conn",)
 
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
-        self.before_commit: list[str] = []  # `at_commit`'s statements
 
     async def commit(self) -> None:
-        if not self.before_commit:
-            await self._conn.execute("COMMIT")
-            return
-        statements, self.before_commit = self.before_commit, []
-        try:
-            await self._conn.execute("; ".join([*statements, "COMMIT"]))
-        except Exception:
-            # A statement failed: the COMMIT after it in the message was not run, and the
-            # transaction is still open (aborted). End it before the error goes on, or the
-            # pool would take back a connection inside a failed transaction. (If the
-            # ROLLBACK fails too, the connection is closed: the pool's checkout discards a
-            # closed one. The first error is the one to report.)
-            if not self._conn.is_closed():
-                try:
-                    await self._conn.execute("ROLLBACK")
-                except Exception:
-                    self._conn.terminate()
-            raise
+        await self._conn.execute("COMMIT")
 
     async def rollback(self) -> None:
-        self.before_commit = []
         await self._conn.execute("ROLLBACK")
 
 
-async def _begin_as(adapted: Any, tenant: uuid.UUID, extra: str | None = None) -> str | None:
+async def _begin_as(adapted: Any, tenant: uuid.UUID) -> None:
     """BEGIN and the tenant's transaction-local setting in one round trip: one simple-
     protocol message of two statements (a BEGIN in it opens a transaction that outlives the
     message). The setting is in place before any statement of the transaction runs, as
     with two round trips; the tenant is a UUID, so written as a literal it is only hex
     digits and dashes. The adapter is handed the transaction first, so that whatever
-    happens next, its rollback (or the pool's reset) ends it. `extra` (`begin_with`) goes
-    last in the same message; the command status of the message's last statement is
-    returned."""
+    happens next, its rollback (or the pool's reset) ends it."""
     conn: asyncpg.Connection = adapted._connection
     adapted._transaction = _Begun(conn)
-    sql = f"BEGIN; SELECT set_config('{TENANT_SETTING}', '{tenant}', true)"
     try:
-        status: str = await conn.execute(sql if extra is None else f"{sql}; {extra}")
-        return status
+        await conn.execute(
+            f"BEGIN; SELECT set_config('{TENANT_SETTING}', '{tenant}', true)")
     except Exception as error:
         adapted._handle_exception(error)  # SQLAlchemy's error types, as for any statement
-        raise  # (it always raises)
-
-
-def literal_text(value: str) -> str:
-    """SQL: `value` as a text literal made only of hex digits (for statements sent in the
-    simple protocol by `begin_with` and `at_commit`, which take no parameters): nothing in
-    the value can end the literal, whatever the connection's string settings."""
-    return f"convert_from(decode('{value.encode().hex()}', 'hex'), 'UTF8')"
-
-
-def literal_bytes(value: bytes) -> str:
-    """SQL: `value` as a bytea literal of hex digits (see `literal_text`)."""
-    return f"decode('{value.hex()}', 'hex')"
-
-
-async def begin_with(session: AsyncSession, sql: str) -> str | None:
-    """Begin the session's transaction with `sql` (literals only, no parameters: see
-    `literal_text`) in the message that sends BEGIN and the tenant's setting: a statement
-    that must open a tenant transaction costs no round trip of its own. Returns its command
-    status (e.g. `INSERT 0 1`), or None when it was not sent (the transaction had begun,
-    the session has no tenant, or it begins another way): then run it yourself."""
-    if session.in_transaction() or session.info.get("tenant") is None:
-        return None
-    session.info[_BEGIN_WITH] = sql
-    try:
-        await driver(session)
-    finally:
-        session.info.pop(_BEGIN_WITH, None)
-    status: str | None = session.info.pop(_BEGUN_STATUS, None)
-    return status
-
-
-async def at_commit(session: AsyncSession, sql: str) -> bool:
-    """Send `sql` (literals only, see `literal_text`) in the message of the transaction's
-    COMMIT instead of in a round trip of its own: it runs after every other statement of
-    the transaction, and if it fails the transaction is rolled back and the commit raises.
-    False (nothing kept) when the transaction was not begun by `_begin_as`: then run it
-    yourself."""
-    conn = await session.connection()
-    raw = await conn.get_raw_connection()
-    begun = getattr(raw.dbapi_connection, "_transaction", None)
-    if not isinstance(begun, _Begun):
-        return False
-    begun.before_commit.append(sql)
-    return True
 
 
 async def driver(session: AsyncSession) -> asyncpg.Connection:

@@ -43,15 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from . import failpoints
 from .context import TenantId
-from .db import (
-    at_commit,
-    begin_with,
-    driver,
-    literal_bytes,
-    literal_text,
-    set_tenant,
-    unit_of_work,
-)
+from .db import driver, set_tenant, unit_of_work
 from .errors import Unprocessable
 from .schema import OPERATOR_SCOPE
 
@@ -94,42 +86,10 @@ ON CONFLICT (tenant_id, key) DO UPDATE
         body = NULL, created_at = now()
     WHERE k.created_at < now() - make_interval(secs => $7)
 RETURNING 1"""
-
-
-def _claim_now(scope: uuid.UUID, key: str, caller: str, method: str, target: str,
-               digest: bytes) -> str:
-    """_CLAIM_SQL with its values as literals, to go with the transaction's BEGIN
-    (crmkit.db.begin_with): its status says whether the key was claimed (`INSERT 0 1`, a
-    new row or an expired one taken over) or not (`INSERT 0 0`)."""
-    return (_CLAIM_SQL.removesuffix("RETURNING 1")
-            .replace("$1", f"'{scope}'::uuid").replace("$2", literal_text(key))
-            .replace("$3", literal_text(caller)).replace("$4", literal_text(method))
-            .replace("$5", literal_text(target)).replace("$6", literal_bytes(digest))
-            .replace("$7", str(float(TTL_SECONDS))))
-
-
 _FIRST_SQL = """SELECT caller, method, path, fingerprint, status, content_type, body
 FROM idempotency_keys WHERE tenant_id = $1 AND key = $2"""
 _RECORD_SQL = """UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5
 WHERE tenant_id = $1 AND key = $2"""
-
-
-
-
-def _record_now(scope: uuid.UUID, key: str, status: int, content_type: str | None,
-                body: bytes) -> str:
-    """_RECORD_SQL with its values as literals, to go with the COMMIT (crmkit.db.at_commit):
-    a key whose row is not there to record fails it (the cast's error names the problem),
-    so the commit raises and nothing is kept."""
-    # (The cast's operand depends on the row count: a constant one would be evaluated, and
-    # fail, when the statement is planned.)
-    return (f"WITH r AS ({_RECORD_SQL} RETURNING 1) "
-            "SELECT CASE n WHEN 1 THEN 1 ELSE ('the idempotency key''s row was not there to "
-            "record: ' || n || ' rows')::int END FROM (SELECT count(*) AS n FROM r) AS c"
-            ).replace("$1", f"'{scope}'::uuid").replace("$2", literal_text(key)).replace(
-                "$3", str(int(status))).replace(
-                "$4", "NULL" if content_type is None else literal_text(content_type)).replace(
-                "$5", literal_bytes(body))
 
 
 class Replayed(Exception):
@@ -175,11 +135,6 @@ class Claim:
             raise RuntimeError("an idempotent route must answer with a body, not a stream")
         if self.session.info.get("tenant") != self.tenant:
             await set_tenant(self.session, self.tenant)  # the operator made a tenant
-        elif await at_commit(self.session, _record_now(
-                self.scope, self.key, response.status_code,
-                response.headers.get("content-type"), body)):
-            self.recorded = True  # sent with the COMMIT: no round trip of its own
-            return
         conn = await driver(self.session)
         status = await conn.execute(_RECORD_SQL, self.scope, self.key, response.status_code,
                                     response.headers.get("content-type"), body)
@@ -199,18 +154,10 @@ async def _claim(session: AsyncSession, request: Request, tenant: TenantId | Non
     scope = tenant.value if tenant is not None else uuid.UUID(OPERATOR_SCOPE)
     method, target = request.method, _target(request)
     digest = fingerprint(method, target, await request.body())
-    # The claim goes with the transaction's BEGIN when this session begins it (one round
-    # trip for both); otherwise, and when claiming again, as a statement of its own.
-    begun = await begin_with(session, _claim_now(scope, key, caller, method, target, digest))
     conn = await driver(session)
     for _ in range(2):  # a first answer that expired between the two statements: claim again
-        if begun is not None:
-            claimed = begun == "INSERT 0 1"
-            begun = None
-        else:
-            claimed = bool(await conn.fetchval(_CLAIM_SQL, scope, key, caller, method,
-                                               target, digest, float(TTL_SECONDS)))
-        if claimed:
+        if await conn.fetchval(_CLAIM_SQL, scope, key, caller, method, target, digest,
+                               float(TTL_SECONDS)):
             claim = Claim(session, scope, tenant.value if tenant else None, key)
             request.scope[_CLAIM] = claim
             return claim
