@@ -1,6 +1,6 @@
 """The leads service alone, without the gateway: prints figures, asserts nothing.
 
-    .venv/bin/python bench/leads.py [--leads 20000] [--seconds 6] [--profile]
+    .venv/bin/python bench/leads.py [--leads 20000] [--seconds 6] [--key] [--profile]
 
 Starts its own system (as bench/load.py), signs the caller's context itself (as the gateway
 would) and drives the leads service directly with wrk (bench/loadgen.py): create lead at
@@ -82,12 +82,13 @@ def measured(system: System, label: str, shape: Shape, concurrency: int, seconds
 def run(system: System, args: argparse.Namespace) -> None:
     tenant_id, _sales, users = asyncio.run(setup_tenant(system, 10))
     mine = direct_headers(system, tenant_id, users[0])
-    create = Shape("POST", LEADS, mine, "lead")
+    create = Shape("POST", LEADS, mine, "keyed-lead" if args.key else "lead")
+    what = "create lead with a key" if args.key else "create lead"
     assert system.leads is not None
     loadgen.run(system.leads.url, create, concurrency=8, seconds=2)  # warm-up
     print("\n1. create lead, direct to the leads service")
     for concurrency in (1, 32):
-        measured(system, f"create lead, concurrency {concurrency}", create, concurrency,
+        measured(system, f"{what}, concurrency {concurrency}", create, concurrency,
                  args.seconds, profile=args.profile and concurrency == 32,
                  relay_lag=concurrency == 32)
     if args.create_only:
@@ -111,6 +112,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=6.0, help="length of each line")
     parser.add_argument("--create-only", action="store_true",
                         help="the create lines alone: to compare runs")
+    parser.add_argument("--key", action="store_true",
+                        help="each create with an Idempotency-Key of its own")
     parser.add_argument("--profile", action="store_true",
                         help="py-spy the leads service during the concurrency-32 lines")
     args = parser.parse_args()

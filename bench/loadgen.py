@@ -48,7 +48,8 @@ class Result:
 
 @dataclass(frozen=True)
 class Shape:
-    """One kind of request: `body` is "lead" (a new lead each time) or "" (none)."""
+    """One kind of request: `body` is "lead" (a new lead each time), "keyed-lead" (the same
+    with an Idempotency-Key of its own) or "" (none)."""
 
     method: str
     path: str
@@ -127,9 +128,12 @@ async def _python(base_url: str, shape: Shape, concurrency: int, seconds: float)
 
         async def worker() -> None:
             while time.perf_counter() < deadline:
-                body = lead_body(next(counter), run_id) if shape.body == "lead" else None
+                i = next(counter)
+                body = lead_body(i, run_id) if shape.body in ("lead", "keyed-lead") else None
+                headers = shape.headers if shape.body != "keyed-lead" else {
+                    **shape.headers, "Idempotency-Key": f"{run_id}-{i}"}
                 t0 = time.perf_counter()
-                r = await client.request(shape.method, shape.path, headers=shape.headers,
+                r = await client.request(shape.method, shape.path, headers=headers,
                                          json=body)
                 latencies.append(time.perf_counter() - t0)
                 if r.status_code >= 400:

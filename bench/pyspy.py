@@ -24,7 +24,7 @@ def record(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes]:
     """Start sampling `pid` for `seconds` (raw, collapsed stacks; idle samples left out)."""
     return subprocess.Popen(
         [str(PY_SPY), "record", "--pid", str(pid), "--duration", str(max(1, round(seconds))),
-         "--rate", "200", "--format", "raw", "--nonblocking", "-o", str(out)],
+         "--rate", "200", "--format", "raw", "--nonblocking", "--gil", "-o", str(out)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

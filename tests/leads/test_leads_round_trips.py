@@ -31,6 +31,8 @@ REPEATS = 4
 CREATE = 3
 # With an Idempotency-Key: its claim before the handler, its answer before the commit.
 CREATE_WITH_KEY = CREATE + 2
+# A replay: BEGIN; the claim, which finds the key taken; the first answer read; ROLLBACK.
+REPLAY = 4
 # BEGIN with the tenant's setting; the page; COMMIT.
 LIST = 3
 
@@ -88,6 +90,19 @@ async def test_create_round_trips(counted, client, gateway_events, leads_db):
 
     per_keyed = await _per_request(counter, create_with_key)
     assert per_create < per_keyed <= CREATE_WITH_KEY, _explain(counter)
+
+    body, key = lead_body(), str(uuid.uuid4())
+
+    def replay():
+        return client.post("/api/v1/leads", json=body,
+                           headers={**headers, "Idempotency-Key": key})
+
+    first = await replay()
+    per_replay = await _per_request(counter, replay)  # (its warm-up is a replay too)
+    again = await replay()
+    assert again.headers.get("Idempotent-Replayed") == "true", again.text
+    assert again.content == first.content
+    assert per_replay <= REPLAY, _explain(counter)
 
 
 async def test_list_round_trips(counted, client, gateway_events, leads_db):
