@@ -113,6 +113,9 @@ class ServiceSettings(KitSettings):
     consumer_prefetch: int = 32
     # Events a consumer handles at once (different aggregates; one aggregate's in order).
     consumer_concurrency: int = Field(1, ge=1, le=256)  # 1 keeps cross-aggregate order
+    # Deliveries handled in one transaction per tenant (crmkit.consumer: batches); 1: each
+    # in its own.
+    consumer_batch: int = Field(1, ge=1, le=1000)
     consumer_delivery_limit: int = 5
     # Imports and exports (crmkit.sheets): where uploads, error reports and exports are kept
     # (empty: a folder under the system's temporary directory), and the most rows one

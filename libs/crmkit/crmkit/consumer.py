@@ -31,6 +31,16 @@ prefetch is at least `4 × concurrency`, so same-aggregate runs do not starve th
 On stop (`drain`), handlers already running finish and are acked; deliveries still waiting
 for their turn are left unsettled and the broker gives them back when the channel closes
 (without counting a failed delivery).
+
+Batches (`batch` > 1, TIDTAM_CONSUMER_BATCH): deliveries are taken in arrival order, up to
+`batch` at a time (as many as have arrived while the last batch ran: one alone when events
+come slowly), and each tenant's share of a batch is handled in ONE transaction: one
+statement records every event id (the duplicates skipped as above), the handlers run one
+after another in arrival order on the same session, `before_commit` runs (a read model that
+gathers its counter changes in the session writes them there: one upsert per counter row per
+batch), then commit and ack. A batch whose transaction fails is rolled back and its
+deliveries handled again one at a time as above (so one bad event is retried alone and
+does not hold the others back). `concurrency` does not apply: one batch runs at a time.
 """
 
 from __future__ import annotations
@@ -66,6 +76,9 @@ _, PROCESSED = kit_tables(sa.MetaData())
 # SQLAlchemy builds and compiles each time (crmkit.outbox.stage's way).
 _RECORD = (f"INSERT INTO {PROCESSED.name} (consumer, event_id, event_type) VALUES ($1, $2, $3) "
            f"ON CONFLICT DO NOTHING RETURNING event_id")
+_RECORD_MANY = (f"INSERT INTO {PROCESSED.name} (consumer, event_id, event_type) SELECT $1, e, t "
+                f"FROM unnest($2::uuid[], $3::text[]) AS u(e, t) ON CONFLICT DO NOTHING "
+                f"RETURNING event_id")
 
 M = TypeVar("M", bound=EventData)
 
@@ -101,6 +114,7 @@ class Delivery(Generic[M]):
 
 
 HandlerFn = Callable[[AsyncSession, Delivery[Any]], Awaitable[None]]
+BeforeCommit = Callable[[AsyncSession], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -148,7 +162,8 @@ class Consumer:
                  bindings: Sequence[str] = (), catalogue: Catalogue | None = CATALOGUE,
                  prefetch: int | None = None, delivery_limit: int | None = None,
                  concurrency: int = 1, retry_delay: float = 0.5,
-                 retry_delay_max: float = 10.0):
+                 retry_delay_max: float = 10.0, batch: int = 1,
+                 before_commit: BeforeCommit | None = None):
         self.service = service
         self.name = name if name.startswith(f"{service}.") else f"{service}.{name}"
         self._handlers = check_handlers(self.name, handlers, catalogue)
@@ -158,7 +173,15 @@ class Consumer:
         self.sessionmaker = sessionmaker
         if concurrency < 1:
             raise ValueError(f"{self.name}: concurrency must be at least 1, not {concurrency}")
+        if batch < 1:
+            raise ValueError(f"{self.name}: batch must be at least 1, not {batch}")
         self.concurrency = concurrency
+        self.batch = batch
+        self.before_commit = before_commit
+        # Batches: deliveries waiting for the next batch, and the task that runs them.
+        self._pending: list[tuple[AbstractIncomingMessage, _Parsed | Exception]] = []
+        self._batcher: asyncio.Task[None] | None = None
+        self._retries: set[asyncio.Task[None]] = set()  # nacks waiting for their delay
         self.prefetch = prefetch
         self.delivery_limit = delivery_limit
         self.retry_delay = retry_delay
@@ -173,8 +196,9 @@ class Consumer:
 
     def prefetch_for(self, default: int) -> int:
         """The channel's prefetch: as asked (or the broker's default), at least four
-        deliveries per concurrent slot."""
-        return max(self.prefetch or default, 4 * self.concurrency)
+        deliveries per concurrent slot, and two batches."""
+        return max(self.prefetch or default, 4 * self.concurrency,
+                   2 * self.batch if self.batch > 1 else 0)
 
     @property
     def closing(self) -> bool:
@@ -204,6 +228,13 @@ class Consumer:
     async def on_message(self, message: AbstractIncomingMessage) -> None:
         # No await before the turn is queued: arrival order is the order of this call.
         parsed = _parse(message)
+        if self.batch > 1:
+            self._pending.append((message, parsed))
+            self._inflight += 1
+            self._idle.clear()
+            if self._batcher is None or self._batcher.done():
+                self._batcher = asyncio.create_task(self._run_batches())
+            return
         key = parsed.order_key if isinstance(parsed, _Parsed) else None
         before = self._tails.get(key) if key is not None else None
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -244,10 +275,80 @@ class Consumer:
         else:
             pass_on()
 
-    async def _process(self, message: AbstractIncomingMessage,
-                       parsed: _Parsed | Exception) -> float | None:
-        """Handle and settle one delivery; for a failed handler, return the delay after
-        which to nack it (with requeue) instead."""
+    async def _run_batches(self) -> None:
+        """Batches of the deliveries waiting, in arrival order, until none is left."""
+        while self._pending:
+            await asyncio.sleep(0)  # deliveries already read off the socket join this batch
+            taken = self._pending[:self.batch]
+            del self._pending[:self.batch]
+            try:
+                if not self._closing:  # else unsettled: the broker gives them back
+                    await self._process_batch(taken)
+            except Exception as exc:  # never lose the runner: the broker redelivers
+                klog(logger, logging.ERROR, "batch runner failed", consumer=self.name,
+                     error=repr(exc)[:1000])
+            finally:
+                self._inflight -= len(taken)
+                if self._inflight == 0:
+                    self._idle.set()
+
+    async def _process_batch(
+            self, taken: list[tuple[AbstractIncomingMessage, _Parsed | Exception]]) -> None:
+        """Each tenant's usable deliveries in one transaction, then their acks; what cannot
+        be handled settled as one delivery would be; a failed transaction's deliveries
+        handled again one at a time."""
+        by_tenant: dict[uuid.UUID, list[_Ready]] = {}
+        for message, parsed in taken:
+            ready = await self._prepare(message, parsed)
+            if ready is not None:
+                by_tenant.setdefault(ready.delivery.tenant.value, []).append(ready)
+        for group in by_tenant.values():
+            try:
+                applied = await self._apply_batch(group)
+            except Exception as exc:
+                klog(logger, logging.WARNING, "batch failed; its events handled one at a time",
+                     consumer=self.name, events=len(group), error=repr(exc)[:1000])
+                for ready in group:
+                    retry_in = await self._process(ready.message, ready.parsed)
+                    if retry_in is not None:  # later, without holding the next batch
+                        task = asyncio.create_task(_nack_later(ready.message, retry_in))
+                        self._retries.add(task)
+                        task.add_done_callback(self._retries.discard)
+                continue
+            for ready, done in zip(group, applied, strict=True):
+                EVENTS_CONSUMED.labels(self.service, self.name, ready.delivery.type,
+                                       "applied" if done else "duplicate").inc()
+                await _settle(ready.message.ack())
+
+    async def _apply_batch(self, group: list[_Ready]) -> list[bool]:
+        """One tenant's deliveries in one transaction: whether each was applied (False: a
+        duplicate, recorded before or earlier in the batch)."""
+        async with tenant_session(self.sessionmaker, group[0].delivery.tenant) as session:
+            async with session.begin():
+                conn = await driver(session)
+                new = {r[0] for r in await conn.fetch(
+                    _RECORD_MANY, self.name, [r.event_id for r in group],
+                    [r.delivery.type for r in group])}
+                applied = []
+                for ready in group:
+                    fresh = ready.event_id in new
+                    new.discard(ready.event_id)  # the same event twice in a batch: once
+                    applied.append(fresh)
+                    if fresh:
+                        token = klogging.correlation_id.set(
+                            ready.delivery.correlationid or ready.delivery.id)
+                        try:
+                            await ready.handler.fn(session, ready.delivery)
+                        finally:
+                            klogging.correlation_id.reset(token)
+                if self.before_commit is not None:
+                    await self.before_commit(session)
+            return applied
+
+    async def _prepare(self, message: AbstractIncomingMessage,
+                       parsed: _Parsed | Exception) -> _Ready | None:
+        """A delivery's handler and validated data; None when it cannot be handled (then
+        it is settled here: rejected to the DLQ, or acked and ignored)."""
         if isinstance(parsed, Exception):  # anything unparseable is poison
             exc = parsed
             klog(logger, logging.ERROR, "unparseable message rejected to the dead-letter queue",
@@ -270,7 +371,17 @@ class Consumer:
             EVENTS_FAILED.labels(self.service, self.name, "invalid").inc()
             await _settle(message.reject(requeue=False))
             return None
-        delivery = Delivery(data, event, tenant)
+        return _Ready(message, parsed, handler, Delivery(data, event, tenant), event_id)
+
+    async def _process(self, message: AbstractIncomingMessage,
+                       parsed: _Parsed | Exception) -> float | None:
+        """Handle and settle one delivery; for a failed handler, return the delay after
+        which to nack it (with requeue) instead."""
+        ready = await self._prepare(message, parsed)
+        if ready is None:
+            return None
+        handler, delivery, event_id, event = (ready.handler, ready.delivery, ready.event_id,
+                                              ready.delivery.envelope)
         token = klogging.correlation_id.set(event.correlationid or event.id)
         try:
             applied = await self._apply(handler, delivery, event_id)
@@ -298,10 +409,28 @@ class Consumer:
                 if await conn.fetchval(_RECORD, self.name, event_id, event.type) is None:
                     return False
                 await handler.fn(session, delivery)
+                if self.before_commit is not None:
+                    await self.before_commit(session)
             return True
 
 
 OrderKey = tuple[str, str | None]
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """A delivery that can be handled: its handler and validated data."""
+
+    message: AbstractIncomingMessage
+    parsed: _Parsed
+    handler: Handler[Any]
+    delivery: Delivery[Any]
+    event_id: uuid.UUID
+
+
+async def _nack_later(message: AbstractIncomingMessage, delay: float) -> None:
+    await asyncio.sleep(delay)
+    await _settle(message.nack(requeue=True))
 
 
 @dataclass(frozen=True)
