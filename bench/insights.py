@@ -370,6 +370,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0, help="events per second")
     parser.add_argument("--lag-seconds", type=float, default=30.0)
     parser.add_argument("--lag-only", action="store_true", help="line 3 alone (no seeding)")
+    parser.add_argument("--explain", action="store_true",
+                        help="EXPLAIN ANALYZE the deal reports after seeding, then stop")
     parser.add_argument("--only", default="", help="report lines whose name starts so")
     parser.add_argument("--profile", action="store_true",
                         help="py-spy the insights service during each report line and the lag")
@@ -386,6 +388,9 @@ def main() -> None:
         who = people(system)
         if not args.lag_only:
             asyncio.run(seed(system, who, args.leads, args.deals))
+            if args.explain:
+                asyncio.run(explain(system, who))
+                return
             asyncio.run(reports(system, who, args.seconds, args.concurrency, args.profile,
                                 args.only))
         asyncio.run(lag(system, who, args.rate, args.lag_seconds))
@@ -396,3 +401,48 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+async def explain(system: System, who: dict) -> None:
+    """EXPLAIN ANALYZE of each report's statements over the seeded read model, as the admin
+    and as one sales user (the owner's connection: RLS aside, the same plans)."""
+    import sqlalchemy as sa
+    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+    from crmkit.context import TenantId
+    from tidtam_insights.reports import repository
+    from tidtam_insights.reports.schemas import Window
+
+    engine = create_async_engine(system.db_url("insights", owner=True))
+    plain = repository._all
+
+    async def explained(session: AsyncSession, sql: str, params: dict) -> object:
+        plan = (await session.execute(sa.text("EXPLAIN (ANALYZE, BUFFERS) " + sql),
+                                      params)).scalars().all()
+        print("\n".join("      " + line for line in plan))
+        return await plain(session, sql, params)
+
+    repository._all = explained  # type: ignore[assignment]
+    tenant = TenantId(uuid.UUID(who["tenant"]))
+    today = time.strftime("%Y-%m-%d")
+    from datetime import date
+    last = date.fromisoformat(today)
+    first = date(last.year - (last.month < 12), (last.month % 12) + 1, 1)
+    try:
+        async with AsyncSession(engine) as session:
+            for role, owners in (("admin", None), ("sales", frozenset({uuid.UUID(
+                    who["sales"][0][0])}))):
+                for group_by in ("user", "month"):
+                    w = Window(first=first, last=last, zone="Asia/Bangkok", owners=owners,
+                               pipeline_id=None, source=None, group_by=group_by)  # type: ignore[arg-type]
+                    print(f"\n  won group_by={group_by} as {role}:")
+                    await repository.closed(session, tenant, w)
+                print(f"\n  lost as {role}:")
+                await repository.lost(session, tenant, w)
+                print(f"\n  forecast as {role}:")
+                await repository.forecast(session, tenant, w)
+                print(f"\n  targets as {role}:")
+                await repository.targets(session, tenant, w, f"{first:%Y-%m}", f"{last:%Y-%m}")
+    finally:
+        repository._all = plain  # type: ignore[assignment]
+        await engine.dispose()
