@@ -399,9 +399,6 @@ def main() -> None:
     with_system(body, start=start)
 
 
-if __name__ == "__main__":
-    main()
-
 
 async def explain(system: System, who: dict) -> None:
     """EXPLAIN ANALYZE of each report's statements over the seeded read model, as the admin
@@ -409,7 +406,7 @@ async def explain(system: System, who: dict) -> None:
     import sqlalchemy as sa
     from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-    from crmkit.context import TenantId
+    from crmkit.context import tenant_from_event
     from tidtam_insights.reports import repository
     from tidtam_insights.reports.schemas import Window
 
@@ -423,7 +420,7 @@ async def explain(system: System, who: dict) -> None:
         return await plain(session, sql, params)
 
     repository._all = explained  # type: ignore[assignment]
-    tenant = TenantId(uuid.UUID(who["tenant"]))
+    tenant = tenant_from_event(who["tenant"])
     today = time.strftime("%Y-%m-%d")
     from datetime import date
     last = date.fromisoformat(today)
@@ -446,3 +443,7 @@ async def explain(system: System, who: dict) -> None:
     finally:
         repository._all = plain  # type: ignore[assignment]
         await engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -46,9 +46,11 @@ class Span:
     [`start`, `end`) from the monthly one, plus or minus (`signs`) the days of two spans
     (`days`, each [a, b], empty when a > b) from the daily one. A month the window covers
     in part is read the cheaper way: its covered days added, or the whole month taken and
-    its uncovered days taken away (the month a window ends today: nothing after today is
-    counted yet, so the month's row alone, and no daily row, is read). The counters keep
-    every monthly row the sum of its days, so both ways give the same figure."""
+    its uncovered days taken away (leads and activities are dated by when they were
+    made, never after today: the month a window ends today is its monthly row alone, no
+    daily row; a deal may close on a day still to come, so for deals every day counts).
+    The counters keep every monthly row the sum of its days, so both ways give the same
+    figure."""
 
     start: date
     end: date
@@ -186,9 +188,11 @@ def _closed(tenant: TenantId, w: Window, columns: str) -> tuple[str, dict[str, A
         monthly = "deal_closed_monthly_owner"
     else:
         monthly = "deal_closed_monthly"
+    # A deal may be closed on a day still to come (won on a planned date): every day of a
+    # month can hold records, after today too.
     return (_counted(monthly, "deal_closed_daily", where, columns,
                      ("deals", "amount", "days"), month=True),
-            {**p, **span(w.first, w.last, _today(w)).params()})
+            {**p, **span(w.first, w.last, date.max).params()})
 
 
 _GROUPS = {"user": "c.owner_id", "team": "u.team_id", "month": "to_char(c.month, 'YYYY-MM')"}
