@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import os
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -36,11 +37,14 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import procs  # noqa: E402
+import pyspy  # noqa: E402
 from load import with_system  # noqa: E402
 from loadgen import percentile  # noqa: E402
 
 from crmkit.context import sign_context  # noqa: E402
 from crmkit.testing.system import System  # noqa: E402
+from tidtam_insights.facts.repository import ROLLUPS  # noqa: E402
 
 PASSWORD = "bench-password-1"
 REPORTS = ["funnel", "pipeline", "forecast", "won", "lost", "sources", "activities", "targets"]
@@ -182,6 +186,8 @@ async def seed(system: System, who: dict, leads: int, deals: int) -> None:
                 INSERT INTO {table}, owner_id, kind, n)
                 SELECT tenant_id, {day}, owner_id, kind, count(*) FROM activity_facts
                 WHERE tenant_id = $1 AND status <> 'cancelled' GROUP BY 1, 2, 3, 4""", tenant)
+        for rollup in ROLLUPS.values():  # the coarser counters (migration 0003)
+            await db.execute(rollup.replace(":t", "$1"), tenant)
         await db.execute("""
             INSERT INTO targets (tenant_id, user_id, month, amount)
             SELECT $1, u, to_char(date_trunc('month', now()) - m * interval '1 month',
@@ -189,7 +195,7 @@ async def seed(system: System, who: dict, leads: int, deals: int) -> None:
             FROM unnest($2::uuid[]) u, generate_series(0, 11) m""", tenant, owners)
         for table in ("lead_facts", "lead_daily", "lead_monthly", "deal_facts",
                       "deal_open_stage", "deal_open_month", "deal_closed_daily",
-                      "deal_closed_monthly", "activity_facts", "activity_daily",
+                      "deal_closed_monthly", *ROLLUPS, "activity_facts", "activity_daily",
                       "activity_monthly", "targets"):
             await db.execute(f"VACUUM ANALYZE {table}")
         t2 = time.perf_counter()
@@ -202,10 +208,15 @@ async def seed(system: System, who: dict, leads: int, deals: int) -> None:
           f"ANALYZE in {t2 - t1:.1f} s")
 
 
-async def reports(system: System, who: dict, seconds: float, concurrency: int) -> None:
-    assert system.gateway is not None
+async def reports(system: System, who: dict, seconds: float, concurrency: int,
+                  profile: bool = False, only: str = "") -> None:
+    assert system.gateway is not None and system.insights is not None
     print(f"\n2. each report through the gateway, concurrency {concurrency}, {seconds:.0f} s "
-          "each (default window: the last 12 months)")
+          "each (default window: the last 12 months); CPU per call of the gateway, the "
+          "insights service and its database backends (ms)")
+    gateway, insights = system.gateway.proc.pid, system.insights.proc.pid
+    owner = system.db_url("insights", owner=True)
+    seen = await procs.backends(owner, system.dbs["insights"])
     lines = [(r, "admin", who["admin"], {}) for r in REPORTS]
     lines += [("won", "admin", who["admin"], {"group_by": "team"}),
               ("won", "admin", who["admin"], {"group_by": "month"}),
@@ -217,13 +228,33 @@ async def reports(system: System, who: dict, seconds: float, concurrency: int) -
     async with httpx.AsyncClient(base_url=system.gateway.url, limits=limits,
                                  timeout=60) as api:
         for report, role, headers, params in lines:
+            if only and not any(report.startswith(o) for o in only.split(",")):
+                continue
             path = f"/api/v1/insights/{report}"
             for _ in range(3):  # warm-up
                 await api.get(path, headers=headers, params=params)
-            times, failures = await _hammer(api, path, headers, params, seconds, concurrency)
+            seen = sorted(set(seen) | set(await procs.backends(owner, system.dbs["insights"])))
+
+            def cpu(seen: list[int] = seen) -> tuple[float, float, float]:
+                return (procs.cpu_seconds(gateway), procs.cpu_seconds(insights, relay=False),
+                        sum(procs.cpu_seconds(b) for b in seen))
+
             what = f"{report}" + "".join(f" {k}={v}" for k, v in params.items())
-            print(f"  {what:<22} as {role:<7} {len(times):>6} calls  {_ms(times)}"
+            recorder = None
+            if profile:
+                raw = Path(tempfile.mkdtemp(prefix="tidtam-insights-")) / "insights.txt"
+                recorder = pyspy.record(insights, seconds, raw)
+            before = cpu()
+            times, failures = await _hammer(api, path, headers, params, seconds, concurrency)
+            spent = [1000 * (b - a) / max(len(times), 1)
+                     for a, b in zip(before, cpu(), strict=True)]
+            print(f"  {what:<22} as {role:<7} {len(times):>6} calls  {_ms(times)}  CPU "
+                  f"gw {spent[0]:4.1f} insights {spent[1]:4.1f} db {spent[2]:4.1f}"
                   + (f"  FAILED {failures}" if failures else ""))
+            if recorder is not None:
+                recorder.wait()
+                for text in pyspy.summarise(raw, 12):
+                    print("      " + text)
 
 
 async def _hammer(api: httpx.AsyncClient, path: str, headers: dict, params: dict,
@@ -258,9 +289,14 @@ async def lag(system: System, who: dict, rate: float, seconds: float) -> None:
             lead_visibility="own", account_visibility="own", team_member_ids=[],
             settings={})}
 
+    assert system.insights is not None
     insights = await asyncpg.connect(_dsn(system.db_url("insights", owner=True)))
     leads_db = await asyncpg.connect(_dsn(system.db_url("leads", owner=True)))
     started = await leads_db.fetchval("SELECT now()")
+    owner = system.db_url("insights", owner=True)
+    service = system.insights.proc.pid
+    seen = await procs.backends(owner, system.dbs["insights"])
+    cpu_before = procs.cpu_seconds(service, relay=False), sum(map(procs.cpu_seconds, seen))
     n = int(rate * seconds)
     failures = 0
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
@@ -307,6 +343,8 @@ async def lag(system: System, who: dict, rate: float, seconds: float) -> None:
         if done >= len(ids):
             break
         await asyncio.sleep(0.2)
+    seen = sorted(set(seen) | set(await procs.backends(owner, system.dbs["insights"])))
+    cpu_after = procs.cpu_seconds(service, relay=False), sum(map(procs.cpu_seconds, seen))
     applied = {r["event_id"]: r["processed_at"] for r in await insights.fetch(
         "SELECT event_id, processed_at FROM processed_events WHERE event_id = ANY($1::uuid[])",
         ids)}
@@ -318,6 +356,9 @@ async def lag(system: System, who: dict, rate: float, seconds: float) -> None:
           f"{failures} failed), {len(staged):,} events staged, {len(lags):,} applied")
     if lags:
         print(f"  staged → applied by insights            {_ms(lags)}")
+        per = [1000 * (b - a) / len(lags) for a, b in zip(cpu_before, cpu_after, strict=True)]
+        print(f"  CPU per event applied (the whole service, its API idle): insights "
+              f"{per[0]:.2f} ms, its database backends {per[1]:.2f} ms")
 
 
 def main() -> None:
@@ -329,6 +370,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0, help="events per second")
     parser.add_argument("--lag-seconds", type=float, default=30.0)
     parser.add_argument("--lag-only", action="store_true", help="line 3 alone (no seeding)")
+    parser.add_argument("--explain", action="store_true",
+                        help="EXPLAIN ANALYZE the deal reports after seeding, then stop")
+    parser.add_argument("--only", default="", help="report lines whose name starts so")
+    parser.add_argument("--profile", action="store_true",
+                        help="py-spy the insights service during each report line and the lag")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     print(f"Tidtam insights benchmark — {os.cpu_count()} cores, one uvicorn worker each; "
@@ -342,11 +388,61 @@ def main() -> None:
         who = people(system)
         if not args.lag_only:
             asyncio.run(seed(system, who, args.leads, args.deals))
-            asyncio.run(reports(system, who, args.seconds, args.concurrency))
+            if args.explain:
+                asyncio.run(explain(system, who))
+                return
+            asyncio.run(reports(system, who, args.seconds, args.concurrency, args.profile,
+                                args.only))
         asyncio.run(lag(system, who, args.rate, args.lag_seconds))
         print(f"\nload average after: {open('/proc/loadavg').read().split()[:3]}")
 
     with_system(body, start=start)
+
+
+
+async def explain(system: System, who: dict) -> None:
+    """EXPLAIN ANALYZE of each report's statements over the seeded read model, as the admin
+    and as one sales user (the owner's connection: RLS aside, the same plans)."""
+    import sqlalchemy as sa
+    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+    from crmkit.context import tenant_from_event
+    from tidtam_insights.reports import repository
+    from tidtam_insights.reports.schemas import Window
+
+    engine = create_async_engine(system.db_url("insights", owner=True))
+    plain = repository._all
+
+    async def explained(session: AsyncSession, sql: str, params: dict) -> object:
+        plan = (await session.execute(sa.text("EXPLAIN (ANALYZE, BUFFERS) " + sql),
+                                      params)).scalars().all()
+        print("\n".join("      " + line for line in plan))
+        return await plain(session, sql, params)
+
+    repository._all = explained  # type: ignore[assignment]
+    tenant = tenant_from_event(who["tenant"])
+    today = time.strftime("%Y-%m-%d")
+    from datetime import date
+    last = date.fromisoformat(today)
+    first = date(last.year - (last.month < 12), (last.month % 12) + 1, 1)
+    try:
+        async with AsyncSession(engine) as session:
+            for role, owners in (("admin", None), ("sales", frozenset({uuid.UUID(
+                    who["sales"][0][0])}))):
+                for group_by in ("user", "month"):
+                    w = Window(first=first, last=last, zone="Asia/Bangkok", owners=owners,
+                               pipeline_id=None, source=None, group_by=group_by)  # type: ignore[arg-type]
+                    print(f"\n  won group_by={group_by} as {role}:")
+                    await repository.closed(session, tenant, w)
+                print(f"\n  lost as {role}:")
+                await repository.lost(session, tenant, w)
+                print(f"\n  forecast as {role}:")
+                await repository.forecast(session, tenant, w)
+                print(f"\n  targets as {role}:")
+                await repository.targets(session, tenant, w, f"{first:%Y-%m}", f"{last:%Y-%m}")
+    finally:
+        repository._all = plain  # type: ignore[assignment]
+        await engine.dispose()
 
 
 if __name__ == "__main__":

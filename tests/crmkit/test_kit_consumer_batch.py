@@ -197,3 +197,37 @@ async def _applied(owner_engine, event_id: str) -> bool:
 
 async def _depth_is(amqp_url: str, name: str, n: int) -> bool:
     return await queue_depth(amqp_url, name) == n
+
+
+async def test_before_commit_runs_once_per_transaction(app_maker, brokers):
+    """`before_commit` runs at the end of each transaction, after its handlers, on their
+    session: once for the first event alone, once for the nine that waited (a read model
+    writes its gathered counters there: once per batch)."""
+    kind = unique("wbbc")
+    gate = asyncio.Event()
+    commits: list[tuple[int, list[str]]] = []
+
+    async def on_created(session, delivery: Delivery) -> None:
+        if not commits and not session.info.get("handled"):
+            session.info["handled"] = [delivery.data.name]
+            await gate.wait()
+            return
+        session.info.setdefault("handled", []).append(delivery.data.name)
+
+    async def before_commit(session) -> None:
+        txid = (await session.execute(sa.text("SELECT txid_current()"))).scalar_one()
+        commits.append((txid, session.info.pop("handled", [])))
+
+    consumer = Consumer(unique("kit.c"), [on(widget_contract(kind), on_created)], app_maker,
+                        "kit", catalogue=None, concurrency=1, batch=16,
+                        before_commit=before_commit)
+    broker = await brokers(consumers=[consumer])
+    tenant = uuid.uuid4()
+    for i in range(10):
+        await broker.publish(event(kind, tenant, f"s{i}", f"b{i}"))
+    await eventually(lambda: len(consumer._waiting) == 9, 20, "nine deliveries waiting")
+    gate.set()
+    await eventually(lambda: consumed(consumer, f"{kind}.created", "applied") == 10, 30,
+                     "all ten applied")
+    assert [names for _, names in commits] == [["b0"], [f"b{i}" for i in range(1, 10)]]
+    assert len({txid for txid, _ in commits}) == 2

@@ -42,7 +42,9 @@ those of one event at a time: a batch holds at most one event per order key (the
 queued only once the one before is settled), and if the batch's transaction fails (any
 handler raised, or the database did), it is rolled back and each of its events is handled
 again on its own, in its own transaction, failing, retrying and dead-lettering exactly as
-without batches.
+without batches. `before_commit` (optional) runs at the end of every transaction, batch or
+not, after the handlers: a read model gathers its counter changes in the session and
+writes them there, one upsert per counter row per transaction.
 """
 
 from __future__ import annotations
@@ -118,6 +120,9 @@ class Delivery(Generic[M]):
 
 
 HandlerFn = Callable[[AsyncSession, Delivery[Any]], Awaitable[None]]
+# Runs in each of the consumer's transactions after its handlers, before the commit (a read
+# model that gathers its counter changes in the session writes them there: once per batch).
+BeforeCommit = Callable[[AsyncSession], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,7 @@ class Consumer:
                  bindings: Sequence[str] = (), catalogue: Catalogue | None = CATALOGUE,
                  prefetch: int | None = None, delivery_limit: int | None = None,
                  concurrency: int = 1, batch: int = 1, retry_delay: float = 0.5,
-                 retry_delay_max: float = 10.0):
+                 retry_delay_max: float = 10.0, before_commit: BeforeCommit | None = None):
         self.service = service
         self.name = name if name.startswith(f"{service}.") else f"{service}.{name}"
         self._handlers = check_handlers(self.name, handlers, catalogue)
@@ -179,6 +184,7 @@ class Consumer:
         if batch < 1:
             raise ValueError(f"{self.name}: batch must be at least 1, not {batch}")
         self.batch = batch
+        self.before_commit = before_commit
         # Deliveries whose turn has come, waiting for a runner (with `batch` > 1).
         self._waiting: deque[_Waiting] = deque()
         self._runners = 0
@@ -348,6 +354,8 @@ class Consumer:
                 if await conn.fetchval(_RECORD, self.name, event_id, event.type) is None:
                     return False
                 await handler.fn(session, delivery)
+                if self.before_commit is not None:
+                    await self.before_commit(session)
             return True
 
     # --- batches ---------------------------------------------------------------------------
@@ -430,6 +438,8 @@ class Consumer:
                         await handler.fn(session, delivery)
                     finally:
                         klogging.correlation_id.reset(token)
+                if self.before_commit is not None:
+                    await self.before_commit(session)
             return applied
 
 

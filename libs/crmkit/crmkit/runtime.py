@@ -28,7 +28,7 @@ from tidtam_contracts import CATALOGUE, Catalogue
 from . import asyncapi
 from . import logging as klog
 from .config import ServiceSettings
-from .consumer import Consumer, Handler, check_handlers
+from .consumer import BeforeCommit, Consumer, Handler, check_handlers
 from .db import create_engine, sessionmaker
 from .events import EventSource
 from .housekeeping import Housekeeper
@@ -118,13 +118,16 @@ def build_service(settings: ServiceSettings, *, title: str, description: str = "
                   handlers: Sequence[Handler[Any]] = (), consumer: str = "projections",
                   resources: Sequence[Resource] = (), ready_checks: Sequence[ReadyCheck] = (),
                   version: str = "0.1.0", session_info: dict[str, Any] | None = None,
-                  catalogue: Catalogue | None = CATALOGUE) -> FastAPI:
+                  catalogue: Catalogue | None = CATALOGUE,
+                  before_commit: BeforeCommit | None = None) -> FastAPI:
     """The app of one process: the shared edge (crmkit.web), `routers` in order, the event
     catalogue at /asyncapi.json, and a lifespan that owns the database engine(s), the broker,
     the outbox relay and the housekeeper (on `relay_database_url`, the relay role; unless
     `settings.relay` is `process`: then crmkit.relay runs them), the consumer
     `<service>.<consumer>` of `handlers`, then `resources`. `session_info` seeds every
-    session's `info` (per-app caches such as the leads catalogue)."""
+    session's `info` (per-app caches such as the leads catalogue). `before_commit` runs in
+    each of the consumer's transactions after its handlers (`settings.consumer_batch`:
+    deliveries per transaction)."""
     service = settings.service_name
     if events.service != service:
         raise ValueError(f"the EventSource is {events.service}'s, the settings {service}'s")
@@ -147,7 +150,7 @@ def build_service(settings: ServiceSettings, *, title: str, description: str = "
         broker = Broker.from_settings(settings, service)
         consumers = (Consumer(consumer, handlers, maker, service, catalogue=catalogue,
                               concurrency=settings.consumer_concurrency,
-                              batch=settings.consumer_batch),) \
+                              batch=settings.consumer_batch, before_commit=before_commit),) \
             if handlers else ()
         workers = EventWorkers(
             broker, outbox_relay(settings, relay_pool, broker) if inline else None, consumers,

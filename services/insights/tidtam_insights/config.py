@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 
+from pydantic import Field
+
 from crmkit.config import ServiceSettings, service_database
 
 SERVICE = "insights"
@@ -14,6 +16,9 @@ class InsightsSettings(ServiceSettings):
     database_url: str = service_database(SERVICE, "app")
     migrate_database_url: str = service_database(SERVICE, "migrate")
     relay_database_url: str = service_database(SERVICE, "relay")
+    # Events a transaction of the read model's consumer takes (its counters move once per
+    # batch: one upsert per counter row; TIDTAM_CONSUMER_BATCH).
+    consumer_batch: int = Field(100, ge=1, le=1000)
 
 
 @functools.cache

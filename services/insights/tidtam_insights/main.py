@@ -12,6 +12,7 @@ from crmkit.runtime import build_service
 from .config import InsightsSettings
 from .consumers import HANDLERS
 from .contracts import EVENTS
+from .facts import counters
 from .privacy.service import ROUTER as privacy_router
 from .reports.router import router as reports_router
 from .targets.router import router as targets_router
@@ -25,7 +26,8 @@ def build_app(settings: InsightsSettings | None = None) -> FastAPI:
                          description="Reports over a read model fed by events: lead funnel, "
                                      "pipeline, forecast, won and lost deals, sources, "
                                      "activities and sales targets",
-                         routers=ROUTERS, events=EVENTS, handlers=HANDLERS)
+                         routers=ROUTERS, events=EVENTS, handlers=HANDLERS,
+                         before_commit=counters.flush)
 
 
 app = build_app()

@@ -1,5 +1,8 @@
 """The counters a fact adds to, and moving them: a change of a lead or a deal takes its old
-fact's contributions away and adds its new fact's (one upsert per counter row that moved).
+fact's contributions away and adds its new fact's. The differences are gathered in the
+session (`move`) and written when the consumer's transaction ends (`flush`, its
+before_commit): one upsert per counter row that moved in the whole batch of events, in the
+order of the rows' keys (two transactions lock shared rows in one order: no deadlock).
 Counter keys hold '' for no source or reason (a key column cannot be null); a month is its
 first day."""
 
@@ -21,10 +24,15 @@ CLOSED_KEYS = ("pipeline_id", "owner_id", "source", "status", "reason")
 COUNTERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "lead_daily": (("day", "owner_id", "source"), LEAD_NUMBERS),
     "lead_monthly": (("month", "owner_id", "source"), LEAD_NUMBERS),
+    "lead_monthly_source": (("month", "source"), LEAD_NUMBERS),
     "deal_open_stage": (("pipeline_id", "stage_id", "owner_id", "source"), OPEN_NUMBERS),
     "deal_open_month": (("month", "pipeline_id", "owner_id", "source"), OPEN_NUMBERS),
     "deal_closed_daily": (("day", *CLOSED_KEYS), CLOSED_NUMBERS),
     "deal_closed_monthly": (("month", *CLOSED_KEYS), CLOSED_NUMBERS),
+    "deal_closed_monthly_owner": (("month", "pipeline_id", "owner_id", "status"),
+                                  CLOSED_NUMBERS),
+    "deal_closed_monthly_source": (("month", "pipeline_id", "source", "status", "reason"),
+                                   CLOSED_NUMBERS),
     "activity_daily": (("day", "owner_id", "kind"), ("n",)),
     "activity_monthly": (("month", "owner_id", "kind"), ("n",)),
 }
@@ -47,9 +55,10 @@ def lead_parts(f: Mapping[str, Any] | None) -> Parts:
     if f is None:
         return {}
     values = {"created": 1, "qualified": int(f["qualified"]), "converted": int(f["converted"])}
-    day = f["created_day"]
+    day, month = f["created_day"], f["created_day"].replace(day=1)
     return {("lead_daily", (day, f["owner_id"], f["source"])): values,
-            ("lead_monthly", (day.replace(day=1), f["owner_id"], f["source"])): values}
+            ("lead_monthly", (month, f["owner_id"], f["source"])): values,
+            ("lead_monthly_source", (month, f["source"])): values}
 
 
 def deal_parts(f: Mapping[str, Any] | None) -> Parts:
@@ -69,8 +78,13 @@ def deal_parts(f: Mapping[str, Any] | None) -> Parts:
     closed = f["closed_on"]
     values["days"] = (closed - f["created_day"]).days if f["status"] == "won" else 0
     key = (f["pipeline_id"], f["owner_id"], source, f["status"], f["lost_reason"] or "")
+    month = closed.replace(day=1)
     return {("deal_closed_daily", (closed, *key)): values,
-            ("deal_closed_monthly", (closed.replace(day=1), *key)): values}
+            ("deal_closed_monthly", (month, *key)): values,
+            ("deal_closed_monthly_owner", (month, f["pipeline_id"], f["owner_id"],
+                                           f["status"])): values,
+            ("deal_closed_monthly_source", (month, f["pipeline_id"], source, f["status"],
+                                            f["lost_reason"] or "")): values}
 
 
 def activity_parts(f: Mapping[str, Any] | None) -> Parts:
@@ -81,16 +95,31 @@ def activity_parts(f: Mapping[str, Any] | None) -> Parts:
             ("activity_monthly", (day.replace(day=1), f["owner_id"], f["kind"])): {"n": 1}}
 
 
+_PENDING = "insights_counters"  # session.info: (table, key) → the numbers' differences
+
+
 async def move(session: AsyncSession, tenant: TenantId, old: Parts, new: Parts) -> None:
-    """Counters by `new` minus `old` (rows that do not move are left alone)."""
-    rows: dict[str, list[dict[str, Any]]] = {}
+    """Counters by `new` minus `old`, gathered for `flush` (rows that do not move are left
+    alone)."""
+    pending: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = session.info.setdefault(
+        _PENDING, {})
     for part in dict.fromkeys([*old, *new]):
         table, key = part
-        keys, numbers = COUNTERS[table]
+        numbers = COUNTERS[table][1]
         before, after = old.get(part, {}), new.get(part, {})
-        delta = {n: after.get(n, 0) - before.get(n, 0) for n in numbers}
+        row = pending.setdefault((table, (tenant.value, *key)), dict.fromkeys(numbers, 0))
+        for n in numbers:
+            row[n] += after.get(n, 0) - before.get(n, 0)
+
+
+async def flush(session: AsyncSession) -> None:
+    """The differences gathered by `move` into the counter tables: one upsert per row."""
+    pending: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = session.info.pop(_PENDING, {})
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for (table, key), delta in sorted(pending.items(), key=lambda kv: (kv[0][0],
+                                                                      str(kv[0][1]))):
         if any(delta.values()):
-            rows.setdefault(table, []).append(
-                {"tenant_id": tenant.value, **dict(zip(keys, key, strict=True)), **delta})
+            keys = ("tenant_id", *COUNTERS[table][0])
+            rows.setdefault(table, []).append({**dict(zip(keys, key, strict=True)), **delta})
     for table, values in rows.items():
         await session.execute(UPSERTS[table], values)

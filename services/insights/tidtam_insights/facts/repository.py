@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.context import TenantId
 
+from . import counters
+
 _LEAD_OLD = sa.text(
     "SELECT owner_id, source, created_day, qualified, converted, version FROM lead_facts "
     "WHERE tenant_id = :t AND id = :id FOR UPDATE")
@@ -120,12 +122,13 @@ async def redate(session: AsyncSession, tenant: TenantId, zone: str) -> None:
     """The days of every fact in `zone` (the tenant's new time zone), and the leads'
     counters made again from the facts."""
     p = {"t": tenant.value, "zone": zone}
+    await counters.flush(session)  # what this batch moved so far, before they are made again
     for table in ("lead_facts", "deal_facts", "activity_facts"):
         await session.execute(sa.text(
             f"UPDATE {table} SET created_day = (created_at AT TIME ZONE :zone)::date "
             f"WHERE tenant_id = :t"), p)
     for table in ("lead_daily", "lead_monthly", "deal_closed_daily", "deal_closed_monthly",
-                  "activity_daily", "activity_monthly"):
+                  "activity_daily", "activity_monthly", *ROLLUPS):
         await session.execute(sa.text(f"DELETE FROM {table} WHERE tenant_id = :t"), p)
     await session.execute(sa.text(REBUILD_DAILY), p)
     await session.execute(sa.text(REBUILD_MONTHLY), p)
@@ -145,6 +148,8 @@ async def redate(session: AsyncSession, tenant: TenantId, zone: str) -> None:
             f"{day.replace('closed_on', 'created_day')}::date, owner_id, kind, count(*) "
             "FROM activity_facts WHERE tenant_id = :t AND status <> 'cancelled' "
             "GROUP BY 1, 2, 3, 4"), p)
+    for rollup in ROLLUPS.values():
+        await session.execute(sa.text(rollup), p)
 
 
 # The counters made from the facts (a new time zone; the benchmark's seeding).
@@ -158,3 +163,21 @@ REBUILD_MONTHLY = (
     "converted) SELECT tenant_id, date_trunc('month', day)::date, owner_id, source, "
     "sum(created), sum(qualified), sum(converted) FROM lead_daily WHERE tenant_id = :t "
     "GROUP BY 1, 2, 3, 4")
+
+# The coarser monthly counters (migration 0003) made from the finer ones.
+ROLLUPS = {
+    "lead_monthly_source": (
+        "INSERT INTO lead_monthly_source (tenant_id, month, source, created, qualified, "
+        "converted) SELECT tenant_id, month, source, sum(created), sum(qualified), "
+        "sum(converted) FROM lead_monthly WHERE tenant_id = :t GROUP BY 1, 2, 3"),
+    "deal_closed_monthly_owner": (
+        "INSERT INTO deal_closed_monthly_owner (tenant_id, month, pipeline_id, owner_id, "
+        "status, deals, amount, weighted, days) SELECT tenant_id, month, pipeline_id, "
+        "owner_id, status, sum(deals), sum(amount), sum(weighted), sum(days) "
+        "FROM deal_closed_monthly WHERE tenant_id = :t GROUP BY 1, 2, 3, 4, 5"),
+    "deal_closed_monthly_source": (
+        "INSERT INTO deal_closed_monthly_source (tenant_id, month, pipeline_id, source, "
+        "status, reason, deals, amount, weighted, days) SELECT tenant_id, month, "
+        "pipeline_id, source, status, reason, sum(deals), sum(amount), sum(weighted), "
+        "sum(days) FROM deal_closed_monthly WHERE tenant_id = :t GROUP BY 1, 2, 3, 4, 5, 6"),
+}

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,19 +40,91 @@ async def _all(session: AsyncSession, sql: str, params: dict[str, Any]) -> Rows:
     return (await session.execute(sa.text(sql), params)).mappings().all()
 
 
-def _whole_months(w: Window) -> tuple[date, date]:
-    """The whole months inside the window: [first day of the first, first day after the
-    last); empty when the two meet."""
-    start = w.first if w.first.day == 1 else _next_month(w.first)
-    end = _next_month(w.last) if (w.last + timedelta(days=1)).day == 1 else w.last.replace(
-        day=1)
-    return start, max(start, end)
+@dataclass(frozen=True)
+class Span:
+    """How a window is read from a daily and a monthly counter table: the months
+    [`start`, `end`) from the monthly one, plus or minus (`signs`) the days of two spans
+    (`days`, each [a, b], empty when a > b) from the daily one. A month the window covers
+    in part is read the cheaper way: its covered days added, or the whole month taken and
+    its uncovered days taken away (leads and activities are dated by when they were
+    made, never after today: the month a window ends today is its monthly row alone, no
+    daily row; a deal may close on a day still to come, so for deals every day counts).
+    The counters keep every monthly row the sum of its days, so both ways give the same
+    figure."""
+
+    start: date
+    end: date
+    days: tuple[tuple[date, date], tuple[date, date]]
+    signs: tuple[int, int]
+
+    def params(self) -> dict[str, Any]:
+        (a1, b1), (a2, b2) = self.days
+        return {"start": self.start, "end": self.end, "a1": a1, "b1": b1, "a2": a2, "b2": b2,
+                "s1": self.signs[0], "s2": self.signs[1]}
 
 
-# The window's days before its first whole month, and after its last (with no whole month,
-# :start = :end and the two are the window).
-_BEFORE = "day >= :first AND day <= :last AND day < :start"
-_AFTER = "day >= :end AND day >= :first AND day <= :last"
+_NONE = (date.max, date.min)  # an empty span of days
+
+
+def _end_of_month(day: date) -> date:
+    return _next_month(day) - timedelta(days=1)
+
+
+def span(first: date, last: date, today: date) -> Span:
+    """The window [first, last] as a Span, each month covered in part read the way that
+    reads fewer days that can hold records (none after `today`)."""
+    def cost(spans: Sequence[tuple[date, date]]) -> int:
+        return sum(max(0, (min(b, today) - a).days + 1) for a, b in spans)
+
+    one = timedelta(days=1)
+    head, tail = first.replace(day=1), last.replace(day=1)
+    start, end = head, _next_month(tail)
+    days: list[tuple[date, date, int]] = []
+    # Each month covered in part: the days it covers, and those it does not.
+    edges: list[tuple[str, tuple[date, date], list[tuple[date, date]]]] = []
+    if head == tail:
+        if first.day != 1 or last != _end_of_month(tail):
+            edges.append(("both", (first, last),
+                          [(head, first - one), (last + one, _end_of_month(tail))]))
+    else:
+        if first.day != 1:
+            edges.append(("head", (first, _end_of_month(head)), [(head, first - one)]))
+        if last != _end_of_month(tail):
+            edges.append(("tail", (tail, last), [(last + one, _end_of_month(tail))]))
+    for edge, inside, outside in edges:
+        if cost([inside]) <= cost(outside):
+            days.append((*inside, 1))
+            if edge in ("both", "head"):
+                start = _next_month(head)
+            if edge in ("both", "tail"):
+                end = tail
+        else:
+            days += [(a, b, -1) for a, b in outside]
+    days += [(*_NONE, 1)] * (2 - len(days))
+    return Span(max(start, head), max(end, start), ((days[0][0], days[0][1]),
+                                                     (days[1][0], days[1][1])),
+                (days[0][2], days[1][2]))
+
+
+def _today(w: Window) -> date:
+    return datetime.now(ZoneInfo(w.zone)).date()
+
+
+def _counted(monthly: str, daily: str, where: str, columns: str, numbers: Sequence[str],
+             month: bool = False) -> str:
+    """A FROM item: the window's rows of a monthly counter table and, signed, of its daily
+    one (`columns` as they are, `numbers` times the sign; with `month`, a `month` column
+    for both: the daily rows' month)."""
+    signed = ", ".join(f"{{s}} * {n} AS {n}" for n in numbers)
+    plain = ", ".join(numbers)
+    lead = "month, " if month else ""
+    day_month = "date_trunc('month', day)::date AS month, " if month else ""
+    return (f"(SELECT {lead}{columns}, {plain} FROM {monthly} WHERE {where} AND "
+            "month >= :start AND month < :end UNION ALL "
+            f"SELECT {day_month}{columns}, {signed.format(s=':s1')} FROM {daily} WHERE "
+            f"{where} AND day BETWEEN :a1 AND :b1 UNION ALL "
+            f"SELECT {day_month}{columns}, {signed.format(s=':s2')} FROM {daily} WHERE "
+            f"{where} AND day BETWEEN :a2 AND :b2) c")
 
 
 def _next_month(day: date) -> date:
@@ -58,20 +132,16 @@ def _next_month(day: date) -> date:
 
 
 async def leads_by_source(session: AsyncSession, tenant: TenantId, w: Window) -> Rows:
-    """Whole months from lead_monthly, the days of months covered in part from lead_daily."""
+    """The leads created in the window by source: lead_monthly and lead_daily (Span)."""
     where, p = _where(tenant, w)
-    start, end = _whole_months(w)
+    monthly = "lead_monthly_source" if w.owners is None else "lead_monthly"
+    counted = _counted(monthly, "lead_daily", where, "source",
+                       ("created", "qualified", "converted"))
     return await _all(session, (
         "SELECT source, sum(created)::int AS created, sum(qualified)::int AS qualified, "
-        "sum(converted)::int AS converted FROM ("
-        f"SELECT source, created, qualified, converted FROM lead_monthly WHERE {where} "
-        "AND month >= :start AND month < :end UNION ALL "
-        f"SELECT source, created, qualified, converted FROM lead_daily WHERE {where} "
-        f"AND {_BEFORE} UNION ALL "
-        f"SELECT source, created, qualified, converted FROM lead_daily WHERE {where} "
-        f"AND {_AFTER}) c "
+        f"sum(converted)::int AS converted FROM {counted} "
         "GROUP BY source HAVING sum(created) > 0 ORDER BY sum(created) DESC, source"),
-        {**p, "start": start, "end": end})
+        {**p, **span(w.first, w.last, _today(w)).params()})
 
 
 async def open_by_stage(session: AsyncSession, tenant: TenantId, w: Window,
@@ -107,40 +177,49 @@ async def forecast(session: AsyncSession, tenant: TenantId, w: Window) -> Rows:
         "ORDER BY 1"), {**p, "m1": w.first.replace(day=1), "m2": w.last.replace(day=1)})
 
 
-def _closed(tenant: TenantId, w: Window) -> tuple[str, dict[str, Any]]:
-    """The closed deals' counters of the window: whole months from deal_closed_monthly, the
-    days of months covered in part from deal_closed_daily (`month` a date in both)."""
+def _closed(tenant: TenantId, w: Window, columns: str) -> tuple[str, dict[str, Any]]:
+    """The closed deals' counters of the window (Span), `columns` of them: by month from
+    the coarsest monthly table that holds them and the window's filters, the days from
+    deal_closed_daily (`month` a date in both)."""
     where, p = _where(tenant, w, pipeline=True)
-    start, end = _whole_months(w)
-    cols = "owner_id, status, reason, deals, amount, days"
-    return (f"(SELECT month, {cols} FROM deal_closed_monthly WHERE {where} AND "
-            "month >= :start AND month < :end UNION ALL "
-            f"SELECT date_trunc('month', day)::date, {cols} FROM deal_closed_daily WHERE "
-            f"{where} AND {_BEFORE} UNION ALL "
-            f"SELECT date_trunc('month', day)::date, {cols} FROM deal_closed_daily WHERE "
-            f"{where} AND {_AFTER}) c",
-            {**p, "start": start, "end": end})
+    if "owner_id" not in columns and w.owners is None:
+        monthly = "deal_closed_monthly_source"
+    elif "reason" not in columns and w.source is None:
+        monthly = "deal_closed_monthly_owner"
+    else:
+        monthly = "deal_closed_monthly"
+    # A deal may be closed on a day still to come (won on a planned date): every day of a
+    # month can hold records, after today too.
+    return (_counted(monthly, "deal_closed_daily", where, columns,
+                     ("deals", "amount", "days"), month=True),
+            {**p, **span(w.first, w.last, date.max).params()})
 
 
 _GROUPS = {"user": "c.owner_id", "team": "u.team_id", "month": "to_char(c.month, 'YYYY-MM')"}
+# The name beside a user's or a team's figures, in the same statement.
+_NAMES = {"user": "LEFT JOIN users n ON n.tenant_id = :t AND n.id = g.key",
+          "team": "LEFT JOIN teams n ON n.tenant_id = :t AND n.id = g.key"}
 
 
 async def closed(session: AsyncSession, tenant: TenantId, w: Window) -> Rows:
-    """Won and lost deals by the window's `group_by`, closed within it."""
-    source, p = _closed(tenant, w)
+    """Won and lost deals by the window's `group_by`, closed within it (with `key_name`,
+    the user's or team's name)."""
+    source, p = _closed(tenant, w, "status" if w.group_by == "month" else "owner_id, status")
     join = ("LEFT JOIN users u ON u.tenant_id = :t AND u.id = c.owner_id"
             if w.group_by == "team" else "")
+    name, names = ("NULL::text", "") if w.group_by == "month" else (
+        "n.name", _NAMES[w.group_by])
     return await _all(session, (
-        f"SELECT {_GROUPS[w.group_by]} AS key, "
+        f"SELECT g.*, {name} AS key_name FROM (SELECT {_GROUPS[w.group_by]} AS key, "
         "coalesce(sum(deals) FILTER (WHERE status = 'won'), 0)::int AS won_count, "
         "coalesce(sum(amount) FILTER (WHERE status = 'won'), 0) AS won_amount, "
         "coalesce(sum(deals) FILTER (WHERE status = 'lost'), 0)::int AS lost_count, "
         "sum(days) FILTER (WHERE status = 'won') AS won_days "
-        f"FROM {source} {join} GROUP BY 1 HAVING sum(deals) > 0"), p)
+        f"FROM {source} {join} GROUP BY 1 HAVING sum(deals) > 0) g {names}"), p)
 
 
 async def lost(session: AsyncSession, tenant: TenantId, w: Window) -> Rows:
-    source, p = _closed(tenant, w)
+    source, p = _closed(tenant, w, "status, reason")
     return await _all(session, (
         "SELECT reason, sum(deals)::int AS deals, sum(amount) AS amount "
         f"FROM {source} WHERE status = 'lost' GROUP BY 1 HAVING sum(deals) > 0 "
@@ -148,45 +227,31 @@ async def lost(session: AsyncSession, tenant: TenantId, w: Window) -> Rows:
 
 
 async def activities(session: AsyncSession, tenant: TenantId, w: Window) -> Rows:
+    """Activities by user and kind, with the user's name (`user_name`)."""
     where, p = _where(tenant, w, source=False)
-    start, end = _whole_months(w)
+    counted = _counted("activity_monthly", "activity_daily", where, "owner_id, kind", ("n",))
     return await _all(session, (
-        "SELECT owner_id AS user, kind, sum(n)::int AS n FROM ("
-        f"SELECT owner_id, kind, n FROM activity_monthly WHERE {where} AND month >= :start "
-        f"AND month < :end UNION ALL SELECT owner_id, kind, n FROM activity_daily WHERE "
-        f"{where} AND {_BEFORE} UNION ALL SELECT owner_id, kind, n FROM activity_daily "
-        f"WHERE {where} AND {_AFTER}) c GROUP BY 1, 2 HAVING sum(n) > 0"),
-        {**p, "start": start, "end": end})
-
-
-async def won_by_user_month(session: AsyncSession, tenant: TenantId, w: Window) -> Rows:
-    source, p = _closed(tenant, w)
-    return await _all(session, (
-        "SELECT owner_id AS user, to_char(month, 'YYYY-MM') AS month, sum(amount) AS "
-        f"won_amount FROM {source} WHERE status = 'won' GROUP BY 1, 2 "
-        "HAVING sum(deals) > 0"), p)
+        "SELECT g.*, n.name AS user_name FROM (SELECT owner_id AS key, kind, sum(n)::int AS n "
+        f"FROM {counted} GROUP BY 1, 2 HAVING sum(n) > 0) g {_NAMES['user']}"),
+        {**p, **span(w.first, w.last, _today(w)).params()})
 
 
 async def targets(session: AsyncSession, tenant: TenantId, w: Window, first: str,
                   last: str) -> Rows:
-    where, p = _where(tenant, w, source=False, owner="user_id")
+    """Each user's target and won amount per month of the window (a target without
+    anything won, or won without a target, too), with the user's name; won_amount is null
+    where nothing was won."""
+    source, p = _closed(tenant, w, "owner_id, status")
+    where, _ = _where(tenant, w, source=False, owner="user_id")
     return await _all(session, (
-        f"SELECT user_id AS user, month, amount FROM targets WHERE {where} "
-        "AND month BETWEEN :m1 AND :m2"), {**p, "m1": first, "m2": last})
-
-
-async def user_names(session: AsyncSession, tenant: TenantId,
-                     ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
-    rows = await _all(session, "SELECT id, name FROM users WHERE tenant_id = :t AND "
-                      "id = ANY(:ids)", {"t": tenant.value, "ids": list(ids)})
-    return {r["id"]: r["name"] for r in rows}
-
-
-async def team_names(session: AsyncSession, tenant: TenantId,
-                     ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
-    rows = await _all(session, "SELECT id, name FROM teams WHERE tenant_id = :t AND "
-                      "id = ANY(:ids)", {"t": tenant.value, "ids": list(ids)})
-    return {r["id"]: r["name"] for r in rows}
+        "SELECT g.*, n.name AS user_name FROM (SELECT coalesce(t.user_id, c.key) AS key, "
+        "coalesce(t.month, c.month) AS month, t.amount AS target, c.won_amount FROM "
+        f"(SELECT user_id, month, amount FROM targets WHERE {where} "
+        "AND month BETWEEN :m1 AND :m2) t FULL JOIN "
+        "(SELECT owner_id AS key, to_char(month, 'YYYY-MM') AS month, sum(amount) AS "
+        f"won_amount FROM {source} WHERE status = 'won' GROUP BY 1, 2 "
+        "HAVING sum(deals) > 0) c ON c.key = t.user_id AND c.month = t.month) g "
+        f"{_NAMES['user']}"), {**p, "m1": first, "m2": last})
 
 
 async def team_members(session: AsyncSession, tenant: TenantId,

@@ -91,17 +91,6 @@ def _answer(report: str, w: Window, columns: list[tuple[str, str]],
             "rows": rows, "totals": totals}
 
 
-async def _named(session: AsyncSession, ctx: RequestContext, rows: list[dict[str, Any]],
-                 key: str) -> list[dict[str, Any]]:
-    """`<key>_name` beside each row's user or team id (null when not known)."""
-    ids = [r[key] for r in rows if r[key] is not None]
-    lookup = repository.team_names if key == "team" else repository.user_names
-    names = await lookup(session, ctx.tenant, ids) if ids else {}
-    for r in rows:
-        r[f"{key}_name"] = names.get(r[key])
-    return rows
-
-
 async def funnel(session: AsyncSession, ctx: RequestContext, w: Window) -> Answer:
     rows = [dict(r) for r in await repository.leads_by_source(session, ctx.tenant, w)]
     totals = {k: sum(r[k] for r in rows) for k in ("created", "qualified", "converted")}
@@ -177,10 +166,9 @@ async def won(session: AsyncSession, ctx: RequestContext, w: Window) -> Answer:
                    key=lambda r: (-r["won_amount"], str(r["key"])))
     if key == "month":
         found = sorted(found, key=lambda r: r["key"])
-    rows = [{key: r["key"], **_won_figures(r["won_count"], r["won_amount"], r["lost_count"],
-                                           r["won_days"])} for r in found]
-    if key != "month":
-        rows = await _named(session, ctx, rows, key)
+    rows = [{key: r["key"], **({} if key == "month" else {f"{key}_name": r["key_name"]}),
+             **_won_figures(r["won_count"], r["won_amount"], r["lost_count"], r["won_days"])}
+            for r in found]
     days = [r["won_days"] for r in found if r["won_days"] is not None]
     totals = _won_figures(sum(r["won_count"] for r in found),
                           sum((r["won_amount"] for r in found), Decimal(0)),
@@ -208,12 +196,11 @@ ACTIVITY_KINDS = ("task", "meeting", "call", "email", "checkin")
 async def activities(session: AsyncSession, ctx: RequestContext, w: Window) -> Answer:
     by_user: dict[uuid.UUID, dict[str, Any]] = {}
     for r in await repository.activities(session, ctx.tenant, w):
-        row = by_user.setdefault(r["user"], {"user": r["user"], **dict.fromkeys(
-            ACTIVITY_KINDS, 0), "total": 0})
+        row = by_user.setdefault(r["key"], {"user": r["key"], "user_name": r["user_name"],
+                                            **dict.fromkeys(ACTIVITY_KINDS, 0), "total": 0})
         row[r["kind"]] += r["n"]
         row["total"] += r["n"]
     rows = sorted(by_user.values(), key=lambda r: (-r["total"], str(r["user"])))
-    rows = await _named(session, ctx, rows, "user")
     totals = {k: sum(r[k] for r in rows) for k in (*ACTIVITY_KINDS, "total")}
     return _answer("activities", w, [("user", "user"), *((k, "count") for k in ACTIVITY_KINDS),
                                      ("total", "count")], rows, totals)
@@ -221,21 +208,15 @@ async def activities(session: AsyncSession, ctx: RequestContext, w: Window) -> A
 
 async def targets(session: AsyncSession, ctx: RequestContext, w: Window) -> Answer:
     span = months(w.first, w.last)
-    cells: dict[tuple[uuid.UUID, str], dict[str, Any]] = {}
-    for r in await repository.targets(session, ctx.tenant, w, span[0], span[-1]):
-        cells[(r["user"], r["month"])] = {"target": r["amount"], "won": Decimal(0)}
-    for r in await repository.won_by_user_month(session, ctx.tenant, w):
-        cell = cells.setdefault((r["user"], r["month"]), {"target": None, "won": Decimal(0)})
-        cell["won"] = r["won_amount"] or Decimal(0)
-    rows = [{"user": user, "month": month,
-             "target": None if c["target"] is None else money(c["target"]),
-             "won_amount": money(c["won"]),
-             "attainment": None if c["target"] is None else percent(c["won"], c["target"])}
-            for (user, month), c in sorted(cells.items(), key=lambda kv: (kv[0][1],
-                                                                          str(kv[0][0])))]
-    rows = await _named(session, ctx, rows, "user")
-    target = sum((c["target"] for c in cells.values() if c["target"] is not None), Decimal(0))
-    won_amount = sum((c["won"] for c in cells.values()), Decimal(0))
+    found = sorted(await repository.targets(session, ctx.tenant, w, span[0], span[-1]),
+                   key=lambda r: (r["month"], str(r["key"])))
+    rows = [{"user": r["key"], "user_name": r["user_name"], "month": r["month"],
+             "target": None if r["target"] is None else money(r["target"]),
+             "won_amount": money(r["won_amount"]),
+             "attainment": None if r["target"] is None else percent(
+                 r["won_amount"] or Decimal(0), r["target"])} for r in found]
+    target = sum((r["target"] for r in found if r["target"] is not None), Decimal(0))
+    won_amount = sum((r["won_amount"] or Decimal(0) for r in found), Decimal(0))
     return _answer("targets", w, [("user", "user"), ("month", "month"), ("target", "money"),
                                   ("won_amount", "money"), ("attainment", "percent")], rows,
                    {"target": money(target), "won_amount": money(won_amount),
