@@ -293,6 +293,13 @@ async def lag(system: System, who: dict, rate: float, seconds: float) -> None:
     insights = await asyncpg.connect(_dsn(system.db_url("insights", owner=True)))
     leads_db = await asyncpg.connect(_dsn(system.db_url("leads", owner=True)))
     started = await leads_db.fetchval("SELECT now()")
+    # A deal names an account the leads service knows (its projection of account events)
+    # and the seller may see: one account per seller, put straight into that projection.
+    accounts = [uuid.uuid4() for _ in sellers]
+    await leads_db.executemany(
+        "INSERT INTO known_accounts (tenant_id, id, owner_id, deleted, sequence) "
+        "VALUES ($1, $2, $3, false, 1)",
+        [(tenant, account, user) for account, (user, _) in zip(accounts, sellers, strict=True)])
     owner = system.db_url("insights", owner=True)
     service = system.insights.proc.pid
     seen = await procs.backends(owner, system.dbs["insights"])
@@ -318,7 +325,8 @@ async def lag(system: System, who: dict, rate: float, seconds: float) -> None:
         async def _create(api: httpx.AsyncClient, i: int) -> httpx.Response:
             if i % 4 == 3:
                 return await api.post("/api/v1/deals", headers=headers(i), json={
-                    "name": f"ดีล {i}", "account_id": str(uuid.uuid4()), "amount": "1000"})
+                    "name": f"ดีล {i}", "account_id": str(accounts[i % len(accounts)]),
+                    "amount": "1000"})
             return await api.post("/api/v1/leads", headers=headers(i), json={
                 "name": f"ลูกค้า {i}", "phone": "081-234-5678",
                 "email": f"lag{i}-{uuid.uuid4().hex[:6]}@example.co.th",
