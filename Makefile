@@ -164,7 +164,7 @@ bench-capture: install ## web-form posts accepted per second, every one a lead; 
 
 bench-insights: install ## each report's p99 at 1,000,000 leads and 200,000 deals, concurrency 8; the read model's lag at 200 events/s (BENCH_ARGS=...)
 	@$(VPY) scripts/checkservers.py --tests
-	$(VPY) bench/insights.py $(BENCH_ARGS)
+	$(VPY) bench/insights_load.py $(BENCH_ARGS)
 
 # --- housekeeping --------------------------------------------------------------------------
 

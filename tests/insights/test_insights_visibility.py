@@ -5,7 +5,10 @@ to what one may see), the .xlsx export in Thai and English, and admins' targets.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from typing import Any
 
+import httpx
 import openpyxl
 import pytest
 
@@ -14,11 +17,12 @@ from .insights_support import INSIGHTS, until
 pytestmark = pytest.mark.integration
 
 
-def _created(answer: dict) -> int:
-    return answer["totals"]["created"]
+def _created(answer: dict[str, Any]) -> int:
+    return int(answer["totals"]["created"])
 
 
-def test_visibility_matrix_sales_own_manager_team_admin_all(make_tenant, gw):
+def test_visibility_matrix_sales_own_manager_team_admin_all(
+        make_tenant: Callable[[], Any], gw: httpx.Client) -> None:
     t = make_tenant()
     t.add_team("A")
     t.add_team("B")
@@ -60,7 +64,8 @@ def test_visibility_matrix_sales_own_manager_team_admin_all(make_tenant, gw):
     assert gw.get(INSIGHTS, headers=t.h("s1")).json()["reports"][0] == "funnel"
 
 
-def test_export_in_thai_and_english_and_targets_for_admins(make_tenant, gw):
+def test_export_in_thai_and_english_and_targets_for_admins(
+        make_tenant: Callable[[], Any], gw: httpx.Client) -> None:
     t = make_tenant()
     s1 = t.add_user("s1", "sales")
     deal = t.deal("s1", amount="2500")
@@ -97,7 +102,8 @@ def test_export_in_thai_and_english_and_targets_for_admins(make_tenant, gw):
         "Salesperson")
 
 
-def test_export_of_a_name_with_control_characters(make_tenant, gw):
+def test_export_of_a_name_with_control_characters(
+        make_tenant: Callable[[], Any], gw: httpx.Client) -> None:
     """A user's name may hold a control character (only NUL is refused); XML cannot, so the
     export leaves it out rather than failing (the contract fuzz found this as a 500)."""
     t = make_tenant()
