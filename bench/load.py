@@ -148,12 +148,7 @@ def create_line(system: System, label: str, sales: dict[str, str], tenant_id: st
         await poll(outbox.unsent, lambda n: n == 0, 60)
 
     asyncio.run(settled())
-    recorders = []
-    if profile:
-        tmp = Path(tempfile.mkdtemp(prefix="tidtam-profile-"))
-        recorders = [(name, tmp / f"{name}.txt",
-                      pyspy.record(getattr(system, name).proc.pid, seconds, tmp / f"{name}.txt"))
-                     for name in ("gateway", "leads")]
+    recorders = _profile(system, seconds) if profile else []
     owner = system.db_url("leads", owner=True)
     assert system.gateway is not None and system.leads is not None
     gateway, leads = system.gateway.proc.pid, system.leads.proc.pid
@@ -172,10 +167,7 @@ def create_line(system: System, label: str, sales: dict[str, str], tenant_id: st
         print(f"    CPU per create during the line: gateway {spent[0]:.2f} ms, leads service "
               f"{spent[1]:.2f} ms, its relay process {spent[2]:.2f} ms", flush=True)
         asyncio.run(events.report_relay(owner, arrivals, since))
-    for name, raw, proc in recorders:
-        proc.wait()
-        print(f"\n  py-spy, {name} during the line above:")
-        print("\n".join(pyspy.summarise(raw, 12)))
+    _print_profile(recorders)
 
 
 def direct_headers(system: System, tenant_id: str, user_id: str) -> dict[str, str]:
@@ -232,14 +224,70 @@ def full_run(system: System, args: argparse.Namespace) -> None:
     print(f"  seeded {seeded:,} leads with COPY in {time.perf_counter() - start:.1f} s")
     inbox = Shape("GET", INBOX, sales)
     loadgen.run(system.gateway.url, inbox, concurrency=8, seconds=2)  # warm-up
-    listed = loadgen.run(system.gateway.url, inbox, concurrency=32, seconds=args.seconds)
-    line(f"list Inbox, concurrency 32 ({TARGETS['list']})", listed)
+    list_line(system, inbox, args.seconds, profile=args.profile and args.only == "list")
     search = Shape("GET", INBOX + "&q=" + quote("ทดสอบ 4"), sales)
     line("search q='ทดสอบ 4', concurrency 1",
          loadgen.run(system.gateway.url, search, concurrency=1, seconds=args.seconds / 2))
     rare = Shape("GET", INBOX + "&q=" + quote(f"seed{args.leads // 2}@"), sales)  # the trigram case
     line("search one lead's email, concurrency 1",
          loadgen.run(system.gateway.url, rare, concurrency=1, seconds=args.seconds / 2))
+    mine = direct_headers(system, tenant_id, users[0])
+    overhead(system, "list", inbox, Shape("GET", INBOX, mine), args.seconds / 2)
+
+
+def list_line(system: System, inbox: Shape, seconds: float, *, profile: bool) -> None:
+    """List Inbox at concurrency 32, with the CPU per page of the gateway, the leads service
+    and the leads database's backends (from /proc); with `profile`, py-spy on the gateway
+    and the leads service during it."""
+    assert system.gateway is not None and system.leads is not None
+    pids = (system.gateway.proc.pid, system.leads.proc.pid)
+    pg = asyncio.run(procs.backends(system.db_url("leads", owner=True), system.dbs["leads"]))
+    recorders = _profile(system, seconds) if profile else []
+    load = Path("/proc/loadavg").read_text().split()[0]
+    before = [procs.cpu_seconds(p, relay=False) for p in pids]
+    pg_before = [procs.own_cpu_seconds(p) for p in pg]
+    listed = loadgen.run(system.gateway.url, inbox, concurrency=32, seconds=seconds)
+    spent = [1000 * (procs.cpu_seconds(p, relay=False) - b) / max(listed.n, 1)
+             for p, b in zip(pids, before, strict=True)]
+    pg_ms = 1000 * sum(procs.own_cpu_seconds(p) - b
+                       for p, b in zip(pg, pg_before, strict=True)) / max(listed.n, 1)
+    line(f"list Inbox, concurrency 32 ({TARGETS['list']})", listed)
+    print(f"    CPU per page during the line: gateway {spent[0]:.2f} ms, leads service "
+          f"{spent[1]:.2f} ms, PostgreSQL {pg_ms:.2f} ms; load average {load} → "
+          f"{Path('/proc/loadavg').read_text().split()[0]}", flush=True)
+    _print_profile(recorders)
+
+
+def _profile(system: System, seconds: float) -> list[tuple[str, Path, Any]]:
+    tmp = Path(tempfile.mkdtemp(prefix="tidtam-profile-"))
+    return [(name, tmp / f"{name}.txt",
+             pyspy.record(getattr(system, name).proc.pid, seconds, tmp / f"{name}.txt"))
+            for name in ("gateway", "leads")]
+
+
+def _print_profile(recorders: list[tuple[str, Path, Any]]) -> None:
+    for name, raw, proc in recorders:
+        proc.wait()
+        print(f"\n  py-spy, {name} during the line above:")
+        print("\n".join(pyspy.summarise(raw, 12)))
+
+
+def list_run(system: System, args: argparse.Namespace) -> None:
+    """`--only list`: the list lines (4.) and the gateway overhead on a create and a list."""
+    tenant_id, sales, users = asyncio.run(setup_tenant(system, 10))
+    create = Shape("POST", LEADS, sales, "lead")
+    loadgen.run(system.gateway.url, create, concurrency=8, seconds=2)  # warm-up
+    mine = direct_headers(system, tenant_id, users[0])
+    print("\n2. gateway overhead (the same request via the gateway and direct)")
+    overhead(system, "create", create, Shape("POST", LEADS, mine, "lead"), args.seconds / 2)
+    print(f"\n4. list Inbox (50 rows), `own` visibility, tenant with {args.leads:,} leads")
+    start = time.perf_counter()
+    seeded = asyncio.run(seed_leads(system.db_url("leads", owner=True), tenant_id, users,
+                                    args.leads))
+    print(f"  seeded {seeded:,} leads with COPY in {time.perf_counter() - start:.1f} s")
+    inbox = Shape("GET", INBOX, sales)
+    loadgen.run(system.gateway.url, inbox, concurrency=8, seconds=2)  # warm-up
+    list_line(system, inbox, args.seconds, profile=args.profile)
     mine = direct_headers(system, tenant_id, users[0])
     overhead(system, "list", inbox, Shape("GET", INBOX, mine), args.seconds / 2)
 
@@ -283,9 +331,15 @@ def main() -> None:
                         help="the workers of the last line (0: leave it out)")
     parser.add_argument("--create-only", action="store_true",
                         help="line 1 alone (create at concurrency 32 and 1): to compare runs")
+    parser.add_argument("--only", choices=["list"],
+                        help="list: the gateway overhead lines and the list lines alone "
+                             "(with --profile, py-spy during the list line)")
     parser.add_argument("--profile", action="store_true",
                         help="py-spy the gateway and leads during line 1 (needs root)")
     args = parser.parse_args()
+    if args.only == "list":
+        with_system(lambda system: list_run(system, args), {"TIDTAM_WORKERS": "1"})
+        return
     print(f"Tidtam load benchmark — {os.cpu_count()} cores, load generator: "
           f"{loadgen.describe()}; outbox relay: {relay_mode()} (TIDTAM_RELAY)")
     with_system(lambda system: full_run(system, args), {"TIDTAM_WORKERS": "1"})
