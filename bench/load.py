@@ -179,8 +179,14 @@ def direct_headers(system: System, tenant_id: str, user_id: str) -> dict[str, st
 
 
 def overhead(system: System, what: str, shape: Shape, direct: Shape, seconds: float) -> None:
+    assert system.gateway is not None
+    gateway = system.gateway.proc.pid
+    before = procs.cpu_seconds(gateway)
     via = loadgen.run(system.gateway.url, shape, concurrency=1, seconds=seconds)
+    spent = 1000 * (procs.cpu_seconds(gateway) - before) / max(via.n, 1)
     line(f"{what} via gateway, concurrency 1", via)
+    print(f"    gateway CPU per {what}: {spent:.2f} ms; load average "
+          f"{Path('/proc/loadavg').read_text().split()[0]}", flush=True)
     dir_ = loadgen.run(system.leads.url, direct, concurrency=1, seconds=seconds)
     line(f"{what} direct to leads, concurrency 1", dir_)
     print(f"    gateway overhead on {what}: p50 {via.p50_ms - dir_.p50_ms:+.2f} ms "

@@ -292,15 +292,52 @@ async def stream(session: AsyncSession, tenant: TenantId, scope: VisibilityScope
         yield batch
 
 
+def _answer_columns(viewer: uuid.UUID) -> list[sa.ColumnElement[Any]]:
+    """LeadOut's fields, in its order and by its names, for a box other than `sent`: every
+    lead listed there is one the caller may change (`in_box`), so `read_only` is false;
+    `marketing` is left for the caller to fill in (crmkit's consent rule, in Python)."""
+    named: dict[str, sa.ColumnElement[Any]] = {c.name: c for c in COLUMNS}
+    named |= {"box": Lead.status.label("box"), "reason": Lead.status_reason.label("reason"),
+              "label_ids": label_ids_of(viewer).label("label_ids"),
+              "read_only": sa.false().label("read_only"),
+              "marketing": sa.null().label("marketing")}
+    return [named[name] for name in ANSWER_FIELDS]
+
+
+# LeadOut's fields (schemas.py; tests/leads/test_lead_rows.py holds the two equal).
+ANSWER_FIELDS = ("id", "name", "phone", "email", "company", "note", "source", "owner_id", "box",
+                 "reason", "sent_by", "pipeline_id", "stage_id", "potential", "custom",
+                 "account_id", "contact_id", "conversion_status", "version", "created_at",
+                 "updated_at", "product_ids", "qualification", "conversion_error", "label_ids",
+                 "read_only", "consent", "line_id", "consent_change", "marketing")
+
+
+async def first_page_answer(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
+                            viewer: uuid.UUID, *, box: str, limit: int) -> list[dict[str, Any]]:
+    """The first page of a box other than `sent`, without filters (what a list screen opens
+    on: the hot case), as the answer's items: each row a dict of ANSWER_FIELDS in order,
+    straight from the driver's record (no per-row reshaping). `marketing` is None: the
+    caller fills it in. One prepared statement per caller, as `page`'s first page."""
+    if box == "sent":
+        raise ValueError("the Sent box's leads may be read-only: use `page`")
+    sql, args = _first_page(session.get_bind().dialect, tenant.value, scope, viewer,
+                            box=box, limit=limit, answer=True)
+    return [dict(r.items()) for r in await (await driver(session)).fetch(sql, *args)]
+
+
 @functools.lru_cache(maxsize=4096)
 def _first_page(dialect: Dialect, tenant: uuid.UUID, scope: VisibilityScope,
-                viewer: uuid.UUID, *, box: str, limit: int) -> tuple[str, tuple[Any, ...]]:
+                viewer: uuid.UUID, *, box: str, limit: int,
+                answer: bool = False) -> tuple[str, tuple[Any, ...]]:
     """The SQL and arguments of a box's first page for one caller (they hold only the
-    caller's verified tenant, scope and id: the same for every request of theirs)."""
-    compiled = _page_query(tenant, scope, viewer, box=box, limit=limit, after=None,
-                           q_text=None, q_digits=None, label_id=None, pipeline_id=None,
-                           stage_id=None, owner_id=None).compile(
-        dialect=dialect, compile_kwargs={"render_postcompile": True})
+    caller's verified tenant, scope and id: the same for every request of theirs); with
+    `answer`, its columns are the answer's (`_answer_columns`)."""
+    query = _page_query(tenant, scope, viewer, box=box, limit=limit, after=None,
+                        q_text=None, q_digits=None, label_id=None, pipeline_id=None,
+                        stage_id=None, owner_id=None)
+    if answer:
+        query = query.with_only_columns(*_answer_columns(viewer))
+    compiled = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
     return compiled.string, tuple(params[name] for name in compiled.positiontup or ())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -199,9 +200,24 @@ async def list_box(session: AsyncSession, ctx: RequestContext, *, request: Reque
                    segment: uuid.UUID | None, limit: int, cursor: str | None,
                    **params: Any) -> Response:
     """`params`: the list's filters (box, q, …); a segment's stored ones and `cf.*` from
-    the query string apply too (crmkit.custom.list_filters)."""
-    rows, cursor = await matching(session, ctx, request=request, segment=segment, limit=limit,
-                                  cursor=cursor, **params)
+    the query string apply too (crmkit.custom.list_filters). A box's first page without
+    filters (the hot case; not `sent`, whose leads may be read-only) comes from the driver
+    already in the answer's shape."""
+    after = decode_cursor(cursor) if cursor else None
+    found = await custom.list_filters(session, ctx, CUSTOM, request.app, request.query_params,
+                                      segment, params)
+    if found.empty:
+        return json_answer({"items": [], "next_cursor": None})
+    if after is None and found.params["box"] != "sent" and not (found.custom or found.also or any(
+            v is not None for k, v in found.params.items() if k != "box")):
+        items = await repository.first_page_answer(
+            session, ctx.tenant, ctx.lead_scope, ctx.user_id, box=found.params["box"],
+            limit=limit + 1)
+        for item in items:
+            item["marketing"] = marketing_allowed(item["consent"], item["consent_change"])
+        page, cursor = next_cursor(items, limit)
+        return json_answer({"items": page, "next_cursor": cursor})
+    rows, cursor = await _page_of(session, ctx, found, after=after, limit=limit)
     return json_answer({"items": [out_body(ctx, r) for r in rows], "next_cursor": cursor})
 
 
@@ -214,7 +230,13 @@ async def matching(session: AsyncSession, ctx: RequestContext, *, request: Reque
                                       segment, params)
     if found.empty:
         return [], None
-    filters = found.params
+    return await _page_of(session, ctx, found, after=after, limit=limit)
+
+
+async def _page_of(session: AsyncSession, ctx: RequestContext, found: custom.ListFilters, *,
+                   after: tuple[datetime, uuid.UUID] | None, limit: int
+                   ) -> tuple[list[LeadView], str | None]:
+    filters = dict(found.params)
     q_text, q_digits = search_patterns(filters.pop("q"))
     also_q = search_patterns(found.also["q"]) if "q" in found.also else None
     rows = await repository.page(session, ctx.tenant, ctx.lead_scope, ctx.user_id,
