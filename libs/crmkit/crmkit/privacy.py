@@ -18,12 +18,10 @@ collects an export's parts without personal data passing through a retained even
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
 import logging
-import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -217,15 +215,12 @@ async def outbox_data(session: AsyncSession, types: list[str]
     return [(r[0], r[1], r[2]) for r in result]
 
 
-# How long an erase waits for the outbox rows holding the person that were not yet
-# published (the relay publishes them within moments; then they are purged as the others).
-HOLD_SECONDS = 20.0
-HOLD_POLL = 0.2
-
-
 class OutboxNotPublished(RuntimeError):
-    """The outbox still holds unpublished rows with the person after HOLD_SECONDS (the relay
-    or the broker is down): the handler fails, so the broker redelivers the request later."""
+    """The outbox still holds unpublished rows with the person (the relay has not published
+    them yet): the handler fails at once, its transaction (and the erase) is rolled back and
+    the consumer redelivers the request after its growing delay (crmkit.consumer), by which
+    time the relay has normally published them. Never a wait inside the transaction: that
+    would hold the erase's row locks and the server's snapshot horizon for as long."""
 
 
 def _holds(data: dict[str, Any], texts: Iterable[str]) -> bool:
@@ -236,28 +231,24 @@ def _holds(data: dict[str, Any], texts: Iterable[str]) -> bool:
 
 
 async def purge_when_published(session: AsyncSession, part: Part, types: list[str],
-                               earlier: set[uuid.UUID], *, hold: float = HOLD_SECONDS
-                               ) -> int:
-    """Purge the published rows (`purge_published`); while rows staged before the request
-    (`earlier`: not the erase's own events) still hold one of the person's values unpublished,
-    wait for the relay to publish them and purge again. Holding rather than scrubbing them:
-    their consumers then get whole events, never half-erased ones their contracts may refuse
-    (a dead letter) or that make records of nobody; the relay publishes within moments."""
-    deadline = time.monotonic() + hold
-    purged = 0
-    while True:
-        purged += await purge_published(session, part)
-        if not part.texts or not earlier:
-            return purged
-        waiting = [event_id for event_id, _, data in await outbox_data(session, types)
-                   if event_id in earlier and _holds(data, part.texts)]
-        if not waiting:
-            return purged
-        if time.monotonic() >= deadline:
-            raise OutboxNotPublished(f"{len(waiting)} outbox rows holding the person are "
-                                     f"still unpublished after {hold:.0f} s")
-        log.info("privacy erase waits for %d unpublished outbox rows", len(waiting))
-        await asyncio.sleep(HOLD_POLL)
+                               earlier: set[uuid.UUID]) -> int:
+    """Purge the published rows (`purge_published`); if rows staged before the request
+    (`earlier`: not the erase's own events) still hold one of the person's values
+    unpublished, raise OutboxNotPublished (checked once, no wait): the redelivery erases
+    and purges again once the relay has published them. Not scrubbing them: their consumers
+    then get whole events, never half-erased ones their contracts may refuse (a dead
+    letter) or that make records of nobody."""
+    purged = await purge_published(session, part)
+    if not part.texts or not earlier:
+        return purged
+    waiting = [event_id for event_id, _, data in await outbox_data(session, types)
+               if event_id in earlier and _holds(data, part.texts)]
+    if waiting:
+        log.info("privacy erase retried later: %d outbox rows holding the person are "
+                 "unpublished", len(waiting))
+        raise OutboxNotPublished(f"{len(waiting)} outbox rows holding the person are not "
+                                 "published yet; the request is retried")
+    return purged
 
 
 def privacy_handlers(events: EventSource, finder: Finder, *, resolved: bool = False,
@@ -267,8 +258,9 @@ def privacy_handlers(events: EventSource, finder: Finder, *, resolved: bool = Fa
     `privacy.resolved` for those that know them only by their records' ids. Without
     `purge`, for a service that keeps nothing personal (not even in its events).
 
-    An erase also waits for the service's unpublished outbox rows holding the person
-    (`purge_when_published`) and purges them once published."""
+    An erase fails (and is retried by the consumer) while the service's outbox holds
+    unpublished rows with the person (`purge_when_published`); it purges them once
+    published."""
     types = [model.TYPE for model in events.published]
 
     async def handle(session: AsyncSession,
