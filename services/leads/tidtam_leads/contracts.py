@@ -24,6 +24,7 @@ from tidtam_contracts.leads import (
     LeadTransferredV2,
     LeadUpdatedV2,
 )
+from tidtam_contracts.activities import ProjectionBackfillRequestedV1
 from tidtam_contracts.privacy import PrivacyAnsweredV1
 
 from .config import SERVICE
@@ -35,4 +36,6 @@ EVENTS_PUBLISHED: list[type[EventData]] = [
     LeadAssignedV1, LeadConsentChangedV1, *lead_setup.EVENTS, *deals.CURRENT,
 ]
 EVENTS_PUBLISHED.append(PrivacyAnsweredV1)  # answers to data-subject requests (PDPA)
+# Asks the accounts service to restate accounts and contacts (accounts/backfill.py).
+EVENTS_PUBLISHED.append(ProjectionBackfillRequestedV1)
 EVENTS = EventSource(SERVICE, EVENTS_PUBLISHED)

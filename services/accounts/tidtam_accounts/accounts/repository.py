@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypedDict
@@ -114,6 +114,25 @@ async def update(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID,
 async def delete(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID) -> None:
     await session.execute(sa.delete(Account).where(Account.tenant_id == tenant.value,
                                                    Account.id == account_id))
+
+
+async def live_batches(session: AsyncSession, tenant: TenantId, *,
+                       size: int) -> AsyncIterator[list[AccountRow]]:
+    """Every live (not merged-away) account of the tenant, `size` at a time, by id (keyset:
+    no batch is held while the next is read)."""
+    after: uuid.UUID | None = None
+    while True:
+        q = sa.select(*COLUMNS).where(Account.tenant_id == tenant.value,
+                                      Account.merged_into.is_(None))
+        if after is not None:
+            q = q.where(Account.id > after)
+        rows = rows_as(AccountRow, (await session.execute(
+            q.order_by(Account.id).limit(size))).mappings())
+        if rows:
+            yield rows
+        if len(rows) < size:
+            return
+        after = rows[-1]["id"]
 
 
 async def lock_tax_id(session: AsyncSession, tenant: TenantId, tax_id: str,
