@@ -29,11 +29,18 @@ def _event(tenant, contract, data: dict, sequence: int) -> CloudEvent:
                       data=contract.model_validate(data).model_dump(mode="json"))
 
 
-async def _until_sequence(leads_db, account_id: str, sequence: int) -> None:
+async def _until(leads_db, sql: str, arg: uuid.UUID, wanted: object) -> None:
+    """Poll `sql` until it gives `wanted` (the consumer has applied the event)."""
     with anyio.fail_after(15):
-        while await fetchval(leads_db.owner_url, "SELECT sequence FROM known_accounts "
-                             "WHERE id = $1", uuid.UUID(account_id)) != sequence:
+        while True:
+            if await fetchval(leads_db.owner_url, sql, arg) == wanted:
+                return
             await anyio.sleep(0.05)
+
+
+async def _until_sequence(leads_db, account_id: str, sequence: int) -> None:
+    await _until(leads_db, "SELECT sequence FROM known_accounts WHERE id = $1",
+                 uuid.UUID(account_id), sequence)
 
 
 async def test_the_backfill_asks_for_every_tenants_accounts_and_contacts(
@@ -73,10 +80,8 @@ async def test_a_restated_account_is_known_to_deals_and_undoes_nothing_newer(
     await _until_sequence(leads_db, gone["id"], 4)
     stale = _event(tenant, AccountRestatedV1, {**gone, "version": 3}, 3)
     await gateway_events.republish(stale)
-    with anyio.fail_after(15):  # consumed (recorded with its effect)
-        while not await fetchval(leads_db.owner_url, "SELECT count(*) FROM processed_events "
-                                 "WHERE event_id = $1", uuid.UUID(stale.id)):
-            await anyio.sleep(0.05)
+    await _until(leads_db, "SELECT count(*) FROM processed_events WHERE event_id = $1",
+                 uuid.UUID(stale.id), 1)  # consumed (recorded with its effect)
     assert await fetchval(leads_db.owner_url, "SELECT deleted FROM known_accounts WHERE "
                           "id = $1", uuid.UUID(gone["id"])) is True
     r = await api.post(DEALS, headers=h, json={"name": "x", "account_id": gone["id"]})

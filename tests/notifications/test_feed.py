@@ -10,8 +10,8 @@ import uuid
 
 import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
 from notif_support import lead, make_tenant, publish_lead, run_service, sent
+from sqlalchemy.engine import make_url
 from test_notices import until
 
 from crmkit.testing.tenants import Person, pg_dsn

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from crmkit.events import EventSource
 from tidtam_contracts import EventData, deals, lead_setup
+from tidtam_contracts.activities import ProjectionBackfillRequestedV1
 from tidtam_contracts.leads import (
     LeadAssignedV1,
     LeadConsentChangedV1,
@@ -24,7 +25,6 @@ from tidtam_contracts.leads import (
     LeadTransferredV2,
     LeadUpdatedV2,
 )
-from tidtam_contracts.activities import ProjectionBackfillRequestedV1
 from tidtam_contracts.privacy import PrivacyAnsweredV1
 
 from .config import SERVICE
