@@ -251,8 +251,60 @@ async def purge_when_published(session: AsyncSession, part: Part, types: list[st
     return purged
 
 
+# Erased keys (`tombstones`): an event about the person staged before the erase ran here
+# but consumed after it (a capture's `lead.captured` still on its way) would make their
+# data again; a consumer that makes records of people asks `erased_since` first.
+ERASED_TABLE = "privacy_erased"
+
+
+async def remember_erased(session: AsyncSession, tenant: TenantId, person: Person) -> None:
+    """Record the person's keyed hashes as erased now (the transaction's time)."""
+    keys = [(kind, h) for kind, h in (("email", person.email_hash),
+                                      ("phone", person.phone_hash),
+                                      ("line_id", person.line_id_hash)) if h]
+    for kind, h in keys:
+        await session.execute(sa.text(
+            f"INSERT INTO {ERASED_TABLE} (tenant_id, kind, hash, erased_at) "
+            f"VALUES (:tenant, :kind, :hash, now()) ON CONFLICT (tenant_id, kind, hash) "
+            f"DO UPDATE SET erased_at = greatest({ERASED_TABLE}.erased_at, now())"),
+            {"tenant": tenant.value, "kind": kind, "hash": h})
+
+
+async def erased_since(session: AsyncSession, tenant: TenantId, staged_at: datetime, *,
+                       emails: Iterable[str | None] = (), phones: Iterable[str | None] = (),
+                       line_ids: Iterable[str | None] = ()) -> bool:
+    """Whether one of these values is a person's erased after `staged_at` (the event's
+    time): the event predates their erase, and applying it would undo it."""
+    key = _env_key()
+    pairs = [(kind, digest(key, kind, v)) for kind, values in (
+        ("email", emails), ("phone", phones), ("line_id", line_ids)) for v in values if v]
+    if not pairs:
+        return False
+    return bool((await session.execute(sa.text(
+        f"SELECT EXISTS (SELECT 1 FROM {ERASED_TABLE} e JOIN unnest(CAST(:kinds AS text[]), "
+        f"CAST(:hashes AS text[])) "
+        f"AS k(kind, hash) ON (e.kind, e.hash) = (k.kind, k.hash) "
+        f"WHERE e.tenant_id = :tenant AND e.erased_at > :at)"),
+        {"tenant": tenant.value, "kinds": [k for k, _ in pairs],
+         "hashes": [h for _, h in pairs], "at": staged_at})).scalar_one())
+
+
+def erased_ddl(app_role: str) -> list[str]:
+    """The tombstone table of a service that remembers erased keys (`tombstones`)."""
+    cond = f"tenant_id = NULLIF(current_setting('{TENANT_SETTING}', true), '')::uuid"
+    return [
+        f"""CREATE TABLE {ERASED_TABLE} (tenant_id uuid NOT NULL, kind text NOT NULL,
+            hash text NOT NULL, erased_at timestamptz NOT NULL,
+            PRIMARY KEY (tenant_id, kind, hash))""",
+        f"ALTER TABLE {ERASED_TABLE} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {ERASED_TABLE} FORCE ROW LEVEL SECURITY",
+        f"CREATE POLICY tenant_isolation ON {ERASED_TABLE} USING ({cond}) WITH CHECK ({cond})",
+        f"GRANT SELECT, INSERT, UPDATE ON {ERASED_TABLE} TO {app_role}",
+    ]
+
+
 def privacy_handlers(events: EventSource, finder: Finder, *, resolved: bool = False,
-                     purge: bool = True) -> list[Handler[Any]]:
+                     purge: bool = True, tombstones: bool = False) -> list[Handler[Any]]:
     """The handler of a service: find (and erase), purge, answer. On `privacy.requested`
     for the services that know people by their keys; with `resolved`, on
     `privacy.resolved` for those that know them only by their records' ids. Without
@@ -260,7 +312,8 @@ def privacy_handlers(events: EventSource, finder: Finder, *, resolved: bool = Fa
 
     An erase fails (and is retried by the consumer) while the service's outbox holds
     unpublished rows with the person (`purge_when_published`); it purges them once
-    published."""
+    published. With `tombstones` (a table from `erased_ddl`), an erase also remembers the
+    person's keys (`remember_erased`), for the service's consumers' `erased_since`."""
     types = [model.TYPE for model in events.published]
 
     async def handle(session: AsyncSession,
@@ -273,6 +326,8 @@ def privacy_handlers(events: EventSource, finder: Finder, *, resolved: bool = Fa
         part = await finder(session, delivery.tenant, Person.of(request), erase)
         if erase and purge:
             await purge_when_published(session, part, types, earlier)
+        if erase and tombstones:
+            await remember_erased(session, delivery.tenant, Person.of(request))
         answer = PrivacyAnsweredV1(
             request_id=request.request_id, service=events.service, kind=request.kind,
             found=part.found, kept=part.kept, subjects=sorted(part.subjects),
