@@ -16,6 +16,7 @@ from crmkit.custom import CustomFilter, to_sql
 from crmkit.db import row_as, rows_as
 from crmkit.paging import before
 
+from ..db import id_batches
 from .models import Account, AccountKey
 
 COLUMNS = [c for c in Account.__table__.c if c.name not in ("search", "name_key")]
@@ -116,23 +117,12 @@ async def delete(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID)
                                                    Account.id == account_id))
 
 
-async def live_batches(session: AsyncSession, tenant: TenantId, *,
-                       size: int) -> AsyncIterator[list[AccountRow]]:
-    """Every live (not merged-away) account of the tenant, `size` at a time, by id (keyset:
-    no batch is held while the next is read)."""
-    after: uuid.UUID | None = None
-    while True:
-        q = sa.select(*COLUMNS).where(Account.tenant_id == tenant.value,
-                                      Account.merged_into.is_(None))
-        if after is not None:
-            q = q.where(Account.id > after)
-        rows = rows_as(AccountRow, (await session.execute(
-            q.order_by(Account.id).limit(size))).mappings())
-        if rows:
-            yield rows
-        if len(rows) < size:
-            return
-        after = rows[-1]["id"]
+def live_batches(session: AsyncSession, tenant: TenantId, *,
+                 size: int) -> AsyncIterator[list[AccountRow]]:
+    """Every live (not merged-away) account of the tenant, `size` at a time, by id."""
+    return id_batches(session, sa.select(*COLUMNS).where(
+        Account.tenant_id == tenant.value, Account.merged_into.is_(None)),
+        Account.id, AccountRow, size=size)
 
 
 async def lock_tax_id(session: AsyncSession, tenant: TenantId, tax_id: str,
