@@ -11,14 +11,17 @@ transaction open in this database holds back what the feed shows (never what it 
 until it ends.
 
 Transactions of other databases on the server cannot write the feed, so they do not hold
-it back (a slow report elsewhere would stall every tenant's feed otherwise). Which database
-a running xid belongs to is read from `pg_locks` (readable by any role, unlike another
-role's `pg_stat_activity.backend_xid`), in one call: the backend holding the xid's own lock
-also holds a lock on a relation of its database (any write takes one). An xid whose
-database is not known so (a prepared transaction, one that only took an xid) counts as
-this database's: it holds the feed back, it never makes a row skipped. The xids are those
-of the statement's own snapshot, so a transaction that ends while the statement runs is
-still counted: its rows, invisible to the snapshot, are not passed over."""
+it back (a slow report elsewhere would stall every tenant's feed otherwise). A running
+xid's backend is the one holding the xid's own lock in `pg_locks`, and that backend's
+database is its `pg_stat_activity.datid`: both readable by any role (unlike another role's
+`backend_xid`). `pg_stat_activity` is read first (the lock CTE waits on it), then
+`pg_locks`: an xid of the snapshot still held by a pid when `pg_locks` is read was held by
+it throughout, so the pid's database read before is that transaction's. An xid whose
+database is not known so (a prepared transaction) counts as this database's: it holds the
+feed back, it never makes a row skipped. The xids are those of the statement's own
+snapshot, so a transaction that ends while the statement runs is still counted: its rows,
+invisible to the snapshot, are not passed over. (pg_stat_activity is read once per
+transaction: a feed read is the first use in its own.)"""
 
 from __future__ import annotations
 
@@ -37,13 +40,13 @@ from .models import FeedEvent, Xid8
 # else the snapshot's xmax.
 _HORIZON = sa.literal_column("""(
     WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
-    locks AS MATERIALIZED (SELECT locktype, transactionid, pid, mode, granted, database
-                           FROM pg_locks),
-    elsewhere AS (SELECT own.transactionid FROM locks own JOIN locks rel ON rel.pid = own.pid
-                  WHERE own.locktype = 'transactionid' AND own.mode = 'ExclusiveLock'
-                    AND own.granted AND rel.database <> 0
-                    AND rel.database <> (SELECT oid FROM pg_database
-                                         WHERE datname = current_database()))
+    backends AS MATERIALIZED (SELECT pid, datid FROM pg_stat_activity),
+    locks AS MATERIALIZED (SELECT transactionid, pid FROM pg_locks
+                           WHERE locktype = 'transactionid' AND mode = 'ExclusiveLock'
+                             AND granted AND (SELECT count(*) FROM backends) >= 0),
+    elsewhere AS (SELECT l.transactionid FROM locks l JOIN backends b ON b.pid = l.pid
+                  WHERE b.datid <> (SELECT oid FROM pg_database
+                                    WHERE datname = current_database()))
     SELECT least(pg_snapshot_xmax(snap.s), (
         SELECT min(x) FROM pg_snapshot_xip(snap.s) AS x
         WHERE NOT EXISTS (SELECT 1 FROM elsewhere e WHERE e.transactionid = x::xid)))
