@@ -11,6 +11,7 @@ import uuid
 import asyncpg
 import pytest
 from notif_support import lead, make_tenant, publish_lead, run_service, sent
+from sqlalchemy.engine import make_url
 from test_notices import until
 
 from crmkit.testing.tenants import Person, pg_dsn
@@ -158,6 +159,43 @@ async def test_an_event_numbered_earlier_but_committed_later_is_not_skipped(api,
         after, _ = await read_all(api, admin, after=cursor_open)
         assert [e["id"] for e in while_open + after] == [a, b]
     finally:
+        await early.close()
+        await late.close()
+
+
+async def test_a_transaction_of_another_database_does_not_hold_the_feed_back(api, tenant,
+                                                                            notif_db):
+    """An open transaction with an xid in another database of the server (another role's,
+    so the service's role cannot read its xid in pg_stat_activity) does not hold the feed
+    back; one writing the feed in this database still does, and nothing is skipped."""
+    admin = tenant.headers(tenant.admin)
+    _, cursor = await read_all(api, admin, limit=100)
+    elsewhere = await asyncpg.connect(pg_dsn(make_url(notif_db.owner_url).set(
+        database="postgres").render_as_string(hide_password=False)))
+    early = await asyncpg.connect(pg_dsn(notif_db.app_url))
+    late = await asyncpg.connect(pg_dsn(notif_db.app_url))
+    try:
+        slow = elsewhere.transaction()
+        await slow.start()
+        await elsewhere.execute("CREATE TEMP TABLE slow_report (n int)")  # takes an xid
+        async with late.transaction():
+            b = await _record(late, tenant, 1)
+        shown, cursor = await read_all(api, admin, after=cursor)
+        assert [e["id"] for e in shown] == [b]
+
+        first = early.transaction()
+        await first.start()
+        c = await _record(early, tenant, 2)  # this database: holds back what comes after
+        async with late.transaction():
+            d = await _record(late, tenant, 3)
+        while_open, cursor_open = await read_all(api, admin, after=cursor)
+        assert while_open == []
+        await first.commit()
+        after, _ = await read_all(api, admin, after=cursor_open)
+        assert [e["id"] for e in after] == [c, d]
+        await slow.rollback()
+    finally:
+        await elsewhere.close()
         await early.close()
         await late.close()
 

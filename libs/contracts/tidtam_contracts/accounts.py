@@ -127,6 +127,15 @@ class AccountDeletedV1(AccountEventV1):
     TYPE: ClassVar[str] = "account.deleted"
 
 
+class AccountRestatedV1(AccountEventV1):
+    """An account as it stands, published again (not a change) for a service whose
+    projection missed its history: answers `projection.backfill_requested` (aggregate
+    `account`). Its `sequence` is the account's version, so it never overwrites a newer
+    event."""
+
+    TYPE: ClassVar[str] = "account.restated"
+
+
 class ContactEventV1(Contact, EventData):
     VERSION: ClassVar[str] = "1"
 
@@ -173,7 +182,7 @@ class AccountConversionFailedV1(EventData):
 
 
 CURRENT: list[type[EventData]] = [
-    AccountCreatedV1, AccountUpdatedV1, AccountMergedV1, AccountDeletedV1,
+    AccountCreatedV1, AccountUpdatedV1, AccountMergedV1, AccountDeletedV1, AccountRestatedV1,
     ContactCreatedV1, ContactUpdatedV1, ContactDeletedV1, ContactRestatedV1,
     AccountLeadConvertedV1, AccountConversionFailedV1,
 ]

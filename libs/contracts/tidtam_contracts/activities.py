@@ -153,7 +153,9 @@ class ProjectionBackfillRequestedV1(EventData):
     TYPE: ClassVar[str] = "projection.backfill_requested"
     VERSION: ClassVar[str] = "1"
 
-    aggregate: Literal["contact"] = Field(description="What to publish again")
+    aggregate: Literal["contact", "account"] = Field(description=(
+        "What to publish again: `contact` (as `contact.restated`) or `account` (as "
+        "`account.restated`)"))
     requested_by: str = Field(description="The service that asks, e.g. `activities`")
 
 

@@ -18,12 +18,10 @@ collects an export's parts without personal data passing through a retained even
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
 import logging
-import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -217,15 +215,12 @@ async def outbox_data(session: AsyncSession, types: list[str]
     return [(r[0], r[1], r[2]) for r in result]
 
 
-# How long an erase waits for the outbox rows holding the person that were not yet
-# published (the relay publishes them within moments; then they are purged as the others).
-HOLD_SECONDS = 20.0
-HOLD_POLL = 0.2
-
-
 class OutboxNotPublished(RuntimeError):
-    """The outbox still holds unpublished rows with the person after HOLD_SECONDS (the relay
-    or the broker is down): the handler fails, so the broker redelivers the request later."""
+    """The outbox still holds unpublished rows with the person (the relay has not published
+    them yet): the handler fails at once, its transaction (and the erase) is rolled back and
+    the consumer redelivers the request after its growing delay (crmkit.consumer), by which
+    time the relay has normally published them. Never a wait inside the transaction: that
+    would hold the erase's row locks and the server's snapshot horizon for as long."""
 
 
 def _holds(data: dict[str, Any], texts: Iterable[str]) -> bool:
@@ -236,39 +231,89 @@ def _holds(data: dict[str, Any], texts: Iterable[str]) -> bool:
 
 
 async def purge_when_published(session: AsyncSession, part: Part, types: list[str],
-                               earlier: set[uuid.UUID], *, hold: float = HOLD_SECONDS
-                               ) -> int:
-    """Purge the published rows (`purge_published`); while rows staged before the request
-    (`earlier`: not the erase's own events) still hold one of the person's values unpublished,
-    wait for the relay to publish them and purge again. Holding rather than scrubbing them:
-    their consumers then get whole events, never half-erased ones their contracts may refuse
-    (a dead letter) or that make records of nobody; the relay publishes within moments."""
-    deadline = time.monotonic() + hold
-    purged = 0
-    while True:
-        purged += await purge_published(session, part)
-        if not part.texts or not earlier:
-            return purged
-        waiting = [event_id for event_id, _, data in await outbox_data(session, types)
-                   if event_id in earlier and _holds(data, part.texts)]
-        if not waiting:
-            return purged
-        if time.monotonic() >= deadline:
-            raise OutboxNotPublished(f"{len(waiting)} outbox rows holding the person are "
-                                     f"still unpublished after {hold:.0f} s")
-        log.info("privacy erase waits for %d unpublished outbox rows", len(waiting))
-        await asyncio.sleep(HOLD_POLL)
+                               earlier: set[uuid.UUID]) -> int:
+    """Purge the published rows (`purge_published`); if rows staged before the request
+    (`earlier`: not the erase's own events) still hold one of the person's values
+    unpublished, raise OutboxNotPublished (checked once, no wait): the redelivery erases
+    and purges again once the relay has published them. Not scrubbing them: their consumers
+    then get whole events, never half-erased ones their contracts may refuse (a dead
+    letter) or that make records of nobody."""
+    purged = await purge_published(session, part)
+    if not part.texts or not earlier:
+        return purged
+    waiting = [event_id for event_id, _, data in await outbox_data(session, types)
+               if event_id in earlier and _holds(data, part.texts)]
+    if waiting:
+        log.info("privacy erase retried later: %d outbox rows holding the person are "
+                 "unpublished", len(waiting))
+        raise OutboxNotPublished(f"{len(waiting)} outbox rows holding the person are not "
+                                 "published yet; the request is retried")
+    return purged
+
+
+# Erased keys (`tombstones`): an event about the person staged before the erase ran here
+# but consumed after it (a capture's `lead.captured` still on its way) would make their
+# data again; a consumer that makes records of people asks `erased_since` first.
+ERASED_TABLE = "privacy_erased"
+
+
+async def remember_erased(session: AsyncSession, tenant: TenantId, person: Person) -> None:
+    """Record the person's keyed hashes as erased now (the transaction's time)."""
+    keys = [(kind, h) for kind, h in (("email", person.email_hash),
+                                      ("phone", person.phone_hash),
+                                      ("line_id", person.line_id_hash)) if h]
+    for kind, h in keys:
+        await session.execute(sa.text(
+            f"INSERT INTO {ERASED_TABLE} (tenant_id, kind, hash, erased_at) "
+            f"VALUES (:tenant, :kind, :hash, now()) ON CONFLICT (tenant_id, kind, hash) "
+            f"DO UPDATE SET erased_at = greatest({ERASED_TABLE}.erased_at, now())"),
+            {"tenant": tenant.value, "kind": kind, "hash": h})
+
+
+async def erased_since(session: AsyncSession, tenant: TenantId, staged_at: datetime, *,
+                       emails: Iterable[str | None] = (), phones: Iterable[str | None] = (),
+                       line_ids: Iterable[str | None] = ()) -> bool:
+    """Whether one of these values is a person's erased after `staged_at` (the event's
+    time): the event predates their erase, and applying it would undo it."""
+    key = _env_key()
+    pairs = [(kind, digest(key, kind, v)) for kind, values in (
+        ("email", emails), ("phone", phones), ("line_id", line_ids)) for v in values if v]
+    if not pairs:
+        return False
+    return bool((await session.execute(sa.text(
+        f"SELECT EXISTS (SELECT 1 FROM {ERASED_TABLE} e JOIN unnest(CAST(:kinds AS text[]), "
+        f"CAST(:hashes AS text[])) "
+        f"AS k(kind, hash) ON (e.kind, e.hash) = (k.kind, k.hash) "
+        f"WHERE e.tenant_id = :tenant AND e.erased_at > :at)"),
+        {"tenant": tenant.value, "kinds": [k for k, _ in pairs],
+         "hashes": [h for _, h in pairs], "at": staged_at})).scalar_one())
+
+
+def erased_ddl(app_role: str) -> list[str]:
+    """The tombstone table of a service that remembers erased keys (`tombstones`)."""
+    cond = f"tenant_id = NULLIF(current_setting('{TENANT_SETTING}', true), '')::uuid"
+    return [
+        f"""CREATE TABLE {ERASED_TABLE} (tenant_id uuid NOT NULL, kind text NOT NULL,
+            hash text NOT NULL, erased_at timestamptz NOT NULL,
+            PRIMARY KEY (tenant_id, kind, hash))""",
+        f"ALTER TABLE {ERASED_TABLE} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {ERASED_TABLE} FORCE ROW LEVEL SECURITY",
+        f"CREATE POLICY tenant_isolation ON {ERASED_TABLE} USING ({cond}) WITH CHECK ({cond})",
+        f"GRANT SELECT, INSERT, UPDATE ON {ERASED_TABLE} TO {app_role}",
+    ]
 
 
 def privacy_handlers(events: EventSource, finder: Finder, *, resolved: bool = False,
-                     purge: bool = True) -> list[Handler[Any]]:
+                     purge: bool = True, tombstones: bool = False) -> list[Handler[Any]]:
     """The handler of a service: find (and erase), purge, answer. On `privacy.requested`
     for the services that know people by their keys; with `resolved`, on
     `privacy.resolved` for those that know them only by their records' ids. Without
     `purge`, for a service that keeps nothing personal (not even in its events).
 
-    An erase also waits for the service's unpublished outbox rows holding the person
-    (`purge_when_published`) and purges them once published."""
+    An erase fails (and is retried by the consumer) while the service's outbox holds
+    unpublished rows with the person (`purge_when_published`); it purges them once
+    published. With `tombstones` (a table from `erased_ddl`), an erase also remembers the
+    person's keys (`remember_erased`), for the service's consumers' `erased_since`."""
     types = [model.TYPE for model in events.published]
 
     async def handle(session: AsyncSession,
@@ -281,6 +326,8 @@ def privacy_handlers(events: EventSource, finder: Finder, *, resolved: bool = Fa
         part = await finder(session, delivery.tenant, Person.of(request), erase)
         if erase and purge:
             await purge_when_published(session, part, types, earlier)
+        if erase and tombstones:
+            await remember_erased(session, delivery.tenant, Person.of(request))
         answer = PrivacyAnsweredV1(
             request_id=request.request_id, service=events.service, kind=request.kind,
             found=part.found, kept=part.kept, subjects=sorted(part.subjects),

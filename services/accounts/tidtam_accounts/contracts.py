@@ -12,6 +12,7 @@ from tidtam_contracts.accounts import (
     AccountDeletedV1,
     AccountLeadConvertedV1,
     AccountMergedV1,
+    AccountRestatedV1,
     AccountUpdatedV1,
     ContactCreatedV1,
     ContactDeletedV1,
@@ -23,7 +24,7 @@ from tidtam_contracts.privacy import PrivacyAnsweredV1
 from .config import SERVICE
 
 EVENTS_PUBLISHED: list[type[EventData]] = [
-    AccountCreatedV1, AccountUpdatedV1, AccountMergedV1, AccountDeletedV1,
+    AccountCreatedV1, AccountUpdatedV1, AccountMergedV1, AccountDeletedV1, AccountRestatedV1,
     ContactCreatedV1, ContactUpdatedV1, ContactDeletedV1, ContactRestatedV1,
     AccountLeadConvertedV1, AccountConversionFailedV1,
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from crmkit.events import EventSource
 from tidtam_contracts import EventData, deals, lead_setup
+from tidtam_contracts.activities import ProjectionBackfillRequestedV1
 from tidtam_contracts.leads import (
     LeadAssignedV1,
     LeadConsentChangedV1,
@@ -35,4 +36,6 @@ EVENTS_PUBLISHED: list[type[EventData]] = [
     LeadAssignedV1, LeadConsentChangedV1, *lead_setup.EVENTS, *deals.CURRENT,
 ]
 EVENTS_PUBLISHED.append(PrivacyAnsweredV1)  # answers to data-subject requests (PDPA)
+# Asks the accounts service to restate accounts and contacts (accounts/backfill.py).
+EVENTS_PUBLISHED.append(ProjectionBackfillRequestedV1)
 EVENTS = EventSource(SERVICE, EVENTS_PUBLISHED)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypedDict
@@ -16,6 +16,7 @@ from crmkit.custom import CustomFilter, to_sql
 from crmkit.db import row_as, rows_as
 from crmkit.paging import before
 
+from ..db import id_batches
 from .models import Account, AccountKey
 
 COLUMNS = [c for c in Account.__table__.c if c.name not in ("search", "name_key")]
@@ -114,6 +115,14 @@ async def update(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID,
 async def delete(session: AsyncSession, tenant: TenantId, account_id: uuid.UUID) -> None:
     await session.execute(sa.delete(Account).where(Account.tenant_id == tenant.value,
                                                    Account.id == account_id))
+
+
+def live_batches(session: AsyncSession, tenant: TenantId, *,
+                 size: int) -> AsyncIterator[list[AccountRow]]:
+    """Every live (not merged-away) account of the tenant, `size` at a time, by id."""
+    return id_batches(session, sa.select(*COLUMNS).where(
+        Account.tenant_id == tenant.value, Account.merged_into.is_(None)),
+        Account.id, AccountRow, size=size)
 
 
 async def lock_tax_id(session: AsyncSession, tenant: TenantId, tax_id: str,

@@ -14,6 +14,7 @@ from crmkit.context import TenantId
 from crmkit.db import row_as, rows_as
 from crmkit.paging import before
 
+from ..db import id_batches
 from .models import Contact
 
 COLUMNS = list(Contact.__table__.c)
@@ -125,19 +126,9 @@ async def move(session: AsyncSession, tenant: TenantId, *, from_id: uuid.UUID,
     )).mappings())
 
 
-async def batches(session: AsyncSession, tenant: TenantId, *,
-                  size: int) -> AsyncIterator[list[ContactRow]]:
+def batches(session: AsyncSession, tenant: TenantId, *,
+            size: int) -> AsyncIterator[list[ContactRow]]:
     """Every contact of the tenant, `size` at a time, by id (keyset: no batch is held
     while the next is read)."""
-    after: uuid.UUID | None = None
-    while True:
-        q = sa.select(*COLUMNS).where(Contact.tenant_id == tenant.value)
-        if after is not None:
-            q = q.where(Contact.id > after)
-        rows = rows_as(ContactRow, (await session.execute(
-            q.order_by(Contact.id).limit(size))).mappings())
-        if rows:
-            yield rows
-        if len(rows) < size:
-            return
-        after = rows[-1]["id"]
+    return id_batches(session, sa.select(*COLUMNS).where(Contact.tenant_id == tenant.value),
+                      Contact.id, ContactRow, size=size)

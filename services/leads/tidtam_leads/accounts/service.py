@@ -1,5 +1,6 @@
 """The accounts and contacts a deal names, checked against this service's projection of
-the accounts service (`account.*`, `contact.*` events; idempotent by `sequence`), never a
+the accounts service (`account.*`, `contact.*` events; idempotent by `sequence`; those made
+before migration 0021 restated on request: backfill.py), never a
 read of the accounts database nor a call per request. An account the caller may not see
 (their account visibility), deleted or merged away, or one not of the tenant is 404 naming
 the field, as the accounts service itself would answer."""
@@ -19,6 +20,7 @@ from tidtam_contracts.accounts import (
     AccountDeletedV1,
     AccountEventV1,
     AccountMergedV1,
+    AccountRestatedV1,
     AccountUpdatedV1,
     ContactCreatedV1,
     ContactDeletedV1,
@@ -80,7 +82,8 @@ async def require_contact(session: AsyncSession, ctx: RequestContext, *,
 # account.merged is also the conversion's (leads of the merged account follow it):
 # consumers.py runs both in one handler.
 HANDLERS: list[Handler[Any]] = [
-    *on_each([AccountCreatedV1, AccountUpdatedV1, AccountDeletedV1], account_changed),
+    *on_each([AccountCreatedV1, AccountUpdatedV1, AccountDeletedV1, AccountRestatedV1],
+            account_changed),
     *on_each([ContactCreatedV1, ContactUpdatedV1, ContactDeletedV1, ContactRestatedV1],
              contact_changed),
 ]

@@ -6,13 +6,16 @@ a second lead; otherwise a new lead with the channel's source and the form's pro
 the first assignment queue that takes it (queues/assign.py, as every path that makes
 leads), else for the form's owner (or, if that user is gone, the tenant's first active
 admin), in the standard pipeline's first stage. Either way
-the person's consent is recorded on the lead. A redelivery is skipped by the consumer's
-dedupe; the capture service already made a repeated submission nothing."""
+the person's consent is recorded on the lead. One captured before the person's erase ran
+here (PDPA) but arriving after it makes nothing (crmkit.privacy.erased_since). A
+redelivery is skipped by the consumer's dedupe; the capture service already made a
+repeated submission nothing."""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crmkit.consumer import Delivery
 from crmkit.context import TenantId, context_for, system_scope
 from crmkit.errors import AppError
+from crmkit.privacy import erased_since
 from tidtam_contracts.capture import LeadCapturedV1
 from tidtam_contracts.leads import LeadCreatedV2
 
@@ -69,6 +73,12 @@ def _consent(data: LeadCapturedV1) -> dict[str, Any] | None:
 
 async def lead_captured(session: AsyncSession, event: Delivery[LeadCapturedV1]) -> None:
     data, tenant = event.data, event.tenant
+    if await erased_since(session, tenant, datetime.fromisoformat(event.time),
+                          emails=[data.email], phones=[data.phone], line_ids=[data.line_id]):
+        # Captured before the person's erase ran here, arriving after it: it would make
+        # their data again (a submission made after the erase is a new lead as any).
+        log.info("captured lead dropped: the person was erased after it was captured")
+        return
     consent = _consent(data)
     found = await repository.open_match(session, tenant, phone=data.phone, email=data.email,
                                         line_id=data.line_id)

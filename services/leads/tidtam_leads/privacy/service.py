@@ -79,5 +79,7 @@ async def _erase(session: AsyncSession, tenant: TenantId, leads: list[dict[str, 
                            "deals": deal_ids})
 
 
-HANDLERS = privacy_handlers(EVENTS, find)
+# Tombstones: a `lead.captured` staged before the erase and consumed after it makes no
+# lead (leads/captured.py; migration 0022).
+HANDLERS = privacy_handlers(EVENTS, find, tombstones=True)
 ROUTER = privacy_router(SERVICE, find)
