@@ -157,11 +157,10 @@ class WebhookWorker(WokenWorker):
         """Send it in its own task (its endpoint's slot counted already)."""
         task = asyncio.create_task(self.deliver(claim))
         self.in_flight.add(task)
-        task.add_done_callback(partial(self._done, claim.endpoint_id))
+        task.add_done_callback(self._done)
 
-    def _done(self, endpoint_id: uuid.UUID, task: asyncio.Task[None]) -> None:
+    def _done(self, task: asyncio.Task[None]) -> None:
         self.in_flight.discard(task)
-        self._release(endpoint_id)
         self.wake()
 
     def _release(self, endpoint_id: uuid.UUID) -> None:
@@ -231,7 +230,10 @@ class WebhookWorker(WokenWorker):
             # The signature's timestamp is the real time (receivers check it).
             headers = signing.headers(claim.secrets, msg_id=str(claim.event_id),
                                       timestamp=int(utcnow().timestamp()), body=body)
-            outcome = await self.sender.post(claim.url, body, headers)
+            try:
+                outcome = await self.sender.post(claim.url, body, headers)
+            finally:  # the endpoint's slot is its request's: free once it is answered
+                self._release(claim.endpoint_id)
             await self._settle(claim, outcome)
         except Exception as exc:  # the lease brings the row back
             klog(logger, logging.ERROR, "webhook delivery not recorded",
