@@ -132,8 +132,8 @@ async def _record(conn: asyncpg.Connection, tenant, n: int) -> str:
     await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant.id))
     body = json.dumps({"id": event_id, "type": "lead.created", "tenantid": str(tenant.id),
                        "n": n})
-    await conn.execute(RECORD_AND_FAN_OUT, tenant.id, uuid.UUID(event_id), "lead.created",
-                       body, "lead.*")
+    await conn.execute(RECORD_AND_FAN_OUT, tenant.id, [uuid.UUID(event_id)], ["lead.created"],
+                       [body], ["lead.*"], False, [], [], 0, 0, 0.0)  # nothing sent at once
     return event_id
 
 

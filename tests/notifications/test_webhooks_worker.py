@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -18,13 +19,14 @@ from notif_support import NOTIFICATIONS_DIR, RECEIVER_HOSTS
 from standardwebhooks import Webhook
 from test_webhooks_api import VECTORS
 
+from crmkit.consumer import Delivery
 from crmkit.context import tenant_from_event
-from crmkit.db import autocommit, create_engine, sessionmaker, tenant_session
+from crmkit.db import autocommit, create_engine, driver, sessionmaker, tenant_session
 from crmkit.events import CloudEvent
 from crmkit.testing.receiver import HttpReceiver
 from crmkit.testing.tenants import pg_dsn
 from tidtam_notifications.config import NotificationsSettings
-from tidtam_notifications.webhooks import repository
+from tidtam_notifications.webhooks import fanout, repository
 from tidtam_notifications.webhooks.signing import new_secret
 from tidtam_notifications.webhooks.ssrf import AllowList, check_url
 from tidtam_notifications.webhooks.worker import SCHEDULE, WebhookWorker
@@ -256,3 +258,101 @@ async def test_the_previous_secret_signs_for_24_hours(maker, workers, clock, rec
     assert Webhook(new).verify(after.body, after.headers)
     with pytest.raises(Exception, match="No matching signature"):
         Webhook(old).verify(after.body, after.headers)
+
+
+async def test_a_batch_is_fanned_out_and_recorded_in_one_statement(maker, wh_db):
+    """The consumer's handlers only note the events; `flush` (its before_commit) keeps a
+    batch's events in the feed, in arrival order, and schedules each for the endpoints
+    whose patterns take it, in one statement; the batch again adds nothing."""
+    tenant = tenant_from_event(str(uuid.uuid4()))
+    async with tenant_session(maker, tenant) as s, s.begin():
+        leads = await repository.insert_endpoint(s, tenant, {
+            "url": "http://127.0.0.2:9/leads", "events": ["lead.*"], "secret": new_secret()})
+        every = await repository.insert_endpoint(s, tenant, {
+            "url": "http://127.0.0.2:9/all", "events": ["*"], "secret": new_secret()})
+        await repository.insert_endpoint(s, tenant, {
+            "url": "http://127.0.0.2:9/off", "events": ["*"], "secret": new_secret(),
+            "enabled": False})
+    events = [CloudEvent(source="/services/leads", type=t, subject=str(n),
+                         tenantid=str(tenant.value), sequence=1, data={"n": n})
+              for n, t in enumerate(["lead.created", "account.created", "lead.updated"])]
+    batch = [Delivery(None, e, tenant) for e in events]
+    for again in (False, True):  # the second time: a redelivered batch
+        async with tenant_session(maker, tenant) as s, s.begin():
+            for d in batch:
+                await fanout.record_and_fan_out(s, d)
+            conn = await driver(s)
+            # Noted only, not yet recorded (the tenant's session sees its own rows).
+            assert await conn.fetchval("SELECT count(*) FROM feed_events") == (3 if again else 0)
+            await fanout.flush(s)
+            await fanout.flush(s)  # nothing left to record
+    owner = await asyncpg.connect(pg_dsn(wh_db.owner_url))
+    try:
+        feed = await owner.fetch("SELECT event_id, event->>'type' AS type FROM feed_events "
+                                 "WHERE tenant_id = $1 ORDER BY seq", tenant.value)
+        rows = await owner.fetch("SELECT endpoint_id, event_id, body FROM webhook_deliveries "
+                                 "WHERE tenant_id = $1", tenant.value)
+    finally:
+        await owner.close()
+    assert [str(r["event_id"]) for r in feed] == [e.id for e in events]
+    got = {(r["endpoint_id"], str(r["event_id"])) for r in rows}
+    assert got == {(leads["id"], events[0].id), (leads["id"], events[2].id),
+                   *((every["id"], e.id) for e in events)}
+    assert {r["body"] for r in rows} == {e.to_bytes().decode() for e in events}
+
+
+async def _consume(maker, tenant, event: CloudEvent, *, fail: bool = False) -> None:
+    """One event through the consumer's handler and before_commit, as the consumer runs
+    them (committed; rolled back with `fail`)."""
+    with suppress(RuntimeError):
+        async with tenant_session(maker, tenant) as s, s.begin():
+            await fanout.record_and_fan_out(s, Delivery(None, event, tenant))
+            await fanout.flush(s)
+            if fail:
+                raise RuntimeError("the consumer's transaction fails")
+
+
+async def test_sent_straight_from_the_consumer_once_committed(maker, workers, clock,
+                                                             receiver):
+    """A started worker sends the consumer's deliveries itself after the commit (no claim):
+    signed, attempt 1, delivered. A failed one is on the retry schedule, and its endpoint's
+    next delivery waits for the worker's claim (`pending`) while the healthy endpoint's goes
+    straight away; a rolled-back transaction sends nothing and frees its slots."""
+    clock.now = datetime.now(UTC)
+    rx, down = await receiver(), await receiver(status=503)
+    tenant = tenant_from_event(str(uuid.uuid4()))
+    secret = new_secret()
+    async with tenant_session(maker, tenant) as s, s.begin():
+        ok = await repository.insert_endpoint(s, tenant, {
+            "url": rx.url(), "events": ["lead.*"], "secret": secret})
+        bad = await repository.insert_endpoint(s, tenant, {
+            "url": down.url(), "events": ["lead.*"], "secret": new_secret()})
+    worker = workers(TIDTAM_WEBHOOK_POLL_SECONDS=3600)
+    await worker.start()
+    first, second, third = (CloudEvent(source="/services/leads", type="lead.created",
+                                       subject=str(n), tenantid=str(tenant.value),
+                                       sequence=1, data={"n": n}) for n in range(3))
+    await _consume(maker, tenant, first)
+    await rx.wait_for(1)
+    await down.wait_for(1)
+    await worker.drain()
+    assert Webhook(secret).verify(rx.received[0].body, rx.received[0].headers)["id"] == first.id
+    _, d = await state(maker, tenant, ok["id"])
+    assert d["status"] == "delivered" and d["attempts"] == 1
+    _, d = await state(maker, tenant, bad["id"])
+    assert d["status"] == "pending" and d["attempts"] == 1 and d["response_code"] == 503
+
+    await _consume(maker, tenant, second)
+    await rx.wait_for(2)
+    await worker.drain()
+    hook, d = await state(maker, tenant, bad["id"])
+    assert d["event_id"] == uuid.UUID(second.id)
+    assert d["status"] == "pending" and d["attempts"] == 0  # for the worker's claim
+    assert len(down.received) == 1
+
+    await _consume(maker, tenant, third, fail=True)
+    room = worker.room()
+    assert room.free == worker.settings.webhook_concurrency
+    assert room.busy == {bad["id"]: worker.settings.webhook_endpoint_concurrency}
+    _, d = await state(maker, tenant, ok["id"])
+    assert d["event_id"] == uuid.UUID(second.id) and len(rx.received) == 2

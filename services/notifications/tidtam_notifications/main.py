@@ -18,6 +18,7 @@ from .mail.worker import mail_worker
 from .notices.router import router as notices_router
 from .notices.stream import notice_hub
 from .privacy.service import ROUTER as privacy_router
+from .webhooks.fanout import flush as fan_out
 from .webhooks.router import router as webhooks_router
 from .webhooks.worker import webhook_worker
 
@@ -33,7 +34,9 @@ def build_app(settings: NotificationsSettings | None = None) -> FastAPI:
                                      "notification preferences, webhooks, the event feed",
                          routers=ROUTERS, events=EVENTS, handlers=HANDLERS,
                          resources=[notice_hub, mail_worker(settings),
-                                    webhook_worker(settings)])
+                                    webhook_worker(settings)],
+                         # The feed and the webhooks' fan-out: one statement per transaction.
+                         before_commit=fan_out)
 
 
 app = build_app()

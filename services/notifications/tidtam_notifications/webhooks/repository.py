@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -80,30 +80,100 @@ async def delete_endpoint(session: AsyncSession, tenant: TenantId,
     return gone.first() is not None
 
 
-# Runs for every event consumed: one prepared statement on the transaction's own connection
-# (crmkit.outbox.stage's way), not a statement SQLAlchemy builds and compiles each time.
-# The deliveries (a data-modifying CTE, run whether read or not), then the feed's row. No
-# lock: events of one tenant are consumed several at a time (TIDTAM_CONSUMER_CONCURRENCY,
-# replicas) and commit in parallel; the row's `xid` column (its transaction's id, the
+# Runs once per consumer transaction (a batch of events, or one): one prepared statement on
+# the transaction's own connection (crmkit.outbox.stage's way), not a statement SQLAlchemy
+# builds and compiles each time. The batch's events as arrays (unnest keeps their order):
+# the feed's rows in arrival order, then the deliveries (data-modifying CTEs, run whether
+# read or not). A delivery goes out straight away (`sending`, attempt 1, under a lease:
+# returned with what sending needs) when $6 allows it, its endpoint has room ($7/$8: the
+# process's deliveries in flight per endpoint, an unhealthy endpoint counted as full; $9
+# the cap) and the process has ($10 free slots); the others are `pending`, for the worker.
+# No lock: events of one tenant are consumed several at a time (TIDTAM_CONSUMER_CONCURRENCY,
+# replicas) and commit in parallel; the rows' `xid` column (their transaction's id, the
 # column's default) lets the feed's readers keep commit-safe order (feed/service.py).
-RECORD_AND_FAN_OUT = """WITH fanned AS (
-        INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, body)
-        SELECT tenant_id, gen_random_uuid(), id, $2, $3, $4::text FROM webhook_endpoints
-        WHERE tenant_id = $1 AND enabled AND events && ARRAY[$3, $5, '*']::text[]
-        ON CONFLICT DO NOTHING)
-    INSERT INTO feed_events (tenant_id, event_id, type, event)
-    VALUES ($1, $2, $3, $4::text::jsonb)
-    ON CONFLICT DO NOTHING"""
+RECORD_AND_FAN_OUT = """WITH e AS (
+        SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[])
+            WITH ORDINALITY AS e(event_id, type, body, family, n)),
+    fed AS (
+        INSERT INTO feed_events (tenant_id, event_id, type, event)
+        SELECT $1, e.event_id, e.type, e.body::jsonb FROM e ORDER BY e.n
+        ON CONFLICT DO NOTHING),
+    matched AS (
+        SELECT w.tenant_id, w.id AS endpoint_id, e.event_id, e.type, e.body, e.n,
+               $6::boolean
+               AND row_number() OVER (PARTITION BY w.id ORDER BY e.n)
+                   + coalesce(b.n, 0) <= $9::integer AS room
+        FROM e JOIN webhook_endpoints w ON w.tenant_id = $1 AND w.enabled
+            AND w.events && ARRAY[e.type, e.family, '*']::text[]
+        LEFT JOIN unnest($7::uuid[], $8::integer[]) AS b(endpoint_id, n)
+            ON b.endpoint_id = w.id),
+    chosen AS (
+        SELECT m.*, m.room AND count(*) FILTER (WHERE m.room) OVER (ORDER BY m.n, m.endpoint_id)
+                               <= $10::integer AS direct
+        FROM matched m),
+    fanned AS (
+        INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, body,
+                                        status, attempts, lease_until)
+        SELECT c.tenant_id, gen_random_uuid(), c.endpoint_id, c.event_id, c.type, c.body,
+               CASE WHEN c.direct THEN 'sending' ELSE 'pending' END,
+               CASE WHEN c.direct THEN 1 ELSE 0 END,
+               CASE WHEN c.direct THEN now() + make_interval(secs => $11::float8) END
+        FROM chosen c ORDER BY c.n
+        ON CONFLICT DO NOTHING
+        RETURNING tenant_id, id, endpoint_id, event_id, event_type, body, attempts, status)
+    SELECT f.tenant_id, f.id, f.endpoint_id, f.event_id, f.event_type, f.body, f.attempts,
+           w.url, w.secret, w.previous_secret, w.previous_until
+    FROM fanned f JOIN webhook_endpoints w ON w.tenant_id = f.tenant_id AND w.id = f.endpoint_id
+    WHERE f.status = 'sending'"""
+
+# A delivery inserted to go out straight away that the process has no room for after all
+# (another transaction took the room meanwhile): back to the schedule, due now (its
+# next_attempt_at set: the worker is woken).
+UNDIRECT = """UPDATE webhook_deliveries SET status = 'pending', attempts = 0, lease_until = NULL,
+        next_attempt_at = now() WHERE tenant_id = $1 AND id = ANY($2::uuid[])"""
 
 
-async def record_and_fan_out(session: AsyncSession, tenant: TenantId, *, event_id: uuid.UUID,
-                             event_type: str, body: str) -> None:
-    """Keep the event in the tenant's feed, and schedule a delivery for every enabled
-    endpoint of the tenant whose patterns take it (once per endpoint and event: a
-    redelivered event adds nothing to either)."""
+@dataclass(frozen=True)
+class Consumed:
+    """An event to keep in the feed and fan out: its id, type and CloudEvent as sent."""
+
+    event_id: uuid.UUID
+    event_type: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Room:
+    """What the process can send straight away: its free slots, and per endpoint how many
+    are in flight (an endpoint not to send to straight away counted as full)."""
+
+    free: int
+    busy: dict[uuid.UUID, int]
+    cap: int
+    lease_seconds: float
+
+
+NO_ROOM = Room(0, {}, 0, 0.0)
+
+
+async def record_and_fan_out(session: AsyncSession, tenant: TenantId, events: list[Consumed],
+                             room: Room = NO_ROOM) -> list[Claimed]:
+    """Keep the events in the tenant's feed, and schedule a delivery of each for every
+    enabled endpoint of the tenant whose patterns take it (once per endpoint and event: a
+    redelivered event adds nothing to either). One round trip whatever their number.
+    Returns the deliveries to send straight away (`room`), claimed as the worker claims."""
     conn = await driver(session)
-    await conn.execute(RECORD_AND_FAN_OUT, tenant.value, event_id, event_type, body,
-                       event_type.split(".")[0] + ".*")
+    rows = await conn.fetch(RECORD_AND_FAN_OUT, tenant.value, [e.event_id for e in events],
+                            [e.event_type for e in events], [e.body for e in events],
+                            [e.event_type.split(".")[0] + ".*" for e in events],
+                            room.free > 0, list(room.busy), list(room.busy.values()),
+                            room.cap, room.free, room.lease_seconds)
+    now = datetime.now(UTC)
+    return [_claimed(r, now) for r in rows]
+
+
+async def undirect(session: AsyncSession, tenant: TenantId, ids: list[uuid.UUID]) -> None:
+    await (await driver(session)).execute(UNDIRECT, tenant.value, ids)
 
 
 async def insert_delivery(session: AsyncSession, tenant: TenantId, endpoint_id: uuid.UUID,
@@ -172,14 +242,15 @@ async def claim(conn: asyncpg.Connection, *, now: datetime, limit: int, lease_se
     outside a transaction)."""
     rows = await conn.fetch("SELECT * FROM webhook_claim($1, $2, $3, $4)",
                             now, limit, lease_seconds, per_endpoint)
-    claimed = []
-    for r in rows:
-        keys = [r["secret"]]
-        if r["previous_secret"] and r["previous_until"] and r["previous_until"] > now:
-            keys.append(r["previous_secret"])
-        claimed.append(Claimed(r["tenant_id"], r["id"], r["endpoint_id"], r["event_id"],
-                               r["event_type"], r["body"], r["attempts"], r["url"], keys))
-    return claimed
+    return [_claimed(r, now) for r in rows]
+
+
+def _claimed(r: asyncpg.Record, now: datetime) -> Claimed:
+    keys = [r["secret"]]
+    if r["previous_secret"] and r["previous_until"] and r["previous_until"] > now:
+        keys.append(r["previous_secret"])
+    return Claimed(r["tenant_id"], r["id"], r["endpoint_id"], r["event_id"], r["event_type"],
+                   r["body"], r["attempts"], r["url"], keys)
 
 
 @dataclass(frozen=True)

@@ -18,19 +18,33 @@ when the last has failed too (or the receiver answered 410 Gone) the delivery is
 the endpoint is disabled and `webhook.disabled` is published, which tells the tenant's
 admins (notices/webhooks.py). A `webhook.test` delivery is tried once.
 
-It wakes on NOTIFY `tidtam_webhooks` (a new or rescheduled delivery), when a slot frees
-and every TIDTAM_WEBHOOK_POLL_SECONDS. `clock` is injectable: tests move time."""
+It wakes on NOTIFY `tidtam_webhooks` (a new or rescheduled `pending` delivery), when a slot
+frees and every TIDTAM_WEBHOOK_POLL_SECONDS. `clock` is injectable: tests move time.
+
+Sent straight away: the running worker of the process (`direct()`) gives the consumer's
+fan-out its room (free slots; per endpoint the deliveries in flight, an endpoint whose last
+attempt here failed within UNHEALTHY counted as full). The fan-out inserts the deliveries
+it has room for already claimed (`sending`, attempt 1, under the lease: no NOTIFY, no
+claim), reserves their slots, and the worker sends them once the consumer's transaction
+has committed (a rollback frees the slots; a process that dies leaves them to the lease, as
+a claim would). Everything after the POST is the worker's as for a claimed delivery: the
+signature, the SSRF check, the outcome, the retry schedule."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+import uuid
+from collections import Counter
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction
 
 from crmkit.context import tenant_from_event
 from crmkit.db import autocommit, driver, tenant_session
@@ -53,6 +67,15 @@ BATCH = 50
 SCHEDULE = (timedelta(seconds=5), timedelta(minutes=5), timedelta(minutes=30),
             timedelta(hours=2), timedelta(hours=5), timedelta(hours=10), timedelta(hours=10))
 Clock = Callable[[], datetime]
+# After a failed attempt here, an endpoint's new deliveries go through the schedule (the
+# worker's claim) for this long, not straight from the consumer.
+UNHEALTHY = 60.0
+# The process's running worker, which sends the consumer's deliveries straight away.
+_direct: WebhookWorker | None = None
+
+
+def direct() -> WebhookWorker | None:
+    return _direct
 
 
 def utcnow() -> datetime:
@@ -80,6 +103,16 @@ class WebhookWorker(WokenWorker):
         self._to_settle: list[tuple[repository.Claimed, repository.Settled,
                                     asyncio.Future[None]]] = []
         self._settler: asyncio.Task[None] | None = None
+        # Deliveries in flight (or reserved for the consumer's) per endpoint; endpoints
+        # whose last attempt here failed, until when (time.monotonic()).
+        self._per_endpoint: Counter[uuid.UUID] = Counter()
+        self._reserved = 0
+        self._unhealthy: dict[uuid.UUID, float] = {}
+
+    async def start(self) -> None:
+        global _direct
+        await super().start()
+        _direct = self
 
     async def run_pass(self) -> None:
         while await self.pump():
@@ -87,6 +120,9 @@ class WebhookWorker(WokenWorker):
 
     async def on_stop(self) -> None:
         """In-flight deliveries are cancelled: their rows come back after the lease."""
+        global _direct
+        if _direct is self:
+            _direct = None
         for task in list(self.in_flight):
             task.cancel()
         for task in list(self.in_flight):
@@ -101,7 +137,7 @@ class WebhookWorker(WokenWorker):
     async def pump(self) -> int:
         """Claim what is due, as many as there are free slots, and start sending each.
         Returns how many were claimed."""
-        free = min(self.settings.webhook_concurrency - len(self.in_flight), BATCH)
+        free = min(self._free(), BATCH)
         if free <= 0:
             return 0
         async with autocommit(self.maker) as conn:
@@ -110,14 +146,78 @@ class WebhookWorker(WokenWorker):
                 lease_seconds=self.settings.webhook_lease_seconds,
                 per_endpoint=self.settings.webhook_endpoint_concurrency)
         for claim in claimed:
-            task = asyncio.create_task(self.deliver(claim))
-            self.in_flight.add(task)
-            task.add_done_callback(self._done)
+            self._per_endpoint[claim.endpoint_id] += 1
+            self._start(claim)
         return len(claimed)
+
+    def _free(self) -> int:
+        return self.settings.webhook_concurrency - len(self.in_flight) - self._reserved
+
+    def _start(self, claim: repository.Claimed) -> None:
+        """Send it in its own task (its endpoint's slot counted already)."""
+        task = asyncio.create_task(self.deliver(claim))
+        self.in_flight.add(task)
+        task.add_done_callback(self._done)
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self.in_flight.discard(task)
         self.wake()
+
+    def _release(self, endpoint_id: uuid.UUID) -> None:
+        self._per_endpoint[endpoint_id] -= 1
+        if self._per_endpoint[endpoint_id] <= 0:
+            del self._per_endpoint[endpoint_id]
+
+    # --- straight from the consumer ----------------------------------------------------------
+
+    def room(self) -> repository.Room:
+        """What the consumer's fan-out may insert as sent straight away."""
+        cap = self.settings.webhook_endpoint_concurrency
+        now = time.monotonic()
+        for endpoint_id in [e for e, until in self._unhealthy.items() if until <= now]:
+            del self._unhealthy[endpoint_id]
+        busy = dict(self._per_endpoint)
+        busy.update(dict.fromkeys(self._unhealthy, cap))
+        return repository.Room(max(self._free(), 0), busy, cap,
+                               self.settings.webhook_lease_seconds)
+
+    def reserve(self, claimed: list[repository.Claimed]
+                ) -> tuple[list[repository.Claimed], list[repository.Claimed]]:
+        """Take a slot for each that still has room (synchronously: no other transaction
+        takes one meanwhile); (taken, the others)."""
+        cap = self.settings.webhook_endpoint_concurrency
+        taken, over = [], []
+        for claim in claimed:
+            if (self._free() > 0 and self._per_endpoint[claim.endpoint_id] < cap
+                    and claim.endpoint_id not in self._unhealthy):
+                self._per_endpoint[claim.endpoint_id] += 1
+                self._reserved += 1
+                taken.append(claim)
+            else:
+                over.append(claim)
+        return taken, over
+
+    def after_commit(self, session: AsyncSession, taken: list[repository.Claimed]) -> None:
+        """Send `taken` once the session's transaction has committed; free their slots if
+        it ends otherwise."""
+        state = {"open": True}
+
+        def committed(_session: Session) -> None:
+            if state.pop("open", False):
+                self._reserved -= len(taken)
+                for claim in taken:
+                    self._start(claim)
+
+        def ended(_session: Session, transaction: SessionTransaction) -> None:
+            if transaction.parent is None and state.pop("open", False):
+                self._reserved -= len(taken)
+                for claim in taken:
+                    self._release(claim.endpoint_id)
+                self.wake()
+
+        sync = session.sync_session
+        sa.event.listen(sync, "after_commit", committed, once=True)
+        sa.event.listen(sync, "after_transaction_end", ended)
 
     async def drain(self) -> None:
         """Wait for the deliveries in flight (tests)."""
@@ -130,13 +230,20 @@ class WebhookWorker(WokenWorker):
             # The signature's timestamp is the real time (receivers check it).
             headers = signing.headers(claim.secrets, msg_id=str(claim.event_id),
                                       timestamp=int(utcnow().timestamp()), body=body)
-            outcome = await self.sender.post(claim.url, body, headers)
+            try:
+                outcome = await self.sender.post(claim.url, body, headers)
+            finally:  # the endpoint's slot is its request's: free once it is answered
+                self._release(claim.endpoint_id)
             await self._settle(claim, outcome)
         except Exception as exc:  # the lease brings the row back
             klog(logger, logging.ERROR, "webhook delivery not recorded",
                  delivery_id=str(claim.id), error=repr(exc)[:500])
 
     async def _settle(self, claim: repository.Claimed, outcome: Outcome) -> None:
+        if outcome.delivered:
+            self._unhealthy.pop(claim.endpoint_id, None)
+        else:
+            self._unhealthy[claim.endpoint_id] = time.monotonic() + UNHEALTHY
         now = self.clock()
         done = partial(repository.Settled, response_code=outcome.code,
                        latency_ms=outcome.latency_ms, last_error=outcome.error)
