@@ -26,6 +26,7 @@ from crmkit.errors import AppError, Unprocessable
 from crmkit.logging import correlation_id
 from crmkit.sheets import Column, ImportOptions, ImportRow, Outcome, RowError, row_errors
 from crmkit.sheets.mapping import custom_columns, custom_value
+from crmkit.sheets.phases import phase
 from crmkit.sheets.schemas import ExportFilters
 
 from ..catalog import service as catalog
@@ -92,15 +93,18 @@ class LeadSheets:
     async def import_rows(self, session: AsyncSession, ctx: RequestContext,
                           rows: Sequence[ImportRow], options: ImportOptions, *,
                           dry_run: bool) -> list[Outcome]:
-        checked = await _check(session, ctx, rows, options)
+        with phase("check"):
+            checked = await _check(session, ctx, rows, options)
         bodies = {i: c for i, c in enumerate(checked) if isinstance(c, dict)}
         outcomes: list[Outcome] = [c if isinstance(c, Outcome) else Outcome("created")
                                    for c in checked]
         staged = list(bodies.items())  # (index in the batch, values), in the file's order
-        await repository.stage(session, [b for _i, b in staged])
-        matches = await repository.duplicates(
-            session, ctx.tenant, ctx.lead_scope, phones=[b["phone"] for _i, b in staged],
-            emails=[b["email"] for _i, b in staged])
+        with phase("stage"):
+            await repository.stage(session, [b for _i, b in staged])
+        with phase("duplicates"):
+            matches = await repository.duplicates(
+                session, ctx.tenant, ctx.lead_scope, phones=[b["phone"] for _i, b in staged],
+                emails=[b["email"] for _i, b in staged])
         by_phone = {m["phone"]: m["id"] for m in matches}
         by_email = {m["email_key"]: m["id"] for m in matches}
         new: list[int] = []  # staged rows to insert
@@ -118,25 +122,29 @@ class LeadSheets:
             seen.update(keys)
             new.append(n)
         if not dry_run and new:
-            stage = await pipelines.resolve_stage(session, ctx, pipeline_id=None,
-                                                  stage_id=None)
-            free = [staged[n][1] for n in new if not staged[n][1]["owner_chosen"]]
-            queued = dict(zip((b["id"] for b in free),
-                              await assign_new(session, ctx.tenant, free), strict=True))
-            if free:  # the queues chose owners: the staged rows take them
-                await repository.set_owners(session, {
-                    n: pick.owner_id for n in new
-                    if (pick := queued.get(staged[n][1]["id"])) is not None})
+            with phase("assign"):
+                stage = await pipelines.resolve_stage(session, ctx, pipeline_id=None,
+                                                      stage_id=None)
+                free = [staged[n][1] for n in new if not staged[n][1]["owner_chosen"]]
+                queued = dict(zip((b["id"] for b in free),
+                                  await assign_new(session, ctx.tenant, free), strict=True))
+                if free:  # the queues chose owners: the staged rows take them
+                    await repository.set_owners(session, {
+                        n: pick.owner_id for n in new
+                        if (pick := queued.get(staged[n][1]["id"])) is not None})
             # New leads, their history and their `lead.created` (and, owned by another than
             # the importer, `lead.assigned`) events, built by the database from the
             # contracts' fields, in one statement from the staging table.
-            made = await repository.insert_staged(
-                session, ctx.tenant, new, pipeline_id=stage.pipeline_id, stage_id=stage.id,
-                author_id=ctx.user_id, import_id=correlation_id.get() or "",
-                queued=[i for i, pick in queued.items() if pick is not None])
+            with phase("insert"):
+                made = await repository.insert_staged(
+                    session, ctx.tenant, new, pipeline_id=stage.pipeline_id,
+                    stage_id=stage.id, author_id=ctx.user_id,
+                    import_id=correlation_id.get() or "",
+                    queued=[i for i, pick in queued.items() if pick is not None])
             # The queues' choices: their `lead.assigned` names the queue, with a history entry.
-            await leads.stage_assigned(session, ctx, [(row, None, queued[row["id"]])
-                                                      for row in made])
+            with phase("assign"):
+                await leads.stage_assigned(session, ctx, [(row, None, queued[row["id"]])
+                                                          for row in made])
         return outcomes
 
     def check_export_filters(self, filters: ExportFilters) -> None:
