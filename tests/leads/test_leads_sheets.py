@@ -474,3 +474,20 @@ async def asyncpg_connect(url: str):
         await conn.set_type_codec(kind, schema="pg_catalog", encoder=lambda v: v,
                                   decoder=orjson.loads)
     return conn
+
+
+async def test_the_job_keeps_where_its_time_went(api, tenant, tmp_path, leads_db):
+    """When it ends, the job's options hold the seconds of each phase of its run (the
+    bench prints them): reading, checking, staging, duplicates, inserting, the job's own."""
+    h = tenant.headers(tenant.admin)
+    path = xlsx(tmp_path / "p.xlsx", [HEADER[:3], *[r[:3] for r in _rows(3, "phases")]])
+    job, done = await _run(api, h, path)
+    assert (done["status"], done["created"]) == ("done", 3), done
+    conn = await asyncpg_connect(leads_db.owner_url)
+    try:
+        phases = await conn.fetchval("SELECT options -> 'phases' FROM import_jobs "
+                                     "WHERE id = $1", uuid.UUID(job["id"]))
+    finally:
+        await conn.close()
+    assert {"read", "check", "stage", "duplicates", "insert", "job", "commit"} <= set(phases)
+    assert all(isinstance(v, float | int) and v >= 0 for v in phases.values()), phases
