@@ -66,24 +66,27 @@ async def quota_left(session: AsyncSession, tenant: TenantId) -> tuple[str, int 
     return row.plan, row.contact_limit, row.contact_count
 
 
-async def insert_accounts(session: AsyncSession, tenant: TenantId,
-                          rows: Sequence[dict[str, Any]]) -> list[AccountRow]:
+async def _insert_many(session: AsyncSession, tenant: TenantId, table: Any,
+                       columns: Sequence[Any], rows: Sequence[dict[str, Any]]) -> list[Any]:
+    """One multi-row INSERT … RETURNING `columns`, the rows back in their order."""
     if not rows:
         return []
     found = (await session.execute(
-        sa.insert(Account).returning(*ACCOUNT_COLUMNS, sort_by_parameter_order=True),
+        sa.insert(table).returning(*columns, sort_by_parameter_order=True),
         [{"tenant_id": tenant.value, **r} for r in rows])).mappings()
-    return rows_as(AccountRow, found)
+    return [dict(r) for r in found]
+
+
+async def insert_accounts(session: AsyncSession, tenant: TenantId,
+                          rows: Sequence[dict[str, Any]]) -> list[AccountRow]:
+    return rows_as(AccountRow, await _insert_many(session, tenant, Account, ACCOUNT_COLUMNS,
+                                                  rows))
 
 
 async def insert_contacts(session: AsyncSession, tenant: TenantId,
                           rows: Sequence[dict[str, Any]]) -> list[ContactRow]:
-    if not rows:
-        return []
-    found = (await session.execute(
-        sa.insert(Contact).returning(*CONTACT_COLUMNS, sort_by_parameter_order=True),
-        [{"tenant_id": tenant.value, **r} for r in rows])).mappings()
-    return rows_as(ContactRow, found)
+    return rows_as(ContactRow, await _insert_many(session, tenant, Contact, CONTACT_COLUMNS,
+                                                  rows))
 
 
 async def insert_keys(session: AsyncSession, tenant: TenantId,
