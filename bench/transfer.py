@@ -29,8 +29,10 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
+import asyncpg
 import httpx
 import xlsxwriter
 
@@ -115,6 +117,58 @@ def family_cpu(pid: int) -> dict[str, float]:
     return out
 
 
+SERVICES = ("leads", "accounts", "notifications", "activities", "documents", "capture",
+            "insights", "gateway")
+
+
+class Jobs(Outbox):
+    """And the import job's phases (seconds per phase of its run, kept when it ends)."""
+
+    async def phases(self, job_id: str) -> str:
+        conn = await asyncpg.connect(self.url)
+        try:
+            return str(await conn.fetchval(
+                "SELECT options -> 'phases' FROM import_jobs WHERE id = $1",
+                uuid.UUID(job_id)))
+        finally:
+            await conn.close()
+
+
+def postgres_cpu() -> float:
+    """CPU seconds of every PostgreSQL process on the machine (backends come and go with
+    their connections, so this counts only the living: a lower bound, and other users of
+    the server are in it)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    total += cpu_seconds(int(entry.name))
+            except (FileNotFoundError, ProcessLookupError, PermissionError):
+                pass
+    return total
+
+
+def system_cpu(system: System) -> dict[str, float]:
+    """CPU seconds of each service process of the system (its children, the outbox relays,
+    as `<name> relay`) and of PostgreSQL."""
+    out: dict[str, float] = {"postgresql": postgres_cpu()}
+    for name in SERVICES:
+        proc = getattr(system, name, None)
+        if proc is None or proc.proc is None:
+            continue
+        family = family_cpu(proc.proc.pid)
+        out[name] = family.pop("service")
+        out[f"{name} relay"] = sum(family.values())
+    return out
+
+
+def cpu_table(before: dict[str, float], after: dict[str, float], rows: int) -> str:
+    per = {k: (after[k] - before.get(k, 0.0)) * 1000 / max(1, rows) for k in after}
+    return ", ".join(f"{k} {v:.3f}" for k, v in sorted(per.items(), key=lambda kv: -kv[1])
+                     if v >= 0.0005)
+
+
 async def run(system: System, rows: int, *, export_only: bool = False, fmt: str = "xlsx",
               profile: bool = False, with_export: bool = True) -> None:
     tenant_id, _sales, ids = await setup_tenant(system, 1)
@@ -147,10 +201,11 @@ async def import_file(system: System, gw: httpx.AsyncClient, admin: dict[str, st
         size = path.stat().st_size / 1024 / 1024
         print(f"file: {rows:,} rows × {len(HEADER)} columns, {size:.1f} MiB, made in "
               f"{time.perf_counter() - started:.1f} s")
-        outbox = Outbox(system, tenant_id)
+        outbox = Jobs(system, tenant_id)
         before = await outbox.leads()
         assert system.leads and system.leads.proc
         cpu_before = family_cpu(system.leads.proc.pid)
+        every_before = system_cpu(system)
         started = time.perf_counter()
         with path.open("rb") as f:
             r = await gw.post("/api/v1/imports", params=Q, headers=admin,
@@ -170,17 +225,23 @@ async def import_file(system: System, gw: httpx.AsyncClient, admin: dict[str, st
             await asyncio.sleep(0.1)
         spent = time.perf_counter() - started
         cpu_done = family_cpu(system.leads.proc.pid)
+        every_done = system_cpu(system)
         made = await outbox.leads() - before
+        phases = await outbox.phases(job["id"])
     print(f"import: {got['status']}{' (' + got['error'] + ')' if got['error'] else ''}, "
           f"{got['created']:,} created, {got['failed']:,} failed "
           f"({made:,} leads in the database); upload + checks + preview "
           f"{uploaded:.2f} s; upload to done {spent:.2f} s → {rows / spent:,.0f} rows/s")
     print(f"  mapped: {sum(1 for v in mapping.values() if v)} columns "
           f"({', '.join(k for k, v in mapping.items() if v)})")
+    print(f"  phases (s, summed over the batches): {phases}")
+    print(f"  CPU s per 1,000 rows, upload to done: {cpu_table(every_before, every_done, rows)}")
     drained = await poll(outbox.unsent, lambda n: n == 0, timeout=600)
     print(f"outbox: every lead.created published {time.perf_counter() - started:.1f} s "
           f"after the upload began ({drained})")
     cpu_end = family_cpu(system.leads.proc.pid)
+    print(f"  CPU s per 1,000 rows, upload to every event published: "
+          f"{cpu_table(every_before, system_cpu(system), rows)}")
     per = 1000 / max(1, rows)
     service = (cpu_done["service"] - cpu_before["service"]) * per
     relay = sum(cpu_end[k] - cpu_before.get(k, 0) for k in cpu_end if k != "service") * per

@@ -9,6 +9,7 @@ import asyncio
 import io
 import uuid
 
+import asyncpg
 import openpyxl
 import pytest
 from accounts_support import make_tenant
@@ -123,3 +124,77 @@ async def test_export_accounts_only_what_the_caller_sees(api, tenant, tmp_path):
     rows = list(ws.iter_rows(min_row=2))
     assert rows[0][0].value == f"=CMD {tag}" and rows[0][0].data_type == "s"
     assert rows[0][1].data_type == "s" and rows[0][1].value.startswith("0")
+
+
+async def test_set_based_import_events_twins_and_the_same_file_twice(api, tenant, tmp_path,
+                                                                      account_events,
+                                                                      accounts_db):
+    """One batch: an account.created and a contact.created per row (the import's id as
+    their correlation, the contact primary and keyed), a second row with the same tax ID +
+    branch skipped, and the same file again with `skip` changes nothing (no row, no event)."""
+    h = tenant.headers(tenant.admin)
+    tag = uuid.uuid4().hex[:6]
+    base = int(uuid.uuid4().int % 10**7) * 10
+    rows = _rows(3, tag, base)
+    twin = [f"บริษัท {tag} ซ้ำ จำกัด", *rows[0][1:]]
+    path = xlsx(tmp_path / "t.xlsx", [HEADER, *rows, twin])
+    job, done = await _run(api, h, path)
+    assert (done["created"], done["skipped"], done["failed"]) == (3, 1, 0), done
+    found = (await api.get("/api/v1/accounts", headers=h, params={"q": tag})).json()["items"]
+    assert len(found) == 3 and not any("ซ้ำ" in a["name"] for a in found)
+    for account in found:
+        made = await account_events.assert_published(
+            "account.created", lambda e, a=account: e["subject"] == a["id"])
+        assert made["correlationid"] == job["id"] and made["data"]["name"] == account["name"]
+        person = await account_events.assert_published(
+            "contact.created", lambda e, a=account: e["data"]["account_id"] == a["id"])
+        assert person["correlationid"] == job["id"] and person["data"]["is_primary"] is True
+        people = (await api.get(f"/api/v1/accounts/{account['id']}/contacts",
+                                headers=h)).json()["items"]
+        assert [p["id"] for p in people] == [person["subject"]]
+    # the contact's mobile is a key: the accounts search finds the account by it
+    mobile = rows[1][6]
+    by_phone = (await api.get("/api/v1/accounts", headers=h, params={"q": mobile})).json()
+    assert [a["name"] for a in by_phone["items"]] == [rows[1][0]]
+    conn = await asyncpg.connect(accounts_db.owner_url.replace("postgresql+asyncpg",
+                                                               "postgresql"))
+    try:
+        count = "SELECT count(*) FROM outbox WHERE payload->>'correlationid' = $1"
+        assert await conn.fetchval(count, job["id"]) == 6
+        again, twice = await _run(api, h, path)
+        assert (twice["created"], twice["skipped"], twice["failed"]) == (0, 4, 0), twice
+        assert await conn.fetchval(count, again["id"]) == 0
+    finally:
+        await conn.close()
+    found = (await api.get("/api/v1/accounts", headers=h, params={"q": tag})).json()["items"]
+    assert len(found) == 3
+
+
+async def test_quota_counts_the_batch_once_and_rows_without_contacts_pass(
+        api, tmp_path, gateway_events, accounts_db):
+    """Limit 3, one contact already: of four rows with contacts two get in, the two past
+    the limit fail; a row without a contact takes no quota and is made."""
+    tenant = await make_tenant(gateway_events, accounts_db.owner_url, plan="free",
+                               contact_limit=3)
+    h = tenant.headers(tenant.admin)
+    tag = uuid.uuid4().hex[:6]
+    base = int(uuid.uuid4().int % 10**7) * 10
+    first = _rows(1, tag + "a", base)
+    _, done = await _run(api, h, xlsx(tmp_path / "1.xlsx", [HEADER, *first]))
+    assert done["created"] == 1, done
+    rows = _rows(4, tag, base + 100)
+    bare = [f"บริษัท {tag} ไม่มีผู้ติดต่อ จำกัด", _tax_id(base + 200), "00000", "021234567",
+            "เชียงใหม่", "", ""]
+    _, done = await _run(api, h, xlsx(tmp_path / "2.xlsx", [HEADER, *rows, bare]))
+    assert (done["created"], done["failed"]) == (3, 2), done
+    names = {a["name"] for a in (await api.get("/api/v1/accounts", headers=h, params={
+        "q": tag})).json()["items"]}
+    assert names == {first[0][0], rows[0][0], rows[1][0], bare[0]}
+    conn = await asyncpg.connect(accounts_db.owner_url.replace("postgresql+asyncpg",
+                                                               "postgresql"))
+    try:
+        counted = await conn.fetchval("SELECT contact_count FROM tenant_plans "
+                                      "WHERE tenant_id = $1", tenant.id)
+    finally:
+        await conn.close()
+    assert counted == 3

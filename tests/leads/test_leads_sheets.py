@@ -474,3 +474,62 @@ async def asyncpg_connect(url: str):
         await conn.set_type_codec(kind, schema="pg_catalog", encoder=lambda v: v,
                                   decoder=orjson.loads)
     return conn
+
+
+async def test_the_job_keeps_where_its_time_went(api, tenant, tmp_path, leads_db):
+    """When it ends, the job's options hold the seconds of each phase of its run (the
+    bench prints them): reading, checking, staging, duplicates, inserting, the job's own."""
+    h = tenant.headers(tenant.admin)
+    path = xlsx(tmp_path / "p.xlsx", [HEADER[:3], *[r[:3] for r in _rows(3, "phases")]])
+    job, done = await _run(api, h, path)
+    assert (done["status"], done["created"]) == ("done", 3), done
+    conn = await asyncpg_connect(leads_db.owner_url)
+    try:
+        phases = await conn.fetchval("SELECT options -> 'phases' FROM import_jobs "
+                                     "WHERE id = $1", uuid.UUID(job["id"]))
+    finally:
+        await conn.close()
+    assert {"read", "check", "stage", "duplicates", "insert", "job", "commit"} <= set(phases)
+    assert all(isinstance(v, float | int) and v >= 0 for v in phases.values()), phases
+
+
+async def test_update_policy_set_based_history_events_and_no_change(api, tenant, tmp_path,
+                                                                     lead_events):
+    """`update` in one batch: each matched lead changed as the PATCH would (its version
+    bumped, an `updated` history entry naming what changed, a `lead.updated` with
+    `changed` and the import's id); a lead matched by two rows of the file takes the first;
+    a file that changes nothing leaves no event."""
+    h = tenant.headers(tenant.admin)
+    tag = uuid.uuid4().hex[:6]
+    rows = [r[:5] for r in _rows(2, tag)]
+    await _run(api, h, xlsx(tmp_path / "1.xlsx", [HEADER[:5], *rows]))
+    before = {x["name"]: x for x in (await api.get("/api/v1/leads", headers=h, params={
+        "q": tag})).json()["items"]}
+    renamed = [[f"ชื่อใหม่ {tag} {i}", *r[1:3], "บริษัท ใหม่", "website"]
+               for i, r in enumerate(rows)]
+    again = [f"ชื่อที่สอง {tag}", *rows[0][1:]]  # the first lead again, later in the file
+    job, upd = await _run(api, h, xlsx(tmp_path / "2.xlsx", [HEADER[:5], *renamed, again]),
+                          duplicates="update")
+    assert (upd["updated"], upd["created"], upd["failed"]) == (3, 0, 0), upd
+    after = (await api.get("/api/v1/leads", headers=h, params={"q": tag})).json()["items"]
+    assert sorted(x["name"] for x in after) == [renamed[0][0], renamed[1][0]]
+    for lead in after:
+        old = before[rows[int(lead["name"][-1])][0]]
+        assert lead["id"] == old["id"] and lead["company"] == "บริษัท ใหม่"
+        event = await lead_events.assert_published(
+            "lead.updated", lambda e, i=lead["id"]: e["subject"] == i)
+        assert event["correlationid"] == job["id"]
+        assert event["data"]["changed"] == ["company", "name"]
+        assert event["data"]["name"] == lead["name"]
+        assert event["sequence"] == event["data"]["version"] > 1
+        entries = (await api.get(f"/api/v1/leads/{lead['id']}/history",
+                                 headers=h)).json()
+        assert any(e["kind"] == "updated" and e["detail"]["changed"] == ["company", "name"]
+                   for e in entries), entries
+    seen = len(lead_events.of_type("lead.updated"))
+    job, same = await _run(api, h, xlsx(tmp_path / "3.xlsx", [HEADER[:5], *renamed]),
+                           duplicates="update")
+    assert same["updated"] == 2, same
+    await asyncio.sleep(1)
+    assert [e for e in lead_events.of_type("lead.updated")[seen:]
+            if e.get("correlationid") == job["id"]] == []

@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..context import RequestContext
@@ -48,13 +50,17 @@ async def add_counts(session: AsyncSession, ctx: RequestContext, job_id: uuid.UU
 
 
 async def finish_import(session: AsyncSession, ctx: RequestContext, job_id: uuid.UUID, *,
-                        status: str, error: str | None) -> None:
+                        status: str, error: str | None,
+                        phases: dict[str, float] | None = None) -> None:
     """End a running job (a cancelled one stays cancelled); done: its total is the rows
-    it went through (blank rows are not counted)."""
+    it went through (blank rows are not counted). `phases`: seconds per phase of the run,
+    into its options."""
     c = IMPORTS.c
     await session.execute(sa.update(IMPORTS).where(
         c.tenant_id == ctx.tenant.value, c.id == job_id, c.status == "running").values(
         status=status, error=error, finished_at=sa.func.now(),
+        options=c.options.op("||")(sa.func.jsonb_build_object("phases", sa.cast(
+            sa.literal(orjson.dumps(phases or {}).decode()), JSONB))),
         total=c.done if status == "done" else c.total))
 
 

@@ -22,7 +22,7 @@ from ..context import RequestContext
 from ..db import unit_of_work
 from ..errors import AppError
 from ..logging import correlation_id
-from . import repository, storage
+from . import phases, repository, storage
 from .entity import ImportOptions, ImportRow, SheetEntity
 from .files import Workbook
 from .imports import errors_path, import_rows, limits, upload_path
@@ -43,6 +43,7 @@ def launch(app: FastAPI, ctx: RequestContext, entity: SheetEntity, job_id: uuid.
 async def run(app: FastAPI, ctx: RequestContext, entity: SheetEntity,
               job_id: uuid.UUID) -> None:
     token = correlation_id.set(str(job_id))
+    phases.begin()
     try:
         await _run(app, ctx, entity, job_id)
     except AppError as exc:
@@ -79,34 +80,59 @@ async def _run(app: FastAPI, ctx: RequestContext, entity: SheetEntity,
                        o.get("owner_column"))
     if job["done"]:  # resumed after a restart: the rows done are in
         rows = itertools.islice(rows, job["done"], None)
-    first = await asyncio.to_thread(_chunk, rows)
-    total = await asyncio.to_thread(_height, book, job["sheet"], job["header_row"])
+    with phases.phase("read"):
+        first = await asyncio.to_thread(_chunk, rows)
+        total = await asyncio.to_thread(_height, book, job["sheet"], job["header_row"])
     async with unit_of_work(maker, ctx.tenant) as session:
         await repository.update_import(session, ctx, job_id, total=total)
     report = errors_path(settings, ctx, job_id)
     chunk = first
     with report.open("ab") as errors:
         while chunk:
-            async with unit_of_work(maker, ctx.tenant) as session:
-                now = await repository.get_import(session, ctx, job_id, entity=entity.entity,
-                                                  lock=True)
-                if now is None or now["status"] != "running":
-                    return  # cancelled: what is done stays
-                await repository.update_import(session, ctx, job_id,
-                                               heartbeat_at=datetime.now(UTC))
-                outcomes = await entity.import_rows(session, ctx, chunk, options,
-                                                    dry_run=False)
-                counts = {"done": len(chunk), "created": 0, "updated": 0, "skipped": 0,
-                          "failed": 0}
-                for outcome in outcomes:
-                    counts[outcome.status] += 1
-                await repository.add_counts(session, ctx, job_id, counts)
+            # The next chunk is read (in a thread) while this one is in the database.
+            ahead = asyncio.create_task(_read(rows))
+            try:
+                outcomes = await _import(maker, ctx, entity, job_id, chunk, options)
+            except BaseException:
+                ahead.cancel()
+                raise
+            if outcomes is None:
+                ahead.cancel()
+                return  # cancelled: what is done stays
             errors.write(b"".join(_error_line(r, o) for r, o in zip(chunk, outcomes,
                                                                       strict=True)
                                   if o.status == "failed"))
             errors.flush()
-            chunk = await asyncio.to_thread(_chunk, rows)
+            with phases.phase("read (waited for)"):
+                chunk = await ahead
     await _finish(app, ctx, job_id, "done", None)
+
+
+async def _import(maker: Any, ctx: RequestContext, entity: SheetEntity, job_id: uuid.UUID,
+                  chunk: list[ImportRow], options: ImportOptions) -> list[Any] | None:
+    """One chunk in one transaction with its counts (and the heartbeat); None when the job
+    is no longer running (cancelled)."""
+    async with unit_of_work(maker, ctx.tenant) as session:
+        with phases.phase("job"):
+            now = await repository.get_import(session, ctx, job_id, entity=entity.entity,
+                                              lock=True)
+        if now is None or now["status"] != "running":
+            return None
+        with phases.phase("import"):
+            outcomes = await entity.import_rows(session, ctx, chunk, options, dry_run=False)
+        counts = {"done": len(chunk), "created": 0, "updated": 0, "skipped": 0, "failed": 0}
+        for outcome in outcomes:
+            counts[outcome.status] += 1
+        with phases.phase("job"):
+            await repository.add_counts(session, ctx, job_id, counts)  # and the heartbeat
+        with phases.phase("commit"):
+            await session.commit()
+    return outcomes
+
+
+async def _read(rows: Iterator[ImportRow]) -> list[ImportRow]:
+    with phases.phase("read"):
+        return await asyncio.to_thread(_chunk, rows)
 
 
 def _chunk(rows: Iterator[ImportRow]) -> list[ImportRow]:
@@ -126,4 +152,5 @@ def _error_line(row: ImportRow, outcome: Any) -> bytes:
 async def _finish(app: FastAPI, ctx: RequestContext, job_id: uuid.UUID, status: str,
                   error: str | None) -> None:
     async with unit_of_work(app.state.sessionmaker, ctx.tenant) as session:
-        await repository.finish_import(session, ctx, job_id, status=status, error=error)
+        await repository.finish_import(session, ctx, job_id, status=status, error=error,
+                                       phases=phases.rounded(phases.current()))

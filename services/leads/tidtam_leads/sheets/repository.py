@@ -189,3 +189,37 @@ async def set_owners(session: Any, owners: dict[int, uuid.UUID]) -> None:
         await conn.execute(
             f"UPDATE {STAGE} s SET owner_id = o.owner_id FROM unnest($1::integer[], "
             "$2::uuid[]) AS o(n, owner_id) WHERE s.n = o.n", list(owners), list(owners.values()))
+
+
+# The columns an import's `update` may change (LeadPatch's fields that a sheet fills).
+UPDATED = ("name", "company", "note", "potential", "product_ids", "custom")
+
+
+async def lock_for_update(session: AsyncSession, tenant: TenantId, scope: VisibilityScope,
+                          ids: Sequence[uuid.UUID]) -> list[LeadRow]:
+    """The leads the caller sees among `ids`, locked for the change (in id order: no two
+    imports wait on each other crosswise)."""
+    if not ids:
+        return []
+    q = (sa.select(*COLUMNS).where(Lead.tenant_id == tenant.value,
+                                   Lead.id.in_(sorted(set(ids))), readable(scope))
+         .order_by(Lead.id).with_for_update())
+    return rows_as(LeadRow, (await session.execute(q)).mappings())
+
+
+async def update_many(session: AsyncSession, tenant: TenantId,
+                      values: dict[uuid.UUID, dict[str, Any]]) -> list[LeadRow]:
+    """Each lead's `UPDATED` columns set (and its version bumped, as the PATCH's update), by
+    one executemany; the rows as they are now."""
+    table = typing.cast(sa.Table, Lead.__table__)
+    c = table.c
+    await session.execute(
+        sa.update(table).where(c.tenant_id == tenant.value,
+                                        c.id == sa.bindparam("lead_id"))
+        .values(**{k: sa.bindparam(f"v_{k}") for k in UPDATED},
+                version=c.version + 1, updated_at=sa.func.now()),
+        [{"lead_id": lead_id, **{f"v_{k}": v[k] for k in UPDATED}}
+         for lead_id, v in values.items()])
+    q = (sa.select(*COLUMNS).where(Lead.tenant_id == tenant.value,
+                                   Lead.id.in_(list(values))).order_by(Lead.id))
+    return rows_as(LeadRow, (await session.execute(q)).mappings())

@@ -3,8 +3,9 @@ its body (LeadCreate, the tenant's sources and custom fields, an active owner, p
 by code or name in the catalogue), duplicates
 by the create's rule (open leads with the phone or email, and earlier rows of the same
 batch), the batch COPYed into a staging table and its new leads made from there in one
-statement with their history and events (repository.py), updates through the API's own
-PATCH."""
+statement with their history and events (repository.py); the `update` policy set-based
+too (the matches locked, updated, their history and `lead.updated` events, a statement
+each)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from fastapi import Request
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crmkit import custom
+from crmkit import custom, outbox
 from crmkit.context import RequestContext
 from crmkit.custom import Definition
 from crmkit.custom.schemas import CustomFieldOut
@@ -26,14 +27,18 @@ from crmkit.errors import AppError, Unprocessable
 from crmkit.logging import correlation_id
 from crmkit.sheets import Column, ImportOptions, ImportRow, Outcome, RowError, row_errors
 from crmkit.sheets.mapping import custom_columns, custom_value
+from crmkit.sheets.phases import phase
 from crmkit.sheets.schemas import ExportFilters
+from tidtam_contracts.leads import LeadUpdatedV2
 
 from ..catalog import service as catalog
 from ..consent.schemas import marketing_allowed
+from ..followups import repository as history
 from ..leads import service as leads
+from ..leads.events import lead_event
 from ..leads.models import Lead
 from ..leads.repository import COLUMNS as LEAD_COLUMNS
-from ..leads.schemas import LeadCreate, LeadPatch
+from ..leads.schemas import LeadCreate
 from ..pipelines import service as pipelines
 from ..products import service as products
 from ..queues.assign import assign_new
@@ -92,51 +97,62 @@ class LeadSheets:
     async def import_rows(self, session: AsyncSession, ctx: RequestContext,
                           rows: Sequence[ImportRow], options: ImportOptions, *,
                           dry_run: bool) -> list[Outcome]:
-        checked = await _check(session, ctx, rows, options)
+        with phase("check"):
+            checked = await _check(session, ctx, rows, options)
         bodies = {i: c for i, c in enumerate(checked) if isinstance(c, dict)}
         outcomes: list[Outcome] = [c if isinstance(c, Outcome) else Outcome("created")
                                    for c in checked]
         staged = list(bodies.items())  # (index in the batch, values), in the file's order
-        await repository.stage(session, [b for _i, b in staged])
-        matches = await repository.duplicates(
-            session, ctx.tenant, ctx.lead_scope, phones=[b["phone"] for _i, b in staged],
-            emails=[b["email"] for _i, b in staged])
+        with phase("stage"):
+            await repository.stage(session, [b for _i, b in staged])
+        with phase("duplicates"):
+            matches = await repository.duplicates(
+                session, ctx.tenant, ctx.lead_scope, phones=[b["phone"] for _i, b in staged],
+                emails=[b["email"] for _i, b in staged])
         by_phone = {m["phone"]: m["id"] for m in matches}
         by_email = {m["email_key"]: m["id"] for m in matches}
         new: list[int] = []  # staged rows to insert
         seen: set[str] = set()  # the phones and emails of the batch's new leads
+        updates: list[tuple[int, uuid.UUID, dict[str, Any]]] = []  # `update`: the matches
         for n, (i, body) in enumerate(staged):
             keys = (body["phone"], body["email"].lower())
             match = by_phone.get(keys[0]) or by_email.get(keys[1])
             twin = not seen.isdisjoint(keys)
             if options.policy != "create" and (match or twin):
                 if options.policy == "update" and match is not None and not dry_run:
-                    outcomes[i] = await _update(session, ctx, match, body)
+                    updates.append((i, match, body))
                 else:
                     outcomes[i] = Outcome("skipped", record_id=match)
                 continue
             seen.update(keys)
             new.append(n)
+        if updates:
+            with phase("update"):
+                await _update_all(session, ctx, updates, outcomes)
         if not dry_run and new:
-            stage = await pipelines.resolve_stage(session, ctx, pipeline_id=None,
-                                                  stage_id=None)
-            free = [staged[n][1] for n in new if not staged[n][1]["owner_chosen"]]
-            queued = dict(zip((b["id"] for b in free),
-                              await assign_new(session, ctx.tenant, free), strict=True))
-            if free:  # the queues chose owners: the staged rows take them
-                await repository.set_owners(session, {
-                    n: pick.owner_id for n in new
-                    if (pick := queued.get(staged[n][1]["id"])) is not None})
+            with phase("assign"):
+                stage = await pipelines.resolve_stage(session, ctx, pipeline_id=None,
+                                                      stage_id=None)
+                free = [staged[n][1] for n in new if not staged[n][1]["owner_chosen"]]
+                queued = dict(zip((b["id"] for b in free),
+                                  await assign_new(session, ctx.tenant, free), strict=True))
+                if free:  # the queues chose owners: the staged rows take them
+                    await repository.set_owners(session, {
+                        n: pick.owner_id for n in new
+                        if (pick := queued.get(staged[n][1]["id"])) is not None})
             # New leads, their history and their `lead.created` (and, owned by another than
             # the importer, `lead.assigned`) events, built by the database from the
             # contracts' fields, in one statement from the staging table.
-            made = await repository.insert_staged(
-                session, ctx.tenant, new, pipeline_id=stage.pipeline_id, stage_id=stage.id,
-                author_id=ctx.user_id, import_id=correlation_id.get() or "",
-                queued=[i for i, pick in queued.items() if pick is not None])
+            with phase("insert"):
+                made = await repository.insert_staged(
+                    session, ctx.tenant, new, pipeline_id=stage.pipeline_id,
+                    stage_id=stage.id, author_id=ctx.user_id,
+                    import_id=correlation_id.get() or "",
+                    queued=[i for i, pick in queued.items() if pick is not None])
             # The queues' choices: their `lead.assigned` names the queue, with a history entry.
-            await leads.stage_assigned(session, ctx, [(row, None, queued[row["id"]])
-                                                      for row in made])
+            with phase("assign"):
+                await leads.stage_assigned(session, ctx, [(row, None, queued[row["id"]])
+                                                          for row in made])
         return outcomes
 
     def check_export_filters(self, filters: ExportFilters) -> None:
@@ -272,22 +288,50 @@ async def _source_error(session: AsyncSession, ctx: RequestContext, key: str
     return None
 
 
-async def _update(session: AsyncSession, ctx: RequestContext, lead_id: uuid.UUID,
-                  body: dict[str, Any]) -> Outcome:
-    """The duplicate updated with the row's values, through the API's own PATCH (its
-    checks, history and `lead.updated` event); a lead the caller may not change fails."""
-    patch: dict[str, Any] = {k: body[k] for k in ("name", "company", "note", "potential")
-                             if body[k] is not None}
-    if body["product_ids"]:
-        patch["product_ids"] = body["product_ids"]
-    if body["custom"]:
-        patch["custom"] = body["custom"]
-    try:
-        async with session.begin_nested():
-            await leads.patch(session, ctx, lead_id, LeadPatch.model_validate(patch))
-    except AppError as exc:
-        return Outcome.failed(*row_errors(exc, {}))
-    return Outcome("updated", record_id=lead_id)
+async def _update_all(session: AsyncSession, ctx: RequestContext,
+                      updates: Sequence[tuple[int, uuid.UUID, dict[str, Any]]],
+                      outcomes: list[Outcome]) -> None:
+    """The `update` policy, set-based: the duplicates updated with their rows' values as
+    the API's PATCH does (only what the caller may change; the custom fields sent change,
+    the others stay; what changed only), in one statement each: the leads read and locked,
+    updated, their `updated` history, their `lead.updated` events (one COPY). A lead two
+    rows of a batch match takes the first."""
+    defs = await custom.definitions(session, ctx, leads.CUSTOM)
+    current = {r["id"]: r for r in await repository.lock_for_update(
+        session, ctx.tenant, ctx.lead_scope, [m for _i, m, _b in updates])}
+    changes: dict[uuid.UUID, tuple[dict[str, Any], list[str]]] = {}
+    for i, lead_id, body in updates:
+        was = current.get(lead_id)
+        if was is None or not ctx.lead_scope.may_write(was["owner_id"]):
+            outcomes[i] = Outcome.failed(RowError("row", "not_allowed", leads.READ_ONLY))
+            continue
+        outcomes[i] = Outcome("updated", record_id=lead_id)
+        if lead_id in changes:
+            continue
+        values: dict[str, Any] = {k: body[k] for k in ("name", "company", "note", "potential")
+                                  if body[k] is not None}
+        if body["product_ids"]:
+            values["product_ids"] = body["product_ids"]
+        if body["custom"]:
+            try:
+                values["custom"] = custom.merge(defs, was["custom"], body["custom"],
+                                                creating=False)
+            except AppError as exc:
+                outcomes[i] = Outcome.failed(*row_errors(exc, {}))
+                continue
+        changed = sorted(k for k, v in values.items() if was[k] != v)  # type: ignore[literal-required]
+        if changed:
+            changes[lead_id] = ({**{k: was[k] for k in repository.UPDATED}, **values},  # type: ignore[literal-required]
+                                changed)
+    if not changes:
+        return
+    rows = await repository.update_many(session, ctx.tenant, {
+        lead_id: values for lead_id, (values, _c) in changes.items()})
+    await history.append_many(session, ctx.tenant, "updated", ctx.user_id, [
+        (row["id"], {"changed": changes[row["id"]][1]}) for row in rows])
+    await outbox.stage_many(session, [
+        lead_event(ctx.tenant, LeadUpdatedV2, row, changed=changes[row["id"]][1],
+                   by_user_id=ctx.user_id) for row in rows])
 
 
 SHEETS = LeadSheets()
