@@ -421,8 +421,9 @@ def main() -> None:
 
 
 async def explain(system: System, who: dict) -> None:
-    """EXPLAIN ANALYZE of each report's statements over the seeded read model, as the admin
-    and as one sales user (the owner's connection: RLS aside, the same plans)."""
+    """EXPLAIN ANALYZE of each deal report's statements over the seeded read model, as the
+    admin, as the first team's manager (its 10 sales users and the manager) and as one
+    sales user (the owner's connection: RLS aside, the same plans)."""
     import sqlalchemy as sa
     from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
@@ -447,8 +448,10 @@ async def explain(system: System, who: dict) -> None:
     first = date(last.year - (last.month < 12), (last.month % 12) + 1, 1)
     try:
         async with AsyncSession(engine) as session:
-            for role, owners in (("admin", None), ("sales", frozenset({uuid.UUID(
-                    who["sales"][0][0])}))):
+            team = frozenset(uuid.UUID(u) for u, _ in [*who["sales"][:10],
+                                                       who["managers"][0]])
+            for role, owners in (("admin", None), ("manager", team), ("sales", frozenset({
+                    uuid.UUID(who["sales"][0][0])}))):
                 for group_by in ("user", "month"):
                     w = Window(first=first, last=last, zone="Asia/Bangkok", owners=owners,
                                pipeline_id=None, source=None, group_by=group_by)  # type: ignore[arg-type]

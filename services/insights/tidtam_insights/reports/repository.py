@@ -240,7 +240,7 @@ async def activities(session: AsyncSession, tenant: TenantId, w: Window) -> Rows
 
 
 async def targets(session: AsyncSession, tenant: TenantId, w: Window, first: str,
-                  last: str) -> Sequence[sa.Row[Any]]:
+                  last: str) -> Sequence[Any]:
     """Each user's target and won amount per month of the window (a target without
     anything won, or won without a target, too), in the answer's order (month, user):
     (user, user's name, month, target as text or null, won as text, target and won in
