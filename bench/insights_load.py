@@ -438,6 +438,14 @@ async def explain(system: System, who: dict) -> None:
         plan = (await session.execute(sa.text("EXPLAIN (ANALYZE, BUFFERS) " + sql),
                                       params)).scalars().all()
         print("\n".join("      " + line for line in plan))
+        # The service's statements are prepared (asyncpg): after five runs PostgreSQL may
+        # keep a generic plan, made without the values; its times too.
+        await session.execute(sa.text("SET plan_cache_mode = force_generic_plan"))
+        plan = (await session.execute(sa.text("EXPLAIN (ANALYZE) " + sql),
+                                      params)).scalars().all()
+        await session.execute(sa.text("RESET plan_cache_mode"))
+        print("      generic plan: " + "; ".join(line.strip() for line in plan
+                                                 if line.startswith(("Planning", "Execution"))))
         return await plain(session, sql, params)
 
     repository._all = explained  # type: ignore[assignment]
