@@ -432,7 +432,7 @@ async def explain(system: System, who: dict) -> None:
     from tidtam_insights.reports.schemas import Window
 
     engine = create_async_engine(system.db_url("insights", owner=True))
-    plain = repository._all
+    plain, tuples = repository._all, repository._tuples
 
     async def explained(session: AsyncSession, sql: str, params: dict) -> object:
         plan = (await session.execute(sa.text("EXPLAIN (ANALYZE, BUFFERS) " + sql),
@@ -448,7 +448,12 @@ async def explain(system: System, who: dict) -> None:
                                                  if line.startswith(("Planning", "Execution"))))
         return await plain(session, sql, params)
 
+    async def explained_tuples(session: AsyncSession, sql: str, params: dict) -> object:
+        await explained(session, sql, params)
+        return await tuples(session, sql, params)
+
     repository._all = explained  # type: ignore[assignment]
+    repository._tuples = explained_tuples  # type: ignore[assignment]
     tenant = tenant_from_event(who["tenant"])
     today = time.strftime("%Y-%m-%d")
     from datetime import date
@@ -473,6 +478,7 @@ async def explain(system: System, who: dict) -> None:
                 await repository.targets(session, tenant, w, f"{first:%Y-%m}", f"{last:%Y-%m}")
     finally:
         repository._all = plain  # type: ignore[assignment]
+        repository._tuples = tuples  # type: ignore[assignment]
         await engine.dispose()
 
 

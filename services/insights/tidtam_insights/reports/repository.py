@@ -40,6 +40,11 @@ async def _all(session: AsyncSession, sql: str, params: dict[str, Any]) -> Rows:
     return (await session.execute(sa.text(sql), params)).mappings().all()
 
 
+async def _tuples(session: AsyncSession, sql: str, params: dict[str, Any]) -> Sequence[Any]:
+    """The rows as plain tuples (no mapping per row)."""
+    return (await session.execute(sa.text(sql), params)).all()
+
+
 @dataclass(frozen=True)
 class Span:
     """How a window is read from a daily and a monthly counter table: the months
@@ -248,7 +253,7 @@ async def targets(session: AsyncSession, tenant: TenantId, w: Window, first: str
     600 cells cost no Decimal in Python."""
     source, p = _closed(tenant, w, "owner_id, status")
     where, _ = _where(tenant, w, source=False, owner="user_id")
-    return (await session.execute(sa.text(
+    return await _tuples(session, (
         "SELECT g.key, n.name, g.month, g.target::numeric(20, 2)::text, "
         "coalesce(g.won_amount, 0)::numeric(20, 2)::text, (g.target * 100)::bigint, "
         "(coalesce(g.won_amount, 0) * 100)::bigint FROM (SELECT coalesce(t.user_id, c.key) "
@@ -258,7 +263,7 @@ async def targets(session: AsyncSession, tenant: TenantId, w: Window, first: str
         "(SELECT owner_id AS key, to_char(month, 'YYYY-MM') AS month, sum(amount) AS "
         f"won_amount FROM {source} WHERE status = 'won' GROUP BY 1, 2 "
         "HAVING sum(deals) > 0) c ON c.key = t.user_id AND c.month = t.month) g "
-        f"{_NAMES['user']} ORDER BY g.month, g.key"), {**p, "m1": first, "m2": last})).all()
+        f"{_NAMES['user']} ORDER BY g.month, g.key"), {**p, "m1": first, "m2": last})
 
 
 async def team_members(session: AsyncSession, tenant: TenantId,
