@@ -24,43 +24,37 @@ depends_on = None
 TABLES = ["deal_open_month_pipeline", "deal_closed_daily_owner", "deal_closed_daily_source"]
 
 
-def _uuid(name: str) -> sa.Column:
-    return sa.Column(name, UUID(as_uuid=True), nullable=False)
-
-
-def _n(name: str, kind: sa.types.TypeEngine | None = None) -> sa.Column:
-    return sa.Column(name, kind or sa.Integer, nullable=False, server_default="0")
-
-
-def _key(name: str) -> sa.Column:
-    return sa.Column(name, sa.Text, nullable=False, server_default="")
-
-
-def _date(name: str) -> sa.Column:
-    return sa.Column(name, sa.Date, nullable=False)
+def _c(name: str, kind: str = "key", *, default: str | None = None) -> sa.Column:
+    """A not-null column of `kind`: uuid, date, key (text), int, amount or weighted."""
+    types: dict[str, sa.types.TypeEngine] = {
+        "uuid": UUID(as_uuid=True), "date": sa.Date(), "key": sa.Text(), "int": sa.Integer(),
+        "amount": sa.Numeric(18, 2), "weighted": sa.Numeric(20, 4)}
+    return sa.Column(name, types[kind], nullable=False, server_default=default)
 
 
 def _money() -> list[sa.Column]:
-    return [_n("deals"), _n("amount", sa.Numeric(18, 2)), _n("weighted", sa.Numeric(20, 4))]
+    return [_c("deals", "int", default="0"), _c("amount", "amount", default="0"),
+            _c("weighted", "weighted", default="0")]
 
 
 def upgrade() -> None:
     op.create_table(
-        "deal_open_month_pipeline", _uuid("tenant_id"), _date("month"), _uuid("pipeline_id"),
-        *_money(), sa.PrimaryKeyConstraint("tenant_id", "month", "pipeline_id"))
+        "deal_open_month_pipeline", _c("tenant_id", "uuid"), _c("month", "date"),
+        _c("pipeline_id", "uuid"), *_money(),
+        sa.PrimaryKeyConstraint("tenant_id", "month", "pipeline_id"))
     op.create_index("ix_deal_open_month_owner", "deal_open_month",
                     ["tenant_id", "owner_id", "month"])
     op.create_table(
-        "deal_closed_daily_owner", _uuid("tenant_id"), _date("day"), _uuid("pipeline_id"),
-        _uuid("owner_id"), sa.Column("status", sa.Text, nullable=False), *_money(),
-        _n("days"),
+        "deal_closed_daily_owner", _c("tenant_id", "uuid"), _c("day", "date"),
+        _c("pipeline_id", "uuid"),
+        _c("owner_id", "uuid"), _c("status"), *_money(), _c("days", "int", default="0"),
         sa.PrimaryKeyConstraint("tenant_id", "day", "pipeline_id", "owner_id", "status"))
     op.create_index("ix_deal_closed_daily_owner_owner", "deal_closed_daily_owner",
                     ["tenant_id", "owner_id", "day"])
     op.create_table(
-        "deal_closed_daily_source", _uuid("tenant_id"), _date("day"), _uuid("pipeline_id"),
-        _key("source"), sa.Column("status", sa.Text, nullable=False), _key("reason"),
-        *_money(), _n("days"),
+        "deal_closed_daily_source", _c("tenant_id", "uuid"), _c("day", "date"),
+        _c("pipeline_id", "uuid"), _c("source", default=""), _c("status"),
+        _c("reason", default=""), *_money(), _c("days", "int", default="0"),
         sa.PrimaryKeyConstraint("tenant_id", "day", "pipeline_id", "source", "status",
                                 "reason"))
     for table in TABLES:
