@@ -1,6 +1,6 @@
 """Insights benchmark: prints figures, asserts nothing.
 
-    make bench-insights    # or: .venv/bin/python bench/insights.py [--leads 1000000]
+    make bench-insights    # or: .venv/bin/python bench/insights_load.py [--leads 1000000]
 
 Starts its own system (fresh databases and RabbitMQ vhost; the leads and insights services
 and the gateway), makes a tenant with 50 sales users in 5 teams through the gateway, then:
@@ -14,11 +14,13 @@ and the gateway), makes a tenant with 50 sales users in 5 teams through the gate
 2. calls each report (its default window: the last 12 months) through the gateway at
    concurrency 8 for `--seconds`, as the admin (every figure of the tenant), and the funnel
    and won reports as a team's manager and as one sales user: p50/p99;
-3. lag: leads and deals created on the leads service at `--rate` events per second
-   (open loop, signed requests straight to the service), for `--lag-seconds`; each event's
-   lag is when the insights consumer recorded it (`processed_events.processed_at`, its
-   transaction's start) minus when the leads service staged it (`outbox.created_at`, the
-   start of the transaction that committed it): p50/p99/max.
+3. lag: typed events (libs/contracts: 3 `lead.created` to 1 `deal.created`, CloudEvents
+   with the record's version as `sequence`) published straight onto the exchange at
+   `--rate` a second (open loop, publisher confirms), as the leads service's relay does
+   after each commit, for `--lag-seconds`: the insights consumer alone is measured, not the
+   leads service's pace; each event's lag is when the insights consumer recorded it
+   (`processed_events.processed_at`, its transaction's start) minus when it was published:
+   p50/p99/max, and the consumer's CPU per event.
 """
 
 from __future__ import annotations
@@ -30,8 +32,10 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
+import aio_pika
 import asyncpg
 import httpx
 
@@ -42,8 +46,11 @@ import pyspy  # noqa: E402
 from load import with_system  # noqa: E402
 from loadgen import percentile  # noqa: E402
 
-from crmkit.context import sign_context  # noqa: E402
+from crmkit.events import CONTENT_TYPE, EXCHANGE, CloudEvent, make_event  # noqa: E402
 from crmkit.testing.system import System  # noqa: E402
+from tidtam_contracts import EventData  # noqa: E402
+from tidtam_contracts.deals import DealCreatedV1  # noqa: E402
+from tidtam_contracts.leads import LeadCreatedV2  # noqa: E402
 from tidtam_insights.facts.repository import ROLLUPS  # noqa: E402
 
 PASSWORD = "bench-password-1"
@@ -276,74 +283,80 @@ async def _hammer(api: httpx.AsyncClient, path: str, headers: dict, params: dict
     return times, failures
 
 
+def lag_events(tenant: uuid.UUID, sellers: list[uuid.UUID], n: int) -> list[CloudEvent]:
+    """`n` events as the leads service publishes them after a commit: 3 of 4 a
+    `lead.created`, 1 of 4 a `deal.created` (typed contracts, CloudEvents envelopes with the
+    record's version as `sequence`), each on one seller's new record."""
+    pipeline = uuid.uuid5(tenant, "pipeline:standard")
+    stage = uuid.uuid5(tenant, "stage:standard:0")
+    out = []
+    for i in range(n):
+        record, owner, now = uuid.uuid4(), sellers[i % len(sellers)], datetime.now(UTC)
+        data: EventData
+        if i % 4 == 3:
+            data = DealCreatedV1.model_validate({
+                "id": record, "name": f"ดีล {i}", "account_id": uuid.uuid4(),
+                "contact_id": None, "owner_id": owner, "pipeline_id": pipeline,
+                "stage_id": stage, "amount": "1000.00", "expected_close": None,
+                "probability": 10, "status": "open", "lost_reason": None, "closed_on": None,
+                "lead_id": None, "version": 1, "created_at": now, "updated_at": now,
+                "by_user_id": owner})
+        else:
+            data = LeadCreatedV2.model_validate({
+                "id": record, "name": f"ลูกค้า {i}", "phone": "+66812345678",
+                "email": f"lag{i}@example.co.th", "company": None, "note": None,
+                "source": SOURCES[i % 8], "owner_id": owner, "box": "inbox", "reason": None,
+                "sent_by": [], "pipeline_id": pipeline, "stage_id": stage,
+                "potential": None, "custom": {}, "account_id": None, "contact_id": None,
+                "conversion_status": None, "version": 1, "created_at": now,
+                "updated_at": now, "by_user_id": owner})
+        out.append(make_event(service="leads", data=data, tenant_id=tenant,
+                              subject=str(record), sequence=1))
+    return out
+
+
 async def lag(system: System, who: dict, rate: float, seconds: float) -> None:
-    assert system.leads is not None
-    tenant = uuid.UUID(who["tenant"])
-    sellers = [(uuid.UUID(u), uuid.UUID(who["teams"][i // 10])) for i, (u, _) in
-               enumerate(who["sales"])]
-
-    def headers(i: int) -> dict[str, str]:
-        user, team = sellers[i % len(sellers)]
-        return {"X-Tidtam-Context": sign_context(
-            system.context_secret, tenant_id=tenant, user_id=user, role="sales", team_id=team,
-            lead_visibility="own", account_visibility="own", team_member_ids=[],
-            settings={})}
-
+    """Typed events published straight onto the exchange at `rate` (open loop, publisher
+    confirms), as the leads service's relay does after each commit: the consumer alone is
+    measured, not the leads service's pace."""
     assert system.insights is not None
+    tenant = uuid.UUID(who["tenant"])
+    events = lag_events(tenant, [uuid.UUID(u) for u, _ in who["sales"]], int(rate * seconds))
     insights = await asyncpg.connect(_dsn(system.db_url("insights", owner=True)))
-    leads_db = await asyncpg.connect(_dsn(system.db_url("leads", owner=True)))
-    started = await leads_db.fetchval("SELECT now()")
-    # A deal names an account the leads service knows (its projection of account events)
-    # and the seller may see: one account per seller, put straight into that projection.
-    accounts = [uuid.uuid4() for _ in sellers]
-    await leads_db.executemany(
-        "INSERT INTO known_accounts (tenant_id, id, owner_id, deleted, sequence) "
-        "VALUES ($1, $2, $3, false, 1)",
-        [(tenant, account, user) for account, (user, _) in zip(accounts, sellers, strict=True)])
     owner = system.db_url("insights", owner=True)
     service = system.insights.proc.pid
     seen = await procs.backends(owner, system.dbs["insights"])
     cpu_before = procs.cpu_seconds(service, relay=False), sum(map(procs.cpu_seconds, seen))
-    n = int(rate * seconds)
-    failures = 0
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(base_url=system.leads.url, limits=limits, timeout=60) as api:
-        # At most 64 in flight: thousands waiting inside httpx's pool make it spin (its
-        # queue is walked per request), which stalls the generator, not the service.
-        slots = asyncio.Semaphore(64)
+    connection = await aio_pika.connect(system.amqp_url)
+    stamped: dict[uuid.UUID, float] = {}
+    late = 0
+    try:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.declare_exchange(EXCHANGE, aio_pika.ExchangeType.TOPIC,
+                                                  durable=True)
 
-        async def one(i: int) -> None:
-            nonlocal failures
-            async with slots:
-                try:
-                    r = await _create(api, i)
-                except httpx.HTTPError:
-                    failures += 1
-                    return
-            failures += r.status_code != 201
-
-        async def _create(api: httpx.AsyncClient, i: int) -> httpx.Response:
-            if i % 4 == 3:
-                return await api.post("/api/v1/deals", headers=headers(i), json={
-                    "name": f"ดีล {i}", "account_id": str(accounts[i % len(accounts)]),
-                    "amount": "1000"})
-            return await api.post("/api/v1/leads", headers=headers(i), json={
-                "name": f"ลูกค้า {i}", "phone": "081-234-5678",
-                "email": f"lag{i}-{uuid.uuid4().hex[:6]}@example.co.th",
-                "source": SOURCES[i % 8]})
+        async def publish(event: CloudEvent) -> None:
+            event.time = datetime.now(UTC).isoformat()
+            stamped[uuid.UUID(event.id)] = time.time()
+            await exchange.publish(aio_pika.Message(
+                event.to_bytes(), content_type=CONTENT_TYPE, message_id=event.id,
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT, type=event.type),
+                routing_key=event.type, mandatory=True)
 
         t0 = time.perf_counter()
         tasks = []
-        for i in range(n):  # open loop: the next request leaves on time whatever the last did
+        for i, event in enumerate(events):  # open loop: each leaves on time, confirmed or not
             delay = t0 + i / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(i)))
+            else:
+                late += delay < -0.05
+            tasks.append(asyncio.create_task(publish(event)))
         await asyncio.gather(*tasks)
         sent = time.perf_counter() - t0
-    staged = await leads_db.fetch("SELECT event_id, created_at FROM outbox WHERE tenant_id = $1 "
-                                  "AND created_at >= $2", tenant, started)
-    ids = [r["event_id"] for r in staged]
+    finally:
+        await connection.close()
+    ids = list(stamped)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         done = await insights.fetchval("SELECT count(*) FROM processed_events WHERE "
@@ -357,13 +370,12 @@ async def lag(system: System, who: dict, rate: float, seconds: float) -> None:
         "SELECT event_id, processed_at FROM processed_events WHERE event_id = ANY($1::uuid[])",
         ids)}
     await insights.close()
-    await leads_db.close()
-    lags = [(applied[r["event_id"]] - r["created_at"]).total_seconds() for r in staged
-            if r["event_id"] in applied]
-    print(f"\n3. lag behind commits: {n:,} creates at {rate:.0f}/s (sent in {sent:.1f} s, "
-          f"{failures} failed), {len(staged):,} events staged, {len(lags):,} applied")
+    lags = [applied[i].timestamp() - at for i, at in stamped.items() if i in applied]
+    print(f"\n3. lag behind commits: {len(events):,} typed events (3 lead.created : 1 "
+          f"deal.created) published at {rate:.0f}/s asked, {len(events) / sent:.0f}/s "
+          f"offered (sent in {sent:.1f} s, {late} over 50 ms late), {len(lags):,} applied")
     if lags:
-        print(f"  staged → applied by insights            {_ms(lags)}")
+        print(f"  published → applied by insights         {_ms(lags)}")
         per = [1000 * (b - a) / len(lags) for a, b in zip(cpu_before, cpu_after, strict=True)]
         print(f"  CPU per event applied (the whole service, its API idle): insights "
               f"{per[0]:.2f} ms, its database backends {per[1]:.2f} ms")
@@ -409,8 +421,9 @@ def main() -> None:
 
 
 async def explain(system: System, who: dict) -> None:
-    """EXPLAIN ANALYZE of each report's statements over the seeded read model, as the admin
-    and as one sales user (the owner's connection: RLS aside, the same plans)."""
+    """EXPLAIN ANALYZE of each deal report's statements over the seeded read model, as the
+    admin, as the first team's manager (its 10 sales users and the manager) and as one
+    sales user (the owner's connection: RLS aside, the same plans)."""
     import sqlalchemy as sa
     from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
@@ -419,15 +432,28 @@ async def explain(system: System, who: dict) -> None:
     from tidtam_insights.reports.schemas import Window
 
     engine = create_async_engine(system.db_url("insights", owner=True))
-    plain = repository._all
+    plain, tuples = repository._all, repository._tuples
 
     async def explained(session: AsyncSession, sql: str, params: dict) -> object:
         plan = (await session.execute(sa.text("EXPLAIN (ANALYZE, BUFFERS) " + sql),
                                       params)).scalars().all()
         print("\n".join("      " + line for line in plan))
+        # The service's statements are prepared (asyncpg): after five runs PostgreSQL may
+        # keep a generic plan, made without the values; its times too.
+        await session.execute(sa.text("SET plan_cache_mode = force_generic_plan"))
+        plan = (await session.execute(sa.text("EXPLAIN (ANALYZE) " + sql),
+                                      params)).scalars().all()
+        await session.execute(sa.text("RESET plan_cache_mode"))
+        print("      generic plan: " + "; ".join(line.strip() for line in plan
+                                                 if line.startswith(("Planning", "Execution"))))
         return await plain(session, sql, params)
 
+    async def explained_tuples(session: AsyncSession, sql: str, params: dict) -> object:
+        await explained(session, sql, params)
+        return await tuples(session, sql, params)
+
     repository._all = explained  # type: ignore[assignment]
+    repository._tuples = explained_tuples  # type: ignore[assignment]
     tenant = tenant_from_event(who["tenant"])
     today = time.strftime("%Y-%m-%d")
     from datetime import date
@@ -435,8 +461,10 @@ async def explain(system: System, who: dict) -> None:
     first = date(last.year - (last.month < 12), (last.month % 12) + 1, 1)
     try:
         async with AsyncSession(engine) as session:
-            for role, owners in (("admin", None), ("sales", frozenset({uuid.UUID(
-                    who["sales"][0][0])}))):
+            team = frozenset(uuid.UUID(u) for u, _ in [*who["sales"][:10],
+                                                       who["managers"][0]])
+            for role, owners in (("admin", None), ("manager", team), ("sales", frozenset({
+                    uuid.UUID(who["sales"][0][0])}))):
                 for group_by in ("user", "month"):
                     w = Window(first=first, last=last, zone="Asia/Bangkok", owners=owners,
                                pipeline_id=None, source=None, group_by=group_by)  # type: ignore[arg-type]
@@ -450,6 +478,7 @@ async def explain(system: System, who: dict) -> None:
                 await repository.targets(session, tenant, w, f"{first:%Y-%m}", f"{last:%Y-%m}")
     finally:
         repository._all = plain  # type: ignore[assignment]
+        repository._tuples = tuples  # type: ignore[assignment]
         await engine.dispose()
 
 

@@ -6,10 +6,14 @@ events are the producers' own, published to the system's broker with chosen time
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
+import httpx
 import pytest
 
+from crmkit.testing.system import System
 from crmkit.testing.tenants import GatewayEvents
 
 from .insights_support import until
@@ -20,7 +24,7 @@ BOUNDARY = "2026-01-31T17:30:00Z"  # 2026-02-01 00:30 in Bangkok
 BEFORE = "2026-01-31T16:59:00Z"  # 2026-01-31 23:59 in Bangkok
 
 
-def _lead(owner: str, pipeline: dict, at: str) -> dict:
+def _lead(owner: str, pipeline: dict[str, Any], at: str) -> dict[str, Any]:
     return {"id": str(uuid.uuid4()), "name": "ลูกค้า", "phone": "+66812345678",
             "email": "a@example.co.th", "company": None, "note": None, "source": "facebook",
             "owner_id": owner, "box": "inbox", "reason": None, "sent_by": [],
@@ -29,7 +33,7 @@ def _lead(owner: str, pipeline: dict, at: str) -> dict:
             "conversion_status": None, "version": 1, "created_at": at, "updated_at": at}
 
 
-def _deal(owner: str, pipeline: dict, won_at: str) -> dict:
+def _deal(owner: str, pipeline: dict[str, Any], won_at: str) -> dict[str, Any]:
     return {"id": str(uuid.uuid4()), "name": "ดีล", "account_id": str(uuid.uuid4()),
             "contact_id": None, "owner_id": owner, "pipeline_id": pipeline["id"],
             "stage_id": pipeline["stages"][-1]["id"], "amount": "500.25",
@@ -38,7 +42,7 @@ def _deal(owner: str, pipeline: dict, won_at: str) -> dict:
             "created_at": "2026-01-20T03:00:00Z", "updated_at": won_at, "changes": {}}
 
 
-def _activity(owner: str, at: str) -> dict:
+def _activity(owner: str, at: str) -> dict[str, Any]:
     return {"id": str(uuid.uuid4()), "kind": "call", "subject": "โทรหา", "note": None,
             "lead_id": None, "account_id": None, "contact_id": None, "owner_id": owner,
             "starts_at": None, "ends_at": None, "due_at": at, "all_day": False,
@@ -47,7 +51,7 @@ def _activity(owner: str, at: str) -> dict:
 
 
 async def test_a_deal_won_at_half_past_midnight_in_bangkok_counts_in_february(
-        make_tenant, system):
+        make_tenant: Callable[[], Any], system: System) -> None:
     t = make_tenant()
     s1 = t.add_user("s1", "sales")
     pipeline = t.gw.get("/api/v1/pipelines", headers=t.h("admin")).json()
@@ -69,7 +73,8 @@ async def test_a_deal_won_at_half_past_midnight_in_bangkok_counts_in_february(
     finally:
         await events.stop()
 
-    def window(report: str, first: str, last: str, **more: str):
+    def window(report: str, first: str, last: str,
+               **more: str) -> Callable[[], httpx.Response]:
         return lambda: t.report("admin", report, **{"from": first, "to": last, **more})
 
     won = until(window("won", "2026-01-01", "2026-02-28", group_by="month"),

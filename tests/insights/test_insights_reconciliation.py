@@ -8,9 +8,11 @@ leads database's own records (its leads, deals and users tables)."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,9 +21,10 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import pytest
 
+from crmkit.testing.system import System
 from crmkit.testing.tenants import pg_dsn
 
-from .insights_support import INSIGHTS, until
+from .insights_support import INSIGHTS, Tenant, until
 
 pytestmark = pytest.mark.integration
 ZONE = ZoneInfo("Asia/Bangkok")
@@ -48,7 +51,7 @@ def _day(rnd: random.Random, first: date, days: int) -> str:
     return (first + timedelta(days=rnd.randrange(days))).isoformat()
 
 
-def _play(t, rnd: random.Random, stages: list[str]) -> None:
+def _play(t: Tenant, rnd: random.Random, stages: list[str]) -> None:
     sellers = ["s1", "s2", "s3", "s4", "manager"]
     leads = []
     for _ in range(36):
@@ -81,7 +84,7 @@ def _play(t, rnd: random.Random, stages: list[str]) -> None:
         deals.append(t.deal("admin", **body)["id"])
     admin = t.h("admin")
     for lead_id in converting:  # their deals come from the accounts service's answer
-        until(lambda lead_id=lead_id: t.gw.get(f"/api/v1/leads/{lead_id}", headers=admin),
+        until(functools.partial(t.gw.get, f"/api/v1/leads/{lead_id}", headers=admin),
               lambda lead: lead["conversion_status"] in ("converted", "failed"))
     everything = until(lambda: t.gw.get("/api/v1/deals", headers=admin,
                                         params={"limit": 200}),
@@ -125,7 +128,8 @@ def _play(t, rnd: random.Random, stages: list[str]) -> None:
             sellers = ["s1", "s4", "manager"]
 
 
-async def _source_records(system, tenant_id: str) -> dict[str, list[dict]]:
+async def _source_records(system: System,
+                          tenant_id: str) -> dict[str, list[dict[str, Any]]]:
     conn = await asyncpg.connect(pg_dsn(system.db_url("leads", owner=True)))
     try:
         t = uuid.UUID(tenant_id)
@@ -143,8 +147,9 @@ async def _source_records(system, tenant_id: str) -> dict[str, list[dict]]:
         await conn.close()
 
 
-def _expected(src: dict, owners: set | None, standard: str, stage_ids: list[str],
-              targets: dict, first: date = FIRST, last: date = LAST) -> dict[str, Any]:
+def _expected(src: dict[str, list[dict[str, Any]]], owners: set[str] | None, standard: str,
+              stage_ids: list[str], targets: dict[tuple[str, str], Any], first: date = FIRST,
+              last: date = LAST) -> dict[str, Any]:
     """Every report's rows and totals from the source records (`owners`: whose), over the
     days [first, last]."""
     seen = (lambda o: True) if owners is None else (lambda o: str(o) in owners)
@@ -167,7 +172,7 @@ def _expected(src: dict, owners: set | None, standard: str, stage_ids: list[str]
     deals = [d for d in src["deals"] if seen(d["owner_id"])]
     opened = [d for d in deals if d["status"] == "open"]
 
-    def sums(group: list[dict]) -> tuple[int, str, str]:
+    def sums(group: list[dict[str, Any]]) -> tuple[int, str, str]:
         amounts = [d["amount"] for d in group if d["amount"] is not None]
         weighted = sum((d["amount"] * (d["probability"] or 0) / 100 for d in group
                         if d["amount"] is not None), Decimal(0))
@@ -197,7 +202,7 @@ def _expected(src: dict, owners: set | None, standard: str, stage_ids: list[str]
             won = [d for d in g if d["status"] == "won"]
             days = sum((d["closed_on"] - d["created_at"].astimezone(ZONE).date()).days
                        for d in won)
-            rows.append((str(k), len(won), _money(sum((d["amount"] or 0 for d in won),
+            rows.append((str(k), len(won), _money(sum((d["amount"] or Decimal(0) for d in won),
                                                        Decimal(0))),
                          len(g) - len(won), _pct(len(won), len(g)),
                          round(days / len(won), 1) if won else None))
@@ -206,9 +211,10 @@ def _expected(src: dict, owners: set | None, standard: str, stage_ids: list[str]
     for d in closed:
         if d["status"] == "lost":
             lost[d["lost_reason"]].append(d)
-    out["lost"] = sorted((r, len(g), _money(sum((d["amount"] or 0 for d in g), Decimal(0))))
+    out["lost"] = sorted((r, len(g), _money(sum((d["amount"] or Decimal(0) for d in g),
+                                                 Decimal(0))))
                          for r, g in lost.items())
-    cells: dict[tuple[str, str], list] = {
+    cells: dict[tuple[str, str], list[Any]] = {
         k: [v, Decimal(0)] for k, v in targets.items() if seen(k[0])
         and f"{first:%Y-%m}" <= k[1] <= f"{last:%Y-%m}"}
     for d in closed:
@@ -222,13 +228,15 @@ def _expected(src: dict, owners: set | None, standard: str, stage_ids: list[str]
     return out
 
 
-def _answered(t, who: str, params: dict, window: dict | None = None) -> dict[str, Any]:
+def _answered(t: Tenant, who: str, params: dict[str, Any],
+              window: dict[str, Any] | None = None) -> dict[str, Any]:
     """The same figures as the insights service answers them."""
-    def get(report: str, **more: Any) -> dict:
+    def get(report: str, **more: Any) -> dict[str, Any]:
         r = t.gw.get(f"{INSIGHTS}/{report}", headers=t.h(who),
                      params={**(window or WINDOW), **params, **more})
         assert r.status_code == 200, r.text
-        return r.json()
+        answer: dict[str, Any] = r.json()
+        return answer
 
     out: dict[str, Any] = {}
     out["funnel"] = sorted((r["source"], r["created"], r["qualified"], r["converted"])
@@ -251,7 +259,8 @@ def _answered(t, who: str, params: dict, window: dict | None = None) -> dict[str
     return out
 
 
-async def test_every_report_equals_the_figures_of_the_source_records(make_tenant, system):
+async def test_every_report_equals_the_figures_of_the_source_records(
+        make_tenant: Callable[[], Tenant], system: System) -> None:
     rnd = random.Random(16)
     t = make_tenant()
     t.add_team("A")

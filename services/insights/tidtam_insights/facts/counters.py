@@ -27,8 +27,12 @@ COUNTERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "lead_monthly_source": (("month", "source"), LEAD_NUMBERS),
     "deal_open_stage": (("pipeline_id", "stage_id", "owner_id", "source"), OPEN_NUMBERS),
     "deal_open_month": (("month", "pipeline_id", "owner_id", "source"), OPEN_NUMBERS),
+    "deal_open_month_pipeline": (("month", "pipeline_id"), OPEN_NUMBERS),
     "deal_closed_daily": (("day", *CLOSED_KEYS), CLOSED_NUMBERS),
     "deal_closed_monthly": (("month", *CLOSED_KEYS), CLOSED_NUMBERS),
+    "deal_closed_daily_owner": (("day", "pipeline_id", "owner_id", "status"), CLOSED_NUMBERS),
+    "deal_closed_daily_source": (("day", "pipeline_id", "source", "status", "reason"),
+                                 CLOSED_NUMBERS),
     "deal_closed_monthly_owner": (("month", "pipeline_id", "owner_id", "status"),
                                   CLOSED_NUMBERS),
     "deal_closed_monthly_source": (("month", "pipeline_id", "source", "status", "reason"),
@@ -72,19 +76,22 @@ def deal_parts(f: Mapping[str, Any] | None) -> Parts:
         parts: Parts = {("deal_open_stage", (f["pipeline_id"], f["stage_id"], f["owner_id"],
                                              source)): values}
         if f["expected_close"] is not None:
-            parts[("deal_open_month", (f["expected_close"].replace(day=1), f["pipeline_id"],
-                                       f["owner_id"], source))] = values
+            month = f["expected_close"].replace(day=1)
+            parts[("deal_open_month", (month, f["pipeline_id"], f["owner_id"],
+                                       source))] = values
+            parts[("deal_open_month_pipeline", (month, f["pipeline_id"]))] = values
         return parts
     closed = f["closed_on"]
     values["days"] = (closed - f["created_day"]).days if f["status"] == "won" else 0
     key = (f["pipeline_id"], f["owner_id"], source, f["status"], f["lost_reason"] or "")
-    month = closed.replace(day=1)
-    return {("deal_closed_daily", (closed, *key)): values,
-            ("deal_closed_monthly", (month, *key)): values,
-            ("deal_closed_monthly_owner", (month, f["pipeline_id"], f["owner_id"],
-                                           f["status"])): values,
-            ("deal_closed_monthly_source", (month, f["pipeline_id"], source, f["status"],
-                                            f["lost_reason"] or "")): values}
+    by_owner = (f["pipeline_id"], f["owner_id"], f["status"])
+    by_source = (f["pipeline_id"], source, f["status"], f["lost_reason"] or "")
+    parts = {}
+    for period, grain in ((closed, "daily"), (closed.replace(day=1), "monthly")):
+        parts[(f"deal_closed_{grain}", (period, *key))] = values
+        parts[(f"deal_closed_{grain}_owner", (period, *by_owner))] = values
+        parts[(f"deal_closed_{grain}_source", (period, *by_source))] = values
+    return parts
 
 
 def activity_parts(f: Mapping[str, Any] | None) -> Parts:

@@ -180,4 +180,19 @@ ROLLUPS = {
         "status, reason, deals, amount, weighted, days) SELECT tenant_id, month, "
         "pipeline_id, source, status, reason, sum(deals), sum(amount), sum(weighted), "
         "sum(days) FROM deal_closed_monthly WHERE tenant_id = :t GROUP BY 1, 2, 3, 4, 5, 6"),
+    # Migration 0004's.
+    "deal_open_month_pipeline": (
+        "INSERT INTO deal_open_month_pipeline (tenant_id, month, pipeline_id, deals, amount, "
+        "weighted) SELECT tenant_id, month, pipeline_id, sum(deals), sum(amount), "
+        "sum(weighted) FROM deal_open_month WHERE tenant_id = :t GROUP BY 1, 2, 3"),
+    "deal_closed_daily_owner": (
+        "INSERT INTO deal_closed_daily_owner (tenant_id, day, pipeline_id, owner_id, status, "
+        "deals, amount, weighted, days) SELECT tenant_id, day, pipeline_id, owner_id, status, "
+        "sum(deals), sum(amount), sum(weighted), sum(days) FROM deal_closed_daily "
+        "WHERE tenant_id = :t GROUP BY 1, 2, 3, 4, 5"),
+    "deal_closed_daily_source": (
+        "INSERT INTO deal_closed_daily_source (tenant_id, day, pipeline_id, source, status, "
+        "reason, deals, amount, weighted, days) SELECT tenant_id, day, pipeline_id, source, "
+        "status, reason, sum(deals), sum(amount), sum(weighted), sum(days) "
+        "FROM deal_closed_daily WHERE tenant_id = :t GROUP BY 1, 2, 3, 4, 5, 6"),
 }

@@ -40,6 +40,11 @@ async def _all(session: AsyncSession, sql: str, params: dict[str, Any]) -> Rows:
     return (await session.execute(sa.text(sql), params)).mappings().all()
 
 
+async def _tuples(session: AsyncSession, sql: str, params: dict[str, Any]) -> Sequence[Any]:
+    """The rows as plain tuples (no mapping per row)."""
+    return (await session.execute(sa.text(sql), params)).all()
+
+
 @dataclass(frozen=True)
 class Span:
     """How a window is read from a daily and a monthly counter table: the months
@@ -170,9 +175,11 @@ async def stage_names(session: AsyncSession, tenant: TenantId,
 async def forecast(session: AsyncSession, tenant: TenantId, w: Window) -> Rows:
     """Open deals by the month they are expected to close, the window's months."""
     where, p = _where(tenant, w, pipeline=True)
+    table = ("deal_open_month_pipeline" if w.owners is None and w.source is None
+             else "deal_open_month")
     return await _all(session, (
         "SELECT to_char(month, 'YYYY-MM') AS month, sum(deals)::int AS deals, "
-        "sum(amount) AS amount, round(sum(weighted), 2) AS weighted FROM deal_open_month "
+        f"sum(amount) AS amount, round(sum(weighted), 2) AS weighted FROM {table} "
         f"WHERE {where} AND month BETWEEN :m1 AND :m2 GROUP BY 1 HAVING sum(deals) > 0 "
         "ORDER BY 1"), {**p, "m1": w.first.replace(day=1), "m2": w.last.replace(day=1)})
 
@@ -180,17 +187,18 @@ async def forecast(session: AsyncSession, tenant: TenantId, w: Window) -> Rows:
 def _closed(tenant: TenantId, w: Window, columns: str) -> tuple[str, dict[str, Any]]:
     """The closed deals' counters of the window (Span), `columns` of them: by month from
     the coarsest monthly table that holds them and the window's filters, the days from
-    deal_closed_daily (`month` a date in both)."""
+    the daily table of the same grain (`month` a date in both)."""
     where, p = _where(tenant, w, pipeline=True)
     if "owner_id" not in columns and w.owners is None:
-        monthly = "deal_closed_monthly_source"
+        grain = "_source"
     elif "reason" not in columns and w.source is None:
-        monthly = "deal_closed_monthly_owner"
+        grain = "_owner"
     else:
-        monthly = "deal_closed_monthly"
+        grain = ""
     # A deal may be closed on a day still to come (won on a planned date): every day of a
     # month can hold records, after today too.
-    return (_counted(monthly, "deal_closed_daily", where, columns,
+    return (_counted(f"deal_closed_monthly{grain}", f"deal_closed_daily{grain}", where,
+                     columns,
                      ("deals", "amount", "days"), month=True),
             {**p, **span(w.first, w.last, date.max).params()})
 
@@ -237,21 +245,25 @@ async def activities(session: AsyncSession, tenant: TenantId, w: Window) -> Rows
 
 
 async def targets(session: AsyncSession, tenant: TenantId, w: Window, first: str,
-                  last: str) -> Rows:
+                  last: str) -> Sequence[Any]:
     """Each user's target and won amount per month of the window (a target without
-    anything won, or won without a target, too), with the user's name; won_amount is null
-    where nothing was won."""
+    anything won, or won without a target, too), in the answer's order (month, user):
+    (user, user's name, month, target as text or null, won as text, target and won in
+    satang as integers, the target's null). Money leaves the database as exact text, so
+    600 cells cost no Decimal in Python."""
     source, p = _closed(tenant, w, "owner_id, status")
     where, _ = _where(tenant, w, source=False, owner="user_id")
-    return await _all(session, (
-        "SELECT g.*, n.name AS user_name FROM (SELECT coalesce(t.user_id, c.key) AS key, "
-        "coalesce(t.month, c.month) AS month, t.amount AS target, c.won_amount FROM "
+    return await _tuples(session, (
+        "SELECT g.key, n.name, g.month, g.target::numeric(20, 2)::text, "
+        "coalesce(g.won_amount, 0)::numeric(20, 2)::text, (g.target * 100)::bigint, "
+        "(coalesce(g.won_amount, 0) * 100)::bigint FROM (SELECT coalesce(t.user_id, c.key) "
+        "AS key, coalesce(t.month, c.month) AS month, t.amount AS target, c.won_amount FROM "
         f"(SELECT user_id, month, amount FROM targets WHERE {where} "
         "AND month BETWEEN :m1 AND :m2) t FULL JOIN "
         "(SELECT owner_id AS key, to_char(month, 'YYYY-MM') AS month, sum(amount) AS "
         f"won_amount FROM {source} WHERE status = 'won' GROUP BY 1, 2 "
         "HAVING sum(deals) > 0) c ON c.key = t.user_id AND c.month = t.month) g "
-        f"{_NAMES['user']}"), {**p, "m1": first, "m2": last})
+        f"{_NAMES['user']} ORDER BY g.month, g.key"), {**p, "m1": first, "m2": last})
 
 
 async def team_members(session: AsyncSession, tenant: TenantId,

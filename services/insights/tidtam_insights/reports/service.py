@@ -206,21 +206,32 @@ async def activities(session: AsyncSession, ctx: RequestContext, w: Window) -> A
                                      ("total", "count")], rows, totals)
 
 
+def _satang(value: int) -> str:
+    """An amount in satang as money text (`money` of it), without a Decimal."""
+    whole, cents = divmod(abs(value), 100)
+    return f"{'-' if value < 0 else ''}{whole}.{cents:02d}"
+
+
+def _attainment(won: int, target: int | None) -> float | None:
+    """`percent(won, target)` of amounts in satang: the same float, rounded the same way."""
+    return round(won * 100 / target, 1) if target else None
+
+
 async def targets(session: AsyncSession, ctx: RequestContext, w: Window) -> Answer:
+    """The rows come ordered and with their money as text from the database (repository.
+    targets); only the attainment is worked out here, from whole satang."""
     span = months(w.first, w.last)
-    found = sorted(await repository.targets(session, ctx.tenant, w, span[0], span[-1]),
-                   key=lambda r: (r["month"], str(r["key"])))
-    rows = [{"user": r["key"], "user_name": r["user_name"], "month": r["month"],
-             "target": None if r["target"] is None else money(r["target"]),
-             "won_amount": money(r["won_amount"]),
-             "attainment": None if r["target"] is None else percent(
-                 r["won_amount"] or Decimal(0), r["target"])} for r in found]
-    target = sum((r["target"] for r in found if r["target"] is not None), Decimal(0))
-    won_amount = sum((r["won_amount"] or Decimal(0) for r in found), Decimal(0))
+    found = await repository.targets(session, ctx.tenant, w, span[0], span[-1])
+    rows = [{"user": key, "user_name": name, "month": month, "target": target,
+             "won_amount": won, "attainment": None if target is None else _attainment(
+                 won_satang, target_satang)}
+            for key, name, month, target, won, target_satang, won_satang in found]
+    target_sum = sum(r[5] for r in found if r[5] is not None)
+    won_sum = sum(r[6] for r in found)
     return _answer("targets", w, [("user", "user"), ("month", "month"), ("target", "money"),
                                   ("won_amount", "money"), ("attainment", "percent")], rows,
-                   {"target": money(target), "won_amount": money(won_amount),
-                    "attainment": percent(won_amount, target)})
+                   {"target": _satang(target_sum), "won_amount": _satang(won_sum),
+                    "attainment": _attainment(won_sum, target_sum)})
 
 
 BUILDERS: dict[str, Callable[[AsyncSession, RequestContext, Window], Awaitable[Answer]]] = {
