@@ -68,7 +68,7 @@ async def child(relay_url: str, amqp_url: str) -> None:
     await broker.start(wait=30)
     relay = OutboxRelay("bench", sessionmaker(pool), broker)
     await relay.start()
-    while not relay.listening:
+    while not relay.listening:  # noqa: ASYNC110 (a flag the relay sets, not an Event)
         await asyncio.sleep(0.05)
     print("ready", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
@@ -93,13 +93,12 @@ async def bench(args: argparse.Namespace) -> None:
                                                   durable=True)
         queue = await channel.declare_queue(exclusive=True, auto_delete=True)
         await queue.bind(exchange, kind)
-        proc = subprocess.Popen(
-            [sys.executable, __file__, "--child", as_user(owner_url, RELAY_ROLE),
-             "--amqp-url", args.amqp_url], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            text=True)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--child", as_user(owner_url, RELAY_ROLE),
+            "--amqp-url", args.amqp_url, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         assert proc.stdout is not None
-        line = await asyncio.to_thread(proc.stdout.readline)
-        assert line.strip() == "ready", line
+        line = await proc.stdout.readline()
+        assert line.strip() == b"ready", line
         engine = create_engine(as_user(owner_url, APP_ROLE), pool_size=1, max_overflow=0)
         try:
             async with sessionmaker(engine)() as s, s.begin():
@@ -116,7 +115,7 @@ async def bench(args: argparse.Namespace) -> None:
             cpu = own_cpu_seconds(proc.pid) - cpu0
         finally:
             await engine.dispose()
-        load = Path("/proc/loadavg").read_text().split()[:3]
+        load = (await asyncio.to_thread(Path("/proc/loadavg").read_text)).split()[:3]
         print(f"{args.events} events relayed in {elapsed:.2f} s = "
               f"{args.events / elapsed:,.0f} events/s; relay CPU {cpu:.2f} s = "
               f"{cpu * 1000 / args.events:.3f} ms per event "
@@ -139,7 +138,7 @@ async def bench(args: argparse.Namespace) -> None:
             with suppress(Exception):
                 assert proc.stdin is not None
                 proc.stdin.close()
-                proc.wait(20)
+                await asyncio.wait_for(proc.wait(), 20)
         await conn.close()
         admin = await asyncpg.connect(admin_dsn)
         try:
