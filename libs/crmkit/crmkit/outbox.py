@@ -232,7 +232,7 @@ class OutboxRelay:
             # The payload comes back as the JSON text PostgreSQL holds, published as it is:
             # it was a validated CloudEvent when staged, and consumers parse JSON (jsonb's
             # spacing and key order are JSON all the same).
-            rows = sorted((await session.execute(_CLAIM, {"n": size})).tuples().all())
+            rows = sorted((await session.execute(_CLAIM, {"n": size})).all())
             if not rows:
                 return 0, 0
             failpoints.hit("relay.before_publish")
