@@ -22,6 +22,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable
 from contextlib import suppress
+from operator import itemgetter
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -232,7 +233,8 @@ class OutboxRelay:
             # The payload comes back as the JSON text PostgreSQL holds, published as it is:
             # it was a validated CloudEvent when staged, and consumers parse JSON (jsonb's
             # spacing and key order are JSON all the same).
-            rows = sorted((await session.execute(_CLAIM, {"n": size})).all())
+            rows = sorted((await session.execute(_CLAIM, {"n": size})).all(),
+                          key=itemgetter(0))
             if not rows:
                 return 0, 0
             failpoints.hit("relay.before_publish")
