@@ -1,5 +1,6 @@
 """The LINE, Facebook and email channel settings name catalogue products as a form does
-(issue 17, capture migration 0008): an unknown product is a 404 naming
+(issue 17, capture migration 0008), from the catalogue the capture service lists for the
+screens' picker (`GET /api/v1/capture/products`): an unknown product is a 404 naming
 `body.product_ids.<i>`, each product once, the answer shows them, and the leads each channel
 makes carry them (created with them by the leads service); saved without them, the next
 leads carry none."""
@@ -47,6 +48,12 @@ def test_unknown_products_refused_and_known_ones_shown(tenant, system):
             ("body.product_ids.0", "unknown_product")]
         assert tenant.gw.get(path, headers=tenant.admin).status_code == 404  # nothing saved
     pid = _announce_product(system, tenant)
+    # The picker's list: the catalogue as the capture service heard of it (admins only).
+    known = until(lambda: tenant.gw.get("/api/v1/capture/products", headers=tenant.admin),
+                  lambda b: bool(b["items"]))["items"]
+    assert known == [{"id": pid, "name": "กล้องวงจรปิด", "name_en": "CCTV", "active": True}]
+    sales = tenant.gw.get("/api/v1/capture/products", headers=tenant.user("sales"))
+    assert sales.status_code == 403, sales.text
     for path, body in CHANNELS.items():
         r = _until_taken(lambda p=path, b=body: _put(tenant, p, {**b, "product_ids": [pid, pid]}))
         assert r.status_code == 200, r.text
