@@ -219,8 +219,8 @@ class ProxyFastPath:
     per proxied request (py-spy, bench/proxy.py); so does a web form's public post (issue
     17: the one unauthenticated route taken at the internet's rate). The handler is the
     route's own, and an AppError it raises is answered by the app's own handler for it, so
-    the answer is the router's; anything else goes up to the app's handler of unexpected errors (a 500 in
-    the error schema), as it would from the router."""
+    the answer is the router's; anything else goes up to the app's handler of unexpected
+    errors (a 500 in the error schema), as it would from the router."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
