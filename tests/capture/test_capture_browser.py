@@ -10,7 +10,7 @@ import shutil
 import uuid
 
 import pytest
-from capture_support import PASSWORD
+from capture_support import PASSWORD, until
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = os.environ.get("TIDTAM_CHROMIUM") or shutil.which("chromium") or shutil.which(
@@ -118,17 +118,23 @@ def test_a_withdrawal_recorded_on_the_lead_page(tenant, system, phone):
     fits(page)
 
 
-def test_products_picked_on_the_forms_and_channels_screens(tenant, system, phone):
+@pytest.fixture
+def product(tenant, system) -> str:
+    """A catalogue product the capture service has heard of (announced before the browser
+    starts: Playwright's sync API runs its own event loop in this thread)."""
+    from test_capture_form_products import _announce_product
+
+    pid = _announce_product(system, tenant)
+    until(lambda: tenant.gw.get("/api/v1/capture/products", headers=tenant.admin),
+          lambda body: [p["id"] for p in body["items"]] == [pid])
+    return pid
+
+
+def test_products_picked_on_the_forms_and_channels_screens(tenant, system, product, phone):
     """Issue 17: the forms screen's and the channels' product picker (the catalogue as the
     capture service knows it), at 375 px in Thai: a form made with a product, its products
     changed in place, the email channel saved with one; the API has what was picked."""
-    from capture_support import until
-    from test_capture_form_products import _announce_product
-
-    page, gw, admin = phone, tenant.gw, tenant.admin
-    pid = _announce_product(system, tenant)
-    until(lambda: gw.get("/api/v1/capture/products", headers=admin),
-          lambda body: [p["id"] for p in body["items"]] == [pid])
+    page, gw, admin, pid = phone, tenant.gw, tenant.admin, product
     me = gw.get("/api/v1/me", headers=admin).json()
     sign_in(page, system.gateway.url, me["email"], "/admin/capture")
     create = page.locator("form").first
