@@ -137,7 +137,7 @@ def test_products_picked_on_the_forms_and_channels_screens(tenant, system, produ
     page, gw, admin, pid = phone, tenant.gw, tenant.admin, product
     me = gw.get("/api/v1/me", headers=admin).json()
     sign_in(page, system.gateway.url, me["email"], "/admin/capture")
-    create = page.locator("form").first
+    create = page.locator("form", has=page.locator("textarea[name=consent_th]"))
     create.locator(f"input[name=product_ids][value='{pid}']").wait_for()
     create.locator("input[name=name]").fill("ฟอร์มกล้อง")
     create.locator("textarea[name=consent_th]").fill("ยินยอมให้ติดต่อกลับ")
