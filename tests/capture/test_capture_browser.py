@@ -10,7 +10,7 @@ import shutil
 import uuid
 
 import pytest
-from capture_support import PASSWORD
+from capture_support import PASSWORD, until
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = os.environ.get("TIDTAM_CHROMIUM") or shutil.which("chromium") or shutil.which(
@@ -116,3 +116,54 @@ def test_a_withdrawal_recorded_on_the_lead_page(tenant, system, phone):
     row = page.locator("#lead-list .lead-row", has_text=name)
     row.locator(".badge", has_text="ไม่รับการตลาด").wait_for()
     fits(page)
+
+
+@pytest.fixture
+def product(tenant, system) -> str:
+    """A catalogue product the capture service has heard of (announced before the browser
+    starts: Playwright's sync API runs its own event loop in this thread)."""
+    from test_capture_form_products import _announce_product
+
+    pid = _announce_product(system, tenant)
+    until(lambda: tenant.gw.get("/api/v1/capture/products", headers=tenant.admin),
+          lambda body: [p["id"] for p in body["items"]] == [pid])
+    return pid
+
+
+def test_products_picked_on_the_forms_and_channels_screens(tenant, system, product, phone):
+    """Issue 17: the forms screen's and the channels' product picker (the catalogue as the
+    capture service knows it), at 375 px in Thai: a form made with a product, its products
+    changed in place, the email channel saved with one; the API has what was picked."""
+    page, gw, admin, pid = phone, tenant.gw, tenant.admin, product
+    me = gw.get("/api/v1/me", headers=admin).json()
+    sign_in(page, system.gateway.url, me["email"], "/admin/capture")
+    create = page.locator("form", has=page.locator("textarea[name=consent_th]"))
+    create.locator(f"input[name=product_ids][value='{pid}']").wait_for()
+    create.locator("input[name=name]").fill("ฟอร์มกล้อง")
+    create.locator("textarea[name=consent_th]").fill("ยินยอมให้ติดต่อกลับ")
+    create.locator("textarea[name=consent_en]").fill("I agree to be contacted")
+    create.locator(f"input[name=product_ids][value='{pid}']").check()
+    create.get_by_role("button", name="เพิ่ม").click()
+    page.get_by_text("สินค้า: กล้องวงจรปิด").wait_for()
+    fits(page)
+    [made] = gw.get("/api/v1/capture/forms", headers=admin).json()["items"]
+    assert made["product_ids"] == [pid]
+
+    editor = page.locator(f"details[data-products='{made['id']}']")
+    editor.locator("summary").click()
+    editor.locator(f"input[value='{pid}']").uncheck()
+    editor.get_by_role("button", name="บันทึก").click()
+    until(lambda: gw.get(f"/api/v1/capture/forms/{made['id']}", headers=admin),
+          lambda body: body["product_ids"] == [])
+
+    page.goto(f"{system.gateway.url}/#/admin/channels")
+    mail = page.locator("[data-channel=email]")
+    mail.locator(f"input[name=product_ids][value='{pid}']").wait_for()
+    mail.locator("input[name=signing_secret]").fill(SECRETS["signing_secret"])
+    mail.locator(f"input[name=product_ids][value='{pid}']").check()
+    mail.get_by_role("button", name="บันทึก").click()
+    mail.locator("[data-state=set]").wait_for()
+    mail.get_by_text("สินค้า: กล้องวงจรปิด").wait_for()
+    assert mail.locator(f"input[name=product_ids][value='{pid}']").is_checked()
+    fits(page)
+    assert gw.get("/api/v1/capture/email", headers=admin).json()["product_ids"] == [pid]

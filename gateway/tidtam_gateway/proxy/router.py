@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from crmkit import publickeys
@@ -170,6 +170,7 @@ async def proxy_public_form(request: Request) -> Response:
 
 router.add_route("/capture/forms/{public_key}", proxy_public_form, methods=["POST", "OPTIONS"],
                  include_in_schema=False)
+_PUBLIC_FORM = router.routes[-1]
 router.add_route("/f/{public_key}", proxy_public_form, methods=["GET", "HEAD"],
                  include_in_schema=False)
 # LINE's webhook: the key is the channel's (the tenant's id first, likewise).
@@ -181,6 +182,22 @@ router.add_route("/capture/facebook/{public_key}", proxy_public_form, methods=["
 # A mail provider's inbound webhook (email-to-lead; likewise).
 router.add_route("/capture/email/{public_key}", proxy_public_form, methods=["POST"],
                  include_in_schema=False)
+
+
+def _public_form(scope: Scope) -> tuple[Handler, BaseRoute] | None:
+    """A web form's public post (`/capture/forms/{public_key}`, the one route of the
+    gateway taken at the internet's rate): its handler and route, the path parameters set
+    in `scope` as the router would (its own pattern decides), else None."""
+    if not scope["path"].startswith(_FORMS_PREFIX) or not isinstance(_PUBLIC_FORM, Route):
+        return None
+    match, child = _PUBLIC_FORM.matches(scope)
+    if match is not Match.FULL:
+        return None  # another method (405 from the router) or another shape of path
+    scope.update(child)
+    return proxy_public_form, _PUBLIC_FORM
+
+
+_FORMS_PREFIX = "/capture/forms/"
 
 
 def _proxied(path: str) -> tuple[Handler, BaseRoute] | None:
@@ -199,17 +216,18 @@ class ProxyFastPath:
     correlation id and times the request by the route's template): a proxied path goes
     straight to its handler, past Starlette's exception middleware, FastAPI's exit-stack
     middleware and the matching of every gateway route — a quarter of the gateway's CPU
-    per proxied request (py-spy, bench/proxy.py). The handler is the route's own, and an
-    AppError it raises is answered by the app's own handler for it, so the answer is the
-    router's; anything else goes up to the app's handler of unexpected errors (a 500 in
-    the error schema), as it would from the router."""
+    per proxied request (py-spy, bench/proxy.py); so does a web form's public post (issue
+    17: the one unauthenticated route taken at the internet's rate). The handler is the
+    route's own, and an AppError it raises is answered by the app's own handler for it, so
+    the answer is the router's; anything else goes up to the app's handler of unexpected
+    errors (a 500 in the error schema), as it would from the router."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        found = _proxied(scope["path"]) if scope["type"] == "http" and not scope.get(
-            "root_path") else None
+        found = (_proxied(scope["path"]) or _public_form(scope)) \
+            if scope["type"] == "http" and not scope.get("root_path") else None
         if found is None or not isinstance(found[1], Route):
             return await self.app(scope, receive, send)
         handler, route = found

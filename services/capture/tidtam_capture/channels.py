@@ -5,6 +5,7 @@ answer naming the webhook's public URL."""
 from __future__ import annotations
 
 import hmac
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from . import channel_rows
 from .config import CaptureSettings, settings
 from .forms.public import limits, read_body
 from .forms.service import new_public_key, tenant_of_key
+from .products import service as products
 from .users.service import require_active
 
 MAX_BODY = 256 * 1024  # a channel's webhook body
@@ -48,6 +50,7 @@ class Channel(Generic[Out]):
 
     def answer(self, row: dict[str, Any]) -> Out:
         return self.out(**{k: row[k] for k in self.shown}, secrets_set=True,
+                        product_ids=list(row["product_ids"] or ()),
                         webhook_url=settings().public_url.rstrip("/")
                         + self.webhook_path(row["webhook_key"]))
 
@@ -99,13 +102,16 @@ class Channel(Generic[Out]):
             yield session, row, raw
 
     async def save(self, db: AsyncSession, ctx: RequestContext, owner_id: Any,
-                   values: dict[str, Any]) -> Out:
-        """Create or replace the tenant's settings (the webhook key is kept once made)."""
+                   values: dict[str, Any], *, product_ids: list[uuid.UUID]) -> Out:
+        """Create or replace the tenant's settings (the webhook key is kept once made); its
+        leads' products (`product_ids`) checked against the catalogue as a form's are."""
         require_admin(ctx)
         if owner_id is not None:
             await require_active(db, ctx, owner_id, "body.owner_id")
+        await products.require_known(db, ctx.tenant, product_ids, "body.product_ids")
         return self.answer(await channel_rows.put(db, ctx.tenant, self.model, {
-            **values, "owner_id": owner_id, "webhook_key": new_public_key(ctx.tenant)}))
+            **values, "owner_id": owner_id, "product_ids": product_ids,
+            "webhook_key": new_public_key(ctx.tenant)}))
 
     async def read(self, db: AsyncSession, ctx: RequestContext) -> Out:
         require_admin(ctx)

@@ -28,9 +28,11 @@ from .mail.router import open_router as email_hook
 from .mail.router import router as email_router
 from .mail.smtp import smtp_receiver
 from .privacy.service import ROUTER as privacy_router
+from .products.router import ROUTER as products_router
 
 ROUTERS: list[APIRouter] = [privacy_router, forms_router, open_router, line_router, line_hook,
-                             facebook_router, facebook_hook, email_router, email_hook]
+                             facebook_router, facebook_hook, email_router, email_hook,
+                             products_router]
 
 
 def build_app(settings: CaptureSettings | None = None) -> FastAPI:

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from crmkit.text import Text
 
-from ..forms.schemas import SourceKey
+from ..forms.schemas import PRODUCTS_DOC, FormProducts, SourceKey
 from ..line.schemas import Secret
 
 LeadField = Literal["name", "phone", "email", "company", "note"]
@@ -34,12 +34,14 @@ class FacebookPageIn(BaseModel):
     source: SourceKey = "facebook"
     owner_id: uuid.UUID | None = Field(None, description="Who its leads go to; none: the "
                                                          "tenant's first admin")
+    product_ids: FormProducts = Field(default_factory=list, description=PRODUCTS_DOC)
 
 
 class FacebookPageOut(BaseModel):
     page_id: str
     source: str
     owner_id: uuid.UUID | None
+    product_ids: list[uuid.UUID]
     mapping: dict[str, str]
     webhook_url: str = Field(description="Paste into the app's Webhooks callback URL")
     secrets_set: bool = Field(description="A secret and tokens are kept (never shown)")

@@ -60,7 +60,7 @@ async def put(db: AsyncSession, ctx: RequestContext, body: FacebookPageIn) -> Fa
         "page_id": body.page_id, "secret_sealed": ring.seal(body.app_secret),
         "token_sealed": ring.seal(body.page_access_token),
         "verify_sealed": ring.seal(body.verify_token), "mapping": dict(body.mapping),
-        "source": body.source})
+        "source": body.source}, product_ids=body.product_ids)
 
 
 async def get(db: AsyncSession, ctx: RequestContext) -> FacebookPageOut:
@@ -178,6 +178,7 @@ async def on_lead_received(session: AsyncSession,
         submission_id=uuid.uuid5(uuid.NAMESPACE_URL,
                                  f"facebook:{delivery.tenant.value}:{leadgen_id}"),
         channel="facebook", form_id=None, source=page["source"], owner_id=page["owner_id"],
+        product_ids=list(page["product_ids"] or ()),
         name=(lead.get("name") or f"Facebook {leadgen_id[-6:]}")[:200],
         phone=lead.get("phone", ""), email=lead.get("email", ""),
         company=lead.get("company"), note=note[:5000], custom=custom, consent=None,

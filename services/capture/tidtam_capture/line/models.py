@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Text
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crmkit.db import TenantMixin
@@ -28,6 +28,7 @@ class LineChannel(TenantMixin, Base):
     webhook_key: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    product_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(UUID(as_uuid=True)))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

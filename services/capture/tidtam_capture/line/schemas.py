@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from crmkit.text import Text
 
-from ..forms.schemas import SourceKey
+from ..forms.schemas import PRODUCTS_DOC, FormProducts, SourceKey
 
 Secret = Annotated[str, Field(min_length=8, max_length=500, pattern=r"^[\x21-\x7e]+$")]
 
@@ -23,12 +23,14 @@ class LineChannelIn(BaseModel):
     source: SourceKey = "line"
     owner_id: uuid.UUID | None = Field(None, description="Who its leads go to; none: the "
                                                          "tenant's first admin")
+    product_ids: FormProducts = Field(default_factory=list, description=PRODUCTS_DOC)
 
 
 class LineChannelOut(BaseModel):
     channel_id: str
     source: str
     owner_id: uuid.UUID | None
+    product_ids: list[uuid.UUID]
     webhook_url: str = Field(description="Paste into the console's Webhook URL")
     secrets_set: bool = Field(description="A secret and a token are kept (never shown)")
     created_at: datetime

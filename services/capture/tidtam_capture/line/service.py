@@ -65,7 +65,8 @@ async def put(db: AsyncSession, ctx: RequestContext, body: LineChannelIn) -> Lin
     ring = settings().keyring
     return await CHANNEL.save(db, ctx, body.owner_id, {
         "channel_id": body.channel_id, "secret_sealed": ring.seal(body.channel_secret),
-        "token_sealed": ring.seal(body.access_token), "source": body.source})
+        "token_sealed": ring.seal(body.access_token), "source": body.source},
+                            product_ids=body.product_ids)
 
 
 async def get(db: AsyncSession, ctx: RequestContext) -> LineChannelOut:
@@ -220,6 +221,7 @@ def captured(tenant: TenantId, channel: dict[str, Any], webhook_event_id: str,
         submission_id=uuid.uuid5(uuid.NAMESPACE_URL,
                                  f"line:{tenant.value}:{webhook_event_id}"),
         channel="line", form_id=None, source=channel["source"], owner_id=channel["owner_id"],
+        product_ids=list(channel["product_ids"] or ()),
         name=name or f"LINE {user_id[-6:]}", phone="", email="", company=None,
         note=(payload.get("text") or "เพิ่มเพื่อน LINE OA / followed the LINE OA")[:5000],
         line_id=user_id, custom={}, consent=None, captured_at=datetime.now(UTC))

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from ..forms.schemas import SourceKey
+from ..forms.schemas import PRODUCTS_DOC, FormProducts, SourceKey
 from ..line.schemas import Secret
 
 
@@ -18,6 +18,7 @@ class EmailInboxIn(BaseModel):
     source: SourceKey = "email"
     owner_id: uuid.UUID | None = Field(None, description="Who its leads go to; none: the "
                                                          "tenant's first admin")
+    product_ids: FormProducts = Field(default_factory=list, description=PRODUCTS_DOC)
 
 
 class EmailInboxOut(BaseModel):
@@ -25,6 +26,7 @@ class EmailInboxOut(BaseModel):
                                      "provider to `webhook_url`")
     source: str
     owner_id: uuid.UUID | None
+    product_ids: list[uuid.UUID]
     webhook_url: str = Field(description="Where the provider's inbound webhook posts")
     secrets_set: bool = Field(description="A signing secret is kept (never shown)")
     created_at: datetime

@@ -56,7 +56,7 @@ async def put(db: AsyncSession, ctx: RequestContext, body: EmailInboxIn) -> Emai
         f"lead-{secrets.token_hex(6)}@{conf.capture_inbound_domain}"
     return await CHANNEL.save(db, ctx, body.owner_id, {
         "address": address, "secret_sealed": conf.keyring.seal(body.signing_secret),
-        "source": body.source})
+        "source": body.source}, product_ids=body.product_ids)
 
 
 async def get(db: AsyncSession, ctx: RequestContext) -> EmailInboxOut:
@@ -96,6 +96,7 @@ def captured(inbox: dict[str, Any], tenant: TenantId, message_key: str,
     return LeadCapturedV1(
         submission_id=uuid.uuid5(uuid.NAMESPACE_URL, f"email:{tenant.value}:{message_key}"),
         channel="email", form_id=None, source=inbox["source"], owner_id=inbox["owner_id"],
+        product_ids=list(inbox["product_ids"] or ()),
         name=name[:200], phone="", email=email, company=None, note=note[:5000],
         custom={}, consent=None, captured_at=datetime.now(UTC))
 

@@ -13,21 +13,40 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crmkit.consumer import Delivery, Handler, on_each
-from crmkit.context import TenantId
-from crmkit.errors import NotFound
+from crmkit.context import RequestContext, TenantId
+from crmkit.errors import Forbidden, NotFound
 from tidtam_contracts.documents import ProductCreatedV1, ProductEvent, ProductUpdatedV1
 
 from .models import Product
+from .schemas import KnownProduct, ProductPage
 
 
 async def product_event(session: AsyncSession, event: Delivery[ProductEvent]) -> None:
     p = event.data
     stmt = insert(Product).values(tenant_id=event.tenant.value, id=p.id, active=p.active,
-                                  version=p.version)
+                                  version=p.version, name=p.name, name_en=p.name_en)
     await session.execute(stmt.on_conflict_do_update(
         index_elements=[Product.tenant_id, Product.id],
-        set_={"active": stmt.excluded.active, "version": stmt.excluded.version},
+        set_={"active": stmt.excluded.active, "version": stmt.excluded.version,
+              "name": stmt.excluded.name, "name_en": stmt.excluded.name_en},
         where=Product.version < stmt.excluded.version))
+
+
+def require_admin(ctx: RequestContext) -> None:
+    if not ctx.is_admin:
+        raise Forbidden("the capture catalogue is for admins")
+
+
+async def listing(session: AsyncSession, ctx: RequestContext) -> ProductPage:
+    """The catalogue as this service knows it (admins: for the forms' and channels' picker),
+    by name."""
+    require_admin(ctx)
+    rows = await session.execute(sa.select(Product.id, Product.name, Product.name_en,
+                                           Product.active)
+                                 .where(Product.tenant_id == ctx.tenant.value)
+                                 .order_by(Product.name, Product.id))
+    return ProductPage(items=[KnownProduct(id=r.id, name=r.name or str(r.id),
+                                           name_en=r.name_en, active=r.active) for r in rows])
 
 
 async def require_known(session: AsyncSession, tenant: TenantId, ids: Sequence[uuid.UUID],

@@ -1,13 +1,15 @@
 // @ts-check
 // #/admin/capture: web forms that make leads by themselves (capture service). Create a form
 // (its consent text in Thai and English, with a version, and the sites allowed to post to
-// it), list the forms with their hosted page and submissions, copy a form's HTML snippet,
+// it, the catalogue products its leads are interested in), list the forms with their hosted
+// page, submissions and products, change a form's products, copy a form's HTML snippet,
 // switch a form off or delete it.
 
 import { api } from "../../api.js";
 import { h } from "../../dom.js";
 import { addStrings, t } from "../../i18n.js";
-import { toast } from "../../ui.js";
+import { toast, tx } from "../../ui.js";
+import { loadProducts, productNames, productPicker } from "./capture-products.js";
 import { adminPage, button, creator, del, errorText, smallForm } from "./common.js";
 
 addStrings({
@@ -20,6 +22,7 @@ addStrings({
     "cap.open": "เปิดหน้าฟอร์ม", "cap.snippet": "โค้ด HTML สำหรับวางบนเว็บไซต์", "cap.count": "ส่งมาแล้ว {n} ครั้ง",
     "cap.off": "ปิดรับ", "cap.on": "เปิดรับ", "cap.isOff": "ปิดรับอยู่", "cap.copied": "คัดลอกโค้ดแล้ว",
     "cap.fields": "ฟิลด์: ชื่อ, เบอร์โทร, อีเมล, ข้อความ",
+    "cap.products": "สินค้าของฟอร์ม", "cap.productsSaved": "บันทึกสินค้าของฟอร์ม “{name}” แล้ว",
   },
   en: {
     "cap.name": "Form name", "cap.consentTh": "Consent text (Thai)", "cap.consentEn": "Consent text (English)",
@@ -30,11 +33,12 @@ addStrings({
     "cap.open": "Open its page", "cap.snippet": "HTML to paste into a site", "cap.count": "{n} submissions",
     "cap.off": "Switch off", "cap.on": "Switch on", "cap.isOff": "switched off", "cap.copied": "Copied the code",
     "cap.fields": "Fields: name, phone, email, message",
+    "cap.products": "The form's products", "cap.productsSaved": "Saved the products of “{name}”",
   },
 });
 
 /** @typedef {{id: string, name: string, enabled: boolean, hosted_url: string, snippet_html: string,
- *   submissions: number, consent_version: string}} CaptureForm */
+ *   submissions: number, consent_version: string, product_ids: string[]}} CaptureForm */
 
 const FIELDS = [
   { key: "name", label_th: "ชื่อ-นามสกุล", label_en: "Name", required: true },
@@ -49,6 +53,8 @@ export function mount(root) {
   const page = adminPage(root, "nav.capture");
   const list = h("ul", { class: "adm-list" });
   let alive = true;
+  /** @type {import("./capture-products.js").Product[]} */
+  let products = [];
 
   async function load() {
     /** @type {CaptureForm[]} */
@@ -67,8 +73,10 @@ export function mount(root) {
       h("div", { class: "adm-main stack" },
         h("span", { class: "adm-name" }, f.name),
         h("span", { class: "muted adm-sub" },
-          `${t("cap.count", { n: String(f.submissions) })} · v${f.consent_version}${f.enabled ? "" : ` · ${t("cap.isOff")}`}`),
+          [t("cap.count", { n: String(f.submissions) }), `v${f.consent_version}`, f.enabled ? "" : t("cap.isOff"),
+           productNames(products, f.product_ids)].filter(Boolean).join(" · ")),
         h("a", { href: f.hosted_url, target: "_blank", rel: "noopener" }, t("cap.open")),
+        productsEditor(f),
         h("details", {}, h("summary", {}, t("cap.snippet")), code,
           button("adm.copy", async () => {
             try { await navigator.clipboard.writeText(f.snippet_html); toast(t("cap.copied")); }
@@ -88,7 +96,23 @@ export function mount(root) {
         }, { class: "btn btn-danger", "aria-label": `${t("adm.delete")}: ${f.name}` })));
   }
 
+  /** The form's products, changed in place (PATCH product_ids). @param {CaptureForm} f */
+  function productsEditor(f) {
+    const picker = productPicker(products, f.product_ids || []);
+    const { form } = smallForm({
+      specs: [], submitKey: "adm.save", className: "adm-form adm-inline",
+      submit: async () => {
+        await api(`${BASE}/${f.id}`, { method: "PATCH", json: { product_ids: picker.read() } });
+        toast(t("cap.productsSaved", { name: f.name }));
+        await load();
+      },
+    });
+    form.insertBefore(picker.box, form.querySelector(".form-error"));
+    return h("details", { dataset: { products: f.id } }, tx("summary", "cap.products"), form);
+  }
+
   const add = creator();
+  let picker = productPicker([], []);
   const create = smallForm({
     specs: [
       { name: "name", label: "cap.name", required: true, attrs: { maxlength: 200 } },
@@ -101,13 +125,21 @@ export function mount(root) {
     submit: async (v) => {
       const origins = v.allowed_origins.split(",").map((o) => o.trim()).filter(Boolean);
       const made = await add(BASE, { name: v.name, consent_th: v.consent_th, consent_en: v.consent_en,
-        consent_version: v.consent_version, allowed_origins: origins, fields: FIELDS });
+        consent_version: v.consent_version, allowed_origins: origins, fields: FIELDS, product_ids: picker.read() });
       toast(t("cap.created", { name: made.name }));
       create.form.reset();
       await load();
     },
   });
+  /** The create form's picker, once the catalogue is read (before: none offered). */
+  function placePicker() {
+    const next = productPicker(products, picker.read());
+    picker.box.replaceWith(next.box);
+    picker = next;
+  }
+  create.form.insertBefore(picker.box, create.form.querySelector(".form-error"));
   page.body.append(h("p", { class: "muted" }, t("cap.fields")), create.form, list);
+  loadProducts().then((found) => { if (!alive) return; products = found; placePicker(); load(); });
   load();
   return () => { alive = false; };
 }

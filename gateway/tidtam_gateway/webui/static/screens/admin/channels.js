@@ -2,13 +2,15 @@
 // #/admin/channels: the lead channels other than web forms (capture service): a LINE
 // Official Account, a Facebook page's Lead Ads and email-to-lead. Each card shows what is
 // set up, the webhook URL to paste at LINE, Meta or the mail provider with the steps, and a
-// form to save it. Secrets are write-only: the inputs are always empty, the answer never
+// form to save it, with the catalogue products its leads are interested in
+// (capture-products.js). Secrets are write-only: the inputs are always empty, the answer never
 // carries them, saving again replaces them.
 
 import { api } from "../../api.js";
 import { h, nextId } from "../../dom.js";
 import { addStrings, t } from "../../i18n.js";
 import { toast } from "../../ui.js";
+import { loadProducts, productNames, productPicker } from "./capture-products.js";
 import { adminPage, button, del, errorText, smallForm } from "./common.js";
 
 addStrings({
@@ -116,6 +118,7 @@ function copyable(labelKey, value) {
 export function mount(root) {
   const page = adminPage(root, "nav.channels");
   let alive = true;
+  const catalogue = loadProducts();
   const cards = CHANNELS.map((ch) => {
     const id = nextId(`ch-${ch.key}`);
     const card = h("section", { class: "card adm-card stack", "aria-labelledby": id, dataset: { channel: ch.key } });
@@ -129,23 +132,28 @@ export function mount(root) {
     try { current = await api(ch.path); } catch (err) {
       if (/** @type {any} */ (err).status !== 404) { if (alive) page.say(errorText(err)); return; }
     }
+    const products = await catalogue;
     if (!alive) return;
     const name = t(ch.title);
+    const picker = productPicker(products, current?.product_ids || []);
     const { form, fields } = smallForm({
       specs: ch.specs(current), submitKey: "ch.save",
       submit: async (v) => {
-        await api(ch.path, { method: "PUT", json: ch.body(v) });
+        await api(ch.path, { method: "PUT", json: { ...ch.body(v), product_ids: picker.read() } });
         toast(t("ch.saved", { name }));
         await load({ ch, card, id });
       },
     });
     for (const spec of ch.specs(current)) if (spec.text) fields[spec.name].input.value = spec.text;
+    form.insertBefore(picker.box, form.querySelector(".form-error"));
+    const picked = current ? productNames(products, current.product_ids) : "";
     card.replaceChildren(
       h("h2", { id }, name),
       h("p", { class: current ? "" : "muted", dataset: { state: current ? "set" : "unset" } },
         t(current ? "ch.set" : "ch.notSet")),
       ...(current ? [
         ...ch.shows(current).map(([label, value]) => copyable(label, value)),
+        ...(picked ? [h("p", { class: "muted", dataset: { products: "" } }, picked)] : []),
         copyable("ch.webhook", current.webhook_url),
         h("p", { class: "hint" }, t(ch.steps)),
       ] : [h("p", { class: "hint" }, t(ch.steps))]),
