@@ -165,7 +165,7 @@ async def create_answer(request: Request, ctx: RequestContext, body: LeadCreate,
     ready = await _cached_setup(state.sessionmaker, ctx, body)
     if ready is not None:
         return await _create_raw(request, state.engine, ctx, body, key, *ready)
-    accounts = get_accounts(request)
+    accounts = await get_accounts(request)
     return await answered(state.sessionmaker, ctx.tenant, request, key,
                           caller=str(ctx.user_id),
                           handler=lambda session: create(session, ctx, body, accounts))
