@@ -30,11 +30,12 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import asyncpg
 import orjson
 from fastapi import Header, Request, Response
 from fastapi.dependencies.models import Dependant
@@ -130,17 +131,22 @@ class Claim:
     recorded: bool = False
 
     async def record(self, response: Response) -> None:
-        body = getattr(response, "body", None)
-        if not isinstance(body, bytes):
-            raise RuntimeError("an idempotent route must answer with a body, not a stream")
         if self.session.info.get("tenant") != self.tenant:
             await set_tenant(self.session, self.tenant)  # the operator made a tenant
-        conn = await driver(self.session)
-        status = await conn.execute(_RECORD_SQL, self.scope, self.key, response.status_code,
-                                    response.headers.get("content-type"), body)
-        if status != "UPDATE 1":
-            raise RuntimeError(f"the idempotency key's row was not there to record ({status})")
+        await record_on(await driver(self.session), self.scope, self.key, response)
         self.recorded = True
+
+
+async def record_on(conn: asyncpg.Connection, scope: uuid.UUID, key: str,
+                    response: Response) -> None:
+    """Write the answer, as sent, to the key's row claimed in this transaction."""
+    body = getattr(response, "body", None)
+    if not isinstance(body, bytes):
+        raise RuntimeError("an idempotent route must answer with a body, not a stream")
+    status = await conn.execute(_RECORD_SQL, scope, key, response.status_code,
+                                response.headers.get("content-type"), body)
+    if status != "UPDATE 1":
+        raise RuntimeError(f"the idempotency key's row was not there to record ({status})")
 
 
 def _target(request: Request) -> str:
@@ -151,16 +157,23 @@ def _target(request: Request) -> str:
 async def _claim(session: AsyncSession, request: Request, tenant: TenantId | None, key: str,
                  caller: str) -> Claim:
     """Own the key in this transaction, or raise: Replayed with the first answer, or 422."""
+    scope = await claim_on(await driver(session), request, tenant, key, caller)
+    claim = Claim(session, scope, tenant.value if tenant else None, key)
+    request.scope[_CLAIM] = claim
+    return claim
+
+
+async def claim_on(conn: asyncpg.Connection, request: Request, tenant: TenantId | None,
+                   key: str, caller: str) -> uuid.UUID:
+    """Own the key in the connection's transaction (its scope returned: the tenant, or the
+    operator's), or raise: Replayed with the first answer, or 422."""
     scope = tenant.value if tenant is not None else uuid.UUID(OPERATOR_SCOPE)
     method, target = request.method, _target(request)
     digest = fingerprint(method, target, await request.body())
-    conn = await driver(session)
     for _ in range(2):  # a first answer that expired between the two statements: claim again
         if await conn.fetchval(_CLAIM_SQL, scope, key, caller, method, target, digest,
                                float(TTL_SECONDS)):
-            claim = Claim(session, scope, tenant.value if tenant else None, key)
-            request.scope[_CLAIM] = claim
-            return claim
+            return scope
         first = await conn.fetchrow(_FIRST_SQL, scope, key)
         if first is not None:
             break
@@ -206,6 +219,20 @@ async def idempotent_unit_of_work(
             failpoints.hit("idempotency.before_commit")  # tests: a crash with both unsaved
     if claim is not None:
         failpoints.hit("idempotency.after_commit")  # tests: both saved, the answer lost
+
+
+async def answered(maker: async_sessionmaker[AsyncSession], tenant: TenantId | None,
+                   request: Request, key: str | None, *, caller: str,
+                   handler: Callable[[AsyncSession], Awaitable[Response]]) -> Response:
+    """`idempotent_unit_of_work` run from inside a route (one that chose between this and
+    crmkit.rawtx itself): `handler(session)`'s answer is recorded with the key before the
+    commit, as IdempotentRoute would after a dependency's session."""
+    async with idempotent_unit_of_work(maker, tenant, request, key, caller=caller) as session:
+        response = await handler(session)
+        claim: Claim | None = request.scope.pop(_CLAIM, None)
+        if claim is not None:
+            await claim.record(response)
+    return response
 
 
 def _takes_key(dependant: Dependant) -> bool:

@@ -149,6 +149,15 @@ async def insert_created(session: AsyncSession, tenant: TenantId, scope: Visibil
                          values: dict[str, Any], *, author_id: uuid.UUID | None,
                          detail: dict[str, Any], event: Callable[[LeadRow], CloudEvent]
                          ) -> tuple[LeadRow, list[DuplicateRow]]:
+    """`insert_created_on` in the session's transaction."""
+    return await insert_created_on(await driver(session), tenant, scope, values,
+                                   author_id=author_id, detail=detail, event=event)
+
+
+async def insert_created_on(conn: asyncpg.Connection, tenant: TenantId, scope: VisibilityScope,
+                            values: dict[str, Any], *, author_id: uuid.UUID | None,
+                            detail: dict[str, Any], event: Callable[[LeadRow], CloudEvent]
+                            ) -> tuple[LeadRow, list[DuplicateRow]]:
     """Insert a new lead, its `created` history entry and its event (`event(row)`) in the
     outbox, and read the open leads the caller sees with the same phone or email: one
     statement, one round trip (the hot path of POST /leads). The event is made from the
@@ -165,7 +174,6 @@ async def insert_created(session: AsyncSession, tenant: TenantId, scope: Visibil
                                                                   _PLACEHOLDER_TIME)})))
     dup_args = _duplicates_args(tenant, scope, phone=v["phone"], email=v["email"],
                                 exclude=v["id"])
-    conn = await driver(session)
     row = await conn.fetchrow(
         _insert_created_sql(scope.owner_ids is None, scope.sender_id is not None),
         tenant.value, v["id"], v["name"], v["phone"], v["email"], v["company"], v["note"],

@@ -4,12 +4,11 @@ import uuid
 
 from fastapi import APIRouter, Query, Request, Response
 
-from crmkit.deps import Ctx, Db, IdempotentDb
+from crmkit.deps import Ctx, Db
 from crmkit.errors import error_responses
-from crmkit.idempotency import IdempotentRoute
+from crmkit.idempotency import IdempotentRoute, KeyHeader
 from crmkit.paging import CURSOR_PATTERN
 
-from ..conversion.client import Accounts
 from . import service
 from .schemas import Box, BoxCounts, LeadCreate, LeadCreated, LeadOut, LeadPage, LeadPatch
 
@@ -18,8 +17,8 @@ router = APIRouter(prefix="/api/v1/leads", tags=["leads"], route_class=Idempoten
 
 @router.post("", status_code=201, response_model=LeadCreated,
              responses=error_responses(401, 404, 409, 422, 503))
-async def create_lead(body: LeadCreate, ctx: Ctx,
-                      db: IdempotentDb, accounts: Accounts) -> Response:
+async def create_lead(body: LeadCreate, request: Request, ctx: Ctx,
+                      key: KeyHeader = None) -> Response:
     """Create a lead in its owner's Inbox. Open leads with the same phone or email are
     listed in `possible_duplicates`; the lead is created all the same. A source, owner,
     pipeline, stage or label the tenant does not have is 404 naming the field; a stage of
@@ -33,7 +32,7 @@ async def create_lead(body: LeadCreate, ctx: Ctx,
     `label_retired`. An account
     or contact the caller may not see is 404 naming the field; the accounts service being
     unreachable is 503."""
-    return await service.create(db, ctx, body, accounts)
+    return await service.create_answer(request, ctx, body, key)
 
 
 @router.get("", response_model=LeadPage, responses=error_responses(401, 404, 422))

@@ -5,24 +5,29 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from fastapi import Request, Response
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from crmkit import custom, outbox
 from crmkit.context import RequestContext, system_scope
+from crmkit.custom import cache as custom_cache
 from crmkit.errors import Forbidden, NotFound
+from crmkit.idempotency import answered
 from crmkit.paging import decode_cursor, next_cursor
+from crmkit.rawtx import raw_idempotent
 from crmkit.responses import json_answer
 from crmkit.text import search_patterns
 from tidtam_contracts.leads import LeadAssignedV1, LeadCreatedV2, LeadUpdatedV2
 
+from ..catalog import cache as setup_cache
 from ..catalog import service as catalog
+from ..catalog.cache import StartStage
 from ..consent.schemas import marketing_allowed
 from ..conversion import from_account
-from ..conversion.client import AccountsReader
+from ..conversion.client import AccountsReader, get_accounts
 from ..followups import repository as history
 from ..labels import service as labels
 from ..pipelines import service as pipelines
@@ -137,11 +142,95 @@ async def create(session: AsyncSession, ctx: RequestContext, body: LeadCreate,
     await repository.set_label(session, ctx.tenant, row["id"], body.label_ids)
     if owner != ctx.user_id or queued:
         await stage_assigned(session, ctx, [(row, None, queued)])
+    return _created(ctx, row, dups, d, body)
+
+
+def _created(ctx: RequestContext, row: LeadRow, dups: list[repository.DuplicateRow],
+             d: from_account.Details, body: LeadCreate) -> Response:
     data = out_body(ctx, row, list(dict.fromkeys(body.label_ids)))
     data["possible_duplicates"] = [
         {"id": dup["id"], "name": dup["name"],
          "match": "phone" if dup["phone"] == d.phone else "email"} for dup in dups]
     return json_answer(data, status_code=201)  # LeadCreated
+
+
+async def create_answer(request: Request, ctx: RequestContext, body: LeadCreate,
+                        key: str | None) -> Response:
+    """POST /leads: the common create (the caller's own lead, no account, labels, products
+    or chosen stage, everything it checks already in the app's set-up caches, no active
+    assignment queue) in one transaction on a bare asyncpg connection (crmkit.rawtx):
+    BEGIN with the tenant, the key's claim when there is one, the insert with its history
+    entry, outbox row and duplicates, the key's answer, COMMIT. Anything else goes through
+    `create` on a session, unchanged; both keep the same promises and answers."""
+    state = request.app.state
+    ready = await _cached_setup(state.sessionmaker, ctx, body)
+    if ready is not None:
+        return await _create_raw(request, state.engine, ctx, body, key, *ready)
+    accounts = await get_accounts(request)
+    return await answered(state.sessionmaker, ctx.tenant, request, key,
+                          caller=str(ctx.user_id),
+                          handler=lambda session: create(session, ctx, body, accounts))
+
+
+class _CacheProbe:
+    """Reaches the app's caches (they live in its sessions' `info`) without a session."""
+
+    def __init__(self, info: dict[str, Any]) -> None:
+        self.info = info
+
+
+class _NotCached(Exception):
+    pass
+
+
+async def _not_cached() -> dict[str, custom.Definition]:
+    raise _NotCached
+
+
+async def _cached_setup(maker: async_sessionmaker[AsyncSession], ctx: RequestContext,
+                        body: LeadCreate
+                        ) -> tuple[StartStage, dict[str, custom.Definition]] | None:
+    """The new lead's start stage and the custom-field rules, when `create` would read
+    nothing from the database before its insert and write nothing but the lead (its
+    history, its event): else None."""
+    if (body.account_id is not None or body.contact_id is not None or body.label_ids
+            or body.product_ids or body.stage_id is not None
+            or (body.owner_id is not None and body.owner_id != ctx.user_id)):
+        return None
+    probe = cast(AsyncSession, _CacheProbe(maker.kw.get("info") or {}))
+    known, tenant = setup_cache.of(probe), ctx.tenant.value
+    stage = known.first_stage.get((tenant, body.pipeline_id))
+    if (tenant not in known.ready or (tenant, body.source) not in known.sources
+            or stage is None or known.queues.get(tenant) != []):
+        return None
+    rules = custom_cache.of(probe)
+    if rules is None:
+        return None
+    try:
+        return stage, await rules.get(tenant, CUSTOM.entity, _not_cached)
+    except _NotCached:
+        return None
+
+
+async def _create_raw(request: Request, engine: AsyncEngine, ctx: RequestContext,
+                      body: LeadCreate, key: str | None, stage: StartStage,
+                      rules: dict[str, custom.Definition]) -> Response:
+    async with raw_idempotent(request, engine, ctx.tenant, key,
+                              caller=str(ctx.user_id)) as (conn, answer):
+        # After the claim, as `create` runs after it: a repeat replays its first answer.
+        d = from_account.own_details(body)
+        values = custom.merge(rules, None, body.custom, creating=True)
+        row, dups = await repository.insert_created_on(
+            conn, ctx.tenant, ctx.lead_scope, dict(
+                id=uuid.uuid4(), name=d.name, phone=d.phone, email=d.email,
+                company=d.company, note=body.note, source=body.source, owner_id=ctx.user_id,
+                pipeline_id=stage.pipeline_id, stage_id=stage.id, potential=body.potential,
+                custom=values, account_id=None, contact_id=None, product_ids=[]),
+            author_id=ctx.user_id, detail={"owner_id": str(ctx.user_id), "source": body.source},
+            event=lambda new: lead_event(ctx.tenant, LeadCreatedV2, new,
+                                         by_user_id=ctx.user_id))
+        answer.response = _created(ctx, row, dups, d, body)
+    return answer.response
 
 
 async def stage_assigned(session: AsyncSession, ctx: RequestContext,
