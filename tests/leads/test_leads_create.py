@@ -183,3 +183,29 @@ async def test_created_event_says_what_was_stored(api, tenant, lead_events, pote
                                              "marketing")},
                              "by_user_id": str(tenant.sales1.id)}
     assert event["data"]["created_at"] == event["data"]["updated_at"] == stored["created_at"]
+
+
+def _creates(metrics: str, path: str) -> float:
+    line = f'tidtam_lead_creates_total{{path="{path}"}} '
+    return next((float(x[len(line):]) for x in metrics.splitlines() if x.startswith(line)), 0.0)
+
+
+async def test_the_common_create_takes_the_bare_connection(api, tenant, lead_events):
+    """Once the set-up caches are warm, the caller's own plain lead is made on a bare
+    asyncpg transaction (crmkit.rawtx); a lead for another owner takes the session path.
+    Both answer alike and both publish their event."""
+    h = tenant.headers(tenant.sales1)
+    assert (await api.post("/api/v1/leads", headers=h, json=lead_body())).status_code == 201
+    before = (await api.get("/metrics")).text
+    bare = await api.post("/api/v1/leads", headers=h, json=lead_body())
+    middle = (await api.get("/metrics")).text
+    other = await api.post("/api/v1/leads", headers=h,
+                           json=lead_body(owner_id=str(tenant.sales2.id)))
+    after = (await api.get("/metrics")).text
+    assert bare.status_code == other.status_code == 201, (bare.text, other.text)
+    assert _creates(middle, "bare") == _creates(before, "bare") + 1
+    assert _creates(middle, "session") == _creates(before, "session")
+    assert _creates(after, "session") == _creates(middle, "session") + 1
+    assert set(bare.json()) == set(other.json())
+    for lead in (bare.json(), other.json()):
+        await lead_events.assert_published("lead.created", lambda e, i=lead["id"]: e["subject"] == i)

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from fastapi import Request, Response
+from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from crmkit import custom, outbox
@@ -165,11 +166,18 @@ async def create_answer(request: Request, ctx: RequestContext, body: LeadCreate,
     state = request.app.state
     ready = await _cached_setup(state.sessionmaker, ctx, body)
     if ready is not None:
+        CREATES.labels("bare").inc()
         return await _create_raw(request, state.engine, ctx, body, key, *ready)
+    CREATES.labels("session").inc()
     accounts = await get_accounts(request)
     return await answered(state.sessionmaker, ctx.tenant, request, key,
                           caller=str(ctx.user_id),
                           handler=lambda session: create(session, ctx, body, accounts))
+
+
+# Which path each create took (/metrics): the bare connection is the common create's.
+CREATES = Counter("tidtam_lead_creates_total", "Lead creates by the path they took "
+                  "(bare: crmkit.rawtx; session: SQLAlchemy's session)", ["path"])
 
 
 class _CacheProbe:
