@@ -208,4 +208,5 @@ async def test_the_common_create_takes_the_bare_connection(api, tenant, lead_eve
     assert _creates(after, "session") == _creates(middle, "session") + 1
     assert set(bare.json()) == set(other.json())
     for lead in (bare.json(), other.json()):
-        await lead_events.assert_published("lead.created", lambda e, i=lead["id"]: e["subject"] == i)
+        await lead_events.assert_published("lead.created",
+                                           lambda e, i=lead["id"]: e["subject"] == i)
