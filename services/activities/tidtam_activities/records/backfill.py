@@ -12,17 +12,10 @@ again. Uses `TIDTAM_ACTIVITIES_DATABASE_URL` (the request role) like the service
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import uuid
-
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from crmkit import outbox
-from crmkit.context import TenantId, tenant_from_event
-from crmkit.db import create_engine, sessionmaker, tenant_session
-from tidtam_contracts.activities import ProjectionBackfillRequestedV1
+from crmkit.backfill import command, request_restatements
+from crmkit.context import TenantId
 
 from ..config import SERVICE, settings
 from ..contracts import EVENTS
@@ -32,38 +25,14 @@ async def request_contacts(maker: async_sessionmaker[AsyncSession],
                            tenants: list[TenantId] | None = None) -> list[TenantId]:
     """Ask for the contacts of `tenants` (None: every tenant with users); the tenants
     asked for, each in a transaction of its own."""
-    if tenants is None:
-        async with maker() as session:
-            found = (await session.execute(sa.text(
-                "SELECT tenant_id FROM agenda_tenants() ORDER BY tenant_id"))).scalars().all()
-        tenants = [tenant_from_event(str(t)) for t in found]
-    for tenant in tenants:
-        async with tenant_session(maker, tenant) as session, session.begin():
-            await outbox.stage(session, EVENTS.event(
-                ProjectionBackfillRequestedV1(aggregate="contact", requested_by=SERVICE),
-                tenant_id=tenant.value, subject=f"{SERVICE}:contact"))
-    return tenants
+    return await request_restatements(
+        maker, EVENTS, SERVICE, ("contact",),
+        tenants_sql="SELECT tenant_id FROM agenda_tenants() ORDER BY tenant_id",
+        tenants=tenants)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tidtam_activities.records.backfill",
-                                     description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--tenant", action="append", type=uuid.UUID, dest="tenants",
-                        help="a tenant id (repeatable); default: every tenant with users")
-    args = parser.parse_args(argv)
-
-    async def run() -> list[TenantId]:
-        engine = create_engine(settings().database_url, pool_size=1)
-        try:
-            given = None if args.tenants is None else [
-                tenant_from_event(str(t)) for t in args.tenants]
-            return await request_contacts(sessionmaker(engine), given)
-        finally:
-            await engine.dispose()
-
-    asked = asyncio.run(run())
-    print(f"asked the accounts service to restate the contacts of {len(asked)} tenant(s)")
-    return 0
+main = command("python -m tidtam_activities.records.backfill", __doc__,
+               lambda: settings().database_url, request_contacts, "the contacts")
 
 
 if __name__ == "__main__":
