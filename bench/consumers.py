@@ -3,7 +3,7 @@ import's burst), at each consumer batch size (TIDTAM_CONSUMER_BATCH). Prints fig
 asserts nothing.
 
     .venv/bin/python bench/consumers.py [--events 2000] [--batches 1,32]
-        [--services accounts,activities,documents]
+        [--services accounts,activities,documents]   (--batches default,1: unset, then 1)
 
 Starts the services alone on fresh databases and a fresh vhost (no gateway, no leads
 service), then for each batch size: starts them with TIDTAM_CONSUMER_BATCH set, publishes a
@@ -39,6 +39,7 @@ from crmkit.testing.servers import start_servers  # noqa: E402
 from crmkit.testing.system import ROOT, ServiceProcess, System  # noqa: E402
 
 CHUNK = 200  # publishes awaiting their confirms at once
+IDLE = 10.0  # seconds each service's CPU is read with no events (its timers, workers)
 
 
 def _dsn(url: str) -> str:
@@ -87,13 +88,13 @@ async def wait_for(system: System, services: list[str], want: dict[str, int],
     return done
 
 
-def line(system: System, services: list[str], batch: int, events: int,
+def line(system: System, services: list[str], batch: str, events: int,
          timeout: float) -> None:
     procs_: dict[str, ServiceProcess] = {}
     try:
         for name in services:
-            procs_[name] = system.service_process(
-                name, env={"TIDTAM_CONSUMER_BATCH": str(batch)}).start(180)
+            procs_[name] = system.service_process(name, env={} if batch == "default" else {
+                "TIDTAM_CONSUMER_BATCH": batch}).start(180)
         base = {n: asyncio.run(recorded(system, n)) for n in services}
         asyncio.run(publish(system.amqp_url, 100))  # warm-up: pools, prepared statements
         asyncio.run(wait_for(system, services, {n: base[n] + 100 for n in services}, timeout))
@@ -101,7 +102,10 @@ def line(system: System, services: list[str], batch: int, events: int,
         pids = {n: p.proc.pid for n, p in procs_.items() if p.proc}
         backends = {n: asyncio.run(procs.backends(system.db_url(n, owner=True),
                                                   system.dbs[n])) for n in services}
+        idle0 = {n: procs.cpu_seconds(pids[n], relay=False) for n in services}
+        time.sleep(IDLE)
         cpu0 = {n: procs.cpu_seconds(pids[n], relay=False) for n in services}
+        idle = {n: (cpu0[n] - idle0[n]) / IDLE for n in services}  # CPU s per s, no events
         pg0 = {n: {b: procs.own_cpu_seconds(b) for b in backends[n]} for n in services}
         load0 = open("/proc/loadavg").read().split()[:3]
         sent = asyncio.run(publish(system.amqp_url, events))
@@ -116,24 +120,29 @@ def line(system: System, services: list[str], batch: int, events: int,
             p.stop()
     print(f"batch {batch}: {events:,} lead.created published in {sent:.1f} s; load average "
           f"before {' '.join(load0)}, after {' '.join(load1)}", flush=True)
-    total = 0.0
+    total = net_total = 0.0
     for n in services:
         if n not in took:
             print(f"  {n:11} not every event recorded within {timeout:g} s", flush=True)
             continue
         own = 1000 * (cpu1[n] - cpu0[n]) / events
+        net = own - 1000 * idle[n] * took[n] / events
         pg = 1000 * sum(c - pg0[n].get(b, 0.0) for b, c in pg1[n].items()) / events
         total += own
+        net_total += net
         print(f"  {n:11} all recorded {took[n]:5.1f} s after the first publish; CPU per "
-              f"event: service {own:.3f} ms, its PostgreSQL backends {pg:.3f} ms", flush=True)
-    print(f"  services together: {total:.3f} ms CPU per event "
-          f"(= s per 1,000)", flush=True)
+              f"event: service {own:.3f} ms ({net:.3f} ms less its idle "
+              f"{1000 * idle[n]:.0f} ms/s), its PostgreSQL backends {pg:.3f} ms", flush=True)
+    print(f"  services together: {total:.3f} ms CPU per event, {net_total:.3f} ms less "
+          f"their idle (ms per event = s per 1,000)", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--events", type=int, default=2000)
-    parser.add_argument("--batches", default="1,32", help="TIDTAM_CONSUMER_BATCH values")
+    parser.add_argument("--batches", default="1,32",
+                        help="TIDTAM_CONSUMER_BATCH values; `default`: left unset (each "
+                             "service's own default)")
     parser.add_argument("--services", default="accounts,activities,documents")
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="seconds to wait for every event to be recorded")
@@ -149,7 +158,7 @@ def main() -> None:
             for name in services:
                 migrate.setup(ROOT / "services" / name, system.db_url(name, owner=True),
                               migrate.APP_ROLE)
-            for batch in (int(b) for b in args.batches.split(",")):
+            for batch in args.batches.split(","):
                 line(system, services, batch, args.events, args.timeout)
         finally:
             system.stop()
