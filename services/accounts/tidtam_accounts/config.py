@@ -38,6 +38,12 @@ class AccountsSettings(ServiceSettings):
         default=500, ge=0,
         validation_alias=AliasChoices("TIDTAM_ACCOUNTS_DEFAULT_CONTACT_LIMIT"))
 
+    # The consumer handles the events waiting, up to this many, in one transaction per
+    # tenant (an import's lead.created burst: one transaction per event was most of the
+    # catching up's CPU; bench/consumers.py). TIDTAM_CONSUMER_BATCH; the kit's default is 1.
+    consumer_batch: int = Field(default=32, ge=1, le=1000,
+                                validation_alias=AliasChoices("TIDTAM_CONSUMER_BATCH"))
+
     @field_validator("rd_ca_file", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

@@ -24,6 +24,12 @@ class DocumentsSettings(ServiceSettings):
     pdf_memory_mb: int = Field(default=1536, ge=0,
                                validation_alias=AliasChoices("TIDTAM_PDF_MEMORY_MB"))
 
+    # The consumer handles the events waiting, up to this many, in one transaction per
+    # tenant (an import's lead.created burst: one transaction per event was most of the
+    # catching up's CPU; bench/consumers.py). TIDTAM_CONSUMER_BATCH; the kit's default is 1.
+    consumer_batch: int = Field(default=32, ge=1, le=1000,
+                                validation_alias=AliasChoices("TIDTAM_CONSUMER_BATCH"))
+
 
 @functools.cache
 def settings() -> DocumentsSettings:
