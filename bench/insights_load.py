@@ -34,6 +34,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import aio_pika
 import asyncpg
@@ -420,7 +421,7 @@ def main() -> None:
 
 
 
-async def explain(system: System, who: dict) -> None:
+async def explain(system: System, who: dict[str, Any]) -> None:
     """EXPLAIN ANALYZE of each deal report's statements over the seeded read model, as the
     admin, as the first team's manager (its 10 sales users and the manager) and as one
     sales user (the owner's connection: RLS aside, the same plans)."""
@@ -434,7 +435,7 @@ async def explain(system: System, who: dict) -> None:
     engine = create_async_engine(system.db_url("insights", owner=True))
     plain, tuples = repository._all, repository._tuples
 
-    async def explained(session: AsyncSession, sql: str, params: dict) -> object:
+    async def explained(session: AsyncSession, sql: str, params: dict[str, Any]) -> object:
         plan = (await session.execute(sa.text("EXPLAIN (ANALYZE, BUFFERS) " + sql),
                                       params)).scalars().all()
         print("\n".join("      " + line for line in plan))
@@ -448,7 +449,7 @@ async def explain(system: System, who: dict) -> None:
                                                  if line.startswith(("Planning", "Execution"))))
         return await plain(session, sql, params)
 
-    async def explained_tuples(session: AsyncSession, sql: str, params: dict) -> object:
+    async def explained_tuples(session: AsyncSession, sql: str, params: dict[str, Any]) -> object:
         await explained(session, sql, params)
         return await tuples(session, sql, params)
 
@@ -467,7 +468,7 @@ async def explain(system: System, who: dict) -> None:
                     uuid.UUID(who["sales"][0][0])}))):
                 for group_by in ("user", "month"):
                     w = Window(first=first, last=last, zone="Asia/Bangkok", owners=owners,
-                               pipeline_id=None, source=None, group_by=group_by)  # type: ignore[arg-type]
+                               pipeline_id=None, source=None, group_by=group_by)
                     print(f"\n  won group_by={group_by} as {role}:")
                     await repository.closed(session, tenant, w)
                 print(f"\n  lost as {role}:")
@@ -477,8 +478,8 @@ async def explain(system: System, who: dict) -> None:
                 print(f"\n  targets as {role}:")
                 await repository.targets(session, tenant, w, f"{first:%Y-%m}", f"{last:%Y-%m}")
     finally:
-        repository._all = plain  # type: ignore[assignment]
-        repository._tuples = tuples  # type: ignore[assignment]
+        repository._all = plain
+        repository._tuples = tuples
         await engine.dispose()
 
 
