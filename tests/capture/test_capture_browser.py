@@ -8,9 +8,14 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from capture_support import PASSWORD, until
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = os.environ.get("TIDTAM_CHROMIUM") or shutil.which("chromium") or shutil.which(
@@ -21,7 +26,7 @@ SECRETS = {"channel_secret": "line-secret-" + "a" * 24, "access_token": "line-to
 
 
 @pytest.fixture
-def phone():
+def phone() -> Iterator[Page]:
     if not CHROMIUM:
         pytest.skip("no Chromium here: apt-get install chromium (or set TIDTAM_CHROMIUM)")
     from playwright.sync_api import sync_playwright
@@ -33,7 +38,7 @@ def phone():
         browser.close()
 
 
-def sign_in(page, url: str, email: str, hash_: str) -> None:
+def sign_in(page: Page, url: str, email: str, hash_: str) -> None:
     page.goto(f"{url}/#{hash_}")
     page.fill("#login-email", email)
     page.fill("#login-password", PASSWORD)
@@ -41,12 +46,13 @@ def sign_in(page, url: str, email: str, hash_: str) -> None:
     page.wait_for_selector("#app-view:not([hidden])")
 
 
-def fits(page) -> None:
+def fits(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page is {width}px wide at 375"
 
 
-def test_channels_set_up_with_secrets_never_shown(tenant, system, phone):
+def test_channels_set_up_with_secrets_never_shown(tenant: Any, system: Any,
+                                                  phone: Page) -> None:
     page = phone
     me = tenant.gw.get("/api/v1/me", headers=tenant.admin).json()
     sign_in(page, system.gateway.url, me["email"], "/admin/channels")
@@ -92,7 +98,8 @@ def test_channels_set_up_with_secrets_never_shown(tenant, system, phone):
     fits(page)
 
 
-def test_a_withdrawal_recorded_on_the_lead_page(tenant, system, phone):
+def test_a_withdrawal_recorded_on_the_lead_page(tenant: Any, system: Any,
+                                                phone: Page) -> None:
     page = phone
     name = f"คุณไม่รับโปร {uuid.uuid4().hex[:6]}"
     r = tenant.gw.post("/api/v1/leads", headers=tenant.admin, json={
@@ -119,7 +126,7 @@ def test_a_withdrawal_recorded_on_the_lead_page(tenant, system, phone):
 
 
 @pytest.fixture
-def product(tenant, system) -> str:
+def product(tenant: Any, system: Any) -> str:
     """A catalogue product the capture service has heard of (announced before the browser
     starts: Playwright's sync API runs its own event loop in this thread)."""
     from test_capture_form_products import _announce_product
@@ -130,7 +137,9 @@ def product(tenant, system) -> str:
     return pid
 
 
-def test_products_picked_on_the_forms_and_channels_screens(tenant, system, product, phone):
+def test_products_picked_on_the_forms_and_channels_screens(tenant: Any, system: Any,
+                                                           product: str,
+                                                           phone: Page) -> None:
     """Issue 17: the forms screen's and the channels' product picker (the catalogue as the
     capture service knows it), at 375 px in Thai: a form made with a product, its products
     changed in place, the email channel saved with one; the API has what was picked."""
