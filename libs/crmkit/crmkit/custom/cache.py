@@ -16,7 +16,7 @@ Wiring: `cache = RulesCache()`; its `session_info()` in the app's sessionmaker `
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -67,7 +67,13 @@ CHANNEL = RulesCache.channel
 
 def of(session: AsyncSession) -> RulesCache | None:
     """The session's cache, unless it has none or changed definitions itself."""
-    if session.info.get(WROTE):
+    return of_info(session.info)
+
+
+def of_info(info: Mapping[str, Any]) -> RulesCache | None:
+    """The cache kept in a session's or a sessionmaker's `info` (a hot route that opens no
+    session reads it from the sessionmaker's), unless that session changed definitions."""
+    if info.get(WROTE):
         return None
-    cache = session.info.get(_INFO)
+    cache = info.get(_INFO)
     return cache if isinstance(cache, RulesCache) else None

@@ -12,6 +12,7 @@ drops them at once.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -71,5 +72,11 @@ def session_info(cache: SetupCache) -> dict[str, SetupCache]:
 
 
 def of(session: AsyncSession) -> SetupCache:
-    found = session.info.get(_KEY)
+    return of_info(session.info)
+
+
+def of_info(info: Mapping[str, Any]) -> SetupCache:
+    """The cache kept in a session's or a sessionmaker's `info` (a hot route that opens no
+    session reads it from the sessionmaker's)."""
+    found = info.get(_KEY)
     return found if isinstance(found, SetupCache) else SetupCache()

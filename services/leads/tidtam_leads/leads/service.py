@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from fastapi import Request, Response
@@ -180,13 +180,6 @@ CREATES = Counter("tidtam_lead_creates_total", "Lead creates by the path they to
                   "(bare: crmkit.rawtx; session: SQLAlchemy's session)", ["path"])
 
 
-class _CacheProbe:
-    """Reaches the app's caches (they live in its sessions' `info`) without a session."""
-
-    def __init__(self, info: dict[str, Any]) -> None:
-        self.info = info
-
-
 class _NotCached(Exception):
     pass
 
@@ -205,13 +198,13 @@ async def _cached_setup(maker: async_sessionmaker[AsyncSession], ctx: RequestCon
             or body.product_ids or body.stage_id is not None
             or (body.owner_id is not None and body.owner_id != ctx.user_id)):
         return None
-    probe = cast(AsyncSession, _CacheProbe(maker.kw.get("info") or {}))
-    known, tenant = setup_cache.of(probe), ctx.tenant.value
+    info = maker.kw.get("info") or {}
+    known, tenant = setup_cache.of_info(info), ctx.tenant.value
     stage = known.first_stage.get((tenant, body.pipeline_id))
     if (tenant not in known.ready or (tenant, body.source) not in known.sources
             or stage is None or known.queues.get(tenant) != []):
         return None
-    rules = custom_cache.of(probe)
+    rules = custom_cache.of_info(info)
     if rules is None:
         return None
     try:
